@@ -1,0 +1,31 @@
+// swift-tools-version: 6.1
+// ICSim: a deterministic discrete-event simulator of the Internet Computer.
+// The library takes no package dependencies; see Docs/Architecture.md for the layering.
+import PackageDescription
+
+let package = Package(
+    name: "ICSim",
+    products: [
+        // What users import: re-exports every layer below the composition root.
+        .library(name: "ICSim", targets: ["ICSim"]),
+        // The command-line tool: `swift run icsim`.
+        .executable(name: "icsim", targets: ["icsim"]),
+    ],
+    targets: [
+        // Layer 0: the deterministic kernel (virtual time, random streams, event queue, trace).
+        .target(name: "SimCore"),
+        // Composition root: scenarios, reports, and (later) network, subnets, faults, workload.
+        .target(name: "ICSim", dependencies: ["SimCore"]),
+        // The CLI's logic as a library, so tests can drive it without a process.
+        .target(name: "ICSimCLI", dependencies: ["ICSim"]),
+        // The executable: a thin entry point over ICSimCLI.
+        .executableTarget(name: "icsim", dependencies: ["ICSimCLI"]),
+
+        // Shared test support: statistics, seeded model builders, process helpers.
+        .target(name: "ICSimTestSupport", dependencies: ["SimCore"], path: "Tests/ICSimTestSupport"),
+        .testTarget(name: "SimCoreTests", dependencies: ["SimCore", "ICSimTestSupport"]),
+        .testTarget(name: "ICSimTests", dependencies: ["ICSim", "ICSimTestSupport"]),
+        .testTarget(name: "ICSimCLITests", dependencies: ["ICSimCLI", "icsim", "ICSimTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,78 @@
+/// The handler's view of the kernel: the current virtual time and the event queue.
+///
+/// A model receives it `inout` for each event; `now` is the event's time and never moves
+/// backwards. Timers are ordinary events: keep the ``EventHandle`` to cancel or move them.
+///
+/// ```swift
+/// mutating func handle(_ event: Event, scheduler: inout Scheduler<Event>) {
+///     timeout = scheduler.schedule(.timeout, after: .seconds(2))
+///     scheduler.cancel(oldTimeout)
+/// }
+/// ```
+public struct Scheduler<Event> {
+    @usableFromInline var currentTime: SimInstant = .zero
+
+    /// The current virtual time: the time of the event being handled.
+    @inlinable
+    public var now: SimInstant { currentTime }
+    @usableFromInline var queue = EventQueue<Event>()
+
+    /// Creates a scheduler at time zero with no pending events.
+    @inlinable
+    public init() {}
+
+    /// The number of pending events.
+    @inlinable
+    public var pendingCount: Int { queue.count }
+
+    /// The time of the next pending event, or `nil` if none.
+    @inlinable
+    public var nextEventTime: SimInstant? { queue.nextTime }
+
+    /// Schedules `event` at `time`.
+    /// - Precondition: `time >= now` (virtual time never runs backwards).
+    @inlinable
+    @discardableResult
+    public mutating func schedule(_ event: Event, at time: SimInstant) -> EventHandle {
+        precondition(time >= now, "cannot schedule an event in the past")
+        return queue.schedule(event, at: time)
+    }
+
+    /// Schedules `event` after `delay` from now.
+    /// - Precondition: `delay >= .zero`.
+    @inlinable
+    @discardableResult
+    public mutating func schedule(_ event: Event, after delay: SimDuration) -> EventHandle {
+        precondition(delay >= .zero, "cannot schedule an event with a negative delay")
+        return queue.schedule(event, at: now + delay)
+    }
+
+    /// Cancels a pending event and returns it, or `nil` if it already fired or was cancelled.
+    @inlinable
+    @discardableResult
+    public mutating func cancel(_ handle: EventHandle) -> Event? {
+        queue.cancel(handle)
+    }
+
+    /// Moves a pending event to `time`; `false` if it already fired or was cancelled.
+    /// - Precondition: `time >= now`.
+    @inlinable
+    @discardableResult
+    public mutating func reschedule(_ handle: EventHandle, to time: SimInstant) -> Bool {
+        precondition(time >= now, "cannot reschedule an event into the past")
+        return queue.reschedule(handle, to: time)
+    }
+
+    /// Moves a pending event to `delay` from now; `false` if it already fired or was cancelled.
+    @inlinable
+    @discardableResult
+    public mutating func reschedule(_ handle: EventHandle, after delay: SimDuration) -> Bool {
+        reschedule(handle, to: now + delay)
+    }
+
+    /// When the event behind `handle` is due, or `nil` if it is no longer pending.
+    @inlinable
+    public func scheduledTime(of handle: EventHandle) -> SimInstant? {
+        queue.scheduledTime(of: handle)
+    }
+}

@@ -1,0 +1,72 @@
+import Testing
+@testable import ICSimCLI
+
+/// Runs the tool in-process and returns (exit code, stdout, stderr).
+func runTool(_ arguments: [String]) -> (code: Int32, output: String, errors: String) {
+    var output = ""
+    var errors = ""
+    let code = CommandLineTool.main(arguments: arguments, output: &output, errors: &errors)
+    return (code, output, errors)
+}
+
+@Suite("icsim command line")
+struct CommandLineToolTests {
+    @Test func defaultRunPrintsTheLabelledReport() {
+        let result = runTool(["--duration", "2s"])
+        #expect(result.code == 0)
+        #expect(result.output.hasPrefix("ICSim kernel demonstration (not an Internet Computer model yet"))
+        #expect(result.output.contains("trace hash: "))
+        #expect(result.output.contains("stopped: timeLimit at t=2.000 s"))
+    }
+
+    @Test func jsonReportIsDeterministicInProcess() {
+        let first = runTool(["run", "--duration", "3s", "--json", "--seed", "5"])
+        let second = runTool(["run", "--duration", "3s", "--json", "--seed", "5"])
+        #expect(first.code == 0 && first.output == second.output)
+        #expect(first.output.hasPrefix("{\"kind\":\"kernel-demo\",\"seed\":5,"))
+    }
+
+    @Test func helpAndVersion() {
+        #expect(runTool(["help"]).output.contains("USAGE"))
+        #expect(runTool(["run", "--help"]).output.contains("RUN OPTIONS"))
+        #expect(runTool(["--version"]).output == "icsim \(CommandLineTool.version)\n")
+    }
+
+    @Test(arguments: [
+        (["--seed", "abc"], "--seed: expected an integer"),
+        (["--seed"], "--seed: expected a value"),
+        (["--duration", "5 fortnights"], "--duration: unknown unit \"fortnights\""),
+        (["--actors", "1"], "actors: expected 2 to 1000 actors, found 1"),
+        (["--fanout", "13"], "fanout: expected 1 to 12"),
+        (["--loss", "120%"], "--loss: expected a probability"),
+        (["--frobnicate"], "--frobnicate: unknown option"),
+        (["--json=yes"], "--json: takes no value"),
+        (["launch"], "launch: unknown command"),
+        (["run", "extra"], "extra: unexpected argument"),
+        (["trace-diff", "only-one"], "trace-diff: expected two trace files"),
+        (["trace-diff", "/nonexistent/a", "/nonexistent/b"], "/nonexistent/a: cannot open"),
+    ])
+    func badArgumentsExitWithCode2AndNameTheArgument(arguments: [String], message: String) {
+        let result = runTool(arguments)
+        #expect(result.code == 2)
+        #expect(result.errors.contains(message), "stderr was: \(result.errors)")
+        #expect(result.output.isEmpty)
+    }
+
+    @Test func unwritableTraceFileFailsWithCode1() {
+        let result = runTool(["--duration", "1s", "--trace", "/nonexistent-dir/trace.jsonl"])
+        #expect(result.code == 1)
+        #expect(result.errors.contains("/nonexistent-dir/trace.jsonl"))
+    }
+
+    @Test(arguments: [("1%", UInt64(1_000_000), UInt64(100_000_000)), ("0.5%", 500_000, 100_000_000), ("3/7", 3, 7)])
+    func probabilitiesParse(text: String, numerator: UInt64, denominator: UInt64) {
+        let probability = parseProbability(text)
+        #expect(probability?.numerator == numerator && probability?.denominator == denominator)
+    }
+
+    @Test(arguments: ["", "%", ".%", "1/0", "2/1", "abc", "1.2345678%", "-1%"])
+    func badProbabilitiesAreRejected(text: String) {
+        #expect(parseProbability(text) == nil)
+    }
+}

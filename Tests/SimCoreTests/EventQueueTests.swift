@@ -1,0 +1,115 @@
+import Testing
+import SimCore
+
+@Suite("Event queue")
+struct EventQueueTests {
+    func at(_ milliseconds: Int64) -> SimInstant { .zero + .milliseconds(milliseconds) }
+
+    @Test func popsInTimeOrderAndFIFOOnTies() {
+        var queue = EventQueue<String>()
+        queue.schedule("c", at: at(3))
+        queue.schedule("a1", at: at(1))
+        queue.schedule("b", at: at(2))
+        queue.schedule("a2", at: at(1))
+        var order: [String] = []
+        while let event = queue.popNext() { order.append(event.payload) }
+        #expect(order == ["a1", "a2", "b", "c"])
+        #expect(queue.isEmpty && queue.nextTime == nil)
+    }
+
+    @Test func cancelReturnsThePayloadOnce() {
+        var queue = EventQueue<String>()
+        let timer = queue.schedule("timeout", at: at(5))
+        queue.schedule("ping", at: at(1))
+        #expect(queue.isPending(timer))
+        #expect(queue.cancel(timer) == "timeout")
+        #expect(queue.cancel(timer) == nil)
+        #expect(!queue.isPending(timer))
+        #expect(queue.popNext()?.payload == "ping")
+        #expect(queue.popNext() == nil)
+    }
+
+    @Test func staleHandlesStayDeadWhenTheirSlotIsReused() {
+        var queue = EventQueue<Int>()
+        let first = queue.schedule(1, at: at(1))
+        #expect(queue.popNext()?.payload == 1)
+        let second = queue.schedule(2, at: at(2))  // reuses the slot of `first`
+        #expect(queue.cancel(first) == nil)
+        let rescheduled = queue.reschedule(first, to: at(0))
+        #expect(!rescheduled)
+        #expect(queue.scheduledTime(of: first) == nil)
+        #expect(queue.scheduledTime(of: second) == at(2))
+    }
+
+    @Test func rescheduleMovesAnEventBehindEqualTimes() {
+        var queue = EventQueue<String>()
+        let moved = queue.schedule("moved", at: at(1))
+        queue.schedule("stays", at: at(2))
+        let rescheduled = queue.reschedule(moved, to: at(2))
+        #expect(rescheduled)
+        #expect(queue.scheduledTime(of: moved) == at(2))
+        #expect(queue.popNext()?.payload == "stays")
+        #expect(queue.popNext()?.payload == "moved")
+        let movedAgain = queue.reschedule(moved, to: at(9))
+        #expect(!movedAgain)
+    }
+
+    /// Random schedule/cancel/reschedule/pop sequences against a simple reference model: every
+    /// pop must be the reference's minimum by (time, sequence); nothing lost or duplicated.
+    @Test(arguments: [UInt64(1), 2, 3, 4, 5])
+    func randomOperationsMatchAReferenceModel(seed: UInt64) {
+        var stream = RandomSeed(seed).stream("queue-property")
+        var queue = EventQueue<Int>()
+        var reference: [(time: SimInstant, sequence: UInt64, id: Int, handle: EventHandle)] = []
+        var sequence: UInt64 = 0
+        var nextID = 0
+        var popped: [Int] = []
+        var cancelled: [Int] = []
+        for step in 0..<20_000 {
+            let operation = stream.uniform(below: 10)
+            if operation < 4 || reference.isEmpty {
+                let time = at(Int64(stream.uniform(below: 50)))
+                let handle = queue.schedule(nextID, at: time)
+                reference.append((time, sequence, nextID, handle))
+                sequence += 1
+                nextID += 1
+            } else if operation < 6 {
+                let victim = Int(stream.uniform(below: UInt64(reference.count)))
+                #expect(queue.cancel(reference[victim].handle) == reference[victim].id)
+                cancelled.append(reference.remove(at: victim).id)
+            } else if operation < 8 {
+                let target = Int(stream.uniform(below: UInt64(reference.count)))
+                let time = at(Int64(stream.uniform(below: 50)))
+                let rescheduled = queue.reschedule(reference[target].handle, to: time)
+                #expect(rescheduled)
+                reference[target].time = time
+                reference[target].sequence = sequence
+                sequence += 1
+            } else {
+                let expected = reference.indices.min {
+                    (reference[$0].time, reference[$0].sequence) < (reference[$1].time, reference[$1].sequence)
+                }
+                guard let expected, let event = queue.popNext() else {
+                    Issue.record("queue ran dry with \(reference.count) events left")
+                    return
+                }
+                #expect(event.payload == reference[expected].id)
+                #expect(event.time == reference[expected].time)
+                #expect(event.sequence == reference[expected].sequence)
+                popped.append(reference.remove(at: expected).id)
+            }
+            #expect(queue.count == reference.count)
+            if step % 997 == 0 { #expect(queue.invariantViolation() == nil) }
+        }
+        var lastKey: (Int64, UInt64) = (.min, 0)
+        while let event = queue.popNext() {
+            let key = (event.time.nanosecondsSinceStart, event.sequence)
+            #expect(key > lastKey)
+            lastKey = key
+            popped.append(event.payload)
+        }
+        #expect(queue.invariantViolation() == nil)
+        let accounted = (popped + cancelled).sorted()
+        #expect(accounted == Array(0..<nextID), "every event popped or cancelled exactly once")
+    }
+}
