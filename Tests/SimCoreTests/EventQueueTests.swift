@@ -54,6 +54,31 @@ struct EventQueueTests {
         #expect(!movedAgain)
     }
 
+    /// Timers that are moved again and again (failure detectors) leave stale heap entries
+    /// behind; the queue must rebuild itself and keep the order exact.
+    @Test func heavyReschedulingStaysBoundedAndOrdered() {
+        var queue = EventQueue<Int>()
+        var stream = RandomSeed(77).stream("churn")
+        let handles = (0..<3_000).map { queue.schedule($0, at: at(Int64($0))) }
+        var due = (0..<3_000).map { at(Int64($0)) }
+        for round in 0..<20 {
+            for (id, handle) in handles.enumerated() {
+                let time = at(10_000 + Int64(stream.uniform(below: 100_000)))
+                let moved = queue.reschedule(handle, to: time)
+                #expect(moved)
+                due[id] = time
+            }
+            #expect(queue.invariantViolation() == nil, "after round \(round)")
+        }
+        #expect(queue.count == 3_000)
+        var previous = SimInstant.zero
+        while let event = queue.popNext() {
+            #expect(event.time == due[event.payload])
+            #expect(event.time >= previous)
+            previous = event.time
+        }
+    }
+
     /// Random schedule/cancel/reschedule/pop sequences against a simple reference model: every
     /// pop must be the reference's minimum by (time, sequence); nothing lost or duplicated.
     @Test(arguments: [UInt64(1), 2, 3, 4, 5])

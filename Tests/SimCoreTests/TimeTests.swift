@@ -45,6 +45,14 @@ struct TimeTests {
         #expect(SimDuration.nanoseconds(nanoseconds).description == expected)
     }
 
+    @Test(arguments: [
+        (Int64(40_894_463), 1, "40.9 ms"), (40_894_463, 3, "40.894 ms"), (40_894_463, 0, "41 ms"),
+        (1_234_567_891, 0, "1.235 s"), (1_234_567_891, 9, "1.234567891 s"), (1_500, 0, "2 µs"), (42, 2, "42 ns"),
+    ])
+    func formattedRoundsToTheRequestedDecimals(nanoseconds: Int64, decimals: Int, expected: String) {
+        #expect(SimDuration.nanoseconds(nanoseconds).formatted(decimals: decimals) == expected)
+    }
+
     @Test func instantDescriptionNamesTheTime() {
         #expect((SimInstant.zero + .milliseconds(1_500)).description == "t=1.500 s")
     }

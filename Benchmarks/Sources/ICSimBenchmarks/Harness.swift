@@ -35,12 +35,12 @@ struct Harness {
 
     func measure(_ benchmark: Benchmark) -> Measurement {
         var checksum: UInt64 = 0
-        for _ in 0..<warmupRuns { checksum ^= benchmark.body() }
+        for _ in 0..<warmupRuns { checksum &+= benchmark.body() }
         let clock = ContinuousClock()
         var seconds: [Double] = []
         for _ in 0..<timedRuns {
             let start = clock.now
-            checksum ^= benchmark.body()
+            checksum &+= benchmark.body()
             let elapsed = clock.now - start
             let (whole, attoseconds) = elapsed.components
             seconds.append(Double(whole) + Double(attoseconds) * 1e-18)

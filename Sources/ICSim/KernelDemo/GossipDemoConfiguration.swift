@@ -36,14 +36,14 @@ public struct GossipDemoConfiguration: Sendable, Equatable {
     /// Probability that a message is lost.
     public var lossProbability: Probability = Self.defaultLoss
     /// Silence after which an actor suspects a peer (restarted by every message from it).
-    public var suspicionTimeout: SimDuration = .seconds(1)
+    public var suspicionTimeout: SimDuration = .seconds(3)
     /// Mean time an actor stays up before it crashes (exponential).
     public var uptimeMean: SimDuration = .seconds(20)
     /// Mean time a crashed actor stays down (exponential).
     public var downtimeMean: SimDuration = .seconds(2)
 
     /// The defaults: 13 actors for 60 s, fanout 3, 200 ms gossip, log-normal 40 ms links,
-    /// 1 % loss, 1 s suspicion timeout, crashes every 20 s for 2 s on average.
+    /// 1 % loss, 3 s suspicion timeout, crashes every 20 s for 2 s on average.
     public init() {}
 
     /// Log-normal with a 40 ms median and sigma 0.5.

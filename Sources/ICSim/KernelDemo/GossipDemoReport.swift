@@ -19,7 +19,7 @@ public struct GossipDemoReport: Sendable, Equatable {
         let delays = stats.deliveryDelays
         let eventsByKind = GossipDemo.Kind.all.map { "\($0.name) \(stats.events(of: $0))" }
         func quantile(_ numerator: UInt64, _ denominator: UInt64) -> String {
-            delays.quantile(numerator, denominator).map(\.description) ?? "-"
+            delays.quantile(numerator, denominator).map { $0.formatted(decimals: 1) } ?? "-"
         }
         return [
             Self.heading,
@@ -32,7 +32,7 @@ public struct GossipDemoReport: Sendable, Equatable {
             "messages: sent \(stats.messagesSent), lost \(stats.messagesLost), delivered \(stats.messagesDelivered), "
                 + "dropped at crashed receivers \(stats.messagesDroppedAtCrashedReceiver)",
             "delivery delay: p50 \(quantile(1, 2)), p95 \(quantile(95, 100)), p99 \(quantile(99, 100)), "
-                + "max \(delays.maximum.map(\.description) ?? "-")",
+                + "max \(delays.maximum.map { $0.formatted(decimals: 1) } ?? "-")",
             "suspicions: correct \(stats.suspicionsCorrect), false \(stats.suspicionsFalse)",
             "timers: rescheduled \(stats.timersRescheduled), cancelled \(stats.timersCancelled)",
             "trace hash: \(traceHash)",

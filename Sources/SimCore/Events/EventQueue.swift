@@ -43,8 +43,14 @@ public struct ScheduledEvent<Payload> {
 /// processes. Rescheduling gives an event a fresh sequence number, exactly as if it had been
 /// cancelled and scheduled again.
 ///
-/// An indexed binary min-heap: every event lives in a slot whose position in the heap is
-/// tracked, so cancel and reschedule find it in O(1) and repair the heap in O(log n).
+/// A binary min-heap with lazy deletion. Each pending event owns a slot (payload, due time,
+/// and the sequence number of its one live heap entry); heap entries carry only the ordering
+/// key and the slot. Cancelling frees the slot and leaves its heap entry behind as stale;
+/// rescheduling pushes a fresh entry and makes the old one stale. Stale entries are dropped
+/// when they reach the top (the top is always live) and the heap is rebuilt whenever stale
+/// entries outnumber live ones, so memory stays within twice the pending events (plus a
+/// small constant) and every operation costs O(log n) amortized. The sift loops touch only the
+/// heap array, which is what makes this faster than an indexed heap that tracks positions.
 ///
 /// ```swift
 /// var queue = EventQueue<String>()
@@ -74,26 +80,33 @@ public struct EventQueue<Payload> {
         }
     }
 
-    /// Storage for one event; reused after the event leaves the queue.
+    /// Storage for one pending event; reused after the event leaves the queue.
     @usableFromInline
     struct Slot {
         @usableFromInline var payload: Payload?
-        /// The entry's index in `heap`, or -1 while the slot is free.
-        @usableFromInline var heapIndex: Int32
+        /// The sequence number of the slot's live heap entry; `UInt64.max` while free.
+        @usableFromInline var liveSequence: UInt64
+        /// When the event is due (valid while occupied).
+        @usableFromInline var time: Int64
         @usableFromInline var generation: UInt32
 
         @inlinable
-        init(payload: Payload?, heapIndex: Int32, generation: UInt32) {
+        init(payload: Payload?, liveSequence: UInt64, time: Int64, generation: UInt32) {
             self.payload = payload
-            self.heapIndex = heapIndex
+            self.liveSequence = liveSequence
+            self.time = time
             self.generation = generation
         }
     }
+
+    /// Stale entries tolerated before a rebuild is considered, whatever the queue size.
+    @usableFromInline static var staleEntriesAllowed: Int { 1_024 }
 
     @usableFromInline var heap: [HeapEntry] = []
     @usableFromInline var slots: [Slot] = []
     @usableFromInline var freeSlots: [UInt32] = []
     @usableFromInline var nextSequence: UInt64 = 0
+    @usableFromInline var liveCount = 0
 
     /// Creates an empty queue.
     @inlinable
@@ -108,11 +121,11 @@ public struct EventQueue<Payload> {
 
     /// The number of pending events.
     @inlinable
-    public var count: Int { heap.count }
+    public var count: Int { liveCount }
 
     /// Whether no event is pending.
     @inlinable
-    public var isEmpty: Bool { heap.isEmpty }
+    public var isEmpty: Bool { liveCount == 0 }
 
     /// The time of the next event, or `nil` if the queue is empty.
     @inlinable
@@ -130,21 +143,20 @@ public struct EventQueue<Payload> {
     @discardableResult
     public mutating func schedule(_ payload: Payload, at time: SimInstant) -> EventHandle {
         let slot = allocateSlot(payload)
-        let index = heap.count
-        heap.append(HeapEntry(time: time.nanosecondsSinceStart, sequence: takeSequence(), slot: slot))
-        slots[Int(slot)].heapIndex = Int32(index)
-        siftUp(from: index)
+        liveCount += 1
+        push(slot: slot, time: time.nanosecondsSinceStart)
         return EventHandle(slot: slot, generation: slots[Int(slot)].generation)
     }
 
     /// Removes and returns the earliest event (ties: the earliest scheduled), or `nil` if empty.
-    /// - Complexity: O(log n).
+    /// - Complexity: O(log n) amortized.
     @inlinable
     public mutating func popNext() -> ScheduledEvent<Payload>? {
         guard let top = heap.first else { return nil }
-        removeEntry(at: 0)
+        removeTop()
         let handle = EventHandle(slot: top.slot, generation: slots[Int(top.slot)].generation)
         let payload = releaseSlot(top.slot)
+        dropStaleTop()
         return ScheduledEvent(
             time: SimInstant(nanosecondsSinceStart: top.time), sequence: top.sequence,
             handle: handle, payload: payload)
@@ -152,56 +164,64 @@ public struct EventQueue<Payload> {
 
     /// Cancels the event behind `handle` and returns its payload, or `nil` if it already
     /// fired or was cancelled.
-    /// - Complexity: O(log n).
+    /// - Complexity: O(log n) amortized.
     @inlinable
     @discardableResult
     public mutating func cancel(_ handle: EventHandle) -> Payload? {
-        guard let index = heapIndex(of: handle) else { return nil }
-        removeEntry(at: index)
-        return releaseSlot(handle.slot)
+        guard isPending(handle) else { return nil }
+        let payload = releaseSlot(handle.slot)
+        dropStaleTop()
+        compactIfMostlyStale()
+        return payload
     }
 
     /// Moves the event behind `handle` to `time` with a fresh sequence number (so it comes
     /// after events already scheduled at that time). Returns `false` if the event already
     /// fired or was cancelled.
-    /// - Complexity: O(log n).
+    /// - Complexity: O(log n) amortized.
     @inlinable
     @discardableResult
     public mutating func reschedule(_ handle: EventHandle, to time: SimInstant) -> Bool {
-        guard let index = heapIndex(of: handle) else { return false }
-        heap[index].time = time.nanosecondsSinceStart
-        heap[index].sequence = takeSequence()
-        restoreOrder(at: index)
+        guard isPending(handle) else { return false }
+        push(slot: handle.slot, time: time.nanosecondsSinceStart)
+        dropStaleTop()
+        compactIfMostlyStale()
         return true
     }
 
     /// The time the event behind `handle` is due, or `nil` if it is no longer pending.
     @inlinable
     public func scheduledTime(of handle: EventHandle) -> SimInstant? {
-        heapIndex(of: handle).map { SimInstant(nanosecondsSinceStart: heap[$0].time) }
+        isPending(handle) ? SimInstant(nanosecondsSinceStart: slots[Int(handle.slot)].time) : nil
     }
 
     /// Whether the event behind `handle` is still pending.
     @inlinable
     public func isPending(_ handle: EventHandle) -> Bool {
-        heapIndex(of: handle) != nil
+        let slot = Int(handle.slot)
+        return slot < slots.count && slots[slot].generation == handle.generation
+            && slots[slot].liveSequence != .max
     }
 
-    /// Checks every structural invariant (heap order, slot back-references, free list) and
-    /// returns a description of the first violation, or `nil`. For tests; O(n).
+    /// Checks every structural invariant (heap order, one live entry per pending event, a live
+    /// top, slot accounting, the stale bound) and returns the first violation, or `nil`.
+    /// For tests; O(n).
     public func invariantViolation() -> String? {
+        var liveEntries = 0
         for index in heap.indices {
-            let entry = heap[index]
-            if slots[Int(entry.slot)].heapIndex != Int32(index) {
-                return "slot \(entry.slot) points at \(slots[Int(entry.slot)].heapIndex), not \(index)"
-            }
-            if index > 0 && entry.precedes(heap[(index - 1) / 2]) {
+            if index > 0 && heap[index].precedes(heap[(index - 1) / 2]) {
                 return "entry \(index) precedes its parent"
             }
+            if isLive(heap[index]) { liveEntries += 1 }
         }
-        let free = slots.filter { $0.heapIndex < 0 }.count
-        guard free == freeSlots.count, free + heap.count == slots.count else {
-            return "slot accounting: \(free) free, \(freeSlots.count) listed, \(heap.count) used of \(slots.count)"
+        if let top = heap.first, !isLive(top) { return "the top entry is stale" }
+        let occupied = slots.filter { $0.liveSequence != .max }.count
+        guard liveEntries == liveCount, occupied == liveCount, occupied + freeSlots.count == slots.count else {
+            return "accounting: \(liveEntries) live entries, \(occupied) occupied slots, count \(liveCount), "
+                + "\(freeSlots.count) free of \(slots.count)"
+        }
+        if heap.count - liveCount > max(liveCount, Self.staleEntriesAllowed) {
+            return "\(heap.count - liveCount) stale entries for \(liveCount) live ones"
         }
         return nil
     }
@@ -209,17 +229,19 @@ public struct EventQueue<Payload> {
     // MARK: - Internals
 
     @inlinable
-    mutating func takeSequence() -> UInt64 {
-        defer { nextSequence += 1 }
-        return nextSequence
+    func isLive(_ entry: HeapEntry) -> Bool {
+        slots[Int(entry.slot)].liveSequence == entry.sequence
     }
 
+    /// Pushes a fresh entry for `slot` at `time`; any older entry of the slot becomes stale.
     @inlinable
-    func heapIndex(of handle: EventHandle) -> Int? {
-        let slot = Int(handle.slot)
-        guard slot < slots.count, slots[slot].generation == handle.generation else { return nil }
-        let index = slots[slot].heapIndex
-        return index >= 0 ? Int(index) : nil
+    mutating func push(slot: UInt32, time: Int64) {
+        let sequence = nextSequence
+        nextSequence += 1
+        slots[Int(slot)].liveSequence = sequence
+        slots[Int(slot)].time = time
+        heap.append(HeapEntry(time: time, sequence: sequence, slot: slot))
+        Self.siftUp(&heap, from: heap.count - 1)
     }
 
     @inlinable
@@ -229,77 +251,86 @@ public struct EventQueue<Payload> {
             return slot
         }
         precondition(slots.count < Int(UInt32.max), "event queue is limited to 2^32 - 1 pending events")
-        slots.append(Slot(payload: payload, heapIndex: -1, generation: 0))
+        slots.append(Slot(payload: payload, liveSequence: .max, time: 0, generation: 0))
         return UInt32(slots.count - 1)
     }
 
-    /// Frees `slot` and returns the payload it held.
+    /// Frees `slot` (its heap entries become stale) and returns the payload it held.
     @inlinable
     mutating func releaseSlot(_ slot: UInt32) -> Payload {
         let index = Int(slot)
         guard let payload = slots[index].payload.take() else {
             preconditionFailure("released slot \(slot) holds no payload")
         }
-        slots[index].heapIndex = -1
+        slots[index].liveSequence = .max
         slots[index].generation &+= 1
         freeSlots.append(slot)
+        liveCount -= 1
         return payload
     }
 
-    /// Removes the heap entry at `index`, moving the last entry into the hole.
+    /// Removes the top entry, moving the last entry into its place.
     @inlinable
-    mutating func removeEntry(at index: Int) {
+    mutating func removeTop() {
         let last = heap.removeLast()
-        guard index < heap.count else { return }
-        heap[index] = last
-        slots[Int(last.slot)].heapIndex = Int32(index)
-        restoreOrder(at: index)
+        guard !heap.isEmpty else { return }
+        heap[0] = last
+        Self.siftDown(&heap, from: 0)
     }
 
-    /// Moves the entry at `index` up or down until the heap is ordered again.
+    /// Removes stale entries from the top, so the top is always live.
     @inlinable
-    mutating func restoreOrder(at index: Int) {
-        if index > 0 && heap[index].precedes(heap[(index - 1) / 2]) {
-            siftUp(from: index)
-        } else {
-            siftDown(from: index)
+    mutating func dropStaleTop() {
+        while let top = heap.first, !isLive(top) {
+            removeTop()
         }
     }
 
+    /// Rebuilds the heap from its live entries once stale ones outnumber them. O(n), after at
+    /// least n/2 operations that each made one entry stale: O(1) amortized.
     @inlinable
-    mutating func siftUp(from start: Int) {
-        let entry = heap[start]
-        var index = start
+    mutating func compactIfMostlyStale() {
+        let stale = heap.count - liveCount
+        guard stale > Self.staleEntriesAllowed, stale > liveCount else { return }
+        let slots = self.slots  // a reference to the same storage, not a copy of it
+        heap.removeAll { slots[Int($0.slot)].liveSequence != $0.sequence }
+        var index = heap.count / 2
         while index > 0 {
-            let parent = (index - 1) / 2
-            guard entry.precedes(heap[parent]) else { break }
-            place(heap[parent], at: index)
-            index = parent
+            index -= 1
+            Self.siftDown(&heap, from: index)
         }
-        place(entry, at: index)
     }
 
     @inlinable
-    mutating func siftDown(from start: Int) {
-        let entry = heap[start]
-        let count = heap.count
-        var index = start
-        while true {
-            var child = 2 * index + 1
-            guard child < count else { break }
-            if child + 1 < count && heap[child + 1].precedes(heap[child]) {
-                child += 1
+    static func siftUp(_ heap: inout [HeapEntry], from start: Int) {
+        heap.withUnsafeMutableBufferPointer { heap in
+            let entry = heap[start]
+            var index = start
+            while index > 0 {
+                let parent = (index - 1) / 2
+                guard entry.precedes(heap[parent]) else { break }
+                heap[index] = heap[parent]
+                index = parent
             }
-            guard heap[child].precedes(entry) else { break }
-            place(heap[child], at: index)
-            index = child
+            heap[index] = entry
         }
-        place(entry, at: index)
     }
 
     @inlinable
-    mutating func place(_ entry: HeapEntry, at index: Int) {
-        heap[index] = entry
-        slots[Int(entry.slot)].heapIndex = Int32(index)
+    static func siftDown(_ heap: inout [HeapEntry], from start: Int) {
+        heap.withUnsafeMutableBufferPointer { heap in
+            let entry = heap[start]
+            let count = heap.count
+            var index = start
+            while true {
+                var child = 2 * index + 1
+                guard child < count else { break }
+                if child + 1 < count && heap[child + 1].precedes(heap[child]) { child += 1 }
+                guard heap[child].precedes(entry) else { break }
+                heap[index] = heap[child]
+                index = child
+            }
+            heap[index] = entry
+        }
     }
 }

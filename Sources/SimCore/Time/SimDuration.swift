@@ -140,6 +140,15 @@ extension SimDuration: CustomStringConvertible {
     }
 }
 
+extension SimDuration {
+    /// Like ``description`` but rounded (half away from zero) to at most `decimals` decimals of
+    /// its unit, for reports: `SimDuration.nanoseconds(40_894_463).formatted(decimals: 1)` is
+    /// `"40.9 ms"`. Seconds keep at least three decimals.
+    public func formatted(decimals: Int) -> String {
+        TimeFormatting.describe(nanoseconds: nanoseconds, maximumDecimals: Swift.max(decimals, 0))
+    }
+}
+
 /// Integer-only formatting shared by ``SimDuration`` and ``SimInstant``.
 enum TimeFormatting {
     /// Units from largest to smallest: (nanoseconds per unit, symbol, minimum decimals).
@@ -147,10 +156,16 @@ enum TimeFormatting {
         (1_000_000_000, "s", 3), (1_000_000, "ms", 0), (1_000, "µs", 0), (1, "ns", 0),
     ]
 
-    static func describe(nanoseconds: Int64) -> String {
+    static func describe(nanoseconds: Int64, maximumDecimals: Int = 9) -> String {
         let sign = nanoseconds < 0 ? "-" : ""
-        let magnitude = nanoseconds.magnitude
+        var magnitude = nanoseconds.magnitude
         for unit in units where magnitude >= unit.scale || unit.scale == 1 {
+            let kept = max(maximumDecimals, unit.minimumDecimals)
+            var step = unit.scale  // the rounding granularity: 10^-kept of the unit
+            for _ in 0..<kept where step >= 10 { step /= 10 }
+            // Magnitudes are below 2^63 and steps at most 10^9: no UInt64 overflow.
+            let rounded = magnitude / step * step
+            magnitude = (magnitude - rounded) * 2 >= step ? rounded + step : rounded
             let whole = magnitude / unit.scale
             let fraction = fractionDigits(magnitude % unit.scale, scale: unit.scale, minimum: unit.minimumDecimals)
             return "\(sign)\(whole)\(fraction.isEmpty ? "" : ".")\(fraction) \(unit.symbol)"
