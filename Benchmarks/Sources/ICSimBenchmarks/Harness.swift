@@ -49,7 +49,9 @@ struct Harness {
     }
 
     func run(_ benchmarks: [Benchmark]) -> [Measurement] {
-        let selected = benchmarks.filter { filter.map($0.name.contains) ?? true }
+        // An exact name selects that benchmark alone; otherwise the filter is a substring.
+        let exact = benchmarks.filter { $0.name == filter }
+        let selected = exact.isEmpty ? benchmarks.filter { filter.map($0.name.contains) ?? true } : exact
         print(pad("benchmark", 26) + pad("median", 12) + pad("spread", 9) + pad("throughput", 24) + "checksum")
         return selected.map { benchmark in
             let measurement = measure(benchmark)

@@ -10,9 +10,9 @@
 /// commitment when the key is public: it is a well-mixed, stable fingerprint.
 public struct StableHasher: Sendable {
     /// The low key word: key bytes `00 01 ... 07` read little-endian.
-    public static let defaultKey0: UInt64 = 0x0706_0504_0302_0100
+    @inlinable public static var defaultKey0: UInt64 { 0x0706_0504_0302_0100 }
     /// The high key word: key bytes `08 09 ... 0f` read little-endian.
-    public static let defaultKey1: UInt64 = 0x0f0e_0d0c_0b0a_0908
+    @inlinable public static var defaultKey1: UInt64 { 0x0f0e_0d0c_0b0a_0908 }
 
     /// SipHash internal state word v0.
     @usableFromInline var v0: UInt64

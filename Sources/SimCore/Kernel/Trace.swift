@@ -29,7 +29,7 @@ public struct EventKind: Sendable, Equatable, CustomStringConvertible {
 /// What the trace records about one event, supplied by the model.
 public struct TraceRecord: Sendable, Equatable {
     /// Marks an event that belongs to no particular actor.
-    public static let noActor = UInt32.max
+    @inlinable public static var noActor: UInt32 { .max }
 
     /// The kind of event.
     public var kind: EventKind

@@ -50,7 +50,7 @@ public struct DelayDistribution: Hashable, Sendable, CustomStringConvertible {
 
     /// The largest sample returned: 2^60 ns, about 36.5 years, so that adding a sample to any
     /// realistic instant cannot overflow.
-    public static let sampleNanosecondsMax: Int64 = 1 << 60
+    @inlinable public static var sampleNanosecondsMax: Int64 { 1 << 60 }
 
     /// The largest accepted log-normal sigma; larger values only produce clamped samples.
     public static let logNormalSigmaMax: Double = 20

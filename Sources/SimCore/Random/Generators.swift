@@ -68,7 +68,7 @@ public struct Xoshiro256StarStar: Sendable {
     @inlinable
     public mutating func next() -> UInt64 {
         let result = rotateLeft(s1 &* 5, by: 7) &* 9
-        let shifted = s1 << 17
+        let shifted = s1 &<< 17
         s2 ^= s0
         s3 ^= s1
         s1 ^= s2
@@ -78,8 +78,9 @@ public struct Xoshiro256StarStar: Sendable {
         return result
     }
 
-    @inlinable
+    /// Rotation by a constant in 1...63; masking shifts, so no over-shift checks.
+    @inlinable @inline(__always)
     func rotateLeft(_ value: UInt64, by count: UInt64) -> UInt64 {
-        (value << count) | (value >> (64 - count))
+        (value &<< count) | (value &>> (64 &- count))
     }
 }

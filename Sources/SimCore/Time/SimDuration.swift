@@ -21,10 +21,10 @@ public struct SimDuration: Hashable, Comparable, Sendable {
     }
 
     /// A duration of zero length.
-    public static let zero = SimDuration(nanoseconds: 0)
+    @inlinable public static var zero: SimDuration { SimDuration(nanoseconds: 0) }
 
     /// The longest representable duration (about 292 years).
-    public static let max = SimDuration(nanoseconds: .max)
+    @inlinable public static var max: SimDuration { SimDuration(nanoseconds: .max) }
 
     /// A duration of `value` nanoseconds.
     @inlinable

@@ -18,10 +18,10 @@ public struct SimInstant: Hashable, Comparable, Sendable {
     }
 
     /// The start of the simulation.
-    public static let zero = SimInstant(nanosecondsSinceStart: 0)
+    @inlinable public static var zero: SimInstant { SimInstant(nanosecondsSinceStart: 0) }
 
     /// The latest representable instant (about 292 years after the start).
-    public static let max = SimInstant(nanosecondsSinceStart: .max)
+    @inlinable public static var max: SimInstant { SimInstant(nanosecondsSinceStart: .max) }
 
     /// The time elapsed since the start of the simulation.
     @inlinable

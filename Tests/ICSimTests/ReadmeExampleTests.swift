@@ -1,0 +1,32 @@
+import Testing
+import ICSim
+
+/// The library example from README.md, kept compiling and checked.
+struct PingPong: SimulationModel {
+    var stream = RandomSeed(42).stream("pingpong")
+    var volleys = 0
+
+    mutating func handle(_ player: Int, scheduler: inout Scheduler<Int>) {
+        volleys += 1
+        let delay = stream.exponential(mean: .milliseconds(20))
+        scheduler.schedule(1 - player, after: delay)
+    }
+
+    func traceRecord(for player: Int) -> TraceRecord {
+        TraceRecord(kind: EventKind(code: 1, name: "volley"), actor: UInt32(player), payloadDigest: 0)
+    }
+}
+
+@Suite("README example")
+struct ReadmeExampleTests {
+    @Test func pingPongRunsForTenVirtualSeconds() {
+        var simulation = Simulation(model: PingPong())
+        simulation.scheduler.schedule(0, at: .zero)
+        let result = simulation.run(.until(.zero + .seconds(10)))
+        #expect(result.stopReason == .timeLimit)
+        #expect(result.now == .zero + .seconds(10))
+        // About 10 s / 20 ms = 500 volleys; allow 5 standard deviations of a Poisson count.
+        #expect(abs(simulation.model.volleys - 500) < 5 * 23)
+        #expect(simulation.traceHash.eventCount == result.eventsProcessed)
+    }
+}
