@@ -137,4 +137,89 @@ struct EventQueueTests {
         let accounted = (popped + cancelled).sorted()
         #expect(accounted == Array(0..<nextID), "every event popped or cancelled exactly once")
     }
+
+    /// Workloads that stress the calendar tiers (stationary spacing, bursts at one instant,
+    /// timers spread over 50 binary orders of magnitude, cancellations), checked pop by pop
+    /// against a sorted-array reference.
+    @Test(arguments: ["phold", "burst", "sparse", "mixed"])
+    func tieredQueueMatchesASortedReference(workload: String) {
+        var stream = RandomSeed(99).stream(workload)
+        var queue = EventQueue<Int>()
+        var reference = SortedReference()
+        var handles: [Int: EventHandle] = [:]
+        var nextID = 0
+        var now: Int64 = 0
+        func delay() -> Int64 {
+            switch workload {
+            case "phold": return stream.exponential(mean: .milliseconds(1)).nanoseconds
+            case "burst": return stream.uniform(below: 10) == 0 ? Int64(stream.uniform(below: 1_000_000)) : 0
+            case "sparse": return Int64(1) << Int64(stream.uniform(below: 50))
+            default: return Int64(stream.uniform(below: 1_000)) * Int64(stream.uniform(below: 1_000))
+            }
+        }
+        func add() {
+            let time = now + delay()
+            let handle = queue.schedule(nextID, at: .zero + .nanoseconds(time))
+            reference.insert(time: time, sequence: queue.sequencesIssued - 1, id: nextID)
+            handles[nextID] = handle
+            nextID += 1
+        }
+        for _ in 0..<2_000 { add() }
+        for step in 0..<60_000 {
+            let choice = stream.uniform(below: 10)
+            if workload == "mixed" && choice < 2, let victim = reference.randomID(&stream) {
+                #expect(queue.cancel(handles[victim]!) == victim)
+                reference.remove(id: victim)
+            } else if workload == "mixed" && choice < 4, let moved = reference.randomID(&stream) {
+                let time = now + delay()
+                let rescheduled = queue.reschedule(handles[moved]!, to: .zero + .nanoseconds(time))
+                #expect(rescheduled)
+                reference.remove(id: moved)
+                reference.insert(time: time, sequence: queue.sequencesIssued - 1, id: moved)
+            } else if let expected = reference.popMin() {
+                guard let event = queue.popNext() else {
+                    Issue.record("queue empty at step \(step)")
+                    return
+                }
+                #expect(event.payload == expected.id && event.time.nanosecondsSinceStart == expected.time)
+                now = event.time.nanosecondsSinceStart
+                add()
+            }
+            #expect(queue.nextTime?.nanosecondsSinceStart == reference.minTime)
+            if step % 4_999 == 0 { #expect(queue.invariantViolation() == nil, "step \(step)") }
+        }
+        #expect(queue.count == reference.count)
+    }
+}
+
+/// A sorted array of (time, sequence, id): the obviously correct reference queue.
+struct SortedReference {
+    private var items: [(time: Int64, sequence: UInt64, id: Int)] = []
+
+    var count: Int { items.count }
+    var minTime: Int64? { items.first?.time }
+
+    mutating func insert(time: Int64, sequence: UInt64, id: Int) {
+        var low = 0
+        var high = items.count
+        while low < high {
+            let middle = (low + high) / 2
+            if (items[middle].time, items[middle].sequence) < (time, sequence) { low = middle + 1 } else { high = middle }
+        }
+        items.insert((time, sequence, id), at: low)
+    }
+
+    mutating func popMin() -> (time: Int64, id: Int)? {
+        guard !items.isEmpty else { return nil }
+        let first = items.removeFirst()
+        return (first.time, first.id)
+    }
+
+    mutating func remove(id: Int) {
+        items.removeAll { $0.id == id }
+    }
+
+    func randomID(_ stream: inout RandomStream) -> Int? {
+        stream.element(of: items)?.id
+    }
 }

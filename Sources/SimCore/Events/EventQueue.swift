@@ -43,15 +43,6 @@ public struct ScheduledEvent<Payload> {
 /// processes. Rescheduling gives an event a fresh sequence number, exactly as if it had been
 /// cancelled and scheduled again.
 ///
-/// A binary min-heap with lazy deletion. Each pending event owns a slot (payload, due time,
-/// and the sequence number of its one live heap entry); heap entries carry only the ordering
-/// key and the slot. Cancelling frees the slot and leaves its heap entry behind as stale;
-/// rescheduling pushes a fresh entry and makes the old one stale. Stale entries are dropped
-/// when they reach the top (the top is always live) and the heap is rebuilt whenever stale
-/// entries outnumber live ones, so memory stays within twice the pending events (plus a
-/// small constant) and every operation costs O(log n) amortized. The sift loops touch only the
-/// heap array, which is what makes this faster than an indexed heap that tracks positions.
-///
 /// ```swift
 /// var queue = EventQueue<String>()
 /// let timer = queue.schedule("timeout", at: .zero + .seconds(5))
@@ -59,32 +50,36 @@ public struct ScheduledEvent<Payload> {
 /// queue.cancel(timer)                  // "timeout"
 /// queue.popNext()?.payload             // "ping"
 /// ```
+///
+/// ## Design
+/// Each pending event owns a slot (payload, due time, generation, and the sequence number of
+/// its one live entry). Entries, the (time, sequence, slot) keys, live in three tiers:
+/// - `current`: a small binary heap holding every entry due before `window.takenEnd`, the end
+///   of the calendar bucket taken last (and any entry scheduled earlier than that);
+/// - `window`: a ``CalendarWindow`` of unsorted buckets for the near future, up to `window.end`;
+/// - `far`: a binary heap for everything later.
+///
+/// An entry goes to the tier its time falls in. When `current` runs dry the next non-empty
+/// bucket is taken into it; when the window runs dry it is re-based at the earliest `far`
+/// entry, with its geometry adapted to what the last window saw, and `far` entries inside the
+/// new window move into its buckets. After every operation the top of `current` is the
+/// earliest live event, which keeps ``nextTime`` O(1).
+///
+/// Cancelling frees the slot and leaves the entry behind as stale; rescheduling adds a fresh
+/// entry and makes the old one stale. Stale entries are dropped when they surface, and all
+/// tiers are purged whenever stale entries outnumber live ones (and exceed 1,024), so memory
+/// stays within about twice the pending events.
+///
+/// - Complexity: schedule, cancel, reschedule and pop are O(log n) amortized in the worst
+///   case (every entry moves from `far` to a bucket to `current` at most once, each step at
+///   most a heap operation) and close to O(1) when the bucket width fits the event spacing,
+///   as it does after a few windows for stationary workloads such as PHOLD.
 public struct EventQueue<Payload> {
-    /// One heap position: the ordering key and the slot holding the payload.
-    @usableFromInline
-    struct HeapEntry {
-        @usableFromInline var time: Int64
-        @usableFromInline var sequence: UInt64
-        @usableFromInline var slot: UInt32
-
-        @inlinable
-        init(time: Int64, sequence: UInt64, slot: UInt32) {
-            self.time = time
-            self.sequence = sequence
-            self.slot = slot
-        }
-
-        @inlinable
-        func precedes(_ other: HeapEntry) -> Bool {
-            time < other.time || (time == other.time && sequence < other.sequence)
-        }
-    }
-
     /// Storage for one pending event; reused after the event leaves the queue.
     @usableFromInline
     struct Slot {
         @usableFromInline var payload: Payload?
-        /// The sequence number of the slot's live heap entry; `UInt64.max` while free.
+        /// The sequence number of the slot's live entry; `UInt64.max` while free.
         @usableFromInline var liveSequence: UInt64
         /// When the event is due while occupied; the next free slot (or -1) while free.
         @usableFromInline var time: Int64
@@ -99,25 +94,28 @@ public struct EventQueue<Payload> {
         }
     }
 
-    /// Stale entries tolerated before a rebuild is considered, whatever the queue size.
+    /// Stale entries tolerated before a purge is considered, whatever the queue size.
     @usableFromInline static var staleEntriesAllowed: Int { 1_024 }
 
-    @usableFromInline var heap: [HeapEntry] = []
+    @usableFromInline var current = EntryHeap()
+    @usableFromInline var window = CalendarWindow()
+    @usableFromInline var far = EntryHeap()
     @usableFromInline var slots: [Slot] = []
     /// The first free slot (free slots form a list through their `time` field), or -1.
     @usableFromInline var firstFreeSlot: Int64 = -1
     @usableFromInline var freeCount = 0
     @usableFromInline var nextSequence: UInt64 = 0
     @usableFromInline var liveCount = 0
+    /// Entries stored in all tiers, live and stale.
+    @usableFromInline var entryCount = 0
 
     /// Creates an empty queue.
     @inlinable
     public init() {}
 
-    /// Creates an empty queue with room for `capacity` events before it reallocates.
+    /// Creates an empty queue with room for `capacity` events before its slots reallocate.
     @inlinable
     public init(reservingCapacity capacity: Int) {
-        heap.reserveCapacity(capacity)
         slots.reserveCapacity(capacity)
     }
 
@@ -129,10 +127,10 @@ public struct EventQueue<Payload> {
     @inlinable
     public var isEmpty: Bool { liveCount == 0 }
 
-    /// The time of the next event, or `nil` if the queue is empty.
+    /// The time of the next event, or `nil` if the queue is empty. O(1).
     @inlinable
     public var nextTime: SimInstant? {
-        heap.first.map { SimInstant(nanosecondsSinceStart: $0.time) }
+        current.top.map { SimInstant(nanosecondsSinceStart: $0.time) }
     }
 
     /// The number of sequence numbers handed out so far (schedules plus reschedules).
@@ -140,13 +138,13 @@ public struct EventQueue<Payload> {
     public var sequencesIssued: UInt64 { nextSequence }
 
     /// Schedules `payload` at `time` and returns a handle for cancelling or rescheduling it.
-    /// - Complexity: O(log n).
+    /// - Complexity: O(log n) amortized.
     @inlinable
     @discardableResult
     public mutating func schedule(_ payload: Payload, at time: SimInstant) -> EventHandle {
         let slot = allocateSlot(payload)
         liveCount += 1
-        push(slot: slot, time: time.nanosecondsSinceStart)
+        add(slot: slot, time: time.nanosecondsSinceStart)
         return EventHandle(slot: slot, generation: slots[Int(slot)].generation)
     }
 
@@ -154,11 +152,12 @@ public struct EventQueue<Payload> {
     /// - Complexity: O(log n) amortized.
     @inlinable
     public mutating func popNext() -> ScheduledEvent<Payload>? {
-        guard let top = heap.first else { return nil }
-        removeTop()
+        guard let top = current.top else { return nil }
+        current.removeTop()
+        entryCount -= 1
         let handle = EventHandle(slot: top.slot, generation: slots[Int(top.slot)].generation)
         let payload = releaseSlot(top.slot)
-        dropStaleTop()
+        settle()
         return ScheduledEvent(
             time: SimInstant(nanosecondsSinceStart: top.time), sequence: top.sequence,
             handle: handle, payload: payload)
@@ -172,8 +171,8 @@ public struct EventQueue<Payload> {
     public mutating func cancel(_ handle: EventHandle) -> Payload? {
         guard isPending(handle) else { return nil }
         let payload = releaseSlot(handle.slot)
-        dropStaleTop()
-        compactIfMostlyStale()
+        settle()
+        purgeIfMostlyStale()
         return payload
     }
 
@@ -185,9 +184,9 @@ public struct EventQueue<Payload> {
     @discardableResult
     public mutating func reschedule(_ handle: EventHandle, to time: SimInstant) -> Bool {
         guard isPending(handle) else { return false }
-        push(slot: handle.slot, time: time.nanosecondsSinceStart)
-        dropStaleTop()
-        compactIfMostlyStale()
+        add(slot: handle.slot, time: time.nanosecondsSinceStart)
+        settle()
+        purgeIfMostlyStale()
         return true
     }
 
@@ -205,52 +204,70 @@ public struct EventQueue<Payload> {
             && slots[slot].liveSequence != .max
     }
 
-    /// Checks every structural invariant (heap order, one live entry per pending event, a live
-    /// top, slot accounting, the stale bound) and returns the first violation, or `nil`.
-    /// For tests; O(n).
-    public func invariantViolation() -> String? {
-        var liveEntries = 0
-        for index in heap.indices {
-            if index > 0 && heap[index].precedes(heap[(index - 1) / 2]) {
-                return "entry \(index) precedes its parent"
-            }
-            if isLive(heap[index]) { liveEntries += 1 }
-        }
-        if let top = heap.first, !isLive(top) { return "the top entry is stale" }
-        let occupied = slots.filter { $0.liveSequence != .max }.count
-        var listed = 0
-        var free = firstFreeSlot
-        while free >= 0 && listed <= slots.count {
-            if slots[Int(free)].liveSequence != .max { return "occupied slot \(free) on the free list" }
-            listed += 1
-            free = slots[Int(free)].time
-        }
-        guard liveEntries == liveCount, occupied == liveCount, occupied + listed == slots.count, listed == freeCount else {
-            return "accounting: \(liveEntries) live entries, \(occupied) occupied slots, count \(liveCount), "
-                + "\(listed) listed free (\(freeCount) counted) of \(slots.count)"
-        }
-        if heap.count - liveCount > max(liveCount, Self.staleEntriesAllowed) {
-            return "\(heap.count - liveCount) stale entries for \(liveCount) live ones"
-        }
-        return nil
-    }
-
     // MARK: - Internals
 
     @inlinable @inline(__always)
-    func isLive(_ entry: HeapEntry) -> Bool {
+    func isLive(_ entry: QueueEntry) -> Bool {
         slots[Int(entry.slot)].liveSequence == entry.sequence
     }
 
-    /// Pushes a fresh entry for `slot` at `time`; any older entry of the slot becomes stale.
+    /// Adds a fresh entry for `slot` at `time` to the tier its time falls in; any older entry
+    /// of the slot becomes stale.
     @inlinable @inline(__always)
-    mutating func push(slot: UInt32, time: Int64) {
+    mutating func add(slot: UInt32, time: Int64) {
         let sequence = nextSequence
         nextSequence += 1
         slots[Int(slot)].liveSequence = sequence
         slots[Int(slot)].time = time
-        heap.append(HeapEntry(time: time, sequence: sequence, slot: slot))
-        Self.siftUp(&heap, from: heap.count - 1)
+        let entry = QueueEntry(time: time, sequence: sequence, slot: slot)
+        entryCount += 1
+        if time < window.takenEnd {
+            current.push(entry)
+        } else if time < window.end {
+            window.insert(entry)
+            if current.isEmpty { settle() }
+        } else {
+            far.push(entry)
+            if current.isEmpty { settle() }
+        }
+    }
+
+    /// Restores the invariant: the top of `current` is the earliest live entry, or every tier
+    /// is empty. Drops stale entries that surface, takes buckets, re-bases the window.
+    @inlinable
+    mutating func settle() {
+        while true {
+            while let top = current.top, !isLive(top) {
+                current.removeTop()
+                entryCount -= 1
+            }
+            if !current.isEmpty { return }
+            if window.takeNextBucket(into: &current) {
+                current.heapify()
+                continue
+            }
+            while let top = far.top, !isLive(top) {
+                far.removeTop()
+                entryCount -= 1
+            }
+            guard let first = far.top else { return }
+            rebaseWindow(at: first.time)
+        }
+    }
+
+    /// Re-bases the (empty) window at `time` and moves the `far` entries inside it to buckets.
+    @inlinable
+    mutating func rebaseWindow(at time: Int64) {
+        let geometry = window.nextGeometry(pendingCount: liveCount)
+        window.rebase(at: time, shift: geometry.shift, bucketCount: geometry.bucketCount)
+        while let top = far.top, top.time < window.end {
+            far.removeTop()
+            if isLive(top) {
+                window.insert(top)
+            } else {
+                entryCount -= 1
+            }
+        }
     }
 
     @inlinable @inline(__always)
@@ -267,7 +284,7 @@ public struct EventQueue<Payload> {
         return UInt32(slots.count - 1)
     }
 
-    /// Frees `slot` (its heap entries become stale) and returns the payload it held.
+    /// Frees `slot` (its entries become stale) and returns the payload it held.
     @inlinable @inline(__always)
     mutating func releaseSlot(_ slot: UInt32) -> Payload {
         let index = Int(slot)
@@ -283,86 +300,65 @@ public struct EventQueue<Payload> {
         return payload
     }
 
-    /// Removes the top entry (bottom-up deletion: the hole walks down along the smaller child
-    /// to a leaf, one comparison a level, then the last entry rises from there; it rarely
-    /// rises far, so this needs about half the comparisons of a classic sift-down).
-    @inlinable @inline(__always)
-    mutating func removeTop() {
-        let last = heap.removeLast()
-        guard !heap.isEmpty else { return }
-        heap.withUnsafeMutableBufferPointer { heap in
-            let count = heap.count
-            var hole = 0
-            var child = 1
-            while child < count {
-                if child + 1 < count && heap[child + 1].precedes(heap[child]) { child += 1 }
-                heap[hole] = heap[child]
-                hole = child
-                child = 2 * hole + 1
-            }
-            while hole > 0 {
-                let parent = (hole - 1) / 2
-                guard last.precedes(heap[parent]) else { break }
-                heap[hole] = heap[parent]
-                hole = parent
-            }
-            heap[hole] = last
-        }
-    }
-
-    /// Removes stale entries from the top, so the top is always live.
-    @inlinable @inline(__always)
-    mutating func dropStaleTop() {
-        while let top = heap.first, !isLive(top) {
-            removeTop()
-        }
-    }
-
-    /// Rebuilds the heap from its live entries once stale ones outnumber them. O(n), after at
+    /// Purges stale entries from every tier once they outnumber live ones. O(n), after at
     /// least n/2 operations that each made one entry stale: O(1) amortized.
     @inlinable
-    mutating func compactIfMostlyStale() {
-        let stale = heap.count - liveCount
+    mutating func purgeIfMostlyStale() {
+        let stale = entryCount - liveCount
         guard stale > Self.staleEntriesAllowed, stale > liveCount else { return }
-        let slots = self.slots  // a reference to the same storage, not a copy of it
-        heap.removeAll { slots[Int($0.slot)].liveSequence != $0.sequence }
-        var index = heap.count / 2
-        while index > 0 {
-            index -= 1
-            Self.siftDown(&heap, from: index)
+        let slots = self.slots  // shares storage; the closures below only read it
+        let isStale = { (entry: QueueEntry) in slots[Int(entry.slot)].liveSequence != entry.sequence }
+        entryCount -= current.removeAll(where: isStale)
+        entryCount -= window.removeAll(where: isStale)
+        entryCount -= far.removeAll(where: isStale)
+    }
+}
+
+extension EventQueue {
+    /// Checks every structural invariant and returns the first violation, or `nil`:
+    /// heap order in both heaps, each entry in the tier its time belongs to, a live top that
+    /// precedes every other live entry, one live entry per pending event, slot and free-list
+    /// accounting, and the stale bound. For tests; O(n).
+    public func invariantViolation() -> String? {
+        guard current.isOrdered(), far.isOrdered() else { return "a heap is out of order" }
+        let windowEntries = window.storedEntries()
+        for (bucket, entry) in windowEntries {
+            let bucketEnd = bucket + 1 == window.bucketCount ? window.end : window.bucketStart(bucket + 1)
+            guard entry.time >= window.bucketStart(bucket), entry.time < bucketEnd, bucket > window.cursor,
+                  window.isMarkedOccupied(bucket) else {
+                return "entry at \(entry.time) misplaced in bucket \(bucket)"
+            }
         }
+        if current.entries.contains(where: { $0.time >= window.takenEnd }) { return "current holds a later entry" }
+        if far.entries.contains(where: { $0.time < window.end }) { return "far holds an entry inside the window" }
+        let all = current.entries + windowEntries.map(\.entry) + far.entries
+        let live = all.filter(isLive)
+        if let top = current.top {
+            if !isLive(top) { return "the top entry is stale" }
+            if live.contains(where: { $0.precedes(top) }) { return "a live entry precedes the top" }
+        } else if !live.isEmpty {
+            return "current is empty while \(live.count) live entries wait"
+        }
+        return accountingViolation(entries: all.count, liveEntries: live.count)
     }
 
-    @inlinable
-    static func siftUp(_ heap: inout [HeapEntry], from start: Int) {
-        heap.withUnsafeMutableBufferPointer { heap in
-            let entry = heap[start]
-            var index = start
-            while index > 0 {
-                let parent = (index - 1) / 2
-                guard entry.precedes(heap[parent]) else { break }
-                heap[index] = heap[parent]
-                index = parent
-            }
-            heap[index] = entry
+    private func accountingViolation(entries: Int, liveEntries: Int) -> String? {
+        let occupied = slots.filter { $0.liveSequence != .max }.count
+        var listed = 0
+        var free = firstFreeSlot
+        while free >= 0 && listed <= slots.count {
+            if slots[Int(free)].liveSequence != .max { return "occupied slot \(free) on the free list" }
+            listed += 1
+            free = slots[Int(free)].time
         }
-    }
-
-    @inlinable
-    static func siftDown(_ heap: inout [HeapEntry], from start: Int) {
-        heap.withUnsafeMutableBufferPointer { heap in
-            let entry = heap[start]
-            let count = heap.count
-            var index = start
-            while true {
-                var child = 2 * index + 1
-                guard child < count else { break }
-                if child + 1 < count && heap[child + 1].precedes(heap[child]) { child += 1 }
-                guard heap[child].precedes(entry) else { break }
-                heap[index] = heap[child]
-                index = child
-            }
-            heap[index] = entry
+        guard entries == entryCount, liveEntries == liveCount, occupied == liveCount,
+              occupied + listed == slots.count, listed == freeCount else {
+            return "accounting: \(entries) entries (\(entryCount) counted), \(liveEntries) live, \(occupied) occupied slots, "
+                + "count \(liveCount), \(listed) listed free (\(freeCount) counted) of \(slots.count)"
         }
+        if entryCount - liveCount > max(liveCount, Self.staleEntriesAllowed) {
+            return "\(entryCount - liveCount) stale entries for \(liveCount) live ones"
+        }
+        return nil
     }
 }

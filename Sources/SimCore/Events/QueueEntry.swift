@@ -1,0 +1,136 @@
+/// One stored reference to a pending event: its ordering key and the slot with its payload.
+///
+/// Entries are ordered by (time, sequence); sequences are unique, so the order is total.
+@usableFromInline
+struct QueueEntry {
+    @usableFromInline var time: Int64
+    @usableFromInline var sequence: UInt64
+    @usableFromInline var slot: UInt32
+
+    @inlinable
+    init(time: Int64, sequence: UInt64, slot: UInt32) {
+        self.time = time
+        self.sequence = sequence
+        self.slot = slot
+    }
+
+    @inlinable @inline(__always)
+    func precedes(_ other: QueueEntry) -> Bool {
+        time < other.time || (time == other.time && sequence < other.sequence)
+    }
+}
+
+/// A binary min-heap of entries, by (time, sequence).
+///
+/// Deletion is bottom-up: the hole left by the top walks down along the smaller child to a
+/// leaf (one comparison a level) and the last entry rises from there, which it rarely does
+/// far; this needs about half the comparisons of a classic sift-down. The sift loops run on
+/// the array's storage directly: they only touch indices below `count`.
+@usableFromInline
+struct EntryHeap {
+    @usableFromInline var entries: [QueueEntry] = []
+
+    @inlinable
+    init() {}
+
+    @inlinable
+    var isEmpty: Bool { entries.isEmpty }
+
+    @inlinable
+    var count: Int { entries.count }
+
+    /// The smallest entry, or `nil` when empty.
+    @inlinable
+    var top: QueueEntry? { entries.first }
+
+    /// Adds `entry`. O(log n).
+    @inlinable @inline(__always)
+    mutating func push(_ entry: QueueEntry) {
+        entries.append(entry)
+        entries.withUnsafeMutableBufferPointer { heap in
+            var index = heap.count - 1
+            while index > 0 {
+                let parent = (index - 1) / 2
+                guard entry.precedes(heap[parent]) else { break }
+                heap[index] = heap[parent]
+                index = parent
+            }
+            heap[index] = entry
+        }
+    }
+
+    /// Removes the smallest entry. O(log n).
+    /// - Precondition: not empty.
+    @inlinable @inline(__always)
+    mutating func removeTop() {
+        let last = entries.removeLast()
+        guard !entries.isEmpty else { return }
+        entries.withUnsafeMutableBufferPointer { heap in
+            let count = heap.count
+            var hole = 0
+            var child = 1
+            while child < count {
+                if child + 1 < count && heap[child + 1].precedes(heap[child]) { child += 1 }
+                heap[hole] = heap[child]
+                hole = child
+                child = 2 * hole + 1
+            }
+            while hole > 0 {
+                let parent = (hole - 1) / 2
+                guard last.precedes(heap[parent]) else { break }
+                heap[hole] = heap[parent]
+                hole = parent
+            }
+            heap[hole] = last
+        }
+    }
+
+    /// Appends `entry` without restoring heap order; call ``heapify()`` before the next read.
+    @inlinable
+    mutating func appendUnordered(_ entry: QueueEntry) {
+        entries.append(entry)
+    }
+
+    /// Restores heap order over all entries (Floyd's bottom-up construction). O(n).
+    @inlinable
+    mutating func heapify() {
+        var index = entries.count / 2
+        while index > 0 {
+            index -= 1
+            siftDown(from: index)
+        }
+    }
+
+    /// Removes every entry for which `isRemoved` is true and restores heap order; returns
+    /// how many were removed. O(n).
+    @inlinable
+    mutating func removeAll(where isRemoved: (QueueEntry) -> Bool) -> Int {
+        let before = entries.count
+        entries.removeAll(where: isRemoved)
+        heapify()
+        return before - entries.count
+    }
+
+    @inlinable
+    mutating func siftDown(from start: Int) {
+        entries.withUnsafeMutableBufferPointer { heap in
+            let entry = heap[start]
+            let count = heap.count
+            var index = start
+            while true {
+                var child = 2 * index + 1
+                guard child < count else { break }
+                if child + 1 < count && heap[child + 1].precedes(heap[child]) { child += 1 }
+                guard heap[child].precedes(entry) else { break }
+                heap[index] = heap[child]
+                index = child
+            }
+            heap[index] = entry
+        }
+    }
+
+    /// Whether every entry is no smaller than its parent. For invariant checks; O(n).
+    func isOrdered() -> Bool {
+        entries.indices.dropFirst().allSatisfy { !entries[$0].precedes(entries[($0 - 1) / 2]) }
+    }
+}
