@@ -28,10 +28,25 @@ struct CalendarWindow {
     /// Narrowest and widest bucket widths, as powers of two nanoseconds (1 ns to about 18 min).
     @usableFromInline static var shiftRange: ClosedRange<Int> { 0...40 }
 
+    /// The first and last node of one bucket's list, or -1 and -1 when it is empty.
+    @usableFromInline
+    struct BucketEnds {
+        @usableFromInline var head: Int32
+        @usableFromInline var tail: Int32
+
+        @inlinable
+        init(head: Int32, tail: Int32) {
+            self.head = head
+            self.tail = tail
+        }
+
+        @inlinable
+        static var empty: BucketEnds { BucketEnds(head: -1, tail: -1) }
+    }
+
     @usableFromInline var nodes: [Node] = []
     @usableFromInline var firstFreeNode: Int32 = -1
-    @usableFromInline var heads: [Int32] = []
-    @usableFromInline var tails: [Int32] = []
+    @usableFromInline var buckets: [BucketEnds] = []
     /// Bit `i % 64` of word `i / 64` is set when bucket `i` is not empty.
     @usableFromInline var occupied: [UInt64] = []
     /// Entries stored in the buckets.
@@ -55,7 +70,7 @@ struct CalendarWindow {
     init() {}
 
     @inlinable
-    var bucketCount: Int { heads.count }
+    var bucketCount: Int { buckets.count }
 
     /// Appends `entry` to its bucket.
     /// - Precondition: `takenEnd <= entry.time < end`.
@@ -63,14 +78,14 @@ struct CalendarWindow {
     mutating func insert(_ entry: QueueEntry) {
         let bucket = Int(truncatingIfNeeded: (entry.time &- start) >> Int64(shift))
         let node = allocateNode(entry)
-        let tail = tails[bucket]
+        let tail = buckets[bucket].tail
         if tail < 0 {
-            heads[bucket] = node
+            buckets[bucket] = BucketEnds(head: node, tail: node)
             occupied[bucket >> 6] |= 1 &<< UInt64(bucket & 63)
         } else {
             nodes[Int(tail)].next = node
+            buckets[bucket].tail = node
         }
-        tails[bucket] = node
         entryCount += 1
     }
 
@@ -87,9 +102,8 @@ struct CalendarWindow {
         cursor = bucket
         takenEnd = bucket + 1 == bucketCount ? end : start &+ (Int64(bucket + 1) << Int64(shift))
         occupied[bucket >> 6] &= ~(1 &<< UInt64(bucket & 63))
-        var node = heads[bucket]
-        heads[bucket] = -1
-        tails[bucket] = -1
+        var node = buckets[bucket].head
+        buckets[bucket] = .empty
         while node >= 0 {
             heap.appendUnordered(nodes[Int(node)].entry)
             let next = nodes[Int(node)].next
@@ -108,8 +122,7 @@ struct CalendarWindow {
     mutating func rebase(at newStart: Int64, shift newShift: Int, bucketCount newCount: Int) {
         precondition(entryCount == 0, "the calendar window is re-based only when empty")
         if newCount != bucketCount {
-            heads = Array(repeating: -1, count: newCount)
-            tails = Array(repeating: -1, count: newCount)
+            buckets = Array(repeating: .empty, count: newCount)
             occupied = Array(repeating: 0, count: (newCount + 63) / 64)
         }
         shift = newShift
@@ -145,13 +158,13 @@ struct CalendarWindow {
     @inlinable
     mutating func removeAll(where isRemoved: (QueueEntry) -> Bool) -> Int {
         var removed = 0
-        for bucket in heads.indices where heads[bucket] >= 0 {
+        for bucket in buckets.indices where buckets[bucket].head >= 0 {
             var previous: Int32 = -1
-            var node = heads[bucket]
+            var node = buckets[bucket].head
             while node >= 0 {
                 let next = nodes[Int(node)].next
                 if isRemoved(nodes[Int(node)].entry) {
-                    if previous < 0 { heads[bucket] = next } else { nodes[Int(previous)].next = next }
+                    if previous < 0 { buckets[bucket].head = next } else { nodes[Int(previous)].next = next }
                     freeNode(node)
                     removed += 1
                 } else {
@@ -159,7 +172,7 @@ struct CalendarWindow {
                 }
                 node = next
             }
-            tails[bucket] = previous
+            buckets[bucket].tail = previous
             if previous < 0 { occupied[bucket >> 6] &= ~(1 &<< UInt64(bucket & 63)) }
         }
         entryCount -= removed
@@ -169,8 +182,8 @@ struct CalendarWindow {
     /// Every stored entry with its bucket index, for invariant checks.
     func storedEntries() -> [(bucket: Int, entry: QueueEntry)] {
         var result: [(Int, QueueEntry)] = []
-        for bucket in heads.indices {
-            var node = heads[bucket]
+        for bucket in buckets.indices {
+            var node = buckets[bucket].head
             while node >= 0 {
                 result.append((bucket, nodes[Int(node)].entry))
                 node = nodes[Int(node)].next

@@ -137,11 +137,16 @@ public struct DelayDistribution: Hashable, Sendable, CustomStringConvertible {
 
     /// `nanoseconds` rounded to the nearest integer (ties to even) and clamped to
     /// `0...sampleNanosecondsMax`; NaN becomes zero.
+    ///
+    /// Rounding adds and subtracts 2^52, which leaves a value below 2^52 rounded to an
+    /// integer by the hardware's correctly rounded addition (no libm `rint` call); values
+    /// from 2^52 up are already integers.
     @inlinable
     public static func duration(fromNanoseconds nanoseconds: Double) -> SimDuration {
         guard nanoseconds > 0 else { return .zero }
         guard nanoseconds < Double(sampleNanosecondsMax) else { return .nanoseconds(sampleNanosecondsMax) }
-        return .nanoseconds(Int64(nanoseconds.rounded(.toNearestOrEven)))
+        let rounded = nanoseconds < 0x1p52 ? (nanoseconds + 0x1p52) - 0x1p52 : nanoseconds
+        return .nanoseconds(Int64(rounded))
     }
 
     /// The distribution's mean in nanoseconds, or `nil` where it is infinite (Pareto with
