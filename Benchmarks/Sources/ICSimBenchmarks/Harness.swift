@@ -48,6 +48,26 @@ struct Harness {
         return Measurement(benchmark: benchmark, seconds: seconds.sorted(), checksum: checksum)
     }
 
+    /// Times `subject` and `peer` alternately, `timedRuns` times each, and returns the median
+    /// of the per-pair time ratios (subject / peer), with a checksum of all the work: host
+    /// speed drifts on shared machines, and adjacent runs see nearly the same speed.
+    func medianRatio(_ subject: Benchmark, to peer: Benchmark) -> (ratio: Double, checksum: UInt64) {
+        let clock = ContinuousClock()
+        var sink: UInt64 = 0
+        func seconds(_ benchmark: Benchmark) -> Double {
+            let start = clock.now
+            sink &+= benchmark.body()
+            let (whole, attoseconds) = (clock.now - start).components
+            return Double(whole) + Double(attoseconds) * 1e-18
+        }
+        for _ in 0..<warmupRuns {
+            _ = seconds(subject)
+            _ = seconds(peer)
+        }
+        let ratios = (0..<timedRuns).map { _ in seconds(subject) / seconds(peer) }.sorted()
+        return (ratios[ratios.count / 2], sink)
+    }
+
     func run(_ benchmarks: [Benchmark]) -> [Measurement] {
         // An exact name selects that benchmark alone; otherwise the filter is a substring.
         let exact = benchmarks.filter { $0.name == filter }

@@ -141,6 +141,42 @@ func runTimerChurn(operations: Int) -> UInt64 {
     return checksum
 }
 
+/// The classic "hold" model on the event queue alone: 10,000 pending events; each step pops
+/// the earliest and schedules one at its time plus a uniform delay below 2 ms.
+func runHoldOnEventQueue(steps: Int) -> UInt64 {
+    var queue = EventQueue<UInt32>()
+    var generator = SplitMix64(seed: 5)
+    for index in 0..<10_000 {
+        queue.schedule(UInt32(index), at: .zero + .nanoseconds(Int64(generator.next() % 2_000_000)))
+    }
+    var now = SimInstant.zero
+    for _ in 0..<steps {
+        guard let event = queue.popNext() else { break }
+        now = event.time
+        queue.schedule(event.payload, at: now + .nanoseconds(Int64(generator.next() % 2_000_000)))
+    }
+    return UInt64(now.nanosecondsSinceStart)
+}
+
+/// The same hold model on the bare binary heap: the peer for `hold-event-queue`.
+func runHoldOnBareHeap(steps: Int) -> UInt64 {
+    var heap = BareHeap()
+    var generator = SplitMix64(seed: 5)
+    var sequence: UInt64 = 0
+    for index in 0..<10_000 {
+        heap.push(time: Int64(generator.next() % 2_000_000), sequence: sequence, process: Int32(index))
+        sequence += 1
+    }
+    var now: Int64 = 0
+    for _ in 0..<steps {
+        let event = heap.pop()
+        now = event.time
+        heap.push(time: now + Int64(generator.next() % 2_000_000), sequence: sequence, process: event.process)
+        sequence += 1
+    }
+    return UInt64(now)
+}
+
 /// The kernel benchmark suite.
 func kernelBenchmarks() -> [Benchmark] {
     let samples = 10_000_000
@@ -151,6 +187,8 @@ func kernelBenchmarks() -> [Benchmark] {
         Benchmark(name: "phold", unit: "events", units: PHOLDParameters.eventsPerRun) { runPHOLD(tracing: false) },
         Benchmark(name: "phold-traced", unit: "events", units: PHOLDParameters.eventsPerRun) { runPHOLD(tracing: true) },
         Benchmark(name: "phold-bare-heap", unit: "events", units: PHOLDParameters.eventsPerRun) { runPHOLDOnBareHeap() },
+        Benchmark(name: "hold-event-queue", unit: "steps", units: 4_000_000) { runHoldOnEventQueue(steps: 4_000_000) },
+        Benchmark(name: "hold-bare-heap", unit: "steps", units: 4_000_000) { runHoldOnBareHeap(steps: 4_000_000) },
         Benchmark(name: "timer-churn", unit: "ops", units: 2_000_000) { runTimerChurn(operations: 2_000_000) },
         Benchmark(name: "xoshiro-next", unit: "draws", units: samples) {
             var stream = RandomSeed(3).stream("bench")

@@ -3,7 +3,7 @@
 /// than circular.
 ///
 /// Bucket `i` holds entries due in `[start + i * width, start + (i + 1) * width)`, with
-/// `width = 2^shift` nanoseconds. Entries are appended in O(1); a bucket is taken whole when
+/// `width = 2^shift` nanoseconds. Entries are added in O(1); a bucket is taken whole when
 /// the queue reaches it and becomes the queue's small "current" heap. A bitmap of non-empty
 /// buckets finds the next one in O(buckets / 64) at worst. The window is only re-sized and
 /// re-based when it is empty (every bucket up to the cursor has been taken), so changing its
@@ -28,25 +28,12 @@ struct CalendarWindow {
     /// Narrowest and widest bucket widths, as powers of two nanoseconds (1 ns to about 18 min).
     @usableFromInline static var shiftRange: ClosedRange<Int> { 0...40 }
 
-    /// The first and last node of one bucket's list, or -1 and -1 when it is empty.
-    @usableFromInline
-    struct BucketEnds {
-        @usableFromInline var head: Int32
-        @usableFromInline var tail: Int32
-
-        @inlinable
-        init(head: Int32, tail: Int32) {
-            self.head = head
-            self.tail = tail
-        }
-
-        @inlinable
-        static var empty: BucketEnds { BucketEnds(head: -1, tail: -1) }
-    }
-
     @usableFromInline var nodes: [Node] = []
     @usableFromInline var firstFreeNode: Int32 = -1
-    @usableFromInline var buckets: [BucketEnds] = []
+    /// The first node of each bucket's list, or -1 when the bucket is empty. Lists are
+    /// unordered (the taken bucket is heap-ordered in the queue), so inserting prepends, which
+    /// touches only the bucket's head and the new node.
+    @usableFromInline var heads: [Int32] = []
     /// Bit `i % 64` of word `i / 64` is set when bucket `i` is not empty.
     @usableFromInline var occupied: [UInt64] = []
     /// Entries stored in the buckets.
@@ -70,22 +57,16 @@ struct CalendarWindow {
     init() {}
 
     @inlinable
-    var bucketCount: Int { buckets.count }
+    var bucketCount: Int { heads.count }
 
     /// Appends `entry` to its bucket.
     /// - Precondition: `takenEnd <= entry.time < end`.
     @inlinable @inline(__always)
     mutating func insert(_ entry: QueueEntry) {
         let bucket = Int(truncatingIfNeeded: (entry.time &- start) >> Int64(shift))
-        let node = allocateNode(entry)
-        let tail = buckets[bucket].tail
-        if tail < 0 {
-            buckets[bucket] = BucketEnds(head: node, tail: node)
-            occupied[bucket >> 6] |= 1 &<< UInt64(bucket & 63)
-        } else {
-            nodes[Int(tail)].next = node
-            buckets[bucket].tail = node
-        }
+        let head = heads[bucket]
+        if head < 0 { occupied[bucket >> 6] |= 1 &<< UInt64(bucket & 63) }
+        heads[bucket] = allocateNode(entry, next: head)
         entryCount += 1
     }
 
@@ -102,8 +83,8 @@ struct CalendarWindow {
         cursor = bucket
         takenEnd = bucket + 1 == bucketCount ? end : start &+ (Int64(bucket + 1) << Int64(shift))
         occupied[bucket >> 6] &= ~(1 &<< UInt64(bucket & 63))
-        var node = buckets[bucket].head
-        buckets[bucket] = .empty
+        var node = heads[bucket]
+        heads[bucket] = -1
         while node >= 0 {
             heap.appendUnordered(nodes[Int(node)].entry)
             let next = nodes[Int(node)].next
@@ -122,7 +103,7 @@ struct CalendarWindow {
     mutating func rebase(at newStart: Int64, shift newShift: Int, bucketCount newCount: Int) {
         precondition(entryCount == 0, "the calendar window is re-based only when empty")
         if newCount != bucketCount {
-            buckets = Array(repeating: .empty, count: newCount)
+            heads = Array(repeating: -1, count: newCount)
             occupied = Array(repeating: 0, count: (newCount + 63) / 64)
         }
         shift = newShift
@@ -136,35 +117,80 @@ struct CalendarWindow {
         entriesTaken = 0
     }
 
-    /// The geometry for the next window: as many buckets as pending events (within
-    /// ``bucketCountRange``, a power of two), and a width nudged by one power of two when the
-    /// buckets taken were crowded (more than 3 entries on average: narrower) or the window
-    /// was mostly empty (fewer than 1 in 8 buckets used: wider).
+    /// Whether the window has seen enough buckets since it was last based to judge its
+    /// geometry, and found it off: buckets crowded (more than 3 entries per bucket taken, so
+    /// narrower buckets would do better) or a window too short for the pending events (see
+    /// ``isTooShort(farCount:)``). Checked after every bucket taken; O(1).
     @inlinable
-    func nextGeometry(pendingCount: Int) -> (shift: Int, bucketCount: Int) {
+    func needsRefit(farCount: Int) -> Bool {
+        guard bucketsTaken >= max(64, bucketCount / 16) else { return false }
+        return isCrowded || isTooShort(farCount: farCount)
+    }
+
+    @inlinable
+    var isCrowded: Bool {
+        entriesTaken > 3 * bucketsTaken && shift > Self.shiftRange.lowerBound
+    }
+
+    /// Too short: in the first half of the window (later, new events naturally land beyond
+    /// its end), the far heap holds more than twice as many entries as the window.
+    @inlinable
+    func isTooShort(farCount: Int) -> Bool {
+        cursor < bucketCount / 2 && farCount > 2 * max(entryCount, 32) && shift < Self.shiftRange.upperBound
+    }
+
+    /// The geometry for the next basing of the window: a power of two as many buckets as about
+    /// four times the pending events (within ``bucketCountRange``), and a bucket width halved
+    /// as often as it takes to bring the entries per bucket taken to at most 3, or else doubled
+    /// when the window was too short: while in use, when the far heap holds more than twice
+    /// its entries; once drained, when fewer than 1 in 64 of its buckets held anything. (Most
+    /// buckets are empty by design; the bitmap skips them.)
+    @inlinable
+    func nextGeometry(pendingCount: Int, farCount: Int, drained: Bool) -> (shift: Int, bucketCount: Int) {
         var newShift = shift
-        if bucketsTaken > 0 && entriesTaken > 3 * bucketsTaken {
-            newShift -= 1
-        } else if bucketCount > 0 && bucketsTaken * 8 < bucketCount {
-            newShift += 1
+        if isCrowded {
+            var perBucket = entriesTaken / max(bucketsTaken, 1)
+            while perBucket > 3 && newShift > Self.shiftRange.lowerBound {
+                newShift -= 1
+                perBucket /= 2
+            }
+        } else if drained ? bucketsTaken * 64 < bucketCount : isTooShort(farCount: farCount) {
+            newShift = min(newShift + 1, Self.shiftRange.upperBound)
         }
-        newShift = min(max(newShift, Self.shiftRange.lowerBound), Self.shiftRange.upperBound)
         var count = Self.bucketCountRange.lowerBound
         while count < 4 * pendingCount && count < Self.bucketCountRange.upperBound { count <<= 1 }
         return (newShift, count)
+    }
+
+    /// Moves every stored entry to `entries` (in bucket order), leaving the window empty.
+    @inlinable
+    mutating func removeAllEntries(into entries: inout [QueueEntry]) {
+        entries.reserveCapacity(entries.count + entryCount)
+        for bucket in heads.indices where heads[bucket] >= 0 {
+            var node = heads[bucket]
+            while node >= 0 {
+                entries.append(nodes[Int(node)].entry)
+                let next = nodes[Int(node)].next
+                freeNode(node)
+                node = next
+            }
+            heads[bucket] = -1
+        }
+        for word in occupied.indices { occupied[word] = 0 }
+        entryCount = 0
     }
 
     /// Removes the entries for which `isRemoved` is true; returns how many. O(entries + buckets).
     @inlinable
     mutating func removeAll(where isRemoved: (QueueEntry) -> Bool) -> Int {
         var removed = 0
-        for bucket in buckets.indices where buckets[bucket].head >= 0 {
+        for bucket in heads.indices where heads[bucket] >= 0 {
             var previous: Int32 = -1
-            var node = buckets[bucket].head
+            var node = heads[bucket]
             while node >= 0 {
                 let next = nodes[Int(node)].next
                 if isRemoved(nodes[Int(node)].entry) {
-                    if previous < 0 { buckets[bucket].head = next } else { nodes[Int(previous)].next = next }
+                    if previous < 0 { heads[bucket] = next } else { nodes[Int(previous)].next = next }
                     freeNode(node)
                     removed += 1
                 } else {
@@ -172,8 +198,7 @@ struct CalendarWindow {
                 }
                 node = next
             }
-            buckets[bucket].tail = previous
-            if previous < 0 { occupied[bucket >> 6] &= ~(1 &<< UInt64(bucket & 63)) }
+            if heads[bucket] < 0 { occupied[bucket >> 6] &= ~(1 &<< UInt64(bucket & 63)) }
         }
         entryCount -= removed
         return removed
@@ -182,8 +207,8 @@ struct CalendarWindow {
     /// Every stored entry with its bucket index, for invariant checks.
     func storedEntries() -> [(bucket: Int, entry: QueueEntry)] {
         var result: [(Int, QueueEntry)] = []
-        for bucket in buckets.indices {
-            var node = buckets[bucket].head
+        for bucket in heads.indices {
+            var node = heads[bucket]
             while node >= 0 {
                 result.append((bucket, nodes[Int(node)].entry))
                 node = nodes[Int(node)].next
@@ -220,15 +245,15 @@ struct CalendarWindow {
     }
 
     @inlinable @inline(__always)
-    mutating func allocateNode(_ entry: QueueEntry) -> Int32 {
+    mutating func allocateNode(_ entry: QueueEntry, next: Int32) -> Int32 {
         if firstFreeNode >= 0 {
             let node = firstFreeNode
             firstFreeNode = nodes[Int(node)].next
-            nodes[Int(node)] = Node(entry: entry, next: -1)
+            nodes[Int(node)] = Node(entry: entry, next: next)
             return node
         }
         precondition(nodes.count < Int(Int32.max), "calendar window is limited to 2^31 - 1 entries")
-        nodes.append(Node(entry: entry, next: -1))
+        nodes.append(Node(entry: entry, next: next))
         return Int32(nodes.count - 1)
     }
 
