@@ -364,9 +364,11 @@ extension EventQueue {
         if current.entries.contains(where: { $0.time >= window.takenEnd }) { return "current holds a later entry" }
         if far.entries.contains(where: { $0.time < window.end }) { return "far holds an entry inside the window" }
         let all = current.entries + windowEntries.map(\.entry) + far.entries
-        let live = all.filter(isLive)
+        // Read the slots directly: `isLive` trusts the counters this check is verifying.
+        let isLiveBySlot = { (entry: QueueEntry) in slots[Int(entry.slot)].liveSequence == entry.sequence }
+        let live = all.filter(isLiveBySlot)
         if let top = current.top {
-            if !isLive(top) { return "the top entry is stale" }
+            if !isLiveBySlot(top) { return "the top entry is stale" }
             if live.contains(where: { $0.precedes(top) }) { return "a live entry precedes the top" }
         } else if !live.isEmpty {
             return "current is empty while \(live.count) live entries wait"
