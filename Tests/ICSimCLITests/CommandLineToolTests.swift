@@ -37,6 +37,7 @@ struct CommandLineToolTests {
         (["--seed"], "--seed: expected a value"),
         (["--duration", "5 fortnights"], "--duration: unknown unit \"fortnights\""),
         (["--actors", "1"], "actors: expected 2 to 1000 actors, found 1"),
+        (["--duration", "2000000h"], "duration: expected a positive duration of at most 100 years"),
         (["--fanout", "13"], "fanout: expected 1 to 12"),
         (["--loss", "120%"], "--loss: expected a probability"),
         (["--frobnicate"], "--frobnicate: unknown option"),

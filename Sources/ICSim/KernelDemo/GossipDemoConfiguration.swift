@@ -25,8 +25,12 @@ public struct GossipDemoConfiguration: Sendable, Equatable {
     public var seed: UInt64 = 42
     /// Number of actors (2 to 1,000; memory grows with the square).
     public var actors: Int = 13
-    /// Virtual time to simulate.
+    /// Virtual time to simulate (at most ``durationMax``).
     public var duration: SimDuration = .seconds(60)
+
+    /// The longest run: 100 years, which leaves headroom below the 292-year limit of
+    /// `Int64` nanoseconds for the longest delay a distribution can sample.
+    public static let durationMax = SimDuration.hours(24 * 36_525)
     /// Peers each gossip round sends to (1 to actors - 1).
     public var fanout: Int = 3
     /// Mean time between an actor's gossip rounds (exponential).
@@ -67,7 +71,8 @@ public struct GossipDemoConfiguration: Sendable, Equatable {
             if !condition { found.append(ConfigurationError(field: field, message: message)) }
         }
         require((2...1_000).contains(actors), "actors", "expected 2 to 1000 actors, found \(actors)")
-        require(duration > .zero, "duration", "expected a positive duration, found \(duration)")
+        require(duration > .zero && duration <= Self.durationMax, "duration",
+                "expected a positive duration of at most 100 years (\(Self.durationMax)), found \(duration)")
         require(fanout >= 1 && fanout < max(actors, 2), "fanout",
                 "expected 1 to \(max(actors - 1, 1)) (actors - 1), found \(fanout)")
         for (field, value) in [("gossipIntervalMean", gossipIntervalMean), ("suspicionTimeout", suspicionTimeout),

@@ -5,9 +5,9 @@
 /// Bucket `i` holds entries due in `[start + i * width, start + (i + 1) * width)`, with
 /// `width = 2^shift` nanoseconds. Entries are added in O(1); a bucket is taken whole when
 /// the queue reaches it and becomes the queue's small "current" heap. A bitmap of non-empty
-/// buckets finds the next one in O(buckets / 64) at worst. The window is only re-sized and
-/// re-based when it is empty (every bucket up to the cursor has been taken), so changing its
-/// geometry never moves an entry.
+/// buckets finds the next one in O(buckets / 64) at worst. The geometry (bucket count and
+/// width) changes only when the window is re-based: once it has drained, or by a refit that
+/// takes every entry out and puts it back (see ``needsRefit(farCount:)``).
 @usableFromInline
 struct CalendarWindow {
     /// A list node: one entry and the index of the next node in its bucket, or -1.
@@ -59,7 +59,7 @@ struct CalendarWindow {
     @inlinable
     var bucketCount: Int { heads.count }
 
-    /// Appends `entry` to its bucket.
+    /// Adds `entry` to its bucket.
     /// - Precondition: `takenEnd <= entry.time < end`.
     @inlinable @inline(__always)
     mutating func insert(_ entry: QueueEntry) {

@@ -103,7 +103,6 @@ public struct EventQueue<Payload> {
     @usableFromInline var slots: [Slot] = []
     /// The first free slot (free slots form a list through their `time` field), or -1.
     @usableFromInline var firstFreeSlot: Int64 = -1
-    @usableFromInline var freeCount = 0
     @usableFromInline var nextSequence: UInt64 = 0
     @usableFromInline var liveCount = 0
     /// Entries stored in all tiers, live and stale.
@@ -307,7 +306,6 @@ public struct EventQueue<Payload> {
         if firstFreeSlot >= 0 {
             let slot = Int(firstFreeSlot)
             firstFreeSlot = slots[slot].time
-            freeCount -= 1
             slots[slot].payload = payload
             return UInt32(slot)
         }
@@ -327,7 +325,6 @@ public struct EventQueue<Payload> {
         slots[index].generation &+= 1
         slots[index].time = firstFreeSlot
         firstFreeSlot = Int64(slot)
-        freeCount += 1
         liveCount -= 1
         return payload
     }
@@ -385,10 +382,9 @@ extension EventQueue {
             listed += 1
             free = slots[Int(free)].time
         }
-        guard entries == entryCount, liveEntries == liveCount, occupied == liveCount,
-              occupied + listed == slots.count, listed == freeCount else {
+        guard entries == entryCount, liveEntries == liveCount, occupied == liveCount, occupied + listed == slots.count else {
             return "accounting: \(entries) entries (\(entryCount) counted), \(liveEntries) live, \(occupied) occupied slots, "
-                + "count \(liveCount), \(listed) listed free (\(freeCount) counted) of \(slots.count)"
+                + "count \(liveCount), \(listed) listed free of \(slots.count)"
         }
         if entryCount - liveCount > max(liveCount, Self.staleEntriesAllowed) {
             return "\(entryCount - liveCount) stale entries for \(liveCount) live ones"
