@@ -14,6 +14,9 @@ let package = Package(
     targets: [
         // Layer 0: the deterministic kernel (virtual time, random streams, event queue, trace).
         .target(name: "SimCore"),
+        // Layer 0: the WebAssembly decoder (and, next, validator and metered interpreter);
+        // knows nothing of the IC, whose layer supplies the imports.
+        .target(name: "Wasm"),
         // Composition root: scenarios, reports, and (later) network, subnets, faults, workload.
         .target(name: "ICSim", dependencies: ["SimCore"]),
         // The CLI's logic as a library, so tests can drive it without a process.
@@ -24,6 +27,7 @@ let package = Package(
         // Shared test support: statistics, seeded model builders, process helpers.
         .target(name: "ICSimTestSupport", dependencies: ["SimCore"], path: "Tests/ICSimTestSupport"),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore", "ICSimTestSupport"]),
+        .testTarget(name: "WasmTests", dependencies: ["Wasm", "SimCore"]),
         .testTarget(name: "ICSimTests", dependencies: ["ICSim", "ICSimTestSupport"]),
         .testTarget(name: "ICSimCLITests", dependencies: ["ICSimCLI", "icsim", "ICSimTestSupport"]),
     ],
