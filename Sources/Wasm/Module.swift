@@ -59,6 +59,9 @@ public struct WasmModule: Sendable {
         case refFunc(UInt32)
         /// `global.get`.
         case globalGet(UInt32)
+        /// Any other instruction (well-formed, but not allowed in a constant expression: the
+        /// validator rejects it), by opcode.
+        case nonConstant(opcode: UInt8)
     }
 
     /// A constant expression: its instructions, without the final `end`.
@@ -158,6 +161,9 @@ public struct WasmModule: Sendable {
     public internal(set) var data: [DataSegment] = []
     /// Every custom section, in order.
     public internal(set) var customSections: [CustomSection] = []
+    /// The byte offset of each known section (indexed by section id; custom sections, id 0,
+    /// are in ``customSections``), or `nil` when absent: where module-level errors point.
+    public internal(set) var sectionOffsets: [Int?] = Array(repeating: nil, count: 13)
     /// Function names from the `name` custom section, sorted by function index.
     public internal(set) var functionNames: [(index: UInt32, name: String)] = []
 

@@ -183,7 +183,7 @@ struct ModuleDecoderTests {
         #expect(WasmDecodingError(.unsupportedSIMD, at: 13).description == "byte 0xd (13): SIMD (v128) is not supported")
     }
 
-    @Test func encodingErrorsNameTheByte() {
+    @Test func encodingErrorsNameTheByte() throws {
         var importKind = ModuleBuilder()
         importKind.section(2, B.vector([B.name("a") + B.name("b") + [0x04, 0x00]]))
         expectError(importKind.bytes, .malformedImportKind(4), at: 15)
@@ -194,8 +194,11 @@ struct ModuleDecoderTests {
         mutability.section(6, B.vector([[0x7F, 0x02, 0x41, 0x00, 0x0B]]))
         expectError(mutability.bytes, .malformedMutability(2), at: 12)
         var constant = ModuleBuilder()
-        constant.section(6, B.vector([[0x7F, 0x00, 0x6A, 0x0B]]))
-        expectError(constant.bytes, .constantExpressionRequired, at: 13)
+        constant.section(6, B.vector([[0x7F, 0x00, 0x02, 0x40, 0x0B, 0x6A, 0x0B]]))  // block end; i32.add; end
+        #expect(try ModuleDecoder.decode(constant.bytes).globals[0].initializer.instructions
+                == [.nonConstant(opcode: 0x02), .nonConstant(opcode: 0x6A)])
+        #expect(throws: WasmLoadError.validation(WasmValidationError(
+            "constant expression required: opcode 0x2 is not constant", at: 8))) { try WasmModule.load(constant.bytes) }
         var segment = ModuleBuilder()
         segment.section(11, B.vector([[0x03]]))
         expectError(segment.bytes, .malformedSegmentKind(3), at: 11)

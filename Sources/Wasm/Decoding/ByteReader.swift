@@ -138,4 +138,22 @@ struct ByteReader {
         }
         return text
     }
+
+    /// A value type byte; v128 (0x7B) is reported as unsupported SIMD.
+    mutating func valueType() throws(WasmDecodingError) -> ValueType {
+        let position = offset
+        let byte = try byte()
+        if let type = ValueType(rawValue: byte) { return type }
+        throw error(byte == 0x7B ? .unsupportedSIMD : .malformedValueType(byte), at: position)
+    }
+
+    /// A reference type byte: funcref (0x70) or externref (0x6F).
+    mutating func referenceType() throws(WasmDecodingError) -> ValueType {
+        let position = offset
+        let byte = try byte()
+        guard byte == 0x70 || byte == 0x6F, let type = ValueType(rawValue: byte) else {
+            throw error(.malformedReferenceType(byte), at: position)
+        }
+        return type
+    }
 }

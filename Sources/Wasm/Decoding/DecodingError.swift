@@ -49,20 +49,14 @@ public struct WasmDecodingError: Error, Equatable, Sendable, CustomStringConvert
         case functionAndCodeCountMismatch(functions: Int, bodies: Int)
         /// The data count section disagreed with the data section.
         case dataCountMismatch(declared: UInt32, found: Int)
-        /// A function used `memory.init` or `data.drop` without a data count section.
-        case dataCountRequired
         /// A function declared more locals than allowed.
         case tooManyLocals(limit: Int)
         /// A reserved byte that must be zero was not.
         case zeroByteExpected
         /// An opcode that does not exist (or is not allowed here).
         case illegalOpcode(UInt8)
-        /// A constant expression used an instruction that is not constant.
-        case constantExpressionRequired
-        /// A constant expression or function body did not end with `end`.
+        /// A function body did not end with `end`.
         case endOpcodeExpected
-        /// Bytes remained after a construct that should have consumed all of them.
-        case unexpectedContentAfterEnd
         /// A count exceeded the decoder's configured limit.
         case limitExceeded(what: String, limit: Int)
     }
@@ -110,13 +104,10 @@ public struct WasmDecodingError: Error, Equatable, Sendable, CustomStringConvert
             return "function and code section have inconsistent lengths (\(functions) functions, \(bodies) bodies)"
         case .dataCountMismatch(let declared, let found):
             return "data count and data section have inconsistent lengths (\(declared) declared, \(found) found)"
-        case .dataCountRequired: return "data count section required"
         case .tooManyLocals(let limit): return "too many locals (limit \(limit))"
         case .zeroByteExpected: return "zero byte expected"
         case .illegalOpcode(let opcode): return "illegal opcode 0x\(String(opcode, radix: 16))"
-        case .constantExpressionRequired: return "constant expression required"
         case .endOpcodeExpected: return "END opcode expected"
-        case .unexpectedContentAfterEnd: return "unexpected content after last section"
         case .limitExceeded(let what, let limit): return "too many \(what) (limit \(limit))"
         }
     }

@@ -18,8 +18,9 @@ public struct DecodingLimits: Hashable, Sendable {
     public var elementSegments = 10_000_000
     /// Tables, imported plus defined.
     public var tables = 100_000
-    /// Memories, imported plus defined (the JS API allows one; multi-memory is not supported).
-    public var memories = 1
+    /// Memories, imported plus defined (the validator allows one: multi-memory is not part
+    /// of WebAssembly 2.0).
+    public var memories = 100
     /// Parameters of one function type.
     public var parameters = 1_000
     /// Results of one function type.

@@ -15,7 +15,6 @@ public enum ModuleDecoder {
         var state = DecoderState(reader: ByteReader(bytes: bytes), limits: limits, module: WasmModule(bytes: bytes))
         try state.header()
         var lastRank = 0
-        var sawFunctionSection = false
         while !state.reader.isAtEnd {
             let idOffset = state.reader.offset
             let id = try state.reader.byte()
@@ -27,7 +26,7 @@ public enum ModuleDecoder {
                 }
                 guard rank > lastRank else { throw WasmDecodingError(.sectionOutOfOrder(id), at: idOffset) }
                 lastRank = rank
-                sawFunctionSection = sawFunctionSection || id == 3
+                state.module.sectionOffsets[Int(id)] = idOffset
             }
             try state.section(id)
             guard state.reader.isAtEnd else {
@@ -141,7 +140,7 @@ private struct DecoderState {
     }
 
     static func tableType(_ r: inout ByteReader) throws(WasmDecodingError) -> TableType {
-        let elementType = try referenceType(&r)
+        let elementType = try r.referenceType()
         return TableType(elementType: elementType, limits: try readLimits(&r))
     }
 
@@ -181,7 +180,7 @@ private struct DecoderState {
             let count = try r.u32()
             total += UInt64(count)
             guard total <= UInt64(limits.locals) else { throw WasmDecodingError(.tooManyLocals(limit: limits.locals), at: position) }
-            groups.append(.init(count: count, type: try valueType(&r)))
+            groups.append(.init(count: count, type: try r.valueType()))
         }
         let code = try r.range(r.remaining)
         guard let last = code.last, r.bytes[last] == 0x0B else {
@@ -206,7 +205,7 @@ private struct DecoderState {
         var elementType = ValueType.funcref
         if flags & 3 != 0 {  // flags 1, 2, 3, 5, 6, 7 carry an element kind or reference type
             if usesExpressions {
-                elementType = try referenceType(&r)
+                elementType = try r.referenceType()
             } else {
                 let kindOffset = r.offset
                 let kind = try r.byte()
@@ -246,28 +245,12 @@ private struct DecoderState {
 
     // MARK: - Shared encodings
 
-    static func valueType(_ r: inout ByteReader) throws(WasmDecodingError) -> ValueType {
-        let position = r.offset
-        let byte = try r.byte()
-        if let type = ValueType(rawValue: byte) { return type }
-        throw WasmDecodingError(byte == 0x7B ? .unsupportedSIMD : .malformedValueType(byte), at: position)
-    }
-
     static func valueTypes(_ r: inout ByteReader, _ what: String, _ maximum: Int) throws(WasmDecodingError) -> [ValueType] {
         let count = try r.count(what, limit: maximum)
         var types: [ValueType] = []
         types.reserveCapacity(count)
-        for _ in 0..<count { types.append(try valueType(&r)) }
+        for _ in 0..<count { types.append(try r.valueType()) }
         return types
-    }
-
-    static func referenceType(_ r: inout ByteReader) throws(WasmDecodingError) -> ValueType {
-        let position = r.offset
-        let byte = try r.byte()
-        guard byte == 0x70 || byte == 0x6F, let type = ValueType(rawValue: byte) else {
-            throw WasmDecodingError(.malformedReferenceType(byte), at: position)
-        }
-        return type
     }
 
     static func readLimits(_ r: inout ByteReader) throws(WasmDecodingError) -> Limits {
@@ -283,18 +266,19 @@ private struct DecoderState {
     }
 
     static func globalType(_ r: inout ByteReader) throws(WasmDecodingError) -> GlobalType {
-        let type = try valueType(&r)
+        let type = try r.valueType()
         let position = r.offset
         let mutability = try r.byte()
         guard mutability <= 1 else { throw WasmDecodingError(.malformedMutability(mutability), at: position) }
         return GlobalType(valueType: type, isMutable: mutability == 1)
     }
 
-    /// Instructions up to and including `end`; only the constant instructions of 2.0.
+    /// Instructions up to and including the `end` that closes the expression. Non-constant
+    /// instructions are recorded as such (the validator rejects them) and skipped, nested
+    /// blocks included.
     static func constantExpression(_ r: inout ByteReader) throws(WasmDecodingError) -> WasmModule.ConstantExpression {
         var instructions: [WasmModule.ConstantInstruction] = []
         while true {
-            let position = r.offset
             let opcode = try r.byte()
             switch opcode {
             case 0x0B: return WasmModule.ConstantExpression(instructions: instructions)
@@ -302,11 +286,12 @@ private struct DecoderState {
             case 0x42: instructions.append(.i64Const(try r.signedLEB(bits: 64)))
             case 0x43: instructions.append(.f32Const(try r.fixedUInt32()))
             case 0x44: instructions.append(.f64Const(try r.fixedUInt64()))
-            case 0xD0: instructions.append(.refNull(try referenceType(&r)))
+            case 0xD0: instructions.append(.refNull(try r.referenceType()))
             case 0xD2: instructions.append(.refFunc(try r.u32()))
             case 0x23: instructions.append(.globalGet(try r.u32()))
-            case 0xFD: throw WasmDecodingError(.unsupportedSIMD, at: position)
-            default: throw WasmDecodingError(.constantExpressionRequired, at: position)
+            default:
+                instructions.append(.nonConstant(opcode: opcode))
+                if try r.skipImmediates(of: opcode) > 0 { try r.skipInstructions(depth: 1) }
             }
         }
     }
