@@ -18,7 +18,7 @@ let package = Package(
         // knows nothing of the IC, whose layer supplies the imports.
         .target(name: "Wasm"),
         // Composition root: scenarios, reports, and (later) network, subnets, faults, workload.
-        .target(name: "ICSim", dependencies: ["SimCore"]),
+        .target(name: "ICSim", dependencies: ["SimCore", "Wasm"]),
         // The CLI's logic as a library, so tests can drive it without a process.
         .target(name: "ICSimCLI", dependencies: ["ICSim"]),
         // The executable: a thin entry point over ICSimCLI.

@@ -177,12 +177,37 @@ func runHoldOnBareHeap(steps: Int) -> UInt64 {
     return UInt64(now)
 }
 
+/// A synthetic module of about 1 MiB: 5,000 functions of type (i32) -> (i32), each adding
+/// 1 to its argument 28 times.
+func syntheticModule() -> [UInt8] {
+    func leb(_ value: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var rest = value
+        repeat {
+            let low = UInt8(rest & 0x7F)
+            rest >>= 7
+            bytes.append(rest == 0 ? low : low | 0x80)
+        } while rest != 0
+        return bytes
+    }
+    func section(_ id: UInt8, _ contents: [UInt8]) -> [UInt8] { [id] + leb(contents.count) + contents }
+    let functions = 5_000
+    let step: [UInt8] = [0x20, 0x00, 0x41, 0x01, 0x6A, 0x21, 0x00]  // local.get 0; i32.const 1; i32.add; local.set 0
+    let body: [UInt8] = [0x00] + Array([[UInt8]](repeating: step, count: 28).joined()) + [0x20, 0x00, 0x0B]
+    let code = leb(functions) + Array([[UInt8]](repeating: leb(body.count) + body, count: functions).joined())
+    return [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
+        + section(1, [0x01, 0x60, 0x01, 0x7F, 0x01, 0x7F])
+        + section(3, leb(functions) + [UInt8](repeating: 0, count: functions))
+        + section(10, code)
+}
+
 /// The kernel benchmark suite.
 func kernelBenchmarks() -> [Benchmark] {
     let samples = 10_000_000
     var sha256Input = [UInt8](repeating: 0, count: 1 << 20)
     for index in sha256Input.indices { sha256Input[index] = UInt8(truncatingIfNeeded: index &* 31) }
     let input = sha256Input
+    let module = syntheticModule()
     return [
         Benchmark(name: "phold", unit: "events", units: PHOLDParameters.eventsPerRun) { runPHOLD(tracing: false) },
         Benchmark(name: "phold-traced", unit: "events", units: PHOLDParameters.eventsPerRun) { runPHOLD(tracing: true) },
@@ -204,6 +229,10 @@ func kernelBenchmarks() -> [Benchmark] {
         },
         Benchmark(name: "sha256-1MiB", unit: "bytes", units: input.count) {
             SHA256.hash(input).prefix64
+        },
+        Benchmark(name: "wasm-load-1MiB", unit: "bytes", units: module.count) {
+            guard let loaded = try? WasmModule.load(module) else { preconditionFailure("the synthetic module is valid") }
+            return UInt64(loaded.bodies.count)
         },
         Benchmark(name: "stablehasher-words", unit: "words", units: samples) {
             var hasher = StableHasher()
