@@ -4,10 +4,13 @@ import ICSim
 public struct UsageError: Error, Equatable, Sendable, CustomStringConvertible {
     /// What was wrong, naming the argument.
     public var message: String
+    /// Whether to point at `icsim help` (not for bad input files, where the message says all).
+    public var suggestsHelp: Bool
 
     /// Creates an error with `message`.
-    public init(_ message: String) {
+    public init(_ message: String, suggestsHelp: Bool = true) {
         self.message = message
+        self.suggestsHelp = suggestsHelp
     }
 
     public var description: String { message }

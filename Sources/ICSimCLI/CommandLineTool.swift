@@ -17,6 +17,8 @@ public enum CommandLineTool {
                 return try RunCommand.main(Array(arguments.dropFirst()), output: &output, errors: &errors)
             case "trace-diff":
                 return try TraceDiffCommand.main(Array(arguments.dropFirst()), output: &output)
+            case "wasm":
+                return try WasmCommand.main(Array(arguments.dropFirst()), output: &output)
             case "help", "--help", "-h":
                 output.write(usage)
                 return 0
@@ -26,10 +28,10 @@ public enum CommandLineTool {
             case let option? where option.hasPrefix("--"):
                 return try RunCommand.main(arguments, output: &output, errors: &errors)
             case let command?:
-                throw UsageError("\(command): unknown command; expected run, trace-diff or help")
+                throw UsageError("\(command): unknown command; expected run, trace-diff, wasm or help")
             }
         } catch {
-            errors.write("icsim: \(error.message)\nRun `icsim help` for usage.\n")
+            errors.write("icsim: \(error.message)\n" + (error.suggestsHelp ? "Run `icsim help` for usage.\n" : ""))
             return 2
         }
     }
@@ -41,6 +43,7 @@ public enum CommandLineTool {
         USAGE
           icsim [run] [options]        Run the built-in default scenario and print its report.
           icsim trace-diff A B         Name the first event where two JSON Lines traces differ.
+          icsim wasm validate F.wasm   Decode and validate a WebAssembly module: a summary, or every error.
           icsim help | --version
 
         The default scenario is, for now, a demonstration of the deterministic kernel
@@ -56,7 +59,8 @@ public enum CommandLineTool {
           --json             print the report as one JSON object (deterministic bytes)
 
         EXIT CODES
-          0 success, 1 failure (I/O error, traces differ), 2 bad arguments
+          0 success, 1 failure (I/O error, traces differ), 2 bad arguments or bad input
+          (a malformed or invalid module: the message names the byte offset and function)
 
         """
 }

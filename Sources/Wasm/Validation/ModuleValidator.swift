@@ -10,17 +10,30 @@ public enum ModuleValidator {
     ///   section's, for module-level rules; the instruction's, in a body) and function index.
     public static func validate(_ module: WasmModule, limits: DecodingLimits = DecodingLimits()) throws(WasmValidationError) {
         let context = ValidationContext(module)
-        let checker = ModuleChecker(context: context, module: module)
-        try checker.imports()
-        try checker.definitions()
-        try checker.exports()
-        try checker.start()
-        try checker.segments()
-        for (index, body) in module.bodies.enumerated() {
-            let functionIndex = module.importedFunctionCount + index
-            var validator = FunctionValidator(context: context, functionIndex: functionIndex, body: body, limits: limits)
-            try validator.validate()
+        try ModuleChecker(context: context, module: module).all()
+        for index in module.bodies.indices {
+            try validateBody(index, module, context, limits)
         }
+    }
+
+    /// Every problem found: the first module-level one (if any), then the first one in each
+    /// function body, in order. Empty when the module is valid.
+    public static func allErrors(in module: WasmModule, limits: DecodingLimits = DecodingLimits()) -> [WasmValidationError] {
+        let context = ValidationContext(module)
+        var errors: [WasmValidationError] = []
+        do { try ModuleChecker(context: context, module: module).all() } catch { errors.append(error) }
+        for index in module.bodies.indices {
+            do { try validateBody(index, module, context, limits) } catch { errors.append(error) }
+        }
+        return errors
+    }
+
+    private static func validateBody(
+        _ index: Int, _ module: WasmModule, _ context: ValidationContext, _ limits: DecodingLimits
+    ) throws(WasmValidationError) {
+        let functionIndex = module.importedFunctionCount + index
+        var validator = FunctionValidator(context: context, functionIndex: functionIndex, body: module.bodies[index], limits: limits)
+        try validator.validate()
     }
 }
 
@@ -39,6 +52,14 @@ extension WasmModule {
 private struct ModuleChecker {
     let context: ValidationContext
     let module: WasmModule
+
+    func all() throws(WasmValidationError) {
+        try imports()
+        try definitions()
+        try exports()
+        try start()
+        try segments()
+    }
 
     func offset(_ section: Int) -> Int {
         module.sectionOffsets[section] ?? module.bytes.count
