@@ -54,6 +54,24 @@ struct EventQueueTests {
         #expect(!movedAgain)
     }
 
+    /// Times at the ends of the range (a "never" timer at `SimInstant.max`, negative times in
+    /// a raw queue) must neither overflow the calendar's arithmetic nor stall it.
+    @Test func extremeTimesKeepTheirOrder() {
+        var queue = EventQueue<Int>()
+        let times: [Int64] = [.max, 5, .min, .max - 1, 0, -7, .max, 1 << 62, (1 << 62) + 1, .min + 1]
+        for (id, time) in times.enumerated() {
+            queue.schedule(id, at: SimInstant(nanosecondsSinceStart: time))
+            #expect(queue.invariantViolation() == nil, "after scheduling at \(time)")
+        }
+        var popped: [Int64] = []
+        while let event = queue.popNext() {
+            popped.append(event.time.nanosecondsSinceStart)
+            #expect(queue.invariantViolation() == nil)
+            if event.payload == 1 { queue.schedule(99, at: SimInstant(nanosecondsSinceStart: .max)) }
+        }
+        #expect(popped == (times + [.max]).sorted())
+    }
+
     /// Timers that are moved again and again (failure detectors) leave stale heap entries
     /// behind; the queue must rebuild itself and keep the order exact.
     @Test func heavyReschedulingStaysBoundedAndOrdered() {

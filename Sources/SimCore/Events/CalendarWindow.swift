@@ -41,17 +41,45 @@ struct CalendarWindow {
 
     /// The first instant the window covers.
     @usableFromInline var start: Int64 = 0
-    /// The first instant after the window (`start` when the window has no buckets).
-    @usableFromInline var end: Int64 = 0
     /// Bucket width as a power of two nanoseconds.
     @usableFromInline var shift = 10
     /// The last bucket taken, or -1.
     @usableFromInline var cursor = -1
-    /// The first instant after the last bucket taken (`start` before any was taken).
-    @usableFromInline var takenEnd: Int64 = 0
-    /// Buckets taken and entries they held since the window was last re-based.
+    /// Buckets taken and entries they held since the window was last based.
     @usableFromInline var bucketsTaken = 0
     @usableFromInline var entriesTaken = 0
+
+    /// Where an entry due at some time belongs, relative to this window.
+    @usableFromInline
+    enum Placement: Equatable {
+        /// Before the window, or in a bucket already taken: the queue's current heap.
+        case taken
+        /// In this bucket, not yet taken.
+        case bucket(Int)
+        /// After the window: the far heap.
+        case beyond
+    }
+
+    /// Where an entry due at `time` belongs. Computed on the offset from `start` as an
+    /// unsigned number, so no time, however close to either end of `Int64`, can overflow it.
+    @inlinable @inline(__always)
+    func placement(of time: Int64) -> Placement {
+        guard time >= start else { return .taken }
+        let bucket = UInt64(bitPattern: time &- start) >> UInt64(shift)
+        if cursor >= 0 && bucket <= UInt64(cursor) { return .taken }
+        return bucket < UInt64(bucketCount) ? .bucket(Int(bucket)) : .beyond
+    }
+
+    /// The first instant of the first bucket not yet taken, or `nil` when every bucket has
+    /// been taken or that instant is past `Int64.max` (then no entry can be waiting in it).
+    @inlinable
+    var firstUntakenInstant: Int64? {
+        guard cursor + 1 < bucketCount else { return nil }
+        let (offset, overflow) = Int64(cursor + 1).multipliedReportingOverflow(by: Int64(1) << Int64(shift))
+        guard !overflow else { return nil }
+        let (instant, beyond) = start.addingReportingOverflow(offset)
+        return beyond ? nil : instant
+    }
 
     @inlinable
     init() {}
@@ -59,11 +87,9 @@ struct CalendarWindow {
     @inlinable
     var bucketCount: Int { heads.count }
 
-    /// Adds `entry` to its bucket.
-    /// - Precondition: `takenEnd <= entry.time < end`.
+    /// Adds `entry` to bucket `bucket`, which must be its ``placement(of:)``.
     @inlinable @inline(__always)
-    mutating func insert(_ entry: QueueEntry) {
-        let bucket = Int(truncatingIfNeeded: (entry.time &- start) >> Int64(shift))
+    mutating func insert(_ entry: QueueEntry, bucket: Int) {
         let head = heads[bucket]
         if head < 0 { occupied[bucket >> 6] |= 1 &<< UInt64(bucket & 63) }
         heads[bucket] = allocateNode(entry, next: head)
@@ -77,11 +103,9 @@ struct CalendarWindow {
     mutating func takeNextBucket(into heap: inout EntryHeap) -> Bool {
         guard let bucket = nextOccupiedBucket() else {
             cursor = bucketCount - 1
-            takenEnd = end
             return false
         }
         cursor = bucket
-        takenEnd = bucket + 1 == bucketCount ? end : start &+ (Int64(bucket + 1) << Int64(shift))
         occupied[bucket >> 6] &= ~(1 &<< UInt64(bucket & 63))
         var node = heads[bucket]
         heads[bucket] = -1
@@ -108,11 +132,7 @@ struct CalendarWindow {
         }
         shift = newShift
         start = newStart
-        let span = Int64(newCount) << Int64(newShift)
-        let (sum, overflow) = newStart.addingReportingOverflow(span)
-        end = overflow ? .max : sum
         cursor = -1
-        takenEnd = newStart
         bucketsTaken = 0
         entriesTaken = 0
     }
@@ -215,11 +235,6 @@ struct CalendarWindow {
             }
         }
         return result
-    }
-
-    /// The first instant of bucket `bucket`.
-    func bucketStart(_ bucket: Int) -> Int64 {
-        start &+ (Int64(bucket) << Int64(shift))
     }
 
     /// Whether bucket `bucket` is marked occupied.

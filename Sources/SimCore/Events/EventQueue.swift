@@ -54,10 +54,10 @@ public struct ScheduledEvent<Payload> {
 /// ## Design
 /// Each pending event owns a slot (payload, due time, generation, and the sequence number of
 /// its one live entry). Entries, the (time, sequence, slot) keys, live in three tiers:
-/// - `current`: a small binary heap holding every entry due before `window.takenEnd`, the end
-///   of the calendar bucket taken last (and any entry scheduled earlier than that);
-/// - `window`: a ``CalendarWindow`` of unsorted buckets for the near future, up to `window.end`;
-/// - `far`: a binary heap for everything later.
+/// - `current`: a small binary heap holding every entry due before the end of the calendar
+///   bucket taken last (including any entry scheduled earlier than the window);
+/// - `window`: a ``CalendarWindow`` of unsorted buckets for the near future;
+/// - `far`: a binary heap for everything after the window.
 ///
 /// An entry goes to the tier its time falls in. When `current` runs dry the next non-empty
 /// bucket is taken into it; when the window runs dry it is re-based at the earliest `far`
@@ -225,12 +225,13 @@ public struct EventQueue<Payload> {
         slots[Int(slot)].time = time
         let entry = QueueEntry(time: time, sequence: sequence, slot: slot)
         entryCount += 1
-        if time < window.takenEnd {
+        switch window.placement(of: time) {
+        case .taken:
             current.push(entry)
-        } else if time < window.end {
-            window.insert(entry)
+        case .bucket(let bucket):
+            window.insert(entry, bucket: bucket)
             if current.isEmpty { settle() }
-        } else {
+        case .beyond:
             far.push(entry)
             if current.isEmpty { settle() }
         }
@@ -277,17 +278,20 @@ public struct EventQueue<Payload> {
     /// once per `max(64, buckets / 16)` buckets taken.
     @inlinable
     mutating func refitWindow() {
+        guard let restart = window.firstUntakenInstant, window.entryCount > 0 else { return }
         var entries: [QueueEntry] = []
         window.removeAllEntries(into: &entries)
         let geometry = window.nextGeometry(pendingCount: liveCount, farCount: far.count, drained: false)
-        window.rebase(at: window.takenEnd, shift: geometry.shift, bucketCount: geometry.bucketCount)
+        window.rebase(at: restart, shift: geometry.shift, bucketCount: geometry.bucketCount)
         for entry in entries {
             if !isLive(entry) {
                 entryCount -= 1
-            } else if entry.time < window.end {
-                window.insert(entry)
-            } else {
-                far.push(entry)
+                continue
+            }
+            switch window.placement(of: entry.time) {
+            case .bucket(let bucket): window.insert(entry, bucket: bucket)
+            case .beyond: far.push(entry)
+            case .taken: preconditionFailure("window entries lie at or after the first untaken bucket")
             }
         }
         pullFarEntriesIntoWindow()
@@ -296,10 +300,10 @@ public struct EventQueue<Payload> {
     /// Moves the live `far` entries that fall inside the window into its buckets.
     @inlinable
     mutating func pullFarEntriesIntoWindow() {
-        while let top = far.top, top.time < window.end {
+        while let top = far.top, case .bucket(let bucket) = window.placement(of: top.time) {
             far.removeTop()
             if isLive(top) {
-                window.insert(top)
+                window.insert(top, bucket: bucket)
             } else {
                 entryCount -= 1
             }
@@ -357,14 +361,12 @@ extension EventQueue {
         guard current.isOrdered(), far.isOrdered() else { return "a heap is out of order" }
         let windowEntries = window.storedEntries()
         for (bucket, entry) in windowEntries {
-            let bucketEnd = bucket + 1 == window.bucketCount ? window.end : window.bucketStart(bucket + 1)
-            guard entry.time >= window.bucketStart(bucket), entry.time < bucketEnd, bucket > window.cursor,
-                  window.isMarkedOccupied(bucket) else {
+            guard window.placement(of: entry.time) == .bucket(bucket), window.isMarkedOccupied(bucket) else {
                 return "entry at \(entry.time) misplaced in bucket \(bucket)"
             }
         }
-        if current.entries.contains(where: { $0.time >= window.takenEnd }) { return "current holds a later entry" }
-        if far.entries.contains(where: { $0.time < window.end }) { return "far holds an entry inside the window" }
+        if current.entries.contains(where: { window.placement(of: $0.time) != .taken }) { return "current holds a later entry" }
+        if far.entries.contains(where: { window.placement(of: $0.time) != .beyond }) { return "far holds an entry inside the window" }
         let all = current.entries + windowEntries.map(\.entry) + far.entries
         // Read the slots directly: `isLive` trusts the counters this check is verifying.
         let isLiveBySlot = { (entry: QueueEntry) in slots[Int(entry.slot)].liveSequence == entry.sequence }
