@@ -58,6 +58,15 @@ struct GossipDemoTests {
         #expect(first.traceHash != third.traceHash)
     }
 
+    /// The default run's trace hash, pinned: it changes only when the kernel's event order, a
+    /// random algorithm, StableMath or the demo itself changes, and then this test must be
+    /// updated on purpose (and the change noted, since users' recorded hashes change too).
+    @Test func defaultRunHasItsKnownTraceHash() throws {
+        let report = try run()
+        #expect(report.traceHash == "41334e4dc7efccbf")
+        #expect(report.result.eventsProcessed == 15_115)
+    }
+
     @Test func everyInvalidFieldIsReportedAtOnce() {
         var configuration = GossipDemoConfiguration()
         configuration.actors = 1
