@@ -2,44 +2,76 @@ extension FunctionValidator {
     // MARK: - Control
 
     mutating func control(_ opcode: UInt8) throws(WasmValidationError) {
+        let cost = costTable.cost(opcode: opcode)
         switch opcode {
-        case 0x00: unreachable()
-        case 0x01: break
+        case 0x00:
+            emit(.unreachable, cost: cost)
+            unreachable()
+        case 0x01: emit(.nop, cost: cost)
         case 0x02, 0x03, 0x04:
             let type = try blockType()
-            if opcode == 0x04 { try pop(.i32) }
+            let emitting = isEmitting
+            var elseFixup: Int?
+            if opcode == 0x04 {
+                try pop(.i32)
+                emit(.branchUnless(pc: -1), cost: cost)
+                if emitting { elseFixup = code.count - 1 }
+            }
             try pop(type.parameters)
             let kind: Frame.Kind = opcode == 0x02 ? .block : opcode == 0x03 ? .loop : .ifThen
-            frames.append(Frame(kind: kind, parameters: type.parameters, results: type.results, height: operands.count))
+            frames.append(Frame(kind: kind, parameters: type.parameters, results: type.results, height: operands.count,
+                                emits: emitting, startPC: code.count, elseFixup: elseFixup))
             push(type.parameters)
         case 0x05:
             let frame = try endFrame()
             guard frame.kind == .ifThen else { throw invalid("else without a matching if") }
-            frames.append(Frame(kind: .ifElse, parameters: frame.parameters, results: frame.results, height: operands.count))
+            var fixups = frame.fixups
+            if frame.emits && !frame.unreachable {
+                code.append(.jump(pc: -1))
+                costs.append(UInt32(cost))
+                fixups.append(.instruction(code.count - 1))
+            }
+            if let elseFixup = frame.elseFixup { patch([.instruction(elseFixup)], to: code.count) }
+            frames.append(Frame(kind: .ifElse, parameters: frame.parameters, results: frame.results, height: operands.count,
+                                emits: frame.emits, fixups: fixups))
             push(frame.parameters)
         case 0x0B:
             let frame = try endFrame()
             if frame.kind == .ifThen && frame.parameters != frame.results {
                 throw invalid("type mismatch: if without else must leave its parameters \(frame.parameters) as results \(frame.results)")
             }
+            if frame.emits {
+                patch(frame.fixups, to: code.count)
+                if let elseFixup = frame.elseFixup { patch([.instruction(elseFixup)], to: code.count) }
+                if frame.kind == .function {
+                    code.append(.return)
+                    costs.append(UInt32(cost))
+                }
+            }
             push(frame.results)
         case 0x0C:
-            try pop(try label(try u32()).labelTypes)
+            let (target, frameIndex) = try branchTarget(try u32())
+            try pop(frames[frameIndex].labelTypes)
+            emitBranch(.branch(target), target, frameIndex, cost: cost)
             unreachable()
         case 0x0D:
-            let types = try label(try u32()).labelTypes
+            let (target, frameIndex) = try branchTarget(try u32())
+            let types = frames[frameIndex].labelTypes
             try pop(.i32)
             try pop(types)
             push(types)
-        case 0x0E: try branchTable()
+            emitBranch(.branchIf(target), target, frameIndex, cost: cost)
+        case 0x0E: try branchTable(cost: cost)
         case 0x0F:
             try pop(frames[0].results)
+            emit(.return, cost: cost)
             unreachable()
         case 0x10:
             let index = try u32()
             guard let type = context.functionType(ofFunction: index) else { throw invalid("unknown function \(index)") }
             try pop(type.parameters)
             push(type.results)
+            emit(.call(index), cost: cost)
         case 0x11:
             let typeIndex = try u32()
             let table = try u32()
@@ -49,9 +81,17 @@ extension FunctionValidator {
             try pop(.i32)
             try pop(context.types[Int(typeIndex)].parameters)
             push(context.types[Int(typeIndex)].results)
+            emit(.callIndirect(type: typeIndex, table: table), cost: cost)
         default:
             throw malformed("illegal opcode 0x\(String(opcode, radix: 16))", at: instructionOffset)
         }
+    }
+
+    /// Emits a branch and, when its target is a block's end (not yet known), records a fixup.
+    mutating func emitBranch(_ instruction: Instruction, _ target: BranchTarget, _ frameIndex: Int, cost: UInt64) {
+        guard isEmitting else { return }
+        emit(instruction, cost: cost)
+        if target.pc < 0 { frames[frameIndex].fixups.append(.instruction(code.count - 1)) }
     }
 
     /// Pops the current frame after checking its results are exactly on the stack.
@@ -65,12 +105,13 @@ extension FunctionValidator {
         return frame
     }
 
-    mutating func branchTable() throws(WasmValidationError) {
+    mutating func branchTable(cost: UInt64) throws(WasmValidationError) {
         let count = try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.count("br_table labels", limit: 1_000_000) }
         var depths: [UInt32] = []
-        depths.reserveCapacity(count)
+        depths.reserveCapacity(count + 1)
         for _ in 0..<count { depths.append(try u32()) }
-        let defaultTypes = try label(try u32()).labelTypes
+        let defaultDepth = try u32()
+        let defaultTypes = try label(defaultDepth).labelTypes
         try pop(.i32)
         for depth in depths {
             let types = try label(depth).labelTypes
@@ -83,6 +124,17 @@ extension FunctionValidator {
             operands = saved
         }
         try pop(defaultTypes)
+        if isEmitting {
+            let table = branchTables.count
+            var entries: [BranchTarget] = []
+            for (entry, depth) in (depths + [defaultDepth]).enumerated() {
+                let (target, frameIndex) = try branchTarget(depth)
+                if target.pc < 0 { frames[frameIndex].fixups.append(.tableEntry(table: table, entry: entry)) }
+                entries.append(target)
+            }
+            branchTables.append(entries)
+            emit(.branchTable(table: Int32(table)), cost: cost)
+        }
         unreachable()
     }
 
@@ -102,6 +154,7 @@ extension FunctionValidator {
     // MARK: - Parametric and variables
 
     mutating func parametric(_ opcode: UInt8) throws(WasmValidationError) {
+        emit(opcode == 0x1A ? .drop : .select, cost: costTable.cost(opcode: opcode))
         switch opcode {
         case 0x1A: _ = try pop()
         case 0x1B:
@@ -126,6 +179,16 @@ extension FunctionValidator {
 
     mutating func variable(_ opcode: UInt8) throws(WasmValidationError) {
         let index = try u32()
+        let instruction: Instruction = switch opcode {
+        case 0x20: .localGet(index)
+        case 0x21: .localSet(index)
+        case 0x22: .localTee(index)
+        case 0x23: .globalGet(index)
+        case 0x24: .globalSet(index)
+        case 0x25: .tableGet(index)
+        default: .tableSet(index)
+        }
+        emit(instruction, cost: costTable.cost(opcode: opcode))
         switch opcode {
         case 0x20, 0x21, 0x22:
             guard Int(index) < locals.count else { throw invalid("unknown local \(index)") }
@@ -173,7 +236,9 @@ extension FunctionValidator {
     ]
 
     mutating func memory(_ opcode: UInt8) throws(WasmValidationError) {
+        let cost = costTable.cost(opcode: opcode)
         if opcode >= 0x3F {
+            emit(opcode == 0x3F ? .memorySize : .memoryGrow, cost: cost)
             try zeroByte()
             try requireMemory()
             if opcode == 0x40 { try pop(.i32) }
@@ -182,7 +247,8 @@ extension FunctionValidator {
         }
         let access = Self.memoryAccess[Int(opcode - 0x28)]
         let alignment = try u32()
-        _ = try u32()  // offset
+        let offset = try u32()
+        emit(opcode <= 0x35 ? .load(opcode: opcode, offset: offset) : .store(opcode: opcode, offset: offset), cost: cost)
         try requireMemory()
         guard alignment <= access.alignment else {
             throw invalid("alignment must not be larger than natural (2^\(alignment) > 2^\(access.alignment))")
@@ -199,34 +265,41 @@ extension FunctionValidator {
     // MARK: - Constants, numbers, references
 
     mutating func constant(_ opcode: UInt8) throws(WasmValidationError) {
+        let bits: UInt64
         switch opcode {
         case 0x41:
-            _ = try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.signedLEB(bits: 32) }
+            let value = try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.signedLEB(bits: 32) }
+            bits = UInt64(UInt32(truncatingIfNeeded: value))
             push(.i32)
         case 0x42:
-            _ = try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.signedLEB(bits: 64) }
+            bits = UInt64(bitPattern: try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.signedLEB(bits: 64) })
             push(.i64)
         case 0x43:
-            _ = try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.fixedUInt32() }
+            bits = UInt64(try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.fixedUInt32() })
             push(.f32)
         default:
-            _ = try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.fixedUInt64() }
+            bits = try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.fixedUInt64() }
             push(.f64)
         }
+        emit(.const(bits), cost: costTable.cost(opcode: opcode))
     }
 
     mutating func numeric(_ opcode: UInt8) throws(WasmValidationError) {
+        emit(.numeric(opcode), cost: costTable.cost(opcode: opcode))
         let signature = NumericSignatures.table[Int(opcode - 0x45)]
         try pop(signature.operands)
         push(signature.result)
     }
 
     mutating func reference(_ opcode: UInt8) throws(WasmValidationError) {
+        let cost = costTable.cost(opcode: opcode)
         switch opcode {
         case 0xD0:
+            emit(.refNull, cost: cost)
             let type = try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.referenceType() }
             push(type)
         case 0xD1:
+            emit(.refIsNull, cost: cost)
             let operand = try pop()
             guard operand?.isReference != false else { throw invalid("type mismatch: ref.is_null needs a reference, found \(operand.map(\.description) ?? "")") }
             push(.i32)
@@ -234,6 +307,7 @@ extension FunctionValidator {
             let index = try u32()
             guard Int(index) < context.functions.count else { throw invalid("unknown function \(index)") }
             guard context.declaredReferences.contains(index) else { throw invalid("undeclared function reference \(index)") }
+            emit(.refFunc(index), cost: cost)
             push(.funcref)
         }
     }
@@ -243,8 +317,10 @@ extension FunctionValidator {
     mutating func prefixed() throws(WasmValidationError) {
         let position = reader.offset
         let code = try u32()
+        let cost = costTable.cost(prefixed: code)
         switch code {
         case 0...7:
+            emit(.saturatingTruncation(UInt8(code)), cost: cost)
             let source: ValueType = code & 2 == 0 ? .f32 : .f64
             try pop(source)
             push(code < 4 ? .i32 : .i64)
@@ -254,17 +330,23 @@ extension FunctionValidator {
             try requireMemory()
             try requireDataSegment(segment)
             try pop([.i32, .i32, .i32])
-        case 9: try requireDataSegment(try u32())
+            emit(.memoryInit(segment: segment), cost: cost)
+        case 9:
+            let segment = try u32()
+            try requireDataSegment(segment)
+            emit(.dataDrop(segment: segment), cost: cost)
         case 10:
             try zeroByte()
             try zeroByte()
             try requireMemory()
             try pop([.i32, .i32, .i32])
+            emit(.memoryCopy, cost: cost)
         case 11:
             try zeroByte()
             try requireMemory()
             try pop([.i32, .i32, .i32])
-        default: try tableInstruction(code, at: position)
+            emit(.memoryFill, cost: cost)
+        default: try tableInstruction(code, cost: cost, at: position)
         }
     }
 
@@ -277,32 +359,44 @@ extension FunctionValidator {
         guard index < context.module.dataCount ?? 0 else { throw invalid("unknown data segment \(index)") }
     }
 
-    mutating func tableInstruction(_ code: UInt32, at position: Int) throws(WasmValidationError) {
+    mutating func tableInstruction(_ code: UInt32, cost: UInt64, at position: Int) throws(WasmValidationError) {
         switch code {
         case 12:
             let segment = try u32()
-            let tableType = try table(try u32())
+            let table = try u32()
+            let tableType = try self.table(table)
             guard Int(segment) < context.elementTypes.count else { throw invalid("unknown elem segment \(segment)") }
             guard context.elementTypes[Int(segment)] == tableType else { throw invalid("type mismatch: element segment \(segment) into a \(tableType) table") }
             try pop([.i32, .i32, .i32])
+            emit(.tableInit(segment: segment, table: table), cost: cost)
         case 13:
             let segment = try u32()
             guard Int(segment) < context.elementTypes.count else { throw invalid("unknown elem segment \(segment)") }
+            emit(.elemDrop(segment: segment), cost: cost)
         case 14:
-            let destination = try table(try u32())
-            let source = try table(try u32())
+            let destinationIndex = try u32()
+            let sourceIndex = try u32()
+            let destination = try table(destinationIndex)
+            let source = try table(sourceIndex)
             guard destination == source else { throw invalid("type mismatch: table.copy from \(source) to \(destination)") }
             try pop([.i32, .i32, .i32])
+            emit(.tableCopy(destination: destinationIndex, source: sourceIndex), cost: cost)
         case 15:
-            let type = try table(try u32())
+            let index = try u32()
+            let type = try table(index)
             try pop([type, .i32])
             push(.i32)
+            emit(.tableGrow(index), cost: cost)
         case 16:
-            _ = try table(try u32())
+            let index = try u32()
+            _ = try table(index)
             push(.i32)
+            emit(.tableSize(index), cost: cost)
         case 17:
-            let type = try table(try u32())
+            let index = try u32()
+            let type = try table(index)
             try pop([.i32, type, .i32])
+            emit(.tableFill(index), cost: cost)
         default:
             throw malformed("illegal opcode 0xfc \(code)", at: position)
         }

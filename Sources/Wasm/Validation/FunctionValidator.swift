@@ -6,6 +6,14 @@
 /// too-large LEB128 immediates, non-zero reserved bytes, a body that ends early or continues
 /// after its last `end`, and `memory.init`/`data.drop` without a data count section.
 struct FunctionValidator {
+    /// A branch whose target is not known yet.
+    enum Fixup {
+        /// The instruction at this index.
+        case instruction(Int)
+        /// Entry `entry` of branch table `table`.
+        case tableEntry(table: Int, entry: Int)
+    }
+
     /// A block, loop, if, or the function itself.
     struct Frame {
         enum Kind { case function, block, loop, ifThen, ifElse }
@@ -16,6 +24,14 @@ struct FunctionValidator {
         var height: Int
         /// Whether the rest of the frame is unreachable (after br, return, unreachable, ...).
         var unreachable = false
+        /// Whether code is emitted for this frame (false inside unreachable code).
+        var emits = true
+        /// Where a branch to a loop goes.
+        var startPC = 0
+        /// Branches to this frame's end, patched when it ends.
+        var fixups: [Fixup] = []
+        /// The `branchUnless` of an `if`, patched at its `else` or `end`.
+        var elseFixup: Int?
 
         /// The types a branch to this frame carries.
         var labelTypes: [ValueType] { kind == .loop ? parameters : results }
@@ -30,11 +46,18 @@ struct FunctionValidator {
     var frames: [Frame] = []
     /// Where the instruction being checked starts.
     var instructionOffset = 0
+    /// The instruction stream being emitted, with each instruction's cost.
+    var code: [Instruction] = []
+    var costs: [UInt32] = []
+    var branchTables: [[BranchTarget]] = []
+    let costTable: InstructionCostTable
     /// Where the body's instructions start.
     let bodyStart: Int
 
-    init(context: ValidationContext, functionIndex: Int, body: WasmModule.FunctionBody, limits: DecodingLimits) {
+    init(context: ValidationContext, functionIndex: Int, body: WasmModule.FunctionBody, limits: DecodingLimits,
+         costTable: InstructionCostTable = .internetComputer) {
         self.context = context
+        self.costTable = costTable
         self.functionIndex = functionIndex
         reader = ByteReader(bytes: context.module.bytes, offset: body.code.lowerBound, limit: body.code.upperBound)
         bodyStart = body.code.lowerBound
@@ -44,6 +67,55 @@ struct FunctionValidator {
             locals += Array(repeating: group.type, count: Int(group.count))
         }
         frames = [Frame(kind: .function, parameters: [], results: type.results, height: 0)]
+    }
+
+    /// The compiled body (valid once ``validate()`` returned).
+    var compiled: CompiledFunction {
+        let type = context.functionType(ofFunction: UInt32(functionIndex)) ?? FunctionType(parameters: [], results: [])
+        return CompiledFunction(
+            code: code, costs: costs, branchTables: branchTables, localCount: locals.count,
+            parameterCount: type.parameters.count, resultCount: type.results.count)
+    }
+
+    // MARK: - Emission
+
+    /// Whether the current position is reachable, so code is emitted for it.
+    var isEmitting: Bool {
+        let frame = frames[frames.count - 1]
+        return frame.emits && !frame.unreachable
+    }
+
+    /// Appends `instruction` charged `cost`, unless the current position is unreachable.
+    mutating func emit(_ instruction: Instruction, cost: UInt64) {
+        guard isEmitting else { return }
+        code.append(instruction)
+        costs.append(UInt32(clamping: cost))
+    }
+
+    /// The branch target for label `depth`; forward targets get a fixup recorded by `record`.
+    mutating func branchTarget(_ depth: UInt32) throws(WasmValidationError) -> (target: BranchTarget, frameIndex: Int) {
+        let frame = try label(depth)
+        let index = frames.count - 1 - Int(depth)
+        let pc = frame.kind == .loop ? Int32(frame.startPC) : -1
+        return (BranchTarget(pc: pc, height: Int32(frame.height), arity: Int32(frame.labelTypes.count)), index)
+    }
+
+    /// Points every fixup of `frame` at `pc`.
+    mutating func patch(_ fixups: [Fixup], to pc: Int) {
+        for fixup in fixups {
+            switch fixup {
+            case .instruction(let index):
+                switch code[index] {
+                case .branch(var target): target.pc = Int32(pc); code[index] = .branch(target)
+                case .branchIf(var target): target.pc = Int32(pc); code[index] = .branchIf(target)
+                case .jump: code[index] = .jump(pc: Int32(pc))
+                case .branchUnless: code[index] = .branchUnless(pc: Int32(pc))
+                default: preconditionFailure("only branches are patched")
+                }
+            case .tableEntry(let table, let entry):
+                branchTables[table][entry].pc = Int32(pc)
+            }
+        }
     }
 
     // MARK: - Errors and immediates

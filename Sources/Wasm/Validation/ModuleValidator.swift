@@ -8,12 +8,20 @@ public enum ModuleValidator {
     /// Validates `module`.
     /// - Throws: ``WasmValidationError`` at the first rule broken, with its offset (the
     ///   section's, for module-level rules; the instruction's, in a body) and function index.
-    public static func validate(_ module: WasmModule, limits: DecodingLimits = DecodingLimits()) throws(WasmValidationError) {
+    /// - Returns: every defined function compiled to the internal instruction stream, charged
+    ///   by `costTable`.
+    @discardableResult
+    public static func validate(
+        _ module: WasmModule, limits: DecodingLimits = DecodingLimits(), costTable: InstructionCostTable = .internetComputer
+    ) throws(WasmValidationError) -> [CompiledFunction] {
         let context = ValidationContext(module)
         try ModuleChecker(context: context, module: module).all()
+        var compiled: [CompiledFunction] = []
+        compiled.reserveCapacity(module.bodies.count)
         for index in module.bodies.indices {
-            try validateBody(index, module, context, limits)
+            compiled.append(try validateBody(index, module, context, limits, costTable))
         }
+        return compiled
     }
 
     /// Every problem found: the first module-level one (if any), then the first one in each
@@ -28,12 +36,16 @@ public enum ModuleValidator {
         return errors
     }
 
+    @discardableResult
     private static func validateBody(
-        _ index: Int, _ module: WasmModule, _ context: ValidationContext, _ limits: DecodingLimits
-    ) throws(WasmValidationError) {
+        _ index: Int, _ module: WasmModule, _ context: ValidationContext, _ limits: DecodingLimits,
+        _ costTable: InstructionCostTable = .internetComputer
+    ) throws(WasmValidationError) -> CompiledFunction {
         let functionIndex = module.importedFunctionCount + index
-        var validator = FunctionValidator(context: context, functionIndex: functionIndex, body: module.bodies[index], limits: limits)
+        var validator = FunctionValidator(
+            context: context, functionIndex: functionIndex, body: module.bodies[index], limits: limits, costTable: costTable)
         try validator.validate()
+        return validator.compiled
     }
 }
 
@@ -41,10 +53,33 @@ extension WasmModule {
     /// Decodes and validates `bytes`.
     /// - Throws: ``WasmLoadError`` saying whether the bytes are malformed or the module invalid.
     public static func load(_ bytes: [UInt8], limits: DecodingLimits = DecodingLimits()) throws(WasmLoadError) -> WasmModule {
+        try CompiledModule.load(bytes, limits: limits).module
+    }
+}
+
+/// A decoded, validated module with every function compiled: what instances are made from.
+/// Instances share it (it is immutable), so instantiating copies no code.
+public struct CompiledModule: Sendable {
+    /// The module.
+    public let module: WasmModule
+    /// The defined functions' code, in order (imported functions have none).
+    public let functions: [CompiledFunction]
+    /// The table the code was charged with.
+    public let costTable: InstructionCostTable
+
+    /// Decodes, validates and compiles `bytes`.
+    /// - Throws: ``WasmLoadError`` saying whether the bytes are malformed or the module invalid.
+    public static func load(
+        _ bytes: [UInt8], limits: DecodingLimits = DecodingLimits(), costTable: InstructionCostTable = .internetComputer
+    ) throws(WasmLoadError) -> CompiledModule {
         let module: WasmModule
         do { module = try ModuleDecoder.decode(bytes, limits: limits) } catch { throw .decoding(error) }
-        do { try ModuleValidator.validate(module, limits: limits) } catch { throw .validation(error) }
-        return module
+        do {
+            let functions = try ModuleValidator.validate(module, limits: limits, costTable: costTable)
+            return CompiledModule(module: module, functions: functions, costTable: costTable)
+        } catch {
+            throw .validation(error)
+        }
     }
 }
 

@@ -1,0 +1,130 @@
+/// A function the host provides to a module as an import.
+public struct HostFunction: Sendable {
+    /// Its signature; the import's declared type must equal it.
+    public var type: FunctionType
+    /// The implementation: given the arguments and the calling instance's memory, returns the
+    /// results or throws a trap (`TrapReason.host`). It may charge instructions.
+    public var body: @Sendable ([Value], inout HostContext) throws(Trap) -> [Value]
+
+    /// Creates a host function.
+    public init(type: FunctionType, body: @escaping @Sendable ([Value], inout HostContext) throws(Trap) -> [Value]) {
+        self.type = type
+        self.body = body
+    }
+}
+
+/// What a host function sees of the instance that calls it.
+public struct HostContext {
+    /// The caller's memory, if it has one.
+    public var memory: LinearMemory?
+    /// Instructions charged so far in this execution (host charges included).
+    public internal(set) var instructionsCharged: UInt64
+    /// Extra instructions this call charges (added after it returns).
+    public var charge: UInt64 = 0
+}
+
+/// A table: references (slots; null is `UInt64.max`) of one type, growable to a maximum.
+public struct Table: Sendable {
+    /// `funcref` or `externref`.
+    public let elementType: ValueType
+    /// The largest size it may grow to.
+    public let maximum: UInt32?
+    var elements: [UInt64]
+
+    /// A table of `size` null references.
+    public init(elementType: ValueType, size: UInt32, maximum: UInt32?) {
+        self.elementType = elementType
+        self.maximum = maximum
+        elements = Array(repeating: Value.nullSlot, count: Int(size))
+    }
+
+    /// The current size.
+    public var size: Int { elements.count }
+}
+
+/// What a module may import, by (module, name).
+public struct Imports: Sendable {
+    private var functions: [[UInt8]: HostFunction] = [:]
+    private var globals: [[UInt8]: (value: Value, isMutable: Bool)] = [:]
+    private var memories: [[UInt8]: LinearMemory] = [:]
+    private var tables: [[UInt8]: Table] = [:]
+
+    /// No imports.
+    public init() {}
+
+    /// Names are compared as bytes (never with String's Unicode equivalence).
+    private static func key(_ module: String, _ name: String) -> [UInt8] {
+        Array(module.utf8) + [0xFF] + Array(name.utf8)
+    }
+
+    /// Provides `function` as `module.name`.
+    public mutating func define(_ module: String, _ name: String, function: HostFunction) {
+        functions[Self.key(module, name)] = function
+    }
+
+    /// Provides a global as `module.name`.
+    public mutating func define(_ module: String, _ name: String, global value: Value, isMutable: Bool = false) {
+        globals[Self.key(module, name)] = (value, isMutable)
+    }
+
+    /// Provides a memory as `module.name`.
+    public mutating func define(_ module: String, _ name: String, memory: LinearMemory) {
+        memories[Self.key(module, name)] = memory
+    }
+
+    /// Provides a table as `module.name`.
+    public mutating func define(_ module: String, _ name: String, table: Table) {
+        tables[Self.key(module, name)] = table
+    }
+
+    func function(_ module: String, _ name: String) -> HostFunction? { functions[Self.key(module, name)] }
+    func global(_ module: String, _ name: String) -> (value: Value, isMutable: Bool)? { globals[Self.key(module, name)] }
+    func memory(_ module: String, _ name: String) -> LinearMemory? { memories[Self.key(module, name)] }
+    func table(_ module: String, _ name: String) -> Table? { tables[Self.key(module, name)] }
+}
+
+/// Why a module could not be instantiated.
+public enum InstantiationError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// An import was missing or of the wrong kind or type ("unknown import", "incompatible import type").
+    case unlinkable(String)
+    /// Initialising a segment or running the start function trapped.
+    case trapped(Trap)
+
+    public var description: String {
+        switch self {
+        case .unlinkable(let message): return "unlinkable: \(message)"
+        case .trapped(let trap): return "instantiation trapped: \(trap)"
+        }
+    }
+}
+
+/// A module instance: the module's code (shared) and its mutable state.
+///
+/// A value: copying an instance copies its globals and table slots and shares its memory's
+/// chunks copy-on-write, so a copy taken before a call is a cheap snapshot to roll back to.
+public struct WasmInstance: Sendable {
+    /// The compiled module.
+    public let compiled: CompiledModule
+    /// Host functions for the imported functions, in import order.
+    let hostFunctions: [HostFunction]
+    /// Type of every function in the index space.
+    let functionTypes: [FunctionType]
+    /// The memory, if the module has one.
+    public var memory: LinearMemory?
+    /// Global values as slots, in index order.
+    var globals: [UInt64]
+    /// Global types, in index order.
+    let globalTypes: [GlobalType]
+    /// Tables, in index order.
+    var tables: [Table]
+    /// Whether each data segment was dropped.
+    var droppedData: [Bool]
+    /// Whether each element segment was dropped.
+    var droppedElements: [Bool]
+    /// Element segments' values (slots), evaluated at instantiation.
+    let elementValues: [[UInt64]]
+}
+
+// Chunks are shared only copy-on-write (`isKnownUniquelyReferenced` before every write, with
+// atomic reference counts), the same discipline that makes Array Sendable.
+extension LinearMemory: @unchecked Sendable {}

@@ -1,0 +1,140 @@
+extension WasmInstance {
+    /// Instantiates `compiled`: resolves its imports, creates its globals, tables and memory,
+    /// initialises active segments, and runs its start function (under `limits`).
+    /// - Throws: ``InstantiationError``: unlinkable imports, or a trap while initialising.
+    public init(_ compiled: CompiledModule, imports: Imports = Imports(), limits: ExecutionLimits = ExecutionLimits()) throws(InstantiationError) {
+        let module = compiled.module
+        var linker = Linker(module: module, imports: imports)
+        try linker.link()
+        let globals = try Self.evaluateGlobals(module, imported: linker.globals)
+        var tables = linker.tables + module.tables.map { Table(elementType: $0.elementType, size: $0.limits.minimum, maximum: $0.limits.maximum) }
+        var memory = linker.memory ?? module.memories.first.map {
+            LinearMemory(minimumPages: $0.limits.minimum, maximumPages: $0.limits.maximum ?? LinearMemory.pagesMax)
+        }
+        let functionTypes = linker.functionTypes + module.functionTypeIndices.map { module.types[Int($0)] }
+        let elementValues = module.elements.map { segment in
+            segment.elements.map { Self.evaluate($0, globals: globals.values) }
+        }
+        var droppedElements = Array(repeating: false, count: module.elements.count)
+        for (index, segment) in module.elements.enumerated() {
+            switch segment.mode {
+            case .passive: break
+            case .declarative: droppedElements[index] = true
+            case .active(let table, let offset):
+                let start = Int(UInt32(truncatingIfNeeded: Self.evaluate(offset, globals: globals.values)))
+                let values = elementValues[index]
+                guard start <= tables[Int(table)].size, values.count <= tables[Int(table)].size - start else {
+                    throw .trapped(Trap(.outOfBoundsTableAccess))
+                }
+                tables[Int(table)].elements.replaceSubrange(start..<(start + values.count), with: values)
+                droppedElements[index] = true
+            }
+        }
+        var droppedData = Array(repeating: false, count: module.data.count)
+        for (index, segment) in module.data.enumerated() {
+            guard case .active(_, let offset) = segment.mode else { continue }
+            let start = UInt64(UInt32(truncatingIfNeeded: Self.evaluate(offset, globals: globals.values)))
+            do {
+                guard memory != nil else { throw MemoryAccessError(address: start, count: segment.bytes.count, size: 0) }
+                try memory?.write(Array(module.bytes[segment.bytes]), at: start)
+            } catch {
+                throw .trapped(Trap(.outOfBoundsMemoryAccess))
+            }
+            droppedData[index] = true
+        }
+        self.init(
+            compiled: compiled, hostFunctions: linker.hostFunctions, functionTypes: functionTypes, memory: memory,
+            globals: globals.values, globalTypes: globals.types, tables: tables, droppedData: droppedData,
+            droppedElements: droppedElements, elementValues: elementValues)
+        if let start = module.startFunction {
+            do { _ = try invoke(functionIndex: start, arguments: [], limits: limits) } catch { throw .trapped(error) }
+        }
+    }
+
+    /// Evaluates the module's global initialisers after the imported globals.
+    private static func evaluateGlobals(
+        _ module: WasmModule, imported: [(value: Value, type: GlobalType)]
+    ) throws(InstantiationError) -> (values: [UInt64], types: [GlobalType]) {
+        var values = imported.map(\.value.slot)
+        var types = imported.map(\.type)
+        for global in module.globals {
+            values.append(evaluate(global.initializer, globals: values))
+            types.append(global.type)
+        }
+        return (values, types)
+    }
+
+    /// The value of a validated constant expression, as a slot.
+    static func evaluate(_ expression: WasmModule.ConstantExpression, globals: [UInt64]) -> UInt64 {
+        guard let instruction = expression.instructions.first else { return 0 }
+        switch instruction {
+        case .i32Const(let value): return UInt64(UInt32(bitPattern: value))
+        case .i64Const(let value): return UInt64(bitPattern: value)
+        case .f32Const(let bits): return UInt64(bits)
+        case .f64Const(let bits): return bits
+        case .refNull: return Value.nullSlot
+        case .refFunc(let index): return UInt64(index)
+        case .globalGet(let index): return globals[Int(index)]
+        case .nonConstant: return 0  // rejected by validation
+        }
+    }
+}
+
+/// Resolves a module's imports against what the host provides.
+private struct Linker {
+    let module: WasmModule
+    let imports: Imports
+    var hostFunctions: [HostFunction] = []
+    var functionTypes: [FunctionType] = []
+    var globals: [(value: Value, type: GlobalType)] = []
+    var tables: [Table] = []
+    var memory: LinearMemory?
+
+    init(module: WasmModule, imports: Imports) {
+        self.module = module
+        self.imports = imports
+    }
+
+    mutating func link() throws(InstantiationError) {
+        for entry in module.imports {
+            let name = "\(entry.module).\(entry.name)"
+            switch entry.descriptor {
+            case .function(let typeIndex):
+                guard let function = imports.function(entry.module, entry.name) else { throw .unlinkable("unknown import \(name)") }
+                let expected = module.types[Int(typeIndex)]
+                guard function.type == expected else {
+                    throw .unlinkable("incompatible import type: \(name) is \(function.type), expected \(expected)")
+                }
+                hostFunctions.append(function)
+                functionTypes.append(expected)
+            case .global(let type):
+                guard let global = imports.global(entry.module, entry.name) else { throw .unlinkable("unknown import \(name)") }
+                guard global.value.type == type.valueType, global.isMutable == type.isMutable else {
+                    throw .unlinkable("incompatible import type: global \(name)")
+                }
+                globals.append((global.value, type))
+            case .memory(let type):
+                guard let provided = imports.memory(entry.module, entry.name) else { throw .unlinkable("unknown import \(name)") }
+                guard Self.fits(UInt32(provided.pageCount), provided.maximumPages, type.limits) else {
+                    throw .unlinkable("incompatible import type: memory \(name)")
+                }
+                memory = provided
+            case .table(let type):
+                guard let provided = imports.table(entry.module, entry.name) else { throw .unlinkable("unknown import \(name)") }
+                guard provided.elementType == type.elementType,
+                      Self.fits(UInt32(provided.size), provided.maximum, type.limits) else {
+                    throw .unlinkable("incompatible import type: table \(name)")
+                }
+                tables.append(provided)
+            }
+        }
+    }
+
+    /// Import subtyping for limits: at least the minimum, and a maximum no larger than required.
+    static func fits(_ size: UInt32, _ maximum: UInt32?, _ limits: Limits) -> Bool {
+        guard size >= limits.minimum else { return false }
+        guard let required = limits.maximum else { return true }
+        guard let maximum else { return false }
+        return maximum <= required
+    }
+}

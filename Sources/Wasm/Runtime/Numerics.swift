@@ -1,0 +1,261 @@
+/// The numeric instructions (opcodes 0x45...0xC4 and the saturating truncations) on 64-bit
+/// value slots, with the WebAssembly semantics: wrapping integer arithmetic, traps for division
+/// by zero, signed overflow and invalid conversions, IEEE-754 floats with every NaN result
+/// canonicalized (as the IC does), and bitwise abs/neg/copysign.
+enum Numerics {
+    static let canonicalNaN32: UInt32 = 0x7FC0_0000
+    static let canonicalNaN64: UInt64 = 0x7FF8_0000_0000_0000
+
+    @inline(__always) static func f32(_ value: Float) -> UInt64 {
+        UInt64(value.isNaN ? canonicalNaN32 : value.bitPattern)
+    }
+
+    @inline(__always) static func f64(_ value: Double) -> UInt64 {
+        value.isNaN ? canonicalNaN64 : value.bitPattern
+    }
+
+    @inline(__always) static func bool(_ value: Bool) -> UInt64 { value ? 1 : 0 }
+
+    /// Applies unary `opcode` to `a`.
+    static func unary(_ opcode: UInt8, _ a: UInt64) throws(TrapReason) -> UInt64 {
+        let a32 = UInt32(truncatingIfNeeded: a)
+        let fa = Float(bitPattern: a32)
+        let da = Double(bitPattern: a)
+        switch opcode {
+        case 0x45: return bool(a32 == 0)
+        case 0x50: return bool(a == 0)
+        case 0x67: return UInt64(a32.leadingZeroBitCount)
+        case 0x68: return UInt64(a32.trailingZeroBitCount)
+        case 0x69: return UInt64(a32.nonzeroBitCount)
+        case 0x79: return UInt64(a.leadingZeroBitCount)
+        case 0x7A: return UInt64(a.trailingZeroBitCount)
+        case 0x7B: return UInt64(a.nonzeroBitCount)
+        case 0x8B: return UInt64(a32 & 0x7FFF_FFFF)
+        case 0x8C: return UInt64(a32 ^ 0x8000_0000)
+        case 0x8D: return f32(fa.rounded(.up))
+        case 0x8E: return f32(fa.rounded(.down))
+        case 0x8F: return f32(fa.rounded(.towardZero))
+        case 0x90: return f32(fa.rounded(.toNearestOrEven))
+        case 0x91: return f32(fa.squareRoot())
+        case 0x99: return a & 0x7FFF_FFFF_FFFF_FFFF
+        case 0x9A: return a ^ 0x8000_0000_0000_0000
+        case 0x9B: return f64(da.rounded(.up))
+        case 0x9C: return f64(da.rounded(.down))
+        case 0x9D: return f64(da.rounded(.towardZero))
+        case 0x9E: return f64(da.rounded(.toNearestOrEven))
+        case 0x9F: return f64(da.squareRoot())
+        default: return try conversion(opcode, a, a32, fa, da)
+        }
+    }
+
+    static func conversion(_ opcode: UInt8, _ a: UInt64, _ a32: UInt32, _ fa: Float, _ da: Double) throws(TrapReason) -> UInt64 {
+        switch opcode {
+        case 0xA7: return UInt64(a32)
+        case 0xA8: return UInt64(UInt32(bitPattern: try truncate(Double(fa), Int32.self)))
+        case 0xA9: return UInt64(try truncate(Double(fa), UInt32.self))
+        case 0xAA: return UInt64(UInt32(bitPattern: try truncate(da, Int32.self)))
+        case 0xAB: return UInt64(try truncate(da, UInt32.self))
+        case 0xAC: return UInt64(bitPattern: Int64(Int32(bitPattern: a32)))
+        case 0xAD: return UInt64(a32)
+        case 0xAE: return UInt64(bitPattern: try truncate(Double(fa), Int64.self))
+        case 0xAF: return try truncate(Double(fa), UInt64.self)
+        case 0xB0: return UInt64(bitPattern: try truncate(da, Int64.self))
+        case 0xB1: return try truncate(da, UInt64.self)
+        case 0xB2: return f32(Float(Int32(bitPattern: a32)))
+        case 0xB3: return f32(Float(a32))
+        case 0xB4: return f32(Float(Int64(bitPattern: a)))
+        case 0xB5: return f32(Float(a))
+        case 0xB6: return f32(Float(da))
+        case 0xB7: return f64(Double(Int32(bitPattern: a32)))
+        case 0xB8: return f64(Double(a32))
+        case 0xB9: return f64(Double(Int64(bitPattern: a)))
+        case 0xBA: return f64(Double(a))
+        case 0xBB: return f64(Double(fa))
+        case 0xBC, 0xBE: return UInt64(a32)  // reinterpretations keep the bits
+        case 0xBD, 0xBF: return a
+        case 0xC0: return UInt64(UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a32))))
+        case 0xC1: return UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a32))))
+        case 0xC2: return UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a)))
+        case 0xC3: return UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: a)))
+        case 0xC4: return UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a)))
+        default: preconditionFailure("validated code has no unary opcode 0x\(String(opcode, radix: 16))")
+        }
+    }
+
+    /// `value` truncated toward zero into `T`, trapping on NaN or out-of-range values. Every
+    /// Float converts to Double exactly, so one routine serves both widths.
+    static func truncate<T: FixedWidthInteger>(_ value: Double, _: T.Type) throws(TrapReason) -> T {
+        guard !value.isNaN else { throw .invalidConversionToInteger }
+        let truncated = value.rounded(.towardZero)
+        // Bounds as doubles, all exact: T.min is minus a power of two (or zero), and the
+        // exclusive upper bound is 2^(bits-1) for signed types, 2^bits for unsigned ones.
+        let lower = Double(T.min)
+        let upperExclusive = T.isSigned ? -Double(T.min) : Double(T.max) + 1
+        guard truncated >= lower, truncated < upperExclusive else { throw .integerOverflow }
+        return T(truncated)
+    }
+
+    /// `value` truncated toward zero into `T`, saturating (NaN gives 0).
+    static func truncateSaturating<T: FixedWidthInteger>(_ value: Double, _: T.Type) -> T {
+        if value.isNaN { return 0 }
+        let truncated = value.rounded(.towardZero)
+        if truncated <= Double(T.min) { return T.min }
+        if truncated >= Double(T.max) { return T.max }
+        return T(truncated)
+    }
+
+    /// A saturating truncation, by its 0xFC sub-opcode.
+    static func saturatingTruncation(_ code: UInt8, _ a: UInt64) -> UInt64 {
+        let value = code & 2 == 0 ? Double(Float(bitPattern: UInt32(truncatingIfNeeded: a))) : Double(bitPattern: a)
+        switch code {
+        case 0, 2: return UInt64(UInt32(bitPattern: truncateSaturating(value, Int32.self)))
+        case 1, 3: return UInt64(truncateSaturating(value, UInt32.self))
+        case 4, 6: return UInt64(bitPattern: truncateSaturating(value, Int64.self))
+        default: return truncateSaturating(value, UInt64.self)
+        }
+    }
+
+    /// Applies binary `opcode` to `a` (pushed first) and `b`.
+    static func binary(_ opcode: UInt8, _ a: UInt64, _ b: UInt64) throws(TrapReason) -> UInt64 {
+        switch opcode {
+        case 0x46...0x4F, 0x6A...0x78: return try binary32(opcode, UInt32(truncatingIfNeeded: a), UInt32(truncatingIfNeeded: b))
+        case 0x51...0x5A, 0x7C...0x8A: return try binary64(opcode, a, b)
+        case 0x5B...0x60, 0x92...0x98:
+            return binaryF32(opcode, Float(bitPattern: UInt32(truncatingIfNeeded: a)), Float(bitPattern: UInt32(truncatingIfNeeded: b)), a, b)
+        default:
+            return binaryF64(opcode, Double(bitPattern: a), Double(bitPattern: b), a, b)
+        }
+    }
+
+    static func binary32(_ opcode: UInt8, _ a: UInt32, _ b: UInt32) throws(TrapReason) -> UInt64 {
+        let sa = Int32(bitPattern: a)
+        let sb = Int32(bitPattern: b)
+        switch opcode {
+        case 0x46: return bool(a == b)
+        case 0x47: return bool(a != b)
+        case 0x48: return bool(sa < sb)
+        case 0x49: return bool(a < b)
+        case 0x4A: return bool(sa > sb)
+        case 0x4B: return bool(a > b)
+        case 0x4C: return bool(sa <= sb)
+        case 0x4D: return bool(a <= b)
+        case 0x4E: return bool(sa >= sb)
+        case 0x4F: return bool(a >= b)
+        case 0x6A: return UInt64(a &+ b)
+        case 0x6B: return UInt64(a &- b)
+        case 0x6C: return UInt64(a &* b)
+        case 0x6D:
+            guard b != 0 else { throw .integerDivideByZero }
+            guard !(sa == .min && sb == -1) else { throw .integerOverflow }
+            return UInt64(UInt32(bitPattern: sa / sb))
+        case 0x6E:
+            guard b != 0 else { throw .integerDivideByZero }
+            return UInt64(a / b)
+        case 0x6F:
+            guard b != 0 else { throw .integerDivideByZero }
+            return sb == -1 ? 0 : UInt64(UInt32(bitPattern: sa % sb))
+        case 0x70:
+            guard b != 0 else { throw .integerDivideByZero }
+            return UInt64(a % b)
+        case 0x71: return UInt64(a & b)
+        case 0x72: return UInt64(a | b)
+        case 0x73: return UInt64(a ^ b)
+        case 0x74: return UInt64(a &<< (b & 31))
+        case 0x75: return UInt64(UInt32(bitPattern: sa &>> Int32(b & 31)))
+        case 0x76: return UInt64(a &>> (b & 31))
+        case 0x77: return UInt64((a &<< (b & 31)) | (a &>> ((32 &- b) & 31)))
+        default: return UInt64((a &>> (b & 31)) | (a &<< ((32 &- b) & 31)))
+        }
+    }
+
+    static func binary64(_ opcode: UInt8, _ a: UInt64, _ b: UInt64) throws(TrapReason) -> UInt64 {
+        let sa = Int64(bitPattern: a)
+        let sb = Int64(bitPattern: b)
+        switch opcode {
+        case 0x51: return bool(a == b)
+        case 0x52: return bool(a != b)
+        case 0x53: return bool(sa < sb)
+        case 0x54: return bool(a < b)
+        case 0x55: return bool(sa > sb)
+        case 0x56: return bool(a > b)
+        case 0x57: return bool(sa <= sb)
+        case 0x58: return bool(a <= b)
+        case 0x59: return bool(sa >= sb)
+        case 0x5A: return bool(a >= b)
+        case 0x7C: return a &+ b
+        case 0x7D: return a &- b
+        case 0x7E: return a &* b
+        case 0x7F:
+            guard b != 0 else { throw .integerDivideByZero }
+            guard !(sa == .min && sb == -1) else { throw .integerOverflow }
+            return UInt64(bitPattern: sa / sb)
+        case 0x80:
+            guard b != 0 else { throw .integerDivideByZero }
+            return a / b
+        case 0x81:
+            guard b != 0 else { throw .integerDivideByZero }
+            return sb == -1 ? 0 : UInt64(bitPattern: sa % sb)
+        case 0x82:
+            guard b != 0 else { throw .integerDivideByZero }
+            return a % b
+        case 0x83: return a & b
+        case 0x84: return a | b
+        case 0x85: return a ^ b
+        case 0x86: return a &<< (b & 63)
+        case 0x87: return UInt64(bitPattern: sa &>> Int64(b & 63))
+        case 0x88: return a &>> (b & 63)
+        case 0x89: return (a &<< (b & 63)) | (a &>> ((64 &- b) & 63))
+        default: return (a &>> (b & 63)) | (a &<< ((64 &- b) & 63))
+        }
+    }
+
+    static func binaryF32(_ opcode: UInt8, _ a: Float, _ b: Float, _ bitsA: UInt64, _ bitsB: UInt64) -> UInt64 {
+        switch opcode {
+        case 0x5B: return bool(a == b)
+        case 0x5C: return bool(a != b)
+        case 0x5D: return bool(a < b)
+        case 0x5E: return bool(a > b)
+        case 0x5F: return bool(a <= b)
+        case 0x60: return bool(a >= b)
+        case 0x92: return f32(a + b)
+        case 0x93: return f32(a - b)
+        case 0x94: return f32(a * b)
+        case 0x95: return f32(a / b)
+        case 0x96: return f32(minimum(a, b))
+        case 0x97: return f32(maximum(a, b))
+        default: return (bitsA & 0x7FFF_FFFF) | (bitsB & 0x8000_0000)  // copysign
+        }
+    }
+
+    static func binaryF64(_ opcode: UInt8, _ a: Double, _ b: Double, _ bitsA: UInt64, _ bitsB: UInt64) -> UInt64 {
+        switch opcode {
+        case 0x61: return bool(a == b)
+        case 0x62: return bool(a != b)
+        case 0x63: return bool(a < b)
+        case 0x64: return bool(a > b)
+        case 0x65: return bool(a <= b)
+        case 0x66: return bool(a >= b)
+        case 0xA0: return f64(a + b)
+        case 0xA1: return f64(a - b)
+        case 0xA2: return f64(a * b)
+        case 0xA3: return f64(a / b)
+        case 0xA4: return f64(minimum(a, b))
+        case 0xA5: return f64(maximum(a, b))
+        default: return (bitsA & 0x7FFF_FFFF_FFFF_FFFF) | (bitsB & 0x8000_0000_0000_0000)  // copysign
+        }
+    }
+
+    /// WebAssembly `min`: NaN if either is NaN; -0 below +0.
+    static func minimum<F: BinaryFloatingPoint>(_ a: F, _ b: F) -> F {
+        if a.isNaN || b.isNaN { return .nan }
+        if a == b { return a.sign == .minus ? a : b }
+        return a < b ? a : b
+    }
+
+    /// WebAssembly `max`: NaN if either is NaN; +0 above -0.
+    static func maximum<F: BinaryFloatingPoint>(_ a: F, _ b: F) -> F {
+        if a.isNaN || b.isNaN { return .nan }
+        if a == b { return a.sign == .minus ? b : a }
+        return a > b ? a : b
+    }
+}
