@@ -133,6 +133,17 @@ extension WasmInstance {
         return nil
     }
 
+    /// The current value of the global exported as `name`, if any.
+    public func exportedGlobal(_ name: String) -> Value? {
+        let bytes = Array(name.utf8)
+        for export in compiled.module.exports where Array(export.name.utf8) == bytes {
+            if case .global(let index) = export.descriptor {
+                return Value(slot: globals[Int(index)], type: globalTypes[Int(index)].valueType)
+            }
+        }
+        return nil
+    }
+
     /// The type of function `index`, if it exists.
     public func functionType(_ index: UInt32) -> FunctionType? {
         Int(index) < functionTypes.count ? functionTypes[Int(index)] : nil

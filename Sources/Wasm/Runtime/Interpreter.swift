@@ -160,10 +160,11 @@ extension Execution {
         return false
     }
 
-    /// The function `call_indirect` calls, after its checks.
-    func indirectTarget(_ type: UInt32, _ tableIndex: UInt32, _ instance: WasmInstance) throws(TrapReason) -> Int {
+    /// Pops the table index of a `call_indirect` and returns the function it calls, after the
+    /// checks.
+    mutating func indirectTarget(_ type: UInt32, _ tableIndex: UInt32, _ instance: WasmInstance) throws(TrapReason) -> Int {
         let table = instance.tables[Int(tableIndex)]
-        let index = Int(UInt32(truncatingIfNeeded: stack[stack.count - 1]))
+        let index = Int(UInt32(truncatingIfNeeded: pop()))
         guard index < table.size else { throw .undefinedElement }
         let slot = table.elements[index]
         guard slot != Value.nullSlot else { throw .uninitializedElement }
