@@ -18,7 +18,7 @@ public enum CommandLineTool {
             case "trace-diff":
                 return try TraceDiffCommand.main(Array(arguments.dropFirst()), output: &output)
             case "wasm":
-                return try WasmCommand.main(Array(arguments.dropFirst()), output: &output)
+                return try WasmCommand.main(Array(arguments.dropFirst()), output: &output, errors: &errors)
             case "help", "--help", "-h":
                 output.write(usage)
                 return 0
@@ -44,6 +44,8 @@ public enum CommandLineTool {
           icsim [run] [options]        Run the built-in default scenario and print its report.
           icsim trace-diff A B         Name the first event where two JSON Lines traces differ.
           icsim wasm validate F.wasm   Decode and validate a WebAssembly module: a summary, or every error.
+          icsim wasm run F.wasm --invoke EXPORT [i32:5 i64:-1 f32:1.5 f64:0.25 ...] [--fuel N] [--stats]
+                                       Call an export (no imports) and print its results as TYPE:VALUE.
           icsim help | --version
 
         The default scenario is, for now, a demonstration of the deterministic kernel
@@ -60,7 +62,8 @@ public enum CommandLineTool {
 
         EXIT CODES
           0 success, 1 failure (I/O error, traces differ), 2 bad arguments or bad input
-          (a malformed or invalid module: the message names the byte offset and function)
+          (a malformed or invalid module: the message names the byte offset and function),
+          3 the WebAssembly code trapped, 4 its instruction limit (--fuel) was reached
 
         """
 }

@@ -2,11 +2,14 @@ import Foundation
 import ICSim
 
 /// `icsim wasm validate FILE.wasm`: decode and validate a module; print a summary or every
-/// error found. (`icsim wasm run` arrives with the interpreter.)
+/// error found. `icsim wasm run`: see ``WasmRunCommand``.
 enum WasmCommand {
-    static func main(_ arguments: [String], output: inout some TextOutputStream) throws(UsageError) -> Int32 {
+    static func main(_ arguments: [String], output: inout some TextOutputStream, errors: inout some TextOutputStream) throws(UsageError) -> Int32 {
+        if arguments.first == "run" {
+            return try WasmRunCommand.main(Array(arguments.dropFirst()), output: &output, errors: &errors)
+        }
         guard arguments.first == "validate" else {
-            throw UsageError("wasm: expected a subcommand: validate FILE.wasm (run arrives with the interpreter)")
+            throw UsageError("wasm: expected a subcommand: validate FILE.wasm, or run FILE.wasm --invoke EXPORT [ARG ...]")
         }
         guard arguments.count == 2 else {
             throw UsageError("wasm validate: expected one .wasm file, found \(arguments.count - 1) arguments")

@@ -52,4 +52,37 @@ struct WasmCommandTests {
         #expect(runTool(["wasm"]).errors.contains("expected a subcommand"))
         #expect(runTool(["wasm", "validate"]).errors.contains("expected one .wasm file"))
     }
+
+    /// (i32, i32) -> i32 exported as "div": i32.div_s.
+    static let divide: [UInt8] = header
+        + [0x01, 0x07, 0x01, 0x60, 0x02, 0x7F, 0x7F, 0x01, 0x7F]
+        + [0x03, 0x02, 0x01, 0x00]
+        + [0x07, 0x07, 0x01, 0x03, 0x64, 0x69, 0x76, 0x00, 0x00]
+        + [0x0A, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6D, 0x0B]
+
+    @Test func runPrintsResultsAndStats() throws {
+        let path = try file(Self.valid, "run")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = runTool(["wasm", "run", path, "--invoke", "inc", "i32:41", "--stats"])
+        #expect(result.code == 0, "\(result.errors)")
+        #expect(result.output == "i32:42\n")
+        #expect(result.errors.contains("instructions: 3"))
+    }
+
+    @Test func runExitCodesForTrapsFuelAndBadArguments() throws {
+        let path = try file(Self.divide, "divide")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(runTool(["wasm", "run", path, "--invoke", "div", "i32:-7", "i32:2"]).output == "i32:-3\n")
+        let trap = runTool(["wasm", "run", path, "--invoke", "div", "i32:1", "i32:0"])
+        #expect(trap.code == 3 && trap.errors.contains("integer divide by zero") && trap.errors.contains("at function 0"))
+        let fuel = runTool(["wasm", "run", path, "--invoke", "div", "i32:1", "i32:1", "--fuel", "5"])
+        #expect(fuel.code == 4 && fuel.errors.contains("instruction limit"))
+        #expect(runTool(["wasm", "run", path, "--invoke", "div", "i32:1", "i32:1", "--fuel", "13"]).code == 0)
+        let missing = runTool(["wasm", "run", path, "--invoke", "nope"])
+        #expect(missing.code == 2 && missing.errors.contains("no exported function \"nope\""))
+        let badArgument = runTool(["wasm", "run", path, "--invoke", "div", "i32:x", "i32:1"])
+        #expect(badArgument.code == 2 && badArgument.errors.contains("i32:x: expected an i32"))
+        let wrongTypes = runTool(["wasm", "run", path, "--invoke", "div", "i64:1"])
+        #expect(wrongTypes.code == 2 && wrongTypes.errors.contains("takes [\"i32\", \"i32\"]"))
+    }
 }
