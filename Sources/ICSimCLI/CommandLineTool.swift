@@ -45,7 +45,8 @@ public enum CommandLineTool {
           icsim trace-diff A B         Name the first event where two JSON Lines traces differ.
           icsim wasm validate F.wasm   Decode and validate a WebAssembly module: a summary, or every error.
           icsim wasm run F.wasm --invoke EXPORT [i32:5 i64:-1 f32:1.5 f64:0.25 ...] [--fuel N] [--stats]
-                                       Call an export (no imports) and print its results as TYPE:VALUE.
+                                       Call an export (no imports) and print its results as TYPE:VALUE;
+                                       --fuel defaults to the IC's 40 billion instructions per update.
           icsim help | --version
 
         The default scenario is, for now, a demonstration of the deterministic kernel

@@ -2,7 +2,9 @@ import Foundation
 import ICSim
 
 /// `icsim wasm run FILE.wasm --invoke EXPORT [ARG ...] [--fuel N] [--stats]`: instantiate a
-/// module without imports, call an export, print each result as `TYPE:VALUE`.
+/// module without imports, call an export, print each result as `TYPE:VALUE`. The instruction
+/// limit (`--fuel`, by default the IC's 40 billion for an update message) bounds the start
+/// function and the call.
 ///
 /// Exit codes: 0 success; 2 bad input (module, export or arguments); 3 trap (reason and
 /// backtrace on stderr); 4 instruction limit reached.
@@ -12,10 +14,10 @@ enum WasmRunCommand {
         try reader.rejectUnknown(known: ["invoke", "fuel", "stats"])
         guard let path = reader.positionals.first else { throw UsageError("wasm run: expected a .wasm file") }
         guard let export = reader.value("invoke") else { throw UsageError("wasm run: expected --invoke EXPORT") }
-        let fuel = try reader.value("fuel", expected: "a number of instructions", { UInt64($0) }) ?? .max
+        let fuel = try reader.value("fuel", expected: "a number of instructions", { UInt64($0) }) ?? Self.defaultFuel
         let showsStats = try reader.flag("stats")
         let values = try reader.positionals.dropFirst().map { (text: String) throws(UsageError) in try parseValue(text) }
-        var instance = try instantiate(path)
+        var instance = try instantiate(path, fuel: fuel)
         guard let index = instance.exportedFunction(export) else {
             throw UsageError("\(path): no exported function \"\(export)\"", suggestsHelp: false)
         }
@@ -49,12 +51,16 @@ enum WasmRunCommand {
         }
     }
 
-    static func instantiate(_ path: String) throws(UsageError) -> WasmInstance {
+    /// The instruction limit without `--fuel`: the IC's limit for an update message on an
+    /// application subnet, 40 billion (../shared/MODEL.md section 4).
+    static let defaultFuel: UInt64 = 40_000_000_000
+
+    static func instantiate(_ path: String, fuel: UInt64) throws(UsageError) -> WasmInstance {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw UsageError("\(path): cannot read the file", suggestsHelp: false)
         }
         do {
-            return try WasmInstance(CompiledModule.load(Array(data)))
+            return try WasmInstance(CompiledModule.load(Array(data)), startInstructionLimit: fuel)
         } catch let error as WasmLoadError {
             throw UsageError("\(path): \(error.isMalformed ? "malformed" : "invalid"): \(error)", suggestsHelp: false)
         } catch {

@@ -201,4 +201,25 @@ struct InterpreterTests {
             _ = try WasmInstance(CompiledModule.load(module.bytes))
         }
     }
+
+    @Test func hugeTablesAndLyingHostsAreRefusedNotFatal() throws {
+        var huge = ModuleBuilder()
+        huge.section(4, B.vector([[0x70, 0x00] + B.u32(4_000_000_000)]))
+        #expect(throws: InstantiationError.self) { _ = try WasmInstance(CompiledModule.load(huge.bytes)) }
+
+        var module = ModuleBuilder()
+        module.section(1, B.vector([Self.i32toI32]))
+        module.section(2, B.vector([B.name("env") + B.name("liar") + [0x00, 0x00]]))
+        module.section(3, B.vector([[0x00]]))
+        module.section(10, B.vector([[0x06, 0x00, 0x20, 0x00, 0x10, 0x00, 0x0B]]))
+        var imports = Imports()
+        imports.define("env", "liar", function: HostFunction(type: FunctionType(parameters: [.i32], results: [.i32])) { _, _ throws(Trap) in [] })
+        var instance = try WasmInstance(CompiledModule.load(module.bytes), imports: imports)
+        do {
+            try instance.invoke(functionIndex: 1, arguments: [.i32(1)])
+            Issue.record("expected a trap")
+        } catch {
+            #expect(error.reason.description.contains("returned []"))
+        }
+    }
 }

@@ -64,7 +64,11 @@ public struct Execution: Sendable {
             var context = HostContext(memory: instance.memory, instructionsCharged: 0)
             instance.memory = nil
             defer { instance.memory = context.memory }
-            immediateResults = try instance.hostFunctions[Int(index)].body(arguments, &context)
+            let results = try instance.hostFunctions[Int(index)].body(arguments, &context)
+            guard results.map(\.type) == type.results else {
+                throw Trap(.host("host function \(index) returned \(results.map(\.type)), its type says \(type.results)"))
+            }
+            immediateResults = results
             instructionsCharged = context.charge
             return
         }

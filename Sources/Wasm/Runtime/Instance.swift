@@ -89,11 +89,14 @@ public enum InstantiationError: Error, Equatable, Sendable, CustomStringConverti
     case unlinkable(String)
     /// Initialising a segment or running the start function trapped.
     case trapped(Trap)
+    /// The module asks for more than the execution limits allow (a table too large to create).
+    case resourceLimit(String)
 
     public var description: String {
         switch self {
         case .unlinkable(let message): return "unlinkable: \(message)"
         case .trapped(let trap): return "instantiation trapped: \(trap)"
+        case .resourceLimit(let message): return "resource limit: \(message)"
         }
     }
 }

@@ -1,12 +1,24 @@
 extension WasmInstance {
+    /// The default instruction limit of a start function: the IC's `install_code` limit on an
+    /// application subnet, 300 billion (../shared/MODEL.md section 4).
+    public static let startFunctionInstructionLimitDefault: UInt64 = 300_000_000_000
+
     /// Instantiates `compiled`: resolves its imports, creates its globals, tables and memory,
-    /// initialises active segments, and runs its start function (under `limits`).
-    /// - Throws: ``InstantiationError``: unlinkable imports, or a trap while initialising.
-    public init(_ compiled: CompiledModule, imports: Imports = Imports(), limits: ExecutionLimits = ExecutionLimits()) throws(InstantiationError) {
+    /// initialises active segments, and runs its start function (under `limits`, trapping
+    /// "instruction limit exceeded" past `startInstructionLimit`).
+    /// - Throws: ``InstantiationError``: unlinkable imports, a table beyond the limits, or a trap
+    ///   while initialising.
+    public init(
+        _ compiled: CompiledModule, imports: Imports = Imports(), limits: ExecutionLimits = ExecutionLimits(),
+        startInstructionLimit: UInt64 = WasmInstance.startFunctionInstructionLimitDefault
+    ) throws(InstantiationError) {
         let module = compiled.module
         var linker = Linker(module: module, imports: imports)
         try linker.link()
         let globals = try Self.evaluateGlobals(module, imported: linker.globals)
+        for table in module.tables where Int(table.limits.minimum) > limits.tableElements {
+            throw .resourceLimit("a table of \(table.limits.minimum) elements exceeds the limit of \(limits.tableElements)")
+        }
         var tables = linker.tables + module.tables.map { Table(elementType: $0.elementType, size: $0.limits.minimum, maximum: $0.limits.maximum) }
         var memory = linker.memory ?? module.memories.first.map {
             LinearMemory(minimumPages: $0.limits.minimum, maximumPages: $0.limits.maximum ?? LinearMemory.pagesMax)
@@ -47,7 +59,11 @@ extension WasmInstance {
             globals: globals.values, globalTypes: globals.types, tables: tables, droppedData: droppedData,
             droppedElements: droppedElements, elementValues: elementValues)
         if let start = module.startFunction {
-            do { _ = try invoke(functionIndex: start, arguments: [], limits: limits) } catch { throw .trapped(error) }
+            do {
+                _ = try invoke(functionIndex: start, arguments: [], limits: limits, instructionLimit: startInstructionLimit)
+            } catch {
+                throw .trapped(error)
+            }
         }
     }
 

@@ -154,6 +154,9 @@ extension Execution {
         defer { instance.memory = context.memory }
         let results: [Value]
         do { results = try host.body(arguments, &context) } catch { throw error.reason }
+        guard results.map(\.type) == host.type.results else {
+            throw .host("host function \(index) returned \(results.map(\.type)), its type says \(host.type.results)")
+        }
         instructionsCharged += context.charge
         budget -= min(budget, context.charge)
         for result in results { try push(result.slot) }
