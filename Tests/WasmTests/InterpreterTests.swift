@@ -222,4 +222,34 @@ struct InterpreterTests {
             #expect(error.reason.description.contains("returned []"))
         }
     }
+
+    /// Mutated modules that still load are instantiated and every export is called with zero
+    /// arguments under a small instruction limit: whatever the code does, the host must not
+    /// crash or hang; each call returns, traps or hits its limit.
+    @Test func mutatedProgramsNeverCrashTheInterpreter() throws {
+        var stream = RandomSeed(31).stream("interpreter-fuzz")
+        let seeds = [Self.factorial, Self.sum]
+        var outcomes = (loaded: 0, finished: 0, trapped: 0)
+        for round in 0..<3_000 {
+            var bytes = seeds[round % seeds.count]
+            for _ in 0...stream.uniform(below: 3) {
+                bytes[Int(stream.uniform(below: UInt64(bytes.count)))] = UInt8(truncatingIfNeeded: stream.next())
+            }
+            guard let compiled = try? CompiledModule.load(bytes),
+                  var instance = try? WasmInstance(compiled, startInstructionLimit: 10_000) else { continue }
+            outcomes.loaded += 1
+            for export in compiled.module.exports {
+                guard case .function(let index) = export.descriptor, let type = instance.functionType(index) else { continue }
+                let arguments = type.parameters.map { Value(slot: 3, type: $0) }
+                do {
+                    try instance.invoke(functionIndex: index, arguments: arguments, instructionLimit: 100_000)
+                    outcomes.finished += 1
+                } catch {
+                    outcomes.trapped += 1
+                }
+            }
+        }
+        #expect(outcomes.loaded > 50, "\(outcomes)")
+        #expect(outcomes.finished + outcomes.trapped > 50, "\(outcomes)")
+    }
 }
