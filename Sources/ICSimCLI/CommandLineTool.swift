@@ -44,8 +44,9 @@ public enum CommandLineTool {
           icsim [run] [options]        Run the built-in default scenario and print its report.
           icsim trace-diff A B         Name the first event where two JSON Lines traces differ.
           icsim wasm validate F.wasm   Decode and validate a WebAssembly module: a summary, or every error.
-          icsim wasm run F.wasm --invoke EXPORT [i32:5 i64:-1 f32:1.5 f64:0.25 ...] [--fuel N] [--stats]
-                                       Call an export (no imports) and print its results as TYPE:VALUE;
+          icsim wasm run F.wasm --invoke EXPORT [i32:5 i64:-1 f32:1.5 f64:0.25 ...] [--fuel N] [--stats] [--spectest]
+                                       Call an export (no imports, or the spec tests' spectest module)
+                                       and print its results as TYPE:VALUE;
                                        --fuel defaults to the IC's 40 billion instructions per update.
           icsim help | --version
 

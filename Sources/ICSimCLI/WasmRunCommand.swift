@@ -1,8 +1,9 @@
 import Foundation
 import ICSim
 
-/// `icsim wasm run FILE.wasm --invoke EXPORT [ARG ...] [--fuel N] [--stats]`: instantiate a
-/// module without imports, call an export, print each result as `TYPE:VALUE`. The instruction
+/// `icsim wasm run FILE.wasm --invoke EXPORT [ARG ...] [--fuel N] [--stats] [--spectest]`:
+/// instantiate a module (without imports, or with the spec tests' `spectest` module), call an
+/// export, print each result as `TYPE:VALUE`. The instruction
 /// limit (`--fuel`, by default the IC's 40 billion for an update message) bounds the start
 /// function and the call.
 ///
@@ -11,13 +12,14 @@ import ICSim
 enum WasmRunCommand {
     static func main(_ arguments: [String], output: inout some TextOutputStream, errors: inout some TextOutputStream) throws(UsageError) -> Int32 {
         let reader = try ArgumentReader(arguments, valueOptions: ["invoke", "fuel"])
-        try reader.rejectUnknown(known: ["invoke", "fuel", "stats"])
+        try reader.rejectUnknown(known: ["invoke", "fuel", "stats", "spectest"])
         guard let path = reader.positionals.first else { throw UsageError("wasm run: expected a .wasm file") }
         guard let export = reader.value("invoke") else { throw UsageError("wasm run: expected --invoke EXPORT") }
         let fuel = try reader.value("fuel", expected: "a number of instructions", { UInt64($0) }) ?? Self.defaultFuel
         let showsStats = try reader.flag("stats")
+        let imports = try reader.flag("spectest") ? Imports.spectest : Imports()
         let values = try reader.positionals.dropFirst().map { (text: String) throws(UsageError) in try parseValue(text) }
-        var instance = try instantiate(path, fuel: fuel)
+        var instance = try instantiate(path, imports: imports, fuel: fuel)
         guard let index = instance.exportedFunction(export) else {
             throw UsageError("\(path): no exported function \"\(export)\"", suggestsHelp: false)
         }
@@ -55,12 +57,12 @@ enum WasmRunCommand {
     /// application subnet, 40 billion (../shared/MODEL.md section 4).
     static let defaultFuel: UInt64 = 40_000_000_000
 
-    static func instantiate(_ path: String, fuel: UInt64) throws(UsageError) -> WasmInstance {
+    static func instantiate(_ path: String, imports: Imports, fuel: UInt64) throws(UsageError) -> WasmInstance {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw UsageError("\(path): cannot read the file", suggestsHelp: false)
         }
         do {
-            return try WasmInstance(CompiledModule.load(Array(data)), startInstructionLimit: fuel)
+            return try WasmInstance(CompiledModule.load(Array(data)), imports: imports, startInstructionLimit: fuel)
         } catch let error as WasmLoadError {
             throw UsageError("\(path): \(error.isMalformed ? "malformed" : "invalid"): \(error)", suggestsHelp: false)
         } catch {

@@ -85,4 +85,21 @@ struct WasmCommandTests {
         let wrongTypes = runTool(["wasm", "run", path, "--invoke", "div", "i64:1"])
         #expect(wrongTypes.code == 2 && wrongTypes.errors.contains("takes [\"i32\", \"i32\"]"))
     }
+
+    @Test func spectestImportsAreAvailableOnRequest() throws {
+        // Imports spectest.global_i32 and exports a function "g" returning it.
+        func section(_ id: UInt8, _ contents: [UInt8]) -> [UInt8] { [id, UInt8(contents.count)] + contents }
+        func name(_ text: String) -> [UInt8] { [UInt8(text.utf8.count)] + Array(text.utf8) }
+        let module: [UInt8] = Self.header
+            + section(1, [0x01, 0x60, 0x00, 0x01, 0x7F])
+            + section(2, [0x01] + name("spectest") + name("global_i32") + [0x03, 0x7F, 0x00])
+            + section(3, [0x01, 0x00])
+            + section(7, [0x01] + name("g") + [0x00, 0x00])
+            + section(10, [0x01, 0x04, 0x00, 0x23, 0x00, 0x0B])
+        let path = try file(module, "spectest")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(runTool(["wasm", "run", path, "--invoke", "g", "--spectest"]).output == "i32:666\n")
+        let without = runTool(["wasm", "run", path, "--invoke", "g"])
+        #expect(without.code == 2 && without.errors.contains("unknown import spectest.global_i32"))
+    }
 }

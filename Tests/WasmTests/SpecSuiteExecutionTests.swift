@@ -20,24 +20,6 @@ struct SpecSuiteExecutionTests {
         "names:630": "the export name is U+FEFF, which Foundation's JSON parser drops from the string",
     ]
 
-    static func spectest() -> Imports {
-        var imports = Imports()
-        let printTypes: [(String, [ValueType])] = [
-            ("print", []), ("print_i32", [.i32]), ("print_i64", [.i64]), ("print_f32", [.f32]), ("print_f64", [.f64]),
-            ("print_i32_f32", [.i32, .f32]), ("print_f64_f64", [.f64, .f64]),
-        ]
-        for (name, parameters) in printTypes {
-            imports.define("spectest", name, function: HostFunction(type: FunctionType(parameters: parameters, results: [])) { _, _ throws(Trap) in [] })
-        }
-        imports.define("spectest", "global_i32", global: .i32(666))
-        imports.define("spectest", "global_i64", global: .i64(666))
-        imports.define("spectest", "global_f32", global: .f32(Float(666.6).bitPattern))
-        imports.define("spectest", "global_f64", global: .f64(Double(666.6).bitPattern))
-        imports.define("spectest", "table", table: Table(elementType: .funcref, size: 10, maximum: 20))
-        imports.define("spectest", "memory", memory: LinearMemory(minimumPages: 1, maximumPages: 2))
-        return imports
-    }
-
     static func value(_ json: [String: Any]) -> Value? {
         guard let type = json["type"] as? String, let text = json["value"] as? String else { return nil }
         switch type {
@@ -85,7 +67,7 @@ struct SpecSuiteExecutionTests {
                 guard let filename = command["filename"] as? String else { continue }
                 do {
                     let compiled = try CompiledModule.load(try SpecSuite.module(name, filename))
-                    current = try WasmInstance(compiled, imports: Self.spectest())
+                    current = try WasmInstance(compiled, imports: Imports.spectest)
                     if let moduleName = command["name"] as? String { named[moduleName] = current }
                     tally.passed += 1
                 } catch {
@@ -95,7 +77,7 @@ struct SpecSuiteExecutionTests {
             case "assert_uninstantiable", "assert_unlinkable":
                 guard let filename = command["filename"] as? String else { continue }
                 let compiled = try? CompiledModule.load(try SpecSuite.module(name, filename))
-                if let compiled, (try? WasmInstance(compiled, imports: Self.spectest())) == nil { tally.passed += 1 } else { fail("instantiated") }
+                if let compiled, (try? WasmInstance(compiled, imports: Imports.spectest)) == nil { tally.passed += 1 } else { fail("instantiated") }
             case "assert_return", "action", "assert_trap", "assert_exhaustion":
                 guard let action = command["action"] as? [String: Any] else { continue }
                 var instance = (action["module"] as? String).flatMap { named[$0] } ?? current

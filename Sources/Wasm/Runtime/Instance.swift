@@ -77,6 +77,28 @@ public struct Imports: Sendable {
         tables[Self.key(module, name)] = table
     }
 
+    /// The `spectest` host module the WebAssembly spec tests import: `print*` functions that do
+    /// nothing, globals `global_i32`/`global_i64` (666) and `global_f32`/`global_f64` (666.6),
+    /// a funcref `table` of 10 elements (maximum 20) and a one-page `memory` (maximum 2).
+    public static var spectest: Imports {
+        var imports = Imports()
+        let printTypes: [(String, [ValueType])] = [
+            ("print", []), ("print_i32", [.i32]), ("print_i64", [.i64]), ("print_f32", [.f32]), ("print_f64", [.f64]),
+            ("print_i32_f32", [.i32, .f32]), ("print_f64_f64", [.f64, .f64]),
+        ]
+        for (name, parameters) in printTypes {
+            let type = FunctionType(parameters: parameters, results: [])
+            imports.define("spectest", name, function: HostFunction(type: type) { _, _ throws(Trap) in [] })
+        }
+        imports.define("spectest", "global_i32", global: .i32(666))
+        imports.define("spectest", "global_i64", global: .i64(666))
+        imports.define("spectest", "global_f32", global: .f32(Float(666.6).bitPattern))
+        imports.define("spectest", "global_f64", global: .f64(Double(666.6).bitPattern))
+        imports.define("spectest", "table", table: Table(elementType: .funcref, size: 10, maximum: 20))
+        imports.define("spectest", "memory", memory: LinearMemory(minimumPages: 1, maximumPages: 2))
+        return imports
+    }
+
     func function(_ module: String, _ name: String) -> HostFunction? { functions[Self.key(module, name)] }
     func global(_ module: String, _ name: String) -> (value: Value, isMutable: Bool)? { globals[Self.key(module, name)] }
     func memory(_ module: String, _ name: String) -> LinearMemory? { memories[Self.key(module, name)] }
