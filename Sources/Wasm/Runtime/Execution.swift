@@ -61,15 +61,13 @@ public struct Execution: Sendable {
         resultTypes = type.results
         self.limits = limits
         if Int(index) < instance.hostFunctions.count {
-            var context = HostContext(memory: instance.memory, instructionsCharged: 0)
-            instance.memory = nil
-            defer { instance.memory = context.memory }
-            let results = try instance.hostFunctions[Int(index)].body(arguments, &context)
-            guard results.map(\.type) == type.results else {
-                throw Trap(.host("host function \(index) returned \(results.map(\.type)), its type says \(type.results)"))
+            do {
+                let (results, charge) = try instance.callHost(Int(index), arguments, instructionsCharged: 0)
+                immediateResults = results
+                instructionsCharged = charge
+            } catch {
+                throw Trap(error)
             }
-            immediateResults = results
-            instructionsCharged = context.charge
             return
         }
         stack = arguments.map(\.slot)

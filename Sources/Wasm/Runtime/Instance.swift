@@ -153,3 +153,23 @@ public struct WasmInstance: Sendable {
 // Chunks are shared only copy-on-write (`isKnownUniquelyReferenced` before every write, with
 // atomic reference counts), the same discipline that makes Array Sendable.
 extension LinearMemory: @unchecked Sendable {}
+
+extension WasmInstance {
+    /// Calls host function `index` with `arguments`, lending it the instance's memory (moved,
+    /// not copied, so the host writes the instance's own memory), and checks its results
+    /// against its type. Returns the results and the extra instructions the host charged.
+    mutating func callHost(
+        _ index: Int, _ arguments: [Value], instructionsCharged: UInt64
+    ) throws(TrapReason) -> (results: [Value], charge: UInt64) {
+        let host = hostFunctions[index]
+        var context = HostContext(memory: memory, instructionsCharged: instructionsCharged)
+        memory = nil
+        defer { memory = context.memory }
+        let results: [Value]
+        do { results = try host.body(arguments, &context) } catch { throw error.reason }
+        guard results.map(\.type) == host.type.results else {
+            throw .host("host function \(index) returned \(results.map(\.type)), its type says \(host.type.results)")
+        }
+        return (results, context.charge)
+    }
+}

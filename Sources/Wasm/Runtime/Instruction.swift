@@ -103,7 +103,7 @@ public struct CompiledFunction: Sendable {
     public var branchTables: [[BranchTarget]]
     /// Parameters plus declared locals.
     public var localCount: Int
-    /// The declared locals' types after the parameters (for zero-initialisation).
+    /// How many of the locals are parameters (the rest start at zero).
     public var parameterCount: Int
     /// How many results the function returns.
     public var resultCount: Int

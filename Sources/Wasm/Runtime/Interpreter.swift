@@ -146,19 +146,12 @@ extension Execution {
             try enter(index, instance)
             return true
         }
-        let host = instance.hostFunctions[index]
-        let arguments = zip(stack.suffix(host.type.parameters.count), host.type.parameters).map { Value(slot: $0, type: $1) }
-        stack.removeLast(host.type.parameters.count)
-        var context = HostContext(memory: instance.memory, instructionsCharged: instructionsCharged)
-        instance.memory = nil  // moved, not copied: the host writes the instance's memory
-        defer { instance.memory = context.memory }
-        let results: [Value]
-        do { results = try host.body(arguments, &context) } catch { throw error.reason }
-        guard results.map(\.type) == host.type.results else {
-            throw .host("host function \(index) returned \(results.map(\.type)), its type says \(host.type.results)")
-        }
-        instructionsCharged += context.charge
-        budget -= min(budget, context.charge)
+        let parameters = instance.hostFunctions[index].type.parameters
+        let arguments = zip(stack.suffix(parameters.count), parameters).map { Value(slot: $0, type: $1) }
+        stack.removeLast(parameters.count)
+        let (results, charge) = try instance.callHost(index, arguments, instructionsCharged: instructionsCharged)
+        instructionsCharged += charge
+        budget -= min(budget, charge)
         for result in results { try push(result.slot) }
         return false
     }

@@ -51,8 +51,8 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// `TYPE:VALUE`: integers as signed decimal, floats as exact hexadecimal-free decimal that
-    /// round-trips (Swift's shortest representation), NaNs with their payload.
+    /// `TYPE:VALUE`: integers as signed decimal, floats in Swift's shortest decimal form that
+    /// reads back to the same bits, NaNs as their bit pattern in hexadecimal.
     public var description: String {
         switch self {
         case .i32(let bits): return "i32:\(Int32(bitPattern: bits))"
