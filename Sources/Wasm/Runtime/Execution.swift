@@ -23,7 +23,43 @@ public enum ExecutionOutcome: Sendable {
     case trapped(Trap)
 }
 
-/// One call into an instance, as resumable state: the value stack, the active calls and the
+/// The value slots of an execution: one allocation that grows (moving) when a call needs more.
+/// Shared copy-on-write between copies of an ``Execution``.
+final class ValueStack: @unchecked Sendable {
+    private(set) var base: UnsafeMutablePointer<UInt64>
+    private(set) var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+        base.initialize(repeating: 0, count: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// A copy with the same capacity and contents.
+    func copy() -> ValueStack {
+        let copy = ValueStack(capacity: capacity)
+        copy.base.update(from: base, count: capacity)
+        return copy
+    }
+
+    /// Grows to at least `slots` (doubling, at most `limit`); `false` if that exceeds `limit`.
+    func reserve(_ slots: Int, limit: Int) -> Bool {
+        guard slots > capacity else { return true }
+        guard slots <= limit else { return false }
+        let newCapacity = min(max(slots, capacity * 2), limit)
+        let grown = UnsafeMutablePointer<UInt64>.allocate(capacity: newCapacity)
+        grown.initialize(from: base, count: capacity)
+        (grown + capacity).initialize(repeating: 0, count: newCapacity - capacity)
+        base.deallocate()
+        base = grown
+        capacity = newCapacity
+        return true
+    }
+}
+
+/// One call into an instance, as resumable state: the value slots, the active calls and the
 /// program counter. Nothing lives on the Swift stack between instructions, so an execution can
 /// stop at any instruction boundary when its instruction limit runs out and resume later.
 public struct Execution: Sendable {
@@ -32,22 +68,23 @@ public struct Execution: Sendable {
         var function: Int
         /// The next instruction to run when this frame is resumed.
         var pc: Int
-        /// Where its parameters and locals start on the value stack.
-        var localsBase: Int
+        /// Where its parameters and locals start in the value slots.
+        var base: Int
     }
 
-    var stack: [UInt64] = []
+    var stack: ValueStack
     var frames: [Frame] = []
     let resultTypes: [ValueType]
     let limits: ExecutionLimits
     /// Results of a function that finished before any instruction ran (a host function).
     var immediateResults: [Value]?
+    /// Whether the next run starts in the middle of a basic block (after a suspension), so
+    /// must charge instruction by instruction until the next block starts.
+    var resumesInsideBlock = false
     /// Instructions charged so far, over every run.
     public internal(set) var instructionsCharged: UInt64 = 0
     /// Whether the execution has finished or trapped (and cannot run again).
     public internal(set) var isComplete = false
-    /// Whether the current run has executed an instruction yet.
-    var progressedInRun = false
 
     /// Prepares a call of function `index` (in the function index space) with `arguments`.
     /// - Throws: a host-reason ``Trap`` if the arguments do not match the function's type.
@@ -61,6 +98,7 @@ public struct Execution: Sendable {
         resultTypes = type.results
         self.limits = limits
         if Int(index) < instance.hostFunctions.count {
+            stack = ValueStack(capacity: 0)
             do {
                 let (results, charge) = try instance.callHost(Int(index), arguments, instructionsCharged: 0)
                 immediateResults = results
@@ -70,15 +108,21 @@ public struct Execution: Sendable {
             }
             return
         }
-        stack = arguments.map(\.slot)
-        do { try enter(Int(index), instance) } catch { throw Trap(error) }
+        let body = instance.compiled.functions[Int(index) - instance.hostFunctions.count]
+        guard body.frameSlots <= limits.valueStackSlots else { throw Trap(.callStackExhausted) }
+        stack = ValueStack(capacity: min(max(body.frameSlots * 4, 1_024), limits.valueStackSlots))
+        for (slot, argument) in arguments.enumerated() { stack.base[slot] = argument.slot }
+        frames = [Frame(function: Int(index), pc: 0, base: 0)]
     }
 
     /// Runs until the function returns, traps, or `instructionLimit` more instructions would
     /// be exceeded; then either suspends (resumable by another `run`) or traps
-    /// "instruction limit exceeded", as `suspendsAtLimit` says. Instructions are charged from
-    /// the instance's cost table before each one runs, so the count at a limit equals charging
-    /// instruction by instruction.
+    /// "instruction limit exceeded", as `suspendsAtLimit` says.
+    ///
+    /// The count equals charging each WebAssembly instruction its cost before it runs, with one
+    /// refinement: instructions the compiler fused into one (a `local.get` read in place, a
+    /// constant made an immediate, a `local.set` that receives a result directly) are charged
+    /// and run together, so a limit stops before the whole group or after it.
     ///
     /// When suspending, a run always makes progress: if the first instruction of a run costs
     /// more than the whole `instructionLimit`, it runs anyway and is charged in full (the IC,
@@ -90,11 +134,22 @@ public struct Execution: Sendable {
             isComplete = true
             return .finished(results)
         }
-        var budget = instructionLimit
-        progressedInRun = false
+        if !isKnownUniquelyReferenced(&stack) { stack = stack.copy() }
+        var meter = Meter(budget: instructionLimit, mayOvershoot: suspendsAtLimit, chargedBefore: instructionsCharged)
+        defer { instructionsCharged = meter.charged }
+        var exact = resumesInsideBlock
         do throws(TrapReason) {
-            while !frames.isEmpty {
-                if try !step(&instance, &budget, mayOvershoot: suspendsAtLimit) {
+            while true {
+                let stop = exact ? try interpret(ExactMetering.self, &instance, &meter) : try interpret(BlockMetering.self, &instance, &meter)
+                switch stop {
+                case .returned:
+                    isComplete = true
+                    let values = resultTypes.enumerated().map { Value(slot: stack.base[$0.offset], type: $0.element) }
+                    return .finished(values)
+                case .blockUnaffordable: exact = true
+                case .blockCharged: exact = false
+                case .limitReached:
+                    resumesInsideBlock = true
                     if suspendsAtLimit { return .suspended }
                     throw TrapReason.instructionLimitExceeded
                 }
@@ -103,26 +158,78 @@ public struct Execution: Sendable {
             isComplete = true
             return .trapped(Trap(error, backtrace: backtrace(instance)))
         }
-        isComplete = true
-        let values = zip(stack.suffix(resultTypes.count), resultTypes).map { Value(slot: $0, type: $1) }
-        return .finished(values)
     }
 
     /// The active calls, innermost first, with their names.
     func backtrace(_ instance: WasmInstance) -> [(index: UInt32, name: String?)] {
         frames.reversed().map { (UInt32($0.function), instance.compiled.module.functionName(UInt32($0.function))) }
     }
+}
 
-    /// Pushes a frame for defined function `index`, whose arguments are on top of the stack.
-    mutating func enter(_ index: Int, _ instance: WasmInstance) throws(TrapReason) {
-        guard frames.count < limits.callDepth else { throw .callStackExhausted }
-        let body = instance.compiled.functions[index - instance.hostFunctions.count]
-        let localsBase = stack.count - body.parameterCount
-        let extraLocals = body.localCount - body.parameterCount
-        guard stack.count + extraLocals <= limits.valueStackSlots else { throw .callStackExhausted }
-        stack.append(contentsOf: repeatElement(0, count: extraLocals))
-        frames.append(Frame(function: index, pc: 0, localsBase: localsBase))
+/// Why the interpreter loop returned to ``Execution/run(_:instructionLimit:suspendsAtLimit:)``.
+enum InterpreterStop {
+    /// The called function returned.
+    case returned
+    /// Block metering met a block it cannot pay for in full: continue instruction by instruction.
+    case blockUnaffordable
+    /// Exact metering reached a block it can pay for in full: continue block by block.
+    case blockCharged
+    /// The next instruction cannot be paid for.
+    case limitReached
+}
+
+/// The instruction budget of one run.
+struct Meter {
+    /// What is left of the run's budget.
+    var remaining: UInt64
+    /// Charged beyond the budget (an overshooting first instruction, host charges).
+    var overshoot: UInt64 = 0
+    /// Charged then given back (a block left early by a trap).
+    var refunded: UInt64 = 0
+    /// Whether the run has executed anything yet.
+    var progressed = false
+    let budget: UInt64
+    let mayOvershoot: Bool
+    let chargedBefore: UInt64
+
+    init(budget: UInt64, mayOvershoot: Bool, chargedBefore: UInt64) {
+        self.budget = budget
+        remaining = budget
+        self.mayOvershoot = mayOvershoot
+        self.chargedBefore = chargedBefore
     }
+
+    /// Everything charged over the execution, this run included.
+    var charged: UInt64 { chargedBefore + (budget - remaining) + overshoot - refunded }
+
+    /// Charges `cost` that cannot be refused (a host function's own charge).
+    mutating func force(_ cost: UInt64) {
+        let paid = min(cost, remaining)
+        remaining -= paid
+        overshoot += cost - paid
+    }
+
+    /// Gives back `cost` charged in this run.
+    mutating func refund(_ cost: UInt64) {
+        let back = min(cost, budget - remaining)
+        remaining += back
+        refunded += cost - back
+    }
+}
+
+/// How the interpreter loop charges: a whole basic block on entry, or each instruction.
+protocol MeteringMode {
+    static var isExact: Bool { get }
+}
+
+/// Charge each basic block when it starts (the fast path).
+enum BlockMetering: MeteringMode {
+    static var isExact: Bool { false }
+}
+
+/// Charge each instruction before it runs (near a limit, and resuming inside a block).
+enum ExactMetering: MeteringMode {
+    static var isExact: Bool { true }
 }
 
 extension WasmInstance {

@@ -15,12 +15,21 @@ public struct HostFunction: Sendable {
 
 /// What a host function sees of the instance that calls it.
 public struct HostContext {
-    /// The caller's memory, if it has one.
-    public var memory: LinearMemory?
+    /// The caller's memory (lent for the call: the host's writes are the instance's).
+    var memoryStorage: LinearMemory
+    /// Whether the caller has a memory.
+    let hasMemory: Bool
     /// Instructions charged so far in this execution (host charges included).
     public internal(set) var instructionsCharged: UInt64
     /// Extra instructions this call charges (added after it returns).
     public var charge: UInt64 = 0
+
+    /// The caller's memory, if it has one. Setting `nil`, or a memory when the caller has
+    /// none, is ignored: a host function cannot take an instance's memory away.
+    public var memory: LinearMemory? {
+        get { hasMemory ? memoryStorage : nil }
+        set { if hasMemory, let newValue { memoryStorage = newValue } }
+    }
 }
 
 /// A table: references (slots; null is `UInt64.max`) of one type, growable to a maximum.
@@ -134,8 +143,11 @@ public struct WasmInstance: Sendable {
     let hostFunctions: [HostFunction]
     /// Type of every function in the index space.
     let functionTypes: [FunctionType]
-    /// The memory, if the module has one.
-    public var memory: LinearMemory?
+    /// The memory (an empty one that cannot grow when the module has none: validation
+    /// guarantees such a module has no memory instructions).
+    var memoryStorage: LinearMemory
+    /// Whether the module has (defines or imports) a memory.
+    let hasMemory: Bool
     /// Global values as slots, in index order.
     var globals: [UInt64]
     /// Global types, in index order.
@@ -150,6 +162,33 @@ public struct WasmInstance: Sendable {
     let elementValues: [[UInt64]]
 }
 
+extension WasmInstance {
+    /// The memory, if the module has one. Setting it to `nil` is ignored for a module with a
+    /// memory (it always has one).
+    public var memory: LinearMemory? {
+        get { hasMemory ? memoryStorage : nil }
+        set { if hasMemory, let newValue { memoryStorage = newValue } }
+    }
+
+    init(
+        compiled: CompiledModule, hostFunctions: [HostFunction], functionTypes: [FunctionType], memory: LinearMemory?,
+        globals: [UInt64], globalTypes: [GlobalType], tables: [Table], droppedData: [Bool], droppedElements: [Bool],
+        elementValues: [[UInt64]]
+    ) {
+        self.compiled = compiled
+        self.hostFunctions = hostFunctions
+        self.functionTypes = functionTypes
+        memoryStorage = memory ?? LinearMemory(minimumPages: 0, maximumPages: 0)
+        hasMemory = memory != nil
+        self.globals = globals
+        self.globalTypes = globalTypes
+        self.tables = tables
+        self.droppedData = droppedData
+        self.droppedElements = droppedElements
+        self.elementValues = elementValues
+    }
+}
+
 // Chunks are shared only copy-on-write (`isKnownUniquelyReferenced` before every write, with
 // atomic reference counts), the same discipline that makes Array Sendable.
 extension LinearMemory: @unchecked Sendable {}
@@ -162,9 +201,11 @@ extension WasmInstance {
         _ index: Int, _ arguments: [Value], instructionsCharged: UInt64
     ) throws(TrapReason) -> (results: [Value], charge: UInt64) {
         let host = hostFunctions[index]
-        var context = HostContext(memory: memory, instructionsCharged: instructionsCharged)
-        memory = nil
-        defer { memory = context.memory }
+        // The memory is moved into the context and back, never copied (a copy would make the
+        // host's first write copy the chunk table).
+        var context = HostContext(memoryStorage: memoryStorage, hasMemory: hasMemory, instructionsCharged: instructionsCharged)
+        memoryStorage = LinearMemory(minimumPages: 0, maximumPages: 0)
+        defer { swap(&memoryStorage, &context.memoryStorage) }
         let results: [Value]
         do { results = try host.body(arguments, &context) } catch { throw error.reason }
         guard results.map(\.type) == host.type.results else {

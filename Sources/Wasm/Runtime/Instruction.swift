@@ -1,110 +1,238 @@
-/// Where a branch goes and what it keeps: jump to `pc`, keep the top `arity` operands, and
-/// drop the operands between them and operand height `height` (counted from the frame's first
-/// operand slot).
-public struct BranchTarget: Hashable, Sendable {
-    /// The instruction to continue at.
-    public var pc: Int32
-    /// The operand height the target block started at.
-    public var height: Int32
-    /// How many values the branch carries.
-    public var arity: Int32
-}
-
-/// One instruction of the internal instruction stream: decoded once, immediates resolved,
-/// branch targets and stack heights precomputed by the validator.
-public enum Instruction: Hashable, Sendable {
+/// The operation of one internal instruction. Numeric instructions, loads and stores keep
+/// their WebAssembly opcode as raw value (0x28...0x3E, 0x45...0xC4); the rest use the free
+/// values.
+///
+/// Every instruction addresses value slots relative to its frame: the frame's locals first,
+/// then one slot per operand-stack height (the validator knows the height at every
+/// instruction), so instructions read and write slots directly and nothing is pushed or
+/// popped at run time. Field use per operation is documented on each case (`a`, `b`, `c`).
+enum OpCode: UInt8 {
     /// Trap "unreachable".
-    case unreachable
-    /// Do nothing (still charged).
-    case nop
-    /// Continue at `pc` without touching the stack (the end of an `if`'s then-branch).
-    case jump(pc: Int32)
-    /// Branch unconditionally.
-    case branch(BranchTarget)
-    /// Pop an i32; branch if it is not zero.
-    case branchIf(BranchTarget)
-    /// Pop an i32; continue at `pc` if it is zero (`if`).
-    case branchUnless(pc: Int32)
-    /// Pop an i32 index into branch table `table` (the last entry is the default).
-    case branchTable(table: Int32)
-    /// Return from the function with its results.
-    case `return`
-    /// Call function `index`.
-    case call(UInt32)
-    /// Pop a table index; call the function there after checking its type is `type`.
-    case callIndirect(type: UInt32, table: UInt32)
-    /// Pop and discard a value.
-    case drop
-    /// Pop a condition and two values; push the first if the condition is not zero.
-    case select
-    /// Push local `index`.
-    case localGet(UInt32)
-    /// Pop into local `index`.
-    case localSet(UInt32)
-    /// Copy the top of the stack into local `index`.
-    case localTee(UInt32)
-    /// Push global `index`.
-    case globalGet(UInt32)
-    /// Pop into global `index`.
-    case globalSet(UInt32)
-    /// Pop an address; push the value loaded at address + `offset` (`opcode` 0x28...0x35).
-    case load(opcode: UInt8, offset: UInt32)
-    /// Pop a value and an address; store at address + `offset` (`opcode` 0x36...0x3E).
-    case store(opcode: UInt8, offset: UInt32)
-    /// Push the memory size in pages.
-    case memorySize
-    /// Pop a page count; grow the memory; push the old size or -1.
-    case memoryGrow
-    /// Push a constant (its bits: i32 zero-extended, floats as bit patterns).
-    case const(UInt64)
-    /// A numeric instruction, by its WebAssembly opcode (0x45...0xC4).
-    case numeric(UInt8)
-    /// A saturating float-to-int truncation, by its 0xFC sub-opcode (0...7).
-    case saturatingTruncation(UInt8)
-    /// `memory.init` from data segment `segment`.
-    case memoryInit(segment: UInt32)
-    /// `data.drop`.
-    case dataDrop(segment: UInt32)
-    /// `memory.copy`.
-    case memoryCopy
-    /// `memory.fill`.
-    case memoryFill
-    /// Push a null reference.
-    case refNull
-    /// Pop a reference; push 1 if it is null.
-    case refIsNull
-    /// Push a reference to function `index`.
-    case refFunc(UInt32)
-    /// `table.get`.
-    case tableGet(UInt32)
-    /// `table.set`.
-    case tableSet(UInt32)
-    /// `table.size`.
-    case tableSize(UInt32)
-    /// `table.grow`.
-    case tableGrow(UInt32)
-    /// `table.fill`.
-    case tableFill(UInt32)
-    /// `table.copy` from `source` to `destination`.
-    case tableCopy(destination: UInt32, source: UInt32)
-    /// `table.init` from element segment `segment` into `table`.
-    case tableInit(segment: UInt32, table: UInt32)
-    /// `elem.drop`.
-    case elemDrop(segment: UInt32)
+    case unreachable = 0x00
+    /// Charge the basic block that starts here: cost `b | c << 32`.
+    case charge = 0x01
+    /// Continue at pc `a`.
+    case jump = 0x02
+    /// If slot `b` (i32) is not zero, continue at pc `a`.
+    case branchIf = 0x03
+    /// If slot `b` (i32) is zero, continue at pc `a`.
+    case branchUnless = 0x04
+    /// Branch table: entries `a ..< a + c` of the function's table (the last is the default),
+    /// indexed by slot `b`.
+    case branchTable = 0x05
+    /// Return the `b` values from slot `a` on.
+    case `return` = 0x06
+    /// Call function `a` with its arguments (and then its results) from slot `b` on.
+    case call = 0x07
+    /// Call through table `c` the function of type `b`, arguments from slot `a` on and the
+    /// element index in the slot after them.
+    case callIndirect = 0x08
+    /// Slot `a` = slot `b`.
+    case copy = 0x09
+    /// Slot `a` = the constant `b | c << 32`.
+    case const = 0x0A
+    /// If slot `c` is zero, slot `a` = slot `b` (else slot `a` keeps its value).
+    case select = 0x0B
+    /// Slot `a` = global `b`.
+    case globalGet = 0x0C
+    /// Global `b` = slot `a`.
+    case globalSet = 0x0D
+    /// Slot `a` = memory size in pages.
+    case memorySize = 0x0E
+    /// Grow the memory by slot `a` pages; slot `a` = the old size or -1.
+    case memoryGrow = 0x0F
+    /// `memory.init` of data segment `b`, operands from slot `a` on.
+    case memoryInit = 0x10
+    /// `data.drop` of segment `b`.
+    case dataDrop = 0x11
+    /// `memory.copy`, operands from slot `a` on.
+    case memoryCopy = 0x12
+    /// `memory.fill`, operands from slot `a` on.
+    case memoryFill = 0x13
+    /// Slot `a` = 1 if slot `b` is the null reference, else 0.
+    case refIsNull = 0x14
+    /// Slot `a` = element (slot `a`) of table `b`.
+    case tableGet = 0x15
+    /// Table `b`: element (slot `a`) = slot `a + 1`.
+    case tableSet = 0x16
+    /// Slot `a` = size of table `b`.
+    case tableSize = 0x17
+    /// Grow table `b` by slot `a + 1` elements of value slot `a`; slot `a` = old size or -1.
+    case tableGrow = 0x18
+    /// `table.fill` of table `b`, operands from slot `a` on.
+    case tableFill = 0x19
+    /// `table.copy` to table `b` from table `c`, operands from slot `a` on.
+    case tableCopy = 0x1A
+    /// `table.init` of table `c` from element segment `b`, operands from slot `a` on.
+    case tableInit = 0x1B
+    /// `elem.drop` of segment `b`.
+    case elemDrop = 0x1C
+    /// Saturating truncation (0xFC sub-opcode `c`): slot `a` = convert(slot `b`).
+    case saturatingTruncation = 0x1D
+    /// Do nothing (carries the cost of instructions that compiled to nothing).
+    case nop = 0x1E
+
+    // Loads: slot `a` = memory[slot `b` + offset `c`]. Stores: memory[slot `b` + offset `c`] = slot `a`.
+    case i32Load = 0x28, i64Load, f32Load, f64Load, i32Load8S, i32Load8U, i32Load16S, i32Load16U
+    case i64Load8S, i64Load8U, i64Load16S, i64Load16U, i64Load32S, i64Load32U
+    case i32Store = 0x36, i64Store, f32Store, f64Store, i32Store8, i32Store16, i64Store8, i64Store16, i64Store32
+
+    // Numeric instructions: slot `a` = op(slot `b`) or op(slot `b`, slot `c`).
+    case i32Eqz = 0x45, i32Eq, i32Ne, i32LtS, i32LtU, i32GtS, i32GtU, i32LeS, i32LeU, i32GeS, i32GeU
+    case i64Eqz, i64Eq, i64Ne, i64LtS, i64LtU, i64GtS, i64GtU, i64LeS, i64LeU, i64GeS, i64GeU
+    case f32Eq, f32Ne, f32Lt, f32Gt, f32Le, f32Ge, f64Eq, f64Ne, f64Lt, f64Gt, f64Le, f64Ge
+    case i32Clz, i32Ctz, i32Popcnt, i32Add, i32Sub, i32Mul, i32DivS, i32DivU, i32RemS, i32RemU
+    case i32And, i32Or, i32Xor, i32Shl, i32ShrS, i32ShrU, i32Rotl, i32Rotr
+    case i64Clz, i64Ctz, i64Popcnt, i64Add, i64Sub, i64Mul, i64DivS, i64DivU, i64RemS, i64RemU
+    case i64And, i64Or, i64Xor, i64Shl, i64ShrS, i64ShrU, i64Rotl, i64Rotr
+    // 0x8B...0xC4: float arithmetic, conversions, reinterpretations and sign extension, run by
+    // `Numerics` (their names are not needed: the interpreter dispatches them by raw value).
+    case f32Abs = 0x8B, f32Neg, f32Ceil, f32Floor, f32Trunc, f32Nearest, f32Sqrt
+    case f32Add, f32Sub, f32Mul, f32Div, f32Min, f32Max, f32Copysign
+    case f64Abs, f64Neg, f64Ceil, f64Floor, f64Trunc, f64Nearest, f64Sqrt
+    case f64Add, f64Sub, f64Mul, f64Div, f64Min, f64Max, f64Copysign
+    case i32WrapI64, i32TruncF32S, i32TruncF32U, i32TruncF64S, i32TruncF64U
+    case i64ExtendI32S, i64ExtendI32U, i64TruncF32S, i64TruncF32U, i64TruncF64S, i64TruncF64U
+    case f32ConvertI32S, f32ConvertI32U, f32ConvertI64S, f32ConvertI64U, f32DemoteF64
+    case f64ConvertI32S, f64ConvertI32U, f64ConvertI64S, f64ConvertI64U, f64PromoteF32
+    case i32ReinterpretF32, i64ReinterpretF64, f32ReinterpretI32, f64ReinterpretI64
+    case i32Extend8S, i32Extend16S, i64Extend8S, i64Extend16S, i64Extend32S
+
+    // Fused forms the compiler emits for common sequences (`imm` is the constant `c`).
+    /// Slot `a` = slot `b` + imm (i32).
+    case i32AddImm = 0xC5
+    /// Slot `a` = slot `b` & imm (i32).
+    case i32AndImm
+    /// Slot `a` = slot `b` << (imm & 31) (i32).
+    case i32ShlImm
+    /// Slot `a` = slot `b` >> (imm & 31), unsigned (i32).
+    case i32ShrUImm
+    /// Slot `a` = slot `b` + sign-extended imm (i64).
+    case i64AddImm
+    /// If i32 slot `b` == 0, continue at pc `a`.
+    case branchIfEqz
+    /// If i32 slot `b` != slot `c`, continue at pc `a` (`i32.ne` / `i32.eq` + `br_if`).
+    case branchIfI32Ne
+    /// If i32 slot `b` == slot `c`, continue at pc `a`.
+    case branchIfI32Eq
+    /// If i32 slot `b` < slot `c` (signed), continue at pc `a`.
+    case branchIfI32LtS
+    /// If i32 slot `b` < slot `c` (unsigned), continue at pc `a`.
+    case branchIfI32LtU
+    /// If i32 slot `b` >= slot `c` (signed), continue at pc `a`.
+    case branchIfI32GeS
+    /// If i32 slot `b` >= slot `c` (unsigned), continue at pc `a`.
+    case branchIfI32GeU
+    /// If i32 slot `b` > slot `c` (signed), continue at pc `a`.
+    case branchIfI32GtS
+    /// If i32 slot `b` > slot `c` (unsigned), continue at pc `a`.
+    case branchIfI32GtU
+    /// If i32 slot `b` <= slot `c` (signed), continue at pc `a`.
+    case branchIfI32LeS
+    /// If i32 slot `b` <= slot `c` (unsigned), continue at pc `a`.
+    case branchIfI32LeU
 }
 
-/// A compiled function body.
+/// One internal instruction: an operation and three 32-bit fields (slots, indices, pcs or the
+/// halves of a constant), 16 bytes.
+struct Op: Sendable {
+    var code: OpCode
+    var a: Int32
+    var b: Int32
+    var c: Int32
+
+    init(_ code: OpCode, _ a: Int32 = 0, _ b: Int32 = 0, _ c: Int32 = 0) {
+        self.code = code
+        self.a = a
+        self.b = b
+        self.c = c
+    }
+
+    /// An operation carrying a 64-bit constant in `b` and `c`.
+    init(_ code: OpCode, _ a: Int32, wide: UInt64) {
+        self.init(code, a, Int32(bitPattern: UInt32(truncatingIfNeeded: wide)), Int32(bitPattern: UInt32(truncatingIfNeeded: wide >> 32)))
+    }
+
+    /// The 64-bit constant in `b` and `c`.
+    @inline(__always) var wide: UInt64 {
+        UInt64(UInt32(bitPattern: b)) | UInt64(UInt32(bitPattern: c)) << 32
+    }
+}
+
+extension OpCode: Sendable {}
+
+/// Where a `br_table` entry goes: continue at `pc` after copying `count` values from slot
+/// `from` to slot `to`.
+struct BranchTableEntry: Sendable {
+    var pc: Int32
+    var from: Int32
+    var to: Int32
+    var count: Int32
+}
+
+/// Immutable storage for a function's instructions and branch tables: the interpreter reads
+/// them through raw pointers, so they live in allocations that never move.
+final class CodeBuffer: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Op>
+    let count: Int
+    let tables: UnsafeMutablePointer<BranchTableEntry>
+    let tableCount: Int
+
+    init(_ ops: [Op], tables: [BranchTableEntry]) {
+        count = ops.count
+        base = UnsafeMutablePointer<Op>.allocate(capacity: max(ops.count, 1))
+        base.initialize(from: ops, count: ops.count)
+        tableCount = tables.count
+        self.tables = UnsafeMutablePointer<BranchTableEntry>.allocate(capacity: max(tables.count, 1))
+        self.tables.initialize(from: tables, count: tables.count)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+        tables.deinitialize(count: tableCount)
+        tables.deallocate()
+    }
+}
+
+/// What the interpreter needs of a function on every call, without reference counting.
+struct FunctionEntry: @unchecked Sendable {
+    let code: UnsafeMutablePointer<Op>
+    let tables: UnsafeMutablePointer<BranchTableEntry>
+    let localCount: Int
+    let parameterCount: Int
+    let frameSlots: Int
+}
+
+/// A compiled function body: slot-addressed instructions in basic blocks, each block charged
+/// on entry by a `charge` instruction, and the cost figures needed to charge exactly when a
+/// block is left early (a limit, a trap).
 public struct CompiledFunction: Sendable {
     /// The instructions.
-    public var code: [Instruction]
-    /// What each instruction is charged (parallel to `code`).
-    public var costs: [UInt32]
-    /// Branch tables referenced by `branchTable`; each ends with its default target.
-    public var branchTables: [[BranchTarget]]
+    let code: CodeBuffer
+    /// What each instruction costs on its own (the WebAssembly instructions it stands for);
+    /// `charge` instructions cost nothing.
+    let costs: [UInt32]
+    /// For each instruction, what the rest of its basic block (the instructions after it)
+    /// costs: refunded when it traps after its block was charged.
+    let restOfBlock: [UInt64]
+    /// For each instruction, the part of its cost that stands for WebAssembly instructions
+    /// after the point where it can trap (a `local.set` fused into a load): refunded on a trap.
+    let tailCost: [UInt32]
     /// Parameters plus declared locals.
-    public var localCount: Int
+    public let localCount: Int
     /// How many of the locals are parameters (the rest start at zero).
-    public var parameterCount: Int
+    public let parameterCount: Int
     /// How many results the function returns.
-    public var resultCount: Int
+    public let resultCount: Int
+    /// Slots the function needs: its locals plus its deepest operand stack.
+    public let frameSlots: Int
+
+    /// How many internal instructions the body compiled to.
+    public var instructionCount: Int { code.count }
+
+    /// The raw view the interpreter uses (valid while this function's code is alive).
+    var entry: FunctionEntry {
+        FunctionEntry(code: code.base, tables: code.tables, localCount: localCount, parameterCount: parameterCount, frameSlots: frameSlots)
+    }
 }

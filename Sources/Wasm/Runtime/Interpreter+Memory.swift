@@ -1,145 +1,108 @@
 extension Execution {
-    /// Memory, table and reference instructions. Returns `false`, having changed nothing, when
-    /// a bulk operation's per-byte cost exceeds the budget.
+    /// The instructions the main loop does not handle itself: memory size and growth, bulk
+    /// memory and table operations, references, tables, and the numeric instructions run by
+    /// ``Numerics``. Returns `false`, having changed nothing, when a bulk operation's per-byte
+    /// cost exceeds what `remaining` can pay (and it may not overshoot).
     mutating func other(
-        _ instruction: Instruction, _ instance: inout WasmInstance, _ budget: inout UInt64, mayOvershoot: Bool
+        _ op: Op, _ fp: UnsafeMutablePointer<UInt64>, _ instance: inout WasmInstance, _ remaining: inout UInt64,
+        _ overshoot: inout UInt64, mayOvershoot: Bool
     ) throws(TrapReason) -> Bool {
-        switch instruction {
-        case .load(let opcode, let offset): try load(opcode, offset, instance)
-        case .store(let opcode, let offset): try store(opcode, offset, &instance)
-        case .memorySize: try push(UInt64(instance.memory?.pageCount ?? 0))
+        let a = Int(op.a), b = Int(op.b), c = Int(op.c)
+        switch op.code {
+        case .memorySize: fp[a] = UInt64(instance.memoryStorage.pageCount)
         case .memoryGrow:
-            let pages = UInt32(truncatingIfNeeded: pop())
-            let old = instance.memory?.grow(by: pages) ?? -1
-            try push(UInt64(UInt32(bitPattern: old)))
+            let old = instance.memoryStorage.grow(by: UInt32(truncatingIfNeeded: fp[a]))
+            fp[a] = UInt64(UInt32(bitPattern: old))
         case .memoryInit, .memoryCopy, .memoryFill, .tableInit, .tableCopy, .tableFill:
-            guard chargeBulk(instance, &budget, mayOvershoot: mayOvershoot) else { return false }
-            try bulk(instruction, &instance)
-        case .dataDrop(let segment): instance.droppedData[Int(segment)] = true
-        case .elemDrop(let segment): instance.droppedElements[Int(segment)] = true
-        case .refNull: try push(Value.nullSlot)
-        case .refIsNull: stack[stack.count - 1] = stack[stack.count - 1] == Value.nullSlot ? 1 : 0
-        case .refFunc(let index): try push(UInt64(index))
-        case .tableGet(let table):
-            let index = Int(UInt32(truncatingIfNeeded: pop()))
-            guard index < instance.tables[Int(table)].size else { throw .outOfBoundsTableAccess }
-            try push(instance.tables[Int(table)].elements[index])
-        case .tableSet(let table):
-            let value = pop()
-            let index = Int(UInt32(truncatingIfNeeded: pop()))
-            guard index < instance.tables[Int(table)].size else { throw .outOfBoundsTableAccess }
-            instance.tables[Int(table)].elements[index] = value
-        case .tableSize(let table): try push(UInt64(instance.tables[Int(table)].size))
-        case .tableGrow(let table): try growTable(Int(table), &instance)
-        default: preconditionFailure("control and numeric instructions are handled by step")
+            let count = UInt64(UInt32(truncatingIfNeeded: fp[a + 2]))
+            // At most 2^32 - 1 elements times a per-byte cost: saturate rather than wrap.
+            let (product, overflow) = count.multipliedReportingOverflow(by: instance.compiled.costTable.costPerBulkByte)
+            let cost = overflow ? UInt64.max : product
+            if cost <= remaining {
+                remaining -= cost
+            } else {
+                guard mayOvershoot else { return false }
+                overshoot += cost - remaining
+                remaining = 0
+            }
+            try bulk(op, fp + a, &instance)
+        case .dataDrop: instance.droppedData[b] = true
+        case .elemDrop: instance.droppedElements[b] = true
+        case .refIsNull: fp[a] = fp[b] == Value.nullSlot ? 1 : 0
+        case .tableGet:
+            let index = Int(UInt32(truncatingIfNeeded: fp[a]))
+            guard index < instance.tables[b].size else { throw .outOfBoundsTableAccess }
+            fp[a] = instance.tables[b].elements[index]
+        case .tableSet:
+            let index = Int(UInt32(truncatingIfNeeded: fp[a]))
+            guard index < instance.tables[b].size else { throw .outOfBoundsTableAccess }
+            instance.tables[b].elements[index] = fp[a + 1]
+        case .tableSize: fp[a] = UInt64(instance.tables[b].size)
+        case .tableGrow: fp[a] = growTable(b, value: fp[a], count: fp[a + 1], &instance)
+        case .saturatingTruncation: fp[a] = Numerics.saturatingTruncation(UInt8(c), fp[b])
+        default:
+            let opcode = op.code.rawValue
+            precondition((0x45...0xC4).contains(opcode), "every other operation is handled by the main loop")
+            fp[a] = Self.isUnary(opcode) ? try Numerics.unary(opcode, fp[b]) : try Numerics.binary(opcode, fp[b], fp[c])
         }
         return true
     }
 
-    /// Charges the per-byte (per-element) cost of a bulk operation, whose count is on top of
-    /// the stack; `false` if the budget cannot pay it.
-    mutating func chargeBulk(_ instance: WasmInstance, _ budget: inout UInt64, mayOvershoot: Bool) -> Bool {
-        let count = UInt64(UInt32(truncatingIfNeeded: stack[stack.count - 1]))
-        // At most 2^32 - 1 elements times a per-byte cost: saturate rather than wrap.
-        let (product, overflow) = count.multipliedReportingOverflow(by: instance.compiled.costTable.costPerBulkByte)
-        let cost = overflow ? UInt64.max : product
-        guard cost <= budget || mayOvershoot else { return false }
-        budget -= min(cost, budget)
-        instructionsCharged += cost
-        return true
-    }
-
-    func effectiveAddress(_ base: UInt64, _ offset: UInt32) -> UInt64 {
-        UInt64(UInt32(truncatingIfNeeded: base)) + UInt64(offset)
-    }
-
-    mutating func load(_ opcode: UInt8, _ offset: UInt32, _ instance: WasmInstance) throws(TrapReason) {
-        let address = effectiveAddress(stack[stack.count - 1], offset)
-        guard let memory = instance.memory else { throw .outOfBoundsMemoryAccess }
-        do {
-            let value: UInt64 = switch opcode {
-            case 0x28, 0x2A, 0x35: UInt64(try memory.load(UInt32.self, at: address))
-            case 0x29, 0x2B: try memory.load(UInt64.self, at: address)
-            case 0x2C: UInt64(UInt32(bitPattern: Int32(Int8(bitPattern: try memory.load(UInt8.self, at: address)))))
-            case 0x2D, 0x31: UInt64(try memory.load(UInt8.self, at: address))
-            case 0x2E: UInt64(UInt32(bitPattern: Int32(Int16(bitPattern: try memory.load(UInt16.self, at: address)))))
-            case 0x2F, 0x33: UInt64(try memory.load(UInt16.self, at: address))
-            case 0x30: UInt64(bitPattern: Int64(Int8(bitPattern: try memory.load(UInt8.self, at: address))))
-            case 0x32: UInt64(bitPattern: Int64(Int16(bitPattern: try memory.load(UInt16.self, at: address))))
-            default: UInt64(bitPattern: Int64(Int32(bitPattern: try memory.load(UInt32.self, at: address))))  // 0x34
-            }
-            stack[stack.count - 1] = value
-        } catch {
-            throw .outOfBoundsMemoryAccess
+    static func isUnary(_ opcode: UInt8) -> Bool {
+        switch opcode {
+        case 0x45, 0x50, 0x67...0x69, 0x79...0x7B, 0x8B...0x91, 0x99...0x9F, 0xA7...0xC4: true
+        default: false
         }
     }
 
-    mutating func store(_ opcode: UInt8, _ offset: UInt32, _ instance: inout WasmInstance) throws(TrapReason) {
-        let value = pop()
-        let address = effectiveAddress(pop(), offset)
-        guard instance.memory != nil else { throw .outOfBoundsMemoryAccess }
-        do {
-            switch opcode {
-            case 0x36, 0x38, 0x3E: try instance.memory?.store(UInt32(truncatingIfNeeded: value), at: address)
-            case 0x37, 0x39: try instance.memory?.store(value, at: address)
-            case 0x3A, 0x3C: try instance.memory?.store(UInt8(truncatingIfNeeded: value), at: address)
-            default: try instance.memory?.store(UInt16(truncatingIfNeeded: value), at: address)  // 0x3B, 0x3D
-            }
-        } catch {
-            throw .outOfBoundsMemoryAccess
-        }
-    }
-
-    /// memory.init/copy/fill and table.init/copy/fill: operands (destination, source or value,
-    /// count), bounds checked before anything is written.
-    mutating func bulk(_ instruction: Instruction, _ instance: inout WasmInstance) throws(TrapReason) {
-        let count = Int(UInt32(truncatingIfNeeded: pop()))
-        let second = pop()
-        let destination = UInt64(UInt32(truncatingIfNeeded: pop()))
+    /// memory.init/copy/fill and table.init/copy/fill on the operands (destination, source or
+    /// value, count) at `operands`, bounds checked before anything is written.
+    mutating func bulk(_ op: Op, _ operands: UnsafeMutablePointer<UInt64>, _ instance: inout WasmInstance) throws(TrapReason) {
+        let destination = UInt64(UInt32(truncatingIfNeeded: operands[0]))
+        let second = operands[1]
         let source = UInt64(UInt32(truncatingIfNeeded: second))
-        switch instruction {
-        case .memoryInit(let segment):
-            let range = instance.droppedData[Int(segment)] ? 0..<0 : instance.compiled.module.data[Int(segment)].bytes
+        let count = Int(UInt32(truncatingIfNeeded: operands[2]))
+        let b = Int(op.b), c = Int(op.c)
+        switch op.code {
+        case .memoryInit:
+            let range = instance.droppedData[b] ? 0..<0 : instance.compiled.module.data[b].bytes
             guard source + UInt64(count) <= UInt64(range.count) else { throw .outOfBoundsMemoryAccess }
             let start = range.lowerBound + Int(source)
             let bytes = Array(instance.compiled.module.bytes[start..<(start + count)])
-            do { try instance.memory?.write(bytes, at: destination) } catch { throw .outOfBoundsMemoryAccess }
+            do { try instance.memoryStorage.write(bytes, at: destination) } catch { throw .outOfBoundsMemoryAccess }
         case .memoryCopy:
-            do { try instance.memory?.copy(from: source, to: destination, count: count) } catch { throw .outOfBoundsMemoryAccess }
+            do { try instance.memoryStorage.copy(from: source, to: destination, count: count) } catch { throw .outOfBoundsMemoryAccess }
         case .memoryFill:
-            do { try instance.memory?.fill(at: destination, with: UInt8(truncatingIfNeeded: second), count: count) } catch {
+            do { try instance.memoryStorage.fill(at: destination, with: UInt8(truncatingIfNeeded: second), count: count) } catch {
                 throw .outOfBoundsMemoryAccess
             }
-        case .tableInit(let segment, let table):
-            let values = instance.droppedElements[Int(segment)] ? [] : instance.elementValues[Int(segment)]
+        case .tableInit:
+            let values = instance.droppedElements[b] ? [] : instance.elementValues[b]
             guard source + UInt64(count) <= UInt64(values.count),
-                  destination + UInt64(count) <= UInt64(instance.tables[Int(table)].size) else { throw .outOfBoundsTableAccess }
-            instance.tables[Int(table)].elements.replaceSubrange(
+                  destination + UInt64(count) <= UInt64(instance.tables[c].size) else { throw .outOfBoundsTableAccess }
+            instance.tables[c].elements.replaceSubrange(
                 Int(destination)..<(Int(destination) + count), with: values[Int(source)..<(Int(source) + count)])
-        case .tableCopy(let destinationTable, let sourceTable):
-            let from = instance.tables[Int(sourceTable)].elements
+        case .tableCopy:
+            let from = instance.tables[c].elements
             guard source + UInt64(count) <= UInt64(from.count),
-                  destination + UInt64(count) <= UInt64(instance.tables[Int(destinationTable)].size) else { throw .outOfBoundsTableAccess }
-            instance.tables[Int(destinationTable)].elements.replaceSubrange(
+                  destination + UInt64(count) <= UInt64(instance.tables[b].size) else { throw .outOfBoundsTableAccess }
+            instance.tables[b].elements.replaceSubrange(
                 Int(destination)..<(Int(destination) + count), with: from[Int(source)..<(Int(source) + count)])
-        case .tableFill(let table):
-            guard destination + UInt64(count) <= UInt64(instance.tables[Int(table)].size) else { throw .outOfBoundsTableAccess }
-            for index in Int(destination)..<(Int(destination) + count) { instance.tables[Int(table)].elements[index] = second }
+        case .tableFill:
+            guard destination + UInt64(count) <= UInt64(instance.tables[b].size) else { throw .outOfBoundsTableAccess }
+            for index in Int(destination)..<(Int(destination) + count) { instance.tables[b].elements[index] = second }
         default:
-            preconditionFailure("only bulk instructions reach bulk()")
+            preconditionFailure("only bulk operations reach bulk()")
         }
     }
 
-    mutating func growTable(_ table: Int, _ instance: inout WasmInstance) throws(TrapReason) {
-        let count = UInt64(UInt32(truncatingIfNeeded: pop()))
-        let value = pop()
+    /// `table.grow`: the old size, or -1 (as an i32) beyond the table's or the limits' maximum.
+    func growTable(_ table: Int, value: UInt64, count countSlot: UInt64, _ instance: inout WasmInstance) -> UInt64 {
+        let count = UInt64(UInt32(truncatingIfNeeded: countSlot))
         let old = UInt64(instance.tables[table].size)
         let limit = UInt64(instance.tables[table].maximum ?? UInt32.max)
-        guard old + count <= limit, old + count <= UInt64(limits.tableElements) else {
-            try push(UInt64(UInt32(bitPattern: -1)))
-            return
-        }
+        guard old + count <= limit, old + count <= UInt64(limits.tableElements) else { return UInt64(UInt32(bitPattern: -1)) }
         instance.tables[table].elements.append(contentsOf: repeatElement(value, count: Int(count)))
-        try push(old)
+        return old
     }
 }

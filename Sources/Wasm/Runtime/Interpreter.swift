@@ -1,173 +1,401 @@
 extension Execution {
-    /// Runs instructions of the innermost call until it calls, returns, or the budget cannot
-    /// pay for the next instruction. Returns `false` in the last case (the frame's `pc` then
-    /// points at the unpaid instruction, so a later run resumes exactly there).
-    mutating func step(_ instance: inout WasmInstance, _ budget: inout UInt64, mayOvershoot: Bool) throws(TrapReason) -> Bool {
-        let frameIndex = frames.count - 1
-        let frame = frames[frameIndex]
-        let body = instance.compiled.functions[frame.function - instance.hostFunctions.count]
-        let base = frame.localsBase
-        let operandBase = base + body.localCount
-        var pc = frame.pc
-        while true {
-            let cost = UInt64(body.costs[pc])
-            let overshoots = mayOvershoot && !progressedInRun
-            guard cost <= budget || overshoots else {
-                frames[frameIndex].pc = pc
-                return false
-            }
-            budget -= min(cost, budget)
-            instructionsCharged += cost
-            progressedInRun = true
-            switch body.code[pc] {
-            case .unreachable: throw .unreachable
-            case .nop: pc += 1
-            case .jump(let target): pc = Int(target)
-            case .branch(let target):
-                branch(target, operandBase)
-                pc = Int(target.pc)
-            case .branchIf(let target):
-                if pop() != 0 {
-                    branch(target, operandBase)
+    /// Runs instructions until the called function returns, the metering mode must change, or
+    /// the budget cannot pay for the next instruction. The innermost frame's `pc` is saved on
+    /// every exit (a trap included), so a later call resumes exactly there.
+    ///
+    /// `Mode` is a type parameter so that each metering mode gets its own specialised loop:
+    /// block metering pays once per basic block at its `charge`; exact metering pays each
+    /// instruction's own cost before running it.
+    mutating func interpret<Mode: MeteringMode>(
+        _ mode: Mode.Type, _ instance: inout WasmInstance, _ meter: inout Meter
+    ) throws(TrapReason) -> InterpreterStop {
+        let hostCount = instance.hostFunctions.count
+        var frameIndex = frames.count - 1
+        var function = frames[frameIndex].function
+        var code = instance.compiled.entries[function - hostCount].code
+        var base = frames[frameIndex].base
+        var fp = stack.base + base
+        var pc = frames[frameIndex].pc
+        var remaining = meter.remaining
+        var progressed = meter.progressed
+        /// Whether the instruction being run is the run's first (exact metering: it may overshoot).
+        var isFirst = false
+        do throws(TrapReason) {
+            while true {
+                let op = code[pc]
+                if Mode.isExact {
+                    if op.code == .charge {
+                        pc += 1
+                        guard op.wide <= remaining else { continue }
+                        remaining -= op.wide
+                        progressed = true
+                        frames[frameIndex].pc = pc
+                        (meter.remaining, meter.progressed) = (remaining, progressed)
+                        return .blockCharged
+                    }
+                    let cost = UInt64(instance.compiled.functions[function - hostCount].costs[pc])
+                    isFirst = !progressed
+                    if cost <= remaining {
+                        remaining -= cost
+                    } else if meter.mayOvershoot && isFirst {
+                        meter.overshoot += cost - remaining
+                        remaining = 0
+                    } else {
+                        frames[frameIndex].pc = pc
+                        (meter.remaining, meter.progressed) = (remaining, progressed)
+                        return .limitReached
+                    }
+                    progressed = true
+                }
+                let a = Int(op.a), b = Int(op.b), c = Int(op.c)
+                switch op.code {
+                case .charge:
+                    guard op.wide <= remaining else {
+                        frames[frameIndex].pc = pc
+                        (meter.remaining, meter.progressed) = (remaining, progressed)
+                        return .blockUnaffordable
+                    }
+                    remaining &-= op.wide
+                    progressed = true
+                    pc &+= 1
+                case .nop: pc &+= 1
+                case .unreachable: throw .unreachable
+                case .jump: pc = a
+                case .branchIf: pc = UInt32(truncatingIfNeeded: fp[b]) != 0 ? a : pc &+ 1
+                case .branchUnless, .branchIfEqz: pc = UInt32(truncatingIfNeeded: fp[b]) == 0 ? a : pc &+ 1
+                case .branchIfI32Eq: pc = UInt32(truncatingIfNeeded: fp[b]) == UInt32(truncatingIfNeeded: fp[c]) ? a : pc &+ 1
+                case .branchIfI32Ne: pc = UInt32(truncatingIfNeeded: fp[b]) != UInt32(truncatingIfNeeded: fp[c]) ? a : pc &+ 1
+                case .branchIfI32LtS: pc = Int32(truncatingIfNeeded: fp[b]) < Int32(truncatingIfNeeded: fp[c]) ? a : pc &+ 1
+                case .branchIfI32LtU: pc = UInt32(truncatingIfNeeded: fp[b]) < UInt32(truncatingIfNeeded: fp[c]) ? a : pc &+ 1
+                case .branchIfI32GtS: pc = Int32(truncatingIfNeeded: fp[b]) > Int32(truncatingIfNeeded: fp[c]) ? a : pc &+ 1
+                case .branchIfI32GtU: pc = UInt32(truncatingIfNeeded: fp[b]) > UInt32(truncatingIfNeeded: fp[c]) ? a : pc &+ 1
+                case .branchIfI32LeS: pc = Int32(truncatingIfNeeded: fp[b]) <= Int32(truncatingIfNeeded: fp[c]) ? a : pc &+ 1
+                case .branchIfI32LeU: pc = UInt32(truncatingIfNeeded: fp[b]) <= UInt32(truncatingIfNeeded: fp[c]) ? a : pc &+ 1
+                case .branchIfI32GeS: pc = Int32(truncatingIfNeeded: fp[b]) >= Int32(truncatingIfNeeded: fp[c]) ? a : pc &+ 1
+                case .branchIfI32GeU: pc = UInt32(truncatingIfNeeded: fp[b]) >= UInt32(truncatingIfNeeded: fp[c]) ? a : pc &+ 1
+                case .branchTable:
+                    let index = Int(UInt32(truncatingIfNeeded: fp[b]))
+                    let target = instance.compiled.entries[function - hostCount].tables[a + min(index, c - 1)]
+                    for offset in 0..<Int(target.count) { fp[Int(target.to) + offset] = fp[Int(target.from) + offset] }
                     pc = Int(target.pc)
-                } else {
-                    pc += 1
+                case .return:
+                    for offset in 0..<b { fp[offset] = fp[a + offset] }
+                    frames.removeLast()
+                    guard frameIndex > 0 else {
+                        (meter.remaining, meter.progressed) = (remaining, progressed)
+                        return .returned
+                    }
+                    frameIndex -= 1
+                    function = frames[frameIndex].function
+                    code = instance.compiled.entries[function - hostCount].code
+                    base = frames[frameIndex].base
+                    fp = stack.base + base
+                    pc = frames[frameIndex].pc
+                case .call, .callIndirect:
+                    let callee = op.code == .call ? a : try indirectCallee(op, fp, instance)
+                    let arguments = op.code == .call ? b : a
+                    guard callee >= hostCount else {
+                        meter.remaining = remaining
+                        try callHost(callee, fp + arguments, &instance, &meter)
+                        remaining = meter.remaining
+                        pc &+= 1
+                        continue
+                    }
+                    frames[frameIndex].pc = pc &+ 1
+                    try enter(callee, base: base + arguments, instance)
+                    frameIndex += 1
+                    function = callee
+                    code = instance.compiled.entries[function - hostCount].code
+                    base += arguments
+                    fp = stack.base + base
+                    pc = 0
+                case .copy:
+                    fp[a] = fp[b]
+                    pc &+= 1
+                case .const:
+                    fp[a] = op.wide
+                    pc &+= 1
+                case .select:
+                    if UInt32(truncatingIfNeeded: fp[c]) == 0 { fp[a] = fp[b] }
+                    pc &+= 1
+                case .globalGet:
+                    fp[a] = instance.globals[b]
+                    pc &+= 1
+                case .globalSet:
+                    instance.globals[b] = fp[a]
+                    pc &+= 1
+
+                case .i32Load:
+                    fp[a] = UInt64(try load(UInt32.self, instance, fp[b], op.c))
+                    pc &+= 1
+                case .i64Load:
+                    fp[a] = try load(UInt64.self, instance, fp[b], op.c)
+                    pc &+= 1
+                case .f32Load:
+                    fp[a] = UInt64(try load(UInt32.self, instance, fp[b], op.c))
+                    pc &+= 1
+                case .f64Load:
+                    fp[a] = try load(UInt64.self, instance, fp[b], op.c)
+                    pc &+= 1
+                case .i32Load8S:
+                    let byte = try load(UInt8.self, instance, fp[b], op.c)
+                    fp[a] = UInt64(UInt32(bitPattern: Int32(Int8(bitPattern: byte))))
+                    pc &+= 1
+                case .i32Load8U, .i64Load8U:
+                    fp[a] = UInt64(try load(UInt8.self, instance, fp[b], op.c))
+                    pc &+= 1
+                case .i32Load16S:
+                    let half = try load(UInt16.self, instance, fp[b], op.c)
+                    fp[a] = UInt64(UInt32(bitPattern: Int32(Int16(bitPattern: half))))
+                    pc &+= 1
+                case .i32Load16U, .i64Load16U:
+                    fp[a] = UInt64(try load(UInt16.self, instance, fp[b], op.c))
+                    pc &+= 1
+                case .i64Load8S:
+                    let byte = try load(UInt8.self, instance, fp[b], op.c)
+                    fp[a] = UInt64(bitPattern: Int64(Int8(bitPattern: byte)))
+                    pc &+= 1
+                case .i64Load16S:
+                    let half = try load(UInt16.self, instance, fp[b], op.c)
+                    fp[a] = UInt64(bitPattern: Int64(Int16(bitPattern: half)))
+                    pc &+= 1
+                case .i64Load32S:
+                    let word = try load(UInt32.self, instance, fp[b], op.c)
+                    fp[a] = UInt64(bitPattern: Int64(Int32(bitPattern: word)))
+                    pc &+= 1
+                case .i64Load32U:
+                    fp[a] = UInt64(try load(UInt32.self, instance, fp[b], op.c))
+                    pc &+= 1
+                case .i32Store, .f32Store, .i64Store32:
+                    try store(UInt32(truncatingIfNeeded: fp[a]), &instance, fp[b], op.c)
+                    pc &+= 1
+                case .i64Store, .f64Store:
+                    try store(fp[a], &instance, fp[b], op.c)
+                    pc &+= 1
+                case .i32Store8, .i64Store8:
+                    try store(UInt8(truncatingIfNeeded: fp[a]), &instance, fp[b], op.c)
+                    pc &+= 1
+                case .i32Store16, .i64Store16:
+                    try store(UInt16(truncatingIfNeeded: fp[a]), &instance, fp[b], op.c)
+                    pc &+= 1
+
+                case .i32Eqz:
+                    fp[a] = UInt32(truncatingIfNeeded: fp[b]) == 0 ? 1 : 0
+                    pc &+= 1
+                case .i32Eq:
+                    fp[a] = UInt32(truncatingIfNeeded: fp[b]) == UInt32(truncatingIfNeeded: fp[c]) ? 1 : 0
+                    pc &+= 1
+                case .i32Ne:
+                    fp[a] = UInt32(truncatingIfNeeded: fp[b]) != UInt32(truncatingIfNeeded: fp[c]) ? 1 : 0
+                    pc &+= 1
+                case .i32LtS:
+                    fp[a] = Int32(truncatingIfNeeded: fp[b]) < Int32(truncatingIfNeeded: fp[c]) ? 1 : 0
+                    pc &+= 1
+                case .i32LtU:
+                    fp[a] = UInt32(truncatingIfNeeded: fp[b]) < UInt32(truncatingIfNeeded: fp[c]) ? 1 : 0
+                    pc &+= 1
+                case .i32GtS:
+                    fp[a] = Int32(truncatingIfNeeded: fp[b]) > Int32(truncatingIfNeeded: fp[c]) ? 1 : 0
+                    pc &+= 1
+                case .i32GtU:
+                    fp[a] = UInt32(truncatingIfNeeded: fp[b]) > UInt32(truncatingIfNeeded: fp[c]) ? 1 : 0
+                    pc &+= 1
+                case .i32LeS:
+                    fp[a] = Int32(truncatingIfNeeded: fp[b]) <= Int32(truncatingIfNeeded: fp[c]) ? 1 : 0
+                    pc &+= 1
+                case .i32LeU:
+                    fp[a] = UInt32(truncatingIfNeeded: fp[b]) <= UInt32(truncatingIfNeeded: fp[c]) ? 1 : 0
+                    pc &+= 1
+                case .i32GeS:
+                    fp[a] = Int32(truncatingIfNeeded: fp[b]) >= Int32(truncatingIfNeeded: fp[c]) ? 1 : 0
+                    pc &+= 1
+                case .i32GeU:
+                    fp[a] = UInt32(truncatingIfNeeded: fp[b]) >= UInt32(truncatingIfNeeded: fp[c]) ? 1 : 0
+                    pc &+= 1
+                case .i64Eqz:
+                    fp[a] = fp[b] == 0 ? 1 : 0
+                    pc &+= 1
+                case .i64Eq:
+                    fp[a] = fp[b] == fp[c] ? 1 : 0
+                    pc &+= 1
+                case .i64Ne:
+                    fp[a] = fp[b] != fp[c] ? 1 : 0
+                    pc &+= 1
+                case .i64LtS:
+                    fp[a] = Int64(bitPattern: fp[b]) < Int64(bitPattern: fp[c]) ? 1 : 0
+                    pc &+= 1
+                case .i64LtU:
+                    fp[a] = fp[b] < fp[c] ? 1 : 0
+                    pc &+= 1
+                case .i64GtS:
+                    fp[a] = Int64(bitPattern: fp[b]) > Int64(bitPattern: fp[c]) ? 1 : 0
+                    pc &+= 1
+                case .i64GtU:
+                    fp[a] = fp[b] > fp[c] ? 1 : 0
+                    pc &+= 1
+                case .i64LeS:
+                    fp[a] = Int64(bitPattern: fp[b]) <= Int64(bitPattern: fp[c]) ? 1 : 0
+                    pc &+= 1
+                case .i64LeU:
+                    fp[a] = fp[b] <= fp[c] ? 1 : 0
+                    pc &+= 1
+                case .i64GeS:
+                    fp[a] = Int64(bitPattern: fp[b]) >= Int64(bitPattern: fp[c]) ? 1 : 0
+                    pc &+= 1
+                case .i64GeU:
+                    fp[a] = fp[b] >= fp[c] ? 1 : 0
+                    pc &+= 1
+
+                case .i32Add:
+                    fp[a] = UInt64(UInt32(truncatingIfNeeded: fp[b]) &+ UInt32(truncatingIfNeeded: fp[c]))
+                    pc &+= 1
+                case .i32Sub:
+                    fp[a] = UInt64(UInt32(truncatingIfNeeded: fp[b]) &- UInt32(truncatingIfNeeded: fp[c]))
+                    pc &+= 1
+                case .i32Mul:
+                    fp[a] = UInt64(UInt32(truncatingIfNeeded: fp[b]) &* UInt32(truncatingIfNeeded: fp[c]))
+                    pc &+= 1
+                case .i32And:
+                    fp[a] = fp[b] & fp[c]
+                    pc &+= 1
+                case .i32Or:
+                    fp[a] = fp[b] | fp[c]
+                    pc &+= 1
+                case .i32Xor:
+                    fp[a] = fp[b] ^ fp[c]
+                    pc &+= 1
+                case .i32Shl:
+                    fp[a] = UInt64(UInt32(truncatingIfNeeded: fp[b]) << (UInt32(truncatingIfNeeded: fp[c]) & 31))
+                    pc &+= 1
+                case .i32ShrS:
+                    fp[a] = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: fp[b]) >> (Int32(truncatingIfNeeded: fp[c]) & 31)))
+                    pc &+= 1
+                case .i32ShrU:
+                    fp[a] = UInt64(UInt32(truncatingIfNeeded: fp[b]) >> (UInt32(truncatingIfNeeded: fp[c]) & 31))
+                    pc &+= 1
+                case .i64Add:
+                    fp[a] = fp[b] &+ fp[c]
+                    pc &+= 1
+                case .i64Sub:
+                    fp[a] = fp[b] &- fp[c]
+                    pc &+= 1
+                case .i64Mul:
+                    fp[a] = fp[b] &* fp[c]
+                    pc &+= 1
+                case .i64And:
+                    fp[a] = fp[b] & fp[c]
+                    pc &+= 1
+                case .i64Or:
+                    fp[a] = fp[b] | fp[c]
+                    pc &+= 1
+                case .i64Xor:
+                    fp[a] = fp[b] ^ fp[c]
+                    pc &+= 1
+                case .i64Shl:
+                    fp[a] = fp[b] << (fp[c] & 63)
+                    pc &+= 1
+                case .i64ShrS:
+                    fp[a] = UInt64(bitPattern: Int64(bitPattern: fp[b]) >> Int64(bitPattern: fp[c] & 63))
+                    pc &+= 1
+                case .i64ShrU:
+                    fp[a] = fp[b] >> (fp[c] & 63)
+                    pc &+= 1
+                case .i32AddImm:
+                    fp[a] = UInt64(UInt32(truncatingIfNeeded: fp[b]) &+ UInt32(bitPattern: op.c))
+                    pc &+= 1
+                case .i32AndImm:
+                    fp[a] = fp[b] & UInt64(UInt32(bitPattern: op.c))
+                    pc &+= 1
+                case .i32ShlImm:
+                    fp[a] = UInt64(UInt32(truncatingIfNeeded: fp[b]) << UInt32(c))
+                    pc &+= 1
+                case .i32ShrUImm:
+                    fp[a] = UInt64(UInt32(truncatingIfNeeded: fp[b]) >> UInt32(c))
+                    pc &+= 1
+                case .i64AddImm:
+                    fp[a] = fp[b] &+ UInt64(bitPattern: Int64(op.c))
+                    pc &+= 1
+                case .i32WrapI64:
+                    fp[a] = fp[b] & 0xFFFF_FFFF
+                    pc &+= 1
+                case .i64ExtendI32S:
+                    fp[a] = UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: fp[b])))
+                    pc &+= 1
+                case .i64ExtendI32U:
+                    fp[a] = fp[b] & 0xFFFF_FFFF
+                    pc &+= 1
+
+                default:
+                    guard try other(op, fp, &instance, &remaining, &meter.overshoot, mayOvershoot: meter.mayOvershoot && isFirst) else {
+                        // A bulk operation whose per-byte cost cannot be paid: it has not run.
+                        frames[frameIndex].pc = pc
+                        (meter.remaining, meter.progressed) = (remaining, progressed)
+                        meter.refund(UInt64(instance.compiled.functions[function - hostCount].costs[pc]))
+                        return .limitReached
+                    }
+                    pc &+= 1
                 }
-            case .branchUnless(let target): pc = pop() == 0 ? Int(target) : pc + 1
-            case .branchTable(let table):
-                let targets = body.branchTables[Int(table)]
-                let index = Int(UInt32(truncatingIfNeeded: pop()))
-                let target = index < targets.count - 1 ? targets[index] : targets[targets.count - 1]
-                branch(target, operandBase)
-                pc = Int(target.pc)
-            case .return:
-                returnFromCall(base: base, results: body.resultCount)
-                return true
-            case .call(let function):
-                frames[frameIndex].pc = pc + 1
-                if try call(Int(function), &instance, &budget) { return true }
-                pc += 1
-            case .callIndirect(let type, let table):
-                let function = try indirectTarget(type, table, instance)
-                frames[frameIndex].pc = pc + 1
-                if try call(function, &instance, &budget) { return true }
-                pc += 1
-            case .drop:
-                stack.removeLast()
-                pc += 1
-            case .select:
-                let condition = pop()
-                let second = pop()
-                if condition == 0 { stack[stack.count - 1] = second }
-                pc += 1
-            case .localGet(let index):
-                try push(stack[base + Int(index)])
-                pc += 1
-            case .localSet(let index):
-                stack[base + Int(index)] = pop()
-                pc += 1
-            case .localTee(let index):
-                stack[base + Int(index)] = stack[stack.count - 1]
-                pc += 1
-            case .globalGet(let index):
-                try push(instance.globals[Int(index)])
-                pc += 1
-            case .globalSet(let index):
-                instance.globals[Int(index)] = pop()
-                pc += 1
-            case .const(let bits):
-                try push(bits)
-                pc += 1
-            case .numeric(let opcode):
-                if Self.isUnary(opcode) {
-                    stack[stack.count - 1] = try Numerics.unary(opcode, stack[stack.count - 1])
-                } else {
-                    let right = pop()
-                    stack[stack.count - 1] = try Numerics.binary(opcode, stack[stack.count - 1], right)
-                }
-                pc += 1
-            case .saturatingTruncation(let code):
-                stack[stack.count - 1] = Numerics.saturatingTruncation(code, stack[stack.count - 1])
-                pc += 1
-            default:
-                // Memory, table and reference instructions: bulk ones may not be affordable.
-                guard try other(body.code[pc], &instance, &budget, mayOvershoot: overshoots) else {
-                    budget += cost
-                    instructionsCharged -= cost
-                    frames[frameIndex].pc = pc
-                    return false
-                }
-                pc += 1
             }
+        } catch {
+            frames[frameIndex].pc = pc
+            (meter.remaining, meter.progressed) = (remaining, progressed)
+            let body = instance.compiled.functions[function - hostCount]
+            meter.refund(UInt64(body.tailCost[pc]) + (Mode.isExact ? 0 : body.restOfBlock[pc]))
+            throw error
         }
     }
 
-    static func isUnary(_ opcode: UInt8) -> Bool {
-        switch opcode {
-        case 0x45, 0x50, 0x67...0x69, 0x79...0x7B, 0x8B...0x91, 0x99...0x9F, 0xA7...0xC4: true
-        default: false
-        }
-    }
-
+    /// The effective address of an access: the i32 operand plus the static offset, in 64 bits.
     @inline(__always)
-    mutating func pop() -> UInt64 {
-        stack.removeLast()
+    func address(_ operand: UInt64, _ offset: Int32) -> UInt64 {
+        UInt64(UInt32(truncatingIfNeeded: operand)) &+ UInt64(UInt32(bitPattern: offset))
     }
 
+    /// The value of `T`'s width at the effective address of `operand` + `offset`.
     @inline(__always)
-    mutating func push(_ value: UInt64) throws(TrapReason) {
-        guard stack.count < limits.valueStackSlots else { throw .callStackExhausted }
-        stack.append(value)
+    func load<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type, _ instance: WasmInstance, _ operand: UInt64, _ offset: Int32) throws(TrapReason) -> T {
+        guard let value = instance.memoryStorage.loadIfInBounds(T.self, at: address(operand, offset)) else { throw .outOfBoundsMemoryAccess }
+        return value
     }
 
-    /// Keeps the top `arity` operands and drops everything above the target's height.
-    mutating func branch(_ target: BranchTarget, _ operandBase: Int) {
-        let destination = operandBase + Int(target.height)
-        let arity = Int(target.arity)
-        let source = stack.count - arity
-        if source != destination {
-            for offset in 0..<arity { stack[destination + offset] = stack[source + offset] }
-            stack.removeLast(source - destination)
-        }
+    /// Stores `value` at the effective address of `operand` + `offset`.
+    @inline(__always)
+    func store<T: FixedWidthInteger & UnsignedInteger>(_ value: T, _ instance: inout WasmInstance, _ operand: UInt64, _ offset: Int32) throws(TrapReason) {
+        guard instance.memoryStorage.storeIfInBounds(value, at: address(operand, offset)) else { throw .outOfBoundsMemoryAccess }
     }
 
-    /// Leaves the innermost call: its results replace its locals and operands.
-    mutating func returnFromCall(base: Int, results: Int) {
-        let source = stack.count - results
-        for offset in 0..<results { stack[base + offset] = stack[source + offset] }
-        stack.removeLast(source - base)
-        frames.removeLast()
-    }
-
-    /// Calls function `index`: a host function runs to completion here (returns `false`); a
-    /// defined one gets a frame (returns `true`: the caller must switch frames).
-    mutating func call(_ index: Int, _ instance: inout WasmInstance, _ budget: inout UInt64) throws(TrapReason) -> Bool {
-        guard index < instance.hostFunctions.count else {
-            try enter(index, instance)
-            return true
-        }
-        let parameters = instance.hostFunctions[index].type.parameters
-        let arguments = zip(stack.suffix(parameters.count), parameters).map { Value(slot: $0, type: $1) }
-        stack.removeLast(parameters.count)
-        let (results, charge) = try instance.callHost(index, arguments, instructionsCharged: instructionsCharged)
-        instructionsCharged += charge
-        budget -= min(budget, charge)
-        for result in results { try push(result.slot) }
-        return false
-    }
-
-    /// Pops the table index of a `call_indirect` and returns the function it calls, after the
-    /// checks.
-    mutating func indirectTarget(_ type: UInt32, _ tableIndex: UInt32, _ instance: WasmInstance) throws(TrapReason) -> Int {
-        let table = instance.tables[Int(tableIndex)]
-        let index = Int(UInt32(truncatingIfNeeded: pop()))
-        guard index < table.size else { throw .undefinedElement }
-        let slot = table.elements[index]
+    /// The function a `call_indirect` calls, after the checks.
+    func indirectCallee(_ op: Op, _ fp: UnsafeMutablePointer<UInt64>, _ instance: WasmInstance) throws(TrapReason) -> Int {
+        let typeIndex = Int(op.b)
+        let parameterCount = instance.compiled.module.types[typeIndex].parameters.count
+        let index = Int(UInt32(truncatingIfNeeded: fp[Int(op.a) + parameterCount]))
+        let elements = instance.tables[Int(op.c)].elements
+        guard index < elements.count else { throw .undefinedElement }
+        let slot = elements[index]
         guard slot != Value.nullSlot else { throw .uninitializedElement }
         let function = Int(slot)
-        guard instance.functionTypes[function] == instance.compiled.module.types[Int(type)] else {
+        guard instance.compiled.functionTypeIDs[function] == instance.compiled.typeIDs[typeIndex] else {
             throw .indirectCallTypeMismatch
         }
         return function
+    }
+
+    /// Pushes a frame for defined function `index` whose arguments start at slot `base`.
+    mutating func enter(_ index: Int, base: Int, _ instance: WasmInstance) throws(TrapReason) {
+        guard frames.count < limits.callDepth else { throw .callStackExhausted }
+        let entry = instance.compiled.entries[index - instance.hostFunctions.count]
+        guard stack.reserve(base + entry.frameSlots, limit: limits.valueStackSlots) else { throw .callStackExhausted }
+        (stack.base + base + entry.parameterCount).update(repeating: 0, count: entry.localCount - entry.parameterCount)
+        frames.append(Frame(function: index, pc: 0, base: base))
+    }
+
+    /// Calls host function `index` with the arguments in the slots at `slots`, and writes its
+    /// results there.
+    mutating func callHost(_ index: Int, _ slots: UnsafeMutablePointer<UInt64>, _ instance: inout WasmInstance, _ meter: inout Meter) throws(TrapReason) {
+        let parameters = instance.hostFunctions[index].type.parameters
+        let arguments = parameters.enumerated().map { Value(slot: slots[$0.offset], type: $0.element) }
+        let (results, charge) = try instance.callHost(index, arguments, instructionsCharged: meter.charged)
+        meter.force(charge)
+        for (offset, result) in results.enumerated() { slots[offset] = result.slot }
     }
 }

@@ -17,7 +17,9 @@ public struct LinearMemory {
     /// Bytes in a WebAssembly page.
     public static let pageBytes = 65_536
     /// Bytes in a chunk: the unit of sharing and of dirty tracking.
-    public static let chunkBytes = 4_096
+    public static let chunkBytes = 1 << chunkShift
+    /// log2 of ``chunkBytes``.
+    static let chunkShift = 12
     /// The most pages a 32-bit memory can have (4 GiB).
     public static let pagesMax: UInt32 = 65_536
 
@@ -25,19 +27,40 @@ public struct LinearMemory {
 
     /// Storage for one chunk; shared between copies of the memory until written.
     private final class Chunk {
-        var bytes: [UInt8]
+        let bytes: UnsafeMutablePointer<UInt8>
 
-        init(bytes: [UInt8]) {
-            self.bytes = bytes
+        /// A chunk holding a copy of the 4 KiB at `source`.
+        init(copying source: UnsafePointer<UInt8>) {
+            bytes = .allocate(capacity: LinearMemory.chunkBytes)
+            bytes.initialize(from: source, count: LinearMemory.chunkBytes)
+        }
+
+        deinit { bytes.deallocate() }
+    }
+
+    /// 4 KiB of zeros that every never-written chunk reads from (never written itself).
+    private final class ZeroChunk: @unchecked Sendable {
+        let bytes: UnsafeMutablePointer<UInt8>
+
+        init() {
+            bytes = .allocate(capacity: LinearMemory.chunkBytes)
+            bytes.initialize(repeating: 0, count: LinearMemory.chunkBytes)
         }
     }
 
+    private static let zeros = ZeroChunk()
+
     /// The chunks; `nil` is a chunk of zeros that was never written.
     private var chunks: [Chunk?]
+    /// Where each chunk's bytes are (the zero chunk's for `nil` chunks): reads need no
+    /// reference counting.
+    private var pointers: [UnsafeMutablePointer<UInt8>]
     /// Bit `i % 64` of word `i / 64` is set when chunk `i` was written since the last clear.
     private var dirtyBits: [UInt64]
     /// The current size in pages.
     public private(set) var pageCount: UInt32
+    /// The current size in bytes.
+    private var size: UInt64
     /// The size ``grow(by:)`` may not exceed, in pages.
     public let maximumPages: UInt32
 
@@ -46,14 +69,16 @@ public struct LinearMemory {
     public init(minimumPages: UInt32, maximumPages: UInt32) {
         precondition(minimumPages <= maximumPages && maximumPages <= Self.pagesMax, "memory limits out of range")
         pageCount = minimumPages
+        size = UInt64(minimumPages) * UInt64(Self.pageBytes)
         self.maximumPages = maximumPages
         let chunkCount = Int(minimumPages) * Self.chunksPerPage
         chunks = Array(repeating: nil, count: chunkCount)
+        pointers = Array(repeating: Self.zeros.bytes, count: chunkCount)
         dirtyBits = Array(repeating: 0, count: (chunkCount + 63) / 64)
     }
 
     /// The current size in bytes.
-    public var byteCount: Int { Int(pageCount) * Self.pageBytes }
+    public var byteCount: Int { Int(size) }
 
     /// Grows the memory by `pages` zeroed pages; returns the old size in pages, or -1 (and
     /// leaves the memory unchanged) if the new size would exceed ``maximumPages``.
@@ -61,94 +86,106 @@ public struct LinearMemory {
         let old = pageCount
         guard UInt64(old) + UInt64(pages) <= UInt64(maximumPages) else { return -1 }
         pageCount = old + pages
+        size = UInt64(pageCount) * UInt64(Self.pageBytes)
         let chunkCount = Int(pageCount) * Self.chunksPerPage
-        chunks += Array(repeating: nil, count: chunkCount - chunks.count)
-        dirtyBits += Array(repeating: 0, count: (chunkCount + 63) / 64 - dirtyBits.count)
+        chunks += repeatElement(nil, count: chunkCount - chunks.count)
+        pointers += repeatElement(Self.zeros.bytes, count: chunkCount - pointers.count)
+        dirtyBits += repeatElement(0, count: (chunkCount + 63) / 64 - dirtyBits.count)
         return Int32(bitPattern: old)
     }
 
     // MARK: - Access
 
-    /// Checks that `count` bytes from `address` lie inside the memory.
+    /// Whether `count` bytes from `address` lie inside the memory.
     @inline(__always)
-    private func check(_ address: UInt64, _ count: Int) throws(MemoryAccessError) {
-        guard address <= UInt64(byteCount), UInt64(count) <= UInt64(byteCount) - address else {
-            throw MemoryAccessError(address: address, count: count, size: byteCount)
+    private func contains(_ address: UInt64, _ count: Int) -> Bool {
+        address <= size && UInt64(count) <= size - address
+    }
+
+    private func outOfBounds(_ address: UInt64, _ count: Int) -> MemoryAccessError {
+        MemoryAccessError(address: address, count: count, size: byteCount)
+    }
+
+    /// The little-endian integer of `T`'s width at `address`, or `nil` if the access does not
+    /// lie inside the memory (the interpreter's fast path).
+    @inline(__always)
+    func loadIfInBounds<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type, at address: UInt64) -> T? {
+        let width = MemoryLayout<T>.size
+        guard contains(address, width) else { return nil }
+        let offset = Int(address) & (Self.chunkBytes - 1)
+        if offset + width <= Self.chunkBytes {
+            return T(littleEndian: UnsafeRawPointer(pointers[Int(address) >> Self.chunkShift] + offset).loadUnaligned(as: T.self))
         }
+        var value: T = 0
+        for index in 0..<width { value |= T(byte(at: Int(address) + index)) << (8 * index) }
+        return value
+    }
+
+    /// Stores `value` little-endian at `address`, marking the chunks it touches dirty; `false`
+    /// (and nothing written) if the access does not lie inside the memory.
+    @inline(__always)
+    mutating func storeIfInBounds<T: FixedWidthInteger & UnsignedInteger>(_ value: T, at address: UInt64) -> Bool {
+        let width = MemoryLayout<T>.size
+        guard contains(address, width) else { return false }
+        let offset = Int(address) & (Self.chunkBytes - 1)
+        if offset + width <= Self.chunkBytes {
+            UnsafeMutableRawPointer(writableChunk(Int(address) >> Self.chunkShift) + offset).storeBytes(of: value.littleEndian, as: T.self)
+            return true
+        }
+        var shifted = value
+        for index in 0..<width {
+            writableChunk((Int(address) + index) >> Self.chunkShift)[(Int(address) + index) & (Self.chunkBytes - 1)] = UInt8(truncatingIfNeeded: shifted)
+            shifted >>= 8
+        }
+        return true
     }
 
     /// The little-endian integer of `T`'s width at `address`.
     public func load<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type = T.self, at address: UInt64) throws(MemoryAccessError) -> T {
-        let width = MemoryLayout<T>.size
-        try check(address, width)
-        var value: T = 0
-        let start = Int(address)
-        if start % Self.chunkBytes + width <= Self.chunkBytes {
-            guard let chunk = chunks[start / Self.chunkBytes] else { return 0 }
-            let offset = start % Self.chunkBytes
-            for index in 0..<width { value |= T(chunk.bytes[offset + index]) << (8 * index) }
-            return value
-        }
-        for index in 0..<width { value |= T(byte(at: start + index)) << (8 * index) }
+        guard let value = loadIfInBounds(T.self, at: address) else { throw outOfBounds(address, MemoryLayout<T>.size) }
         return value
     }
 
     /// Stores `value` little-endian at `address`, marking the chunks it touches dirty.
     public mutating func store<T: FixedWidthInteger & UnsignedInteger>(_ value: T, at address: UInt64) throws(MemoryAccessError) {
-        let width = MemoryLayout<T>.size
-        try check(address, width)
-        var shifted = value
-        forEachSpan(from: Int(address), count: width) { chunk, offset, length in
-            for index in offset..<(offset + length) {
-                chunk.bytes[index] = UInt8(truncatingIfNeeded: shifted)
-                shifted >>= 8
-            }
-        }
+        guard storeIfInBounds(value, at: address) else { throw outOfBounds(address, MemoryLayout<T>.size) }
     }
 
     /// `count` bytes from `address`.
     public func bytes(at address: UInt64, count: Int) throws(MemoryAccessError) -> [UInt8] {
-        try check(address, count)
+        guard contains(address, count) else { throw outOfBounds(address, count) }
         var result: [UInt8] = []
         result.reserveCapacity(count)
-        var index = Int(address)
-        let end = index + count
-        while index < end {
-            let offset = index % Self.chunkBytes
-            let length = min(Self.chunkBytes - offset, end - index)
-            if let chunk = chunks[index / Self.chunkBytes] {
-                result += chunk.bytes[offset..<(offset + length)]
-            } else {
-                result += repeatElement(0, count: length)
-            }
-            index += length
+        forEachSpan(from: Int(address), count: count) { chunk, offset, length in
+            result.append(contentsOf: UnsafeBufferPointer(start: pointers[chunk] + offset, count: length))
         }
         return result
     }
 
     /// Writes `bytes` at `address`.
     public mutating func write(_ bytes: [UInt8], at address: UInt64) throws(MemoryAccessError) {
-        try check(address, bytes.count)
+        guard contains(address, bytes.count) else { throw outOfBounds(address, bytes.count) }
         var source = 0
         forEachSpan(from: Int(address), count: bytes.count) { chunk, offset, length in
-            chunk.bytes.replaceSubrange(offset..<(offset + length), with: bytes[source..<(source + length)])
+            let destination = writableChunk(chunk) + offset
+            bytes.withUnsafeBufferPointer { destination.update(from: $0.baseAddress.unsafelyUnwrapped + source, count: length) }
             source += length
         }
     }
 
     /// Sets `count` bytes from `address` to `value` (`memory.fill`).
     public mutating func fill(at address: UInt64, with value: UInt8, count: Int) throws(MemoryAccessError) {
-        try check(address, count)
+        guard contains(address, count) else { throw outOfBounds(address, count) }
         forEachSpan(from: Int(address), count: count) { chunk, offset, length in
-            for index in offset..<(offset + length) { chunk.bytes[index] = value }
+            (writableChunk(chunk) + offset).update(repeating: value, count: length)
         }
     }
 
     /// Copies `count` bytes from `source` to `destination`, correctly when they overlap
     /// (`memory.copy`).
     public mutating func copy(from source: UInt64, to destination: UInt64, count: Int) throws(MemoryAccessError) {
-        try check(source, count)
-        try check(destination, count)
+        guard contains(source, count) else { throw outOfBounds(source, count) }
+        guard contains(destination, count) else { throw outOfBounds(destination, count) }
         let copied = try bytes(at: source, count: count)
         try write(copied, at: destination)
     }
@@ -180,34 +217,32 @@ public struct LinearMemory {
     // MARK: - Internals
 
     private func byte(at index: Int) -> UInt8 {
-        chunks[index / Self.chunkBytes]?.bytes[index % Self.chunkBytes] ?? 0
+        pointers[index >> Self.chunkShift][index & (Self.chunkBytes - 1)]
     }
 
-    /// Calls `body` with each writable chunk the byte range `start ..< start + count` covers,
-    /// the offset in it and the length there, in address order; marks those chunks dirty.
-    private mutating func forEachSpan(from start: Int, count: Int, _ body: (Chunk, Int, Int) -> Void) {
+    /// Calls `body` with each chunk the byte range `start ..< start + count` covers, the
+    /// offset in it and the length there, in address order.
+    private func forEachSpan(from start: Int, count: Int, _ body: (Int, Int, Int) -> Void) {
         var index = start
         let end = start + count
         while index < end {
-            let chunkIndex = index / Self.chunkBytes
-            let offset = index % Self.chunkBytes
+            let offset = index & (Self.chunkBytes - 1)
             let length = min(Self.chunkBytes - offset, end - index)
-            let chunk = writableChunk(chunkIndex)
-            body(chunk, offset, length)
-            dirtyBits[chunkIndex >> 6] |= 1 << UInt64(chunkIndex & 63)
+            body(index >> Self.chunkShift, offset, length)
             index += length
         }
     }
 
-    /// Chunk `index`, with storage of its own: a new zero chunk, or a copy of a shared one.
-    private mutating func writableChunk(_ index: Int) -> Chunk {
-        // Check uniqueness before binding: a bound reference would itself be a second owner.
-        if isKnownUniquelyReferenced(&chunks[index]), let chunk = chunks[index] {
-            return chunk
-        }
-        let chunk = Chunk(bytes: chunks[index]?.bytes ?? Array(repeating: 0, count: Self.chunkBytes))
+    /// The bytes of chunk `index`, with storage of its own (a copy of a shared or zero chunk
+    /// is made first), marked dirty.
+    @inline(__always)
+    private mutating func writableChunk(_ index: Int) -> UnsafeMutablePointer<UInt8> {
+        dirtyBits[index >> 6] |= 1 << UInt64(index & 63)
+        if _fastPath(isKnownUniquelyReferenced(&chunks[index])) { return pointers[index] }
+        let chunk = Chunk(copying: pointers[index])
         chunks[index] = chunk
-        return chunk
+        pointers[index] = chunk.bytes
+        return chunk.bytes
     }
 }
 

@@ -5,93 +5,131 @@ extension FunctionValidator {
         let cost = costTable.cost(opcode: opcode)
         switch opcode {
         case 0x00:
-            emit(.unreachable, cost: cost)
+            emit(Op(.unreachable), cost: cost)
             unreachable()
-        case 0x01: emit(.nop, cost: cost)
-        case 0x02, 0x03, 0x04:
-            let type = try blockType()
-            let emitting = isEmitting
-            var elseFixup: Int?
-            if opcode == 0x04 {
-                try pop(.i32)
-                emit(.branchUnless(pc: -1), cost: cost)
-                if emitting { elseFixup = code.count - 1 }
-            }
-            try pop(type.parameters)
-            let kind: Frame.Kind = opcode == 0x02 ? .block : opcode == 0x03 ? .loop : .ifThen
-            frames.append(Frame(kind: kind, parameters: type.parameters, results: type.results, height: operands.count,
-                                emits: emitting, startPC: code.count, elseFixup: elseFixup))
-            push(type.parameters)
-        case 0x05:
-            let frame = try endFrame()
-            guard frame.kind == .ifThen else { throw invalid("else without a matching if") }
-            var fixups = frame.fixups
-            if frame.emits && !frame.unreachable {
-                code.append(.jump(pc: -1))
-                costs.append(UInt32(cost))
-                fixups.append(.instruction(code.count - 1))
-            }
-            if let elseFixup = frame.elseFixup { patch([.instruction(elseFixup)], to: code.count) }
-            frames.append(Frame(kind: .ifElse, parameters: frame.parameters, results: frame.results, height: operands.count,
-                                emits: frame.emits, fixups: fixups))
-            push(frame.parameters)
-        case 0x0B:
-            let frame = try endFrame()
-            if frame.kind == .ifThen && frame.parameters != frame.results {
-                throw invalid("type mismatch: if without else must leave its parameters \(frame.parameters) as results \(frame.results)")
-            }
-            if frame.emits {
-                patch(frame.fixups, to: code.count)
-                if let elseFixup = frame.elseFixup { patch([.instruction(elseFixup)], to: code.count) }
-                if frame.kind == .function {
-                    code.append(.return)
-                    costs.append(UInt32(cost))
-                }
-            }
-            push(frame.results)
+        case 0x01: charge(cost)
+        case 0x02, 0x03, 0x04: try enterBlock(opcode, cost: cost)
+        case 0x05: try elseBranch(cost: cost)
+        case 0x0B: try end(cost: cost)
         case 0x0C:
-            let (target, frameIndex) = try branchTarget(try u32())
+            let frameIndex = try labelIndex(try u32())
+            emitBranch(to: frameIndex, conditional: false, cost: cost)
             try pop(frames[frameIndex].labelTypes)
-            emitBranch(.branch(target), target, frameIndex, cost: cost)
             unreachable()
         case 0x0D:
-            let (target, frameIndex) = try branchTarget(try u32())
+            let frameIndex = try labelIndex(try u32())
             let types = frames[frameIndex].labelTypes
+            emitBranch(to: frameIndex, conditional: true, cost: cost)
             try pop(.i32)
+            let locations = Array(operandLocals.suffix(types.count))
             try pop(types)
             push(types)
-            emitBranch(.branchIf(target), target, frameIndex, cost: cost)
+            if locations.count == types.count { operandLocals.replaceSubrange((operandLocals.count - types.count)..., with: locations) }
         case 0x0E: try branchTable(cost: cost)
         case 0x0F:
+            let count = frames[0].results.count
+            materializeTop(count)
+            emit(Op(.return, emitter.slot(ofOperandAt: max(operands.count - count, 0)), Int32(count)), cost: cost)
             try pop(frames[0].results)
-            emit(.return, cost: cost)
             unreachable()
         case 0x10:
             let index = try u32()
             guard let type = context.functionType(ofFunction: index) else { throw invalid("unknown function \(index)") }
-            try pop(type.parameters)
-            push(type.results)
-            emit(.call(index), cost: cost)
+            try emitCall(Op(.call, Int32(bitPattern: index)), type, above: 0, cost: cost)
         case 0x11:
             let typeIndex = try u32()
             let table = try u32()
             guard Int(table) < context.tables.count else { throw invalid("unknown table \(table)") }
             guard context.tables[Int(table)].elementType == .funcref else { throw invalid("type mismatch: call_indirect needs a funcref table") }
             guard Int(typeIndex) < context.types.count else { throw invalid("unknown type \(typeIndex)") }
-            try pop(.i32)
-            try pop(context.types[Int(typeIndex)].parameters)
-            push(context.types[Int(typeIndex)].results)
-            emit(.callIndirect(type: typeIndex, table: table), cost: cost)
+            let op = Op(.callIndirect, 0, Int32(bitPattern: typeIndex), Int32(bitPattern: table))
+            try emitCall(op, context.types[Int(typeIndex)], above: 1, cost: cost)
         default:
             throw malformed("illegal opcode 0x\(String(opcode, radix: 16))", at: instructionOffset)
         }
     }
 
-    /// Emits a branch and, when its target is a block's end (not yet known), records a fixup.
-    mutating func emitBranch(_ instruction: Instruction, _ target: BranchTarget, _ frameIndex: Int, cost: UInt64) {
-        guard isEmitting else { return }
-        emit(instruction, cost: cost)
-        if target.pc < 0 { frames[frameIndex].fixups.append(.instruction(code.count - 1)) }
+    /// A call: its arguments (and `above` more operands: the table index) are materialised in
+    /// their own slots, where the callee's frame starts; the results come back there.
+    mutating func emitCall(_ call: Op, _ type: FunctionType, above: Int, cost: UInt64) throws(WasmValidationError) {
+        materializeTop(type.parameters.count + above)
+        var op = call
+        let argumentsStart = emitter.slot(ofOperandAt: max(operands.count - above - type.parameters.count, 0))
+        if op.code == .call { op.b = argumentsStart } else { op.a = argumentsStart }
+        emit(op, cost: cost)
+        if above > 0 { try pop(.i32) }
+        try pop(type.parameters)
+        push(type.results)
+        endBlock()
+    }
+
+    /// The frame index of label `depth`.
+    func labelIndex(_ depth: UInt32) throws(WasmValidationError) -> Int {
+        _ = try label(depth)
+        return frames.count - 1 - Int(depth)
+    }
+
+    /// `block`, `loop` and `if`: values below the block are materialised (every path into its
+    /// labels must find them in the same slots).
+    mutating func enterBlock(_ opcode: UInt8, cost: UInt64) throws(WasmValidationError) {
+        let type = try blockType()
+        let emitting = isEmitting
+        var elseFixup: Int?
+        if opcode == 0x04 {
+            materializeAll(exceptTop: 1)
+            if emitting {
+                elseFixup = emitConditionalBranch(whenTrue: false, cost: cost)
+                emitter.startBlock()
+            }
+            try pop(.i32)
+        } else {
+            materializeAll()
+            charge(cost)
+        }
+        try pop(type.parameters)
+        let kind: Frame.Kind = opcode == 0x02 ? .block : opcode == 0x03 ? .loop : .ifThen
+        let startPC = opcode == 0x03 && emitting ? emitter.label() : 0
+        frames.append(Frame(kind: kind, parameters: type.parameters, results: type.results, height: operands.count,
+                            emits: emitting, startPC: startPC, elseFixup: elseFixup))
+        push(type.parameters)
+    }
+
+    mutating func elseBranch(cost: UInt64) throws(WasmValidationError) {
+        materializeTop(frames[frames.count - 1].results.count)
+        let reachable = isEmitting
+        let frame = try endFrame()
+        guard frame.kind == .ifThen else { throw invalid("else without a matching if") }
+        var fixups = frame.fixups
+        if reachable {
+            emitter.emit(Op(.jump, -1), cost: cost)
+            fixups.append(.instruction(emitter.code.count - 1))
+            emitter.terminateBlock()
+        }
+        if frame.emits, let elseFixup = frame.elseFixup {
+            emitter.patch([.instruction(elseFixup)], to: emitter.label())
+        }
+        frames.append(Frame(kind: .ifElse, parameters: frame.parameters, results: frame.results, height: operands.count,
+                            emits: frame.emits, fixups: fixups))
+        push(frame.parameters)
+    }
+
+    mutating func end(cost: UInt64) throws(WasmValidationError) {
+        materializeTop(frames[frames.count - 1].results.count)
+        charge(cost)
+        let frame = try endFrame()
+        if frame.kind == .ifThen && frame.parameters != frame.results {
+            throw invalid("type mismatch: if without else must leave its parameters \(frame.parameters) as results \(frame.results)")
+        }
+        if frame.emits {
+            var targets = frame.fixups
+            if let elseFixup = frame.elseFixup { targets.append(.instruction(elseFixup)) }
+            if !targets.isEmpty { emitter.patch(targets, to: emitter.label()) }
+            if frame.kind == .function {
+                let count = frame.results.count
+                emitter.emit(Op(.return, emitter.slot(ofOperandAt: 0), Int32(count)), cost: 0)
+            }
+        }
+        push(frame.results)
     }
 
     /// Pops the current frame after checking its results are exactly on the stack.
@@ -112,6 +150,7 @@ extension FunctionValidator {
         for _ in 0..<count { depths.append(try u32()) }
         let defaultDepth = try u32()
         let defaultTypes = try label(defaultDepth).labelTypes
+        if isEmitting { emitBranchTable(depths + [defaultDepth], arity: defaultTypes.count, cost: cost) }
         try pop(.i32)
         for depth in depths {
             let types = try label(depth).labelTypes
@@ -119,23 +158,31 @@ extension FunctionValidator {
                 throw invalid("type mismatch: br_table targets carry \(types.count) and \(defaultTypes.count) values")
             }
             // Check the operands against this target without consuming them.
-            let saved = operands
+            let saved = (operands, operandLocals)
             try pop(types)
-            operands = saved
+            (operands, operandLocals) = saved
         }
         try pop(defaultTypes)
-        if isEmitting {
-            let table = branchTables.count
-            var entries: [BranchTarget] = []
-            for (entry, depth) in (depths + [defaultDepth]).enumerated() {
-                let (target, frameIndex) = try branchTarget(depth)
-                if target.pc < 0 { frames[frameIndex].fixups.append(.tableEntry(table: table, entry: entry)) }
-                entries.append(target)
-            }
-            branchTables.append(entries)
-            emit(.branchTable(table: Int32(table)), cost: cost)
-        }
         unreachable()
+    }
+
+    /// The table of a `br_table` whose labels carry `arity` values: each entry moves them
+    /// from their own slots (materialised) to where its target expects them.
+    mutating func emitBranchTable(_ depths: [UInt32], arity: Int, cost: UInt64) {
+        materializeTop(arity + 1)
+        let first = emitter.branchTableEntries.count
+        let from = emitter.slot(ofOperandAt: max(operands.count - 1 - arity, 0))
+        for depth in depths {
+            guard Int(depth) < frames.count else { return }  // invalid: rejected by the caller
+            let frameIndex = frames.count - 1 - Int(depth)
+            let frame = frames[frameIndex]
+            let to = emitter.slot(ofOperandAt: frame.height)
+            let entry = BranchTableEntry(pc: frame.kind == .loop ? Int32(frame.startPC) : -1, from: from, to: to,
+                                         count: from == to ? 0 : Int32(arity))
+            if frame.kind != .loop { frames[frameIndex].fixups.append(.tableEntry(emitter.branchTableEntries.count)) }
+            emitter.branchTableEntries.append(entry)
+        }
+        emit(Op(.branchTable, Int32(first), operandSlot(depth: 0), Int32(depths.count)), cost: cost)
     }
 
     /// A block type: empty (0x40), one value type, or a type index (s33).
@@ -154,65 +201,83 @@ extension FunctionValidator {
     // MARK: - Parametric and variables
 
     mutating func parametric(_ opcode: UInt8) throws(WasmValidationError) {
-        emit(opcode == 0x1A ? .drop : .select, cost: costTable.cost(opcode: opcode))
-        switch opcode {
-        case 0x1A: _ = try pop()
-        case 0x1B:
-            try pop(.i32)
-            let first = try pop()
-            let second = try pop()
-            guard first?.isReference != true, second?.isReference != true else {
-                throw invalid("type mismatch: select without a type needs numeric operands")
-            }
-            if let first, let second, first != second { throw invalid("type mismatch: select operands \(second) and \(first)") }
-            push(first ?? second)
-        default:
+        let cost = costTable.cost(opcode: opcode)
+        if opcode == 0x1A {
+            charge(cost)
+            _ = try pop()
+            return
+        }
+        if opcode == 0x1C {
             let count = try u32()
             guard count == 1 else { throw invalid("invalid result arity \(count) for select") }
-            let type = try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.valueType() }
-            try pop(.i32)
-            try pop(type)
-            try pop(type)
-            push(type)
         }
+        let declared = opcode == 0x1C ? try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.valueType() } : nil
+        // The result replaces the first value, in that value's own slot.
+        materialize(operands.count - 3)
+        emit(Op(.select, ownSlot(depth: 2), operandSlot(depth: 1), operandSlot(depth: 0)), cost: cost)
+        try pop(.i32)
+        if let declared {
+            try pop(declared)
+            try pop(declared)
+            push(declared)
+            return
+        }
+        let first = try pop()
+        let second = try pop()
+        guard first?.isReference != true, second?.isReference != true else {
+            throw invalid("type mismatch: select without a type needs numeric operands")
+        }
+        if let first, let second, first != second { throw invalid("type mismatch: select operands \(second) and \(first)") }
+        push(first ?? second)
     }
 
     mutating func variable(_ opcode: UInt8) throws(WasmValidationError) {
         let index = try u32()
-        let instruction: Instruction = switch opcode {
-        case 0x20: .localGet(index)
-        case 0x21: .localSet(index)
-        case 0x22: .localTee(index)
-        case 0x23: .globalGet(index)
-        case 0x24: .globalSet(index)
-        case 0x25: .tableGet(index)
-        default: .tableSet(index)
-        }
-        emit(instruction, cost: costTable.cost(opcode: opcode))
+        let cost = costTable.cost(opcode: opcode)
         switch opcode {
         case 0x20, 0x21, 0x22:
             guard Int(index) < locals.count else { throw invalid("unknown local \(index)") }
-            let type = locals[Int(index)]
-            if opcode != 0x20 { try pop(type) }
-            if opcode != 0x21 { push(type) }
+            try local(opcode, Int32(index), locals[Int(index)], cost: cost)
         case 0x23, 0x24:
             guard Int(index) < context.globals.count else { throw invalid("unknown global \(index)") }
             let global = context.globals[Int(index)]
             if opcode == 0x23 {
+                emit(Op(.globalGet, ownSlot(depth: -1), Int32(index)), cost: cost, producesTop: true)
                 push(global.valueType)
             } else {
                 guard global.isMutable else { throw invalid("global is immutable: global \(index)") }
+                emit(Op(.globalSet, operandSlot(depth: 0), Int32(index)), cost: cost)
                 try pop(global.valueType)
             }
         default:
             let type = try table(index)
             if opcode == 0x25 {
+                materializeTop(1)
+                emit(Op(.tableGet, ownSlot(depth: 0), Int32(index)), cost: cost)
                 try pop(.i32)
                 push(type)
             } else {
+                materializeTop(2)
+                emit(Op(.tableSet, ownSlot(depth: 1), Int32(index)), cost: cost)
                 try pop(type)
                 try pop(.i32)
             }
+        }
+    }
+
+    /// `local.get` (emits nothing: the operand reads the local), `local.set`, `local.tee`.
+    mutating func local(_ opcode: UInt8, _ index: Int32, _ type: ValueType, cost: UInt64) throws(WasmValidationError) {
+        if opcode == 0x20 {
+            charge(cost)
+            push(type)
+            if isEmitting { operandLocals[operandLocals.count - 1] = index }
+            return
+        }
+        let location = emitLocalSet(index, cost: cost)
+        try pop(type)
+        if opcode == 0x22 {
+            push(type)
+            operandLocals[operandLocals.count - 1] = location
         }
     }
 
@@ -238,25 +303,32 @@ extension FunctionValidator {
     mutating func memory(_ opcode: UInt8) throws(WasmValidationError) {
         let cost = costTable.cost(opcode: opcode)
         if opcode >= 0x3F {
-            emit(opcode == 0x3F ? .memorySize : .memoryGrow, cost: cost)
             try zeroByte()
             try requireMemory()
-            if opcode == 0x40 { try pop(.i32) }
+            if opcode == 0x3F {
+                emit(Op(.memorySize, ownSlot(depth: -1)), cost: cost, producesTop: true)
+            } else {
+                materializeTop(1)
+                emit(Op(.memoryGrow, ownSlot(depth: 0)), cost: cost)
+                try pop(.i32)
+            }
             push(.i32)
             return
         }
         let access = Self.memoryAccess[Int(opcode - 0x28)]
         let alignment = try u32()
-        let offset = try u32()
-        emit(opcode <= 0x35 ? .load(opcode: opcode, offset: offset) : .store(opcode: opcode, offset: offset), cost: cost)
+        let offset = Int32(bitPattern: try u32())
         try requireMemory()
         guard alignment <= access.alignment else {
             throw invalid("alignment must not be larger than natural (2^\(alignment) > 2^\(access.alignment))")
         }
+        let code = OpCode(rawValue: opcode) ?? .unreachable
         if opcode <= 0x35 {
+            emit(Op(code, ownSlot(depth: 0), operandSlot(depth: 0), offset), cost: cost, producesTop: true)
             try pop(.i32)
             push(access.type)
         } else {
+            emit(Op(code, operandSlot(depth: 0), operandSlot(depth: 1), offset), cost: cost)
             try pop(access.type)
             try pop(.i32)
         }
@@ -266,40 +338,75 @@ extension FunctionValidator {
 
     mutating func constant(_ opcode: UInt8) throws(WasmValidationError) {
         let bits: UInt64
+        let type: ValueType
         switch opcode {
         case 0x41:
             let value = try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.signedLEB(bits: 32) }
-            bits = UInt64(UInt32(truncatingIfNeeded: value))
-            push(.i32)
+            (bits, type) = (UInt64(UInt32(truncatingIfNeeded: value)), .i32)
         case 0x42:
-            bits = UInt64(bitPattern: try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.signedLEB(bits: 64) })
-            push(.i64)
+            (bits, type) = (UInt64(bitPattern: try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.signedLEB(bits: 64) }), .i64)
         case 0x43:
-            bits = UInt64(try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.fixedUInt32() })
-            push(.f32)
+            (bits, type) = (UInt64(try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.fixedUInt32() }), .f32)
         default:
-            bits = try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.fixedUInt64() }
-            push(.f64)
+            (bits, type) = (try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.fixedUInt64() }, .f64)
         }
-        emit(.const(bits), cost: costTable.cost(opcode: opcode))
+        emit(Op(.const, ownSlot(depth: -1), wide: bits), cost: costTable.cost(opcode: opcode), producesTop: true)
+        push(type)
     }
 
     mutating func numeric(_ opcode: UInt8) throws(WasmValidationError) {
-        emit(.numeric(opcode), cost: costTable.cost(opcode: opcode))
+        let cost = costTable.cost(opcode: opcode)
         let signature = NumericSignatures.table[Int(opcode - 0x45)]
+        let code = OpCode(rawValue: opcode) ?? .unreachable
+        if signature.operands.count == 1 {
+            emit(Op(code, ownSlot(depth: 0), operandSlot(depth: 0)), cost: cost, producesTop: true)
+        } else if isEmitting {
+            emitBinary(code, cost: cost)
+        }
         try pop(signature.operands)
         push(signature.result)
+    }
+
+    /// A binary numeric instruction; a constant produced just before as its right operand
+    /// becomes an immediate where a fused form exists.
+    mutating func emitBinary(_ code: OpCode, cost: UInt64) {
+        let destination = ownSlot(depth: 1)
+        let left = operandSlot(depth: 1)
+        let right = operandSlot(depth: 0)
+        if let producer = emitter.producer, producer == emitter.code.count - 1, operands.count >= 2,
+           operandLocals[operands.count - 1] < 0, emitter.code[producer].code == .const, emitter.code[producer].a == right,
+           let fused = Self.immediateForm(code, emitter.code[producer].wide) {
+            _ = emitter.removeLast()
+            emitter.emit(Op(fused.code, destination, left, fused.immediate), cost: cost, producesTop: true)
+            return
+        }
+        emitter.emit(Op(code, destination, left, right), cost: cost, producesTop: true)
+    }
+
+    /// The immediate form of `code` with constant right operand `constant`, if there is one.
+    static func immediateForm(_ code: OpCode, _ constant: UInt64) -> (code: OpCode, immediate: Int32)? {
+        let low = Int32(truncatingIfNeeded: constant)
+        switch code {
+        case .i32Add: return (.i32AddImm, low)
+        case .i32Sub: return (.i32AddImm, 0 &- low)
+        case .i32And: return (.i32AndImm, low)
+        case .i32Shl: return (.i32ShlImm, low & 31)
+        case .i32ShrU: return (.i32ShrUImm, low & 31)
+        case .i64Add:
+            return Int64(bitPattern: constant) == Int64(low) ? (.i64AddImm, low) : nil
+        default: return nil
+        }
     }
 
     mutating func reference(_ opcode: UInt8) throws(WasmValidationError) {
         let cost = costTable.cost(opcode: opcode)
         switch opcode {
         case 0xD0:
-            emit(.refNull, cost: cost)
             let type = try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.referenceType() }
+            emit(Op(.const, ownSlot(depth: -1), wide: Value.nullSlot), cost: cost, producesTop: true)
             push(type)
         case 0xD1:
-            emit(.refIsNull, cost: cost)
+            emit(Op(.refIsNull, ownSlot(depth: 0), operandSlot(depth: 0)), cost: cost, producesTop: true)
             let operand = try pop()
             guard operand?.isReference != false else { throw invalid("type mismatch: ref.is_null needs a reference, found \(operand.map(\.description) ?? "")") }
             push(.i32)
@@ -307,7 +414,7 @@ extension FunctionValidator {
             let index = try u32()
             guard Int(index) < context.functions.count else { throw invalid("unknown function \(index)") }
             guard context.declaredReferences.contains(index) else { throw invalid("undeclared function reference \(index)") }
-            emit(.refFunc(index), cost: cost)
+            emit(Op(.const, ownSlot(depth: -1), wide: UInt64(index)), cost: cost, producesTop: true)
             push(.funcref)
         }
     }
@@ -320,7 +427,7 @@ extension FunctionValidator {
         let cost = costTable.cost(prefixed: code)
         switch code {
         case 0...7:
-            emit(.saturatingTruncation(UInt8(code)), cost: cost)
+            emit(Op(.saturatingTruncation, ownSlot(depth: 0), operandSlot(depth: 0), Int32(code)), cost: cost, producesTop: true)
             let source: ValueType = code & 2 == 0 ? .f32 : .f64
             try pop(source)
             push(code < 4 ? .i32 : .i64)
@@ -329,25 +436,33 @@ extension FunctionValidator {
             try zeroByte()
             try requireMemory()
             try requireDataSegment(segment)
-            try pop([.i32, .i32, .i32])
-            emit(.memoryInit(segment: segment), cost: cost)
+            try emitBulk(Op(.memoryInit, 0, Int32(bitPattern: segment)), [.i32, .i32, .i32], cost: cost)
         case 9:
             let segment = try u32()
             try requireDataSegment(segment)
-            emit(.dataDrop(segment: segment), cost: cost)
+            emit(Op(.dataDrop, 0, Int32(bitPattern: segment)), cost: cost)
         case 10:
             try zeroByte()
             try zeroByte()
             try requireMemory()
-            try pop([.i32, .i32, .i32])
-            emit(.memoryCopy, cost: cost)
+            try emitBulk(Op(.memoryCopy), [.i32, .i32, .i32], cost: cost)
         case 11:
             try zeroByte()
             try requireMemory()
-            try pop([.i32, .i32, .i32])
-            emit(.memoryFill, cost: cost)
+            try emitBulk(Op(.memoryFill), [.i32, .i32, .i32], cost: cost)
         default: try tableInstruction(code, cost: cost, at: position)
         }
+    }
+
+    /// A bulk memory or table operation: operands materialised from slot `a` on; it ends its
+    /// basic block (its per-byte cost is charged when it runs).
+    mutating func emitBulk(_ op: Op, _ operandTypes: [ValueType], cost: UInt64) throws(WasmValidationError) {
+        materializeTop(operandTypes.count)
+        var op = op
+        op.a = ownSlot(depth: operandTypes.count - 1)
+        emit(op, cost: cost)
+        try pop(operandTypes)
+        endBlock()
     }
 
     /// `memory.init` and `data.drop` need the data count section when the module has a data
@@ -367,36 +482,35 @@ extension FunctionValidator {
             let tableType = try self.table(table)
             guard Int(segment) < context.elementTypes.count else { throw invalid("unknown elem segment \(segment)") }
             guard context.elementTypes[Int(segment)] == tableType else { throw invalid("type mismatch: element segment \(segment) into a \(tableType) table") }
-            try pop([.i32, .i32, .i32])
-            emit(.tableInit(segment: segment, table: table), cost: cost)
+            try emitBulk(Op(.tableInit, 0, Int32(bitPattern: segment), Int32(bitPattern: table)), [.i32, .i32, .i32], cost: cost)
         case 13:
             let segment = try u32()
             guard Int(segment) < context.elementTypes.count else { throw invalid("unknown elem segment \(segment)") }
-            emit(.elemDrop(segment: segment), cost: cost)
+            emit(Op(.elemDrop, 0, Int32(bitPattern: segment)), cost: cost)
         case 14:
             let destinationIndex = try u32()
             let sourceIndex = try u32()
             let destination = try table(destinationIndex)
             let source = try table(sourceIndex)
             guard destination == source else { throw invalid("type mismatch: table.copy from \(source) to \(destination)") }
-            try pop([.i32, .i32, .i32])
-            emit(.tableCopy(destination: destinationIndex, source: sourceIndex), cost: cost)
+            let op = Op(.tableCopy, 0, Int32(bitPattern: destinationIndex), Int32(bitPattern: sourceIndex))
+            try emitBulk(op, [.i32, .i32, .i32], cost: cost)
         case 15:
             let index = try u32()
             let type = try table(index)
+            materializeTop(2)
+            emit(Op(.tableGrow, ownSlot(depth: 1), Int32(bitPattern: index)), cost: cost)
             try pop([type, .i32])
             push(.i32)
-            emit(.tableGrow(index), cost: cost)
         case 16:
             let index = try u32()
             _ = try table(index)
+            emit(Op(.tableSize, ownSlot(depth: -1), Int32(bitPattern: index)), cost: cost, producesTop: true)
             push(.i32)
-            emit(.tableSize(index), cost: cost)
         case 17:
             let index = try u32()
             let type = try table(index)
-            try pop([.i32, type, .i32])
-            emit(.tableFill(index), cost: cost)
+            try emitBulk(Op(.tableFill, 0, Int32(bitPattern: index)), [.i32, type, .i32], cost: cost)
         default:
             throw malformed("illegal opcode 0xfc \(code)", at: position)
         }

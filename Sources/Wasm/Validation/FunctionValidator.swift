@@ -8,10 +8,10 @@
 struct FunctionValidator {
     /// A branch whose target is not known yet.
     enum Fixup {
-        /// The instruction at this index.
+        /// Field `a` of the instruction at this index.
         case instruction(Int)
-        /// Entry `entry` of branch table `table`.
-        case tableEntry(table: Int, entry: Int)
+        /// Entry at this index of the branch table entries.
+        case tableEntry(Int)
     }
 
     /// A block, loop, if, or the function itself.
@@ -30,7 +30,7 @@ struct FunctionValidator {
         var startPC = 0
         /// Branches to this frame's end, patched when it ends.
         var fixups: [Fixup] = []
-        /// The `branchUnless` of an `if`, patched at its `else` or `end`.
+        /// The conditional branch of an `if`, patched at its `else` or `end`.
         var elseFixup: Int?
 
         /// The types a branch to this frame carries.
@@ -43,13 +43,14 @@ struct FunctionValidator {
     var locals: [ValueType] = []
     /// Operand types; `nil` is the unknown type of unreachable code.
     var operands: [ValueType?] = []
+    /// Parallel to `operands`: the local whose current value an operand is (a `local.get`
+    /// that was not copied), or -1 when the operand is in its own slot.
+    var operandLocals: [Int32] = []
     var frames: [Frame] = []
     /// Where the instruction being checked starts.
     var instructionOffset = 0
-    /// The instruction stream being emitted, with each instruction's cost.
-    var code: [Instruction] = []
-    var costs: [UInt32] = []
-    var branchTables: [[BranchTarget]] = []
+    /// The code being emitted (see ``FunctionCompiler``).
+    var emitter: FunctionCompiler
     let costTable: InstructionCostTable
     /// Where the body's instructions start.
     let bodyStart: Int
@@ -67,55 +68,14 @@ struct FunctionValidator {
             locals += Array(repeating: group.type, count: Int(group.count))
         }
         frames = [Frame(kind: .function, parameters: [], results: type.results, height: 0)]
+        emitter = FunctionCompiler(localCount: locals.count)
+        emitter.startBlock()
     }
 
     /// The compiled body (valid once ``validate()`` returned).
     var compiled: CompiledFunction {
         let type = context.functionType(ofFunction: UInt32(functionIndex)) ?? FunctionType(parameters: [], results: [])
-        return CompiledFunction(
-            code: code, costs: costs, branchTables: branchTables, localCount: locals.count,
-            parameterCount: type.parameters.count, resultCount: type.results.count)
-    }
-
-    // MARK: - Emission
-
-    /// Whether the current position is reachable, so code is emitted for it.
-    var isEmitting: Bool {
-        let frame = frames[frames.count - 1]
-        return frame.emits && !frame.unreachable
-    }
-
-    /// Appends `instruction` charged `cost`, unless the current position is unreachable.
-    mutating func emit(_ instruction: Instruction, cost: UInt64) {
-        guard isEmitting else { return }
-        code.append(instruction)
-        costs.append(UInt32(clamping: cost))
-    }
-
-    /// The branch target for label `depth`; forward targets get a fixup recorded by `record`.
-    mutating func branchTarget(_ depth: UInt32) throws(WasmValidationError) -> (target: BranchTarget, frameIndex: Int) {
-        let frame = try label(depth)
-        let index = frames.count - 1 - Int(depth)
-        let pc = frame.kind == .loop ? Int32(frame.startPC) : -1
-        return (BranchTarget(pc: pc, height: Int32(frame.height), arity: Int32(frame.labelTypes.count)), index)
-    }
-
-    /// Points every fixup of `frame` at `pc`.
-    mutating func patch(_ fixups: [Fixup], to pc: Int) {
-        for fixup in fixups {
-            switch fixup {
-            case .instruction(let index):
-                switch code[index] {
-                case .branch(var target): target.pc = Int32(pc); code[index] = .branch(target)
-                case .branchIf(var target): target.pc = Int32(pc); code[index] = .branchIf(target)
-                case .jump: code[index] = .jump(pc: Int32(pc))
-                case .branchUnless: code[index] = .branchUnless(pc: Int32(pc))
-                default: preconditionFailure("only branches are patched")
-                }
-            case .tableEntry(let table, let entry):
-                branchTables[table][entry].pc = Int32(pc)
-            }
-        }
+        return emitter.finish(parameterCount: type.parameters.count, resultCount: type.results.count)
     }
 
     // MARK: - Errors and immediates
@@ -154,10 +114,12 @@ struct FunctionValidator {
 
     mutating func push(_ type: ValueType?) {
         operands.append(type)
+        operandLocals.append(-1)
+        emitter.noteHeight(operands.count)
     }
 
     mutating func push(_ types: [ValueType]) {
-        for type in types { operands.append(type) }
+        for type in types { push(type) }
     }
 
     mutating func pop() throws(WasmValidationError) -> ValueType? {
@@ -166,6 +128,7 @@ struct FunctionValidator {
             if frame.unreachable { return nil }
             throw invalid("type mismatch: expected a value, the stack is empty")
         }
+        operandLocals.removeLast()
         return operands.removeLast()
     }
 
@@ -185,10 +148,12 @@ struct FunctionValidator {
     /// Marks the rest of the current frame unreachable.
     mutating func unreachable() {
         operands.removeSubrange(frames[frames.count - 1].height...)
+        operandLocals.removeSubrange(frames[frames.count - 1].height...)
         frames[frames.count - 1].unreachable = true
+        emitter.terminateBlock()
     }
 
-    mutating func label(_ depth: UInt32) throws(WasmValidationError) -> Frame {
+    func label(_ depth: UInt32) throws(WasmValidationError) -> Frame {
         guard Int(depth) < frames.count else { throw invalid("unknown label \(depth)") }
         return frames[frames.count - 1 - Int(depth)]
     }

@@ -66,6 +66,33 @@ public struct CompiledModule: Sendable {
     public let functions: [CompiledFunction]
     /// The table the code was charged with.
     public let costTable: InstructionCostTable
+    /// The interpreter's view of `functions`.
+    let entries: [FunctionEntry]
+    /// For each function in the index space, an identifier of its type: equal types (in this
+    /// module) have equal identifiers, so `call_indirect` compares two integers.
+    let functionTypeIDs: [Int]
+    /// For each type index, the identifier of that type.
+    let typeIDs: [Int]
+
+    init(module: WasmModule, functions: [CompiledFunction], costTable: InstructionCostTable) {
+        self.module = module
+        self.functions = functions
+        self.costTable = costTable
+        entries = functions.map(\.entry)
+        var firstIndexOfType: [FunctionType: Int] = [:]
+        let typeIDs = module.types.enumerated().map { index, type in
+            if let first = firstIndexOfType[type] { return first }
+            firstIndexOfType[type] = index
+            return index
+        }
+        var functionTypeIDs: [Int] = []
+        for item in module.imports {
+            if case .function(let typeIndex) = item.descriptor { functionTypeIDs.append(typeIDs[Int(typeIndex)]) }
+        }
+        functionTypeIDs += module.functionTypeIndices.map { typeIDs[Int($0)] }
+        self.typeIDs = typeIDs
+        self.functionTypeIDs = functionTypeIDs
+    }
 
     /// Decodes, validates and compiles `bytes`.
     /// - Throws: ``WasmLoadError`` saying whether the bytes are malformed or the module invalid.

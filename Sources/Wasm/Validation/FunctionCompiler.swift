@@ -1,0 +1,140 @@
+/// The code a ``FunctionValidator`` emits as it checks a body: slot-addressed instructions in
+/// basic blocks, with each instruction's cost.
+///
+/// Metering. Every basic block starts with a `charge` instruction whose amount, filled in when
+/// the function is finished, is the sum of the costs of the block's instructions. A block is
+/// straight-line code: it ends at a branch, a call, a bulk memory or table operation (whose
+/// per-byte cost is charged when it runs), or before a branch target. So entering a block and
+/// running it to its end charges exactly what per-instruction charging would; leaving it early
+/// (a trap) is corrected by refunding `restOfBlock`.
+///
+/// WebAssembly instructions that compile to nothing (`local.get` whose value is read in place,
+/// `nop`, a constant folded into its user) add their cost to the next instruction emitted
+/// (`pendingCost`); `local.set` folded into the instruction that produced its value adds to
+/// that instruction's cost and to its `tailCost` (it happens after the point where that
+/// instruction can trap).
+struct FunctionCompiler {
+    let localCount: Int
+    var code: [Op] = []
+    var costs: [UInt32] = []
+    var tailCosts: [UInt32] = []
+    var branchTableEntries: [BranchTableEntry] = []
+    /// Cost of checked instructions not yet attached to an emitted one.
+    var pendingCost: UInt64 = 0
+    /// The index of the current block's `charge`.
+    var blockStart = 0
+    /// Whether the next instruction emitted starts a new block (after a branch, return, ...).
+    var needsLeader = false
+    /// The last instruction, if it wrote its single result to the top operand's own slot and
+    /// nothing (a label) came after it: `local.set` may redirect it, a consumer may fuse it.
+    var producer: Int?
+    /// The deepest operand stack seen.
+    var operandHeightMax = 0
+
+    init(localCount: Int) {
+        self.localCount = localCount
+    }
+
+    /// The slot of the operand at stack index `index` when it is in its own slot.
+    func slot(ofOperandAt index: Int) -> Int32 {
+        Int32(truncatingIfNeeded: localCount + index)
+    }
+
+    mutating func noteHeight(_ height: Int) {
+        operandHeightMax = max(operandHeightMax, height)
+    }
+
+    /// Appends `op`, charged `cost` plus whatever is pending; `producesTop` says it writes
+    /// only its result, to the top operand's own slot.
+    mutating func emit(_ op: Op, cost: UInt64, producesTop: Bool = false) {
+        if needsLeader { startBlock() }
+        code.append(op)
+        costs.append(UInt32(clamping: cost + pendingCost))
+        tailCosts.append(0)
+        pendingCost = 0
+        producer = producesTop ? code.count - 1 : nil
+    }
+
+    /// Adds `cost` to the instruction emitted last (which runs before the instruction the
+    /// cost is for, so the cost counts as after its trap point).
+    mutating func addToLast(_ cost: UInt64) {
+        costs[costs.count - 1] = UInt32(clamping: UInt64(costs[costs.count - 1]) + cost)
+        tailCosts[tailCosts.count - 1] = UInt32(clamping: UInt64(tailCosts[tailCosts.count - 1]) + cost)
+    }
+
+    /// Removes the last instruction (a producer being fused into its consumer); its cost
+    /// becomes pending.
+    mutating func removeLast() -> Op {
+        pendingCost += UInt64(costs.removeLast())
+        tailCosts.removeLast()
+        producer = nil
+        return code.removeLast()
+    }
+
+    /// Attaches pending cost to the current block: to its last instruction, or to a `nop`.
+    mutating func flushPendingCost() {
+        guard pendingCost > 0, !needsLeader else { return }
+        if code.count - 1 > blockStart {
+            addToLast(pendingCost)
+            pendingCost = 0
+        } else {
+            emit(Op(.nop), cost: 0)
+        }
+    }
+
+    /// Starts a basic block here (a branch target, or after a branch or call).
+    mutating func startBlock() {
+        needsLeader = false
+        flushPendingCost()
+        blockStart = code.count
+        code.append(Op(.charge))
+        costs.append(0)
+        tailCosts.append(0)
+        producer = nil
+    }
+
+    /// Marks the end of straight-line code (after `br`, `return`, `unreachable`): whatever
+    /// is emitted next starts a new block. Pending cost is dropped: it belongs to unreachable
+    /// instructions, which never run.
+    mutating func terminateBlock() {
+        needsLeader = true
+        pendingCost = 0
+        producer = nil
+    }
+
+    /// The pc a branch to the current position goes to: a new block's `charge`.
+    mutating func label() -> Int {
+        startBlock()
+        return blockStart
+    }
+
+    /// Sets the target of a fixup to `pc`.
+    mutating func patch(_ fixups: [FunctionValidator.Fixup], to pc: Int) {
+        for fixup in fixups {
+            switch fixup {
+            case .instruction(let index): code[index].a = Int32(pc)
+            case .tableEntry(let index): branchTableEntries[index].pc = Int32(pc)
+            }
+        }
+    }
+
+    /// The compiled function: fills in each block's charge and the refund figures.
+    func finish(parameterCount: Int, resultCount: Int) -> CompiledFunction {
+        var code = code
+        var restOfBlock = [UInt64](repeating: 0, count: code.count)
+        var rest: UInt64 = 0
+        for index in code.indices.reversed() {
+            if code[index].code == .charge {
+                code[index] = Op(.charge, 0, wide: rest)
+                rest = 0
+            } else {
+                restOfBlock[index] = rest
+                rest += UInt64(costs[index])
+            }
+        }
+        return CompiledFunction(
+            code: CodeBuffer(code, tables: branchTableEntries), costs: costs, restOfBlock: restOfBlock, tailCost: tailCosts,
+            localCount: localCount, parameterCount: parameterCount,
+            resultCount: resultCount, frameSlots: localCount + operandHeightMax)
+    }
+}
