@@ -133,13 +133,24 @@ enum OpCode: UInt8 {
     case branchIfI32LeU
 }
 
-/// One internal instruction: an operation and three 32-bit fields (slots, indices, pcs or the
-/// halves of a constant), 16 bytes.
+/// One internal instruction: an operation, three 32-bit fields (slots, indices, pcs or the
+/// halves of a constant) and, on branches, the costs of the blocks they enter: 16 bytes.
 struct Op: Sendable {
     var code: OpCode
+    /// On a conditional branch: the cost of the block it falls through to, paid on the way so
+    /// that block's `charge` (the next instruction) is skipped; ``notFused`` if too large.
+    var fallthroughCost: UInt8 = Op.notFused
+    /// On a branch: the cost of the block it jumps to, paid on the way so the target's
+    /// `charge` is skipped; ``notFusedWide`` if too large.
+    var targetCost: UInt16 = Op.notFusedWide
     var a: Int32
     var b: Int32
     var c: Int32
+
+    /// A branch whose entered block's `charge` runs as an instruction of its own.
+    static let notFused: UInt8 = .max
+    /// A branch whose target's `charge` runs as an instruction of its own.
+    static let notFusedWide: UInt16 = .max
 
     init(_ code: OpCode, _ a: Int32 = 0, _ b: Int32 = 0, _ c: Int32 = 0) {
         self.code = code
@@ -159,7 +170,18 @@ struct Op: Sendable {
     }
 }
 
-extension OpCode: Sendable {}
+extension OpCode: Sendable {
+    /// Whether the instruction continues at pc `a` when taken, or falls through (a conditional
+    /// branch).
+    var isConditionalBranch: Bool {
+        switch self {
+        case .branchIf, .branchUnless, .branchIfEqz, .branchIfI32Eq, .branchIfI32Ne, .branchIfI32LtS, .branchIfI32LtU,
+             .branchIfI32GtS, .branchIfI32GtU, .branchIfI32LeS, .branchIfI32LeU, .branchIfI32GeS, .branchIfI32GeU:
+            true
+        default: false
+        }
+    }
+}
 
 /// Where a `br_table` entry goes: continue at `pc` after copying `count` values from slot
 /// `from` to slot `to`.

@@ -1,7 +1,6 @@
 extension Execution {
-    /// The instructions the main loop does not handle itself: memory size and growth, bulk
-    /// memory and table operations, references, tables, and the numeric instructions run by
-    /// ``Numerics``. Returns `false`, having changed nothing, when a bulk operation's per-byte
+    /// The instructions the main loop does not run itself: memory size and growth, bulk
+    /// memory and table operations, references, tables, saturating truncations. Returns `false`, having changed nothing, when a bulk operation's per-byte
     /// cost exceeds what `remaining` can pay (and it may not overshoot).
     mutating func other(
         _ op: Op, _ fp: UnsafeMutablePointer<UInt64>, _ instance: inout WasmInstance, _ remaining: inout UInt64,
@@ -40,19 +39,9 @@ extension Execution {
         case .tableSize: fp[a] = UInt64(instance.tables[b].size)
         case .tableGrow: fp[a] = growTable(b, value: fp[a], count: fp[a + 1], &instance)
         case .saturatingTruncation: fp[a] = Numerics.saturatingTruncation(UInt8(c), fp[b])
-        default:
-            let opcode = op.code.rawValue
-            precondition((0x45...0xC4).contains(opcode), "every other operation is handled by the main loop")
-            fp[a] = Self.isUnary(opcode) ? try Numerics.unary(opcode, fp[b]) : try Numerics.binary(opcode, fp[b], fp[c])
+        default: preconditionFailure("\(op.code) is run by the main loop")
         }
         return true
-    }
-
-    static func isUnary(_ opcode: UInt8) -> Bool {
-        switch opcode {
-        case 0x45, 0x50, 0x67...0x69, 0x79...0x7B, 0x8B...0x91, 0x99...0x9F, 0xA7...0xC4: true
-        default: false
-        }
     }
 
     /// memory.init/copy/fill and table.init/copy/fill on the operands (destination, source or

@@ -60,19 +60,19 @@ extension Execution {
                     pc &+= 1
                 case .nop: pc &+= 1
                 case .unreachable: throw .unreachable
-                case .jump: pc = a
-                case .branchIf: pc = UInt32(truncatingIfNeeded: fp[b]) != 0 ? a : pc &+ 1
-                case .branchUnless, .branchIfEqz: pc = UInt32(truncatingIfNeeded: fp[b]) == 0 ? a : pc &+ 1
-                case .branchIfI32Eq: pc = UInt32(truncatingIfNeeded: fp[b]) == UInt32(truncatingIfNeeded: fp[c]) ? a : pc &+ 1
-                case .branchIfI32Ne: pc = UInt32(truncatingIfNeeded: fp[b]) != UInt32(truncatingIfNeeded: fp[c]) ? a : pc &+ 1
-                case .branchIfI32LtS: pc = Int32(truncatingIfNeeded: fp[b]) < Int32(truncatingIfNeeded: fp[c]) ? a : pc &+ 1
-                case .branchIfI32LtU: pc = UInt32(truncatingIfNeeded: fp[b]) < UInt32(truncatingIfNeeded: fp[c]) ? a : pc &+ 1
-                case .branchIfI32GtS: pc = Int32(truncatingIfNeeded: fp[b]) > Int32(truncatingIfNeeded: fp[c]) ? a : pc &+ 1
-                case .branchIfI32GtU: pc = UInt32(truncatingIfNeeded: fp[b]) > UInt32(truncatingIfNeeded: fp[c]) ? a : pc &+ 1
-                case .branchIfI32LeS: pc = Int32(truncatingIfNeeded: fp[b]) <= Int32(truncatingIfNeeded: fp[c]) ? a : pc &+ 1
-                case .branchIfI32LeU: pc = UInt32(truncatingIfNeeded: fp[b]) <= UInt32(truncatingIfNeeded: fp[c]) ? a : pc &+ 1
-                case .branchIfI32GeS: pc = Int32(truncatingIfNeeded: fp[b]) >= Int32(truncatingIfNeeded: fp[c]) ? a : pc &+ 1
-                case .branchIfI32GeU: pc = UInt32(truncatingIfNeeded: fp[b]) >= UInt32(truncatingIfNeeded: fp[c]) ? a : pc &+ 1
+                case .jump: pc = Self.taken(Mode.self, op, &remaining)
+                case .branchIf: pc = UInt32(truncatingIfNeeded: fp[b]) != 0 ? Self.taken(Mode.self, op, &remaining) : Self.fallThrough(Mode.self, op, pc, &remaining)
+                case .branchUnless, .branchIfEqz: pc = UInt32(truncatingIfNeeded: fp[b]) == 0 ? Self.taken(Mode.self, op, &remaining) : Self.fallThrough(Mode.self, op, pc, &remaining)
+                case .branchIfI32Eq: pc = UInt32(truncatingIfNeeded: fp[b]) == UInt32(truncatingIfNeeded: fp[c]) ? Self.taken(Mode.self, op, &remaining) : Self.fallThrough(Mode.self, op, pc, &remaining)
+                case .branchIfI32Ne: pc = UInt32(truncatingIfNeeded: fp[b]) != UInt32(truncatingIfNeeded: fp[c]) ? Self.taken(Mode.self, op, &remaining) : Self.fallThrough(Mode.self, op, pc, &remaining)
+                case .branchIfI32LtS: pc = Int32(truncatingIfNeeded: fp[b]) < Int32(truncatingIfNeeded: fp[c]) ? Self.taken(Mode.self, op, &remaining) : Self.fallThrough(Mode.self, op, pc, &remaining)
+                case .branchIfI32LtU: pc = UInt32(truncatingIfNeeded: fp[b]) < UInt32(truncatingIfNeeded: fp[c]) ? Self.taken(Mode.self, op, &remaining) : Self.fallThrough(Mode.self, op, pc, &remaining)
+                case .branchIfI32GtS: pc = Int32(truncatingIfNeeded: fp[b]) > Int32(truncatingIfNeeded: fp[c]) ? Self.taken(Mode.self, op, &remaining) : Self.fallThrough(Mode.self, op, pc, &remaining)
+                case .branchIfI32GtU: pc = UInt32(truncatingIfNeeded: fp[b]) > UInt32(truncatingIfNeeded: fp[c]) ? Self.taken(Mode.self, op, &remaining) : Self.fallThrough(Mode.self, op, pc, &remaining)
+                case .branchIfI32LeS: pc = Int32(truncatingIfNeeded: fp[b]) <= Int32(truncatingIfNeeded: fp[c]) ? Self.taken(Mode.self, op, &remaining) : Self.fallThrough(Mode.self, op, pc, &remaining)
+                case .branchIfI32LeU: pc = UInt32(truncatingIfNeeded: fp[b]) <= UInt32(truncatingIfNeeded: fp[c]) ? Self.taken(Mode.self, op, &remaining) : Self.fallThrough(Mode.self, op, pc, &remaining)
+                case .branchIfI32GeS: pc = Int32(truncatingIfNeeded: fp[b]) >= Int32(truncatingIfNeeded: fp[c]) ? Self.taken(Mode.self, op, &remaining) : Self.fallThrough(Mode.self, op, pc, &remaining)
+                case .branchIfI32GeU: pc = UInt32(truncatingIfNeeded: fp[b]) >= UInt32(truncatingIfNeeded: fp[c]) ? Self.taken(Mode.self, op, &remaining) : Self.fallThrough(Mode.self, op, pc, &remaining)
                 case .branchTable:
                     let index = Int(UInt32(truncatingIfNeeded: fp[b]))
                     let target = instance.compiled.entries[function - hostCount].tables[a + min(index, c - 1)]
@@ -325,7 +325,126 @@ extension Execution {
                     fp[a] = fp[b] & 0xFFFF_FFFF
                     pc &+= 1
 
-                default:
+                case .i32DivS:
+                    let left = Int32(truncatingIfNeeded: fp[b]), right = Int32(truncatingIfNeeded: fp[c])
+                    guard right != 0 else { throw .integerDivideByZero }
+                    guard left != .min || right != -1 else { throw .integerOverflow }
+                    fp[a] = UInt64(UInt32(bitPattern: left / right))
+                    pc &+= 1
+                case .i32DivU:
+                    let right = UInt32(truncatingIfNeeded: fp[c])
+                    guard right != 0 else { throw .integerDivideByZero }
+                    fp[a] = UInt64(UInt32(truncatingIfNeeded: fp[b]) / right)
+                    pc &+= 1
+                case .i32RemS:
+                    let left = Int32(truncatingIfNeeded: fp[b]), right = Int32(truncatingIfNeeded: fp[c])
+                    guard right != 0 else { throw .integerDivideByZero }
+                    fp[a] = right == -1 ? 0 : UInt64(UInt32(bitPattern: left % right))
+                    pc &+= 1
+                case .i32RemU:
+                    let right = UInt32(truncatingIfNeeded: fp[c])
+                    guard right != 0 else { throw .integerDivideByZero }
+                    fp[a] = UInt64(UInt32(truncatingIfNeeded: fp[b]) % right)
+                    pc &+= 1
+                case .i64DivS:
+                    let left = Int64(bitPattern: fp[b]), right = Int64(bitPattern: fp[c])
+                    guard right != 0 else { throw .integerDivideByZero }
+                    guard left != .min || right != -1 else { throw .integerOverflow }
+                    fp[a] = UInt64(bitPattern: left / right)
+                    pc &+= 1
+                case .i64DivU:
+                    guard fp[c] != 0 else { throw .integerDivideByZero }
+                    fp[a] = fp[b] / fp[c]
+                    pc &+= 1
+                case .i64RemS:
+                    let left = Int64(bitPattern: fp[b]), right = Int64(bitPattern: fp[c])
+                    guard right != 0 else { throw .integerDivideByZero }
+                    fp[a] = right == -1 ? 0 : UInt64(bitPattern: left % right)
+                    pc &+= 1
+                case .i64RemU:
+                    guard fp[c] != 0 else { throw .integerDivideByZero }
+                    fp[a] = fp[b] % fp[c]
+                    pc &+= 1
+                case .i32Rotl:
+                    fp[a] = UInt64(UInt32(truncatingIfNeeded: fp[b]).rotated(left: UInt32(truncatingIfNeeded: fp[c])))
+                    pc &+= 1
+                case .i32Rotr:
+                    fp[a] = UInt64(UInt32(truncatingIfNeeded: fp[b]).rotated(left: 32 &- (UInt32(truncatingIfNeeded: fp[c]) & 31)))
+                    pc &+= 1
+                case .i64Rotl:
+                    fp[a] = fp[b].rotated(left: fp[c])
+                    pc &+= 1
+                case .i64Rotr:
+                    fp[a] = fp[b].rotated(left: 64 &- (fp[c] & 63))
+                    pc &+= 1
+                case .i32Clz:
+                    fp[a] = UInt64(UInt32(truncatingIfNeeded: fp[b]).leadingZeroBitCount)
+                    pc &+= 1
+                case .i32Ctz:
+                    fp[a] = UInt64(UInt32(truncatingIfNeeded: fp[b]).trailingZeroBitCount)
+                    pc &+= 1
+                case .i32Popcnt:
+                    fp[a] = UInt64(UInt32(truncatingIfNeeded: fp[b]).nonzeroBitCount)
+                    pc &+= 1
+                case .i64Clz:
+                    fp[a] = UInt64(fp[b].leadingZeroBitCount)
+                    pc &+= 1
+                case .i64Ctz:
+                    fp[a] = UInt64(fp[b].trailingZeroBitCount)
+                    pc &+= 1
+                case .i64Popcnt:
+                    fp[a] = UInt64(fp[b].nonzeroBitCount)
+                    pc &+= 1
+                case .f64Add:
+                    fp[a] = Numerics.f64(Double(bitPattern: fp[b]) + Double(bitPattern: fp[c]))
+                    pc &+= 1
+                case .f64Sub:
+                    fp[a] = Numerics.f64(Double(bitPattern: fp[b]) - Double(bitPattern: fp[c]))
+                    pc &+= 1
+                case .f64Mul:
+                    fp[a] = Numerics.f64(Double(bitPattern: fp[b]) * Double(bitPattern: fp[c]))
+                    pc &+= 1
+                case .f64Div:
+                    fp[a] = Numerics.f64(Double(bitPattern: fp[b]) / Double(bitPattern: fp[c]))
+                    pc &+= 1
+                case .f64Sqrt:
+                    fp[a] = Numerics.f64(Double(bitPattern: fp[b]).squareRoot())
+                    pc &+= 1
+                case .f32Add:
+                    fp[a] = Numerics.f32(Float(bitPattern: UInt32(truncatingIfNeeded: fp[b])) + Float(bitPattern: UInt32(truncatingIfNeeded: fp[c])))
+                    pc &+= 1
+                case .f32Sub:
+                    fp[a] = Numerics.f32(Float(bitPattern: UInt32(truncatingIfNeeded: fp[b])) - Float(bitPattern: UInt32(truncatingIfNeeded: fp[c])))
+                    pc &+= 1
+                case .f32Mul:
+                    fp[a] = Numerics.f32(Float(bitPattern: UInt32(truncatingIfNeeded: fp[b])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[c])))
+                    pc &+= 1
+                case .f32Div:
+                    fp[a] = Numerics.f32(Float(bitPattern: UInt32(truncatingIfNeeded: fp[b])) / Float(bitPattern: UInt32(truncatingIfNeeded: fp[c])))
+                    pc &+= 1
+                case .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge, .f64Min, .f64Max, .f64Copysign:
+                    fp[a] = Numerics.binaryF64(op.code.rawValue, Double(bitPattern: fp[b]), Double(bitPattern: fp[c]), fp[b], fp[c])
+                    pc &+= 1
+                case .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f32Min, .f32Max, .f32Copysign:
+                    let left = Float(bitPattern: UInt32(truncatingIfNeeded: fp[b]))
+                    let right = Float(bitPattern: UInt32(truncatingIfNeeded: fp[c]))
+                    fp[a] = Numerics.binaryF32(op.code.rawValue, left, right, fp[b], fp[c])
+                    pc &+= 1
+                case .f32Abs, .f32Neg, .f32Ceil, .f32Floor, .f32Trunc, .f32Nearest, .f32Sqrt,
+                     .f64Abs, .f64Neg, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest,
+                     .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U,
+                     .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U,
+                     .f32ConvertI32S, .f32ConvertI32U, .f32ConvertI64S, .f32ConvertI64U, .f32DemoteF64,
+                     .f64ConvertI32S, .f64ConvertI32U, .f64ConvertI64S, .f64ConvertI64U, .f64PromoteF32,
+                     .i32Extend8S, .i32Extend16S, .i64Extend8S, .i64Extend16S, .i64Extend32S:
+                    fp[a] = try Numerics.unary(op.code.rawValue, fp[b])
+                    pc &+= 1
+                case .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64:
+                    fp[a] = fp[b]
+                    pc &+= 1
+                case .memorySize, .memoryGrow, .memoryInit, .dataDrop, .memoryCopy, .memoryFill, .refIsNull,
+                     .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop,
+                     .saturatingTruncation:
                     guard try other(op, fp, &instance, &remaining, &meter.overshoot, mayOvershoot: meter.mayOvershoot && isFirst) else {
                         // A bulk operation whose per-byte cost cannot be paid: it has not run.
                         frames[frameIndex].pc = pc
@@ -343,6 +462,30 @@ extension Execution {
             meter.refund(UInt64(body.tailCost[pc]) + (Mode.isExact ? 0 : body.restOfBlock[pc]))
             throw error
         }
+    }
+
+    /// The pc a taken branch continues at: past its target's `charge` when the branch pays
+    /// for the target block (block metering, affordable), else at that `charge`.
+    @inline(__always)
+    static func taken<Mode: MeteringMode>(_ mode: Mode.Type, _ op: Op, _ remaining: inout UInt64) -> Int {
+        let cost = UInt64(op.targetCost)
+        if !Mode.isExact && op.targetCost != Op.notFusedWide && cost <= remaining {
+            remaining &-= cost
+            return Int(op.a) &+ 1
+        }
+        return Int(op.a)
+    }
+
+    /// The pc a conditional branch falls through to, likewise past the next block's `charge`
+    /// when it pays for that block.
+    @inline(__always)
+    static func fallThrough<Mode: MeteringMode>(_ mode: Mode.Type, _ op: Op, _ pc: Int, _ remaining: inout UInt64) -> Int {
+        let cost = UInt64(op.fallthroughCost)
+        if !Mode.isExact && op.fallthroughCost != Op.notFused && cost <= remaining {
+            remaining &-= cost
+            return pc &+ 2
+        }
+        return pc &+ 1
     }
 
     /// The effective address of an access: the i32 operand plus the static offset, in 64 bits.

@@ -259,3 +259,12 @@ enum Numerics {
         return a > b ? a : b
     }
 }
+
+extension FixedWidthInteger where Self: UnsignedInteger {
+    /// Rotated left by `count` modulo the bit width.
+    @inline(__always)
+    func rotated(left count: Self) -> Self {
+        let shift = count & Self(Self.bitWidth - 1)
+        return (self &<< shift) | (self &>> ((Self(Self.bitWidth) &- shift) & Self(Self.bitWidth - 1)))
+    }
+}

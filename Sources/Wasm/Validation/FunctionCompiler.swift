@@ -118,6 +118,24 @@ struct FunctionCompiler {
         }
     }
 
+    /// Lets branches pay for the blocks they enter: a jump or taken branch charges its target
+    /// block and skips the target's `charge`; a conditional branch that falls through charges
+    /// the next block and skips its `charge`. The `charge` instructions stay, for the other
+    /// ways into their blocks and for exact metering (which ignores the fused costs).
+    static func fuseBlockCharges(_ code: inout [Op]) {
+        func cost(ofChargeAt pc: Int) -> UInt64? {
+            pc >= 0 && pc < code.count && code[pc].code == .charge ? code[pc].wide : nil
+        }
+        for pc in code.indices where code[pc].code == .jump || code[pc].code.isConditionalBranch {
+            if let target = cost(ofChargeAt: Int(code[pc].a)), target < UInt64(Op.notFusedWide) {
+                code[pc].targetCost = UInt16(target)
+            }
+            if code[pc].code.isConditionalBranch, let next = cost(ofChargeAt: pc + 1), next < UInt64(Op.notFused) {
+                code[pc].fallthroughCost = UInt8(next)
+            }
+        }
+    }
+
     /// The compiled function: fills in each block's charge and the refund figures.
     func finish(parameterCount: Int, resultCount: Int) -> CompiledFunction {
         var code = code
@@ -132,6 +150,7 @@ struct FunctionCompiler {
                 rest += UInt64(costs[index])
             }
         }
+        Self.fuseBlockCharges(&code)
         return CompiledFunction(
             code: CodeBuffer(code, tables: branchTableEntries), costs: costs, restOfBlock: restOfBlock, tailCost: tailCosts,
             localCount: localCount, parameterCount: parameterCount,
