@@ -1,52 +1,115 @@
 #!/usr/bin/env bash
-# Rebuilds the rustc fixtures (*.wasm) from their single-file sources, and with --expected
-# prints the values Tests/WasmTests/RustModuleTests.swift expects, from two sources that do not
-# involve ICSim: a native build of the same sources, and WasmKit (`wasmkit run`, shipped with
-# the Swift toolchain) on the committed .wasm files.
+# Rebuilds the rustc fixtures from their single-file sources, with two compilers, and with
+# --expected prints the values Tests/WasmTests/RustModuleTests.swift expects, from two sources
+# that do not involve ICSim: a native build of the same sources, and WasmKit (`wasmkit run`,
+# shipped with the Swift toolchain) on the committed .wasm files.
 #
-# Compiler used for the committed .wasm files: Debian bookworm's rustc 1.63.0+dfsg1-2
-# (`rustc 1.63.0`, LLVM 14.0.6) with the wasm32 standard library from Debian's
-# libstd-rust-dev-wasm32 1.63.0+dfsg1-2, linked by rust-lld (Debian: a link to lld-14 14.0.6):
-#     apt-get install rustc libstd-rust-dev-wasm32 lld
-# Called by full path (/usr/bin/rustc) so that a rustup toolchain on PATH, which may lack the
-# wasm32 target, is not picked up. Override with RUSTC=... to try another compiler.
+#   ./build.sh             both sets below
+#   ./build.sh 1.63        rustc-1.63/*.wasm
+#   ./build.sh 1.96        rustc-1.96/*.wasm
+#   ./build.sh --expected  native and WasmKit values
+#
+# rustc-1.63: Debian bookworm's rustc 1.63.0+dfsg1-2 (`rustc 1.63.0`, LLVM 14.0.6) with the
+# prebuilt wasm32 std of libstd-rust-dev-wasm32 1.63.0+dfsg1-2, linked by rust-lld (Debian: a
+# link to lld-14 14.0.6). Install: apt-get install rustc libstd-rust-dev-wasm32 lld
+# Called by full path (/usr/bin/rustc) so that a rustup toolchain on PATH, which lacks the
+# wasm32 target here, is not picked up (RUSTC=... overrides it).
+#
+# rustc-1.96: Debian bookworm-security's rustc-web 1.96.0+dfsg1-1~deb12u2 (`rustc 1.96.0
+# (ac68faa20 2026-05-25)`, LLVM 22.1.8), which has no prebuilt wasm32 std. Its packages conflict
+# with Debian's rustc, so they are not installed but unpacked into $RUST_WEB_ROOT (downloaded with
+# apt-get download on first use), and std is built from rust-web-src's library/ by Cargo's
+# -Zbuild-std (RUSTC_BOOTSTRAP=1; rustup's cargo 1.95 was used), with its vendored crates
+# (dlmalloc among them) and the same profile (opt-level 2, panic=abort). Linked by lld-22.
+# Needs: apt-get install lld-22 libllvm22
+#
 # The native expected values were produced with rustup's rustc 1.95 on x86_64 (NATIVE_RUSTC).
 set -euo pipefail
 cd "$(dirname "$0")"
-RUSTC=${RUSTC:-/usr/bin/rustc}
-NATIVE_RUSTC=${NATIVE_RUSTC:-rustc}
-FLAGS=(--edition 2021 -C opt-level=2 -C panic=abort -C strip=debuginfo)
+HERE=$PWD
 FIXTURES=(collections hashing shapes panics)
 
-if [[ ${1:-} != --expected ]]; then
-    "$RUSTC" --version
+build_163() {
+    local rustc=${RUSTC:-/usr/bin/rustc}
+    "$rustc" --version
     for name in "${FIXTURES[@]}"; do
-        "$RUSTC" "${FLAGS[@]}" --target wasm32-unknown-unknown --crate-type cdylib -o "$name.wasm" "$name.rs"
-        echo "built $name.wasm ($(wc -c < "$name.wasm") bytes)"
+        "$rustc" --edition 2021 -C opt-level=2 -C panic=abort -C strip=debuginfo \
+            --target wasm32-unknown-unknown --crate-type cdylib -o "rustc-1.63/$name.wasm" "$name.rs"
+        echo "built rustc-1.63/$name.wasm ($(wc -c < "rustc-1.63/$name.wasm") bytes)"
     done
-    exit 0
-fi
+}
 
-# Native: each fixture as an rlib, then native_check.rs calls the exports and prints them.
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-"$NATIVE_RUSTC" --version
-for name in "${FIXTURES[@]}"; do
-    "$NATIVE_RUSTC" --edition 2021 -C opt-level=2 --crate-type rlib --out-dir "$out" "$name.rs"
-done
-"$NATIVE_RUSTC" --edition 2021 -C opt-level=2 -L "$out" -o "$out/native_check" native_check.rs
-echo "--- native"
-"$out/native_check"
+RUST_WEB_VERSION=1.96.0+dfsg1-1~deb12u2
+RUST_WEB_ROOT=${RUST_WEB_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/icsim-rustc-web-$RUST_WEB_VERSION}
 
-# WasmKit on the .wasm files (arguments are type:value). Traps print "Error: Trap: ...".
-echo "--- wasmkit"
-wasmkit --version 2>/dev/null || true
-while read -r file export arguments; do
-    [[ -z $file || $file == \#* ]] && continue
-    # shellcheck disable=SC2086
-    result=$(wasmkit run "$file.wasm" "$export" $arguments 2>&1 | head -1) || true
-    echo "$file $export $arguments => $result"
-done <<'CASES'
+build_196() {
+    if [[ ! -x $RUST_WEB_ROOT/usr/bin/rustc ]]; then
+        mkdir -p "$RUST_WEB_ROOT/debs"
+        (cd "$RUST_WEB_ROOT/debs" && apt-get download "rustc-web=$RUST_WEB_VERSION" \
+            "libstd-rust-web-1.96=$RUST_WEB_VERSION" "libstd-rust-web-dev=$RUST_WEB_VERSION" \
+            "rust-web-src=$RUST_WEB_VERSION")
+        for deb in "$RUST_WEB_ROOT"/debs/*.deb; do dpkg-deb -x "$deb" "$RUST_WEB_ROOT"; done
+    fi
+    local linker=/usr/lib/llvm-22/bin/wasm-ld
+    [[ -x $linker ]] || { echo "needs lld-22 and libllvm22: apt-get install lld-22 libllvm22" >&2; exit 1; }
+    export LD_LIBRARY_PATH=$RUST_WEB_ROOT/usr/lib/x86_64-linux-gnu RUSTC=$RUST_WEB_ROOT/usr/bin/rustc
+    export RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=$linker
+    export CARGO_TARGET_DIR=$RUST_WEB_ROOT/target
+    # Panic locations embed source paths: make them independent of where things are unpacked.
+    export RUSTFLAGS="--remap-path-prefix=$RUST_WEB_ROOT/usr/lib/rustlib/src/rust=/rustc/1.96.0 --remap-path-prefix=$HERE=."
+    "$RUSTC" --version
+    local work
+    work=$(mktemp -d)
+    for name in "${FIXTURES[@]}"; do
+        mkdir -p "$work/$name/.cargo"
+        cat > "$work/$name/Cargo.toml" <<TOML
+[package]
+name = "$name"
+version = "0.1.0"
+edition = "2021"
+[lib]
+path = "$HERE/$name.rs"
+crate-type = ["cdylib"]
+[profile.release]
+opt-level = 2
+panic = "abort"
+strip = "debuginfo"
+TOML
+        cat > "$work/$name/.cargo/config.toml" <<TOML
+[source.crates-io]
+replace-with = "vendored"
+[source.vendored]
+directory = "$RUST_WEB_ROOT/usr/lib/rustlib/src/rust/library/vendor"
+TOML
+        (cd "$work/$name" && ${CARGO:-cargo} build -q --offline --release \
+            --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort)
+        cp "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/$name.wasm" "rustc-1.96/$name.wasm"
+        echo "built rustc-1.96/$name.wasm ($(wc -c < "rustc-1.96/$name.wasm") bytes)"
+    done
+    rm -rf "$work"
+}
+
+expected() {
+    # Native: each fixture as an rlib, then native_check.rs calls the exports and prints them.
+    local out native=${NATIVE_RUSTC:-rustc}
+    out=$(mktemp -d)
+    "$native" --version
+    for name in "${FIXTURES[@]}"; do
+        "$native" --edition 2021 -C opt-level=2 --crate-type rlib --out-dir "$out" "$name.rs"
+    done
+    "$native" --edition 2021 -C opt-level=2 -L "$out" -o "$out/native_check" native_check.rs
+    echo "--- native"
+    "$out/native_check"
+    rm -rf "$out"
+    # WasmKit on the .wasm files (arguments are type:value). Traps print "Error: Trap: ...".
+    wasmkit --version 2>/dev/null || true
+    for set in rustc-1.63 rustc-1.96; do
+        echo "--- wasmkit on $set"
+        while read -r file export arguments; do
+            # shellcheck disable=SC2086
+            result=$(wasmkit run "$set/$file.wasm" "$export" $arguments 2>&1 | head -1) || true
+            echo "$file $export $arguments => $result"
+        done <<'CASES'
 collections sorted_checksum i32:0
 collections sorted_checksum i32:1
 collections sorted_checksum i32:1000
@@ -96,3 +159,13 @@ panics checked_triangle i32:100
 panics checked_triangle i32:65535
 panics checked_triangle i32:65536
 CASES
+    done
+}
+
+case ${1:-all} in
+    1.63) build_163 ;;
+    1.96) build_196 ;;
+    all) build_163; build_196 ;;
+    --expected) expected ;;
+    *) echo "usage: $0 [1.63|1.96|--expected]" >&2; exit 2 ;;
+esac
