@@ -27,7 +27,8 @@ let package = Package(
         // Shared test support: statistics, seeded model builders, process helpers.
         .target(name: "ICSimTestSupport", dependencies: ["SimCore"], path: "Tests/ICSimTestSupport"),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore", "ICSimTestSupport"]),
-        .testTarget(name: "WasmTests", dependencies: ["Wasm", "SimCore"]),
+        // Fixtures/: modules built by other compilers, with their sources and build scripts.
+        .testTarget(name: "WasmTests", dependencies: ["Wasm", "SimCore"], exclude: ["Fixtures"]),
         .testTarget(name: "ICSimTests", dependencies: ["ICSim", "ICSimTestSupport"]),
         .testTarget(name: "ICSimCLITests", dependencies: ["ICSimCLI", "icsim", "ICSimTestSupport"]),
     ],
