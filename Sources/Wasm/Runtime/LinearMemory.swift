@@ -50,13 +50,49 @@ public struct LinearMemory {
 
     private static let zeros = ZeroChunk()
 
-    /// The chunks; `nil` is a chunk of zeros that was never written.
-    private var chunks: [Chunk?]
-    /// Where each chunk's bytes are (the zero chunk's for `nil` chunks): reads need no
-    /// reference counting.
-    private var pointers: [UnsafeMutablePointer<UInt8>]
-    /// Bit `i % 64` of word `i / 64` is set when chunk `i` was written since the last clear.
-    private var dirtyBits: [UInt64]
+    /// The chunk table: which chunk holds each 4 KiB, where its bytes are, which are dirty.
+    /// Shared copy-on-write between copies of the memory (``makeTableUnique()``); every field
+    /// is fixed-size raw storage, so reads and writes need no reference counting or checks
+    /// beyond the chunk's own uniqueness.
+    private final class ChunkTable {
+        let count: Int
+        /// Each chunk's owner object; `nil` is a chunk of zeros that was never written.
+        let chunks: UnsafeMutablePointer<Chunk?>
+        /// Where each chunk's bytes are (the shared zero chunk's for `nil` chunks).
+        let pointers: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>>
+        /// Bit `i % 64` of word `i / 64` is set when chunk `i` was written since the last clear.
+        let dirty: UnsafeMutablePointer<UInt64>
+        let dirtyWords: Int
+
+        /// A table of `count` chunks: the first ones (and their dirty bits) from `source`, the
+        /// rest zero.
+        init(count: Int, copying source: ChunkTable?) {
+            self.count = count
+            dirtyWords = (count + 63) / 64
+            chunks = .allocate(capacity: max(count, 1))
+            pointers = .allocate(capacity: max(count, 1))
+            dirty = .allocate(capacity: max(dirtyWords, 1))
+            let kept = min(source?.count ?? 0, count)
+            let keptWords = min(source?.dirtyWords ?? 0, dirtyWords)
+            if let source {
+                chunks.initialize(from: source.chunks, count: kept)
+                pointers.initialize(from: source.pointers, count: kept)
+                dirty.initialize(from: source.dirty, count: keptWords)
+            }
+            (chunks + kept).initialize(repeating: nil, count: count - kept)
+            (pointers + kept).initialize(repeating: LinearMemory.zeros.bytes, count: count - kept)
+            (dirty + keptWords).initialize(repeating: 0, count: dirtyWords - keptWords)
+        }
+
+        deinit {
+            chunks.deinitialize(count: count)
+            chunks.deallocate()
+            pointers.deallocate()
+            dirty.deallocate()
+        }
+    }
+
+    private var table: ChunkTable
     /// The current size in pages.
     public private(set) var pageCount: UInt32
     /// The current size in bytes.
@@ -71,10 +107,7 @@ public struct LinearMemory {
         pageCount = minimumPages
         size = UInt64(minimumPages) * UInt64(Self.pageBytes)
         self.maximumPages = maximumPages
-        let chunkCount = Int(minimumPages) * Self.chunksPerPage
-        chunks = Array(repeating: nil, count: chunkCount)
-        pointers = Array(repeating: Self.zeros.bytes, count: chunkCount)
-        dirtyBits = Array(repeating: 0, count: (chunkCount + 63) / 64)
+        table = ChunkTable(count: Int(minimumPages) * Self.chunksPerPage, copying: nil)
     }
 
     /// The current size in bytes.
@@ -85,12 +118,10 @@ public struct LinearMemory {
     public mutating func grow(by pages: UInt32) -> Int32 {
         let old = pageCount
         guard UInt64(old) + UInt64(pages) <= UInt64(maximumPages) else { return -1 }
+        guard pages > 0 else { return Int32(bitPattern: old) }
         pageCount = old + pages
         size = UInt64(pageCount) * UInt64(Self.pageBytes)
-        let chunkCount = Int(pageCount) * Self.chunksPerPage
-        chunks += repeatElement(nil, count: chunkCount - chunks.count)
-        pointers += repeatElement(Self.zeros.bytes, count: chunkCount - pointers.count)
-        dirtyBits += repeatElement(0, count: (chunkCount + 63) / 64 - dirtyBits.count)
+        table = ChunkTable(count: Int(pageCount) * Self.chunksPerPage, copying: table)
         return Int32(bitPattern: old)
     }
 
@@ -114,7 +145,7 @@ public struct LinearMemory {
         guard contains(address, width) else { return nil }
         let offset = Int(address) & (Self.chunkBytes - 1)
         if offset + width <= Self.chunkBytes {
-            return T(littleEndian: UnsafeRawPointer(pointers[Int(address) >> Self.chunkShift] + offset).loadUnaligned(as: T.self))
+            return T(littleEndian: UnsafeRawPointer(table.pointers[Int(address) >> Self.chunkShift] + offset).loadUnaligned(as: T.self))
         }
         var value: T = 0
         for index in 0..<width { value |= T(byte(at: Int(address) + index)) << (8 * index) }
@@ -157,7 +188,7 @@ public struct LinearMemory {
         var result: [UInt8] = []
         result.reserveCapacity(count)
         forEachSpan(from: Int(address), count: count) { chunk, offset, length in
-            result.append(contentsOf: UnsafeBufferPointer(start: pointers[chunk] + offset, count: length))
+            result.append(contentsOf: UnsafeBufferPointer(start: table.pointers[chunk] + offset, count: length))
         }
         return result
     }
@@ -195,8 +226,8 @@ public struct LinearMemory {
     /// Indices of the chunks written since the last ``clearDirtyChunks()``, ascending.
     public var dirtyChunks: [Int] {
         var result: [Int] = []
-        for (word, bits) in dirtyBits.enumerated() where bits != 0 {
-            var rest = bits
+        for word in 0..<table.dirtyWords where table.dirty[word] != 0 {
+            var rest = table.dirty[word]
             while rest != 0 {
                 result.append(word * 64 + rest.trailingZeroBitCount)
                 rest &= rest - 1
@@ -207,17 +238,18 @@ public struct LinearMemory {
 
     /// Forgets which chunks were written.
     public mutating func clearDirtyChunks() {
-        for index in dirtyBits.indices { dirtyBits[index] = 0 }
+        makeTableUnique()
+        table.dirty.update(repeating: 0, count: table.dirtyWords)
     }
 
     /// The number of chunks holding storage (written at least once, in this copy or one it
     /// shares with): the memory's real footprint is this times 4 KiB.
-    public var allocatedChunkCount: Int { chunks.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
+    public var allocatedChunkCount: Int { (0..<table.count).reduce(0) { $0 + (table.chunks[$1] == nil ? 0 : 1) } }
 
     // MARK: - Internals
 
     private func byte(at index: Int) -> UInt8 {
-        pointers[index >> Self.chunkShift][index & (Self.chunkBytes - 1)]
+        table.pointers[index >> Self.chunkShift][index & (Self.chunkBytes - 1)]
     }
 
     /// Calls `body` with each chunk the byte range `start ..< start + count` covers, the
@@ -233,15 +265,22 @@ public struct LinearMemory {
         }
     }
 
+    /// Gives this copy of the memory a chunk table of its own (sharing the chunks).
+    @inline(__always)
+    private mutating func makeTableUnique() {
+        if _slowPath(!isKnownUniquelyReferenced(&table)) { table = ChunkTable(count: table.count, copying: table) }
+    }
+
     /// The bytes of chunk `index`, with storage of its own (a copy of a shared or zero chunk
     /// is made first), marked dirty.
     @inline(__always)
     private mutating func writableChunk(_ index: Int) -> UnsafeMutablePointer<UInt8> {
-        dirtyBits[index >> 6] |= 1 << UInt64(index & 63)
-        if _fastPath(isKnownUniquelyReferenced(&chunks[index])) { return pointers[index] }
-        let chunk = Chunk(copying: pointers[index])
-        chunks[index] = chunk
-        pointers[index] = chunk.bytes
+        makeTableUnique()
+        table.dirty[index >> 6] |= 1 << UInt64(index & 63)
+        if _fastPath(isKnownUniquelyReferenced(&table.chunks[index])) { return table.pointers[index] }
+        let chunk = Chunk(copying: table.pointers[index])
+        table.chunks[index] = chunk
+        table.pointers[index] = chunk.bytes
         return chunk.bytes
     }
 }
