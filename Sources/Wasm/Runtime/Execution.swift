@@ -112,6 +112,7 @@ public struct Execution: Sendable {
         guard body.frameSlots <= limits.valueStackSlots else { throw Trap(.callStackExhausted) }
         stack = ValueStack(capacity: min(max(body.frameSlots * 4, 1_024), limits.valueStackSlots))
         for (slot, argument) in arguments.enumerated() { stack.base[slot] = argument.slot }
+        instance.compiled.entries[Int(index) - instance.hostFunctions.count].prepare(stack.base)
         frames = [Frame(function: Int(index), pc: 0, base: 0)]
     }
 

@@ -171,6 +171,29 @@ struct Op: Sendable {
 }
 
 extension OpCode: Sendable {
+    /// Which fields the instruction uses as slots (read or written); the others hold pcs,
+    /// indices, counts or constants.
+    var slotFields: (a: Bool, b: Bool, c: Bool) {
+        switch self {
+        case .charge, .nop, .unreachable, .jump, .dataDrop, .elemDrop: return (false, false, false)
+        case .branchIf, .branchUnless, .branchIfEqz, .branchTable, .call: return (false, true, false)
+        case .branchIfI32Eq, .branchIfI32Ne, .branchIfI32LtS, .branchIfI32LtU, .branchIfI32GtS, .branchIfI32GtU,
+             .branchIfI32LeS, .branchIfI32LeU, .branchIfI32GeS, .branchIfI32GeU:
+            return (false, true, true)
+        case .select: return (true, true, true)
+        case .copy, .refIsNull, .saturatingTruncation, .i32AddImm, .i32AndImm, .i32ShlImm, .i32ShrUImm, .i64AddImm:
+            return (true, true, false)
+        default: break
+        }
+        switch rawValue {
+        case 0x28...0x3E: return (true, true, false)  // loads and stores: the value and the address
+        case 0x45...0xC4:
+            let binary = NumericSignatures.table[Int(rawValue - 0x45)].operands.count == 2
+            return (true, true, binary)
+        default: return (true, false, false)  // the rest name their first slot in `a`
+        }
+    }
+
     /// Whether the instruction continues at pc `a` when taken, or falls through (a conditional
     /// branch).
     var isConditionalBranch: Bool {
@@ -199,8 +222,13 @@ final class CodeBuffer: @unchecked Sendable {
     let count: Int
     let tables: UnsafeMutablePointer<BranchTableEntry>
     let tableCount: Int
+    let constants: UnsafeMutablePointer<UInt64>
+    let constantCount: Int
 
-    init(_ ops: [Op], tables: [BranchTableEntry]) {
+    init(_ ops: [Op], tables: [BranchTableEntry], constants: [UInt64]) {
+        constantCount = constants.count
+        self.constants = UnsafeMutablePointer<UInt64>.allocate(capacity: max(constants.count, 1))
+        self.constants.initialize(from: constants, count: constants.count)
         count = ops.count
         base = UnsafeMutablePointer<Op>.allocate(capacity: max(ops.count, 1))
         base.initialize(from: ops, count: ops.count)
@@ -214,6 +242,7 @@ final class CodeBuffer: @unchecked Sendable {
         base.deallocate()
         tables.deinitialize(count: tableCount)
         tables.deallocate()
+        constants.deallocate()
     }
 }
 
@@ -221,9 +250,20 @@ final class CodeBuffer: @unchecked Sendable {
 struct FunctionEntry: @unchecked Sendable {
     let code: UnsafeMutablePointer<Op>
     let tables: UnsafeMutablePointer<BranchTableEntry>
+    let constants: UnsafeMutablePointer<UInt64>
     let localCount: Int
     let parameterCount: Int
+    let constantPoolStart: Int
+    let constantCount: Int
     let frameSlots: Int
+
+    /// Prepares the frame of a call whose arguments are in place at `frame`: zeroes the
+    /// declared locals and copies the constant pool (which follows them).
+    @inline(__always)
+    func prepare(_ frame: UnsafeMutablePointer<UInt64>) {
+        (frame + parameterCount).update(repeating: 0, count: localCount - parameterCount)
+        (frame + constantPoolStart).update(from: constants, count: constantCount)
+    }
 }
 
 /// A compiled function body: slot-addressed instructions in basic blocks, each block charged
@@ -247,7 +287,9 @@ public struct CompiledFunction: Sendable {
     public let parameterCount: Int
     /// How many results the function returns.
     public let resultCount: Int
-    /// Slots the function needs: its locals plus its deepest operand stack.
+    /// Where the constant pool starts in the frame (after the locals, before the operands).
+    let constantPoolStart: Int
+    /// Slots the function needs: its locals, its deepest operand stack and its constants.
     public let frameSlots: Int
 
     /// How many internal instructions the body compiled to.
@@ -255,6 +297,8 @@ public struct CompiledFunction: Sendable {
 
     /// The raw view the interpreter uses (valid while this function's code is alive).
     var entry: FunctionEntry {
-        FunctionEntry(code: code.base, tables: code.tables, localCount: localCount, parameterCount: parameterCount, frameSlots: frameSlots)
+        FunctionEntry(
+            code: code.base, tables: code.tables, constants: code.constants, localCount: localCount, parameterCount: parameterCount,
+            constantPoolStart: constantPoolStart, constantCount: code.constantCount, frameSlots: frameSlots)
     }
 }

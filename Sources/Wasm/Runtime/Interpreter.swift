@@ -528,7 +528,7 @@ extension Execution {
         guard frames.count < limits.callDepth else { throw .callStackExhausted }
         let entry = instance.compiled.entries[index - instance.hostFunctions.count]
         guard stack.reserve(base + entry.frameSlots, limit: limits.valueStackSlots) else { throw .callStackExhausted }
-        (stack.base + base + entry.parameterCount).update(repeating: 0, count: entry.localCount - entry.parameterCount)
+        entry.prepare(stack.base + base)
         frames.append(Frame(function: index, pc: 0, base: base))
     }
 

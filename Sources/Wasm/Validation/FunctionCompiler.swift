@@ -30,6 +30,15 @@ struct FunctionCompiler {
     var producer: Int?
     /// The deepest operand stack seen.
     var operandHeightMax = 0
+    /// The constant pool: values the function's constants read, in slots after its operands,
+    /// filled in when a call enters the function.
+    var constants: [UInt64] = []
+    /// Where each value is in `constants` (lookups only: the pool's order is the order of
+    /// first use).
+    var constantIndices: [UInt64: Int] = [:]
+    /// The most constants a function's pool holds (each call copies them into its frame);
+    /// later constants become `const` instructions.
+    static let constantPoolMax = 64
 
     init(localCount: Int) {
         self.localCount = localCount
@@ -38,6 +47,21 @@ struct FunctionCompiler {
     /// The slot of the operand at stack index `index` when it is in its own slot.
     func slot(ofOperandAt index: Int) -> Int32 {
         Int32(truncatingIfNeeded: localCount + index)
+    }
+
+    /// The operand source (see `FunctionValidator.operandSources`) for constant `bits` in the
+    /// pool, adding it if needed; `nil` when the pool is full.
+    mutating func poolSource(_ bits: UInt64) -> Int32? {
+        if let index = constantIndices[bits] { return Int32(-2 - index) }
+        guard constants.count < Self.constantPoolMax else { return nil }
+        constantIndices[bits] = constants.count
+        constants.append(bits)
+        return Int32(-1 - constants.count)
+    }
+
+    /// The constant an operand source stands for, if it is a pool entry.
+    func constant(_ source: Int32) -> UInt64? {
+        source < -1 ? constants[Int(-2 - source)] : nil
     }
 
     mutating func noteHeight(_ height: Int) {
@@ -118,6 +142,31 @@ struct FunctionCompiler {
         }
     }
 
+    /// Lays the frame out as locals, constant pool, operands: slots were numbered as if the
+    /// pool were empty, with pool entries as sources -2, -3, ...; now that its size is known,
+    /// operand slots move up past it and pool entries get their slots.
+    func placeSlots(_ code: inout [Op], _ tables: inout [BranchTableEntry]) {
+        let poolCount = Int32(constants.count)
+        let locals = Int32(localCount)
+        func place(_ slot: inout Int32) {
+            if slot < -1 {
+                slot = locals + (-2 - slot)
+            } else if slot >= locals {
+                slot += poolCount
+            }
+        }
+        for index in code.indices {
+            let fields = code[index].code.slotFields
+            if fields.a { place(&code[index].a) }
+            if fields.b { place(&code[index].b) }
+            if fields.c { place(&code[index].c) }
+        }
+        for index in tables.indices {
+            place(&tables[index].from)
+            place(&tables[index].to)
+        }
+    }
+
     /// Lets branches pay for the blocks they enter: a jump or taken branch charges its target
     /// block and skips the target's `charge`; a conditional branch that falls through charges
     /// the next block and skips its `charge`. The `charge` instructions stay, for the other
@@ -151,9 +200,11 @@ struct FunctionCompiler {
             }
         }
         Self.fuseBlockCharges(&code)
+        var tables = branchTableEntries
+        placeSlots(&code, &tables)
         return CompiledFunction(
-            code: CodeBuffer(code, tables: branchTableEntries), costs: costs, restOfBlock: restOfBlock, tailCost: tailCosts,
-            localCount: localCount, parameterCount: parameterCount,
-            resultCount: resultCount, frameSlots: localCount + operandHeightMax)
+            code: CodeBuffer(code, tables: tables, constants: constants), costs: costs, restOfBlock: restOfBlock,
+            tailCost: tailCosts, localCount: localCount, parameterCount: parameterCount, resultCount: resultCount,
+            constantPoolStart: localCount, frameSlots: localCount + constants.count + operandHeightMax)
     }
 }

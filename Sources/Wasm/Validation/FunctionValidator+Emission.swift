@@ -15,13 +15,14 @@ extension FunctionValidator {
     }
 
     /// The slot holding the operand `depth` entries below the top (0 for the top): a local's,
-    /// or its own. 0 when the stack is too short (the instruction is invalid and will be
+    /// a constant's (encoded until the function is finished), or its own. 0 when the stack is
+    /// too short (the instruction is invalid and will be
     /// rejected by the type check that follows).
     func operandSlot(depth: Int) -> Int32 {
         let index = operands.count - 1 - depth
         guard index >= 0 else { return 0 }
-        let local = operandLocals[index]
-        return local >= 0 ? local : emitter.slot(ofOperandAt: index)
+        let source = operandSources[index]
+        return source != -1 ? source : emitter.slot(ofOperandAt: index)
     }
 
     /// The own slot of the operand `depth` entries below the top (`-1`: the next one pushed).
@@ -45,12 +46,19 @@ extension FunctionValidator {
         if isEmitting { emitter.startBlock() }
     }
 
-    /// Copies the operand at stack index `index` into its own slot if it reads a local.
-    mutating func materialize(_ index: Int) {
-        guard index >= 0, index < operandLocals.count, operandLocals[index] >= 0, isEmitting else { return }
-        let local = operandLocals[index]
-        operandLocals[index] = -1
-        emitter.emit(Op(.copy, emitter.slot(ofOperandAt: index), local), cost: 0)
+    /// Copies the operand at stack index `index` into its own slot if it is elsewhere (a
+    /// local's or a constant's); only if a local's, when `localsOnly`.
+    mutating func materialize(_ index: Int, localsOnly: Bool = false) {
+        guard index >= 0, index < operandSources.count, isEmitting else { return }
+        let source = operandSources[index]
+        guard source >= 0 || (source < -1 && !localsOnly) else { return }
+        operandSources[index] = -1
+        let slot = emitter.slot(ofOperandAt: index)
+        if let constant = emitter.constant(source) {
+            emitter.emit(Op(.const, slot, wide: constant), cost: 0)
+        } else {
+            emitter.emit(Op(.copy, slot, source), cost: 0)
+        }
     }
 
     /// Materialises the top `count` operands of the current frame.
@@ -59,10 +67,11 @@ extension FunctionValidator {
         for index in start..<max(start, operands.count) { materialize(index) }
     }
 
-    /// Materialises every operand below the top `keep` (before a block starts: all paths into
-    /// its labels must find the values in the same slots).
+    /// Materialises every operand below the top `keep` that reads a local (before a block
+    /// starts: the block may change the local, and every path into its labels must find the
+    /// values where they were; constants never change).
     mutating func materializeAll(exceptTop keep: Int = 0) {
-        for index in 0..<max(operands.count - keep, 0) { materialize(index) }
+        for index in 0..<max(operands.count - keep, 0) { materialize(index, localsOnly: true) }
     }
 
     // MARK: - Locals
@@ -72,17 +81,21 @@ extension FunctionValidator {
     mutating func emitLocalSet(_ local: Int32, cost: UInt64) -> Int32 {
         let top = operands.count - 1
         guard isEmitting, top >= frames[frames.count - 1].height else { return -1 }
-        let source = operandLocals[top]
+        let source = operandSources[top]
         if source == local {
             charge(cost)
             return source
         }
         var readsLocal = false
-        for index in 0..<top where operandLocals[index] == local {
+        for index in 0..<top where operandSources[index] == local {
             materialize(index)
             readsLocal = true
         }
-        if source < 0, !readsLocal, let producer = emitter.producer, producer == emitter.code.count - 1,
+        if let constant = emitter.constant(source) {
+            emit(Op(.const, local, wide: constant), cost: cost)
+            return source
+        }
+        if source == -1, !readsLocal, let producer = emitter.producer, producer == emitter.code.count - 1,
            emitter.code[producer].a == emitter.slot(ofOperandAt: top) {
             emitter.code[producer].a = local
             emitter.addToLast(emitter.pendingCost + cost)
@@ -111,7 +124,7 @@ extension FunctionValidator {
     /// produced the condition is fused into it. Returns the branch's index.
     mutating func emitConditionalBranch(whenTrue: Bool, cost: UInt64) -> Int {
         let top = operands.count - 1
-        if let producer = emitter.producer, producer == emitter.code.count - 1, operandLocals[top] < 0,
+        if top >= 0, let producer = emitter.producer, producer == emitter.code.count - 1, operandSources[top] == -1,
            emitter.code[producer].a == emitter.slot(ofOperandAt: top),
            let fused = Self.fusedBranches[emitter.code[producer].code] {
             let compare = emitter.removeLast()

@@ -21,10 +21,10 @@ extension FunctionValidator {
             let types = frames[frameIndex].labelTypes
             emitBranch(to: frameIndex, conditional: true, cost: cost)
             try pop(.i32)
-            let locations = Array(operandLocals.suffix(types.count))
+            let locations = Array(operandSources.suffix(types.count))
             try pop(types)
             push(types)
-            if locations.count == types.count { operandLocals.replaceSubrange((operandLocals.count - types.count)..., with: locations) }
+            if locations.count == types.count { operandSources.replaceSubrange((operandSources.count - types.count)..., with: locations) }
         case 0x0E: try branchTable(cost: cost)
         case 0x0F:
             let count = frames[0].results.count
@@ -75,8 +75,11 @@ extension FunctionValidator {
         let type = try blockType()
         let emitting = isEmitting
         var elseFixup: Int?
+        // The block's parameters become its operands, in their own slots.
+        let parameters = type.parameters.count
         if opcode == 0x04 {
             materializeAll(exceptTop: 1)
+            for index in max(operands.count - 1 - parameters, 0)..<max(operands.count - 1, 0) { materialize(index) }
             if emitting {
                 elseFixup = emitConditionalBranch(whenTrue: false, cost: cost)
                 emitter.startBlock()
@@ -84,6 +87,7 @@ extension FunctionValidator {
             try pop(.i32)
         } else {
             materializeAll()
+            materializeTop(parameters)
             charge(cost)
         }
         try pop(type.parameters)
@@ -158,9 +162,9 @@ extension FunctionValidator {
                 throw invalid("type mismatch: br_table targets carry \(types.count) and \(defaultTypes.count) values")
             }
             // Check the operands against this target without consuming them.
-            let saved = (operands, operandLocals)
+            let saved = (operands, operandSources)
             try pop(types)
-            (operands, operandLocals) = saved
+            (operands, operandSources) = saved
         }
         try pop(defaultTypes)
         unreachable()
@@ -270,14 +274,14 @@ extension FunctionValidator {
         if opcode == 0x20 {
             charge(cost)
             push(type)
-            if isEmitting { operandLocals[operandLocals.count - 1] = index }
+            if isEmitting { operandSources[operandSources.count - 1] = index }
             return
         }
         let location = emitLocalSet(index, cost: cost)
         try pop(type)
         if opcode == 0x22 {
             push(type)
-            operandLocals[operandLocals.count - 1] = location
+            operandSources[operandSources.count - 1] = location
         }
     }
 
@@ -350,8 +354,20 @@ extension FunctionValidator {
         default:
             (bits, type) = (try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.fixedUInt64() }, .f64)
         }
-        emit(Op(.const, ownSlot(depth: -1), wide: bits), cost: costTable.cost(opcode: opcode), producesTop: true)
+        pushConstant(bits, type, cost: costTable.cost(opcode: opcode))
+    }
+
+    /// Pushes a constant: an operand read from the function's constant pool (emitting
+    /// nothing), or, when the pool is full, a `const` into the operand's own slot.
+    mutating func pushConstant(_ bits: UInt64, _ type: ValueType, cost: UInt64) {
+        guard isEmitting, let source = emitter.poolSource(bits) else {
+            emit(Op(.const, ownSlot(depth: -1), wide: bits), cost: cost, producesTop: true)
+            push(type)
+            return
+        }
+        charge(cost)
         push(type)
+        operandSources[operandSources.count - 1] = source
     }
 
     mutating func numeric(_ opcode: UInt8) throws(WasmValidationError) {
@@ -367,16 +383,13 @@ extension FunctionValidator {
         push(signature.result)
     }
 
-    /// A binary numeric instruction; a constant produced just before as its right operand
-    /// becomes an immediate where a fused form exists.
+    /// A binary numeric instruction; a constant right operand becomes an immediate where a
+    /// fused form exists.
     mutating func emitBinary(_ code: OpCode, cost: UInt64) {
         let destination = ownSlot(depth: 1)
         let left = operandSlot(depth: 1)
         let right = operandSlot(depth: 0)
-        if let producer = emitter.producer, producer == emitter.code.count - 1, operands.count >= 2,
-           operandLocals[operands.count - 1] < 0, emitter.code[producer].code == .const, emitter.code[producer].a == right,
-           let fused = Self.immediateForm(code, emitter.code[producer].wide) {
-            _ = emitter.removeLast()
+        if let constant = emitter.constant(right), let fused = Self.immediateForm(code, constant) {
             emitter.emit(Op(fused.code, destination, left, fused.immediate), cost: cost, producesTop: true)
             return
         }
@@ -403,8 +416,7 @@ extension FunctionValidator {
         switch opcode {
         case 0xD0:
             let type = try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.referenceType() }
-            emit(Op(.const, ownSlot(depth: -1), wide: Value.nullSlot), cost: cost, producesTop: true)
-            push(type)
+            pushConstant(Value.nullSlot, type, cost: cost)
         case 0xD1:
             emit(Op(.refIsNull, ownSlot(depth: 0), operandSlot(depth: 0)), cost: cost, producesTop: true)
             let operand = try pop()
@@ -414,8 +426,7 @@ extension FunctionValidator {
             let index = try u32()
             guard Int(index) < context.functions.count else { throw invalid("unknown function \(index)") }
             guard context.declaredReferences.contains(index) else { throw invalid("undeclared function reference \(index)") }
-            emit(Op(.const, ownSlot(depth: -1), wide: UInt64(index)), cost: cost, producesTop: true)
-            push(.funcref)
+            pushConstant(UInt64(index), .funcref, cost: cost)
         }
     }
 

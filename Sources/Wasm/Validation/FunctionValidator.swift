@@ -43,9 +43,10 @@ struct FunctionValidator {
     var locals: [ValueType] = []
     /// Operand types; `nil` is the unknown type of unreachable code.
     var operands: [ValueType?] = []
-    /// Parallel to `operands`: the local whose current value an operand is (a `local.get`
-    /// that was not copied), or -1 when the operand is in its own slot.
-    var operandLocals: [Int32] = []
+    /// Parallel to `operands`: where each operand's value is. -1: in its own slot; 0 or more:
+    /// it is that local's current value (a `local.get` not copied); -2 or less: it is constant
+    /// `-2 - source` of the function's constant pool (see ``FunctionCompiler``).
+    var operandSources: [Int32] = []
     var frames: [Frame] = []
     /// Where the instruction being checked starts.
     var instructionOffset = 0
@@ -114,7 +115,7 @@ struct FunctionValidator {
 
     mutating func push(_ type: ValueType?) {
         operands.append(type)
-        operandLocals.append(-1)
+        operandSources.append(-1)
         emitter.noteHeight(operands.count)
     }
 
@@ -128,7 +129,7 @@ struct FunctionValidator {
             if frame.unreachable { return nil }
             throw invalid("type mismatch: expected a value, the stack is empty")
         }
-        operandLocals.removeLast()
+        operandSources.removeLast()
         return operands.removeLast()
     }
 
@@ -148,7 +149,7 @@ struct FunctionValidator {
     /// Marks the rest of the current frame unreachable.
     mutating func unreachable() {
         operands.removeSubrange(frames[frames.count - 1].height...)
-        operandLocals.removeSubrange(frames[frames.count - 1].height...)
+        operandSources.removeSubrange(frames[frames.count - 1].height...)
         frames[frames.count - 1].unreachable = true
         emitter.terminateBlock()
     }
