@@ -38,7 +38,7 @@ struct FunctionCompiler {
     var constantIndices: [UInt64: Int] = [:]
     /// The most constants a function's pool holds (each call copies them into its frame);
     /// later constants become `const` instructions.
-    static let constantPoolMax = 64
+    static let constantPoolMax = 256
 
     init(localCount: Int) {
         self.localCount = localCount
