@@ -275,9 +275,6 @@ public struct CompiledFunction: Sendable {
     /// What each instruction costs on its own (the WebAssembly instructions it stands for);
     /// `charge` instructions cost nothing.
     let costs: [UInt32]
-    /// For each instruction, what the rest of its basic block (the instructions after it)
-    /// costs: refunded when it traps after its block was charged.
-    let restOfBlock: [UInt64]
     /// For each instruction, the part of its cost that stands for WebAssembly instructions
     /// after the point where it can trap (a `local.set` fused into a load): refunded on a trap.
     let tailCost: [UInt32]
@@ -291,6 +288,18 @@ public struct CompiledFunction: Sendable {
     let constantPoolStart: Int
     /// Slots the function needs: its locals, its deepest operand stack and its constants.
     public let frameSlots: Int
+
+    /// What the instructions after `pc` in its basic block cost (up to the next block's
+    /// `charge`): refunded when the instruction at `pc` traps after its block was charged.
+    func costOfRestOfBlock(after pc: Int) -> UInt64 {
+        var total: UInt64 = 0
+        var next = pc + 1
+        while next < code.count && code.base[next].code != .charge {
+            total += UInt64(costs[next])
+            next += 1
+        }
+        return total
+    }
 
     /// How many internal instructions the body compiled to.
     public var instructionCount: Int { code.count }

@@ -459,7 +459,7 @@ extension Execution {
             frames[frameIndex].pc = pc
             (meter.remaining, meter.progressed) = (remaining, progressed)
             let body = instance.compiled.functions[function - hostCount]
-            meter.refund(UInt64(body.tailCost[pc]) + (Mode.isExact ? 0 : body.restOfBlock[pc]))
+            meter.refund(UInt64(body.tailCost[pc]) + (Mode.isExact ? 0 : body.costOfRestOfBlock(after: pc)))
             throw error
         }
     }

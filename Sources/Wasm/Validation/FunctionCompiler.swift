@@ -6,7 +6,7 @@
 /// straight-line code: it ends at a branch, a call, a bulk memory or table operation (whose
 /// per-byte cost is charged when it runs), or before a branch target. So entering a block and
 /// running it to its end charges exactly what per-instruction charging would; leaving it early
-/// (a trap) is corrected by refunding `restOfBlock`.
+/// (a trap) is corrected by refunding what the rest of the block costs.
 ///
 /// WebAssembly instructions that compile to nothing (`local.get` whose value is read in place,
 /// `nop`, a constant folded into its user) add their cost to the next instruction emitted
@@ -185,17 +185,15 @@ struct FunctionCompiler {
         }
     }
 
-    /// The compiled function: fills in each block's charge and the refund figures.
+    /// The compiled function: fills in each block's charge.
     func finish(parameterCount: Int, resultCount: Int) -> CompiledFunction {
         var code = code
-        var restOfBlock = [UInt64](repeating: 0, count: code.count)
         var rest: UInt64 = 0
         for index in code.indices.reversed() {
             if code[index].code == .charge {
                 code[index] = Op(.charge, 0, wide: rest)
                 rest = 0
             } else {
-                restOfBlock[index] = rest
                 rest += UInt64(costs[index])
             }
         }
@@ -203,8 +201,8 @@ struct FunctionCompiler {
         var tables = branchTableEntries
         placeSlots(&code, &tables)
         return CompiledFunction(
-            code: CodeBuffer(code, tables: tables, constants: constants), costs: costs, restOfBlock: restOfBlock,
-            tailCost: tailCosts, localCount: localCount, parameterCount: parameterCount, resultCount: resultCount,
+            code: CodeBuffer(code, tables: tables, constants: constants), costs: costs, tailCost: tailCosts,
+            localCount: localCount, parameterCount: parameterCount, resultCount: resultCount,
             constantPoolStart: localCount, frameSlots: localCount + constants.count + operandHeightMax)
     }
 }
