@@ -137,7 +137,11 @@ public struct Execution: Sendable {
         }
         if !isKnownUniquelyReferenced(&stack) { stack = stack.copy() }
         var meter = Meter(budget: instructionLimit, mayOvershoot: suspendsAtLimit, chargedBefore: instructionsCharged)
-        defer { instructionsCharged = meter.charged }
+        instance.pullLinkedState()
+        defer {
+            instructionsCharged = meter.charged
+            instance.pushLinkedState()
+        }
         var exact = resumesInsideBlock
         do throws(TrapReason) {
             while true {
@@ -248,6 +252,9 @@ extension WasmInstance {
         let bytes = Array(name.utf8)
         for export in compiled.module.exports where Array(export.name.utf8) == bytes {
             if case .global(let index) = export.descriptor {
+                if let links, !links.isLocal, let cell = links.globals.first(where: { $0.index == Int(index) })?.cell {
+                    return cell.value
+                }
                 return Value(slot: globals[Int(index)], type: globalTypes[Int(index)].valueType)
             }
         }

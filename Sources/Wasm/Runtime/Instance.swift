@@ -21,6 +21,8 @@ public struct HostContext {
     let hasMemory: Bool
     /// Instructions charged so far in this execution (host charges included).
     public internal(set) var instructionsCharged: UInt64
+    /// What is left of the current run's instruction limit.
+    public internal(set) var instructionsRemaining: UInt64 = .max
     /// Extra instructions this call charges (added after it returns).
     public var charge: UInt64 = 0
 
@@ -49,6 +51,10 @@ public struct Table: Sendable {
 
     /// The current size.
     public var size: Int { elements.count }
+
+    /// A table of the same type with no elements (what a shared table's cell holds while an
+    /// instance runs with the table).
+    var emptied: Table { Table(elementType: elementType, size: 0, maximum: maximum) }
 }
 
 /// What a module may import, by (module, name).
@@ -57,6 +63,9 @@ public struct Imports: Sendable {
     private var globals: [[UInt8]: (value: Value, isMutable: Bool)] = [:]
     private var memories: [[UInt8]: LinearMemory] = [:]
     private var tables: [[UInt8]: Table] = [:]
+    private var sharedMemories: [[UInt8]: SharedMemory] = [:]
+    private var sharedTables: [[UInt8]: SharedTable] = [:]
+    private var sharedGlobals: [[UInt8]: SharedGlobal] = [:]
 
     /// No imports.
     public init() {}
@@ -86,6 +95,22 @@ public struct Imports: Sendable {
         tables[Self.key(module, name)] = table
     }
 
+    /// Provides a memory shared with whoever else imports `memory` (an importing instance
+    /// reads and writes the same memory).
+    public mutating func define(_ module: String, _ name: String, memory: SharedMemory) {
+        sharedMemories[Self.key(module, name)] = memory
+    }
+
+    /// Provides a table shared with whoever else imports `table`.
+    public mutating func define(_ module: String, _ name: String, table: SharedTable) {
+        sharedTables[Self.key(module, name)] = table
+    }
+
+    /// Provides a mutable global shared with whoever else imports `global`.
+    public mutating func define(_ module: String, _ name: String, global: SharedGlobal) {
+        sharedGlobals[Self.key(module, name)] = global
+    }
+
     /// The `spectest` host module the WebAssembly spec tests import: `print*` functions that do
     /// nothing, globals `global_i32`/`global_i64` (666) and `global_f32`/`global_f64` (666.6),
     /// a funcref `table` of 10 elements (maximum 20) and a one-page `memory` (maximum 2).
@@ -112,6 +137,9 @@ public struct Imports: Sendable {
     func global(_ module: String, _ name: String) -> (value: Value, isMutable: Bool)? { globals[Self.key(module, name)] }
     func memory(_ module: String, _ name: String) -> LinearMemory? { memories[Self.key(module, name)] }
     func table(_ module: String, _ name: String) -> Table? { tables[Self.key(module, name)] }
+    func sharedMemory(_ module: String, _ name: String) -> SharedMemory? { sharedMemories[Self.key(module, name)] }
+    func sharedTable(_ module: String, _ name: String) -> SharedTable? { sharedTables[Self.key(module, name)] }
+    func sharedGlobal(_ module: String, _ name: String) -> SharedGlobal? { sharedGlobals[Self.key(module, name)] }
 }
 
 /// Why a module could not be instantiated.
@@ -160,14 +188,26 @@ public struct WasmInstance: Sendable {
     var droppedElements: [Bool]
     /// Element segments' values (slots), evaluated at instantiation.
     let elementValues: [[UInt64]]
+    /// What the instance shares with other instances (`nil` for a standalone instance).
+    var links: Links?
+    /// The high 32 bits of this instance's function references: its identifier in its linker
+    /// (0 standalone), so a reference stored in a shared table says whose function it is.
+    var referenceTag: UInt64 = 0
 }
 
 extension WasmInstance {
     /// The memory, if the module has one. Setting it to `nil` is ignored for a module with a
     /// memory (it always has one).
     public var memory: LinearMemory? {
-        get { hasMemory ? memoryStorage : nil }
-        set { if hasMemory, let newValue { memoryStorage = newValue } }
+        get {
+            guard hasMemory else { return nil }
+            if let links, let cell = links.memory, !links.isLocal { return cell.memory }
+            return memoryStorage
+        }
+        set {
+            guard hasMemory, let newValue else { return }
+            if let links, let cell = links.memory, !links.isLocal { cell.memory = newValue } else { memoryStorage = newValue }
+        }
     }
 
     init(
@@ -178,7 +218,7 @@ extension WasmInstance {
         self.compiled = compiled
         self.hostFunctions = hostFunctions
         self.functionTypes = functionTypes
-        memoryStorage = memory ?? LinearMemory(minimumPages: 0, maximumPages: 0)
+        memoryStorage = memory ?? LinearMemory.empty
         hasMemory = memory != nil
         self.globals = globals
         self.globalTypes = globalTypes
@@ -198,16 +238,29 @@ extension WasmInstance {
     /// not copied, so the host writes the instance's own memory), and checks its results
     /// against its type. Returns the results and the extra instructions the host charged.
     mutating func callHost(
-        _ index: Int, _ arguments: [Value], instructionsCharged: UInt64
+        _ index: Int, _ arguments: [Value], instructionsCharged: UInt64, instructionsRemaining: UInt64 = .max
     ) throws(TrapReason) -> (results: [Value], charge: UInt64) {
         let host = hostFunctions[index]
-        // The memory is moved into the context and back, never copied (a copy would make the
-        // host's first write copy the chunk table).
-        var context = HostContext(memoryStorage: memoryStorage, hasMemory: hasMemory, instructionsCharged: instructionsCharged)
-        memoryStorage = LinearMemory(minimumPages: 0, maximumPages: 0)
-        defer { swap(&memoryStorage, &context.memoryStorage) }
         let results: [Value]
-        do { results = try host.body(arguments, &context) } catch { throw error.reason }
+        var context: HostContext
+        if links == nil {
+            // The memory is moved into the context and back, never copied (a copy would make
+            // the host's first write copy the chunk table).
+            context = HostContext(memoryStorage: memoryStorage, hasMemory: hasMemory, instructionsCharged: instructionsCharged)
+            memoryStorage = LinearMemory.empty
+            defer { swap(&memoryStorage, &context.memoryStorage) }
+            context.instructionsRemaining = instructionsRemaining
+            do { results = try host.body(arguments, &context) } catch { throw error.reason }
+        } else {
+            // A linked instance's host function may call other instances, even this one: it
+            // gets no memory (a shared one is read through its cell).
+            context = HostContext(memoryStorage: LinearMemory.empty, hasMemory: false,
+                                  instructionsCharged: instructionsCharged)
+            context.instructionsRemaining = instructionsRemaining
+            results = try callingOut { () throws(TrapReason) in
+                do throws(Trap) { return try host.body(arguments, &context) } catch { throw error.reason }
+            }
+        }
         guard results.map(\.type) == host.type.results else {
             throw .host("host function \(index) returned \(results.map(\.type)), its type says \(host.type.results)")
         }

@@ -12,28 +12,70 @@ extension WasmInstance {
         _ compiled: CompiledModule, imports: Imports = Imports(), limits: ExecutionLimits = ExecutionLimits(),
         startInstructionLimit: UInt64 = WasmInstance.startFunctionInstructionLimitDefault
     ) throws(InstantiationError) {
+        try self.init(compiled, imports: imports, limits: limits, startInstructionLimit: startInstructionLimit, linker: nil, identifier: 0)
+    }
+
+    /// Instantiates `compiled` as instance `identifier` of `owner` (a standalone instance when
+    /// `owner` is `nil`).
+    init(
+        _ compiled: CompiledModule, imports: Imports, limits: ExecutionLimits, startInstructionLimit: UInt64,
+        linker owner: WasmLinker?, identifier: UInt32
+    ) throws(InstantiationError) {
         let module = compiled.module
+        let tag = UInt64(identifier) << 32
         var linker = Linker(module: module, imports: imports)
         try linker.link()
-        let globals = try Self.evaluateGlobals(module, imported: linker.globals)
+        let globals = try Self.evaluateGlobals(module, imported: linker.globals, referenceTag: tag)
         for table in module.tables where Int(table.limits.minimum) > limits.tableElements {
             throw .resourceLimit("a table of \(table.limits.minimum) elements exceeds the limit of \(limits.tableElements)")
         }
-        var tables = linker.tables + module.tables.map { Table(elementType: $0.elementType, size: $0.limits.minimum, maximum: $0.limits.maximum) }
-        var memory = linker.memory ?? module.memories.first.map {
+        let tables = linker.tables + module.tables.map { Table(elementType: $0.elementType, size: $0.limits.minimum, maximum: $0.limits.maximum) }
+        let memory = linker.memory ?? module.memories.first.map {
             LinearMemory(minimumPages: $0.limits.minimum, maximumPages: $0.limits.maximum ?? LinearMemory.pagesMax)
         }
         let functionTypes = linker.functionTypes + module.functionTypeIndices.map { module.types[Int($0)] }
         let elementValues = module.elements.map { segment in
-            segment.elements.map { Self.evaluate($0, globals: globals.values) }
+            segment.elements.map { Self.evaluate($0, globals: globals.values, referenceTag: tag) }
         }
-        var droppedElements = Array(repeating: false, count: module.elements.count)
+        self.init(
+            compiled: compiled, hostFunctions: linker.hostFunctions, functionTypes: functionTypes, memory: memory,
+            globals: globals.values, globalTypes: globals.types, tables: tables,
+            droppedData: Array(repeating: false, count: module.data.count),
+            droppedElements: Array(repeating: false, count: module.elements.count), elementValues: elementValues)
+        referenceTag = tag
+        if owner != nil || linker.isLinked {
+            links = Links(memory: linker.sharedMemory, tables: linker.sharedTables, globals: linker.sharedGlobals,
+                          linker: owner, identifier: identifier, isLocal: true)
+        }
+        do throws(InstantiationError) {
+            try initializeSegments()
+            pushLinkedState()
+            if let start = module.startFunction {
+                do {
+                    _ = try invoke(functionIndex: start, arguments: [], limits: limits, instructionLimit: startInstructionLimit)
+                } catch {
+                    throw .trapped(error)
+                }
+            }
+        } catch {
+            // What was done stays done: segments written into shared tables and memories, and
+            // the functions they refer to, which other instances may now call.
+            pushLinkedState()
+            owner?.park(self, identifier)
+            throw error
+        }
+    }
+
+    /// Writes the active element and data segments, in order, and drops them (and the
+    /// declarative ones); the first out-of-bounds one traps, leaving the earlier ones written.
+    private mutating func initializeSegments() throws(InstantiationError) {
+        let module = compiled.module
         for (index, segment) in module.elements.enumerated() {
             switch segment.mode {
             case .passive: break
             case .declarative: droppedElements[index] = true
             case .active(let table, let offset):
-                let start = Int(UInt32(truncatingIfNeeded: Self.evaluate(offset, globals: globals.values)))
+                let start = Int(UInt32(truncatingIfNeeded: Self.evaluate(offset, globals: globals, referenceTag: referenceTag)))
                 let values = elementValues[index]
                 guard start <= tables[Int(table)].size, values.count <= tables[Int(table)].size - start else {
                     throw .trapped(Trap(.outOfBoundsTableAccess))
@@ -42,46 +84,31 @@ extension WasmInstance {
                 droppedElements[index] = true
             }
         }
-        var droppedData = Array(repeating: false, count: module.data.count)
         for (index, segment) in module.data.enumerated() {
             guard case .active(_, let offset) = segment.mode else { continue }
-            let start = UInt64(UInt32(truncatingIfNeeded: Self.evaluate(offset, globals: globals.values)))
-            do {
-                guard memory != nil else { throw MemoryAccessError(address: start, count: segment.bytes.count, size: 0) }
-                try memory?.write(Array(module.bytes[segment.bytes]), at: start)
-            } catch {
+            let start = UInt64(UInt32(truncatingIfNeeded: Self.evaluate(offset, globals: globals, referenceTag: referenceTag)))
+            guard hasMemory, memoryStorage.storeBytesIfInBounds(module.bytes[segment.bytes], at: start) else {
                 throw .trapped(Trap(.outOfBoundsMemoryAccess))
             }
             droppedData[index] = true
-        }
-        self.init(
-            compiled: compiled, hostFunctions: linker.hostFunctions, functionTypes: functionTypes, memory: memory,
-            globals: globals.values, globalTypes: globals.types, tables: tables, droppedData: droppedData,
-            droppedElements: droppedElements, elementValues: elementValues)
-        if let start = module.startFunction {
-            do {
-                _ = try invoke(functionIndex: start, arguments: [], limits: limits, instructionLimit: startInstructionLimit)
-            } catch {
-                throw .trapped(error)
-            }
         }
     }
 
     /// Evaluates the module's global initialisers after the imported globals.
     private static func evaluateGlobals(
-        _ module: WasmModule, imported: [(value: Value, type: GlobalType)]
+        _ module: WasmModule, imported: [(value: Value, type: GlobalType)], referenceTag: UInt64
     ) throws(InstantiationError) -> (values: [UInt64], types: [GlobalType]) {
         var values = imported.map(\.value.slot)
         var types = imported.map(\.type)
         for global in module.globals {
-            values.append(evaluate(global.initializer, globals: values))
+            values.append(evaluate(global.initializer, globals: values, referenceTag: referenceTag))
             types.append(global.type)
         }
         return (values, types)
     }
 
     /// The value of a validated constant expression, as a slot.
-    static func evaluate(_ expression: WasmModule.ConstantExpression, globals: [UInt64]) -> UInt64 {
+    static func evaluate(_ expression: WasmModule.ConstantExpression, globals: [UInt64], referenceTag: UInt64 = 0) -> UInt64 {
         guard let instruction = expression.instructions.first else { return 0 }
         switch instruction {
         case .i32Const(let value): return UInt64(UInt32(bitPattern: value))
@@ -89,7 +116,7 @@ extension WasmInstance {
         case .f32Const(let bits): return UInt64(bits)
         case .f64Const(let bits): return bits
         case .refNull: return Value.nullSlot
-        case .refFunc(let index): return UInt64(index)
+        case .refFunc(let index): return referenceTag | UInt64(index)
         case .globalGet(let index): return globals[Int(index)]
         case .nonConstant: return 0  // rejected by validation
         }
@@ -105,6 +132,13 @@ private struct Linker {
     var globals: [(value: Value, type: GlobalType)] = []
     var tables: [Table] = []
     var memory: LinearMemory?
+    /// The cells of shared imports, with their indices.
+    var sharedMemory: SharedMemory?
+    var sharedTables: [(index: Int, cell: SharedTable)] = []
+    var sharedGlobals: [(index: Int, cell: SharedGlobal)] = []
+
+    /// Whether any import is shared with other instances.
+    var isLinked: Bool { sharedMemory != nil || !sharedTables.isEmpty || !sharedGlobals.isEmpty }
 
     init(module: WasmModule, imports: Imports) {
         self.module = module
@@ -124,18 +158,39 @@ private struct Linker {
                 hostFunctions.append(function)
                 functionTypes.append(expected)
             case .global(let type):
+                if let cell = imports.sharedGlobal(entry.module, entry.name) {
+                    guard cell.value.type == type.valueType, type.isMutable else { throw .unlinkable("incompatible import type: global \(name)") }
+                    sharedGlobals.append((globals.count, cell))
+                    globals.append((cell.value, type))
+                    continue
+                }
                 guard let global = imports.global(entry.module, entry.name) else { throw .unlinkable("unknown import \(name)") }
                 guard global.value.type == type.valueType, global.isMutable == type.isMutable else {
                     throw .unlinkable("incompatible import type: global \(name)")
                 }
                 globals.append((global.value, type))
             case .memory(let type):
+                if let cell = imports.sharedMemory(entry.module, entry.name) {
+                    guard Self.fits(cell.memory.pageCount, cell.memory.maximumPages, type.limits) else {
+                        throw .unlinkable("incompatible import type: memory \(name)")
+                    }
+                    (sharedMemory, memory) = (cell, cell.memory)
+                    continue
+                }
                 guard let provided = imports.memory(entry.module, entry.name) else { throw .unlinkable("unknown import \(name)") }
                 guard Self.fits(UInt32(provided.pageCount), provided.maximumPages, type.limits) else {
                     throw .unlinkable("incompatible import type: memory \(name)")
                 }
                 memory = provided
             case .table(let type):
+                if let cell = imports.sharedTable(entry.module, entry.name) {
+                    guard cell.table.elementType == type.elementType, Self.fits(UInt32(cell.table.size), cell.table.maximum, type.limits) else {
+                        throw .unlinkable("incompatible import type: table \(name)")
+                    }
+                    sharedTables.append((tables.count, cell))
+                    tables.append(cell.table)
+                    continue
+                }
                 guard let provided = imports.table(entry.module, entry.name) else { throw .unlinkable("unknown import \(name)") }
                 guard provided.elementType == type.elementType,
                       Self.fits(UInt32(provided.size), provided.maximum, type.limits) else {

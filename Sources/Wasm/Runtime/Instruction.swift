@@ -71,6 +71,8 @@ enum OpCode: UInt8 {
     case saturatingTruncation = 0x1D
     /// Do nothing (carries the cost of instructions that compiled to nothing).
     case nop = 0x1E
+    /// Slot `a` = a reference to function `b` of this instance.
+    case refFunc = 0x1F
 
     // Loads: slot `a` = memory[slot `b` + offset `c`]. Stores: memory[slot `b` + offset `c`] = slot `a`.
     case i32Load = 0x28, i64Load, f32Load, f64Load, i32Load8S, i32Load8U, i32Load16S, i32Load16U

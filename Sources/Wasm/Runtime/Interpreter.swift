@@ -96,7 +96,11 @@ extension Execution {
                     let arguments = op.code == .call ? b : a
                     guard callee >= hostCount else {
                         meter.remaining = remaining
-                        try callHost(callee, fp + arguments, &instance, &meter)
+                        if callee >= 0 {
+                            try callHost(callee, fp + arguments, &instance, &meter)
+                        } else {
+                            try callForeign(op, fp, &instance, &meter)
+                        }
                         remaining = meter.remaining
                         pc &+= 1
                         continue
@@ -111,6 +115,9 @@ extension Execution {
                     pc = 0
                 case .copy:
                     fp[a] = fp[b]
+                    pc &+= 1
+                case .refFunc:
+                    fp[a] = instance.referenceTag | UInt64(UInt32(bitPattern: op.b))
                     pc &+= 1
                 case .const:
                     fp[a] = op.wide
@@ -507,20 +514,51 @@ extension Execution {
         guard instance.memoryStorage.storeIfInBounds(value, at: address(operand, offset)) else { throw .outOfBoundsMemoryAccess }
     }
 
-    /// The function a `call_indirect` calls, after the checks.
+    /// The function a `call_indirect` calls, after the checks; -1 for another instance's
+    /// function (see ``callForeign(_:_:_:_:)``).
     func indirectCallee(_ op: Op, _ fp: UnsafeMutablePointer<UInt64>, _ instance: WasmInstance) throws(TrapReason) -> Int {
+        let slot = try indirectReference(op, fp, instance)
+        guard slot & 0xFFFF_FFFF_0000_0000 == instance.referenceTag else { return -1 }
+        let function = Int(slot & 0xFFFF_FFFF)
         let typeIndex = Int(op.b)
-        let parameterCount = instance.compiled.module.types[typeIndex].parameters.count
+        guard instance.compiled.functionTypeIDs[function] == instance.compiled.typeIDs[typeIndex] else {
+            throw .indirectCallTypeMismatch
+        }
+        return function
+    }
+
+    /// The function reference a `call_indirect` calls through, after the bounds and null
+    /// checks.
+    func indirectReference(_ op: Op, _ fp: UnsafeMutablePointer<UInt64>, _ instance: WasmInstance) throws(TrapReason) -> UInt64 {
+        let parameterCount = instance.compiled.module.types[Int(op.b)].parameters.count
         let index = Int(UInt32(truncatingIfNeeded: fp[Int(op.a) + parameterCount]))
         let elements = instance.tables[Int(op.c)].elements
         guard index < elements.count else { throw .undefinedElement }
         let slot = elements[index]
         guard slot != Value.nullSlot else { throw .uninitializedElement }
-        let function = Int(slot)
-        guard instance.compiled.functionTypeIDs[function] == instance.compiled.typeIDs[typeIndex] else {
-            throw .indirectCallTypeMismatch
+        return slot
+    }
+
+    /// A `call_indirect` of another instance's function (a reference stored in a shared
+    /// table): checked against the expected type, run to completion by the linker within the
+    /// run's budget, and charged here.
+    mutating func callForeign(_ op: Op, _ fp: UnsafeMutablePointer<UInt64>, _ instance: inout WasmInstance, _ meter: inout Meter) throws(TrapReason) {
+        let slot = try indirectReference(op, fp, instance)
+        let owner = UInt32(truncatingIfNeeded: slot >> 32)
+        let function = UInt32(truncatingIfNeeded: slot)
+        let type = instance.compiled.module.types[Int(op.b)]
+        guard let linker = instance.links?.linker, let calleeType = linker.functionType(owner, function) else {
+            throw .host("a reference to function \(function) of instance \(owner), which this instance cannot reach")
         }
-        return function
+        guard calleeType == type else { throw .indirectCallTypeMismatch }
+        let slots = fp + Int(op.a)
+        let arguments = type.parameters.enumerated().map { Value(slot: slots[$0.offset], type: $0.element) }
+        let budget = meter.remaining
+        let (results, charged) = try instance.callingOut { () throws(TrapReason) in
+            do throws(Trap) { return try linker.call(owner, function, arguments, budget: budget) } catch { throw error.reason }
+        }
+        meter.force(charged)
+        for (offset, result) in results.enumerated() { slots[offset] = result.slot }
     }
 
     /// Pushes a frame for defined function `index` whose arguments start at slot `base`.
@@ -537,7 +575,8 @@ extension Execution {
     mutating func callHost(_ index: Int, _ slots: UnsafeMutablePointer<UInt64>, _ instance: inout WasmInstance, _ meter: inout Meter) throws(TrapReason) {
         let parameters = instance.hostFunctions[index].type.parameters
         let arguments = parameters.enumerated().map { Value(slot: slots[$0.offset], type: $0.element) }
-        let (results, charge) = try instance.callHost(index, arguments, instructionsCharged: meter.charged)
+        let (results, charge) = try instance.callHost(
+            index, arguments, instructionsCharged: meter.charged, instructionsRemaining: meter.remaining)
         meter.force(charge)
         for (offset, result) in results.enumerated() { slots[offset] = result.slot }
     }

@@ -110,6 +110,10 @@ public struct LinearMemory {
         table = ChunkTable(count: Int(minimumPages) * Self.chunksPerPage, copying: nil)
     }
 
+    /// A memory of no pages that cannot grow: what a shared memory's cell holds while an
+    /// instance runs with the memory, and what a module without memory has.
+    static let empty = LinearMemory(minimumPages: 0, maximumPages: 0)
+
     /// The current size in bytes.
     public var byteCount: Int { Int(size) }
 
@@ -193,15 +197,21 @@ public struct LinearMemory {
         return result
     }
 
-    /// Writes `bytes` at `address`.
-    public mutating func write(_ bytes: [UInt8], at address: UInt64) throws(MemoryAccessError) {
-        guard contains(address, bytes.count) else { throw outOfBounds(address, bytes.count) }
-        var source = 0
+    /// Writes `bytes` at `address`; `false` (and nothing written) if they do not fit.
+    mutating func storeBytesIfInBounds(_ bytes: ArraySlice<UInt8>, at address: UInt64) -> Bool {
+        guard contains(address, bytes.count) else { return false }
+        var source = bytes.startIndex
         forEachSpan(from: Int(address), count: bytes.count) { chunk, offset, length in
             let destination = writableChunk(chunk) + offset
-            bytes.withUnsafeBufferPointer { destination.update(from: $0.baseAddress.unsafelyUnwrapped + source, count: length) }
+            bytes.withUnsafeBufferPointer { destination.update(from: $0.baseAddress.unsafelyUnwrapped + (source - bytes.startIndex), count: length) }
             source += length
         }
+        return true
+    }
+
+    /// Writes `bytes` at `address`.
+    public mutating func write(_ bytes: [UInt8], at address: UInt64) throws(MemoryAccessError) {
+        guard storeBytesIfInBounds(bytes[...], at: address) else { throw outOfBounds(address, bytes.count) }
     }
 
     /// Sets `count` bytes from `address` to `value` (`memory.fill`).

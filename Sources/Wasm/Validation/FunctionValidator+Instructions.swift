@@ -426,7 +426,9 @@ extension FunctionValidator {
             let index = try u32()
             guard Int(index) < context.functions.count else { throw invalid("unknown function \(index)") }
             guard context.declaredReferences.contains(index) else { throw invalid("undeclared function reference \(index)") }
-            pushConstant(UInt64(index), .funcref, cost: cost)
+            // Not a constant: the reference names the instance too (see `WasmInstance.referenceTag`).
+            emit(Op(.refFunc, ownSlot(depth: -1), Int32(bitPattern: index)), cost: cost, producesTop: true)
+            push(.funcref)
         }
     }
 
