@@ -73,6 +73,8 @@ enum OpCode: UInt8 {
     case nop = 0x1E
     /// Slot `a` = a reference to function `b` of this instance.
     case refFunc = 0x1F
+    /// Slot `a` = slot ``Op/conditionSlot`` (i32) != 0 ? slot `b` : slot `c`.
+    case selectInto = 0x20
 
     // Loads: slot `a` = memory[slot `b` + offset `c`]. Stores: memory[slot `b` + offset `c`] = slot `a`.
     case i32Load = 0x28, i64Load, f32Load, f64Load, i32Load8S, i32Load8U, i32Load16S, i32Load16U
@@ -149,6 +151,12 @@ struct Op: Sendable {
     var b: Int32
     var c: Int32
 
+    /// On `selectInto`: the condition's slot (the field branches use for ``targetCost``).
+    var conditionSlot: UInt16 {
+        get { targetCost }
+        set { targetCost = newValue }
+    }
+
     /// A branch whose entered block's `charge` runs as an instruction of its own.
     static let notFused: UInt8 = .max
     /// A branch whose target's `charge` runs as an instruction of its own.
@@ -182,7 +190,7 @@ extension OpCode: Sendable {
         case .branchIfI32Eq, .branchIfI32Ne, .branchIfI32LtS, .branchIfI32LtU, .branchIfI32GtS, .branchIfI32GtU,
              .branchIfI32LeS, .branchIfI32LeU, .branchIfI32GeS, .branchIfI32GeU:
             return (false, true, true)
-        case .select: return (true, true, true)
+        case .select, .selectInto: return (true, true, true)
         case .copy, .refIsNull, .saturatingTruncation, .i32AddImm, .i32AndImm, .i32ShlImm, .i32ShrUImm, .i64AddImm:
             return (true, true, false)
         default: break

@@ -125,6 +125,9 @@ extension Execution {
                 case .select:
                     if UInt32(truncatingIfNeeded: fp[c]) == 0 { fp[a] = fp[b] }
                     pc &+= 1
+                case .selectInto:
+                    fp[a] = UInt32(truncatingIfNeeded: fp[Int(op.conditionSlot)]) != 0 ? fp[b] : fp[c]
+                    pc &+= 1
                 case .globalGet:
                     fp[a] = instance.globals[b]
                     pc &+= 1

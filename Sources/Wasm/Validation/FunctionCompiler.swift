@@ -160,6 +160,11 @@ struct FunctionCompiler {
             if fields.a { place(&code[index].a) }
             if fields.b { place(&code[index].b) }
             if fields.c { place(&code[index].c) }
+            if code[index].code == .selectInto {
+                var condition = Int32(code[index].conditionSlot)
+                place(&condition)
+                code[index].conditionSlot = UInt16(condition)
+            }
         }
         for index in tables.indices {
             place(&tables[index].from)

@@ -216,9 +216,7 @@ extension FunctionValidator {
             guard count == 1 else { throw invalid("invalid result arity \(count) for select") }
         }
         let declared = opcode == 0x1C ? try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.valueType() } : nil
-        // The result replaces the first value, in that value's own slot.
-        materialize(operands.count - 3)
-        emit(Op(.select, ownSlot(depth: 2), operandSlot(depth: 1), operandSlot(depth: 0)), cost: cost)
+        emitSelect(cost: cost)
         try pop(.i32)
         if let declared {
             try pop(declared)
@@ -233,6 +231,23 @@ extension FunctionValidator {
         }
         if let first, let second, first != second { throw invalid("type mismatch: select operands \(second) and \(first)") }
         push(first ?? second)
+    }
+
+    /// `select`: with the condition's slot in the 16-bit field when it fits, a single
+    /// instruction writing the first operand's own slot (so `local.set` can redirect it);
+    /// else the first value is materialised and conditionally replaced by the second.
+    mutating func emitSelect(cost: UInt64) {
+        guard isEmitting, operands.count >= 3 else { return }
+        let condition = operandSlot(depth: 0)
+        // Operand slots move up by the constant pool's size when the function is finished.
+        if condition >= 0, condition < Int32(Op.notFusedWide) - Int32(FunctionCompiler.constantPoolMax) {
+            var op = Op(.selectInto, ownSlot(depth: 2), operandSlot(depth: 2), operandSlot(depth: 1))
+            op.conditionSlot = UInt16(condition)
+            emit(op, cost: cost, producesTop: true)
+            return
+        }
+        materialize(operands.count - 3)
+        emit(Op(.select, ownSlot(depth: 2), operandSlot(depth: 1), condition), cost: cost)
     }
 
     mutating func variable(_ opcode: UInt8) throws(WasmValidationError) {
