@@ -110,3 +110,14 @@ struct FunctionValidatorTests {
         #expect(outcomes[0] > 100 && outcomes[1] > 10_000, "\(outcomes)")
     }
 }
+
+/// The compiler's table of which instruction fields are slots must agree with the operand
+/// counts of the numeric instructions (a binary operation reads two slots, a unary one).
+@Test func slotFieldsAgreeWithNumericSignatures() throws {
+    for opcode: UInt8 in 0x45...0xC4 {
+        let code = try #require(OpCode(rawValue: opcode))
+        let operands = NumericSignatures.table[Int(opcode - 0x45)].operands.count
+        let fields = code.slotFields
+        #expect(fields.a && fields.b && fields.c == (operands == 2), "opcode 0x\(String(opcode, radix: 16))")
+    }
+}

@@ -197,9 +197,8 @@ extension OpCode: Sendable {
         }
         switch rawValue {
         case 0x28...0x3E: return (true, true, false)  // loads and stores: the value and the address
-        case 0x45...0xC4:
-            let binary = NumericSignatures.table[Int(rawValue - 0x45)].operands.count == 2
-            return (true, true, binary)
+        case 0x45, 0x50, 0x67...0x69, 0x79...0x7B, 0x8B...0x91, 0x99...0x9F, 0xA7...0xC4: return (true, true, false)  // unary
+        case 0x46...0xA6: return (true, true, true)  // binary
         default: return (true, false, false)  // the rest name their first slot in `a`
         }
     }
@@ -225,8 +224,9 @@ struct BranchTableEntry: Sendable {
     var count: Int32
 }
 
-/// Immutable storage for a function's instructions and branch tables: the interpreter reads
-/// them through raw pointers, so they live in allocations that never move.
+/// Immutable storage for a function's instructions, branch tables and constant pool: the
+/// interpreter reads them through raw pointers, so they live in one allocation that never
+/// moves.
 final class CodeBuffer: @unchecked Sendable {
     let base: UnsafeMutablePointer<Op>
     let count: Int
@@ -236,23 +236,23 @@ final class CodeBuffer: @unchecked Sendable {
     let constantCount: Int
 
     init(_ ops: [Op], tables: [BranchTableEntry], constants: [UInt64]) {
-        constantCount = constants.count
-        self.constants = UnsafeMutablePointer<UInt64>.allocate(capacity: max(constants.count, 1))
-        self.constants.initialize(from: constants, count: constants.count)
+        precondition(MemoryLayout<Op>.stride == 16 && MemoryLayout<BranchTableEntry>.stride == 16, "16-byte records")
         count = ops.count
-        base = UnsafeMutablePointer<Op>.allocate(capacity: max(ops.count, 1))
-        base.initialize(from: ops, count: ops.count)
         tableCount = tables.count
-        self.tables = UnsafeMutablePointer<BranchTableEntry>.allocate(capacity: max(tables.count, 1))
+        constantCount = constants.count
+        let bytes = 16 * (ops.count + tables.count) + 8 * constants.count
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 16), alignment: 16)
+        base = raw.bindMemory(to: Op.self, capacity: ops.count)
+        base.initialize(from: ops, count: ops.count)
+        self.tables = (raw + 16 * ops.count).bindMemory(to: BranchTableEntry.self, capacity: tables.count)
         self.tables.initialize(from: tables, count: tables.count)
+        self.constants = (raw + 16 * (ops.count + tables.count)).bindMemory(to: UInt64.self, capacity: constants.count)
+        self.constants.initialize(from: constants, count: constants.count)
     }
 
     deinit {
-        base.deinitialize(count: count)
-        base.deallocate()
-        tables.deinitialize(count: tableCount)
-        tables.deallocate()
-        constants.deallocate()
+        // Ops, entries and constants are trivial types: nothing to deinitialize.
+        UnsafeMutableRawPointer(base).deallocate()
     }
 }
 

@@ -33,15 +33,22 @@ struct FunctionCompiler {
     /// The constant pool: values the function's constants read, in slots after its operands,
     /// filled in when a call enters the function.
     var constants: [UInt64] = []
-    /// Where each value is in `constants` (lookups only: the pool's order is the order of
-    /// first use).
+    /// Where each value is in `constants`, once there are more than 16 (lookups only: the
+    /// pool's order is the order of first use).
     var constantIndices: [UInt64: Int] = [:]
     /// The most constants a function's pool holds (each call copies them into its frame);
     /// later constants become `const` instructions.
     static let constantPoolMax = 256
 
-    init(localCount: Int) {
+    /// A compiler for a function with `localCount` locals whose body is `bodyBytes` long
+    /// (instructions take at least a byte each and about a third compile to nothing, so the
+    /// arrays are reserved at a quarter of that, which avoids most regrowth).
+    init(localCount: Int, bodyBytes: Int) {
         self.localCount = localCount
+        let expected = bodyBytes / 4 + 4
+        code.reserveCapacity(expected)
+        costs.reserveCapacity(expected)
+        tailCosts.reserveCapacity(expected)
     }
 
     /// The slot of the operand at stack index `index` when it is in its own slot.
@@ -52,10 +59,16 @@ struct FunctionCompiler {
     /// The operand source (see `FunctionValidator.operandSources`) for constant `bits` in the
     /// pool, adding it if needed; `nil` when the pool is full.
     mutating func poolSource(_ bits: UInt64) -> Int32? {
-        if let index = constantIndices[bits] { return Int32(-2 - index) }
+        // Small pools (most functions) are searched; a table is built past 16 constants.
+        if constants.count <= 16, let index = constants.firstIndex(of: bits) { return Int32(-2 - index) }
+        if constants.count > 16, let index = constantIndices[bits] { return Int32(-2 - index) }
         guard constants.count < Self.constantPoolMax else { return nil }
-        constantIndices[bits] = constants.count
         constants.append(bits)
+        if constants.count == 17 {
+            for (index, value) in constants.enumerated() { constantIndices[value] = index }
+        } else if constants.count > 17 {
+            constantIndices[bits] = constants.count - 1
+        }
         return Int32(-1 - constants.count)
     }
 

@@ -69,7 +69,7 @@ struct FunctionValidator {
             locals += Array(repeating: group.type, count: Int(group.count))
         }
         frames = [Frame(kind: .function, parameters: [], results: type.results, height: 0)]
-        emitter = FunctionCompiler(localCount: locals.count)
+        emitter = FunctionCompiler(localCount: locals.count, bodyBytes: body.code.count)
         emitter.startBlock()
     }
 
