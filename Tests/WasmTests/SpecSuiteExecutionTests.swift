@@ -141,7 +141,7 @@ struct SpecSuiteExecutionTests {
         }
         print("spec suite execution: \(total.passed) passed, \(total.failed.count) failed, skipped files: \(total.skippedFiles), "
               + "skipped commands: \(total.skippedCommands)")
-        for (name, passed, failed) in perFile where failed > 0 { print("  \(name): \(passed) passed, \(failed) failed") }
+        for (name, passed, failed) in perFile { print("  spec file \(name): \(passed) passed, \(failed) failed") }
         for failure in total.failed.prefix(40) { print("    \(failure)") }
         #expect(total.failed.isEmpty)
         #expect(total.passed >= 25_149, "no regression below the count reached when this test was written")
