@@ -101,12 +101,32 @@ enum SpecSuite {
     /// The commands of test file `name`.
     static func commands(of name: String) throws -> [[String: Any]] {
         guard let directory else { throw Missing(description: "no spec suite") }
-        let data = try Data(contentsOf: directory.appendingPathComponent("\(name)/\(name).json"))
-        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+        let raw = try Data(contentsOf: directory.appendingPathComponent("\(name)/\(name).json"))
+        guard let object = try JSONSerialization.jsonObject(with: escapingByteOrderMarks(raw)) as? [String: Any],
               let commands = object["commands"] as? [[String: Any]] else {
             throw Missing(description: "\(name).json has no commands array")
         }
         return commands
+    }
+
+    /// `data` with every U+FEFF written as raw UTF-8 (EF BB BF) replaced by the escape
+    /// `\ufeff`: Foundation's JSON parser drops the raw character from strings (names.wast
+    /// exports a function named U+FEFF), but keeps the escaped one.
+    static func escapingByteOrderMarks(_ data: Data) -> Data {
+        let bytes = Array(data)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if index + 2 < bytes.count, bytes[index] == 0xEF, bytes[index + 1] == 0xBB, bytes[index + 2] == 0xBF {
+                result += Array("\\ufeff".utf8)
+                index += 3
+            } else {
+                result.append(bytes[index])
+                index += 1
+            }
+        }
+        return Data(result)
     }
 
     /// The bytes of module `filename` of test file `name`.

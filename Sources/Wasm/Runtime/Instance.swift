@@ -27,7 +27,8 @@ public struct HostContext {
     public var charge: UInt64 = 0
 
     /// The caller's memory, if it has one. Setting `nil`, or a memory when the caller has
-    /// none, is ignored: a host function cannot take an instance's memory away.
+    /// none, is ignored: a host function cannot take an instance's memory away. `nil` for an
+    /// instance in a ``WasmLinker`` (its memory may be shared; read it through the linker).
     public var memory: LinearMemory? {
         get { hasMemory ? memoryStorage : nil }
         set { if hasMemory, let newValue { memoryStorage = newValue } }

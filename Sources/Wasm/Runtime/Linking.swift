@@ -129,6 +129,9 @@ extension WasmInstance {
 /// inside the caller's instruction budget (they cannot be suspended midway) and are charged to
 /// the caller; a function reference to another instance's function, called through a table,
 /// is such a call too.
+///
+/// A linker and its instances are used from one thread at a time (like the simulation that
+/// owns them); it does no locking.
 public final class WasmLinker: @unchecked Sendable {
     /// An instance in a linker.
     public struct InstanceID: Hashable, Sendable {
