@@ -14,11 +14,13 @@ let package = Package(
     targets: [
         // Layer 0: the deterministic kernel (virtual time, random streams, event queue, trace).
         .target(name: "SimCore"),
-        // Layer 0: the WebAssembly decoder (and, next, validator and metered interpreter);
-        // knows nothing of the IC, whose layer supplies the imports.
+        // Layer 0: the WebAssembly decoder, validator, compiler and metered interpreter; knows
+        // nothing of the IC, whose layer supplies the imports.
         .target(name: "Wasm"),
-        // Composition root: scenarios, reports, and (later) network, subnets, faults, workload.
-        .target(name: "ICSim", dependencies: ["SimCore", "Wasm"]),
+        // Layer 1: ICC consensus as a pure state machine per node (no I/O, no clock).
+        .target(name: "Consensus", dependencies: ["SimCore"]),
+        // Composition root: the network model, subnets, checkers, scenarios, reports.
+        .target(name: "ICSim", dependencies: ["SimCore", "Wasm", "Consensus"]),
         // The CLI's logic as a library, so tests can drive it without a process.
         .target(name: "ICSimCLI", dependencies: ["ICSim"]),
         // The executable: a thin entry point over ICSimCLI.
@@ -29,6 +31,7 @@ let package = Package(
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore", "ICSimTestSupport"]),
         // Fixtures/: modules built by other compilers, with their sources and build scripts.
         .testTarget(name: "WasmTests", dependencies: ["Wasm", "SimCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "SimCore"]),
         .testTarget(name: "ICSimTests", dependencies: ["ICSim", "ICSimTestSupport"]),
         .testTarget(name: "ICSimCLITests", dependencies: ["ICSimCLI", "icsim", "ICSimTestSupport"]),
     ],

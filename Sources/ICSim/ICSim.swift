@@ -3,3 +3,4 @@
 // WebAssembly decoder and validator from Wasm.
 @_exported import SimCore
 @_exported import Wasm
+@_exported import Consensus

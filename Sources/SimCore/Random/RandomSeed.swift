@@ -28,7 +28,9 @@ public struct RandomSeed: Hashable, Sendable, CustomStringConvertible {
         digest = hasher.finalize()
     }
 
-    private init(digest: SHA256Digest) {
+    /// The seed made of `digest`'s 32 bytes: for randomness that comes from the model itself,
+    /// such as consensus's random beacon.
+    public init(digest: SHA256Digest) {
         self.digest = digest
     }
 

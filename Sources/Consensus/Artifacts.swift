@@ -1,0 +1,154 @@
+import SimCore
+
+/// A node of a subnet: its index `0..<n` in the subnet's sorted node list.
+public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The index.
+    public let index: Int
+
+    /// Node `index`.
+    public init(_ index: Int) {
+        self.index = index
+    }
+
+    public static func < (lhs: NodeID, rhs: NodeID) -> Bool { lhs.index < rhs.index }
+
+    /// `"node 3"`.
+    public var description: String { "node \(index)" }
+}
+
+/// A block height (a consensus round); the genesis block is at height 0.
+public typealias Height = UInt64
+
+/// An opaque payload item with a size: ingress messages now, stream slices later.
+public struct PayloadItem: Hashable, Sendable {
+    /// An identifier unique in the run.
+    public var id: UInt64
+    /// Its size on the wire, in bytes.
+    public var sizeBytes: Int
+
+    /// An item `id` of `sizeBytes` bytes.
+    public init(id: UInt64, sizeBytes: Int) {
+        self.id = id
+        self.sizeBytes = sizeBytes
+    }
+}
+
+/// A block proposal: a height, the notarized parent it extends, its maker and the maker's rank
+/// at that height, and a payload. Its digest (SHA-256 of all of this) names it.
+public struct Block: Hashable, Sendable {
+    /// The height.
+    public let height: Height
+    /// The parent's digest (a block at `height - 1`).
+    public let parent: SHA256Digest
+    /// The maker's rank at this height (0 is the leader).
+    public let rank: Int
+    /// The node that made it.
+    public let maker: NodeID
+    /// The payload.
+    public let payload: [PayloadItem]
+    /// The digest naming the block.
+    public let digest: SHA256Digest
+
+    /// Bytes of a block without its payload (header, maker's signature): a modelled size.
+    public static let headerBytes = 256
+
+    /// A block; its digest is computed from the other fields.
+    public init(height: Height, parent: SHA256Digest, rank: Int, maker: NodeID, payload: [PayloadItem]) {
+        self.height = height
+        self.parent = parent
+        self.rank = rank
+        self.maker = maker
+        self.payload = payload
+        var hasher = SHA256()
+        hasher.update(string: "ICSim.block.v1")
+        hasher.update(uint64LittleEndian: height)
+        hasher.update(parent.bytes)
+        hasher.update(uint64LittleEndian: UInt64(rank))
+        hasher.update(uint64LittleEndian: UInt64(maker.index))
+        hasher.update(uint64LittleEndian: UInt64(payload.count))
+        for item in payload {
+            hasher.update(uint64LittleEndian: item.id)
+            hasher.update(uint64LittleEndian: UInt64(item.sizeBytes))
+        }
+        digest = hasher.finalize()
+    }
+
+    /// The genesis block of a subnet whose identity is `subnet`.
+    public static func genesis(subnet: SHA256Digest) -> Block {
+        Block(height: 0, parent: subnet, rank: 0, maker: NodeID(0), payload: [])
+    }
+
+    /// Its size on the wire.
+    public var sizeBytes: Int { Self.headerBytes + payload.reduce(0) { $0 + $1.sizeBytes } }
+}
+
+/// The kinds of artifacts, for counting messages and bytes.
+public enum ArtifactKind: Int, CaseIterable, Sendable, CustomStringConvertible {
+    case proposal, beaconShare, beacon, notarizationShare, notarization, finalizationShare, finalization
+
+    /// The kind's name in reports.
+    public var description: String {
+        switch self {
+        case .proposal: "block proposal"
+        case .beaconShare: "random beacon share"
+        case .beacon: "random beacon"
+        case .notarizationShare: "notarization share"
+        case .notarization: "notarization"
+        case .finalizationShare: "finalization share"
+        case .finalization: "finalization"
+        }
+    }
+}
+
+/// What consensus nodes exchange. Signatures are modelled, not computed: a share names its
+/// signer (the network authenticates senders, so no node can make another's share), and an
+/// aggregate lists the signers whose shares it combines.
+public enum Artifact: Hashable, Sendable {
+    /// A block proposal, signed by its maker.
+    case proposal(Block)
+    /// A share of the random beacon of `height`.
+    case beaconShare(height: Height, signer: NodeID)
+    /// The random beacon of `height` (f + 1 shares combined); its value is determined by the
+    /// beacon before it, as a unique threshold signature is.
+    case beacon(height: Height, value: SHA256Digest)
+    /// A notarization share for `block`.
+    case notarizationShare(height: Height, block: SHA256Digest, signer: NodeID)
+    /// A notarization of `block` (c - f shares combined).
+    case notarization(height: Height, block: SHA256Digest, signers: [NodeID])
+    /// A finalization share for `block`.
+    case finalizationShare(height: Height, block: SHA256Digest, signer: NodeID)
+    /// A finalization of `block` (c - f shares combined).
+    case finalization(height: Height, block: SHA256Digest, signers: [NodeID])
+
+    /// The artifact's kind.
+    public var kind: ArtifactKind {
+        switch self {
+        case .proposal: .proposal
+        case .beaconShare: .beaconShare
+        case .beacon: .beacon
+        case .notarizationShare: .notarizationShare
+        case .notarization: .notarization
+        case .finalizationShare: .finalizationShare
+        case .finalization: .finalization
+        }
+    }
+
+    /// The height it belongs to.
+    public var height: Height {
+        switch self {
+        case .proposal(let block): block.height
+        case .beaconShare(let height, _), .beacon(let height, _), .notarizationShare(let height, _, _),
+             .notarization(let height, _, _), .finalizationShare(let height, _, _), .finalization(let height, _, _):
+            height
+        }
+    }
+
+    /// Bytes on the wire (modelled: BLS signatures are 48 bytes, digests 32, plus framing).
+    public var sizeBytes: Int {
+        switch self {
+        case .proposal(let block): block.sizeBytes
+        case .beaconShare, .notarizationShare, .finalizationShare: 128
+        case .beacon, .notarization, .finalization: 160
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import SimCore
+
+/// A subnet's consensus parameters. Defaults are the IC's for a 13-node application subnet
+/// (../shared/MODEL.md sections 1-2; sources in Docs/Model.md).
+public struct ConsensusConfiguration: Hashable, Sendable {
+    /// Nodes in the subnet.
+    public var nodeCount: Int
+    /// The block-maker delay unit: a maker of rank r proposes r units after the round starts.
+    public var unitDelay: SimDuration
+    /// The notary delay of a rank-0 block.
+    public var initialNotaryDelay: SimDuration
+    /// Most payload items in a block.
+    public var payloadItemsMax: Int
+    /// Most payload bytes in a block.
+    public var payloadBytesMax: Int
+    /// Time to verify a received artifact before it counts (modelled signature checks).
+    public var verificationDelay: SimDuration
+
+    /// The IC's defaults for `nodeCount` nodes: unit delay 1 s (3 s above 13 nodes),
+    /// initial notary delay 300 ms, 1,000 messages and 4 MiB per block, no verification delay.
+    public init(nodeCount: Int = 13) {
+        self.nodeCount = nodeCount
+        unitDelay = nodeCount > 13 ? .seconds(3) : .seconds(1)
+        initialNotaryDelay = .milliseconds(300)
+        payloadItemsMax = 1_000
+        payloadBytesMax = 4 << 20
+        verificationDelay = .zero
+    }
+
+    /// Faulty nodes tolerated: floor((n - 1) / 3).
+    public var faultsTolerated: Int { (nodeCount - 1) / 3 }
+    /// The committee size c = 3f + 1: how many nodes notarize and finalize each round.
+    public var committeeSize: Int { 3 * faultsTolerated + 1 }
+    /// Shares needed to notarize or finalize: c - f.
+    public var threshold: Int { committeeSize - faultsTolerated }
+    /// Shares needed for the random beacon: f + 1.
+    public var beaconThreshold: Int { faultsTolerated + 1 }
+    /// How many makers get a rank each round: f + 1.
+    public var rankedMakers: Int { faultsTolerated + 1 }
+
+    /// What is wrong with the configuration, if anything (empty when it is usable).
+    public func problems() -> [String] {
+        var problems: [String] = []
+        if nodeCount < 1 || nodeCount > 1_000 { problems.append("nodeCount: \(nodeCount) is outside 1...1000") }
+        if unitDelay < .zero { problems.append("unitDelay: must not be negative") }
+        if initialNotaryDelay < .zero { problems.append("initialNotaryDelay: must not be negative") }
+        if verificationDelay < .zero { problems.append("verificationDelay: must not be negative") }
+        if payloadItemsMax < 0 { problems.append("payloadItemsMax: must not be negative") }
+        if payloadBytesMax < 0 { problems.append("payloadBytesMax: must not be negative") }
+        return problems
+    }
+
+    /// The notary delay for a block of `rank` when the node's notarized height is ahead of its
+    /// finalized height by `gap`: initial_notary_delay + unit_delay * rank * 1.5^gap
+    /// (../shared/MODEL.md section 2; the certified-height terms come with execution).
+    /// Computed with IEEE basic operations only (deterministic on every platform), clamped.
+    public func notaryDelay(rank: Int, gap: UInt64) -> SimDuration {
+        guard rank > 0 else { return initialNotaryDelay }
+        var factor = Double(rank)
+        var remaining = min(gap, 200)
+        while remaining > 0 && factor < 1e12 {
+            factor *= 1.5
+            remaining -= 1
+        }
+        let scaled = Double(unitDelay.nanoseconds) * factor
+        let capped = min(scaled, 1e17)  // about three years: effectively never
+        return initialNotaryDelay + .nanoseconds(Int64(capped))
+    }
+
+    /// The block-maker delay of `rank`: unit_delay * rank.
+    public func blockMakerDelay(rank: Int) -> SimDuration {
+        .nanoseconds(unitDelay.nanoseconds.multipliedReportingOverflow(by: Int64(rank)).overflow
+            ? Int64.max / 4 : unitDelay.nanoseconds * Int64(rank))
+    }
+}

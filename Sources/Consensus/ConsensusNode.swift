@@ -1,0 +1,479 @@
+import SimCore
+
+/// What the shell asks a node to act on.
+public enum ConsensusInput: Sendable {
+    /// An artifact arrived (after the network delivered and the node verified it).
+    case artifact(Artifact, from: NodeID)
+    /// A wake-up the node asked for came due.
+    case wakeUp
+    /// Payload to put in the node's next proposals (ingress messages, later).
+    case payload([PayloadItem])
+}
+
+/// What a node asks the shell to do.
+public enum ConsensusOutput: Sendable, Equatable {
+    /// Send the artifact to every other node of the subnet.
+    case broadcast(Artifact)
+    /// These blocks were finalized, in height order (to be executed).
+    case finalized([Block])
+}
+
+/// The result of handling one input: outputs, and when the node next needs to be woken
+/// (a block-maker or notary delay running out), if at all.
+public struct ConsensusStep: Sendable {
+    /// What to do, in order.
+    public var outputs: [ConsensusOutput] = []
+    /// The next wake-up, if any (the shell keeps one per node and replaces it each step).
+    public var wakeUpAt: SimInstant?
+}
+
+/// One node's Internet Computer Consensus (ICC) as a pure state machine: artifacts and
+/// wake-ups in, artifacts to broadcast, wake-ups and finalized blocks out. It reads no clock:
+/// the shell passes the virtual time with each input. ../shared/MODEL.md section 2 and
+/// Docs/Consensus.md describe the rules it follows.
+public struct ConsensusNode: Sendable {
+    /// This node.
+    public let id: NodeID
+    /// The subnet's parameters.
+    public let configuration: ConsensusConfiguration
+    /// The genesis block (height 0, notarized and finalized from the start).
+    public let genesis: Block
+
+    var pool: [Height: HeightPool] = [:]
+    var blocks: [SHA256Digest: Block] = [:]
+    var beacons: [Height: (value: SHA256Digest, at: SimInstant)] = [:]
+    /// Each height's ranked makers and whether this node is in its committee, computed once
+    /// when the beacon below it is known.
+    var roles: [Height: (makers: [NodeID], inCommittee: Bool)] = [:]
+    /// When the first notarized block of each height was known.
+    var notarizedAt: [Height: SimInstant] = [:]
+    /// Blocks whose validation waits for their height's beacon or their parent's notarization.
+    var pendingBlocks: [Block] = []
+    /// Beacons received before the one they follow.
+    var pendingBeacons: [Height: SHA256Digest] = [:]
+    var payloadQueue: [PayloadItem] = []
+    /// The highest height with a notarized block known (the current round is one above).
+    public private(set) var notarizedHeight: Height = 0
+    /// The highest finalized height.
+    public private(set) var finalizedHeight: Height = 0
+    /// The digest of the block finalized at ``finalizedHeight``.
+    public private(set) var finalizedTip: SHA256Digest
+
+    /// Node `id` of a subnet whose genesis block is `genesis`; the beacon of height 0 is
+    /// derived from the genesis block.
+    public init(id: NodeID, configuration: ConsensusConfiguration, genesis: Block) {
+        self.id = id
+        self.configuration = configuration
+        self.genesis = genesis
+        finalizedTip = genesis.digest
+        blocks[genesis.digest] = genesis
+        var height0 = HeightPool()
+        height0.blocks = [genesis]
+        height0.notarized = [genesis.digest]
+        height0.finalized = genesis.digest
+        pool[0] = height0
+        var hasher = SHA256()
+        hasher.update(string: "ICSim.beacon.genesis.v1")
+        hasher.update(genesis.digest.bytes)
+        beacons[0] = (hasher.finalize(), .zero)
+        notarizedAt[0] = .zero
+        roles[1] = roles(after: beacons[0]!.value)
+    }
+
+    /// Handles `input` at `now`.
+    public mutating func handle(_ input: ConsensusInput, now: SimInstant) -> ConsensusStep {
+        var step = ConsensusStep()
+        switch input {
+        case .artifact(let artifact, _): receive(artifact)
+        case .wakeUp: break
+        case .payload(let items): payloadQueue += items
+        }
+        progress(now, &step)
+        step.wakeUpAt = nextWakeUp(now)
+        return step
+    }
+
+    /// The round this node works on: one above its notarized height.
+    public var round: Height { notarizedHeight + 1 }
+
+    // MARK: - Receiving
+
+    mutating func receive(_ artifact: Artifact) {
+        switch artifact {
+        case .proposal(let block):
+            guard block.height > finalizedHeight, blocks[block.digest] == nil,
+                  !pendingBlocks.contains(where: { $0.digest == block.digest }) else { return }
+            pendingBlocks.append(block)
+        case .beaconShare(let height, let signer):
+            guard height > 0, beacons[height] == nil else { return }
+            pool[height, default: HeightPool()].beaconShares.insert(signer)
+        case .beacon(let height, let value):
+            if beacons[height] == nil { pendingBeacons[height] = value }
+        case .notarizationShare(let height, let block, let signer):
+            guard height > finalizedHeight, pool[height]?.notarized.contains(block) != true else { return }
+            pool[height, default: HeightPool()].notarizationShares[block, default: []].insert(signer)
+        case .notarization(let height, let block, let signers):
+            guard signers.count >= configuration.threshold else { return }
+            pool[height, default: HeightPool()].notarizationsReceived.insert(block)
+        case .finalizationShare(let height, let block, let signer):
+            guard height > finalizedHeight else { return }
+            pool[height, default: HeightPool()].finalizationShares[block, default: []].insert(signer)
+        case .finalization(let height, let block, let signers):
+            guard height > finalizedHeight, signers.count >= configuration.threshold else { return }
+            pool[height, default: HeightPool()].finalizationsReceived.insert(block)
+        }
+    }
+
+    // MARK: - Progress
+
+    /// Applies every rule that can fire, until none can.
+    mutating func progress(_ now: SimInstant, _ step: inout ConsensusStep) {
+        var changed = true
+        while changed {
+            changed = false
+            changed = acceptBeacons(now, &step) || changed
+            changed = validatePendingBlocks() || changed
+            changed = aggregateNotarizations(now, &step) || changed
+            changed = signBeaconShare(&step) || changed
+            changed = propose(now, &step) || changed
+            changed = notarize(now, &step) || changed
+            changed = signFinalizationShares(&step) || changed
+            changed = aggregateFinalizations(&step) || changed
+        }
+    }
+
+    /// The beacon of `height` follows from the one before it (a unique threshold signature):
+    /// SHA-256 of a label, the previous beacon and the height.
+    func beaconValue(after previous: SHA256Digest, height: Height) -> SHA256Digest {
+        var hasher = SHA256()
+        hasher.update(string: "ICSim.beacon.v1")
+        hasher.update(previous.bytes)
+        hasher.update(uint64LittleEndian: height)
+        return hasher.finalize()
+    }
+
+    /// Makes beacons from f + 1 shares, and accepts received ones that follow a known beacon.
+    mutating func acceptBeacons(_ now: SimInstant, _ step: inout ConsensusStep) -> Bool {
+        var changed = false
+        var height = Height(beacons.count)
+        while let previous = beacons[height - 1]?.value, beacons[height] == nil {
+            let value = beaconValue(after: previous, height: height)
+            let shares = pool[height]?.beaconShares.count ?? 0
+            if shares >= configuration.beaconThreshold {
+                step.outputs.append(.broadcast(.beacon(height: height, value: value)))
+            } else if pendingBeacons[height] != value {
+                break
+            }
+            beacons[height] = (value, now)
+            roles[height + 1] = roles(after: value)
+            pendingBeacons[height] = nil
+            changed = true
+            height += 1
+        }
+        return changed
+    }
+
+    /// The roles of the height above a beacon: its f + 1 ranked makers (index = rank), a
+    /// prefix of a shuffle of the node list seeded by the beacon; and whether this node is in
+    /// its committee (every node when n = 3f + 1, else the first c of another such shuffle).
+    func roles(after beacon: SHA256Digest) -> (makers: [NodeID], inCommittee: Bool) {
+        let seed = RandomSeed(digest: beacon)
+        var stream = seed.stream("block makers")
+        var nodes = (0..<configuration.nodeCount).map(NodeID.init)
+        stream.shuffle(&nodes)
+        let makers = Array(nodes.prefix(configuration.rankedMakers))
+        guard configuration.nodeCount != configuration.committeeSize else { return (makers, true) }
+        var committeeStream = seed.stream("committee")
+        var committee = (0..<configuration.nodeCount).map(NodeID.init)
+        committeeStream.shuffle(&committee)
+        return (makers, committee.prefix(configuration.committeeSize).contains(id))
+    }
+
+    /// The ranked makers of `height`; `nil` until the beacon below it is known.
+    func makers(at height: Height) -> [NodeID]? {
+        roles[height]?.makers
+    }
+
+    /// Whether this node notarizes and finalizes at `height`; `nil` until the beacon below it
+    /// is known.
+    func isInCommittee(at height: Height) -> Bool? {
+        roles[height]?.inCommittee
+    }
+
+    /// Validates pending blocks whose beacon and parent are now known: the maker has the
+    /// block's rank, the parent is notarized, the payload is within the limits. A maker with
+    /// two different blocks at one height is disqualified there.
+    mutating func validatePendingBlocks() -> Bool {
+        var changed = false
+        var stillPending: [Block] = []
+        for block in pendingBlocks {
+            guard block.height > finalizedHeight else { changed = true; continue }
+            guard let makers = makers(at: block.height),
+                  pool[block.height - 1]?.notarized.contains(block.parent) == true else {
+                stillPending.append(block)
+                continue
+            }
+            changed = true
+            guard block.rank < makers.count, makers[block.rank] == block.maker,
+                  block.payload.count <= configuration.payloadItemsMax,
+                  block.payload.reduce(0, { $0 + $1.sizeBytes }) <= configuration.payloadBytesMax else { continue }
+            accept(block)
+        }
+        pendingBlocks = stillPending
+        return changed
+    }
+
+    mutating func accept(_ block: Block) {
+        // Taken out and put back, so the dictionary does not hold a second reference while
+        // the pool changes (which would copy it).
+        var heightPool = pool.removeValue(forKey: block.height) ?? HeightPool()
+        if let earlier = heightPool.makers[block.maker], earlier != block.digest {
+            heightPool.disqualified.insert(block.maker)
+        }
+        heightPool.makers[block.maker] = heightPool.makers[block.maker] ?? block.digest
+        heightPool.insert(block)
+        pool[block.height] = heightPool
+        blocks[block.digest] = block
+    }
+
+    /// Marks blocks notarized (c - f shares, or a received notarization) and moves the round
+    /// forward past every height that has a notarized block.
+    mutating func aggregateNotarizations(_ now: SimInstant, _ step: inout ConsensusStep) -> Bool {
+        var changed = false
+        // Heights already passed still matter: a second notarized block there blocks
+        // finalization shares.
+        var height = finalizedHeight + 1
+        while height <= notarizedHeight {
+            changed = markNotarized(at: height, &step) || changed
+            height += 1
+        }
+        while pool[height] != nil {
+            changed = markNotarized(at: height, &step) || changed
+            guard pool[height]?.notarized.isEmpty == false else { break }
+            notarizedHeight = height
+            if notarizedAt[height] == nil { notarizedAt[height] = now }
+            height += 1
+        }
+        return changed
+    }
+
+    /// Marks the valid blocks of `height` with c - f shares or a received notarization as
+    /// notarized, broadcasting the notarizations this node aggregated.
+    mutating func markNotarized(at height: Height, _ step: inout ConsensusStep) -> Bool {
+        guard var heightPool = pool.removeValue(forKey: height) else { return false }
+        defer { pool[height] = heightPool }
+        var changed = false
+        for block in heightPool.blocks where !heightPool.notarized.contains(block.digest) {
+            let shares = heightPool.notarizationShares[block.digest] ?? []
+            let received = heightPool.notarizationsReceived.contains(block.digest)
+            guard shares.count >= configuration.threshold || received else { continue }
+            heightPool.notarized.append(block.digest)
+            if !received {
+                let signers = Array(shares.sorted().prefix(configuration.threshold))
+                step.outputs.append(.broadcast(.notarization(height: height, block: block.digest, signers: signers)))
+            }
+            changed = true
+        }
+        return changed
+    }
+
+    /// Signs the beacon share of the current round once the beacon before it and a notarized
+    /// block below it are known.
+    mutating func signBeaconShare(_ step: inout ConsensusStep) -> Bool {
+        let height = round
+        guard beacons[height - 1] != nil, beacons[height] == nil, pool[height]?.sentBeaconShare != true else { return false }
+        pool[height, default: HeightPool()].sentBeaconShare = true
+        pool[height, default: HeightPool()].beaconShares.insert(id)
+        step.outputs.append(.broadcast(.beaconShare(height: height, signer: id)))
+        return true
+    }
+
+    /// When the current round started: the later of the previous height's first notarization
+    /// and its beacon; `nil` until both are known.
+    func roundStart() -> SimInstant? {
+        let previous = round - 1
+        guard let notarized = notarizedAt[previous], let beacon = beacons[previous]?.at else { return nil }
+        return max(notarized, beacon)
+    }
+
+    /// This node's rank in the current round, if it has one.
+    func myRank() -> Int? {
+        makers(at: round)?.firstIndex(of: id)
+    }
+
+    /// Proposes a block once the block-maker delay of its rank has passed, unless it already
+    /// proposed this round or saw a valid proposal of a lower rank.
+    mutating func propose(_ now: SimInstant, _ step: inout ConsensusStep) -> Bool {
+        let height = round
+        guard let rank = myRank(), let start = roundStart(), now >= start + configuration.blockMakerDelay(rank: rank),
+              pool[height]?.proposed != true, !(pool[height]?.hasBlock(rankBelow: rank) ?? false),
+              let parent = pool[height - 1]?.lowestRankNotarized() else { return false }
+        let block = Block(height: height, parent: parent, rank: rank, maker: id, payload: takePayload())
+        pool[height, default: HeightPool()].proposed = true
+        accept(block)
+        step.outputs.append(.broadcast(.proposal(block)))
+        return true
+    }
+
+    /// Payload for a new block, within the block limits.
+    mutating func takePayload() -> [PayloadItem] {
+        var taken: [PayloadItem] = []
+        var bytes = 0
+        while taken.count < payloadQueue.count, taken.count < configuration.payloadItemsMax,
+              bytes + payloadQueue[taken.count].sizeBytes <= configuration.payloadBytesMax {
+            bytes += payloadQueue[taken.count].sizeBytes
+            taken.append(payloadQueue[taken.count])
+        }
+        payloadQueue.removeFirst(taken.count)
+        return taken
+    }
+
+    /// The notary delay of `rank` in the current round.
+    func notaryDelay(rank: Int) -> SimDuration {
+        configuration.notaryDelay(rank: rank, gap: notarizedHeight - finalizedHeight)
+    }
+
+    /// Signs notarization shares for the lowest-ranked valid blocks of the current round whose
+    /// notary delay has passed, never for a higher rank than one already signed this round.
+    mutating func notarize(_ now: SimInstant, _ step: inout ConsensusStep) -> Bool {
+        let height = round
+        guard isInCommittee(at: height) == true, let start = roundStart(), let rank = pool[height]?.lowestEligibleRank(),
+              now >= start + notaryDelay(rank: rank), rank <= pool[height]?.lowestRankSigned ?? Int.max,
+              var heightPool = pool.removeValue(forKey: height) else { return false }
+        defer { pool[height] = heightPool }
+        var changed = false
+        for block in heightPool.blocks where block.rank == rank && !heightPool.disqualified.contains(block.maker)
+            && !heightPool.signedNotarization.contains(block.digest) {
+            heightPool.signedNotarization.append(block.digest)
+            heightPool.notarizationShares[block.digest, default: []].insert(id)
+            step.outputs.append(.broadcast(.notarizationShare(height: height, block: block.digest, signer: id)))
+            changed = true
+        }
+        heightPool.lowestRankSigned = rank
+        return changed
+    }
+
+    /// Signs a finalization share at each height above the finalized one where this node is a
+    /// notary, has not signed one, sees exactly one notarized block, and signed no
+    /// notarization share for another block.
+    mutating func signFinalizationShares(_ step: inout ConsensusStep) -> Bool {
+        var changed = false
+        var height = finalizedHeight + 1
+        while height <= notarizedHeight {
+            defer { height += 1 }
+            guard isInCommittee(at: height) == true, pool[height]?.sentFinalizationShare == false,
+                  pool[height]?.notarized.count == 1, let block = pool[height]?.notarized.first,
+                  pool[height]?.signedNotarization.allSatisfy({ $0 == block }) == true else { continue }
+            pool[height]?.sentFinalizationShare = true
+            pool[height]?.finalizationShares[block, default: []].insert(id)
+            step.outputs.append(.broadcast(.finalizationShare(height: height, block: block, signer: id)))
+            changed = true
+        }
+        return changed
+    }
+
+    /// Finalizes a block with c - f finalization shares (or a received finalization) and,
+    /// with it, its ancestors above the finalized height; outputs them in height order.
+    mutating func aggregateFinalizations(_ step: inout ConsensusStep) -> Bool {
+        var height = notarizedHeight
+        while height > finalizedHeight {
+            defer { height -= 1 }
+            guard let heightPool = pool[height] else { continue }
+            for block in heightPool.blocks {
+                let shares = heightPool.finalizationShares[block.digest] ?? []
+                let received = heightPool.finalizationsReceived.contains(block.digest)
+                guard shares.count >= configuration.threshold || received, let chain = ancestry(of: block) else { continue }
+                if !received {
+                    let signers = Array(shares.sorted().prefix(configuration.threshold))
+                    step.outputs.append(.broadcast(.finalization(height: height, block: block.digest, signers: signers)))
+                }
+                for finalized in chain { pool[finalized.height]?.finalized = finalized.digest }
+                finalizedHeight = block.height
+                finalizedTip = block.digest
+                step.outputs.append(.finalized(chain))
+                return true
+            }
+        }
+        return false
+    }
+
+    /// `block` and its ancestors above the finalized height, oldest first; `nil` if one is
+    /// unknown or the chain does not lead to the finalized tip.
+    func ancestry(of block: Block) -> [Block]? {
+        var chain = [block]
+        var current = block
+        while current.height > finalizedHeight + 1 {
+            guard let parent = blocks[current.parent] else { return nil }
+            chain.append(parent)
+            current = parent
+        }
+        guard current.parent == finalizedTip else { return nil }
+        return chain.reversed()
+    }
+
+    // MARK: - Wake-ups
+
+    /// When a delay of the current round next runs out: this node's block-maker delay, or the
+    /// notary delay of the lowest-ranked block it could sign.
+    func nextWakeUp(_ now: SimInstant) -> SimInstant? {
+        guard let start = roundStart() else { return nil }
+        var candidates: [SimInstant] = []
+        let heightPool = pool[round]
+        if let rank = myRank(), heightPool?.proposed != true, !(heightPool?.hasBlock(rankBelow: rank) ?? false) {
+            candidates.append(start + configuration.blockMakerDelay(rank: rank))
+        }
+        if isInCommittee(at: round) == true, let rank = heightPool?.lowestEligibleRank(),
+           rank <= heightPool?.lowestRankSigned ?? Int.max, heightPool?.hasUnsigned(rank: rank) == true {
+            candidates.append(start + notaryDelay(rank: rank))
+        }
+        return candidates.filter { $0 > now }.min()
+    }
+}
+
+/// A node's artifacts at one height. Dictionaries and sets here are only looked up, never
+/// iterated: what is iterated (blocks, notarized digests) is kept in arrays in a fixed order.
+struct HeightPool: Sendable {
+    /// Valid blocks, by rank then digest.
+    var blocks: [Block] = []
+    /// The first block seen from each maker.
+    var makers: [NodeID: SHA256Digest] = [:]
+    /// Makers seen with two different blocks.
+    var disqualified: Set<NodeID> = []
+    var beaconShares: Set<NodeID> = []
+    var notarizationShares: [SHA256Digest: Set<NodeID>] = [:]
+    var notarizationsReceived: Set<SHA256Digest> = []
+    /// Notarized blocks, in the order they became notarized.
+    var notarized: [SHA256Digest] = []
+    var finalizationShares: [SHA256Digest: Set<NodeID>] = [:]
+    var finalizationsReceived: Set<SHA256Digest> = []
+    var finalized: SHA256Digest?
+    /// Blocks this node signed notarization shares for.
+    var signedNotarization: [SHA256Digest] = []
+    var lowestRankSigned: Int?
+    var proposed = false
+    var sentBeaconShare = false
+    var sentFinalizationShare = false
+
+    mutating func insert(_ block: Block) {
+        let index = blocks.firstIndex { ($0.rank, $0.digest) > (block.rank, block.digest) } ?? blocks.count
+        blocks.insert(block, at: index)
+    }
+
+    func hasBlock(rankBelow rank: Int) -> Bool {
+        blocks.contains { $0.rank < rank && !disqualified.contains($0.maker) }
+    }
+
+    /// The lowest rank among blocks from makers not disqualified.
+    func lowestEligibleRank() -> Int? {
+        blocks.first { !disqualified.contains($0.maker) }?.rank
+    }
+
+    func hasUnsigned(rank: Int) -> Bool {
+        blocks.contains { $0.rank == rank && !disqualified.contains($0.maker) && !signedNotarization.contains($0.digest) }
+    }
+
+    /// The notarized block of lowest rank (then digest): the parent a maker extends.
+    func lowestRankNotarized() -> SHA256Digest? {
+        blocks.first { notarized.contains($0.digest) }?.digest
+    }
+}

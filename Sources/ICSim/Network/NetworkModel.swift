@@ -1,0 +1,147 @@
+import SimCore
+
+/// One-way delays between data-center regions.
+public struct LatencyMatrix: Hashable, Sendable {
+    /// Region names, in index order.
+    public let regions: [String]
+    /// `oneWay[i][j]`: the one-way delay from region i to region j.
+    public let oneWay: [[SimDuration]]
+
+    /// A matrix over `regions`; `oneWay` must be square with one row per region.
+    /// - Precondition: the shape matches and no delay is negative (a programming error in a
+    ///   preset; scenario files are validated before they get here).
+    public init(regions: [String], oneWay: [[SimDuration]]) {
+        precondition(oneWay.count == regions.count && oneWay.allSatisfy { $0.count == regions.count }, "a square matrix")
+        precondition(oneWay.allSatisfy { $0.allSatisfy { $0 >= .zero } }, "delays are not negative")
+        self.regions = regions
+        self.oneWay = oneWay
+    }
+
+    /// One region where every message takes `delay`.
+    public static func constant(_ delay: SimDuration) -> LatencyMatrix {
+        LatencyMatrix(regions: ["everywhere"], oneWay: [[delay]])
+    }
+
+    /// Six cloud regions on three continents, with one-way delays of half the average round
+    /// trip times measured between AWS regions (published in "Latency Between AWS Global
+    /// Regions", reproduced at acomputerscientistlearnsaws.blogspot.com/2017/04/aws-regions.html;
+    /// the two directions of a pair averaged), and 0.5 ms inside a region. Sources and caveats
+    /// in Docs/Model.md.
+    public static let cloudRegions: LatencyMatrix = {
+        let names = ["us-east", "us-west", "eu-west", "eu-central", "ap-northeast", "ap-southeast"]
+        // Round trips in tenths of a millisecond, upper triangle.
+        let roundTrips: [[Int64]] = [
+            [0, 878, 805, 886, 1453, 2167],
+            [0, 0, 1370, 1595, 891, 1614],
+            [0, 0, 0, 196, 2124, 2386],
+            [0, 0, 0, 0, 2366, 3259],
+            [0, 0, 0, 0, 0, 738],
+            [0, 0, 0, 0, 0, 0],
+        ]
+        var oneWay = [[SimDuration]](repeating: [SimDuration](repeating: .microseconds(500), count: names.count), count: names.count)
+        for row in names.indices {
+            for column in names.indices where row != column {
+                let tenths = roundTrips[min(row, column)][max(row, column)]
+                oneWay[row][column] = .microseconds(tenths * 50)  // half of tenths of a millisecond
+            }
+        }
+        return LatencyMatrix(regions: names, oneWay: oneWay)
+    }()
+}
+
+/// How messages travel: a latency matrix between regions, where each node is, jitter, and
+/// each node's upload bandwidth (a node sends to its peers one after another, so a big
+/// artifact to many peers takes a while to leave).
+public struct NetworkConfiguration: Hashable, Sendable {
+    /// Delays between regions.
+    public var latency: LatencyMatrix
+    /// Each node's region (index into `latency.regions`), by node index.
+    public var placement: [Int]
+    /// Extra delay added to each message.
+    public var jitter: DelayDistribution
+    /// Each node's upload bandwidth in bits per second; 0 means unlimited.
+    public var uploadBitsPerSecond: Int64
+
+    /// `nodeCount` nodes spread round-robin over the cloud regions, jitter uniform in
+    /// 0-2 ms, 300 Mbit/s uplinks (the bandwidth the IC's own block-maker delay assumes:
+    /// ../shared/MODEL.md section 2).
+    public init(nodeCount: Int) {
+        latency = .cloudRegions
+        placement = (0..<nodeCount).map { $0 % LatencyMatrix.cloudRegions.regions.count }
+        jitter = (try? .uniform(minimum: .zero, maximum: .milliseconds(2))) ?? .zero
+        uploadBitsPerSecond = 300_000_000
+    }
+
+    /// Every message takes exactly `delay`, whatever its size: the network of the protocol
+    /// timing tests.
+    public static func constant(_ delay: SimDuration, nodeCount: Int) -> NetworkConfiguration {
+        var configuration = NetworkConfiguration(nodeCount: nodeCount)
+        configuration.latency = .constant(delay)
+        configuration.placement = Array(repeating: 0, count: nodeCount)
+        configuration.jitter = .zero
+        configuration.uploadBitsPerSecond = 0
+        return configuration
+    }
+
+    /// What is wrong with the configuration for `nodeCount` nodes (empty when usable).
+    public func problems(nodeCount: Int) -> [String] {
+        var problems: [String] = []
+        if placement.count != nodeCount {
+            problems.append("placement: \(placement.count) entries for \(nodeCount) nodes")
+        }
+        for (node, region) in placement.enumerated() where region < 0 || region >= latency.regions.count {
+            problems.append("placement[\(node)]: region \(region) does not exist (\(latency.regions.count) regions)")
+        }
+        if uploadBitsPerSecond < 0 { problems.append("uploadBitsPerSecond: must not be negative") }
+        return problems
+    }
+}
+
+extension DelayDistribution {
+    /// No delay at all.
+    static var zero: DelayDistribution {
+        // A constant zero is always a valid distribution.
+        (try? .constant(.zero)) ?? { preconditionFailure("a zero constant is valid") }()
+    }
+}
+
+/// The network's state: when each node's uplink is next free, and the jitter stream.
+public struct NetworkModel: Sendable {
+    /// The configuration.
+    public let configuration: NetworkConfiguration
+    var uplinkFreeAt: [SimInstant]
+    var jitter: RandomStream
+
+    /// A network with idle uplinks, drawing jitter from `jitter`.
+    public init(configuration: NetworkConfiguration, jitter: RandomStream) {
+        self.configuration = configuration
+        uplinkFreeAt = Array(repeating: .zero, count: configuration.placement.count)
+        self.jitter = jitter
+    }
+
+    /// When each peer receives `bytes` that `sender` starts sending at `now` to `peers`, in
+    /// the order given: each copy waits for the previous one to leave the sender's uplink,
+    /// then travels its region pair's delay plus jitter.
+    public mutating func send(_ bytes: Int, from sender: Int, to peers: [Int], at now: SimInstant) -> [SimInstant] {
+        var arrivals: [SimInstant] = []
+        arrivals.reserveCapacity(peers.count)
+        for peer in peers {
+            let start = max(now, uplinkFreeAt[sender])
+            let leaves = start + transmission(bytes)
+            uplinkFreeAt[sender] = leaves
+            let base = configuration.latency.oneWay[configuration.placement[sender]][configuration.placement[peer]]
+            arrivals.append(leaves + base + jitter.duration(configuration.jitter))
+        }
+        return arrivals
+    }
+
+    /// How long `bytes` take to leave an uplink.
+    func transmission(_ bytes: Int) -> SimDuration {
+        guard configuration.uploadBitsPerSecond > 0 else { return .zero }
+        let bandwidth = UInt64(configuration.uploadBitsPerSecond)
+        let product = (UInt64(max(bytes, 0)) * 8).multipliedFullWidth(by: 1_000_000_000)
+        guard product.high < bandwidth else { return .nanoseconds(Int64.max / 4) }
+        let nanoseconds = bandwidth.dividingFullWidth(product).quotient
+        return .nanoseconds(Int64(min(nanoseconds, UInt64(Int64.max / 4))))
+    }
+}

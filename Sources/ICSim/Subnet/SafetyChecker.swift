@@ -1,0 +1,130 @@
+import SimCore
+import Consensus
+
+/// Checks, from outside the nodes, that no two different blocks are finalized at the same
+/// height (by any two nodes, or one node twice), and that each node's finalized chain is
+/// contiguous and links to the block finalized below it. It reports the first violation.
+public struct SafetyChecker: Sendable {
+    /// The first time two nodes disagreed, or a node's chain broke.
+    public struct Violation: Sendable, Equatable, CustomStringConvertible {
+        /// When it was seen.
+        public var time: SimInstant
+        /// The height.
+        public var height: Height
+        /// The node that finalized first at that height, and its block.
+        public var firstNode: Int
+        public var firstBlock: SHA256Digest
+        /// The node that finalized something else, and that block.
+        public var secondNode: Int
+        public var secondBlock: SHA256Digest
+
+        /// `"at 12.3s: height 7: node 0 finalized 3f2a…, node 5 finalized 9c1d…"`.
+        public var description: String {
+            "at \(time): height \(height): node \(firstNode) finalized \(firstBlock.shortHex), "
+                + "node \(secondNode) finalized \(secondBlock.shortHex)"
+        }
+    }
+
+    /// The block finalized at each height, by height (index 0 is height 1), with its finalizer.
+    var finalized: [(block: SHA256Digest, node: Int)] = []
+    /// Each node's highest finalized height and block.
+    var tips: [Int: (height: Height, block: SHA256Digest)] = [:]
+    /// The first violation, if any.
+    public private(set) var violation: Violation?
+
+    /// An empty checker.
+    public init() {}
+
+    /// Records that `node` finalized `block` at `time` (blocks arrive in height order).
+    public mutating func observe(_ block: Block, node: Int, at time: SimInstant) {
+        if let tip = tips[node], block.height != tip.height + 1 || block.parent != tip.block {
+            report(time, block.height, node, tip.block, node, block.digest)
+        }
+        tips[node] = (block.height, block.digest)
+        let index = Int(block.height) - 1
+        if index == finalized.count {
+            finalized.append((block.digest, node))
+        } else if index < finalized.count, finalized[index].block != block.digest {
+            report(time, block.height, finalized[index].node, finalized[index].block, node, block.digest)
+        }
+    }
+
+    mutating func report(_ time: SimInstant, _ height: Height, _ first: Int, _ firstBlock: SHA256Digest, _ second: Int, _ secondBlock: SHA256Digest) {
+        guard violation == nil else { return }
+        violation = Violation(time: time, height: height, firstNode: first, firstBlock: firstBlock, secondNode: second, secondBlock: secondBlock)
+    }
+
+    /// The highest height any node finalized.
+    public var finalizedHeightMax: Height { Height(finalized.count) }
+}
+
+extension SHA256Digest {
+    /// The first 8 hex digits.
+    var shortHex: String { String(description.prefix(8)) }
+}
+
+/// What a subnet run measured: finalization per node, proposal-to-finalization latency, round
+/// durations, the rank of each finalized block, and messages and bytes by artifact kind.
+public struct SubnetMetrics: Sendable {
+    /// Each node's finalized height.
+    public private(set) var finalizedHeights: [Height]
+    /// When the first node finalized each height (index 0 is height 1).
+    public private(set) var firstFinalization: [SimInstant] = []
+    /// Proposal-to-finalization latency, every (node, block) pair.
+    public private(set) var finalizationLatency = LatencyHistogram()
+    /// How many finalized blocks (as seen by node 0) had each rank (index = rank).
+    public private(set) var finalizedRanks: [Int] = []
+    /// Messages sent, by ``ArtifactKind`` raw value (one per recipient).
+    public private(set) var messages: [UInt64]
+    /// Bytes sent, by ``ArtifactKind`` raw value.
+    public private(set) var bytes: [UInt64]
+    /// Each node's round durations (time between its notarized height's increases).
+    public private(set) var roundDurations = LatencyHistogram()
+    /// When each block was first proposed (looked up only).
+    var proposedAt: [SHA256Digest: SimInstant] = [:]
+    var notarizedHeights: [Height]
+    var roundStartedAt: [SimInstant]
+
+    init(nodeCount: Int) {
+        finalizedHeights = Array(repeating: 0, count: nodeCount)
+        messages = Array(repeating: 0, count: ArtifactKind.allCases.count)
+        bytes = Array(repeating: 0, count: ArtifactKind.allCases.count)
+        notarizedHeights = Array(repeating: 0, count: nodeCount)
+        roundStartedAt = Array(repeating: .zero, count: nodeCount)
+    }
+
+    mutating func recordSent(_ artifact: Artifact, copies: Int, at time: SimInstant) {
+        messages[artifact.kind.rawValue] += UInt64(copies)
+        bytes[artifact.kind.rawValue] += UInt64(copies * artifact.sizeBytes)
+        if case .proposal(let block) = artifact, proposedAt[block.digest] == nil { proposedAt[block.digest] = time }
+    }
+
+    mutating func recordFinalized(_ block: Block, node: Int, at time: SimInstant) {
+        finalizedHeights[node] = block.height
+        if Int(block.height) > firstFinalization.count { firstFinalization.append(time) }
+        if let proposed = proposedAt[block.digest] { finalizationLatency.record(time - proposed) }
+        if node == 0 {
+            while finalizedRanks.count <= block.rank { finalizedRanks.append(0) }
+            finalizedRanks[block.rank] += 1
+        }
+    }
+
+    mutating func recordRound(node: Int, height: Height, at time: SimInstant) {
+        guard height > notarizedHeights[node] else { return }
+        if notarizedHeights[node] > 0 {
+            // Averaged over the heights it jumped, so a catch-up does not count as one round.
+            let rounds = Int64(height - notarizedHeights[node])
+            for _ in 0..<rounds { roundDurations.record((time - roundStartedAt[node]) / rounds) }
+        }
+        notarizedHeights[node] = height
+        roundStartedAt[node] = time
+    }
+
+    /// The lowest finalized height over all nodes.
+    public var finalizedHeightMin: Height { finalizedHeights.min() ?? 0 }
+
+    /// Messages sent per finalized block, by artifact kind (over the lowest finalized height).
+    public func messagesPerBlock(_ kind: ArtifactKind) -> Double {
+        finalizedHeightMin == 0 ? 0 : Double(messages[kind.rawValue]) / Double(finalizedHeightMin)
+    }
+}

@@ -1,0 +1,150 @@
+import SimCore
+import Consensus
+
+/// A subnet to simulate: consensus parameters, the network, and the root seed.
+public struct SubnetConfiguration: Hashable, Sendable {
+    /// Consensus parameters (node count included).
+    public var consensus: ConsensusConfiguration
+    /// The network.
+    public var network: NetworkConfiguration
+    /// The root seed: the subnet's identity (its genesis block) and the network's jitter
+    /// derive from it.
+    public var seed: UInt64
+
+    /// The IC's defaults for `nodeCount` nodes spread over the cloud regions.
+    public init(nodeCount: Int = 13, seed: UInt64 = 1) {
+        consensus = ConsensusConfiguration(nodeCount: nodeCount)
+        network = NetworkConfiguration(nodeCount: nodeCount)
+        self.seed = seed
+    }
+
+    /// What is wrong with the configuration (empty when usable).
+    public func problems() -> [String] {
+        consensus.problems() + network.problems(nodeCount: consensus.nodeCount)
+    }
+}
+
+/// A subnet of ICC nodes on the simulated network, as a ``SimulationModel``: the shell that
+/// routes each node's outputs (broadcasts through the network model, wake-ups through the
+/// scheduler, finalized blocks to the checkers and metrics). The nodes are pure state
+/// machines (``ConsensusNode``); the checker and the metrics sit outside them.
+public struct SubnetSimulation: SimulationModel {
+    /// The events of a subnet.
+    public enum Event: Sendable, Equatable {
+        /// An artifact reaches `to` (after its network delay and the receiver's verification).
+        case deliver(to: Int, from: Int, artifact: Artifact)
+        /// A node's wake-up comes due.
+        case wakeUp(node: Int)
+    }
+
+    /// The configuration.
+    public let configuration: SubnetConfiguration
+    /// The nodes, by index.
+    public private(set) var nodes: [ConsensusNode]
+    /// Safety: no two different blocks finalized at one height.
+    public private(set) var safety = SafetyChecker()
+    /// What happened.
+    public private(set) var metrics: SubnetMetrics
+    var network: NetworkModel
+    var wakeUps: [EventHandle?]
+
+    /// A subnet at time zero; call ``start(_:)`` to schedule the first wake-ups.
+    /// - Precondition: `configuration.problems()` is empty.
+    public init(configuration: SubnetConfiguration) {
+        precondition(configuration.problems().isEmpty, "validate the configuration first: \(configuration.problems())")
+        self.configuration = configuration
+        let root = RandomSeed(configuration.seed)
+        let genesis = Block.genesis(subnet: root.derive("subnet").digest)
+        let count = configuration.consensus.nodeCount
+        nodes = (0..<count).map { ConsensusNode(id: NodeID($0), configuration: configuration.consensus, genesis: genesis) }
+        network = NetworkModel(configuration: configuration.network, jitter: root.stream("network jitter"))
+        wakeUps = Array(repeating: nil, count: count)
+        metrics = SubnetMetrics(nodeCount: count)
+    }
+
+    /// Wakes every node at time zero.
+    public mutating func start(_ scheduler: inout Scheduler<Event>) {
+        for node in nodes.indices { wakeUps[node] = scheduler.schedule(.wakeUp(node: node), at: .zero) }
+    }
+
+    public mutating func handle(_ event: Event, scheduler: inout Scheduler<Event>) {
+        switch event {
+        case .deliver(let to, let from, let artifact):
+            run(to, .artifact(artifact, from: NodeID(from)), &scheduler)
+        case .wakeUp(let node):
+            wakeUps[node] = nil
+            run(node, .wakeUp, &scheduler)
+        }
+    }
+
+    /// Gives `input` to node `index` and carries out what it asks.
+    mutating func run(_ index: Int, _ input: ConsensusInput, _ scheduler: inout Scheduler<Event>) {
+        let now = scheduler.now
+        let step = nodes[index].handle(input, now: now)
+        for output in step.outputs {
+            switch output {
+            case .broadcast(let artifact): broadcast(artifact, from: index, &scheduler)
+            case .finalized(let blocks):
+                for block in blocks {
+                    safety.observe(block, node: index, at: now)
+                    metrics.recordFinalized(block, node: index, at: now)
+                }
+            }
+        }
+        if let handle = wakeUps[index] { _ = scheduler.cancel(handle) }
+        wakeUps[index] = step.wakeUpAt.map { scheduler.schedule(.wakeUp(node: index), at: $0) }
+        metrics.recordRound(node: index, height: nodes[index].notarizedHeight, at: now)
+    }
+
+    /// Sends `artifact` from `sender` to every other node through the network model.
+    mutating func broadcast(_ artifact: Artifact, from sender: Int, _ scheduler: inout Scheduler<Event>) {
+        let peers = nodes.indices.filter { $0 != sender }
+        let arrivals = network.send(artifact.sizeBytes, from: sender, to: peers, at: scheduler.now)
+        let verification = configuration.consensus.verificationDelay
+        for (peer, arrival) in zip(peers, arrivals) {
+            scheduler.schedule(.deliver(to: peer, from: sender, artifact: artifact), at: arrival + verification)
+        }
+        metrics.recordSent(artifact, copies: peers.count, at: scheduler.now)
+    }
+
+    public func traceRecord(for event: Event) -> TraceRecord {
+        var hasher = StableHasher()
+        switch event {
+        case .deliver(let to, let from, let artifact):
+            hasher.combine(UInt64(from))
+            hasher.combine(artifact)
+            return TraceRecord(kind: Self.deliveryKinds[artifact.kind.rawValue], actor: UInt32(to), payloadDigest: hasher.finalize())
+        case .wakeUp(let node):
+            return TraceRecord(kind: Self.wakeUpKind, actor: UInt32(node), payloadDigest: 0)
+        }
+    }
+
+    /// Trace kinds: a node's wake-up, and the delivery of each kind of artifact (by
+    /// ``ArtifactKind`` raw value).
+    static let wakeUpKind = EventKind(code: 100, name: "wake-up")
+    static let deliveryKinds: [EventKind] = [
+        EventKind(code: 101, name: "deliver block proposal"), EventKind(code: 102, name: "deliver beacon share"),
+        EventKind(code: 103, name: "deliver beacon"), EventKind(code: 104, name: "deliver notarization share"),
+        EventKind(code: 105, name: "deliver notarization"), EventKind(code: 106, name: "deliver finalization share"),
+        EventKind(code: 107, name: "deliver finalization"),
+    ]
+}
+
+extension StableHasher {
+    /// Folds in everything that identifies `artifact`.
+    mutating func combine(_ artifact: Artifact) {
+        combine(UInt64(artifact.kind.rawValue))
+        combine(artifact.height)
+        switch artifact {
+        case .proposal(let block): combine(block.digest.w0)
+        case .beaconShare(_, let signer): combine(UInt64(signer.index))
+        case .beacon(_, let value): combine(value.w0)
+        case .notarizationShare(_, let block, let signer), .finalizationShare(_, let block, let signer):
+            combine(block.w0)
+            combine(UInt64(signer.index))
+        case .notarization(_, let block, let signers), .finalization(_, let block, let signers):
+            combine(block.w0)
+            for signer in signers { combine(UInt64(signer.index)) }
+        }
+    }
+}
