@@ -39,18 +39,20 @@ public struct ConsensusNode: Sendable {
     /// The genesis block (height 0, notarized and finalized from the start).
     public let genesis: Block
 
-    var pool: [Height: HeightPool] = [:]
+    var pool = PoolTable()
     var blocks: [SHA256Digest: Block] = [:]
-    var beacons: [Height: (value: SHA256Digest, at: SimInstant)] = [:]
+    var beacons = HeightTable<(value: SHA256Digest, at: SimInstant)>()
+    /// The highest height whose beacon is known.
+    var beaconHeight: Height = 0
     /// Each height's ranked makers and whether this node is in its committee, computed once
     /// when the beacon below it is known.
-    var roles: [Height: (makers: [NodeID], inCommittee: Bool)] = [:]
+    var roles = HeightTable<(makers: [NodeID], inCommittee: Bool)>()
     /// When the first notarized block of each height was known.
-    var notarizedAt: [Height: SimInstant] = [:]
+    var notarizedAt = HeightTable<SimInstant>()
     /// Blocks whose validation waits for their height's beacon or their parent's notarization.
     var pendingBlocks: [Block] = []
     /// Beacons received before the one they follow.
-    var pendingBeacons: [Height: SHA256Digest] = [:]
+    var pendingBeacons = HeightTable<SHA256Digest>()
     var payloadQueue: [PayloadItem] = []
     /// The highest height with a notarized block known (the current round is one above).
     public private(set) var notarizedHeight: Height = 0
@@ -75,9 +77,10 @@ public struct ConsensusNode: Sendable {
         var hasher = SHA256()
         hasher.update(string: "ICSim.beacon.genesis.v1")
         hasher.update(genesis.digest.bytes)
-        beacons[0] = (hasher.finalize(), .zero)
+        let beacon = hasher.finalize()
+        beacons[0] = (beacon, .zero)
         notarizedAt[0] = .zero
-        roles[1] = roles(after: beacons[0]!.value)
+        roles[1] = makeRoles(after: beacon)
     }
 
     /// Handles `input` at `now`.
@@ -106,21 +109,21 @@ public struct ConsensusNode: Sendable {
             pendingBlocks.append(block)
         case .beaconShare(let height, let signer):
             guard height > 0, beacons[height] == nil else { return }
-            pool[height, default: HeightPool()].beaconShares.insert(signer)
+            pool[height].beaconShares.insert(signer)
         case .beacon(let height, let value):
             if beacons[height] == nil { pendingBeacons[height] = value }
         case .notarizationShare(let height, let block, let signer):
-            guard height > finalizedHeight, pool[height]?.notarized.contains(block) != true else { return }
-            pool[height, default: HeightPool()].notarizationShares[block, default: []].insert(signer)
+            guard height > finalizedHeight, !pool[height].notarized.contains(block) else { return }
+            pool[height].notarizationShares[block, default: []].insert(signer)
         case .notarization(let height, let block, let signers):
             guard signers.count >= configuration.threshold else { return }
-            pool[height, default: HeightPool()].notarizationsReceived.insert(block)
+            pool[height].notarizationsReceived.insert(block)
         case .finalizationShare(let height, let block, let signer):
             guard height > finalizedHeight else { return }
-            pool[height, default: HeightPool()].finalizationShares[block, default: []].insert(signer)
+            pool[height].finalizationShares[block, default: []].insert(signer)
         case .finalization(let height, let block, let signers):
             guard height > finalizedHeight, signers.count >= configuration.threshold else { return }
-            pool[height, default: HeightPool()].finalizationsReceived.insert(block)
+            pool[height].finalizationsReceived.insert(block)
         }
     }
 
@@ -155,20 +158,21 @@ public struct ConsensusNode: Sendable {
     /// Makes beacons from f + 1 shares, and accepts received ones that follow a known beacon.
     mutating func acceptBeacons(_ now: SimInstant, _ step: inout ConsensusStep) -> Bool {
         var changed = false
-        var height = Height(beacons.count)
-        while let previous = beacons[height - 1]?.value, beacons[height] == nil {
+        while let previous = beacons[beaconHeight]?.value {
+            let height = beaconHeight + 1
+            let shares = pool[height].beaconShares.count
+            guard shares >= configuration.beaconThreshold || pendingBeacons[height] != nil else { break }
             let value = beaconValue(after: previous, height: height)
-            let shares = pool[height]?.beaconShares.count ?? 0
             if shares >= configuration.beaconThreshold {
                 step.outputs.append(.broadcast(.beacon(height: height, value: value)))
             } else if pendingBeacons[height] != value {
                 break
             }
             beacons[height] = (value, now)
-            roles[height + 1] = roles(after: value)
+            beaconHeight = height
+            roles[height + 1] = makeRoles(after: value)
             pendingBeacons[height] = nil
             changed = true
-            height += 1
         }
         return changed
     }
@@ -176,7 +180,7 @@ public struct ConsensusNode: Sendable {
     /// The roles of the height above a beacon: its f + 1 ranked makers (index = rank), a
     /// prefix of a shuffle of the node list seeded by the beacon; and whether this node is in
     /// its committee (every node when n = 3f + 1, else the first c of another such shuffle).
-    func roles(after beacon: SHA256Digest) -> (makers: [NodeID], inCommittee: Bool) {
+    func makeRoles(after beacon: SHA256Digest) -> (makers: [NodeID], inCommittee: Bool) {
         let seed = RandomSeed(digest: beacon)
         var stream = seed.stream("block makers")
         var nodes = (0..<configuration.nodeCount).map(NodeID.init)
@@ -209,7 +213,7 @@ public struct ConsensusNode: Sendable {
         for block in pendingBlocks {
             guard block.height > finalizedHeight else { changed = true; continue }
             guard let makers = makers(at: block.height),
-                  pool[block.height - 1]?.notarized.contains(block.parent) == true else {
+                  pool[block.height - 1].notarized.contains(block.parent) else {
                 stillPending.append(block)
                 continue
             }
@@ -224,15 +228,11 @@ public struct ConsensusNode: Sendable {
     }
 
     mutating func accept(_ block: Block) {
-        // Taken out and put back, so the dictionary does not hold a second reference while
-        // the pool changes (which would copy it).
-        var heightPool = pool.removeValue(forKey: block.height) ?? HeightPool()
-        if let earlier = heightPool.makers[block.maker], earlier != block.digest {
-            heightPool.disqualified.insert(block.maker)
+        if let earlier = pool[block.height].makers[block.maker], earlier != block.digest {
+            pool[block.height].disqualified.insert(block.maker)
         }
-        heightPool.makers[block.maker] = heightPool.makers[block.maker] ?? block.digest
-        heightPool.insert(block)
-        pool[block.height] = heightPool
+        if pool[block.height].makers[block.maker] == nil { pool[block.height].makers[block.maker] = block.digest }
+        pool[block.height].insert(block)
         blocks[block.digest] = block
     }
 
@@ -247,9 +247,9 @@ public struct ConsensusNode: Sendable {
             changed = markNotarized(at: height, &step) || changed
             height += 1
         }
-        while pool[height] != nil {
+        while height < pool.end {
             changed = markNotarized(at: height, &step) || changed
-            guard pool[height]?.notarized.isEmpty == false else { break }
+            guard !pool[height].notarized.isEmpty else { break }
             notarizedHeight = height
             if notarizedAt[height] == nil { notarizedAt[height] = now }
             height += 1
@@ -260,16 +260,14 @@ public struct ConsensusNode: Sendable {
     /// Marks the valid blocks of `height` with c - f shares or a received notarization as
     /// notarized, broadcasting the notarizations this node aggregated.
     mutating func markNotarized(at height: Height, _ step: inout ConsensusStep) -> Bool {
-        guard var heightPool = pool.removeValue(forKey: height) else { return false }
-        defer { pool[height] = heightPool }
         var changed = false
-        for block in heightPool.blocks where !heightPool.notarized.contains(block.digest) {
-            let shares = heightPool.notarizationShares[block.digest] ?? []
-            let received = heightPool.notarizationsReceived.contains(block.digest)
-            guard shares.count >= configuration.threshold || received else { continue }
-            heightPool.notarized.append(block.digest)
+        for block in pool[height].blocks where !pool[height].notarized.contains(block.digest) {
+            let shares = pool[height].notarizationShares[block.digest]?.count ?? 0
+            let received = pool[height].notarizationsReceived.contains(block.digest)
+            guard shares >= configuration.threshold || received else { continue }
+            pool[height].notarized.append(block.digest)
             if !received {
-                let signers = Array(shares.sorted().prefix(configuration.threshold))
+                let signers = Array((pool[height].notarizationShares[block.digest] ?? []).sorted().prefix(configuration.threshold))
                 step.outputs.append(.broadcast(.notarization(height: height, block: block.digest, signers: signers)))
             }
             changed = true
@@ -281,9 +279,9 @@ public struct ConsensusNode: Sendable {
     /// block below it are known.
     mutating func signBeaconShare(_ step: inout ConsensusStep) -> Bool {
         let height = round
-        guard beacons[height - 1] != nil, beacons[height] == nil, pool[height]?.sentBeaconShare != true else { return false }
-        pool[height, default: HeightPool()].sentBeaconShare = true
-        pool[height, default: HeightPool()].beaconShares.insert(id)
+        guard beacons[height - 1] != nil, beacons[height] == nil, !pool[height].sentBeaconShare else { return false }
+        pool[height].sentBeaconShare = true
+        pool[height].beaconShares.insert(id)
         step.outputs.append(.broadcast(.beaconShare(height: height, signer: id)))
         return true
     }
@@ -306,10 +304,10 @@ public struct ConsensusNode: Sendable {
     mutating func propose(_ now: SimInstant, _ step: inout ConsensusStep) -> Bool {
         let height = round
         guard let rank = myRank(), let start = roundStart(), now >= start + configuration.blockMakerDelay(rank: rank),
-              pool[height]?.proposed != true, !(pool[height]?.hasBlock(rankBelow: rank) ?? false),
-              let parent = pool[height - 1]?.lowestRankNotarized() else { return false }
+              !pool[height].proposed, !pool[height].hasBlock(rankBelow: rank),
+              let parent = pool[height - 1].lowestRankNotarized() else { return false }
         let block = Block(height: height, parent: parent, rank: rank, maker: id, payload: takePayload())
-        pool[height, default: HeightPool()].proposed = true
+        pool[height].proposed = true
         accept(block)
         step.outputs.append(.broadcast(.proposal(block)))
         return true
@@ -337,19 +335,17 @@ public struct ConsensusNode: Sendable {
     /// notary delay has passed, never for a higher rank than one already signed this round.
     mutating func notarize(_ now: SimInstant, _ step: inout ConsensusStep) -> Bool {
         let height = round
-        guard isInCommittee(at: height) == true, let start = roundStart(), let rank = pool[height]?.lowestEligibleRank(),
-              now >= start + notaryDelay(rank: rank), rank <= pool[height]?.lowestRankSigned ?? Int.max,
-              var heightPool = pool.removeValue(forKey: height) else { return false }
-        defer { pool[height] = heightPool }
+        guard isInCommittee(at: height) == true, let start = roundStart(), let rank = pool[height].lowestEligibleRank(),
+              now >= start + notaryDelay(rank: rank), rank <= pool[height].lowestRankSigned ?? Int.max else { return false }
         var changed = false
-        for block in heightPool.blocks where block.rank == rank && !heightPool.disqualified.contains(block.maker)
-            && !heightPool.signedNotarization.contains(block.digest) {
-            heightPool.signedNotarization.append(block.digest)
-            heightPool.notarizationShares[block.digest, default: []].insert(id)
+        for block in pool[height].blocks where block.rank == rank && !pool[height].disqualified.contains(block.maker)
+            && !pool[height].signedNotarization.contains(block.digest) {
+            pool[height].signedNotarization.append(block.digest)
+            pool[height].notarizationShares[block.digest, default: []].insert(id)
             step.outputs.append(.broadcast(.notarizationShare(height: height, block: block.digest, signer: id)))
             changed = true
         }
-        heightPool.lowestRankSigned = rank
+        pool[height].lowestRankSigned = rank
         return changed
     }
 
@@ -361,11 +357,11 @@ public struct ConsensusNode: Sendable {
         var height = finalizedHeight + 1
         while height <= notarizedHeight {
             defer { height += 1 }
-            guard isInCommittee(at: height) == true, pool[height]?.sentFinalizationShare == false,
-                  pool[height]?.notarized.count == 1, let block = pool[height]?.notarized.first,
-                  pool[height]?.signedNotarization.allSatisfy({ $0 == block }) == true else { continue }
-            pool[height]?.sentFinalizationShare = true
-            pool[height]?.finalizationShares[block, default: []].insert(id)
+            guard isInCommittee(at: height) == true, !pool[height].sentFinalizationShare,
+                  pool[height].notarized.count == 1, let block = pool[height].notarized.first,
+                  pool[height].signedNotarization.allSatisfy({ $0 == block }) else { continue }
+            pool[height].sentFinalizationShare = true
+            pool[height].finalizationShares[block, default: []].insert(id)
             step.outputs.append(.broadcast(.finalizationShare(height: height, block: block, signer: id)))
             changed = true
         }
@@ -378,23 +374,41 @@ public struct ConsensusNode: Sendable {
         var height = notarizedHeight
         while height > finalizedHeight {
             defer { height -= 1 }
-            guard let heightPool = pool[height] else { continue }
-            for block in heightPool.blocks {
-                let shares = heightPool.finalizationShares[block.digest] ?? []
-                let received = heightPool.finalizationsReceived.contains(block.digest)
-                guard shares.count >= configuration.threshold || received, let chain = ancestry(of: block) else { continue }
+            for block in pool[height].blocks {
+                let shares = pool[height].finalizationShares[block.digest]?.count ?? 0
+                let received = pool[height].finalizationsReceived.contains(block.digest)
+                guard shares >= configuration.threshold || received, let chain = ancestry(of: block) else { continue }
                 if !received {
-                    let signers = Array(shares.sorted().prefix(configuration.threshold))
+                    let signers = Array((pool[height].finalizationShares[block.digest] ?? []).sorted().prefix(configuration.threshold))
                     step.outputs.append(.broadcast(.finalization(height: height, block: block.digest, signers: signers)))
                 }
-                for finalized in chain { pool[finalized.height]?.finalized = finalized.digest }
+                for finalized in chain { pool[finalized.height].finalized = finalized.digest }
                 finalizedHeight = block.height
                 finalizedTip = block.digest
                 step.outputs.append(.finalized(chain))
+                prune()
                 return true
             }
         }
         return false
+    }
+
+    /// Forgets what finalization made useless: everything below the finalized height (its
+    /// block stays, as the tip new blocks must descend from, and so do the beacon and the
+    /// notarization time the next round's start may need).
+    mutating func prune() {
+        let keep = finalizedHeight
+        var height = pool.base
+        while height < keep {
+            for block in pool[height].blocks { blocks[block.digest] = nil }
+            height += 1
+        }
+        pool.prune(below: keep)
+        roles.prune(below: keep)
+        pendingBeacons.prune(below: keep)
+        beacons.prune(below: keep)
+        notarizedAt.prune(below: keep)
+        pendingBlocks.removeAll { $0.height <= keep }
     }
 
     /// `block` and its ancestors above the finalized height, oldest first; `nil` if one is
@@ -417,16 +431,18 @@ public struct ConsensusNode: Sendable {
     /// notary delay of the lowest-ranked block it could sign.
     func nextWakeUp(_ now: SimInstant) -> SimInstant? {
         guard let start = roundStart() else { return nil }
-        var candidates: [SimInstant] = []
-        let heightPool = pool[round]
-        if let rank = myRank(), heightPool?.proposed != true, !(heightPool?.hasBlock(rankBelow: rank) ?? false) {
-            candidates.append(start + configuration.blockMakerDelay(rank: rank))
+        var next: SimInstant?
+        func consider(_ time: SimInstant) {
+            if time > now, time < next ?? .max { next = time }
         }
-        if isInCommittee(at: round) == true, let rank = heightPool?.lowestEligibleRank(),
-           rank <= heightPool?.lowestRankSigned ?? Int.max, heightPool?.hasUnsigned(rank: rank) == true {
-            candidates.append(start + notaryDelay(rank: rank))
+        if let rank = myRank(), !pool[round].proposed, !pool[round].hasBlock(rankBelow: rank) {
+            consider(start + configuration.blockMakerDelay(rank: rank))
         }
-        return candidates.filter { $0 > now }.min()
+        if isInCommittee(at: round) == true, let rank = pool[round].lowestEligibleRank(),
+           rank <= pool[round].lowestRankSigned ?? Int.max, pool[round].hasUnsigned(rank: rank) {
+            consider(start + notaryDelay(rank: rank))
+        }
+        return next
     }
 }
 

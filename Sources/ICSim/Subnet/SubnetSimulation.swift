@@ -32,9 +32,22 @@ public struct SubnetSimulation: SimulationModel {
     /// The events of a subnet.
     public enum Event: Sendable, Equatable {
         /// An artifact reaches `to` (after its network delay and the receiver's verification).
-        case deliver(to: Int, from: Int, artifact: Artifact)
+        case deliver(to: Int32, from: Int32, artifact: SentArtifact)
         /// A node's wake-up comes due.
         case wakeUp(node: Int)
+    }
+
+    /// An artifact on its way, shared by the copies a broadcast sends (so events stay small
+    /// in the queue, whatever the artifact).
+    public final class SentArtifact: Sendable, Equatable {
+        /// The artifact.
+        public let artifact: Artifact
+
+        init(_ artifact: Artifact) {
+            self.artifact = artifact
+        }
+
+        public static func == (lhs: SentArtifact, rhs: SentArtifact) -> Bool { lhs.artifact == rhs.artifact }
     }
 
     /// The configuration.
@@ -69,8 +82,8 @@ public struct SubnetSimulation: SimulationModel {
 
     public mutating func handle(_ event: Event, scheduler: inout Scheduler<Event>) {
         switch event {
-        case .deliver(let to, let from, let artifact):
-            run(to, .artifact(artifact, from: NodeID(from)), &scheduler)
+        case .deliver(let to, let from, let sent):
+            run(Int(to), .artifact(sent.artifact, from: NodeID(Int(from))), &scheduler)
         case .wakeUp(let node):
             wakeUps[node] = nil
             run(node, .wakeUp, &scheduler)
@@ -101,8 +114,9 @@ public struct SubnetSimulation: SimulationModel {
         let peers = nodes.indices.filter { $0 != sender }
         let arrivals = network.send(artifact.sizeBytes, from: sender, to: peers, at: scheduler.now)
         let verification = configuration.consensus.verificationDelay
+        let sent = SentArtifact(artifact)
         for (peer, arrival) in zip(peers, arrivals) {
-            scheduler.schedule(.deliver(to: peer, from: sender, artifact: artifact), at: arrival + verification)
+            scheduler.schedule(.deliver(to: Int32(peer), from: Int32(sender), artifact: sent), at: arrival + verification)
         }
         metrics.recordSent(artifact, copies: peers.count, at: scheduler.now)
     }
@@ -110,10 +124,10 @@ public struct SubnetSimulation: SimulationModel {
     public func traceRecord(for event: Event) -> TraceRecord {
         var hasher = StableHasher()
         switch event {
-        case .deliver(let to, let from, let artifact):
+        case .deliver(let to, let from, let sent):
             hasher.combine(UInt64(from))
-            hasher.combine(artifact)
-            return TraceRecord(kind: Self.deliveryKinds[artifact.kind.rawValue], actor: UInt32(to), payloadDigest: hasher.finalize())
+            hasher.combine(sent.artifact)
+            return TraceRecord(kind: Self.deliveryKinds[sent.artifact.kind.rawValue], actor: UInt32(to), payloadDigest: hasher.finalize())
         case .wakeUp(let node):
             return TraceRecord(kind: Self.wakeUpKind, actor: UInt32(node), payloadDigest: 0)
         }

@@ -1,0 +1,101 @@
+/// Values by height, stored in an array from a base height up (heights are dense, so this is
+/// faster than a dictionary and iterates in height order); heights below the base were pruned
+/// and read as `nil`.
+struct HeightTable<Value: Sendable>: Sendable {
+    /// The lowest height kept.
+    private(set) var base: Height = 0
+    private var values: [Value?] = []
+    /// Where writes to pruned heights go (and are forgotten).
+    private var discarded: Value?
+
+    /// The value at `height`, if any; setting `nil` clears it. Writes are in place.
+    subscript(height: Height) -> Value? {
+        get {
+            guard height >= base, height - base < Height(values.count) else { return nil }
+            return values[Int(height - base)]
+        }
+        _modify {
+            guard height >= base else {
+                discarded = nil
+                yield &discarded
+                return
+            }
+            let index = Int(height - base)
+            if index >= values.count { values += repeatElement(nil, count: index - values.count + 1) }
+            yield &values[index]
+        }
+    }
+
+    /// The value at `height`, created from `defaultValue` if absent; writes are in place.
+    subscript(height: Height, default defaultValue: @autoclosure () -> Value) -> Value {
+        get { self[height] ?? defaultValue() }
+        _modify {
+            if self[height] == nil { self[height] = defaultValue() }
+            guard height >= base else {
+                var scratch = defaultValue()
+                yield &scratch
+                return
+            }
+            let index = Int(height - base)
+            var value = values[index].take() ?? defaultValue()
+            defer { values[index] = value }
+            yield &value
+        }
+    }
+
+    /// Removes and returns the value at `height` (to change it without a second reference).
+    mutating func take(_ height: Height) -> Value? {
+        guard height >= base, height - base < Height(values.count) else { return nil }
+        return values[Int(height - base)].take()
+    }
+
+    /// Forgets every height below `height`.
+    mutating func prune(below height: Height) {
+        guard height > base else { return }
+        let count = min(Int(height - base), values.count)
+        values.removeFirst(count)
+        base = height
+    }
+}
+
+/// A node's pools by height, as an array from a base height up. Reading a height borrows its
+/// pool in place (a height without one reads as an empty pool) and writing changes it in
+/// place: the pools hold many collections, and copying one per read would dominate the cost
+/// of a consensus step.
+struct PoolTable: Sendable {
+    /// The lowest height kept.
+    private(set) var base: Height = 0
+    private var pools: [HeightPool] = []
+    private static let empty = HeightPool()
+
+    /// One above the highest height that has a pool.
+    var end: Height { base + Height(pools.count) }
+
+    /// The pool of `height` (empty if it has none, or was pruned).
+    subscript(height: Height) -> HeightPool {
+        _read {
+            if height >= base, height - base < Height(pools.count) {
+                yield pools[Int(height - base)]
+            } else {
+                yield Self.empty
+            }
+        }
+        _modify {
+            if height < base {
+                var discarded = HeightPool()
+                yield &discarded
+            } else {
+                let index = Int(height - base)
+                if index >= pools.count { pools += repeatElement(HeightPool(), count: index - pools.count + 1) }
+                yield &pools[index]
+            }
+        }
+    }
+
+    /// Forgets every height below `height`.
+    mutating func prune(below height: Height) {
+        guard height > base else { return }
+        pools.removeFirst(min(Int(height - base), pools.count))
+        base = height
+    }
+}
