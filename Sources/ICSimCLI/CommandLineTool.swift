@@ -15,6 +15,8 @@ public enum CommandLineTool {
             switch arguments.first {
             case nil, "run":
                 return try RunCommand.main(Array(arguments.dropFirst()), output: &output, errors: &errors)
+            case "subnet":
+                return try SubnetCommand.main(Array(arguments.dropFirst()), output: &output, errors: &errors)
             case "trace-diff":
                 return try TraceDiffCommand.main(Array(arguments.dropFirst()), output: &output)
             case "wasm":
@@ -28,7 +30,7 @@ public enum CommandLineTool {
             case let option? where option.hasPrefix("--"):
                 return try RunCommand.main(arguments, output: &output, errors: &errors)
             case let command?:
-                throw UsageError("\(command): unknown command; expected run, trace-diff, wasm or help")
+                throw UsageError("\(command): unknown command; expected run, subnet, trace-diff, wasm or help")
             }
         } catch {
             errors.write("icsim: \(error.message)\n" + (error.suggestsHelp ? "Run `icsim help` for usage.\n" : ""))
@@ -42,6 +44,10 @@ public enum CommandLineTool {
 
         USAGE
           icsim [run] [options]        Run the built-in default scenario and print its report.
+          icsim subnet [--nodes N] [--duration D] [--seed N] [--json]
+                                       One subnet of N ICC nodes (default 13) over six cloud regions,
+                                       honest and without load: safety, finalization, latency, rounds,
+                                       messages and the trace hash. Exit code 1 if safety was violated.
           icsim trace-diff A B         Name the first event where two JSON Lines traces differ.
           icsim wasm validate F.wasm   Decode and validate a WebAssembly module: a summary, or every error.
           icsim wasm run F.wasm --invoke EXPORT [i32:5 i64:-1 f32:1.5 f64:0.25 ...] [--fuel N] [--stats] [--spectest]

@@ -71,3 +71,27 @@ struct CommandLineToolTests {
         #expect(parseProbability(text) == nil)
     }
 }
+
+@Suite("icsim subnet")
+struct SubnetCommandTests {
+    @Test func reportsSafetyFinalizationAndTheTraceHash() {
+        let result = runTool(["subnet", "--nodes", "4", "--duration", "10s"])
+        #expect(result.code == 0, "\(result.errors)")
+        #expect(result.output.hasPrefix("ICSim subnet: ICC consensus on a simulated network"))
+        #expect(result.output.contains("safety: no two different blocks finalized at any height"))
+        #expect(result.output.contains("trace hash: "))
+    }
+
+    @Test(arguments: [
+        (["subnet", "--nodes", "0"], "--nodes 0: expected an integer 1...1000"),
+        (["subnet", "--nodes", "x"], "--nodes: expected an integer 1...1000"),
+        (["subnet", "--duration", "soon"], "--duration: "),
+        (["subnet", "--bogus"], "--bogus"),
+        (["subnet", "extra"], "extra: unexpected argument"),
+    ])
+    func badArgumentsAreNamed(arguments: [String], message: String) {
+        let result = runTool(arguments)
+        #expect(result.code == 2)
+        #expect(result.errors.contains(message), "\(result.errors)")
+    }
+}
