@@ -475,21 +475,30 @@ struct HeightPool: Sendable {
         blocks.insert(block, at: index)
     }
 
+    // Plain loops, not closures: a closure would capture (copy) the whole pool.
+
     func hasBlock(rankBelow rank: Int) -> Bool {
-        blocks.contains { $0.rank < rank && !disqualified.contains($0.maker) }
+        for block in blocks where block.rank < rank && !disqualified.contains(block.maker) { return true }
+        return false
     }
 
     /// The lowest rank among blocks from makers not disqualified.
     func lowestEligibleRank() -> Int? {
-        blocks.first { !disqualified.contains($0.maker) }?.rank
+        for block in blocks where !disqualified.contains(block.maker) { return block.rank }
+        return nil
     }
 
     func hasUnsigned(rank: Int) -> Bool {
-        blocks.contains { $0.rank == rank && !disqualified.contains($0.maker) && !signedNotarization.contains($0.digest) }
+        for block in blocks where block.rank == rank && !disqualified.contains(block.maker)
+            && !signedNotarization.contains(block.digest) {
+            return true
+        }
+        return false
     }
 
     /// The notarized block of lowest rank (then digest): the parent a maker extends.
     func lowestRankNotarized() -> SHA256Digest? {
-        blocks.first { notarized.contains($0.digest) }?.digest
+        for block in blocks where notarized.contains(block.digest) { return block.digest }
+        return nil
     }
 }

@@ -66,7 +66,9 @@ struct PoolTable: Sendable {
     /// The lowest height kept.
     private(set) var base: Height = 0
     private var pools: [HeightPool] = []
-    private static let empty = HeightPool()
+    /// What a height without a pool reads as (a stored property, so reading it borrows
+    /// instead of copying a global).
+    private let empty = HeightPool()
 
     /// One above the highest height that has a pool.
     var end: Height { base + Height(pools.count) }
@@ -77,7 +79,7 @@ struct PoolTable: Sendable {
             if height >= base, height - base < Height(pools.count) {
                 yield pools[Int(height - base)]
             } else {
-                yield Self.empty
+                yield empty
             }
         }
         _modify {

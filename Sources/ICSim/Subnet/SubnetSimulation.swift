@@ -104,9 +104,18 @@ public struct SubnetSimulation: SimulationModel {
                 }
             }
         }
-        if let handle = wakeUps[index] { _ = scheduler.cancel(handle) }
-        wakeUps[index] = step.wakeUpAt.map { scheduler.schedule(.wakeUp(node: index), at: $0) }
+        setWakeUp(index, step.wakeUpAt, &scheduler)
         metrics.recordRound(node: index, height: nodes[index].notarizedHeight, at: now)
+    }
+
+    /// Makes node `index`'s one pending wake-up be at `time` (or none). Most steps ask for
+    /// the one already scheduled, and then the queue is left alone.
+    mutating func setWakeUp(_ index: Int, _ time: SimInstant?, _ scheduler: inout Scheduler<Event>) {
+        if let handle = wakeUps[index] {
+            guard scheduler.scheduledTime(of: handle) != time else { return }
+            _ = scheduler.cancel(handle)
+        }
+        wakeUps[index] = time.map { scheduler.schedule(.wakeUp(node: index), at: $0) }
     }
 
     /// Sends `artifact` from `sender` to every other node through the network model.
