@@ -85,6 +85,7 @@ public struct Block: Hashable, Sendable {
 /// The kinds of artifacts, for counting messages and bytes.
 public enum ArtifactKind: Int, CaseIterable, Sendable, CustomStringConvertible {
     case proposal, beaconShare, beacon, notarizationShare, notarization, finalizationShare, finalization
+    case catchUpRequest, catchUp
 
     /// The kind's name in reports.
     public var description: String {
@@ -96,6 +97,8 @@ public enum ArtifactKind: Int, CaseIterable, Sendable, CustomStringConvertible {
         case .notarization: "notarization"
         case .finalizationShare: "finalization share"
         case .finalization: "finalization"
+        case .catchUpRequest: "catch-up request"
+        case .catchUp: "catch-up package"
         }
     }
 }
@@ -119,6 +122,12 @@ public enum Artifact: Hashable, Sendable {
     case finalizationShare(height: Height, block: SHA256Digest, signer: NodeID)
     /// A finalization of `block` (c - f shares combined).
     case finalization(height: Height, block: SHA256Digest, signers: [NodeID])
+    /// A node that made no progress for a while asks its peers for what it is missing.
+    case catchUpRequest(finalizedHeight: Height, requester: NodeID)
+    /// The answer's core: finalized blocks above the requester's finalized height, the
+    /// finalization of the last one, and the beacon at its height (the IC's catch-up packages
+    /// and state sync play this role for nodes far behind).
+    case catchUp(CatchUpPackage)
 
     /// The artifact's kind.
     public var kind: ArtifactKind {
@@ -130,6 +139,8 @@ public enum Artifact: Hashable, Sendable {
         case .notarization: .notarization
         case .finalizationShare: .finalizationShare
         case .finalization: .finalization
+        case .catchUpRequest: .catchUpRequest
+        case .catchUp: .catchUp
         }
     }
 
@@ -138,8 +149,10 @@ public enum Artifact: Hashable, Sendable {
         switch self {
         case .proposal(let block): block.height
         case .beaconShare(let height, _), .beacon(let height, _), .notarizationShare(let height, _, _),
-             .notarization(let height, _, _), .finalizationShare(let height, _, _), .finalization(let height, _, _):
+             .notarization(let height, _, _), .finalizationShare(let height, _, _), .finalization(let height, _, _),
+             .catchUpRequest(let height, _):
             height
+        case .catchUp(let package): package.height
         }
     }
 
@@ -149,6 +162,22 @@ public enum Artifact: Hashable, Sendable {
         case .proposal(let block): block.sizeBytes
         case .beaconShare, .notarizationShare, .finalizationShare: 128
         case .beacon, .notarization, .finalization: 160
+        case .catchUpRequest: 64
+        case .catchUp(let package): 320 + package.blocks.reduce(0) { $0 + $1.sizeBytes }
         }
     }
+}
+
+/// Finalized blocks for a node that fell behind: consecutive blocks above its finalized
+/// height, the finalization of the last, and the random beacon at that height.
+public struct CatchUpPackage: Hashable, Sendable {
+    /// The blocks, oldest first.
+    public var blocks: [Block]
+    /// The signers of the last block's finalization.
+    public var signers: [NodeID]
+    /// The random beacon at the last block's height.
+    public var beacon: SHA256Digest
+
+    /// The height of the last block.
+    public var height: Height { blocks.last?.height ?? 0 }
 }

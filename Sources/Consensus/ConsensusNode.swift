@@ -14,6 +14,8 @@ public enum ConsensusInput: Sendable {
 public enum ConsensusOutput: Sendable, Equatable {
     /// Send the artifact to every other node of the subnet.
     case broadcast(Artifact)
+    /// Send the artifact to one node.
+    case send(Artifact, to: NodeID)
     /// These blocks were finalized, in height order (to be executed).
     case finalized([Block])
 }
@@ -54,6 +56,15 @@ public struct ConsensusNode: Sendable {
     /// Beacons received before the one they follow.
     var pendingBeacons = HeightTable<SHA256Digest>()
     var payloadQueue: [PayloadItem] = []
+    /// The finalized chain from height 1 (kept to serve catch-up requests).
+    var finalizedChain: [Block] = []
+    /// Who signed the notarization of each notarized block above the finalized height, and
+    /// the finalization of the finalized tip (to pass them on when asked).
+    var notarizationSigners: [SHA256Digest: [NodeID]] = [:]
+    var tipFinalizationSigners: [NodeID] = []
+    /// When the notarized height last grew, and when this node last asked for catch-up.
+    var lastProgressAt: SimInstant = .zero
+    var lastCatchUpRequestAt: SimInstant?
     /// The highest height with a notarized block known (the current round is one above).
     public private(set) var notarizedHeight: Height = 0
     /// The highest finalized height.
@@ -87,11 +98,14 @@ public struct ConsensusNode: Sendable {
     public mutating func handle(_ input: ConsensusInput, now: SimInstant) -> ConsensusStep {
         var step = ConsensusStep()
         switch input {
+        case .artifact(.catchUpRequest(let height, let requester), _): respond(to: requester, finalizedHeight: height, &step)
+        case .artifact(.catchUp(let package), _): adopt(package, now, &step)
         case .artifact(let artifact, _): receive(artifact)
         case .wakeUp: break
         case .payload(let items): payloadQueue += items
         }
         progress(now, &step)
+        requestCatchUpIfStuck(now, &step)
         step.wakeUpAt = nextWakeUp(now)
         return step
     }
@@ -116,14 +130,18 @@ public struct ConsensusNode: Sendable {
             guard height > finalizedHeight, !pool[height].notarized.contains(block) else { return }
             pool[height].notarizationShares[block, default: []].insert(signer)
         case .notarization(let height, let block, let signers):
-            guard signers.count >= configuration.threshold else { return }
+            guard height > finalizedHeight, signers.count >= configuration.threshold else { return }
             pool[height].notarizationsReceived.insert(block)
+            if notarizationSigners[block] == nil { notarizationSigners[block] = signers }
         case .finalizationShare(let height, let block, let signer):
             guard height > finalizedHeight else { return }
             pool[height].finalizationShares[block, default: []].insert(signer)
         case .finalization(let height, let block, let signers):
             guard height > finalizedHeight, signers.count >= configuration.threshold else { return }
             pool[height].finalizationsReceived.insert(block)
+            pool[height].finalizationSigners[block] = signers
+        case .catchUpRequest, .catchUp:
+            break  // handled before they get here
         }
     }
 
@@ -251,6 +269,7 @@ public struct ConsensusNode: Sendable {
             changed = markNotarized(at: height, &step) || changed
             guard !pool[height].notarized.isEmpty else { break }
             notarizedHeight = height
+            lastProgressAt = now
             if notarizedAt[height] == nil { notarizedAt[height] = now }
             height += 1
         }
@@ -268,6 +287,7 @@ public struct ConsensusNode: Sendable {
             pool[height].notarized.append(block.digest)
             if !received {
                 let signers = Array((pool[height].notarizationShares[block.digest] ?? []).sorted().prefix(configuration.threshold))
+                notarizationSigners[block.digest] = signers
                 step.outputs.append(.broadcast(.notarization(height: height, block: block.digest, signers: signers)))
             }
             changed = true
@@ -378,19 +398,109 @@ public struct ConsensusNode: Sendable {
                 let shares = pool[height].finalizationShares[block.digest]?.count ?? 0
                 let received = pool[height].finalizationsReceived.contains(block.digest)
                 guard shares >= configuration.threshold || received, let chain = ancestry(of: block) else { continue }
-                if !received {
+                if received {
+                    tipFinalizationSigners = pool[height].finalizationSigners[block.digest] ?? []
+                } else {
                     let signers = Array((pool[height].finalizationShares[block.digest] ?? []).sorted().prefix(configuration.threshold))
+                    tipFinalizationSigners = signers
                     step.outputs.append(.broadcast(.finalization(height: height, block: block.digest, signers: signers)))
                 }
-                for finalized in chain { pool[finalized.height].finalized = finalized.digest }
-                finalizedHeight = block.height
-                finalizedTip = block.digest
-                step.outputs.append(.finalized(chain))
-                prune()
+                finalize(chain, &step)
                 return true
             }
         }
         return false
+    }
+
+    /// Records `chain` (consecutive blocks above the finalized tip) as finalized and outputs it.
+    mutating func finalize(_ chain: [Block], _ step: inout ConsensusStep) {
+        guard let last = chain.last else { return }
+        for block in chain {
+            pool[block.height].finalized = block.digest
+            notarizationSigners[block.digest] = nil
+        }
+        finalizedChain += chain
+        finalizedHeight = last.height
+        finalizedTip = last.digest
+        step.outputs.append(.finalized(chain))
+        prune()
+    }
+
+    // MARK: - Catching up
+
+    /// Asks every peer for help when the notarized height has not grown for the catch-up
+    /// interval (and again each interval while it stays stuck).
+    mutating func requestCatchUpIfStuck(_ now: SimInstant, _ step: inout ConsensusStep) {
+        let since = max(lastProgressAt, lastCatchUpRequestAt ?? lastProgressAt)
+        guard now >= since + configuration.catchUpInterval else { return }
+        lastCatchUpRequestAt = now
+        step.outputs.append(.broadcast(.catchUpRequest(finalizedHeight: finalizedHeight, requester: id)))
+    }
+
+    /// Answers a catch-up request: finalized blocks the requester lacks (as a package), then
+    /// what this node holds above its finalized height (notarized blocks and notarizations,
+    /// beacons) and its own shares there, all sent to the requester alone.
+    mutating func respond(to requester: NodeID, finalizedHeight theirs: Height, _ step: inout ConsensusStep) {
+        guard requester != id else { return }
+        if finalizedHeight > theirs, let beacon = beacons[finalizedHeight]?.value {
+            let start = Int(theirs) // the chain's index of height theirs + 1
+            let package = CatchUpPackage(blocks: Array(finalizedChain[start...]), signers: tipFinalizationSigners, beacon: beacon)
+            step.outputs.append(.send(.catchUp(package), to: requester))
+        }
+        var height = finalizedHeight + 1
+        while height <= beaconHeight || height <= notarizedHeight + 1 {
+            defer { height += 1 }
+            if let beacon = beacons[height]?.value { step.outputs.append(.send(.beacon(height: height, value: beacon), to: requester)) }
+            for digest in pool[height].notarized {
+                guard let block = blocks[digest], let signers = notarizationSigners[digest] else { continue }
+                step.outputs.append(.send(.proposal(block), to: requester))
+                step.outputs.append(.send(.notarization(height: height, block: digest, signers: signers), to: requester))
+            }
+            if pool[height].beaconShares.contains(id) { step.outputs.append(.send(.beaconShare(height: height, signer: id), to: requester)) }
+            for digest in pool[height].signedNotarization {
+                if let block = blocks[digest], !pool[height].notarized.contains(digest) {
+                    step.outputs.append(.send(.proposal(block), to: requester))
+                }
+                step.outputs.append(.send(.notarizationShare(height: height, block: digest, signer: id), to: requester))
+            }
+            for digest in pool[height].notarized where pool[height].finalizationShares[digest]?.contains(id) == true {
+                step.outputs.append(.send(.finalizationShare(height: height, block: digest, signer: id), to: requester))
+            }
+        }
+    }
+
+    /// Adopts a catch-up package that extends this node's finalized chain: its blocks become
+    /// finalized (the finalization's c - f signers vouch for them, as a catch-up package's
+    /// signature does), and its beacon lets the node work on the next height.
+    mutating func adopt(_ package: CatchUpPackage, _ now: SimInstant, _ step: inout ConsensusStep) {
+        guard package.height > finalizedHeight, package.signers.count >= configuration.threshold,
+              let first = package.blocks.first?.height, first >= 1, first <= finalizedHeight + 1 else { return }
+        let start = Int(finalizedHeight + 1 - first)
+        guard start < package.blocks.count else { return }
+        let chain = Array(package.blocks[start...])
+        var parent = finalizedTip
+        for (offset, block) in chain.enumerated() {
+            guard block.height == finalizedHeight + 1 + Height(offset), block.parent == parent else { return }
+            parent = block.digest
+        }
+        for block in chain { blocks[block.digest] = block }
+        let top = package.height
+        tipFinalizationSigners = package.signers
+        if notarizedHeight < top {
+            notarizedHeight = top
+            notarizedAt[top] = now
+            lastProgressAt = now
+        }
+        if !pool[top].notarized.contains(parent) {
+            pool[top].notarized.append(parent)
+            if !pool[top].blocks.contains(where: { $0.digest == parent }), let block = chain.last { pool[top].insert(block) }
+        }
+        if beaconHeight < top {
+            beacons[top] = (package.beacon, now)
+            beaconHeight = top
+            roles[top + 1] = makeRoles(after: package.beacon)
+        }
+        finalize(chain, &step)
     }
 
     /// Forgets what finalization made useless: everything below the finalized height (its
@@ -411,6 +521,7 @@ public struct ConsensusNode: Sendable {
         pendingBlocks.removeAll { $0.height <= keep }
     }
 
+
     /// `block` and its ancestors above the finalized height, oldest first; `nil` if one is
     /// unknown or the chain does not lead to the finalized tip.
     func ancestry(of block: Block) -> [Block]? {
@@ -430,11 +541,12 @@ public struct ConsensusNode: Sendable {
     /// When a delay of the current round next runs out: this node's block-maker delay, or the
     /// notary delay of the lowest-ranked block it could sign.
     func nextWakeUp(_ now: SimInstant) -> SimInstant? {
-        guard let start = roundStart() else { return nil }
         var next: SimInstant?
         func consider(_ time: SimInstant) {
             if time > now, time < next ?? .max { next = time }
         }
+        consider(max(lastProgressAt, lastCatchUpRequestAt ?? lastProgressAt) + configuration.catchUpInterval)
+        guard let start = roundStart() else { return next }
         if let rank = myRank(), !pool[round].proposed, !pool[round].hasBlock(rankBelow: rank) {
             consider(start + configuration.blockMakerDelay(rank: rank))
         }
@@ -462,6 +574,8 @@ struct HeightPool: Sendable {
     var notarized: [SHA256Digest] = []
     var finalizationShares: [SHA256Digest: Set<NodeID>] = [:]
     var finalizationsReceived: Set<SHA256Digest> = []
+    /// The signers of received finalizations.
+    var finalizationSigners: [SHA256Digest: [NodeID]] = [:]
     var finalized: SHA256Digest?
     /// Blocks this node signed notarization shares for.
     var signedNotarization: [SHA256Digest] = []

@@ -49,6 +49,37 @@ public struct LatencyMatrix: Hashable, Sendable {
     }()
 }
 
+/// A network fault, active from `start` until `end` (virtual time).
+public struct NetworkFault: Hashable, Sendable {
+    /// What the fault does.
+    public enum Kind: Hashable, Sendable {
+        /// Each message is lost with this probability.
+        case loss(Probability)
+        /// Messages between these nodes and all others are lost, both ways (a partition that
+        /// heals at `end`).
+        case partition(isolated: [Int])
+        /// Each message takes this much longer.
+        case extraDelay(SimDuration)
+    }
+
+    /// What it does.
+    public var kind: Kind
+    /// When it starts.
+    public var start: SimInstant
+    /// When it ends.
+    public var end: SimInstant
+
+    /// A fault of `kind` during `start ..< end`.
+    public init(_ kind: Kind, from start: SimInstant, until end: SimInstant) {
+        self.kind = kind
+        self.start = start
+        self.end = end
+    }
+
+    /// Whether it is active at `time`.
+    public func isActive(at time: SimInstant) -> Bool { start <= time && time < end }
+}
+
 /// How messages travel: a latency matrix between regions, where each node is, jitter, and
 /// each node's upload bandwidth (a node sends to its peers one after another, so a big
 /// artifact to many peers takes a while to leave).
@@ -61,6 +92,8 @@ public struct NetworkConfiguration: Hashable, Sendable {
     public var jitter: DelayDistribution
     /// Each node's upload bandwidth in bits per second; 0 means unlimited.
     public var uploadBitsPerSecond: Int64
+    /// Faults over time (none by default).
+    public var faults: [NetworkFault] = []
 
     /// `nodeCount` nodes spread round-robin over the cloud regions, jitter uniform in
     /// 0-2 ms, 300 Mbit/s uplinks (the bandwidth the IC's own block-maker delay assumes:
@@ -93,6 +126,15 @@ public struct NetworkConfiguration: Hashable, Sendable {
             problems.append("placement[\(node)]: region \(region) does not exist (\(latency.regions.count) regions)")
         }
         if uploadBitsPerSecond < 0 { problems.append("uploadBitsPerSecond: must not be negative") }
+        for (index, fault) in faults.enumerated() {
+            if fault.end < fault.start { problems.append("faults[\(index)]: ends before it starts") }
+            if case .partition(let isolated) = fault.kind {
+                for node in isolated where node < 0 || node >= nodeCount {
+                    problems.append("faults[\(index)].isolated: node \(node) does not exist (\(nodeCount) nodes: 0-\(nodeCount - 1))")
+                }
+            }
+            if case .extraDelay(let delay) = fault.kind, delay < .zero { problems.append("faults[\(index)]: a negative delay") }
+        }
         return problems
     }
 }
@@ -111,28 +153,58 @@ public struct NetworkModel: Sendable {
     public let configuration: NetworkConfiguration
     var uplinkFreeAt: [SimInstant]
     var jitter: RandomStream
+    var faultStream: RandomStream
+    /// Messages lost to faults so far.
+    public private(set) var messagesLost: UInt64 = 0
 
-    /// A network with idle uplinks, drawing jitter from `jitter`.
-    public init(configuration: NetworkConfiguration, jitter: RandomStream) {
+    /// A network with idle uplinks, drawing jitter from `jitter` and fault decisions from
+    /// `faults`.
+    public init(configuration: NetworkConfiguration, jitter: RandomStream, faults: RandomStream) {
         self.configuration = configuration
         uplinkFreeAt = Array(repeating: .zero, count: configuration.placement.count)
         self.jitter = jitter
+        faultStream = faults
     }
 
     /// When each peer receives `bytes` that `sender` starts sending at `now` to `peers`, in
-    /// the order given: each copy waits for the previous one to leave the sender's uplink,
-    /// then travels its region pair's delay plus jitter.
-    public mutating func send(_ bytes: Int, from sender: Int, to peers: [Int], at now: SimInstant) -> [SimInstant] {
-        var arrivals: [SimInstant] = []
+    /// the order given (`nil`: lost): each copy waits for the previous one to leave the
+    /// sender's uplink, then travels its region pair's delay plus jitter, plus the extra delay
+    /// of active faults, unless an active loss or partition drops it.
+    public mutating func send(_ bytes: Int, from sender: Int, to peers: [Int], at now: SimInstant) -> [SimInstant?] {
+        var arrivals: [SimInstant?] = []
         arrivals.reserveCapacity(peers.count)
         for peer in peers {
             let start = max(now, uplinkFreeAt[sender])
             let leaves = start + transmission(bytes)
             uplinkFreeAt[sender] = leaves
             let base = configuration.latency.oneWay[configuration.placement[sender]][configuration.placement[peer]]
-            arrivals.append(leaves + base + jitter.duration(configuration.jitter))
+            let arrival = leaves + base + jitter.duration(configuration.jitter)
+            guard let extra = faultDelay(from: sender, to: peer, at: now) else {
+                messagesLost += 1
+                arrivals.append(nil)
+                continue
+            }
+            arrivals.append(arrival + extra)
         }
         return arrivals
+    }
+
+    /// The extra delay active faults add to a message from `sender` to `peer` sent at `now`,
+    /// or `nil` if a fault drops it. Loss is drawn once per active loss fault, in the order
+    /// the faults are listed.
+    mutating func faultDelay(from sender: Int, to peer: Int, at now: SimInstant) -> SimDuration? {
+        var extra = SimDuration.zero
+        for fault in configuration.faults where fault.isActive(at: now) {
+            switch fault.kind {
+            case .loss(let probability):
+                if faultStream.bernoulli(probability) { return nil }
+            case .partition(let isolated):
+                if isolated.contains(sender) != isolated.contains(peer) { return nil }
+            case .extraDelay(let delay):
+                extra += delay
+            }
+        }
+        return extra
     }
 
     /// How long `bytes` take to leave an uplink.

@@ -128,3 +128,49 @@ public struct SubnetMetrics: Sendable {
         finalizedHeightMin == 0 ? 0 : Double(messages[kind.rawValue]) / Double(finalizedHeightMin)
     }
 }
+
+/// Checks, from outside the nodes, that once the last fault has ended every node finalizes a
+/// new block within a bound. The bound (Docs/Consensus.md derives it): a node still stuck asks
+/// for catch-up within one catch-up interval, the answer takes one worst-case message delay,
+/// and the round it then joins ends within the worst-case round time of an honest subnet
+/// (every ranked maker's delay may run out: unit_delay * f, plus the notary delay of that rank
+/// and two message delays), plus one more message delay for finalization shares; all of it
+/// doubled for margin.
+public struct LivenessChecker: Sendable {
+    /// When the last fault ends (zero without faults).
+    public let faultsEnd: SimInstant
+    /// How long after `faultsEnd` each node must have finalized a new block.
+    public let bound: SimDuration
+    /// Each node's first finalization after `faultsEnd`.
+    var firstAfterFaults: [SimInstant?]
+
+    init(configuration: SubnetConfiguration) {
+        faultsEnd = configuration.network.faults.map(\.end).max() ?? .zero
+        let consensus = configuration.consensus
+        let network = configuration.network
+        let delayMax = network.latency.oneWay.joined().max() ?? .zero
+        let jitterMax = SimDuration.milliseconds(2) + network.faults.reduce(.zero) { total, fault in
+            if case .extraDelay(let extra) = fault.kind { return total + extra }
+            return total
+        }
+        let message = delayMax + jitterMax + .seconds(1)  // one second for transmission of the largest artifacts
+        let f = consensus.faultsTolerated
+        let round = consensus.blockMakerDelay(rank: f) + consensus.notaryDelay(rank: f, gap: 1) + message * 2
+        bound = (consensus.catchUpInterval + message + round + message) * 2
+        firstAfterFaults = Array(repeating: nil, count: consensus.nodeCount)
+    }
+
+    mutating func observe(node: Int, at time: SimInstant) {
+        if time > faultsEnd, firstAfterFaults[node] == nil { firstAfterFaults[node] = time }
+    }
+
+    /// The nodes that had not finalized a new block `bound` after the faults ended, judged at
+    /// `now` (empty before the bound has passed: nothing can be said yet).
+    public func stalledNodes(at now: SimInstant) -> [Int] {
+        guard now >= faultsEnd + bound else { return [] }
+        return firstAfterFaults.indices.filter { node in
+            guard let first = firstAfterFaults[node] else { return true }
+            return first > faultsEnd + bound
+        }
+    }
+}

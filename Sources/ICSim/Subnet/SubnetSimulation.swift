@@ -58,6 +58,9 @@ public struct SubnetSimulation: SimulationModel {
     public private(set) var safety = SafetyChecker()
     /// What happened.
     public private(set) var metrics: SubnetMetrics
+    /// Liveness: after the last fault ends, every node's finalized height grows again within
+    /// ``LivenessChecker/bound``.
+    public private(set) var liveness: LivenessChecker
     var network: NetworkModel
     var wakeUps: [EventHandle?]
 
@@ -70,10 +73,14 @@ public struct SubnetSimulation: SimulationModel {
         let genesis = Block.genesis(subnet: root.derive("subnet").digest)
         let count = configuration.consensus.nodeCount
         nodes = (0..<count).map { ConsensusNode(id: NodeID($0), configuration: configuration.consensus, genesis: genesis) }
-        network = NetworkModel(configuration: configuration.network, jitter: root.stream("network jitter"))
+        network = NetworkModel(configuration: configuration.network, jitter: root.stream("network jitter"), faults: root.stream("network faults"))
         wakeUps = Array(repeating: nil, count: count)
         metrics = SubnetMetrics(nodeCount: count)
+        liveness = LivenessChecker(configuration: configuration)
     }
+
+    /// Messages the network lost to faults.
+    public var messagesLost: UInt64 { network.messagesLost }
 
     /// Wakes every node at time zero.
     public mutating func start(_ scheduler: inout Scheduler<Event>) {
@@ -96,10 +103,12 @@ public struct SubnetSimulation: SimulationModel {
         let step = nodes[index].handle(input, now: now)
         for output in step.outputs {
             switch output {
-            case .broadcast(let artifact): broadcast(artifact, from: index, &scheduler)
+            case .broadcast(let artifact): broadcast(artifact, from: index, to: nodes.indices.filter { $0 != index }, &scheduler)
+            case .send(let artifact, let to): broadcast(artifact, from: index, to: [to.index], &scheduler)
             case .finalized(let blocks):
                 for block in blocks {
                     safety.observe(block, node: index, at: now)
+                    liveness.observe(node: index, at: now)
                     metrics.recordFinalized(block, node: index, at: now)
                 }
             }
@@ -118,13 +127,13 @@ public struct SubnetSimulation: SimulationModel {
         wakeUps[index] = time.map { scheduler.schedule(.wakeUp(node: index), at: $0) }
     }
 
-    /// Sends `artifact` from `sender` to every other node through the network model.
-    mutating func broadcast(_ artifact: Artifact, from sender: Int, _ scheduler: inout Scheduler<Event>) {
-        let peers = nodes.indices.filter { $0 != sender }
+    /// Sends `artifact` from `sender` to `peers` through the network model.
+    mutating func broadcast(_ artifact: Artifact, from sender: Int, to peers: [Int], _ scheduler: inout Scheduler<Event>) {
         let arrivals = network.send(artifact.sizeBytes, from: sender, to: peers, at: scheduler.now)
         let verification = configuration.consensus.verificationDelay
         let sent = SentArtifact(artifact)
         for (peer, arrival) in zip(peers, arrivals) {
+            guard let arrival else { continue }
             scheduler.schedule(.deliver(to: Int32(peer), from: Int32(sender), artifact: sent), at: arrival + verification)
         }
         metrics.recordSent(artifact, copies: peers.count, at: scheduler.now)
@@ -149,7 +158,8 @@ public struct SubnetSimulation: SimulationModel {
         EventKind(code: 101, name: "deliver block proposal"), EventKind(code: 102, name: "deliver beacon share"),
         EventKind(code: 103, name: "deliver beacon"), EventKind(code: 104, name: "deliver notarization share"),
         EventKind(code: 105, name: "deliver notarization"), EventKind(code: 106, name: "deliver finalization share"),
-        EventKind(code: 107, name: "deliver finalization"),
+        EventKind(code: 107, name: "deliver finalization"), EventKind(code: 108, name: "deliver catch-up request"),
+        EventKind(code: 109, name: "deliver catch-up package"),
     ]
 }
 
@@ -168,6 +178,10 @@ extension StableHasher {
         case .notarization(_, let block, let signers), .finalization(_, let block, let signers):
             combine(block.w0)
             for signer in signers { combine(UInt64(signer.index)) }
+        case .catchUpRequest(_, let requester): combine(UInt64(requester.index))
+        case .catchUp(let package):
+            for block in package.blocks { combine(block.digest.w0) }
+            for signer in package.signers { combine(UInt64(signer.index)) }
         }
     }
 }

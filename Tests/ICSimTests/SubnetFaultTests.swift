@@ -1,0 +1,70 @@
+import Testing
+@testable import ICSim
+
+/// Honest subnets under network faults: safety always holds; once the faults end every node
+/// finalizes again within the liveness bound; a partition with a quorum on one side keeps
+/// that side finalizing, one without a quorum stalls everyone until it heals.
+@Suite("Subnet faults")
+struct SubnetFaultTests {
+    static func subnet(_ faults: [NetworkFault], seed: UInt64 = 5) -> Simulation<SubnetSimulation> {
+        var configuration = SubnetConfiguration(nodeCount: 13, seed: seed)
+        configuration.network.faults = faults
+        var simulation = Simulation(model: SubnetSimulation(configuration: configuration))
+        simulation.model.start(&simulation.scheduler)
+        return simulation
+    }
+
+    static func seconds(_ value: Int64) -> SimInstant { .zero + .seconds(value) }
+
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func lossStaysSafeAndLive(seed: UInt64) throws {
+        let loss = try Probability.percent(25)
+        var simulation = Self.subnet([NetworkFault(.loss(loss), from: Self.seconds(5), until: Self.seconds(45))], seed: seed)
+        let end = simulation.model.liveness.faultsEnd + simulation.model.liveness.bound + .seconds(5)
+        _ = simulation.run(.until(end))
+        let model = simulation.model
+        #expect(model.safety.violation == nil)
+        #expect(model.liveness.stalledNodes(at: end).isEmpty, "stalled: \(model.liveness.stalledNodes(at: end))")
+        #expect(model.messagesLost > 1_000)
+        #expect(model.metrics.finalizedHeightMin > 40)
+    }
+
+    /// f nodes cut off for 30 s: the other 9 (a quorum of 13) keep finalizing; after the heal
+    /// the 4 catch up.
+    @Test func aMinorityPartitionCatchesUpAfterTheHeal() {
+        var simulation = Self.subnet([NetworkFault(.partition(isolated: [0, 4, 8, 12]), from: Self.seconds(10), until: Self.seconds(40))])
+        _ = simulation.run(.until(Self.seconds(12)))
+        let before = simulation.model.metrics.finalizedHeights
+        _ = simulation.run(.until(Self.seconds(39)))
+        let during = simulation.model.metrics.finalizedHeights
+        #expect(during[1] > before[1] + 20, "the majority keeps going: \(before[1]) -> \(during[1])")
+        #expect(during[0] <= before[0] + 2, "the minority cannot: \(before[0]) -> \(during[0])")
+        let end = simulation.model.liveness.faultsEnd + simulation.model.liveness.bound
+        _ = simulation.run(.until(end))
+        let model = simulation.model
+        #expect(model.safety.violation == nil)
+        #expect(model.liveness.stalledNodes(at: end).isEmpty)
+        let heights = model.metrics.finalizedHeights
+        #expect((heights.max() ?? 0) - (heights.min() ?? 0) <= 2, "all close together again: \(heights)")
+    }
+
+    /// A 7/6 split leaves no side with 9 nodes: nobody finalizes until the heal, then all do.
+    @Test func aSplitWithoutAQuorumStallsUntilTheHeal() {
+        var simulation = Self.subnet([NetworkFault(.partition(isolated: [0, 2, 4, 6, 8, 10]), from: Self.seconds(10), until: Self.seconds(40))])
+        _ = simulation.run(.until(Self.seconds(12)))
+        let before = simulation.model.metrics.finalizedHeights.max() ?? 0
+        _ = simulation.run(.until(Self.seconds(39)))
+        #expect((simulation.model.metrics.finalizedHeights.max() ?? 0) <= before + 2)
+        let end = simulation.model.liveness.faultsEnd + simulation.model.liveness.bound
+        _ = simulation.run(.until(end))
+        #expect(simulation.model.safety.violation == nil)
+        #expect(simulation.model.liveness.stalledNodes(at: end).isEmpty)
+        #expect(simulation.model.metrics.finalizedHeightMin > before + 5)
+    }
+
+    @Test func faultsNamingMissingNodesAreReported() {
+        var configuration = SubnetConfiguration(nodeCount: 13)
+        configuration.network.faults = [NetworkFault(.partition(isolated: [3, 17]), from: .zero, until: Self.seconds(1))]
+        #expect(configuration.problems() == ["faults[0].isolated: node 17 does not exist (13 nodes: 0-12)"])
+    }
+}
