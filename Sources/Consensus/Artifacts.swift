@@ -85,7 +85,7 @@ public struct Block: Hashable, Sendable {
 /// The kinds of artifacts, for counting messages and bytes.
 public enum ArtifactKind: Int, CaseIterable, Sendable, CustomStringConvertible {
     case proposal, beaconShare, beacon, notarizationShare, notarization, finalizationShare, finalization
-    case catchUpRequest, catchUp
+    case catchUpRequest, catchUp, blockAdvert, blockRequest
 
     /// The kind's name in reports.
     public var description: String {
@@ -99,6 +99,8 @@ public enum ArtifactKind: Int, CaseIterable, Sendable, CustomStringConvertible {
         case .finalization: "finalization"
         case .catchUpRequest: "catch-up request"
         case .catchUp: "catch-up package"
+        case .blockAdvert: "block advert"
+        case .blockRequest: "block request"
         }
     }
 }
@@ -128,6 +130,12 @@ public enum Artifact: Hashable, Sendable {
     /// finalization of the last one, and the beacon at its height (the IC's catch-up packages
     /// and state sync play this role for nodes far behind).
     case catchUp(CatchUpPackage)
+    /// "I have this block" (the IC's gossip adverts): sent for every block a node accepts from
+    /// another, so a block reaches every node even if its maker did not send it everywhere,
+    /// and an equivocating maker's second block reaches those who saw the first.
+    case blockAdvert(height: Height, block: SHA256Digest, maker: NodeID)
+    /// "Send me this block", to a node that advertised it.
+    case blockRequest(height: Height, block: SHA256Digest)
 
     /// The artifact's kind.
     public var kind: ArtifactKind {
@@ -141,6 +149,8 @@ public enum Artifact: Hashable, Sendable {
         case .finalization: .finalization
         case .catchUpRequest: .catchUpRequest
         case .catchUp: .catchUp
+        case .blockAdvert: .blockAdvert
+        case .blockRequest: .blockRequest
         }
     }
 
@@ -150,7 +160,7 @@ public enum Artifact: Hashable, Sendable {
         case .proposal(let block): block.height
         case .beaconShare(let height, _), .beacon(let height, _), .notarizationShare(let height, _, _),
              .notarization(let height, _, _), .finalizationShare(let height, _, _), .finalization(let height, _, _),
-             .catchUpRequest(let height, _):
+             .catchUpRequest(let height, _), .blockAdvert(let height, _, _), .blockRequest(let height, _):
             height
         case .catchUp(let package): package.height
         }
@@ -162,7 +172,7 @@ public enum Artifact: Hashable, Sendable {
         case .proposal(let block): block.sizeBytes
         case .beaconShare, .notarizationShare, .finalizationShare: 128
         case .beacon, .notarization, .finalization: 160
-        case .catchUpRequest: 64
+        case .catchUpRequest, .blockAdvert, .blockRequest: 64
         case .catchUp(let package): 320 + package.blocks.reduce(0) { $0 + $1.sizeBytes }
         }
     }

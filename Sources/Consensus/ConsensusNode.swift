@@ -100,6 +100,9 @@ public struct ConsensusNode: Sendable {
         switch input {
         case .artifact(.catchUpRequest(let height, let requester), _): respond(to: requester, finalizedHeight: height, &step)
         case .artifact(.catchUp(let package), _): adopt(package, now, &step)
+        case .artifact(.blockAdvert(let height, let digest, _), let from): requestIfMissing(height, digest, from: from, &step)
+        case .artifact(.blockRequest(_, let digest), let from):
+            if let block = blocks[digest] { step.outputs.append(.send(.proposal(block), to: from)) }
         case .artifact(let artifact, _): receive(artifact)
         case .wakeUp: break
         case .payload(let items): payloadQueue += items
@@ -140,7 +143,7 @@ public struct ConsensusNode: Sendable {
             guard height > finalizedHeight, signers.count >= configuration.threshold else { return }
             pool[height].finalizationsReceived.insert(block)
             pool[height].finalizationSigners[block] = signers
-        case .catchUpRequest, .catchUp:
+        case .catchUpRequest, .catchUp, .blockAdvert, .blockRequest:
             break  // handled before they get here
         }
     }
@@ -153,7 +156,7 @@ public struct ConsensusNode: Sendable {
         while changed {
             changed = false
             changed = acceptBeacons(now, &step) || changed
-            changed = validatePendingBlocks() || changed
+            changed = validatePendingBlocks(&step) || changed
             changed = aggregateNotarizations(now, &step) || changed
             changed = signBeaconShare(&step) || changed
             changed = propose(now, &step) || changed
@@ -225,7 +228,9 @@ public struct ConsensusNode: Sendable {
     /// Validates pending blocks whose beacon and parent are now known: the maker has the
     /// block's rank, the parent is notarized, the payload is within the limits. A maker with
     /// two different blocks at one height is disqualified there.
-    mutating func validatePendingBlocks() -> Bool {
+    mutating func validatePendingBlocks(_ step: inout ConsensusStep) -> Bool {
+        var adverts: [ConsensusOutput] = []
+        defer { step.outputs += adverts }
         var changed = false
         var stillPending: [Block] = []
         for block in pendingBlocks {
@@ -240,6 +245,7 @@ public struct ConsensusNode: Sendable {
                   block.payload.count <= configuration.payloadItemsMax,
                   block.payload.reduce(0, { $0 + $1.sizeBytes }) <= configuration.payloadBytesMax else { continue }
             accept(block)
+            adverts.append(.broadcast(.blockAdvert(height: block.height, block: block.digest, maker: block.maker)))
         }
         pendingBlocks = stillPending
         return changed
@@ -356,7 +362,7 @@ public struct ConsensusNode: Sendable {
     mutating func notarize(_ now: SimInstant, _ step: inout ConsensusStep) -> Bool {
         let height = round
         guard isInCommittee(at: height) == true, let start = roundStart(), let rank = pool[height].lowestEligibleRank(),
-              now >= start + notaryDelay(rank: rank), rank <= pool[height].lowestRankSigned ?? Int.max else { return false }
+              now >= start + notaryDelay(rank: rank), rank <= pool[height].lowestRankSignedEligible() ?? Int.max else { return false }
         var changed = false
         for block in pool[height].blocks where block.rank == rank && !pool[height].disqualified.contains(block.maker)
             && !pool[height].signedNotarization.contains(block.digest) {
@@ -365,7 +371,6 @@ public struct ConsensusNode: Sendable {
             step.outputs.append(.broadcast(.notarizationShare(height: height, block: block.digest, signer: id)))
             changed = true
         }
-        pool[height].lowestRankSigned = rank
         return changed
     }
 
@@ -424,6 +429,14 @@ public struct ConsensusNode: Sendable {
         finalizedTip = last.digest
         step.outputs.append(.finalized(chain))
         prune()
+    }
+
+    /// Asks `advertiser` for a block this node has not seen (once per block).
+    mutating func requestIfMissing(_ height: Height, _ digest: SHA256Digest, from advertiser: NodeID, _ step: inout ConsensusStep) {
+        guard height > finalizedHeight, blocks[digest] == nil, !pool[height].requested.contains(digest),
+              !pendingBlocks.contains(where: { $0.digest == digest }) else { return }
+        pool[height].requested.insert(digest)
+        step.outputs.append(.send(.blockRequest(height: height, block: digest), to: advertiser))
     }
 
     // MARK: - Catching up
@@ -551,7 +564,7 @@ public struct ConsensusNode: Sendable {
             consider(start + configuration.blockMakerDelay(rank: rank))
         }
         if isInCommittee(at: round) == true, let rank = pool[round].lowestEligibleRank(),
-           rank <= pool[round].lowestRankSigned ?? Int.max, pool[round].hasUnsigned(rank: rank) {
+           rank <= pool[round].lowestRankSignedEligible() ?? Int.max, pool[round].hasUnsigned(rank: rank) {
             consider(start + notaryDelay(rank: rank))
         }
         return next
@@ -576,10 +589,11 @@ struct HeightPool: Sendable {
     var finalizationsReceived: Set<SHA256Digest> = []
     /// The signers of received finalizations.
     var finalizationSigners: [SHA256Digest: [NodeID]] = [:]
+    /// Blocks this node asked a peer for.
+    var requested: Set<SHA256Digest> = []
     var finalized: SHA256Digest?
     /// Blocks this node signed notarization shares for.
     var signedNotarization: [SHA256Digest] = []
-    var lowestRankSigned: Int?
     var proposed = false
     var sentBeaconShare = false
     var sentFinalizationShare = false
@@ -608,6 +622,16 @@ struct HeightPool: Sendable {
             return true
         }
         return false
+    }
+
+    /// The lowest rank this node signed a notarization share for, among blocks whose makers
+    /// are not disqualified (a share for an equivocator's block does not hold it back from
+    /// signing the next rank).
+    func lowestRankSignedEligible() -> Int? {
+        for block in blocks where !disqualified.contains(block.maker) && signedNotarization.contains(block.digest) {
+            return block.rank
+        }
+        return nil
     }
 
     /// The notarized block of lowest rank (then digest): the parent a maker extends.

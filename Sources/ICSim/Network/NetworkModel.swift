@@ -58,6 +58,9 @@ public struct NetworkFault: Hashable, Sendable {
         /// Messages between these nodes and all others are lost, both ways (a partition that
         /// heals at `end`).
         case partition(isolated: [Int])
+        /// Messages between nodes of different groups are lost; nodes in no group reach
+        /// everyone (as Byzantine nodes bridging a split might).
+        case split(groups: [[Int]])
         /// Each message takes this much longer.
         case extraDelay(SimDuration)
     }
@@ -133,6 +136,13 @@ public struct NetworkConfiguration: Hashable, Sendable {
                     problems.append("faults[\(index)].isolated: node \(node) does not exist (\(nodeCount) nodes: 0-\(nodeCount - 1))")
                 }
             }
+            if case .split(let groups) = fault.kind {
+                for (group, members) in groups.enumerated() {
+                    for node in members where node < 0 || node >= nodeCount {
+                        problems.append("faults[\(index)].groups[\(group)]: node \(node) does not exist (\(nodeCount) nodes: 0-\(nodeCount - 1))")
+                    }
+                }
+            }
             if case .extraDelay(let delay) = fault.kind, delay < .zero { problems.append("faults[\(index)]: a negative delay") }
         }
         return problems
@@ -200,6 +210,10 @@ public struct NetworkModel: Sendable {
                 if faultStream.bernoulli(probability) { return nil }
             case .partition(let isolated):
                 if isolated.contains(sender) != isolated.contains(peer) { return nil }
+            case .split(let groups):
+                let senderGroup = groups.firstIndex { $0.contains(sender) }
+                let peerGroup = groups.firstIndex { $0.contains(peer) }
+                if let senderGroup, let peerGroup, senderGroup != peerGroup { return nil }
             case .extraDelay(let delay):
                 extra += delay
             }

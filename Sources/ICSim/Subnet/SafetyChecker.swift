@@ -72,7 +72,7 @@ public struct SubnetMetrics: Sendable {
     public private(set) var firstFinalization: [SimInstant] = []
     /// Proposal-to-finalization latency, every (node, block) pair.
     public private(set) var finalizationLatency = LatencyHistogram()
-    /// How many finalized blocks (as seen by node 0) had each rank (index = rank).
+    /// How many finalized blocks (as seen by the first honest node) had each rank (index = rank).
     public private(set) var finalizedRanks: [Int] = []
     /// Messages sent, by ``ArtifactKind`` raw value (one per recipient).
     public private(set) var messages: [UInt64]
@@ -85,7 +85,12 @@ public struct SubnetMetrics: Sendable {
     var notarizedHeights: [Height]
     var roundStartedAt: [SimInstant]
 
-    init(nodeCount: Int) {
+    /// Which nodes are honest (the metrics that summarise over nodes count only those).
+    let honest: [Bool]
+
+    init(honest: [Bool]) {
+        let nodeCount = honest.count
+        self.honest = honest
         finalizedHeights = Array(repeating: 0, count: nodeCount)
         messages = Array(repeating: 0, count: ArtifactKind.allCases.count)
         bytes = Array(repeating: 0, count: ArtifactKind.allCases.count)
@@ -103,7 +108,7 @@ public struct SubnetMetrics: Sendable {
         finalizedHeights[node] = block.height
         if Int(block.height) > firstFinalization.count { firstFinalization.append(time) }
         if let proposed = proposedAt[block.digest] { finalizationLatency.record(time - proposed) }
-        if node == 0 {
+        if node == honest.firstIndex(of: true) {
             while finalizedRanks.count <= block.rank { finalizedRanks.append(0) }
             finalizedRanks[block.rank] += 1
         }
@@ -120,8 +125,8 @@ public struct SubnetMetrics: Sendable {
         roundStartedAt[node] = time
     }
 
-    /// The lowest finalized height over all nodes.
-    public var finalizedHeightMin: Height { finalizedHeights.min() ?? 0 }
+    /// The lowest finalized height over the honest nodes.
+    public var finalizedHeightMin: Height { finalizedHeights.indices.filter { honest[$0] }.map { finalizedHeights[$0] }.min() ?? 0 }
 
     /// Messages sent per finalized block, by artifact kind (over the lowest finalized height).
     public func messagesPerBlock(_ kind: ArtifactKind) -> Double {

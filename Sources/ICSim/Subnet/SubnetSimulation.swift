@@ -10,6 +10,11 @@ public struct SubnetConfiguration: Hashable, Sendable {
     /// The root seed: the subnet's identity (its genesis block) and the network's jitter
     /// derive from it.
     public var seed: UInt64
+    /// Byzantine nodes and how each deviates (none by default).
+    public var byzantine: [ByzantineAssignment] = []
+    /// Whether more than f Byzantine nodes are allowed (to show what breaks beyond the
+    /// protocol's assumption); without it, such a configuration is a problem.
+    public var allowsMoreThanFByzantine = false
 
     /// The IC's defaults for `nodeCount` nodes spread over the cloud regions.
     public init(nodeCount: Int = 13, seed: UInt64 = 1) {
@@ -20,7 +25,35 @@ public struct SubnetConfiguration: Hashable, Sendable {
 
     /// What is wrong with the configuration (empty when usable).
     public func problems() -> [String] {
-        consensus.problems() + network.problems(nodeCount: consensus.nodeCount)
+        var problems = consensus.problems() + network.problems(nodeCount: consensus.nodeCount)
+        let count = consensus.nodeCount
+        var seen: Set<Int> = []
+        for (index, assignment) in byzantine.enumerated() {
+            if assignment.node < 0 || assignment.node >= count {
+                problems.append("byzantine[\(index)].node: node \(assignment.node) does not exist (\(count) nodes: 0-\(count - 1))")
+            }
+            if !seen.insert(assignment.node).inserted { problems.append("byzantine[\(index)].node: node \(assignment.node) is listed twice") }
+            if assignment.behaviors.isEmpty { problems.append("byzantine[\(index)].behaviors: empty") }
+        }
+        if byzantine.count > consensus.faultsTolerated && !allowsMoreThanFByzantine {
+            problems.append("byzantine: \(byzantine.count) Byzantine nodes, more than f = \(consensus.faultsTolerated); "
+                + "set allowsMoreThanFByzantine to run it anyway")
+        }
+        return problems
+    }
+}
+
+/// A Byzantine node of a subnet and its behaviours.
+public struct ByzantineAssignment: Hashable, Sendable {
+    /// The node.
+    public var node: Int
+    /// How it deviates, applied in order.
+    public var behaviors: [ByzantineBehavior]
+
+    /// Node `node` deviating by `behaviors`.
+    public init(node: Int, behaviors: [ByzantineBehavior]) {
+        self.node = node
+        self.behaviors = behaviors
     }
 }
 
@@ -35,6 +68,8 @@ public struct SubnetSimulation: SimulationModel {
         case deliver(to: Int32, from: Int32, artifact: SentArtifact)
         /// A node's wake-up comes due.
         case wakeUp(node: Int)
+        /// A delayer releases what it held back.
+        case delayedSend(from: Int32, to: [Int32], artifact: SentArtifact)
     }
 
     /// An artifact on its way, shared by the copies a broadcast sends (so events stay small
@@ -52,8 +87,11 @@ public struct SubnetSimulation: SimulationModel {
 
     /// The configuration.
     public let configuration: SubnetConfiguration
-    /// The nodes, by index.
+    /// The nodes' consensus state machines, by index (for a Byzantine node, the honest node
+    /// its wrapper drives).
     public private(set) var nodes: [ConsensusNode]
+    /// The Byzantine wrappers, by node index (`nil` for an honest node).
+    public private(set) var wrappers: [ByzantineWrapper?]
     /// Safety: no two different blocks finalized at one height.
     public private(set) var safety = SafetyChecker()
     /// What happened.
@@ -73,9 +111,14 @@ public struct SubnetSimulation: SimulationModel {
         let genesis = Block.genesis(subnet: root.derive("subnet").digest)
         let count = configuration.consensus.nodeCount
         nodes = (0..<count).map { ConsensusNode(id: NodeID($0), configuration: configuration.consensus, genesis: genesis) }
+        wrappers = (0..<count).map { index in
+            configuration.byzantine.first { $0.node == index }.map {
+                ByzantineWrapper(id: NodeID(index), nodeCount: count, behaviors: $0.behaviors)
+            }
+        }
         network = NetworkModel(configuration: configuration.network, jitter: root.stream("network jitter"), faults: root.stream("network faults"))
         wakeUps = Array(repeating: nil, count: count)
-        metrics = SubnetMetrics(nodeCount: count)
+        metrics = SubnetMetrics(honest: wrappers.map { $0 == nil })
         liveness = LivenessChecker(configuration: configuration)
     }
 
@@ -94,18 +137,24 @@ public struct SubnetSimulation: SimulationModel {
         case .wakeUp(let node):
             wakeUps[node] = nil
             run(node, .wakeUp, &scheduler)
+        case .delayedSend(let from, let to, let sent):
+            send(sent.artifact, from: Int(from), to: to.map(Int.init), &scheduler)
         }
     }
 
     /// Gives `input` to node `index` and carries out what it asks.
     mutating func run(_ index: Int, _ input: ConsensusInput, _ scheduler: inout Scheduler<Event>) {
         let now = scheduler.now
-        let step = nodes[index].handle(input, now: now)
+        // A Byzantine node's wrapper drives its honest node; both change in place.
+        let step = wrappers[index]?.handle(input, now: now, node: &nodes[index]) ?? nodes[index].handle(input, now: now)
+        let delay = wrappers[index]?.outputDelay ?? .zero
         for output in step.outputs {
             switch output {
-            case .broadcast(let artifact): broadcast(artifact, from: index, to: nodes.indices.filter { $0 != index }, &scheduler)
-            case .send(let artifact, let to): broadcast(artifact, from: index, to: [to.index], &scheduler)
+            case .broadcast(let artifact): send(artifact, from: index, to: nodes.indices.filter { $0 != index }, after: delay, &scheduler)
+            case .send(let artifact, let to): send(artifact, from: index, to: [to.index], after: delay, &scheduler)
             case .finalized(let blocks):
+                // The checkers and the metrics judge the honest nodes only.
+                guard wrappers[index] == nil else { continue }
                 for block in blocks {
                     safety.observe(block, node: index, at: now)
                     liveness.observe(node: index, at: now)
@@ -115,6 +164,12 @@ public struct SubnetSimulation: SimulationModel {
         }
         setWakeUp(index, step.wakeUpAt, &scheduler)
         metrics.recordRound(node: index, height: nodes[index].notarizedHeight, at: now)
+    }
+
+    /// Sends now, or holds the artifact back `delay` (a delayer).
+    mutating func send(_ artifact: Artifact, from sender: Int, to peers: [Int], after delay: SimDuration, _ scheduler: inout Scheduler<Event>) {
+        guard delay > .zero else { return send(artifact, from: sender, to: peers, &scheduler) }
+        scheduler.schedule(.delayedSend(from: Int32(sender), to: peers.map { Int32($0) }, artifact: SentArtifact(artifact)), after: delay)
     }
 
     /// Makes node `index`'s one pending wake-up be at `time` (or none). Most steps ask for
@@ -128,7 +183,7 @@ public struct SubnetSimulation: SimulationModel {
     }
 
     /// Sends `artifact` from `sender` to `peers` through the network model.
-    mutating func broadcast(_ artifact: Artifact, from sender: Int, to peers: [Int], _ scheduler: inout Scheduler<Event>) {
+    mutating func send(_ artifact: Artifact, from sender: Int, to peers: [Int], _ scheduler: inout Scheduler<Event>) {
         let arrivals = network.send(artifact.sizeBytes, from: sender, to: peers, at: scheduler.now)
         let verification = configuration.consensus.verificationDelay
         let sent = SentArtifact(artifact)
@@ -148,18 +203,24 @@ public struct SubnetSimulation: SimulationModel {
             return TraceRecord(kind: Self.deliveryKinds[sent.artifact.kind.rawValue], actor: UInt32(to), payloadDigest: hasher.finalize())
         case .wakeUp(let node):
             return TraceRecord(kind: Self.wakeUpKind, actor: UInt32(node), payloadDigest: 0)
+        case .delayedSend(let from, let to, let sent):
+            for peer in to { hasher.combine(UInt64(peer)) }
+            hasher.combine(sent.artifact)
+            return TraceRecord(kind: Self.delayedSendKind, actor: UInt32(from), payloadDigest: hasher.finalize())
         }
     }
 
     /// Trace kinds: a node's wake-up, and the delivery of each kind of artifact (by
     /// ``ArtifactKind`` raw value).
     static let wakeUpKind = EventKind(code: 100, name: "wake-up")
+    static let delayedSendKind = EventKind(code: 120, name: "delayed send")
     static let deliveryKinds: [EventKind] = [
         EventKind(code: 101, name: "deliver block proposal"), EventKind(code: 102, name: "deliver beacon share"),
         EventKind(code: 103, name: "deliver beacon"), EventKind(code: 104, name: "deliver notarization share"),
         EventKind(code: 105, name: "deliver notarization"), EventKind(code: 106, name: "deliver finalization share"),
         EventKind(code: 107, name: "deliver finalization"), EventKind(code: 108, name: "deliver catch-up request"),
-        EventKind(code: 109, name: "deliver catch-up package"),
+        EventKind(code: 109, name: "deliver catch-up package"), EventKind(code: 110, name: "deliver block advert"),
+        EventKind(code: 111, name: "deliver block request"),
     ]
 }
 
@@ -179,6 +240,10 @@ extension StableHasher {
             combine(block.w0)
             for signer in signers { combine(UInt64(signer.index)) }
         case .catchUpRequest(_, let requester): combine(UInt64(requester.index))
+        case .blockAdvert(_, let block, let maker):
+            combine(block.w0)
+            combine(UInt64(maker.index))
+        case .blockRequest(_, let block): combine(block.w0)
         case .catchUp(let package):
             for block in package.blocks { combine(block.digest.w0) }
             for signer in package.signers { combine(UInt64(signer.index)) }
