@@ -68,3 +68,34 @@ struct SubnetFaultTests {
         #expect(configuration.problems() == ["faults[0].isolated: node 17 does not exist (13 nodes: 0-12)"])
     }
 }
+
+@Suite("Network configuration")
+struct NetworkConfigurationTests {
+    @Test func badLatencyMatricesAreNamedNotFatal() {
+        #expect(throws: ConfigurationError(field: "oneWay", message: "1 rows for 2 regions")) {
+            _ = try LatencyMatrix(regions: ["a", "b"], oneWay: [[.zero, .zero]])
+        }
+        #expect(throws: ConfigurationError(field: "oneWay[1][0]", message: "a negative delay")) {
+            _ = try LatencyMatrix(regions: ["a", "b"], oneWay: [[.zero, .zero], [.milliseconds(-1), .zero]])
+        }
+        #expect(throws: ConfigurationError.self) { _ = try LatencyMatrix(regions: [], oneWay: []) }
+    }
+
+    /// The preset's delays are half the published round trips (Frankfurt-Tokyo 236.6 ms).
+    @Test func presetDelaysAreHalfTheRoundTrips() {
+        let matrix = LatencyMatrix.cloudRegions
+        let frankfurt = matrix.regions.firstIndex(of: "eu-central") ?? -1
+        let tokyo = matrix.regions.firstIndex(of: "ap-northeast") ?? -1
+        #expect(matrix.oneWay[frankfurt][tokyo] == .microseconds(118_300))
+        #expect(matrix.oneWay[tokyo][frankfurt] == matrix.oneWay[frankfurt][tokyo])
+        #expect(matrix.oneWay[tokyo][tokyo] == .microseconds(500))
+    }
+
+    /// A 4 MiB block to 12 peers at 300 Mbit/s leaves the uplink after about 1.34 s.
+    @Test func bandwidthSerializesABroadcast() {
+        var network = NetworkModel(configuration: NetworkConfiguration(nodeCount: 13), jitter: RandomSeed(1).stream("j"), faults: RandomSeed(1).stream("f"))
+        let arrivals = network.send(4 << 20, from: 0, to: Array(1...12), at: .zero).compactMap { $0 }
+        let last = arrivals.max() ?? .zero
+        #expect(last - .zero > .milliseconds(1_340) && last - .zero < .milliseconds(1_340 + 170))
+    }
+}

@@ -7,19 +7,33 @@ public struct LatencyMatrix: Hashable, Sendable {
     /// `oneWay[i][j]`: the one-way delay from region i to region j.
     public let oneWay: [[SimDuration]]
 
-    /// A matrix over `regions`; `oneWay` must be square with one row per region.
-    /// - Precondition: the shape matches and no delay is negative (a programming error in a
-    ///   preset; scenario files are validated before they get here).
-    public init(regions: [String], oneWay: [[SimDuration]]) {
-        precondition(oneWay.count == regions.count && oneWay.allSatisfy { $0.count == regions.count }, "a square matrix")
-        precondition(oneWay.allSatisfy { $0.allSatisfy { $0 >= .zero } }, "delays are not negative")
+    /// A matrix over `regions`.
+    /// - Throws: ``ConfigurationError`` naming the row and column at fault, unless `oneWay` is
+    ///   square with one row per region and no negative delay.
+    public init(regions: [String], oneWay: [[SimDuration]]) throws(ConfigurationError) {
+        guard !regions.isEmpty else { throw ConfigurationError(field: "regions", message: "expected at least one region") }
+        guard oneWay.count == regions.count else {
+            throw ConfigurationError(field: "oneWay", message: "\(oneWay.count) rows for \(regions.count) regions")
+        }
+        for (row, delays) in oneWay.enumerated() {
+            guard delays.count == regions.count else {
+                throw ConfigurationError(field: "oneWay[\(row)]", message: "\(delays.count) delays for \(regions.count) regions")
+            }
+            if let column = delays.firstIndex(where: { $0 < .zero }) {
+                throw ConfigurationError(field: "oneWay[\(row)][\(column)]", message: "a negative delay")
+            }
+        }
+        self.init(unchecked: regions, oneWay)
+    }
+
+    private init(unchecked regions: [String], _ oneWay: [[SimDuration]]) {
         self.regions = regions
         self.oneWay = oneWay
     }
 
-    /// One region where every message takes `delay`.
+    /// One region where every message takes `delay` (a negative delay counts as zero).
     public static func constant(_ delay: SimDuration) -> LatencyMatrix {
-        LatencyMatrix(regions: ["everywhere"], oneWay: [[delay]])
+        LatencyMatrix(unchecked: ["everywhere"], [[max(delay, .zero)]])
     }
 
     /// Six cloud regions on three continents, with one-way delays of half the average round
@@ -45,7 +59,7 @@ public struct LatencyMatrix: Hashable, Sendable {
                 oneWay[row][column] = .microseconds(tenths * 50)  // half of tenths of a millisecond
             }
         }
-        return LatencyMatrix(regions: names, oneWay: oneWay)
+        return LatencyMatrix(unchecked: names, oneWay)
     }()
 }
 
