@@ -62,6 +62,37 @@ struct SubnetFaultTests {
         #expect(simulation.model.metrics.finalizedHeightMin > before + 5)
     }
 
+    /// f nodes crash for 20 s, two others pause for 15 s, three clocks drift (two fast, one
+    /// slow), and messages are duplicated and reordered: safe, and every node live after.
+    @Test(arguments: [1, 2] as [UInt64])
+    func crashesPausesDriftDuplicationAndReordering(seed: UInt64) throws {
+        var configuration = SubnetConfiguration(nodeCount: 13, seed: seed)
+        let at = Self.seconds
+        configuration.nodeFaults = [
+            NodeFault(node: 1, .crash, from: at(10), until: at(30)), NodeFault(node: 4, .crash, from: at(12), until: at(32)),
+            NodeFault(node: 7, .crash, from: at(14), until: at(34)), NodeFault(node: 10, .crash, from: at(16), until: at(36)),
+            NodeFault(node: 2, .pause, from: at(40), until: at(55)), NodeFault(node: 3, .pause, from: at(42), until: at(57)),
+            NodeFault(node: 5, .clockDrift(numerator: 2, denominator: 1), from: .zero, until: at(60)),
+            NodeFault(node: 6, .clockDrift(numerator: 3, denominator: 2), from: .zero, until: at(60)),
+            NodeFault(node: 8, .clockDrift(numerator: 1, denominator: 2), from: .zero, until: at(60)),
+        ]
+        configuration.network.faults = [
+            NetworkFault(.duplication(try Probability.percent(20)), from: .zero, until: at(60)),
+            NetworkFault(.reordering(.milliseconds(300)), from: .zero, until: at(60)),
+        ]
+        var simulation = Simulation(model: SubnetSimulation(configuration: configuration))
+        simulation.model.start(&simulation.scheduler)
+        _ = simulation.run(.until(at(20)))
+        let crashedAt20 = simulation.model.metrics.finalizedHeights[1]
+        let end = simulation.model.liveness.faultsEnd + simulation.model.liveness.bound
+        _ = simulation.run(.until(end))
+        let model = simulation.model
+        #expect(model.safety.violation == nil)
+        #expect(model.liveness.stalledNodes(at: end).isEmpty, "stalled: \(model.liveness.stalledNodes(at: end))")
+        #expect(model.metrics.droppedAtDownNodes > 100)
+        #expect(model.metrics.finalizedHeights[1] > crashedAt20 + 20, "the crashed node caught up")
+    }
+
     @Test func faultsNamingMissingNodesAreReported() {
         var configuration = SubnetConfiguration(nodeCount: 13)
         configuration.network.faults = [NetworkFault(.partition(isolated: [3, 17]), from: .zero, until: Self.seconds(1))]
@@ -94,7 +125,7 @@ struct NetworkConfigurationTests {
     /// A 4 MiB block to 12 peers at 300 Mbit/s leaves the uplink after about 1.34 s.
     @Test func bandwidthSerializesABroadcast() {
         var network = NetworkModel(configuration: NetworkConfiguration(nodeCount: 13), jitter: RandomSeed(1).stream("j"), faults: RandomSeed(1).stream("f"))
-        let arrivals = network.send(4 << 20, from: 0, to: Array(1...12), at: .zero).compactMap { $0 }
+        let arrivals = network.send(4 << 20, from: 0, to: Array(1...12), at: .zero).flatMap { $0 }
         let last = arrivals.max() ?? .zero
         #expect(last - .zero > .milliseconds(1_340) && last - .zero < .milliseconds(1_340 + 170))
     }

@@ -77,6 +77,12 @@ public struct NetworkFault: Hashable, Sendable {
         case split(groups: [[Int]])
         /// Each message takes this much longer.
         case extraDelay(SimDuration)
+        /// Each message is delivered twice with this probability (the copy arrives up to
+        /// 100 ms later).
+        case duplication(Probability)
+        /// Each message takes a random extra delay, uniform in 0 ..< the given bound, so
+        /// messages overtake each other.
+        case reordering(SimDuration)
     }
 
     /// What it does.
@@ -158,6 +164,7 @@ public struct NetworkConfiguration: Hashable, Sendable {
                 }
             }
             if case .extraDelay(let delay) = fault.kind, delay < .zero { problems.append("faults[\(index)]: a negative delay") }
+            if case .reordering(let bound) = fault.kind, bound <= .zero { problems.append("faults[\(index)]: the reordering bound must be positive") }
         }
         return problems
     }
@@ -191,11 +198,11 @@ public struct NetworkModel: Sendable {
     }
 
     /// When each peer receives `bytes` that `sender` starts sending at `now` to `peers`, in
-    /// the order given (`nil`: lost): each copy waits for the previous one to leave the
-    /// sender's uplink, then travels its region pair's delay plus jitter, plus the extra delay
-    /// of active faults, unless an active loss or partition drops it.
-    public mutating func send(_ bytes: Int, from sender: Int, to peers: [Int], at now: SimInstant) -> [SimInstant?] {
-        var arrivals: [SimInstant?] = []
+    /// the order given (none: lost; two: duplicated): each copy waits for the previous one to
+    /// leave the sender's uplink, then travels its region pair's delay plus jitter, plus the
+    /// extra delay of active faults, unless an active loss or partition drops it.
+    public mutating func send(_ bytes: Int, from sender: Int, to peers: [Int], at now: SimInstant) -> [[SimInstant]] {
+        var arrivals: [[SimInstant]] = []
         arrivals.reserveCapacity(peers.count)
         for peer in peers {
             let start = max(now, uplinkFreeAt[sender])
@@ -203,25 +210,30 @@ public struct NetworkModel: Sendable {
             uplinkFreeAt[sender] = leaves
             let base = configuration.latency.oneWay[configuration.placement[sender]][configuration.placement[peer]]
             let arrival = leaves + base + jitter.duration(configuration.jitter)
-            guard let extra = faultDelay(from: sender, to: peer, at: now) else {
+            guard let fate = faultFate(from: sender, to: peer, at: now) else {
                 messagesLost += 1
-                arrivals.append(nil)
+                arrivals.append([])
                 continue
             }
-            arrivals.append(arrival + extra)
+            arrivals.append([arrival + fate.extra] + fate.duplicates.map { arrival + fate.extra + $0 })
         }
         return arrivals
     }
 
-    /// The extra delay active faults add to a message from `sender` to `peer` sent at `now`,
-    /// or `nil` if a fault drops it. Loss is drawn once per active loss fault, in the order
-    /// the faults are listed.
-    mutating func faultDelay(from sender: Int, to peer: Int, at now: SimInstant) -> SimDuration? {
+    /// What active faults do to a message from `sender` to `peer` sent at `now`: `nil` if one
+    /// drops it, else its extra delay and the extra delays of duplicates. Random draws happen
+    /// once per active fault, in the order the faults are listed.
+    mutating func faultFate(from sender: Int, to peer: Int, at now: SimInstant) -> (extra: SimDuration, duplicates: [SimDuration])? {
         var extra = SimDuration.zero
+        var duplicates: [SimDuration] = []
         for fault in configuration.faults where fault.isActive(at: now) {
             switch fault.kind {
             case .loss(let probability):
                 if faultStream.bernoulli(probability) { return nil }
+            case .duplication(let probability):
+                if faultStream.bernoulli(probability) { duplicates.append(.nanoseconds(Int64(faultStream.uniform(below: 100_000_000)))) }
+            case .reordering(let bound):
+                extra += .nanoseconds(Int64(faultStream.uniform(below: UInt64(max(bound.nanoseconds, 1)))))
             case .partition(let isolated):
                 if isolated.contains(sender) != isolated.contains(peer) { return nil }
             case .split(let groups):
@@ -232,7 +244,7 @@ public struct NetworkModel: Sendable {
                 extra += delay
             }
         }
-        return extra
+        return (extra, duplicates)
     }
 
     /// How long `bytes` take to leave an uplink.

@@ -98,6 +98,13 @@ public struct SubnetMetrics: Sendable {
         roundStartedAt = Array(repeating: .zero, count: nodeCount)
     }
 
+    /// Messages that reached a crashed or paused node and were lost.
+    public private(set) var droppedAtDownNodes: UInt64 = 0
+
+    mutating func recordDroppedAtDownNode() {
+        droppedAtDownNodes += 1
+    }
+
     mutating func recordSent(_ artifact: Artifact, copies: Int, at time: SimInstant) {
         messages[artifact.kind.rawValue] += UInt64(copies)
         bytes[artifact.kind.rawValue] += UInt64(copies * artifact.sizeBytes)
@@ -150,7 +157,7 @@ public struct LivenessChecker: Sendable {
     var firstAfterFaults: [SimInstant?]
 
     init(configuration: SubnetConfiguration) {
-        faultsEnd = configuration.network.faults.map(\.end).max() ?? .zero
+        faultsEnd = (configuration.network.faults.map(\.end) + configuration.nodeFaults.map(\.end)).max() ?? .zero
         let consensus = configuration.consensus
         let network = configuration.network
         let delayMax = network.latency.oneWay.joined().max() ?? .zero

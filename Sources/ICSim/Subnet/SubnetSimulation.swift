@@ -12,6 +12,8 @@ public struct SubnetConfiguration: Hashable, Sendable {
     public var seed: UInt64
     /// Byzantine nodes and how each deviates (none by default).
     public var byzantine: [ByzantineAssignment] = []
+    /// Crashes, pauses and clock drift of individual nodes (none by default).
+    public var nodeFaults: [NodeFault] = []
     /// Whether more than f Byzantine nodes are allowed (to show what breaks beyond the
     /// protocol's assumption); without it, such a configuration is a problem.
     public var allowsMoreThanFByzantine = false
@@ -35,11 +37,64 @@ public struct SubnetConfiguration: Hashable, Sendable {
             if !seen.insert(assignment.node).inserted { problems.append("byzantine[\(index)].node: node \(assignment.node) is listed twice") }
             if assignment.behaviors.isEmpty { problems.append("byzantine[\(index)].behaviors: empty") }
         }
+        for (index, fault) in nodeFaults.enumerated() {
+            if fault.node < 0 || fault.node >= count {
+                problems.append("nodeFaults[\(index)].node: node \(fault.node) does not exist (\(count) nodes: 0-\(count - 1))")
+            }
+            if fault.end < fault.start { problems.append("nodeFaults[\(index)]: ends before it starts") }
+            if case .clockDrift(let numerator, let denominator) = fault.kind, numerator <= 0 || denominator <= 0 {
+                problems.append("nodeFaults[\(index)]: a clock drift rate must be positive, found \(numerator)/\(denominator)")
+            }
+        }
         if byzantine.count > consensus.faultsTolerated && !allowsMoreThanFByzantine {
             problems.append("byzantine: \(byzantine.count) Byzantine nodes, more than f = \(consensus.faultsTolerated); "
                 + "set allowsMoreThanFByzantine to run it anyway")
         }
         return problems
+    }
+}
+
+/// A fault of one node, from `start` until `end`.
+public struct NodeFault: Hashable, Sendable {
+    /// What happens to the node.
+    public enum Kind: Hashable, Sendable {
+        /// It is down: it receives nothing, sends nothing, its timers do not fire; at `end` it
+        /// restarts with what it persisted (its finalized chain and the artifacts it stored:
+        /// all of its state in this model), and catches up from its peers.
+        case crash
+        /// It is frozen: like a crash, but it is the same process that resumes (in this model
+        /// the two differ only in name: messages that arrive meanwhile are lost either way).
+        case pause
+        /// Its clock runs fast or slow by the rate numerator / denominator from `start` to
+        /// `end` (2/1: twice as fast; 1/2: half as fast), and keeps the offset it gained after:
+        /// the node sees that clock, so its delays take d * denominator / numerator of virtual
+        /// time while the drift lasts.
+        case clockDrift(numerator: Int, denominator: Int)
+    }
+
+    /// The node.
+    public var node: Int
+    /// What happens to it.
+    public var kind: Kind
+    /// When it starts.
+    public var start: SimInstant
+    /// When it ends.
+    public var end: SimInstant
+
+    /// Node `node`'s fault `kind` during `start ..< end`.
+    public init(node: Int, _ kind: Kind, from start: SimInstant, until end: SimInstant) {
+        self.node = node
+        self.kind = kind
+        self.start = start
+        self.end = end
+    }
+
+    /// Whether the node is down (crashed or paused) at `time`.
+    func isDown(at time: SimInstant) -> Bool {
+        switch kind {
+        case .crash, .pause: start <= time && time < end
+        case .clockDrift: false
+        }
     }
 }
 
@@ -125,17 +180,27 @@ public struct SubnetSimulation: SimulationModel {
     /// Messages the network lost to faults.
     public var messagesLost: UInt64 { network.messagesLost }
 
-    /// Wakes every node at time zero.
+    /// Wakes every node at time zero, and each crashed or paused node when it comes back.
     public mutating func start(_ scheduler: inout Scheduler<Event>) {
         for node in nodes.indices { wakeUps[node] = scheduler.schedule(.wakeUp(node: node), at: .zero) }
+        for fault in configuration.nodeFaults where fault.isDown(at: fault.start) {
+            scheduler.schedule(.wakeUp(node: fault.node), at: fault.end)
+        }
+    }
+
+    /// Whether node `index` is crashed or paused at `time`.
+    func isDown(_ index: Int, at time: SimInstant) -> Bool {
+        configuration.nodeFaults.contains { $0.node == index && $0.isDown(at: time) }
     }
 
     public mutating func handle(_ event: Event, scheduler: inout Scheduler<Event>) {
         switch event {
         case .deliver(let to, let from, let sent):
+            guard !isDown(Int(to), at: scheduler.now) else { return metrics.recordDroppedAtDownNode() }
             run(Int(to), .artifact(sent.artifact, from: NodeID(Int(from))), &scheduler)
         case .wakeUp(let node):
-            wakeUps[node] = nil
+            if let handle = wakeUps[node], scheduler.scheduledTime(of: handle) == nil { wakeUps[node] = nil }
+            guard !isDown(node, at: scheduler.now) else { return }
             run(node, .wakeUp, &scheduler)
         case .delayedSend(let from, let to, let sent):
             send(sent.artifact, from: Int(from), to: to.map(Int.init), &scheduler)
@@ -146,7 +211,8 @@ public struct SubnetSimulation: SimulationModel {
     mutating func run(_ index: Int, _ input: ConsensusInput, _ scheduler: inout Scheduler<Event>) {
         let now = scheduler.now
         // A Byzantine node's wrapper drives its honest node; both change in place.
-        let step = wrappers[index]?.handle(input, now: now, node: &nodes[index]) ?? nodes[index].handle(input, now: now)
+        let local = localTime(now, node: index)
+        let step = wrappers[index]?.handle(input, now: local, node: &nodes[index]) ?? nodes[index].handle(input, now: local)
         let delay = wrappers[index]?.outputDelay ?? .zero
         for output in step.outputs {
             switch output {
@@ -174,7 +240,9 @@ public struct SubnetSimulation: SimulationModel {
 
     /// Makes node `index`'s one pending wake-up be at `time` (or none). Most steps ask for
     /// the one already scheduled, and then the queue is left alone.
-    mutating func setWakeUp(_ index: Int, _ time: SimInstant?, _ scheduler: inout Scheduler<Event>) {
+    mutating func setWakeUp(_ index: Int, _ requested: SimInstant?, _ scheduler: inout Scheduler<Event>) {
+        // Never at or before now: a wake-up must let time move on.
+        let time = requested.map { max(virtualTime(ofLocal: $0, node: index), scheduler.now + .nanoseconds(1)) }
         if let handle = wakeUps[index] {
             guard scheduler.scheduledTime(of: handle) != time else { return }
             _ = scheduler.cancel(handle)
@@ -182,14 +250,52 @@ public struct SubnetSimulation: SimulationModel {
         wakeUps[index] = time.map { scheduler.schedule(.wakeUp(node: index), at: $0) }
     }
 
+    /// The drift of node `index`'s clock, if it has one: (start, end, numerator, denominator).
+    func drift(of index: Int) -> (start: SimInstant, end: SimInstant, numerator: Int64, denominator: Int64)? {
+        for fault in configuration.nodeFaults where fault.node == index {
+            if case .clockDrift(let numerator, let denominator) = fault.kind {
+                return (fault.start, fault.end, Int64(numerator), Int64(denominator))
+            }
+        }
+        return nil
+    }
+
+    /// Node `index`'s clock at virtual time `time`: virtual time, except that during its drift
+    /// it runs at the drift's rate, and after it keeps the offset gained.
+    func localTime(_ time: SimInstant, node index: Int) -> SimInstant {
+        guard let drift = drift(of: index), time > drift.start else { return time }
+        let drifting = min(time, drift.end) - drift.start
+        let scaled = Self.scale(drifting, drift.numerator, drift.denominator)
+        return drift.start + scaled + (time > drift.end ? time - drift.end : .zero)
+    }
+
+    /// The virtual time at which node `index`'s clock reads `local` (the inverse of
+    /// ``localTime(_:node:)``).
+    func virtualTime(ofLocal local: SimInstant, node index: Int) -> SimInstant {
+        guard let drift = drift(of: index), local > drift.start else { return local }
+        let localEnd = localTime(drift.end, node: index)
+        if local > localEnd { return drift.end + (local - localEnd) }
+        // Rounded up, so the clock reads at least `local` when the wake-up comes.
+        return drift.start + Self.scale(local - drift.start, drift.denominator, drift.numerator, roundingUp: true)
+    }
+
+    /// `duration * numerator / denominator`, saturating, rounded down or up.
+    static func scale(_ duration: SimDuration, _ numerator: Int64, _ denominator: Int64, roundingUp: Bool = false) -> SimDuration {
+        let (product, overflow) = duration.nanoseconds.multipliedReportingOverflow(by: numerator)
+        guard !overflow else { return .nanoseconds(Int64.max / 4) }
+        let quotient = product / denominator + (roundingUp && product % denominator != 0 ? 1 : 0)
+        return .nanoseconds(min(quotient, Int64.max / 4))
+    }
+
     /// Sends `artifact` from `sender` to `peers` through the network model.
     mutating func send(_ artifact: Artifact, from sender: Int, to peers: [Int], _ scheduler: inout Scheduler<Event>) {
         let arrivals = network.send(artifact.sizeBytes, from: sender, to: peers, at: scheduler.now)
         let verification = configuration.consensus.verificationDelay
         let sent = SentArtifact(artifact)
-        for (peer, arrival) in zip(peers, arrivals) {
-            guard let arrival else { continue }
-            scheduler.schedule(.deliver(to: Int32(peer), from: Int32(sender), artifact: sent), at: arrival + verification)
+        for (peer, copies) in zip(peers, arrivals) {
+            for arrival in copies {
+                scheduler.schedule(.deliver(to: Int32(peer), from: Int32(sender), artifact: sent), at: arrival + verification)
+            }
         }
         metrics.recordSent(artifact, copies: peers.count, at: scheduler.now)
     }
