@@ -30,8 +30,9 @@ public struct ConsensusStep: Sendable {
 }
 
 /// One node's Internet Computer Consensus (ICC) as a pure state machine: artifacts and
-/// wake-ups in, artifacts to broadcast, wake-ups and finalized blocks out. It reads no clock:
-/// the shell passes the virtual time with each input. ../shared/MODEL.md section 2 and
+/// wake-ups in, artifacts to broadcast or send, wake-ups and finalized blocks out. It reads no
+/// clock: the shell passes the time on the node's own clock with each input (virtual time,
+/// unless the node's clock drifts), and wake-ups are asked for in that time. ../shared/MODEL.md section 2 and
 /// Docs/Consensus.md describe the rules it follows.
 public struct ConsensusNode: Sendable {
     /// This node.
