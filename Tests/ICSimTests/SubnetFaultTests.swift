@@ -62,6 +62,22 @@ struct SubnetFaultTests {
         #expect(simulation.model.metrics.finalizedHeightMin > before + 5)
     }
 
+    /// f nodes that hear everyone but cannot be heard for 30 s (a one-way partition): the
+    /// others, a quorum, go on; the f, who receive everything, keep up or catch up; after the
+    /// heal all are live.
+    @Test func aOneWayPartitionOfFNodes() {
+        let mute = [0, 1, 2, 3]
+        var simulation = Self.subnet([NetworkFault(.oneWay(from: mute, to: Array(4...12)), from: Self.seconds(10), until: Self.seconds(40))])
+        _ = simulation.run(.until(Self.seconds(11)))
+        let before = simulation.model.metrics.finalizedHeights
+        _ = simulation.run(.until(Self.seconds(39)))
+        #expect(simulation.model.metrics.finalizedHeights[8] > before[8] + 20, "the quorum goes on")
+        let end = simulation.model.liveness.faultsEnd + simulation.model.liveness.bound
+        _ = simulation.run(.until(end))
+        #expect(simulation.model.safety.violation == nil)
+        #expect(simulation.model.liveness.stalledNodes(at: end).isEmpty)
+    }
+
     /// f nodes crash for 20 s, two others pause for 15 s, three clocks drift (two fast, one
     /// slow), and messages are duplicated and reordered: safe, and every node live after.
     @Test(arguments: [1, 2] as [UInt64])

@@ -75,6 +75,9 @@ public struct NetworkFault: Hashable, Sendable {
         /// Messages between nodes of different groups are lost; nodes in no group reach
         /// everyone (as Byzantine nodes bridging a split might).
         case split(groups: [[Int]])
+        /// Messages from any of `from` to any of `to` are lost; the other direction works (a
+        /// one-way partition).
+        case oneWay(from: [Int], to: [Int])
         /// Each message takes this much longer.
         case extraDelay(SimDuration)
         /// Each message is delivered twice with this probability (the copy arrives up to
@@ -154,6 +157,11 @@ public struct NetworkConfiguration: Hashable, Sendable {
             if case .partition(let isolated) = fault.kind {
                 for node in isolated where node < 0 || node >= nodeCount {
                     problems.append("faults[\(index)].isolated: node \(node) does not exist (\(nodeCount) nodes: 0-\(nodeCount - 1))")
+                }
+            }
+            if case .oneWay(let sources, let destinations) = fault.kind {
+                for node in sources + destinations where node < 0 || node >= nodeCount {
+                    problems.append("faults[\(index)].oneWay: node \(node) does not exist (\(nodeCount) nodes: 0-\(nodeCount - 1))")
                 }
             }
             if case .split(let groups) = fault.kind {
@@ -240,6 +248,8 @@ public struct NetworkModel: Sendable {
                 let senderGroup = groups.firstIndex { $0.contains(sender) }
                 let peerGroup = groups.firstIndex { $0.contains(peer) }
                 if let senderGroup, let peerGroup, senderGroup != peerGroup { return nil }
+            case .oneWay(let sources, let destinations):
+                if sources.contains(sender) && destinations.contains(peer) { return nil }
             case .extraDelay(let delay):
                 extra += delay
             }
