@@ -26,29 +26,6 @@ struct HeightTable<Value: Sendable>: Sendable {
         }
     }
 
-    /// The value at `height`, created from `defaultValue` if absent; writes are in place.
-    subscript(height: Height, default defaultValue: @autoclosure () -> Value) -> Value {
-        get { self[height] ?? defaultValue() }
-        _modify {
-            if self[height] == nil { self[height] = defaultValue() }
-            guard height >= base else {
-                var scratch = defaultValue()
-                yield &scratch
-                return
-            }
-            let index = Int(height - base)
-            var value = values[index].take() ?? defaultValue()
-            defer { values[index] = value }
-            yield &value
-        }
-    }
-
-    /// Removes and returns the value at `height` (to change it without a second reference).
-    mutating func take(_ height: Height) -> Value? {
-        guard height >= base, height - base < Height(values.count) else { return nil }
-        return values[Int(height - base)].take()
-    }
-
     /// Forgets every height below `height`.
     mutating func prune(below height: Height) {
         guard height > base else { return }

@@ -257,10 +257,15 @@ public struct NetworkModel: Sendable {
         return (extra, duplicates)
     }
 
-    /// How long `bytes` take to leave an uplink.
+    /// How long `bytes` take to leave this network's uplinks.
     func transmission(_ bytes: Int) -> SimDuration {
-        guard configuration.uploadBitsPerSecond > 0 else { return .zero }
-        let bandwidth = UInt64(configuration.uploadBitsPerSecond)
+        Self.transmission(bytes, bitsPerSecond: configuration.uploadBitsPerSecond)
+    }
+
+    /// How long `bytes` take to leave an uplink of `bitsPerSecond` (0: unlimited, no time).
+    static func transmission(_ bytes: Int, bitsPerSecond: Int64) -> SimDuration {
+        guard bitsPerSecond > 0 else { return .zero }
+        let bandwidth = UInt64(bitsPerSecond)
         let product = (UInt64(max(bytes, 0)) * 8).multipliedFullWidth(by: 1_000_000_000)
         guard product.high < bandwidth else { return .nanoseconds(Int64.max / 4) }
         let nanoseconds = bandwidth.dividingFullWidth(product).quotient

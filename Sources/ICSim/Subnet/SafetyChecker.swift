@@ -80,8 +80,11 @@ public struct SubnetMetrics: Sendable {
     public private(set) var bytes: [UInt64]
     /// Each node's round durations (time between its notarized height's increases).
     public private(set) var roundDurations = LatencyHistogram()
-    /// When each block was first proposed (looked up only).
+    /// When each block was first proposed (looked up only), and the proposals in the order
+    /// they were made, to forget those every honest node has finalized past.
     var proposedAt: [SHA256Digest: SimInstant] = [:]
+    var proposals: [(height: Height, block: SHA256Digest)] = []
+    var finalizationsSincePrune = 0
     var notarizedHeights: [Height]
     var roundStartedAt: [SimInstant]
 
@@ -108,17 +111,32 @@ public struct SubnetMetrics: Sendable {
     mutating func recordSent(_ artifact: Artifact, copies: Int, at time: SimInstant) {
         messages[artifact.kind.rawValue] += UInt64(copies)
         bytes[artifact.kind.rawValue] += UInt64(copies * artifact.sizeBytes)
-        if case .proposal(let block) = artifact, proposedAt[block.digest] == nil { proposedAt[block.digest] = time }
+        if case .proposal(let block) = artifact, proposedAt[block.digest] == nil {
+            proposedAt[block.digest] = time
+            proposals.append((block.height, block.digest))
+        }
     }
 
     mutating func recordFinalized(_ block: Block, node: Int, at time: SimInstant) {
         finalizedHeights[node] = block.height
         if Int(block.height) > firstFinalization.count { firstFinalization.append(time) }
         if let proposed = proposedAt[block.digest] { finalizationLatency.record(time - proposed) }
+        finalizationsSincePrune += 1
+        if finalizationsSincePrune >= 256 { pruneProposals() }
         if node == honest.firstIndex(of: true) {
             while finalizedRanks.count <= block.rank { finalizedRanks.append(0) }
             finalizedRanks[block.rank] += 1
         }
+    }
+
+    /// Forgets proposals at heights every honest node has finalized (their latency is
+    /// recorded), so the map does not grow with the run.
+    mutating func pruneProposals() {
+        finalizationsSincePrune = 0
+        let finalized = finalizedHeightMin
+        let done = proposals.prefix { $0.height <= finalized }.count
+        for proposal in proposals.prefix(done) { proposedAt[proposal.block] = nil }
+        proposals.removeFirst(done)
     }
 
     mutating func recordRound(node: Int, height: Height, at time: SimInstant) {
@@ -165,7 +183,10 @@ public struct LivenessChecker: Sendable {
             if case .extraDelay(let extra) = fault.kind { return total + extra }
             return total
         }
-        let message = delayMax + jitterMax + .seconds(1)  // one second for transmission of the largest artifacts
+        // Sending the largest artifact (a full block) to every peer over the uplink.
+        let block = NetworkModel.transmission(consensus.payloadBytesMax + Block.headerBytes, bitsPerSecond: network.uploadBitsPerSecond)
+        let transmission = block * Int64(max(consensus.nodeCount - 1, 0))
+        let message = delayMax + jitterMax + transmission
         let f = consensus.faultsTolerated
         let round = consensus.blockMakerDelay(rank: f) + consensus.notaryDelay(rank: f, gap: 1) + message * 2
         bound = (consensus.catchUpInterval + message + round + message) * 2

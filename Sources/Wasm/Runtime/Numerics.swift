@@ -1,7 +1,8 @@
-/// The numeric instructions (opcodes 0x45...0xC4 and the saturating truncations) on 64-bit
-/// value slots, with the WebAssembly semantics: wrapping integer arithmetic, traps for division
-/// by zero, signed overflow and invalid conversions, IEEE-754 floats with every NaN result
-/// canonicalized (as the IC does), and bitwise abs/neg/copysign.
+/// The numeric instructions the interpreter does not run inline (float comparisons, min/max,
+/// copysign, rounding, conversions, sign extension, saturating truncations) on 64-bit value
+/// slots, with the WebAssembly semantics: traps for invalid conversions, IEEE-754 floats with
+/// every NaN result canonicalized (as the IC does), and bitwise abs/neg/copysign. Integer
+/// arithmetic runs inline in `Execution.interpret`.
 enum Numerics {
     static let canonicalNaN32: UInt32 = 0x7FC0_0000
     static let canonicalNaN64: UInt64 = 0x7FF8_0000_0000_0000
@@ -18,20 +19,13 @@ enum Numerics {
 
     @inline(__always) static func bool(_ value: Bool) -> UInt64 { value ? 1 : 0 }
 
-    /// Applies unary `opcode` to `a`.
+    /// Applies unary `opcode` to `a` (the float and conversion opcodes the interpreter does not
+    /// run inline).
     static func unary(_ opcode: UInt8, _ a: UInt64) throws(TrapReason) -> UInt64 {
         let a32 = UInt32(truncatingIfNeeded: a)
         let fa = Float(bitPattern: a32)
         let da = Double(bitPattern: a)
         switch opcode {
-        case 0x45: return bool(a32 == 0)
-        case 0x50: return bool(a == 0)
-        case 0x67: return UInt64(a32.leadingZeroBitCount)
-        case 0x68: return UInt64(a32.trailingZeroBitCount)
-        case 0x69: return UInt64(a32.nonzeroBitCount)
-        case 0x79: return UInt64(a.leadingZeroBitCount)
-        case 0x7A: return UInt64(a.trailingZeroBitCount)
-        case 0x7B: return UInt64(a.nonzeroBitCount)
         case 0x8B: return UInt64(a32 & 0x7FFF_FFFF)
         case 0x8C: return UInt64(a32 ^ 0x8000_0000)
         case 0x8D: return f32(fa.rounded(.up))
@@ -52,13 +46,10 @@ enum Numerics {
 
     static func conversion(_ opcode: UInt8, _ a: UInt64, _ a32: UInt32, _ fa: Float, _ da: Double) throws(TrapReason) -> UInt64 {
         switch opcode {
-        case 0xA7: return UInt64(a32)
         case 0xA8: return UInt64(UInt32(bitPattern: try truncate(Double(fa), Int32.self)))
         case 0xA9: return UInt64(try truncate(Double(fa), UInt32.self))
         case 0xAA: return UInt64(UInt32(bitPattern: try truncate(da, Int32.self)))
         case 0xAB: return UInt64(try truncate(da, UInt32.self))
-        case 0xAC: return UInt64(bitPattern: Int64(Int32(bitPattern: a32)))
-        case 0xAD: return UInt64(a32)
         case 0xAE: return UInt64(bitPattern: try truncate(Double(fa), Int64.self))
         case 0xAF: return try truncate(Double(fa), UInt64.self)
         case 0xB0: return UInt64(bitPattern: try truncate(da, Int64.self))
@@ -73,8 +64,6 @@ enum Numerics {
         case 0xB9: return f64(Double(Int64(bitPattern: a)))
         case 0xBA: return f64(Double(a))
         case 0xBB: return f64(Double(fa))
-        case 0xBC, 0xBE: return UInt64(a32)  // reinterpretations keep the bits
-        case 0xBD, 0xBF: return a
         case 0xC0: return UInt64(UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a32))))
         case 0xC1: return UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a32))))
         case 0xC2: return UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a)))
@@ -114,100 +103,6 @@ enum Numerics {
         case 1, 3: return UInt64(truncateSaturating(value, UInt32.self))
         case 4, 6: return UInt64(bitPattern: truncateSaturating(value, Int64.self))
         default: return truncateSaturating(value, UInt64.self)
-        }
-    }
-
-    /// Applies binary `opcode` to `a` (pushed first) and `b`.
-    static func binary(_ opcode: UInt8, _ a: UInt64, _ b: UInt64) throws(TrapReason) -> UInt64 {
-        switch opcode {
-        case 0x46...0x4F, 0x6A...0x78: return try binary32(opcode, UInt32(truncatingIfNeeded: a), UInt32(truncatingIfNeeded: b))
-        case 0x51...0x5A, 0x7C...0x8A: return try binary64(opcode, a, b)
-        case 0x5B...0x60, 0x92...0x98:
-            return binaryF32(opcode, Float(bitPattern: UInt32(truncatingIfNeeded: a)), Float(bitPattern: UInt32(truncatingIfNeeded: b)), a, b)
-        default:
-            return binaryF64(opcode, Double(bitPattern: a), Double(bitPattern: b), a, b)
-        }
-    }
-
-    static func binary32(_ opcode: UInt8, _ a: UInt32, _ b: UInt32) throws(TrapReason) -> UInt64 {
-        let sa = Int32(bitPattern: a)
-        let sb = Int32(bitPattern: b)
-        switch opcode {
-        case 0x46: return bool(a == b)
-        case 0x47: return bool(a != b)
-        case 0x48: return bool(sa < sb)
-        case 0x49: return bool(a < b)
-        case 0x4A: return bool(sa > sb)
-        case 0x4B: return bool(a > b)
-        case 0x4C: return bool(sa <= sb)
-        case 0x4D: return bool(a <= b)
-        case 0x4E: return bool(sa >= sb)
-        case 0x4F: return bool(a >= b)
-        case 0x6A: return UInt64(a &+ b)
-        case 0x6B: return UInt64(a &- b)
-        case 0x6C: return UInt64(a &* b)
-        case 0x6D:
-            guard b != 0 else { throw .integerDivideByZero }
-            guard !(sa == .min && sb == -1) else { throw .integerOverflow }
-            return UInt64(UInt32(bitPattern: sa / sb))
-        case 0x6E:
-            guard b != 0 else { throw .integerDivideByZero }
-            return UInt64(a / b)
-        case 0x6F:
-            guard b != 0 else { throw .integerDivideByZero }
-            return sb == -1 ? 0 : UInt64(UInt32(bitPattern: sa % sb))
-        case 0x70:
-            guard b != 0 else { throw .integerDivideByZero }
-            return UInt64(a % b)
-        case 0x71: return UInt64(a & b)
-        case 0x72: return UInt64(a | b)
-        case 0x73: return UInt64(a ^ b)
-        case 0x74: return UInt64(a &<< (b & 31))
-        case 0x75: return UInt64(UInt32(bitPattern: sa &>> Int32(b & 31)))
-        case 0x76: return UInt64(a &>> (b & 31))
-        case 0x77: return UInt64((a &<< (b & 31)) | (a &>> ((32 &- b) & 31)))
-        default: return UInt64((a &>> (b & 31)) | (a &<< ((32 &- b) & 31)))
-        }
-    }
-
-    static func binary64(_ opcode: UInt8, _ a: UInt64, _ b: UInt64) throws(TrapReason) -> UInt64 {
-        let sa = Int64(bitPattern: a)
-        let sb = Int64(bitPattern: b)
-        switch opcode {
-        case 0x51: return bool(a == b)
-        case 0x52: return bool(a != b)
-        case 0x53: return bool(sa < sb)
-        case 0x54: return bool(a < b)
-        case 0x55: return bool(sa > sb)
-        case 0x56: return bool(a > b)
-        case 0x57: return bool(sa <= sb)
-        case 0x58: return bool(a <= b)
-        case 0x59: return bool(sa >= sb)
-        case 0x5A: return bool(a >= b)
-        case 0x7C: return a &+ b
-        case 0x7D: return a &- b
-        case 0x7E: return a &* b
-        case 0x7F:
-            guard b != 0 else { throw .integerDivideByZero }
-            guard !(sa == .min && sb == -1) else { throw .integerOverflow }
-            return UInt64(bitPattern: sa / sb)
-        case 0x80:
-            guard b != 0 else { throw .integerDivideByZero }
-            return a / b
-        case 0x81:
-            guard b != 0 else { throw .integerDivideByZero }
-            return sb == -1 ? 0 : UInt64(bitPattern: sa % sb)
-        case 0x82:
-            guard b != 0 else { throw .integerDivideByZero }
-            return a % b
-        case 0x83: return a & b
-        case 0x84: return a | b
-        case 0x85: return a ^ b
-        case 0x86: return a &<< (b & 63)
-        case 0x87: return UInt64(bitPattern: sa &>> Int64(b & 63))
-        case 0x88: return a &>> (b & 63)
-        case 0x89: return (a &<< (b & 63)) | (a &>> ((64 &- b) & 63))
-        default: return (a &>> (b & 63)) | (a &<< ((64 &- b) & 63))
         }
     }
 
