@@ -57,6 +57,17 @@ public struct ByzantineWrapper: Sendable {
 
     /// Lets `node` (the honest node inside) handle `input`, then rewrites what it would do.
     public mutating func handle(_ input: ConsensusInput, now: SimInstant, node: inout ConsensusNode) -> ConsensusStep {
+        // Artifacts that came together are handled one by one, so each rewrite sees the
+        // input that caused it.
+        if case .artifacts(let artifacts, let from) = input, !artifacts.isEmpty {
+            var step = ConsensusStep()
+            for artifact in artifacts {
+                let one = handle(.artifact(artifact, from: from), now: now, node: &node)
+                step.outputs += one.outputs
+                step.wakeUpAt = one.wakeUpAt
+            }
+            return step
+        }
         var step = node.handle(input, now: now)
         if behaviors.contains(.withholdAdverts), case .artifact(.blockRequest, _) = input { step.outputs = [] }
         if behaviors.contains(.doubleSigner), case .artifact(let artifact, _) = input {

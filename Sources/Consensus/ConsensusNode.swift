@@ -4,6 +4,9 @@ import SimCore
 public enum ConsensusInput: Sendable {
     /// An artifact arrived (after the network delivered and the node verified it).
     case artifact(Artifact, from: NodeID)
+    /// Artifacts that arrived together (one message from one peer), handled in order and
+    /// then acted on once.
+    case artifacts([Artifact], from: NodeID)
     /// A wake-up the node asked for came due.
     case wakeUp
     /// Payload to put in the node's next proposals (ingress messages, later).
@@ -66,6 +69,8 @@ public struct ConsensusNode: Sendable {
     /// When the notarized height last grew, and when this node last asked for catch-up.
     var lastProgressAt: SimInstant = .zero
     var lastCatchUpRequestAt: SimInstant?
+    /// The wake-up the last step asked for.
+    var wakeUpAt: SimInstant?
     /// The highest height with a notarized block known (the current round is one above).
     public private(set) var notarizedHeight: Height = 0
     /// The highest finalized height.
@@ -98,19 +103,25 @@ public struct ConsensusNode: Sendable {
     /// Handles `input` at `now`.
     public mutating func handle(_ input: ConsensusInput, now: SimInstant) -> ConsensusStep {
         var step = ConsensusStep()
+        var changed = true
         switch input {
-        case .artifact(.catchUpRequest(let height, let requester), _): respond(to: requester, finalizedHeight: height, &step)
-        case .artifact(.catchUp(let package), _): adopt(package, now, &step)
-        case .artifact(.blockAdvert(let height, let digest, _), let from): requestIfMissing(height, digest, from: from, &step)
-        case .artifact(.blockRequest(_, let digest), let from):
-            if let block = blocks[digest] { step.outputs.append(.send(.proposal(block), to: from)) }
-        case .artifact(let artifact, _): receive(artifact)
+        case .artifact(let artifact, let from): changed = take(artifact, from: from, now, &step)
+        case .artifacts(let artifacts, let from):
+            changed = false
+            for artifact in artifacts { changed = take(artifact, from: from, now, &step) || changed }
         case .wakeUp: break
         case .payload(let items): payloadQueue += items
         }
+        // Artifacts that changed nothing cannot make a rule fire: the rules reached their
+        // fixpoint at the last step, and those that wait for time have a wake-up.
+        guard changed else {
+            step.wakeUpAt = wakeUpAt
+            return step
+        }
         progress(now, &step)
         requestCatchUpIfStuck(now, &step)
-        step.wakeUpAt = nextWakeUp(now)
+        wakeUpAt = nextWakeUp(now)
+        step.wakeUpAt = wakeUpAt
         return step
     }
 
@@ -119,33 +130,60 @@ public struct ConsensusNode: Sendable {
 
     // MARK: - Receiving
 
-    mutating func receive(_ artifact: Artifact) {
+    /// Answers requests at once, and adds anything else to the pools; whether that changed
+    /// what the rules could do.
+    mutating func take(_ artifact: Artifact, from: NodeID, _ now: SimInstant, _ step: inout ConsensusStep) -> Bool {
+        switch artifact {
+        case .catchUpRequest(let height, let requester):
+            respond(to: requester, finalizedHeight: height, &step)
+            return false
+        case .catchUp(let package): return adopt(package, now, &step)
+        case .blockAdvert(let height, let digest, _):
+            requestIfMissing(height, digest, from: from, &step)
+            return false
+        case .blockRequest(_, let digest):
+            if let block = blocks[digest] { step.outputs.append(.send(.proposal(block), to: from)) }
+            return false
+        default: return receive(artifact)
+        }
+    }
+
+    /// Adds `artifact` to the pools; whether that changed anything (a duplicate, or a share
+    /// for something already aggregated, changes nothing).
+    mutating func receive(_ artifact: Artifact) -> Bool {
         switch artifact {
         case .proposal(let block):
             guard block.height > finalizedHeight, blocks[block.digest] == nil,
-                  !pendingBlocks.contains(where: { $0.digest == block.digest }) else { return }
+                  !pendingBlocks.contains(where: { $0.digest == block.digest }) else { return false }
             pendingBlocks.append(block)
+            return true
         case .beaconShare(let height, let signer):
-            guard height > 0, beacons[height] == nil else { return }
-            pool[height].beaconShares.insert(signer)
+            guard height > 0, beacons[height] == nil else { return false }
+            return pool[height].beaconShares.insert(signer)
         case .beacon(let height, let value):
-            if beacons[height] == nil { pendingBeacons[height] = value }
+            guard beacons[height] == nil, pendingBeacons[height] != value else { return false }
+            pendingBeacons[height] = value
+            return true
         case .notarizationShare(let height, let block, let signer):
-            guard height > finalizedHeight, !pool[height].notarized.contains(block) else { return }
-            pool[height].notarizationShares[block, default: []].insert(signer)
+            guard height > finalizedHeight, !pool[height].notarized.contains(block) else { return false }
+            return pool[height].notarizationShares[block, default: []].insert(signer)
         case .notarization(let height, let block, let signers):
-            guard height > finalizedHeight, signers.count >= configuration.threshold else { return }
+            guard height > finalizedHeight, signers.count >= configuration.threshold,
+                  !pool[height].notarizationsReceived.contains(block) else { return false }
             pool[height].notarizationsReceived.insert(block)
             if notarizationSigners[block] == nil { notarizationSigners[block] = signers }
+            return true
         case .finalizationShare(let height, let block, let signer):
-            guard height > finalizedHeight else { return }
-            pool[height].finalizationShares[block, default: []].insert(signer)
+            guard height > finalizedHeight else { return false }
+            return pool[height].finalizationShares[block, default: []].insert(signer)
         case .finalization(let height, let block, let signers):
-            guard height > finalizedHeight, signers.count >= configuration.threshold else { return }
+            guard height > finalizedHeight, signers.count >= configuration.threshold,
+                  !pool[height].finalizationsReceived.contains(block) else { return false }
             pool[height].finalizationsReceived.insert(block)
             pool[height].finalizationSigners[block] = signers
+            return true
         case .catchUpRequest, .catchUp, .blockAdvert, .blockRequest:
-            break  // handled before they get here
+            return false  // handled before they get here
         }
     }
 
@@ -216,12 +254,14 @@ public struct ConsensusNode: Sendable {
     }
 
     /// The ranked makers of `height`; `nil` until the beacon below it is known.
+    @inline(__always)
     func makers(at height: Height) -> [NodeID]? {
         roles[height]?.makers
     }
 
     /// Whether this node notarizes and finalizes at `height`; `nil` until the beacon below it
     /// is known.
+    @inline(__always)
     func isInCommittee(at height: Height) -> Bool? {
         roles[height]?.inCommittee
     }
@@ -293,7 +333,7 @@ public struct ConsensusNode: Sendable {
             guard shares >= configuration.threshold || received else { continue }
             pool[height].notarized.append(block.digest)
             if !received {
-                let signers = Array((pool[height].notarizationShares[block.digest] ?? []).sorted().prefix(configuration.threshold))
+                let signers = (pool[height].notarizationShares[block.digest] ?? []).lowest(configuration.threshold)
                 notarizationSigners[block.digest] = signers
                 step.outputs.append(.broadcast(.notarization(height: height, block: block.digest, signers: signers)))
             }
@@ -315,6 +355,7 @@ public struct ConsensusNode: Sendable {
 
     /// When the current round started: the later of the previous height's first notarization
     /// and its beacon; `nil` until both are known.
+    @inline(__always)
     func roundStart() -> SimInstant? {
         let previous = round - 1
         guard let notarized = notarizedAt[previous], let beacon = beacons[previous]?.at else { return nil }
@@ -322,6 +363,7 @@ public struct ConsensusNode: Sendable {
     }
 
     /// This node's rank in the current round, if it has one.
+    @inline(__always)
     func myRank() -> Int? {
         makers(at: round)?.firstIndex(of: id)
     }
@@ -331,8 +373,8 @@ public struct ConsensusNode: Sendable {
     mutating func propose(_ now: SimInstant, _ step: inout ConsensusStep) -> Bool {
         let height = round
         guard let rank = myRank(), let start = roundStart(), now >= start + configuration.blockMakerDelay(rank: rank),
-              !pool[height].proposed, !pool[height].hasBlock(rankBelow: rank),
-              let parent = pool[height - 1].lowestRankNotarized() else { return false }
+              !pool[height].proposed, !pool.read(height, { $0.hasBlock(rankBelow: rank) }),
+              let parent = pool.read(height - 1, { $0.lowestRankNotarized() }) else { return false }
         let block = Block(height: height, parent: parent, rank: rank, maker: id, payload: takePayload())
         pool[height].proposed = true
         accept(block)
@@ -354,6 +396,7 @@ public struct ConsensusNode: Sendable {
     }
 
     /// The notary delay of `rank` in the current round.
+    @inline(__always)
     func notaryDelay(rank: Int) -> SimDuration {
         configuration.notaryDelay(rank: rank, gap: notarizedHeight - finalizedHeight)
     }
@@ -362,8 +405,9 @@ public struct ConsensusNode: Sendable {
     /// notary delay has passed, never for a higher rank than one already signed this round.
     mutating func notarize(_ now: SimInstant, _ step: inout ConsensusStep) -> Bool {
         let height = round
-        guard isInCommittee(at: height) == true, let start = roundStart(), let rank = pool[height].lowestEligibleRank(),
-              now >= start + notaryDelay(rank: rank), rank <= pool[height].lowestRankSignedEligible() ?? Int.max else { return false }
+        guard isInCommittee(at: height) == true, let start = roundStart(), let rank = pool.read(height, { $0.lowestEligibleRank() }),
+              now >= start + notaryDelay(rank: rank), rank <= pool.read(height, { $0.lowestRankSignedEligible() }) ?? Int.max,
+              pool.read(height, { $0.hasUnsigned(rank: rank) }) else { return false }
         var changed = false
         for block in pool[height].blocks where block.rank == rank && !pool[height].disqualified.contains(block.maker)
             && !pool[height].signedNotarization.contains(block.digest) {
@@ -407,7 +451,7 @@ public struct ConsensusNode: Sendable {
                 if received {
                     tipFinalizationSigners = pool[height].finalizationSigners[block.digest] ?? []
                 } else {
-                    let signers = Array((pool[height].finalizationShares[block.digest] ?? []).sorted().prefix(configuration.threshold))
+                    let signers = (pool[height].finalizationShares[block.digest] ?? []).lowest(configuration.threshold)
                     tipFinalizationSigners = signers
                     step.outputs.append(.broadcast(.finalization(height: height, block: block.digest, signers: signers)))
                 }
@@ -485,16 +529,16 @@ public struct ConsensusNode: Sendable {
 
     /// Adopts a catch-up package that extends this node's finalized chain: its blocks become
     /// finalized (the finalization's c - f signers vouch for them, as a catch-up package's
-    /// signature does), and its beacon lets the node work on the next height.
-    mutating func adopt(_ package: CatchUpPackage, _ now: SimInstant, _ step: inout ConsensusStep) {
+    /// signature does), and its beacon lets the node work on the next height. Whether it did.
+    mutating func adopt(_ package: CatchUpPackage, _ now: SimInstant, _ step: inout ConsensusStep) -> Bool {
         guard package.height > finalizedHeight, package.signers.count >= configuration.threshold,
-              let first = package.blocks.first?.height, first >= 1, first <= finalizedHeight + 1 else { return }
+              let first = package.blocks.first?.height, first >= 1, first <= finalizedHeight + 1 else { return false }
         let start = Int(finalizedHeight + 1 - first)
-        guard start < package.blocks.count else { return }
+        guard start < package.blocks.count else { return false }
         let chain = Array(package.blocks[start...])
         var parent = finalizedTip
         for (offset, block) in chain.enumerated() {
-            guard block.height == finalizedHeight + 1 + Height(offset), block.parent == parent else { return }
+            guard block.height == finalizedHeight + 1 + Height(offset), block.parent == parent else { return false }
             parent = block.digest
         }
         for block in chain { blocks[block.digest] = block }
@@ -515,6 +559,7 @@ public struct ConsensusNode: Sendable {
             roles[top + 1] = makeRoles(after: package.beacon)
         }
         finalize(chain, &step)
+        return true
     }
 
     /// Forgets what finalization made useless: everything below the finalized height (its
@@ -554,6 +599,7 @@ public struct ConsensusNode: Sendable {
 
     /// When a delay of the current round next runs out: this node's block-maker delay, or the
     /// notary delay of the lowest-ranked block it could sign.
+    @inline(__always)  // called once per step; a call would copy the node
     func nextWakeUp(_ now: SimInstant) -> SimInstant? {
         var next: SimInstant?
         func consider(_ time: SimInstant) {
@@ -561,37 +607,39 @@ public struct ConsensusNode: Sendable {
         }
         consider(max(lastProgressAt, lastCatchUpRequestAt ?? lastProgressAt) + configuration.catchUpInterval)
         guard let start = roundStart() else { return next }
-        if let rank = myRank(), !pool[round].proposed, !pool[round].hasBlock(rankBelow: rank) {
+        let height = round
+        if let rank = myRank(), !pool[height].proposed, !pool.read(height, { $0.hasBlock(rankBelow: rank) }) {
             consider(start + configuration.blockMakerDelay(rank: rank))
         }
-        if isInCommittee(at: round) == true, let rank = pool[round].lowestEligibleRank(),
-           rank <= pool[round].lowestRankSignedEligible() ?? Int.max, pool[round].hasUnsigned(rank: rank) {
+        if isInCommittee(at: height) == true, let rank = pool.read(height, { $0.lowestEligibleRank() }),
+           rank <= pool.read(height, { $0.lowestRankSignedEligible() }) ?? Int.max, pool.read(height, { $0.hasUnsigned(rank: rank) }) {
             consider(start + notaryDelay(rank: rank))
         }
         return next
     }
 }
 
-/// A node's artifacts at one height. Dictionaries and sets here are only looked up, never
-/// iterated: what is iterated (blocks, notarized digests) is kept in arrays in a fixed order.
+/// A node's artifacts at one height. Its maps and sets hold a few entries each (one per
+/// block), so they are searched linearly; what is iterated (blocks, notarized digests) is kept
+/// in arrays in a fixed order.
 struct HeightPool: Sendable {
     /// Valid blocks, by rank then digest.
     var blocks: [Block] = []
     /// The first block seen from each maker.
-    var makers: [NodeID: SHA256Digest] = [:]
+    var makers = SmallMap<NodeID, SHA256Digest>()
     /// Makers seen with two different blocks.
-    var disqualified: Set<NodeID> = []
-    var beaconShares: Set<NodeID> = []
-    var notarizationShares: [SHA256Digest: Set<NodeID>] = [:]
-    var notarizationsReceived: Set<SHA256Digest> = []
+    var disqualified: NodeSet = []
+    var beaconShares: NodeSet = []
+    var notarizationShares = SmallMap<SHA256Digest, NodeSet>()
+    var notarizationsReceived = SmallSet<SHA256Digest>()
     /// Notarized blocks, in the order they became notarized.
     var notarized: [SHA256Digest] = []
-    var finalizationShares: [SHA256Digest: Set<NodeID>] = [:]
-    var finalizationsReceived: Set<SHA256Digest> = []
+    var finalizationShares = SmallMap<SHA256Digest, NodeSet>()
+    var finalizationsReceived = SmallSet<SHA256Digest>()
     /// The signers of received finalizations.
-    var finalizationSigners: [SHA256Digest: [NodeID]] = [:]
+    var finalizationSigners = SmallMap<SHA256Digest, [NodeID]>()
     /// Blocks this node asked a peer for.
-    var requested: Set<SHA256Digest> = []
+    var requested = SmallSet<SHA256Digest>()
     var finalized: SHA256Digest?
     /// Blocks this node signed notarization shares for.
     var signedNotarization: [SHA256Digest] = []

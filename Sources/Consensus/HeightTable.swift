@@ -71,6 +71,15 @@ struct PoolTable: Sendable {
         }
     }
 
+    /// Runs `body` on the pool of `height`, borrowed from storage (a method called on the
+    /// subscript's result may copy the whole pool first).
+    func read<Result>(_ height: Height, _ body: (borrowing HeightPool) -> Result) -> Result {
+        if height >= base, height - base < Height(pools.count) {
+            return body(pools[Int(height - base)])
+        }
+        return body(empty)
+    }
+
     /// Forgets every height below `height`.
     mutating func prune(below height: Height) {
         guard height > base else { return }

@@ -205,25 +205,39 @@ public struct NetworkModel: Sendable {
         faultStream = faults
     }
 
+    /// A copy of a message reaching a peer.
+    public struct Arrival: Hashable, Sendable {
+        /// The peer.
+        public var peer: Int
+        /// When it arrives.
+        public var time: SimInstant
+    }
+
     /// When each peer receives `bytes` that `sender` starts sending at `now` to `peers`, in
-    /// the order given (none: lost; two: duplicated): each copy waits for the previous one to
-    /// leave the sender's uplink, then travels its region pair's delay plus jitter, plus the
-    /// extra delay of active faults, unless an active loss or partition drops it.
-    public mutating func send(_ bytes: Int, from sender: Int, to peers: [Int], at now: SimInstant) -> [[SimInstant]] {
-        var arrivals: [[SimInstant]] = []
+    /// the order given (a peer missing: lost; listed twice: duplicated): each copy waits for
+    /// the previous one to leave the sender's uplink, then travels its region pair's delay
+    /// plus jitter, plus the extra delay of active faults, unless an active loss or partition
+    /// drops it.
+    public mutating func send(_ bytes: Int, from sender: Int, to peers: [Int], at now: SimInstant) -> [Arrival] {
+        var arrivals: [Arrival] = []
         arrivals.reserveCapacity(peers.count)
+        let faulty = configuration.faults.contains { $0.isActive(at: now) }
         for peer in peers {
             let start = max(now, uplinkFreeAt[sender])
             let leaves = start + transmission(bytes)
             uplinkFreeAt[sender] = leaves
             let base = configuration.latency.oneWay[configuration.placement[sender]][configuration.placement[peer]]
             let arrival = leaves + base + jitter.duration(configuration.jitter)
-            guard let fate = faultFate(from: sender, to: peer, at: now) else {
-                messagesLost += 1
-                arrivals.append([])
+            guard faulty else {
+                arrivals.append(Arrival(peer: peer, time: arrival))
                 continue
             }
-            arrivals.append([arrival + fate.extra] + fate.duplicates.map { arrival + fate.extra + $0 })
+            guard let fate = faultFate(from: sender, to: peer, at: now) else {
+                messagesLost += 1
+                continue
+            }
+            arrivals.append(Arrival(peer: peer, time: arrival + fate.extra))
+            for duplicate in fate.duplicates { arrivals.append(Arrival(peer: peer, time: arrival + fate.extra + duplicate)) }
         }
         return arrivals
     }

@@ -37,13 +37,19 @@ public struct SubnetConfiguration: Hashable, Sendable {
             if !seen.insert(assignment.node).inserted { problems.append("byzantine[\(index)].node: node \(assignment.node) is listed twice") }
             if assignment.behaviors.isEmpty { problems.append("byzantine[\(index)].behaviors: empty") }
         }
+        var drifting: Set<Int> = []
         for (index, fault) in nodeFaults.enumerated() {
             if fault.node < 0 || fault.node >= count {
                 problems.append("nodeFaults[\(index)].node: node \(fault.node) does not exist (\(count) nodes: 0-\(count - 1))")
             }
             if fault.end < fault.start { problems.append("nodeFaults[\(index)]: ends before it starts") }
-            if case .clockDrift(let numerator, let denominator) = fault.kind, numerator <= 0 || denominator <= 0 {
-                problems.append("nodeFaults[\(index)]: a clock drift rate must be positive, found \(numerator)/\(denominator)")
+            if case .clockDrift(let numerator, let denominator) = fault.kind {
+                if numerator <= 0 || denominator <= 0 {
+                    problems.append("nodeFaults[\(index)]: a clock drift rate must be positive, found \(numerator)/\(denominator)")
+                }
+                if !drifting.insert(fault.node).inserted {
+                    problems.append("nodeFaults[\(index)]: node \(fault.node) already has a clock drift (one per node)")
+                }
             }
         }
         if byzantine.count > consensus.faultsTolerated && !allowsMoreThanFByzantine {
@@ -98,6 +104,50 @@ public struct NodeFault: Hashable, Sendable {
     }
 }
 
+/// A node's clock drift: from `start` to `end` its clock runs at numerator / denominator of
+/// virtual time's rate, and after `end` it keeps the offset it gained.
+struct ClockDrift: Sendable {
+    let node: Int
+    let start: SimInstant
+    let end: SimInstant
+    let numerator: Int64
+    let denominator: Int64
+
+    /// The drift `fault` describes, if it is one.
+    init?(_ fault: NodeFault) {
+        guard case .clockDrift(let numerator, let denominator) = fault.kind else { return nil }
+        node = fault.node
+        start = fault.start
+        end = fault.end
+        self.numerator = Int64(numerator)
+        self.denominator = Int64(denominator)
+    }
+
+    /// The clock's reading at virtual time `time`.
+    func localTime(_ time: SimInstant) -> SimInstant {
+        guard time > start else { return time }
+        let drifting = min(time, end) - start
+        return start + Self.scale(drifting, numerator, denominator) + (time > end ? time - end : .zero)
+    }
+
+    /// The virtual time at which the clock reads `local` (the inverse of ``localTime(_:)``),
+    /// rounded up, so the clock reads at least `local` then.
+    func virtualTime(ofLocal local: SimInstant) -> SimInstant {
+        guard local > start else { return local }
+        let localEnd = localTime(end)
+        if local > localEnd { return end + (local - localEnd) }
+        return start + Self.scale(local - start, denominator, numerator, roundingUp: true)
+    }
+
+    /// `duration * numerator / denominator`, saturating, rounded down or up.
+    static func scale(_ duration: SimDuration, _ numerator: Int64, _ denominator: Int64, roundingUp: Bool = false) -> SimDuration {
+        let (product, overflow) = duration.nanoseconds.multipliedReportingOverflow(by: numerator)
+        guard !overflow else { return .nanoseconds(Int64.max / 4) }
+        let quotient = product / denominator + (roundingUp && product % denominator != 0 ? 1 : 0)
+        return .nanoseconds(min(quotient, Int64.max / 4))
+    }
+}
+
 /// A Byzantine node of a subnet and its behaviours.
 public struct ByzantineAssignment: Hashable, Sendable {
     /// The node.
@@ -119,25 +169,34 @@ public struct ByzantineAssignment: Hashable, Sendable {
 public struct SubnetSimulation: SimulationModel {
     /// The events of a subnet.
     public enum Event: Sendable, Equatable {
-        /// An artifact reaches `to` (after its network delay and the receiver's verification).
-        case deliver(to: Int32, from: Int32, artifact: SentArtifact)
+        /// A message reaches `to` (after its network delay and the receiver's verification).
+        case deliver(to: Int32, from: Int32, message: Message)
         /// A node's wake-up comes due.
         case wakeUp(node: Int)
         /// A delayer releases what it held back.
-        case delayedSend(from: Int32, to: [Int32], artifact: SentArtifact)
+        case delayedSend(from: Int32, to: [Int32], message: Message)
     }
 
-    /// An artifact on its way, shared by the copies a broadcast sends (so events stay small
-    /// in the queue, whatever the artifact).
-    public final class SentArtifact: Sendable, Equatable {
-        /// The artifact.
-        public let artifact: Artifact
+    /// A message on its way: the artifacts one step of a node sends to one peer (or to every
+    /// peer, for broadcasts), which leave together; shared by the copies a broadcast sends,
+    /// so events stay small in the queue.
+    public final class Message: Sendable, Equatable {
+        /// The artifacts, in the order the node produced them.
+        public let artifacts: [Artifact]
+        /// What identifies them in the trace (computed once for all the copies).
+        let traceDigest: UInt64
 
-        init(_ artifact: Artifact) {
-            self.artifact = artifact
+        init(_ artifacts: [Artifact]) {
+            self.artifacts = artifacts
+            var hasher = StableHasher()
+            for artifact in artifacts { hasher.combine(artifact) }
+            traceDigest = hasher.finalize()
         }
 
-        public static func == (lhs: SentArtifact, rhs: SentArtifact) -> Bool { lhs.artifact == rhs.artifact }
+        /// Its size on the wire: the sum of its artifacts' sizes.
+        var sizeBytes: Int { artifacts.reduce(0) { $0 + $1.sizeBytes } }
+
+        public static func == (lhs: Message, rhs: Message) -> Bool { lhs.artifacts == rhs.artifacts }
     }
 
     /// The configuration.
@@ -156,6 +215,10 @@ public struct SubnetSimulation: SimulationModel {
     public private(set) var liveness: LivenessChecker
     var network: NetworkModel
     var wakeUps: [EventHandle?]
+    /// Each node's peers (every other node), in index order.
+    let peers: [[Int]]
+    /// Each node's clock drift, if it has one.
+    let drifts: [ClockDrift?]
 
     /// A subnet at time zero; call ``start(_:)`` to schedule the first wake-ups.
     /// - Precondition: `configuration.problems()` is empty.
@@ -173,6 +236,8 @@ public struct SubnetSimulation: SimulationModel {
         }
         network = NetworkModel(configuration: configuration.network, jitter: root.stream("network jitter"), faults: root.stream("network faults"))
         wakeUps = Array(repeating: nil, count: count)
+        peers = (0..<count).map { node in (0..<count).filter { $0 != node } }
+        drifts = (0..<count).map { node in configuration.nodeFaults.lazy.compactMap { ClockDrift($0) }.first { $0.node == node } }
         metrics = SubnetMetrics(honest: wrappers.map { $0 == nil })
         liveness = LivenessChecker(configuration: configuration)
     }
@@ -195,15 +260,15 @@ public struct SubnetSimulation: SimulationModel {
 
     public mutating func handle(_ event: Event, scheduler: inout Scheduler<Event>) {
         switch event {
-        case .deliver(let to, let from, let sent):
+        case .deliver(let to, let from, let message):
             guard !isDown(Int(to), at: scheduler.now) else { return metrics.recordDroppedAtDownNode() }
-            run(Int(to), .artifact(sent.artifact, from: NodeID(Int(from))), &scheduler)
+            run(Int(to), .artifacts(message.artifacts, from: NodeID(Int(from))), &scheduler)
         case .wakeUp(let node):
             if let handle = wakeUps[node], scheduler.scheduledTime(of: handle) == nil { wakeUps[node] = nil }
             guard !isDown(node, at: scheduler.now) else { return }
             run(node, .wakeUp, &scheduler)
-        case .delayedSend(let from, let to, let sent):
-            send(sent.artifact, from: Int(from), to: to.map(Int.init), &scheduler)
+        case .delayedSend(let from, let to, let message):
+            send(message, from: Int(from), to: to.map(Int.init), &scheduler)
         }
     }
 
@@ -212,12 +277,24 @@ public struct SubnetSimulation: SimulationModel {
         let now = scheduler.now
         // A Byzantine node's wrapper drives its honest node; both change in place.
         let local = localTime(now, node: index)
-        let step = wrappers[index]?.handle(input, now: local, node: &nodes[index]) ?? nodes[index].handle(input, now: local)
-        let delay = wrappers[index]?.outputDelay ?? .zero
+        let step: ConsensusStep
+        if var wrapper = wrappers[index] {
+            step = wrapper.handle(input, now: local, node: &nodes[index])
+            wrappers[index] = wrapper
+        } else {
+            step = nodes[index].handle(input, now: local)
+        }
+        var broadcasts: [Artifact] = []
+        var sends: [(to: Int, artifacts: [Artifact])] = []
         for output in step.outputs {
             switch output {
-            case .broadcast(let artifact): send(artifact, from: index, to: nodes.indices.filter { $0 != index }, after: delay, &scheduler)
-            case .send(let artifact, let to): send(artifact, from: index, to: [to.index], after: delay, &scheduler)
+            case .broadcast(let artifact): broadcasts.append(artifact)
+            case .send(let artifact, let to):
+                if let slot = sends.firstIndex(where: { $0.to == to.index }) {
+                    sends[slot].artifacts.append(artifact)
+                } else {
+                    sends.append((to.index, [artifact]))
+                }
             case .finalized(let blocks):
                 // The checkers and the metrics judge the honest nodes only.
                 guard wrappers[index] == nil else { continue }
@@ -228,14 +305,21 @@ public struct SubnetSimulation: SimulationModel {
                 }
             }
         }
+        // What the step sends leaves as one message per peer: its broadcasts to everyone, then
+        // what it addressed to single peers.
+        let delay = wrappers[index]?.outputDelay ?? .zero
+        if !broadcasts.isEmpty {
+            send(Message(broadcasts), from: index, to: peers[index], after: delay, &scheduler)
+        }
+        for (to, artifacts) in sends { send(Message(artifacts), from: index, to: [to], after: delay, &scheduler) }
         setWakeUp(index, step.wakeUpAt, &scheduler)
         metrics.recordRound(node: index, height: nodes[index].notarizedHeight, at: now)
     }
 
     /// Sends now, or holds the artifact back `delay` (a delayer).
-    mutating func send(_ artifact: Artifact, from sender: Int, to peers: [Int], after delay: SimDuration, _ scheduler: inout Scheduler<Event>) {
-        guard delay > .zero else { return send(artifact, from: sender, to: peers, &scheduler) }
-        scheduler.schedule(.delayedSend(from: Int32(sender), to: peers.map { Int32($0) }, artifact: SentArtifact(artifact)), after: delay)
+    mutating func send(_ message: Message, from sender: Int, to peers: [Int], after delay: SimDuration, _ scheduler: inout Scheduler<Event>) {
+        guard delay > .zero else { return send(message, from: sender, to: peers, &scheduler) }
+        scheduler.schedule(.delayedSend(from: Int32(sender), to: peers.map { Int32($0) }, message: message), after: delay)
     }
 
     /// Makes node `index`'s one pending wake-up be at `time` (or none). Most steps ask for
@@ -250,76 +334,54 @@ public struct SubnetSimulation: SimulationModel {
         wakeUps[index] = time.map { scheduler.schedule(.wakeUp(node: index), at: $0) }
     }
 
-    /// The drift of node `index`'s clock, if it has one: (start, end, numerator, denominator).
-    func drift(of index: Int) -> (start: SimInstant, end: SimInstant, numerator: Int64, denominator: Int64)? {
-        for fault in configuration.nodeFaults where fault.node == index {
-            if case .clockDrift(let numerator, let denominator) = fault.kind {
-                return (fault.start, fault.end, Int64(numerator), Int64(denominator))
-            }
-        }
-        return nil
-    }
-
-    /// Node `index`'s clock at virtual time `time`: virtual time, except that during its drift
-    /// it runs at the drift's rate, and after it keeps the offset gained.
+    /// Node `index`'s clock at virtual time `time` (see ``ClockDrift``).
     func localTime(_ time: SimInstant, node index: Int) -> SimInstant {
-        guard let drift = drift(of: index), time > drift.start else { return time }
-        let drifting = min(time, drift.end) - drift.start
-        let scaled = Self.scale(drifting, drift.numerator, drift.denominator)
-        return drift.start + scaled + (time > drift.end ? time - drift.end : .zero)
+        drifts[index]?.localTime(time) ?? time
     }
 
-    /// The virtual time at which node `index`'s clock reads `local` (the inverse of
-    /// ``localTime(_:node:)``).
+    /// The virtual time at which node `index`'s clock reads `local`.
     func virtualTime(ofLocal local: SimInstant, node index: Int) -> SimInstant {
-        guard let drift = drift(of: index), local > drift.start else { return local }
-        let localEnd = localTime(drift.end, node: index)
-        if local > localEnd { return drift.end + (local - localEnd) }
-        // Rounded up, so the clock reads at least `local` when the wake-up comes.
-        return drift.start + Self.scale(local - drift.start, drift.denominator, drift.numerator, roundingUp: true)
+        drifts[index]?.virtualTime(ofLocal: local) ?? local
     }
 
-    /// `duration * numerator / denominator`, saturating, rounded down or up.
-    static func scale(_ duration: SimDuration, _ numerator: Int64, _ denominator: Int64, roundingUp: Bool = false) -> SimDuration {
-        let (product, overflow) = duration.nanoseconds.multipliedReportingOverflow(by: numerator)
-        guard !overflow else { return .nanoseconds(Int64.max / 4) }
-        let quotient = product / denominator + (roundingUp && product % denominator != 0 ? 1 : 0)
-        return .nanoseconds(min(quotient, Int64.max / 4))
-    }
-
-    /// Sends `artifact` from `sender` to `peers` through the network model.
-    mutating func send(_ artifact: Artifact, from sender: Int, to peers: [Int], _ scheduler: inout Scheduler<Event>) {
-        let arrivals = network.send(artifact.sizeBytes, from: sender, to: peers, at: scheduler.now)
+    /// Sends `message` from `sender` to `peers` through the network model.
+    mutating func send(_ message: Message, from sender: Int, to peers: [Int], _ scheduler: inout Scheduler<Event>) {
+        let arrivals = network.send(message.sizeBytes, from: sender, to: peers, at: scheduler.now)
         let verification = configuration.consensus.verificationDelay
-        let sent = SentArtifact(artifact)
-        for (peer, copies) in zip(peers, arrivals) {
-            for arrival in copies {
-                scheduler.schedule(.deliver(to: Int32(peer), from: Int32(sender), artifact: sent), at: arrival + verification)
-            }
+        for arrival in arrivals {
+            scheduler.schedule(.deliver(to: Int32(arrival.peer), from: Int32(sender), message: message), at: arrival.time + verification)
         }
-        metrics.recordSent(artifact, copies: peers.count, at: scheduler.now)
+        for artifact in message.artifacts { metrics.recordSent(artifact, copies: peers.count, at: scheduler.now) }
     }
 
     public func traceRecord(for event: Event) -> TraceRecord {
         var hasher = StableHasher()
         switch event {
-        case .deliver(let to, let from, let sent):
+        case .deliver(let to, let from, let message):
             hasher.combine(UInt64(from))
-            hasher.combine(sent.artifact)
-            return TraceRecord(kind: Self.deliveryKinds[sent.artifact.kind.rawValue], actor: UInt32(to), payloadDigest: hasher.finalize())
+            hasher.combine(message.traceDigest)
+            return TraceRecord(kind: Self.deliveryKind(message), actor: UInt32(to), payloadDigest: hasher.finalize())
         case .wakeUp(let node):
             return TraceRecord(kind: Self.wakeUpKind, actor: UInt32(node), payloadDigest: 0)
-        case .delayedSend(let from, let to, let sent):
+        case .delayedSend(let from, let to, let message):
             for peer in to { hasher.combine(UInt64(peer)) }
-            hasher.combine(sent.artifact)
+            hasher.combine(message.traceDigest)
             return TraceRecord(kind: Self.delayedSendKind, actor: UInt32(from), payloadDigest: hasher.finalize())
         }
     }
 
-    /// Trace kinds: a node's wake-up, and the delivery of each kind of artifact (by
-    /// ``ArtifactKind`` raw value).
+    /// The trace kind of a delivery: the kind of its artifact when it carries one, else a
+    /// bundle's.
+    static func deliveryKind(_ message: Message) -> EventKind {
+        guard message.artifacts.count == 1, let artifact = message.artifacts.first else { return bundleDeliveryKind }
+        return deliveryKinds[artifact.kind.rawValue]
+    }
+
+    /// Trace kinds: a node's wake-up, the delivery of a message of several artifacts, and the
+    /// delivery of each kind of artifact (by ``ArtifactKind`` raw value).
     static let wakeUpKind = EventKind(code: 100, name: "wake-up")
     static let delayedSendKind = EventKind(code: 120, name: "delayed send")
+    static let bundleDeliveryKind = EventKind(code: 112, name: "deliver several artifacts")
     static let deliveryKinds: [EventKind] = [
         EventKind(code: 101, name: "deliver block proposal"), EventKind(code: 102, name: "deliver beacon share"),
         EventKind(code: 103, name: "deliver beacon"), EventKind(code: 104, name: "deliver notarization share"),
