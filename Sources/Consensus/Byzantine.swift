@@ -24,6 +24,32 @@ public enum ByzantineBehavior: Hashable, Sendable {
     /// Advertises no blocks and answers no block requests (so colluders can keep one side of
     /// a split from learning about the block shown to the other).
     case withholdAdverts
+    /// Twins: the node runs as one honest copy of itself per group of peers, each copy
+    /// hearing from and talking to its group only (peers in no group belong with the first
+    /// copy). Every copy follows the protocol; together they sign conflicting things, as one
+    /// identity with split views of the network.
+    case twins(groups: [[Int]])
+
+    /// What is wrong with the behaviour in a subnet of `nodeCount` nodes (empty when usable).
+    public func problems(nodeCount: Int) -> [String] {
+        func missing(_ nodes: [Int]) -> [String] {
+            nodes.filter { $0 < 0 || $0 >= nodeCount }.map { "node \($0) does not exist (\(nodeCount) nodes: 0-\(nodeCount - 1))" }
+        }
+        switch self {
+        case .equivocatingMaker(let groups): return missing(groups.flatMap { $0 })
+        case .selective(let peers): return missing(peers)
+        case .delayer(let delay): return delay < .zero ? ["delayer: the delay is negative (\(delay))"] : []
+        case .twins(let groups):
+            var problems = missing(groups.flatMap { $0 })
+            if groups.count < 2 { problems.append("twins: needs at least two groups, found \(groups.count)") }
+            let all = groups.flatMap { $0 }
+            for node in Set(all).sorted() where all.filter({ $0 == node }).count > 1 {
+                problems.append("twins: node \(node) is in more than one group")
+            }
+            return problems
+        case .silent, .withholdShares, .withholdProposals, .doubleSigner, .invalidProposer, .withholdAdverts: return []
+        }
+    }
 
     /// How long its outputs are held back.
     public var outputDelay: SimDuration {
@@ -44,12 +70,20 @@ public struct ByzantineWrapper: Sendable {
     /// share once).
     var doubleSigned: Set<SHA256Digest> = []
     var finalizationSigned: Set<SHA256Digest> = []
+    /// The groups of a twin (empty if it is not one), and its copies beyond the wrapped node
+    /// (which serves the first group), made from the wrapped node at the first input.
+    let twinGroups: [[Int]]
+    var twinCopies: [ConsensusNode] = []
 
     /// A wrapper for node `id` of a subnet of `nodeCount` nodes, deviating by `behaviors`.
     public init(id: NodeID, nodeCount: Int, behaviors: [ByzantineBehavior]) {
         self.id = id
         self.nodeCount = nodeCount
         self.behaviors = behaviors
+        twinGroups = behaviors.lazy.compactMap { behavior -> [[Int]]? in
+            if case .twins(let groups) = behavior { return groups }
+            return nil
+        }.first ?? []
     }
 
     /// How long its outputs are held back (the longest delay among its behaviours).
@@ -68,7 +102,7 @@ public struct ByzantineWrapper: Sendable {
             }
             return step
         }
-        var step = node.handle(input, now: now)
+        var step = twinGroups.count > 1 ? handleAsTwins(input, now: now, node: &node) : node.handle(input, now: now)
         if behaviors.contains(.withholdAdverts), case .artifact(.blockRequest, _) = input { step.outputs = [] }
         if behaviors.contains(.doubleSigner), case .artifact(let artifact, _) = input {
             step.outputs += doubleSign(after: artifact, finalizedHeight: node.finalizedHeight)
@@ -77,6 +111,47 @@ public struct ByzantineWrapper: Sendable {
             step.outputs = step.outputs.flatMap { rewrite($0, behavior) }
         }
         return step
+    }
+
+    /// Gives `input` to the copy whose group it comes from (a wake-up or payload to every
+    /// copy), and addresses each copy's outputs to its group alone.
+    mutating func handleAsTwins(_ input: ConsensusInput, now: SimInstant, node: inout ConsensusNode) -> ConsensusStep {
+        if twinCopies.isEmpty { twinCopies = Array(repeating: node, count: twinGroups.count - 1) }
+        let targets: [Int]
+        switch input {
+        case .artifact(_, let from), .artifacts(_, let from): targets = [copy(servingPeer: from.index)]
+        case .wakeUp, .payload: targets = Array(twinGroups.indices)
+        }
+        var merged = ConsensusStep()
+        for copy in targets {
+            let step = copy == 0 ? node.handle(input, now: now) : twinCopies[copy - 1].handle(input, now: now)
+            merged.outputs += step.outputs.flatMap { addressed($0, toGroupOf: copy) }
+            if let wakeUp = step.wakeUpAt { merged.wakeUpAt = min(wakeUp, merged.wakeUpAt ?? wakeUp) }
+        }
+        // A copy that did not handle this input keeps the wake-up it asked for last.
+        for copy in twinGroups.indices where !targets.contains(copy) {
+            if let wakeUp = copy == 0 ? node.wakeUpAt : twinCopies[copy - 1].wakeUpAt {
+                merged.wakeUpAt = min(wakeUp, merged.wakeUpAt ?? wakeUp)
+            }
+        }
+        return merged
+    }
+
+    /// The twin copy that talks with `peer`: the first whose group holds it, else the first.
+    func copy(servingPeer peer: Int) -> Int {
+        twinGroups.firstIndex { $0.contains(peer) } ?? 0
+    }
+
+    /// A twin copy's output, limited to the peers that copy talks with.
+    func addressed(_ output: ConsensusOutput, toGroupOf copy: Int) -> [ConsensusOutput] {
+        switch output {
+        case .broadcast(let artifact):
+            return peers().filter { self.copy(servingPeer: $0.index) == copy }.map { .send(artifact, to: $0) }
+        case .send(_, let to):
+            return self.copy(servingPeer: to.index) == copy ? [output] : []
+        case .finalized:
+            return copy == 0 ? [output] : []
+        }
     }
 
     func peers() -> [NodeID] {
@@ -121,7 +196,7 @@ public struct ByzantineWrapper: Sendable {
             return [.broadcast(.proposal(wrong))]
         case .selective(let allowed):
             return allowed.filter { $0 != id.index }.map { .send(artifact, to: NodeID($0)) }
-        case .doubleSigner, .delayer: return [output]
+        case .doubleSigner, .delayer, .twins: return [output]
         }
     }
 

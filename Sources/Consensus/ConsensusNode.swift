@@ -70,7 +70,7 @@ public struct ConsensusNode: Sendable {
     var lastProgressAt: SimInstant = .zero
     var lastCatchUpRequestAt: SimInstant?
     /// The wake-up the last step asked for.
-    var wakeUpAt: SimInstant?
+    public private(set) var wakeUpAt: SimInstant?
     /// The highest height with a notarized block known (the current round is one above).
     public private(set) var notarizedHeight: Height = 0
     /// The highest finalized height.
@@ -496,8 +496,8 @@ public struct ConsensusNode: Sendable {
     }
 
     /// Answers a catch-up request: finalized blocks the requester lacks (as a package), then
-    /// what this node holds above its finalized height (notarized blocks and notarizations,
-    /// beacons) and its own shares there, all sent to the requester alone.
+    /// what this node holds above its finalized height (beacons, valid blocks, notarizations)
+    /// and its own shares there, all sent to the requester alone.
     mutating func respond(to requester: NodeID, finalizedHeight theirs: Height, _ step: inout ConsensusStep) {
         guard requester != id else { return }
         if finalizedHeight > theirs, let beacon = beacons[finalizedHeight]?.value {
@@ -505,20 +505,26 @@ public struct ConsensusNode: Sendable {
             let package = CatchUpPackage(blocks: Array(finalizedChain[start...]), signers: tipFinalizationSigners, beacon: beacon)
             step.outputs.append(.send(.catchUp(package), to: requester))
         }
+        // The beacon at the finalized height too: the requester may have finalized that
+        // height from shares while it missed the beacon there, without which it can accept
+        // no later beacon.
+        if let beacon = beacons[finalizedHeight]?.value {
+            step.outputs.append(.send(.beacon(height: finalizedHeight, value: beacon), to: requester))
+        }
         var height = finalizedHeight + 1
         while height <= beaconHeight || height <= notarizedHeight + 1 {
             defer { height += 1 }
             if let beacon = beacons[height]?.value { step.outputs.append(.send(.beacon(height: height, value: beacon), to: requester)) }
+            // Every valid block, not just those notarized or signed: an equivocating maker's
+            // second block must reach those who only saw the first, or they may wait forever
+            // on a block that cannot be notarized.
+            for block in pool[height].blocks { step.outputs.append(.send(.proposal(block), to: requester)) }
             for digest in pool[height].notarized {
-                guard let block = blocks[digest], let signers = notarizationSigners[digest] else { continue }
-                step.outputs.append(.send(.proposal(block), to: requester))
+                guard let signers = notarizationSigners[digest] else { continue }
                 step.outputs.append(.send(.notarization(height: height, block: digest, signers: signers), to: requester))
             }
             if pool[height].beaconShares.contains(id) { step.outputs.append(.send(.beaconShare(height: height, signer: id), to: requester)) }
             for digest in pool[height].signedNotarization {
-                if let block = blocks[digest], !pool[height].notarized.contains(digest) {
-                    step.outputs.append(.send(.proposal(block), to: requester))
-                }
                 step.outputs.append(.send(.notarizationShare(height: height, block: digest, signer: id), to: requester))
             }
             for digest in pool[height].notarized where pool[height].finalizationShares[digest]?.contains(id) == true {
@@ -575,7 +581,9 @@ public struct ConsensusNode: Sendable {
         pool.prune(below: keep)
         roles.prune(below: keep)
         pendingBeacons.prune(below: keep)
-        beacons.prune(below: keep)
+        // The highest known beacon stays even below the finalized height: a node that
+        // finalized from shares while it missed beacons needs it to accept the next ones.
+        beacons.prune(below: min(keep, beaconHeight))
         notarizedAt.prune(below: keep)
         pendingBlocks.removeAll { $0.height <= keep }
     }

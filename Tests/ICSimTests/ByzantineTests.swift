@@ -17,6 +17,7 @@ struct ByzantineTests {
     static let behaviors: [ByzantineBehavior] = [
         .silent, .withholdShares, .withholdProposals, .equivocatingMaker(groups: []), .doubleSigner,
         .delayer(.seconds(2)), .invalidProposer, .selective([0, 1, 2]), .withholdAdverts,
+        .twins(groups: [[0, 1, 2, 4, 5], [7, 8, 10, 11]]),
     ]
 
     /// f = 4 of 13 nodes with one behaviour, two seeds each.
@@ -84,6 +85,45 @@ struct ByzantineTests {
         let subnet = Self.run(configuration, for: 60)
         #expect(subnet.safety.violation == nil)
         #expect(subnet.metrics.finalizedHeights[8] > 10, "the side with a quorum goes on")
+    }
+
+    /// Twins at f + 1 = 2 of 4 nodes, each running one copy with node 2 and one with node 3,
+    /// while a split keeps 2 and 3 apart: each side has two twin copies and one honest node,
+    /// c - f = 3 signers, and finalizes its own blocks.
+    @Test func fPlusOneTwinsForkAndTheCheckerSeesIt() throws {
+        var configuration = SubnetConfiguration(nodeCount: 4, seed: 7)
+        configuration.allowsMoreThanFByzantine = true
+        configuration.byzantine = [0, 1].map { ByzantineAssignment(node: $0, behaviors: [.twins(groups: [[2], [3]])]) }
+        configuration.network.faults = [NetworkFault(.split(groups: [[2], [3]]), from: .zero, until: .zero + .seconds(60))]
+        let subnet = Self.run(configuration, for: 60)
+        let violation = try #require(subnet.safety.violation, "two twins should fork the chain")
+        #expect(Set([violation.firstNode, violation.secondNode]) == [2, 3], "the two honest nodes disagree: \(violation)")
+    }
+
+    /// One twin (f = 1 of 4) under the same split cannot fork: the side of node 3 has one twin
+    /// copy and node 3, short of a quorum, while nodes 1 and 2 and the other copy go on.
+    @Test func oneTwinCannotFork() {
+        var configuration = SubnetConfiguration(nodeCount: 4, seed: 7)
+        configuration.byzantine = [ByzantineAssignment(node: 0, behaviors: [.twins(groups: [[1, 2], [3]])])]
+        configuration.network.faults = [NetworkFault(.split(groups: [[1, 2], [3]]), from: .zero, until: .zero + .seconds(60))]
+        let subnet = Self.run(configuration, for: 60)
+        #expect(subnet.safety.violation == nil)
+        #expect(subnet.metrics.finalizedHeights[1] > 20, "the side with a quorum goes on: \(subnet.metrics.finalizedHeights)")
+        #expect(subnet.metrics.finalizedHeights[3] <= 1, "the other side cannot: \(subnet.metrics.finalizedHeights)")
+    }
+
+    /// Behaviours that name nodes are checked against the subnet.
+    @Test func behavioursNamingMissingNodesAreProblems() {
+        var configuration = SubnetConfiguration(nodeCount: 4)
+        configuration.byzantine = [ByzantineAssignment(node: 0, behaviors: [.twins(groups: [[1, 9]]), .selective([-1]), .delayer(.nanoseconds(-5))])]
+        #expect(configuration.problems() == [
+            "byzantine[0].behaviors[0]: node 9 does not exist (4 nodes: 0-3)",
+            "byzantine[0].behaviors[0]: twins: needs at least two groups, found 1",
+            "byzantine[0].behaviors[1]: node -1 does not exist (4 nodes: 0-3)",
+            "byzantine[0].behaviors[2]: delayer: the delay is negative (-5 ns)",
+        ])
+        configuration.byzantine = [ByzantineAssignment(node: 0, behaviors: [.twins(groups: [[1, 2], [2, 3]])])]
+        #expect(configuration.problems() == ["byzantine[0].behaviors[0]: twins: node 2 is in more than one group"])
     }
 
     @Test func moreThanFByzantineNeedsTheOptIn() {

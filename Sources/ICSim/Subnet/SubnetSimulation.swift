@@ -36,6 +36,9 @@ public struct SubnetConfiguration: Hashable, Sendable {
             }
             if !seen.insert(assignment.node).inserted { problems.append("byzantine[\(index)].node: node \(assignment.node) is listed twice") }
             if assignment.behaviors.isEmpty { problems.append("byzantine[\(index)].behaviors: empty") }
+            for (position, behavior) in assignment.behaviors.enumerated() {
+                problems += behavior.problems(nodeCount: count).map { "byzantine[\(index)].behaviors[\(position)]: \($0)" }
+            }
         }
         var drifting: Set<Int> = []
         for (index, fault) in nodeFaults.enumerated() {
