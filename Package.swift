@@ -19,8 +19,11 @@ let package = Package(
         .target(name: "Wasm"),
         // Layer 1: ICC consensus as a pure state machine per node (no I/O, no clock).
         .target(name: "Consensus", dependencies: ["SimCore"]),
+        // Layer 1: canisters and the System API over the interpreter: messages, persistence,
+        // rollback (no I/O: the shell feeds it finalized blocks).
+        .target(name: "ExecutionLayer", dependencies: ["SimCore", "Wasm"]),
         // Composition root: the network model, subnets, checkers, scenarios, reports.
-        .target(name: "ICSim", dependencies: ["SimCore", "Wasm", "Consensus"]),
+        .target(name: "ICSim", dependencies: ["SimCore", "Wasm", "Consensus", "ExecutionLayer"]),
         // The CLI's logic as a library, so tests can drive it without a process.
         .target(name: "ICSimCLI", dependencies: ["ICSim"]),
         // The executable: a thin entry point over ICSimCLI.
@@ -32,6 +35,8 @@ let package = Package(
         // Fixtures/: modules built by other compilers, with their sources and build scripts.
         .testTarget(name: "WasmTests", dependencies: ["Wasm", "SimCore"], exclude: ["Fixtures"]),
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "SimCore"]),
+        // Fixtures/: canisters written in C, with their sources and build script.
+        .testTarget(name: "ExecutionLayerTests", dependencies: ["ExecutionLayer", "Wasm", "SimCore"], exclude: ["Fixtures"]),
         .testTarget(name: "ICSimTests", dependencies: ["ICSim", "ICSimTestSupport"]),
         .testTarget(name: "ICSimCLITests", dependencies: ["ICSimCLI", "icsim", "ICSimTestSupport"]),
     ],

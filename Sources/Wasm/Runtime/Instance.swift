@@ -25,6 +25,23 @@ public struct HostContext {
     public internal(set) var instructionsRemaining: UInt64 = .max
     /// Extra instructions this call charges (added after it returns).
     public var charge: UInt64 = 0
+    /// What the embedder attached to the instance for its host functions
+    /// (``WasmInstance/hostState``): the System API keeps the state of the current call there.
+    public let hostState: (any AnyObject & Sendable)?
+
+    /// Reads `count` bytes of the caller's memory at `address` (an access error if it has no
+    /// memory or they are out of bounds).
+    public func readMemory(at address: UInt64, count: Int) throws(MemoryAccessError) -> [UInt8] {
+        guard hasMemory else { throw MemoryAccessError(address: address, count: count, size: 0) }
+        return try memoryStorage.bytes(at: address, count: count)
+    }
+
+    /// Writes `bytes` into the caller's memory at `address`, in place (an access error if it
+    /// has no memory or they are out of bounds; nothing is written then).
+    public mutating func writeMemory(_ bytes: [UInt8], at address: UInt64) throws(MemoryAccessError) {
+        guard hasMemory else { throw MemoryAccessError(address: address, count: bytes.count, size: 0) }
+        try memoryStorage.write(bytes, at: address)
+    }
 
     /// The caller's memory, if it has one. Setting `nil`, or a memory when the caller has
     /// none, is ignored: a host function cannot take an instance's memory away. `nil` for an
@@ -194,6 +211,10 @@ public struct WasmInstance: Sendable {
     /// The high 32 bits of this instance's function references: its identifier in its linker
     /// (0 standalone), so a reference stored in a shared table says whose function it is.
     var referenceTag: UInt64 = 0
+    /// State the embedder lends its host functions for the next runs (they read it as
+    /// ``HostContext/hostState``); not part of the instance's state proper, and `nil` unless
+    /// the embedder sets it.
+    public var hostState: (any AnyObject & Sendable)?
 }
 
 extension WasmInstance {
@@ -247,7 +268,8 @@ extension WasmInstance {
         if links == nil {
             // The memory is moved into the context and back, never copied (a copy would make
             // the host's first write copy the chunk table).
-            context = HostContext(memoryStorage: memoryStorage, hasMemory: hasMemory, instructionsCharged: instructionsCharged)
+            context = HostContext(memoryStorage: memoryStorage, hasMemory: hasMemory, instructionsCharged: instructionsCharged,
+                                  hostState: hostState)
             memoryStorage = LinearMemory.empty
             defer { swap(&memoryStorage, &context.memoryStorage) }
             context.instructionsRemaining = instructionsRemaining
@@ -256,7 +278,7 @@ extension WasmInstance {
             // A linked instance's host function may call other instances, even this one: it
             // gets no memory (a shared one is read through its cell).
             context = HostContext(memoryStorage: LinearMemory.empty, hasMemory: false,
-                                  instructionsCharged: instructionsCharged)
+                                  instructionsCharged: instructionsCharged, hostState: hostState)
             context.instructionsRemaining = instructionsRemaining
             results = try callingOut { () throws(TrapReason) in
                 do throws(Trap) { return try host.body(arguments, &context) } catch { throw error.reason }

@@ -5,21 +5,24 @@ extension WasmInstance {
 
     /// Instantiates `compiled`: resolves its imports, creates its globals, tables and memory,
     /// initialises active segments, and runs its start function (under `limits`, trapping
-    /// "instruction limit exceeded" past `startInstructionLimit`).
+    /// "instruction limit exceeded" past `startInstructionLimit`, with `hostState` lent to
+    /// the host functions it calls).
     /// - Throws: ``InstantiationError``: unlinkable imports, a table beyond the limits, or a trap
     ///   while initialising.
     public init(
         _ compiled: CompiledModule, imports: Imports = Imports(), limits: ExecutionLimits = ExecutionLimits(),
-        startInstructionLimit: UInt64 = WasmInstance.startFunctionInstructionLimitDefault
+        startInstructionLimit: UInt64 = WasmInstance.startFunctionInstructionLimitDefault,
+        hostState: (any AnyObject & Sendable)? = nil
     ) throws(InstantiationError) {
-        try self.init(compiled, imports: imports, limits: limits, startInstructionLimit: startInstructionLimit, linker: nil, identifier: 0)
+        try self.init(compiled, imports: imports, limits: limits, startInstructionLimit: startInstructionLimit, linker: nil,
+                      identifier: 0, hostState: hostState)
     }
 
     /// Instantiates `compiled` as instance `identifier` of `owner` (a standalone instance when
     /// `owner` is `nil`).
     init(
         _ compiled: CompiledModule, imports: Imports, limits: ExecutionLimits, startInstructionLimit: UInt64,
-        linker owner: WasmLinker?, identifier: UInt32
+        linker owner: WasmLinker?, identifier: UInt32, hostState: (any AnyObject & Sendable)? = nil
     ) throws(InstantiationError) {
         let module = compiled.module
         let tag = UInt64(identifier) << 32
@@ -43,6 +46,7 @@ extension WasmInstance {
             droppedData: Array(repeating: false, count: module.data.count),
             droppedElements: Array(repeating: false, count: module.elements.count), elementValues: elementValues)
         referenceTag = tag
+        self.hostState = hostState
         if owner != nil || linker.isLinked {
             links = Links(memory: linker.sharedMemory, tables: linker.sharedTables, globals: linker.sharedGlobals,
                           linker: owner, identifier: identifier, isLocal: true)

@@ -246,6 +246,13 @@ public struct LinearMemory {
         return result
     }
 
+    /// Whether chunk `index` was written since the last ``clearDirtyChunks()`` (`false` for a
+    /// chunk beyond the memory).
+    public func isChunkDirty(_ index: Int) -> Bool {
+        guard index >= 0, index < table.count else { return false }
+        return table.dirty[index / 64] & (1 << UInt64(index % 64)) != 0
+    }
+
     /// Forgets which chunks were written.
     public mutating func clearDirtyChunks() {
         makeTableUnique()

@@ -1,0 +1,154 @@
+import SimCore
+import Wasm
+
+extension CanisterExecutor {
+    /// `install_code` by `caller`: compiles `wasm`, checks that it is a canister (its
+    /// imports are System API functions, its `canister_*` exports known entry points of type
+    /// `() -> ()`), instantiates it (running its start function), and runs `canister_init`
+    /// with `argument`; an upgrade first runs `canister_pre_upgrade` on the old code and then
+    /// `canister_post_upgrade` on the new, keeping stable memory. All or nothing: on any error
+    /// or trap the canister is left as it was. Returns the instructions used.
+    public func install(
+        _ mode: InstallMode, wasm: [UInt8], argument: [UInt8], caller: Principal, timeNanos: UInt64,
+        on canister: inout CanisterState
+    ) -> Result<UInt64, Reject> {
+        if let reject = installRefusal(mode, caller: caller, canister) { return .failure(reject) }
+        let compiled: CompiledModule
+        do { compiled = try CompiledModule.load(Array(wasm)) } catch {
+            return .failure(Reject(.canisterInvalidWasm, "canister \(canister.id): the Wasm module is invalid: \(error)"))
+        }
+        if let problem = Self.interfaceProblem(compiled.module) {
+            return .failure(Reject(.canisterInvalidWasm, "canister \(canister.id): \(problem)"))
+        }
+        var next = canister
+        var used: UInt64 = 0
+        if mode == .upgrade, let preUpgrade = next.code?.instance.exportedFunction("canister_pre_upgrade") {
+            let session = makeSession(.preUpgrade, next, caller: caller, argument: [], timeNanos: timeNanos)
+            switch runInstallStep(preUpgrade, session, &next, budget: configuration.installInstructionsMax) {
+            case .success(let instructions): used += instructions
+            case .failure(let trap):
+                canister.appendLog(session.log, timeNanos: timeNanos)
+                return .failure(reject(for: trap, canister.id, in: "canister_pre_upgrade"))
+            }
+        }
+        if mode != .upgrade { next.stableMemory = LinearMemory(minimumPages: 0, maximumPages: next.stableMemory.maximumPages) }
+        let startSession = makeSession(.start, next, caller: caller, argument: [], timeNanos: timeNanos)
+        let instance: WasmInstance
+        do {
+            instance = try WasmInstance(compiled, imports: SystemAPI.imports, limits: configuration.wasmLimits,
+                                        startInstructionLimit: configuration.installInstructionsMax - used, hostState: startSession)
+        } catch {
+            canister.log = next.log
+            canister.appendLog(startSession.log, timeNanos: timeNanos)
+            return .failure(instantiationReject(error, canister.id))
+        }
+        next.stableMemory = startSession.stableMemory
+        next.code = CanisterCode(module: compiled, moduleHash: SHA256.hash(wasm), instance: instance)
+        next.code?.instance.hostState = nil
+        next.appendLog(startSession.log, timeNanos: timeNanos)
+        let entry = mode == .upgrade ? "canister_post_upgrade" : "canister_init"
+        if let function = instance.exportedFunction(entry) {
+            let session = makeSession(.initialization, next, caller: caller, argument: argument, timeNanos: timeNanos)
+            switch runInstallStep(function, session, &next, budget: configuration.installInstructionsMax - used) {
+            case .success(let instructions): used += instructions
+            case .failure(let trap):
+                canister.log = next.log  // what pre_upgrade and the start function printed
+                canister.appendLog(session.log, timeNanos: timeNanos)
+                return .failure(reject(for: trap, canister.id, in: entry))
+            }
+        }
+        finishInstall(mode, &next)
+        canister = next
+        return .success(used)
+    }
+
+    /// Why `caller` cannot install in `mode` on `canister`, if it cannot.
+    func installRefusal(_ mode: InstallMode, caller: Principal, _ canister: CanisterState) -> Reject? {
+        guard canister.controllers.contains(caller) else {
+            return Reject(.canisterInvalidController, "only the controllers of canister \(canister.id) can install code; \(caller) is not one")
+        }
+        if mode == .install, canister.code != nil {
+            return Reject(.canisterNonEmpty, "canister \(canister.id) already has a module installed; use reinstall or upgrade")
+        }
+        if mode == .upgrade, canister.code == nil {
+            return Reject(.canisterWasmModuleNotFound, "canister \(canister.id) has no module to upgrade")
+        }
+        return nil
+    }
+
+    /// What an install, reinstall or upgrade resets: the version grows, the timer stops, and
+    /// certified data is cleared unless the code was upgraded.
+    func finishInstall(_ mode: InstallMode, _ canister: inout CanisterState) {
+        canister.version += 1
+        canister.globalTimerNanos = 0
+        if mode != .upgrade { canister.certifiedData = [] }
+    }
+
+    /// Runs one step of an install (an entry point) and commits it to `canister`; the
+    /// instructions it used, or the trap.
+    func runInstallStep(_ function: UInt32, _ session: CallSession, _ canister: inout CanisterState, budget: UInt64) -> Result<UInt64, Trap> {
+        guard var code = canister.code else { return .failure(Trap(.host("no module"))) }
+        let (trap, instructions) = run(function, &code.instance, session, limit: budget)
+        if let trap { return .failure(trap) }
+        canister.code = code
+        commit(session, to: &canister)
+        canister.appendLog(session.log, timeNanos: session.timeNanos)
+        return .success(instructions)
+    }
+
+    /// The reject for a module that could not be instantiated: a trap in its start function
+    /// or in a segment, or imports the System API does not provide.
+    func instantiationReject(_ error: InstantiationError, _ canister: CanisterID) -> Reject {
+        switch error {
+        case .trapped(let trap): reject(for: trap, canister, in: "the start function")
+        case .unlinkable(let message), .resourceLimit(let message):
+            Reject(.canisterInvalidWasm, "canister \(canister): the Wasm module cannot be instantiated: \(message)")
+        }
+    }
+}
+
+extension CanisterExecutor {
+    /// The entry points a canister may export besides its methods.
+    static let entryPoints: Set<String> = [
+        "canister_init", "canister_pre_upgrade", "canister_post_upgrade", "canister_inspect_message",
+        "canister_heartbeat", "canister_global_timer",
+    ]
+    /// The prefixes of method exports.
+    static let methodPrefixes = ["canister_update ", "canister_query ", "canister_composite_query "]
+
+    /// What makes `module` not a canister, if anything: imports from anywhere but `ic0` or of
+    /// functions the System API lacks, `canister_*` exports that are not entry points or
+    /// methods, entry points and methods not of type `() -> ()`, a method exported twice.
+    static func interfaceProblem(_ module: WasmModule) -> String? {
+        for entry in module.imports {
+            guard entry.module == "ic0", case .function = entry.descriptor, SystemAPI.functionNames.contains(entry.name) else {
+                return "the module imports \(entry.module).\(entry.name), which the System API does not provide"
+            }
+        }
+        var methods: Set<String> = []
+        for export in module.exports where export.name.hasPrefix("canister_") {
+            let prefix = methodPrefixes.first { export.name.hasPrefix($0) }
+            guard prefix != nil || entryPoints.contains(export.name) else {
+                return "the module exports \(export.name), which is not a canister entry point"
+            }
+            guard case .function(let index) = export.descriptor, functionType(index, in: module) == FunctionType(parameters: [], results: []) else {
+                return "the export \(export.name) must be a function of type () -> ()"
+            }
+            if let prefix, !methods.insert(String(export.name.dropFirst(prefix.count))).inserted {
+                return "the method \(export.name.dropFirst(prefix.count)) is exported more than once"
+            }
+        }
+        return nil
+    }
+
+    /// The type of function `index` (imports first) of `module`.
+    static func functionType(_ index: UInt32, in module: WasmModule) -> FunctionType? {
+        var imported: [UInt32] = []
+        for entry in module.imports {
+            if case .function(let typeIndex) = entry.descriptor { imported.append(typeIndex) }
+        }
+        let typeIndices = imported + module.functionTypeIndices
+        guard Int(index) < typeIndices.count, Int(typeIndices[Int(index)]) < module.types.count else { return nil }
+        return module.types[Int(typeIndices[Int(index)])]
+    }
+}

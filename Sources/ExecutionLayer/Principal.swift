@@ -1,0 +1,111 @@
+import SimCore
+
+/// A principal: who a canister, a user or the management canister is, as the bytes the System
+/// API hands out (interface spec, "Principals"). Compared and ordered by its bytes.
+public struct Principal: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The principal's bytes (at most 29).
+    public let bytes: [UInt8]
+
+    /// The principal with these bytes.
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// The anonymous principal (the single byte 0x04).
+    public static let anonymous = Principal(bytes: [0x04])
+
+    /// The management canister (`aaaaa-aa`, no bytes).
+    public static let managementCanister = Principal(bytes: [])
+
+    /// A user of the simulation: a self-authenticating id (class 0x02), 28 bytes of SHA-256 of
+    /// a label and `index`, then 0x02, the form real users' keys give.
+    public static func user(_ index: UInt64) -> Principal {
+        var hasher = SHA256()
+        hasher.update(string: "ICSim.user.v1")
+        hasher.update(uint64LittleEndian: index)
+        return Principal(bytes: Array(hasher.finalize().bytes.prefix(28)) + [0x02])
+    }
+
+    public static func < (lhs: Principal, rhs: Principal) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
+
+    /// The textual form of the spec: base32 (lower case, no padding) of a CRC-32 of the bytes
+    /// followed by the bytes, in groups of five characters joined by dashes (`aaaaa-aa` for the
+    /// management canister).
+    public var description: String {
+        let crc = CRC32.checksum(bytes)
+        let data = [UInt8(crc >> 24), UInt8(crc >> 16 & 0xff), UInt8(crc >> 8 & 0xff), UInt8(crc & 0xff)] + bytes
+        let text = Base32.encode(data)
+        var groups: [Substring] = []
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            groups.append(rest.prefix(5))
+            rest = rest.dropFirst(5)
+        }
+        return groups.joined(separator: "-")
+    }
+}
+
+/// A canister's identity on its subnet: an index, and the principal the IC gives such a
+/// canister (the index as 8 big-endian bytes, then 0x01 0x01: an opaque id).
+public struct CanisterID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The canister's index (unique in a simulation).
+    public let index: UInt64
+
+    /// Canister `index`.
+    public init(_ index: UInt64) {
+        self.index = index
+    }
+
+    /// Its principal.
+    public var principal: Principal {
+        Principal(bytes: (0..<8).map { UInt8(truncatingIfNeeded: index >> (56 - 8 * UInt64($0))) } + [0x01, 0x01])
+    }
+
+    /// The canister whose principal is `principal`, if it is one of this form.
+    public init?(principal: Principal) {
+        let bytes = principal.bytes
+        guard bytes.count == 10, bytes[8] == 0x01, bytes[9] == 0x01 else { return nil }
+        index = bytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    public static func < (lhs: CanisterID, rhs: CanisterID) -> Bool { lhs.index < rhs.index }
+
+    /// The principal's textual form.
+    public var description: String { principal.description }
+}
+
+/// CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320), as principals' textual form uses.
+enum CRC32 {
+    static let table: [UInt32] = (0..<256).map { byte in
+        var value = UInt32(byte)
+        for _ in 0..<8 { value = value & 1 == 1 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
+        return value
+    }
+
+    static func checksum(_ bytes: [UInt8]) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xff)] ^ (crc >> 8) }
+        return crc ^ 0xFFFF_FFFF
+    }
+}
+
+/// RFC 4648 base32, lower case, without padding.
+enum Base32 {
+    static let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
+
+    static func encode(_ bytes: [UInt8]) -> String {
+        var output: [Character] = []
+        var buffer: UInt32 = 0
+        var bits = 0
+        for byte in bytes {
+            buffer = buffer << 8 | UInt32(byte)
+            bits += 8
+            while bits >= 5 {
+                output.append(alphabet[Int(buffer >> UInt32(bits - 5) & 31)])
+                bits -= 5
+            }
+        }
+        if bits > 0 { output.append(alphabet[Int(buffer << UInt32(5 - bits) & 31)]) }
+        return String(output)
+    }
+}

@@ -1,0 +1,119 @@
+import Wasm
+
+/// A callback: a function table index and the environment value it is called with.
+public struct Callback: Hashable, Sendable {
+    /// The index in the canister's function table.
+    public var function: UInt32
+    /// The value passed to it.
+    public var environment: UInt32
+
+    /// Function `function` with `environment`.
+    public init(function: UInt32, environment: UInt32) {
+        self.function = function
+        self.environment = environment
+    }
+}
+
+/// A call the canister made (with `ic0.call_new` ... `ic0.call_perform`): its callee, method,
+/// argument, cycles, and its callbacks.
+public struct OutgoingCall: Hashable, Sendable {
+    /// The callee.
+    public var callee: Principal
+    /// The method.
+    public var method: String
+    /// The argument.
+    public var argument: [UInt8] = []
+    /// Cycles sent with it (taken from the caller's balance).
+    public var cycles: Cycles = .zero
+    /// Called with the reply.
+    public var reply: Callback
+    /// Called with a reject.
+    public var reject: Callback
+    /// Called if the reply or reject callback traps.
+    public var cleanup: Callback?
+}
+
+/// How a message was answered.
+public enum Response: Hashable, Sendable {
+    /// `ic0.msg_reply` with these bytes.
+    case reply([UInt8])
+    /// `ic0.msg_reject` with this message (code `CANISTER_REJECT`).
+    case reject(String)
+}
+
+/// What one call into a canister sees and changes through the System API: lent to the host
+/// functions through ``WasmInstance/hostState`` while the call runs, read back by the executor
+/// after. A class, because host functions are shared closures; only one call uses a session,
+/// on one thread, and the executor takes its results when the call ends.
+public final class CallSession: @unchecked Sendable {
+    /// Where the call runs.
+    public let context: SystemAPIContext
+    /// The canister.
+    public let canister: CanisterID
+    /// Who called (the user, the calling canister, or the canister itself for system tasks).
+    public let caller: Principal
+    /// The argument (in a reply callback: the reply's bytes).
+    public let argument: [UInt8]
+    /// The method (for `canister_inspect_message`).
+    public let methodName: String
+    /// The time (nanoseconds since 1970), constant through the call.
+    public let timeNanos: UInt64
+    /// In callbacks: the reject code (0 in a reply callback) and message.
+    public let rejectCode: Int32
+    public let rejectMessage: String
+    /// The canister's controllers, status code (1 running, 2 stopping, 3 stopped) and version.
+    public let controllers: [Principal]
+    public let statusCode: UInt32
+    public let version: UInt64
+    /// Cycles refunded by the callee (callbacks).
+    public let cyclesRefunded: Cycles
+
+    /// The canister's balance (changed by accepting, sending and burning cycles).
+    public internal(set) var balance: Cycles
+    /// Cycles offered with the call and not accepted yet.
+    public internal(set) var cyclesAvailable: Cycles
+    /// The reply being assembled, and the response once given.
+    public internal(set) var replyBuffer: [UInt8] = []
+    public internal(set) var response: Response?
+    /// The call being assembled, and the calls performed.
+    public internal(set) var pendingCall: OutgoingCall?
+    public internal(set) var performedCalls: [OutgoingCall] = []
+    /// New certified data and global timer, if the call set them.
+    public internal(set) var certifiedData: [UInt8]?
+    public internal(set) var globalTimerNanos: UInt64?
+    /// The global timer before the call (what `ic0.global_timer_set` returns first).
+    let previousGlobalTimerNanos: UInt64
+    /// Lines the canister printed (`ic0.debug_print`).
+    public internal(set) var log: [String] = []
+    /// Whether `canister_inspect_message` accepted the message.
+    public internal(set) var acceptedMessage = false
+    /// The canister's stable memory, lent for the call.
+    public internal(set) var stableMemory: LinearMemory
+    /// Cycles burned with `ic0.cycles_burn128`.
+    public internal(set) var cyclesBurned: Cycles = .zero
+
+    /// A session for a call of `context` into `canister`.
+    public init(
+        context: SystemAPIContext, canister: CanisterID, caller: Principal, argument: [UInt8], methodName: String = "",
+        timeNanos: UInt64, balance: Cycles, cyclesAvailable: Cycles = .zero, cyclesRefunded: Cycles = .zero,
+        rejectCode: Int32 = 0, rejectMessage: String = "", controllers: [Principal] = [], statusCode: UInt32 = 1,
+        version: UInt64 = 0, globalTimerNanos: UInt64 = 0, stableMemory: LinearMemory
+    ) {
+        self.context = context
+        self.canister = canister
+        self.caller = caller
+        self.argument = argument
+        self.methodName = methodName
+        self.timeNanos = timeNanos
+        self.balance = balance
+        self.cyclesAvailable = cyclesAvailable
+        self.cyclesRefunded = cyclesRefunded
+        self.rejectCode = rejectCode
+        self.rejectMessage = rejectMessage
+        self.controllers = controllers
+        self.statusCode = statusCode
+        self.version = version
+        previousGlobalTimerNanos = globalTimerNanos
+        self.stableMemory = stableMemory
+    }
+}

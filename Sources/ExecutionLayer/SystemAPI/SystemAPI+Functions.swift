@@ -1,0 +1,222 @@
+import Wasm
+
+// The functions, grouped as the spec groups them. Contexts are the spec's notation; costs are
+// ../shared/MODEL.md section 4's System API overheads.
+
+extension SystemAPI {
+    static let messageFunctions: [Function] = [
+        Function("msg_arg_data_size", [], [.i32], "I U RQ NRQ CQ Ry CRy F", cost: 500) { _, _, session in
+            [.i32(UInt32(session.argument.count))]
+        },
+        Function("msg_arg_data_copy", [.i32, .i32, .i32], [], "I U RQ NRQ CQ Ry CRy F", cost: 500) { arguments, host, session in
+            try host.copy(session.argument, arguments, for: "msg_arg_data_copy")
+            return []
+        },
+        Function("msg_caller_size", [], [.i32], "*", cost: 500) { _, _, session in
+            [.i32(UInt32(session.caller.bytes.count))]
+        },
+        Function("msg_caller_copy", [.i32, .i32, .i32], [], "*", cost: 500) { arguments, host, session in
+            try host.copy(session.caller.bytes, arguments, for: "msg_caller_copy")
+            return []
+        },
+        Function("msg_reject_code", [], [.i32], "Ry Rt CRy CRt", cost: 500) { _, _, session in
+            [.i32(UInt32(bitPattern: session.rejectCode))]
+        },
+        Function("msg_reject_msg_size", [], [.i32], "Rt CRt", cost: 500) { _, _, session in
+            [.i32(UInt32(session.rejectMessage.utf8.count))]
+        },
+        Function("msg_reject_msg_copy", [.i32, .i32, .i32], [], "Rt CRt", cost: 500) { arguments, host, session in
+            try host.copy(Array(session.rejectMessage.utf8), arguments, for: "msg_reject_msg_copy")
+            return []
+        },
+        Function("msg_reply_data_append", [.i32, .i32], [], "U RQ NRQ CQ Ry Rt CRy CRt", cost: 500) { arguments, host, session in
+            try requireNoResponse(session, "msg_reply_data_append")
+            session.replyBuffer += try host.read(UInt64(arguments[0].u32), UInt64(arguments[1].u32), for: "msg_reply_data_append")
+            return []
+        },
+        Function("msg_reply", [], [], "U RQ NRQ CQ Ry Rt CRy CRt", cost: 500) { _, _, session in
+            try requireNoResponse(session, "msg_reply")
+            session.response = .reply(session.replyBuffer)
+            session.replyBuffer = []
+            return []
+        },
+        Function("msg_reject", [.i32, .i32], [], "U RQ NRQ CQ Ry Rt CRy CRt", cost: 500) { arguments, host, session in
+            try requireNoResponse(session, "msg_reject")
+            session.response = .reject(try host.text(UInt64(arguments[0].u32), UInt64(arguments[1].u32), for: "msg_reject"))
+            session.replyBuffer = []
+            return []
+        },
+        Function("msg_method_name_size", [], [.i32], "F", cost: 500) { _, _, session in
+            [.i32(UInt32(session.methodName.utf8.count))]
+        },
+        Function("msg_method_name_copy", [.i32, .i32, .i32], [], "F", cost: 500) { arguments, host, session in
+            try host.copy(Array(session.methodName.utf8), arguments, for: "msg_method_name_copy")
+            return []
+        },
+        Function("accept_message", [], [], "F", cost: 500) { _, _, session in
+            if session.acceptedMessage { throw trap("accept_message", "the message was already accepted") }
+            session.acceptedMessage = true
+            return []
+        },
+    ]
+
+    static let cycleFunctions: [Function] = [
+        Function("msg_cycles_available", [], [.i64], "U Rt Ry", cost: 500) { _, _, session in
+            [.i64(try fits64(session.cyclesAvailable, "msg_cycles_available"))]
+        },
+        Function("msg_cycles_available128", [.i32], [], "U Rt Ry", cost: 500) { arguments, host, session in
+            try host.write(session.cyclesAvailable.littleEndianBytes, to: UInt64(arguments[0].u32), for: "msg_cycles_available128")
+            return []
+        },
+        Function("msg_cycles_refunded", [], [.i64], "Rt Ry", cost: 500) { _, _, session in
+            [.i64(try fits64(session.cyclesRefunded, "msg_cycles_refunded"))]
+        },
+        Function("msg_cycles_refunded128", [.i32], [], "Rt Ry", cost: 500) { arguments, host, session in
+            try host.write(session.cyclesRefunded.littleEndianBytes, to: UInt64(arguments[0].u32), for: "msg_cycles_refunded128")
+            return []
+        },
+        Function("msg_cycles_accept", [.i64], [.i64], "U Rt Ry", cost: 500) { arguments, _, session in
+            [.i64(accept(Cycles(arguments[0].u64), session).low)]
+        },
+        Function("msg_cycles_accept128", [.i64, .i64, .i32], [], "U Rt Ry", cost: 500) { arguments, host, session in
+            let accepted = accept(Cycles(high: arguments[0].u64, low: arguments[1].u64), session)
+            try host.write(accepted.littleEndianBytes, to: UInt64(arguments[2].u32), for: "msg_cycles_accept128")
+            return []
+        },
+        Function("cycles_burn128", [.i64, .i64, .i32], [], "I G U Ry Rt C T", cost: 500) { arguments, host, session in
+            let burned = Cycles.minimum(Cycles(high: arguments[0].u64, low: arguments[1].u64), session.balance)
+            session.balance = session.balance - burned
+            session.cyclesBurned = session.cyclesBurned + burned
+            try host.write(burned.littleEndianBytes, to: UInt64(arguments[2].u32), for: "cycles_burn128")
+            return []
+        },
+        Function("canister_cycle_balance", [], [.i64], "*", cost: 500) { _, _, session in
+            [.i64(try fits64(session.balance, "canister_cycle_balance"))]
+        },
+        Function("canister_cycle_balance128", [.i32], [], "*", cost: 500) { arguments, host, session in
+            try host.write(session.balance.littleEndianBytes, to: UInt64(arguments[0].u32), for: "canister_cycle_balance128")
+            return []
+        },
+    ]
+
+    /// Moves up to `maximum` of the offered cycles to the balance; returns how many.
+    static func accept(_ maximum: Cycles, _ session: CallSession) -> Cycles {
+        let accepted = Cycles.minimum(maximum, session.cyclesAvailable)
+        session.cyclesAvailable = session.cyclesAvailable - accepted
+        session.balance = session.balance + accepted
+        return accepted
+    }
+
+    /// The amount as 64 bits, trapping if it does not fit (the deprecated 64-bit calls).
+    static func fits64(_ amount: Cycles, _ name: String) throws(Trap) -> UInt64 {
+        guard amount.high == 0 else { throw trap(name, "\(amount) cycles do not fit in 64 bits; use the 128-bit call") }
+        return amount.low
+    }
+
+    static let canisterFunctions: [Function] = [
+        Function("canister_self_size", [], [.i32], "*", cost: 500) { _, _, session in
+            [.i32(UInt32(session.canister.principal.bytes.count))]
+        },
+        Function("canister_self_copy", [.i32, .i32, .i32], [], "*", cost: 500) { arguments, host, session in
+            try host.copy(session.canister.principal.bytes, arguments, for: "canister_self_copy")
+            return []
+        },
+        Function("canister_status", [], [.i32], "*", cost: 500) { _, _, session in [.i32(session.statusCode)] },
+        Function("canister_version", [], [.i64], "*", cost: 500) { _, _, session in [.i64(session.version)] },
+        Function("is_controller", [.i32, .i32], [.i32], "* s", cost: 1_000) { arguments, host, session in
+            let principal = try host.principal(UInt64(arguments[0].u32), UInt64(arguments[1].u32), for: "is_controller")
+            return [.i32(session.controllers.contains(principal) ? 1 : 0)]
+        },
+        Function("certified_data_set", [.i32, .i32], [], "I G U Ry Rt T", cost: 500) { arguments, host, session in
+            guard arguments[1].u32 <= 32 else { throw trap("certified_data_set", "certified data has at most 32 bytes, given \(arguments[1].u32)") }
+            session.certifiedData = try host.read(UInt64(arguments[0].u32), UInt64(arguments[1].u32), for: "certified_data_set")
+            return []
+        },
+        Function("data_certificate_present", [], [.i32], "*", cost: 500) { _, _, _ in [.i32(0)] },
+        Function("data_certificate_size", [], [.i32], "NRQ CQ", cost: 500) { _, _, _ in
+            throw trap("data_certificate_size", "no data certificate is available (certification is not modelled yet)")
+        },
+        Function("data_certificate_copy", [.i32, .i32, .i32], [], "NRQ CQ", cost: 500) { _, _, _ in
+            throw trap("data_certificate_copy", "no data certificate is available (certification is not modelled yet)")
+        },
+    ]
+
+    static let callFunctions: [Function] = [
+        Function("call_new", [.i32, .i32, .i32, .i32, .i32, .i32, .i32, .i32], [], "U CQ Ry Rt CRy CRt T", cost: 1_500) { arguments, host, session in
+            let callee = try host.principal(UInt64(arguments[0].u32), UInt64(arguments[1].u32), for: "call_new")
+            let method = try host.text(UInt64(arguments[2].u32), UInt64(arguments[3].u32), for: "call_new")
+            // A call being assembled and not performed is discarded (its cycles go back).
+            if let abandoned = session.pendingCall { session.balance = session.balance + abandoned.cycles }
+            session.pendingCall = OutgoingCall(
+                callee: callee, method: method,
+                reply: Callback(function: arguments[4].u32, environment: arguments[5].u32),
+                reject: Callback(function: arguments[6].u32, environment: arguments[7].u32))
+            return []
+        },
+        Function("call_on_cleanup", [.i32, .i32], [], "U CQ Ry Rt CRy CRt T", cost: 500) { arguments, _, session in
+            guard session.pendingCall != nil else { throw trap("call_on_cleanup", "no call is being assembled (call ic0.call_new first)") }
+            guard session.pendingCall?.cleanup == nil else { throw trap("call_on_cleanup", "the call already has a cleanup callback") }
+            session.pendingCall?.cleanup = Callback(function: arguments[0].u32, environment: arguments[1].u32)
+            return []
+        },
+        Function("call_data_append", [.i32, .i32], [], "U CQ Ry Rt CRy CRt T", cost: 500) { arguments, host, session in
+            guard session.pendingCall != nil else { throw trap("call_data_append", "no call is being assembled (call ic0.call_new first)") }
+            session.pendingCall?.argument += try host.read(UInt64(arguments[0].u32), UInt64(arguments[1].u32), for: "call_data_append")
+            return []
+        },
+        Function("call_cycles_add", [.i64], [], "U Ry Rt T", cost: 500) { arguments, _, session in
+            try addCycles(Cycles(arguments[0].u64), session, "call_cycles_add")
+            return []
+        },
+        Function("call_cycles_add128", [.i64, .i64], [], "U Ry Rt T", cost: 500) { arguments, _, session in
+            try addCycles(Cycles(high: arguments[0].u64, low: arguments[1].u64), session, "call_cycles_add128")
+            return []
+        },
+        Function("call_perform", [], [.i32], "U CQ Ry Rt CRy CRt T", cost: 5_000) { _, _, session in
+            guard let call = session.pendingCall else { throw trap("call_perform", "no call is being assembled (call ic0.call_new first)") }
+            session.pendingCall = nil
+            session.performedCalls.append(call)
+            return [.i32(0)]
+        },
+    ]
+
+    /// Moves `amount` from the balance to the call being assembled.
+    static func addCycles(_ amount: Cycles, _ session: CallSession, _ name: String) throws(Trap) {
+        guard session.pendingCall != nil else { throw trap(name, "no call is being assembled (call ic0.call_new first)") }
+        guard let rest = session.balance.subtracting(amount) else {
+            throw trap(name, "the canister has \(session.balance) cycles, cannot send \(amount)")
+        }
+        session.balance = rest
+        let cycles = (session.pendingCall?.cycles ?? .zero) + amount
+        session.pendingCall?.cycles = cycles
+    }
+
+    static let otherFunctions: [Function] = [
+        Function("time", [], [.i64], "*", cost: 500) { _, _, session in [.i64(session.timeNanos)] },
+        Function("global_timer_set", [.i64], [.i64], "I G U Ry Rt C T", cost: 500) { arguments, _, session in
+            let previous = session.globalTimerNanos ?? session.previousGlobalTimerNanos
+            session.globalTimerNanos = arguments[0].u64
+            return [.i64(previous)]
+        },
+        Function("performance_counter", [.i32], [.i64], "* s", cost: 200) { arguments, host, _ in
+            // 0: instructions executed in this message; 1: in this call context (the same
+            // here: a call context's callbacks are separate executions).
+            guard arguments[0].u32 <= 1 else { throw trap("performance_counter", "unknown counter type \(arguments[0].u32)") }
+            return [.i64(host.instructionsCharged)]
+        },
+        Function("in_replicated_execution", [], [.i32], "* s", cost: 500) { _, _, session in
+            [.i32(session.context.isReplicated ? 1 : 0)]
+        },
+        Function("debug_print", [.i32, .i32], [], "* s", cost: 100) { arguments, host, session in
+            session.log.append(try host.text(UInt64(arguments[0].u32), UInt64(arguments[1].u32), for: "debug_print"))
+            return []
+        },
+        Function("trap", [.i32, .i32], [], "* s", cost: 500) { arguments, host, _ in
+            let message = try host.text(UInt64(arguments[0].u32), UInt64(arguments[1].u32), for: "trap")
+            throw Trap(.host(SystemAPI.explicitTrapPrefix + message))
+        },
+    ]
+
+    /// How an explicit `ic0.trap` message starts (the executor reports it as the IC does).
+    static let explicitTrapPrefix = "canister called ic0.trap with message: "
+}

@@ -1,0 +1,85 @@
+import Wasm
+
+// Stable memory: 64 KiB pages kept across upgrades, read and written by copying to and from
+// the heap. The 32-bit calls are deprecated but still served (interface spec).
+
+extension SystemAPI {
+    static let stableMemoryFunctions: [Function] = [
+        Function("stable64_size", [], [.i64], "* s", cost: 20) { _, _, session in
+            [.i64(UInt64(session.stableMemory.pageCount))]
+        },
+        Function("stable64_grow", [.i64], [.i64], "* s", cost: 500) { arguments, _, session in
+            [.i64(growStable(by: arguments[0].u64, session).map(UInt64.init) ?? UInt64.max)]
+        },
+        Function("stable64_read", [.i64, .i64, .i64], [], "* s", cost: 20) { arguments, host, session in
+            try readStable(into: arguments[0].u64, from: arguments[1].u64, size: arguments[2].u64, host: &host, session, "stable64_read")
+            return []
+        },
+        Function("stable64_write", [.i64, .i64, .i64], [], "* s", cost: 20) { arguments, host, session in
+            try writeStable(at: arguments[0].u64, from: arguments[1].u64, size: arguments[2].u64, host: &host, session, "stable64_write")
+            return []
+        },
+        Function("stable_size", [], [.i32], "* s", cost: 20) { _, _, session in
+            [.i32(try pages32(session, "stable_size"))]
+        },
+        Function("stable_grow", [.i32], [.i32], "* s", cost: 500) { arguments, _, session in
+            _ = try pages32(session, "stable_grow")
+            // The 32-bit interface cannot address beyond 4 GiB: growing past it fails.
+            guard UInt64(session.stableMemory.pageCount) + UInt64(arguments[0].u32) <= 65_536 else { return [.i32(UInt32.max)] }
+            return [.i32(growStable(by: UInt64(arguments[0].u32), session).map { UInt32($0) } ?? UInt32.max)]
+        },
+        Function("stable_read", [.i32, .i32, .i32], [], "* s", cost: 20) { arguments, host, session in
+            _ = try pages32(session, "stable_read")
+            try readStable(into: UInt64(arguments[0].u32), from: UInt64(arguments[1].u32), size: UInt64(arguments[2].u32),
+                           host: &host, session, "stable_read")
+            return []
+        },
+        Function("stable_write", [.i32, .i32, .i32], [], "* s", cost: 20) { arguments, host, session in
+            _ = try pages32(session, "stable_write")
+            try writeStable(at: UInt64(arguments[0].u32), from: UInt64(arguments[1].u32), size: UInt64(arguments[2].u32),
+                            host: &host, session, "stable_write")
+            return []
+        },
+    ]
+
+    /// The page count for the 32-bit calls, which trap once stable memory exceeds 4 GiB.
+    static func pages32(_ session: CallSession, _ name: String) throws(Trap) -> UInt32 {
+        guard session.stableMemory.pageCount <= 65_536 else {
+            throw trap(name, "stable memory exceeds 4 GiB; use the 64-bit calls")
+        }
+        return session.stableMemory.pageCount
+    }
+
+    /// Grows stable memory by `pages`; the previous page count, or `nil` if it cannot grow.
+    static func growStable(by pages: UInt64, _ session: CallSession) -> UInt32? {
+        guard pages <= UInt64(UInt32.max) else { return nil }
+        let previous = session.stableMemory.grow(by: UInt32(pages))
+        return previous < 0 ? nil : UInt32(previous)
+    }
+
+    /// Copies `size` bytes of stable memory at `offset` into the heap at `destination`.
+    static func readStable(into destination: UInt64, from offset: UInt64, size: UInt64, host: inout HostContext,
+                           _ session: CallSession, _ name: String) throws(Trap) {
+        guard size <= UInt64(Int32.max) else { throw trap(name, "\(size) bytes is more than a heap can hold") }
+        let bytes: [UInt8]
+        do { bytes = try session.stableMemory.bytes(at: offset, count: Int(size)) } catch {
+            throw trap(name, "stable memory: \(error)")
+        }
+        try host.write(bytes, to: destination, for: name)
+    }
+
+    /// Copies `size` bytes of the heap at `source` into stable memory at `offset`, charging
+    /// 1,000 instructions for each 4 KiB page it dirties first.
+    static func writeStable(at offset: UInt64, from source: UInt64, size: UInt64, host: inout HostContext,
+                            _ session: CallSession, _ name: String) throws(Trap) {
+        let bytes = try host.read(source, size, for: name)
+        guard size > 0 else { return }
+        let (end, overflow) = offset.addingReportingOverflow(size)
+        guard !overflow, end <= UInt64(session.stableMemory.byteCount) else {
+            throw trap(name, "stable memory: \(size) bytes at \(offset) are beyond its \(session.stableMemory.byteCount) bytes")
+        }
+        let chunks = Int(offset / UInt64(LinearMemory.chunkBytes))...Int((end - 1) / UInt64(LinearMemory.chunkBytes))
+        host.charge += 1_000 * UInt64(chunks.filter { !session.stableMemory.isChunkDirty($0) }.count)
+        do { try session.stableMemory.write(bytes, at: offset) } catch { throw trap(name, "stable memory: \(error)") }
+    }
+}

@@ -1,0 +1,130 @@
+import Wasm
+
+/// The IC's System API: the functions a canister imports from module `ic0` (interface spec,
+/// "Overview of imports"; ../shared/MODEL.md section 5). Each checks that it is called from a
+/// context the spec allows (else it traps), charges its cost (MODEL.md section 4: a base cost,
+/// plus one instruction per byte copied, plus 1,000 per newly dirtied stable-memory page), and
+/// works on the ``CallSession`` the executor lent the instance.
+public enum SystemAPI {
+    /// The imports to instantiate a canister with: every `ic0` function.
+    public static let imports: Imports = {
+        var imports = Imports()
+        for function in functions {
+            imports.define("ic0", function.name, function: function.hostFunction)
+        }
+        return imports
+    }()
+
+    /// The names of the functions, in the spec's order.
+    public static var functionNames: [String] { functions.map(\.name) }
+
+    /// Whether `name` may be called in `context` (`nil` for an unknown function).
+    public static func allows(_ name: String, in context: SystemAPIContext) -> Bool? {
+        functions.first { $0.name == name }?.contexts.contains(context)
+    }
+
+    /// One System API function.
+    struct Function: Sendable {
+        let name: String
+        let type: FunctionType
+        let contexts: SystemAPIContexts
+        let baseCost: UInt64
+        /// The work (untyped throws, so the table's closures need no annotations; only traps
+        /// are thrown).
+        let body: @Sendable (_ arguments: [Value], _ host: inout HostContext, _ session: CallSession) throws -> [Value]
+
+        init(_ name: String, _ parameters: [ValueType], _ results: [ValueType], _ contexts: String, cost: UInt64,
+             _ body: @escaping @Sendable (_ arguments: [Value], _ host: inout HostContext, _ session: CallSession) throws -> [Value]) {
+            self.name = name
+            type = FunctionType(parameters: parameters, results: results)
+            self.contexts = SystemAPIContexts(contexts)
+            baseCost = cost
+            self.body = body
+        }
+
+        /// The host function: finds the session, checks the context, charges, runs the body.
+        var hostFunction: HostFunction {
+            HostFunction(type: type) { [self] (arguments, host) throws(Trap) -> [Value] in
+                guard let session = host.hostState as? CallSession else {
+                    throw Trap(.host("ic0.\(name) was called outside of a canister call"))
+                }
+                guard contexts.contains(session.context) else {
+                    throw Trap(.host("ic0.\(name) cannot be executed in \(session.context) mode"))
+                }
+                host.charge += baseCost
+                do { return try body(arguments, &host, session) } catch let trap as Trap { throw trap } catch {
+                    throw Trap(.host("ic0.\(name): \(error)"))
+                }
+            }
+        }
+    }
+
+    static let functions: [Function] = messageFunctions + cycleFunctions + canisterFunctions + callFunctions
+        + stableMemoryFunctions + otherFunctions
+}
+
+// MARK: - Helpers
+
+extension Value {
+    /// The bits of an `i32` argument (the import's type guarantees it is one).
+    var u32: UInt32 {
+        if case .i32(let value) = self { return value }
+        return 0
+    }
+
+    /// The bits of an `i64` argument.
+    var u64: UInt64 {
+        if case .i64(let value) = self { return value }
+        return 0
+    }
+}
+
+extension HostContext {
+    /// Reads `size` bytes of the canister's memory at `source`, charging one instruction a byte.
+    mutating func read(_ source: UInt64, _ size: UInt64, for name: String) throws(Trap) -> [UInt8] {
+        charge += size
+        guard size <= UInt64(Int32.max) else { throw Trap(.host("ic0.\(name): \(size) bytes is more than a heap can hold")) }
+        do { return try readMemory(at: source, count: Int(size)) } catch {
+            throw Trap(.host("ic0.\(name): \(error)"))
+        }
+    }
+
+    /// Writes `bytes` into the canister's memory at `destination`, one instruction a byte.
+    mutating func write(_ bytes: [UInt8], to destination: UInt64, for name: String) throws(Trap) {
+        charge += UInt64(bytes.count)
+        do { try writeMemory(bytes, at: destination) } catch {
+            throw Trap(.host("ic0.\(name): \(error)"))
+        }
+    }
+
+    /// The `*_copy(dst, offset, size)` idiom: copies `size` bytes of `blob` from `offset` to
+    /// `dst`, trapping if the range is not within the blob.
+    mutating func copy(_ blob: [UInt8], _ arguments: [Value], for name: String) throws(Trap) {
+        let (destination, offset, size) = (UInt64(arguments[0].u32), Int(arguments[1].u32), Int(arguments[2].u32))
+        guard offset <= blob.count, size <= blob.count - offset else {
+            throw Trap(.host("ic0.\(name): offset \(offset) + size \(size) is beyond the \(blob.count) bytes available"))
+        }
+        try write(Array(blob[offset..<offset + size]), to: destination, for: name)
+    }
+
+    /// Reads a principal of at most 29 bytes.
+    mutating func principal(_ source: UInt64, _ size: UInt64, for name: String) throws(Trap) -> Principal {
+        guard size <= 29 else { throw Trap(.host("ic0.\(name): a principal has at most 29 bytes, given \(size)")) }
+        return Principal(bytes: try read(source, size, for: name))
+    }
+
+    /// Reads UTF-8 text (invalid sequences replaced).
+    mutating func text(_ source: UInt64, _ size: UInt64, for name: String) throws(Trap) -> String {
+        String(decoding: try read(source, size, for: name), as: UTF8.self)
+    }
+}
+
+extension SystemAPI {
+    /// A trap naming the function.
+    static func trap(_ name: String, _ message: String) -> Trap { Trap(.host("ic0.\(name): \(message)")) }
+
+    /// Traps unless no response was given yet.
+    static func requireNoResponse(_ session: CallSession, _ name: String) throws(Trap) {
+        if session.response != nil { throw trap(name, "the message was already replied to or rejected") }
+    }
+}
