@@ -43,16 +43,88 @@ public enum CallOutcome: Hashable, Sendable {
 public struct MessageResult: Sendable {
     /// How it ended.
     public var outcome: CallOutcome
-    /// Instructions it used (System API charges included).
+    /// Instructions it used (System API charges included), over all its slices.
     public var instructions: UInt64
     /// The calls it made (none if it trapped: a trap discards them).
     public var calls: [OutgoingCall]
+    /// Whether it trapped (its effects were discarded; a callback's cleanup should run).
+    public var trapped = false
+}
+
+/// What a canister runs.
+public enum EntryPoint: Hashable, Sendable {
+    /// An update method (or a query method run as an update, in replicated mode).
+    case update(String)
+    /// A query method, on one replica.
+    case query(String)
+    /// The reply callback of a call the canister made.
+    case replyCallback(Callback)
+    /// The reject callback of a call the canister made.
+    case rejectCallback(Callback)
+    /// The cleanup callback, after a reply or reject callback trapped.
+    case cleanup(Callback)
+    /// `canister_heartbeat`.
+    case heartbeat
+    /// `canister_global_timer`.
+    case globalTimer
+}
+
+/// A message for a canister: what runs and what the System API reports to it.
+public struct MessageInput: Sendable {
+    /// What runs.
+    public var entry: EntryPoint
+    /// Who called (for callbacks: whoever called the method whose call context it is).
+    public var caller: Principal
+    /// The argument (a reply callback's: the reply).
+    public var argument: [UInt8] = []
+    /// Cycles offered with the call (and not yet accepted, for callbacks).
+    public var cyclesAvailable: Cycles = .zero
+    /// Cycles the callee gave back (callbacks).
+    public var cyclesRefunded: Cycles = .zero
+    /// A reject callback's code and message.
+    public var reject: Reject?
+    /// The time (nanoseconds since 1970).
+    public var timeNanos: UInt64
+
+    /// A message running `entry` for `caller` at `timeNanos`.
+    public init(_ entry: EntryPoint, caller: Principal, argument: [UInt8] = [], cyclesAvailable: Cycles = .zero,
+                cyclesRefunded: Cycles = .zero, reject: Reject? = nil, timeNanos: UInt64) {
+        self.entry = entry
+        self.caller = caller
+        self.argument = argument
+        self.cyclesAvailable = cyclesAvailable
+        self.cyclesRefunded = cyclesRefunded
+        self.reject = reject
+        self.timeNanos = timeNanos
+    }
+}
+
+/// A message that ran out of its slice (deterministic time slicing): the interpreter's
+/// suspended state, the heap it works on (a copy: the canister keeps its state from before the
+/// message until the message ends), and its session.
+public struct PausedExecution: Sendable {
+    var execution: Execution
+    var instance: WasmInstance
+    let session: CallSession
+    /// Its total instruction limit.
+    let limit: UInt64
+    /// Instructions it used so far.
+    public var instructionsUsed: UInt64 { execution.instructionsCharged }
+}
+
+/// How far a message got in one slice.
+public enum ExecutionStep: Sendable {
+    /// It ended, and its effects were committed (or discarded, if it trapped).
+    case finished(MessageResult)
+    /// It used its slice and waits to resume.
+    case paused(PausedExecution)
 }
 
 /// Runs canister code: installs modules and executes messages against a ``CanisterState``,
 /// committing a message's effects (heap, globals, stable memory, cycles, certified data,
-/// timer) only when it does not trap, and never committing a query's. Pure: no clock, no I/O;
-/// the time comes with each message.
+/// timer) only when it does not trap, and never committing a query's. Long messages run in
+/// slices (``start(_:on:sliceInstructions:)`` and ``resume(_:on:sliceInstructions:)``). Pure:
+/// no clock, no I/O; the time comes with each message.
 public struct CanisterExecutor: Sendable {
     /// The limits.
     public var configuration: ExecutionConfiguration
@@ -62,97 +134,204 @@ public struct CanisterExecutor: Sendable {
         self.configuration = configuration
     }
 
-    // MARK: - Messages
+    // MARK: - Messages run to their end
 
     /// Executes update method `method` (or a query method, run as an update) with `argument`
-    /// from `caller`, offering `cycles`, at `timeNanos`. On a trap the canister is left as it
-    /// was before the message.
+    /// from `caller`, offering `cycles`, at `timeNanos`, to its end. On a trap the canister is
+    /// left as it was before the message (except its log).
     public func update(
         _ method: String, argument: [UInt8], caller: Principal, cycles: Cycles = .zero, timeNanos: UInt64,
         on canister: inout CanisterState
     ) -> MessageResult {
-        if let reject = refusal(of: method, on: canister, kinds: ["canister_update", "canister_query"]) {
-            return MessageResult(outcome: .rejected(reject), instructions: 0, calls: [])
-        }
-        let isQuery = canister.exportedFunction("canister_update", method) == nil
-        let function = canister.exportedFunction(isQuery ? "canister_query" : "canister_update", method)
-        let session = makeSession(isQuery ? .replicatedQuery : .update, canister, caller: caller, argument: argument,
-                                  timeNanos: timeNanos, cyclesAvailable: cycles)
-        return execute(function, session, limit: configuration.updateInstructionsMax, on: &canister)
+        let input = MessageInput(.update(method), caller: caller, argument: argument, cyclesAvailable: cycles, timeNanos: timeNanos)
+        return run(input, on: &canister)
     }
 
     /// Executes query method `method` on a copy of `canister` (non-replicated: whatever it
     /// changes is dropped).
     public func query(_ method: String, argument: [UInt8], caller: Principal, timeNanos: UInt64, on canister: CanisterState) -> MessageResult {
-        if let reject = refusal(of: method, on: canister, kinds: ["canister_query"]) {
-            return MessageResult(outcome: .rejected(reject), instructions: 0, calls: [])
-        }
         var scratch = canister
-        let session = makeSession(.nonReplicatedQuery, canister, caller: caller, argument: argument, timeNanos: timeNanos)
-        var result = execute(scratch.exportedFunction("canister_query", method), session, limit: configuration.queryInstructionsMax, on: &scratch)
+        var result = run(MessageInput(.query(method), caller: caller, argument: argument, timeNanos: timeNanos), on: &scratch)
         result.calls = []
         return result
     }
 
-    /// Why a message to `method` cannot run at all, if it cannot.
-    func refusal(of method: String, on canister: CanisterState, kinds: [String]) -> Reject? {
-        guard canister.code != nil else {
+    /// Runs `input` to its end, without slicing.
+    public func run(_ input: MessageInput, on canister: inout CanisterState) -> MessageResult {
+        var step = start(input, on: &canister, sliceInstructions: .max)
+        while case .paused(let paused) = step { step = resume(paused, on: &canister, sliceInstructions: .max) }
+        guard case .finished(let result) = step else { preconditionFailure("a run ends finished") }
+        return result
+    }
+
+    // MARK: - Messages in slices
+
+    /// Starts `input` on `canister`, running at most `sliceInstructions` before pausing.
+    public func start(_ input: MessageInput, on canister: inout CanisterState, sliceInstructions: UInt64) -> ExecutionStep {
+        let kind = Self.describe(input.entry)
+        if let reject = refusal(input.entry, on: canister) {
+            return .finished(MessageResult(outcome: .rejected(reject), instructions: 0, calls: []))
+        }
+        guard let code = canister.code, let function = function(for: input.entry, code.instance) else {
+            return .finished(MessageResult(outcome: .rejected(Reject(.canisterFunctionNotFound, "canister \(canister.id) has no \(kind)")),
+                                           instructions: 0, calls: []))
+        }
+        var instance = code.instance
+        let session = makeSession(input, canister)
+        instance.hostState = session
+        defer { instance.hostState = nil }
+        let arguments: [Value] = Self.callbackEnvironment(input.entry).map { [.i32($0)] } ?? []
+        let execution: Execution
+        do {
+            execution = try Execution(&instance, function: function, arguments: arguments, limits: configuration.wasmLimits)
+        } catch {
+            return .finished(finish(session, instance, trap: error, instructions: 0, on: &canister))
+        }
+        let paused = PausedExecution(execution: execution, instance: instance, session: session, limit: limit(for: input.entry))
+        return resume(paused, on: &canister, sliceInstructions: sliceInstructions)
+    }
+
+    /// Runs `paused` for at most `sliceInstructions` more (never beyond its total limit, where
+    /// it traps "instruction limit exceeded").
+    public func resume(_ paused: PausedExecution, on canister: inout CanisterState, sliceInstructions: UInt64) -> ExecutionStep {
+        var paused = paused
+        let remaining = paused.limit - min(paused.limit, paused.instructionsUsed)
+        let lastSlice = sliceInstructions >= remaining
+        paused.instance.hostState = paused.session
+        let outcome = paused.execution.run(&paused.instance, instructionLimit: min(sliceInstructions, remaining), suspendsAtLimit: !lastSlice)
+        paused.instance.hostState = nil
+        switch outcome {
+        case .suspended: return .paused(paused)
+        case .trapped(let trap): return .finished(finish(paused.session, paused.instance, trap: trap, instructions: paused.instructionsUsed, on: &canister))
+        case .finished: return .finished(finish(paused.session, paused.instance, trap: nil, instructions: paused.instructionsUsed, on: &canister))
+        }
+    }
+
+    /// The function `entry` runs, if the module has it.
+    func function(for entry: EntryPoint, _ instance: WasmInstance) -> UInt32? {
+        switch entry {
+        case .update(let method):
+            instance.exportedFunction("canister_update \(method)") ?? instance.exportedFunction("canister_query \(method)")
+        case .query(let method): instance.exportedFunction("canister_query \(method)")
+        case .replyCallback(let callback), .rejectCallback(let callback), .cleanup(let callback):
+            instance.tableFunction(at: callback.function)
+        case .heartbeat: instance.exportedFunction("canister_heartbeat")
+        case .globalTimer: instance.exportedFunction("canister_global_timer")
+        }
+    }
+
+    /// A callback's environment (its one argument); `nil` for other entry points.
+    static func callbackEnvironment(_ entry: EntryPoint) -> UInt32? {
+        switch entry {
+        case .replyCallback(let callback), .rejectCallback(let callback), .cleanup(let callback): callback.environment
+        default: nil
+        }
+    }
+
+    /// The instruction limit of `entry`.
+    func limit(for entry: EntryPoint) -> UInt64 {
+        if case .query = entry { return configuration.queryInstructionsMax }
+        return configuration.updateInstructionsMax
+    }
+
+    /// `entry` in messages.
+    static func describe(_ entry: EntryPoint) -> String {
+        switch entry {
+        case .update(let method): "update method '\(method)'"
+        case .query(let method): "query method '\(method)'"
+        case .replyCallback(let callback): "reply callback (table index \(callback.function))"
+        case .rejectCallback(let callback): "reject callback (table index \(callback.function))"
+        case .cleanup(let callback): "cleanup callback (table index \(callback.function))"
+        case .heartbeat: "canister_heartbeat"
+        case .globalTimer: "canister_global_timer"
+        }
+    }
+
+    /// Why `entry` cannot run on `canister` at all, if it cannot: no module, a stopped or
+    /// stopping canister (new calls only; callbacks still run while stopping), no such method.
+    func refusal(_ entry: EntryPoint, on canister: CanisterState) -> Reject? {
+        guard let code = canister.code else {
             return Reject(.canisterWasmModuleNotFound, "canister \(canister.id) has no Wasm module installed")
         }
-        switch canister.status {
-        case .running: break
-        case .stopping: return Reject(.canisterStopping, "canister \(canister.id) is stopping")
-        case .stopped: return Reject(.canisterStopped, "canister \(canister.id) is stopped")
+        switch (entry, canister.status) {
+        case (.update, .stopping), (.query, .stopping): return Reject(.canisterStopping, "canister \(canister.id) is stopping")
+        case (.update, .stopped), (.query, .stopped): return Reject(.canisterStopped, "canister \(canister.id) is stopped")
+        default: break
         }
-        guard kinds.contains(where: { canister.exportedFunction($0, method) != nil }) else {
-            let kind = kinds.count == 1 ? "query" : "update"
-            return Reject(.canisterMethodNotFound, "canister \(canister.id) has no \(kind) method '\(method)'")
+        switch entry {
+        case .update, .query:
+            guard function(for: entry, code.instance) != nil else {
+                return Reject(.canisterMethodNotFound, "canister \(canister.id) has no \(Self.describe(entry))")
+            }
+        default: break
         }
         return nil
     }
 
-    /// A session for a call of `context` into `canister`.
-    func makeSession(
-        _ context: SystemAPIContext, _ canister: CanisterState, caller: Principal, argument: [UInt8], timeNanos: UInt64,
-        cyclesAvailable: Cycles = .zero
-    ) -> CallSession {
-        CallSession(
-            context: context, canister: canister.id, caller: caller, argument: argument, timeNanos: timeNanos,
-            balance: canister.cycles, cyclesAvailable: cyclesAvailable, controllers: canister.controllers,
-            statusCode: canister.status.rawValue, version: canister.version, globalTimerNanos: canister.globalTimerNanos,
-            stableMemory: canister.stableMemory)
+    /// The System API context of `entry`.
+    static func context(of entry: EntryPoint) -> SystemAPIContext {
+        switch entry {
+        case .update(_): .update
+        case .query: .nonReplicatedQuery
+        case .replyCallback: .replyCallback
+        case .rejectCallback: .rejectCallback
+        case .cleanup: .cleanup
+        case .heartbeat, .globalTimer: .systemTask
+        }
     }
 
-    /// Runs `function` with `session`, then commits its effects or, if it trapped, keeps only
-    /// its log (and the cycles it was offered go back: they were never accepted).
-    func execute(_ function: UInt32?, _ session: CallSession, limit: UInt64, on canister: inout CanisterState) -> MessageResult {
-        guard let function, var code = canister.code else {
-            return MessageResult(outcome: .rejected(Reject(.canisterWasmModuleNotFound, "no such function")), instructions: 0, calls: [])
+    /// A session for `input` on `canister`.
+    func makeSession(_ input: MessageInput, _ canister: CanisterState) -> CallSession {
+        var context = Self.context(of: input.entry)
+        if case .update(let method) = input.entry, canister.exportedFunction("canister_update", method) == nil {
+            context = .replicatedQuery
         }
-        let (trap, instructions) = run(function, &code.instance, session, limit: limit)
+        return CallSession(
+            context: context, canister: canister.id, caller: input.caller, argument: input.argument, timeNanos: input.timeNanos,
+            balance: canister.cycles, cyclesAvailable: input.cyclesAvailable, cyclesRefunded: input.cyclesRefunded,
+            rejectCode: input.reject.map { $0.code.rawValue } ?? 0, rejectMessage: input.reject?.message ?? "",
+            controllers: canister.controllers, statusCode: canister.status.rawValue, version: canister.version,
+            globalTimerNanos: canister.globalTimerNanos, stableMemory: canister.stableMemory)
+    }
+
+    /// A session for an install step (`context` is the start function, init, or pre_upgrade).
+    func makeSession(_ context: SystemAPIContext, _ canister: CanisterState, caller: Principal, argument: [UInt8], timeNanos: UInt64) -> CallSession {
+        CallSession(
+            context: context, canister: canister.id, caller: caller, argument: argument, timeNanos: timeNanos,
+            balance: canister.cycles, controllers: canister.controllers, statusCode: canister.status.rawValue,
+            version: canister.version, globalTimerNanos: canister.globalTimerNanos, stableMemory: canister.stableMemory)
+    }
+
+    /// Ends a message: commits `instance` and the session's effects, or, if it trapped, keeps
+    /// only its log (offered cycles go back: they were never accepted).
+    func finish(_ session: CallSession, _ instance: WasmInstance, trap: Trap?, instructions: UInt64, on canister: inout CanisterState) -> MessageResult {
         canister.appendLog(session.log, timeNanos: session.timeNanos)
         if let trap {
-            return MessageResult(outcome: .rejected(reject(for: trap, canister.id)), instructions: instructions, calls: [])
+            return MessageResult(outcome: .rejected(reject(for: trap, canister.id)), instructions: instructions, calls: [], trapped: true)
         }
-        canister.code = code
+        canister.code?.instance = instance
         commit(session, to: &canister)
         let outcome: CallOutcome
         switch session.response {
         case .reply(let bytes): outcome = .replied(bytes)
         case .reject(let message): outcome = .rejected(Reject(canisterMessage: message))
         case nil:
-            outcome = session.performedCalls.isEmpty
+            outcome = session.performedCalls.isEmpty && session.context != .replyCallback && session.context != .rejectCallback
                 ? .rejected(Reject(.canisterDidNotReply, "canister \(canister.id) did not produce a response"))
                 : .awaitingCallbacks
         }
         return MessageResult(outcome: outcome, instructions: instructions, calls: session.performedCalls)
     }
 
-    /// Keeps what a call that did not trap changed besides the instance.
+    /// Keeps what a call that did not trap changed besides the instance. The balance changes
+    /// by what the call changed it by (other changes may have happened while it was paused).
     func commit(_ session: CallSession, to canister: inout CanisterState) {
         canister.stableMemory = session.stableMemory
-        // Offered cycles not accepted go back to the caller; the canister keeps its balance.
-        canister.cycles = session.balance
+        if session.balance >= session.initialBalance {
+            canister.cycles = canister.cycles + (session.balance - session.initialBalance)
+        } else {
+            canister.cycles = canister.cycles - (session.initialBalance - session.balance)
+        }
         if let data = session.certifiedData { canister.certifiedData = data }
         if let timer = session.globalTimerNanos { canister.globalTimerNanos = timer }
     }

@@ -101,6 +101,7 @@ public enum ErrorCode: Int, Hashable, Sendable, CustomStringConvertible {
     case canisterStopped = 508
     case canisterStopping = 509
     case canisterInvalidController = 512
+    case canisterFunctionNotFound = 513
     case canisterNonEmpty = 514
     case canisterInstructionLimitExceeded = 522
     case canisterMethodNotFound = 536

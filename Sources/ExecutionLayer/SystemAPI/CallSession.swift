@@ -68,8 +68,10 @@ public final class CallSession: @unchecked Sendable {
     /// Cycles refunded by the callee (callbacks).
     public let cyclesRefunded: Cycles
 
-    /// The canister's balance (changed by accepting, sending and burning cycles).
+    /// The canister's balance (changed by accepting, sending and burning cycles), and what it
+    /// was when the call started.
     public internal(set) var balance: Cycles
+    let initialBalance: Cycles
     /// Cycles offered with the call and not accepted yet.
     public internal(set) var cyclesAvailable: Cycles
     /// The reply being assembled, and the response once given.
@@ -106,6 +108,7 @@ public final class CallSession: @unchecked Sendable {
         self.methodName = methodName
         self.timeNanos = timeNanos
         self.balance = balance
+        initialBalance = balance
         self.cyclesAvailable = cyclesAvailable
         self.cyclesRefunded = cyclesRefunded
         self.rejectCode = rejectCode

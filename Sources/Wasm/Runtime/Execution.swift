@@ -261,6 +261,16 @@ extension WasmInstance {
         return nil
     }
 
+    /// The function a `funcref` at `index` of table `table` refers to, if that element exists,
+    /// is not null and refers to this instance's own function index space (how the IC finds a
+    /// canister's callbacks).
+    public func tableFunction(_ table: Int = 0, at index: UInt32) -> UInt32? {
+        guard table < tables.count, tables[table].elementType == .funcref, Int(index) < tables[table].elements.count else { return nil }
+        let slot = tables[table].elements[Int(index)]
+        guard slot != Value.nullSlot, slot >> 32 == referenceTag >> 32 else { return nil }
+        return UInt32(truncatingIfNeeded: slot)
+    }
+
     /// The type of function `index`, if it exists.
     public func functionType(_ index: UInt32) -> FunctionType? {
         Int(index) < functionTypes.count ? functionTypes[Int(index)] : nil
