@@ -49,6 +49,8 @@ public struct MessageResult: Sendable {
     public var calls: [OutgoingCall]
     /// Whether it trapped (its effects were discarded; a callback's cleanup should run).
     public var trapped = false
+    /// Offered cycles it did not accept (all of them, if it trapped).
+    public var cyclesUnaccepted: Cycles = .zero
 }
 
 /// What a canister runs.
@@ -85,10 +87,13 @@ public struct MessageInput: Sendable {
     public var reject: Reject?
     /// The time (nanoseconds since 1970).
     public var timeNanos: UInt64
+    /// Whether the call context was already answered (a callback then cannot reply).
+    public var callContextAnswered = false
 
     /// A message running `entry` for `caller` at `timeNanos`.
     public init(_ entry: EntryPoint, caller: Principal, argument: [UInt8] = [], cyclesAvailable: Cycles = .zero,
-                cyclesRefunded: Cycles = .zero, reject: Reject? = nil, timeNanos: UInt64) {
+                cyclesRefunded: Cycles = .zero, reject: Reject? = nil, timeNanos: UInt64, callContextAnswered: Bool = false) {
+        self.callContextAnswered = callContextAnswered
         self.entry = entry
         self.caller = caller
         self.argument = argument
@@ -286,12 +291,14 @@ public struct CanisterExecutor: Sendable {
         if case .update(let method) = input.entry, canister.exportedFunction("canister_update", method) == nil {
             context = .replicatedQuery
         }
-        return CallSession(
+        let session = CallSession(
             context: context, canister: canister.id, caller: input.caller, argument: input.argument, timeNanos: input.timeNanos,
             balance: canister.cycles, cyclesAvailable: input.cyclesAvailable, cyclesRefunded: input.cyclesRefunded,
             rejectCode: input.reject.map { $0.code.rawValue } ?? 0, rejectMessage: input.reject?.message ?? "",
             controllers: canister.controllers, statusCode: canister.status.rawValue, version: canister.version,
             globalTimerNanos: canister.globalTimerNanos, stableMemory: canister.stableMemory)
+        session.callContextAnswered = input.callContextAnswered
+        return session
     }
 
     /// A session for an install step (`context` is the start function, init, or pre_upgrade).
@@ -307,7 +314,8 @@ public struct CanisterExecutor: Sendable {
     func finish(_ session: CallSession, _ instance: WasmInstance, trap: Trap?, instructions: UInt64, on canister: inout CanisterState) -> MessageResult {
         canister.appendLog(session.log, timeNanos: session.timeNanos)
         if let trap {
-            return MessageResult(outcome: .rejected(reject(for: trap, canister.id)), instructions: instructions, calls: [], trapped: true)
+            return MessageResult(outcome: .rejected(reject(for: trap, canister.id)), instructions: instructions, calls: [], trapped: true,
+                                 cyclesUnaccepted: session.offeredCycles)
         }
         canister.code?.instance = instance
         commit(session, to: &canister)
@@ -320,7 +328,8 @@ public struct CanisterExecutor: Sendable {
                 ? .rejected(Reject(.canisterDidNotReply, "canister \(canister.id) did not produce a response"))
                 : .awaitingCallbacks
         }
-        return MessageResult(outcome: outcome, instructions: instructions, calls: session.performedCalls)
+        return MessageResult(outcome: outcome, instructions: instructions, calls: session.performedCalls,
+                             cyclesUnaccepted: session.cyclesAvailable)
     }
 
     /// Keeps what a call that did not trap changed besides the instance. The balance changes

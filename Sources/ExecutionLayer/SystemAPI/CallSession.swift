@@ -72,8 +72,9 @@ public final class CallSession: @unchecked Sendable {
     /// was when the call started.
     public internal(set) var balance: Cycles
     let initialBalance: Cycles
-    /// Cycles offered with the call and not accepted yet.
+    /// Cycles offered with the call and not accepted yet, and all that were offered.
     public internal(set) var cyclesAvailable: Cycles
+    let offeredCycles: Cycles
     /// The reply being assembled, and the response once given.
     public internal(set) var replyBuffer: [UInt8] = []
     public internal(set) var response: Response?
@@ -87,6 +88,9 @@ public final class CallSession: @unchecked Sendable {
     let previousGlobalTimerNanos: UInt64
     /// Lines the canister printed (`ic0.debug_print`).
     public internal(set) var log: [String] = []
+    /// Whether the call context was answered before this call (by an earlier callback): no
+    /// reply or reject is possible then.
+    var callContextAnswered = false
     /// Whether `canister_inspect_message` accepted the message.
     public internal(set) var acceptedMessage = false
     /// The canister's stable memory, lent for the call.
@@ -110,6 +114,7 @@ public final class CallSession: @unchecked Sendable {
         self.balance = balance
         initialBalance = balance
         self.cyclesAvailable = cyclesAvailable
+        offeredCycles = cyclesAvailable
         self.cyclesRefunded = cyclesRefunded
         self.rejectCode = rejectCode
         self.rejectMessage = rejectMessage

@@ -125,6 +125,6 @@ extension SystemAPI {
 
     /// Traps unless no response was given yet.
     static func requireNoResponse(_ session: CallSession, _ name: String) throws(Trap) {
-        if session.response != nil { throw trap(name, "the message was already replied to or rejected") }
+        if session.response != nil || session.callContextAnswered { throw trap(name, "the message was already replied to or rejected") }
     }
 }

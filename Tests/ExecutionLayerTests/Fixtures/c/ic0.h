@@ -26,6 +26,16 @@ IC0(debug_print) void ic0_debug_print(const void *src, uint32_t size);
 IC0(trap) void ic0_trap(const void *src, uint32_t size);
 IC0(certified_data_set) void ic0_certified_data_set(const void *src, uint32_t size);
 IC0(global_timer_set) uint64_t ic0_global_timer_set(uint64_t timestamp);
+IC0(msg_reject_code) uint32_t ic0_msg_reject_code(void);
+IC0(msg_reject_msg_size) uint32_t ic0_msg_reject_msg_size(void);
+IC0(msg_reject_msg_copy) void ic0_msg_reject_msg_copy(void *dst, uint32_t offset, uint32_t size);
+IC0(msg_cycles_refunded128) void ic0_msg_cycles_refunded128(void *dst);
+IC0(call_new) void ic0_call_new(const void *callee, uint32_t callee_size, const void *name, uint32_t name_size,
+                                uint32_t reply_fun, uint32_t reply_env, uint32_t reject_fun, uint32_t reject_env);
+IC0(call_on_cleanup) void ic0_call_on_cleanup(uint32_t fun, uint32_t env);
+IC0(call_data_append) void ic0_call_data_append(const void *src, uint32_t size);
+IC0(call_cycles_add128) void ic0_call_cycles_add128(uint64_t high, uint64_t low);
+IC0(call_perform) uint32_t ic0_call_perform(void);
 IC0(stable64_size) uint64_t ic0_stable64_size(void);
 IC0(stable64_grow) uint64_t ic0_stable64_grow(uint64_t pages);
 IC0(stable64_read) void ic0_stable64_read(uint64_t dst, uint64_t offset, uint64_t size);

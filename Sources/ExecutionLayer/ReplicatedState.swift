@@ -1,0 +1,163 @@
+/// An ingress message: a user's update call, as consensus puts it in a block.
+public struct IngressMessage: Hashable, Sendable {
+    /// Its identifier (the IC's request id; here a number unique in the run).
+    public var id: UInt64
+    /// The user who sent it.
+    public var sender: Principal
+    /// The canister it calls.
+    public var receiver: CanisterID
+    /// The method.
+    public var method: String
+    /// The argument.
+    public var argument: [UInt8]
+
+    /// Message `id` from `sender` calling `method` of `receiver` with `argument`.
+    public init(id: UInt64, sender: Principal, receiver: CanisterID, method: String, argument: [UInt8]) {
+        self.id = id
+        self.sender = sender
+        self.receiver = receiver
+        self.method = method
+        self.argument = argument
+    }
+}
+
+/// What became of an ingress message (the IC's ingress history).
+public enum IngressStatus: Hashable, Sendable {
+    /// In a canister's queue, or running.
+    case processing
+    /// Answered with a reply.
+    case replied([UInt8])
+    /// Answered with a reject.
+    case rejected(Reject)
+}
+
+/// Who is waiting for a call's answer.
+enum CallOrigin: Hashable, Sendable {
+    /// A user, through ingress message `id`.
+    case ingress(UInt64)
+    /// Another canister, whose callback `callback` waits.
+    case canister(CanisterID, callback: UInt64)
+}
+
+/// A request in a canister's input queue.
+struct Request: Hashable, Sendable {
+    var origin: CallOrigin
+    var caller: Principal
+    var receiver: CanisterID
+    var method: String
+    var argument: [UInt8]
+    var cycles: Cycles
+}
+
+/// An answer on its way back to the canister that called.
+struct CallResponse: Hashable, Sendable {
+    var receiver: CanisterID
+    var callback: UInt64
+    var result: CallOutcome
+    /// Cycles the callee did not keep.
+    var refund: Cycles
+}
+
+/// What waits in a canister's input queue.
+enum CanisterInput: Hashable, Sendable {
+    case request(Request)
+    case response(CallResponse)
+}
+
+/// A call into a canister that has not been answered yet: who waits for the answer, the cycles
+/// offered and not accepted, and how many of the canister's own calls made on its behalf are
+/// still out.
+struct CallContext: Hashable, Sendable {
+    var origin: CallOrigin
+    var caller: Principal
+    var cyclesAvailable: Cycles
+    var responded = false
+    var outstandingCalls = 0
+}
+
+/// A call the canister made and waits on: its callbacks and the call context it belongs to.
+struct PendingCallback: Hashable, Sendable {
+    var callContext: UInt64
+    var call: OutgoingCall
+}
+
+/// A message paused between slices, and what it was for.
+struct PausedMessage: Sendable {
+    /// The call context a message runs in, and the callback it runs if it is one (for its
+    /// cleanup).
+    struct Origin: Sendable {
+        var callContext: UInt64
+        var callback: PendingCallback?
+    }
+
+    var execution: PausedExecution
+    var origin: Origin
+}
+
+/// One canister of a subnet with everything the IC keeps around it: its queue of requests and
+/// responses, open call contexts, calls it waits on, a paused long message, and its scheduling
+/// priority.
+public struct CanisterEntry: Sendable {
+    /// The canister.
+    public internal(set) var state: CanisterState
+    /// Requests and responses waiting, oldest first.
+    var queue: [CanisterInput] = []
+    /// How many requests are in the queue (bounded by the queue capacity).
+    var queuedRequests = 0
+    /// Open call contexts and pending callbacks, by identifier.
+    var callContexts: [UInt64: CallContext] = [:]
+    var callbacks: [UInt64: PendingCallback] = [:]
+    var nextIdentifier: UInt64 = 1
+    /// A long message between slices.
+    var paused: PausedMessage?
+    /// The accumulated priority of the IC's scheduler (percent of a round).
+    public internal(set) var accumulatedPriority: Int64 = 0
+
+    /// Whether it has something to run.
+    var hasWork: Bool { paused != nil || !queue.isEmpty }
+
+    /// Open call contexts (none once every call into it was answered).
+    public var openCallContexts: Int { callContexts.count }
+
+    mutating func takeIdentifier() -> UInt64 {
+        defer { nextIdentifier += 1 }
+        return nextIdentifier
+    }
+}
+
+/// A subnet's replicated state as execution sees it: its canisters (in ID order: the order
+/// everything iterates in), and the ingress history.
+public struct ReplicatedState: Sendable {
+    /// The canisters, by ascending ID.
+    public internal(set) var canisters: [CanisterEntry] = []
+    /// Where each canister is in `canisters` (looked up, never iterated).
+    var positions: [CanisterID: Int] = [:]
+    /// What became of each ingress message (looked up, never iterated).
+    public internal(set) var ingressHistory: [UInt64: IngressStatus] = [:]
+    /// Execution rounds run so far.
+    public internal(set) var round: UInt64 = 0
+
+    /// An empty subnet.
+    public init() {}
+
+    /// Adds `canister` (replacing one with the same ID).
+    public mutating func add(_ canister: CanisterState) {
+        if let position = positions[canister.id] {
+            canisters[position].state = canister
+            return
+        }
+        let position = canisters.firstIndex { $0.state.id > canister.id } ?? canisters.count
+        canisters.insert(CanisterEntry(state: canister), at: position)
+        for index in position..<canisters.count { positions[canisters[index].state.id] = index }
+    }
+
+    /// The canister `id`, if the subnet has it.
+    public func canister(_ id: CanisterID) -> CanisterState? {
+        positions[id].map { canisters[$0].state }
+    }
+
+    /// The entry of canister `id`, if any.
+    public func entry(_ id: CanisterID) -> CanisterEntry? {
+        positions[id].map { canisters[$0] }
+    }
+}

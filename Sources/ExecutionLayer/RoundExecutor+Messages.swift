@@ -1,0 +1,253 @@
+extension RoundExecutor {
+    // MARK: - Induction and routing
+
+    /// Puts an ingress message in its canister's queue, or answers it at once with a reject
+    /// when the canister does not exist or its queue is full. A message seen before is ignored.
+    func induct(_ message: IngressMessage, _ state: inout ReplicatedState, _ round: inout RoundState) {
+        guard state.ingressHistory[message.id] == nil else { return }
+        guard let position = state.positions[message.receiver] else {
+            return answerIngress(message.id, .rejected(Reject(.canisterNotFound, "canister \(message.receiver) does not exist")), &state, &round)
+        }
+        guard state.canisters[position].queuedRequests < configuration.queueCapacity else {
+            return answerIngress(message.id, .rejected(Reject(.canisterQueueFull, "the input queue of canister \(message.receiver) is full")),
+                                 &state, &round)
+        }
+        state.ingressHistory[message.id] = .processing
+        let request = Request(origin: .ingress(message.id), caller: message.sender, receiver: message.receiver,
+                              method: message.method, argument: message.argument, cycles: .zero)
+        state.canisters[position].queue.append(.request(request))
+        state.canisters[position].queuedRequests += 1
+    }
+
+    /// Records the answer to ingress message `id`.
+    func answerIngress(_ id: UInt64, _ status: IngressStatus, _ state: inout ReplicatedState, _ round: inout RoundState) {
+        state.ingressHistory[id] = status
+        round.answered.append((id, status))
+    }
+
+    /// Delivers what canisters sent during an iteration: requests into their callees' queues
+    /// (or a reject back, when the callee does not exist or its queue is full), responses into
+    /// their callers' queues.
+    func route(_ state: inout ReplicatedState, _ round: inout RoundState) {
+        let outgoing = round.outgoing
+        round.outgoing = []
+        for message in outgoing {
+            switch message {
+            case .request(let request): routeRequest(request, &state, &round)
+            case .response(let response):
+                guard let position = state.positions[response.receiver] else { continue }  // the caller is gone
+                state.canisters[position].queue.append(.response(response))
+            }
+        }
+    }
+
+    func routeRequest(_ request: Request, _ state: inout ReplicatedState, _ round: inout RoundState) {
+        guard case .canister(let caller, let callback) = request.origin else { return }
+        let refusal: Reject?
+        if let position = state.positions[request.receiver] {
+            refusal = state.canisters[position].queuedRequests < configuration.queueCapacity ? nil
+                : Reject(.canisterQueueFull, "the input queue of canister \(request.receiver) is full")
+            if refusal == nil {
+                state.canisters[position].queue.append(.request(request))
+                state.canisters[position].queuedRequests += 1
+            }
+        } else {
+            refusal = Reject(.canisterNotFound, "canister \(request.receiver) does not exist on this subnet")
+        }
+        guard let refusal, let position = state.positions[caller] else { return }
+        state.canisters[position].queue.append(.response(
+            CallResponse(receiver: caller, callback: callback, result: .rejected(refusal), refund: request.cycles)))
+    }
+
+    // MARK: - Scheduling
+
+    /// The canisters with work at the start of the round, highest priority first (accumulated
+    /// priority plus compute allocation; ties by ID).
+    func priorityOrder(_ state: ReplicatedState) -> [Int] {
+        state.canisters.indices.filter { state.canisters[$0].hasWork }.sorted { lhs, rhs in
+            let left = state.canisters[lhs].accumulatedPriority + Int64(state.canisters[lhs].state.computeAllocationPercent)
+            let right = state.canisters[rhs].accumulatedPriority + Int64(state.canisters[rhs].state.computeAllocationPercent)
+            return left != right ? left > right : lhs < rhs
+        }
+    }
+
+    /// The IC's accumulated priorities, simplified: every canister that had work gets its
+    /// compute allocation plus an equal share of the free capacity (100 per core, minus the
+    /// allocations); those that ran pay the total back equally, so the sum stays zero and a
+    /// canister that waits rises until it runs.
+    func updatePriorities(_ state: inout ReplicatedState, order: [Int], ran: [Bool]) {
+        guard !order.isEmpty else { return }
+        let allocations = order.reduce(Int64(0)) { $0 + Int64(state.canisters[$1].state.computeAllocationPercent) }
+        let free = max(Int64(configuration.cores) * 100 - allocations, 0)
+        var credited: Int64 = 0
+        for (rank, position) in order.enumerated() {
+            let share = free / Int64(order.count) + (Int64(rank) < free % Int64(order.count) ? 1 : 0)
+            let credit = Int64(state.canisters[position].state.computeAllocationPercent) + share
+            state.canisters[position].accumulatedPriority += credit
+            credited += credit
+        }
+        let payers = order.filter { ran[$0] }
+        guard !payers.isEmpty else { return }
+        for (rank, position) in payers.enumerated() {
+            let charge = credited / Int64(payers.count) + (Int64(rank) < credited % Int64(payers.count) ? 1 : 0)
+            state.canisters[position].accumulatedPriority -= charge
+        }
+    }
+
+    // MARK: - Running a canister
+
+    /// Runs canister `position` on `core`: its paused message for one slice, or its queued
+    /// inputs one after another until the queue is empty, a message pauses, or the core's
+    /// budget is used. Whether it ran anything.
+    func runCanister(_ position: Int, on core: Int, _ state: inout ReplicatedState, _ round: inout RoundState) -> Bool {
+        var ran = false
+        round.charge(configuration.overheadPerCanister, to: core)
+        if let paused = state.canisters[position].paused {
+            state.canisters[position].paused = nil
+            continueMessage(paused, position, core, &state, &round)
+            return true
+        }
+        while round.cores[core] > 0, state.canisters[position].paused == nil, !state.canisters[position].queue.isEmpty {
+            let input = state.canisters[position].queue.removeFirst()
+            if case .request = input { state.canisters[position].queuedRequests -= 1 }
+            round.messagesExecuted += 1
+            round.charge(configuration.overheadPerMessage, to: core)
+            switch input {
+            case .request(let request): startRequest(request, position, core, &state, &round)
+            case .response(let response): startResponse(response, position, core, &state, &round)
+            }
+            ran = true
+        }
+        return ran
+    }
+
+    /// The slice a message may run now on `core`.
+    func slice(_ core: Int, _ round: RoundState) -> UInt64 {
+        max(min(configuration.sliceInstructions, round.cores[core]), 1)
+    }
+
+    /// Opens a call context for `request` and starts its method.
+    func startRequest(_ request: Request, _ position: Int, _ core: Int, _ state: inout ReplicatedState, _ round: inout RoundState) {
+        let context = state.canisters[position].takeIdentifier()
+        state.canisters[position].callContexts[context] = CallContext(origin: request.origin, caller: request.caller, cyclesAvailable: request.cycles)
+        let input = MessageInput(.update(request.method), caller: request.caller, argument: request.argument,
+                                 cyclesAvailable: request.cycles, timeNanos: round.timeNanos)
+        let step = executor.start(input, on: &state.canisters[position].state, sliceInstructions: slice(core, round))
+        settle(step, PausedMessage.Origin(callContext: context, callback: nil), position, core, &state, &round)
+    }
+
+    /// Runs the callback a response is for (after crediting the refund).
+    func startResponse(_ response: CallResponse, _ position: Int, _ core: Int, _ state: inout ReplicatedState, _ round: inout RoundState) {
+        guard let callback = state.canisters[position].callbacks.removeValue(forKey: response.callback),
+              var context = state.canisters[position].callContexts[callback.callContext] else { return }
+        context.outstandingCalls -= 1
+        state.canisters[position].callContexts[callback.callContext] = context
+        state.canisters[position].state.cycles = state.canisters[position].state.cycles + response.refund
+        var input = MessageInput(.replyCallback(callback.call.reply), caller: context.caller, cyclesAvailable: context.cyclesAvailable,
+                                 cyclesRefunded: response.refund, timeNanos: round.timeNanos, callContextAnswered: context.responded)
+        switch response.result {
+        case .replied(let bytes): input.argument = bytes
+        case .rejected(let reject):
+            input.entry = .rejectCallback(callback.call.reject)
+            input.reject = reject
+        case .awaitingCallbacks:
+            input.entry = .rejectCallback(callback.call.reject)
+            input.reject = Reject(.canisterDidNotReply, "the callee did not reply")
+        }
+        let step = executor.start(input, on: &state.canisters[position].state, sliceInstructions: slice(core, round))
+        settle(step, PausedMessage.Origin(callContext: callback.callContext, callback: callback), position, core, &state, &round)
+    }
+
+    /// Resumes a paused message for one more slice.
+    func continueMessage(_ paused: PausedMessage, _ position: Int, _ core: Int, _ state: inout ReplicatedState, _ round: inout RoundState) {
+        let step = executor.resume(paused.execution, on: &state.canisters[position].state, sliceInstructions: slice(core, round))
+        settle(step, paused.origin, position, core, &state, &round, alreadyCharged: paused.execution.instructionsUsed)
+    }
+
+    /// Charges what a slice used; keeps a paused message, or handles a finished one.
+    func settle(_ step: ExecutionStep, _ origin: PausedMessage.Origin, _ position: Int, _ core: Int,
+                _ state: inout ReplicatedState, _ round: inout RoundState, alreadyCharged: UInt64 = 0) {
+        switch step {
+        case .paused(let execution):
+            round.charge(execution.instructionsUsed - alreadyCharged, to: core)
+            state.canisters[position].paused = PausedMessage(execution: execution, origin: origin)
+            round.paused[position] = true
+        case .finished(let result):
+            round.charge(result.instructions - min(result.instructions, alreadyCharged), to: core)
+            finish(result, origin, position, core, &state, &round)
+        }
+    }
+
+    // MARK: - Ending a message
+
+    /// Ends a message in its call context: runs a trapped callback's cleanup, sends the calls
+    /// it made, answers the context's origin if it replied or rejected, and closes the context
+    /// once nothing is left outstanding (answering "did not reply" if nothing answered).
+    func finish(_ result: MessageResult, _ origin: PausedMessage.Origin, _ position: Int, _ core: Int,
+                _ state: inout ReplicatedState, _ round: inout RoundState) {
+        guard var context = state.canisters[position].callContexts[origin.callContext] else { return }
+        let trappedCallback = result.trapped && origin.callback != nil
+        if let callback = origin.callback, trappedCallback {
+            runCleanup(callback, context, position, core, &state, &round)
+        } else {
+            context.cyclesAvailable = result.cyclesUnaccepted
+        }
+        for call in result.calls { send(call, from: position, context: origin.callContext, &context, &state, &round) }
+        if !trappedCallback, !context.responded, result.outcome != .awaitingCallbacks {
+            context.responded = true
+            respond(to: context.origin, result.outcome, refund: context.cyclesAvailable, &state, &round)
+            context.cyclesAvailable = .zero
+        }
+        guard context.outstandingCalls == 0 else {
+            state.canisters[position].callContexts[origin.callContext] = context
+            return
+        }
+        if !context.responded {
+            let id = state.canisters[position].state.id
+            let answer = trappedCallback ? result.outcome : .rejected(Reject(.canisterDidNotReply, "canister \(id) did not reply to the call"))
+            respond(to: context.origin, answer, refund: context.cyclesAvailable, &state, &round)
+        }
+        state.canisters[position].callContexts[origin.callContext] = nil
+    }
+
+    /// Registers a callback for `call` and sends its request (a callee that is not a canister
+    /// gets an immediate reject: the management canister is not modelled yet).
+    func send(_ call: OutgoingCall, from position: Int, context contextID: UInt64, _ context: inout CallContext,
+              _ state: inout ReplicatedState, _ round: inout RoundState) {
+        let caller = state.canisters[position].state.id
+        let callbackID = state.canisters[position].takeIdentifier()
+        state.canisters[position].callbacks[callbackID] = PendingCallback(callContext: contextID, call: call)
+        context.outstandingCalls += 1
+        guard let callee = CanisterID(principal: call.callee) else {
+            let reject = Reject(.canisterNotFound, "\(call.callee) is not a canister of this subnet (the management canister is not modelled yet)")
+            round.outgoing.append(.response(CallResponse(receiver: caller, callback: callbackID, result: .rejected(reject), refund: call.cycles)))
+            return
+        }
+        round.outgoing.append(.request(Request(origin: .canister(caller, callback: callbackID), caller: caller.principal, receiver: callee,
+                                               method: call.method, argument: call.argument, cycles: call.cycles)))
+    }
+
+    /// Answers whoever waits on a call context.
+    func respond(to origin: CallOrigin, _ outcome: CallOutcome, refund: Cycles, _ state: inout ReplicatedState, _ round: inout RoundState) {
+        switch origin {
+        case .ingress(let id):
+            switch outcome {
+            case .replied(let bytes): answerIngress(id, .replied(bytes), &state, &round)
+            case .rejected(let reject): answerIngress(id, .rejected(reject), &state, &round)
+            case .awaitingCallbacks: break
+            }
+        case .canister(let caller, let callback):
+            round.outgoing.append(.response(CallResponse(receiver: caller, callback: callback, result: outcome, refund: refund)))
+        }
+    }
+
+    /// Runs the cleanup callback of a callback that trapped (to its end; its own trap is only
+    /// logged, as on the IC).
+    func runCleanup(_ callback: PendingCallback, _ context: CallContext, _ position: Int, _ core: Int,
+                    _ state: inout ReplicatedState, _ round: inout RoundState) {
+        guard let cleanup = callback.call.cleanup else { return }
+        let input = MessageInput(.cleanup(cleanup), caller: context.caller, timeNanos: round.timeNanos)
+        let result = executor.run(input, on: &state.canisters[position].state)
+        round.charge(result.instructions, to: core)
+    }
+}
