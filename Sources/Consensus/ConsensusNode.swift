@@ -375,23 +375,28 @@ public struct ConsensusNode: Sendable {
         guard let rank = myRank(), let start = roundStart(), now >= start + configuration.blockMakerDelay(rank: rank),
               !pool[height].proposed, !pool.read(height, { $0.hasBlock(rankBelow: rank) }),
               let parent = pool.read(height - 1, { $0.lowestRankNotarized() }) else { return false }
-        let block = Block(height: height, parent: parent, rank: rank, maker: id, payload: takePayload())
+        let block = Block(height: height, parent: parent, rank: rank, maker: id, payload: payload(extending: parent))
         pool[height].proposed = true
         accept(block)
         step.outputs.append(.broadcast(.proposal(block)))
         return true
     }
 
-    /// Payload for a new block, within the block limits.
-    mutating func takePayload() -> [PayloadItem] {
+    /// Payload for a block extending `parent`: the oldest items not yet finalized and not in
+    /// the unfinalized blocks it extends, within the block limits. (Items leave the queue when
+    /// a block holding them is finalized, so an item in a block that loses is proposed again.)
+    func payload(extending parent: SHA256Digest) -> [PayloadItem] {
+        var pending: Set<UInt64> = []
+        if let parentBlock = blocks[parent], parentBlock.height > finalizedHeight, let chain = ancestry(of: parentBlock) {
+            for block in chain { for item in block.payload { pending.insert(item.id) } }
+        }
         var taken: [PayloadItem] = []
         var bytes = 0
-        while taken.count < payloadQueue.count, taken.count < configuration.payloadItemsMax,
-              bytes + payloadQueue[taken.count].sizeBytes <= configuration.payloadBytesMax {
-            bytes += payloadQueue[taken.count].sizeBytes
-            taken.append(payloadQueue[taken.count])
+        for item in payloadQueue where !pending.contains(item.id) {
+            guard taken.count < configuration.payloadItemsMax, bytes + item.sizeBytes <= configuration.payloadBytesMax else { break }
+            bytes += item.sizeBytes
+            taken.append(item)
         }
-        payloadQueue.removeFirst(taken.count)
         return taken
     }
 
@@ -465,6 +470,8 @@ public struct ConsensusNode: Sendable {
     /// Records `chain` (consecutive blocks above the finalized tip) as finalized and outputs it.
     mutating func finalize(_ chain: [Block], _ step: inout ConsensusStep) {
         guard let last = chain.last else { return }
+        let included = Set(chain.flatMap { $0.payload.map(\.id) })
+        if !included.isEmpty { payloadQueue.removeAll { included.contains($0.id) } }
         for block in chain {
             pool[block.height].finalized = block.digest
             notarizationSigners[block.digest] = nil

@@ -1,5 +1,6 @@
 import SimCore
 import Consensus
+import ExecutionLayer
 
 /// A subnet to simulate: consensus parameters, the network, and the root seed.
 public struct SubnetConfiguration: Hashable, Sendable {
@@ -17,6 +18,12 @@ public struct SubnetConfiguration: Hashable, Sendable {
     /// Whether more than f Byzantine nodes are allowed (to show what breaks beyond the
     /// protocol's assumption); without it, such a configuration is a problem.
     public var allowsMoreThanFByzantine = false
+    /// Canisters installed at genesis (none by default: consensus runs with empty blocks).
+    public var canisters: [CanisterSetup] = []
+    /// Ingress messages users submit, each at its time.
+    public var ingress: [SubmittedIngress] = []
+    /// How the subnet executes rounds.
+    public var round = RoundConfiguration()
 
     /// The IC's defaults for `nodeCount` nodes spread over the cloud regions.
     public init(nodeCount: Int = 13, seed: UInt64 = 1) {
@@ -55,9 +62,33 @@ public struct SubnetConfiguration: Hashable, Sendable {
                 }
             }
         }
+        problems += executionProblems()
         if byzantine.count > consensus.faultsTolerated && !allowsMoreThanFByzantine {
             problems.append("byzantine: \(byzantine.count) Byzantine nodes, more than f = \(consensus.faultsTolerated); "
                 + "set allowsMoreThanFByzantine to run it anyway")
+        }
+        return problems
+    }
+}
+
+extension SubnetConfiguration {
+    /// What is wrong with the canisters and the ingress (duplicate IDs, modules that do not
+    /// install, messages before time zero or with a repeated ID).
+    func executionProblems() -> [String] {
+        var problems: [String] = []
+        var ids: Set<CanisterID> = []
+        for (index, setup) in canisters.enumerated() {
+            if !ids.insert(setup.id).inserted { problems.append("canisters[\(index)].id: canister \(setup.id) is listed twice") }
+            do { _ = try SubnetExecution(canisters: [setup], round: round) } catch {
+                problems.append("canisters[\(index)]: \(error)")
+            }
+        }
+        var messages: Set<UInt64> = []
+        for (index, submission) in ingress.enumerated() {
+            if submission.at < .zero { problems.append("ingress[\(index)].at: before time zero") }
+            if !messages.insert(submission.message.id).inserted {
+                problems.append("ingress[\(index)].message.id: message \(submission.message.id) is submitted twice")
+            }
         }
         return problems
     }
@@ -178,6 +209,9 @@ public struct SubnetSimulation: SimulationModel {
         case wakeUp(node: Int)
         /// A delayer releases what it held back.
         case delayedSend(from: Int32, to: [Int32], message: Message)
+        /// A user submits ingress message `index` of the configuration: every replica that is
+        /// up gets it for its block payload.
+        case submit(index: Int)
     }
 
     /// A message on its way: the artifacts one step of a node sends to one peer (or to every
@@ -216,6 +250,8 @@ public struct SubnetSimulation: SimulationModel {
     /// Liveness: after the last fault ends, every node's finalized height grows again within
     /// ``LivenessChecker/bound``.
     public private(set) var liveness: LivenessChecker
+    /// The subnet's replicated state machine.
+    public private(set) var execution: SubnetExecution
     var network: NetworkModel
     var wakeUps: [EventHandle?]
     /// Each node's peers (every other node), in index order.
@@ -243,6 +279,11 @@ public struct SubnetSimulation: SimulationModel {
         drifts = (0..<count).map { node in configuration.nodeFaults.lazy.compactMap { ClockDrift($0) }.first { $0.node == node } }
         metrics = SubnetMetrics(honest: wrappers.map { $0 == nil })
         liveness = LivenessChecker(configuration: configuration)
+        do {
+            execution = try SubnetExecution(canisters: configuration.canisters, round: configuration.round)
+        } catch {
+            preconditionFailure("validate the configuration first: \(error)")
+        }
     }
 
     /// Messages the network lost to faults.
@@ -253,6 +294,9 @@ public struct SubnetSimulation: SimulationModel {
         for node in nodes.indices { wakeUps[node] = scheduler.schedule(.wakeUp(node: node), at: .zero) }
         for fault in configuration.nodeFaults where fault.isDown(at: fault.start) {
             scheduler.schedule(.wakeUp(node: fault.node), at: fault.end)
+        }
+        for (index, submission) in configuration.ingress.enumerated() {
+            scheduler.schedule(.submit(index: index), at: submission.at)
         }
     }
 
@@ -272,6 +316,11 @@ public struct SubnetSimulation: SimulationModel {
             run(node, .wakeUp, &scheduler)
         case .delayedSend(let from, let to, let message):
             send(message, from: Int(from), to: to.map(Int.init), &scheduler)
+        case .submit(let index):
+            let submission = configuration.ingress[index]
+            execution.submit(submission)
+            let item = PayloadItem(id: submission.message.id, sizeBytes: submission.sizeBytes)
+            for node in nodes.indices where !isDown(node, at: scheduler.now) { run(node, .payload([item]), &scheduler) }
         }
     }
 
@@ -305,6 +354,7 @@ public struct SubnetSimulation: SimulationModel {
                     safety.observe(block, node: index, at: now)
                     liveness.observe(node: index, at: now)
                     metrics.recordFinalized(block, node: index, at: now)
+                    execution.execute(block, at: now)
                 }
             }
         }
@@ -370,6 +420,9 @@ public struct SubnetSimulation: SimulationModel {
             for peer in to { hasher.combine(UInt64(peer)) }
             hasher.combine(message.traceDigest)
             return TraceRecord(kind: Self.delayedSendKind, actor: UInt32(from), payloadDigest: hasher.finalize())
+        case .submit(let index):
+            hasher.combine(configuration.ingress[index].message.id)
+            return TraceRecord(kind: Self.submitKind, actor: 0, payloadDigest: hasher.finalize())
         }
     }
 
@@ -384,6 +437,7 @@ public struct SubnetSimulation: SimulationModel {
     /// delivery of each kind of artifact (by ``ArtifactKind`` raw value).
     static let wakeUpKind = EventKind(code: 100, name: "wake-up")
     static let delayedSendKind = EventKind(code: 120, name: "delayed send")
+    static let submitKind = EventKind(code: 121, name: "submit ingress")
     static let bundleDeliveryKind = EventKind(code: 112, name: "deliver several artifacts")
     static let deliveryKinds: [EventKind] = [
         EventKind(code: 101, name: "deliver block proposal"), EventKind(code: 102, name: "deliver beacon share"),

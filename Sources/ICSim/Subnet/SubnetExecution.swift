@@ -1,0 +1,121 @@
+import SimCore
+import Consensus
+import ExecutionLayer
+
+/// A canister a subnet starts with, installed at genesis.
+public struct CanisterSetup: Hashable, Sendable {
+    /// Its ID.
+    public var id: CanisterID
+    /// Its module.
+    public var wasm: [UInt8]
+    /// The argument of its `canister_init`.
+    public var initArgument: [UInt8] = []
+    /// Its cycles.
+    public var cycles: Cycles
+    /// Its controllers.
+    public var controllers: [Principal] = [.user(0)]
+
+    /// Canister `id` running `wasm`, with `cycles`.
+    public init(id: CanisterID, wasm: [UInt8], initArgument: [UInt8] = [], cycles: Cycles = Cycles(1_000_000_000_000)) {
+        self.id = id
+        self.wasm = wasm
+        self.initArgument = initArgument
+        self.cycles = cycles
+    }
+}
+
+/// An ingress message a user submits at a time.
+public struct SubmittedIngress: Hashable, Sendable {
+    /// When it reaches the replicas.
+    public var at: SimInstant
+    /// The message.
+    public var message: IngressMessage
+
+    /// `message`, submitted at `at`.
+    public init(at: SimInstant, _ message: IngressMessage) {
+        self.at = at
+        self.message = message
+    }
+
+    /// Its modelled size in a block: an envelope of 256 bytes (sender, signature, expiry,
+    /// nonce) plus the method name and the argument.
+    public var sizeBytes: Int { 256 + message.method.utf8.count + message.argument.count }
+}
+
+/// What became of a submitted ingress message, and when.
+public struct IngressOutcome: Hashable, Sendable {
+    /// Its answer.
+    public var status: IngressStatus
+    /// When it was submitted.
+    public var submittedAt: SimInstant
+    /// When its answer was known (the end of the round that answered it).
+    public var answeredAt: SimInstant
+}
+
+/// The subnet's replicated state machine, as the shell runs it: each finalized height is
+/// executed once, when the first honest node finalizes it, and the state is shared by every
+/// replica that reaches that height (honest replicas execute the same blocks to the same
+/// state). Execution happens in zero virtual time at finalization (its duration is reported,
+/// not yet fed back into consensus).
+public struct SubnetExecution: Sendable {
+    /// The state after the last executed height.
+    public private(set) var state = ReplicatedState()
+    /// The last executed height.
+    public private(set) var executedHeight: Height = 0
+    /// The answers, by ingress message ID (looked up only; ``outcomes`` lists them in order).
+    public private(set) var outcomeByID: [UInt64: IngressOutcome] = [:]
+    /// Answered message IDs, in the order they were answered.
+    public private(set) var answerOrder: [UInt64] = []
+    /// Submission to answer, over answered messages.
+    public private(set) var latency = LatencyHistogram()
+    /// Instructions executed, over all rounds and cores.
+    public private(set) var instructions: UInt64 = 0
+    /// Rounds executed.
+    public private(set) var rounds = 0
+    let executor: RoundExecutor
+    /// Submitted messages by ID, and when (looked up only).
+    var submitted: [UInt64: (message: IngressMessage, at: SimInstant)] = [:]
+    /// Virtual time zero as IC time (nanoseconds since 1970): 2026-01-01T00:00:00Z.
+    public static let epochNanos: UInt64 = 1_767_225_600_000_000_000
+
+    /// A subnet's execution with `canisters` installed at genesis.
+    init(canisters: [CanisterSetup], round: RoundConfiguration) throws(Reject) {
+        executor = RoundExecutor(configuration: round)
+        for setup in canisters {
+            var canister = CanisterState(id: setup.id, controllers: setup.controllers, cycles: setup.cycles)
+            let result = CanisterExecutor(configuration: round.execution).install(
+                .install, wasm: setup.wasm, argument: setup.initArgument, caller: setup.controllers.first ?? .anonymous,
+                timeNanos: Self.epochNanos, on: &canister)
+            if case .failure(let reject) = result { throw reject }
+            state.add(canister)
+        }
+    }
+
+    /// Remembers a submitted message (its payload item travels through consensus).
+    mutating func submit(_ ingress: SubmittedIngress) {
+        submitted[ingress.message.id] = (ingress.message, ingress.at)
+    }
+
+    /// Executes `block` if it is the next height, at `time`.
+    mutating func execute(_ block: Block, at time: SimInstant) {
+        guard block.height == executedHeight + 1 else { return }
+        executedHeight = block.height
+        let ingress = block.payload.compactMap { submitted[$0.id]?.message }
+        let timeNanos = Self.epochNanos + UInt64(max(time.nanosecondsSinceStart, 0))
+        let report = executor.executeRound(ingress: ingress, timeNanos: timeNanos, on: &state)
+        rounds += 1
+        instructions += report.instructionsPerCore.reduce(0, +)
+        let answeredAt = time + .nanoseconds(report.durationNanos)
+        for (id, status) in report.answered {
+            guard outcomeByID[id] == nil, let submission = submitted[id] else { continue }
+            outcomeByID[id] = IngressOutcome(status: status, submittedAt: submission.at, answeredAt: answeredAt)
+            answerOrder.append(id)
+            latency.record(answeredAt - submission.at)
+        }
+    }
+
+    /// The answers in the order they came.
+    public var outcomes: [(id: UInt64, outcome: IngressOutcome)] {
+        answerOrder.compactMap { id in outcomeByID[id].map { (id, $0) } }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+@testable import ICSim
+
+/// Consensus and execution together: ingress messages enter blocks as payload, run in the
+/// round of the height that finalizes them, and are answered; every message once, in block
+/// order, the same way on every run; faults delay answers but lose none.
+@Suite("Subnet execution")
+struct SubnetExecutionTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../ExecutionLayerTests/Fixtures/c")
+    static let counter = CanisterID(1)
+
+    static func wasm(_ name: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: fixtures.appendingPathComponent("\(name).wasm")))
+    }
+
+    static func le64(_ value: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) } }
+
+    /// `count` increments of the counter, one every `interval`, from 1 s.
+    static func configuration(nodes: Int, messages count: Int, every interval: SimDuration, seed: UInt64 = 1) throws -> SubnetConfiguration {
+        var configuration = SubnetConfiguration(nodeCount: nodes, seed: seed)
+        configuration.canisters = [CanisterSetup(id: counter, wasm: try wasm("counter"))]
+        configuration.ingress = (0..<count).map { index in
+            SubmittedIngress(at: .zero + .seconds(1) + interval * Int64(index),
+                             IngressMessage(id: UInt64(index + 1), sender: .user(UInt64(index % 7)), receiver: counter, method: "inc", argument: []))
+        }
+        return configuration
+    }
+
+    static func run(_ configuration: SubnetConfiguration, seconds: Int64) -> SubnetSimulation {
+        var simulation = Simulation(model: SubnetSimulation(configuration: configuration))
+        simulation.model.start(&simulation.scheduler)
+        _ = simulation.run(.until(.zero + .seconds(seconds)))
+        return simulation.model
+    }
+
+    @Test func everyIncrementIsAnsweredOnceInBlockOrder() throws {
+        let subnet = Self.run(try Self.configuration(nodes: 4, messages: 60, every: .milliseconds(50)), seconds: 20)
+        let outcomes = subnet.execution.outcomes
+        #expect(outcomes.count == 60)
+        #expect(outcomes.map(\.outcome.status) == (1...60).map { IngressStatus.replied(Self.le64(UInt64($0))) },
+                "the counter counts each message once, in the order blocks hold them")
+        #expect(Set(outcomes.map(\.id)) == Set(1...60))
+        let fastestFinalization = try #require(subnet.metrics.finalizationLatency.minimum)
+        let answers = subnet.execution.latency
+        #expect(try #require(answers.minimum) >= fastestFinalization, "an answer comes no earlier than a finalization")
+        #expect(try #require(answers.maximum) < .seconds(3), "\(String(describing: answers.maximum))")
+        #expect(subnet.execution.executedHeight == subnet.safety.finalizedHeightMax)
+        #expect(subnet.safety.violation == nil)
+    }
+
+    @Test func aFullBlockCarriesAtMostTheLimit() throws {
+        var configuration = try Self.configuration(nodes: 4, messages: 30, every: .nanoseconds(0))
+        configuration.consensus.payloadItemsMax = 8
+        let subnet = Self.run(configuration, seconds: 15)
+        #expect(subnet.execution.outcomes.count == 30)
+        #expect(subnet.execution.rounds >= 4, "30 messages at 8 per block need 4 blocks")
+    }
+
+    @Test func answersSurviveCrashesAndLoss() throws {
+        var configuration = try Self.configuration(nodes: 7, messages: 80, every: .milliseconds(100), seed: 3)
+        configuration.network.faults = [NetworkFault(.loss(try Probability.percent(20)), from: .zero + .seconds(2), until: .zero + .seconds(6))]
+        configuration.nodeFaults = [NodeFault(node: 0, .crash, from: .zero + .seconds(1), until: .zero + .seconds(5))]
+        let subnet = Self.run(configuration, seconds: 40)
+        #expect(subnet.execution.outcomes.count == 80, "nothing lost: \(subnet.execution.outcomes.count) of 80")
+        #expect(subnet.execution.outcomes.map(\.outcome.status) == (1...80).map { IngressStatus.replied(Self.le64(UInt64($0))) })
+    }
+
+    @Test func theSameRunTwiceGivesTheSameAnswersAtTheSameTimes() throws {
+        let configuration = try Self.configuration(nodes: 4, messages: 20, every: .milliseconds(70), seed: 9)
+        let first = Self.run(configuration, seconds: 10).execution.outcomes
+        let second = Self.run(configuration, seconds: 10).execution.outcomes
+        #expect(first.map(\.id) == second.map(\.id))
+        #expect(first.map(\.outcome) == second.map(\.outcome))
+    }
+
+    @Test func badCanistersAndIngressAreProblems() throws {
+        var configuration = SubnetConfiguration(nodeCount: 4)
+        configuration.canisters = [CanisterSetup(id: Self.counter, wasm: [0, 97, 115, 109]), CanisterSetup(id: Self.counter, wasm: try Self.wasm("counter"))]
+        configuration.ingress = [
+            SubmittedIngress(at: .zero, IngressMessage(id: 1, sender: .anonymous, receiver: Self.counter, method: "inc", argument: [])),
+            SubmittedIngress(at: .zero, IngressMessage(id: 1, sender: .anonymous, receiver: Self.counter, method: "inc", argument: [])),
+        ]
+        let problems = configuration.problems()
+        #expect(problems.count == 3, "\(problems)")
+        #expect(problems.contains { $0.hasPrefix("canisters[0]: CANISTER_ERROR (IC0505)") }, "\(problems)")
+        #expect(problems.contains("canisters[1].id: canister \(Self.counter) is listed twice"))
+        #expect(problems.contains("ingress[1].message.id: message 1 is submitted twice"))
+    }
+}
