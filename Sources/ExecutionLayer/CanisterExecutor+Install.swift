@@ -46,6 +46,7 @@ extension CanisterExecutor {
         next.code = CanisterCode(module: compiled, moduleHash: SHA256.hash(wasm), instance: instance)
         next.code?.instance.hostState = nil
         next.appendLog(startSession.log, timeNanos: timeNanos)
+        resetForNewCode(mode, &next)
         let entry = mode == .upgrade ? "canister_post_upgrade" : "canister_init"
         if let function = instance.exportedFunction(entry) {
             let session = makeSession(.initialization, next, caller: caller, argument: argument, timeNanos: timeNanos)
@@ -57,7 +58,6 @@ extension CanisterExecutor {
                 return .failure(reject(for: trap, canister.id, in: entry))
             }
         }
-        finishInstall(mode, &next)
         canister = next
         return .success(used)
     }
@@ -76,9 +76,10 @@ extension CanisterExecutor {
         return nil
     }
 
-    /// What an install, reinstall or upgrade resets: the version grows, the timer stops, and
+    /// What an install, reinstall or upgrade resets before the new code's init or
+    /// post_upgrade runs (which may set them again): the version grows, the timer stops, and
     /// certified data is cleared unless the code was upgraded.
-    func finishInstall(_ mode: InstallMode, _ canister: inout CanisterState) {
+    func resetForNewCode(_ mode: InstallMode, _ canister: inout CanisterState) {
         canister.version += 1
         canister.globalTimerNanos = 0
         if mode != .upgrade { canister.certifiedData = [] }

@@ -69,6 +69,8 @@ public enum EntryPoint: Hashable, Sendable {
     case heartbeat
     /// `canister_global_timer`.
     case globalTimer
+    /// `canister_inspect_message`, for an ingress message to `method`.
+    case inspectMessage(method: String)
 }
 
 /// A message for a canister: what runs and what the System API reports to it.
@@ -161,6 +163,19 @@ public struct CanisterExecutor: Sendable {
         return result
     }
 
+    /// Runs `canister_inspect_message` for an ingress message to `method` on a copy of
+    /// `canister` (as the replica receiving the message does, before it enters a block): `nil`
+    /// if the message may go on (it called `ic0.accept_message`, or the canister has no such
+    /// export), else the reject its sender gets.
+    public func inspect(_ method: String, argument: [UInt8], caller: Principal, timeNanos: UInt64, on canister: CanisterState) -> Reject? {
+        guard var instance = canister.code?.instance, let function = instance.exportedFunction("canister_inspect_message") else { return nil }
+        let input = MessageInput(.inspectMessage(method: method), caller: caller, argument: argument, timeNanos: timeNanos)
+        let session = makeSession(input, canister)
+        let (trap, _) = run(function, &instance, session, limit: configuration.queryInstructionsMax)
+        if let trap { return reject(for: trap, canister.id, in: "canister_inspect_message") }
+        return session.acceptedMessage ? nil : Reject(.canisterRejectedMessage, "canister \(canister.id) rejected the message to '\(method)'")
+    }
+
     /// Runs `input` to its end, without slicing.
     public func run(_ input: MessageInput, on canister: inout CanisterState) -> MessageResult {
         var step = start(input, on: &canister, sliceInstructions: .max)
@@ -222,6 +237,7 @@ public struct CanisterExecutor: Sendable {
             instance.tableFunction(at: callback.function)
         case .heartbeat: instance.exportedFunction("canister_heartbeat")
         case .globalTimer: instance.exportedFunction("canister_global_timer")
+        case .inspectMessage: instance.exportedFunction("canister_inspect_message")
         }
     }
 
@@ -235,8 +251,10 @@ public struct CanisterExecutor: Sendable {
 
     /// The instruction limit of `entry`.
     func limit(for entry: EntryPoint) -> UInt64 {
-        if case .query = entry { return configuration.queryInstructionsMax }
-        return configuration.updateInstructionsMax
+        switch entry {
+        case .query, .inspectMessage: return configuration.queryInstructionsMax
+        default: return configuration.updateInstructionsMax
+        }
     }
 
     /// `entry` in messages.
@@ -249,6 +267,7 @@ public struct CanisterExecutor: Sendable {
         case .cleanup(let callback): "cleanup callback (table index \(callback.function))"
         case .heartbeat: "canister_heartbeat"
         case .globalTimer: "canister_global_timer"
+        case .inspectMessage: "canister_inspect_message"
         }
     }
 
@@ -282,6 +301,7 @@ public struct CanisterExecutor: Sendable {
         case .rejectCallback: .rejectCallback
         case .cleanup: .cleanup
         case .heartbeat, .globalTimer: .systemTask
+        case .inspectMessage: .inspectMessage
         }
     }
 
@@ -291,8 +311,11 @@ public struct CanisterExecutor: Sendable {
         if case .update(let method) = input.entry, canister.exportedFunction("canister_update", method) == nil {
             context = .replicatedQuery
         }
+        var methodName = ""
+        if case .inspectMessage(let method) = input.entry { methodName = method }
         let session = CallSession(
-            context: context, canister: canister.id, caller: input.caller, argument: input.argument, timeNanos: input.timeNanos,
+            context: context, canister: canister.id, caller: input.caller, argument: input.argument, methodName: methodName,
+            timeNanos: input.timeNanos,
             balance: canister.cycles, cyclesAvailable: input.cyclesAvailable, cyclesRefunded: input.cyclesRefunded,
             rejectCode: input.reject.map { $0.code.rawValue } ?? 0, rejectMessage: input.reject?.message ?? "",
             controllers: canister.controllers, statusCode: canister.status.rawValue, version: canister.version,

@@ -37,6 +37,8 @@ enum CallOrigin: Hashable, Sendable {
     case ingress(UInt64)
     /// Another canister, whose callback `callback` waits.
     case canister(CanisterID, callback: UInt64)
+    /// The system: a heartbeat or the global timer (nobody waits for an answer).
+    case system
 }
 
 /// A request in a canister's input queue.
@@ -100,6 +102,8 @@ struct PausedMessage: Sendable {
 public struct CanisterEntry: Sendable {
     /// The canister.
     public internal(set) var state: CanisterState
+    /// System tasks due this round (heartbeat, global timer), run before the queue.
+    var tasks: [EntryPoint] = []
     /// Requests and responses waiting, oldest first.
     var queue: [CanisterInput] = []
     /// How many requests are in the queue (bounded by the queue capacity).
@@ -114,7 +118,7 @@ public struct CanisterEntry: Sendable {
     public internal(set) var accumulatedPriority: Int64 = 0
 
     /// Whether it has something to run.
-    var hasWork: Bool { paused != nil || !queue.isEmpty }
+    var hasWork: Bool { paused != nil || !tasks.isEmpty || !queue.isEmpty }
 
     /// Open call contexts (none once every call into it was answered).
     public var openCallContexts: Int { callContexts.count }

@@ -19,6 +19,21 @@ extension RoundExecutor {
         state.canisters[position].queuedRequests += 1
     }
 
+    /// Queues this round's system tasks: the heartbeat of every running canister that exports
+    /// one, and the global timer of those whose timer is due (it is disarmed as it fires).
+    func scheduleSystemTasks(_ state: inout ReplicatedState, timeNanos: UInt64) {
+        for position in state.canisters.indices {
+            let canister = state.canisters[position].state
+            guard canister.status == .running, let instance = canister.code?.instance else { continue }
+            if instance.exportedFunction("canister_heartbeat") != nil { state.canisters[position].tasks.append(.heartbeat) }
+            if canister.globalTimerNanos != 0, canister.globalTimerNanos <= timeNanos,
+               instance.exportedFunction("canister_global_timer") != nil {
+                state.canisters[position].state.globalTimerNanos = 0
+                state.canisters[position].tasks.append(.globalTimer)
+            }
+        }
+    }
+
     /// Records the answer to ingress message `id`.
     func answerIngress(_ id: UInt64, _ status: IngressStatus, _ state: inout ReplicatedState, _ round: inout RoundState) {
         state.ingressHistory[id] = status
@@ -107,6 +122,13 @@ extension RoundExecutor {
             continueMessage(paused, position, core, &state, &round)
             return true
         }
+        while round.cores[core] > 0, state.canisters[position].paused == nil, !state.canisters[position].tasks.isEmpty {
+            let task = state.canisters[position].tasks.removeFirst()
+            round.messagesExecuted += 1
+            round.charge(configuration.overheadPerMessage, to: core)
+            startTask(task, position, core, &state, &round)
+            ran = true
+        }
         while round.cores[core] > 0, state.canisters[position].paused == nil, !state.canisters[position].queue.isEmpty {
             let input = state.canisters[position].queue.removeFirst()
             if case .request = input { state.canisters[position].queuedRequests -= 1 }
@@ -132,6 +154,16 @@ extension RoundExecutor {
         state.canisters[position].callContexts[context] = CallContext(origin: request.origin, caller: request.caller, cyclesAvailable: request.cycles)
         let input = MessageInput(.update(request.method), caller: request.caller, argument: request.argument,
                                  cyclesAvailable: request.cycles, timeNanos: round.timeNanos)
+        let step = executor.start(input, on: &state.canisters[position].state, sliceInstructions: slice(core, round))
+        settle(step, PausedMessage.Origin(callContext: context, callback: nil), position, core, &state, &round)
+    }
+
+    /// Starts a heartbeat or the global timer in a call context of the system's.
+    func startTask(_ task: EntryPoint, _ position: Int, _ core: Int, _ state: inout ReplicatedState, _ round: inout RoundState) {
+        let context = state.canisters[position].takeIdentifier()
+        let id = state.canisters[position].state.id
+        state.canisters[position].callContexts[context] = CallContext(origin: .system, caller: id.principal, cyclesAvailable: .zero)
+        let input = MessageInput(task, caller: id.principal, timeNanos: round.timeNanos)
         let step = executor.start(input, on: &state.canisters[position].state, sliceInstructions: slice(core, round))
         settle(step, PausedMessage.Origin(callContext: context, callback: nil), position, core, &state, &round)
     }
@@ -238,6 +270,8 @@ extension RoundExecutor {
             }
         case .canister(let caller, let callback):
             round.outgoing.append(.response(CallResponse(receiver: caller, callback: callback, result: outcome, refund: refund)))
+        case .system:
+            break
         }
     }
 

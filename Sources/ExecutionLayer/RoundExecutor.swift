@@ -66,6 +66,7 @@ public struct RoundExecutor: Sendable {
         state.round += 1
         var round = RoundState(cores: configuration.cores, budget: configuration.roundInstructionsPerCore, timeNanos: timeNanos,
                                canisters: state.canisters.count)
+        scheduleSystemTasks(&state, timeNanos: timeNanos)
         for message in ingress { induct(message, &state, &round) }
         let order = priorityOrder(state)
         var ran = Array(repeating: false, count: state.canisters.count)

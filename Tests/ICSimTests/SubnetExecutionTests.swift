@@ -75,6 +75,22 @@ struct SubnetExecutionTests {
         #expect(first.map(\.outcome) == second.map(\.outcome))
     }
 
+    @Test func inspectionStopsAMessageBeforeItEntersABlock() throws {
+        var configuration = SubnetConfiguration(nodeCount: 4, seed: 2)
+        let timer = CanisterID(8)
+        configuration.canisters = [CanisterSetup(id: timer, wasm: try Self.wasm("timer"))]
+        configuration.ingress = [
+            SubmittedIngress(at: .zero + .seconds(1), IngressMessage(id: 1, sender: .user(1), receiver: timer, method: "forbidden", argument: [])),
+            SubmittedIngress(at: .zero + .seconds(1), IngressMessage(id: 2, sender: .user(1), receiver: timer, method: "ping", argument: [])),
+        ]
+        let subnet = Self.run(configuration, seconds: 5)
+        let forbidden = try #require(subnet.execution.outcomeByID[1])
+        guard case .rejected(let reject) = forbidden.status else { Issue.record("not rejected: \(forbidden)"); return }
+        #expect(reject.errorCode == .canisterRejectedMessage)
+        #expect(forbidden.answeredAt == forbidden.submittedAt, "answered by the receiving replica, not a block")
+        #expect(subnet.execution.outcomeByID[2]?.status == .replied(Array("pong".utf8)))
+    }
+
     @Test func badCanistersAndIngressAreProblems() throws {
         var configuration = SubnetConfiguration(nodeCount: 4)
         configuration.canisters = [CanisterSetup(id: Self.counter, wasm: [0, 97, 115, 109]), CanisterSetup(id: Self.counter, wasm: try Self.wasm("counter"))]

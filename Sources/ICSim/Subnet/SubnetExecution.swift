@@ -91,9 +91,26 @@ public struct SubnetExecution: Sendable {
         }
     }
 
-    /// Remembers a submitted message (its payload item travels through consensus).
-    mutating func submit(_ ingress: SubmittedIngress) {
-        submitted[ingress.message.id] = (ingress.message, ingress.at)
+    /// Remembers a submitted message, after the receiving replica ran the canister's
+    /// `canister_inspect_message` on the latest executed state; whether the message goes on
+    /// into blocks (a rejected one is answered at once).
+    mutating func submit(_ ingress: SubmittedIngress) -> Bool {
+        let message = ingress.message
+        submitted[message.id] = (message, ingress.at)
+        guard let canister = state.canister(message.receiver) else { return true }  // rejected at induction
+        let timeNanos = Self.epochNanos + UInt64(max(ingress.at.nanosecondsSinceStart, 0))
+        guard let reject = CanisterExecutor(configuration: executor.configuration.execution).inspect(
+            message.method, argument: message.argument, caller: message.sender, timeNanos: timeNanos, on: canister) else { return true }
+        record(message.id, .rejected(reject), at: ingress.at)
+        return false
+    }
+
+    /// Records the answer to message `id` (the first one only).
+    mutating func record(_ id: UInt64, _ status: IngressStatus, at time: SimInstant) {
+        guard outcomeByID[id] == nil, let submission = submitted[id] else { return }
+        outcomeByID[id] = IngressOutcome(status: status, submittedAt: submission.at, answeredAt: time)
+        answerOrder.append(id)
+        latency.record(time - submission.at)
     }
 
     /// Executes `block` if it is the next height, at `time`.
@@ -106,12 +123,7 @@ public struct SubnetExecution: Sendable {
         rounds += 1
         instructions += report.instructionsPerCore.reduce(0, +)
         let answeredAt = time + .nanoseconds(report.durationNanos)
-        for (id, status) in report.answered {
-            guard outcomeByID[id] == nil, let submission = submitted[id] else { continue }
-            outcomeByID[id] = IngressOutcome(status: status, submittedAt: submission.at, answeredAt: answeredAt)
-            answerOrder.append(id)
-            latency.record(answeredAt - submission.at)
-        }
+        for (id, status) in report.answered { record(id, status, at: answeredAt) }
     }
 
     /// The answers in the order they came.

@@ -318,7 +318,7 @@ public struct SubnetSimulation: SimulationModel {
             send(message, from: Int(from), to: to.map(Int.init), &scheduler)
         case .submit(let index):
             let submission = configuration.ingress[index]
-            execution.submit(submission)
+            guard execution.submit(submission) else { return }
             let item = PayloadItem(id: submission.message.id, sizeBytes: submission.sizeBytes)
             for node in nodes.indices where !isDown(node, at: scheduler.now) { run(node, .payload([item]), &scheduler) }
         }

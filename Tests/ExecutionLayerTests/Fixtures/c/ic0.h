@@ -14,6 +14,8 @@ IC0(msg_reply_data_append) void ic0_msg_reply_data_append(const void *src, uint3
 IC0(msg_reply) void ic0_msg_reply(void);
 IC0(msg_reject) void ic0_msg_reject(const void *src, uint32_t size);
 IC0(msg_method_name_size) uint32_t ic0_msg_method_name_size(void);
+IC0(msg_method_name_copy) void ic0_msg_method_name_copy(void *dst, uint32_t offset, uint32_t size);
+IC0(accept_message) void ic0_accept_message(void);
 IC0(canister_self_size) uint32_t ic0_canister_self_size(void);
 IC0(canister_self_copy) void ic0_canister_self_copy(void *dst, uint32_t offset, uint32_t size);
 IC0(canister_cycle_balance128) void ic0_canister_cycle_balance128(void *dst);
