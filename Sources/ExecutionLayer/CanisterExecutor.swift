@@ -51,6 +51,8 @@ public struct MessageResult: Sendable {
     public var trapped = false
     /// Offered cycles it did not accept (all of them, if it trapped).
     public var cyclesUnaccepted: Cycles = .zero
+    /// Cycles it burned (`ic0.cycles_burn128`) or paid in call fees (zero if it trapped).
+    public var cyclesBurned: Cycles = .zero
 }
 
 /// What a canister runs.
@@ -135,10 +137,13 @@ public enum ExecutionStep: Sendable {
 public struct CanisterExecutor: Sendable {
     /// The limits.
     public var configuration: ExecutionConfiguration
+    /// The fees calls pay (free by default: a round executor passes its subnet's).
+    public var fees: CyclesFees
 
-    /// An executor with `configuration`.
-    public init(configuration: ExecutionConfiguration = ExecutionConfiguration()) {
+    /// An executor with `configuration`, charging `fees` for calls.
+    public init(configuration: ExecutionConfiguration = ExecutionConfiguration(), fees: CyclesFees = .free) {
         self.configuration = configuration
+        self.fees = fees
     }
 
     // MARK: - Messages run to their end
@@ -189,12 +194,13 @@ public struct CanisterExecutor: Sendable {
     /// Starts `input` on `canister`, running at most `sliceInstructions` before pausing.
     public func start(_ input: MessageInput, on canister: inout CanisterState, sliceInstructions: UInt64) -> ExecutionStep {
         let kind = Self.describe(input.entry)
+        // A message that cannot run gives back every cycle offered with it.
         if let reject = refusal(input.entry, on: canister) {
-            return .finished(MessageResult(outcome: .rejected(reject), instructions: 0, calls: []))
+            return .finished(MessageResult(outcome: .rejected(reject), instructions: 0, calls: [], cyclesUnaccepted: input.cyclesAvailable))
         }
         guard let code = canister.code, let function = function(for: input.entry, code.instance) else {
             return .finished(MessageResult(outcome: .rejected(Reject(.canisterFunctionNotFound, "canister \(canister.id) has no \(kind)")),
-                                           instructions: 0, calls: []))
+                                           instructions: 0, calls: [], cyclesUnaccepted: input.cyclesAvailable))
         }
         var instance = code.instance
         let session = makeSession(input, canister)
@@ -321,6 +327,7 @@ public struct CanisterExecutor: Sendable {
             controllers: canister.controllers, statusCode: canister.status.rawValue, version: canister.version,
             globalTimerNanos: canister.globalTimerNanos, stableMemory: canister.stableMemory)
         session.callContextAnswered = input.callContextAnswered
+        session.fees = fees
         return session
     }
 
@@ -352,7 +359,7 @@ public struct CanisterExecutor: Sendable {
                 : .awaitingCallbacks
         }
         return MessageResult(outcome: outcome, instructions: instructions, calls: session.performedCalls,
-                             cyclesUnaccepted: session.cyclesAvailable)
+                             cyclesUnaccepted: session.cyclesAvailable, cyclesBurned: session.cyclesBurned + session.feesPaid)
     }
 
     /// Keeps what a call that did not trap changed besides the instance. The balance changes

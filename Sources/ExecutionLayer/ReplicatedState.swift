@@ -11,6 +11,10 @@ public struct IngressMessage: Hashable, Sendable {
     /// The argument.
     public var argument: [UInt8]
 
+    /// Its modelled size: an envelope of 256 bytes (sender, signature, expiry, nonce) plus
+    /// the method name and the argument.
+    public var sizeBytes: Int { 256 + method.utf8.count + argument.count }
+
     /// Message `id` from `sender` calling `method` of `receiver` with `argument`.
     public init(id: UInt64, sender: Principal, receiver: CanisterID, method: String, argument: [UInt8]) {
         self.id = id
@@ -90,6 +94,8 @@ struct PausedMessage: Sendable {
     struct Origin: Sendable {
         var callContext: UInt64
         var callback: PendingCallback?
+        /// The execution fee prepaid for it (what it did not use is refunded at its end).
+        var prepaid: Cycles = .zero
     }
 
     var execution: PausedExecution
@@ -116,6 +122,9 @@ public struct CanisterEntry: Sendable {
     var paused: PausedMessage?
     /// The accumulated priority of the IC's scheduler (percent of a round).
     public internal(set) var accumulatedPriority: Int64 = 0
+    /// Bytes of memory it used at the last idle charge (heap and stable memory, in 4 KiB
+    /// chunks): what its freezing threshold is computed from.
+    public internal(set) var memoryBytes: UInt64 = 0
 
     /// Whether it has something to run.
     var hasWork: Bool { paused != nil || !tasks.isEmpty || !queue.isEmpty }
@@ -140,6 +149,10 @@ public struct ReplicatedState: Sendable {
     public internal(set) var ingressHistory: [UInt64: IngressStatus] = [:]
     /// Execution rounds run so far.
     public internal(set) var round: UInt64 = 0
+    /// Cycles gone for good: fees, and what canisters burned.
+    public internal(set) var cyclesBurned: Cycles = .zero
+    /// When storage and compute allocation were last charged (`nil`: never).
+    var lastIdleChargeNanos: UInt64?
 
     /// An empty subnet.
     public init() {}
@@ -158,6 +171,24 @@ public struct ReplicatedState: Sendable {
     /// The canister `id`, if the subnet has it.
     public func canister(_ id: CanisterID) -> CanisterState? {
         positions[id].map { canisters[$0].state }
+    }
+
+    /// Every cycle of the subnet: the canisters' balances, what travels with requests and
+    /// responses in queues, what call contexts hold offered and not accepted, and what was
+    /// burned. Between rounds it changes only when canisters are added.
+    public var cyclesAccountedFor: Cycles {
+        var total = cyclesBurned
+        for entry in canisters {
+            total = total + entry.state.cycles
+            for input in entry.queue {
+                switch input {
+                case .request(let request): total = total + request.cycles
+                case .response(let response): total = total + response.refund
+                }
+            }
+            for key in entry.callContexts.keys.sorted() { total = total + (entry.callContexts[key]?.cyclesAvailable ?? .zero) }
+        }
+        return total
     }
 
     /// The entry of canister `id`, if any.

@@ -1,3 +1,5 @@
+import Wasm
+
 extension RoundExecutor {
     // MARK: - Induction and routing
 
@@ -11,6 +13,9 @@ extension RoundExecutor {
         guard state.canisters[position].queuedRequests < configuration.queueCapacity else {
             return answerIngress(message.id, .rejected(Reject(.canisterQueueFull, "the input queue of canister \(message.receiver) is full")),
                                  &state, &round)
+        }
+        guard charge(configuration.fees.ingress(bytes: message.sizeBytes), position, &state) else {
+            return answerIngress(message.id, .rejected(outOfCycles(state.canisters[position])), &state, &round)
         }
         state.ingressHistory[message.id] = .processing
         let request = Request(origin: .ingress(message.id), caller: message.sender, receiver: message.receiver,
@@ -50,7 +55,10 @@ extension RoundExecutor {
             switch message {
             case .request(let request): routeRequest(request, &state, &round)
             case .response(let response):
-                guard let position = state.positions[response.receiver] else { continue }  // the caller is gone
+                guard let position = state.positions[response.receiver] else {
+                    state.cyclesBurned = state.cyclesBurned + response.refund  // the caller is gone
+                    continue
+                }
                 state.canisters[position].queue.append(.response(response))
             }
         }
@@ -72,6 +80,60 @@ extension RoundExecutor {
         guard let refusal, let position = state.positions[caller] else { return }
         state.canisters[position].queue.append(.response(
             CallResponse(receiver: caller, callback: callback, result: .rejected(refusal), refund: request.cycles)))
+    }
+
+    // MARK: - Cycles
+
+    /// Takes `fee` from canister `position` if it keeps at least its freezing threshold;
+    /// whether it did.
+    func charge(_ fee: Cycles, _ position: Int, _ state: inout ReplicatedState) -> Bool {
+        let entry = state.canisters[position]
+        guard let rest = entry.state.cycles.subtracting(fee), rest >= freezingThreshold(entry) else { return false }
+        state.canisters[position].state.cycles = rest
+        state.cyclesBurned = state.cyclesBurned + fee
+        return true
+    }
+
+    /// The balance below which a canister is frozen (runs no new message, takes no ingress):
+    /// what its memory (as of the last idle charge) and compute allocation cost for its
+    /// freezing threshold's seconds.
+    public func freezingThreshold(_ entry: CanisterEntry) -> Cycles {
+        configuration.fees.idle(bytes: entry.memoryBytes, computeAllocationPercent: entry.state.computeAllocationPercent,
+                                seconds: entry.state.freezingThresholdSeconds)
+    }
+
+    /// The reject of a canister that cannot pay.
+    func outOfCycles(_ entry: CanisterEntry) -> Reject {
+        Reject(.canisterOutOfCycles, "canister \(entry.state.id) is out of cycles: it has \(entry.state.cycles), "
+            + "its freezing threshold is \(freezingThreshold(entry))")
+    }
+
+    /// Bytes of a response (for its transmission fee).
+    static func size(of outcome: CallOutcome) -> Int {
+        switch outcome {
+        case .replied(let bytes): bytes.count
+        case .rejected(let reject): reject.message.utf8.count
+        case .awaitingCallbacks: 0
+        }
+    }
+
+    /// Charges storage and compute allocation for the time since the last charge, every
+    /// `idleChargeIntervalNanos` (a canister that cannot pay in full pays what it has), and
+    /// records each canister's memory (its freezing threshold follows from it).
+    func chargeIdleFees(_ state: inout ReplicatedState, timeNanos: UInt64) {
+        let last = state.lastIdleChargeNanos ?? timeNanos
+        guard state.lastIdleChargeNanos == nil || timeNanos >= last + configuration.idleChargeIntervalNanos else { return }
+        for position in state.canisters.indices {
+            let canister = state.canisters[position].state
+            let chunks = (canister.code?.instance.memory?.allocatedChunkCount ?? 0) + canister.stableMemory.allocatedChunkCount
+            let bytes = UInt64(chunks) * UInt64(LinearMemory.chunkBytes)
+            let fee = configuration.fees.idle(bytes: bytes, computeAllocationPercent: canister.computeAllocationPercent, nanoseconds: timeNanos - last)
+            let paid = Cycles.minimum(fee, canister.cycles)
+            state.canisters[position].state.cycles = canister.cycles - paid
+            state.cyclesBurned = state.cyclesBurned + paid
+            state.canisters[position].memoryBytes = bytes
+        }
+        state.lastIdleChargeNanos = timeNanos
     }
 
     // MARK: - Scheduling
@@ -148,33 +210,51 @@ extension RoundExecutor {
         max(min(configuration.sliceInstructions, round.cores[core]), 1)
     }
 
-    /// Opens a call context for `request` and starts its method.
+    /// Opens a call context for `request` and starts its method, once its execution fee is
+    /// prepaid (a canister that cannot pay above its freezing threshold rejects the request).
     func startRequest(_ request: Request, _ position: Int, _ core: Int, _ state: inout ReplicatedState, _ round: inout RoundState) {
+        let prepaid = configuration.fees.executionPrepayment(limit: configuration.execution.updateInstructionsMax)
+        guard charge(prepaid, position, &state) else {
+            return respond(to: request.origin, .rejected(outOfCycles(state.canisters[position])), refund: request.cycles, &state, &round)
+        }
         let context = state.canisters[position].takeIdentifier()
         state.canisters[position].callContexts[context] = CallContext(origin: request.origin, caller: request.caller, cyclesAvailable: request.cycles)
         let input = MessageInput(.update(request.method), caller: request.caller, argument: request.argument,
                                  cyclesAvailable: request.cycles, timeNanos: round.timeNanos)
         let step = executor.start(input, on: &state.canisters[position].state, sliceInstructions: slice(core, round))
-        settle(step, PausedMessage.Origin(callContext: context, callback: nil), position, core, &state, &round)
+        settle(step, PausedMessage.Origin(callContext: context, callback: nil, prepaid: prepaid), position, core, &state, &round)
     }
 
     /// Starts a heartbeat or the global timer in a call context of the system's.
     func startTask(_ task: EntryPoint, _ position: Int, _ core: Int, _ state: inout ReplicatedState, _ round: inout RoundState) {
+        let prepaid = configuration.fees.executionPrepayment(limit: configuration.execution.updateInstructionsMax)
+        guard charge(prepaid, position, &state) else { return }  // a frozen canister runs no task
         let context = state.canisters[position].takeIdentifier()
         let id = state.canisters[position].state.id
         state.canisters[position].callContexts[context] = CallContext(origin: .system, caller: id.principal, cyclesAvailable: .zero)
         let input = MessageInput(task, caller: id.principal, timeNanos: round.timeNanos)
         let step = executor.start(input, on: &state.canisters[position].state, sliceInstructions: slice(core, round))
-        settle(step, PausedMessage.Origin(callContext: context, callback: nil), position, core, &state, &round)
+        settle(step, PausedMessage.Origin(callContext: context, callback: nil, prepaid: prepaid), position, core, &state, &round)
     }
 
     /// Runs the callback a response is for (after crediting the refund).
     func startResponse(_ response: CallResponse, _ position: Int, _ core: Int, _ state: inout ReplicatedState, _ round: inout RoundState) {
         guard let callback = state.canisters[position].callbacks.removeValue(forKey: response.callback),
-              var context = state.canisters[position].callContexts[callback.callContext] else { return }
+              var context = state.canisters[position].callContexts[callback.callContext] else {
+            state.cyclesBurned = state.cyclesBurned + response.refund  // no one waits for it
+            return
+        }
         context.outstandingCalls -= 1
         state.canisters[position].callContexts[callback.callContext] = context
-        state.canisters[position].state.cycles = state.canisters[position].state.cycles + response.refund
+        // The refund, and the unused part of the response's prepaid transmission, come back;
+        // the callback's execution is prepaid out of whatever the balance holds.
+        let transmissionRefund = configuration.fees.responseRefund(bytes: Self.size(of: response.result))
+        state.cyclesBurned = state.cyclesBurned - transmissionRefund
+        state.canisters[position].state.cycles = state.canisters[position].state.cycles + response.refund + transmissionRefund
+        let prepayment = configuration.fees.executionPrepayment(limit: configuration.execution.updateInstructionsMax)
+        let prepaid = Cycles.minimum(prepayment, state.canisters[position].state.cycles)
+        state.canisters[position].state.cycles = state.canisters[position].state.cycles - prepaid
+        state.cyclesBurned = state.cyclesBurned + prepaid
         var input = MessageInput(.replyCallback(callback.call.reply), caller: context.caller, cyclesAvailable: context.cyclesAvailable,
                                  cyclesRefunded: response.refund, timeNanos: round.timeNanos, callContextAnswered: context.responded)
         switch response.result {
@@ -187,7 +267,7 @@ extension RoundExecutor {
             input.reject = Reject(.canisterDidNotReply, "the callee did not reply")
         }
         let step = executor.start(input, on: &state.canisters[position].state, sliceInstructions: slice(core, round))
-        settle(step, PausedMessage.Origin(callContext: callback.callContext, callback: callback), position, core, &state, &round)
+        settle(step, PausedMessage.Origin(callContext: callback.callContext, callback: callback, prepaid: prepaid), position, core, &state, &round)
     }
 
     /// Resumes a paused message for one more slice.
@@ -206,6 +286,10 @@ extension RoundExecutor {
             round.paused[position] = true
         case .finished(let result):
             round.charge(result.instructions - min(result.instructions, alreadyCharged), to: core)
+            let refund = Cycles.minimum(origin.prepaid, configuration.fees.executionRefund(
+                limit: configuration.execution.updateInstructionsMax, used: result.instructions))
+            state.canisters[position].state.cycles = state.canisters[position].state.cycles + refund
+            state.cyclesBurned = state.cyclesBurned - refund + result.cyclesBurned
             finish(result, origin, position, core, &state, &round)
         }
     }
@@ -283,5 +367,9 @@ extension RoundExecutor {
         let input = MessageInput(.cleanup(cleanup), caller: context.caller, timeNanos: round.timeNanos)
         let result = executor.run(input, on: &state.canisters[position].state)
         round.charge(result.instructions, to: core)
+        let fee = Cycles.minimum(configuration.fees.scaled(configuration.fees.executionBase)
+            + configuration.fees.scaled(configuration.fees.executionPerInstruction, times: result.instructions), state.canisters[position].state.cycles)
+        state.canisters[position].state.cycles = state.canisters[position].state.cycles - fee
+        state.cyclesBurned = state.cyclesBurned + fee + result.cyclesBurned
     }
 }

@@ -21,6 +21,10 @@ public struct RoundConfiguration: Hashable, Sendable {
     public var iterationsMax = 32
     /// The limits of single executions.
     public var execution = ExecutionConfiguration()
+    /// The fees (a 13-node application subnet's by default).
+    public var fees = CyclesFees()
+    /// How often storage and compute allocation are charged: every 10 s of virtual time.
+    public var idleChargeIntervalNanos: UInt64 = 10_000_000_000
 
     /// The defaults of an application subnet.
     public init() {}
@@ -53,7 +57,7 @@ public struct RoundReport: Sendable {
 public struct RoundExecutor: Sendable {
     /// The parameters.
     public var configuration: RoundConfiguration
-    var executor: CanisterExecutor { CanisterExecutor(configuration: configuration.execution) }
+    var executor: CanisterExecutor { CanisterExecutor(configuration: configuration.execution, fees: configuration.fees) }
 
     /// An executor with `configuration`.
     public init(configuration: RoundConfiguration = RoundConfiguration()) {
@@ -66,6 +70,7 @@ public struct RoundExecutor: Sendable {
         state.round += 1
         var round = RoundState(cores: configuration.cores, budget: configuration.roundInstructionsPerCore, timeNanos: timeNanos,
                                canisters: state.canisters.count)
+        chargeIdleFees(&state, timeNanos: timeNanos)
         scheduleSystemTasks(&state, timeNanos: timeNanos)
         for message in ingress { induct(message, &state, &round) }
         let order = priorityOrder(state)

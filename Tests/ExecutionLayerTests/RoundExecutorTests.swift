@@ -12,6 +12,16 @@ struct RoundExecutorTests {
     static let primesID = CanisterID(3)
     static let le64 = CanisterExecutorTests.le64
 
+    /// Round parameters without fees (the fee tests use the IC's).
+    static var free: RoundConfiguration {
+        var configuration = RoundConfiguration()
+        configuration.fees = .free
+        return configuration
+    }
+
+    /// A round executor without fees.
+    static var executor: RoundExecutor { RoundExecutor(configuration: free) }
+
     static func canister(_ name: String, _ id: CanisterID, cycles: UInt64 = 10_000) throws -> CanisterState {
         var canister = CanisterState(id: id, controllers: [CanisterExecutorTests.controller], cycles: Cycles(cycles))
         let result = CanisterExecutor().install(.install, wasm: try CanisterExecutorTests.wasm(name), argument: [],
@@ -40,7 +50,7 @@ struct RoundExecutorTests {
 
     @Test func ingressRunsInOrderAndIsAnswered() throws {
         var state = try Self.subnet()
-        let report = RoundExecutor().executeRound(
+        let report = Self.executor.executeRound(
             ingress: (1...3).map { Self.message($0, Self.counterID, "inc") } + [Self.message(4, CanisterID(99), "inc")],
             timeNanos: 1_000, on: &state)
         #expect(report.answered.map(\.id) == [4, 1, 2, 3], "the missing canister's reject comes at induction")
@@ -53,7 +63,7 @@ struct RoundExecutorTests {
 
     @Test func aFullQueueRejects() throws {
         var state = try Self.subnet()
-        var configuration = RoundConfiguration()
+        var configuration = Self.free
         configuration.queueCapacity = 2
         _ = RoundExecutor(configuration: configuration).executeRound(
             ingress: (1...3).map { Self.message($0, Self.counterID, "inc") }, timeNanos: 1, on: &state)
@@ -64,7 +74,7 @@ struct RoundExecutorTests {
 
     @Test func aCallWithinTheSubnetCompletesInOneRound() throws {
         var state = try Self.subnet()
-        let report = RoundExecutor().executeRound(
+        let report = Self.executor.executeRound(
             ingress: [Self.message(1, Self.callerID, "call", Self.target(Self.counterID, "inc"))], timeNanos: 5, on: &state)
         #expect(state.ingressHistory[1] == .replied(Array("reply:".utf8) + Self.le64(1)))
         #expect(report.iterations >= 3, "request, callee, response: \(report.iterations) iterations")
@@ -74,7 +84,7 @@ struct RoundExecutorTests {
 
     @Test func rejectsReachTheRejectCallback() throws {
         var state = try Self.subnet()
-        _ = RoundExecutor().executeRound(ingress: [
+        _ = Self.executor.executeRound(ingress: [
             Self.message(1, Self.callerID, "call", Self.target(Self.counterID, "reject")),
             Self.message(2, Self.callerID, "call", Self.target(Self.counterID, "nope")),
             Self.message(3, Self.callerID, "call", Self.target(CanisterID(42), "inc")),
@@ -91,7 +101,7 @@ struct RoundExecutorTests {
 
     @Test func aReplyBeforeTheCallbackAndALateCallback() throws {
         var state = try Self.subnet()
-        _ = RoundExecutor().executeRound(
+        _ = Self.executor.executeRound(
             ingress: [Self.message(1, Self.callerID, "call_reply_now", Self.target(Self.counterID, "inc"))], timeNanos: 5, on: &state)
         #expect(state.ingressHistory[1] == .replied(Array("early".utf8)))
         let counters = try #require(state.canister(Self.callerID))
@@ -103,7 +113,7 @@ struct RoundExecutorTests {
 
     @Test func aTrappingCallbackRunsItsCleanupAndTheCallerGetsTheTrap() throws {
         var state = try Self.subnet()
-        _ = RoundExecutor().executeRound(
+        _ = Self.executor.executeRound(
             ingress: [Self.message(1, Self.callerID, "call_then_trap_in_callback", Self.target(Self.counterID, "inc"))],
             timeNanos: 5, on: &state)
         guard case .rejected(let reject) = state.ingressHistory[1] else { Issue.record("no reject"); return }
@@ -115,7 +125,7 @@ struct RoundExecutorTests {
 
     @Test func cyclesTravelWithACallAndTheRestComesBack() throws {
         var state = try Self.subnet()
-        _ = RoundExecutor().executeRound(
+        _ = Self.executor.executeRound(
             ingress: [Self.message(1, Self.callerID, "call_with_cycles", Self.target(Self.counterID, "accept"))], timeNanos: 5, on: &state)
         #expect(state.ingressHistory[1] == .replied(Cycles(700).littleEndianBytes), "the callee kept 300 of 1,000")
         #expect(state.canister(Self.callerID)?.cycles == Cycles(9_700))
@@ -124,14 +134,14 @@ struct RoundExecutorTests {
 
     @Test func twoCallsBothAnswer() throws {
         var state = try Self.subnet()
-        _ = RoundExecutor().executeRound(
+        _ = Self.executor.executeRound(
             ingress: [Self.message(1, Self.callerID, "call_twice", Self.target(Self.counterID, "inc"))], timeNanos: 5, on: &state)
         #expect(state.ingressHistory[1] == .replied(Self.le64(1) + Self.le64(2)))
     }
 
     @Test func aLongMessageRunsAcrossRoundsWhileOthersKeepRunning() throws {
         var state = try Self.subnet()
-        var configuration = RoundConfiguration()
+        var configuration = Self.free
         configuration.sliceInstructions = 1_000_000
         configuration.roundInstructionsPerCore = 20_000_000
         configuration.cores = 2
@@ -156,7 +166,7 @@ struct RoundExecutorTests {
         for id in ids { state.add(try Self.canister("primes", id)) }
         var probe = try #require(state.canister(ids[0]))
         let cost = CanisterExecutor().update("primes", argument: Self.le64(500), caller: .anonymous, timeNanos: 0, on: &probe).instructions
-        var configuration = RoundConfiguration()
+        var configuration = Self.free
         configuration.cores = 1
         configuration.roundInstructionsPerCore = cost + configuration.overheadPerMessage + configuration.overheadPerCanister
         let executor = RoundExecutor(configuration: configuration)

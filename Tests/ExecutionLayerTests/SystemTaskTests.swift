@@ -30,7 +30,7 @@ struct SystemTaskTests {
     @Test func heartbeatsRunEveryRoundAndTheTimerWhenDue() throws {
         var state = try Self.subnet(timerInterval: 2 * Self.second)
         #expect(state.canister(Self.id)?.globalTimerNanos == 2 * Self.second, "init armed it")
-        let executor = RoundExecutor()
+        let executor = RoundExecutorTests.executor
         // Rounds every half second for 5 s: the timer fires at 2 s and 4 s (re-armed each time).
         for round in 1...10 { _ = executor.executeRound(ingress: [], timeNanos: UInt64(round) * Self.second / 2, on: &state) }
         let counts = try #require(Self.counts(state))
@@ -42,7 +42,7 @@ struct SystemTaskTests {
     @Test func noTimerArmedNoneFires() throws {
         var state = try Self.subnet(timerInterval: 0)
         #expect(state.canister(Self.id)?.globalTimerNanos == 0)
-        _ = RoundExecutor().executeRound(ingress: [], timeNanos: 100 * Self.second, on: &state)
+        _ = RoundExecutorTests.executor.executeRound(ingress: [], timeNanos: 100 * Self.second, on: &state)
         #expect(Self.counts(state)?.timer == 0)
         #expect(Self.counts(state)?.heartbeats == 1)
     }
@@ -50,7 +50,7 @@ struct SystemTaskTests {
     @Test func stoppedCanistersRunNoTasks() throws {
         var state = try Self.subnet(timerInterval: 1)
         state.canisters[0].state.status = .stopped
-        _ = RoundExecutor().executeRound(ingress: [], timeNanos: 10 * Self.second, on: &state)
+        _ = RoundExecutorTests.executor.executeRound(ingress: [], timeNanos: 10 * Self.second, on: &state)
         state.canisters[0].state.status = .running
         #expect(Self.counts(state)?.heartbeats == 0)
         #expect(Self.counts(state)?.timer == 0)

@@ -97,6 +97,9 @@ public final class CallSession: @unchecked Sendable {
     public internal(set) var stableMemory: LinearMemory
     /// Cycles burned with `ic0.cycles_burn128`.
     public internal(set) var cyclesBurned: Cycles = .zero
+    /// The fees calls cost, and what they cost so far.
+    var fees = CyclesFees.free
+    public internal(set) var feesPaid: Cycles = .zero
 
     /// A session for a call of `context` into `canister`.
     public init(

@@ -175,6 +175,16 @@ extension SystemAPI {
         Function("call_perform", [], [.i32], "U CQ Ry Rt CRy CRt T", cost: 5_000) { _, _, session in
             guard let call = session.pendingCall else { throw trap("call_perform", "no call is being assembled (call ic0.call_new first)") }
             session.pendingCall = nil
+            // The call's fee (and its largest response's transmission) is paid now; a canister
+            // that cannot pay does not make the call, gets its cycles back, and sees
+            // SYS_TRANSIENT (2).
+            let fee = session.fees.call(bytes: call.method.utf8.count + call.argument.count)
+            guard let rest = session.balance.subtracting(fee) else {
+                session.balance = session.balance + call.cycles
+                return [.i32(UInt32(RejectCode.systemTransient.rawValue))]
+            }
+            session.balance = rest
+            session.feesPaid = session.feesPaid + fee
             session.performedCalls.append(call)
             return [.i32(0)]
         },

@@ -37,9 +37,8 @@ public struct SubmittedIngress: Hashable, Sendable {
         self.message = message
     }
 
-    /// Its modelled size in a block: an envelope of 256 bytes (sender, signature, expiry,
-    /// nonce) plus the method name and the argument.
-    public var sizeBytes: Int { 256 + message.method.utf8.count + message.argument.count }
+    /// Its size in a block (``IngressMessage/sizeBytes``).
+    public var sizeBytes: Int { message.sizeBytes }
 }
 
 /// What became of a submitted ingress message, and when.

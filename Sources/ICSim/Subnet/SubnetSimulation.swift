@@ -22,7 +22,7 @@ public struct SubnetConfiguration: Hashable, Sendable {
     public var canisters: [CanisterSetup] = []
     /// Ingress messages users submit, each at its time.
     public var ingress: [SubmittedIngress] = []
-    /// How the subnet executes rounds.
+    /// How the subnet executes rounds (fees scaled to the node count given at creation).
     public var round = RoundConfiguration()
 
     /// The IC's defaults for `nodeCount` nodes spread over the cloud regions.
@@ -30,6 +30,7 @@ public struct SubnetConfiguration: Hashable, Sendable {
         consensus = ConsensusConfiguration(nodeCount: nodeCount)
         network = NetworkConfiguration(nodeCount: nodeCount)
         self.seed = seed
+        round.fees = CyclesFees(subnetSize: nodeCount)
     }
 
     /// What is wrong with the configuration (empty when usable).
