@@ -59,6 +59,7 @@ public struct ConsensusNode: Sendable {
     var pendingBlocks: [Block] = []
     /// Beacons received before the one they follow.
     var pendingBeacons = HeightTable<SHA256Digest>()
+    /// Items to propose, oldest first, until a finalized block holds them.
     var payloadQueue: [PayloadItem] = []
     /// The finalized chain from height 1 (kept to serve catch-up requests).
     var finalizedChain: [Block] = []
@@ -110,7 +111,10 @@ public struct ConsensusNode: Sendable {
             changed = false
             for artifact in artifacts { changed = take(artifact, from: from, now, &step) || changed }
         case .wakeUp: break
-        case .payload(let items): payloadQueue += items
+        case .payload(let items):
+            // Payload matters only when this node proposes, which a wake-up brings about.
+            payloadQueue += items
+            changed = false
         }
         // Artifacts that changed nothing cannot make a rule fire: the rules reached their
         // fixpoint at the last step, and those that wait for time have a wake-up.

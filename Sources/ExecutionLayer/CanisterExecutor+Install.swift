@@ -13,13 +13,34 @@ extension CanisterExecutor {
         on canister: inout CanisterState
     ) -> Result<UInt64, Reject> {
         if let reject = installRefusal(mode, caller: caller, canister) { return .failure(reject) }
+        switch Self.compile(wasm, for: canister.id) {
+        case .success(let compiled):
+            return install(mode, module: compiled, moduleHash: SHA256.hash(wasm), argument: argument, caller: caller,
+                           timeNanos: timeNanos, on: &canister)
+        case .failure(let reject):
+            return .failure(reject)
+        }
+    }
+
+    /// Compiles `wasm` and checks that it is a canister.
+    public static func compile(_ wasm: [UInt8], for canister: CanisterID) -> Result<CompiledModule, Reject> {
         let compiled: CompiledModule
         do { compiled = try CompiledModule.load(Array(wasm)) } catch {
-            return .failure(Reject(.canisterInvalidWasm, "canister \(canister.id): the Wasm module is invalid: \(error)"))
+            return .failure(Reject(.canisterInvalidWasm, "canister \(canister): the Wasm module is invalid: \(error)"))
         }
         if let problem = Self.interfaceProblem(compiled.module) {
-            return .failure(Reject(.canisterInvalidWasm, "canister \(canister.id): \(problem)"))
+            return .failure(Reject(.canisterInvalidWasm, "canister \(canister): \(problem)"))
         }
+        return .success(compiled)
+    }
+
+    /// `install_code` with a module compiled (and checked) by ``compile(_:for:)``: canisters
+    /// running the same module share its compiled code.
+    public func install(
+        _ mode: InstallMode, module compiled: CompiledModule, moduleHash: SHA256Digest, argument: [UInt8], caller: Principal,
+        timeNanos: UInt64, on canister: inout CanisterState
+    ) -> Result<UInt64, Reject> {
+        if let reject = installRefusal(mode, caller: caller, canister) { return .failure(reject) }
         var next = canister
         var used: UInt64 = 0
         if mode == .upgrade, let preUpgrade = next.code?.instance.exportedFunction("canister_pre_upgrade") {
@@ -43,7 +64,7 @@ extension CanisterExecutor {
             return .failure(instantiationReject(error, canister.id))
         }
         next.stableMemory = startSession.stableMemory
-        next.code = CanisterCode(module: compiled, moduleHash: SHA256.hash(wasm), instance: instance)
+        next.code = CanisterCode(module: compiled, moduleHash: moduleHash, instance: instance)
         next.code?.instance.hostState = nil
         next.appendLog(startSession.log, timeNanos: timeNanos)
         resetForNewCode(mode, &next)

@@ -120,6 +120,10 @@ public struct CanisterEntry: Sendable {
     var nextIdentifier: UInt64 = 1
     /// A long message between slices.
     var paused: PausedMessage?
+    /// Whether its code exports `canister_heartbeat` and `canister_global_timer` (looked up
+    /// once, when the canister is added).
+    var exportsHeartbeat = false
+    var exportsGlobalTimer = false
     /// The accumulated priority of the IC's scheduler (percent of a round).
     public internal(set) var accumulatedPriority: Int64 = 0
     /// Bytes of memory it used at the last idle charge (heap and stable memory, in 4 KiB
@@ -153,19 +157,65 @@ public struct ReplicatedState: Sendable {
     public internal(set) var cyclesBurned: Cycles = .zero
     /// When storage and compute allocation were last charged (`nil`: never).
     var lastIdleChargeNanos: UInt64?
+    /// Positions of canisters that may have work (every canister with work is here; one
+    /// without may linger until the end of the round), each once, and a flag per position:
+    /// rounds look at these instead of every canister.
+    var active: [Int] = []
+    var isActive: [Bool] = []
+    /// Positions of canisters with a heartbeat, or an armed timer (a superset, trimmed as
+    /// timers fire).
+    var heartbeats: [Int] = []
+    var timers: [Int] = []
 
     /// An empty subnet.
     public init() {}
 
     /// Adds `canister` (replacing one with the same ID).
     public mutating func add(_ canister: CanisterState) {
-        if let position = positions[canister.id] {
-            canisters[position].state = canister
-            return
+        add([canister])
+    }
+
+    /// Adds `canisters` at once (faster than one by one for many; later ones with an ID
+    /// already present replace it).
+    public mutating func add(_ canisters: [CanisterState]) {
+        var merged = self.canisters
+        var positions = self.positions
+        for canister in canisters {
+            if let position = positions[canister.id] {
+                merged[position].state = canister
+            } else {
+                positions[canister.id] = merged.count
+                merged.append(CanisterEntry(state: canister))
+            }
         }
-        let position = canisters.firstIndex { $0.state.id > canister.id } ?? canisters.count
-        canisters.insert(CanisterEntry(state: canister), at: position)
-        for index in position..<canisters.count { positions[canisters[index].state.id] = index }
+        merged.sort { $0.state.id < $1.state.id }
+        self.canisters = merged
+        self.positions = Dictionary(uniqueKeysWithValues: merged.enumerated().map { ($0.element.state.id, $0.offset) })
+        rebuildIndexes()
+    }
+
+    /// Recomputes what rounds look up instead of scanning every canister (after canisters
+    /// were added, which moves positions).
+    mutating func rebuildIndexes() {
+        active = []
+        heartbeats = []
+        timers = []
+        isActive = Array(repeating: false, count: canisters.count)
+        for position in canisters.indices {
+            let instance = canisters[position].state.code?.instance
+            canisters[position].exportsHeartbeat = instance?.exportedFunction("canister_heartbeat") != nil
+            canisters[position].exportsGlobalTimer = instance?.exportedFunction("canister_global_timer") != nil
+            if canisters[position].exportsHeartbeat { heartbeats.append(position) }
+            if canisters[position].exportsGlobalTimer { timers.append(position) }
+            if canisters[position].hasWork { markActive(position) }
+        }
+    }
+
+    /// Notes that canister `position` may have work.
+    mutating func markActive(_ position: Int) {
+        guard !isActive[position] else { return }
+        isActive[position] = true
+        active.append(position)
     }
 
     /// The canister `id`, if the subnet has it.

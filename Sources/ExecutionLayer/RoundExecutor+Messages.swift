@@ -22,20 +22,22 @@ extension RoundExecutor {
                               method: message.method, argument: message.argument, cycles: .zero)
         state.canisters[position].queue.append(.request(request))
         state.canisters[position].queuedRequests += 1
+        state.markActive(position)
     }
 
     /// Queues this round's system tasks: the heartbeat of every running canister that exports
     /// one, and the global timer of those whose timer is due (it is disarmed as it fires).
     func scheduleSystemTasks(_ state: inout ReplicatedState, timeNanos: UInt64) {
-        for position in state.canisters.indices {
-            let canister = state.canisters[position].state
-            guard canister.status == .running, let instance = canister.code?.instance else { continue }
-            if instance.exportedFunction("canister_heartbeat") != nil { state.canisters[position].tasks.append(.heartbeat) }
-            if canister.globalTimerNanos != 0, canister.globalTimerNanos <= timeNanos,
-               instance.exportedFunction("canister_global_timer") != nil {
-                state.canisters[position].state.globalTimerNanos = 0
-                state.canisters[position].tasks.append(.globalTimer)
-            }
+        for position in state.heartbeats where state.canisters[position].state.status == .running {
+            state.canisters[position].tasks.append(.heartbeat)
+            state.markActive(position)
+        }
+        for position in state.timers where state.canisters[position].state.status == .running {
+            let due = state.canisters[position].state.globalTimerNanos
+            guard due != 0, due <= timeNanos else { continue }
+            state.canisters[position].state.globalTimerNanos = 0
+            state.canisters[position].tasks.append(.globalTimer)
+            state.markActive(position)
         }
     }
 
@@ -60,6 +62,7 @@ extension RoundExecutor {
                     continue
                 }
                 state.canisters[position].queue.append(.response(response))
+                state.markActive(position)
             }
         }
     }
@@ -73,11 +76,13 @@ extension RoundExecutor {
             if refusal == nil {
                 state.canisters[position].queue.append(.request(request))
                 state.canisters[position].queuedRequests += 1
+                state.markActive(position)
             }
         } else {
             refusal = Reject(.canisterNotFound, "canister \(request.receiver) does not exist on this subnet")
         }
         guard let refusal, let position = state.positions[caller] else { return }
+        state.markActive(position)
         state.canisters[position].queue.append(.response(
             CallResponse(receiver: caller, callback: callback, result: .rejected(refusal), refund: request.cycles)))
     }
@@ -141,11 +146,13 @@ extension RoundExecutor {
     /// The canisters with work at the start of the round, highest priority first (accumulated
     /// priority plus compute allocation; ties by ID).
     func priorityOrder(_ state: ReplicatedState) -> [Int] {
-        state.canisters.indices.filter { state.canisters[$0].hasWork }.sorted { lhs, rhs in
-            let left = state.canisters[lhs].accumulatedPriority + Int64(state.canisters[lhs].state.computeAllocationPercent)
-            let right = state.canisters[rhs].accumulatedPriority + Int64(state.canisters[rhs].state.computeAllocationPercent)
-            return left != right ? left > right : lhs < rhs
+        var working: [(position: Int, priority: Int64)] = []
+        for position in state.active where state.canisters[position].hasWork {
+            let priority = state.canisters[position].accumulatedPriority + Int64(state.canisters[position].state.computeAllocationPercent)
+            working.append((position, priority))
         }
+        working.sort { $0.priority != $1.priority ? $0.priority > $1.priority : $0.position < $1.position }
+        return working.map(\.position)
     }
 
     /// The IC's accumulated priorities, simplified: every canister that had work gets its

@@ -75,9 +75,18 @@ public struct RoundExecutor: Sendable {
         for message in ingress { induct(message, &state, &round) }
         let order = priorityOrder(state)
         var ran = Array(repeating: false, count: state.canisters.count)
+        var scheduled = ran
+        for position in order { scheduled[position] = true }
         while round.iterations < configuration.iterationsMax, round.cores.contains(where: { $0 > 0 }) {
             round.iterations += 1
-            let candidates = (order + laterCandidates(state, order)).filter { state.canisters[$0].hasWork && !round.paused[$0] }
+            // Those with work at the start, by priority, then those that got some since, by ID.
+            var candidates: [Int] = []
+            for position in order where state.canisters[position].hasWork && !round.paused[position] { candidates.append(position) }
+            var later: [Int] = []
+            for position in state.active where !scheduled[position] && state.canisters[position].hasWork && !round.paused[position] {
+                later.append(position)
+            }
+            candidates += later.sorted()
             guard !candidates.isEmpty else { break }
             var progressed = false
             for position in candidates {
@@ -91,14 +100,17 @@ public struct RoundExecutor: Sendable {
             if !progressed { break }
         }
         updatePriorities(&state, order: order, ran: ran)
+        trimActive(&state)
         return report(state, round)
     }
 
-    /// Canisters that got work during the round but had none at its start, by ID.
-    func laterCandidates(_ state: ReplicatedState, _ order: [Int]) -> [Int] {
-        var scheduled = Array(repeating: false, count: state.canisters.count)
-        for position in order { scheduled[position] = true }
-        return state.canisters.indices.filter { !scheduled[$0] }
+    /// Forgets canisters left without work.
+    func trimActive(_ state: inout ReplicatedState) {
+        var kept: [Int] = []
+        for position in state.active {
+            if state.canisters[position].hasWork { kept.append(position) } else { state.isActive[position] = false }
+        }
+        state.active = kept
     }
 
     /// The report of a finished round.
@@ -108,9 +120,11 @@ public struct RoundExecutor: Sendable {
         let rate = max(configuration.instructionsPerSecondPerCore, 1)
         let (seconds, rest) = busiest.quotientAndRemainder(dividingBy: rate)
         let nanos = seconds &* 1_000_000_000 &+ rest &* 1_000_000_000 / rate
+        var paused = 0
+        for position in state.active where state.canisters[position].paused != nil { paused += 1 }
         return RoundReport(
             round: state.round, instructionsPerCore: used, messagesExecuted: round.messagesExecuted,
-            messagesPaused: state.canisters.reduce(0) { $0 + ($1.paused == nil ? 0 : 1) }, iterations: round.iterations,
+            messagesPaused: paused, iterations: round.iterations,
             answered: round.answered, durationNanos: Int64(min(nanos, UInt64(Int64.max))))
     }
 }

@@ -77,17 +77,32 @@ public struct SubnetExecution: Sendable {
     /// Virtual time zero as IC time (nanoseconds since 1970): 2026-01-01T00:00:00Z.
     public static let epochNanos: UInt64 = 1_767_225_600_000_000_000
 
-    /// A subnet's execution with `canisters` installed at genesis.
+    /// A subnet's execution with `canisters` installed at genesis (each distinct module
+    /// compiled once and shared).
     init(canisters: [CanisterSetup], round: RoundConfiguration) throws(Reject) {
         executor = RoundExecutor(configuration: round)
+        var modules: [SHA256Digest: CompiledModule] = [:]
+        var states: [CanisterState] = []
         for setup in canisters {
+            let hash = SHA256.hash(setup.wasm)
+            let module: CompiledModule
+            if let cached = modules[hash] {
+                module = cached
+            } else {
+                switch CanisterExecutor.compile(setup.wasm, for: setup.id) {
+                case .success(let compiled): module = compiled
+                case .failure(let reject): throw reject
+                }
+                modules[hash] = module
+            }
             var canister = CanisterState(id: setup.id, controllers: setup.controllers, cycles: setup.cycles)
             let result = CanisterExecutor(configuration: round.execution).install(
-                .install, wasm: setup.wasm, argument: setup.initArgument, caller: setup.controllers.first ?? .anonymous,
+                .install, module: module, moduleHash: hash, argument: setup.initArgument, caller: setup.controllers.first ?? .anonymous,
                 timeNanos: Self.epochNanos, on: &canister)
             if case .failure(let reject) = result { throw reject }
-            state.add(canister)
+            states.append(canister)
         }
+        state.add(states)
     }
 
     /// Remembers a submitted message, after the receiving replica ran the canister's
