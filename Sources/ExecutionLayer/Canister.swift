@@ -39,6 +39,22 @@ public struct CanisterCode: Sendable {
     public let moduleHash: SHA256Digest
     /// The instance: what orthogonal persistence keeps between messages.
     public internal(set) var instance: WasmInstance
+    /// The exported functions by name (looked up only).
+    let exports: [String: UInt32]
+
+    init(module: CompiledModule, moduleHash: SHA256Digest, instance: WasmInstance) {
+        self.module = module
+        self.moduleHash = moduleHash
+        self.instance = instance
+        var exports: [String: UInt32] = [:]
+        for export in module.module.exports {
+            if case .function(let index) = export.descriptor, exports[export.name] == nil { exports[export.name] = index }
+        }
+        self.exports = exports
+    }
+
+    /// The function exported as `name`, if any.
+    func function(_ name: String) -> UInt32? { exports[name] }
 }
 
 /// Everything the IC keeps of a canister. A value: copying it is a cheap snapshot (memories
@@ -82,7 +98,7 @@ public struct CanisterState: Sendable {
     /// The exported method `name` of `kind` ("canister_update", "canister_query", ...), if the
     /// installed module has it.
     func exportedFunction(_ kind: String, _ name: String) -> UInt32? {
-        code?.instance.exportedFunction("\(kind) \(name)")
+        code?.function("\(kind) \(name)")
     }
 
     /// Appends what a message printed.

@@ -43,7 +43,7 @@ extension CanisterExecutor {
         if let reject = installRefusal(mode, caller: caller, canister) { return .failure(reject) }
         var next = canister
         var used: UInt64 = 0
-        if mode == .upgrade, let preUpgrade = next.code?.instance.exportedFunction("canister_pre_upgrade") {
+        if mode == .upgrade, let preUpgrade = next.code?.function("canister_pre_upgrade") {
             let session = makeSession(.preUpgrade, next, caller: caller, argument: [], timeNanos: timeNanos)
             switch runInstallStep(preUpgrade, session, &next, budget: configuration.installInstructionsMax) {
             case .success(let instructions): used += instructions
@@ -69,7 +69,7 @@ extension CanisterExecutor {
         next.appendLog(startSession.log, timeNanos: timeNanos)
         resetForNewCode(mode, &next)
         let entry = mode == .upgrade ? "canister_post_upgrade" : "canister_init"
-        if let function = instance.exportedFunction(entry) {
+        if let function = next.code?.function(entry) {
             let session = makeSession(.initialization, next, caller: caller, argument: argument, timeNanos: timeNanos)
             switch runInstallStep(function, session, &next, budget: configuration.installInstructionsMax - used) {
             case .success(let instructions): used += instructions

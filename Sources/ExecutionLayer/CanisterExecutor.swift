@@ -173,7 +173,7 @@ public struct CanisterExecutor: Sendable {
     /// if the message may go on (it called `ic0.accept_message`, or the canister has no such
     /// export), else the reject its sender gets.
     public func inspect(_ method: String, argument: [UInt8], caller: Principal, timeNanos: UInt64, on canister: CanisterState) -> Reject? {
-        guard var instance = canister.code?.instance, let function = instance.exportedFunction("canister_inspect_message") else { return nil }
+        guard let function = canister.code?.function("canister_inspect_message"), var instance = canister.code?.instance else { return nil }
         let input = MessageInput(.inspectMessage(method: method), caller: caller, argument: argument, timeNanos: timeNanos)
         let session = makeSession(input, canister)
         let (trap, _) = run(function, &instance, session, limit: configuration.queryInstructionsMax)
@@ -198,7 +198,7 @@ public struct CanisterExecutor: Sendable {
         if let reject = refusal(input.entry, on: canister) {
             return .finished(MessageResult(outcome: .rejected(reject), instructions: 0, calls: [], cyclesUnaccepted: input.cyclesAvailable))
         }
-        guard let code = canister.code, let function = function(for: input.entry, code.instance) else {
+        guard let code = canister.code, let function = function(for: input.entry, code) else {
             return .finished(MessageResult(outcome: .rejected(Reject(.canisterFunctionNotFound, "canister \(canister.id) has no \(kind)")),
                                            instructions: 0, calls: [], cyclesUnaccepted: input.cyclesAvailable))
         }
@@ -234,16 +234,15 @@ public struct CanisterExecutor: Sendable {
     }
 
     /// The function `entry` runs, if the module has it.
-    func function(for entry: EntryPoint, _ instance: WasmInstance) -> UInt32? {
+    func function(for entry: EntryPoint, _ code: CanisterCode) -> UInt32? {
         switch entry {
-        case .update(let method):
-            instance.exportedFunction("canister_update \(method)") ?? instance.exportedFunction("canister_query \(method)")
-        case .query(let method): instance.exportedFunction("canister_query \(method)")
+        case .update(let method): code.function("canister_update \(method)") ?? code.function("canister_query \(method)")
+        case .query(let method): code.function("canister_query \(method)")
         case .replyCallback(let callback), .rejectCallback(let callback), .cleanup(let callback):
-            instance.tableFunction(at: callback.function)
-        case .heartbeat: instance.exportedFunction("canister_heartbeat")
-        case .globalTimer: instance.exportedFunction("canister_global_timer")
-        case .inspectMessage: instance.exportedFunction("canister_inspect_message")
+            code.instance.tableFunction(at: callback.function)
+        case .heartbeat: code.function("canister_heartbeat")
+        case .globalTimer: code.function("canister_global_timer")
+        case .inspectMessage: code.function("canister_inspect_message")
         }
     }
 
@@ -290,7 +289,7 @@ public struct CanisterExecutor: Sendable {
         }
         switch entry {
         case .update, .query:
-            guard function(for: entry, code.instance) != nil else {
+            guard function(for: entry, code) != nil else {
                 return Reject(.canisterMethodNotFound, "canister \(canister.id) has no \(Self.describe(entry))")
             }
         default: break

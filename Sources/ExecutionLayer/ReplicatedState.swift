@@ -87,6 +87,12 @@ struct PendingCallback: Hashable, Sendable {
     var call: OutgoingCall
 }
 
+/// An immutable box for a paused message.
+final class PausedBox: Sendable {
+    let message: PausedMessage
+    init(_ message: PausedMessage) { self.message = message }
+}
+
 /// A message paused between slices, and what it was for.
 struct PausedMessage: Sendable {
     /// The call context a message runs in, and the callback it runs if it is one (for its
@@ -118,8 +124,13 @@ public struct CanisterEntry: Sendable {
     var callContexts: [UInt64: CallContext] = [:]
     var callbacks: [UInt64: PendingCallback] = [:]
     var nextIdentifier: UInt64 = 1
-    /// A long message between slices.
-    var paused: PausedMessage?
+    /// A long message between slices (boxed: the entry is copied around, the message
+    /// rarely exists).
+    var paused: PausedMessage? {
+        get { pausedBox?.message }
+        set { pausedBox = newValue.map(PausedBox.init) }
+    }
+    var pausedBox: PausedBox?
     /// Whether its code exports `canister_heartbeat` and `canister_global_timer` (looked up
     /// once, when the canister is added).
     var exportsHeartbeat = false
@@ -131,7 +142,10 @@ public struct CanisterEntry: Sendable {
     public internal(set) var memoryBytes: UInt64 = 0
 
     /// Whether it has something to run.
-    var hasWork: Bool { paused != nil || !tasks.isEmpty || !queue.isEmpty }
+    var hasWork: Bool { pausedBox != nil || !tasks.isEmpty || !queue.isEmpty }
+
+    /// Whether a long message is paused.
+    var isPaused: Bool { pausedBox != nil }
 
     /// Open call contexts (none once every call into it was answered).
     public var openCallContexts: Int { callContexts.count }
@@ -202,9 +216,8 @@ public struct ReplicatedState: Sendable {
         timers = []
         isActive = Array(repeating: false, count: canisters.count)
         for position in canisters.indices {
-            let instance = canisters[position].state.code?.instance
-            canisters[position].exportsHeartbeat = instance?.exportedFunction("canister_heartbeat") != nil
-            canisters[position].exportsGlobalTimer = instance?.exportedFunction("canister_global_timer") != nil
+            canisters[position].exportsHeartbeat = canisters[position].state.code?.function("canister_heartbeat") != nil
+            canisters[position].exportsGlobalTimer = canisters[position].state.code?.function("canister_global_timer") != nil
             if canisters[position].exportsHeartbeat { heartbeats.append(position) }
             if canisters[position].exportsGlobalTimer { timers.append(position) }
             if canisters[position].hasWork { markActive(position) }

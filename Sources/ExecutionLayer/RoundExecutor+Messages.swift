@@ -15,7 +15,7 @@ extension RoundExecutor {
                                  &state, &round)
         }
         guard charge(configuration.fees.ingress(bytes: message.sizeBytes), position, &state) else {
-            return answerIngress(message.id, .rejected(outOfCycles(state.canisters[position])), &state, &round)
+            return answerIngress(message.id, .rejected(outOfCycles(position, state)), &state, &round)
         }
         state.ingressHistory[message.id] = .processing
         let request = Request(origin: .ingress(message.id), caller: message.sender, receiver: message.receiver,
@@ -92,8 +92,7 @@ extension RoundExecutor {
     /// Takes `fee` from canister `position` if it keeps at least its freezing threshold;
     /// whether it did.
     func charge(_ fee: Cycles, _ position: Int, _ state: inout ReplicatedState) -> Bool {
-        let entry = state.canisters[position]
-        guard let rest = entry.state.cycles.subtracting(fee), rest >= freezingThreshold(entry) else { return false }
+        guard let rest = state.canisters[position].state.cycles.subtracting(fee), rest >= freezingThreshold(position, state) else { return false }
         state.canisters[position].state.cycles = rest
         state.cyclesBurned = state.cyclesBurned + fee
         return true
@@ -102,15 +101,16 @@ extension RoundExecutor {
     /// The balance below which a canister is frozen (runs no new message, takes no ingress):
     /// what its memory (as of the last idle charge) and compute allocation cost for its
     /// freezing threshold's seconds.
-    public func freezingThreshold(_ entry: CanisterEntry) -> Cycles {
-        configuration.fees.idle(bytes: entry.memoryBytes, computeAllocationPercent: entry.state.computeAllocationPercent,
-                                seconds: entry.state.freezingThresholdSeconds)
+    public func freezingThreshold(_ position: Int, _ state: ReplicatedState) -> Cycles {
+        configuration.fees.idle(bytes: state.canisters[position].memoryBytes,
+                                computeAllocationPercent: state.canisters[position].state.computeAllocationPercent,
+                                seconds: state.canisters[position].state.freezingThresholdSeconds)
     }
 
     /// The reject of a canister that cannot pay.
-    func outOfCycles(_ entry: CanisterEntry) -> Reject {
-        Reject(.canisterOutOfCycles, "canister \(entry.state.id) is out of cycles: it has \(entry.state.cycles), "
-            + "its freezing threshold is \(freezingThreshold(entry))")
+    func outOfCycles(_ position: Int, _ state: ReplicatedState) -> Reject {
+        Reject(.canisterOutOfCycles, "canister \(state.canisters[position].state.id) is out of cycles: it has "
+            + "\(state.canisters[position].state.cycles), its freezing threshold is \(freezingThreshold(position, state))")
     }
 
     /// Bytes of a response (for its transmission fee).
@@ -222,7 +222,7 @@ extension RoundExecutor {
     func startRequest(_ request: Request, _ position: Int, _ core: Int, _ state: inout ReplicatedState, _ round: inout RoundState) {
         let prepaid = configuration.fees.executionPrepayment(limit: configuration.execution.updateInstructionsMax)
         guard charge(prepaid, position, &state) else {
-            return respond(to: request.origin, .rejected(outOfCycles(state.canisters[position])), refund: request.cycles, &state, &round)
+            return respond(to: request.origin, .rejected(outOfCycles(position, state)), refund: request.cycles, &state, &round)
         }
         let context = state.canisters[position].takeIdentifier()
         state.canisters[position].callContexts[context] = CallContext(origin: request.origin, caller: request.caller, cyclesAvailable: request.cycles)

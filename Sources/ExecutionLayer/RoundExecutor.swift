@@ -121,7 +121,7 @@ public struct RoundExecutor: Sendable {
         let (seconds, rest) = busiest.quotientAndRemainder(dividingBy: rate)
         let nanos = seconds &* 1_000_000_000 &+ rest &* 1_000_000_000 / rate
         var paused = 0
-        for position in state.active where state.canisters[position].paused != nil { paused += 1 }
+        for position in state.active where state.canisters[position].isPaused { paused += 1 }
         return RoundReport(
             round: state.round, instructionsPerCore: used, messagesExecuted: round.messagesExecuted,
             messagesPaused: paused, iterations: round.iterations,

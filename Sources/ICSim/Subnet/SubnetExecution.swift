@@ -77,32 +77,37 @@ public struct SubnetExecution: Sendable {
     /// Virtual time zero as IC time (nanoseconds since 1970): 2026-01-01T00:00:00Z.
     public static let epochNanos: UInt64 = 1_767_225_600_000_000_000
 
-    /// A subnet's execution with `canisters` installed at genesis (each distinct module
-    /// compiled once and shared).
+    /// A subnet's execution with `canisters` installed at genesis.
     init(canisters: [CanisterSetup], round: RoundConfiguration) throws(Reject) {
         executor = RoundExecutor(configuration: round)
-        var modules: [SHA256Digest: CompiledModule] = [:]
+        let installed = Self.install(canisters, round: round)
+        if let (_, reject) = installed.problems.first { throw reject }
+        state.add(installed.states)
+    }
+
+    /// Installs `canisters`, compiling each distinct module once (canisters running the same
+    /// module share its code): the canisters installed, and the index and reject of each that
+    /// could not be.
+    static func install(_ canisters: [CanisterSetup], round: RoundConfiguration) -> (states: [CanisterState], problems: [(Int, Reject)]) {
+        var modules: [SHA256Digest: Result<CompiledModule, Reject>] = [:]
         var states: [CanisterState] = []
-        for setup in canisters {
+        var problems: [(Int, Reject)] = []
+        for (index, setup) in canisters.enumerated() {
             let hash = SHA256.hash(setup.wasm)
-            let module: CompiledModule
-            if let cached = modules[hash] {
-                module = cached
-            } else {
-                switch CanisterExecutor.compile(setup.wasm, for: setup.id) {
-                case .success(let compiled): module = compiled
-                case .failure(let reject): throw reject
-                }
-                modules[hash] = module
-            }
+            let compiled = modules[hash] ?? CanisterExecutor.compile(setup.wasm, for: setup.id)
+            modules[hash] = compiled
             var canister = CanisterState(id: setup.id, controllers: setup.controllers, cycles: setup.cycles)
-            let result = CanisterExecutor(configuration: round.execution).install(
-                .install, module: module, moduleHash: hash, argument: setup.initArgument, caller: setup.controllers.first ?? .anonymous,
-                timeNanos: Self.epochNanos, on: &canister)
-            if case .failure(let reject) = result { throw reject }
-            states.append(canister)
+            let result = compiled.flatMap { module in
+                CanisterExecutor(configuration: round.execution).install(
+                    .install, module: module, moduleHash: hash, argument: setup.initArgument,
+                    caller: setup.controllers.first ?? .anonymous, timeNanos: epochNanos, on: &canister)
+            }
+            switch result {
+            case .success: states.append(canister)
+            case .failure(let reject): problems.append((index, reject))
+            }
         }
-        state.add(states)
+        return (states, problems)
     }
 
     /// Remembers a submitted message, after the receiving replica ran the canister's

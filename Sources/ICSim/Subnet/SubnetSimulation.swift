@@ -78,11 +78,11 @@ extension SubnetConfiguration {
     func executionProblems() -> [String] {
         var problems: [String] = []
         var ids: Set<CanisterID> = []
-        for (index, setup) in canisters.enumerated() {
-            if !ids.insert(setup.id).inserted { problems.append("canisters[\(index)].id: canister \(setup.id) is listed twice") }
-            do { _ = try SubnetExecution(canisters: [setup], round: round) } catch {
-                problems.append("canisters[\(index)]: \(error)")
-            }
+        for (index, setup) in canisters.enumerated() where !ids.insert(setup.id).inserted {
+            problems.append("canisters[\(index)].id: canister \(setup.id) is listed twice")
+        }
+        for (index, reject) in SubnetExecution.install(canisters, round: round).problems {
+            problems.append("canisters[\(index)]: \(reject)")
         }
         var messages: Set<UInt64> = []
         for (index, submission) in ingress.enumerated() {
