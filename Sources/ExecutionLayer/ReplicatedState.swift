@@ -135,17 +135,13 @@ public struct CanisterEntry: Sendable {
     /// once, when the canister is added).
     var exportsHeartbeat = false
     var exportsGlobalTimer = false
+    var exportsInspect = false
     /// The accumulated priority of the IC's scheduler (percent of a round).
     public internal(set) var accumulatedPriority: Int64 = 0
     /// Bytes of memory it used at the last idle charge (heap and stable memory, in 4 KiB
     /// chunks): what its freezing threshold is computed from.
     public internal(set) var memoryBytes: UInt64 = 0
 
-    /// Whether it has something to run.
-    var hasWork: Bool { pausedBox != nil || !tasks.isEmpty || !queue.isEmpty }
-
-    /// Whether a long message is paused.
-    var isPaused: Bool { pausedBox != nil }
 
     /// Open call contexts (none once every call into it was answered).
     public var openCallContexts: Int { callContexts.count }
@@ -218,10 +214,23 @@ public struct ReplicatedState: Sendable {
         for position in canisters.indices {
             canisters[position].exportsHeartbeat = canisters[position].state.code?.function("canister_heartbeat") != nil
             canisters[position].exportsGlobalTimer = canisters[position].state.code?.function("canister_global_timer") != nil
+            canisters[position].exportsInspect = canisters[position].state.code?.function("canister_inspect_message") != nil
             if canisters[position].exportsHeartbeat { heartbeats.append(position) }
             if canisters[position].exportsGlobalTimer { timers.append(position) }
-            if canisters[position].hasWork { markActive(position) }
+            if hasWork(position) { markActive(position) }
         }
+    }
+
+    /// Whether canister `position` has something to run (read field by field: reading a
+    /// computed property of the entry would copy it).
+    func hasWork(_ position: Int) -> Bool {
+        canisters[position].pausedBox != nil || !canisters[position].tasks.isEmpty || !canisters[position].queue.isEmpty
+    }
+
+    /// Whether canister `id` exports `canister_inspect_message`.
+    public func inspectsMessages(_ id: CanisterID) -> Bool {
+        guard let position = positions[id] else { return false }
+        return canisters[position].exportsInspect
     }
 
     /// Notes that canister `position` may have work.

@@ -129,12 +129,13 @@ extension RoundExecutor {
         let last = state.lastIdleChargeNanos ?? timeNanos
         guard state.lastIdleChargeNanos == nil || timeNanos >= last + configuration.idleChargeIntervalNanos else { return }
         for position in state.canisters.indices {
-            let canister = state.canisters[position].state
-            let chunks = (canister.code?.instance.memory?.allocatedChunkCount ?? 0) + canister.stableMemory.allocatedChunkCount
+            let heapChunks = state.canisters[position].state.code?.instance.memory?.allocatedChunkCount ?? 0
+            let chunks = heapChunks + state.canisters[position].state.stableMemory.allocatedChunkCount
             let bytes = UInt64(chunks) * UInt64(LinearMemory.chunkBytes)
-            let fee = configuration.fees.idle(bytes: bytes, computeAllocationPercent: canister.computeAllocationPercent, nanoseconds: timeNanos - last)
-            let paid = Cycles.minimum(fee, canister.cycles)
-            state.canisters[position].state.cycles = canister.cycles - paid
+            let allocation = state.canisters[position].state.computeAllocationPercent
+            let fee = configuration.fees.idle(bytes: bytes, computeAllocationPercent: allocation, nanoseconds: timeNanos - last)
+            let paid = Cycles.minimum(fee, state.canisters[position].state.cycles)
+            state.canisters[position].state.cycles = state.canisters[position].state.cycles - paid
             state.cyclesBurned = state.cyclesBurned + paid
             state.canisters[position].memoryBytes = bytes
         }
@@ -147,7 +148,7 @@ extension RoundExecutor {
     /// priority plus compute allocation; ties by ID).
     func priorityOrder(_ state: ReplicatedState) -> [Int] {
         var working: [(position: Int, priority: Int64)] = []
-        for position in state.active where state.canisters[position].hasWork {
+        for position in state.active where state.hasWork(position) {
             let priority = state.canisters[position].accumulatedPriority + Int64(state.canisters[position].state.computeAllocationPercent)
             working.append((position, priority))
         }

@@ -81,9 +81,9 @@ public struct RoundExecutor: Sendable {
             round.iterations += 1
             // Those with work at the start, by priority, then those that got some since, by ID.
             var candidates: [Int] = []
-            for position in order where state.canisters[position].hasWork && !round.paused[position] { candidates.append(position) }
+            for position in order where state.hasWork(position) && !round.paused[position] { candidates.append(position) }
             var later: [Int] = []
-            for position in state.active where !scheduled[position] && state.canisters[position].hasWork && !round.paused[position] {
+            for position in state.active where !scheduled[position] && state.hasWork(position) && !round.paused[position] {
                 later.append(position)
             }
             candidates += later.sorted()
@@ -108,7 +108,7 @@ public struct RoundExecutor: Sendable {
     func trimActive(_ state: inout ReplicatedState) {
         var kept: [Int] = []
         for position in state.active {
-            if state.canisters[position].hasWork { kept.append(position) } else { state.isActive[position] = false }
+            if state.hasWork(position) { kept.append(position) } else { state.isActive[position] = false }
         }
         state.active = kept
     }
@@ -121,7 +121,7 @@ public struct RoundExecutor: Sendable {
         let (seconds, rest) = busiest.quotientAndRemainder(dividingBy: rate)
         let nanos = seconds &* 1_000_000_000 &+ rest &* 1_000_000_000 / rate
         var paused = 0
-        for position in state.active where state.canisters[position].isPaused { paused += 1 }
+        for position in state.active where state.canisters[position].pausedBox != nil { paused += 1 }
         return RoundReport(
             round: state.round, instructionsPerCore: used, messagesExecuted: round.messagesExecuted,
             messagesPaused: paused, iterations: round.iterations,

@@ -116,7 +116,8 @@ public struct SubnetExecution: Sendable {
     mutating func submit(_ ingress: SubmittedIngress) -> Bool {
         let message = ingress.message
         submitted[message.id] = (message, ingress.at)
-        guard let canister = state.canister(message.receiver) else { return true }  // rejected at induction
+        // A missing canister is rejected at induction; most canisters inspect nothing.
+        guard state.inspectsMessages(message.receiver), let canister = state.canister(message.receiver) else { return true }
         let timeNanos = Self.epochNanos + UInt64(max(ingress.at.nanosecondsSinceStart, 0))
         guard let reject = CanisterExecutor(configuration: executor.configuration.execution).inspect(
             message.method, argument: message.argument, caller: message.sender, timeNanos: timeNanos, on: canister) else { return true }
