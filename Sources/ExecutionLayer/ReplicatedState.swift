@@ -1,3 +1,5 @@
+import SimCore
+
 /// An ingress message: a user's update call, as consensus puts it in a block.
 public struct IngressMessage: Hashable, Sendable {
     /// Its identifier (the IC's request id; here a number unique in the run).
@@ -176,6 +178,12 @@ public struct ReplicatedState: Sendable {
     /// timers fire).
     var heartbeats: [Int] = []
     var timers: [Int] = []
+    /// Digests for hashing the state incrementally, and the canisters that may have changed
+    /// since the last hash.
+    var digests = StateDigests()
+    var touched: [Int] = []
+    /// The ingress answers so far, folded in the order they came.
+    var answersDigest = SHA256Digest.zero
 
     /// An empty subnet.
     public init() {}
@@ -210,6 +218,7 @@ public struct ReplicatedState: Sendable {
         active = []
         heartbeats = []
         timers = []
+        touched = Array(canisters.indices)
         isActive = Array(repeating: false, count: canisters.count)
         for position in canisters.indices {
             canisters[position].exportsHeartbeat = canisters[position].state.code?.function("canister_heartbeat") != nil

@@ -44,6 +44,7 @@ extension RoundExecutor {
     /// Records the answer to ingress message `id`.
     func answerIngress(_ id: UInt64, _ status: IngressStatus, _ state: inout ReplicatedState, _ round: inout RoundState) {
         state.ingressHistory[id] = status
+        state.foldAnswer(id, status)
         round.answered.append((id, status))
     }
 
@@ -139,6 +140,7 @@ extension RoundExecutor {
             state.cyclesBurned = state.cyclesBurned + paid
             state.canisters[position].memoryBytes = bytes
         }
+        state.touched = Array(state.canisters.indices)
         state.lastIdleChargeNanos = timeNanos
     }
 

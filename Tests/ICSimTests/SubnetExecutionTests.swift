@@ -67,12 +67,36 @@ struct SubnetExecutionTests {
         #expect(subnet.execution.outcomes.map(\.outcome.status) == (1...80).map { IngressStatus.replied(Self.le64(UInt64($0))) })
     }
 
-    @Test func theSameRunTwiceGivesTheSameAnswersAtTheSameTimes() throws {
+    @Test func theSameRunTwiceGivesTheSameAnswersStatesAndTrace() throws {
         let configuration = try Self.configuration(nodes: 4, messages: 20, every: .milliseconds(70), seed: 9)
-        let first = Self.run(configuration, seconds: 10).execution.outcomes
-        let second = Self.run(configuration, seconds: 10).execution.outcomes
-        #expect(first.map(\.id) == second.map(\.id))
-        #expect(first.map(\.outcome) == second.map(\.outcome))
+        var runs: [(SubnetSimulation, String)] = []
+        for _ in 0..<2 {
+            var simulation = Simulation(model: SubnetSimulation(configuration: configuration))
+            simulation.model.start(&simulation.scheduler)
+            _ = simulation.run(.until(.zero + .seconds(10)))
+            runs.append((simulation.model, simulation.traceHash.hexDigest))
+        }
+        let (first, second) = (runs[0].0.execution, runs[1].0.execution)
+        #expect(first.outcomes.map(\.id) == second.outcomes.map(\.id))
+        #expect(first.outcomes.map(\.outcome) == second.outcomes.map(\.outcome))
+        #expect(first.stateHashes == second.stateHashes && first.stateHashes.count == Int(first.executedHeight))
+        #expect(runs[0].1 == runs[1].1)
+    }
+
+    @Test func aDifferentArgumentChangesTheStateHashAndTheTrace() throws {
+        let configuration = try Self.configuration(nodes: 4, messages: 5, every: .milliseconds(70), seed: 9)
+        var changed = configuration
+        changed.ingress[2].message.method = "echo"
+        changed.ingress[2].message.argument = [1, 2, 3]
+        var hashes: [(states: [SHA256Digest], trace: String)] = []
+        for candidate in [configuration, changed] {
+            var simulation = Simulation(model: SubnetSimulation(configuration: candidate))
+            simulation.model.start(&simulation.scheduler)
+            _ = simulation.run(.until(.zero + .seconds(6)))
+            hashes.append((simulation.model.execution.stateHashes, simulation.traceHash.hexDigest))
+        }
+        #expect(hashes[0].states.last != hashes[1].states.last)
+        #expect(hashes[0].trace != hashes[1].trace)
     }
 
     @Test func inspectionStopsAMessageBeforeItEntersABlock() throws {

@@ -71,6 +71,8 @@ public struct SubnetExecution: Sendable {
     public private(set) var instructions: UInt64 = 0
     /// Rounds executed.
     public private(set) var rounds = 0
+    /// The state's digest after each executed height (index 0: height 1).
+    public private(set) var stateHashes: [SHA256Digest] = []
     let executor: RoundExecutor
     /// Submitted messages by ID, and when (looked up only).
     var submitted: [UInt64: (message: IngressMessage, at: SimInstant)] = [:]
@@ -133,9 +135,10 @@ public struct SubnetExecution: Sendable {
         latency.record(time - submission.at)
     }
 
-    /// Executes `block` if it is the next height, at `time`.
-    mutating func execute(_ block: Block, at time: SimInstant) {
-        guard block.height == executedHeight + 1 else { return }
+    /// Executes `block` if it is the next height, at `time`: the state's digest after it, and
+    /// how long the round took.
+    mutating func execute(_ block: Block, at time: SimInstant) -> (digest: SHA256Digest, duration: SimDuration)? {
+        guard block.height == executedHeight + 1 else { return nil }
         executedHeight = block.height
         let ingress = block.payload.compactMap { submitted[$0.id]?.message }
         let timeNanos = Self.epochNanos + UInt64(max(time.nanosecondsSinceStart, 0))
@@ -144,6 +147,9 @@ public struct SubnetExecution: Sendable {
         instructions += report.instructionsPerCore.reduce(0, +)
         let answeredAt = time + .nanoseconds(report.durationNanos)
         for (id, status) in report.answered { record(id, status, at: answeredAt) }
+        let digest = state.stateHash()
+        stateHashes.append(digest)
+        return (digest, .nanoseconds(report.durationNanos))
     }
 
     /// The answers in the order they came.

@@ -213,6 +213,9 @@ public struct SubnetSimulation: SimulationModel {
         /// A user submits ingress message `index` of the configuration: every replica that is
         /// up gets it for its block payload.
         case submit(index: Int)
+        /// The execution of `height` ended, leaving a state with `digest` (a marker that puts
+        /// execution into the trace hash; nothing happens when it is handled).
+        case executed(height: UInt64, digest: SHA256Digest)
     }
 
     /// A message on its way: the artifacts one step of a node sends to one peer (or to every
@@ -322,6 +325,8 @@ public struct SubnetSimulation: SimulationModel {
             guard execution.submit(submission) else { return }
             let item = PayloadItem(id: submission.message.id, sizeBytes: submission.sizeBytes)
             for node in nodes.indices where !isDown(node, at: scheduler.now) { run(node, .payload([item]), &scheduler) }
+        case .executed:
+            break
         }
     }
 
@@ -355,7 +360,9 @@ public struct SubnetSimulation: SimulationModel {
                     safety.observe(block, node: index, at: now)
                     liveness.observe(node: index, at: now)
                     metrics.recordFinalized(block, node: index, at: now)
-                    execution.execute(block, at: now)
+                    if let executed = execution.execute(block, at: now) {
+                        scheduler.schedule(.executed(height: block.height, digest: executed.digest), after: executed.duration)
+                    }
                 }
             }
         }
@@ -424,6 +431,11 @@ public struct SubnetSimulation: SimulationModel {
         case .submit(let index):
             hasher.combine(configuration.ingress[index].message.id)
             return TraceRecord(kind: Self.submitKind, actor: 0, payloadDigest: hasher.finalize())
+        case .executed(let height, let digest):
+            hasher.combine(height)
+            hasher.combine(digest.w0)
+            hasher.combine(digest.w1)
+            return TraceRecord(kind: Self.executedKind, actor: 0, payloadDigest: hasher.finalize())
         }
     }
 
@@ -439,6 +451,7 @@ public struct SubnetSimulation: SimulationModel {
     static let wakeUpKind = EventKind(code: 100, name: "wake-up")
     static let delayedSendKind = EventKind(code: 120, name: "delayed send")
     static let submitKind = EventKind(code: 121, name: "submit ingress")
+    static let executedKind = EventKind(code: 122, name: "height executed")
     static let bundleDeliveryKind = EventKind(code: 112, name: "deliver several artifacts")
     static let deliveryKinds: [EventKind] = [
         EventKind(code: 101, name: "deliver block proposal"), EventKind(code: 102, name: "deliver beacon share"),

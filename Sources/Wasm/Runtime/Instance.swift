@@ -218,6 +218,10 @@ public struct WasmInstance: Sendable {
 }
 
 extension WasmInstance {
+    /// The current values of the instance's own globals, as raw 64-bit slots in index order
+    /// (a linked instance's shared globals read as they were when it last ran).
+    public var globalSlots: [UInt64] { globals }
+
     /// The memory, if the module has one. Setting it to `nil` is ignored for a module with a
     /// memory (it always has one).
     public var memory: LinearMemory? {

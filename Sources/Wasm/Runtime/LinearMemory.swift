@@ -246,6 +246,23 @@ public struct LinearMemory {
         return result
     }
 
+    /// The number of 4 KiB chunks (the memory's size / 4 KiB).
+    public var chunkCount: Int { table.count }
+
+    /// Whether chunk `index` holds storage of its own (was ever written, here or in a copy it
+    /// shares with); one that does not reads as zeros.
+    public func isChunkAllocated(_ index: Int) -> Bool {
+        index >= 0 && index < table.count && table.chunks[index] != nil
+    }
+
+    /// Calls `body` with the 4 KiB of chunk `index` (zeros for one never written), without
+    /// copying them.
+    /// - Precondition: `0 <= index < chunkCount`.
+    public func withChunkBytes<Result>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        precondition(index >= 0 && index < table.count, "chunk \(index) is outside the memory")
+        return body(UnsafeRawBufferPointer(start: table.pointers[index], count: Self.chunkBytes))
+    }
+
     /// Whether chunk `index` was written since the last ``clearDirtyChunks()`` (`false` for a
     /// chunk beyond the memory).
     public func isChunkDirty(_ index: Int) -> Bool {
