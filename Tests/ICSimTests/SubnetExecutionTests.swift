@@ -115,6 +115,37 @@ struct SubnetExecutionTests {
         #expect(subnet.execution.outcomeByID[2]?.status == .replied(Array("pong".utf8)))
     }
 
+    @Test func everyReplicaExecutingOnItsOwnReachesTheSameStates() throws {
+        var configuration = try Self.configuration(nodes: 4, messages: 40, every: .milliseconds(60), seed: 4)
+        configuration.executesOnEveryReplica = true
+        configuration.nodeFaults = [NodeFault(node: 3, .crash, from: .zero + .seconds(1), until: .zero + .seconds(4))]
+        let subnet = Self.run(configuration, seconds: 12)
+        let execution = subnet.execution
+        #expect(execution.disagreement == nil, "\(String(describing: execution.disagreement))")
+        let replicas = try #require(execution.replicas)
+        for (node, replica) in replicas.enumerated() {
+            #expect(replica.height == subnet.metrics.finalizedHeights[node], "node \(node) executed what it finalized")
+            #expect(replica.height > 10)
+        }
+        #expect(execution.outcomes.count == 40)
+    }
+
+    @Test func aReplicaThatDivergesIsCaught() throws {
+        var configuration = try Self.configuration(nodes: 4, messages: 30, every: .milliseconds(60), seed: 4)
+        configuration.executesOnEveryReplica = true
+        var simulation = Simulation(model: SubnetSimulation(configuration: configuration))
+        simulation.model.start(&simulation.scheduler)
+        _ = simulation.run(.until(.zero + .seconds(2)))
+        #expect(simulation.model.execution.disagreement == nil)
+        // Replica 2's counter gains a cycle no other replica has.
+        var counter = try #require(simulation.model.execution.replicas?[2].state.canister(Self.counter))
+        counter.cycles = counter.cycles + Cycles(1)
+        simulation.model.execution.replicas?[2].state.add(counter)
+        _ = simulation.run(.until(.zero + .seconds(4)))
+        let disagreement = try #require(simulation.model.execution.disagreement)
+        #expect(disagreement.node == 2)
+    }
+
     @Test func badCanistersAndIngressAreProblems() throws {
         var configuration = SubnetConfiguration(nodeCount: 4)
         configuration.canisters = [CanisterSetup(id: Self.counter, wasm: [0, 97, 115, 109]), CanisterSetup(id: Self.counter, wasm: try Self.wasm("counter"))]

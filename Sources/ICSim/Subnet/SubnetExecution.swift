@@ -73,18 +73,48 @@ public struct SubnetExecution: Sendable {
     public private(set) var rounds = 0
     /// The state's digest after each executed height (index 0: height 1).
     public private(set) var stateHashes: [SHA256Digest] = []
+    /// When each height was executed (its block's time for every replica).
+    var executionTimes: [SimInstant] = []
+    /// With per-replica execution: each node's own state and executed height (`nil` when the
+    /// subnet executes each height once and shares the state).
+    var replicas: [(state: ReplicatedState, height: Height)]?
+    /// The first replica whose state differed from the subnet's after a height: the node, the
+    /// height, and the two digests.
+    public private(set) var disagreement: (node: Int, height: Height, expected: SHA256Digest, actual: SHA256Digest)?
     let executor: RoundExecutor
     /// Submitted messages by ID, and when (looked up only).
     var submitted: [UInt64: (message: IngressMessage, at: SimInstant)] = [:]
     /// Virtual time zero as IC time (nanoseconds since 1970): 2026-01-01T00:00:00Z.
     public static let epochNanos: UInt64 = 1_767_225_600_000_000_000
 
-    /// A subnet's execution with `canisters` installed at genesis.
-    init(canisters: [CanisterSetup], round: RoundConfiguration) throws(Reject) {
+    /// A subnet's execution with `canisters` installed at genesis; with `replicaCount`, every
+    /// replica also executes every height on its own copy of the state.
+    init(canisters: [CanisterSetup], round: RoundConfiguration, replicaCount: Int? = nil) throws(Reject) {
         executor = RoundExecutor(configuration: round)
         let installed = Self.install(canisters, round: round)
         if let (_, reject) = installed.problems.first { throw reject }
         state.add(installed.states)
+        replicas = replicaCount.map { Array(repeating: (state, 0), count: $0) }
+    }
+
+    /// Replica `node` executes the heights it finalized up to `height` on its own state, at
+    /// the times the subnet executed them, and its state's digest is compared with the
+    /// subnet's (the first difference is kept).
+    mutating func executeOnReplica(_ node: Int, through block: Block) {
+        guard var replica = replicas?[node], block.height == replica.height + 1, Int(block.height) <= stateHashes.count else { return }
+        let ingress = block.payload.compactMap { submitted[$0.id]?.message }
+        let time = executionTimes[Int(block.height) - 1]
+        _ = executor.executeRound(ingress: ingress, timeNanos: Self.timeNanos(time), on: &replica.state)
+        replica.height = block.height
+        let digest = replica.state.stateHash()
+        let expected = stateHashes[Int(block.height) - 1]
+        if digest != expected, disagreement == nil { disagreement = (node, block.height, expected, digest) }
+        replicas?[node] = replica
+    }
+
+    /// IC time (nanoseconds since 1970) at virtual time `time`.
+    static func timeNanos(_ time: SimInstant) -> UInt64 {
+        epochNanos + UInt64(max(time.nanosecondsSinceStart, 0))
     }
 
     /// Installs `canisters`, compiling each distinct module once (canisters running the same
@@ -120,7 +150,7 @@ public struct SubnetExecution: Sendable {
         submitted[message.id] = (message, ingress.at)
         // A missing canister is rejected at induction; most canisters inspect nothing.
         guard state.inspectsMessages(message.receiver), let canister = state.canister(message.receiver) else { return true }
-        let timeNanos = Self.epochNanos + UInt64(max(ingress.at.nanosecondsSinceStart, 0))
+        let timeNanos = Self.timeNanos(ingress.at)
         guard let reject = CanisterExecutor(configuration: executor.configuration.execution).inspect(
             message.method, argument: message.argument, caller: message.sender, timeNanos: timeNanos, on: canister) else { return true }
         record(message.id, .rejected(reject), at: ingress.at)
@@ -141,8 +171,8 @@ public struct SubnetExecution: Sendable {
         guard block.height == executedHeight + 1 else { return nil }
         executedHeight = block.height
         let ingress = block.payload.compactMap { submitted[$0.id]?.message }
-        let timeNanos = Self.epochNanos + UInt64(max(time.nanosecondsSinceStart, 0))
-        let report = executor.executeRound(ingress: ingress, timeNanos: timeNanos, on: &state)
+        let report = executor.executeRound(ingress: ingress, timeNanos: Self.timeNanos(time), on: &state)
+        executionTimes.append(time)
         rounds += 1
         instructions += report.instructionsPerCore.reduce(0, +)
         let answeredAt = time + .nanoseconds(report.durationNanos)

@@ -24,6 +24,11 @@ public struct SubnetConfiguration: Hashable, Sendable {
     public var ingress: [SubmittedIngress] = []
     /// How the subnet executes rounds (fees scaled to the node count given at creation).
     public var round = RoundConfiguration()
+    /// Whether every honest replica also executes every height it finalizes on its own copy
+    /// of the state, and the digests are compared (a determinism self-test of execution;
+    /// ``SubnetExecution/disagreement`` reports the first difference). Off by default: the
+    /// subnet executes each height once and replicas share the state.
+    public var executesOnEveryReplica = false
 
     /// The IC's defaults for `nodeCount` nodes spread over the cloud regions.
     public init(nodeCount: Int = 13, seed: UInt64 = 1) {
@@ -255,7 +260,7 @@ public struct SubnetSimulation: SimulationModel {
     /// ``LivenessChecker/bound``.
     public private(set) var liveness: LivenessChecker
     /// The subnet's replicated state machine.
-    public private(set) var execution: SubnetExecution
+    public internal(set) var execution: SubnetExecution
     var network: NetworkModel
     var wakeUps: [EventHandle?]
     /// Each node's peers (every other node), in index order.
@@ -284,7 +289,8 @@ public struct SubnetSimulation: SimulationModel {
         metrics = SubnetMetrics(honest: wrappers.map { $0 == nil })
         liveness = LivenessChecker(configuration: configuration)
         do {
-            execution = try SubnetExecution(canisters: configuration.canisters, round: configuration.round)
+            execution = try SubnetExecution(canisters: configuration.canisters, round: configuration.round,
+                                            replicaCount: configuration.executesOnEveryReplica ? count : nil)
         } catch {
             preconditionFailure("validate the configuration first: \(error)")
         }
@@ -363,6 +369,7 @@ public struct SubnetSimulation: SimulationModel {
                     if let executed = execution.execute(block, at: now) {
                         scheduler.schedule(.executed(height: block.height, digest: executed.digest), after: executed.duration)
                     }
+                    if configuration.executesOnEveryReplica { execution.executeOnReplica(index, through: block) }
                 }
             }
         }
