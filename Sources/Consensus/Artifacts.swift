@@ -85,7 +85,7 @@ public struct Block: Hashable, Sendable {
 /// The kinds of artifacts, for counting messages and bytes.
 public enum ArtifactKind: Int, CaseIterable, Sendable, CustomStringConvertible {
     case proposal, beaconShare, beacon, notarizationShare, notarization, finalizationShare, finalization
-    case catchUpRequest, catchUp, blockAdvert, blockRequest
+    case catchUpRequest, catchUp, blockAdvert, blockRequest, certificationShare
 
     /// The kind's name in reports.
     public var description: String {
@@ -101,6 +101,7 @@ public enum ArtifactKind: Int, CaseIterable, Sendable, CustomStringConvertible {
         case .catchUp: "catch-up package"
         case .blockAdvert: "block advert"
         case .blockRequest: "block request"
+        case .certificationShare: "certification share"
         }
     }
 }
@@ -136,6 +137,10 @@ public enum Artifact: Hashable, Sendable {
     case blockAdvert(height: Height, block: SHA256Digest, maker: NodeID)
     /// "Send me this block", to a node that advertised it.
     case blockRequest(height: Height, block: SHA256Digest)
+    /// A share of the certification of the replicated state after executing `height`: its
+    /// signer vouches for the state's digest. Consensus nodes carry these but do not use them:
+    /// the subnet's certifier does.
+    case certificationShare(height: Height, state: SHA256Digest, signer: NodeID)
 
     /// The artifact's kind.
     public var kind: ArtifactKind {
@@ -151,6 +156,7 @@ public enum Artifact: Hashable, Sendable {
         case .catchUp: .catchUp
         case .blockAdvert: .blockAdvert
         case .blockRequest: .blockRequest
+        case .certificationShare: .certificationShare
         }
     }
 
@@ -160,7 +166,8 @@ public enum Artifact: Hashable, Sendable {
         case .proposal(let block): block.height
         case .beaconShare(let height, _), .beacon(let height, _), .notarizationShare(let height, _, _),
              .notarization(let height, _, _), .finalizationShare(let height, _, _), .finalization(let height, _, _),
-             .catchUpRequest(let height, _), .blockAdvert(let height, _, _), .blockRequest(let height, _):
+             .catchUpRequest(let height, _), .blockAdvert(let height, _, _), .blockRequest(let height, _),
+             .certificationShare(let height, _, _):
             height
         case .catchUp(let package): package.height
         }
@@ -170,7 +177,7 @@ public enum Artifact: Hashable, Sendable {
     public var sizeBytes: Int {
         switch self {
         case .proposal(let block): block.sizeBytes
-        case .beaconShare, .notarizationShare, .finalizationShare: 128
+        case .beaconShare, .notarizationShare, .finalizationShare, .certificationShare: 128
         case .beacon, .notarization, .finalization: 160
         case .catchUpRequest, .blockAdvert, .blockRequest: 64
         case .catchUp(let package): 320 + package.blocks.reduce(0) { $0 + $1.sizeBytes }

@@ -188,6 +188,8 @@ public struct ConsensusNode: Sendable {
             return true
         case .catchUpRequest, .catchUp, .blockAdvert, .blockRequest:
             return false  // handled before they get here
+        case .certificationShare:
+            return false  // the certifier's, not consensus's
         }
     }
 

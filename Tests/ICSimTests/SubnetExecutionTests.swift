@@ -50,6 +50,23 @@ struct SubnetExecutionTests {
         #expect(subnet.safety.violation == nil)
     }
 
+    @Test func answersBecomeVisibleOnceTheirHeightIsCertified() throws {
+        var configuration = try Self.configuration(nodes: 7, messages: 30, every: .milliseconds(80), seed: 6)
+        configuration.byzantine = [ByzantineAssignment(node: 2, behaviors: [.silent]), ByzantineAssignment(node: 5, behaviors: [.silent])]
+        let subnet = Self.run(configuration, seconds: 12)
+        let outcomes = subnet.execution.outcomes.map(\.outcome)
+        #expect(outcomes.count == 30)
+        for outcome in outcomes {
+            let certified = try #require(outcome.certifiedAt, "certified by the 5 honest nodes")
+            #expect(certified >= outcome.executedAt)
+            #expect(certified - outcome.executedAt < .milliseconds(600), "about one message delay after execution")
+        }
+        #expect(subnet.certification.conflicts.isEmpty)
+        let honest = [0, 1, 3, 4, 6]
+        #expect(honest.allSatisfy { subnet.certification.certifiedHeights[$0] >= subnet.execution.executedHeight - 2 })
+        #expect(subnet.metrics.messages[ArtifactKind.certificationShare.rawValue] > 0)
+    }
+
     @Test func aFullBlockCarriesAtMostTheLimit() throws {
         var configuration = try Self.configuration(nodes: 4, messages: 30, every: .nanoseconds(0))
         configuration.consensus.payloadItemsMax = 8
@@ -111,7 +128,7 @@ struct SubnetExecutionTests {
         let forbidden = try #require(subnet.execution.outcomeByID[1])
         guard case .rejected(let reject) = forbidden.status else { Issue.record("not rejected: \(forbidden)"); return }
         #expect(reject.errorCode == .canisterRejectedMessage)
-        #expect(forbidden.answeredAt == forbidden.submittedAt, "answered by the receiving replica, not a block")
+        #expect(forbidden.certifiedAt == forbidden.submittedAt, "answered by the receiving replica, not a block")
         #expect(subnet.execution.outcomeByID[2]?.status == .replied(Array("pong".utf8)))
     }
 

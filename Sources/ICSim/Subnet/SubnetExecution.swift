@@ -47,8 +47,14 @@ public struct IngressOutcome: Hashable, Sendable {
     public var status: IngressStatus
     /// When it was submitted.
     public var submittedAt: SimInstant
-    /// When its answer was known (the end of the round that answered it).
-    public var answeredAt: SimInstant
+    /// When the round that answered it ended (`submittedAt` for a message rejected on
+    /// submission).
+    public var executedAt: SimInstant
+    /// The height whose execution answered it (`nil` for one rejected on submission).
+    public var height: Height?
+    /// When its answer became visible to its user: once its height was certified (at once for
+    /// one rejected on submission); `nil` until then.
+    public var certifiedAt: SimInstant?
 }
 
 /// The subnet's replicated state machine, as the shell runs it: each finalized height is
@@ -65,8 +71,10 @@ public struct SubnetExecution: Sendable {
     public private(set) var outcomeByID: [UInt64: IngressOutcome] = [:]
     /// Answered message IDs, in the order they were answered.
     public private(set) var answerOrder: [UInt64] = []
-    /// Submission to answer, over answered messages.
+    /// Submission to certified answer, over answered messages.
     public private(set) var latency = LatencyHistogram()
+    /// Answered messages waiting for their height's certification, by height.
+    var awaitingCertification: [Height: [UInt64]] = [:]
     /// Instructions executed, over all rounds and cores.
     public private(set) var instructions: UInt64 = 0
     /// Rounds executed.
@@ -77,7 +85,7 @@ public struct SubnetExecution: Sendable {
     var executionTimes: [SimInstant] = []
     /// With per-replica execution: each node's own state and executed height (`nil` when the
     /// subnet executes each height once and shares the state).
-    var replicas: [(state: ReplicatedState, height: Height)]?
+    var replicas: [(state: ReplicatedState, height: Height, digest: SHA256Digest?)]?
     /// The first replica whose state differed from the subnet's after a height: the node, the
     /// height, and the two digests.
     public private(set) var disagreement: (node: Int, height: Height, expected: SHA256Digest, actual: SHA256Digest)?
@@ -94,7 +102,7 @@ public struct SubnetExecution: Sendable {
         let installed = Self.install(canisters, round: round)
         if let (_, reject) = installed.problems.first { throw reject }
         state.add(installed.states)
-        replicas = replicaCount.map { Array(repeating: (state, 0), count: $0) }
+        replicas = replicaCount.map { Array(repeating: (state, 0, nil), count: $0) }
     }
 
     /// Replica `node` executes the heights it finalized up to `height` on its own state, at
@@ -107,9 +115,32 @@ public struct SubnetExecution: Sendable {
         _ = executor.executeRound(ingress: ingress, timeNanos: Self.timeNanos(time), on: &replica.state)
         replica.height = block.height
         let digest = replica.state.stateHash()
+        replica.digest = digest
         let expected = stateHashes[Int(block.height) - 1]
         if digest != expected, disagreement == nil { disagreement = (node, block.height, expected, digest) }
         replicas?[node] = replica
+    }
+
+    /// The digest replica `node` signs for `height`, which it just finalized: its own
+    /// state's with per-replica execution, else the subnet's.
+    func digest(at height: Height, replica node: Int) -> SHA256Digest? {
+        if let replicas {
+            guard node < replicas.count, replicas[node].height == height else { return nil }
+            return replicas[node].digest
+        }
+        return Int(height) <= stateHashes.count && height >= 1 ? stateHashes[Int(height) - 1] : nil
+    }
+
+    /// `height` was certified at `time`: its answers become visible (no earlier than its
+    /// round ended).
+    mutating func certify(height: Height, at time: SimInstant) {
+        for id in awaitingCertification.removeValue(forKey: height) ?? [] {
+            guard var outcome = outcomeByID[id], outcome.certifiedAt == nil else { continue }
+            let visible = max(time, outcome.executedAt)
+            outcome.certifiedAt = visible
+            outcomeByID[id] = outcome
+            latency.record(visible - outcome.submittedAt)
+        }
     }
 
     /// IC time (nanoseconds since 1970) at virtual time `time`.
@@ -153,16 +184,18 @@ public struct SubnetExecution: Sendable {
         let timeNanos = Self.timeNanos(ingress.at)
         guard let reject = CanisterExecutor(configuration: executor.configuration.execution).inspect(
             message.method, argument: message.argument, caller: message.sender, timeNanos: timeNanos, on: canister) else { return true }
-        record(message.id, .rejected(reject), at: ingress.at)
+        record(message.id, .rejected(reject), at: ingress.at, height: nil)
         return false
     }
 
-    /// Records the answer to message `id` (the first one only).
-    mutating func record(_ id: UInt64, _ status: IngressStatus, at time: SimInstant) {
+    /// Records the answer to message `id` (the first one only), given by `height` (then it
+    /// waits for certification) or on submission (visible at once).
+    mutating func record(_ id: UInt64, _ status: IngressStatus, at time: SimInstant, height: Height?) {
         guard outcomeByID[id] == nil, let submission = submitted[id] else { return }
-        outcomeByID[id] = IngressOutcome(status: status, submittedAt: submission.at, answeredAt: time)
+        let visible = height == nil ? time : nil
+        outcomeByID[id] = IngressOutcome(status: status, submittedAt: submission.at, executedAt: time, height: height, certifiedAt: visible)
         answerOrder.append(id)
-        latency.record(time - submission.at)
+        if let height { awaitingCertification[height, default: []].append(id) } else { latency.record(time - submission.at) }
     }
 
     /// Executes `block` if it is the next height, at `time`: the state's digest after it, and
@@ -176,7 +209,7 @@ public struct SubnetExecution: Sendable {
         rounds += 1
         instructions += report.instructionsPerCore.reduce(0, +)
         let answeredAt = time + .nanoseconds(report.durationNanos)
-        for (id, status) in report.answered { record(id, status, at: answeredAt) }
+        for (id, status) in report.answered { record(id, status, at: answeredAt, height: block.height) }
         let digest = state.stateHash()
         stateHashes.append(digest)
         return (digest, .nanoseconds(report.durationNanos))

@@ -261,6 +261,8 @@ public struct SubnetSimulation: SimulationModel {
     public private(set) var liveness: LivenessChecker
     /// The subnet's replicated state machine.
     public internal(set) var execution: SubnetExecution
+    /// State certification.
+    public private(set) var certification: SubnetCertification
     var network: NetworkModel
     var wakeUps: [EventHandle?]
     /// Each node's peers (every other node), in index order.
@@ -288,6 +290,7 @@ public struct SubnetSimulation: SimulationModel {
         drifts = (0..<count).map { node in configuration.nodeFaults.lazy.compactMap { ClockDrift($0) }.first { $0.node == node } }
         metrics = SubnetMetrics(honest: wrappers.map { $0 == nil })
         liveness = LivenessChecker(configuration: configuration)
+        certification = SubnetCertification(nodeCount: count, threshold: configuration.consensus.threshold)
         do {
             execution = try SubnetExecution(canisters: configuration.canisters, round: configuration.round,
                                             replicaCount: configuration.executesOnEveryReplica ? count : nil)
@@ -319,7 +322,15 @@ public struct SubnetSimulation: SimulationModel {
         switch event {
         case .deliver(let to, let from, let message):
             guard !isDown(Int(to), at: scheduler.now) else { return metrics.recordDroppedAtDownNode() }
-            run(Int(to), .artifacts(message.artifacts, from: NodeID(Int(from))), &scheduler)
+            var forConsensus: [Artifact] = []
+            for artifact in message.artifacts {
+                guard case .certificationShare(let height, let state, let signer) = artifact else {
+                    forConsensus.append(artifact)
+                    continue
+                }
+                certify(state, height: height, signer: signer.index, at: Int(to), time: scheduler.now)
+            }
+            if !forConsensus.isEmpty { run(Int(to), .artifacts(forConsensus, from: NodeID(Int(from))), &scheduler) }
         case .wakeUp(let node):
             if let handle = wakeUps[node], scheduler.scheduledTime(of: handle) == nil { wakeUps[node] = nil }
             guard !isDown(node, at: scheduler.now) else { return }
@@ -370,6 +381,11 @@ public struct SubnetSimulation: SimulationModel {
                         scheduler.schedule(.executed(height: block.height, digest: executed.digest), after: executed.duration)
                     }
                     if configuration.executesOnEveryReplica { execution.executeOnReplica(index, through: block) }
+                    // The replica vouches for the state it reached (a Byzantine one signs nothing).
+                    if let digest = execution.digest(at: block.height, replica: index) {
+                        broadcasts.append(.certificationShare(height: block.height, state: digest, signer: NodeID(index)))
+                        certify(digest, height: block.height, signer: index, at: index, time: now)
+                    }
                 }
             }
         }
@@ -382,6 +398,14 @@ public struct SubnetSimulation: SimulationModel {
         for (to, artifacts) in sends { send(Message(artifacts), from: index, to: [to], after: delay, &scheduler) }
         setWakeUp(index, step.wakeUpAt, &scheduler)
         metrics.recordRound(node: index, height: nodes[index].notarizedHeight, at: now)
+    }
+
+    /// Replica `node` takes `signer`'s certification share; a height it certifies first for
+    /// the subnet makes that height's answers visible.
+    mutating func certify(_ digest: SHA256Digest, height: Height, signer: Int, at node: Int, time: SimInstant) {
+        let before = certification.firstCertification[height] == nil
+        guard certification.add(share: digest, height: height, signer: signer, at: node, time: time), before else { return }
+        execution.certify(height: height, at: time)
     }
 
     /// Sends now, or holds the artifact back `delay` (a delayer).
@@ -466,7 +490,7 @@ public struct SubnetSimulation: SimulationModel {
         EventKind(code: 105, name: "deliver notarization"), EventKind(code: 106, name: "deliver finalization share"),
         EventKind(code: 107, name: "deliver finalization"), EventKind(code: 108, name: "deliver catch-up request"),
         EventKind(code: 109, name: "deliver catch-up package"), EventKind(code: 110, name: "deliver block advert"),
-        EventKind(code: 111, name: "deliver block request"),
+        EventKind(code: 111, name: "deliver block request"), EventKind(code: 113, name: "deliver certification share"),
     ]
 }
 
@@ -490,6 +514,9 @@ extension StableHasher {
             combine(block.w0)
             combine(UInt64(maker.index))
         case .blockRequest(_, let block): combine(block.w0)
+        case .certificationShare(_, let state, let signer):
+            combine(state.w0)
+            combine(UInt64(signer.index))
         case .catchUp(let package):
             for block in package.blocks { combine(block.digest.w0) }
             for signer in package.signers { combine(UInt64(signer.index)) }
