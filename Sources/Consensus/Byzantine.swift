@@ -113,6 +113,14 @@ public struct ByzantineWrapper: Sendable {
         return step
     }
 
+    /// Rewrites outputs the shell makes on the node's behalf (its certification shares) by
+    /// the behaviours, in order.
+    public func rewrite(_ outputs: [ConsensusOutput]) -> [ConsensusOutput] {
+        var outputs = outputs
+        for behavior in behaviors { outputs = outputs.flatMap { rewrite($0, behavior) } }
+        return outputs
+    }
+
     /// Gives `input` to the copy whose group it comes from (a wake-up or payload to every
     /// copy), and addresses each copy's outputs to its group alone.
     mutating func handleAsTwins(_ input: ConsensusInput, now: SimInstant, node: inout ConsensusNode) -> ConsensusStep {
@@ -120,7 +128,7 @@ public struct ByzantineWrapper: Sendable {
         let targets: [Int]
         switch input {
         case .artifact(_, let from), .artifacts(_, let from): targets = [copy(servingPeer: from.index)]
-        case .wakeUp, .payload: targets = Array(twinGroups.indices)
+        case .wakeUp, .payload, .certified: targets = Array(twinGroups.indices)
         }
         var merged = ConsensusStep()
         for copy in targets {
@@ -168,7 +176,7 @@ public struct ByzantineWrapper: Sendable {
         case .silent: return []
         case .withholdShares:
             switch artifact {
-            case .beaconShare, .notarizationShare, .finalizationShare: return []
+            case .beaconShare, .notarizationShare, .finalizationShare, .certificationShare: return []
             default: return [output]
             }
         case .withholdProposals:

@@ -57,11 +57,13 @@ public struct ConsensusConfiguration: Hashable, Sendable {
     }
 
     /// The notary delay for a block of `rank` when the node's notarized height is ahead of its
-    /// finalized height by `gap`: initial_notary_delay + unit_delay * rank * 1.5^gap
-    /// (../shared/MODEL.md section 2; the certified-height terms come with execution).
+    /// finalized height by `gap` and the certified height trails the finalized one by
+    /// `certificationGap`: initial_notary_delay + unit_delay * rank * 1.5^gap, plus 2 s per
+    /// height of `certificationGap` when it exceeds 1 (../shared/MODEL.md section 2).
     /// Computed with IEEE basic operations only (deterministic on every platform), clamped.
-    public func notaryDelay(rank: Int, gap: UInt64) -> SimDuration {
-        guard rank > 0 else { return initialNotaryDelay }
+    public func notaryDelay(rank: Int, gap: UInt64, certificationGap: UInt64 = 0) -> SimDuration {
+        let certification = certificationGap > 1 ? certificationLagDelay * Int64(min(certificationGap, 1_000_000)) : .zero
+        guard rank > 0 else { return initialNotaryDelay + certification }
         var factor = Double(rank)
         var remaining = min(gap, 200)
         while remaining > 0 && factor < 1e12 {
@@ -70,8 +72,15 @@ public struct ConsensusConfiguration: Hashable, Sendable {
         }
         let scaled = Double(unitDelay.nanoseconds) * factor
         let capped = min(scaled, 1e17)  // about three years: effectively never
-        return initialNotaryDelay + .nanoseconds(Int64(capped))
+        return initialNotaryDelay + .nanoseconds(Int64(capped)) + certification
     }
+
+    /// What each height of certification lag beyond one adds to the notary delay: 2 s.
+    public var certificationLagDelay: SimDuration { .seconds(2) }
+
+    /// How far the notarized height may run ahead of the certified one before notaries stop
+    /// signing: 70 heights (../shared/MODEL.md section 2).
+    public var certificationLagMax: UInt64 { 70 }
 
     /// The block-maker delay of `rank`: unit_delay * rank.
     public func blockMakerDelay(rank: Int) -> SimDuration {

@@ -11,6 +11,10 @@ public enum ConsensusInput: Sendable {
     case wakeUp
     /// Payload to put in the node's next proposals (ingress messages, later).
     case payload([PayloadItem])
+    /// This replica's state is certified up to this height (its notary delay grows while the
+    /// certified height trails the finalized one, and it stops notarizing when it trails the
+    /// notarized one by too much).
+    case certified(Height)
 }
 
 /// What a node asks the shell to do.
@@ -76,6 +80,8 @@ public struct ConsensusNode: Sendable {
     public private(set) var notarizedHeight: Height = 0
     /// The highest finalized height.
     public private(set) var finalizedHeight: Height = 0
+    /// The highest height certified for this replica (none before execution certifies one).
+    public private(set) var certifiedHeight: Height = 0
     /// The digest of the block finalized at ``finalizedHeight``.
     public private(set) var finalizedTip: SHA256Digest
 
@@ -115,6 +121,9 @@ public struct ConsensusNode: Sendable {
             // Payload matters only when this node proposes, which a wake-up brings about.
             payloadQueue += items
             changed = false
+        case .certified(let height):
+            changed = height > certifiedHeight
+            certifiedHeight = max(certifiedHeight, height)
         }
         // Artifacts that changed nothing cannot make a rule fire: the rules reached their
         // fixpoint at the last step, and those that wait for time have a wake-up.
@@ -409,14 +418,16 @@ public struct ConsensusNode: Sendable {
     /// The notary delay of `rank` in the current round.
     @inline(__always)
     func notaryDelay(rank: Int) -> SimDuration {
-        configuration.notaryDelay(rank: rank, gap: notarizedHeight - finalizedHeight)
+        configuration.notaryDelay(rank: rank, gap: notarizedHeight - finalizedHeight,
+                                  certificationGap: finalizedHeight - min(finalizedHeight, certifiedHeight))
     }
 
     /// Signs notarization shares for the lowest-ranked valid blocks of the current round whose
     /// notary delay has passed, never for a higher rank than one already signed this round.
     mutating func notarize(_ now: SimInstant, _ step: inout ConsensusStep) -> Bool {
         let height = round
-        guard isInCommittee(at: height) == true, let start = roundStart(), let rank = pool.read(height, { $0.lowestEligibleRank() }),
+        guard notarizedHeight - min(notarizedHeight, certifiedHeight) < configuration.certificationLagMax,
+              isInCommittee(at: height) == true, let start = roundStart(), let rank = pool.read(height, { $0.lowestEligibleRank() }),
               now >= start + notaryDelay(rank: rank), rank <= pool.read(height, { $0.lowestRankSignedEligible() }) ?? Int.max,
               pool.read(height, { $0.hasUnsigned(rank: rank) }) else { return false }
         var changed = false

@@ -29,6 +29,16 @@ struct ConsensusConfigurationTests {
         #expect(ConsensusConfiguration(nodeCount: 40).unitDelay == .seconds(3))
     }
 
+    /// Plus 2 s per height the certified height trails the finalized one, once it trails by
+    /// more than one; notaries stop 70 heights ahead of certification.
+    @Test func certificationLag() {
+        let configuration = ConsensusConfiguration(nodeCount: 13)
+        #expect(configuration.notaryDelay(rank: 0, gap: 0, certificationGap: 1) == .milliseconds(300))
+        #expect(configuration.notaryDelay(rank: 0, gap: 0, certificationGap: 2) == .milliseconds(4_300))
+        #expect(configuration.notaryDelay(rank: 1, gap: 0, certificationGap: 3) == .milliseconds(7_300))
+        #expect(configuration.certificationLagMax == 70)
+    }
+
     @Test func problemsAreReported() {
         var configuration = ConsensusConfiguration(nodeCount: 0)
         configuration.unitDelay = .milliseconds(-1)

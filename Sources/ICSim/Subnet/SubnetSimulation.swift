@@ -263,6 +263,11 @@ public struct SubnetSimulation: SimulationModel {
     public internal(set) var execution: SubnetExecution
     /// State certification.
     public private(set) var certification: SubnetCertification
+    /// Nodes whose certified height grew during the event being handled (told after it).
+    var certifiedNotices: [Int] = []
+    /// Nodes that finalized a height before the subnet executed it (a Byzantine node can be
+    /// ahead of every honest one), by height: they sign when it is executed.
+    var awaitingExecution: [Height: [Int]] = [:]
     var network: NetworkModel
     var wakeUps: [EventHandle?]
     /// Each node's peers (every other node), in index order.
@@ -319,6 +324,16 @@ public struct SubnetSimulation: SimulationModel {
     }
 
     public mutating func handle(_ event: Event, scheduler: inout Scheduler<Event>) {
+        handleEvent(event, &scheduler)
+        // Replicas whose state became certified further learn it now (it shapes their
+        // notary delay); telling one may not make another's grow, so one pass suffices.
+        while let node = certifiedNotices.popLast() {
+            guard !isDown(node, at: scheduler.now) else { continue }
+            run(node, .certified(certification.certifiedHeights[node]), &scheduler)
+        }
+    }
+
+    mutating func handleEvent(_ event: Event, _ scheduler: inout Scheduler<Event>) {
         switch event {
         case .deliver(let to, let from, let message):
             guard !isDown(Int(to), at: scheduler.now) else { return metrics.recordDroppedAtDownNode() }
@@ -361,7 +376,8 @@ public struct SubnetSimulation: SimulationModel {
         }
         var broadcasts: [Artifact] = []
         var sends: [(to: Int, artifacts: [Artifact])] = []
-        for output in step.outputs {
+        var outputs = step.outputs[...]
+        while let output = outputs.popFirst() {
             switch output {
             case .broadcast(let artifact): broadcasts.append(artifact)
             case .send(let artifact, let to):
@@ -371,21 +387,16 @@ public struct SubnetSimulation: SimulationModel {
                     sends.append((to.index, [artifact]))
                 }
             case .finalized(let blocks):
-                // The checkers and the metrics judge the honest nodes only.
-                guard wrappers[index] == nil else { continue }
                 for block in blocks {
-                    safety.observe(block, node: index, at: now)
-                    liveness.observe(node: index, at: now)
-                    metrics.recordFinalized(block, node: index, at: now)
-                    if let executed = execution.execute(block, at: now) {
-                        scheduler.schedule(.executed(height: block.height, digest: executed.digest), after: executed.duration)
+                    observeFinalized(block, node: index, now, &scheduler)
+                    // A replica executes (or shares the subnet's execution) and certifies what it
+                    // finalized; one ahead of the subnet's execution waits for it.
+                    guard block.height <= execution.executedHeight else {
+                        awaitingExecution[block.height, default: []].append(index)
+                        continue
                     }
                     if configuration.executesOnEveryReplica { execution.executeOnReplica(index, through: block) }
-                    // The replica vouches for the state it reached (a Byzantine one signs nothing).
-                    if let digest = execution.digest(at: block.height, replica: index) {
-                        broadcasts.append(.certificationShare(height: block.height, state: digest, signer: NodeID(index)))
-                        certify(digest, height: block.height, signer: index, at: index, time: now)
-                    }
+                    outputs += certificationShare(for: block, node: index, now)
                 }
             }
         }
@@ -400,12 +411,59 @@ public struct SubnetSimulation: SimulationModel {
         metrics.recordRound(node: index, height: nodes[index].notarizedHeight, at: now)
     }
 
+    /// What the shell does with a block node `index` finalized: the checkers, the metrics and
+    /// the subnet's execution follow honest nodes only (its first honest finalization
+    /// executes a height, and replicas that finalized it earlier execute and sign then).
+    mutating func observeFinalized(_ block: Block, node index: Int, _ now: SimInstant, _ scheduler: inout Scheduler<Event>) {
+        guard wrappers[index] == nil else { return }
+        safety.observe(block, node: index, at: now)
+        liveness.observe(node: index, at: now)
+        metrics.recordFinalized(block, node: index, at: now)
+        if let executed = execution.execute(block, at: now) {
+            scheduler.schedule(.executed(height: block.height, digest: executed.digest), after: executed.duration)
+            for node in awaitingExecution.removeValue(forKey: block.height) ?? [] {
+                if configuration.executesOnEveryReplica { execution.executeOnReplica(node, through: block) }
+                signLate(block, node: node, now, &scheduler)
+            }
+        }
+    }
+
+    /// Node `node`, which finalized `block` before it was executed, signs its certification
+    /// share now (and sends it as a message of its own).
+    mutating func signLate(_ block: Block, node: Int, _ now: SimInstant, _ scheduler: inout Scheduler<Event>) {
+        var broadcasts: [Artifact] = []
+        for output in certificationShare(for: block, node: node, now) {
+            switch output {
+            case .broadcast(let artifact): broadcasts.append(artifact)
+            case .send(let artifact, let to): send(Message([artifact]), from: node, to: [to.index], after: wrappers[node]?.outputDelay ?? .zero, &scheduler)
+            case .finalized: break
+            }
+        }
+        if !broadcasts.isEmpty {
+            send(Message(broadcasts), from: node, to: peers[node], after: wrappers[node]?.outputDelay ?? .zero, &scheduler)
+        }
+    }
+
+    /// Node `index`'s certification share for the state after `block` (which it finalized),
+    /// as what it sends: an honest replica broadcasts it; a Byzantine one's wrapper rewrites
+    /// it like its other outputs (withheld, sent selectively, ...). The replica counts its own
+    /// share if it sends it at all.
+    mutating func certificationShare(for block: Block, node index: Int, _ now: SimInstant) -> [ConsensusOutput] {
+        guard let digest = execution.digest(at: block.height, replica: index) else { return [] }
+        let share = ConsensusOutput.broadcast(.certificationShare(height: block.height, state: digest, signer: NodeID(index)))
+        let outputs = wrappers[index]?.rewrite([share]) ?? [share]
+        if !outputs.isEmpty { certify(digest, height: block.height, signer: index, at: index, time: now) }
+        return outputs
+    }
+
     /// Replica `node` takes `signer`'s certification share; a height it certifies first for
     /// the subnet makes that height's answers visible.
     mutating func certify(_ digest: SHA256Digest, height: Height, signer: Int, at node: Int, time: SimInstant) {
-        let before = certification.firstCertification[height] == nil
-        guard certification.add(share: digest, height: height, signer: signer, at: node, time: time), before else { return }
-        execution.certify(height: height, at: time)
+        let first = certification.firstCertification[height] == nil
+        let highest = certification.certifiedHeights[node]
+        guard certification.add(share: digest, height: height, signer: signer, at: node, time: time) else { return }
+        if certification.certifiedHeights[node] > highest, !certifiedNotices.contains(node) { certifiedNotices.append(node) }
+        if first { execution.certify(height: height, at: time) }
     }
 
     /// Sends now, or holds the artifact back `delay` (a delayer).
