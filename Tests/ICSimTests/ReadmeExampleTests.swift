@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import ICSim
 
@@ -28,5 +29,26 @@ struct ReadmeExampleTests {
         // About 10 s / 20 ms = 500 volleys; allow 5 standard deviations of a Poisson count.
         #expect(abs(simulation.model.volleys - 500) < 5 * 23)
         #expect(simulation.traceHash.eventCount == result.eventsProcessed)
+    }
+
+    /// The subnet example, with the counter canister of the execution tests.
+    @Test func aSubnetAnswersEveryIncrement() throws {
+        var configuration = SubnetConfiguration(nodeCount: 13, seed: 1)
+        let counter = CanisterID(1)
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../ExecutionLayerTests/Fixtures/c/counter.wasm")
+        let wasm = Array(try Data(contentsOf: url))
+        configuration.canisters = [CanisterSetup(id: counter, wasm: wasm)]
+        configuration.ingress = (1...100).map { index in
+            SubmittedIngress(at: .zero + .milliseconds(100 * Int64(index)),
+                             IngressMessage(id: UInt64(index), sender: .user(1), receiver: counter, method: "inc", argument: []))
+        }
+        #expect(configuration.problems().isEmpty)
+        var simulation = Simulation(model: SubnetSimulation(configuration: configuration))
+        simulation.model.start(&simulation.scheduler)
+        _ = simulation.run(.until(.zero + .seconds(30)))
+        let execution = simulation.model.execution
+        #expect(execution.outcomes.count == 100)
+        #expect(try #require(execution.latency.quantile(99, 100)) < .seconds(3))
     }
 }
