@@ -182,6 +182,8 @@ public struct ReplicatedState: Sendable {
     /// since the last hash.
     var digests = StateDigests()
     var touched: [Int] = []
+    /// The same since the last hash that included memory.
+    var touchedSinceFullHash: [Int] = []
     /// The ingress answers so far, folded in the order they came.
     var answersDigest = SHA256Digest.zero
 
@@ -218,7 +220,7 @@ public struct ReplicatedState: Sendable {
         active = []
         heartbeats = []
         timers = []
-        touched = Array(canisters.indices)
+        markTouched(canisters.indices)
         isActive = Array(repeating: false, count: canisters.count)
         for position in canisters.indices {
             canisters[position].exportsHeartbeat = canisters[position].state.code?.function("canister_heartbeat") != nil
@@ -240,6 +242,12 @@ public struct ReplicatedState: Sendable {
     public func inspectsMessages(_ id: CanisterID) -> Bool {
         guard let position = positions[id] else { return false }
         return canisters[position].exportsInspect
+    }
+
+    /// Notes that the canisters at `positions` may have changed (for both hashes).
+    mutating func markTouched<Positions: Sequence>(_ positions: Positions) where Positions.Element == Int {
+        touched += positions
+        touchedSinceFullHash += positions
     }
 
     /// Notes that canister `position` may have work.

@@ -140,7 +140,7 @@ extension RoundExecutor {
             state.cyclesBurned = state.cyclesBurned + paid
             state.canisters[position].memoryBytes = bytes
         }
-        state.touched = Array(state.canisters.indices)
+        state.markTouched(state.canisters.indices)
         state.lastIdleChargeNanos = timeNanos
     }
 

@@ -100,7 +100,7 @@ public struct RoundExecutor: Sendable {
             if !progressed { break }
         }
         updatePriorities(&state, order: order, ran: ran)
-        state.touched += state.active
+        state.markTouched(state.active)
         trimActive(&state)
         return report(state, round)
     }

@@ -69,6 +69,8 @@ struct MemoryDigest: Sendable {
         if fresh { tree = IncrementalDigest() }
         tree.resize(to: memory.chunkCount, filling: Self.zeroChunk)
         let chunks = fresh ? (0..<memory.chunkCount).filter { memory.isChunkAllocated($0) } : memory.dirtyChunks
+        // Nothing written: leave the memory alone (clearing would copy its chunk table).
+        if !fresh && chunks.isEmpty { return tree.root() }
         for chunk in chunks where chunk < memory.chunkCount {
             tree.set(chunk, memory.withChunkBytes(chunk) { bytes in
                 var hasher = SHA256()
@@ -88,8 +90,9 @@ struct StateDigests: Sendable {
     var heaps: [MemoryDigest] = []
     var stables: [MemoryDigest] = []
     var versions: [UInt64?] = []
-    /// One leaf per canister, in ID order.
+    /// One leaf per canister, in ID order: its metadata only, and with its memories.
     var canisters = IncrementalDigest()
+    var canistersWithMemory = IncrementalDigest()
 }
 
 extension SHA256Digest {
@@ -98,45 +101,57 @@ extension SHA256Digest {
 }
 
 extension ReplicatedState {
-    /// The state's digest: the round, the cycles burned, the ingress answers so far, and one
-    /// leaf per canister (its ID, version, status, cycles, settings, certified data, timer,
-    /// globals, heap and stable memory, and the sizes of its queue and call contexts).
-    /// Incremental: only canisters that had work since the last call, and only their memory
-    /// chunks written since, are rehashed (all of them after canisters were added).
-    public mutating func stateHash() -> SHA256Digest {
+    /// The state's digest: the round, the cycles burned, the ingress answers so far (folded
+    /// in the order they came), and one leaf per canister: its ID, version, module, status,
+    /// cycles, settings, controllers, certified data, timer and the sizes of its queue, call
+    /// contexts and callbacks; with `includingMemory`, also its globals and the roots of its
+    /// heap and stable memory.
+    ///
+    /// Per round the IC certifies such a tree without canister memory; memory is hashed at
+    /// checkpoints. Both are incremental: only canisters with work since the last hash of
+    /// that kind are rehashed, and only their memory chunks written since the last hash that
+    /// included memory (all canisters after canisters were added).
+    public mutating func stateHash(includingMemory: Bool = false) -> SHA256Digest {
         if digests.versions.count != canisters.count {
             digests = StateDigests(heaps: Array(repeating: MemoryDigest(), count: canisters.count),
                                    stables: Array(repeating: MemoryDigest(), count: canisters.count),
                                    versions: Array(repeating: nil, count: canisters.count))
             digests.canisters.resize(to: canisters.count, filling: .zero)
-            touched = Array(canisters.indices)
+            digests.canistersWithMemory.resize(to: canisters.count, filling: .zero)
+            markTouched(canisters.indices)
         }
-        for position in Set(touched).sorted() { digests.canisters.set(position, canisterDigest(position)) }
-        touched = []
+        let root: SHA256Digest
+        if includingMemory {
+            for position in Set(touchedSinceFullHash).sorted() {
+                let metadata = metadataDigest(position)
+                digests.canisters.set(position, metadata)
+                digests.canistersWithMemory.set(position, memoryDigest(position, metadata: metadata))
+            }
+            touchedSinceFullHash = []
+            touched = []
+            root = digests.canistersWithMemory.root()
+        } else {
+            for position in Set(touched).sorted() { digests.canisters.set(position, metadataDigest(position)) }
+            touched = []
+            root = digests.canisters.root()
+        }
         var hasher = SHA256()
-        hasher.update(string: "ICSim.state.v1")
+        hasher.update(string: includingMemory ? "ICSim.state.full.v1" : "ICSim.state.v1")
         hasher.update(uint64LittleEndian: round)
         hasher.update(cyclesBurned.littleEndianBytes)
         hasher.update(answersDigest.bytes)
-        hasher.update(digests.canisters.root().bytes)
+        hasher.update(root.bytes)
         return hasher.finalize()
     }
 
-    /// Canister `position`'s leaf, bringing its memories' digests up to date.
-    mutating func canisterDigest(_ position: Int) -> SHA256Digest {
-        let fresh = digests.versions[position] != canisters[position].state.version
-        digests.versions[position] = canisters[position].state.version
-        var heapRoot = SHA256Digest.zero
-        if var heap = canisters[position].state.code?.instance.memory {
-            heapRoot = digests.heaps[position].update(&heap, fresh: fresh)
-            canisters[position].state.code?.instance.memory = heap
-        }
-        let stableRoot = digests.stables[position].update(&canisters[position].state.stableMemory, fresh: fresh)
+    /// Canister `position`'s metadata leaf.
+    func metadataDigest(_ position: Int) -> SHA256Digest {
         let canister = canisters[position].state
         var hasher = SHA256()
         hasher.update(string: "ICSim.canister.v1")
         hasher.update(uint64LittleEndian: canister.id.index)
         hasher.update(uint64LittleEndian: canister.version)
+        hasher.update((canister.code?.moduleHash ?? .zero).bytes)
         hasher.update(uint32LittleEndian: canister.status.rawValue)
         hasher.update(canister.cycles.littleEndianBytes)
         hasher.update(uint64LittleEndian: UInt64(canister.computeAllocationPercent))
@@ -145,13 +160,29 @@ extension ReplicatedState {
         hasher.update(uint64LittleEndian: UInt64(canister.certifiedData.count))
         hasher.update(canister.certifiedData)
         hasher.update(uint64LittleEndian: canister.globalTimerNanos)
-        for slot in canister.code?.instance.globalSlots ?? [] { hasher.update(uint64LittleEndian: slot) }
-        hasher.update(heapRoot.bytes)
-        hasher.update(stableRoot.bytes)
         hasher.update(uint64LittleEndian: UInt64(canisters[position].queue.count))
         hasher.update(uint64LittleEndian: UInt64(canisters[position].callContexts.count))
         hasher.update(uint64LittleEndian: UInt64(canisters[position].callbacks.count))
         hasher.update(uint64LittleEndian: canisters[position].nextIdentifier)
+        return hasher.finalize()
+    }
+
+    /// Canister `position`'s leaf with its memories, bringing their digests up to date.
+    mutating func memoryDigest(_ position: Int, metadata: SHA256Digest) -> SHA256Digest {
+        let fresh = digests.versions[position] != canisters[position].state.version
+        digests.versions[position] = canisters[position].state.version
+        var heapRoot = SHA256Digest.zero
+        if var heap = canisters[position].state.code?.instance.memory {
+            heapRoot = digests.heaps[position].update(&heap, fresh: fresh)
+            canisters[position].state.code?.instance.memory = heap
+        }
+        let stableRoot = digests.stables[position].update(&canisters[position].state.stableMemory, fresh: fresh)
+        var hasher = SHA256()
+        hasher.update(string: "ICSim.canister.memory.v1")
+        hasher.update(metadata.bytes)
+        for slot in canisters[position].state.code?.instance.globalSlots ?? [] { hasher.update(uint64LittleEndian: slot) }
+        hasher.update(heapRoot.bytes)
+        hasher.update(stableRoot.bytes)
         return hasher.finalize()
     }
 

@@ -79,8 +79,15 @@ public struct SubnetExecution: Sendable {
     public private(set) var instructions: UInt64 = 0
     /// Rounds executed.
     public private(set) var rounds = 0
-    /// The state's digest after each executed height (index 0: height 1).
+    /// The state's digest after each executed height, as certified (index 0: height 1):
+    /// canister metadata, not memory.
     public private(set) var stateHashes: [SHA256Digest] = []
+    /// The digest with canister memory, at checkpoint heights (every `checkpointInterval`;
+    /// every height with per-replica execution, which compares them), by height (looked up
+    /// only).
+    public private(set) var fullStateHashes: [Height: SHA256Digest] = [:]
+    /// Heights between checkpoints: 500 (../shared/MODEL.md section 3).
+    public var checkpointInterval: Height = 500
     /// When each height was executed (its block's time for every replica).
     var executionTimes: [SimInstant] = []
     /// With per-replica execution: each node's own state and executed height (`nil` when the
@@ -114,10 +121,11 @@ public struct SubnetExecution: Sendable {
         let time = executionTimes[Int(block.height) - 1]
         _ = executor.executeRound(ingress: ingress, timeNanos: Self.timeNanos(time), on: &replica.state)
         replica.height = block.height
-        let digest = replica.state.stateHash()
-        replica.digest = digest
-        let expected = stateHashes[Int(block.height) - 1]
-        if digest != expected, disagreement == nil { disagreement = (node, block.height, expected, digest) }
+        replica.digest = replica.state.stateHash()
+        let full = replica.state.stateHash(includingMemory: true)
+        if let expected = fullStateHashes[block.height], full != expected, disagreement == nil {
+            disagreement = (node, block.height, expected, full)
+        }
         replicas?[node] = replica
     }
 
@@ -212,6 +220,9 @@ public struct SubnetExecution: Sendable {
         for (id, status) in report.answered { record(id, status, at: answeredAt, height: block.height) }
         let digest = state.stateHash()
         stateHashes.append(digest)
+        if replicas != nil || block.height % max(checkpointInterval, 1) == 0 {
+            fullStateHashes[block.height] = state.stateHash(includingMemory: true)
+        }
         return (digest, .nanoseconds(report.durationNanos))
     }
 
