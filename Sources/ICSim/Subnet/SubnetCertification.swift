@@ -9,8 +9,9 @@ import Consensus
 public struct SubnetCertification: Sendable {
     /// Shares needed (c - f).
     let threshold: Int
-    /// Per replica: signers of each (height, digest) it holds shares for (looked up only).
-    var pools: [[Height: [SHA256Digest: Set<Int>]]]
+    /// Per replica: the shares it holds for each height not yet certified there, one tally
+    /// per digest (looked up only).
+    var pools: [[Height: [ShareTally]]]
     /// Per replica: the heights it certified, and the highest.
     var certified: [Set<Height>]
     public private(set) var certifiedHeights: [Height]
@@ -31,10 +32,12 @@ public struct SubnetCertification: Sendable {
     /// certified the height at that replica.
     mutating func add(share digest: SHA256Digest, height: Height, signer: Int, at node: Int, time: SimInstant) -> Bool {
         guard !certified[node].contains(height) else { return false }
-        var signers = pools[node][height]?[digest] ?? []
-        guard signers.insert(signer).inserted else { return false }
-        pools[node][height, default: [:]][digest] = signers
-        guard signers.count >= threshold else { return false }
+        var tallies = pools[node][height] ?? []
+        let index = tallies.firstIndex { $0.digest == digest } ?? tallies.count
+        if index == tallies.count { tallies.append(ShareTally(digest: digest)) }
+        guard tallies[index].insert(signer) else { return false }
+        pools[node][height] = tallies
+        guard tallies[index].count >= threshold else { return false }
         certified[node].insert(height)
         pools[node][height] = nil
         certifiedHeights[node] = max(certifiedHeights[node], height)
@@ -43,6 +46,29 @@ public struct SubnetCertification: Sendable {
             return true
         }
         firstCertification[height] = (time, digest)
+        return true
+    }
+}
+
+/// The signers of one digest at one height, as a bit set.
+struct ShareTally: Sendable {
+    let digest: SHA256Digest
+    private var words: [UInt64] = []
+    private(set) var count = 0
+
+    init(digest: SHA256Digest) {
+        self.digest = digest
+    }
+
+    /// Adds `signer`; whether it was new.
+    mutating func insert(_ signer: Int) -> Bool {
+        guard signer >= 0 else { return false }
+        let word = signer / 64
+        if word >= words.count { words += repeatElement(0, count: word - words.count + 1) }
+        let bit: UInt64 = 1 << UInt64(signer % 64)
+        guard words[word] & bit == 0 else { return false }
+        words[word] |= bit
+        count += 1
         return true
     }
 }

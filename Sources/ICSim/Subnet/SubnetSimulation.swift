@@ -231,9 +231,24 @@ public struct SubnetSimulation: SimulationModel {
         public let artifacts: [Artifact]
         /// What identifies them in the trace (computed once for all the copies).
         let traceDigest: UInt64
+        /// The artifacts for the consensus node, and the certification shares for the
+        /// certifier (split once for all the copies).
+        let forConsensus: [Artifact]
+        let certificationShares: [(height: Height, state: SHA256Digest, signer: NodeID)]
 
         init(_ artifacts: [Artifact]) {
             self.artifacts = artifacts
+            var forConsensus: [Artifact] = []
+            var shares: [(height: Height, state: SHA256Digest, signer: NodeID)] = []
+            for artifact in artifacts {
+                if case .certificationShare(let height, let state, let signer) = artifact {
+                    shares.append((height, state, signer))
+                } else {
+                    forConsensus.append(artifact)
+                }
+            }
+            self.forConsensus = shares.isEmpty ? artifacts : forConsensus
+            certificationShares = shares
             var hasher = StableHasher()
             for artifact in artifacts { hasher.combine(artifact) }
             traceDigest = hasher.finalize()
@@ -337,15 +352,10 @@ public struct SubnetSimulation: SimulationModel {
         switch event {
         case .deliver(let to, let from, let message):
             guard !isDown(Int(to), at: scheduler.now) else { return metrics.recordDroppedAtDownNode() }
-            var forConsensus: [Artifact] = []
-            for artifact in message.artifacts {
-                guard case .certificationShare(let height, let state, let signer) = artifact else {
-                    forConsensus.append(artifact)
-                    continue
-                }
-                certify(state, height: height, signer: signer.index, at: Int(to), time: scheduler.now)
+            for share in message.certificationShares {
+                certify(share.state, height: share.height, signer: share.signer.index, at: Int(to), time: scheduler.now)
             }
-            if !forConsensus.isEmpty { run(Int(to), .artifacts(forConsensus, from: NodeID(Int(from))), &scheduler) }
+            if !message.forConsensus.isEmpty { run(Int(to), .artifacts(message.forConsensus, from: NodeID(Int(from))), &scheduler) }
         case .wakeUp(let node):
             if let handle = wakeUps[node], scheduler.scheduledTime(of: handle) == nil { wakeUps[node] = nil }
             guard !isDown(node, at: scheduler.now) else { return }
