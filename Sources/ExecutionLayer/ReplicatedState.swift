@@ -181,9 +181,9 @@ public struct ReplicatedState: Sendable {
     /// Digests for hashing the state incrementally, and the canisters that may have changed
     /// since the last hash.
     var digests = StateDigests()
-    var touched: [Int] = []
+    var touched = PositionSet()
     /// The same since the last hash that included memory.
-    var touchedSinceFullHash: [Int] = []
+    var touchedSinceFullHash = PositionSet()
     /// The ingress answers so far, folded in the order they came.
     var answersDigest = SHA256Digest.zero
 
@@ -246,8 +246,10 @@ public struct ReplicatedState: Sendable {
 
     /// Notes that the canisters at `positions` may have changed (for both hashes).
     mutating func markTouched<Positions: Sequence>(_ positions: Positions) where Positions.Element == Int {
-        touched += positions
-        touchedSinceFullHash += positions
+        for position in positions {
+            touched.insert(position)
+            touchedSinceFullHash.insert(position)
+        }
     }
 
     /// Notes that canister `position` may have work.
@@ -283,5 +285,27 @@ public struct ReplicatedState: Sendable {
     /// The entry of canister `id`, if any.
     public func entry(_ id: CanisterID) -> CanisterEntry? {
         positions[id].map { canisters[$0] }
+    }
+}
+
+/// Canister positions, each at most once (a flag per position), in ascending order when taken:
+/// what changed since a digest, bounded by the number of canisters however long no digest is
+/// taken.
+struct PositionSet: Sendable {
+    private var flags: [Bool] = []
+    private var members: [Int] = []
+
+    mutating func insert(_ position: Int) {
+        if position >= flags.count { flags += repeatElement(false, count: position - flags.count + 1) }
+        guard !flags[position] else { return }
+        flags[position] = true
+        members.append(position)
+    }
+
+    /// The members in ascending order; the set is then empty.
+    mutating func take() -> [Int] {
+        for position in members { flags[position] = false }
+        defer { members = [] }
+        return members.sorted()
     }
 }

@@ -122,17 +122,15 @@ extension ReplicatedState {
         }
         let root: SHA256Digest
         if includingMemory {
-            for position in Set(touchedSinceFullHash).sorted() {
+            _ = touched.take()
+            for position in touchedSinceFullHash.take() {
                 let metadata = metadataDigest(position)
                 digests.canisters.set(position, metadata)
                 digests.canistersWithMemory.set(position, memoryDigest(position, metadata: metadata))
             }
-            touchedSinceFullHash = []
-            touched = []
             root = digests.canistersWithMemory.root()
         } else {
-            for position in Set(touched).sorted() { digests.canisters.set(position, metadataDigest(position)) }
-            touched = []
+            for position in touched.take() { digests.canisters.set(position, metadataDigest(position)) }
             root = digests.canisters.root()
         }
         var hasher = SHA256()
