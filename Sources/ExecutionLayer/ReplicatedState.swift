@@ -186,6 +186,8 @@ public struct ReplicatedState: Sendable {
     var touchedSinceFullHash = PositionSet()
     /// The ingress answers so far, folded in the order they came.
     var answersDigest = SHA256Digest.zero
+    /// Canisters being stopped.
+    var stopping = PositionSet()
 
     /// An empty subnet.
     public init() {}
@@ -220,12 +222,14 @@ public struct ReplicatedState: Sendable {
         active = []
         heartbeats = []
         timers = []
+        stopping = PositionSet()
         markTouched(canisters.indices)
         isActive = Array(repeating: false, count: canisters.count)
         for position in canisters.indices {
             canisters[position].exportsHeartbeat = canisters[position].state.code?.function("canister_heartbeat") != nil
             canisters[position].exportsGlobalTimer = canisters[position].state.code?.function("canister_global_timer") != nil
             canisters[position].exportsInspect = canisters[position].state.code?.function("canister_inspect_message") != nil
+            if canisters[position].state.status == .stopping { stopping.insert(position) }
             if canisters[position].exportsHeartbeat { heartbeats.append(position) }
             if canisters[position].exportsGlobalTimer { timers.append(position) }
             if hasWork(position) { markActive(position) }
@@ -257,6 +261,42 @@ public struct ReplicatedState: Sendable {
         guard !isActive[position] else { return }
         isActive[position] = true
         active.append(position)
+    }
+
+    /// Starts stopping canister `id` (the management canister's `stop_canister`): it takes no
+    /// new calls (they are rejected, IC0509), still runs the callbacks of calls it made, and is
+    /// stopped once no call into it is open. Whether it exists.
+    @discardableResult
+    public mutating func stopCanister(_ id: CanisterID) -> Bool {
+        guard let position = positions[id] else { return false }
+        if canisters[position].state.status == .running {
+            canisters[position].state.status = canisters[position].callContexts.isEmpty && canisters[position].pausedBox == nil ? .stopped : .stopping
+            stopping.insert(position)
+        }
+        markTouched([position])
+        return true
+    }
+
+    /// Runs canister `id` again (`start_canister`). Whether it exists.
+    @discardableResult
+    public mutating func startCanister(_ id: CanisterID) -> Bool {
+        guard let position = positions[id] else { return false }
+        canisters[position].state.status = .running
+        markTouched([position])
+        return true
+    }
+
+    /// Stopping canisters with no open call context (and no paused message) become stopped.
+    mutating func finishStopping() {
+        for position in stopping.take() {
+            guard canisters[position].state.status == .stopping else { continue }
+            if canisters[position].callContexts.isEmpty && canisters[position].pausedBox == nil {
+                canisters[position].state.status = .stopped
+                markTouched([position])
+            } else {
+                stopping.insert(position)
+            }
+        }
     }
 
     /// The canister `id`, if the subnet has it.

@@ -102,6 +102,7 @@ public struct RoundExecutor: Sendable {
         updatePriorities(&state, order: order, ran: ran)
         state.markTouched(state.active)
         trimActive(&state)
+        state.finishStopping()
         return report(state, round)
     }
 

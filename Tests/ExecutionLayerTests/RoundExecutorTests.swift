@@ -160,6 +160,37 @@ struct RoundExecutorTests {
         #expect(counterAnswers == rounds - 1, "the counter answered in every round meanwhile")
     }
 
+    @Test func aStoppingCanisterFinishesItsCallsThenStops() throws {
+        var state = try Self.subnet()
+        var configuration = Self.free
+        configuration.sliceInstructions = 1_000_000
+        configuration.execution.updateInstructionsMax = 4_000_000
+        let executor = RoundExecutor(configuration: configuration)
+        // The caller calls the counter's endless loop, which runs a slice a round until its
+        // limit: the caller's call context stays open meanwhile.
+        _ = executor.executeRound(ingress: [Self.message(1, Self.callerID, "call", Self.target(Self.counterID, "spin"))], timeNanos: 1, on: &state)
+        #expect(state.entry(Self.callerID)?.openCallContexts == 1)
+        state.stopCanister(Self.callerID)
+        #expect(state.canister(Self.callerID)?.status == .stopping)
+        _ = executor.executeRound(ingress: [Self.message(2, Self.callerID, "call", Self.target(Self.counterID, "inc"))], timeNanos: 2, on: &state)
+        guard case .rejected(let refused) = state.ingressHistory[2] else { Issue.record("no reject"); return }
+        #expect(refused.errorCode == .canisterStopping)
+        var rounds = 2
+        while state.canister(Self.callerID)?.status == .stopping, rounds < 20 {
+            _ = executor.executeRound(ingress: [], timeNanos: 3, on: &state)
+            rounds += 1
+        }
+        #expect(state.canister(Self.callerID)?.status == .stopped, "stopped once its call was answered")
+        guard case .replied(let answer) = state.ingressHistory[1] else { Issue.record("the first call was not answered"); return }
+        #expect(Array(answer.prefix(8)) == Array("reject:".utf8) + [5], "the callback ran while stopping: the loop hit its limit")
+        _ = executor.executeRound(ingress: [Self.message(3, Self.callerID, "call", Self.target(Self.counterID, "inc"))], timeNanos: 4, on: &state)
+        guard case .rejected(let stopped) = state.ingressHistory[3] else { Issue.record("no reject"); return }
+        #expect(stopped.errorCode == .canisterStopped)
+        state.startCanister(Self.callerID)
+        _ = executor.executeRound(ingress: [Self.message(4, Self.callerID, "call", Self.target(Self.counterID, "inc"))], timeNanos: 5, on: &state)
+        #expect(state.ingressHistory[4] == .replied(Array("reply:".utf8) + Self.le64(1)))
+    }
+
     @Test func busyCanistersShareTheCoresFairly() throws {
         var state = ReplicatedState()
         let ids = (10..<14).map { CanisterID(UInt64($0)) }
