@@ -65,8 +65,9 @@ public struct ConsensusNode: Sendable {
     var pendingBeacons = HeightTable<SHA256Digest>()
     /// Items to propose, oldest first, until a finalized block holds them.
     var payloadQueue: [PayloadItem] = []
-    /// The finalized chain from height 1 (kept to serve catch-up requests).
-    var finalizedChain: [Block] = []
+    /// The finalized chain from height 1 (kept to serve catch-up requests, and what a
+    /// restarted replica replays from its checkpoint).
+    public private(set) var finalizedChain: [Block] = []
     /// Who signed the notarization of each notarized block above the finalized height, and
     /// the finalization of the finalized tip (to pass them on when asked).
     var notarizationSigners: [SHA256Digest: [NodeID]] = [:]

@@ -147,6 +147,23 @@ struct SubnetExecutionTests {
         #expect(execution.outcomes.count == 40)
     }
 
+    @Test func aRestartedReplicaReplaysFromItsCheckpointToTheSameState() throws {
+        var configuration = try Self.configuration(nodes: 4, messages: 60, every: .milliseconds(80), seed: 8)
+        configuration.executesOnEveryReplica = true
+        configuration.nodeFaults = [NodeFault(node: 2, .crash, from: .zero + .seconds(4), until: .zero + .seconds(7))]
+        var simulation = Simulation(model: SubnetSimulation(configuration: configuration))
+        simulation.model.execution.checkpointInterval = 4
+        simulation.model.start(&simulation.scheduler)
+        _ = simulation.run(.until(.zero + .seconds(14)))
+        let execution = simulation.model.execution
+        #expect(execution.restarts == 1)
+        #expect(execution.heightsReplayed > 0, "it replayed the heights after its checkpoint")
+        #expect(execution.disagreement == nil, "\(String(describing: execution.disagreement))")
+        let replica = try #require(execution.replicas?[2])
+        #expect(replica.height == simulation.model.metrics.finalizedHeights[2])
+        #expect(replica.height > 20, "and kept up after the restart")
+    }
+
     @Test func aReplicaThatDivergesIsCaught() throws {
         var configuration = try Self.configuration(nodes: 4, messages: 30, every: .milliseconds(60), seed: 4)
         configuration.executesOnEveryReplica = true

@@ -93,6 +93,12 @@ public struct SubnetExecution: Sendable {
     /// With per-replica execution: each node's own state and executed height (`nil` when the
     /// subnet executes each height once and shares the state).
     var replicas: [(state: ReplicatedState, height: Height, digest: SHA256Digest?)]?
+    /// With per-replica execution: each replica's last checkpoint (its state at the last
+    /// height divisible by `checkpointInterval`), which a restarted replica goes back to.
+    var checkpoints: [(state: ReplicatedState, height: Height)] = []
+    /// Restarts from a checkpoint, and the heights they replayed.
+    public private(set) var restarts = 0
+    public private(set) var heightsReplayed = 0
     /// The first replica whose state differed from the subnet's after a height: the node, the
     /// height, and the two digests.
     public private(set) var disagreement: (node: Int, height: Height, expected: SHA256Digest, actual: SHA256Digest)?
@@ -110,6 +116,7 @@ public struct SubnetExecution: Sendable {
         if let (_, reject) = installed.problems.first { throw reject }
         state.add(installed.states)
         replicas = replicaCount.map { Array(repeating: (state, 0, nil), count: $0) }
+        checkpoints = Array(repeating: (state, 0), count: replicaCount ?? 0)
     }
 
     /// Replica `node` executes the heights it finalized up to `height` on its own state, at
@@ -126,7 +133,22 @@ public struct SubnetExecution: Sendable {
         if let expected = fullStateHashes[block.height], full != expected, disagreement == nil {
             disagreement = (node, block.height, expected, full)
         }
+        if block.height % max(checkpointInterval, 1) == 0 { checkpoints[node] = (replica.state, block.height) }
         replicas?[node] = replica
+    }
+
+    /// Replica `node` restarted after a crash: it goes back to its last checkpoint and
+    /// replays the finalized blocks after it (`chain`, its finalized chain from height 1) up
+    /// to what the subnet executed, comparing digests as it goes.
+    mutating func restartReplica(_ node: Int, chain: [Block]) {
+        guard replicas != nil, node < checkpoints.count else { return }
+        let checkpoint = checkpoints[node]
+        replicas?[node] = (checkpoint.state, checkpoint.height, nil)
+        restarts += 1
+        for block in chain.dropFirst(Int(checkpoint.height)) where block.height <= executedHeight {
+            executeOnReplica(node, through: block)
+            heightsReplayed += 1
+        }
     }
 
     /// The digest replica `node` signs for `height`, which it just finalized: its own

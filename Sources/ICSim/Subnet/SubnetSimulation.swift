@@ -221,6 +221,9 @@ public struct SubnetSimulation: SimulationModel {
         /// The execution of `height` ended, leaving a state with `digest` (a marker that puts
         /// execution into the trace hash; nothing happens when it is handled).
         case executed(height: UInt64, digest: SHA256Digest)
+        /// A crashed node restarts: with per-replica execution, its replica goes back to its
+        /// last checkpoint and replays what it finalized since.
+        case restart(node: Int)
     }
 
     /// A message on its way: the artifacts one step of a node sends to one peer (or to every
@@ -326,6 +329,7 @@ public struct SubnetSimulation: SimulationModel {
     public mutating func start(_ scheduler: inout Scheduler<Event>) {
         for node in nodes.indices { wakeUps[node] = scheduler.schedule(.wakeUp(node: node), at: .zero) }
         for fault in configuration.nodeFaults where fault.isDown(at: fault.start) {
+            if case .crash = fault.kind { scheduler.schedule(.restart(node: fault.node), at: fault.end) }
             scheduler.schedule(.wakeUp(node: fault.node), at: fault.end)
         }
         for (index, submission) in configuration.ingress.enumerated() {
@@ -369,6 +373,9 @@ public struct SubnetSimulation: SimulationModel {
             for node in nodes.indices where !isDown(node, at: scheduler.now) { run(node, .payload([item]), &scheduler) }
         case .executed:
             break
+        case .restart(let node):
+            guard configuration.executesOnEveryReplica, !isDown(node, at: scheduler.now) else { return }
+            execution.restartReplica(node, chain: nodes[node].finalizedChain)
         }
     }
 
@@ -535,6 +542,8 @@ public struct SubnetSimulation: SimulationModel {
             hasher.combine(digest.w0)
             hasher.combine(digest.w1)
             return TraceRecord(kind: Self.executedKind, actor: 0, payloadDigest: hasher.finalize())
+        case .restart(let node):
+            return TraceRecord(kind: Self.restartKind, actor: UInt32(node), payloadDigest: 0)
         }
     }
 
@@ -551,6 +560,7 @@ public struct SubnetSimulation: SimulationModel {
     static let delayedSendKind = EventKind(code: 120, name: "delayed send")
     static let submitKind = EventKind(code: 121, name: "submit ingress")
     static let executedKind = EventKind(code: 122, name: "height executed")
+    static let restartKind = EventKind(code: 123, name: "node restart")
     static let bundleDeliveryKind = EventKind(code: 112, name: "deliver several artifacts")
     static let deliveryKinds: [EventKind] = [
         EventKind(code: 101, name: "deliver block proposal"), EventKind(code: 102, name: "deliver beacon share"),
