@@ -45,9 +45,13 @@ public enum CommandLineTool {
         USAGE
           icsim [run] [options]        Run the built-in default scenario and print its report.
           icsim subnet [--nodes N] [--duration D] [--seed N] [--json]
+                       [--canister F.wasm [--method NAME] [--rate N]]
                                        One subnet of N ICC nodes (default 13) over six cloud regions,
-                                       honest and without load: safety, finalization, latency, rounds,
-                                       messages and the trace hash. Exit code 1 if safety was violated.
+                                       honest: safety, finalization, latency, rounds, messages and the
+                                       trace hash. With --canister, the module runs as canister 1 and
+                                       users call METHOD (default inc) N times a second (default 10)
+                                       from t = 1 s: answers, latency to certified answer, state hash.
+                                       Exit code 1 if safety was violated.
           icsim trace-diff A B         Name the first event where two JSON Lines traces differ.
           icsim wasm validate F.wasm   Decode and validate a WebAssembly module: a summary, or every error.
           icsim wasm run F.wasm --invoke EXPORT [i32:5 i64:-1 f32:1.5 f64:0.25 ...] [--fuel N] [--stats] [--spectest]

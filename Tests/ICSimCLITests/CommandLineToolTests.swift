@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ICSimCLI
 
@@ -82,7 +83,22 @@ struct SubnetCommandTests {
         #expect(result.output.contains("trace hash: "))
     }
 
+    static let counter = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../ExecutionLayerTests/Fixtures/c/counter.wasm").path
+
+    @Test func runsACanisterUnderLoad() {
+        let result = runTool(["subnet", "--nodes", "4", "--duration", "10s", "--canister", Self.counter, "--rate", "20"])
+        #expect(result.code == 0, "\(result.errors)")
+        #expect(result.output.contains("(honest nodes, no faults, 180 update calls)"))
+        #expect(result.output.contains("calls: 180 submitted, "), "\(result.output)")
+        #expect(result.output.contains("submission to certified answer: p50 "))
+        #expect(result.output.contains("state hash "))
+    }
+
     @Test(arguments: [
+        (["subnet", "--rate", "5"], "--rate: only with --canister"),
+        (["subnet", "--canister", "/nonexistent/x.wasm"], "--canister /nonexistent/x.wasm: cannot read the file"),
+        (["subnet", "--canister", SubnetCommandTests.counter, "--rate", "0"], "--rate 0: expected an integer 1...100000"),
         (["subnet", "--nodes", "0"], "--nodes 0: expected an integer 1...1000"),
         (["subnet", "--nodes", "x"], "--nodes: expected an integer 1...1000"),
         (["subnet", "--duration", "soon"], "--duration: "),

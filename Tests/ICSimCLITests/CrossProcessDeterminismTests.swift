@@ -54,6 +54,21 @@ struct CrossProcessDeterminismTests {
         #expect(field("traceHash", in: other.standardOutput) != field("traceHash", in: first.standardOutput))
     }
 
+    /// A subnet running the counter canister under load: execution, certification and the
+    /// state hash must replay identically in another process too.
+    @Test func twoProcessesRunTheSameCanisterIdentically() throws {
+        let counter = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../ExecutionLayerTests/Fixtures/c/counter.wasm").path
+        let arguments = ["subnet", "--nodes", "7", "--duration", "12s", "--json", "--canister", counter, "--rate", "40"]
+        let first = try runCLI(arguments)
+        let second = try runCLI(arguments)
+        #expect(first.exitCode == 0, "stderr: \(first.standardError)")
+        let answered = field("callsAnswered", in: first.standardOutput).flatMap { Int($0) } ?? 0
+        #expect(answered > 300, "the canister must answer calls to mean something: \(answered)")
+        #expect(field("stateHash", in: first.standardOutput) != "null")
+        #expect(first.standardOutput == second.standardOutput)
+    }
+
     @Test func tracesFromTwoProcessesAreIdenticalLineByLine() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("icsim-trace-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -14,6 +14,8 @@ public struct SubnetReport: Sendable {
     public let metrics: SubnetMetrics
     /// The first safety violation, if any.
     public let violation: SafetyChecker.Violation?
+    /// What execution did (answers, their latency, the state).
+    public let execution: SubnetExecution
     /// The trace hash: equal for equal configurations on every machine.
     public let traceHash: String
 
@@ -33,7 +35,8 @@ public struct SubnetReport: Sendable {
         let result = simulation.run(.until(.zero + duration))
         return SubnetReport(
             configuration: configuration, duration: duration, result: result, metrics: simulation.model.metrics,
-            violation: simulation.model.safety.violation, traceHash: simulation.traceHash.hexDigest)
+            violation: simulation.model.safety.violation, execution: simulation.model.execution,
+            traceHash: simulation.traceHash.hexDigest)
     }
 
     /// Finalized blocks per second of virtual time (over the lowest finalized height).
@@ -62,8 +65,9 @@ public struct SubnetReport: Sendable {
         let kinds = ArtifactKind.allCases.map { kind in
             "\(kind) \(Self.fixed(metrics.messagesPerBlock(kind), decimals: 1))"
         }
-        return [
-            "ICSim subnet: ICC consensus on a simulated network (honest nodes, no faults, no load)",
+        let load = configuration.ingress.isEmpty ? "no load" : "\(configuration.ingress.count) update calls"
+        let consensusLines: [String] = [
+            "ICSim subnet: ICC consensus on a simulated network (honest nodes, no faults, \(load))",
             "subnet: \(consensus.nodeCount) nodes (f = \(consensus.faultsTolerated), thresholds \(consensus.threshold) "
                 + "and \(consensus.beaconThreshold)), unit delay \(consensus.unitDelay), initial notary delay \(consensus.initialNotaryDelay)",
             "network: \(configuration.network.latency.regions.joined(separator: ", ")); "
@@ -78,8 +82,25 @@ public struct SubnetReport: Sendable {
             "round duration: p50 \(formatted(rounds.quantile(1, 2))), mean \(formatted(rounds.mean)), max \(formatted(rounds.maximum))",
             "finalized blocks by rank (node 0): " + metrics.finalizedRanks.enumerated().map { "rank \($0.offset): \($0.element)" }.joined(separator: ", "),
             "messages per finalized block: " + kinds.joined(separator: ", "),
-            "trace hash: \(traceHash)",
-        ].joined(separator: "\n")
+        ]
+        return (consensusLines + executionLines + ["trace hash: \(traceHash)"]).joined(separator: "\n")
+    }
+
+    /// What execution did, when the subnet has canisters.
+    var executionLines: [String] {
+        guard !configuration.canisters.isEmpty else { return [] }
+        let outcomes = execution.outcomes
+        let replied = outcomes.filter { if case .replied = $0.outcome.status { return true } else { return false } }.count
+        let certified = outcomes.filter { $0.outcome.certifiedAt != nil }.count
+        let latency = execution.latency
+        return [
+            "calls: \(configuration.ingress.count) submitted, \(outcomes.count) answered (\(replied) replied, "
+                + "\(outcomes.count - replied) rejected), \(certified) certified",
+            "submission to certified answer: p50 \(formatted(latency.quantile(1, 2))), p90 \(formatted(latency.quantile(9, 10))), "
+                + "p99 \(formatted(latency.quantile(99, 100))), max \(formatted(latency.maximum))",
+            "executed height: \(execution.executedHeight), \(execution.instructions) instructions (round overheads included); state hash "
+                + (execution.stateHashes.last.map { String($0.description.prefix(16)) } ?? "-"),
+        ]
     }
 
     /// The report as one JSON object with keys in a fixed order (deterministic bytes).
@@ -106,6 +127,12 @@ public struct SubnetReport: Sendable {
             ("finalizedRanks", "[" + metrics.finalizedRanks.map(String.init).joined(separator: ",") + "]"),
             ("messagesByKind", "{" + messages.joined(separator: ",") + "}"),
             ("bytesByKind", "{" + bytes.joined(separator: ",") + "}"),
+            ("callsSubmitted", String(configuration.ingress.count)),
+            ("callsAnswered", String(execution.outcomes.count)),
+            ("answerLatencyP50Nanos", nanos(execution.latency.quantile(1, 2))),
+            ("answerLatencyP99Nanos", nanos(execution.latency.quantile(99, 100))),
+            ("executedHeight", String(execution.executedHeight)),
+            ("stateHash", execution.stateHashes.last.map { JSONText.quoted($0.description) } ?? "null"),
             ("traceHash", JSONText.quoted(traceHash)),
         ]
         return "{" + fields.map { "\(JSONText.quoted($0.0)):\($0.1)" }.joined(separator: ",") + "}"
