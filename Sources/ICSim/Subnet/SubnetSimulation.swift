@@ -38,8 +38,15 @@ public struct SubnetConfiguration: Hashable, Sendable {
         round.fees = CyclesFees(subnetSize: nodeCount)
     }
 
-    /// What is wrong with the configuration (empty when usable).
+    /// What is wrong with the configuration (empty when usable), canisters installed on trial
+    /// included.
     public func problems() -> [String] {
+        problems(installingCanisters: true)
+    }
+
+    /// What is wrong with the configuration; without `installingCanisters`, everything but
+    /// whether each canister installs (which costs an install of each).
+    func problems(installingCanisters: Bool) -> [String] {
         var problems = consensus.problems() + network.problems(nodeCount: consensus.nodeCount)
         let count = consensus.nodeCount
         var seen: Set<Int> = []
@@ -68,7 +75,7 @@ public struct SubnetConfiguration: Hashable, Sendable {
                 }
             }
         }
-        problems += executionProblems()
+        problems += executionProblems(installingCanisters: installingCanisters)
         if byzantine.count > consensus.faultsTolerated && !allowsMoreThanFByzantine {
             problems.append("byzantine: \(byzantine.count) Byzantine nodes, more than f = \(consensus.faultsTolerated); "
                 + "set allowsMoreThanFByzantine to run it anyway")
@@ -80,13 +87,13 @@ public struct SubnetConfiguration: Hashable, Sendable {
 extension SubnetConfiguration {
     /// What is wrong with the canisters and the ingress (duplicate IDs, modules that do not
     /// install, messages before time zero or with a repeated ID).
-    func executionProblems() -> [String] {
+    func executionProblems(installingCanisters: Bool) -> [String] {
         var problems: [String] = []
         var ids: Set<CanisterID> = []
         for (index, setup) in canisters.enumerated() where !ids.insert(setup.id).inserted {
             problems.append("canisters[\(index)].id: canister \(setup.id) is listed twice")
         }
-        for (index, reject) in SubnetExecution.install(canisters, round: round).problems {
+        for (index, reject) in installingCanisters ? SubnetExecution.install(canisters, round: round).problems : [] {
             problems.append("canisters[\(index)]: \(reject)")
         }
         var messages: Set<UInt64> = []
@@ -296,7 +303,9 @@ public struct SubnetSimulation: SimulationModel {
     /// A subnet at time zero; call ``start(_:)`` to schedule the first wake-ups.
     /// - Precondition: `configuration.problems()` is empty.
     public init(configuration: SubnetConfiguration) {
-        precondition(configuration.problems().isEmpty, "validate the configuration first: \(configuration.problems())")
+        // Canisters are installed once, below; a module that does not install is caught there.
+        precondition(configuration.problems(installingCanisters: false).isEmpty,
+                     "validate the configuration first: \(configuration.problems(installingCanisters: false))")
         self.configuration = configuration
         let root = RandomSeed(configuration.seed)
         let genesis = Block.genesis(subnet: root.derive("subnet").digest)
