@@ -188,6 +188,14 @@ public struct ReplicatedState: Sendable {
     var answersDigest = SHA256Digest.zero
     /// Canisters being stopped.
     var stopping = PositionSet()
+    /// This subnet's number among the simulated subnets, and where other canisters live
+    /// (`nil`: a subnet on its own; see ``connect(subnet:routing:)``).
+    public internal(set) var subnet = 0
+    public internal(set) var routing: RoutingTable?
+    /// Streams to other subnets, by ascending destination, and what was taken from theirs, by
+    /// ascending source.
+    var outgoingStreams: [OutgoingStream] = []
+    var incomingStreams: [IncomingStream] = []
 
     /// An empty subnet.
     public init() {}

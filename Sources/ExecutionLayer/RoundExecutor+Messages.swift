@@ -50,7 +50,8 @@ extension RoundExecutor {
 
     /// Delivers what canisters sent during an iteration: requests into their callees' queues
     /// (or a reject back, when the callee does not exist or its queue is full), responses into
-    /// their callers' queues.
+    /// their callers' queues; what is for a canister of another subnet goes into the stream
+    /// to that subnet.
     func route(_ state: inout ReplicatedState, _ round: inout RoundState) {
         let outgoing = round.outgoing
         round.outgoing = []
@@ -58,31 +59,24 @@ extension RoundExecutor {
             switch message {
             case .request(let request): routeRequest(request, &state, &round)
             case .response(let response):
-                guard let position = state.positions[response.receiver] else {
+                if let position = state.positions[response.receiver] {
+                    state.canisters[position].queue.append(.response(response))
+                    state.markActive(position)
+                } else if let subnet = remoteSubnet(of: response.receiver, state) {
+                    state.appendToStream(message, destination: subnet)
+                } else {
                     state.cyclesBurned = state.cyclesBurned + response.refund  // the caller is gone
-                    continue
                 }
-                state.canisters[position].queue.append(.response(response))
-                state.markActive(position)
             }
         }
     }
 
     func routeRequest(_ request: Request, _ state: inout ReplicatedState, _ round: inout RoundState) {
         guard case .canister(let caller, let callback) = request.origin else { return }
-        let refusal: Reject?
-        if let position = state.positions[request.receiver] {
-            refusal = state.canisters[position].queuedRequests < configuration.queueCapacity ? nil
-                : Reject(.canisterQueueFull, "the input queue of canister \(request.receiver) is full")
-            if refusal == nil {
-                state.canisters[position].queue.append(.request(request))
-                state.canisters[position].queuedRequests += 1
-                state.markActive(position)
-            }
-        } else {
-            refusal = Reject(.canisterNotFound, "canister \(request.receiver) does not exist on this subnet")
+        if state.positions[request.receiver] == nil, let subnet = remoteSubnet(of: request.receiver, state) {
+            return state.appendToStream(.request(request), destination: subnet)
         }
-        guard let refusal, let position = state.positions[caller] else { return }
+        guard let refusal = enqueue(request, &state), let position = state.positions[caller] else { return }
         state.markActive(position)
         state.canisters[position].queue.append(.response(
             CallResponse(receiver: caller, callback: callback, result: .rejected(refusal), refund: request.cycles)))

@@ -64,14 +64,17 @@ public struct RoundExecutor: Sendable {
         self.configuration = configuration
     }
 
-    /// Executes one round at `timeNanos` (the block's time) with `ingress` (the block's
-    /// ingress messages, in order).
-    public func executeRound(ingress: [IngressMessage], timeNanos: UInt64, on state: inout ReplicatedState) -> RoundReport {
+    /// Executes one round at `timeNanos` (the block's time) with the block's stream slices
+    /// from other subnets (`slices`, inducted first) and ingress messages (`ingress`), in
+    /// order.
+    public func executeRound(ingress: [IngressMessage], slices: [StreamSlice] = [], timeNanos: UInt64,
+                             on state: inout ReplicatedState) -> RoundReport {
         state.round += 1
         var round = RoundState(cores: configuration.cores, budget: configuration.roundInstructionsPerCore, timeNanos: timeNanos,
                                canisters: state.canisters.count)
         chargeIdleFees(&state, timeNanos: timeNanos)
         scheduleSystemTasks(&state, timeNanos: timeNanos)
+        for slice in slices { induct(slice, &state, &round) }
         for message in ingress { induct(message, &state, &round) }
         let order = priorityOrder(state)
         var ran = Array(repeating: false, count: state.canisters.count)

@@ -138,6 +138,7 @@ extension ReplicatedState {
         hasher.update(uint64LittleEndian: round)
         hasher.update(cyclesBurned.littleEndianBytes)
         hasher.update(answersDigest.bytes)
+        hashStreams(into: &hasher)
         hasher.update(root.bytes)
         return hasher.finalize()
     }

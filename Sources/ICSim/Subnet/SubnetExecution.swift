@@ -105,16 +105,25 @@ public struct SubnetExecution: Sendable {
     let executor: RoundExecutor
     /// Submitted messages by ID, and when (looked up only).
     var submitted: [UInt64: (message: IngressMessage, at: SimInstant)] = [:]
+    /// Stream slices other subnets sent, by payload item ID (looked up only), and the next ID
+    /// to give one: IDs from 2^63 up (ingress IDs are below).
+    var slices: [UInt64: StreamSlice] = [:]
+    var nextSliceID: UInt64 = StreamPublication.firstSliceID
+    /// What other subnets may read of this subnet's streams: the heads after each executed
+    /// height not yet certified, and what was published.
+    var publication = StreamPublication()
     /// Virtual time zero as IC time (nanoseconds since 1970): 2026-01-01T00:00:00Z.
     public static let epochNanos: UInt64 = 1_767_225_600_000_000_000
 
     /// A subnet's execution with `canisters` installed at genesis; with `replicaCount`, every
     /// replica also executes every height on its own copy of the state.
-    init(canisters: [CanisterSetup], round: RoundConfiguration, replicaCount: Int? = nil) throws(Reject) {
+    init(canisters: [CanisterSetup], round: RoundConfiguration, replicaCount: Int? = nil,
+         connection: (subnet: Int, routing: RoutingTable)? = nil) throws(Reject) {
         executor = RoundExecutor(configuration: round)
         let installed = Self.install(canisters, round: round)
         if let (_, reject) = installed.problems.first { throw reject }
         state.add(installed.states)
+        if let connection { state.connect(subnet: connection.subnet, routing: connection.routing) }
         replicas = replicaCount.map { Array(repeating: (state, 0, nil), count: $0) }
         checkpoints = Array(repeating: (state, 0), count: replicaCount ?? 0)
     }
@@ -124,9 +133,8 @@ public struct SubnetExecution: Sendable {
     /// subnet's (the first difference is kept).
     mutating func executeOnReplica(_ node: Int, through block: Block) {
         guard var replica = replicas?[node], block.height == replica.height + 1, Int(block.height) <= stateHashes.count else { return }
-        let ingress = block.payload.compactMap { submitted[$0.id]?.message }
         let time = executionTimes[Int(block.height) - 1]
-        _ = executor.executeRound(ingress: ingress, timeNanos: Self.timeNanos(time), on: &replica.state)
+        _ = executor.executeRound(ingress: ingress(of: block), slices: slices(of: block), timeNanos: Self.timeNanos(time), on: &replica.state)
         replica.height = block.height
         replica.digest = replica.state.stateHash()
         let full = replica.state.stateHash(includingMemory: true)
@@ -233,8 +241,7 @@ public struct SubnetExecution: Sendable {
     mutating func execute(_ block: Block, at time: SimInstant) -> (digest: SHA256Digest, duration: SimDuration)? {
         guard block.height == executedHeight + 1 else { return nil }
         executedHeight = block.height
-        let ingress = block.payload.compactMap { submitted[$0.id]?.message }
-        let report = executor.executeRound(ingress: ingress, timeNanos: Self.timeNanos(time), on: &state)
+        let report = executor.executeRound(ingress: ingress(of: block), slices: slices(of: block), timeNanos: Self.timeNanos(time), on: &state)
         executionTimes.append(time)
         rounds += 1
         instructions += report.instructionsPerCore.reduce(0, +)
@@ -245,11 +252,77 @@ public struct SubnetExecution: Sendable {
         if replicas != nil || block.height % max(checkpointInterval, 1) == 0 {
             fullStateHashes[block.height] = state.stateHash(includingMemory: true)
         }
+        if state.routing != nil { publication.record(state.streamHeads, at: block.height) }
         return (digest, .nanoseconds(report.durationNanos))
+    }
+
+    /// The ingress messages of `block`, in order.
+    func ingress(of block: Block) -> [IngressMessage] {
+        block.payload.compactMap { submitted[$0.id]?.message }
+    }
+
+    /// The stream slices of `block`, in order.
+    func slices(of block: Block) -> [StreamSlice] {
+        block.payload.compactMap { $0.id >= StreamPublication.firstSliceID ? slices[$0.id] : nil }
+    }
+
+    /// Takes a slice another subnet sent: the payload item that stands for it in blocks.
+    mutating func receive(_ slice: StreamSlice) -> PayloadItem {
+        let id = nextSliceID
+        nextSliceID += 1
+        slices[id] = slice
+        return PayloadItem(id: id, sizeBytes: slice.sizeBytes)
+    }
+
+    /// What `height`'s certification lets other subnets read: for each stream whose end or
+    /// signals moved since the last publication, the slice of new messages (certified state
+    /// as of `height`, read from the current one: messages are only dropped once the
+    /// destination signals it inducted them, which it cannot before they were published).
+    mutating func publish(through height: Height) -> [StreamSlice] {
+        publication.publish(through: height).map { head, begin in
+            state.streamSlice(to: head.subnet, from: begin, to: head.end, signalsEnd: head.signalsEnd)
+        }
     }
 
     /// The answers in the order they came.
     public var outcomes: [(id: UInt64, outcome: IngressOutcome)] {
         answerOrder.compactMap { id in outcomeByID[id].map { (id, $0) } }
+    }
+}
+
+/// What a subnet has published of its streams: the stream heads after each executed height
+/// that is not certified yet, and, per other subnet, how far the stream and its signals were
+/// published (read by the other subnet once certified).
+struct StreamPublication: Sendable {
+    /// Payload item IDs of stream slices start here (ingress message IDs stay below).
+    static let firstSliceID: UInt64 = 1 << 63
+    /// Heads after each executed height above the last published one, oldest first.
+    var pending: [(height: Height, heads: [StreamHead])] = []
+    /// Per other subnet (ascending): the stream end and signals last published.
+    var published: [StreamHead] = []
+
+    /// Remembers the heads after `height`.
+    mutating func record(_ heads: [StreamHead], at height: Height) {
+        pending.append((height, heads))
+    }
+
+    /// The heads to publish now that `height` is certified (those that moved), each with the
+    /// index its new messages start at; forgets the heights up to it.
+    mutating func publish(through height: Height) -> [(head: StreamHead, begin: UInt64)] {
+        guard let last = pending.lastIndex(where: { $0.height <= height }) else { return [] }
+        let heads = pending[last].heads
+        pending.removeFirst(last + 1)
+        var moved: [(head: StreamHead, begin: UInt64)] = []
+        for head in heads {
+            let slot = published.firstIndex { $0.subnet >= head.subnet } ?? published.endIndex
+            if slot == published.endIndex || published[slot].subnet != head.subnet {
+                published.insert(StreamHead(subnet: head.subnet, end: 0, signalsEnd: 0), at: slot)
+            }
+            let previous = published[slot]
+            guard head.end > previous.end || head.signalsEnd > previous.signalsEnd else { continue }
+            moved.append((head, previous.end))
+            published[slot] = head
+        }
+        return moved
     }
 }

@@ -99,6 +99,9 @@ extension SubnetConfiguration {
         var messages: Set<UInt64> = []
         for (index, submission) in ingress.enumerated() {
             if submission.at < .zero { problems.append("ingress[\(index)].at: before time zero") }
+            if submission.message.id >= StreamPublication.firstSliceID {
+                problems.append("ingress[\(index)].message.id: \(submission.message.id) is too large (message IDs are below 2^63)")
+            }
             if !messages.insert(submission.message.id).inserted {
                 problems.append("ingress[\(index)].message.id: message \(submission.message.id) is submitted twice")
             }
@@ -231,6 +234,9 @@ public struct SubnetSimulation: SimulationModel {
         /// A crashed node restarts: with per-replica execution, its replica goes back to its
         /// last checkpoint and replays what it finalized since.
         case restart(node: Int)
+        /// A slice of another subnet's stream, read from that subnet's certified state, reaches
+        /// the replicas: each that is up takes it for its block payload.
+        case streamSlice(StreamSlice)
     }
 
     /// A message on its way: the artifacts one step of a node sends to one peer (or to every
@@ -293,6 +299,9 @@ public struct SubnetSimulation: SimulationModel {
     /// Nodes that finalized a height before the subnet executed it (a Byzantine node can be
     /// ahead of every honest one), by height: they sign when it is executed.
     var awaitingExecution: [Height: [Int]] = [:]
+    /// Stream slices other subnets may now read (published as heights are certified), until
+    /// whoever connects the subnets takes them (``takeOutbox()``).
+    var outbox: [StreamSlice] = []
     var network: NetworkModel
     var wakeUps: [EventHandle?]
     /// Each node's peers (every other node), in index order.
@@ -303,6 +312,12 @@ public struct SubnetSimulation: SimulationModel {
     /// A subnet at time zero; call ``start(_:)`` to schedule the first wake-ups.
     /// - Precondition: `configuration.problems()` is empty.
     public init(configuration: SubnetConfiguration) {
+        self.init(configuration: configuration, connection: nil)
+    }
+
+    /// A subnet at time zero, as subnet `connection.subnet` of several whose canisters are
+    /// placed by `connection.routing` (`nil`: on its own).
+    init(configuration: SubnetConfiguration, connection: (subnet: Int, routing: RoutingTable)?) {
         // Canisters are installed once, below; a module that does not install is caught there.
         precondition(configuration.problems(installingCanisters: false).isEmpty,
                      "validate the configuration first: \(configuration.problems(installingCanisters: false))")
@@ -325,7 +340,8 @@ public struct SubnetSimulation: SimulationModel {
         certification = SubnetCertification(nodeCount: count, threshold: configuration.consensus.threshold)
         do {
             execution = try SubnetExecution(canisters: configuration.canisters, round: configuration.round,
-                                            replicaCount: configuration.executesOnEveryReplica ? count : nil)
+                                            replicaCount: configuration.executesOnEveryReplica ? count : nil,
+                                            connection: connection)
         } catch {
             preconditionFailure("validate the configuration first: \(error)")
         }
@@ -385,7 +401,16 @@ public struct SubnetSimulation: SimulationModel {
         case .restart(let node):
             guard configuration.executesOnEveryReplica, !isDown(node, at: scheduler.now) else { return }
             execution.restartReplica(node, chain: nodes[node].finalizedChain)
+        case .streamSlice(let slice):
+            let item = execution.receive(slice)
+            for node in nodes.indices where !isDown(node, at: scheduler.now) { run(node, .payload([item]), &scheduler) }
         }
+    }
+
+    /// The stream slices published since the last call, for the subnets they are for.
+    mutating func takeOutbox() -> [StreamSlice] {
+        defer { outbox = [] }
+        return outbox
     }
 
     /// Gives `input` to node `index` and carries out what it asks.
@@ -489,7 +514,9 @@ public struct SubnetSimulation: SimulationModel {
         let highest = certification.certifiedHeights[node]
         guard certification.add(share: digest, height: height, signer: signer, at: node, time: time) else { return }
         if certification.certifiedHeights[node] > highest, !certifiedNotices.contains(node) { certifiedNotices.append(node) }
-        if first { execution.certify(height: height, at: time) }
+        guard first else { return }
+        execution.certify(height: height, at: time)
+        if execution.state.routing != nil { outbox += execution.publish(through: height) }
     }
 
     /// Sends now, or holds the artifact back `delay` (a delayer).
@@ -553,6 +580,8 @@ public struct SubnetSimulation: SimulationModel {
             return TraceRecord(kind: Self.executedKind, actor: 0, payloadDigest: hasher.finalize())
         case .restart(let node):
             return TraceRecord(kind: Self.restartKind, actor: UInt32(node), payloadDigest: 0)
+        case .streamSlice(let slice):
+            return TraceRecord(kind: Self.streamSliceKind, actor: UInt32(slice.source), payloadDigest: slice.digest.w0)
         }
     }
 
@@ -570,6 +599,7 @@ public struct SubnetSimulation: SimulationModel {
     static let submitKind = EventKind(code: 121, name: "submit ingress")
     static let executedKind = EventKind(code: 122, name: "height executed")
     static let restartKind = EventKind(code: 123, name: "node restart")
+    static let streamSliceKind = EventKind(code: 124, name: "stream slice arrives")
     static let bundleDeliveryKind = EventKind(code: 112, name: "deliver several artifacts")
     static let deliveryKinds: [EventKind] = [
         EventKind(code: 101, name: "deliver block proposal"), EventKind(code: 102, name: "deliver beacon share"),

@@ -1,0 +1,156 @@
+import SimCore
+import Consensus
+import ExecutionLayer
+
+/// Several subnets that call each other's canisters: each subnet's configuration, and how
+/// long a stream slice takes from the source's certified state into the destination's
+/// replicas.
+public struct InternetComputerConfiguration: Hashable, Sendable {
+    /// The subnets, numbered from 0 in this order. Each keeps its own seed, consensus,
+    /// network, faults, canisters and ingress; a canister ID belongs to one subnet only.
+    public var subnets: [SubnetConfiguration]
+    /// From a height's certification on the source subnet to its stream slice reaching the
+    /// destination's replicas: 100 ms by default (an assumption: one request and response
+    /// between data centers, as a destination's block maker pulls slices over HTTPS; the
+    /// IC's actual XNet latency is not in ../shared/MODEL.md).
+    public var xnetDelay: SimDuration = .milliseconds(100)
+
+    /// `subnets`, each with its own configuration.
+    public init(subnets: [SubnetConfiguration]) {
+        self.subnets = subnets
+    }
+
+    /// `count` subnets of `nodeCount` nodes with the IC's defaults, each with a seed derived
+    /// from `seed`.
+    public init(subnetCount count: Int, nodeCount: Int = 13, seed: UInt64 = 1) {
+        let root = RandomSeed(seed)
+        subnets = (0..<max(count, 0)).map { index in
+            SubnetConfiguration(nodeCount: nodeCount, seed: root.derive("subnet", index: UInt64(index)).digest.w0)
+        }
+    }
+
+    /// Where canisters live, from each subnet's canisters.
+    public var routing: RoutingTable {
+        RoutingTable(canistersBySubnet: subnets.map { $0.canisters.map(\.id) })
+    }
+
+    /// What is wrong with the configuration (empty when usable), each problem naming its
+    /// field: each subnet's own problems, canister IDs used by two subnets, ingress message
+    /// IDs repeated across subnets.
+    public func problems() -> [String] {
+        var problems: [String] = subnets.isEmpty ? ["subnets: at least one subnet is needed"] : []
+        if xnetDelay < .zero { problems.append("xnetDelay: must not be negative") }
+        var owner: [CanisterID: Int] = [:]
+        var messages: [UInt64: Int] = [:]
+        for (index, subnet) in subnets.enumerated() {
+            problems += subnet.problems().map { "subnets[\(index)].\($0)" }
+            for (position, canister) in subnet.canisters.enumerated() {
+                if let other = owner[canister.id], other != index {
+                    problems.append("subnets[\(index)].canisters[\(position)].id: canister \(canister.id) is already on subnet \(other)")
+                } else {
+                    owner[canister.id] = index
+                }
+            }
+            for (position, submission) in subnet.ingress.enumerated() {
+                if let other = messages[submission.message.id], other != index {
+                    problems.append("subnets[\(index)].ingress[\(position)].message.id: message \(submission.message.id) is also submitted to subnet \(other)")
+                } else {
+                    messages[submission.message.id] = index
+                }
+            }
+        }
+        return problems
+    }
+}
+
+/// Several subnets in one virtual time: each subnet is a ``SubnetSimulation`` with its own
+/// event queue, and the subnet with the earliest next event steps first (ties: the lower
+/// subnet number), so the interleaving is deterministic. When a subnet certifies a height,
+/// the new messages of its streams (and its signals) travel to their destination subnets,
+/// which include them in blocks and induct them when they execute those blocks.
+public struct InternetComputerSimulation {
+    /// The configuration.
+    public let configuration: InternetComputerConfiguration
+    /// The subnets' simulations, by subnet number.
+    public private(set) var subnets: [Simulation<SubnetSimulation>]
+    /// Stream slices delivered from one subnet to another.
+    public private(set) var slicesDelivered = 0
+
+    /// The subnets at time zero, started.
+    /// - Precondition: `configuration.problems()` is empty.
+    public init(configuration: InternetComputerConfiguration) {
+        let problems = configuration.problems()
+        precondition(problems.isEmpty, "validate the configuration first: \(problems)")
+        self.configuration = configuration
+        let routing = configuration.routing
+        subnets = configuration.subnets.enumerated().map { index, subnet in
+            var simulation = Simulation(model: SubnetSimulation(configuration: subnet, connection: (index, routing)))
+            simulation.model.start(&simulation.scheduler)
+            return simulation
+        }
+    }
+
+    /// The current virtual time (the latest any subnet reached).
+    public var now: SimInstant { subnets.map(\.now).max() ?? .zero }
+
+    /// Events processed, over all subnets.
+    public var eventsProcessed: UInt64 { subnets.reduce(0) { $0 + $1.eventsProcessed } }
+
+    /// Runs every subnet until virtual time `time`; the events processed.
+    @discardableResult
+    public mutating func run(until time: SimInstant) -> UInt64 {
+        var processed: UInt64 = 0
+        while let next = nextSubnet(notAfter: time) {
+            subnets[next].step()
+            processed += 1
+            for slice in subnets[next].model.takeOutbox() {
+                let arrival = subnets[next].now + configuration.xnetDelay
+                subnets[slice.destination].scheduler.schedule(.streamSlice(slice), at: arrival)
+                slicesDelivered += 1
+            }
+        }
+        for index in subnets.indices { _ = subnets[index].run(.until(time)) }
+        return processed
+    }
+
+    /// The subnet whose next event comes first, if one is due by `time`.
+    func nextSubnet(notAfter time: SimInstant) -> Int? {
+        var best: Int?
+        var bestTime = time
+        for index in subnets.indices {
+            guard let next = subnets[index].scheduler.nextEventTime, next <= bestTime, best == nil || next < bestTime else { continue }
+            best = index
+            bestTime = next
+        }
+        return best
+    }
+
+    /// The trace hash of the whole run: the subnets' trace hashes folded in subnet order
+    /// (each subnet's trace holds the stream slices it received, so equal hashes mean equal
+    /// runs).
+    public var traceHash: String {
+        var hash = TraceHash()
+        for (index, subnet) in subnets.enumerated() {
+            hash.fold(time: subnet.now, record: TraceRecord(kind: Self.subnetKind, actor: UInt32(index), payloadDigest: subnet.traceHash.value))
+        }
+        return hash.hexDigest
+    }
+
+    static let subnetKind = EventKind(code: 200, name: "subnet trace")
+
+    /// Every cycle of every subnet: what each subnet accounts for, plus what travels in
+    /// streams and is not inducted yet at its destination. Constant as long as no canister is
+    /// added.
+    public var cyclesAccountedFor: Cycles {
+        var total = Cycles.zero
+        for source in subnets.indices {
+            let state = subnets[source].model.execution.state
+            total = total + state.cyclesAccountedFor
+            for destination in subnets.indices where destination != source {
+                let inducted = subnets[destination].model.execution.state.inducted(from: source)
+                total = total + state.cyclesInStream(to: destination, from: inducted)
+            }
+        }
+        return total
+    }
+}
