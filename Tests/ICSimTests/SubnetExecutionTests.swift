@@ -180,6 +180,27 @@ struct SubnetExecutionTests {
         #expect(disagreement.node == 2)
     }
 
+    @Test func slowExecutionHoldsBackCertificationAndSlowsConsensus() throws {
+        // 400 increments, 20 a second: with cores of 20 M instructions a second, a round of
+        // ten messages (8 M + 10 x 2 M of overheads) takes 1.4 s, longer than a block.
+        let fast = try Self.configuration(nodes: 4, messages: 400, every: .milliseconds(50), seed: 9)
+        var slow = fast
+        slow.round.instructionsPerSecondPerCore = 20_000_000
+        let quick = Self.run(fast, seconds: 25)
+        let lagging = Self.run(slow, seconds: 25)
+        let finalized = (quick: quick.metrics.finalizedHeightMin, lagging: lagging.metrics.finalizedHeightMin)
+        #expect(finalized.lagging * 3 < finalized.quick * 2, "consensus slows down to execution's pace: \(finalized)")
+        // Every replica certifies behind what it finalized, by the executions it has queued,
+        // and the notary delay keeps that backlog bounded.
+        for node in 0..<4 {
+            let lag = lagging.nodes[node].finalizedHeight - lagging.certification.certifiedHeights[node]
+            #expect(lag >= 1 && lag < 10, "node \(node): \(lag) heights")
+            #expect(quick.nodes[node].finalizedHeight - quick.certification.certifiedHeights[node] <= 1)
+        }
+        let latency = (quick: try #require(quick.execution.latency.quantile(1, 2)), lagging: try #require(lagging.execution.latency.quantile(1, 2)))
+        #expect(latency.lagging > latency.quick + .seconds(1), "\(latency)")
+    }
+
     @Test func badCanistersAndIngressAreProblems() throws {
         var configuration = SubnetConfiguration(nodeCount: 4)
         configuration.canisters = [CanisterSetup(id: Self.counter, wasm: [0, 97, 115, 109]), CanisterSetup(id: Self.counter, wasm: try Self.wasm("counter"))]

@@ -88,11 +88,13 @@ public struct SubnetExecution: Sendable {
     public private(set) var fullStateHashes: [Height: SHA256Digest] = [:]
     /// Heights between checkpoints: 500 (../shared/MODEL.md section 3).
     public var checkpointInterval: Height = 500
-    /// When each height was executed (its block's time for every replica).
+    /// When each height was executed (its block's time for every replica), and how long its
+    /// round took (index 0: height 1).
     var executionTimes: [SimInstant] = []
+    var roundDurations: [SimDuration] = []
     /// With per-replica execution: each node's own state and executed height (`nil` when the
     /// subnet executes each height once and shares the state).
-    var replicas: [(state: ReplicatedState, height: Height, digest: SHA256Digest?)]?
+    var replicas: [(state: ReplicatedState, height: Height, unsigned: [(height: Height, digest: SHA256Digest)])]?
     /// With per-replica execution: each replica's last checkpoint (its state at the last
     /// height divisible by `checkpointInterval`), which a restarted replica goes back to.
     var checkpoints: [(state: ReplicatedState, height: Height)] = []
@@ -124,7 +126,7 @@ public struct SubnetExecution: Sendable {
         if let (_, reject) = installed.problems.first { throw reject }
         state.add(installed.states)
         if let connection { state.connect(subnet: connection.subnet, routing: connection.routing) }
-        replicas = replicaCount.map { Array(repeating: (state, 0, nil), count: $0) }
+        replicas = replicaCount.map { Array(repeating: (state, 0, []), count: $0) }
         checkpoints = Array(repeating: (state, 0), count: replicaCount ?? 0)
     }
 
@@ -136,7 +138,7 @@ public struct SubnetExecution: Sendable {
         let time = executionTimes[Int(block.height) - 1]
         _ = executor.executeRound(ingress: ingress(of: block), slices: slices(of: block), timeNanos: Self.timeNanos(time), on: &replica.state)
         replica.height = block.height
-        replica.digest = replica.state.stateHash()
+        replica.unsigned.append((block.height, replica.state.stateHash()))
         let full = replica.state.stateHash(includingMemory: true)
         if let expected = fullStateHashes[block.height], full != expected, disagreement == nil {
             disagreement = (node, block.height, expected, full)
@@ -151,7 +153,7 @@ public struct SubnetExecution: Sendable {
     mutating func restartReplica(_ node: Int, chain: [Block]) {
         guard replicas != nil, node < checkpoints.count else { return }
         let checkpoint = checkpoints[node]
-        replicas?[node] = (checkpoint.state, checkpoint.height, nil)
+        replicas?[node] = (checkpoint.state, checkpoint.height, [])
         restarts += 1
         for block in chain.dropFirst(Int(checkpoint.height)) where block.height <= executedHeight {
             executeOnReplica(node, through: block)
@@ -159,12 +161,15 @@ public struct SubnetExecution: Sendable {
         }
     }
 
-    /// The digest replica `node` signs for `height`, which it just finalized: its own
+    /// The digest replica `node` signs for `height`, which it finalized and executed: its own
     /// state's with per-replica execution, else the subnet's.
-    func digest(at height: Height, replica node: Int) -> SHA256Digest? {
-        if let replicas {
-            guard node < replicas.count, replicas[node].height == height else { return nil }
-            return replicas[node].digest
+    mutating func digest(at height: Height, replica node: Int) -> SHA256Digest? {
+        if replicas != nil {
+            // Its digests wait until signed; older unsigned ones (its node crashed meanwhile)
+            // are dropped.
+            guard let replica = replicas?[node], let slot = replica.unsigned.firstIndex(where: { $0.height == height }) else { return nil }
+            replicas?[node].unsigned.removeFirst(slot + 1)
+            return replica.unsigned[slot].digest
         }
         return Int(height) <= stateHashes.count && height >= 1 ? stateHashes[Int(height) - 1] : nil
     }
@@ -243,6 +248,7 @@ public struct SubnetExecution: Sendable {
         executedHeight = block.height
         let report = executor.executeRound(ingress: ingress(of: block), slices: slices(of: block), timeNanos: Self.timeNanos(time), on: &state)
         executionTimes.append(time)
+        roundDurations.append(.nanoseconds(report.durationNanos))
         rounds += 1
         instructions += report.instructionsPerCore.reduce(0, +)
         let answeredAt = time + .nanoseconds(report.durationNanos)
@@ -254,6 +260,11 @@ public struct SubnetExecution: Sendable {
         }
         if state.routing != nil { publication.record(state.streamHeads, at: block.height) }
         return (digest, .nanoseconds(report.durationNanos))
+    }
+
+    /// How long executing `height` takes a replica (zero for a height not executed).
+    func roundDuration(at height: Height) -> SimDuration {
+        height >= 1 && Int(height) <= roundDurations.count ? roundDurations[Int(height) - 1] : .zero
     }
 
     /// The ingress messages of `block`, in order.

@@ -234,6 +234,9 @@ public struct SubnetSimulation: SimulationModel {
         /// A crashed node restarts: with per-replica execution, its replica goes back to its
         /// last checkpoint and replays what it finalized since.
         case restart(node: Int)
+        /// Node `node` finished executing `height` (it executes heights in order, each taking
+        /// its round's duration) and signs its certification share.
+        case shareReady(node: Int, height: UInt64)
         /// A slice of another subnet's stream, read from that subnet's certified state, reaches
         /// the replicas: each that is up takes it for its block payload.
         case streamSlice(StreamSlice)
@@ -302,6 +305,8 @@ public struct SubnetSimulation: SimulationModel {
     /// Stream slices other subnets may now read (published as heights are certified), until
     /// whoever connects the subnets takes them (``takeOutbox()``).
     var outbox: [StreamSlice] = []
+    /// When each replica's execution of what it finalized so far ends.
+    var executionBusyUntil: [SimInstant]
     var network: NetworkModel
     var wakeUps: [EventHandle?]
     /// Each node's peers (every other node), in index order.
@@ -333,6 +338,7 @@ public struct SubnetSimulation: SimulationModel {
         }
         network = NetworkModel(configuration: configuration.network, jitter: root.stream("network jitter"), faults: root.stream("network faults"))
         wakeUps = Array(repeating: nil, count: count)
+        executionBusyUntil = Array(repeating: .zero, count: count)
         peers = (0..<count).map { node in (0..<count).filter { $0 != node } }
         drifts = (0..<count).map { node in configuration.nodeFaults.lazy.compactMap { ClockDrift($0) }.first { $0.node == node } }
         metrics = SubnetMetrics(honest: wrappers.map { $0 == nil })
@@ -401,6 +407,9 @@ public struct SubnetSimulation: SimulationModel {
         case .restart(let node):
             guard configuration.executesOnEveryReplica, !isDown(node, at: scheduler.now) else { return }
             execution.restartReplica(node, chain: nodes[node].finalizedChain)
+        case .shareReady(let node, let height):
+            guard !isDown(node, at: scheduler.now) else { return }
+            signLate(height, node: node, scheduler.now, &scheduler)
         case .streamSlice(let slice):
             let item = execution.receive(slice)
             for node in nodes.indices where !isDown(node, at: scheduler.now) { run(node, .payload([item]), &scheduler) }
@@ -447,7 +456,7 @@ public struct SubnetSimulation: SimulationModel {
                         continue
                     }
                     if configuration.executesOnEveryReplica { execution.executeOnReplica(index, through: block) }
-                    outputs += certificationShare(for: block, node: index, now)
+                    if executionEnds(block.height, node: index, now, &scheduler) { outputs += certificationShare(for: block.height, node: index, now) }
                 }
             }
         }
@@ -474,16 +483,27 @@ public struct SubnetSimulation: SimulationModel {
             scheduler.schedule(.executed(height: block.height, digest: executed.digest), after: executed.duration)
             for node in awaitingExecution.removeValue(forKey: block.height) ?? [] {
                 if configuration.executesOnEveryReplica { execution.executeOnReplica(node, through: block) }
-                signLate(block, node: node, now, &scheduler)
+                if executionEnds(block.height, node: node, now, &scheduler) { signLate(block.height, node: node, now, &scheduler) }
             }
         }
     }
 
-    /// Node `node`, which finalized `block` before it was executed, signs its certification
-    /// share now (and sends it as a message of its own).
-    mutating func signLate(_ block: Block, node: Int, _ now: SimInstant, _ scheduler: inout Scheduler<Event>) {
+    /// Node `node` executes `height` after what it is executing (each height takes its round's
+    /// duration): whether that is done now; if not, it signs when its share is ready.
+    mutating func executionEnds(_ height: Height, node: Int, _ now: SimInstant, _ scheduler: inout Scheduler<Event>) -> Bool {
+        let ready = max(now, executionBusyUntil[node]) + execution.roundDuration(at: height)
+        executionBusyUntil[node] = ready
+        guard ready > now else { return true }
+        scheduler.schedule(.shareReady(node: node, height: height), at: ready)
+        return false
+    }
+
+    /// Node `node` signs its certification share of `height` now, outside a step of its own
+    /// (it finalized the height before it was executed, or its execution just ended), and
+    /// sends it as a message of its own.
+    mutating func signLate(_ height: Height, node: Int, _ now: SimInstant, _ scheduler: inout Scheduler<Event>) {
         var broadcasts: [Artifact] = []
-        for output in certificationShare(for: block, node: node, now) {
+        for output in certificationShare(for: height, node: node, now) {
             switch output {
             case .broadcast(let artifact): broadcasts.append(artifact)
             case .send(let artifact, let to): send(Message([artifact]), from: node, to: [to.index], after: wrappers[node]?.outputDelay ?? .zero, &scheduler)
@@ -499,11 +519,11 @@ public struct SubnetSimulation: SimulationModel {
     /// as what it sends: an honest replica broadcasts it; a Byzantine one's wrapper rewrites
     /// it like its other outputs (withheld, sent selectively, ...). The replica counts its own
     /// share if it sends it at all.
-    mutating func certificationShare(for block: Block, node index: Int, _ now: SimInstant) -> [ConsensusOutput] {
-        guard let digest = execution.digest(at: block.height, replica: index) else { return [] }
-        let share = ConsensusOutput.broadcast(.certificationShare(height: block.height, state: digest, signer: NodeID(index)))
+    mutating func certificationShare(for height: Height, node index: Int, _ now: SimInstant) -> [ConsensusOutput] {
+        guard let digest = execution.digest(at: height, replica: index) else { return [] }
+        let share = ConsensusOutput.broadcast(.certificationShare(height: height, state: digest, signer: NodeID(index)))
         let outputs = wrappers[index]?.rewrite([share]) ?? [share]
-        if !outputs.isEmpty { certify(digest, height: block.height, signer: index, at: index, time: now) }
+        if !outputs.isEmpty { certify(digest, height: height, signer: index, at: index, time: now) }
         return outputs
     }
 
@@ -580,6 +600,9 @@ public struct SubnetSimulation: SimulationModel {
             return TraceRecord(kind: Self.executedKind, actor: 0, payloadDigest: hasher.finalize())
         case .restart(let node):
             return TraceRecord(kind: Self.restartKind, actor: UInt32(node), payloadDigest: 0)
+        case .shareReady(let node, let height):
+            hasher.combine(height)
+            return TraceRecord(kind: Self.shareReadyKind, actor: UInt32(node), payloadDigest: hasher.finalize())
         case .streamSlice(let slice):
             return TraceRecord(kind: Self.streamSliceKind, actor: UInt32(slice.source), payloadDigest: slice.digest.w0)
         }
@@ -599,6 +622,7 @@ public struct SubnetSimulation: SimulationModel {
     static let submitKind = EventKind(code: 121, name: "submit ingress")
     static let executedKind = EventKind(code: 122, name: "height executed")
     static let restartKind = EventKind(code: 123, name: "node restart")
+    static let shareReadyKind = EventKind(code: 125, name: "certification share ready")
     static let streamSliceKind = EventKind(code: 124, name: "stream slice arrives")
     static let bundleDeliveryKind = EventKind(code: 112, name: "deliver several artifacts")
     static let deliveryKinds: [EventKind] = [
