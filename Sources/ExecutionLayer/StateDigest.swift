@@ -64,11 +64,13 @@ struct MemoryDigest: Sendable {
     static let zeroChunk: SHA256Digest = SHA256.hash(repeatElement(UInt8(0), count: LinearMemory.chunkBytes))
 
     /// Brings the digest up to date with `memory` (from scratch when `fresh`: the memory was
-    /// replaced, so chunks not written since may differ too) and returns the root.
-    mutating func update(_ memory: inout LinearMemory, fresh: Bool) -> SHA256Digest {
+    /// replaced, so chunks not written since may differ too) and returns the root, adding the
+    /// chunks it hashed to `hashed`.
+    mutating func update(_ memory: inout LinearMemory, fresh: Bool, counting hashed: inout UInt64) -> SHA256Digest {
         if fresh { tree = IncrementalDigest() }
         tree.resize(to: memory.chunkCount, filling: Self.zeroChunk)
         let chunks = fresh ? (0..<memory.chunkCount).filter { memory.isChunkAllocated($0) } : memory.dirtyChunks
+        hashed += UInt64(chunks.count)
         // Nothing written: leave the memory alone (clearing would copy its chunk table).
         if !fresh && chunks.isEmpty { return tree.root() }
         for chunk in chunks where chunk < memory.chunkCount {
@@ -93,6 +95,9 @@ struct StateDigests: Sendable {
     /// One leaf per canister, in ID order: its metadata only, and with its memories.
     var canisters = IncrementalDigest()
     var canistersWithMemory = IncrementalDigest()
+    /// Memory chunks hashed by full digests since ``ReplicatedState/takeChunksWritten()``
+    /// last took them: the chunks written since (what a checkpoint writes).
+    var chunksHashed: UInt64 = 0
 }
 
 extension SHA256Digest {
@@ -172,10 +177,11 @@ extension ReplicatedState {
         digests.versions[position] = canisters[position].state.version
         var heapRoot = SHA256Digest.zero
         if var heap = canisters[position].state.code?.instance.memory {
-            heapRoot = digests.heaps[position].update(&heap, fresh: fresh)
+            heapRoot = digests.heaps[position].update(&heap, fresh: fresh, counting: &digests.chunksHashed)
             canisters[position].state.code?.instance.memory = heap
         }
-        let stableRoot = digests.stables[position].update(&canisters[position].state.stableMemory, fresh: fresh)
+        let stableRoot = digests.stables[position].update(&canisters[position].state.stableMemory, fresh: fresh,
+                                                          counting: &digests.chunksHashed)
         var hasher = SHA256()
         hasher.update(string: "ICSim.canister.memory.v1")
         hasher.update(metadata.bytes)
@@ -183,6 +189,19 @@ extension ReplicatedState {
         hasher.update(heapRoot.bytes)
         hasher.update(stableRoot.bytes)
         return hasher.finalize()
+    }
+
+    /// The 4 KiB memory chunks written since the last call (as full digests found them: take
+    /// a full digest first), which a checkpoint writes to disk; the count starts again.
+    public mutating func takeChunksWritten() -> UInt64 {
+        defer { digests.chunksHashed = 0 }
+        return digests.chunksHashed
+    }
+
+    /// Bytes of heap and stable memory in use over all canisters (as of the last idle charge,
+    /// in 4 KiB chunks): what a checkpoint holds.
+    public var memoryBytesInUse: UInt64 {
+        canisters.reduce(0) { $0 &+ $1.memoryBytes }
     }
 
     /// Folds the answer to ingress message `id` into the history digest.

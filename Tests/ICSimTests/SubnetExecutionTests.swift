@@ -151,8 +151,9 @@ struct SubnetExecutionTests {
         var configuration = try Self.configuration(nodes: 4, messages: 60, every: .milliseconds(80), seed: 8)
         configuration.executesOnEveryReplica = true
         configuration.nodeFaults = [NodeFault(node: 2, .crash, from: .zero + .seconds(4), until: .zero + .seconds(7))]
+        configuration.checkpoints.intervalHeights = 4
+        configuration.checkpoints.stateSyncLagHeights = 1_000  // replay, never sync
         var simulation = Simulation(model: SubnetSimulation(configuration: configuration))
-        simulation.model.execution.checkpointInterval = 4
         simulation.model.start(&simulation.scheduler)
         _ = simulation.run(.until(.zero + .seconds(14)))
         let execution = simulation.model.execution
@@ -162,6 +163,50 @@ struct SubnetExecutionTests {
         let replica = try #require(execution.replicas?[2])
         #expect(replica.height == simulation.model.metrics.finalizedHeights[2])
         #expect(replica.height > 20, "and kept up after the restart")
+        #expect(execution.stateSyncs == 0)
+    }
+
+    @Test func aReplicaFarBehindFetchesACheckpointInsteadOfReplaying() throws {
+        var configuration = try Self.configuration(nodes: 4, messages: 150, every: .milliseconds(100), seed: 12)
+        configuration.executesOnEveryReplica = true
+        configuration.checkpoints.intervalHeights = 10
+        configuration.nodeFaults = [NodeFault(node: 3, .crash, from: .zero + .seconds(3), until: .zero + .seconds(14))]
+        var simulation = Simulation(model: SubnetSimulation(configuration: configuration))
+        simulation.model.start(&simulation.scheduler)
+        _ = simulation.run(.until(.zero + .seconds(20)))
+        let model = simulation.model
+        #expect(model.execution.restarts == 1)
+        #expect(model.execution.stateSyncs == 1, "one fetch of the latest checkpoint")
+        #expect(model.execution.disagreement == nil, "the fetched checkpoint and what follows give the subnet's state")
+        let replica = try #require(model.execution.replicas?[3])
+        #expect(replica.height == model.metrics.finalizedHeights[3])
+        #expect(model.replicaQueuedHeight[3] == replica.height)
+        #expect(model.executionBusyUntil[3] <= simulation.now, "it executed what it finalized since")
+        #expect(model.execution.outcomes.count == 150)
+    }
+
+    @Test func checkpointsTakeTimeToWriteBeforeTheirHeightIsCertified() throws {
+        var configuration = SubnetConfiguration(nodeCount: 4, seed: 5)
+        configuration.canisters = [CanisterSetup(id: Self.counter, wasm: try Self.wasm("kv"))]
+        configuration.ingress = (0..<200).map { index in
+            SubmittedIngress(at: .zero + .seconds(1) + .milliseconds(20) * Int64(index), IngressMessage(
+                id: UInt64(index + 1), sender: .user(1), receiver: Self.counter, method: "put",
+                argument: [8] + Array("key \(1_000 + index)".utf8) + Array(repeating: 5, count: 3_000)))
+        }
+        configuration.checkpoints.intervalHeights = 8
+        configuration.checkpoints.diskBytesPerSecond = 1_000_000  // 1 MB/s: a slow disk shows
+        let subnet = Self.run(configuration, seconds: 12)
+        #expect(subnet.execution.outcomes.count == 200)
+        let checkpoints = subnet.execution.checkpointWrites.keys.sorted()
+        #expect(checkpoints.count >= 2 && checkpoints.allSatisfy { $0 % 8 == 0 })
+        let written = checkpoints.reduce(UInt64(0)) { $0 + (subnet.execution.checkpointWrites[$1]?.writtenBytes ?? 0) }
+        #expect(written >= 200 * 4_096, "every new key's page is written once: \(written) bytes")
+        for height in checkpoints {
+            let bytes = try #require(subnet.execution.checkpointWrites[height]).writtenBytes
+            let executed = subnet.execution.executionTimes[Int(height) - 1]
+            let certified = try #require(subnet.certification.firstCertification[height]).time
+            #expect(certified - executed >= .nanoseconds(Int64(bytes) * 1_000), "height \(height): \(bytes) bytes")
+        }
     }
 
     @Test func aReplicaThatDivergesIsCaught() throws {

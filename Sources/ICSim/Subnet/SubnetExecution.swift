@@ -86,8 +86,15 @@ public struct SubnetExecution: Sendable {
     /// every height with per-replica execution, which compares them), by height (looked up
     /// only).
     public private(set) var fullStateHashes: [Height: SHA256Digest] = [:]
-    /// Heights between checkpoints: 500 (../shared/MODEL.md section 3).
-    public var checkpointInterval: Height = 500
+    /// Checkpoints, restarts and state sync.
+    public let checkpointing: CheckpointConfiguration
+    /// Heights between checkpoints.
+    var checkpointInterval: Height { max(checkpointing.intervalHeights, 1) }
+    /// At each checkpoint height (looked up only): the bytes written (memory chunks written
+    /// since the last checkpoint) and the bytes the checkpoint holds (memory in use).
+    public private(set) var checkpointWrites: [Height: (writtenBytes: UInt64, sizeBytes: UInt64)] = [:]
+    /// Replicas that fetched a checkpoint from their peers instead of replaying.
+    public private(set) var stateSyncs = 0
     /// When each height was executed (its block's time for every replica), and how long its
     /// round took (index 0: height 1).
     var executionTimes: [SimInstant] = []
@@ -98,7 +105,7 @@ public struct SubnetExecution: Sendable {
     /// With per-replica execution: each replica's last checkpoint (its state at the last
     /// height divisible by `checkpointInterval`), which a restarted replica goes back to.
     var checkpoints: [(state: ReplicatedState, height: Height)] = []
-    /// Restarts from a checkpoint, and the heights they replayed.
+    /// Restarts from a checkpoint, and the heights they replayed (with per-replica execution).
     public private(set) var restarts = 0
     public private(set) var heightsReplayed = 0
     /// The first replica whose state differed from the subnet's after a height: the node, the
@@ -119,15 +126,16 @@ public struct SubnetExecution: Sendable {
 
     /// A subnet's execution with `canisters` installed at genesis; with `replicaCount`, every
     /// replica also executes every height on its own copy of the state.
-    init(canisters: [CanisterSetup], round: RoundConfiguration, replicaCount: Int? = nil,
+    init(canisters: [CanisterSetup], round: RoundConfiguration, checkpoints: CheckpointConfiguration = CheckpointConfiguration(), replicaCount: Int? = nil,
          connection: (subnet: Int, routing: RoutingTable)? = nil) throws(Reject) {
         executor = RoundExecutor(configuration: round)
+        checkpointing = checkpoints
         let installed = Self.install(canisters, round: round)
         if let (_, reject) = installed.problems.first { throw reject }
         state.add(installed.states)
         if let connection { state.connect(subnet: connection.subnet, routing: connection.routing) }
         replicas = replicaCount.map { Array(repeating: (state, 0, []), count: $0) }
-        checkpoints = Array(repeating: (state, 0), count: replicaCount ?? 0)
+        self.checkpoints = Array(repeating: (state, 0), count: replicaCount ?? 0)
     }
 
     /// Replica `node` executes the heights it finalized up to `height` on its own state, at
@@ -143,18 +151,18 @@ public struct SubnetExecution: Sendable {
         if let expected = fullStateHashes[block.height], full != expected, disagreement == nil {
             disagreement = (node, block.height, expected, full)
         }
-        if block.height % max(checkpointInterval, 1) == 0 { checkpoints[node] = (replica.state, block.height) }
+        if block.height % checkpointInterval == 0 { checkpoints[node] = (replica.state, block.height) }
         replicas?[node] = replica
     }
 
-    /// Replica `node` restarted after a crash: it goes back to its last checkpoint and
-    /// replays the finalized blocks after it (`chain`, its finalized chain from height 1) up
+    /// Replica `node` restarted after a crash (counted); with per-replica execution it goes
+    /// back to its last checkpoint and replays the finalized blocks after it (`chain`, its finalized chain from height 1) up
     /// to what the subnet executed, comparing digests as it goes.
     mutating func restartReplica(_ node: Int, chain: [Block]) {
+        restarts += 1
         guard replicas != nil, node < checkpoints.count else { return }
         let checkpoint = checkpoints[node]
         replicas?[node] = (checkpoint.state, checkpoint.height, [])
-        restarts += 1
         for block in chain.dropFirst(Int(checkpoint.height)) where block.height <= executedHeight {
             executeOnReplica(node, through: block)
             heightsReplayed += 1
@@ -255,16 +263,45 @@ public struct SubnetExecution: Sendable {
         for (id, status) in report.answered { record(id, status, at: answeredAt, height: block.height) }
         let digest = state.stateHash()
         stateHashes.append(digest)
-        if replicas != nil || block.height % max(checkpointInterval, 1) == 0 {
+        if replicas != nil || block.height % checkpointInterval == 0 {
             fullStateHashes[block.height] = state.stateHash(includingMemory: true)
+        }
+        if block.height % checkpointInterval == 0 {
+            checkpointWrites[block.height] = (state.takeChunksWritten() * UInt64(LinearMemory.chunkBytes), state.memoryBytesInUse)
         }
         if state.routing != nil { publication.record(state.streamHeads, at: block.height) }
         return (digest, .nanoseconds(report.durationNanos))
     }
 
-    /// How long executing `height` takes a replica (zero for a height not executed).
-    func roundDuration(at height: Height) -> SimDuration {
-        height >= 1 && Int(height) <= roundDurations.count ? roundDurations[Int(height) - 1] : .zero
+    /// How long executing `height` takes a replica: its round, and at a checkpoint height
+    /// writing the checkpoint (zero for a height not executed).
+    func executionDuration(at height: Height) -> SimDuration {
+        guard height >= 1 && Int(height) <= roundDurations.count else { return .zero }
+        let write = checkpointWrites[height].map {
+            CheckpointConfiguration.transferTime($0.writtenBytes, bytesPerSecond: checkpointing.diskBytesPerSecond)
+        }
+        return roundDurations[Int(height) - 1] + (write ?? .zero)
+    }
+
+    /// How long a replica takes to load the checkpoint of `height` from disk (`sync`: to
+    /// fetch it from peers).
+    func checkpointLoadTime(at height: Height, sync: Bool) -> SimDuration {
+        let bytes = checkpointWrites[height]?.sizeBytes ?? 0
+        return CheckpointConfiguration.transferTime(
+            bytes, bytesPerSecond: sync ? checkpointing.stateSyncBytesPerSecond : checkpointing.diskBytesPerSecond)
+    }
+
+    /// Replica `node` fetched the checkpoint of `height` from a peer (state sync). With
+    /// per-replica execution its state becomes a copy of a peer's checkpoint of that height
+    /// (whether one exists).
+    @discardableResult
+    mutating func syncReplica(_ node: Int, to height: Height) -> Bool {
+        stateSyncs += 1
+        guard replicas != nil else { return true }
+        guard let peer = checkpoints.indices.first(where: { $0 != node && checkpoints[$0].height == height }) else { return false }
+        replicas?[node] = (checkpoints[peer].state, height, [])
+        checkpoints[node] = checkpoints[peer]
+        return true
     }
 
     /// The ingress messages of `block`, in order.

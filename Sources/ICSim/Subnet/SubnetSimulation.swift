@@ -29,6 +29,8 @@ public struct SubnetConfiguration: Hashable, Sendable {
     /// ``SubnetExecution/disagreement`` reports the first difference). Off by default: the
     /// subnet executes each height once and replicas share the state.
     public var executesOnEveryReplica = false
+    /// Checkpoints, restarts and state sync.
+    public var checkpoints = CheckpointConfiguration()
 
     /// The IC's defaults for `nodeCount` nodes spread over the cloud regions.
     public init(nodeCount: Int = 13, seed: UInt64 = 1) {
@@ -96,6 +98,7 @@ extension SubnetConfiguration {
         for (index, reject) in installingCanisters ? SubnetExecution.install(canisters, round: round).problems : [] {
             problems.append("canisters[\(index)]: \(reject)")
         }
+        problems += checkpoints.problems().map { "checkpoints.\($0)" }
         var messages: Set<UInt64> = []
         for (index, submission) in ingress.enumerated() {
             if submission.at < .zero { problems.append("ingress[\(index)].at: before time zero") }
@@ -107,6 +110,44 @@ extension SubnetConfiguration {
             }
         }
         return problems
+    }
+}
+
+/// How replicas checkpoint their state, and what restarting and state sync cost.
+public struct CheckpointConfiguration: Hashable, Sendable {
+    /// Heights between checkpoints: 500 (../shared/MODEL.md section 3, the DKG interval).
+    public var intervalHeights: Height = 500
+    /// How fast a replica writes a checkpoint (the memory chunks written since the last one)
+    /// and reads one back on restart: 1 GB/s (an assumption: an NVMe drive).
+    public var diskBytesPerSecond: UInt64 = 1_000_000_000
+    /// How fast a replica fetches a checkpoint from its peers in state sync: 125 MB/s (an
+    /// assumption: 1 Gbit/s).
+    public var stateSyncBytesPerSecond: UInt64 = 125_000_000
+    /// A replica that would have to execute more than this many finalized heights to catch
+    /// up, across a checkpoint height, fetches that checkpoint instead (state sync): 10 (an
+    /// assumption; a replica in step finalizes one to a few heights at a time).
+    public var stateSyncLagHeights: Height = 10
+
+    /// The IC's defaults.
+    public init() {}
+
+    /// What is wrong (empty when usable).
+    func problems() -> [String] {
+        var problems: [String] = []
+        if intervalHeights < 1 { problems.append("intervalHeights: must be at least 1") }
+        if diskBytesPerSecond < 1 { problems.append("diskBytesPerSecond: must be at least 1") }
+        if stateSyncBytesPerSecond < 1 { problems.append("stateSyncBytesPerSecond: must be at least 1") }
+        return problems
+    }
+
+    /// How long moving `bytes` at `bytesPerSecond` takes.
+    static func transferTime(_ bytes: UInt64, bytesPerSecond: UInt64) -> SimDuration {
+        let rate = max(bytesPerSecond, 1)
+        let (seconds, rest) = bytes.quotientAndRemainder(dividingBy: rate)
+        let nanos = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !nanos.overflow, nanos.partialValue < UInt64(Int64.max / 4) else { return .nanoseconds(Int64.max / 4) }
+        let fraction = rate.dividingFullWidth(rest.multipliedFullWidth(by: 1_000_000_000)).quotient
+        return .nanoseconds(Int64(nanos.partialValue + fraction))
     }
 }
 
@@ -305,8 +346,10 @@ public struct SubnetSimulation: SimulationModel {
     /// Stream slices other subnets may now read (published as heights are certified), until
     /// whoever connects the subnets takes them (``takeOutbox()``).
     var outbox: [StreamSlice] = []
-    /// When each replica's execution of what it finalized so far ends.
+    /// When each replica's execution of what it finalized so far ends, and the last height it
+    /// has executed or queued.
     var executionBusyUntil: [SimInstant]
+    var replicaQueuedHeight: [Height]
     var network: NetworkModel
     var wakeUps: [EventHandle?]
     /// Each node's peers (every other node), in index order.
@@ -339,13 +382,14 @@ public struct SubnetSimulation: SimulationModel {
         network = NetworkModel(configuration: configuration.network, jitter: root.stream("network jitter"), faults: root.stream("network faults"))
         wakeUps = Array(repeating: nil, count: count)
         executionBusyUntil = Array(repeating: .zero, count: count)
+        replicaQueuedHeight = Array(repeating: 0, count: count)
         peers = (0..<count).map { node in (0..<count).filter { $0 != node } }
         drifts = (0..<count).map { node in configuration.nodeFaults.lazy.compactMap { ClockDrift($0) }.first { $0.node == node } }
         metrics = SubnetMetrics(honest: wrappers.map { $0 == nil })
         liveness = LivenessChecker(configuration: configuration)
         certification = SubnetCertification(nodeCount: count, threshold: configuration.consensus.threshold)
         do {
-            execution = try SubnetExecution(canisters: configuration.canisters, round: configuration.round,
+            execution = try SubnetExecution(canisters: configuration.canisters, round: configuration.round, checkpoints: configuration.checkpoints,
                                             replicaCount: configuration.executesOnEveryReplica ? count : nil,
                                             connection: connection)
         } catch {
@@ -405,8 +449,8 @@ public struct SubnetSimulation: SimulationModel {
         case .executed:
             break
         case .restart(let node):
-            guard configuration.executesOnEveryReplica, !isDown(node, at: scheduler.now) else { return }
-            execution.restartReplica(node, chain: nodes[node].finalizedChain)
+            guard !isDown(node, at: scheduler.now) else { return }
+            restartReplica(node, scheduler.now)
         case .shareReady(let node, let height):
             guard !isDown(node, at: scheduler.now) else { return }
             signLate(height, node: node, scheduler.now, &scheduler)
@@ -447,8 +491,10 @@ public struct SubnetSimulation: SimulationModel {
                     sends.append((to.index, [artifact]))
                 }
             case .finalized(let blocks):
+                let synced = stateSyncIfBehind(index, through: blocks.last?.height ?? 0, now)
                 for block in blocks {
                     observeFinalized(block, node: index, now, &scheduler)
+                    guard block.height > synced else { continue }
                     // A replica executes (or shares the subnet's execution) and certifies what it
                     // finalized; one ahead of the subnet's execution waits for it.
                     guard block.height <= execution.executedHeight else {
@@ -491,11 +537,38 @@ public struct SubnetSimulation: SimulationModel {
     /// Node `node` executes `height` after what it is executing (each height takes its round's
     /// duration): whether that is done now; if not, it signs when its share is ready.
     mutating func executionEnds(_ height: Height, node: Int, _ now: SimInstant, _ scheduler: inout Scheduler<Event>) -> Bool {
-        let ready = max(now, executionBusyUntil[node]) + execution.roundDuration(at: height)
+        let ready = max(now, executionBusyUntil[node]) + execution.executionDuration(at: height)
         executionBusyUntil[node] = ready
+        replicaQueuedHeight[node] = max(replicaQueuedHeight[node], height)
         guard ready > now else { return true }
         scheduler.schedule(.shareReady(node: node, height: height), at: ready)
         return false
+    }
+
+    /// A crashed node restarts: its replica loads its last checkpoint from disk and executes
+    /// again every height it had finalized since (with per-replica execution, its state goes
+    /// back to that checkpoint and replays them); it signs nothing for those heights.
+    mutating func restartReplica(_ node: Int, _ now: SimInstant) {
+        let queued = replicaQueuedHeight[node]
+        let checkpoint = queued - queued % execution.checkpointInterval
+        var busy = now + execution.checkpointLoadTime(at: checkpoint, sync: false)
+        for height in stride(from: checkpoint + 1, through: queued, by: 1) { busy = busy + execution.executionDuration(at: height) }
+        executionBusyUntil[node] = busy
+        execution.restartReplica(node, chain: nodes[node].finalizedChain)
+    }
+
+    /// Node `node` just finalized up to `top`: when that leaves it more than
+    /// `stateSyncLagHeights` heights to execute across a checkpoint height the subnet has
+    /// executed, it fetches the latest such checkpoint from its peers instead (state sync) and
+    /// executes only what follows it. The height it synced to (0: none).
+    mutating func stateSyncIfBehind(_ node: Int, through top: Height, _ now: SimInstant) -> Height {
+        let queued = replicaQueuedHeight[node]
+        let checkpoint = min(top, execution.executedHeight) / execution.checkpointInterval * execution.checkpointInterval
+        guard checkpoint > queued, top - queued > configuration.checkpoints.stateSyncLagHeights,
+              execution.syncReplica(node, to: checkpoint) else { return 0 }
+        executionBusyUntil[node] = max(now, executionBusyUntil[node]) + execution.checkpointLoadTime(at: checkpoint, sync: true)
+        replicaQueuedHeight[node] = checkpoint
+        return checkpoint
     }
 
     /// Node `node` signs its certification share of `height` now, outside a step of its own
