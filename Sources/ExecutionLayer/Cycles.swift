@@ -91,7 +91,11 @@ public enum ErrorCode: Int, Hashable, Sendable, CustomStringConvertible {
     case ingressMessageTimeout = 202
     case canisterOutOfCycles = 207
     case canisterNotFound = 301
+    case insufficientCyclesForCreateCanister = 403
+    case canisterNotHostedBySubnet = 405
     case canisterRejectedMessage = 406
+    case unknownManagementMessage = 407
+    case invalidManagementPayload = 408
     case canisterTrapped = 502
     case canisterCalledTrap = 503
     case canisterContractViolation = 504
@@ -100,6 +104,8 @@ public enum ErrorCode: Int, Hashable, Sendable, CustomStringConvertible {
     case canisterOutOfMemory = 507
     case canisterStopped = 508
     case canisterStopping = 509
+    case canisterNotStopped = 510
+    case canisterStoppingCancelled = 511
     case canisterInvalidController = 512
     case canisterFunctionNotFound = 513
     case canisterNonEmpty = 514

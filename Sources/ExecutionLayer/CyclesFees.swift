@@ -21,6 +21,8 @@ public struct CyclesFees: Hashable, Sendable {
     public var responseBytesMax: UInt64 = 2 * 1_024 * 1_024
     /// Storage, per GiB per second, and compute allocation, per percent per second.
     public var storagePerGiBSecond: UInt64 = 127_000
+    /// Creating a canister: 500 B (../shared/MODEL.md section 4).
+    public var canisterCreation: UInt64 = 500_000_000_000
     public var computeAllocationPerPercentSecond: UInt64 = 10_000_000
 
     /// The fees of an application subnet of `subnetSize` nodes.

@@ -56,14 +56,24 @@ public struct CanisterID: Hashable, Comparable, Sendable, CustomStringConvertibl
         self.index = index
     }
 
-    /// Its principal.
+    /// The management canister (`aaaaa-aa`), addressed like a canister (Docs/Execution.md,
+    /// "The management canister").
+    public static let management = CanisterID(UInt64.max)
+
+    /// Its principal (the management canister's has no bytes).
     public var principal: Principal {
-        Principal(bytes: (0..<8).map { UInt8(truncatingIfNeeded: index >> (56 - 8 * UInt64($0))) } + [0x01, 0x01])
+        guard index != .max else { return .managementCanister }
+        return Principal(bytes: (0..<8).map { UInt8(truncatingIfNeeded: index >> (56 - 8 * UInt64($0))) } + [0x01, 0x01])
     }
 
-    /// The canister whose principal is `principal`, if it is one of this form.
+    /// The canister whose principal is `principal`, if it is one of this form (or the
+    /// management canister's).
     public init?(principal: Principal) {
         let bytes = principal.bytes
+        if bytes.isEmpty {
+            index = .max
+            return
+        }
         guard bytes.count == 10, bytes[8] == 0x01, bytes[9] == 0x01 else { return nil }
         index = bytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }

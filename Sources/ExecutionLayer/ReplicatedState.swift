@@ -196,6 +196,14 @@ public struct ReplicatedState: Sendable {
     /// ascending source.
     var outgoingStreams: [OutgoingStream] = []
     var incomingStreams: [IncomingStream] = []
+    /// Calls to the management canister waiting for the end of the round, and
+    /// `stop_canister` calls waiting for their canister to stop.
+    var managementQueue: [Request] = []
+    var pendingStops: [Request] = []
+    /// Canisters created on this subnet so far (for their IDs).
+    var createdCanisters: UInt64 = 0
+    /// Cycles made from nothing (`provisional_create_canister_with_cycles`).
+    public internal(set) var cyclesMinted: Cycles = .zero
 
     /// An empty subnet.
     public init() {}
@@ -313,10 +321,12 @@ public struct ReplicatedState: Sendable {
     }
 
     /// Every cycle of the subnet: the canisters' balances, what travels with requests and
-    /// responses in queues, what call contexts hold offered and not accepted, and what was
-    /// burned. Between rounds it changes only when canisters are added.
+    /// responses in queues (the management canister's included), what call contexts hold
+    /// offered and not accepted, and what was burned. Between rounds it changes only when
+    /// canisters are added from outside or cycles are minted (``cyclesMinted``).
     public var cyclesAccountedFor: Cycles {
         var total = cyclesBurned
+        for request in managementQueue + pendingStops { total = total + request.cycles }
         for entry in canisters {
             total = total + entry.state.cycles
             for input in entry.queue {

@@ -7,6 +7,12 @@ extension RoundExecutor {
     /// when the canister does not exist or its queue is full. A message seen before is ignored.
     func induct(_ message: IngressMessage, _ state: inout ReplicatedState, _ round: inout RoundState) {
         guard state.ingressHistory[message.id] == nil else { return }
+        let request = Request(origin: .ingress(message.id), caller: message.sender, receiver: message.receiver,
+                              method: message.method, argument: message.argument, cycles: .zero)
+        if message.receiver == .management {
+            state.ingressHistory[message.id] = .processing
+            return state.managementQueue.append(request)
+        }
         guard let position = state.positions[message.receiver] else {
             return answerIngress(message.id, .rejected(Reject(.canisterNotFound, "canister \(message.receiver) does not exist")), &state, &round)
         }
@@ -18,8 +24,6 @@ extension RoundExecutor {
             return answerIngress(message.id, .rejected(outOfCycles(position, state)), &state, &round)
         }
         state.ingressHistory[message.id] = .processing
-        let request = Request(origin: .ingress(message.id), caller: message.sender, receiver: message.receiver,
-                              method: message.method, argument: message.argument, cycles: .zero)
         state.canisters[position].queue.append(.request(request))
         state.canisters[position].queuedRequests += 1
         state.markActive(position)
@@ -73,6 +77,7 @@ extension RoundExecutor {
 
     func routeRequest(_ request: Request, _ state: inout ReplicatedState, _ round: inout RoundState) {
         guard case .canister(let caller, let callback) = request.origin else { return }
+        if request.receiver == .management { return state.managementQueue.append(request) }
         if state.positions[request.receiver] == nil, let subnet = remoteSubnet(of: request.receiver, state) {
             return state.appendToStream(.request(request), destination: subnet)
         }
@@ -331,7 +336,7 @@ extension RoundExecutor {
     }
 
     /// Registers a callback for `call` and sends its request (a callee that is not a canister
-    /// gets an immediate reject: the management canister is not modelled yet).
+    /// or the management canister gets an immediate reject).
     func send(_ call: OutgoingCall, from position: Int, context contextID: UInt64, _ context: inout CallContext,
               _ state: inout ReplicatedState, _ round: inout RoundState) {
         let caller = state.canisters[position].state.id
@@ -339,7 +344,7 @@ extension RoundExecutor {
         state.canisters[position].callbacks[callbackID] = PendingCallback(callContext: contextID, call: call)
         context.outstandingCalls += 1
         guard let callee = CanisterID(principal: call.callee) else {
-            let reject = Reject(.canisterNotFound, "\(call.callee) is not a canister of this subnet (the management canister is not modelled yet)")
+            let reject = Reject(.canisterNotFound, "\(call.callee) is not a canister")
             round.outgoing.append(.response(CallResponse(receiver: caller, callback: callbackID, result: .rejected(reject), refund: call.cycles)))
             return
         }

@@ -103,9 +103,10 @@ public struct RoundExecutor: Sendable {
             if !progressed { break }
         }
         updatePriorities(&state, order: order, ran: ran)
+        state.finishStopping()
+        executeManagement(&state, &round)
         state.markTouched(state.active)
         trimActive(&state)
-        state.finishStopping()
         return report(state, round)
     }
 

@@ -13,8 +13,13 @@ public struct RoutingTable: Hashable, Sendable {
         }
     }
 
-    /// The subnet hosting canister `id`, if any.
-    public func subnet(of id: CanisterID) -> Int? { subnetByCanister[id] }
+    /// The subnet hosting canister `id`, if any: from the table, or for a canister created
+    /// during the run, from its ID (2^62 + subnet * 2^32 + n).
+    public func subnet(of id: CanisterID) -> Int? {
+        if let subnet = subnetByCanister[id] { return subnet }
+        guard id.index >> 62 == 1 else { return nil }
+        return Int(truncatingIfNeeded: id.index >> 32 & 0x3FFF_FFFF)
+    }
 }
 
 /// A stretch of the stream one subnet keeps for another, as the destination reads it from the

@@ -248,13 +248,15 @@ struct SubnetExecutionTests {
 
     @Test func badCanistersAndIngressAreProblems() throws {
         var configuration = SubnetConfiguration(nodeCount: 4)
-        configuration.canisters = [CanisterSetup(id: Self.counter, wasm: [0, 97, 115, 109]), CanisterSetup(id: Self.counter, wasm: try Self.wasm("counter"))]
+        configuration.canisters = [CanisterSetup(id: Self.counter, wasm: [0, 97, 115, 109]), CanisterSetup(id: Self.counter, wasm: try Self.wasm("counter")),
+                                   CanisterSetup(id: .management, wasm: try Self.wasm("counter"))]
         configuration.ingress = [
             SubmittedIngress(at: .zero, IngressMessage(id: 1, sender: .anonymous, receiver: Self.counter, method: "inc", argument: [])),
             SubmittedIngress(at: .zero, IngressMessage(id: 1, sender: .anonymous, receiver: Self.counter, method: "inc", argument: [])),
         ]
         let problems = configuration.problems()
-        #expect(problems.count == 3, "\(problems)")
+        #expect(problems.count == 4, "\(problems)")
+        #expect(problems.contains { $0.hasPrefix("canisters[2].id: \(UInt64.max) is reserved") }, "\(problems)")
         #expect(problems.contains { $0.hasPrefix("canisters[0]: CANISTER_ERROR (IC0505)") }, "\(problems)")
         #expect(problems.contains("canisters[1].id: canister \(Self.counter) is listed twice"))
         #expect(problems.contains("ingress[1].message.id: message 1 is submitted twice"))

@@ -92,8 +92,11 @@ extension SubnetConfiguration {
     func executionProblems(installingCanisters: Bool) -> [String] {
         var problems: [String] = []
         var ids: Set<CanisterID> = []
-        for (index, setup) in canisters.enumerated() where !ids.insert(setup.id).inserted {
-            problems.append("canisters[\(index)].id: canister \(setup.id) is listed twice")
+        for (index, setup) in canisters.enumerated() {
+            if setup.id.index >> 62 != 0 {
+                problems.append("canisters[\(index)].id: \(setup.id.index) is reserved (IDs from 2^62 up are for canisters created during the run and the management canister)")
+            }
+            if !ids.insert(setup.id).inserted { problems.append("canisters[\(index)].id: canister \(setup.id) is listed twice") }
         }
         for (index, reject) in installingCanisters ? SubnetExecution.install(canisters, round: round).problems : [] {
             problems.append("canisters[\(index)]: \(reject)")
