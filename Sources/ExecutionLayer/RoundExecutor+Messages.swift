@@ -187,7 +187,7 @@ extension RoundExecutor {
     /// budget is used. Whether it ran anything.
     func runCanister(_ position: Int, on core: Int, _ state: inout ReplicatedState, _ round: inout RoundState) -> Bool {
         var ran = false
-        round.charge(configuration.overheadPerCanister, to: core)
+        round.charge(configuration.overheadPerCanister, to: core, scheduling: true)
         if let paused = state.canisters[position].paused {
             state.canisters[position].paused = nil
             continueMessage(paused, position, core, &state, &round)

@@ -11,7 +11,9 @@ public struct RoundConfiguration: Hashable, Sendable {
     public var queueCapacity = 500
     /// Instructions counted against the round for each message executed: 2 million.
     public var overheadPerMessage: UInt64 = 2_000_000
-    /// Instructions counted against the round for each canister that ran: 8 million.
+    /// Instructions counted against the round for each canister that ran: 8 million (a
+    /// scheduling limit only: it bounds how many canisters a round runs, and is not counted
+    /// in the round's duration).
     public var overheadPerCanister: UInt64 = 8_000_000
     /// How fast a core executes, to turn a round's instructions into virtual time: 2 billion
     /// per second.
@@ -44,7 +46,8 @@ public struct RoundReport: Sendable {
     public var iterations = 0
     /// Ingress messages answered this round, in the order they were answered.
     public var answered: [(id: UInt64, status: IngressStatus)] = []
-    /// How long the round takes: its busiest core's instructions at the configured rate.
+    /// How long the round takes: its busiest core's instructions (executed, and 2 M of
+    /// overhead per message, not the per-canister scheduling overhead) at the configured rate.
     public var durationNanos: Int64
 }
 
@@ -122,7 +125,7 @@ public struct RoundExecutor: Sendable {
     /// The report of a finished round.
     func report(_ state: ReplicatedState, _ round: RoundState) -> RoundReport {
         let used = round.cores.map { configuration.roundInstructionsPerCore - $0 }
-        let busiest = used.max() ?? 0
+        let busiest = zip(used, round.schedulingOverhead).map { $0 - min($0, $1) }.max() ?? 0
         let rate = max(configuration.instructionsPerSecondPerCore, 1)
         let (seconds, rest) = busiest.quotientAndRemainder(dividingBy: rate)
         let nanos = seconds &* 1_000_000_000 &+ rest &* 1_000_000_000 / rate
@@ -139,6 +142,8 @@ public struct RoundExecutor: Sendable {
 /// answers to ingress.
 struct RoundState {
     var cores: [UInt64]
+    /// Per core, the per-canister overhead charged (part of the budget, not of the duration).
+    var schedulingOverhead: [UInt64]
     let timeNanos: UInt64
     var iterations = 0
     var messagesExecuted = 0
@@ -150,6 +155,7 @@ struct RoundState {
 
     init(cores count: Int, budget: UInt64, timeNanos: UInt64, canisters: Int) {
         cores = Array(repeating: budget, count: max(count, 1))
+        schedulingOverhead = Array(repeating: 0, count: max(count, 1))
         self.timeNanos = timeNanos
         paused = Array(repeating: false, count: canisters)
     }
@@ -160,8 +166,11 @@ struct RoundState {
         return best
     }
 
-    /// Counts `instructions` against `core`.
-    mutating func charge(_ instructions: UInt64, to core: Int) {
-        cores[core] -= min(cores[core], instructions)
+    /// Counts `instructions` against `core` (`scheduling`: overhead that limits the round
+    /// but takes no time).
+    mutating func charge(_ instructions: UInt64, to core: Int, scheduling: Bool = false) {
+        let charged = min(cores[core], instructions)
+        cores[core] -= charged
+        if scheduling { schedulingOverhead[core] += charged }
     }
 }

@@ -227,7 +227,7 @@ struct SubnetExecutionTests {
 
     @Test func slowExecutionHoldsBackCertificationAndSlowsConsensus() throws {
         // 400 increments, 20 a second: with cores of 20 M instructions a second, a round of
-        // ten messages (8 M + 10 x 2 M of overheads) takes 1.4 s, longer than a block.
+        // ten messages (10 x 2 M of overhead) takes a second, longer than a block.
         let fast = try Self.configuration(nodes: 4, messages: 400, every: .milliseconds(50), seed: 9)
         var slow = fast
         slow.round.instructionsPerSecondPerCore = 20_000_000
