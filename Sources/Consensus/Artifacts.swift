@@ -62,7 +62,7 @@ public struct Block: Hashable, Sendable {
         var hasher = SHA256()
         hasher.update(string: "ICSim.block.v1")
         hasher.update(uint64LittleEndian: height)
-        hasher.update(parent.bytes)
+        hasher.update(digest: parent)
         hasher.update(uint64LittleEndian: UInt64(rank))
         hasher.update(uint64LittleEndian: UInt64(maker.index))
         hasher.update(uint64LittleEndian: UInt64(payload.count))

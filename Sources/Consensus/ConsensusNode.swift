@@ -101,7 +101,7 @@ public struct ConsensusNode: Sendable {
         pool[0] = height0
         var hasher = SHA256()
         hasher.update(string: "ICSim.beacon.genesis.v1")
-        hasher.update(genesis.digest.bytes)
+        hasher.update(digest: genesis.digest)
         let beacon = hasher.finalize()
         beacons[0] = (beacon, .zero)
         notarizedAt[0] = .zero
@@ -226,7 +226,7 @@ public struct ConsensusNode: Sendable {
     func beaconValue(after previous: SHA256Digest, height: Height) -> SHA256Digest {
         var hasher = SHA256()
         hasher.update(string: "ICSim.beacon.v1")
-        hasher.update(previous.bytes)
+        hasher.update(digest: previous)
         hasher.update(uint64LittleEndian: height)
         return hasher.finalize()
     }

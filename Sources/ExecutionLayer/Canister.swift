@@ -33,28 +33,51 @@ public struct CanisterLogEntry: Hashable, Sendable {
 
 /// A canister's installed code: the compiled module and its instance (heap, globals, table).
 public struct CanisterCode: Sendable {
+    /// What never changes while the code is installed, shared by every copy (copying the code
+    /// then costs the instance's references only).
+    final class Shared: Sendable {
+        let module: CompiledModule
+        let moduleHash: SHA256Digest
+        /// The exported functions by name, and the update and query methods by method name
+        /// (looked up only).
+        let exports: [String: UInt32]
+        let updates: [String: UInt32]
+        let queries: [String: UInt32]
+
+        init(module: CompiledModule, moduleHash: SHA256Digest) {
+            self.module = module
+            self.moduleHash = moduleHash
+            var exports: [String: UInt32] = [:]
+            for export in module.module.exports {
+                if case .function(let index) = export.descriptor, exports[export.name] == nil { exports[export.name] = index }
+            }
+            self.exports = exports
+            var updates: [String: UInt32] = [:]
+            var queries: [String: UInt32] = [:]
+            for (name, index) in exports {
+                if name.hasPrefix("canister_update ") { updates[String(name.dropFirst("canister_update ".count))] = index }
+                if name.hasPrefix("canister_query ") { queries[String(name.dropFirst("canister_query ".count))] = index }
+            }
+            self.updates = updates
+            self.queries = queries
+        }
+    }
+
+    let shared: Shared
     /// The module.
-    public let module: CompiledModule
+    public var module: CompiledModule { shared.module }
     /// SHA-256 of the module's bytes (the IC's module hash).
-    public let moduleHash: SHA256Digest
+    public var moduleHash: SHA256Digest { shared.moduleHash }
     /// The instance: what orthogonal persistence keeps between messages.
     public internal(set) var instance: WasmInstance
-    /// The exported functions by name (looked up only).
-    let exports: [String: UInt32]
 
     init(module: CompiledModule, moduleHash: SHA256Digest, instance: WasmInstance) {
-        self.module = module
-        self.moduleHash = moduleHash
+        shared = Shared(module: module, moduleHash: moduleHash)
         self.instance = instance
-        var exports: [String: UInt32] = [:]
-        for export in module.module.exports {
-            if case .function(let index) = export.descriptor, exports[export.name] == nil { exports[export.name] = index }
-        }
-        self.exports = exports
     }
 
     /// The function exported as `name`, if any.
-    func function(_ name: String) -> UInt32? { exports[name] }
+    func function(_ name: String) -> UInt32? { shared.exports[name] }
 }
 
 /// Everything the IC keeps of a canister. A value: copying it is a cheap snapshot (memories
@@ -75,6 +98,9 @@ public struct CanisterState: Sendable {
     public var freezingThresholdSeconds: UInt64 = 2_592_000
     /// Its code, once installed.
     public internal(set) var code: CanisterCode?
+    /// The unchanging part of `code` (its module, hash and exports), kept beside it so that
+    /// reading it never copies the instance; set with `code`.
+    var installed: CanisterCode.Shared?
     /// Its stable memory (kept across upgrades).
     public internal(set) var stableMemory: LinearMemory
     /// The data it certified with `ic0.certified_data_set` (at most 32 bytes).
@@ -95,11 +121,6 @@ public struct CanisterState: Sendable {
         stableMemory = LinearMemory(minimumPages: 0, maximumPages: stableMemoryPagesMax)
     }
 
-    /// The exported method `name` of `kind` ("canister_update", "canister_query", ...), if the
-    /// installed module has it.
-    func exportedFunction(_ kind: String, _ name: String) -> UInt32? {
-        code?.function("\(kind) \(name)")
-    }
 
     /// Appends what a message printed.
     mutating func appendLog(_ lines: [String], timeNanos: UInt64) {

@@ -65,6 +65,7 @@ extension CanisterExecutor {
         }
         next.stableMemory = startSession.stableMemory
         next.code = CanisterCode(module: compiled, moduleHash: moduleHash, instance: instance)
+        next.installed = next.code?.shared
         next.code?.instance.hostState = nil
         next.appendLog(startSession.log, timeNanos: timeNanos)
         resetForNewCode(mode, &next)

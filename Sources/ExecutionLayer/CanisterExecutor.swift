@@ -175,7 +175,7 @@ public struct CanisterExecutor: Sendable {
     public func inspect(_ method: String, argument: [UInt8], caller: Principal, timeNanos: UInt64, on canister: CanisterState) -> Reject? {
         guard let function = canister.code?.function("canister_inspect_message"), var instance = canister.code?.instance else { return nil }
         let input = MessageInput(.inspectMessage(method: method), caller: caller, argument: argument, timeNanos: timeNanos)
-        let session = makeSession(input, canister)
+        let session = makeSession(input, canister, context: .inspectMessage)
         let (trap, _) = run(function, &instance, session, limit: configuration.queryInstructionsMax)
         if let trap { return reject(for: trap, canister.id, in: "canister_inspect_message") }
         return session.acceptedMessage ? nil : Reject(.canisterRejectedMessage, "canister \(canister.id) rejected the message to '\(method)'")
@@ -193,17 +193,16 @@ public struct CanisterExecutor: Sendable {
 
     /// Starts `input` on `canister`, running at most `sliceInstructions` before pausing.
     public func start(_ input: MessageInput, on canister: inout CanisterState, sliceInstructions: UInt64) -> ExecutionStep {
-        let kind = Self.describe(input.entry)
         // A message that cannot run gives back every cycle offered with it.
-        if let reject = refusal(input.entry, on: canister) {
+        let function: UInt32
+        let context: SystemAPIContext
+        switch resolve(input.entry, on: canister) {
+        case .success(let resolved): (function, context) = resolved
+        case .failure(let reject):
             return .finished(MessageResult(outcome: .rejected(reject), instructions: 0, calls: [], cyclesUnaccepted: input.cyclesAvailable))
         }
-        guard let code = canister.code, let function = function(for: input.entry, code) else {
-            return .finished(MessageResult(outcome: .rejected(Reject(.canisterFunctionNotFound, "canister \(canister.id) has no \(kind)")),
-                                           instructions: 0, calls: [], cyclesUnaccepted: input.cyclesAvailable))
-        }
-        var instance = code.instance
-        let session = makeSession(input, canister)
+        guard var instance = canister.code?.instance else { preconditionFailure("resolve found the module") }
+        let session = makeSession(input, canister, context: context)
         instance.hostState = session
         defer { instance.hostState = nil }
         let arguments: [Value] = Self.callbackEnvironment(input.entry).map { [.i32($0)] } ?? []
@@ -233,17 +232,36 @@ public struct CanisterExecutor: Sendable {
         }
     }
 
-    /// The function `entry` runs, if the module has it.
-    func function(for entry: EntryPoint, _ code: CanisterCode) -> UInt32? {
-        switch entry {
-        case .update(let method): code.function("canister_update \(method)") ?? code.function("canister_query \(method)")
-        case .query(let method): code.function("canister_query \(method)")
-        case .replyCallback(let callback), .rejectCallback(let callback), .cleanup(let callback):
-            code.instance.tableFunction(at: callback.function)
-        case .heartbeat: code.function("canister_heartbeat")
-        case .globalTimer: code.function("canister_global_timer")
-        case .inspectMessage: code.function("canister_inspect_message")
+    /// The function `entry` runs and its System API context, or why it cannot run: no module,
+    /// a stopped or stopping canister (new calls only; callbacks still run while stopping), no
+    /// such method or callback. Looks each name up once, without copying the instance.
+    func resolve(_ entry: EntryPoint, on canister: CanisterState) -> Result<(UInt32, SystemAPIContext), Reject> {
+        guard let shared = canister.installed else {
+            return .failure(Reject(.canisterWasmModuleNotFound, "canister \(canister.id) has no Wasm module installed"))
         }
+        switch (entry, canister.status) {
+        case (.update, .stopping), (.query, .stopping): return .failure(Reject(.canisterStopping, "canister \(canister.id) is stopping"))
+        case (.update, .stopped), (.query, .stopped): return .failure(Reject(.canisterStopped, "canister \(canister.id) is stopped"))
+        default: break
+        }
+        let found: (UInt32, SystemAPIContext)?
+        switch entry {
+        case .update(let method):
+            found = shared.updates[method].map { ($0, .update) } ?? shared.queries[method].map { ($0, .replicatedQuery) }
+        case .query(let method): found = shared.queries[method].map { ($0, .nonReplicatedQuery) }
+        case .replyCallback(let callback), .rejectCallback(let callback), .cleanup(let callback):
+            found = canister.code?.instance.tableFunction(at: callback.function).map { ($0, Self.context(of: entry)) }
+        case .heartbeat: found = shared.exports["canister_heartbeat"].map { ($0, Self.context(of: entry)) }
+        case .globalTimer: found = shared.exports["canister_global_timer"].map { ($0, Self.context(of: entry)) }
+        case .inspectMessage: found = shared.exports["canister_inspect_message"].map { ($0, Self.context(of: entry)) }
+        }
+        guard let found else {
+            switch entry {
+            case .update, .query: return .failure(Reject(.canisterMethodNotFound, "canister \(canister.id) has no \(Self.describe(entry))"))
+            default: return .failure(Reject(.canisterFunctionNotFound, "canister \(canister.id) has no \(Self.describe(entry))"))
+            }
+        }
+        return .success(found)
     }
 
     /// A callback's environment (its one argument); `nil` for other entry points.
@@ -276,27 +294,6 @@ public struct CanisterExecutor: Sendable {
         }
     }
 
-    /// Why `entry` cannot run on `canister` at all, if it cannot: no module, a stopped or
-    /// stopping canister (new calls only; callbacks still run while stopping), no such method.
-    func refusal(_ entry: EntryPoint, on canister: CanisterState) -> Reject? {
-        guard let code = canister.code else {
-            return Reject(.canisterWasmModuleNotFound, "canister \(canister.id) has no Wasm module installed")
-        }
-        switch (entry, canister.status) {
-        case (.update, .stopping), (.query, .stopping): return Reject(.canisterStopping, "canister \(canister.id) is stopping")
-        case (.update, .stopped), (.query, .stopped): return Reject(.canisterStopped, "canister \(canister.id) is stopped")
-        default: break
-        }
-        switch entry {
-        case .update, .query:
-            guard function(for: entry, code) != nil else {
-                return Reject(.canisterMethodNotFound, "canister \(canister.id) has no \(Self.describe(entry))")
-            }
-        default: break
-        }
-        return nil
-    }
-
     /// The System API context of `entry`.
     static func context(of entry: EntryPoint) -> SystemAPIContext {
         switch entry {
@@ -310,12 +307,8 @@ public struct CanisterExecutor: Sendable {
         }
     }
 
-    /// A session for `input` on `canister`.
-    func makeSession(_ input: MessageInput, _ canister: CanisterState) -> CallSession {
-        var context = Self.context(of: input.entry)
-        if case .update(let method) = input.entry, canister.exportedFunction("canister_update", method) == nil {
-            context = .replicatedQuery
-        }
+    /// A session for `input` on `canister`, in `context`.
+    func makeSession(_ input: MessageInput, _ canister: CanisterState, context: SystemAPIContext) -> CallSession {
         var methodName = ""
         if case .inspectMessage(let method) = input.entry { methodName = method }
         let session = CallSession(

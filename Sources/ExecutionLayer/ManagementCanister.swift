@@ -277,6 +277,7 @@ extension CanisterState {
     /// What `uninstall_code` leaves: no code, empty memories, no certified data or timer.
     mutating func uninstall() {
         code = nil
+        installed = nil
         stableMemory = LinearMemory(minimumPages: 0, maximumPages: stableMemory.maximumPages)
         certifiedData = []
         globalTimerNanos = 0

@@ -242,9 +242,10 @@ public struct ReplicatedState: Sendable {
         markTouched(canisters.indices)
         isActive = Array(repeating: false, count: canisters.count)
         for position in canisters.indices {
-            canisters[position].exportsHeartbeat = canisters[position].state.code?.function("canister_heartbeat") != nil
-            canisters[position].exportsGlobalTimer = canisters[position].state.code?.function("canister_global_timer") != nil
-            canisters[position].exportsInspect = canisters[position].state.code?.function("canister_inspect_message") != nil
+            let exports = canisters[position].state.installed?.exports ?? [:]
+            canisters[position].exportsHeartbeat = exports["canister_heartbeat"] != nil
+            canisters[position].exportsGlobalTimer = exports["canister_global_timer"] != nil
+            canisters[position].exportsInspect = exports["canister_inspect_message"] != nil
             if canisters[position].state.status == .stopping { stopping.insert(position) }
             if canisters[position].exportsHeartbeat { heartbeats.append(position) }
             if canisters[position].exportsGlobalTimer { timers.append(position) }

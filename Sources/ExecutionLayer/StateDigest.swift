@@ -1,58 +1,89 @@
 import SimCore
 import Wasm
 
-/// A two-level Merkle digest over a list of leaf digests: leaves in groups of 256, each group
-/// hashed from its leaves, the root from the groups. Changing a leaf rehashes its group and
-/// the root only, so a state with a few changed pages or canisters is rehashed in proportion
-/// to the change, never in full.
+/// An incremental digest of a list of leaf digests: each leaf, bound to its index by
+/// SHA-256, is read as a 256-bit number, and the digest is SHA-256 of the list's length and
+/// the sum of those numbers modulo 2^256 (an additive multiset hash over (index, leaf)
+/// pairs). Changing a leaf subtracts its old term and adds its new one, so a state with a few
+/// changed pages or canisters costs a hash per change, never a pass over the list. Leaves
+/// equal to the list's filler add nothing, so long lists of empty chunks cost nothing either.
+/// Any change of a leaf, or of the length, changes the digest (with the probability of a
+/// SHA-256 collision); unlike a Merkle tree it yields no membership proofs, which ICSim
+/// does not model.
 struct IncrementalDigest: Sendable {
-    static let groupSize = 256
     private(set) var leaves: [SHA256Digest] = []
-    private var groups: [SHA256Digest] = []
-    private var dirtyGroups: [Int] = []
-    private var isGroupDirty: [Bool] = []
+    /// The leaf value that adds nothing (set by the first resize).
+    private var filler = SHA256Digest.zero
+    /// The sum of the terms, as four 64-bit limbs, least significant first.
+    private var sum: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
-    /// Makes the list `count` leaves long; new leaves are `filler`.
+    /// Makes the list `count` leaves long; new leaves are `filler`, which adds nothing.
     mutating func resize(to count: Int, filling filler: SHA256Digest) {
-        guard count != leaves.count else { return }
-        let oldCount = leaves.count
-        if count < oldCount { leaves.removeLast(oldCount - count) } else { leaves += repeatElement(filler, count: count - oldCount) }
-        let groupCount = (count + Self.groupSize - 1) / Self.groupSize
-        groups = Array(groups.prefix(groupCount)) + repeatElement(SHA256Digest.zero, count: max(0, groupCount - groups.count))
-        isGroupDirty = Array(isGroupDirty.prefix(groupCount)) + repeatElement(false, count: max(0, groupCount - isGroupDirty.count))
-        dirtyGroups.removeAll { $0 >= groupCount }
-        // Every group from the first changed leaf on may have changed.
-        for group in (min(oldCount, count) / Self.groupSize)..<groupCount { markDirty(group) }
+        guard count != leaves.count || leaves.isEmpty else { return }
+        if leaves.isEmpty { self.filler = filler }
+        if count < leaves.count {
+            for index in count..<leaves.count { subtract(Self.term(index, leaves[index], filler: self.filler)) }
+            leaves.removeLast(leaves.count - count)
+        } else {
+            // New leaves hold this list's filler (which adds nothing) unless `filler` differs.
+            let added = count - leaves.count
+            let start = leaves.count
+            leaves += repeatElement(self.filler, count: added)
+            if filler != self.filler { for index in start..<count { set(index, filler) } }
+        }
     }
 
     /// Sets leaf `index` (within the list).
     mutating func set(_ index: Int, _ digest: SHA256Digest) {
-        guard leaves[index] != digest else { return }
+        let old = leaves[index]
+        guard old != digest else { return }
+        subtract(Self.term(index, old, filler: filler))
+        add(Self.term(index, digest, filler: filler))
         leaves[index] = digest
-        markDirty(index / Self.groupSize)
     }
 
-    private mutating func markDirty(_ group: Int) {
-        guard !isGroupDirty[group] else { return }
-        isGroupDirty[group] = true
-        dirtyGroups.append(group)
-    }
-
-    /// The root, after rehashing the groups that changed.
-    mutating func root() -> SHA256Digest {
-        for group in dirtyGroups {
-            var hasher = SHA256()
-            hasher.update(string: "ICSim.group.v1")
-            for leaf in leaves[(group * Self.groupSize)..<min(leaves.count, (group + 1) * Self.groupSize)] { hasher.update(leaf.bytes) }
-            groups[group] = hasher.finalize()
-            isGroupDirty[group] = false
-        }
-        dirtyGroups = []
+    /// The digest of the list.
+    func root() -> SHA256Digest {
         var hasher = SHA256()
-        hasher.update(string: "ICSim.root.v1")
+        hasher.update(string: "ICSim.set.v1")
         hasher.update(uint64LittleEndian: UInt64(leaves.count))
-        for group in groups { hasher.update(group.bytes) }
+        hasher.update(uint64LittleEndian: sum.0)
+        hasher.update(uint64LittleEndian: sum.1)
+        hasher.update(uint64LittleEndian: sum.2)
+        hasher.update(uint64LittleEndian: sum.3)
         return hasher.finalize()
+    }
+
+    /// Leaf `index`'s term: SHA-256 of the index and the leaf, or nothing for the filler.
+    static func term(_ index: Int, _ leaf: SHA256Digest, filler: SHA256Digest) -> (UInt64, UInt64, UInt64, UInt64) {
+        guard leaf != filler else { return (0, 0, 0, 0) }
+        var hasher = SHA256()
+        hasher.update(uint64LittleEndian: UInt64(index))
+        hasher.update(digest: leaf)
+        let digest = hasher.finalize()
+        return (digest.w3, digest.w2, digest.w1, digest.w0)
+    }
+
+    private mutating func add(_ term: (UInt64, UInt64, UInt64, UInt64)) {
+        var carry: UInt64 = 0
+        (sum.0, carry) = Self.add(sum.0, term.0, carry)
+        (sum.1, carry) = Self.add(sum.1, term.1, carry)
+        (sum.2, carry) = Self.add(sum.2, term.2, carry)
+        (sum.3, _) = Self.add(sum.3, term.3, carry)
+    }
+
+    private mutating func subtract(_ term: (UInt64, UInt64, UInt64, UInt64)) {
+        // Adding the two's complement subtracts modulo 2^256.
+        let negated = (~term.0, ~term.1, ~term.2, ~term.3)
+        add(negated)
+        add((1, 0, 0, 0))
+    }
+
+    /// `a + b + carry` and the carry out.
+    private static func add(_ a: UInt64, _ b: UInt64, _ carry: UInt64) -> (UInt64, UInt64) {
+        let (partial, first) = a.addingReportingOverflow(b)
+        let (total, second) = partial.addingReportingOverflow(carry)
+        return (total, (first ? 1 : 0) + (second ? 1 : 0))
     }
 }
 
@@ -142,28 +173,32 @@ extension ReplicatedState {
         hasher.update(string: includingMemory ? "ICSim.state.full.v1" : "ICSim.state.v1")
         hasher.update(uint64LittleEndian: round)
         hasher.update(cyclesBurned.littleEndianBytes)
-        hasher.update(answersDigest.bytes)
+        hasher.update(digest: answersDigest)
         hashStreams(into: &hasher)
-        hasher.update(root.bytes)
+        hasher.update(digest: root)
         return hasher.finalize()
     }
 
-    /// Canister `position`'s metadata leaf.
+    /// Canister `position`'s metadata leaf (read field by field: copying the canister's state
+    /// would retain and release each of its parts).
     func metadataDigest(_ position: Int) -> SHA256Digest {
-        let canister = canisters[position].state
         var hasher = SHA256()
         hasher.update(string: "ICSim.canister.v1")
-        hasher.update(uint64LittleEndian: canister.id.index)
-        hasher.update(uint64LittleEndian: canister.version)
-        hasher.update((canister.code?.moduleHash ?? .zero).bytes)
-        hasher.update(uint32LittleEndian: canister.status.rawValue)
-        hasher.update(canister.cycles.littleEndianBytes)
-        hasher.update(uint64LittleEndian: UInt64(canister.computeAllocationPercent))
-        hasher.update(uint64LittleEndian: canister.freezingThresholdSeconds)
-        for controller in canister.controllers { hasher.update(uint64LittleEndian: UInt64(controller.bytes.count)); hasher.update(controller.bytes) }
-        hasher.update(uint64LittleEndian: UInt64(canister.certifiedData.count))
-        hasher.update(canister.certifiedData)
-        hasher.update(uint64LittleEndian: canister.globalTimerNanos)
+        hasher.update(uint64LittleEndian: canisters[position].state.id.index)
+        hasher.update(uint64LittleEndian: canisters[position].state.version)
+        hasher.update(digest: canisters[position].state.installed?.moduleHash ?? .zero)
+        hasher.update(uint32LittleEndian: canisters[position].state.status.rawValue)
+        hasher.update(uint64LittleEndian: canisters[position].state.cycles.low)
+        hasher.update(uint64LittleEndian: canisters[position].state.cycles.high)
+        hasher.update(uint64LittleEndian: UInt64(canisters[position].state.computeAllocationPercent))
+        hasher.update(uint64LittleEndian: canisters[position].state.freezingThresholdSeconds)
+        for controller in canisters[position].state.controllers {
+            hasher.update(uint64LittleEndian: UInt64(controller.bytes.count))
+            hasher.update(controller.bytes)
+        }
+        hasher.update(uint64LittleEndian: UInt64(canisters[position].state.certifiedData.count))
+        hasher.update(canisters[position].state.certifiedData)
+        hasher.update(uint64LittleEndian: canisters[position].state.globalTimerNanos)
         hasher.update(uint64LittleEndian: UInt64(canisters[position].queue.count))
         hasher.update(uint64LittleEndian: UInt64(canisters[position].callContexts.count))
         hasher.update(uint64LittleEndian: UInt64(canisters[position].callbacks.count))
@@ -184,10 +219,10 @@ extension ReplicatedState {
                                                           counting: &digests.chunksHashed)
         var hasher = SHA256()
         hasher.update(string: "ICSim.canister.memory.v1")
-        hasher.update(metadata.bytes)
+        hasher.update(digest: metadata)
         for slot in canisters[position].state.code?.instance.globalSlots ?? [] { hasher.update(uint64LittleEndian: slot) }
-        hasher.update(heapRoot.bytes)
-        hasher.update(stableRoot.bytes)
+        hasher.update(digest: heapRoot)
+        hasher.update(digest: stableRoot)
         return hasher.finalize()
     }
 
@@ -207,7 +242,7 @@ extension ReplicatedState {
     /// Folds the answer to ingress message `id` into the history digest.
     mutating func foldAnswer(_ id: UInt64, _ status: IngressStatus) {
         var hasher = SHA256()
-        hasher.update(answersDigest.bytes)
+        hasher.update(digest: answersDigest)
         hasher.update(uint64LittleEndian: id)
         switch status {
         case .processing: hasher.update(uint64LittleEndian: 0)

@@ -63,7 +63,7 @@ public struct StreamSlice: Hashable, Sendable {
         hasher.update(uint64LittleEndian: UInt64(destination))
         hasher.update(uint64LittleEndian: begin)
         hasher.update(uint64LittleEndian: signalsEnd)
-        for message in messages { hasher.update(StreamSlice.digest(of: message).bytes) }
+        for message in messages { hasher.update(digest: StreamSlice.digest(of: message)) }
         return hasher.finalize()
     }
 
@@ -135,8 +135,8 @@ struct OutgoingStream: Sendable {
     mutating func append(_ message: CanisterInput) {
         messages.append(message)
         var hasher = SHA256()
-        hasher.update(digest.bytes)
-        hasher.update(StreamSlice.digest(of: message).bytes)
+        hasher.update(digest: digest)
+        hasher.update(digest: StreamSlice.digest(of: message))
         digest = hasher.finalize()
     }
 
@@ -238,7 +238,7 @@ extension ReplicatedState {
             hasher.update(uint64LittleEndian: UInt64(stream.destination))
             hasher.update(uint64LittleEndian: stream.begin)
             hasher.update(uint64LittleEndian: stream.end)
-            hasher.update(stream.digest.bytes)
+            hasher.update(digest: stream.digest)
         }
         for stream in incomingStreams {
             hasher.update(uint64LittleEndian: UInt64(stream.source))

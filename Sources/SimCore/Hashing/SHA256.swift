@@ -94,6 +94,13 @@ public struct SHA256: Sendable {
         withUnsafeBytes(of: value.littleEndian) { update(bytes: $0) }
     }
 
+    /// Absorbs the 32 bytes of `digest` (the same as `update(digest.bytes)`, without
+    /// building an array).
+    public mutating func update(digest: SHA256Digest) {
+        let words = (digest.w0.bigEndian, digest.w1.bigEndian, digest.w2.bigEndian, digest.w3.bigEndian)
+        withUnsafeBytes(of: words) { update(bytes: $0) }
+    }
+
     /// Absorbs the UTF-8 encoding of `string`, with no length prefix.
     public mutating func update(string: String) {
         var text = string
