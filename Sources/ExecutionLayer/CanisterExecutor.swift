@@ -175,7 +175,7 @@ public struct CanisterExecutor: Sendable {
     public func inspect(_ method: String, argument: [UInt8], caller: Principal, timeNanos: UInt64, on canister: CanisterState) -> Reject? {
         guard let function = canister.code?.function("canister_inspect_message"), var instance = canister.code?.instance else { return nil }
         let input = MessageInput(.inspectMessage(method: method), caller: caller, argument: argument, timeNanos: timeNanos)
-        let session = makeSession(input, canister, context: .inspectMessage)
+        let session = canister.makeSession(input, context: .inspectMessage, fees: fees)
         let (trap, _) = run(function, &instance, session, limit: configuration.queryInstructionsMax)
         if let trap { return reject(for: trap, canister.id, in: "canister_inspect_message") }
         return session.acceptedMessage ? nil : Reject(.canisterRejectedMessage, "canister \(canister.id) rejected the message to '\(method)'")
@@ -196,13 +196,13 @@ public struct CanisterExecutor: Sendable {
         // A message that cannot run gives back every cycle offered with it.
         let function: UInt32
         let context: SystemAPIContext
-        switch resolve(input.entry, on: canister) {
+        switch canister.resolve(input.entry) {
         case .success(let resolved): (function, context) = resolved
         case .failure(let reject):
             return .finished(MessageResult(outcome: .rejected(reject), instructions: 0, calls: [], cyclesUnaccepted: input.cyclesAvailable))
         }
         guard var instance = canister.code?.instance else { preconditionFailure("resolve found the module") }
-        let session = makeSession(input, canister, context: context)
+        let session = canister.makeSession(input, context: context, fees: fees)
         instance.hostState = session
         defer { instance.hostState = nil }
         let arguments: [Value] = Self.callbackEnvironment(input.entry).map { [.i32($0)] } ?? []
@@ -230,38 +230,6 @@ public struct CanisterExecutor: Sendable {
         case .trapped(let trap): return .finished(finish(paused.session, paused.instance, trap: trap, instructions: paused.instructionsUsed, on: &canister))
         case .finished: return .finished(finish(paused.session, paused.instance, trap: nil, instructions: paused.instructionsUsed, on: &canister))
         }
-    }
-
-    /// The function `entry` runs and its System API context, or why it cannot run: no module,
-    /// a stopped or stopping canister (new calls only; callbacks still run while stopping), no
-    /// such method or callback. Looks each name up once, without copying the instance.
-    func resolve(_ entry: EntryPoint, on canister: CanisterState) -> Result<(UInt32, SystemAPIContext), Reject> {
-        guard let shared = canister.installed else {
-            return .failure(Reject(.canisterWasmModuleNotFound, "canister \(canister.id) has no Wasm module installed"))
-        }
-        switch (entry, canister.status) {
-        case (.update, .stopping), (.query, .stopping): return .failure(Reject(.canisterStopping, "canister \(canister.id) is stopping"))
-        case (.update, .stopped), (.query, .stopped): return .failure(Reject(.canisterStopped, "canister \(canister.id) is stopped"))
-        default: break
-        }
-        let found: (UInt32, SystemAPIContext)?
-        switch entry {
-        case .update(let method):
-            found = shared.updates[method].map { ($0, .update) } ?? shared.queries[method].map { ($0, .replicatedQuery) }
-        case .query(let method): found = shared.queries[method].map { ($0, .nonReplicatedQuery) }
-        case .replyCallback(let callback), .rejectCallback(let callback), .cleanup(let callback):
-            found = canister.code?.instance.tableFunction(at: callback.function).map { ($0, Self.context(of: entry)) }
-        case .heartbeat: found = shared.exports["canister_heartbeat"].map { ($0, Self.context(of: entry)) }
-        case .globalTimer: found = shared.exports["canister_global_timer"].map { ($0, Self.context(of: entry)) }
-        case .inspectMessage: found = shared.exports["canister_inspect_message"].map { ($0, Self.context(of: entry)) }
-        }
-        guard let found else {
-            switch entry {
-            case .update, .query: return .failure(Reject(.canisterMethodNotFound, "canister \(canister.id) has no \(Self.describe(entry))"))
-            default: return .failure(Reject(.canisterFunctionNotFound, "canister \(canister.id) has no \(Self.describe(entry))"))
-            }
-        }
-        return .success(found)
     }
 
     /// A callback's environment (its one argument); `nil` for other entry points.
@@ -305,22 +273,6 @@ public struct CanisterExecutor: Sendable {
         case .heartbeat, .globalTimer: .systemTask
         case .inspectMessage: .inspectMessage
         }
-    }
-
-    /// A session for `input` on `canister`, in `context`.
-    func makeSession(_ input: MessageInput, _ canister: CanisterState, context: SystemAPIContext) -> CallSession {
-        var methodName = ""
-        if case .inspectMessage(let method) = input.entry { methodName = method }
-        let session = CallSession(
-            context: context, canister: canister.id, caller: input.caller, argument: input.argument, methodName: methodName,
-            timeNanos: input.timeNanos,
-            balance: canister.cycles, cyclesAvailable: input.cyclesAvailable, cyclesRefunded: input.cyclesRefunded,
-            rejectCode: input.reject.map { $0.code.rawValue } ?? 0, rejectMessage: input.reject?.message ?? "",
-            controllers: canister.controllers, statusCode: canister.status.rawValue, version: canister.version,
-            globalTimerNanos: canister.globalTimerNanos, stableMemory: canister.stableMemory)
-        session.callContextAnswered = input.callContextAnswered
-        session.fees = fees
-        return session
     }
 
     /// A session for an install step (`context` is the start function, init, or pre_upgrade).
@@ -400,4 +352,56 @@ public struct CanisterExecutor: Sendable {
             return Reject(.canisterTrapped, "canister \(canister) trapped\(place): \(trap.reason)")
         }
     }
+}
+
+extension CanisterState {
+    /// The function `entry` runs on this canister and its System API context, or why it
+    /// cannot run: no module, a stopped or stopping canister (new calls only; callbacks still
+    /// run while stopping), no such method or callback. Looks each name up once, without
+    /// copying the instance.
+    func resolve(_ entry: EntryPoint) -> Result<(UInt32, SystemAPIContext), Reject> {
+        guard let shared = installed else {
+            return .failure(Reject(.canisterWasmModuleNotFound, "canister \(id) has no Wasm module installed"))
+        }
+        switch (entry, status) {
+        case (.update, .stopping), (.query, .stopping): return .failure(Reject(.canisterStopping, "canister \(id) is stopping"))
+        case (.update, .stopped), (.query, .stopped): return .failure(Reject(.canisterStopped, "canister \(id) is stopped"))
+        default: break
+        }
+        let found: (UInt32, SystemAPIContext)?
+        switch entry {
+        case .update(let method):
+            found = shared.updates[method].map { ($0, .update) } ?? shared.queries[method].map { ($0, .replicatedQuery) }
+        case .query(let method): found = shared.queries[method].map { ($0, .nonReplicatedQuery) }
+        case .replyCallback(let callback), .rejectCallback(let callback), .cleanup(let callback):
+            found = code?.instance.tableFunction(at: callback.function).map { ($0, CanisterExecutor.context(of: entry)) }
+        case .heartbeat: found = shared.exports["canister_heartbeat"].map { ($0, CanisterExecutor.context(of: entry)) }
+        case .globalTimer: found = shared.exports["canister_global_timer"].map { ($0, CanisterExecutor.context(of: entry)) }
+        case .inspectMessage: found = shared.exports["canister_inspect_message"].map { ($0, CanisterExecutor.context(of: entry)) }
+        }
+        guard let found else {
+            switch entry {
+            case .update, .query: return .failure(Reject(.canisterMethodNotFound, "canister \(id) has no \(CanisterExecutor.describe(entry))"))
+            default: return .failure(Reject(.canisterFunctionNotFound, "canister \(id) has no \(CanisterExecutor.describe(entry))"))
+            }
+        }
+        return .success(found)
+    }
+
+    /// A session for `input` on this canister, in `context`, charging `fees`.
+    func makeSession(_ input: MessageInput, context: SystemAPIContext, fees: CyclesFees) -> CallSession {
+        var methodName = ""
+        if case .inspectMessage(let method) = input.entry { methodName = method }
+        let session = CallSession(
+            context: context, canister: id, caller: input.caller, argument: input.argument, methodName: methodName,
+            timeNanos: input.timeNanos,
+            balance: cycles, cyclesAvailable: input.cyclesAvailable, cyclesRefunded: input.cyclesRefunded,
+            rejectCode: input.reject.map { $0.code.rawValue } ?? 0, rejectMessage: input.reject?.message ?? "",
+            controllers: controllers, statusCode: status.rawValue, version: version,
+            globalTimerNanos: globalTimerNanos, stableMemory: stableMemory)
+        session.callContextAnswered = input.callContextAnswered
+        session.fees = fees
+        return session
+    }
+
 }

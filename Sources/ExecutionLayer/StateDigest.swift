@@ -2,7 +2,8 @@ import SimCore
 import Wasm
 
 /// An incremental digest of a list of leaf digests: each leaf, bound to its index by
-/// SHA-256, is read as a 256-bit number, and the digest is SHA-256 of the list's length and
+/// SHA-256 (unless the leaves name themselves, as canister leaves do with the canister's
+/// ID), is read as a 256-bit number, and the digest is SHA-256 of the list's length and
 /// the sum of those numbers modulo 2^256 (an additive multiset hash over (index, leaf)
 /// pairs). Changing a leaf subtracts its old term and adds its new one, so a state with a few
 /// changed pages or canisters costs a hash per change, never a pass over the list. Leaves
@@ -12,6 +13,14 @@ import Wasm
 /// does not model.
 struct IncrementalDigest: Sendable {
     private(set) var leaves: [SHA256Digest] = []
+    /// Whether each leaf is hashed with its index (false: leaves already differ by what they
+    /// stand for, and the leaf itself is the term).
+    let bindsIndex: Bool
+
+    /// An empty list (`bindsIndex`: see ``bindsIndex``).
+    init(bindsIndex: Bool = true) {
+        self.bindsIndex = bindsIndex
+    }
     /// The leaf value that adds nothing (set by the first resize).
     private var filler = SHA256Digest.zero
     /// The sum of the terms, as four 64-bit limbs, least significant first.
@@ -22,7 +31,7 @@ struct IncrementalDigest: Sendable {
         guard count != leaves.count || leaves.isEmpty else { return }
         if leaves.isEmpty { self.filler = filler }
         if count < leaves.count {
-            for index in count..<leaves.count { subtract(Self.term(index, leaves[index], filler: self.filler)) }
+            for index in count..<leaves.count { subtract(term(index, leaves[index])) }
             leaves.removeLast(leaves.count - count)
         } else {
             // New leaves hold this list's filler (which adds nothing) unless `filler` differs.
@@ -37,8 +46,8 @@ struct IncrementalDigest: Sendable {
     mutating func set(_ index: Int, _ digest: SHA256Digest) {
         let old = leaves[index]
         guard old != digest else { return }
-        subtract(Self.term(index, old, filler: filler))
-        add(Self.term(index, digest, filler: filler))
+        subtract(term(index, old))
+        add(term(index, digest))
         leaves[index] = digest
     }
 
@@ -54,9 +63,11 @@ struct IncrementalDigest: Sendable {
         return hasher.finalize()
     }
 
-    /// Leaf `index`'s term: SHA-256 of the index and the leaf, or nothing for the filler.
-    static func term(_ index: Int, _ leaf: SHA256Digest, filler: SHA256Digest) -> (UInt64, UInt64, UInt64, UInt64) {
+    /// Leaf `index`'s term: SHA-256 of the index and the leaf (or the leaf), nothing for the
+    /// filler.
+    func term(_ index: Int, _ leaf: SHA256Digest) -> (UInt64, UInt64, UInt64, UInt64) {
         guard leaf != filler else { return (0, 0, 0, 0) }
+        guard bindsIndex else { return (leaf.w3, leaf.w2, leaf.w1, leaf.w0) }
         var hasher = SHA256()
         hasher.update(uint64LittleEndian: UInt64(index))
         hasher.update(digest: leaf)
@@ -123,9 +134,10 @@ struct StateDigests: Sendable {
     var heaps: [MemoryDigest] = []
     var stables: [MemoryDigest] = []
     var versions: [UInt64?] = []
-    /// One leaf per canister, in ID order: its metadata only, and with its memories.
-    var canisters = IncrementalDigest()
-    var canistersWithMemory = IncrementalDigest()
+    /// One leaf per canister, in ID order: its metadata only, and with its memories (each
+    /// leaf holds the canister's ID, so the position is not hashed in).
+    var canisters = IncrementalDigest(bindsIndex: false)
+    var canistersWithMemory = IncrementalDigest(bindsIndex: false)
     /// Memory chunks hashed by full digests since ``ReplicatedState/takeChunksWritten()``
     /// last took them: the chunks written since (what a checkpoint writes).
     var chunksHashed: UInt64 = 0
@@ -179,11 +191,14 @@ extension ReplicatedState {
         return hasher.finalize()
     }
 
+    /// What starts a metadata leaf ("ICSim.c1" as a number: a label shorter to hash than a string).
+    static let metadataTag: UInt64 = 0x4943_5369_6D2E_6331
+
     /// Canister `position`'s metadata leaf (read field by field: copying the canister's state
     /// would retain and release each of its parts).
     func metadataDigest(_ position: Int) -> SHA256Digest {
         var hasher = SHA256()
-        hasher.update(string: "ICSim.canister.v1")
+        hasher.update(uint64LittleEndian: Self.metadataTag)
         hasher.update(uint64LittleEndian: canisters[position].state.id.index)
         hasher.update(uint64LittleEndian: canisters[position].state.version)
         hasher.update(digest: canisters[position].state.installed?.moduleHash ?? .zero)
