@@ -122,6 +122,12 @@ public struct CanisterState: Sendable {
     }
 
 
+    /// The 4 KiB chunks of heap and stable memory in use. (Mutating only so that a canister in
+    /// an array is read in place: a non-mutating read through the array would copy it.)
+    mutating func chunksInUse() -> Int {
+        (code?.instance.memory?.allocatedChunkCount ?? 0) + stableMemory.allocatedChunkCount
+    }
+
     /// Appends what a message printed.
     mutating func appendLog(_ lines: [String], timeNanos: UInt64) {
         for line in lines {

@@ -175,7 +175,9 @@ public struct CanisterExecutor: Sendable {
     public func inspect(_ method: String, argument: [UInt8], caller: Principal, timeNanos: UInt64, on canister: CanisterState) -> Reject? {
         guard let function = canister.code?.function("canister_inspect_message"), var instance = canister.code?.instance else { return nil }
         let input = MessageInput(.inspectMessage(method: method), caller: caller, argument: argument, timeNanos: timeNanos)
-        let session = canister.makeSession(input, context: .inspectMessage, fees: fees)
+        let session = CallSession(
+            input, context: .inspectMessage, fees: fees, canister: canister.id, balance: canister.cycles, controllers: canister.controllers,
+            status: canister.status, version: canister.version, globalTimerNanos: canister.globalTimerNanos, stableMemory: canister.stableMemory)
         let (trap, _) = run(function, &instance, session, limit: configuration.queryInstructionsMax)
         if let trap { return reject(for: trap, canister.id, in: "canister_inspect_message") }
         return session.acceptedMessage ? nil : Reject(.canisterRejectedMessage, "canister \(canister.id) rejected the message to '\(method)'")
@@ -196,13 +198,19 @@ public struct CanisterExecutor: Sendable {
         // A message that cannot run gives back every cycle offered with it.
         let function: UInt32
         let context: SystemAPIContext
-        switch canister.resolve(input.entry) {
+        // Fields are read one by one: calling a method of the `inout` canister would copy it.
+        let resolved = CanisterState.resolve(input.entry, installed: canister.installed, status: canister.status, id: canister.id) {
+            canister.code?.instance.tableFunction(at: $0)
+        }
+        switch resolved {
         case .success(let resolved): (function, context) = resolved
         case .failure(let reject):
             return .finished(MessageResult(outcome: .rejected(reject), instructions: 0, calls: [], cyclesUnaccepted: input.cyclesAvailable))
         }
         guard var instance = canister.code?.instance else { preconditionFailure("resolve found the module") }
-        let session = canister.makeSession(input, context: context, fees: fees)
+        let session = CallSession(
+            input, context: context, fees: fees, canister: canister.id, balance: canister.cycles, controllers: canister.controllers,
+            status: canister.status, version: canister.version, globalTimerNanos: canister.globalTimerNanos, stableMemory: canister.stableMemory)
         instance.hostState = session
         defer { instance.hostState = nil }
         let arguments: [Value] = Self.callbackEnvironment(input.entry).map { [.i32($0)] } ?? []
@@ -355,11 +363,13 @@ public struct CanisterExecutor: Sendable {
 }
 
 extension CanisterState {
-    /// The function `entry` runs on this canister and its System API context, or why it
-    /// cannot run: no module, a stopped or stopping canister (new calls only; callbacks still
+    /// The function `entry` runs on a canister (with `installed` code, `status`, `id`, and
+    /// `tableFunction` to look up callbacks) and its System API context, or why it cannot
+    /// run: no module, a stopped or stopping canister (new calls only; callbacks still
     /// run while stopping), no such method or callback. Looks each name up once, without
     /// copying the instance.
-    func resolve(_ entry: EntryPoint) -> Result<(UInt32, SystemAPIContext), Reject> {
+    static func resolve(_ entry: EntryPoint, installed: CanisterCode.Shared?, status: CanisterStatus, id: CanisterID,
+                        tableFunction: (UInt32) -> UInt32?) -> Result<(UInt32, SystemAPIContext), Reject> {
         guard let shared = installed else {
             return .failure(Reject(.canisterWasmModuleNotFound, "canister \(id) has no Wasm module installed"))
         }
@@ -374,7 +384,7 @@ extension CanisterState {
             found = shared.updates[method].map { ($0, .update) } ?? shared.queries[method].map { ($0, .replicatedQuery) }
         case .query(let method): found = shared.queries[method].map { ($0, .nonReplicatedQuery) }
         case .replyCallback(let callback), .rejectCallback(let callback), .cleanup(let callback):
-            found = code?.instance.tableFunction(at: callback.function).map { ($0, CanisterExecutor.context(of: entry)) }
+            found = tableFunction(callback.function).map { ($0, CanisterExecutor.context(of: entry)) }
         case .heartbeat: found = shared.exports["canister_heartbeat"].map { ($0, CanisterExecutor.context(of: entry)) }
         case .globalTimer: found = shared.exports["canister_global_timer"].map { ($0, CanisterExecutor.context(of: entry)) }
         case .inspectMessage: found = shared.exports["canister_inspect_message"].map { ($0, CanisterExecutor.context(of: entry)) }
@@ -387,21 +397,23 @@ extension CanisterState {
         }
         return .success(found)
     }
+}
 
-    /// A session for `input` on this canister, in `context`, charging `fees`.
-    func makeSession(_ input: MessageInput, context: SystemAPIContext, fees: CyclesFees) -> CallSession {
+extension CallSession {
+    /// A session for `input` in `context`, charging `fees`, on the canister with these fields
+    /// (passed one by one, so that the canister is not copied).
+    convenience init(_ input: MessageInput, context: SystemAPIContext, fees: CyclesFees, canister: CanisterID, balance: Cycles,
+                     controllers: [Principal], status: CanisterStatus, version: UInt64, globalTimerNanos: UInt64, stableMemory: LinearMemory) {
         var methodName = ""
         if case .inspectMessage(let method) = input.entry { methodName = method }
-        let session = CallSession(
-            context: context, canister: id, caller: input.caller, argument: input.argument, methodName: methodName,
+        self.init(
+            context: context, canister: canister, caller: input.caller, argument: input.argument, methodName: methodName,
             timeNanos: input.timeNanos,
-            balance: cycles, cyclesAvailable: input.cyclesAvailable, cyclesRefunded: input.cyclesRefunded,
+            balance: balance, cyclesAvailable: input.cyclesAvailable, cyclesRefunded: input.cyclesRefunded,
             rejectCode: input.reject.map { $0.code.rawValue } ?? 0, rejectMessage: input.reject?.message ?? "",
             controllers: controllers, statusCode: status.rawValue, version: version,
             globalTimerNanos: globalTimerNanos, stableMemory: stableMemory)
-        session.callContextAnswered = input.callContextAnswered
-        session.fees = fees
-        return session
+        callContextAnswered = input.callContextAnswered
+        self.fees = fees
     }
-
 }
