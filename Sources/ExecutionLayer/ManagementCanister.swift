@@ -194,7 +194,7 @@ extension RoundExecutor {
         state.cyclesBurned = state.cyclesBurned + fee
         round.charge(instructions, to: round.freestCore() ?? 0)
         state.canisters[position].state = canister
-        state.rebuildIndexes()
+        state.codeChanged(position)
         return .reply([], refund: request.cycles)
     }
 
@@ -212,7 +212,7 @@ extension RoundExecutor {
         state.canisters[position].callbacks = [:]
         state.canisters[position].tasks = []
         state.canisters[position].state.uninstall()
-        state.rebuildIndexes()
+        state.codeChanged(position)
     }
 
     /// `canister_status`'s reply.

@@ -242,15 +242,30 @@ public struct ReplicatedState: Sendable {
         markTouched(canisters.indices)
         isActive = Array(repeating: false, count: canisters.count)
         for position in canisters.indices {
-            let exports = canisters[position].state.installed?.exports ?? [:]
-            canisters[position].exportsHeartbeat = exports["canister_heartbeat"] != nil
-            canisters[position].exportsGlobalTimer = exports["canister_global_timer"] != nil
-            canisters[position].exportsInspect = exports["canister_inspect_message"] != nil
+            refreshExports(position)
             if canisters[position].state.status == .stopping { stopping.insert(position) }
             if canisters[position].exportsHeartbeat { heartbeats.append(position) }
             if canisters[position].exportsGlobalTimer { timers.append(position) }
             if hasWork(position) { markActive(position) }
         }
+    }
+
+    /// Notes which system entry points canister `position`'s code exports.
+    mutating func refreshExports(_ position: Int) {
+        let exports = canisters[position].state.installed?.exports ?? [:]
+        canisters[position].exportsHeartbeat = exports["canister_heartbeat"] != nil
+        canisters[position].exportsGlobalTimer = exports["canister_global_timer"] != nil
+        canisters[position].exportsInspect = exports["canister_inspect_message"] != nil
+    }
+
+    /// Canister `position`'s code changed (installed, upgraded, uninstalled): its exports are
+    /// looked up again, and it joins the heartbeat and timer lists if it needs to.
+    mutating func codeChanged(_ position: Int) {
+        refreshExports(position)
+        if canisters[position].exportsHeartbeat, !heartbeats.contains(position) { heartbeats.append(position) }
+        if canisters[position].exportsGlobalTimer, !timers.contains(position) { timers.append(position) }
+        markTouched([position])
+        if hasWork(position) { markActive(position) }
     }
 
     /// Whether canister `position` has something to run (read field by field: reading a

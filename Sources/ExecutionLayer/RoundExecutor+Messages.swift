@@ -32,11 +32,12 @@ extension RoundExecutor {
     /// Queues this round's system tasks: the heartbeat of every running canister that exports
     /// one, and the global timer of those whose timer is due (it is disarmed as it fires).
     func scheduleSystemTasks(_ state: inout ReplicatedState, timeNanos: UInt64) {
-        for position in state.heartbeats where state.canisters[position].state.status == .running {
+        // The lists may hold canisters whose code no longer exports the entry point.
+        for position in state.heartbeats where state.canisters[position].state.status == .running && state.canisters[position].exportsHeartbeat {
             state.canisters[position].tasks.append(.heartbeat)
             state.markActive(position)
         }
-        for position in state.timers where state.canisters[position].state.status == .running {
+        for position in state.timers where state.canisters[position].state.status == .running && state.canisters[position].exportsGlobalTimer {
             let due = state.canisters[position].state.globalTimerNanos
             guard due != 0, due <= timeNanos else { continue }
             state.canisters[position].state.globalTimerNanos = 0

@@ -251,27 +251,40 @@ extension ReplicatedState {
 extension RoundExecutor {
     /// Inducts a slice of another subnet's stream: drops the messages of this subnet's stream
     /// back that the source signals it inducted, then delivers the slice's messages not seen
-    /// before, in stream order (a slice past a gap waits for the gap to fill).
+    /// before, in stream order (a slice past a gap waits for the gap to fill, then goes in
+    /// with the slices after it).
     func induct(_ slice: StreamSlice, _ state: inout ReplicatedState, _ round: inout RoundState) {
         guard slice.destination == state.subnet, slice.source != state.subnet else { return }
         let slot = state.incomingSlot(slice.source)
-        if let outgoing = state.outgoingStreams.firstIndex(where: { $0.destination == slice.source }) {
-            state.outgoingStreams[outgoing].acknowledge(through: slice.signalsEnd)
-        }
-        guard slice.end > state.incomingStreams[slot].signalsEnd else { return }
+        guard slice.end > state.incomingStreams[slot].signalsEnd else { return acknowledge(slice, &state) }
         guard slice.begin <= state.incomingStreams[slot].signalsEnd else {
             state.incomingStreams[slot].waiting.append(slice)
             state.incomingStreams[slot].waiting.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
             return
         }
-        let next = state.incomingStreams[slot].signalsEnd
-        for message in slice.messages.dropFirst(Int(next - slice.begin)) { deliverFromStream(message, source: slice.source, &state, &round) }
-        state.incomingStreams[slot].signalsEnd = slice.end
-        // Slices that waited for this one.
-        while let waiting = state.incomingStreams[slot].waiting.first, waiting.begin <= state.incomingStreams[slot].signalsEnd {
-            state.incomingStreams[slot].waiting.removeFirst()
-            induct(waiting, &state, &round)
+        var next: StreamSlice? = slice
+        while let current = next {
+            acknowledge(current, &state)
+            let inducted = state.incomingStreams[slot].signalsEnd
+            if current.end > inducted {
+                for message in current.messages.dropFirst(Int(inducted - current.begin)) {
+                    deliverFromStream(message, source: current.source, &state, &round)
+                }
+                state.incomingStreams[slot].signalsEnd = current.end
+            }
+            // A slice that waited for this one goes next.
+            next = nil
+            if let waiting = state.incomingStreams[slot].waiting.first, waiting.begin <= state.incomingStreams[slot].signalsEnd {
+                next = state.incomingStreams[slot].waiting.removeFirst()
+            }
         }
+    }
+
+    /// Drops the messages of the stream to `slice`'s source that its signals say were
+    /// inducted there.
+    func acknowledge(_ slice: StreamSlice, _ state: inout ReplicatedState) {
+        guard let outgoing = state.outgoingStreams.firstIndex(where: { $0.destination == slice.source }) else { return }
+        state.outgoingStreams[outgoing].acknowledge(through: slice.signalsEnd)
     }
 
     /// Delivers a message that came from subnet `source`: a request into its callee's queue

@@ -160,6 +160,22 @@ struct ManagementCanisterTests {
         #expect(subnet.state.cyclesAccountedFor == before, "fees burned, nothing lost")
     }
 
+    @Test func anUninstalledCanisterHasNoHeartbeatToPayFor() throws {
+        var subnet = Subnet()
+        let id = try Self.created(subnet.call(.management, "provisional_create_canister_with_cycles", Self.trillion.littleEndianBytes))
+        #expect(subnet.call(.management, "install_code", Self.install(0, id, try CanisterExecutorTests.wasm("timer"))) == .replied([]))
+        let beating = try #require(subnet.state.canister(id)).cycles
+        subnet.run()
+        #expect(try #require(subnet.state.canister(id)).cycles < beating, "each heartbeat costs its execution")
+        #expect(subnet.call(.management, "uninstall_code", Self.named(id)) == .replied([]))
+        let silent = try #require(subnet.state.canister(id)).cycles
+        for _ in 0..<3 { subnet.run() }
+        #expect(try #require(subnet.state.canister(id)).cycles == silent, "no heartbeat runs, none is charged")
+        #expect(subnet.call(.management, "install_code", Self.install(0, id, try CanisterExecutorTests.wasm("timer"))) == .replied([]))
+        subnet.run()
+        #expect(try #require(subnet.state.canister(id)).cycles < silent, "installed again, it beats again")
+    }
+
     @Test func canistersCreateCanistersWithTheCyclesTheySend() throws {
         var fees = RoundConfiguration()
         fees.fees.canisterCreation = 500  // so the caller's 1,000 cycles can pay

@@ -35,15 +35,21 @@ public struct InternetComputerConfiguration: Hashable, Sendable {
     }
 
     /// What is wrong with the configuration (empty when usable), each problem naming its
-    /// field: each subnet's own problems, canister IDs used by two subnets, ingress message
-    /// IDs repeated across subnets.
+    /// field: each subnet's own problems (canisters installed on trial), canister IDs used by
+    /// two subnets, ingress message IDs repeated across subnets.
     public func problems() -> [String] {
+        problems(installingCanisters: true)
+    }
+
+    /// What is wrong; without `installingCanisters`, everything but whether each canister
+    /// installs.
+    func problems(installingCanisters: Bool) -> [String] {
         var problems: [String] = subnets.isEmpty ? ["subnets: at least one subnet is needed"] : []
         if xnetDelay < .zero { problems.append("xnetDelay: must not be negative") }
         var owner: [CanisterID: Int] = [:]
         var messages: [UInt64: Int] = [:]
         for (index, subnet) in subnets.enumerated() {
-            problems += subnet.problems().map { "subnets[\(index)].\($0)" }
+            problems += subnet.problems(installingCanisters: installingCanisters).map { "subnets[\(index)].\($0)" }
             for (position, canister) in subnet.canisters.enumerated() {
                 if let other = owner[canister.id], other != index {
                     problems.append("subnets[\(index)].canisters[\(position)].id: canister \(canister.id) is already on subnet \(other)")
@@ -77,9 +83,10 @@ public struct InternetComputerSimulation {
     public private(set) var slicesDelivered = 0
 
     /// The subnets at time zero, started.
-    /// - Precondition: `configuration.problems()` is empty.
+    /// - Precondition: `configuration.problems()` is empty (each subnet installs its canisters
+    /// once, here; a module that does not install is caught then).
     public init(configuration: InternetComputerConfiguration) {
-        let problems = configuration.problems()
+        let problems = configuration.problems(installingCanisters: false)
         precondition(problems.isEmpty, "validate the configuration first: \(problems)")
         self.configuration = configuration
         let routing = configuration.routing
