@@ -127,6 +127,14 @@ struct MemoryDigest: Sendable {
     }
 }
 
+/// What a canister's certified leaf is made from (the module hash follows the version).
+struct CertifiedLeafInputs: Equatable, Sendable {
+    var id: CanisterID
+    var version: UInt64
+    var controllers: [Principal]
+    var certifiedData: [UInt8]
+}
+
 /// The digests a replicated state keeps to hash itself incrementally.
 struct StateDigests: Sendable {
     /// Per canister position: its heap's and stable memory's digests, and the code version
@@ -134,8 +142,11 @@ struct StateDigests: Sendable {
     var heaps: [MemoryDigest] = []
     var stables: [MemoryDigest] = []
     var versions: [UInt64?] = []
-    /// One leaf per canister, in ID order: its metadata only, and with its memories (each
-    /// leaf holds the canister's ID, so the position is not hashed in).
+    /// Per canister position: what its certified leaf was last made from.
+    var certifiedInputs: [CertifiedLeafInputs?] = []
+    /// One leaf per canister, in ID order: what the IC certifies of it each round, and all its
+    /// metadata with its memories (each leaf holds the canister's ID, so the position is not
+    /// hashed in).
     var canisters = IncrementalDigest(bindsIndex: false)
     var canistersWithMemory = IncrementalDigest(bindsIndex: false)
     /// Memory chunks hashed by full digests since ``ReplicatedState/takeChunksWritten()``
@@ -150,20 +161,23 @@ extension SHA256Digest {
 
 extension ReplicatedState {
     /// The state's digest: the round, the cycles burned, the ingress answers so far (folded
-    /// in the order they came), and one leaf per canister: its ID, version, module, status,
-    /// cycles, settings, controllers, certified data, timer and the sizes of its queue, call
-    /// contexts and callbacks; with `includingMemory`, also its globals and the roots of its
+    /// in the order they came), the streams, and one leaf per canister. Certified (the
+    /// default), a canister's leaf holds what the IC's certified state tree holds of it: its
+    /// ID, module hash, controllers and certified data. With `includingMemory` (a
+    /// checkpoint's), it holds all its metadata (version, status, cycles, settings, timer, the
+    /// sizes of its queue, call contexts and callbacks), its globals and the digests of its
     /// heap and stable memory.
     ///
-    /// Per round the IC certifies such a tree without canister memory; memory is hashed at
-    /// checkpoints. Both are incremental: only canisters with work since the last hash of
-    /// that kind are rehashed, and only their memory chunks written since the last hash that
-    /// included memory (all canisters after canisters were added).
+    /// Both are incremental: only canisters with work since the last hash of that kind are
+    /// looked at (a certified leaf is rehashed only if what it holds changed), and only their
+    /// memory chunks written since the last hash that included memory (all canisters after
+    /// canisters were added).
     public mutating func stateHash(includingMemory: Bool = false) -> SHA256Digest {
         if digests.versions.count != canisters.count {
             digests = StateDigests(heaps: Array(repeating: MemoryDigest(), count: canisters.count),
                                    stables: Array(repeating: MemoryDigest(), count: canisters.count),
-                                   versions: Array(repeating: nil, count: canisters.count))
+                                   versions: Array(repeating: nil, count: canisters.count),
+                                   certifiedInputs: Array(repeating: nil, count: canisters.count))
             digests.canisters.resize(to: canisters.count, filling: .zero)
             digests.canistersWithMemory.resize(to: canisters.count, filling: .zero)
             markTouched(canisters.indices)
@@ -172,13 +186,12 @@ extension ReplicatedState {
         if includingMemory {
             _ = touched.take()
             for position in touchedSinceFullHash.take() {
-                let metadata = metadataDigest(position)
-                digests.canisters.set(position, metadata)
-                digests.canistersWithMemory.set(position, memoryDigest(position, metadata: metadata))
+                updateCertifiedLeaf(position)
+                digests.canistersWithMemory.set(position, memoryDigest(position, metadata: metadataDigest(position)))
             }
             root = digests.canistersWithMemory.root()
         } else {
-            for position in touched.take() { digests.canisters.set(position, metadataDigest(position)) }
+            for position in touched.take() { updateCertifiedLeaf(position) }
             root = digests.canisters.root()
         }
         var hasher = SHA256()
@@ -190,6 +203,29 @@ extension ReplicatedState {
         hasher.update(digest: root)
         return hasher.finalize()
     }
+
+    /// Rehashes canister `position`'s certified leaf if what it is made from changed.
+    mutating func updateCertifiedLeaf(_ position: Int) {
+        let inputs = CertifiedLeafInputs(id: canisters[position].state.id, version: canisters[position].state.version,
+                                         controllers: canisters[position].state.controllers,
+                                         certifiedData: canisters[position].state.certifiedData)
+        guard digests.certifiedInputs[position] != inputs else { return }
+        digests.certifiedInputs[position] = inputs
+        var hasher = SHA256()
+        hasher.update(uint64LittleEndian: Self.certifiedTag)
+        hasher.update(uint64LittleEndian: inputs.id.index)
+        hasher.update(digest: canisters[position].state.installed?.moduleHash ?? .zero)
+        for controller in inputs.controllers {
+            hasher.update(uint64LittleEndian: UInt64(controller.bytes.count))
+            hasher.update(controller.bytes)
+        }
+        hasher.update(uint64LittleEndian: UInt64(inputs.certifiedData.count))
+        hasher.update(inputs.certifiedData)
+        digests.canisters.set(position, hasher.finalize())
+    }
+
+    /// What starts a certified leaf ("ICSim.k1" as a number).
+    static let certifiedTag: UInt64 = 0x4943_5369_6D2E_6B31
 
     /// What starts a metadata leaf ("ICSim.c1" as a number: a label shorter to hash than a string).
     static let metadataTag: UInt64 = 0x4943_5369_6D2E_6331

@@ -60,6 +60,24 @@ struct StateHashTests {
         #expect(changed.stateHash(includingMemory: true) != first.stateHash(includingMemory: true), "the full one does")
     }
 
+    @Test func theCertifiedDigestHoldsWhatTheICCertifies() throws {
+        var first = try Self.busySubnet(rounds: 3)
+        var richer = try Self.busySubnet(rounds: 3)
+        let position = try #require(richer.positions[RoundExecutorTests.counterID])
+        richer.canisters[position].state.cycles = richer.canisters[position].state.cycles + Cycles(1)
+        richer.markTouched([position])
+        #expect(richer.stateHash() == first.stateHash(), "balances are not in the IC's certified tree")
+        #expect(richer.stateHash(includingMemory: true) != first.stateHash(includingMemory: true), "checkpoints hold them")
+        var certified = try Self.busySubnet(rounds: 3)
+        certified.canisters[position].state.certifiedData = [1, 2, 3]
+        certified.markTouched([position])
+        #expect(certified.stateHash() != first.stateHash(), "certified data is")
+        var controlled = try Self.busySubnet(rounds: 3)
+        controlled.canisters[position].state.controllers.append(.user(9))
+        controlled.markTouched([position])
+        #expect(controlled.stateHash() != first.stateHash(), "so are controllers")
+    }
+
     @Test func aTrappedMessageLeavesTheHeapDigestAlone() throws {
         var state = try RoundExecutorTests.subnet()
         for canister in state.canisters.indices { state.canisters[canister].state.cycles = Cycles(CyclesTests.plenty) }
