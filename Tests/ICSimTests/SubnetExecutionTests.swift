@@ -125,11 +125,11 @@ struct SubnetExecutionTests {
             SubmittedIngress(at: .zero + .seconds(1), IngressMessage(id: 2, sender: .user(1), receiver: timer, method: "ping", argument: [])),
         ]
         let subnet = Self.run(configuration, seconds: 5)
-        let forbidden = try #require(subnet.execution.outcomeByID[1])
+        let forbidden = try #require(subnet.execution.outcome(of: 1))
         guard case .rejected(let reject) = forbidden.status else { Issue.record("not rejected: \(forbidden)"); return }
         #expect(reject.errorCode == .canisterRejectedMessage)
         #expect(forbidden.certifiedAt == forbidden.submittedAt, "answered by the receiving replica, not a block")
-        #expect(subnet.execution.outcomeByID[2]?.status == .replied(Array("pong".utf8)))
+        #expect(subnet.execution.outcome(of: 2)?.status == .replied(Array("pong".utf8)))
     }
 
     @Test func everyReplicaExecutingOnItsOwnReachesTheSameStates() throws {

@@ -41,6 +41,13 @@ public struct SubmittedIngress: Hashable, Sendable {
     public var sizeBytes: Int { message.sizeBytes }
 }
 
+/// A submitted message, when it came, and what became of it.
+struct Submission: Sendable {
+    var message: IngressMessage
+    var at: SimInstant
+    var outcome: IngressOutcome?
+}
+
 /// What became of a submitted ingress message, and when.
 public struct IngressOutcome: Hashable, Sendable {
     /// Its answer.
@@ -60,21 +67,24 @@ public struct IngressOutcome: Hashable, Sendable {
 /// The subnet's replicated state machine, as the shell runs it: each finalized height is
 /// executed once, when the first honest node finalizes it, and the state is shared by every
 /// replica that reaches that height (honest replicas execute the same blocks to the same
-/// state). Execution happens in zero virtual time at finalization (its duration is reported,
-/// not yet fed back into consensus).
+/// state). Each replica then takes the round's duration before it signs the height's
+/// certification share (``SubnetSimulation``).
 public struct SubnetExecution: Sendable {
     /// The state after the last executed height.
     public private(set) var state = ReplicatedState()
     /// The last executed height.
     public private(set) var executedHeight: Height = 0
-    /// The answers, by ingress message ID (looked up only; ``outcomes`` lists them in order).
-    public private(set) var outcomeByID: [UInt64: IngressOutcome] = [:]
-    /// Answered message IDs, in the order they were answered.
-    public private(set) var answerOrder: [UInt64] = []
+    /// Submitted messages in the order they came, each with what became of it, and where each
+    /// message ID is among them (looked up only).
+    var submissions: [Submission] = []
+    var submissionIndex: [UInt64: Int] = [:]
+    /// Answered messages (indices into `submissions`), in the order they were answered.
+    var answerOrder: [Int] = []
     /// Submission to certified answer, over answered messages.
     public private(set) var latency = LatencyHistogram()
-    /// Answered messages waiting for their height's certification, by height.
-    var awaitingCertification: [Height: [UInt64]] = [:]
+    /// Answered messages (indices into `submissions`) waiting for their height's
+    /// certification, by height.
+    var awaitingCertification: [Height: [Int]] = [:]
     /// Instructions executed, over all rounds and cores.
     public private(set) var instructions: UInt64 = 0
     /// Rounds executed.
@@ -112,8 +122,6 @@ public struct SubnetExecution: Sendable {
     /// height, and the two digests.
     public private(set) var disagreement: (node: Int, height: Height, expected: SHA256Digest, actual: SHA256Digest)?
     let executor: RoundExecutor
-    /// Submitted messages by ID, and when (looked up only).
-    var submitted: [UInt64: (message: IngressMessage, at: SimInstant)] = [:]
     /// Stream slices other subnets sent, by payload item ID (looked up only), and the next ID
     /// to give one: IDs from 2^63 up (ingress IDs are below).
     var slices: [UInt64: StreamSlice] = [:]
@@ -185,11 +193,10 @@ public struct SubnetExecution: Sendable {
     /// `height` was certified at `time`: its answers become visible (no earlier than its
     /// round ended).
     mutating func certify(height: Height, at time: SimInstant) {
-        for id in awaitingCertification.removeValue(forKey: height) ?? [] {
-            guard var outcome = outcomeByID[id], outcome.certifiedAt == nil else { continue }
+        for index in awaitingCertification.removeValue(forKey: height) ?? [] {
+            guard let outcome = submissions[index].outcome, outcome.certifiedAt == nil else { continue }
             let visible = max(time, outcome.executedAt)
-            outcome.certifiedAt = visible
-            outcomeByID[id] = outcome
+            submissions[index].outcome?.certifiedAt = visible
             latency.record(visible - outcome.submittedAt)
         }
     }
@@ -229,7 +236,9 @@ public struct SubnetExecution: Sendable {
     /// into blocks (a rejected one is answered at once).
     mutating func submit(_ ingress: SubmittedIngress) -> Bool {
         let message = ingress.message
-        submitted[message.id] = (message, ingress.at)
+        guard submissionIndex[message.id] == nil else { return false }  // IDs are unique (validated)
+        submissionIndex[message.id] = submissions.count
+        submissions.append(Submission(message: message, at: ingress.at))
         // A missing canister is rejected at induction; most canisters inspect nothing.
         guard state.inspectsMessages(message.receiver), let canister = state.canister(message.receiver) else { return true }
         let timeNanos = Self.timeNanos(ingress.at)
@@ -242,11 +251,12 @@ public struct SubnetExecution: Sendable {
     /// Records the answer to message `id` (the first one only), given by `height` (then it
     /// waits for certification) or on submission (visible at once).
     mutating func record(_ id: UInt64, _ status: IngressStatus, at time: SimInstant, height: Height?) {
-        guard outcomeByID[id] == nil, let submission = submitted[id] else { return }
+        guard let index = submissionIndex[id], submissions[index].outcome == nil else { return }
+        let submittedAt = submissions[index].at
         let visible = height == nil ? time : nil
-        outcomeByID[id] = IngressOutcome(status: status, submittedAt: submission.at, executedAt: time, height: height, certifiedAt: visible)
-        answerOrder.append(id)
-        if let height { awaitingCertification[height, default: []].append(id) } else { latency.record(time - submission.at) }
+        submissions[index].outcome = IngressOutcome(status: status, submittedAt: submittedAt, executedAt: time, height: height, certifiedAt: visible)
+        answerOrder.append(index)
+        if let height { awaitingCertification[height, default: []].append(index) } else { latency.record(time - submittedAt) }
     }
 
     /// Executes `block` if it is the next height, at `time`: the state's digest after it, and
@@ -306,7 +316,7 @@ public struct SubnetExecution: Sendable {
 
     /// The ingress messages of `block`, in order.
     func ingress(of block: Block) -> [IngressMessage] {
-        block.payload.compactMap { submitted[$0.id]?.message }
+        block.payload.compactMap { item in submissionIndex[item.id].map { submissions[$0].message } }
     }
 
     /// The stream slices of `block`, in order.
@@ -334,7 +344,12 @@ public struct SubnetExecution: Sendable {
 
     /// The answers in the order they came.
     public var outcomes: [(id: UInt64, outcome: IngressOutcome)] {
-        answerOrder.compactMap { id in outcomeByID[id].map { (id, $0) } }
+        answerOrder.compactMap { index in submissions[index].outcome.map { (submissions[index].message.id, $0) } }
+    }
+
+    /// What became of message `id` (`nil` until it is answered).
+    public func outcome(of id: UInt64) -> IngressOutcome? {
+        submissionIndex[id].flatMap { submissions[$0].outcome }
     }
 }
 
