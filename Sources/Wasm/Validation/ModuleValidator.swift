@@ -58,8 +58,9 @@ extension WasmModule {
 }
 
 /// A decoded, validated module with every function compiled: what instances are made from.
-/// Instances share it (it is immutable), so instantiating copies no code.
-public struct CompiledModule: Sendable {
+/// Instances share it (it is immutable, and a class so that copying an instance retains it
+/// once instead of each of its arrays), so instantiating copies no code.
+public final class CompiledModule: Sendable {
     /// The module.
     public let module: WasmModule
     /// The defined functions' code, in order (imported functions have none).
