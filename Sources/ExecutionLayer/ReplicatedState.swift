@@ -12,14 +12,19 @@ public struct IngressMessage: Hashable, Sendable {
     public var method: String
     /// The argument.
     public var argument: [UInt8]
+    /// When it expires (IC time, nanoseconds since 1970): a block whose time is later does not
+    /// induct it (the IC's `ingress_expiry`). `UInt64.max`: never.
+    public var expiryNanos: UInt64
 
     /// Its modelled size: an envelope of 256 bytes (sender, signature, expiry, nonce) plus
     /// the method name and the argument.
     public var sizeBytes: Int { 256 + method.utf8.count + argument.count }
 
-    /// Message `id` from `sender` calling `method` of `receiver` with `argument`.
-    public init(id: UInt64, sender: Principal, receiver: CanisterID, method: String, argument: [UInt8]) {
+    /// Message `id` from `sender` calling `method` of `receiver` with `argument`, expiring at
+    /// `expiryNanos` (never by default).
+    public init(id: UInt64, sender: Principal, receiver: CanisterID, method: String, argument: [UInt8], expiryNanos: UInt64 = .max) {
         self.id = id
+        self.expiryNanos = expiryNanos
         self.sender = sender
         self.receiver = receiver
         self.method = method

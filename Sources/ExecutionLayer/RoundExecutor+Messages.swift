@@ -4,9 +4,12 @@ extension RoundExecutor {
     // MARK: - Induction and routing
 
     /// Puts an ingress message in its canister's queue, or answers it at once with a reject
-    /// when the canister does not exist or its queue is full. A message seen before is ignored.
+    /// when the canister does not exist or its queue is full. A message seen before is ignored;
+    /// one that expired before the block's time is dropped (it never runs, and its status
+    /// stays unknown).
     func induct(_ message: IngressMessage, _ state: inout ReplicatedState, _ round: inout RoundState) {
         guard state.ingressHistory[message.id] == nil else { return }
+        guard round.timeNanos <= message.expiryNanos else { return round.expired.append(message.id) }
         let request = Request(origin: .ingress(message.id), caller: message.sender, receiver: message.receiver,
                               method: message.method, argument: message.argument, cycles: .zero)
         if message.receiver == .management {

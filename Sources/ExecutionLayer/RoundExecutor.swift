@@ -46,6 +46,8 @@ public struct RoundReport: Sendable {
     public var iterations = 0
     /// Ingress messages answered this round, in the order they were answered.
     public var answered: [(id: UInt64, status: IngressStatus)] = []
+    /// Ingress messages of the block that had expired by its time (dropped, never run).
+    public var expired: [UInt64] = []
     /// How long the round takes: its busiest core's instructions (executed, and 2 M of
     /// overhead per message, not the per-canister scheduling overhead) at the configured rate.
     public var durationNanos: Int64
@@ -134,7 +136,7 @@ public struct RoundExecutor: Sendable {
         return RoundReport(
             round: state.round, instructionsPerCore: used, messagesExecuted: round.messagesExecuted,
             messagesPaused: paused, iterations: round.iterations,
-            answered: round.answered, durationNanos: Int64(min(nanos, UInt64(Int64.max))))
+            answered: round.answered, expired: round.expired, durationNanos: Int64(min(nanos, UInt64(Int64.max))))
     }
 }
 
@@ -149,6 +151,7 @@ struct RoundState {
     var messagesExecuted = 0
     var outgoing: [CanisterInput] = []
     var answered: [(id: UInt64, status: IngressStatus)] = []
+    var expired: [UInt64] = []
     /// Canisters whose message paused this round, by position: a long message gets one
     /// slice per round, and its canister runs nothing else meanwhile.
     var paused: [Bool]

@@ -48,6 +48,18 @@ struct RoundExecutorTests {
         return [UInt8(principal.count)] + principal + Array(method.utf8)
     }
 
+    @Test func anExpiredMessageIsDroppedAtInduction() throws {
+        var state = try Self.subnet()
+        var expired = Self.message(1, Self.counterID, "inc")
+        expired.expiryNanos = 999
+        var current = Self.message(2, Self.counterID, "inc")
+        current.expiryNanos = 1_000
+        let report = Self.executor.executeRound(ingress: [expired, current], timeNanos: 1_000, on: &state)
+        #expect(report.expired == [1])
+        #expect(state.ingressHistory[1] == nil, "never inducted: its status stays unknown")
+        #expect(state.ingressHistory[2] == .replied(Self.le64(1)), "a message expiring at the block's time still runs")
+    }
+
     @Test func ingressRunsInOrderAndIsAnswered() throws {
         var state = try Self.subnet()
         let report = Self.executor.executeRound(

@@ -246,6 +246,27 @@ struct SubnetExecutionTests {
         #expect(latency.lagging > latency.quick + .seconds(1), "\(latency)")
     }
 
+    @Test func callsThatOutliveTheirExpiryEndExpired() throws {
+        // Two of four nodes are down from 1.5 s to 6 s: no block is finalized meanwhile.
+        var configuration = try Self.configuration(nodes: 4, messages: 20, every: .milliseconds(250), seed: 3)
+        configuration.ingressTimeToLive = .seconds(2)
+        configuration.nodeFaults = [NodeFault(node: 1, .crash, from: .zero + .milliseconds(1_500), until: .zero + .seconds(6)),
+                                    NodeFault(node: 2, .crash, from: .zero + .milliseconds(1_500), until: .zero + .seconds(6))]
+        let subnet = Self.run(configuration, seconds: 15)
+        let execution = subnet.execution
+        let expired = execution.expiredCalls(at: .zero + .seconds(15))
+        #expect(!expired.isEmpty && !execution.droppedExpired.isEmpty, "calls submitted during the stall expire")
+        #expect(Set(execution.droppedExpired).isSubset(of: Set(expired)), "a call dropped for its expiry is expired for its user")
+        for id in UInt64(1)...20 {
+            let outcome = execution.outcome(of: id)
+            let deadline = configuration.ingress[Int(id) - 1].at + .seconds(2)
+            let certifiedInTime = (outcome?.certifiedAt).map { $0 <= deadline } ?? false
+            #expect(expired.contains(id) != certifiedInTime, "call \(id) ends exactly one way: \(String(describing: outcome))")
+        }
+        // Calls submitted after the stall are answered; the counter counts only inducted calls.
+        #expect(execution.outcome(of: 20)?.status == .replied(Self.le64(UInt64(20 - execution.droppedExpired.count))))
+    }
+
     @Test func badCanistersAndIngressAreProblems() throws {
         var configuration = SubnetConfiguration(nodeCount: 4)
         configuration.canisters = [CanisterSetup(id: Self.counter, wasm: [0, 97, 115, 109]), CanisterSetup(id: Self.counter, wasm: try Self.wasm("counter")),
@@ -260,5 +281,12 @@ struct SubnetExecutionTests {
         #expect(problems.contains { $0.hasPrefix("canisters[0]: CANISTER_ERROR (IC0505)") }, "\(problems)")
         #expect(problems.contains("canisters[1].id: canister \(Self.counter) is listed twice"))
         #expect(problems.contains("ingress[1].message.id: message 1 is submitted twice"))
+        var late = SubnetConfiguration(nodeCount: 4)
+        late.ingress = [SubmittedIngress(at: .zero, IngressMessage(id: 1, sender: .anonymous, receiver: Self.counter, method: "inc", argument: [],
+                                                                  expiryNanos: SubnetExecution.epochNanos + 301_000_000_000))]
+        late.ingressTimeToLive = .zero
+        #expect(late.problems().contains { $0.hasPrefix("ingressTimeToLive: must be positive") })
+        late.ingressTimeToLive = .seconds(300)
+        #expect(late.problems().contains { $0.hasPrefix("ingress[0].message.expiryNanos: ") }, "\(late.problems())")
     }
 }

@@ -98,6 +98,10 @@ public struct SubnetExecution: Sendable {
     public private(set) var fullStateHashes: [Height: SHA256Digest] = [:]
     /// Checkpoints, restarts and state sync.
     public let checkpointing: CheckpointConfiguration
+    /// How long after submission a message expires (unless it sets an earlier expiry).
+    public let ingressTimeToLive: SimDuration
+    /// Messages a block held after they had expired (dropped at induction), in order.
+    public private(set) var droppedExpired: [UInt64] = []
     /// Heights between checkpoints.
     var checkpointInterval: Height { max(checkpointing.intervalHeights, 1) }
     /// At each checkpoint height (looked up only): the bytes written (memory chunks written
@@ -134,10 +138,12 @@ public struct SubnetExecution: Sendable {
 
     /// A subnet's execution with `canisters` installed at genesis; with `replicaCount`, every
     /// replica also executes every height on its own copy of the state.
-    init(canisters: [CanisterSetup], round: RoundConfiguration, checkpoints: CheckpointConfiguration = CheckpointConfiguration(), replicaCount: Int? = nil,
+    init(canisters: [CanisterSetup], round: RoundConfiguration, checkpoints: CheckpointConfiguration = CheckpointConfiguration(),
+         ingressTimeToLive: SimDuration = .seconds(300), replicaCount: Int? = nil,
          connection: (subnet: Int, routing: RoutingTable)? = nil) throws(Reject) {
         executor = RoundExecutor(configuration: round)
         checkpointing = checkpoints
+        self.ingressTimeToLive = ingressTimeToLive
         let installed = Self.install(canisters, round: round)
         if let (_, reject) = installed.problems.first { throw reject }
         state.add(installed.states)
@@ -235,7 +241,8 @@ public struct SubnetExecution: Sendable {
     /// `canister_inspect_message` on the latest executed state; whether the message goes on
     /// into blocks (a rejected one is answered at once).
     mutating func submit(_ ingress: SubmittedIngress) -> Bool {
-        let message = ingress.message
+        var message = ingress.message
+        message.expiryNanos = min(message.expiryNanos, Self.timeNanos(ingress.at + ingressTimeToLive))
         guard submissionIndex[message.id] == nil else { return false }  // IDs are unique (validated)
         submissionIndex[message.id] = submissions.count
         submissions.append(Submission(message: message, at: ingress.at))
@@ -265,6 +272,7 @@ public struct SubnetExecution: Sendable {
         guard block.height == executedHeight + 1 else { return nil }
         executedHeight = block.height
         let report = executor.executeRound(ingress: ingress(of: block), slices: slices(of: block), timeNanos: Self.timeNanos(time), on: &state)
+        droppedExpired += report.expired
         executionTimes.append(time)
         roundDurations.append(.nanoseconds(report.durationNanos))
         rounds += 1
@@ -345,6 +353,18 @@ public struct SubnetExecution: Sendable {
     /// The answers in the order they came.
     public var outcomes: [(id: UInt64, outcome: IngressOutcome)] {
         answerOrder.compactMap { index in submissions[index].outcome.map { (submissions[index].message.id, $0) } }
+    }
+
+    /// Calls whose user has given up by `time`: their expiry passed before an answer was
+    /// certified (a call answered but certified only after its expiry counts too: an agent
+    /// stops polling at the expiry). In submission order.
+    public func expiredCalls(at time: SimInstant) -> [UInt64] {
+        let now = Self.timeNanos(time)
+        return submissions.compactMap { submission in
+            guard submission.message.expiryNanos < now else { return nil }
+            if let certified = submission.outcome?.certifiedAt, Self.timeNanos(certified) <= submission.message.expiryNanos { return nil }
+            return submission.message.id
+        }
     }
 
     /// What became of message `id` (`nil` until it is answered).

@@ -93,9 +93,10 @@ public struct SubnetReport: Sendable {
         let replied = outcomes.filter { if case .replied = $0.outcome.status { return true } else { return false } }.count
         let certified = outcomes.filter { $0.outcome.certifiedAt != nil }.count
         let latency = execution.latency
+        let expired = execution.expiredCalls(at: .zero + duration).count
         return [
             "calls: \(configuration.ingress.count) submitted, \(outcomes.count) answered (\(replied) replied, "
-                + "\(outcomes.count - replied) rejected), \(certified) certified",
+                + "\(outcomes.count - replied) rejected), \(certified) certified, \(expired) expired",
             "submission to certified answer: p50 \(formatted(latency.quantile(1, 2))), p90 \(formatted(latency.quantile(9, 10))), "
                 + "p99 \(formatted(latency.quantile(99, 100))), max \(formatted(latency.maximum))",
             "executed height: \(execution.executedHeight), \(execution.instructions) instructions (round overheads included); state hash "
@@ -129,6 +130,7 @@ public struct SubnetReport: Sendable {
             ("bytesByKind", "{" + bytes.joined(separator: ",") + "}"),
             ("callsSubmitted", String(configuration.ingress.count)),
             ("callsAnswered", String(execution.outcomes.count)),
+            ("callsExpired", String(execution.expiredCalls(at: .zero + duration).count)),
             ("answerLatencyP50Nanos", nanos(execution.latency.quantile(1, 2))),
             ("answerLatencyP99Nanos", nanos(execution.latency.quantile(99, 100))),
             ("executedHeight", String(execution.executedHeight)),

@@ -31,6 +31,11 @@ public struct SubnetConfiguration: Hashable, Sendable {
     public var executesOnEveryReplica = false
     /// Checkpoints, restarts and state sync.
     public var checkpoints = CheckpointConfiguration()
+    /// How long after its submission an ingress message expires, unless it sets an earlier
+    /// expiry itself: 5 minutes, the IC's maximum (../shared/MODEL.md section 2). A block
+    /// whose time is later does not induct it, and a call not answered (and certified) by
+    /// then ends expired for its user.
+    public var ingressTimeToLive: SimDuration = .seconds(300)
 
     /// The IC's defaults for `nodeCount` nodes spread over the cloud regions.
     public init(nodeCount: Int = 13, seed: UInt64 = 1) {
@@ -102,9 +107,15 @@ extension SubnetConfiguration {
             problems.append("canisters[\(index)]: \(reject)")
         }
         problems += checkpoints.problems().map { "checkpoints.\($0)" }
+        if ingressTimeToLive <= .zero { problems.append("ingressTimeToLive: must be positive, found \(ingressTimeToLive)") }
         var messages: Set<UInt64> = []
         for (index, submission) in ingress.enumerated() {
             if submission.at < .zero { problems.append("ingress[\(index)].at: before time zero") }
+            let latest = SubnetExecution.timeNanos(submission.at + ingressTimeToLive)
+            if submission.message.expiryNanos != .max, submission.message.expiryNanos > latest {
+                problems.append("ingress[\(index)].message.expiryNanos: \(submission.message.expiryNanos) is more than ingressTimeToLive "
+                    + "(\(ingressTimeToLive)) after its submission (at most \(latest))")
+            }
             if submission.message.id >= StreamPublication.firstSliceID {
                 problems.append("ingress[\(index)].message.id: \(submission.message.id) is too large (message IDs are below 2^63)")
             }
@@ -393,6 +404,7 @@ public struct SubnetSimulation: SimulationModel {
         certification = SubnetCertification(nodeCount: count, threshold: configuration.consensus.threshold)
         do {
             execution = try SubnetExecution(canisters: configuration.canisters, round: configuration.round, checkpoints: configuration.checkpoints,
+                                            ingressTimeToLive: configuration.ingressTimeToLive,
                                             replicaCount: configuration.executesOnEveryReplica ? count : nil,
                                             connection: connection)
         } catch {
