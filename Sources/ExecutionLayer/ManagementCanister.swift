@@ -131,6 +131,16 @@ extension RoundExecutor {
             guard state.canisters[position].state.status == .stopped else {
                 throw Reject(.canisterNotStopped, "canister \(id) must be stopped before it is deleted")
             }
+            // Requests still queued are answered (the callee is gone); refunds of responses
+            // for its own calls, which nobody waits for any more, and its balance are burned.
+            for input in state.canisters[position].queue {
+                switch input {
+                case .request(let queued):
+                    respond(to: queued.origin, .rejected(Reject(.canisterNotFound, "canister \(id) was deleted")), refund: queued.cycles,
+                            &state, &round)
+                case .response(let response): state.cyclesBurned = state.cyclesBurned + response.refund
+                }
+            }
             state.cyclesBurned = state.cyclesBurned + state.canisters[position].state.cycles
             state.remove(id)
             return .reply([], refund: request.cycles)

@@ -160,6 +160,23 @@ struct ManagementCanisterTests {
         #expect(subnet.state.cyclesAccountedFor == before, "fees burned, nothing lost")
     }
 
+    @Test func deletingACanisterAnswersWhatWaitsInItsQueue() throws {
+        var subnet = Subnet()
+        let id = try Self.created(subnet.call(.management, "provisional_create_canister_with_cycles", Self.trillion.littleEndianBytes))
+        #expect(subnet.call(.management, "install_code", Self.install(0, id, try CanisterExecutorTests.wasm("counter"))) == .replied([]))
+        #expect(subnet.call(.management, "stop_canister", Self.named(id)) == .replied([]))
+        // A round with no instruction budget runs nothing: the call waits in the queue when
+        // the canister is deleted at the end of the round.
+        var idle = RoundConfiguration()
+        idle.roundInstructionsPerCore = 0
+        let inc = IngressMessage(id: 100, sender: Self.user, receiver: id, method: "inc", argument: [])
+        let delete = IngressMessage(id: 101, sender: Self.user, receiver: .management, method: "delete_canister", argument: Self.named(id))
+        _ = RoundExecutor(configuration: idle).executeRound(ingress: [inc, delete], timeNanos: 100_000_000_000, on: &subnet.state)
+        #expect(subnet.state.ingressHistory[101] == .replied([]))
+        #expect(Self.rejected(subnet.state.ingressHistory[100]) == .canisterNotFound, "the queued call is answered, not lost")
+        #expect(subnet.state.cyclesAccountedFor == subnet.state.cyclesMinted)
+    }
+
     @Test func anUninstalledCanisterHasNoHeartbeatToPayFor() throws {
         var subnet = Subnet()
         let id = try Self.created(subnet.call(.management, "provisional_create_canister_with_cycles", Self.trillion.littleEndianBytes))

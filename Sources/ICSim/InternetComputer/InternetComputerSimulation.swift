@@ -147,7 +147,8 @@ public struct InternetComputerSimulation {
 
     /// Every cycle of every subnet: what each subnet accounts for, plus what travels in
     /// streams and is not inducted yet at its destination. Constant as long as no canister is
-    /// added.
+    /// added from outside and no cycles are minted (`ReplicatedState.cyclesMinted`, by
+    /// `provisional_create_canister_with_cycles`).
     public var cyclesAccountedFor: Cycles {
         var total = Cycles.zero
         for source in subnets.indices {
