@@ -5,9 +5,12 @@ import SimCore
 public struct RoutingTable: Hashable, Sendable {
     /// The subnet of each canister (looked up, never iterated).
     var subnetByCanister: [CanisterID: Int] = [:]
+    /// How many subnets there are.
+    public let subnetCount: Int
 
     /// A table placing each canister of `canistersBySubnet[s]` on subnet `s`.
     public init(canistersBySubnet: [[CanisterID]]) {
+        subnetCount = canistersBySubnet.count
         for (subnet, canisters) in canistersBySubnet.enumerated() {
             for canister in canisters { subnetByCanister[canister] = subnet }
         }
@@ -18,7 +21,8 @@ public struct RoutingTable: Hashable, Sendable {
     public func subnet(of id: CanisterID) -> Int? {
         if let subnet = subnetByCanister[id] { return subnet }
         guard id.index >> 62 == 1 else { return nil }
-        return Int(truncatingIfNeeded: id.index >> 32 & 0x3FFF_FFFF)
+        let subnet = Int(truncatingIfNeeded: id.index >> 32 & 0x3FFF_FFFF)
+        return subnet < subnetCount ? subnet : nil  // a made-up ID may name no subnet
     }
 }
 

@@ -206,7 +206,7 @@ struct ManagementCanisterTests {
         #expect(state.ingressHistory[1] == .replied(Array(repeating: 0, count: 16)), "all 1,000 cycles kept: none refunded")
         let created = try #require(state.canisters.map(\.state).first { $0.id != RoundExecutorTests.callerID })
         #expect(created.cycles == Cycles(500) && created.controllers == [RoundExecutorTests.callerID.principal])
-        #expect(RoutingTable(canistersBySubnet: []).subnet(of: created.id) == 0, "the routing table finds it by its ID")
+        #expect(RoutingTable(canistersBySubnet: [[]]).subnet(of: created.id) == 0, "the routing table finds it by its ID")
         #expect(state.cyclesAccountedFor == before)
     }
 }

@@ -65,6 +65,10 @@ struct StreamTests {
     @Test func aRequestThatCannotBeInductedComesBackAsAReject() throws {
         var (first, second) = try Self.subnets()
         let missing = RoundExecutorTests.message(1, Self.callerID, "call", RoundExecutorTests.target(CanisterID(501), "inc"))
+        // A made-up ID of a canister created on subnet 7 (of 2) names no subnet.
+        let invented = CanisterID(1 << 62 | 7 << 32 | 1)
+        #expect(RoutingTable(canistersBySubnet: [[], []]).subnet(of: invented) == nil)
+        #expect(RoutingTable(canistersBySubnet: [[], []]).subnet(of: CanisterID(1 << 62 | 1 << 32 | 1)) == 1)
         // The routing table places 501 nowhere: rejected at once on the caller's subnet.
         _ = Self.executor.executeRound(ingress: [missing], timeNanos: 1, on: &first)
         _ = Self.executor.executeRound(ingress: [], timeNanos: 2, on: &first)

@@ -110,7 +110,7 @@ public struct InternetComputerSimulation {
         while let next = nextSubnet(notAfter: time) {
             subnets[next].step()
             processed += 1
-            for slice in subnets[next].model.takeOutbox() {
+            for slice in subnets[next].model.takeOutbox() where subnets.indices.contains(slice.destination) {
                 let arrival = subnets[next].now + configuration.xnetDelay
                 subnets[slice.destination].scheduler.schedule(.streamSlice(slice), at: arrival)
                 slicesDelivered += 1
