@@ -147,6 +147,18 @@ struct CrossSubnetTests {
         #expect(Self.run(other, seconds: 15).traceHash != first.traceHash)
     }
 
+    @Test func subnetsThatDoNotCallEachOtherRunExactlyAsAlone() {
+        var ic = InternetComputerSimulation(configuration: InternetComputerConfiguration(subnetCount: 3, nodeCount: 4, seed: 5))
+        ic.run(until: .zero + .seconds(20))
+        for subnet in ic.subnets {
+            var alone = Simulation(model: SubnetSimulation(configuration: subnet.model.configuration))
+            alone.model.start(&alone.scheduler)
+            _ = alone.run(.until(.zero + .seconds(20)))
+            #expect(subnet.traceHash.hexDigest == alone.traceHash.hexDigest && subnet.eventsProcessed == alone.eventsProcessed)
+        }
+        #expect(Set(ic.subnets.map(\.model.configuration.seed)).count == 3, "each subnet has a seed of its own")
+    }
+
     @Test func configurationProblemsNameTheirField() throws {
         var configuration = try Self.configuration(messages: [(method: "call", argument: [])])
         configuration.subnets[1].canisters.append(CanisterSetup(id: Self.caller, wasm: try SubnetExecutionTests.wasm("counter")))
