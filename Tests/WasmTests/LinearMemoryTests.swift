@@ -52,6 +52,21 @@ struct LinearMemoryTests {
         #expect(try memory.load(UInt32.self, at: 40_000) == 0xABAB_ABAB)
     }
 
+    @Test func allocatedChunksAreCountedAsTheyAreWritten() throws {
+        var memory = LinearMemory(minimumPages: 1, maximumPages: 4)
+        #expect(memory.allocatedChunkCount == 0)
+        try memory.store(UInt8(1), at: 5)
+        try memory.store(UInt8(1), at: 6)
+        try memory.store(UInt32(1), at: 4_094)  // spans chunks 0 and 1
+        #expect(memory.allocatedChunkCount == 2)
+        let snapshot = memory
+        try memory.store(UInt8(2), at: 5)  // copies chunk 0: still two chunks in use
+        #expect(memory.allocatedChunkCount == 2 && snapshot.allocatedChunkCount == 2)
+        _ = memory.grow(by: 2)
+        try memory.store(UInt8(3), at: 3 * 65_536 - 1)
+        #expect(memory.allocatedChunkCount == 3 && snapshot.allocatedChunkCount == 2, "growing keeps the count; a copy keeps its own")
+    }
+
     @Test func copyHandlesOverlapAndDirtyBitsClear() throws {
         var memory = LinearMemory(minimumPages: 1, maximumPages: 1)
         try memory.write([1, 2, 3, 4, 5], at: 10)

@@ -63,6 +63,8 @@ public struct LinearMemory {
         /// Bit `i % 64` of word `i / 64` is set when chunk `i` was written since the last clear.
         let dirty: UnsafeMutablePointer<UInt64>
         let dirtyWords: Int
+        /// How many chunks are not `nil` (written at least once).
+        var allocated = 0
 
         /// A table of `count` chunks: the first ones (and their dirty bits) from `source`, the
         /// rest zero.
@@ -78,6 +80,7 @@ public struct LinearMemory {
                 chunks.initialize(from: source.chunks, count: kept)
                 pointers.initialize(from: source.pointers, count: kept)
                 dirty.initialize(from: source.dirty, count: keptWords)
+                allocated = kept == source.count ? source.allocated : (0..<kept).reduce(0) { $0 + (chunks[$1] == nil ? 0 : 1) }
             }
             (chunks + kept).initialize(repeating: nil, count: count - kept)
             (pointers + kept).initialize(repeating: LinearMemory.zeros.bytes, count: count - kept)
@@ -278,7 +281,7 @@ public struct LinearMemory {
 
     /// The number of chunks holding storage (written at least once, in this copy or one it
     /// shares with): the memory's real footprint is this times 4 KiB.
-    public var allocatedChunkCount: Int { (0..<table.count).reduce(0) { $0 + (table.chunks[$1] == nil ? 0 : 1) } }
+    public var allocatedChunkCount: Int { table.allocated }
 
     // MARK: - Internals
 
@@ -313,6 +316,7 @@ public struct LinearMemory {
         table.dirty[index >> 6] |= 1 << UInt64(index & 63)
         if _fastPath(isKnownUniquelyReferenced(&table.chunks[index])) { return table.pointers[index] }
         let chunk = Chunk(copying: table.pointers[index])
+        if table.chunks[index] == nil { table.allocated += 1 }
         table.chunks[index] = chunk
         table.pointers[index] = chunk.bytes
         return chunk.bytes
