@@ -58,6 +58,36 @@ struct JSONTests {
         #expect((try? JSONParser.parse(nested)) != nil, "\(JSONParser.depthMax) levels are fine")
     }
 
+    @Test func mutatedDocumentsParseOrFailCleanly() throws {
+        // A seeded stream of mutations (bytes replaced, inserted, deleted, truncations) of a
+        // valid document: every result either parses, and then writes and parses back to the
+        // same value, or throws a syntax error inside the text. None may crash or hang.
+        let seed = Array(#"{"a": [1, -2.5e3, true, null, "x\u00e9\n"], "b": {"c": "d", "e": []}, "f": 0}"#.utf8)
+        var random = RandomSeed(11).stream("json mutations")
+        let alphabet = Array(#"{}[]:,"\-+.eE0123456789 tfnul\/bru"#.utf8) + [0x00, 0x0A, 0xC3, 0xA9, 0xFF, 0xED, 0xA0]
+        var parsed = 0
+        for _ in 0..<5_000 {
+            var bytes = seed
+            for _ in 0..<random.int(in: 1...4) {
+                let position = random.int(in: 0..<max(bytes.count, 1))
+                switch random.int(in: 0..<4) {
+                case 0 where !bytes.isEmpty: bytes[position] = alphabet[random.int(in: 0..<alphabet.count)]
+                case 1: bytes.insert(alphabet[random.int(in: 0..<alphabet.count)], at: min(position, bytes.count))
+                case 2 where !bytes.isEmpty: bytes.remove(at: position)
+                default: bytes = Array(bytes.prefix(position))
+                }
+            }
+            do {
+                let value = try JSONParser.parse(bytes)
+                parsed += 1
+                #expect(try JSONParser.parse(value.formatted()) == value)
+            } catch {
+                #expect(error.offset >= 0 && error.offset <= bytes.count && error.line >= 1 && error.column >= 1, "\(error)")
+            }
+        }
+        #expect(parsed > 0 && parsed < 5_000, "some mutations stay valid JSON, most do not: \(parsed)")
+    }
+
     @Test func theReaderCollectsEveryProblemWithItsPath() throws {
         let document = try JSONParser.parse(#"""
             {"seed": 1.5, "duraton": "10m", "subnets": [{"nodes": 13, "kind": 7}, {"nodes": -1}],
