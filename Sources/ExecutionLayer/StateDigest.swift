@@ -297,13 +297,23 @@ extension ReplicatedState {
         hasher.update(uint64LittleEndian: id)
         switch status {
         case .processing: hasher.update(uint64LittleEndian: 0)
-        case .replied(let bytes):
-            hasher.update(uint64LittleEndian: 1)
-            hasher.update(bytes)
-        case .rejected(let reject):
-            hasher.update(uint64LittleEndian: 2 + UInt64(reject.code.rawValue))
-            hasher.update(string: reject.message)
+        case .replied(let bytes): hasher.update(reply: bytes)
+        case .rejected(let reject): hasher.update(reject: reject)
         }
         answersDigest = hasher.finalize()
+    }
+}
+
+extension SHA256 {
+    /// Absorbs a reply: the tag 1, then its bytes.
+    mutating func update(reply bytes: [UInt8]) {
+        update(uint64LittleEndian: 1)
+        update(bytes)
+    }
+
+    /// Absorbs a reject: 2 plus its code, then its message.
+    mutating func update(reject: Reject) {
+        update(uint64LittleEndian: 2 + UInt64(reject.code.rawValue))
+        update(string: reject.message)
     }
 }

@@ -92,14 +92,9 @@ public struct StreamSlice: Hashable, Sendable {
             hasher.update(uint64LittleEndian: response.receiver.index)
             hasher.update(uint64LittleEndian: response.callback)
             switch response.result {
-            case .replied(let bytes):
-                hasher.update(uint64LittleEndian: 1)
-                hasher.update(bytes)
-            case .rejected(let reject):
-                hasher.update(uint64LittleEndian: 2 + UInt64(reject.code.rawValue))
-                hasher.update(string: reject.message)
-            case .awaitingCallbacks:
-                hasher.update(uint64LittleEndian: 0)
+            case .replied(let bytes): hasher.update(reply: bytes)
+            case .rejected(let reject): hasher.update(reject: reject)
+            case .awaitingCallbacks: hasher.update(uint64LittleEndian: 0)
             }
             hasher.update(response.refund.littleEndianBytes)
         }
