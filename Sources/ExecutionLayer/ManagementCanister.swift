@@ -145,7 +145,8 @@ extension RoundExecutor {
             state.remove(id)
             return .reply([], refund: request.cycles)
         case .canisterStatus: return .reply(status(position, state), refund: request.cycles)
-        case .createCanister, .provisionalCreateCanisterWithCycles, .depositCycles: return .later  // handled before
+        case .createCanister, .provisionalCreateCanisterWithCycles, .depositCycles:
+            preconditionFailure("\(method.rawValue) names no controlled canister: manage(_:_:_:) runs it before checking controllers")
         }
     }
 

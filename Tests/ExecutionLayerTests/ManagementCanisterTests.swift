@@ -119,7 +119,7 @@ struct ManagementCanisterTests {
         // that is stopped (so the call context of the caller stays open for a round).
         let stop = IngressMessage(id: 100, sender: Self.user, receiver: .management, method: "stop_canister", argument: Self.named(RoundExecutorTests.callerID))
         let call = IngressMessage(id: 101, sender: Self.user, receiver: RoundExecutorTests.callerID, method: "call",
-                                  argument: RoundExecutorTests.target(.management, "canister_status") + [])
+                                  argument: RoundExecutorTests.target(.management, "canister_status"))
         subnet.run([call, stop])
         // The caller's call to the management canister is answered at the end of the round,
         // its callback runs in the next one: until then the caller is stopping.
