@@ -76,28 +76,3 @@ struct ArgumentReader {
         return parsed
     }
 }
-
-/// Parses a probability written as a percentage (`"1%"`, `"0.5%"`) or a ratio (`"1/100"`).
-func parseProbability(_ text: String) -> Probability? {
-    if text.hasSuffix("%") {
-        // Up to six decimals of a percent, as parts per hundred million.
-        let number = String(text.dropLast())
-        guard let parts = parseDecimal(number, decimals: 6) else { return nil }
-        return try? Probability(numerator: parts, denominator: 100_000_000)
-    }
-    let pieces = text.split(separator: "/", omittingEmptySubsequences: false)
-    guard pieces.count == 2, let numerator = UInt64(pieces[0]), let denominator = UInt64(pieces[1]) else { return nil }
-    return try? Probability(numerator: numerator, denominator: denominator)
-}
-
-/// A non-negative decimal with at most `decimals` fraction digits, scaled by 10^decimals.
-func parseDecimal(_ text: String, decimals: Int) -> UInt64? {
-    let pieces = text.split(separator: ".", omittingEmptySubsequences: false)
-    guard (1...2).contains(pieces.count), !pieces[0].isEmpty || pieces.count == 2 else { return nil }
-    let fraction = pieces.count == 2 ? String(pieces[1]) : ""
-    guard !(pieces[0].isEmpty && fraction.isEmpty) else { return nil }
-    guard fraction.count <= decimals, pieces[0].allSatisfy(\.isASCII), fraction.allSatisfy(\.isASCII) else { return nil }
-    let digits = String(pieces[0]) + fraction + String(repeating: "0", count: decimals - fraction.count)
-    guard !digits.isEmpty, digits.allSatisfy(\.isNumber) else { return nil }
-    return UInt64(digits)
-}

@@ -12,25 +12,30 @@ public enum CommandLineTool {
     /// Runs `icsim` with `arguments` (without the program name) and returns the exit code.
     public static func main(arguments: [String], output: inout some TextOutputStream, errors: inout some TextOutputStream) -> Int32 {
         do throws(UsageError) {
+            let rest = Array(arguments.dropFirst())
             switch arguments.first {
-            case nil, "run":
-                return try RunCommand.main(Array(arguments.dropFirst()), output: &output, errors: &errors)
-            case "subnet":
-                return try SubnetCommand.main(Array(arguments.dropFirst()), output: &output, errors: &errors)
-            case "trace-diff":
-                return try TraceDiffCommand.main(Array(arguments.dropFirst()), output: &output)
-            case "wasm":
-                return try WasmCommand.main(Array(arguments.dropFirst()), output: &output, errors: &errors)
+            case nil, "run": return try RunCommand.main(rest, output: &output, errors: &errors)
+            case "subnet": return try SubnetCommand.main(rest, output: &output, errors: &errors)
+            case "demo": return try DemoCommand.main(rest, output: &output, errors: &errors)
+            case "trace-diff": return try TraceDiffCommand.main(rest, output: &output)
+            case "wasm": return try WasmCommand.main(rest, output: &output, errors: &errors)
             case "help", "--help", "-h":
-                output.write(usage)
+                guard let command = rest.first else {
+                    output.write(usage)
+                    return 0
+                }
+                guard let text = commandHelp[command] else {
+                    throw UsageError("help \(command): no such command; expected one of \(commandHelp.keys.sorted().joined(separator: ", "))")
+                }
+                output.write(text)
                 return 0
             case "--version":
                 output.write("icsim \(version)\n")
                 return 0
-            case let option? where option.hasPrefix("--"):
+            case let option? where option.hasPrefix("--") || option.hasSuffix(".json"):
                 return try RunCommand.main(arguments, output: &output, errors: &errors)
             case let command?:
-                throw UsageError("\(command): unknown command; expected run, subnet, trace-diff, wasm or help")
+                throw UsageError("\(command): unknown command; expected run, subnet, demo, trace-diff, wasm or help")
             }
         } catch {
             errors.write("icsim: \(error.message)\n" + (error.suggestsHelp ? "Run `icsim help` for usage.\n" : ""))
@@ -38,44 +43,96 @@ public enum CommandLineTool {
         }
     }
 
+    /// The help of `command` (the general usage if it has none of its own).
+    static func help(for command: String) -> String { commandHelp[command] ?? usage }
+
     /// The help text.
     public static let usage = """
         icsim: a deterministic discrete-event simulator of the Internet Computer.
 
         USAGE
-          icsim [run] [options]        Run the built-in default scenario and print its report.
-          icsim subnet [--nodes N] [--duration D] [--seed N] [--json]
-                       [--canister F.wasm [--method NAME] [--rate N]]
-                                       One subnet of N ICC nodes (default 13) over six cloud regions,
-                                       honest: safety, finalization, latency, rounds, messages and the
-                                       trace hash. With --canister, the module runs as canister 1 and
-                                       users call METHOD (default inc) N times a second (default 10)
-                                       from t = 1 s: answers, latency to certified answer, state hash.
-                                       Exit code 1 if safety was violated.
+          icsim                        Run the built-in default scenario (a 13-node application subnet,
+                                       a counter canister under mixed load, one Byzantine node) and print
+                                       its report. Same as `icsim run`.
+          icsim run [SCENARIO.json] [--seed N] [--duration D] [--json F] [--html F] [--trace F] [--quiet]
+                                       Run a scenario file (Docs/Scenarios.md) and check its expectations.
+          icsim subnet [options]       One subnet without a scenario file (consensus, optionally a canister).
+          icsim demo [options]         The deterministic kernel's demonstration (not an IC model).
           icsim trace-diff A B         Name the first event where two JSON Lines traces differ.
-          icsim wasm validate F.wasm   Decode and validate a WebAssembly module: a summary, or every error.
-          icsim wasm run F.wasm --invoke EXPORT [i32:5 i64:-1 f32:1.5 f64:0.25 ...] [--fuel N] [--stats] [--spectest]
-                                       Call an export (no imports, or the spec tests' spectest module)
-                                       and print its results as TYPE:VALUE;
-                                       --fuel defaults to the IC's 40 billion instructions per update.
-          icsim help | --version
+          icsim wasm validate F.wasm   Decode and validate a WebAssembly module.
+          icsim wasm run F.wasm --invoke EXPORT [ARGS...]   Call an export of a module.
+          icsim help [COMMAND] | --version
 
-        The default scenario is, for now, a demonstration of the deterministic kernel
-        (gossiping actors with lossy links, timers and crash faults), not yet an IC model.
-
-        RUN OPTIONS
-          --seed N           root seed (default 42); same seed, same trace hash
-          --duration D       virtual time to simulate, e.g. 500ms, 2.5s, 10m (default 60s)
-          --actors N         number of actors, 2-1000 (default 13)
-          --fanout N         peers per gossip round (default 3)
-          --loss P           message loss, e.g. 1% or 1/100 (default 1%)
-          --trace FILE       write every event as JSON Lines to FILE
-          --json             print the report as one JSON object (deterministic bytes)
+        `icsim help COMMAND` documents each command's options.
 
         EXIT CODES
-          0 success, 1 failure (I/O error, traces differ), 2 bad arguments or bad input
-          (a malformed or invalid module: the message names the byte offset and function),
-          3 the WebAssembly code trapped, 4 its instruction limit (--fuel) was reached
+          0 success (every check of a scenario passed), 1 failure (a check failed, an I/O error,
+          traces differ), 2 bad arguments or bad input (the message names the argument, the JSON
+          path in a scenario, or the byte offset in a module, and what was expected), 3 the
+          WebAssembly code trapped, 4 its instruction limit (--fuel) was reached
 
         """
+
+    /// Each command's help.
+    static let commandHelp: [String: String] = [
+        "run": """
+            icsim run [SCENARIO.json] [options]
+
+            Runs a scenario (the built-in default without a file), prints its summary (each client's
+            calls and latency, each subnet's consensus and execution, the faults, every check) and exits
+            0 when every check passed, 1 when one failed (the summary says which and why), 2 on bad input
+            (every problem of the file, each with its JSON path).
+
+            OPTIONS
+              --seed N          replace the scenario's root seed (0...2^64-1)
+              --duration D      replace its virtual duration, e.g. 500ms, 2.5s, 10m
+              --json F          write the report as JSON (keys sorted; schema in Docs/Scenarios.md); - for stdout
+              --html F          write the report as one self-contained HTML page with SVG plots
+              --trace F         write a Chrome trace-event file (open it in https://ui.perfetto.dev)
+              --quiet           print nothing but errors (and the reports written to -)
+              --print-scenario  print the scenario as JSON (defaults filled in) instead of running it
+
+            A progress line (virtual time, events per second, time left) goes to stderr when it is a terminal.
+
+            """,
+        "subnet": """
+            icsim subnet [--nodes N] [--duration D] [--seed N] [--json] [--canister F.wasm [--method NAME] [--rate N]]
+
+            One subnet of N ICC nodes (default 13) over six cloud regions, honest: safety, finalization,
+            latency, rounds, messages and the trace hash. With --canister, the module runs as canister 1
+            and users call METHOD (default inc) N times a second (default 10) from t = 1 s: answers,
+            latency to certified answer, state hash. Exit code 1 if safety was violated.
+
+            """,
+        "demo": """
+            icsim demo [--seed N] [--duration D] [--actors N] [--fanout N] [--loss P] [--trace F] [--json]
+
+            The deterministic kernel's demonstration: gossiping actors with lossy links, timers and crash
+            faults (not an Internet Computer model).
+
+              --seed N           root seed (default 42); same seed, same trace hash
+              --duration D       virtual time to simulate (default 60s)
+              --actors N         number of actors, 2-1000 (default 13)
+              --fanout N         peers per gossip round (default 3)
+              --loss P           message loss, e.g. 1% or 1/100 (default 1%)
+              --trace FILE       write every event as JSON Lines to FILE
+              --json             print the report as one JSON object (deterministic bytes)
+
+            """,
+        "trace-diff": """
+            icsim trace-diff A B
+
+            Compares two JSON Lines traces (`icsim demo --trace`) and names the first event that differs.
+
+            """,
+        "wasm": """
+            icsim wasm validate F.wasm
+            icsim wasm run F.wasm --invoke EXPORT [i32:5 i64:-1 f32:1.5 f64:0.25 ...] [--fuel N] [--stats] [--spectest]
+
+            validate: decode and validate a module: a summary, or every error with its byte offset.
+            run: call an export (a module with no imports, or the spec tests' spectest module) and print its
+            results as TYPE:VALUE; --fuel defaults to the IC's 40 billion instructions per update.
+
+            """,
+    ]
 }

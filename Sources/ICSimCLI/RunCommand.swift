@@ -1,77 +1,129 @@
 import Foundation
 import ICSim
 
-/// `icsim run`: the built-in default scenario (for now the kernel demonstration).
+/// `icsim run [SCENARIO.json]`: loads a scenario (the built-in default without a file), runs
+/// it, prints the summary and writes the reports asked for. Exit code 0 when every check
+/// passed, 1 when one failed, 2 on bad input.
 enum RunCommand {
-    private static let valueOptions: Set<String> = ["seed", "duration", "actors", "fanout", "loss", "trace"]
-    private static let flags = ["json", "help"]
+    static let valueOptions: Set<String> = ["seed", "duration", "json", "html", "trace"]
+    static let flags = ["quiet", "print-scenario", "help"]
 
     static func main(_ arguments: [String], output: inout some TextOutputStream, errors: inout some TextOutputStream) throws(UsageError) -> Int32 {
         let reader = try ArgumentReader(arguments, valueOptions: valueOptions)
         try reader.rejectUnknown(known: valueOptions.sorted() + flags)
-        if let extra = reader.positionals.first {
-            throw UsageError("\(extra): unexpected argument; run takes only options")
-        }
         if try reader.flag("help") {
-            output.write(CommandLineTool.usage)
+            output.write(CommandLineTool.help(for: "run"))
             return 0
         }
-        let configuration = try configuration(from: reader)
-        let problems = configuration.problems()
-        guard problems.isEmpty else { throw UsageError(ConfigurationErrors(problems: problems).description) }
-        let asJSON = try reader.flag("json")
-
-        var writer: TraceFileWriter?
-        if let path = reader.value("trace") {
-            do { writer = try TraceFileWriter(path: path) } catch {
-                errors.write("icsim: \(error)\n")
-                return 1
-            }
+        guard reader.positionals.count <= 1 else {
+            throw UsageError("\(reader.positionals[1]): unexpected argument; run takes one scenario file")
         }
-        let clock = ContinuousClock()  // wall time for the report footer only; never reaches the simulation
-        let started = clock.now
-        let report: GossipDemoReport
-        do {
-            report = try GossipDemo.run(configuration, traceObserver: writer.map { file in { file.write($0) } })
-        } catch {
-            throw UsageError(error.description)
+        let file = reader.positionals.first
+        var scenario = try ScenarioFiles.load(file)
+        try applyOverrides(reader, to: &scenario)
+        if try reader.flag("print-scenario") {
+            output.write(scenario.json)
+            return 0
         }
-        let elapsed = clock.now - started
-        if let writer, let failure = writer.finish() {
+        let modules = try ScenarioFiles.modules(of: scenario, file: file)
+        var simulation: ScenarioSimulation
+        do { simulation = try ScenarioSimulation(scenario: scenario, modules: modules) } catch {
+            throw UsageError("\(file ?? "the default scenario"):\n\(error)", suggestsHelp: false)
+        }
+        let quiet = try reader.flag("quiet")
+        let progress = ProgressLine(enabled: !quiet && isatty(2) == 1, duration: scenario.duration)
+        simulation.run { now, events in progress.update(now: now, events: events, errors: &errors) }
+        progress.clear(errors: &errors)
+        let report = ScenarioReport(simulation)
+        if let failure = writeReports(report, reader, output: &output) {
             errors.write("icsim: \(failure)\n")
             return 1
         }
-        output.write((asJSON ? report.json : report.text + "\n" + footer(report, elapsed)) + "\n")
-        return 0
+        if !quiet && reader.value("json") != "-" { output.write(report.text + "\n") }
+        return report.passed ? 0 : 1
     }
 
-    private static func configuration(from reader: ArgumentReader) throws(UsageError) -> GossipDemoConfiguration {
-        var configuration = GossipDemoConfiguration()
-        if let seed = try reader.value("seed", expected: "an integer 0...\(UInt64.max)", { UInt64($0) }) {
-            configuration.seed = seed
-        }
+    /// `--seed` and `--duration` replace the scenario's.
+    static func applyOverrides(_ reader: ArgumentReader, to scenario: inout Scenario) throws(UsageError) {
+        if let seed = try reader.value("seed", expected: "an integer 0...\(UInt64.max)", { UInt64($0) }) { scenario.seed = seed }
         if let text = reader.value("duration") {
-            do { configuration.duration = try SimDuration.parse(text) } catch {
-                throw UsageError("--duration: \(error)")
+            do { scenario.duration = try SimDuration.parse(text) } catch { throw UsageError("--duration: \(error)") }
+            guard scenario.duration > .zero else { throw UsageError("--duration: must be longer than zero") }
+        }
+    }
+
+    /// Writes `--json`, `--html` and `--trace` (`-` for standard output); the first failure.
+    static func writeReports(_ report: ScenarioReport, _ reader: ArgumentReader, output: inout some TextOutputStream) -> String? {
+        let files: [(option: String, contents: () -> String)] = [
+            ("json", { report.json }), ("html", { HTMLReport(report).html }), ("trace", { ChromeTrace(report).json }),
+        ]
+        for (option, contents) in files {
+            guard let path = reader.value(option) else { continue }
+            if path == "-" {
+                output.write(contents())
+                continue
+            }
+            guard FileManager.default.createFile(atPath: path, contents: Data(contents().utf8)) else {
+                return "--\(option): cannot write \"\(path)\""
             }
         }
-        if let actors = try reader.value("actors", expected: "an integer", { Int($0) }) {
-            configuration.actors = actors
+        return nil
+    }
+}
+
+/// Reading scenario files and the modules they name.
+enum ScenarioFiles {
+    /// The scenario in `file` (the built-in default when `nil`).
+    static func load(_ file: String?) throws(UsageError) -> Scenario {
+        guard let file else { return .builtinDefault }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw UsageError("\(file): cannot read the scenario file", suggestsHelp: false)
         }
-        if let fanout = try reader.value("fanout", expected: "an integer", { Int($0) }) {
-            configuration.fanout = fanout
+        do { return try ScenarioLoader.load(Array(data)) } catch {
+            throw UsageError("\(file): \(error.problems.count) problem\(error.problems.count == 1 ? "" : "s"):\n\(error)", suggestsHelp: false)
         }
-        if let loss = try reader.value("loss", expected: "a probability such as 1% or 1/100", parseProbability) {
-            configuration.lossProbability = loss
-        }
-        return configuration
     }
 
-    private static func footer(_ report: GossipDemoReport, _ elapsed: Duration) -> String {
-        let (seconds, attoseconds) = elapsed.components
-        let microseconds = max(seconds * 1_000_000 + attoseconds / 1_000_000_000_000, 1)
-        let rate = Int64(report.result.eventsProcessed) * 1_000_000 / microseconds
-        let wall = SimDuration.microseconds(microseconds)
-        return "wall time: \(wall) (\(rate) events/s; not part of the deterministic output)"
+    /// The modules of `scenario`'s canisters; files are read relative to `file`'s directory.
+    static func modules(of scenario: Scenario, file: String?) throws(UsageError) -> [[UInt8]] {
+        let directory = file.map { URL(fileURLWithPath: $0).deletingLastPathComponent() } ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        do {
+            return try scenario.modules { path in
+                let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)
+                return FileManager.default.contents(atPath: url.path).map { Array($0) }
+            }
+        } catch {
+            throw UsageError("\(file ?? "the default scenario"):\n\(error)", suggestsHelp: false)
+        }
+    }
+}
+
+/// The progress line on standard error while a run goes on (only when it is a terminal):
+/// virtual time done, events per second, and the estimated wall time left. It reads the wall
+/// clock, which never reaches the simulation.
+final class ProgressLine {
+    let enabled: Bool
+    let duration: SimDuration
+    let clock = ContinuousClock()
+    let started: ContinuousClock.Instant
+
+    init(enabled: Bool, duration: SimDuration) {
+        self.enabled = enabled
+        self.duration = duration
+        started = clock.now
+    }
+
+    func update(now: SimInstant, events: UInt64, errors: inout some TextOutputStream) {
+        guard enabled else { return }
+        let (seconds, attoseconds) = (clock.now - started).components
+        let elapsed = max(Double(seconds) + Double(attoseconds) / 1e18, 1e-6)
+        let done = Double((now - .zero).nanoseconds) / Double(max(duration.nanoseconds, 1))
+        let left = done > 0 ? elapsed * (1 - done) / done : 0
+        let line = "\(now) of \(duration) (\(Int(done * 100))%), \(Int(Double(events) / elapsed)) events/s, about \(Int(left.rounded())) s left"
+        errors.write("\r\u{1B}[K" + line)
+    }
+
+    func clear(errors: inout some TextOutputStream) {
+        if enabled { errors.write("\r\u{1B}[K") }
     }
 }

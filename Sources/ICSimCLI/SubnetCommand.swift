@@ -14,7 +14,7 @@ enum SubnetCommand {
             throw UsageError("\(extra): unexpected argument; subnet takes only options")
         }
         if try reader.flag("help") {
-            output.write(CommandLineTool.usage)
+            output.write(CommandLineTool.help(for: "subnet"))
             return 0
         }
         let nodes = try reader.value("nodes", expected: "an integer 1...1000", { Int($0) }) ?? 13

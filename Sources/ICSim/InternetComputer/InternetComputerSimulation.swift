@@ -111,21 +111,45 @@ public struct InternetComputerSimulation {
     @discardableResult
     public mutating func run(until time: SimInstant) -> UInt64 {
         var processed: UInt64 = 0
-        while let next = nextSubnet(notAfter: time) {
-            subnets[next].step()
-            processed += 1
-            nextTimes[next] = subnets[next].scheduler.nextEventTime
-            let slices = subnets[next].model.takeOutbox()
-            guard !slices.isEmpty else { continue }
-            let arrival = subnets[next].now + configuration.xnetDelay
-            for slice in slices where subnets.indices.contains(slice.destination) {
-                subnets[slice.destination].scheduler.schedule(.streamSlice(slice), at: arrival)
-                nextTimes[slice.destination] = subnets[slice.destination].scheduler.nextEventTime
-                slicesDelivered += 1
-            }
-        }
-        for index in subnets.indices { _ = subnets[index].run(.until(time)) }
+        while step(notAfter: time) { processed += 1 }
+        finish(at: time)
         return processed
+    }
+
+    /// When the next event of any subnet is due (`nil`: none is pending).
+    public var nextEventTime: SimInstant? {
+        nextTimes.lazy.compactMap { $0 }.min()
+    }
+
+    /// Handles the earliest pending event of all subnets (ties: the lower subnet) if it is due
+    /// by `time`, and sends the stream slices the step published; whether there was one.
+    public mutating func step(notAfter time: SimInstant) -> Bool {
+        guard let next = nextSubnet(notAfter: time) else { return false }
+        subnets[next].step()
+        nextTimes[next] = subnets[next].scheduler.nextEventTime
+        let slices = subnets[next].model.takeOutbox()
+        guard !slices.isEmpty else { return true }
+        let arrival = subnets[next].now + configuration.xnetDelay
+        for slice in slices where subnets.indices.contains(slice.destination) {
+            subnets[slice.destination].scheduler.schedule(.streamSlice(slice), at: arrival)
+            nextTimes[slice.destination] = subnets[slice.destination].scheduler.nextEventTime
+            slicesDelivered += 1
+        }
+        return true
+    }
+
+    /// Moves every subnet's clock to `time` (the end of a run), once no event is due before.
+    public mutating func finish(at time: SimInstant) {
+        for index in subnets.indices { _ = subnets[index].run(.until(time)) }
+    }
+
+    /// A user's ingress `message` reaches subnet `subnet`'s replicas at `time` (not before
+    /// the latest event handled): each that is up takes it for its block payload.
+    /// - Precondition: `subnet` exists and the message ID is below 2^63 and not used before.
+    public mutating func submit(_ message: IngressMessage, toSubnet subnet: Int, at time: SimInstant) {
+        let index = subnets[subnet].model.enqueue(SubmittedIngress(at: time, message))
+        subnets[subnet].scheduler.schedule(.submit(index: index), at: time)
+        nextTimes[subnet] = subnets[subnet].scheduler.nextEventTime
     }
 
     /// The subnet whose next event comes first, if one is due by `time`.

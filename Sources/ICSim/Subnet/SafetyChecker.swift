@@ -90,8 +90,12 @@ public struct SubnetMetrics: Sendable {
 
     /// Which nodes are honest (the metrics that summarise over nodes count only those).
     let honest: [Bool]
+    /// What happened when, node by node, for a trace viewer (``ChromeTrace``): kept only when
+    /// the configuration asks for it (``SubnetConfiguration/recordsTimeline``), else `nil`.
+    public private(set) var timeline: [TimelineEntry]?
 
-    init(honest: [Bool]) {
+    init(honest: [Bool], recordsTimeline: Bool = false) {
+        timeline = recordsTimeline ? [] : nil
         let nodeCount = honest.count
         self.honest = honest
         finalizedHeights = Array(repeating: 0, count: nodeCount)
@@ -114,11 +118,13 @@ public struct SubnetMetrics: Sendable {
         if case .proposal(let block) = artifact, proposedAt[block.digest] == nil {
             proposedAt[block.digest] = time
             proposals.append((block.height, block.digest))
+            timeline?.append(TimelineEntry(time: time, node: block.maker.index, event: .proposed(height: block.height, rank: block.rank)))
         }
     }
 
     mutating func recordFinalized(_ block: Block, node: Int, at time: SimInstant) {
         finalizedHeights[node] = block.height
+        timeline?.append(TimelineEntry(time: time, node: node, event: .finalized(height: block.height)))
         if Int(block.height) > firstFinalization.count { firstFinalization.append(time) }
         if let proposed = proposedAt[block.digest] { finalizationLatency.record(time - proposed) }
         finalizationsSincePrune += 1
@@ -146,6 +152,7 @@ public struct SubnetMetrics: Sendable {
             let rounds = Int64(height - notarizedHeights[node])
             for _ in 0..<rounds { roundDurations.record((time - roundStartedAt[node]) / rounds) }
         }
+        timeline?.append(TimelineEntry(time: time, node: node, event: .notarized(height: height, roundStart: roundStartedAt[node])))
         notarizedHeights[node] = height
         roundStartedAt[node] = time
     }
@@ -157,6 +164,27 @@ public struct SubnetMetrics: Sendable {
     public func messagesPerBlock(_ kind: ArtifactKind) -> Double {
         finalizedHeightMin == 0 ? 0 : Double(messages[kind.rawValue]) / Double(finalizedHeightMin)
     }
+}
+
+/// One thing that happened at a node, for a trace viewer.
+public struct TimelineEntry: Sendable, Equatable {
+    /// What happened.
+    public enum Event: Sendable, Equatable {
+        /// The node's notarized height reached `height`: the round it started at `roundStart`
+        /// ended.
+        case notarized(height: Height, roundStart: SimInstant)
+        /// The node proposed a block of `rank` at `height` (first sent).
+        case proposed(height: Height, rank: Int)
+        /// The node (an honest one) finalized `height`.
+        case finalized(height: Height)
+    }
+
+    /// When.
+    public var time: SimInstant
+    /// The node.
+    public var node: Int
+    /// What.
+    public var event: Event
 }
 
 /// Checks, from outside the nodes, that once the last fault has ended every node finalizes a
@@ -173,9 +201,17 @@ public struct LivenessChecker: Sendable {
     public let bound: SimDuration
     /// Each node's first finalization after `faultsEnd`.
     var firstAfterFaults: [SimInstant?]
+    /// Nodes crashed or paused for good (their fault never ends): not judged.
+    let neverBack: [Int]
+
+    /// A fault that ends at or after this time never ends: it is part of the environment, not
+    /// something the subnet must recover from, so it does not count towards `faultsEnd`.
+    public static let permanent = SimInstant.zero + .nanoseconds(Int64.max / 2)
 
     init(configuration: SubnetConfiguration) {
-        faultsEnd = (configuration.network.faults.map(\.end) + configuration.nodeFaults.map(\.end)).max() ?? .zero
+        let ends = configuration.network.faults.map(\.end) + configuration.nodeFaults.map(\.end)
+        faultsEnd = ends.filter { $0 < Self.permanent }.max() ?? .zero
+        neverBack = configuration.nodeFaults.filter { $0.end >= Self.permanent && $0.isDown(at: $0.start) }.map(\.node)
         let consensus = configuration.consensus
         let network = configuration.network
         let delayMax = network.latency.oneWay.joined().max() ?? .zero
@@ -198,10 +234,13 @@ public struct LivenessChecker: Sendable {
     }
 
     /// The nodes that had not finalized a new block `bound` after the faults ended, judged at
-    /// `now` (empty before the bound has passed: nothing can be said yet).
+    /// `now` (empty before the bound has passed: nothing can be said yet); nodes down for good
+    /// are not judged, and Byzantine nodes are never seen finalizing (the caller leaves them
+    /// out).
     public func stalledNodes(at now: SimInstant) -> [Int] {
         guard now >= faultsEnd + bound else { return [] }
         return firstAfterFaults.indices.filter { node in
+            guard !neverBack.contains(node) else { return false }
             guard let first = firstAfterFaults[node] else { return true }
             return first > faultsEnd + bound
         }

@@ -14,6 +14,9 @@ public struct CanisterSetup: Hashable, Sendable {
     public var cycles: Cycles
     /// Its controllers.
     public var controllers: [Principal] = [.user(0)]
+    /// Its compute allocation in percent (0-100): a share of rounds it is guaranteed, paid for
+    /// by the second.
+    public var computeAllocationPercent = 0
 
     /// Canister `id` running `wasm`, with `cycles`.
     public init(id: CanisterID, wasm: [UInt8], initArgument: [UInt8] = [], cycles: Cycles = Cycles(1_000_000_000_000)) {
@@ -89,6 +92,8 @@ public struct SubnetExecution: Sendable {
     public private(set) var instructions: UInt64 = 0
     /// Rounds executed.
     public private(set) var rounds = 0
+    /// Slices of long messages that paused at a round's end (deterministic time slicing).
+    public private(set) var messagesSliced = 0
     /// The state's digest after each executed height, as certified (index 0: height 1):
     /// canister metadata, not memory.
     public private(set) var stateHashes: [SHA256Digest] = []
@@ -111,8 +116,8 @@ public struct SubnetExecution: Sendable {
     public private(set) var stateSyncs = 0
     /// When each height was executed (its block's time for every replica), and how long its
     /// round took (index 0: height 1).
-    var executionTimes: [SimInstant] = []
-    var roundDurations: [SimDuration] = []
+    public private(set) var executionTimes: [SimInstant] = []
+    public private(set) var roundDurations: [SimDuration] = []
     /// With per-replica execution: each node's own state and executed height (`nil` when the
     /// subnet executes each height once and shares the state).
     var replicas: [(state: ReplicatedState, height: Height, unsigned: [(height: Height, digest: SHA256Digest)])]?
@@ -224,6 +229,7 @@ public struct SubnetExecution: Sendable {
             let compiled = modules[hash] ?? CanisterExecutor.compile(setup.wasm, for: setup.id)
             modules[hash] = compiled
             var canister = CanisterState(id: setup.id, controllers: setup.controllers, cycles: setup.cycles)
+            canister.computeAllocationPercent = setup.computeAllocationPercent
             let result = compiled.flatMap { module in
                 CanisterExecutor(configuration: round.execution).install(
                     .install, module: module, moduleHash: hash, argument: setup.initArgument,
@@ -276,6 +282,7 @@ public struct SubnetExecution: Sendable {
         executionTimes.append(time)
         roundDurations.append(.nanoseconds(report.durationNanos))
         rounds += 1
+        messagesSliced += report.messagesPaused
         instructions += report.instructionsPerCore.reduce(0, +)
         let answeredAt = time + .nanoseconds(report.durationNanos)
         for (id, status) in report.answered { record(id, status, at: answeredAt, height: block.height) }

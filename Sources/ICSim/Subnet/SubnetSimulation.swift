@@ -36,6 +36,10 @@ public struct SubnetConfiguration: Hashable, Sendable {
     /// whose time is later does not induct it, and a call not answered (and certified) by
     /// then ends expired for its user.
     public var ingressTimeToLive: SimDuration = .seconds(300)
+    /// Whether the metrics keep a timeline of every round, proposal and finalization of every
+    /// node (``SubnetMetrics/timeline``), for a trace viewer. Off by default: it grows with
+    /// the run.
+    public var recordsTimeline = false
 
     /// The IC's defaults for `nodeCount` nodes spread over the cloud regions.
     public init(nodeCount: Int = 13, seed: UInt64 = 1) {
@@ -63,6 +67,11 @@ public struct SubnetConfiguration: Hashable, Sendable {
             }
             if !seen.insert(assignment.node).inserted { problems.append("byzantine[\(index)].node: node \(assignment.node) is listed twice") }
             if assignment.behaviors.isEmpty { problems.append("byzantine[\(index)].behaviors: empty") }
+            if let until = assignment.until, until < assignment.from { problems.append("byzantine[\(index)].until: before its start") }
+            let windowed = assignment.from != .zero || assignment.until != nil
+            if windowed, assignment.behaviors.contains(where: { if case .twins = $0 { true } else { false } }) {
+                problems.append("byzantine[\(index)].behaviors: twins deviate for the whole run (no from or until)")
+            }
             for (position, behavior) in assignment.behaviors.enumerated() {
                 problems += behavior.problems(nodeCount: count).map { "byzantine[\(index)].behaviors[\(position)]: \($0)" }
             }
@@ -259,11 +268,19 @@ public struct ByzantineAssignment: Hashable, Sendable {
     public var node: Int
     /// How it deviates, applied in order.
     public var behaviors: [ByzantineBehavior]
+    /// When it starts deviating (time zero by default); before, it runs the honest code.
+    public var from: SimInstant = .zero
+    /// When it stops deviating (`nil`: never); after, it runs the honest code again with the
+    /// state it has (twins deviate for the whole run).
+    public var until: SimInstant?
 
-    /// Node `node` deviating by `behaviors`.
-    public init(node: Int, behaviors: [ByzantineBehavior]) {
+    /// Node `node` deviating by `behaviors`, from `from` until `until` (the whole run by
+    /// default).
+    public init(node: Int, behaviors: [ByzantineBehavior], from: SimInstant = .zero, until: SimInstant? = nil) {
         self.node = node
         self.behaviors = behaviors
+        self.from = from
+        self.until = until
     }
 }
 
@@ -280,8 +297,8 @@ public struct SubnetSimulation: SimulationModel {
         case wakeUp(node: Int)
         /// A delayer releases what it held back.
         case delayedSend(from: Int32, to: [Int32], message: Message)
-        /// A user submits ingress message `index` of the configuration: every replica that is
-        /// up gets it for its block payload.
+        /// A user submits ingress message `index` (of the configuration's, then those submitted
+        /// during the run: ``ingress``): every replica that is up gets it for its block payload.
         case submit(index: Int)
         /// The execution of `height` ended, leaving a state with `digest` (a marker that puts
         /// execution into the trace hash; nothing happens when it is handled).
@@ -352,6 +369,9 @@ public struct SubnetSimulation: SimulationModel {
     public internal(set) var execution: SubnetExecution
     /// State certification.
     public private(set) var certification: SubnetCertification
+    /// The ingress messages users submit: the configuration's, then those submitted during the
+    /// run (``enqueue(_:)``), by the index their `submit` events carry.
+    public private(set) var ingress: [SubmittedIngress]
     /// Nodes whose certified height grew during the event being handled (told after it).
     var certifiedNotices: [Int] = []
     /// Nodes that finalized a height before the subnet executed it (a Byzantine node can be
@@ -370,6 +390,8 @@ public struct SubnetSimulation: SimulationModel {
     let peers: [[Int]]
     /// Each node's clock drift, if it has one.
     let drifts: [ClockDrift?]
+    /// When each Byzantine node deviates, if not for the whole run.
+    let byzantineWindows: [(start: SimInstant, end: SimInstant)?]
 
     /// A subnet at time zero; call ``start(_:)`` to schedule the first wake-ups.
     /// - Precondition: `configuration.problems()` is empty.
@@ -393,13 +415,19 @@ public struct SubnetSimulation: SimulationModel {
                 ByzantineWrapper(id: NodeID(index), nodeCount: count, behaviors: $0.behaviors)
             }
         }
+        byzantineWindows = (0..<count).map { index in
+            configuration.byzantine.first { $0.node == index }.flatMap { assignment in
+                assignment.from == .zero && assignment.until == nil ? nil : (assignment.from, assignment.until ?? SimInstant.zero + .nanoseconds(Int64.max / 2))
+            }
+        }
         network = NetworkModel(configuration: configuration.network, jitter: root.stream("network jitter"), faults: root.stream("network faults"))
         wakeUps = Array(repeating: nil, count: count)
+        ingress = configuration.ingress
         executionBusyUntil = Array(repeating: .zero, count: count)
         replicaQueuedHeight = Array(repeating: 0, count: count)
         peers = (0..<count).map { node in (0..<count).filter { $0 != node } }
         drifts = (0..<count).map { node in configuration.nodeFaults.lazy.compactMap { ClockDrift($0) }.first { $0.node == node } }
-        metrics = SubnetMetrics(honest: wrappers.map { $0 == nil })
+        metrics = SubnetMetrics(honest: wrappers.map { $0 == nil }, recordsTimeline: configuration.recordsTimeline)
         liveness = LivenessChecker(configuration: configuration)
         certification = SubnetCertification(nodeCount: count, threshold: configuration.consensus.threshold)
         do {
@@ -457,7 +485,7 @@ public struct SubnetSimulation: SimulationModel {
         case .delayedSend(let from, let to, let message):
             send(message, from: Int(from), to: to.map(Int.init), &scheduler)
         case .submit(let index):
-            let submission = configuration.ingress[index]
+            let submission = ingress[index]
             guard execution.submit(submission) else { return }
             let item = PayloadItem(id: submission.message.id, sizeBytes: submission.sizeBytes)
             for node in nodes.indices where !isDown(node, at: scheduler.now) { run(node, .payload([item]), &scheduler) }
@@ -475,6 +503,12 @@ public struct SubnetSimulation: SimulationModel {
         }
     }
 
+    /// Adds a message users submit during the run: the index its `submit` event carries.
+    mutating func enqueue(_ submission: SubmittedIngress) -> Int {
+        ingress.append(submission)
+        return ingress.count - 1
+    }
+
     /// The stream slices published since the last call, for the subnets they are for.
     mutating func takeOutbox() -> [StreamSlice] {
         defer { outbox = [] }
@@ -487,7 +521,7 @@ public struct SubnetSimulation: SimulationModel {
         // A Byzantine node's wrapper drives its honest node; both change in place.
         let local = localTime(now, node: index)
         let step: ConsensusStep
-        if var wrapper = wrappers[index] {
+        if var wrapper = deviating(index, at: now) {
             step = wrapper.handle(input, now: local, node: &nodes[index])
             wrappers[index] = wrapper
         } else {
@@ -523,7 +557,7 @@ public struct SubnetSimulation: SimulationModel {
         }
         // What the step sends leaves as one message per peer: its broadcasts to everyone, then
         // what it addressed to single peers.
-        let delay = wrappers[index]?.outputDelay ?? .zero
+        let delay = deviating(index, at: now)?.outputDelay ?? .zero
         if !broadcasts.isEmpty {
             send(Message(broadcasts), from: index, to: peers[index], after: delay, &scheduler)
         }
@@ -594,12 +628,12 @@ public struct SubnetSimulation: SimulationModel {
         for output in certificationShare(for: height, node: node, now) {
             switch output {
             case .broadcast(let artifact): broadcasts.append(artifact)
-            case .send(let artifact, let to): send(Message([artifact]), from: node, to: [to.index], after: wrappers[node]?.outputDelay ?? .zero, &scheduler)
+            case .send(let artifact, let to): send(Message([artifact]), from: node, to: [to.index], after: deviating(node, at: now)?.outputDelay ?? .zero, &scheduler)
             case .finalized: break
             }
         }
         if !broadcasts.isEmpty {
-            send(Message(broadcasts), from: node, to: peers[node], after: wrappers[node]?.outputDelay ?? .zero, &scheduler)
+            send(Message(broadcasts), from: node, to: peers[node], after: deviating(node, at: now)?.outputDelay ?? .zero, &scheduler)
         }
     }
 
@@ -610,7 +644,7 @@ public struct SubnetSimulation: SimulationModel {
     mutating func certificationShare(for height: Height, node index: Int, _ now: SimInstant) -> [ConsensusOutput] {
         guard let digest = execution.digest(at: height, replica: index) else { return [] }
         let share = ConsensusOutput.broadcast(.certificationShare(height: height, state: digest, signer: NodeID(index)))
-        let outputs = wrappers[index]?.rewrite([share]) ?? [share]
+        let outputs = deviating(index, at: now)?.rewrite([share]) ?? [share]
         if !outputs.isEmpty { certify(digest, height: height, signer: index, at: index, time: now) }
         return outputs
     }
@@ -643,6 +677,15 @@ public struct SubnetSimulation: SimulationModel {
             _ = scheduler.cancel(handle)
         }
         wakeUps[index] = time.map { scheduler.schedule(.wakeUp(node: index), at: $0) }
+    }
+
+    /// Node `index`'s Byzantine wrapper if it deviates at `time` (within its assignment's
+    /// window); outside it the node runs the honest code alone (it still counts as Byzantine
+    /// for the checkers and metrics, which follow honest nodes only).
+    func deviating(_ index: Int, at time: SimInstant) -> ByzantineWrapper? {
+        guard let wrapper = wrappers[index] else { return nil }
+        guard let window = byzantineWindows[index] else { return wrapper }
+        return window.start <= time && time < window.end ? wrapper : nil
     }
 
     /// Node `index`'s clock at virtual time `time` (see ``ClockDrift``).
@@ -679,7 +722,7 @@ public struct SubnetSimulation: SimulationModel {
             hasher.combine(message.traceDigest)
             return TraceRecord(kind: Self.delayedSendKind, actor: UInt32(from), payloadDigest: hasher.finalize())
         case .submit(let index):
-            hasher.combine(configuration.ingress[index].message.id)
+            hasher.combine(ingress[index].message.id)
             return TraceRecord(kind: Self.submitKind, actor: 0, payloadDigest: hasher.finalize())
         case .executed(let height, let digest):
             hasher.combine(height)

@@ -70,6 +70,23 @@ public struct Scheduler<Event> {
         reschedule(handle, to: now + delay)
     }
 
+    /// Takes the next pending event and moves `now` to its time: for a shell that drives
+    /// several schedulers in one virtual time (``Simulation/step()`` does this for one model).
+    @inlinable
+    public mutating func takeNext() -> (time: SimInstant, event: Event)? {
+        guard let entry = queue.popNext() else { return nil }
+        currentTime = entry.time
+        return (entry.time, entry.payload)
+    }
+
+    /// Moves `now` forward to `time` without handling anything (the end of a run).
+    /// - Precondition: no pending event is due before `time`.
+    @inlinable
+    public mutating func advance(to time: SimInstant) {
+        precondition(queue.nextTime.map { $0 >= time } ?? true, "an event is due before \(time)")
+        if time > currentTime { currentTime = time }
+    }
+
     /// When the event behind `handle` is due, or `nil` if it is no longer pending.
     @inlinable
     public func scheduledTime(of handle: EventHandle) -> SimInstant? {

@@ -1,0 +1,215 @@
+import SimCore
+import Consensus
+import ExecutionLayer
+
+/// What a scenario run came to: per client, per subnet, the fault timeline, and each check
+/// (the checkers and the scenario's expectations) with its verdict. Deterministic: the same
+/// scenario and seed give the same report, byte for byte (``json``).
+public struct ScenarioReport: Sendable {
+    /// One client's calls.
+    public struct ClientSummary: Sendable {
+        public var name: String
+        public var call: CallKind
+        public var canister: String
+        public var subnet: String
+        public var statistics: ClientStatistics
+        /// Calls still on their way at the end.
+        public var inFlight: UInt64
+        /// The client's active window, for throughput.
+        public var activeFrom: SimInstant
+        public var activeUntil: SimInstant
+    }
+
+    /// One subnet's consensus and execution.
+    public struct SubnetSummary: Sendable {
+        public var name: String
+        public var kind: SubnetKind
+        public var nodes: Int
+        public var faultsTolerated: Int
+        public var byzantineNodes: [Int]
+        public var metrics: SubnetMetrics
+        public var executedHeight: Height
+        public var rounds: Int
+        public var instructions: UInt64
+        public var messagesSliced: Int
+        public var cyclesBurned: Cycles
+        public var checkpointBytesWritten: UInt64
+        public var stateSyncs: Int
+        public var restarts: Int
+        public var messagesLost: UInt64
+        public var violation: String?
+        /// Honest nodes that did not finalize within the liveness bound after the faults
+        /// ended; `nil` when the run ended too soon to judge.
+        public var stalledNodes: [Int]?
+        /// When liveness can first be judged: the last fault's end plus the bound.
+        public var livenessJudgedFrom: SimInstant
+        /// Each node's finalized height at each sample.
+        public var finalizedSamples: [[UInt64]]
+        /// When each height's execution started and how long its round took (index 0:
+        /// height 1).
+        public var executionStarts: [SimInstant]
+        public var executionDurations: [SimDuration]
+    }
+
+    /// A checker's or an expectation's verdict.
+    public struct Check: Sendable, Equatable {
+        /// What was checked (`safety`, `liveness`, `nothingLost`, `allCallsAnswered`,
+        /// `latency[0]`, `throughput[1]`).
+        public var name: String
+        /// Whether it held.
+        public var passed: Bool
+        /// What was found.
+        public var detail: String
+    }
+
+    public let scenario: Scenario
+    /// The scenario's hash (``Scenario/hash``).
+    public let scenarioHash: String
+    public let traceHash: String
+    public let eventsProcessed: UInt64
+    public let end: SimInstant
+    /// The width of the time-series buckets.
+    public let bucket: SimDuration
+    public let clients: [ClientSummary]
+    public let subnets: [SubnetSummary]
+    public let checks: [Check]
+
+    /// Whether every check passed (exit code 0).
+    public var passed: Bool { checks.allSatisfy(\.passed) }
+
+    /// The report of `simulation` after it ran.
+    public init(_ simulation: ScenarioSimulation) {
+        let scenario = simulation.scenario
+        let end = simulation.now
+        self.scenario = scenario
+        scenarioHash = scenario.hash
+        traceHash = simulation.traceHash
+        eventsProcessed = simulation.eventsProcessed
+        self.end = end
+        bucket = simulation.workload.bucket
+        clients = Self.clientSummaries(simulation)
+        subnets = Self.subnetSummaries(simulation)
+        checks = Self.checks(scenario: scenario, clients: clients, subnets: subnets,
+                             lost: NothingLostChecker.problems(simulation.workload, simulation.internetComputer, end: end))
+    }
+
+    static func clientSummaries(_ simulation: ScenarioSimulation) -> [ClientSummary] {
+        let workload = simulation.workload
+        var waiting = Array(repeating: UInt64(0), count: workload.specifications.count)
+        for call in workload.updates where call.end == nil { waiting[Int(call.client)] += 1 }
+        return workload.specifications.enumerated().map { index, client in
+            let statistics = workload.statistics[index]
+            let inFlight = client.call == .query ? workload.queriesSent[index] - statistics.queriesEnded : waiting[index]
+            let subnet = simulation.scenario.subnets[workload.targets[index].subnet].name
+            return ClientSummary(name: client.name, call: client.call, canister: client.canister, subnet: subnet, statistics: statistics,
+                                 inFlight: inFlight, activeFrom: .zero + client.from, activeUntil: workload.activeEnd(index))
+        }
+    }
+
+    static func subnetSummaries(_ simulation: ScenarioSimulation) -> [SubnetSummary] {
+        simulation.internetComputer.subnets.enumerated().map { index, subnet in
+            let model = subnet.model
+            let execution = model.execution
+            let liveness = model.liveness
+            let judgedFrom = liveness.faultsEnd + liveness.bound
+            let stalled = simulation.now >= judgedFrom ? liveness.stalledNodes(at: simulation.now).filter { model.wrappers[$0] == nil } : nil
+            let written = execution.checkpointWrites.values.reduce(UInt64(0)) { $0 + $1.writtenBytes }
+            let configuration = model.configuration
+            return SubnetSummary(
+                name: simulation.scenario.subnets[index].name, kind: simulation.scenario.subnets[index].kind,
+                nodes: configuration.consensus.nodeCount, faultsTolerated: configuration.consensus.faultsTolerated,
+                byzantineNodes: configuration.byzantine.map(\.node).sorted(), metrics: model.metrics,
+                executedHeight: execution.executedHeight, rounds: execution.rounds, instructions: execution.instructions,
+                messagesSliced: execution.messagesSliced, cyclesBurned: execution.state.cyclesBurned, checkpointBytesWritten: written,
+                stateSyncs: execution.stateSyncs, restarts: execution.restarts, messagesLost: model.messagesLost,
+                violation: model.safety.violation.map(\.description), stalledNodes: stalled, livenessJudgedFrom: judgedFrom,
+                finalizedSamples: simulation.workload.finalizedSamples[index],
+                executionStarts: execution.executionTimes, executionDurations: execution.roundDurations)
+        }
+    }
+}
+
+extension ScenarioReport {
+    /// The checkers' verdicts, then each expectation's.
+    static func checks(scenario: Scenario, clients: [ClientSummary], subnets: [SubnetSummary], lost: [String]) -> [Check] {
+        let expectations = scenario.expectations
+        var checks: [Check] = [safetyCheck(expected: expectations.safety, subnets)]
+        if expectations.liveness { checks.append(livenessCheck(subnets)) }
+        checks.append(Check(name: "nothingLost", passed: lost.isEmpty,
+                            detail: lost.isEmpty ? "every call is accounted for, and the clients agree with the subnets" : lost.joined(separator: "; ")))
+        if expectations.allCallsAnswered {
+            let unanswered = clients.filter { $0.statistics.expired > 0 || $0.inFlight > 0 }
+            checks.append(Check(name: "allCallsAnswered", passed: unanswered.isEmpty, detail: unanswered.isEmpty
+                ? "every call ended replied or rejected"
+                : unanswered.map { "client \"\($0.name)\": \($0.statistics.expired) expired, \($0.inFlight) still waiting" }.joined(separator: "; ")))
+        }
+        for (index, bound) in expectations.latency.enumerated() {
+            checks.append(latencyCheck(bound, index: index, clients))
+        }
+        for (index, bound) in expectations.throughput.enumerated() {
+            checks.append(throughputCheck(bound, index: index, clients))
+        }
+        return checks
+    }
+
+    static func safetyCheck(expected: Bool, _ subnets: [SubnetSummary]) -> Check {
+        let violations = subnets.compactMap { subnet in subnet.violation.map { "subnet \"\(subnet.name)\": \($0)" } }
+        if expected {
+            return Check(name: "safety", passed: violations.isEmpty,
+                         detail: violations.isEmpty ? "no two different blocks finalized at one height on any subnet" : violations.joined(separator: "; "))
+        }
+        return Check(name: "safety", passed: !violations.isEmpty, detail: violations.isEmpty
+            ? "expected a safety violation (the scenario says \"safety\": false), but every subnet stayed safe"
+            : "violated, as expected: " + violations.joined(separator: "; "))
+    }
+
+    static func livenessCheck(_ subnets: [SubnetSummary]) -> Check {
+        var problems: [String] = []
+        for subnet in subnets {
+            guard let stalled = subnet.stalledNodes else {
+                problems.append("subnet \"\(subnet.name)\": cannot be judged: the last fault ends too late (liveness is judged from "
+                    + "\(subnet.livenessJudgedFrom)); make the run longer or end the faults earlier")
+                continue
+            }
+            if !stalled.isEmpty {
+                problems.append("subnet \"\(subnet.name)\": nodes \(stalled.map(String.init).joined(separator: ", ")) did not finalize within the bound after the faults ended")
+            }
+        }
+        return Check(name: "liveness", passed: problems.isEmpty,
+                     detail: problems.isEmpty ? "every honest node finalized again within the bound after the faults ended" : problems.joined(separator: "; "))
+    }
+
+    /// The clients a selector picks.
+    static func selected(_ selector: CallSelector, _ clients: [ClientSummary]) -> [ClientSummary] {
+        clients.filter { client in
+            switch selector {
+            case .client(let name): client.name == name
+            case .kind(let kind): client.call == kind
+            }
+        }
+    }
+
+    static func latencyCheck(_ bound: LatencyBound, index: Int, _ clients: [ClientSummary]) -> Check {
+        var histogram = LatencyHistogram()
+        for client in selected(bound.calls, clients) { histogram.merge(client.statistics.latency) }
+        let key = ScenarioReader.quantiles.first { $0.perMille == bound.perMille }?.key ?? "p\(bound.perMille)"
+        let name = "latency[\(index)]"
+        guard let value = bound.perMille >= 1_000 ? histogram.maximum : histogram.quantile(UInt64(bound.perMille), 1_000) else {
+            return Check(name: name, passed: false, detail: "\(key) of \(bound.calls) at most \(bound.maximum): no call was answered")
+        }
+        return Check(name: name, passed: value <= bound.maximum,
+                     detail: "\(key) of \(bound.calls) at most \(bound.maximum): \(value.formatted(decimals: 1)) over \(histogram.count) answered calls")
+    }
+
+    static func throughputCheck(_ bound: ThroughputBound, index: Int, _ clients: [ClientSummary]) -> Check {
+        let chosen = selected(bound.calls, clients)
+        let replied = chosen.reduce(UInt64(0)) { $0 + $1.statistics.replied }
+        let from = chosen.map(\.activeFrom).min() ?? .zero
+        let until = chosen.map(\.activeUntil).max() ?? .zero
+        let seconds = Double((until - from).nanoseconds) / 1e9
+        let rate = seconds > 0 ? Double(replied) / seconds : 0
+        return Check(name: "throughput[\(index)]", passed: rate >= bound.minimumPerSecond,
+                     detail: "\(bound.calls) replied at least \(JSONValue.decimal(bound.minimumPerSecond))/s: "
+                        + "\(SubnetReport.fixed(rate, decimals: 1))/s (\(replied) replies over \((until - from).formatted(decimals: 1)))")
+    }
+}

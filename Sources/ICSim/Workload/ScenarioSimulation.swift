@@ -1,0 +1,144 @@
+import SimCore
+import ExecutionLayer
+
+/// A scenario running: its subnets (``InternetComputerSimulation``) and its clients
+/// (``Workload``) in one virtual time. The clients' events and the subnets' events are
+/// handled in time order (ties: the clients first, then the lower subnet), so a run replays
+/// exactly; the trace hash folds the subnets' traces and the clients' events.
+public struct ScenarioSimulation {
+    /// The scenario.
+    public let scenario: Scenario
+    /// The subnets.
+    public private(set) var internetComputer: InternetComputerSimulation
+    /// The clients.
+    public private(set) var workload: Workload
+    var workloadScheduler = Scheduler<WorkloadEvent>()
+    var workloadTrace = TraceHash()
+    /// Client events handled.
+    public private(set) var workloadEvents: UInt64 = 0
+
+    /// The scenario ready to run, with its canisters' `modules` (``Scenario/modules(readFile:)``).
+    /// - Throws: ``ScenarioError`` for every problem of the scenario, and for each module that
+    ///   does not install (at `canisters[i].wasm`).
+    ///   With `recordsTimeline`, every subnet keeps the timeline a trace viewer shows
+    ///   (``SubnetMetrics/timeline``, for ``ChromeTrace``).
+    public init(scenario: Scenario, modules: [[UInt8]], recordsTimeline: Bool = false) throws(ScenarioError) {
+        var problems = scenario.problems()
+        if modules.count != scenario.canisters.count {
+            problems.append(JSONProblem(JSONPath().appending("canisters"), "\(modules.count) modules for \(scenario.canisters.count) canisters"))
+        }
+        guard problems.isEmpty else { throw ScenarioError(problems: problems) }
+        var configuration = scenario.configuration(modules: modules)
+        for index in configuration.subnets.indices { configuration.subnets[index].recordsTimeline = recordsTimeline }
+        problems = Self.installProblems(configuration, scenario)
+        guard problems.isEmpty else { throw ScenarioError(problems: problems) }
+        self.scenario = scenario
+        internetComputer = InternetComputerSimulation(configuration: configuration)
+        workload = Workload(scenario: scenario, configuration: configuration)
+        workload.start(&workloadScheduler)
+    }
+
+    /// The configuration's problems, each at the path of the scenario value at fault: a
+    /// module that does not install is reported at its canister's `wasm`.
+    static func installProblems(_ configuration: InternetComputerConfiguration, _ scenario: Scenario) -> [JSONProblem] {
+        // Canister `j` of subnet `i` is the j-th scenario canister placed on subnet i.
+        var placed: [[Int]] = Array(repeating: [], count: configuration.subnets.count)
+        for (index, canister) in scenario.canisters.enumerated() {
+            if let subnet = scenario.subnetIndex(of: canister) { placed[subnet].append(index) }
+        }
+        return configuration.problems().map { problem in
+            let parts = problem.split(separator: ":", maxSplits: 1).map(String.init)
+            let message = parts.count > 1 ? String(parts[1].drop { $0 == " " }) : problem
+            let location = Self.indices(in: parts[0], prefix: "subnets[", infix: "].canisters[")
+            if let (subnet, position) = location, placed.indices.contains(subnet), placed[subnet].indices.contains(position) {
+                return JSONProblem(JSONPath().appending("canisters").appending(placed[subnet][position]).appending("wasm"), message)
+            }
+            return JSONProblem(JSONPath(), "the scenario maps to an invalid configuration: \(problem)")
+        }
+    }
+
+    /// The two indices of `"subnets[3].canisters[5]"`, if `text` reads so.
+    static func indices(in text: String, prefix: String, infix: String) -> (Int, Int)? {
+        let numbers = text.split { !$0.isASCII || !$0.isNumber }.compactMap { Int($0) }
+        guard numbers.count == 2, text == "\(prefix)\(numbers[0])\(infix)\(numbers[1])]" else { return nil }
+        return (numbers[0], numbers[1])
+    }
+
+    /// The current virtual time.
+    public var now: SimInstant { max(internetComputer.now, workloadScheduler.now) }
+
+    /// Events handled, subnets and clients.
+    public var eventsProcessed: UInt64 { internetComputer.eventsProcessed + workloadEvents }
+
+    /// Runs until `time`, calling `progress` every `progressEvery` events (for a progress
+    /// line; it must not affect the run).
+    public mutating func run(until time: SimInstant, progressEvery: UInt64 = 1 << 18, progress: (SimInstant, UInt64) -> Void = { _, _ in }) {
+        var sinceProgress: UInt64 = 0
+        while step(notAfter: time) {
+            sinceProgress += 1
+            if sinceProgress == progressEvery {
+                sinceProgress = 0
+                progress(now, eventsProcessed)
+            }
+        }
+        internetComputer.finish(at: time)
+        workloadScheduler.advance(to: time)
+    }
+
+    /// Runs the whole scenario.
+    public mutating func run(progress: (SimInstant, UInt64) -> Void = { _, _ in }) {
+        run(until: .zero + scenario.duration, progress: progress)
+    }
+
+    /// Handles the next event due by `time`, the clients' before the subnets' at equal times;
+    /// whether there was one.
+    mutating func step(notAfter time: SimInstant) -> Bool {
+        let subnetsNext = internetComputer.nextEventTime
+        if let next = workloadScheduler.nextEventTime, next <= time, subnetsNext.map({ next <= $0 }) ?? true,
+           let (at, event) = workloadScheduler.takeNext() {
+            workloadTrace.fold(time: at, record: Self.traceRecord(event))
+            workloadEvents += 1
+            workload.handle(event, &workloadScheduler, &internetComputer)
+            return true
+        }
+        return internetComputer.step(notAfter: time)
+    }
+
+    static func traceRecord(_ event: WorkloadEvent) -> TraceRecord {
+        var hasher = StableHasher()
+        switch event {
+        case .arrival(let client):
+            return TraceRecord(kind: arrivalKind, actor: UInt32(client), payloadDigest: 0)
+        case .userReady(let client, let user):
+            hasher.combine(UInt64(user))
+            return TraceRecord(kind: userReadyKind, actor: UInt32(client), payloadDigest: hasher.finalize())
+        case .pollArrives(let call):
+            hasher.combine(UInt64(call))
+            return TraceRecord(kind: pollKind, actor: 0, payloadDigest: hasher.finalize())
+        case .queryArrives(let client, let user, let sentAt, let number):
+            hasher.combine(UInt64(user))
+            hasher.combine(UInt64(bitPattern: sentAt.nanosecondsSinceStart))
+            hasher.combine(number)
+            return TraceRecord(kind: queryKind, actor: UInt32(client), payloadDigest: hasher.finalize())
+        case .sample(let index):
+            return TraceRecord(kind: sampleKind, actor: 0, payloadDigest: UInt64(index))
+        }
+    }
+
+    static let arrivalKind = EventKind(code: 300, name: "client call arrives")
+    static let userReadyKind = EventKind(code: 301, name: "client user ready")
+    static let pollKind = EventKind(code: 302, name: "read_state poll")
+    static let queryKind = EventKind(code: 303, name: "query arrives")
+    static let sampleKind = EventKind(code: 304, name: "sample")
+
+    /// The trace hash of the run: the subnets' (``InternetComputerSimulation/traceHash``) and
+    /// the clients' folded together.
+    public var traceHash: String {
+        var hash = TraceHash()
+        hash.fold(time: internetComputer.now, record: TraceRecord(kind: Self.sampleKind, actor: 0, payloadDigest: workloadTrace.value))
+        for (index, subnet) in internetComputer.subnets.enumerated() {
+            hash.fold(time: subnet.now, record: TraceRecord(kind: InternetComputerSimulation.subnetKind, actor: UInt32(index), payloadDigest: subnet.traceHash.value))
+        }
+        return hash.hexDigest
+    }
+}

@@ -1,0 +1,342 @@
+import SimCore
+import ExecutionLayer
+
+/// What happens to the clients, in virtual time.
+public enum WorkloadEvent: Sendable, Equatable {
+    /// An open-loop client's next call starts.
+    case arrival(client: Int32)
+    /// A closed-loop user starts its next call.
+    case userReady(client: Int32, user: Int32)
+    /// A `read_state` poll for update call `call` reaches a replica.
+    case pollArrives(call: Int32)
+    /// A query reaches a replica (sent at `sentAt`; `number` is the client's call number).
+    case queryArrives(client: Int32, user: Int32, sentAt: SimInstant, number: UInt64)
+    /// The time-series sample of bucket `index` is due.
+    case sample(index: Int32)
+}
+
+/// How a call ended, as its user saw it.
+public enum CallEnd: Hashable, Sendable {
+    /// With a reply.
+    case replied
+    /// With a reject, for this reason (an IC error code such as `IC0503`, or the reject
+    /// code's name for a canister's own reject).
+    case rejected(reason: String)
+    /// No certified answer by the message's expiry (update calls only).
+    case expired
+}
+
+/// An update call a client made, and what became of it.
+public struct UpdateCall: Sendable {
+    /// The client (index into the scenario's clients) and its user.
+    public var client: Int32
+    public var user: Int32
+    /// The ingress message's ID.
+    public var messageID: UInt64
+    /// When the user sent it.
+    public var sentAt: SimInstant
+    /// Its expiry (IC time, nanoseconds since 1970): the submission's time plus the subnet's
+    /// ingress time to live.
+    public var expiryNanos: UInt64
+    /// When the user learned how it ended, and how (`nil` while waiting).
+    public var endedAt: SimInstant?
+    public var end: CallEnd?
+    /// Polls sent.
+    public var polls: Int32 = 0
+}
+
+/// The clients of a scenario as a state machine over the simulated IC: open-loop arrivals and
+/// closed-loop users make calls; an update call reaches the subnet's replicas through a
+/// boundary node and is then polled (`read_state`) at a replica the boundary node picks until
+/// its answer is certified there or it expires; a query runs at one replica against the state
+/// it has and returns. Every call is recorded, so that none can be lost unseen.
+public struct Workload: Sendable {
+    /// The clients, as configured.
+    public let specifications: [ClientSpecification]
+    /// Each client's subnet, target canister, and the subnet's ingress time to live.
+    let targets: [(subnet: Int, canister: CanisterID, timeToLive: SimDuration)]
+    /// Each client's random stream (arguments, Poisson arrivals, replica choice).
+    var streams: [RandomStream]
+    /// Calls each client started (its next call number).
+    var callsStarted: [UInt64]
+    /// Every update call, in the order made.
+    public private(set) var updates: [UpdateCall] = []
+    /// Queries sent and ended, per client (a query in flight is the difference).
+    public private(set) var queriesSent: [UInt64]
+    /// What each client's calls came to.
+    public private(set) var statistics: [ClientStatistics]
+    /// The time series: bucket width, and the run's end.
+    public let bucket: SimDuration
+    let end: SimInstant
+    /// Finalized height of every node of every subnet at each sample (by subnet, then sample,
+    /// then node).
+    public private(set) var finalizedSamples: [[[UInt64]]]
+    /// The next ingress message ID (unique across subnets; below 2^63).
+    var nextMessageID: UInt64 = 1
+
+    /// The clients of `scenario`, on the subnets `configuration` describes.
+    init(scenario: Scenario, configuration: InternetComputerConfiguration) {
+        specifications = scenario.clients
+        let root = RandomSeed(scenario.seed).derive("workload")
+        targets = scenario.clients.map { client in
+            let index = scenario.canisters.firstIndex { $0.name == client.canister } ?? 0
+            let subnet = scenario.subnetIndex(of: scenario.canisters[index]) ?? 0
+            return (subnet, Scenario.canisterID(index), configuration.subnets[subnet].ingressTimeToLive)
+        }
+        streams = scenario.clients.indices.map { root.stream("client", index: UInt64($0)) }
+        callsStarted = Array(repeating: 0, count: scenario.clients.count)
+        queriesSent = Array(repeating: 0, count: scenario.clients.count)
+        end = .zero + scenario.duration
+        bucket = Self.bucketWidth(for: scenario.duration)
+        let buckets = Int(scenario.duration.nanoseconds / bucket.nanoseconds) + 1
+        statistics = scenario.clients.map { _ in ClientStatistics(buckets: buckets) }
+        finalizedSamples = Array(repeating: [], count: scenario.subnets.count)
+    }
+
+    /// At most 300 buckets, each a whole number of seconds (at least one).
+    static func bucketWidth(for duration: SimDuration) -> SimDuration {
+        let seconds = max((duration.nanoseconds + 299_999_999_999) / 300_000_000_000, 1)
+        return .seconds(seconds)
+    }
+
+    /// The first events: each client's first call (or each user's), and the first sample.
+    func start(_ scheduler: inout Scheduler<WorkloadEvent>) {
+        for (index, client) in specifications.enumerated() {
+            let at = SimInstant.zero + client.from
+            guard at < activeEnd(index) else { continue }
+            switch client.load {
+            case .openLoop: scheduler.schedule(.arrival(client: Int32(index)), at: at)
+            case .closedLoop(let users, _):
+                for user in 0..<users { scheduler.schedule(.userReady(client: Int32(index), user: Int32(user)), at: at) }
+            }
+        }
+        scheduler.schedule(.sample(index: 0), at: .zero)
+    }
+
+    /// When client `index` stops starting calls.
+    func activeEnd(_ index: Int) -> SimInstant {
+        min(SimInstant.zero + (specifications[index].until ?? end - .zero), end)
+    }
+
+    /// Handles `event` against the simulated IC.
+    mutating func handle(_ event: WorkloadEvent, _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: inout InternetComputerSimulation) {
+        let now = scheduler.now
+        switch event {
+        case .arrival(let client):
+            startCall(Int(client), user: 0, now, &scheduler, &ic)
+            scheduleArrival(after: now, client: Int(client), &scheduler)
+        case .userReady(let client, let user):
+            startCall(Int(client), user: Int(user), now, &scheduler, &ic)
+        case .pollArrives(let call):
+            poll(Int(call), now, &scheduler, ic)
+        case .queryArrives(let client, let user, let sentAt, let number):
+            query(Int(client), user: Int(user), sentAt: sentAt, number: number, now, &scheduler, ic)
+        case .sample(let index):
+            for subnet in ic.subnets.indices {
+                finalizedSamples[subnet].append(ic.subnets[subnet].model.nodes.map(\.finalizedHeight))
+            }
+            let next = now + bucket
+            if next <= end { scheduler.schedule(.sample(index: index + 1), at: next) }
+        }
+    }
+
+    /// Schedules an open-loop client's next arrival, if it comes before the client stops.
+    mutating func scheduleArrival(after now: SimInstant, client: Int, _ scheduler: inout Scheduler<WorkloadEvent>) {
+        guard case .openLoop(let rate, let poisson) = specifications[client].load else { return }
+        let next: SimInstant
+        if poisson {
+            next = now + streams[client].exponential(mean: .nanoseconds(max(Int64(1e9 / rate), 1)))
+        } else {
+            // The k-th call at from + k / rate exactly, so rounding never accumulates.
+            let count = Double(callsStarted[client])
+            next = SimInstant.zero + specifications[client].from + .nanoseconds(Int64(count * 1e9 / rate))
+        }
+        if max(next, now) < activeEnd(client) { scheduler.schedule(.arrival(client: Int32(client)), at: max(next, now)) }
+    }
+
+    /// The argument of client `client`'s call number `number`.
+    mutating func argument(_ client: Int, number: UInt64) -> [UInt8] {
+        switch specifications[client].argument {
+        case .fixed(let bytes): return bytes
+        case .sequence: return (0..<8).map { UInt8(truncatingIfNeeded: number >> ($0 * 8)) }
+        case .random(let count):
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(count)
+            while bytes.count < count {
+                let word = streams[client].next()
+                for shift in stride(from: 0, to: 64, by: 8) where bytes.count < count { bytes.append(UInt8(truncatingIfNeeded: word >> shift)) }
+            }
+            return bytes
+        }
+    }
+
+    /// The user's principal: client and user number.
+    static func sender(client: Int, user: Int) -> Principal {
+        .user(UInt64(client) << 24 | UInt64(user))
+    }
+
+    /// Client `client`'s user `user` makes a call now.
+    mutating func startCall(_ client: Int, user: Int, _ now: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: inout InternetComputerSimulation) {
+        let number = callsStarted[client]
+        callsStarted[client] += 1
+        let specification = specifications[client]
+        let delay = specification.networkDelay
+        switch specification.call {
+        case .query:
+            queriesSent[client] += 1
+            scheduler.schedule(.queryArrives(client: Int32(client), user: Int32(user), sentAt: now, number: number), at: now + delay)
+        case .update:
+            let target = targets[client]
+            let message = IngressMessage(id: nextMessageID, sender: Self.sender(client: client, user: user), receiver: target.canister,
+                                         method: specification.method, argument: argument(client, number: number))
+            nextMessageID += 1
+            let arrival = now + delay
+            ic.submit(message, toSubnet: target.subnet, at: arrival)
+            updates.append(UpdateCall(client: Int32(client), user: Int32(user), messageID: message.id, sentAt: now,
+                                      expiryNanos: SubnetExecution.timeNanos(arrival + target.timeToLive)))
+            // The boundary node acknowledges the submission (back at arrival + delay); the agent
+            // then waits the poll interval before each poll.
+            scheduler.schedule(.pollArrives(call: Int32(updates.count - 1)), at: arrival + delay + specification.pollInterval + delay)
+        }
+        statistics[client].sent += 1
+    }
+
+    /// A replica the boundary node picks for client `client`: uniformly among those up at
+    /// `now` (`nil` if none is).
+    mutating func replica(for client: Int, _ now: SimInstant, _ ic: InternetComputerSimulation) -> Int? {
+        let model = ic.subnets[targets[client].subnet].model
+        let count = model.nodes.count
+        let first = Int(streams[client].uniform(below: UInt64(count)))
+        for offset in 0..<count where !model.isDown((first + offset) % count, at: now) { return (first + offset) % count }
+        return nil
+    }
+
+    /// A poll for update call `index` reaches a replica: the certified answer goes back to the
+    /// user; else, past the expiry, the call has expired; else the user polls again.
+    mutating func poll(_ index: Int, _ now: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: InternetComputerSimulation) {
+        let call = updates[index]
+        let client = Int(call.client)
+        let delay = specifications[client].networkDelay
+        updates[index].polls += 1
+        if let node = replica(for: client, now, ic), let end = certifiedEnd(of: call.messageID, at: node, ic.subnets[targets[client].subnet].model) {
+            return finish(index, end, at: now + delay, &scheduler)
+        }
+        guard SubnetExecution.timeNanos(now) < call.expiryNanos else { return finish(index, .expired, at: now + delay, &scheduler) }
+        scheduler.schedule(.pollArrives(call: Int32(index)), at: now + delay + specifications[client].pollInterval + delay)
+    }
+
+    /// How message `id` ended, if its answer is in the state replica `node` has certified.
+    func certifiedEnd(of id: UInt64, at node: Int, _ model: SubnetSimulation) -> CallEnd? {
+        guard let outcome = model.execution.outcome(of: id) else { return nil }
+        if let height = outcome.height, model.certification.certifiedHeights[node] < height { return nil }
+        switch outcome.status {
+        case .replied: return .replied
+        case .rejected(let reject): return .rejected(reason: Self.reason(reject))
+        case .processing: return nil
+        }
+    }
+
+    /// A reject's reason for reports: its IC error code, or the reject code's name.
+    static func reason(_ reject: Reject) -> String {
+        reject.errorCode.map(\.description) ?? reject.code.description
+    }
+
+    /// Update call `index` ended `end`, its user learning it at `time`.
+    mutating func finish(_ index: Int, _ end: CallEnd, at time: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>) {
+        updates[index].end = end
+        updates[index].endedAt = time
+        let call = updates[index]
+        record(end, client: Int(call.client), latency: time - call.sentAt, at: time)
+        nextCall(after: time, client: Int(call.client), user: Int(call.user), &scheduler)
+    }
+
+    /// A closed-loop user thinks, then calls again (if its client is still active).
+    func nextCall(after time: SimInstant, client: Int, user: Int, _ scheduler: inout Scheduler<WorkloadEvent>) {
+        guard case .closedLoop(_, let thinkTime) = specifications[client].load, time + thinkTime < activeEnd(client) else { return }
+        scheduler.schedule(.userReady(client: Int32(client), user: Int32(user)), at: time + thinkTime)
+    }
+
+    /// A query reaches a replica, runs there against the state it has, and its answer goes
+    /// back (after the execution and the network delay).
+    mutating func query(_ client: Int, user: Int, sentAt: SimInstant, number: UInt64, _ now: SimInstant,
+                        _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: InternetComputerSimulation) {
+        let delay = specifications[client].networkDelay
+        guard replica(for: client, now, ic) != nil else {
+            return finishQuery(client, user: user, .rejected(reason: "no replica up"), sentAt: sentAt, at: now + delay, &scheduler)
+        }
+        let model = ic.subnets[targets[client].subnet].model
+        guard let canister = model.execution.state.canister(targets[client].canister) else {
+            return finishQuery(client, user: user, .rejected(reason: ErrorCode.canisterNotFound.description), sentAt: sentAt, at: now + delay, &scheduler)
+        }
+        let round = model.configuration.round
+        let result = CanisterExecutor(configuration: round.execution).query(
+            specifications[client].method, argument: argument(client, number: number), caller: Self.sender(client: client, user: user),
+            timeNanos: SubnetExecution.timeNanos(now), on: canister)
+        let executionNanos = Int64(result.instructions.multipliedFullWidth(by: 1_000_000_000).low / max(round.instructionsPerSecondPerCore, 1))
+        let end: CallEnd = switch result.outcome {
+        case .replied: .replied
+        case .rejected(let reject): .rejected(reason: Self.reason(reject))
+        case .awaitingCallbacks: .rejected(reason: ErrorCode.canisterDidNotReply.description)
+        }
+        finishQuery(client, user: user, end, sentAt: sentAt, at: now + .nanoseconds(max(executionNanos, 0)) + delay, &scheduler)
+    }
+
+    mutating func finishQuery(_ client: Int, user: Int, _ end: CallEnd, sentAt: SimInstant, at time: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>) {
+        record(end, client: client, latency: time - sentAt, at: time)
+        statistics[client].queriesEnded += 1
+        nextCall(after: time, client: client, user: user, &scheduler)
+    }
+
+    /// Counts a call that ended.
+    mutating func record(_ end: CallEnd, client: Int, latency: SimDuration, at time: SimInstant) {
+        let bucketIndex = Int(max(time - .zero, .zero).nanoseconds / bucket.nanoseconds)
+        statistics[client].record(end, latency: latency, bucket: bucketIndex)
+    }
+}
+
+/// What one client's calls came to.
+public struct ClientStatistics: Sendable, Equatable {
+    /// Calls sent.
+    public internal(set) var sent: UInt64 = 0
+    /// Calls replied, rejected, expired.
+    public internal(set) var replied: UInt64 = 0
+    public internal(set) var rejected: UInt64 = 0
+    public internal(set) var expired: UInt64 = 0
+    /// Queries that ended (all of them ended one of the three ways above).
+    public internal(set) var queriesEnded: UInt64 = 0
+    /// Rejects by reason.
+    public internal(set) var rejectReasons: [String: UInt64] = [:]
+    /// From sending to learning the answer, over replied and rejected calls.
+    public internal(set) var latency = LatencyHistogram()
+    /// Per time bucket: calls that ended with an answer, the sum of their latencies, the
+    /// largest.
+    public internal(set) var answeredPerBucket: [UInt64]
+    public internal(set) var latencySumPerBucket: [Int64]
+    public internal(set) var latencyMaxPerBucket: [Int64]
+
+    init(buckets: Int) {
+        answeredPerBucket = Array(repeating: 0, count: buckets)
+        latencySumPerBucket = Array(repeating: 0, count: buckets)
+        latencyMaxPerBucket = Array(repeating: 0, count: buckets)
+    }
+
+    /// Calls that ended.
+    public var ended: UInt64 { replied + rejected + expired }
+
+    mutating func record(_ end: CallEnd, latency duration: SimDuration, bucket: Int) {
+        switch end {
+        case .replied: replied += 1
+        case .rejected(let reason):
+            rejected += 1
+            rejectReasons[reason, default: 0] += 1
+        case .expired:
+            expired += 1
+            return
+        }
+        latency.record(duration)
+        guard answeredPerBucket.indices.contains(bucket) else { return }
+        answeredPerBucket[bucket] += 1
+        latencySumPerBucket[bucket] += duration.nanoseconds
+        latencyMaxPerBucket[bucket] = max(latencyMaxPerBucket[bucket], duration.nanoseconds)
+    }
+}
