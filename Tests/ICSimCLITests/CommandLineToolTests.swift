@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ICSimCLI
+import ICSim
 
 /// Runs the tool in-process and returns (exit code, stdout, stderr).
 func runTool(_ arguments: [String]) -> (code: Int32, output: String, errors: String) {
@@ -12,24 +13,40 @@ func runTool(_ arguments: [String]) -> (code: Int32, output: String, errors: Str
 
 @Suite("icsim command line")
 struct CommandLineToolTests {
-    @Test func defaultRunPrintsTheLabelledReport() {
-        let result = runTool(["--duration", "2s"])
-        #expect(result.code == 0)
-        #expect(result.output.hasPrefix("ICSim kernel demonstration (not an Internet Computer model yet"))
+    @Test func defaultRunRunsTheBuiltInScenario() {
+        let result = runTool(["--duration", "10s"])
+        #expect(result.code == 0, "\(result.errors)\n\(result.output)")
+        #expect(result.output.hasPrefix("ICSim scenario \"default\""))
+        #expect(result.output.contains("client \"increments\": update calls to counter"))
+        #expect(result.output.contains("Byzantine: 4"))
+        #expect(result.output.contains("result: all checks passed"))
         #expect(result.output.contains("trace hash: "))
-        #expect(result.output.contains("stopped: timeLimit at t=2.000 s"))
     }
 
     @Test func jsonReportIsDeterministicInProcess() {
-        let first = runTool(["run", "--duration", "3s", "--json", "--seed", "5"])
-        let second = runTool(["run", "--duration", "3s", "--json", "--seed", "5"])
+        let first = runTool(["run", "--duration", "3s", "--json", "-", "--seed", "5"])
+        let second = runTool(["run", "--duration", "3s", "--json", "-", "--seed", "5"])
         #expect(first.code == 0 && first.output == second.output)
+        #expect(first.output.hasPrefix("{\n  \"bucketNanos\": 1000000000,"), "keys sorted")
+        let third = runTool(["run", "--duration", "3s", "--json", "-", "--seed", "6"])
+        #expect(third.output != first.output, "another seed, another run")
+    }
+
+    @Test func demoStillRuns() {
+        let result = runTool(["demo", "--duration", "2s"])
+        #expect(result.code == 0)
+        #expect(result.output.hasPrefix("ICSim kernel demonstration (not an Internet Computer model"))
+        let first = runTool(["demo", "--duration", "3s", "--json", "--seed", "5"])
         #expect(first.output.hasPrefix("{\"kind\":\"kernel-demo\",\"seed\":5,"))
     }
 
     @Test func helpAndVersion() {
         #expect(runTool(["help"]).output.contains("USAGE"))
-        #expect(runTool(["run", "--help"]).output.contains("RUN OPTIONS"))
+        #expect(runTool(["run", "--help"]).output.contains("--print-scenario"))
+        for command in ["run", "subnet", "demo", "trace-diff", "wasm"] {
+            #expect(runTool(["help", command]).output.hasPrefix("icsim \(command)"), "\(command)")
+        }
+        #expect(runTool(["help", "fly"]).code == 2)
         #expect(runTool(["--version"]).output == "icsim \(CommandLineTool.version)\n")
     }
 
@@ -37,14 +54,17 @@ struct CommandLineToolTests {
         (["--seed", "abc"], "--seed: expected an integer"),
         (["--seed"], "--seed: expected a value"),
         (["--duration", "5 fortnights"], "--duration: unknown unit \"fortnights\""),
-        (["--actors", "1"], "actors: expected 2 to 1000 actors, found 1"),
-        (["--duration", "2000000h"], "duration: expected a positive duration of at most 100 years"),
-        (["--fanout", "13"], "fanout: expected 1 to 12"),
-        (["--loss", "120%"], "--loss: expected a probability"),
+        (["--duration", "0s"], "--duration: must be longer than zero"),
+        (["demo", "--actors", "1"], "actors: expected 2 to 1000 actors, found 1"),
+        (["demo", "--duration", "2000000h"], "duration: expected a positive duration of at most 100 years"),
+        (["demo", "--fanout", "13"], "fanout: expected 1 to 12"),
+        (["demo", "--loss", "120%"], "--loss: expected a probability"),
         (["--frobnicate"], "--frobnicate: unknown option"),
-        (["--json=yes"], "--json: takes no value"),
+        (["--quiet=yes"], "--quiet: takes no value"),
         (["launch"], "launch: unknown command"),
-        (["run", "extra"], "extra: unexpected argument"),
+        (["run", "a.json", "b.json"], "b.json: unexpected argument"),
+        (["run", "/nonexistent/s.json"], "/nonexistent/s.json: cannot read the scenario file"),
+        (["demo", "extra"], "extra: unexpected argument"),
         (["trace-diff", "only-one"], "trace-diff: expected two trace files"),
         (["trace-diff", "/nonexistent/a", "/nonexistent/b"], "/nonexistent/a: cannot open"),
     ])
@@ -55,21 +75,24 @@ struct CommandLineToolTests {
         #expect(result.output.isEmpty)
     }
 
-    @Test func unwritableTraceFileFailsWithCode1() {
-        let result = runTool(["--duration", "1s", "--trace", "/nonexistent-dir/trace.jsonl"])
-        #expect(result.code == 1)
-        #expect(result.errors.contains("/nonexistent-dir/trace.jsonl"))
+    @Test func unwritableFilesFailWithCode1() {
+        let trace = runTool(["demo", "--duration", "1s", "--trace", "/nonexistent-dir/trace.jsonl"])
+        #expect(trace.code == 1)
+        #expect(trace.errors.contains("/nonexistent-dir/trace.jsonl"))
+        let report = runTool(["--duration", "1s", "--json", "/nonexistent-dir/report.json"])
+        #expect(report.code == 1)
+        #expect(report.errors.contains("--json: cannot write \"/nonexistent-dir/report.json\""))
     }
 
     @Test(arguments: [("1%", UInt64(1_000_000), UInt64(100_000_000)), ("0.5%", 500_000, 100_000_000), ("3/7", 3, 7)])
     func probabilitiesParse(text: String, numerator: UInt64, denominator: UInt64) {
-        let probability = parseProbability(text)
+        let probability = Probability.parse(text)
         #expect(probability?.numerator == numerator && probability?.denominator == denominator)
     }
 
     @Test(arguments: ["", "%", ".%", "1/0", "2/1", "abc", "1.2345678%", "-1%"])
     func badProbabilitiesAreRejected(text: String) {
-        #expect(parseProbability(text) == nil)
+        #expect(Probability.parse(text) == nil)
     }
 }
 

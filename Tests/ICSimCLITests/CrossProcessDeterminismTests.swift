@@ -7,7 +7,7 @@ import ICSimTestSupport
 @Suite("Cross-process determinism")
 struct CrossProcessDeterminismTests {
     /// A randomized run of tens of thousands of events: 100 actors for 30 s of virtual time.
-    static let arguments = ["run", "--actors", "100", "--duration", "30s", "--json"]
+    static let arguments = ["demo", "--actors", "100", "--duration", "30s", "--json"]
 
     func runCLI(_ arguments: [String]) throws -> ProcessOutput {
         try ProcessRunner.run(try ProcessRunner.builtExecutable(named: "icsim"), arguments)
@@ -69,12 +69,25 @@ struct CrossProcessDeterminismTests {
         #expect(first.standardOutput == second.standardOutput)
     }
 
+    /// Every canonical scenario file with faults, in two processes: identical JSON reports
+    /// (trace hashes, latencies, every count).
+    @Test(arguments: ["f-byzantine-mix", "cross-subnet-calls", "partition-heal"])
+    func twoProcessesRunTheSameScenarioIdentically(name: String) throws {
+        let file = Fixture.url("Scenarios/\(name).json").path
+        let arguments = ["run", file, "--duration", "15s", "--json", "-", "--quiet"]
+        let first = try runCLI(arguments)
+        let second = try runCLI(arguments)
+        #expect(first.standardError.isEmpty, "\(first.standardError)")
+        #expect(first.standardOutput.contains("\"traceHash\": "))
+        #expect(first.standardOutput == second.standardOutput)
+    }
+
     @Test func tracesFromTwoProcessesAreIdenticalLineByLine() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("icsim-trace-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let paths = ["a.jsonl", "b.jsonl", "c.jsonl"].map { directory.appendingPathComponent($0).path }
-        let short = ["run", "--duration", "5s", "--json"]
+        let short = ["demo", "--duration", "5s", "--json"]
         for (path, seed) in zip(paths, ["1", "1", "2"]) {
             #expect(try runCLI(short + ["--seed", seed, "--trace", path]).exitCode == 0)
         }

@@ -14,6 +14,11 @@ public struct ProcessOutput: Sendable {
 public struct ProcessRunnerError: Error, CustomStringConvertible {
     /// What went wrong.
     public var description: String
+
+    /// An error saying `description`.
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// Runs the package's built executables as separate processes (for cross-process tests).

@@ -39,7 +39,8 @@ public struct ScenarioReport: Sendable {
         public var messagesLost: UInt64
         public var violation: String?
         /// Honest nodes that did not finalize within the liveness bound after the faults
-        /// ended; `nil` when the run ended too soon to judge.
+        /// ended; `nil` when the run ended before the bound passed with some honest node yet to
+        /// finalize (too soon to judge).
         public var stalledNodes: [Int]?
         /// When liveness can first be judged: the last fault's end plus the bound.
         public var livenessJudgedFrom: SimInstant
@@ -112,7 +113,11 @@ public struct ScenarioReport: Sendable {
             let execution = model.execution
             let liveness = model.liveness
             let judgedFrom = liveness.faultsEnd + liveness.bound
-            let stalled = simulation.now >= judgedFrom ? liveness.stalledNodes(at: simulation.now).filter { model.wrappers[$0] == nil } : nil
+            // Judged once the bound has passed, or earlier if every honest node has already
+            // finalized since the faults ended.
+            let waiting = liveness.nodesNotYetFinalizing().filter { model.wrappers[$0] == nil }
+            let stalled = simulation.now >= judgedFrom ? liveness.stalledNodes(at: simulation.now).filter { model.wrappers[$0] == nil }
+                : waiting.isEmpty ? [] : nil
             let written = execution.checkpointWrites.values.reduce(UInt64(0)) { $0 + $1.writtenBytes }
             let configuration = model.configuration
             return SubnetSummary(
@@ -167,8 +172,8 @@ extension ScenarioReport {
         var problems: [String] = []
         for subnet in subnets {
             guard let stalled = subnet.stalledNodes else {
-                problems.append("subnet \"\(subnet.name)\": cannot be judged: the last fault ends too late (liveness is judged from "
-                    + "\(subnet.livenessJudgedFrom)); make the run longer or end the faults earlier")
+                problems.append("subnet \"\(subnet.name)\": cannot be judged: some honest node has not finalized since the last fault "
+                    + "ended, and the bound runs until \(subnet.livenessJudgedFrom); make the run longer or end the faults earlier")
                 continue
             }
             if !stalled.isEmpty {

@@ -96,6 +96,12 @@ public struct ScenarioSubnet: Hashable, Sendable {
     public var payloadBytesMax: Int?
     /// Each node's upload bandwidth, bits per second, 0 for unlimited (`nil`: 300 Mbit/s).
     public var uploadBitsPerSecond: Int64?
+    /// Instructions a long message runs before it pauses until the next round (deterministic
+    /// time slicing; `nil`: 2 billion).
+    public var sliceInstructions: UInt64?
+    /// Instructions each of the 4 execution cores runs in a round (`nil`: 4 billion, 7 billion
+    /// on system subnets).
+    public var roundInstructions: UInt64?
     /// Heights between checkpoints (`nil`: 500).
     public var checkpointIntervalHeights: UInt64?
     /// How long an ingress message lives at most (`nil`: 5 minutes).
@@ -163,10 +169,11 @@ public struct ScenarioCanister: Hashable, Sendable {
 public enum ArgumentGenerator: Hashable, Sendable {
     /// The same bytes every time.
     case fixed([UInt8])
-    /// The client's call number (0, 1, 2, ...) as 8 little-endian bytes.
-    case sequence
-    /// This many bytes from the client's random stream.
-    case random(bytes: Int)
+    /// `prefix`, then the client's call number (0, 1, 2, ...; modulo `modulo` when set) as 8
+    /// little-endian bytes.
+    case sequence(prefix: [UInt8], modulo: UInt64?)
+    /// `prefix`, then `bytes` bytes from the client's random stream.
+    case random(prefix: [UInt8], bytes: Int)
 }
 
 /// How a client's calls arrive.
@@ -209,6 +216,9 @@ public struct ClientSpecification: Hashable, Sendable {
     /// One-way delay from the client through a boundary node to a replica: 40 ms by default
     /// (an assumption; see Docs/Model.md).
     public var networkDelay: SimDuration = .milliseconds(40)
+    /// Extra delay of each message between the client and a replica, uniform from zero up to
+    /// this: 10 ms by default (an assumption).
+    public var networkJitter: SimDuration = .milliseconds(10)
     /// How long after submitting an update call, and between polls, the client asks a replica
     /// for the call's certified status (`read_state`): 500 ms by default (an assumption).
     public var pollInterval: SimDuration = .milliseconds(500)

@@ -87,6 +87,8 @@ extension ScenarioSubnet {
             configuration.round.execution.queryInstructionsMax = 50_000_000_000
             configuration.round.execution.installInstructionsMax = 1_000_000_000_000
         }
+        if let sliceInstructions { configuration.round.sliceInstructions = sliceInstructions }
+        if let roundInstructions { configuration.round.roundInstructionsPerCore = roundInstructions }
         return configuration
     }
 

@@ -5,7 +5,7 @@ extension ScenarioReader {
     // MARK: Clients
 
     static let clientKeys = ["name", "call", "canister", "method", "argument", "rate", "arrivals", "users", "thinkTime", "from", "until",
-                             "networkDelay", "pollInterval"]
+                             "networkDelay", "networkJitter", "pollInterval"]
 
     mutating func client(_ value: JSONValue, at path: JSONPath) -> ClientSpecification? {
         guard let object = json.object(value, at: path, allowed: Self.clientKeys, required: ["name", "canister", "method"]),
@@ -24,6 +24,7 @@ extension ScenarioReader {
         if let (value, path) = object["from"], let from = json.duration(value, at: path) { client.from = from }
         if let (value, path) = object["until"] { client.until = json.duration(value, at: path) }
         if let (value, path) = object["networkDelay"], let delay = json.duration(value, at: path, maximum: .seconds(60)) { client.networkDelay = delay }
+        if let (value, path) = object["networkJitter"], let jitter = json.duration(value, at: path, maximum: .seconds(60)) { client.networkJitter = jitter }
         if let (value, path) = object["pollInterval"], let interval = json.duration(value, at: path, maximum: .seconds(300)) {
             if interval > .zero { client.pollInterval = interval } else { json.report(path, "must be longer than zero") }
         }
@@ -62,18 +63,21 @@ extension ScenarioReader {
 
     mutating func argument(_ value: JSONValue, at path: JSONPath) -> ArgumentGenerator? {
         if case .string = value { return bytes(value, at: path).map { .fixed($0) } }
-        guard let object = json.object(value, at: path, allowed: ["kind", "size"], required: ["kind"]),
+        guard let object = json.object(value, at: path, allowed: ["kind", "prefix", "modulo", "size"], required: ["kind"]),
               let (kindValue, kindPath) = object["kind"], let kind = json.string(kindValue, at: kindPath) else { return nil }
+        let prefix = object["prefix"].flatMap { bytes($0.value, at: $0.path) } ?? []
         switch kind {
         case "sequence":
             if let size = object["size"] { json.report(size.path, "only for \"random\" arguments") }
-            return .sequence
+            let modulo = object["modulo"].flatMap { json.integer($0.value, at: $0.path, in: UInt64(1)...UInt64.max) }
+            return .sequence(prefix: prefix, modulo: modulo)
         case "random":
+            if let modulo = object["modulo"] { json.report(modulo.path, "only for \"sequence\" arguments") }
             guard let (sizeValue, sizePath) = object["size"] else {
                 json.report(path.appending("size"), "missing; a random argument needs a size such as \"64B\"")
                 return nil
             }
-            return json.size(sizeValue, at: sizePath, maximum: 2 << 20).map { .random(bytes: Int($0)) }
+            return json.size(sizeValue, at: sizePath, maximum: 2 << 20).map { .random(prefix: prefix, bytes: Int($0)) }
         default:
             json.report(kindPath, "expected \"sequence\" or \"random\", found \"\(kind)\" (fixed bytes are written as a string)")
             return nil

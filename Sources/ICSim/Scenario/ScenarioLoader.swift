@@ -81,7 +81,7 @@ struct ScenarioReader {
     // MARK: Subnets
 
     static let subnetKeys = ["name", "kind", "nodes", "regions", "latency", "unitDelay", "initialNotaryDelay", "payloadItemsMax",
-                             "payloadBytesMax", "uploadBitsPerSecond", "checkpointInterval", "ingressTimeToLive", "executesOnEveryReplica",
+                             "payloadBytesMax", "uploadBitsPerSecond", "sliceInstructions", "roundInstructions", "checkpointInterval", "ingressTimeToLive", "executesOnEveryReplica",
                              "allowMoreThanFByzantine"]
 
     mutating func subnet(_ value: JSONValue, at path: JSONPath) -> ScenarioSubnet? {
@@ -108,6 +108,8 @@ struct ScenarioReader {
         if let (value, path) = object["uploadBitsPerSecond"] {
             subnet.uploadBitsPerSecond = json.integer(value, at: path, in: Int64(0)...Int64(1) << 50)
         }
+        if let (value, path) = object["sliceInstructions"] { subnet.sliceInstructions = json.integer(value, at: path, in: UInt64(1_000)...1_000_000_000_000) }
+        if let (value, path) = object["roundInstructions"] { subnet.roundInstructions = json.integer(value, at: path, in: UInt64(1_000)...1_000_000_000_000) }
         if let (value, path) = object["checkpointInterval"] { subnet.checkpointIntervalHeights = json.integer(value, at: path, in: UInt64(1)...1_000_000) }
         if let (value, path) = object["ingressTimeToLive"] { subnet.ingressTimeToLive = json.duration(value, at: path, maximum: .hours(24)) }
         if let (value, path) = object["executesOnEveryReplica"], let flag = json.bool(value, at: path) { subnet.executesOnEveryReplica = flag }

@@ -76,7 +76,7 @@ extension Scenario {
             problems.append(JSONProblem(path.appending("users"), "expected 1 to 100000 users and a think time of zero or more"))
         default: break
         }
-        if case .random(let bytes) = client.argument, !(0...(2 << 20)).contains(bytes) {
+        if case .random(_, let bytes) = client.argument, !(0...(2 << 20)).contains(bytes) {
             problems.append(JSONProblem(path.appending("argument"), "a random argument must be 0 to 2 MiB, found \(bytes) bytes"))
         }
         let until = client.until ?? duration
@@ -85,6 +85,7 @@ extension Scenario {
         }
         if until < client.from { problems.append(JSONProblem(path.appending("until"), "ends (\(until)) before it starts (\(client.from))")) }
         if client.networkDelay < .zero { problems.append(JSONProblem(path.appending("networkDelay"), "must not be negative")) }
+        if client.networkJitter < .zero { problems.append(JSONProblem(path.appending("networkJitter"), "must not be negative")) }
         if client.pollInterval <= .zero { problems.append(JSONProblem(path.appending("pollInterval"), "must be longer than zero")) }
         return problems
     }
@@ -210,6 +211,12 @@ extension ScenarioSubnet {
                     problems.append(JSONProblem(latency.appending("placement").appending(node), "region \(region) does not exist (\(regions.count) regions: 0-\(regions.count - 1))"))
                 }
             }
+        }
+        let round = roundInstructions ?? (kind.isSystem ? 7_000_000_000 : 4_000_000_000)
+        let slice = sliceInstructions ?? 2_000_000_000
+        if round < 10_000_000 || slice > round {
+            problems.append(JSONProblem(path.appending("roundInstructions"), "\(round) instructions a round is too few: at least 10000000 "
+                + "(the 8 M per-canister and 2 M per-message overheads count against a round) and at least sliceInstructions (\(slice))"))
         }
         if let delay = unitDelay, delay < .zero { problems.append(JSONProblem(path.appending("unitDelay"), "must not be negative")) }
         if let ttl = ingressTimeToLive, ttl <= .zero { problems.append(JSONProblem(path.appending("ingressTimeToLive"), "must be longer than zero")) }

@@ -75,6 +75,8 @@ extension ScenarioSubnet {
         if let payloadItemsMax { members.append(("payloadItemsMax", .number(String(payloadItemsMax)))) }
         if let payloadBytesMax { members.append(("payloadBytesMax", .string("\(payloadBytesMax)B"))) }
         if let uploadBitsPerSecond { members.append(("uploadBitsPerSecond", .number(String(uploadBitsPerSecond)))) }
+        if let sliceInstructions { members.append(("sliceInstructions", .number(String(sliceInstructions)))) }
+        if let roundInstructions { members.append(("roundInstructions", .number(String(roundInstructions)))) }
         if let checkpointIntervalHeights { members.append(("checkpointInterval", .number(String(checkpointIntervalHeights)))) }
         if let ingressTimeToLive { members.append(("ingressTimeToLive", .duration(ingressTimeToLive))) }
         members.append(("executesOnEveryReplica", .bool(executesOnEveryReplica)))
@@ -105,8 +107,12 @@ extension ClientSpecification {
         ]
         switch argument {
         case .fixed(let bytes): members.append(("argument", .bytes(bytes)))
-        case .sequence: members.append(("argument", .object([("kind", .string("sequence"))])))
-        case .random(let count): members.append(("argument", .object([("kind", .string("random")), ("size", .string("\(count)B"))])))
+        case .sequence(let prefix, let modulo):
+            var generator: [(key: String, value: JSONValue)] = [("kind", .string("sequence")), ("prefix", .bytes(prefix))]
+            if let modulo { generator.append(("modulo", .number(String(modulo)))) }
+            members.append(("argument", .object(generator)))
+        case .random(let prefix, let count):
+            members.append(("argument", .object([("kind", .string("random")), ("prefix", .bytes(prefix)), ("size", .string("\(count)B"))])))
         }
         switch load {
         case .openLoop(let rate, let poisson):
@@ -116,7 +122,7 @@ extension ClientSpecification {
         }
         members.append(("from", .duration(from)))
         if let until { members.append(("until", .duration(until))) }
-        members += [("networkDelay", .duration(networkDelay)), ("pollInterval", .duration(pollInterval))]
+        members += [("networkDelay", .duration(networkDelay)), ("networkJitter", .duration(networkJitter)), ("pollInterval", .duration(pollInterval))]
         return .object(members)
     }
 }

@@ -233,6 +233,12 @@ public struct LivenessChecker: Sendable {
         if time > faultsEnd, firstAfterFaults[node] == nil { firstAfterFaults[node] = time }
     }
 
+    /// The nodes (not down for good) that have not finalized a block since the faults ended,
+    /// at any time: before the bound has passed they may still do so in time.
+    public func nodesNotYetFinalizing() -> [Int] {
+        firstAfterFaults.indices.filter { !neverBack.contains($0) && firstAfterFaults[$0] == nil }
+    }
+
     /// The nodes that had not finalized a new block `bound` after the faults ended, judged at
     /// `now` (empty before the bound has passed: nothing can be said yet); nodes down for good
     /// are not judged, and Byzantine nodes are never seen finalizing (the caller leaves them

@@ -158,13 +158,15 @@ public struct Workload: Sendable {
     mutating func argument(_ client: Int, number: UInt64) -> [UInt8] {
         switch specifications[client].argument {
         case .fixed(let bytes): return bytes
-        case .sequence: return (0..<8).map { UInt8(truncatingIfNeeded: number >> ($0 * 8)) }
-        case .random(let count):
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(count)
-            while bytes.count < count {
+        case .sequence(let prefix, let modulo):
+            let value = modulo.map { number % max($0, 1) } ?? number
+            return prefix + (0..<8).map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) }
+        case .random(let prefix, let count):
+            var bytes = prefix
+            bytes.reserveCapacity(prefix.count + count)
+            while bytes.count < prefix.count + count {
                 let word = streams[client].next()
-                for shift in stride(from: 0, to: 64, by: 8) where bytes.count < count { bytes.append(UInt8(truncatingIfNeeded: word >> shift)) }
+                for shift in stride(from: 0, to: 64, by: 8) where bytes.count < prefix.count + count { bytes.append(UInt8(truncatingIfNeeded: word >> shift)) }
             }
             return bytes
         }
@@ -180,25 +182,33 @@ public struct Workload: Sendable {
         let number = callsStarted[client]
         callsStarted[client] += 1
         let specification = specifications[client]
-        let delay = specification.networkDelay
         switch specification.call {
         case .query:
             queriesSent[client] += 1
-            scheduler.schedule(.queryArrives(client: Int32(client), user: Int32(user), sentAt: now, number: number), at: now + delay)
+            scheduler.schedule(.queryArrives(client: Int32(client), user: Int32(user), sentAt: now, number: number), at: now + oneWay(client))
         case .update:
             let target = targets[client]
             let message = IngressMessage(id: nextMessageID, sender: Self.sender(client: client, user: user), receiver: target.canister,
                                          method: specification.method, argument: argument(client, number: number))
             nextMessageID += 1
-            let arrival = now + delay
+            let arrival = now + oneWay(client)
             ic.submit(message, toSubnet: target.subnet, at: arrival)
             updates.append(UpdateCall(client: Int32(client), user: Int32(user), messageID: message.id, sentAt: now,
                                       expiryNanos: SubnetExecution.timeNanos(arrival + target.timeToLive)))
             // The boundary node acknowledges the submission (back at arrival + delay); the agent
             // then waits the poll interval before each poll.
-            scheduler.schedule(.pollArrives(call: Int32(updates.count - 1)), at: arrival + delay + specification.pollInterval + delay)
+            let firstPoll = arrival + oneWay(client) + specification.pollInterval
+            scheduler.schedule(.pollArrives(call: Int32(updates.count - 1)), at: firstPoll + oneWay(client))
         }
         statistics[client].sent += 1
+    }
+
+    /// One message's delay between client `client` and a replica: the network delay plus
+    /// jitter from the client's stream.
+    mutating func oneWay(_ client: Int) -> SimDuration {
+        let jitter = specifications[client].networkJitter.nanoseconds
+        guard jitter > 0 else { return specifications[client].networkDelay }
+        return specifications[client].networkDelay + .nanoseconds(Int64(streams[client].uniform(below: UInt64(jitter))))
     }
 
     /// A replica the boundary node picks for client `client`: uniformly among those up at
@@ -216,13 +226,13 @@ public struct Workload: Sendable {
     mutating func poll(_ index: Int, _ now: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: InternetComputerSimulation) {
         let call = updates[index]
         let client = Int(call.client)
-        let delay = specifications[client].networkDelay
         updates[index].polls += 1
+        let back = now + oneWay(client)
         if let node = replica(for: client, now, ic), let end = certifiedEnd(of: call.messageID, at: node, ic.subnets[targets[client].subnet].model) {
-            return finish(index, end, at: now + delay, &scheduler)
+            return finish(index, end, at: back, &scheduler)
         }
-        guard SubnetExecution.timeNanos(now) < call.expiryNanos else { return finish(index, .expired, at: now + delay, &scheduler) }
-        scheduler.schedule(.pollArrives(call: Int32(index)), at: now + delay + specifications[client].pollInterval + delay)
+        guard SubnetExecution.timeNanos(now) < call.expiryNanos else { return finish(index, .expired, at: back, &scheduler) }
+        scheduler.schedule(.pollArrives(call: Int32(index)), at: back + specifications[client].pollInterval + oneWay(client))
     }
 
     /// How message `id` ended, if its answer is in the state replica `node` has certified.
@@ -260,7 +270,7 @@ public struct Workload: Sendable {
     /// back (after the execution and the network delay).
     mutating func query(_ client: Int, user: Int, sentAt: SimInstant, number: UInt64, _ now: SimInstant,
                         _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: InternetComputerSimulation) {
-        let delay = specifications[client].networkDelay
+        let delay = oneWay(client)
         guard replica(for: client, now, ic) != nil else {
             return finishQuery(client, user: user, .rejected(reason: "no replica up"), sentAt: sentAt, at: now + delay, &scheduler)
         }
