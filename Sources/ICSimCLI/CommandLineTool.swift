@@ -15,6 +15,9 @@ public enum CommandLineTool {
             let rest = Array(arguments.dropFirst())
             switch arguments.first {
             case nil, "run": return try RunCommand.main(rest, output: &output, errors: &errors)
+            case "verify": return try VerifyCommand.main(rest, output: &output, errors: &errors)
+            case "sweep": return try SweepCommand.main(rest, output: &output, errors: &errors)
+            case "merge": return try MergeCommand.main(rest, output: &output, errors: &errors)
             case "subnet": return try SubnetCommand.main(rest, output: &output, errors: &errors)
             case "demo": return try DemoCommand.main(rest, output: &output, errors: &errors)
             case "trace-diff": return try TraceDiffCommand.main(rest, output: &output)
@@ -35,7 +38,7 @@ public enum CommandLineTool {
             case let option? where option.hasPrefix("--") || option.hasSuffix(".json"):
                 return try RunCommand.main(arguments, output: &output, errors: &errors)
             case let command?:
-                throw UsageError("\(command): unknown command; expected run, subnet, demo, trace-diff, wasm or help")
+                throw UsageError("\(command): unknown command; expected run, verify, sweep, merge, subnet, demo, trace-diff, wasm or help")
             }
         } catch {
             errors.write("icsim: \(error.message)\n" + (error.suggestsHelp ? "Run `icsim help` for usage.\n" : ""))
@@ -56,6 +59,10 @@ public enum CommandLineTool {
                                        its report. Same as `icsim run`.
           icsim run [SCENARIO.json] [--seed N] [--duration D] [--json F] [--html F] [--trace F] [--quiet]
                                        Run a scenario file (Docs/Scenarios.md) and check its expectations.
+          icsim verify SCENARIO.json   Run it in two processes and compare (the first differing event if any).
+          icsim sweep SCENARIO.json --seeds A-B [--jobs N] [--shard I/N] [--out DIR]
+                                       Many seeds in parallel: the distribution of every metric, failed seeds.
+          icsim merge DIR...           Combine sweep shards' results into the report of one sweep.
           icsim subnet [options]       One subnet without a scenario file (consensus, optionally a canister).
           icsim demo [options]         The deterministic kernel's demonstration (not an IC model).
           icsim trace-diff A B         Name the first event where two JSON Lines traces differ.
@@ -91,8 +98,41 @@ public enum CommandLineTool {
               --trace F         write a Chrome trace-event file (open it in https://ui.perfetto.dev)
               --quiet           print nothing but errors (and the reports written to -)
               --print-scenario  print the scenario as JSON (defaults filled in) instead of running it
+              --events F        write every event (subnets' and clients') as JSON Lines, for `icsim trace-diff`
 
             A progress line (virtual time, events per second, time left) goes to stderr when it is a terminal.
+
+            """,
+        "verify": """
+            icsim verify SCENARIO.json [--seed N] [--duration D]
+
+            Runs the scenario twice, in two separate processes of this executable, and compares their JSON
+            reports (trace hash included). Identical: exit 0. Different: runs both again writing every event
+            and prints the first event that differs; exit 1.
+
+            """,
+        "sweep": """
+            icsim sweep SCENARIO.json --seeds A-B [--jobs N] [--shard I/N | --shard-count N] [--out DIR]
+                        [--duration D] [--json F] [--quiet]
+
+            Runs the scenario once per seed from A to B, on N threads of this machine (default: one per core;
+            each simulation is single-threaded and deterministic), and prints the seeds whose checks failed
+            and each metric's distribution over the seeds (min, p50, p90, max, mean). Exit 1 if a seed failed.
+
+              --shard I/N       run only shard I of N (the seeds A+I, A+I+N, ...), for a cluster job; without it,
+                                the index comes from SLURM_ARRAY_TASK_ID (minus SLURM_ARRAY_TASK_MIN) or
+                                JOB_COMPLETION_INDEX, the count from --shard-count, SLURM_ARRAY_TASK_COUNT or
+                                ICSIM_SHARD_COUNT (Docs/Scaling.md)
+              --out DIR         write the result to DIR/sweep.json (DIR/sweep-shard-I-of-N.json for a shard),
+                                for `icsim merge`
+              --json F          write the combined report as JSON (- for stdout)
+
+            """,
+        "merge": """
+            icsim merge DIR... [--json F] [--quiet]
+
+            Reads every sweep*.json in the directories (shards' results of one scenario) and prints the report
+            one sweep over all their seeds would give. Fails if two shards ran different scenarios or share a seed.
 
             """,
         "subnet": """

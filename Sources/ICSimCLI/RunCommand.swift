@@ -5,7 +5,7 @@ import ICSim
 /// it, prints the summary and writes the reports asked for. Exit code 0 when every check
 /// passed, 1 when one failed, 2 on bad input.
 enum RunCommand {
-    static let valueOptions: Set<String> = ["seed", "duration", "json", "html", "trace"]
+    static let valueOptions: Set<String> = ["seed", "duration", "json", "html", "trace", "events"]
     static let flags = ["quiet", "print-scenario", "help"]
 
     static func main(_ arguments: [String], output: inout some TextOutputStream, errors: inout some TextOutputStream) throws(UsageError) -> Int32 {
@@ -27,13 +27,23 @@ enum RunCommand {
         }
         let modules = try ScenarioFiles.modules(of: scenario, file: file)
         var simulation: ScenarioSimulation
-        do { simulation = try ScenarioSimulation(scenario: scenario, modules: modules) } catch {
+        do { simulation = try ScenarioSimulation(scenario: scenario, modules: modules, recordsTimeline: reader.value("trace") != nil) } catch {
             throw UsageError("\(file ?? "the default scenario"):\n\(error)", suggestsHelp: false)
         }
         let quiet = try reader.flag("quiet")
+        var events: TraceFileWriter?
+        if let path = reader.value("events") {
+            let writer = try TraceFileWriter(path: path, option: "--events")
+            simulation.observeEvents { subnet, entry in writer.write(line: "{\"source\":\(subnet.map { "\"subnet \($0)\"" } ?? "\"clients\""),\"event\":\(entry.jsonLine)}") }
+            events = writer
+        }
         let progress = ProgressLine(enabled: !quiet && isatty(2) == 1, duration: scenario.duration)
         simulation.run { now, events in progress.update(now: now, events: events, errors: &errors) }
         progress.clear(errors: &errors)
+        if let failure = events?.finish() {
+            errors.write("icsim: \(failure)\n")
+            return 1
+        }
         let report = ScenarioReport(simulation)
         if let failure = writeReports(report, reader, output: &output) {
             errors.write("icsim: \(failure)\n")

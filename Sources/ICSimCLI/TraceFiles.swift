@@ -9,11 +9,11 @@ final class TraceFileWriter {
     private var failure: String?
     private static let flushThreshold = 1 << 20
 
-    /// Creates (or truncates) the file at `path`.
-    init(path: String) throws(UsageError) {
+    /// Creates (or truncates) the file at `path` (given by `option`, for messages).
+    init(path: String, option: String = "--trace") throws(UsageError) {
         guard FileManager.default.createFile(atPath: path, contents: nil),
               let handle = FileHandle(forWritingAtPath: path) else {
-            throw UsageError("--trace: cannot create \"\(path)\"")
+            throw UsageError("\(option): cannot create \"\(path)\"")
         }
         self.handle = handle
         self.path = path
@@ -21,7 +21,12 @@ final class TraceFileWriter {
 
     /// Appends one entry as a line.
     func write(_ entry: TraceEntry) {
-        buffer.append(contentsOf: Array(entry.jsonLine.utf8))
+        write(line: entry.jsonLine)
+    }
+
+    /// Appends `line` and a newline.
+    func write(line: String) {
+        buffer.append(contentsOf: Array(line.utf8))
         buffer.append(0x0A)
         if buffer.count >= Self.flushThreshold { flush() }
     }
@@ -40,7 +45,7 @@ final class TraceFileWriter {
     }
 
     private func record(_ error: Error) {
-        if failure == nil { failure = "writing trace \"\(path)\": \(error.localizedDescription)" }
+        if failure == nil { failure = "writing \"\(path)\": \(error.localizedDescription)" }
     }
 }
 

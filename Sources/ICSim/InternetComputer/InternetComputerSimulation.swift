@@ -116,6 +116,12 @@ public struct InternetComputerSimulation {
         return processed
     }
 
+    /// Calls `observer` with every event any subnet handles from now on, with the subnet's
+    /// number (for event traces; it must not affect the run).
+    public mutating func observeEvents(_ observer: @escaping (Int, TraceEntry) -> Void) {
+        for index in subnets.indices { subnets[index].traceObserver = { observer(index, $0) } }
+    }
+
     /// When the next event of any subnet is due (`nil`: none is pending).
     public var nextEventTime: SimInstant? {
         nextTimes.lazy.compactMap { $0 }.min()

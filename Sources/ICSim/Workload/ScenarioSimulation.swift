@@ -16,6 +16,7 @@ public struct ScenarioSimulation {
     var workloadTrace = TraceHash()
     /// Client events handled.
     public private(set) var workloadEvents: UInt64 = 0
+    var workloadObserver: ((TraceEntry) -> Void)?
 
     /// The scenario ready to run, with its canisters' `modules` (``Scenario/modules(readFile:)``).
     /// - Throws: ``ScenarioError`` for every problem of the scenario, and for each module that
@@ -64,6 +65,13 @@ public struct ScenarioSimulation {
         return (numbers[0], numbers[1])
     }
 
+    /// Calls `observer` with every event handled from now on: the subnet's number, or `nil`
+    /// for the clients' events (for event traces; it must not affect the run).
+    public mutating func observeEvents(_ observer: @escaping (Int?, TraceEntry) -> Void) {
+        internetComputer.observeEvents { observer($0, $1) }
+        workloadObserver = { observer(nil, $0) }
+    }
+
     /// The current virtual time.
     public var now: SimInstant { max(internetComputer.now, workloadScheduler.now) }
 
@@ -96,7 +104,9 @@ public struct ScenarioSimulation {
         let subnetsNext = internetComputer.nextEventTime
         if let next = workloadScheduler.nextEventTime, next <= time, subnetsNext.map({ next <= $0 }) ?? true,
            let (at, event) = workloadScheduler.takeNext() {
-            workloadTrace.fold(time: at, record: Self.traceRecord(event))
+            let record = Self.traceRecord(event)
+            workloadTrace.fold(time: at, record: record)
+            workloadObserver?(TraceEntry(index: workloadEvents, time: at, record: record))
             workloadEvents += 1
             workload.handle(event, &workloadScheduler, &internetComputer)
             return true

@@ -1,0 +1,206 @@
+import Foundation
+import ICSim
+
+/// `icsim sweep SCENARIO.json --seeds A-B`: the scenario under many seeds, in parallel on
+/// this machine (each simulation single-threaded and deterministic), or the share of one shard
+/// of a cluster job; and `icsim merge`, which combines shards' results.
+enum SweepCommand {
+    static let valueOptions: Set<String> = ["seeds", "jobs", "shard", "shard-count", "out", "duration", "json"]
+    static let flags = ["quiet", "help"]
+
+    static func main(_ arguments: [String], output: inout some TextOutputStream, errors: inout some TextOutputStream,
+                     environment: [String: String] = ProcessInfo.processInfo.environment) throws(UsageError) -> Int32 {
+        let reader = try ArgumentReader(arguments, valueOptions: valueOptions)
+        try reader.rejectUnknown(known: valueOptions.sorted() + flags)
+        if try reader.flag("help") {
+            output.write(CommandLineTool.help(for: "sweep"))
+            return 0
+        }
+        guard reader.positionals.count == 1, let file = reader.positionals.first else {
+            throw UsageError("sweep: expected one scenario file, found \(reader.positionals.count) arguments")
+        }
+        guard let seedsText = reader.value("seeds") else { throw UsageError("--seeds: missing; expected a range such as 1-1000") }
+        let seeds = try parseSeeds(seedsText)
+        let shard = try Shard.resolve(reader, environment: environment)
+        let jobs = try reader.value("jobs", expected: "an integer 1...256", { Int($0) }) ?? ProcessInfo.processInfo.activeProcessorCount
+        guard (1...256).contains(jobs) else { throw UsageError("--jobs \(jobs): expected an integer 1...256") }
+        var scenario = try ScenarioFiles.load(file)
+        if let text = reader.value("duration") {
+            do { scenario.duration = try SimDuration.parse(text) } catch { throw UsageError("--duration: \(error)") }
+        }
+        let modules = try ScenarioFiles.modules(of: scenario, file: file)
+        let mine = seeds.filter { shard.contains(seed: $0, first: seeds.lowerBound) }
+        let outcomes = try run(scenario, modules: modules, seeds: mine, jobs: jobs)
+        let report = SweepReport(scenarioName: scenario.name, scenarioHash: SweepReport.scenarioHash(scenario), outcomes: outcomes)
+        if let failure = write(report, reader: reader, shard: shard, output: &output) {
+            errors.write("icsim: \(failure)\n")
+            return 1
+        }
+        if !(try reader.flag("quiet")) && reader.value("json") != "-" { output.write(report.text + "\n") }
+        return report.failedSeeds.isEmpty ? 0 : 1
+    }
+
+    /// `"1-1000"` or `"7"`.
+    static func parseSeeds(_ text: String) throws(UsageError) -> ClosedRange<UInt64> {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let low = UInt64(parts[0]), let high = UInt64(parts[parts.count - 1]), low <= high else {
+            throw UsageError("--seeds: expected a range such as 1-1000 (low to high) or one seed, found \"\(text)\"")
+        }
+        guard high - low < 10_000_000 else { throw UsageError("--seeds: at most 10,000,000 seeds in one sweep; split it into shards") }
+        return low...high
+    }
+
+    /// Runs `scenario` under each seed on `jobs` threads; the outcomes (in seed order).
+    static func run(_ scenario: Scenario, modules: [[UInt8]], seeds: [UInt64], jobs: Int) throws(UsageError) -> [SeedOutcome] {
+        let results = SweepResults(count: seeds.count)
+        DispatchQueue.concurrentPerform(iterations: min(jobs, max(seeds.count, 1))) { _ in
+            while let index = results.takeIndex() {
+                var seeded = scenario
+                seeded.seed = seeds[index]
+                do throws(ScenarioError) {
+                    var simulation = try ScenarioSimulation(scenario: seeded, modules: modules)
+                    simulation.run()
+                    results.store(.success(SeedOutcome(ScenarioReport(simulation))), at: index)
+                } catch {
+                    results.store(.failure(error), at: index)
+                }
+            }
+        }
+        var outcomes: [SeedOutcome] = []
+        for result in results.finished() {
+            switch result {
+            case .success(let outcome): outcomes.append(outcome)
+            case .failure(let error): throw UsageError("the scenario does not run:\n\(error)", suggestsHelp: false)
+            }
+        }
+        return outcomes
+    }
+
+    /// Writes the shard's result to `--out` and the report to `--json`; the first failure.
+    static func write(_ report: SweepReport, reader: ArgumentReader, shard: Shard, output: inout some TextOutputStream) -> String? {
+        if let directory = reader.value("out") {
+            do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+                return "--out: cannot create \"\(directory)\""
+            }
+            let path = URL(fileURLWithPath: directory).appendingPathComponent(shard.fileName).path
+            guard FileManager.default.createFile(atPath: path, contents: Data(report.json.utf8)) else { return "--out: cannot write \"\(path)\"" }
+        }
+        if let path = reader.value("json") {
+            if path == "-" { output.write(report.json) } else if !FileManager.default.createFile(atPath: path, contents: Data(report.json.utf8)) {
+                return "--json: cannot write \"\(path)\""
+            }
+        }
+        return nil
+    }
+}
+
+/// Outcomes of parallel runs, slot by slot, and the next seed to take.
+final class SweepResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private var slots: [Result<SeedOutcome, ScenarioError>?]
+
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+    }
+
+    func takeIndex() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < slots.count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func store(_ result: Result<SeedOutcome, ScenarioError>, at index: Int) {
+        lock.lock()
+        slots[index] = result
+        lock.unlock()
+    }
+
+    func finished() -> [Result<SeedOutcome, ScenarioError>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.compactMap { $0 }
+    }
+}
+
+/// Which part of a sweep this process runs: shard `index` of `count`, taking every
+/// `count`-th seed from the range's start plus `index`.
+struct Shard: Equatable {
+    var index: Int
+    var count: Int
+
+    /// Whether `seed` (of a range starting at `first`) is this shard's.
+    func contains(seed: UInt64, first: UInt64) -> Bool {
+        (seed - first) % UInt64(count) == UInt64(index)
+    }
+
+    /// Where its result goes inside `--out`.
+    var fileName: String { count == 1 ? "sweep.json" : "sweep-shard-\(index)-of-\(count).json" }
+
+    /// `--shard I/N`; else the index from SLURM_ARRAY_TASK_ID (less SLURM_ARRAY_TASK_MIN) or
+    /// JOB_COMPLETION_INDEX (a Kubernetes Indexed Job), with the count from `--shard-count`,
+    /// SLURM_ARRAY_TASK_COUNT or ICSIM_SHARD_COUNT; else the whole sweep.
+    static func resolve(_ reader: ArgumentReader, environment: [String: String]) throws(UsageError) -> Shard {
+        if let text = reader.value("shard") {
+            let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, (0..<count).contains(index) else {
+                throw UsageError("--shard: expected I/N with 0 <= I < N, such as 0/4, found \"\(text)\"")
+            }
+            return Shard(index: index, count: count)
+        }
+        let flagCount = try reader.value("shard-count", expected: "an integer 1 or more", { Int($0) })
+        var index: Int?
+        var count = flagCount
+        if let task = environment["SLURM_ARRAY_TASK_ID"].flatMap({ Int($0) }) {
+            index = task - (environment["SLURM_ARRAY_TASK_MIN"].flatMap { Int($0) } ?? 0)
+            count = count ?? environment["SLURM_ARRAY_TASK_COUNT"].flatMap { Int($0) }
+        } else if let completion = environment["JOB_COMPLETION_INDEX"].flatMap({ Int($0) }) {
+            index = completion
+            count = count ?? environment["ICSIM_SHARD_COUNT"].flatMap { Int($0) }
+        }
+        guard let index else {
+            if flagCount != nil { throw UsageError("--shard-count: needs a shard index (--shard, SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)") }
+            return Shard(index: 0, count: 1)
+        }
+        guard let count, count >= 1, (0..<count).contains(index) else {
+            throw UsageError("shard \(index) of \(count.map(String.init) ?? "an unknown count") from the environment: give the count with --shard-count N "
+                + "(SLURM_ARRAY_TASK_COUNT and ICSIM_SHARD_COUNT are read too)")
+        }
+        return Shard(index: index, count: count)
+    }
+}
+
+/// `icsim merge DIR...`: the shards' results (every sweep*.json in the directories) as one
+/// report, exactly the one a single sweep over all their seeds gives.
+enum MergeCommand {
+    static func main(_ arguments: [String], output: inout some TextOutputStream, errors: inout some TextOutputStream) throws(UsageError) -> Int32 {
+        let reader = try ArgumentReader(arguments, valueOptions: ["json"])
+        try reader.rejectUnknown(known: ["json", "quiet", "help"])
+        if try reader.flag("help") {
+            output.write(CommandLineTool.help(for: "merge"))
+            return 0
+        }
+        guard !reader.positionals.isEmpty else { throw UsageError("merge: expected one or more directories of shard results") }
+        var reports: [SweepReport] = []
+        for directory in reader.positionals {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+                throw UsageError("\(directory): cannot read the directory", suggestsHelp: false)
+            }
+            for name in names.sorted() where name.hasPrefix("sweep") && name.hasSuffix(".json") {
+                let path = URL(fileURLWithPath: directory).appendingPathComponent(name).path
+                guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("\(path): cannot read", suggestsHelp: false) }
+                do { reports.append(try SweepReport.load(Array(data))) } catch { throw UsageError("\(path):\n\(error)", suggestsHelp: false) }
+            }
+        }
+        let merged: SweepReport
+        do { merged = try SweepReport.merge(reports) } catch { throw UsageError("merge:\n\(error)", suggestsHelp: false) }
+        if let failure = SweepCommand.write(merged, reader: reader, shard: Shard(index: 0, count: 1), output: &output) {
+            errors.write("icsim: \(failure)\n")
+            return 1
+        }
+        if !(try reader.flag("quiet")) && reader.value("json") != "-" { output.write(merged.text + "\n") }
+        return merged.failedSeeds.isEmpty ? 0 : 1
+    }
+}
