@@ -20,7 +20,7 @@ guard let harness = parseHarness(Array(CommandLine.arguments.dropFirst())) else 
     FileHandle.standardError.write(Data("usage: icsim-bench [--filter NAME] [--runs N] [--warmup N]\n".utf8))
     exit(2)
 }
-let benchmarks = kernelBenchmarks() + subnetBenchmarks() + executionBenchmarks()
+let benchmarks = kernelBenchmarks() + subnetBenchmarks() + executionBenchmarks() + scenarioBenchmarks()
 let measurements = harness.run(benchmarks)
 // The peer comparison: the kernel against the same PHOLD workload on a bare binary heap,
 // run alternately so both see the same host speed.

@@ -122,6 +122,31 @@ public struct InternetComputerSimulation {
         for index in subnets.indices { subnets[index].traceObserver = { observer(index, $0) } }
     }
 
+    // Accessors for the clients (``Workload``): reading through `subnets[i].model` from
+    // outside this file copies the subnet's model (every reference in it retained), so the
+    // reads the clients need per call are methods here.
+
+    /// Canister `id` as subnet `subnet`'s latest executed state has it (for queries).
+    public func canister(_ id: CanisterID, onSubnet subnet: Int) -> CanisterState? {
+        subnets[subnet].model.execution.state.canister(id)
+    }
+
+    /// Whether node `node` of subnet `subnet` is crashed or paused at `time`.
+    public func isDown(_ node: Int, onSubnet subnet: Int, at time: SimInstant) -> Bool {
+        subnets[subnet].model.isDown(node, at: time)
+    }
+
+    /// Subnet `subnet`'s node count.
+    public func nodeCount(onSubnet subnet: Int) -> Int {
+        subnets[subnet].model.configuration.consensus.nodeCount
+    }
+
+    /// What became of ingress message `id` on subnet `subnet`, and the height node `node`
+    /// has certified (what a `read_state` at that replica sees).
+    public func ingressOutcome(_ id: UInt64, onSubnet subnet: Int, certifiedAt node: Int) -> (outcome: IngressOutcome?, certifiedHeight: Height) {
+        (subnets[subnet].model.execution.outcome(of: id), subnets[subnet].model.certification.certifiedHeights[node])
+    }
+
     /// When the next event of any subnet is due (`nil`: none is pending).
     public var nextEventTime: SimInstant? {
         nextTimes.lazy.compactMap { $0 }.min()

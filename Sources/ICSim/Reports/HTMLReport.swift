@@ -120,8 +120,9 @@ extension HTMLReport {
                     bucket.0 == 0 ? nil : (Double(index) * bucketSeconds, Double(bucket.1) / Double(bucket.0) / 1e6)
                 })
             }
-            charts.append(SVGChart(title: "Latency over time (mean per \(report.bucket.formatted(decimals: 0)); faults shaded)", xLabel: "virtual time (s)",
-                                   yLabel: "latency (ms)", series: latency, shaded: faultPeriods).svg)
+            charts.append(SVGChart(title: "Latency over time (mean of the calls answered in each \(ScenarioReport.compact(report.bucket)); faults shaded)",
+                                   xLabel: "virtual time (s)", yLabel: "latency (ms)", series: latency, shaded: faultPeriods,
+                                   breaksGapsWiderThan: bucketSeconds * 1.5).svg)
             charts.append(SVGChart(title: "Latency CDF by call type", xLabel: "latency (ms)", yLabel: "fraction of answered calls",
                                    series: cdfSeries(), shaded: []).svg)
             let throughput = clients.map { client in

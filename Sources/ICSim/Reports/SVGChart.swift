@@ -16,6 +16,9 @@ struct SVGChart {
     var shaded: [(from: Double, to: Double, label: String)] = []
     /// Whether to draw a legend (off for many similar lines).
     var showsLegend = true
+    /// A line is broken where consecutive points are further apart in x than this (no data
+    /// in between), instead of joining them.
+    var breaksGapsWiderThan: Double?
     var width = 760.0
     var height = 300.0
 
@@ -65,14 +68,31 @@ struct SVGChart {
                 + "height=\"\(Self.number(plot.height))\" class=\"fault\"><title>\(HTMLReport.escape(range.label))</title></rect>")
         }
         parts += axes(plot: plot, xMin: xMin, xMax: xMax, yMax: yMax, yStep: yStep, px: px, py: py)
-        for (index, line) in series.enumerated() where !line.points.isEmpty {
-            let path = line.points.map { "\(Self.number(px($0.x))),\(Self.number(py($0.y)))" }.joined(separator: " ")
-            parts.append("<polyline fill=\"none\" stroke=\"\(Self.palette[index % Self.palette.count])\" stroke-width=\"1.5\" points=\"\(path)\">"
-                + "<title>\(HTMLReport.escape(line.name))</title></polyline>")
+        for (index, line) in series.enumerated() {
+            for segment in segments(of: line.points) {
+                let path = segment.map { "\(Self.number(px($0.x))),\(Self.number(py($0.y)))" }.joined(separator: " ")
+                let color = Self.palette[index % Self.palette.count]
+                parts.append(segment.count == 1
+                    ? "<circle cx=\"\(Self.number(px(segment[0].x)))\" cy=\"\(Self.number(py(segment[0].y)))\" r=\"2\" fill=\"\(color)\"><title>\(HTMLReport.escape(line.name))</title></circle>"
+                    : "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" points=\"\(path)\"><title>\(HTMLReport.escape(line.name))</title></polyline>")
+            }
         }
         if showsLegend { parts += legend(plot: plot) }
         parts.append("</svg>")
         return parts.joined(separator: "\n")
+    }
+
+    /// The runs of `points` to join, split at gaps wider than ``breaksGapsWiderThan``.
+    func segments(of points: [(x: Double, y: Double)]) -> [[(x: Double, y: Double)]] {
+        var segments: [[(x: Double, y: Double)]] = []
+        for point in points {
+            if let last = segments.last?.last, breaksGapsWiderThan.map({ point.x - last.x <= $0 }) ?? true {
+                segments[segments.count - 1].append(point)
+            } else {
+                segments.append([point])
+            }
+        }
+        return segments
     }
 
     func axes(plot: (x: Double, y: Double, width: Double, height: Double), xMin: Double, xMax: Double, yMax: Double, yStep: Double,
@@ -128,7 +148,7 @@ struct SVGBarChart {
             let length = bar.value / maximum * (width - left - 90)
             parts.append("<text x=\"\(SVGChart.number(left - 6))\" y=\"\(SVGChart.number(y + 14))\" class=\"tick\" text-anchor=\"end\">\(HTMLReport.escape(bar.label))</text>")
             parts.append("<rect x=\"\(SVGChart.number(left))\" y=\"\(SVGChart.number(y + 3))\" width=\"\(SVGChart.number(max(length, 0.5)))\" height=\"14\" fill=\"\(SVGChart.palette[0])\"/>")
-            parts.append("<text x=\"\(SVGChart.number(left + length + 6))\" y=\"\(SVGChart.number(y + 14))\" class=\"tick\">\(SVGChart.number(bar.value))</text>")
+            parts.append("<text x=\"\(SVGChart.number(left + length + 6))\" y=\"\(SVGChart.number(y + 14))\" class=\"tick\">\(bar.value == bar.value.rounded() ? String(Int64(bar.value)) : SVGChart.number(bar.value))</text>")
         }
         parts.append("</svg>")
         return parts.joined(separator: "\n")

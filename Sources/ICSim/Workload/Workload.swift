@@ -73,6 +73,8 @@ public struct Workload: Sendable {
     public private(set) var finalizedSamples: [[[UInt64]]]
     /// The next ingress message ID (unique across subnets; below 2^63).
     var nextMessageID: UInt64 = 1
+    /// Each client's users' principals, by user number.
+    var senders: [[Principal]]
 
     /// The clients of `scenario`, on the subnets `configuration` describes.
     init(scenario: Scenario, configuration: InternetComputerConfiguration) {
@@ -86,6 +88,7 @@ public struct Workload: Sendable {
         streams = scenario.clients.indices.map { root.stream("client", index: UInt64($0)) }
         callsStarted = Array(repeating: 0, count: scenario.clients.count)
         queriesSent = Array(repeating: 0, count: scenario.clients.count)
+        senders = Array(repeating: [], count: scenario.clients.count)
         end = .zero + scenario.duration
         bucket = Self.bucketWidth(for: scenario.duration)
         let buckets = Int(scenario.duration.nanoseconds / bucket.nanoseconds) + 1
@@ -172,9 +175,11 @@ public struct Workload: Sendable {
         }
     }
 
-    /// The user's principal: client and user number.
-    static func sender(client: Int, user: Int) -> Principal {
-        .user(UInt64(client) << 24 | UInt64(user))
+    /// The user's principal: a self-authenticating principal of the client and user number
+    /// (computed once per user: it takes a SHA-256).
+    mutating func sender(client: Int, user: Int) -> Principal {
+        while senders[client].count <= user { senders[client].append(.user(UInt64(client) << 24 | UInt64(senders[client].count))) }
+        return senders[client][user]
     }
 
     /// Client `client`'s user `user` makes a call now.
@@ -188,7 +193,7 @@ public struct Workload: Sendable {
             scheduler.schedule(.queryArrives(client: Int32(client), user: Int32(user), sentAt: now, number: number), at: now + oneWay(client))
         case .update:
             let target = targets[client]
-            let message = IngressMessage(id: nextMessageID, sender: Self.sender(client: client, user: user), receiver: target.canister,
+            let message = IngressMessage(id: nextMessageID, sender: sender(client: client, user: user), receiver: target.canister,
                                          method: specification.method, argument: argument(client, number: number))
             nextMessageID += 1
             let arrival = now + oneWay(client)
@@ -213,22 +218,22 @@ public struct Workload: Sendable {
 
     /// A replica the boundary node picks for client `client`: uniformly among those up at
     /// `now` (`nil` if none is).
-    mutating func replica(for client: Int, _ now: SimInstant, _ ic: InternetComputerSimulation) -> Int? {
-        let model = ic.subnets[targets[client].subnet].model
-        let count = model.nodes.count
+    mutating func replica(for client: Int, _ now: SimInstant, _ ic: borrowing InternetComputerSimulation) -> Int? {
+        let subnet = targets[client].subnet
+        let count = ic.nodeCount(onSubnet: subnet)
         let first = Int(streams[client].uniform(below: UInt64(count)))
-        for offset in 0..<count where !model.isDown((first + offset) % count, at: now) { return (first + offset) % count }
+        for offset in 0..<count where !ic.isDown((first + offset) % count, onSubnet: subnet, at: now) { return (first + offset) % count }
         return nil
     }
 
     /// A poll for update call `index` reaches a replica: the certified answer goes back to the
     /// user; else, past the expiry, the call has expired; else the user polls again.
-    mutating func poll(_ index: Int, _ now: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: InternetComputerSimulation) {
+    mutating func poll(_ index: Int, _ now: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: borrowing InternetComputerSimulation) {
         let call = updates[index]
         let client = Int(call.client)
         updates[index].polls += 1
         let back = now + oneWay(client)
-        if let node = replica(for: client, now, ic), let end = certifiedEnd(of: call.messageID, at: node, ic.subnets[targets[client].subnet].model) {
+        if let node = replica(for: client, now, ic), let end = Self.certifiedEnd(of: call.messageID, at: node, subnet: targets[client].subnet, ic) {
             return finish(index, end, at: back, &scheduler)
         }
         guard SubnetExecution.timeNanos(now) < call.expiryNanos else { return finish(index, .expired, at: back, &scheduler) }
@@ -236,9 +241,10 @@ public struct Workload: Sendable {
     }
 
     /// How message `id` ended, if its answer is in the state replica `node` has certified.
-    func certifiedEnd(of id: UInt64, at node: Int, _ model: SubnetSimulation) -> CallEnd? {
-        guard let outcome = model.execution.outcome(of: id) else { return nil }
-        if let height = outcome.height, model.certification.certifiedHeights[node] < height { return nil }
+    static func certifiedEnd(of id: UInt64, at node: Int, subnet: Int, _ ic: borrowing InternetComputerSimulation) -> CallEnd? {
+        let (outcome, certified) = ic.ingressOutcome(id, onSubnet: subnet, certifiedAt: node)
+        guard let outcome else { return nil }
+        if let height = outcome.height, certified < height { return nil }
         switch outcome.status {
         case .replied: return .replied
         case .rejected(let reject): return .rejected(reason: Self.reason(reject))
@@ -269,18 +275,18 @@ public struct Workload: Sendable {
     /// A query reaches a replica, runs there against the state it has, and its answer goes
     /// back (after the execution and the network delay).
     mutating func query(_ client: Int, user: Int, sentAt: SimInstant, number: UInt64, _ now: SimInstant,
-                        _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: InternetComputerSimulation) {
+                        _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: borrowing InternetComputerSimulation) {
         let delay = oneWay(client)
         guard replica(for: client, now, ic) != nil else {
             return finishQuery(client, user: user, .rejected(reason: "no replica up"), sentAt: sentAt, at: now + delay, &scheduler)
         }
-        let model = ic.subnets[targets[client].subnet].model
-        guard let canister = model.execution.state.canister(targets[client].canister) else {
+        let subnet = targets[client].subnet
+        guard let canister = ic.canister(targets[client].canister, onSubnet: subnet) else {
             return finishQuery(client, user: user, .rejected(reason: ErrorCode.canisterNotFound.description), sentAt: sentAt, at: now + delay, &scheduler)
         }
-        let round = model.configuration.round
+        let round = ic.configuration.subnets[subnet].round
         let result = CanisterExecutor(configuration: round.execution).query(
-            specifications[client].method, argument: argument(client, number: number), caller: Self.sender(client: client, user: user),
+            specifications[client].method, argument: argument(client, number: number), caller: sender(client: client, user: user),
             timeNanos: SubnetExecution.timeNanos(now), on: canister)
         let executionNanos = Int64(result.instructions.multipliedFullWidth(by: 1_000_000_000).low / max(round.instructionsPerSecondPerCore, 1))
         let end: CallEnd = switch result.outcome {

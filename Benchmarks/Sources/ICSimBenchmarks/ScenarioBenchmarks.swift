@@ -1,0 +1,34 @@
+import Foundation
+import ICSim
+
+/// The scenario benchmarks of issue 6: canonical scenarios run for 10 virtual minutes with
+/// their clients active throughout. The unit is virtual seconds (the throughput column is the
+/// virtual-to-wall ratio); the checksum is the number of events processed.
+///   app-subnet-baseline-10min: one 13-node subnet, 1,000 updates/s and 5,000 queries/s.
+///   mainnet-topology-10min: 37 subnets, 550 nodes, light load.
+func scenarioBenchmarks() -> [Benchmark] {
+    ["app-subnet-baseline", "mainnet-topology"].map { name in
+        Benchmark(name: "\(name)-10min", unit: "virtual s", units: 600) {
+            var scenario = loadScenario(name)
+            scenario.duration = .seconds(600)
+            for index in scenario.clients.indices { scenario.clients[index].until = nil }
+            do {
+                var simulation = try ScenarioSimulation(scenario: scenario, modules: try scenario.modules { _ in nil })
+                simulation.run()
+                let report = ScenarioReport(simulation)
+                precondition(report.checks.allSatisfy { $0.passed || $0.name == "allCallsAnswered" }, report.text)
+                return simulation.eventsProcessed
+            } catch {
+                preconditionFailure("\(name): \(error)")
+            }
+        }
+    }
+}
+
+/// `Scenarios/NAME.json` of the repository this package sits in.
+func loadScenario(_ name: String) -> Scenario {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Scenarios/\(name).json")
+    guard let data = FileManager.default.contents(atPath: url.path) else { preconditionFailure("cannot read \(url.path)") }
+    do { return try ScenarioLoader.load(Array(data)) } catch { preconditionFailure("\(url.path): \(error)") }
+}
