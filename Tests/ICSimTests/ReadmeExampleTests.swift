@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ICSim
+import ICSimTestSupport
 
 /// The library example from README.md, kept compiling and checked.
 struct PingPong: SimulationModel {
@@ -50,5 +51,31 @@ struct ReadmeExampleTests {
         let execution = simulation.model.execution
         #expect(execution.outcomes.count == 100)
         #expect(try #require(execution.latency.quantile(99, 100)) < .seconds(3))
+    }
+
+    /// The scenario example.
+    @Test func aScenarioBuiltInSwiftRuns() throws {
+        var scenario = Scenario(name: "mine")
+        scenario.canisters = [ScenarioCanister(name: "counter", wasm: .builtin("counter"))]
+        scenario.clients = [ClientSpecification(name: "inc", call: .update, canister: "counter", method: "inc",
+                                                load: .openLoop(ratePerSecond: 50, poisson: true))]
+        scenario.faults = [ScenarioFault(.crash(nodes: [3]), at: .seconds(5), until: .seconds(15))]
+        var simulation = try ScenarioSimulation(scenario: scenario, modules: try scenario.modules { _ in nil })
+        simulation.run()
+        let report = ScenarioReport(simulation)
+        #expect(report.passed, "\(report.text)")
+        #expect(report.clients[0].statistics.replied > 2_500)
+    }
+
+    /// The output README.md shows for `swift run icsim` is what the default scenario prints:
+    /// its second line and its trace hash.
+    @Test func theReadmeShowsTheDefaultScenariosOutput() throws {
+        let readme = String(decoding: try Fixture.bytes("README.md"), as: UTF8.self)
+        var simulation = try ScenarioSimulation(scenario: .builtinDefault, modules: try Scenario.builtinDefault.modules { _ in nil })
+        simulation.run()
+        let lines = ScenarioReport(simulation).text.split(separator: "\n").map(String.init)
+        #expect(readme.contains(lines[1]), "README.md should show: \(lines[1])")
+        let hash = try #require(lines.last)
+        #expect(readme.contains(hash), "README.md should show: \(hash)")
     }
 }

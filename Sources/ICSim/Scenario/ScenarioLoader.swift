@@ -45,11 +45,13 @@ public enum ScenarioLoader {
 struct ScenarioReader {
     var json = JSONReader()
 
-    static let topKeys = ["name", "description", "seed", "duration", "subnets", "xnetDelay", "canisters", "workload", "faults", "expectations"]
+    static let topKeys = ["$schema", "name", "description", "seed", "duration", "subnets", "xnetDelay", "canisters", "workload", "faults", "expectations"]
 
     mutating func scenario(_ value: JSONValue, at path: JSONPath) -> Scenario? {
         guard let object = json.object(value, at: path, allowed: Self.topKeys, required: ["name"]) else { return nil }
         var scenario = Scenario(name: "")
+        // "$schema" lets an editor find the JSON Schema; it says nothing about the run.
+        if let (value, path) = object["$schema"] { _ = json.string(value, at: path) }
         if let (value, path) = object["name"], let name = json.string(value, at: path) { scenario.name = name }
         if let (value, path) = object["description"], let text = json.string(value, at: path) { scenario.description = text }
         if let (value, path) = object["seed"], let seed = json.integer(value, at: path, in: UInt64.min...UInt64.max) { scenario.seed = seed }
