@@ -156,17 +156,23 @@ public struct InternetComputerSimulation {
     /// by `time`, and sends the stream slices the step published; whether there was one.
     public mutating func step(notAfter time: SimInstant) -> Bool {
         guard let next = nextSubnet(notAfter: time) else { return false }
-        subnets[next].step()
-        nextTimes[next] = subnets[next].scheduler.nextEventTime
-        let slices = subnets[next].model.takeOutbox()
+        let (now, nextTime, slices) = Self.step(&subnets[next])
+        nextTimes[next] = nextTime
         guard !slices.isEmpty else { return true }
-        let arrival = subnets[next].now + configuration.xnetDelay
+        let arrival = now + configuration.xnetDelay
         for slice in slices where subnets.indices.contains(slice.destination) {
-            subnets[slice.destination].scheduler.schedule(.streamSlice(slice), at: arrival)
-            nextTimes[slice.destination] = subnets[slice.destination].scheduler.nextEventTime
+            nextTimes[slice.destination] = Self.schedule(.streamSlice(slice), at: arrival, on: &subnets[slice.destination])
             slicesDelivered += 1
         }
         return true
+    }
+
+    /// Steps `subnet` (in place: reading its fields through `subnets[i]` would copy the whole
+    /// simulation): its time after the step, its next event's time, and the stream slices the
+    /// step published.
+    static func step(_ subnet: inout Simulation<SubnetSimulation>) -> (now: SimInstant, next: SimInstant?, slices: [StreamSlice]) {
+        subnet.step()
+        return (subnet.now, subnet.scheduler.nextEventTime, subnet.model.takeOutbox())
     }
 
     /// Moves every subnet's clock to `time` (the end of a run), once no event is due before.
@@ -179,8 +185,13 @@ public struct InternetComputerSimulation {
     /// - Precondition: `subnet` exists and the message ID is below 2^63 and not used before.
     public mutating func submit(_ message: IngressMessage, toSubnet subnet: Int, at time: SimInstant) {
         let index = subnets[subnet].model.enqueue(SubmittedIngress(at: time, message))
-        subnets[subnet].scheduler.schedule(.submit(index: index), at: time)
-        nextTimes[subnet] = subnets[subnet].scheduler.nextEventTime
+        nextTimes[subnet] = Self.schedule(.submit(index: index), at: time, on: &subnets[subnet])
+    }
+
+    /// Schedules `event` on `subnet` (in place); the subnet's next event time after.
+    static func schedule(_ event: SubnetSimulation.Event, at time: SimInstant, on subnet: inout Simulation<SubnetSimulation>) -> SimInstant? {
+        subnet.scheduler.schedule(event, at: time)
+        return subnet.scheduler.nextEventTime
     }
 
     /// The subnet whose next event comes first, if one is due by `time`.
