@@ -121,8 +121,8 @@ public enum CommandLineTool {
 
               --shard I/N       run only shard I of N (the seeds A+I, A+I+N, ...), for a cluster job; without it,
                                 the index comes from SLURM_ARRAY_TASK_ID (minus SLURM_ARRAY_TASK_MIN) or
-                                JOB_COMPLETION_INDEX, the count from --shard-count, SLURM_ARRAY_TASK_COUNT or
-                                ICSIM_SHARD_COUNT (Docs/Scaling.md)
+                                JOB_COMPLETION_INDEX, the count from --shard-count, ICSIM_SHARD_COUNT or
+                                SLURM_ARRAY_TASK_COUNT (Docs/Scaling.md)
               --out DIR         write the result to DIR/sweep.json (DIR/sweep-shard-I-of-N.json for a shard),
                                 for `icsim merge`
               --json F          write the combined report as JSON (- for stdout)
@@ -131,8 +131,9 @@ public enum CommandLineTool {
         "merge": """
             icsim merge DIR... [--json F] [--quiet]
 
-            Reads every sweep*.json in the directories (shards' results of one scenario) and prints the report
-            one sweep over all their seeds would give. Fails if two shards ran different scenarios or share a seed.
+            Reads every sweep*.json in the directories (the shards of one sweep) and prints the report one
+            sweep over all their seeds gives. Fails (exit 2) if the shards ran different scenarios or seed
+            ranges, or a shard is missing or given twice.
 
             """,
         "subnet": """

@@ -29,9 +29,10 @@ enum SweepCommand {
             do { scenario.duration = try SimDuration.parse(text) } catch { throw UsageError("--duration: \(error)") }
         }
         let modules = try ScenarioFiles.modules(of: scenario, file: file)
-        let mine = seeds.filter { shard.contains(seed: $0, first: seeds.lowerBound) }
+        let mine = try shard.seeds(of: seeds)
         let outcomes = try run(scenario, modules: modules, seeds: mine, jobs: jobs)
-        let report = SweepReport(scenarioName: scenario.name, scenarioHash: SweepReport.scenarioHash(scenario), outcomes: outcomes)
+        let report = SweepReport(scenarioName: scenario.name, scenarioHash: SweepReport.scenarioHash(scenario), seedRange: seeds,
+                                 shard: (shard.index, shard.count), outcomes: outcomes)
         if let failure = write(report, reader: reader, shard: shard, output: &output) {
             errors.write("icsim: \(failure)\n")
             return 1
@@ -46,7 +47,6 @@ enum SweepCommand {
         guard (1...2).contains(parts.count), let low = UInt64(parts[0]), let high = UInt64(parts[parts.count - 1]), low <= high else {
             throw UsageError("--seeds: expected a range such as 1-1000 (low to high) or one seed, found \"\(text)\"")
         }
-        guard high - low < 10_000_000 else { throw UsageError("--seeds: at most 10,000,000 seeds in one sweep; split it into shards") }
         return low...high
     }
 
@@ -131,9 +131,17 @@ struct Shard: Equatable {
     var index: Int
     var count: Int
 
-    /// Whether `seed` (of a range starting at `first`) is this shard's.
-    func contains(seed: UInt64, first: UInt64) -> Bool {
-        (seed - first) % UInt64(count) == UInt64(index)
+    /// The seeds of `range` that are this shard's: the range's start plus `index`, then every
+    /// `count`-th.
+    /// - Throws: ``UsageError`` if they are more than 10,000,000 (split the sweep further).
+    func seeds(of range: ClosedRange<UInt64>) throws(UsageError) -> [UInt64] {
+        let span = range.upperBound - range.lowerBound
+        guard UInt64(index) <= span else { return [] }
+        let number = (span - UInt64(index)) / UInt64(count) + 1
+        guard number <= 10_000_000 else {
+            throw UsageError("--seeds: \(number) seeds for one process, at most 10,000,000; split the sweep into more shards")
+        }
+        return (0..<number).map { range.lowerBound + UInt64(index) + $0 * UInt64(count) }
     }
 
     /// Where its result goes inside `--out`.
@@ -141,24 +149,35 @@ struct Shard: Equatable {
 
     /// `--shard I/N`; else the index from SLURM_ARRAY_TASK_ID (less SLURM_ARRAY_TASK_MIN) or
     /// JOB_COMPLETION_INDEX (a Kubernetes Indexed Job), with the count from `--shard-count`,
-    /// SLURM_ARRAY_TASK_COUNT or ICSIM_SHARD_COUNT; else the whole sweep.
+    /// ICSIM_SHARD_COUNT or SLURM_ARRAY_TASK_COUNT, in that order; else the whole sweep.
     static func resolve(_ reader: ArgumentReader, environment: [String: String]) throws(UsageError) -> Shard {
+        let flagCount = try reader.value("shard-count", expected: "an integer 1 or more", { Int($0) })
         if let text = reader.value("shard") {
             let parts = text.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, (0..<count).contains(index) else {
                 throw UsageError("--shard: expected I/N with 0 <= I < N, such as 0/4, found \"\(text)\"")
             }
+            if let flagCount, flagCount != count { throw UsageError("--shard-count \(flagCount): differs from --shard \(text)") }
             return Shard(index: index, count: count)
         }
-        let flagCount = try reader.value("shard-count", expected: "an integer 1 or more", { Int($0) })
+        func number(_ name: String) throws(UsageError) -> Int? {
+            guard let text = environment[name] else { return nil }
+            guard let value = Int(text) else { throw UsageError("\(name)=\(text): expected an integer") }
+            return value
+        }
         var index: Int?
-        var count = flagCount
-        if let task = environment["SLURM_ARRAY_TASK_ID"].flatMap({ Int($0) }) {
-            index = task - (environment["SLURM_ARRAY_TASK_MIN"].flatMap { Int($0) } ?? 0)
-            count = count ?? environment["SLURM_ARRAY_TASK_COUNT"].flatMap { Int($0) }
-        } else if let completion = environment["JOB_COMPLETION_INDEX"].flatMap({ Int($0) }) {
+        let environmentCount = try number("ICSIM_SHARD_COUNT")
+        var count = flagCount ?? environmentCount
+        if let task = try number("SLURM_ARRAY_TASK_ID") {
+            if let step = try number("SLURM_ARRAY_TASK_STEP"), step != 1 {
+                throw UsageError("SLURM_ARRAY_TASK_STEP=\(step): a stepped job array cannot be mapped to shards; give --shard I/N")
+            }
+            let minimum = try number("SLURM_ARRAY_TASK_MIN")
+            let arrayCount = try number("SLURM_ARRAY_TASK_COUNT")
+            index = task - (minimum ?? 0)
+            count = count ?? arrayCount
+        } else if let completion = try number("JOB_COMPLETION_INDEX") {
             index = completion
-            count = count ?? environment["ICSIM_SHARD_COUNT"].flatMap { Int($0) }
         }
         guard let index else {
             if flagCount != nil { throw UsageError("--shard-count: needs a shard index (--shard, SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)") }
@@ -166,7 +185,7 @@ struct Shard: Equatable {
         }
         guard let count, count >= 1, (0..<count).contains(index) else {
             throw UsageError("shard \(index) of \(count.map(String.init) ?? "an unknown count") from the environment: give the count with --shard-count N "
-                + "(SLURM_ARRAY_TASK_COUNT and ICSIM_SHARD_COUNT are read too)")
+                + "(ICSIM_SHARD_COUNT and SLURM_ARRAY_TASK_COUNT are read too)")
         }
         return Shard(index: index, count: count)
     }

@@ -92,9 +92,23 @@ struct ScenarioCommandTests {
         let report = try SweepReport.load(Array(wholeBytes))
         #expect(report.outcomes.map(\.seed) == Array(3...9))
         #expect(Set(report.outcomes.map(\.traceHash)).count == 7, "every seed is its own run")
-        // A shard merged twice is refused.
+        // A shard given twice, a missing shard, or the merged report among the shards is refused.
         let again = runTool(["merge", shards, shards])
-        #expect(again.code == 2 && again.errors.contains("is in two shards"))
+        #expect(again.code == 2 && again.errors.contains("shard 0/3 is given twice"), "\(again.errors)")
+        try FileManager.default.removeItem(atPath: shards + "/sweep-shard-1-of-3.json")
+        let missing = runTool(["merge", shards])
+        #expect(missing.code == 2 && missing.errors.contains("missing 1 of 3 shards: 1"), "\(missing.errors)")
+        try FileManager.default.copyItem(atPath: whole, toPath: shards + "/sweep.json")
+        let mixed = runTool(["merge", shards])
+        #expect(mixed.code == 2 && mixed.errors.contains("a merged report among the shards?"), "\(mixed.errors)")
+    }
+
+    @Test func aShardsSeedsAreComputedNotScanned() throws {
+        #expect(try Shard(index: 1, count: 3).seeds(of: 10...20) == [11, 14, 17, 20])
+        #expect(try Shard(index: 5, count: 8).seeds(of: 1...3) == [])
+        let huge = try Shard(index: 7, count: 1_000_000).seeds(of: 1...UInt64(4_000_000_000_000))
+        #expect(huge.count == 4_000_000 && huge.first == 8 && huge.last == 3_999_999_000_008)
+        #expect(throws: UsageError.self) { try Shard(index: 0, count: 1).seeds(of: 1...20_000_000) }
     }
 
     @Test(arguments: [
@@ -105,6 +119,7 @@ struct ScenarioCommandTests {
         (["merge"], "merge: expected one or more directories"),
         (["merge", "/nonexistent-dir"], "/nonexistent-dir: cannot read the directory"),
         (["verify"], "verify: expected one scenario file"),
+        (["sweep", "x.json", "--seeds", "1-3", "--shard", "1/3", "--shard-count", "4"], "--shard-count 4: differs from --shard 1/3"),
     ])
     func badSweepArguments(arguments: [String], message: String) {
         let result = runTool(arguments)
@@ -115,9 +130,18 @@ struct ScenarioCommandTests {
     @Test func theShardComesFromTheEnvironmentOnlyWithACount() throws {
         var output = ""
         var errors = ""
-        #expect(throws: UsageError.self) {
-            try SweepCommand.main([Self.scenario, "--seeds", "1-2"], output: &output, errors: &errors, environment: ["JOB_COMPLETION_INDEX": "0"])
+        for environment in [["JOB_COMPLETION_INDEX": "0"], ["SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_STEP": "2", "SLURM_ARRAY_TASK_COUNT": "5"],
+                            ["JOB_COMPLETION_INDEX": "x", "ICSIM_SHARD_COUNT": "3"]] {
+            #expect(throws: UsageError.self, "\(environment)") {
+                try SweepCommand.main([Self.scenario, "--seeds", "1-2"], output: &output, errors: &errors, environment: environment)
+            }
         }
+        let reader = try ArgumentReader([], valueOptions: [])
+        // ICSIM_SHARD_COUNT wins over Slurm's count: resubmitting one array task keeps its shard.
+        let slurm = ["SLURM_ARRAY_TASK_ID": "17", "SLURM_ARRAY_TASK_MIN": "17", "SLURM_ARRAY_TASK_COUNT": "1", "ICSIM_SHARD_COUNT": "100"]
+        #expect(try Shard.resolve(reader, environment: slurm) == Shard(index: 0, count: 100))
+        #expect(try Shard.resolve(reader, environment: ["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "4"]) == Shard(index: 3, count: 4))
+        #expect(try Shard.resolve(reader, environment: [:]) == Shard(index: 0, count: 1))
     }
 
     /// `icsim verify` starts two processes of the real executable.

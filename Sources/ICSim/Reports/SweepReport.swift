@@ -105,14 +105,25 @@ public struct SweepReport: Sendable, Equatable {
     /// The scenario's name and hash (its seed aside: every outcome has its own).
     public var scenarioName: String
     public var scenarioHash: String
+    /// The seeds of the whole sweep, and which shard of it this report is (0 of 1: all of it).
+    public var seedRange: ClosedRange<UInt64>
+    public var shard: (index: Int, count: Int)
     /// The outcomes, by ascending seed.
     public private(set) var outcomes: [SeedOutcome]
 
-    /// A report of `outcomes` (sorted by seed here).
-    public init(scenarioName: String, scenarioHash: String, outcomes: [SeedOutcome]) {
+    /// A report of `outcomes` (sorted by seed here): shard `shard` of a sweep over `seedRange`.
+    public init(scenarioName: String, scenarioHash: String, seedRange: ClosedRange<UInt64>, shard: (index: Int, count: Int) = (0, 1),
+                outcomes: [SeedOutcome]) {
         self.scenarioName = scenarioName
         self.scenarioHash = scenarioHash
+        self.seedRange = seedRange
+        self.shard = shard
         self.outcomes = outcomes.sorted { $0.seed < $1.seed }
+    }
+
+    public static func == (lhs: SweepReport, rhs: SweepReport) -> Bool {
+        lhs.scenarioName == rhs.scenarioName && lhs.scenarioHash == rhs.scenarioHash && lhs.seedRange == rhs.seedRange
+            && lhs.shard == rhs.shard && lhs.outcomes == rhs.outcomes
     }
 
     /// The seeds whose checks failed, in order.
@@ -136,7 +147,7 @@ public struct SweepReport: Sendable, Equatable {
                 values[metric.name, default: []].append(metric.value)
             }
         }
-        return names.map { name in
+        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { name in
             let sorted = (values[name] ?? []).sorted()
             let sum = sorted.reduce(Int64(0)) { $0.addingReportingOverflow($1).partialValue }
             func rank(_ numerator: Int, _ denominator: Int) -> Int64 { sorted[min(sorted.count - 1, (sorted.count * numerator + denominator - 1) / denominator - 1)] }
@@ -152,6 +163,7 @@ public struct SweepReport: Sendable, Equatable {
         }
         let value = JSONValue.object([
             ("schema", .string("icsim-sweep/1")), ("scenario", .string(scenarioName)), ("scenarioHash", .string(scenarioHash)),
+            ("seedRange", .string("\(seedRange.lowerBound)-\(seedRange.upperBound)")), ("shard", .string("\(shard.index)/\(shard.count)")),
             ("seeds", .number(String(outcomes.count))), ("failedSeeds", .array(failedSeeds.map { .number(String($0)) })),
             ("distributions", .object(distributions)), ("outcomes", .array(outcomes.map(\.jsonValue))),
         ])
@@ -178,32 +190,63 @@ public struct SweepReport: Sendable, Equatable {
         let value: JSONValue
         do { value = try JSONParser.parse(bytes) } catch { throw ScenarioError(problems: [JSONProblem(JSONPath(), "not valid JSON: \(error)")]) }
         var reader = JSONReader()
-        let keys = ["schema", "scenario", "scenarioHash", "seeds", "failedSeeds", "distributions", "outcomes"]
+        let keys = ["schema", "scenario", "scenarioHash", "seedRange", "shard", "seeds", "failedSeeds", "distributions", "outcomes"]
         guard let object = reader.object(value, at: JSONPath(), allowed: keys, required: keys),
               let schema = object["schema"], reader.string(schema.value, at: schema.path) == "icsim-sweep/1",
               let name = object["scenario"].flatMap({ reader.string($0.value, at: $0.path) }),
               let hash = object["scenarioHash"].flatMap({ reader.string($0.value, at: $0.path) }),
+              let range = object["seedRange"].flatMap({ reader.string($0.value, at: $0.path) }).flatMap(Self.parseRange),
+              let shard = object["shard"].flatMap({ reader.string($0.value, at: $0.path) }).flatMap(Self.parseShard),
               let outcomesMember = object["outcomes"], let elements = reader.array(outcomesMember.value, at: outcomesMember.path) else {
             throw ScenarioError(problems: reader.problems.isEmpty ? [JSONProblem(JSONPath(), "not an icsim-sweep/1 report")] : reader.problems)
         }
         let outcomes = elements.compactMap { SeedOutcome(json: $0.value, reader: &reader, at: $0.path) }
         guard reader.problems.isEmpty else { throw ScenarioError(problems: reader.problems) }
-        return SweepReport(scenarioName: name, scenarioHash: hash, outcomes: outcomes)
+        return SweepReport(scenarioName: name, scenarioHash: hash, seedRange: range, shard: shard, outcomes: outcomes)
     }
 
-    /// The reports of several shards as one: the same scenario, no seed twice.
-    /// - Throws: ``ScenarioError`` if the shards ran different scenarios or share a seed.
+    /// `"1-1000"`.
+    static func parseRange(_ text: String) -> ClosedRange<UInt64>? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, let low = UInt64(parts[0]), let high = UInt64(parts[1]), low <= high else { return nil }
+        return low...high
+    }
+
+    /// `"3/100"`.
+    static func parseShard(_ text: String) -> (index: Int, count: Int)? {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, (0..<count).contains(index) else { return nil }
+        return (index, count)
+    }
+
+    /// The reports of all the shards of one sweep as one report: the same scenario, seed range
+    /// and shard count, every shard exactly once; the result is the whole sweep (shard 0 of 1).
+    /// - Throws: ``ScenarioError`` naming what does not fit (a missing or repeated shard,
+    ///   another scenario or range, a seed twice).
     public static func merge(_ reports: [SweepReport]) throws(ScenarioError) -> SweepReport {
         guard let first = reports.first else { throw ScenarioError(problems: [JSONProblem(JSONPath(), "no shard results to merge")]) }
         var problems: [JSONProblem] = []
-        for (index, report) in reports.enumerated() where report.scenarioHash != first.scenarioHash {
-            problems.append(JSONProblem(JSONPath().appending(index), "shard ran scenario \(report.scenarioHash.prefix(16)), not \(first.scenarioHash.prefix(16)) like the first"))
-        }
-        let outcomes = reports.flatMap(\.outcomes).sorted { $0.seed < $1.seed }
-        for (previous, next) in zip(outcomes, outcomes.dropFirst()) where previous.seed == next.seed {
-            problems.append(JSONProblem(JSONPath(), "seed \(next.seed) is in two shards"))
+        for (index, report) in reports.enumerated() {
+            let path = JSONPath().appending(index)
+            if report.scenarioHash != first.scenarioHash {
+                problems.append(JSONProblem(path, "shard ran scenario \(report.scenarioHash.prefix(16)), not \(first.scenarioHash.prefix(16)) like the first"))
+            }
+            if report.seedRange != first.seedRange || report.shard.count != first.shard.count {
+                problems.append(JSONProblem(path, "shard \(report.shard.index)/\(report.shard.count) of seeds \(report.seedRange) does not belong with "
+                    + "shard \(first.shard.index)/\(first.shard.count) of seeds \(first.seedRange) (a merged report among the shards?)"))
+            }
         }
         guard problems.isEmpty else { throw ScenarioError(problems: problems) }
-        return SweepReport(scenarioName: first.scenarioName, scenarioHash: first.scenarioHash, outcomes: outcomes)
+        let indices = reports.map(\.shard.index).sorted()
+        let missing = (0..<first.shard.count).filter { !indices.contains($0) }
+        let repeated = zip(indices, indices.dropFirst()).filter { $0 == $1 }.map(\.0)
+        if !missing.isEmpty {
+            problems.append(JSONProblem(JSONPath(), "missing \(missing.count) of \(first.shard.count) shards: "
+                + missing.prefix(20).map(String.init).joined(separator: ", ") + (missing.count > 20 ? ", ..." : "")))
+        }
+        if let shard = repeated.first { problems.append(JSONProblem(JSONPath(), "shard \(shard)/\(first.shard.count) is given twice")) }
+        guard problems.isEmpty else { throw ScenarioError(problems: problems) }
+        return SweepReport(scenarioName: first.scenarioName, scenarioHash: first.scenarioHash, seedRange: first.seedRange,
+                           outcomes: reports.flatMap(\.outcomes))
     }
 }
