@@ -113,6 +113,12 @@ struct ScenarioLoaderTests {
         #expect(problems.contains { $0.contains(expected) }, "\(expected) not among \(problems)")
     }
 
+    @Test func aClientMayNotMakeMoreThanAHundredMillionCalls() {
+        let text = #"{"name": "t", "duration": "10m", "canisters": [{"name": "c", "wasm": "builtin:counter"}], "#
+            + #""workload": [{"name": "c", "canister": "c", "method": "inc", "rate": 500000, "from": "100s"}]}"#
+        #expect(Self.problems(text) == ["workload[0].rate: 500000 calls a second for 500 s is 250000000 calls, more than the 100,000,000 one client may make in a run; lower the rate or shorten the window"])
+    }
+
     @Test func everyProblemIsReportedAtOnce() {
         let text = #"{"name": "t", "duraton": "1s", "seed": "x", "subnets": [{"name": "a", "nodes": -3}], "faults": [{"kind": "explode"}]}"#
         let problems = Self.problems(text)

@@ -61,7 +61,7 @@ struct TimeTests {
         ("300ms", Int64(300_000_000)), ("2.5s", 2_500_000_000), ("10m", 600_000_000_000),
         ("1h", 3_600_000_000_000), ("250us", 250_000), ("250µs", 250_000), ("42ns", 42),
         ("0.1s", 100_000_000), ("1.000000001s", 1_000_000_001), (" 7 ms ", 7_000_000), ("0s", 0),
-        (".5s", 500_000_000),
+        (".5s", 500_000_000), ("0.0000000000025h", 9), ("1.5m", 90_000_000_000), ("2.50000000000000000000s", 2_500_000_000),
     ])
     func parsesDurationsExactly(text: String, nanoseconds: Int64) throws {
         #expect(try SimDuration.parse(text) == .nanoseconds(nanoseconds))
@@ -77,6 +77,8 @@ struct TimeTests {
         ("1.5ns", .finerThanNanosecond("1.5ns")),
         ("1.0000000001s", .finerThanNanosecond("1.0000000001s")),
         ("1.0005ns", .finerThanNanosecond("1.0005ns")),
+        ("0.000000000001h", .finerThanNanosecond("0.000000000001h")),
+        ("1.2.3s", .malformedNumber("1.2.3s")),
         ("300000000000h", .overflow("300000000000h")),
         ("99999999999999999999ns", .overflow("99999999999999999999ns")),
     ])

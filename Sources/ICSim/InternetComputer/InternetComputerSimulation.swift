@@ -83,7 +83,7 @@ public struct InternetComputerSimulation {
     public private(set) var slicesDelivered = 0
     /// Each subnet's next event time (`nil`: none pending), kept beside the subnets so that
     /// finding the next subnet to step reads a small array, not every subnet's queue.
-    var nextTimes: [SimInstant?] = []
+    var nextTimes = NextEventTree(times: [])
 
     /// The subnets at time zero, started.
     /// - Precondition: `configuration.problems()` is empty (each subnet installs its canisters
@@ -98,7 +98,7 @@ public struct InternetComputerSimulation {
             simulation.model.start(&simulation.scheduler)
             return simulation
         }
-        nextTimes = subnets.map(\.scheduler.nextEventTime)
+        nextTimes = NextEventTree(times: subnets.map(\.scheduler.nextEventTime))
     }
 
     /// The current virtual time (the latest any subnet reached).
@@ -126,9 +126,12 @@ public struct InternetComputerSimulation {
     // outside this file copies the subnet's model (every reference in it retained), so the
     // reads the clients need per call are methods here.
 
-    /// Canister `id` as subnet `subnet`'s latest executed state has it (for queries).
-    public func canister(_ id: CanisterID, onSubnet subnet: Int) -> CanisterState? {
-        subnets[subnet].model.execution.state.canister(id)
+    /// Canister `id` as replica `node` of subnet `subnet` answers queries from it: in the
+    /// state the replica has certified (``SubnetConfiguration/answersQueries``; without it,
+    /// the latest executed state).
+    public func queryCanister(_ id: CanisterID, onSubnet subnet: Int, replica node: Int) -> CanisterState? {
+        let height = subnets[subnet].model.certification.certifiedHeights[node]
+        return subnets[subnet].model.execution.queryState(certifiedHeight: height).canister(id)
     }
 
     /// Whether node `node` of subnet `subnet` is crashed or paused at `time`.
@@ -149,7 +152,7 @@ public struct InternetComputerSimulation {
 
     /// When the next event of any subnet is due (`nil`: none is pending).
     public var nextEventTime: SimInstant? {
-        nextTimes.lazy.compactMap { $0 }.min()
+        nextTimes.first?.time
     }
 
     /// Handles the earliest pending event of all subnets (ties: the lower subnet) if it is due
@@ -157,11 +160,11 @@ public struct InternetComputerSimulation {
     public mutating func step(notAfter time: SimInstant) -> Bool {
         guard let next = nextSubnet(notAfter: time) else { return false }
         let (now, nextTime, slices) = Self.step(&subnets[next])
-        nextTimes[next] = nextTime
+        nextTimes.update(next, to: nextTime)
         guard !slices.isEmpty else { return true }
         let arrival = now + configuration.xnetDelay
         for slice in slices where subnets.indices.contains(slice.destination) {
-            nextTimes[slice.destination] = Self.schedule(.streamSlice(slice), at: arrival, on: &subnets[slice.destination])
+            nextTimes.update(slice.destination, to: Self.schedule(.streamSlice(slice), at: arrival, on: &subnets[slice.destination]))
             slicesDelivered += 1
         }
         return true
@@ -185,7 +188,7 @@ public struct InternetComputerSimulation {
     /// - Precondition: `subnet` exists and the message ID is below 2^63 and not used before.
     public mutating func submit(_ message: IngressMessage, toSubnet subnet: Int, at time: SimInstant) {
         let index = subnets[subnet].model.enqueue(SubmittedIngress(at: time, message))
-        nextTimes[subnet] = Self.schedule(.submit(index: index), at: time, on: &subnets[subnet])
+        nextTimes.update(subnet, to: Self.schedule(.submit(index: index), at: time, on: &subnets[subnet]))
     }
 
     /// Schedules `event` on `subnet` (in place); the subnet's next event time after.
@@ -196,14 +199,8 @@ public struct InternetComputerSimulation {
 
     /// The subnet whose next event comes first, if one is due by `time`.
     func nextSubnet(notAfter time: SimInstant) -> Int? {
-        var best: Int?
-        var bestTime = time
-        for index in nextTimes.indices {
-            guard let next = nextTimes[index], next <= bestTime, best == nil || next < bestTime else { continue }
-            best = index
-            bestTime = next
-        }
-        return best
+        guard let first = nextTimes.first, first.time <= time else { return nil }
+        return first.subnet
     }
 
     /// The trace hash of the whole run: the subnets' trace hashes folded in subnet order
@@ -234,5 +231,51 @@ public struct InternetComputerSimulation {
             }
         }
         return total
+    }
+}
+
+/// The subnets' next event times as a tournament tree: each inner node holds the better of
+/// its two children (the earlier time; on a tie, the lower subnet), so the root is the subnet
+/// to step next, and changing one subnet's time costs log2(subnets) comparisons instead of a
+/// scan of every subnet per event.
+struct NextEventTree: Sendable {
+    /// Each subnet's next event time (`nil`: none pending).
+    private(set) var times: [SimInstant?]
+    /// Leaves at `leafCount + subnet`, inner nodes above (index 1 is the root); each holds a
+    /// subnet number, or -1 for none.
+    private var tree: [Int32]
+    private let leafCount: Int
+
+    init(times: [SimInstant?]) {
+        self.times = times
+        var count = 1
+        while count < max(times.count, 1) { count *= 2 }
+        leafCount = count
+        tree = Array(repeating: -1, count: 2 * count)
+        for subnet in times.indices { tree[count + subnet] = Int32(subnet) }
+        for node in stride(from: count - 1, through: 1, by: -1) { tree[node] = better(tree[2 * node], tree[2 * node + 1]) }
+    }
+
+    /// The subnet whose next event comes first, and when.
+    var first: (subnet: Int, time: SimInstant)? {
+        guard tree.count > 1, tree[1] >= 0, let time = times[Int(tree[1])] else { return nil }
+        return (Int(tree[1]), time)
+    }
+
+    /// Subnet `subnet`'s next event is now at `time`.
+    mutating func update(_ subnet: Int, to time: SimInstant?) {
+        times[subnet] = time
+        var node = (leafCount + subnet) / 2
+        while node >= 1 {
+            tree[node] = better(tree[2 * node], tree[2 * node + 1])
+            node /= 2
+        }
+    }
+
+    /// The subnet to step first of `a` and `b`.
+    private func better(_ a: Int32, _ b: Int32) -> Int32 {
+        guard a >= 0, let left = times[Int(a)] else { return b >= 0 && times[Int(b)] != nil ? b : -1 }
+        guard b >= 0, let right = times[Int(b)] else { return a }
+        return right < left ? b : a
     }
 }

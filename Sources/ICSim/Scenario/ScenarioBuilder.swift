@@ -48,6 +48,10 @@ extension Scenario {
             setup.computeAllocationPercent = canister.computeAllocationPercent
             configuration.subnets[subnet].canisters.append(setup)
         }
+        for client in clients where client.call == .query {
+            guard let index = canisters.firstIndex(where: { $0.name == client.canister }), let subnet = subnetIndex(of: canisters[index]) else { continue }
+            configuration.subnets[subnet].answersQueries = true
+        }
         for fault in faults {
             guard let subnet = fault.subnet.map({ self.subnet(named: $0)?.index }) ?? 0 else { continue }
             configuration.subnets[subnet].add(fault)

@@ -147,7 +147,7 @@ extension ScenarioReader {
     mutating func ratio(_ value: JSONValue, at path: JSONPath) -> (Int, Int)? {
         guard let text = json.string(value, at: path) else { return nil }
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let numerator = Int(parts[0]), let denominator = Int(parts[1]),
+        guard parts.count == 2, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }), let numerator = Int(parts[0]), let denominator = Int(parts[1]),
               (1...1_000).contains(numerator), (1...1_000).contains(denominator) else {
             json.report(path, "expected a clock rate such as \"2/1\" (twice as fast) or \"9/10\", integers 1-1000, found \"\(text)\"")
             return nil
@@ -182,7 +182,12 @@ extension ScenarioReader {
         guard let object = json.object(value, at: path, allowed: ["kind", "delay", "groups", "peers"], required: ["kind"]),
               let (kindValue, kindPath) = object["kind"], let kind = json.string(kindValue, at: kindPath) else { return nil }
         let parameter: [String: String] = ["delayer": "delay", "equivocatingMaker": "groups", "selective": "peers", "twins": "groups"]
-        if let simple = Self.simpleBehaviors[kind] { return simple }
+        if let simple = Self.simpleBehaviors[kind] {
+            for member in object.members where member.key != "kind" {
+                json.report(path.appending(member.key), "\"\(kind)\" takes no parameter")
+            }
+            return simple
+        }
         guard let key = parameter[kind] else {
             json.report(kindPath, "unknown behaviour \"\(kind)\"; expected one of \(Self.quotedList(Self.behaviorNames))")
             return nil
@@ -255,7 +260,8 @@ extension Probability {
             return try? Probability(numerator: parts, denominator: 100_000_000)
         }
         let pieces = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard pieces.count == 2, let numerator = UInt64(pieces[0]), let denominator = UInt64(pieces[1]) else { return nil }
+        guard pieces.count == 2, pieces.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              let numerator = UInt64(pieces[0]), let denominator = UInt64(pieces[1]) else { return nil }
         return try? Probability(numerator: numerator, denominator: denominator)
     }
 

@@ -80,6 +80,14 @@ extension Scenario {
             problems.append(JSONProblem(path.appending("argument"), "a random argument must be 0 to 2 MiB, found \(bytes) bytes"))
         }
         let until = client.until ?? duration
+        if case .openLoop(let rate, _) = client.load, rate > 0 {
+            // Every call is kept until the end of the run (the nothing-lost checker reads them).
+            let seconds = Double((min(until, duration) - client.from).nanoseconds) / 1e9
+            if rate * seconds > 100_000_000 {
+                problems.append(JSONProblem(path.appending("rate"), "\(JSONValue.decimal(rate)) calls a second for \(Int64(seconds)) s is "
+                    + "\(Int64(rate * seconds)) calls, more than the 100,000,000 one client may make in a run; lower the rate or shorten the window"))
+            }
+        }
         if client.from < .zero || client.from > duration {
             problems.append(JSONProblem(path.appending("from"), "expected a time within the run (0 to \(duration)), found \(client.from)"))
         }
@@ -215,7 +223,8 @@ extension ScenarioSubnet {
         let round = roundInstructions ?? (kind.isSystem ? 7_000_000_000 : 4_000_000_000)
         let slice = sliceInstructions ?? 2_000_000_000
         if round < 10_000_000 || slice > round {
-            problems.append(JSONProblem(path.appending("roundInstructions"), "\(round) instructions a round is too few: at least 10000000 "
+            let key = roundInstructions == nil ? "sliceInstructions" : "roundInstructions"
+            problems.append(JSONProblem(path.appending(key), "\(round) instructions a round is too few: at least 10000000 "
                 + "(the 8 M per-canister and 2 M per-message overheads count against a round) and at least sliceInstructions (\(slice))"))
         }
         if let delay = unitDelay, delay < .zero { problems.append(JSONProblem(path.appending("unitDelay"), "must not be negative")) }

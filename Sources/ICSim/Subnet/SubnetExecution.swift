@@ -138,6 +138,10 @@ public struct SubnetExecution: Sendable {
     /// What other subnets may read of this subnet's streams: the heads after each executed
     /// height not yet certified, and what was published.
     var publication = StreamPublication()
+    /// With queries to answer: the state after each executed height from a few heights below
+    /// the latest certified one, oldest first (copies share what did not change); `nil` when
+    /// nobody queries the subnet.
+    var certifiedSnapshots: [(height: Height, state: ReplicatedState)]?
     /// Virtual time zero as IC time (nanoseconds since 1970): 2026-01-01T00:00:00Z.
     public static let epochNanos: UInt64 = 1_767_225_600_000_000_000
 
@@ -145,7 +149,7 @@ public struct SubnetExecution: Sendable {
     /// replica also executes every height on its own copy of the state.
     init(canisters: [CanisterSetup], round: RoundConfiguration, checkpoints: CheckpointConfiguration = CheckpointConfiguration(),
          ingressTimeToLive: SimDuration = .seconds(300), replicaCount: Int? = nil,
-         connection: (subnet: Int, routing: RoutingTable)? = nil) throws(Reject) {
+         connection: (subnet: Int, routing: RoutingTable)? = nil, keepsQueryStates: Bool = false) throws(Reject) {
         executor = RoundExecutor(configuration: round)
         checkpointing = checkpoints
         self.ingressTimeToLive = ingressTimeToLive
@@ -154,6 +158,7 @@ public struct SubnetExecution: Sendable {
         state.add(installed.states)
         if let connection { state.connect(subnet: connection.subnet, routing: connection.routing) }
         replicas = replicaCount.map { Array(repeating: (state, 0, []), count: $0) }
+        certifiedSnapshots = keepsQueryStates ? [(Height(0), state)] : nil
         self.checkpoints = Array(repeating: (state, 0), count: replicaCount ?? 0)
     }
 
@@ -204,6 +209,11 @@ public struct SubnetExecution: Sendable {
     /// `height` was certified at `time`: its answers become visible (no earlier than its
     /// round ended).
     mutating func certify(height: Height, at time: SimInstant) {
+        // Keep the states replicas may still answer queries from: a few heights below the
+        // first certified one (a replica that lags further reads the oldest kept).
+        if let snapshots = certifiedSnapshots, let first = snapshots.first, first.height + Self.snapshotsKept < height {
+            certifiedSnapshots?.removeFirst(min(snapshots.count - 1, snapshots.prefix { $0.height + Self.snapshotsKept < height }.count))
+        }
         for index in awaitingCertification.removeValue(forKey: height) ?? [] {
             guard let outcome = submissions[index].outcome, outcome.certifiedAt == nil else { continue }
             let visible = max(time, outcome.executedAt)
@@ -295,6 +305,7 @@ public struct SubnetExecution: Sendable {
             checkpointWrites[block.height] = (state.takeChunksWritten() * UInt64(LinearMemory.chunkBytes), state.memoryBytesInUse)
         }
         if state.routing != nil { publication.record(state.streamHeads, at: block.height) }
+        certifiedSnapshots?.append((block.height, state))
         return (digest, .nanoseconds(report.durationNanos))
     }
 
@@ -327,6 +338,17 @@ public struct SubnetExecution: Sendable {
         replicas?[node] = (checkpoints[peer].state, height, [])
         checkpoints[node] = checkpoints[peer]
         return true
+    }
+
+    /// Heights of state kept below the latest certified one, for queries.
+    static let snapshotsKept: Height = 10
+
+    /// The state a replica that has certified `height` answers queries from: the latest kept
+    /// state at or below it (the oldest kept if it lags further); the latest executed state
+    /// when the subnet keeps no snapshots.
+    func queryState(certifiedHeight height: Height) -> ReplicatedState {
+        guard let snapshots = certifiedSnapshots, let oldest = snapshots.first else { return state }
+        return snapshots.last { $0.height <= height }?.state ?? oldest.state
     }
 
     /// The ingress messages of `block`, in order.

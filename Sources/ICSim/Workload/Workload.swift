@@ -272,16 +272,16 @@ public struct Workload: Sendable {
         scheduler.schedule(.userReady(client: Int32(client), user: Int32(user)), at: time + thinkTime)
     }
 
-    /// A query reaches a replica, runs there against the state it has, and its answer goes
-    /// back (after the execution and the network delay).
+    /// A query reaches a replica, runs there against the state that replica has certified,
+    /// and its answer goes back (after the execution and the network delay).
     mutating func query(_ client: Int, user: Int, sentAt: SimInstant, number: UInt64, _ now: SimInstant,
                         _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: borrowing InternetComputerSimulation) {
         let delay = oneWay(client)
-        guard replica(for: client, now, ic) != nil else {
+        guard let node = replica(for: client, now, ic) else {
             return finishQuery(client, user: user, .rejected(reason: "no replica up"), sentAt: sentAt, at: now + delay, &scheduler)
         }
         let subnet = targets[client].subnet
-        guard let canister = ic.canister(targets[client].canister, onSubnet: subnet) else {
+        guard let canister = ic.queryCanister(targets[client].canister, onSubnet: subnet, replica: node) else {
             return finishQuery(client, user: user, .rejected(reason: ErrorCode.canisterNotFound.description), sentAt: sentAt, at: now + delay, &scheduler)
         }
         let round = ic.configuration.subnets[subnet].round

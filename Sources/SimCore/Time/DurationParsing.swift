@@ -59,28 +59,37 @@ extension SimDuration {
         return try scaled(decimal: numberPart, by: scale, text: text)
     }
 
-    /// `decimal` (digits with at most one point) times `scale`, exactly.
+    /// `decimal` (digits with at most one point) times `scale`, exactly: the fraction's digits
+    /// are read as one integer F of d digits and contribute F * scale / 10^d nanoseconds, which
+    /// must be a whole number (`"0.000000000001h"`, 3.6 ns, is refused, not truncated).
     private static func scaled(decimal: String, by scale: Int64, text: String) throws(DurationParseError) -> SimDuration {
         let pieces = decimal.split(separator: ".", omittingEmptySubsequences: false)
         guard pieces.count <= 2, !decimal.isEmpty, decimal != "." else { throw .malformedNumber(text) }
-        var total: Int64 = 0
-        var place = scale
-        for (index, piece) in pieces.enumerated() {
-            for character in piece {
-                guard let digit = character.wholeNumberValue else { throw .malformedNumber(text) }
-                if index == 0 {
-                    total = try checked(total.multipliedReportingOverflow(by: 10), text)
-                    total = try checked(total.addingReportingOverflow(Int64(digit)), text)
-                } else {
-                    guard place >= 10 || digit == 0 else { throw .finerThanNanosecond(text) }
-                    place /= 10
-                    total = try checked(total.addingReportingOverflow(Int64(digit) * place), text)
-                }
-            }
-            if index == 0 {
-                total = try checked(total.multipliedReportingOverflow(by: scale), text)
-            }
+        var whole: Int64 = 0
+        for character in pieces[0] {
+            guard let digit = character.wholeNumberValue else { throw .malformedNumber(text) }
+            whole = try checked(whole.multipliedReportingOverflow(by: 10), text)
+            whole = try checked(whole.addingReportingOverflow(Int64(digit)), text)
         }
+        var total = try checked(whole.multipliedReportingOverflow(by: scale), text)
+        guard pieces.count == 2 else { return SimDuration(nanoseconds: total) }
+        // Trailing zeros add nothing; at most 18 significant fraction digits fit the arithmetic.
+        let fraction = pieces[1].reversed().drop { $0 == "0" }.reversed()
+        guard fraction.allSatisfy({ $0.wholeNumberValue != nil }), pieces[1].allSatisfy({ $0.wholeNumberValue != nil }) else {
+            throw .malformedNumber(text)
+        }
+        guard !fraction.isEmpty else { return SimDuration(nanoseconds: total) }
+        guard fraction.count <= 18 else { throw .finerThanNanosecond(text) }
+        var numerator: UInt64 = 0
+        var denominator: UInt64 = 1
+        for character in fraction {
+            numerator = numerator * 10 + UInt64(character.wholeNumberValue ?? 0)
+            denominator *= 10
+        }
+        let product = numerator.multipliedFullWidth(by: UInt64(scale))
+        let (nanoseconds, remainder) = denominator.dividingFullWidth(product)
+        guard remainder == 0 else { throw .finerThanNanosecond(text) }
+        total = try checked(total.addingReportingOverflow(Int64(nanoseconds)), text)
         return SimDuration(nanoseconds: total)
     }
 
