@@ -202,3 +202,33 @@ struct ScenarioLoaderTests {
         }
     }
 }
+
+/// Docs/scenario.schema.json (for editors) names exactly the keys the loader accepts, so the
+/// two cannot drift apart unnoticed.
+@Suite("Scenario JSON Schema")
+struct ScenarioSchemaTests {
+    static func keys(_ object: JSONValue?) -> [String] {
+        guard case .object(let members)? = object else { return [] }
+        return members.map(\.key)
+    }
+
+    @Test func theSchemaNamesTheLoadersKeys() throws {
+        let schema = try JSONParser.parse(try Fixture.bytes("Docs/scenario.schema.json"))
+        let definitions = schema["$defs"]
+        #expect(Set(Self.keys(schema["properties"])) == Set(ScenarioReader.topKeys))
+        #expect(Set(Self.keys(definitions?["subnet"]?["properties"])) == Set(ScenarioReader.subnetKeys))
+        #expect(Set(Self.keys(definitions?["canister"]?["properties"])) == Set(ScenarioReader.canisterKeys))
+        #expect(Set(Self.keys(definitions?["client"]?["properties"])) == Set(ScenarioReader.clientKeys))
+        guard case .array(let cases)? = definitions?["fault"]?["allOf"] else {
+            Issue.record("no per-kind fault rules")
+            return
+        }
+        var kinds: [String: Set<String>] = [:]
+        for rule in cases {
+            // The rules that close a kind's object (others add constraints, such as twins').
+            guard case .string(let kind)? = rule["if"]?["properties"]?["kind"]?["const"], rule["then"]?["additionalProperties"] == .bool(false) else { continue }
+            kinds[kind] = Set(Self.keys(rule["then"]?["properties"])).subtracting(["kind", "subnet", "at", "until"])
+        }
+        #expect(kinds == ScenarioReader.faultKeys.mapValues(Set.init))
+    }
+}
