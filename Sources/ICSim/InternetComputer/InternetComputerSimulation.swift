@@ -127,11 +127,11 @@ public struct InternetComputerSimulation {
     // reads the clients need per call are methods here.
 
     /// Canister `id` as replica `node` of subnet `subnet` answers queries from it: in the
-    /// state the replica has certified (``SubnetConfiguration/answersQueries``; without it,
-    /// the latest executed state).
+    /// state the replica has certified (for a canister in the subnet's
+    /// ``SubnetConfiguration/queriedCanisters``; else the latest executed state).
     public func queryCanister(_ id: CanisterID, onSubnet subnet: Int, replica node: Int) -> CanisterState? {
         let height = subnets[subnet].model.certification.certifiedHeights[node]
-        return subnets[subnet].model.execution.queryState(certifiedHeight: height).canister(id)
+        return subnets[subnet].model.execution.queryCanister(id, certifiedHeight: height)
     }
 
     /// Whether node `node` of subnet `subnet` is crashed or paused at `time`.

@@ -50,7 +50,8 @@ extension Scenario {
         }
         for client in clients where client.call == .query {
             guard let index = canisters.firstIndex(where: { $0.name == client.canister }), let subnet = subnetIndex(of: canisters[index]) else { continue }
-            configuration.subnets[subnet].answersQueries = true
+            let id = Self.canisterID(index)
+            if !configuration.subnets[subnet].queriedCanisters.contains(id) { configuration.subnets[subnet].queriedCanisters.append(id) }
         }
         for fault in faults {
             guard let subnet = fault.subnet.map({ self.subnet(named: $0)?.index }) ?? 0 else { continue }

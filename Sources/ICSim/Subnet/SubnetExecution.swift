@@ -138,10 +138,12 @@ public struct SubnetExecution: Sendable {
     /// What other subnets may read of this subnet's streams: the heads after each executed
     /// height not yet certified, and what was published.
     var publication = StreamPublication()
-    /// With queries to answer: the state after each executed height from a few heights below
-    /// the latest certified one, oldest first (copies share what did not change); `nil` when
-    /// nobody queries the subnet.
-    var certifiedSnapshots: [(height: Height, state: ReplicatedState)]?
+    /// The canisters users query, and their states after each executed height from a few
+    /// heights below the latest certified one, oldest first (copies share the memory that did
+    /// not change; the rest of the replicated state is not kept, or every round would copy its
+    /// ingress history); `nil` when nobody queries the subnet.
+    let queriedCanisters: [CanisterID]
+    var certifiedSnapshots: [(height: Height, canisters: [CanisterState?])]?
     /// Virtual time zero as IC time (nanoseconds since 1970): 2026-01-01T00:00:00Z.
     public static let epochNanos: UInt64 = 1_767_225_600_000_000_000
 
@@ -149,16 +151,18 @@ public struct SubnetExecution: Sendable {
     /// replica also executes every height on its own copy of the state.
     init(canisters: [CanisterSetup], round: RoundConfiguration, checkpoints: CheckpointConfiguration = CheckpointConfiguration(),
          ingressTimeToLive: SimDuration = .seconds(300), replicaCount: Int? = nil,
-         connection: (subnet: Int, routing: RoutingTable)? = nil, keepsQueryStates: Bool = false) throws(Reject) {
+         connection: (subnet: Int, routing: RoutingTable)? = nil, queriedCanisters: [CanisterID] = []) throws(Reject) {
         executor = RoundExecutor(configuration: round)
         checkpointing = checkpoints
         self.ingressTimeToLive = ingressTimeToLive
+        self.queriedCanisters = queriedCanisters
         let installed = Self.install(canisters, round: round)
         if let (_, reject) = installed.problems.first { throw reject }
         state.add(installed.states)
         if let connection { state.connect(subnet: connection.subnet, routing: connection.routing) }
         replicas = replicaCount.map { Array(repeating: (state, 0, []), count: $0) }
-        certifiedSnapshots = keepsQueryStates ? [(Height(0), state)] : nil
+        let genesis = state
+        certifiedSnapshots = queriedCanisters.isEmpty ? nil : [(Height(0), queriedCanisters.map { genesis.canister($0) })]
         self.checkpoints = Array(repeating: (state, 0), count: replicaCount ?? 0)
     }
 
@@ -305,7 +309,7 @@ public struct SubnetExecution: Sendable {
             checkpointWrites[block.height] = (state.takeChunksWritten() * UInt64(LinearMemory.chunkBytes), state.memoryBytesInUse)
         }
         if state.routing != nil { publication.record(state.streamHeads, at: block.height) }
-        certifiedSnapshots?.append((block.height, state))
+        if certifiedSnapshots != nil { certifiedSnapshots?.append((block.height, queriedCanisters.map { state.canister($0) })) }
         return (digest, .nanoseconds(report.durationNanos))
     }
 
@@ -343,12 +347,14 @@ public struct SubnetExecution: Sendable {
     /// Heights of state kept below the latest certified one, for queries.
     static let snapshotsKept: Height = 10
 
-    /// The state a replica that has certified `height` answers queries from: the latest kept
-    /// state at or below it (the oldest kept if it lags further); the latest executed state
-    /// when the subnet keeps no snapshots.
-    func queryState(certifiedHeight height: Height) -> ReplicatedState {
-        guard let snapshots = certifiedSnapshots, let oldest = snapshots.first else { return state }
-        return snapshots.last { $0.height <= height }?.state ?? oldest.state
+    /// Canister `id` as a replica that has certified `height` answers queries from it: in the
+    /// latest kept state at or below that height (the oldest kept if the replica lags further);
+    /// in the latest executed state for a canister nobody was configured to query.
+    func queryCanister(_ id: CanisterID, certifiedHeight height: Height) -> CanisterState? {
+        guard let slot = queriedCanisters.firstIndex(of: id), let snapshots = certifiedSnapshots, let oldest = snapshots.first else {
+            return state.canister(id)
+        }
+        return (snapshots.last { $0.height <= height } ?? oldest).canisters[slot]
     }
 
     /// The ingress messages of `block`, in order.

@@ -36,10 +36,10 @@ public struct SubnetConfiguration: Hashable, Sendable {
     /// whose time is later does not induct it, and a call not answered (and certified) by
     /// then ends expired for its user.
     public var ingressTimeToLive: SimDuration = .seconds(300)
-    /// Whether users query the subnet's canisters: then it keeps the states of the heights
-    /// replicas have certified recently, so that a query runs against the state the replica
-    /// it reaches has certified (``SubnetExecution/queryState(certifiedHeight:)``).
-    public var answersQueries = false
+    /// The canisters users query: the subnet keeps their states at the heights replicas have
+    /// certified recently, so that a query runs against the state the replica it reaches has
+    /// certified (``SubnetExecution/queryCanister(_:certifiedHeight:)``). Empty by default.
+    public var queriedCanisters: [CanisterID] = []
     /// Whether the metrics keep a timeline of every round, proposal and finalization of every
     /// node (``SubnetMetrics/timeline``), for a trace viewer. Off by default: it grows with
     /// the run.
@@ -438,7 +438,7 @@ public struct SubnetSimulation: SimulationModel {
             execution = try SubnetExecution(canisters: configuration.canisters, round: configuration.round, checkpoints: configuration.checkpoints,
                                             ingressTimeToLive: configuration.ingressTimeToLive,
                                             replicaCount: configuration.executesOnEveryReplica ? count : nil,
-                                            connection: connection, keepsQueryStates: configuration.answersQueries)
+                                            connection: connection, queriedCanisters: configuration.queriedCanisters)
         } catch {
             preconditionFailure("validate the configuration first: \(error)")
         }
