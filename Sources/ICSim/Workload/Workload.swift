@@ -7,8 +7,9 @@ public enum WorkloadEvent: Sendable, Equatable {
     case arrival(client: Int32)
     /// A closed-loop user starts its next call.
     case userReady(client: Int32, user: Int32)
-    /// A `read_state` poll for update call `call` reaches a replica.
-    case pollArrives(call: Int32)
+    /// A `read_state` poll for update call `call` (its index among all update calls) reaches a
+    /// replica.
+    case pollArrives(call: Int)
     /// A query reaches a replica (sent at `sentAt`; `number` is the client's call number).
     case queryArrives(client: Int32, user: Int32, sentAt: SimInstant, number: UInt64)
     /// The time-series sample of bucket `index` is due.
@@ -131,7 +132,7 @@ public struct Workload: Sendable {
         case .userReady(let client, let user):
             startCall(Int(client), user: Int(user), now, &scheduler, &ic)
         case .pollArrives(let call):
-            poll(Int(call), now, &scheduler, ic)
+            poll(call, now, &scheduler, ic)
         case .queryArrives(let client, let user, let sentAt, let number):
             query(Int(client), user: Int(user), sentAt: sentAt, number: number, now, &scheduler, ic)
         case .sample(let index):
@@ -203,7 +204,7 @@ public struct Workload: Sendable {
             // The boundary node acknowledges the submission (back at arrival + delay); the agent
             // then waits the poll interval before each poll.
             let firstPoll = arrival + oneWay(client) + specification.pollInterval
-            scheduler.schedule(.pollArrives(call: Int32(updates.count - 1)), at: firstPoll + oneWay(client))
+            scheduler.schedule(.pollArrives(call: updates.count - 1), at: firstPoll + oneWay(client))
         }
         statistics[client].sent += 1
     }
@@ -237,7 +238,7 @@ public struct Workload: Sendable {
             return finish(index, end, at: back, &scheduler)
         }
         guard SubnetExecution.timeNanos(now) < call.expiryNanos else { return finish(index, .expired, at: back, &scheduler) }
-        scheduler.schedule(.pollArrives(call: Int32(index)), at: back + specifications[client].pollInterval + oneWay(client))
+        scheduler.schedule(.pollArrives(call: index), at: back + specifications[client].pollInterval + oneWay(client))
     }
 
     /// How message `id` ended, if its answer is in the state replica `node` has certified.
