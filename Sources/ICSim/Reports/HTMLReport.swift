@@ -34,8 +34,9 @@ public struct HTMLReport: Sendable {
     static let style = """
         body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 980px; color: #222; padding: 0 12px; }
         h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #ddd; }
-        .meta { color: #555; } table { border-collapse: collapse; margin: 8px 0; font-size: 13px; }
-        th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: right; } th { background: #f5f5f5; }
+        .meta { color: #555; } table { border-collapse: collapse; margin: 8px 0; font-size: 13px; display: block; overflow-x: auto; max-width: 100%; }
+        th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: right; white-space: nowrap; } th { background: #f5f5f5; }
+        td.left:last-child { white-space: normal; }
         td.left, th.left { text-align: left; } .pass { color: #1a7f37; font-weight: 600; } .fail { color: #c62828; font-weight: 600; }
         svg { width: 100%; height: auto; margin: 8px 0 16px; } svg .title { font: 600 13px system-ui, sans-serif; }
         svg .tick, svg .legend { font: 11px system-ui, sans-serif; fill: #444; } svg .axis { font: 12px system-ui, sans-serif; fill: #222; }

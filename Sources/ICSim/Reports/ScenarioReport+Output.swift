@@ -57,6 +57,14 @@ extension ScenarioReport {
         ]
     }
 
+    /// A probability as a percentage for people (`"1%"`, `"0.25%"`, `"33.3333%"`).
+    static func percent(_ probability: Probability) -> String {
+        var text = SubnetReport.fixed(Double(probability.numerator) * 100 / Double(max(probability.denominator, 1)), decimals: 4)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text + "%"
+    }
+
     /// A time as scenario files write it (`"1500ms"`).
     static func compact(_ duration: SimDuration) -> String {
         if case .string(let text) = JSONValue.duration(duration) { return text }
@@ -73,7 +81,7 @@ extension ScenarioReport {
         var detail = ""
         switch fault.kind {
         case .byzantine(_, let behaviors): detail = ": " + behaviors.map { $0.jsonValue.formatted().filter { $0 != "\n" && $0 != " " } }.joined(separator: ", ")
-        case .loss(let probability), .duplication(let probability): detail = " \(probability)"
+        case .loss(let probability), .duplication(let probability): detail = " " + Self.percent(probability)
         case .extraDelay(let delay), .reordering(let delay): detail = " \(delay)"
         case .clockDrift(_, let numerator, let denominator): detail = " at \(numerator)/\(denominator)"
         default: break
