@@ -8,35 +8,57 @@ import ExecutionLayer
 public struct ScenarioReport: Sendable {
     /// One client's calls.
     public struct ClientSummary: Sendable {
+        /// The client's name.
         public var name: String
+        /// Update calls or queries.
         public var call: CallKind
+        /// The target canister's name.
         public var canister: String
+        /// The target's subnet's name.
         public var subnet: String
+        /// What its calls came to.
         public var statistics: ClientStatistics
         /// Calls still on their way at the end.
         public var inFlight: UInt64
-        /// The client's active window, for throughput.
+        /// The client's active window (from `from` to `until`), for throughput.
         public var activeFrom: SimInstant
+        /// The window's end.
         public var activeUntil: SimInstant
     }
 
     /// One subnet's consensus and execution.
     public struct SubnetSummary: Sendable {
+        /// The subnet's name and kind.
         public var name: String
+        /// Its kind.
         public var kind: SubnetKind
+        /// Its nodes, and f.
         public var nodes: Int
+        /// f: the Byzantine nodes tolerated.
         public var faultsTolerated: Int
+        /// Its Byzantine nodes, ascending.
         public var byzantineNodes: [Int]
+        /// Consensus metrics (finalization, latency, rounds, messages).
         public var metrics: SubnetMetrics
+        /// The last executed height.
         public var executedHeight: Height
+        /// Rounds executed.
         public var rounds: Int
+        /// Instructions executed, round overheads included.
         public var instructions: UInt64
+        /// Slices of long messages that paused at a round's end.
         public var messagesSliced: Int
+        /// Cycles burned (fees).
         public var cyclesBurned: Cycles
+        /// Memory written at checkpoints.
         public var checkpointBytesWritten: UInt64
+        /// Replicas that fetched a checkpoint from peers.
         public var stateSyncs: Int
+        /// Replicas that restarted after a crash.
         public var restarts: Int
+        /// Messages the network lost to faults.
         public var messagesLost: UInt64
+        /// The first safety violation, if any.
         public var violation: String?
         /// Honest nodes that did not finalize within the liveness bound after the faults
         /// ended; `nil` when the run ended before the bound passed with some honest node yet to
@@ -46,9 +68,9 @@ public struct ScenarioReport: Sendable {
         public var livenessJudgedFrom: SimInstant
         /// Each node's finalized height at each sample.
         public var finalizedSamples: [[UInt64]]
-        /// When each height's execution started and how long its round took (index 0:
-        /// height 1).
+        /// When each height's execution started (index 0: height 1).
         public var executionStarts: [SimInstant]
+        /// How long each height's round took.
         public var executionDurations: [SimDuration]
     }
 
@@ -63,16 +85,23 @@ public struct ScenarioReport: Sendable {
         public var detail: String
     }
 
+    /// The scenario that ran.
     public let scenario: Scenario
     /// The scenario's hash (``Scenario/hash``).
     public let scenarioHash: String
+    /// The run's trace hash.
     public let traceHash: String
+    /// Events handled, subnets' and clients'.
     public let eventsProcessed: UInt64
+    /// When the run ended.
     public let end: SimInstant
     /// The width of the time-series buckets.
     public let bucket: SimDuration
+    /// Each client's calls.
     public let clients: [ClientSummary]
+    /// Each subnet's consensus and execution.
     public let subnets: [SubnetSummary]
+    /// The checkers' and the expectations' verdicts.
     public let checks: [Check]
 
     /// Whether every check passed (exit code 0).

@@ -102,11 +102,13 @@ extension String {
 /// the seeds. Outcomes are kept in seed order, so how the seeds were split into shards or jobs
 /// never shows: merging shards gives exactly the report of one run over all their seeds.
 public struct SweepReport: Sendable, Equatable {
-    /// The scenario's name and hash (its seed aside: every outcome has its own).
+    /// The scenario's name.
     public var scenarioName: String
+    /// The scenario's hash with its seed set to 0 (every outcome has its own seed).
     public var scenarioHash: String
-    /// The seeds of the whole sweep, and which shard of it this report is (0 of 1: all of it).
+    /// The seeds of the whole sweep.
     public var seedRange: ClosedRange<UInt64>
+    /// Which shard of the sweep this report is (0 of 1: all of it).
     public var shard: (index: Int, count: Int)
     /// The outcomes, by ascending seed.
     public private(set) var outcomes: [SeedOutcome]

@@ -66,8 +66,9 @@ public indirect enum JSONValue: Hashable, Sendable {
 public struct JSONSyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The byte offset of the problem.
     public let offset: Int
-    /// The line and column (in bytes) of the problem, from 1.
+    /// The line of the problem, from 1.
     public let line: Int
+    /// The column (in bytes) of the problem, from 1.
     public let column: Int
     /// What was expected, or what is wrong.
     public let message: String

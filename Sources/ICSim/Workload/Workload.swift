@@ -29,8 +29,9 @@ public enum CallEnd: Hashable, Sendable {
 
 /// An update call a client made, and what became of it.
 public struct UpdateCall: Sendable {
-    /// The client (index into the scenario's clients) and its user.
+    /// The client (index into the scenario's clients).
     public var client: Int32
+    /// The client's user that made it.
     public var user: Int32
     /// The ingress message's ID.
     public var messageID: UInt64
@@ -39,8 +40,9 @@ public struct UpdateCall: Sendable {
     /// Its expiry (IC time, nanoseconds since 1970): the submission's time plus the subnet's
     /// ingress time to live.
     public var expiryNanos: UInt64
-    /// When the user learned how it ended, and how (`nil` while waiting).
+    /// When the user learned how it ended (`nil` while waiting).
     public var endedAt: SimInstant?
+    /// How it ended (`nil` while waiting).
     public var end: CallEnd?
     /// Polls sent.
     public var polls: Int32 = 0
@@ -315,9 +317,11 @@ public struct Workload: Sendable {
 public struct ClientStatistics: Sendable, Equatable {
     /// Calls sent.
     public internal(set) var sent: UInt64 = 0
-    /// Calls replied, rejected, expired.
+    /// Calls replied.
     public internal(set) var replied: UInt64 = 0
+    /// Calls rejected.
     public internal(set) var rejected: UInt64 = 0
+    /// Update calls expired.
     public internal(set) var expired: UInt64 = 0
     /// Queries that ended (all of them ended one of the three ways above).
     public internal(set) var queriesEnded: UInt64 = 0
@@ -325,10 +329,11 @@ public struct ClientStatistics: Sendable, Equatable {
     public internal(set) var rejectReasons: [String: UInt64] = [:]
     /// From sending to learning the answer, over replied and rejected calls.
     public internal(set) var latency = LatencyHistogram()
-    /// Per time bucket: calls that ended with an answer, the sum of their latencies, the
-    /// largest.
+    /// Per time bucket: calls that ended with an answer.
     public internal(set) var answeredPerBucket: [UInt64]
+    /// Per time bucket: the sum of their latencies, in nanoseconds.
     public internal(set) var latencySumPerBucket: [Int64]
+    /// Per time bucket: the largest latency, in nanoseconds.
     public internal(set) var latencyMaxPerBucket: [Int64]
 
     init(buckets: Int) {
