@@ -150,6 +150,11 @@ public struct InternetComputerSimulation {
         (subnets[subnet].model.execution.outcome(of: id), subnets[subnet].model.certification.certifiedHeights[node])
     }
 
+    /// Ingress messages subnet `subnet` has answered.
+    public func answeredCount(onSubnet subnet: Int) -> Int {
+        subnets[subnet].model.execution.answerOrder.count
+    }
+
     /// When the next event of any subnet is due (`nil`: none is pending).
     public var nextEventTime: SimInstant? {
         nextTimes.first?.time

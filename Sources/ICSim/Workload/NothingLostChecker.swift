@@ -31,7 +31,7 @@ public enum NothingLostChecker {
             if ended > sent { report("queries", "client \"\(specification.name)\": \(ended) queries ended but only \(sent) were sent") }
         }
         var answered = 0
-        for subnet in ic.subnets { answered += subnet.model.execution.outcomes.count }
+        for subnet in ic.subnets.indices { answered += ic.answeredCount(onSubnet: subnet) }
         let made = workload.updates.count
         if answered > made { report("phantom", "the subnets answered \(answered) client messages, but the clients made \(made) update calls") }
         for kind in counts.keys.sorted() where counts[kind, default: 0] > limit {
@@ -44,8 +44,7 @@ public enum NothingLostChecker {
     static func problem(with call: UpdateCall, _ workload: Workload, _ ic: InternetComputerSimulation, end: SimInstant) -> (kind: String, text: String)? {
         let client = Int(call.client)
         let specification = workload.specifications[client]
-        let model = ic.subnets[workload.targets[client].subnet].model
-        let outcome = model.execution.outcome(of: call.messageID)
+        let outcome = ic.ingressOutcome(call.messageID, onSubnet: workload.targets[client].subnet, certifiedAt: 0).outcome
         let slack = specification.pollInterval + specification.networkDelay * 3
         let name = "update call \(call.messageID) of client \"\(specification.name)\" (sent at \(call.sentAt))"
         switch call.end {
