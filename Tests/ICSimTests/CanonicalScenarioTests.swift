@@ -51,6 +51,7 @@ struct CanonicalScenarioTests {
             #expect(execution.restarts == 1 && execution.stateSyncs >= 1, "restarts \(execution.restarts), syncs \(execution.stateSyncs)")
             #expect(execution.disagreement == nil, "every replica's state agrees")
             #expect(report.subnets[0].checkpointBytesWritten > 0)
+            #expect(report.subnets[0].heapDeltaBytes >= report.subnets[0].checkpointBytesWritten)
         case "long-message-time-slicing":
             #expect(report.subnets[0].messagesSliced > 10)
             #expect((report.clients.first { $0.name == "long-calls" }?.statistics.replied ?? 0) >= 4)

@@ -52,7 +52,8 @@ extension ScenarioReport {
                 + "\(metrics.finalizedHeightMin)-\(metrics.finalizedHeights.max() ?? 0) (\(SubnetReport.fixed(blocks, decimals: 2)) blocks/s), "
                 + "proposal to finalization p50 \(Self.format(metrics.finalizationLatency.quantile(1, 2))), p99 \(Self.format(metrics.finalizationLatency.quantile(99, 100)))",
             "  execution: height \(subnet.executedHeight), \(subnet.instructions) instructions (\(subnet.rounds > 0 ? subnet.instructions / UInt64(subnet.rounds) : 0) a round), "
-                + "\(subnet.messagesSliced) slices paused, \(subnet.cyclesBurned) cycles burned, \(subnet.checkpointBytesWritten) bytes written at checkpoints, "
+                + "\(subnet.messagesSliced) slices paused, \(subnet.cyclesBurned) cycles burned, heap delta \(subnet.heapDeltaBytes) bytes "
+                + "(\(subnet.checkpointBytesWritten) written at checkpoints), "
                 + "\(subnet.restarts) restarts, \(subnet.stateSyncs) state syncs; \(subnet.messagesLost) messages lost by the network",
         ]
     }
@@ -152,7 +153,8 @@ extension ScenarioReport {
             ("messagesLost", Self.count(subnet.messagesLost)),
             ("executedHeight", Self.count(subnet.executedHeight)), ("rounds", Self.count(subnet.rounds)), ("instructions", Self.count(subnet.instructions)),
             ("messagesSliced", Self.count(subnet.messagesSliced)), ("cyclesBurned", .string(subnet.cyclesBurned.description)),
-            ("checkpointBytesWritten", Self.count(subnet.checkpointBytesWritten)), ("stateSyncs", Self.count(subnet.stateSyncs)),
+            ("checkpointBytesWritten", Self.count(subnet.checkpointBytesWritten)), ("heapDeltaBytes", Self.count(subnet.heapDeltaBytes)),
+            ("stateSyncs", Self.count(subnet.stateSyncs)),
             ("restarts", Self.count(subnet.restarts)),
             ("finalizedHeightSamples", .array(subnet.finalizedSamples.map { .array($0.map { Self.count($0) }) })),
         ])

@@ -52,6 +52,9 @@ public struct ScenarioReport: Sendable {
         public var cyclesBurned: Cycles
         /// Memory written at checkpoints.
         public var checkpointBytesWritten: UInt64
+        /// The heap delta of the whole run: the memory (heap and stable, in 4 KiB chunks)
+        /// written, as the checkpoints wrote it plus what the next checkpoint would write.
+        public var heapDeltaBytes: UInt64
         /// Replicas that fetched a checkpoint from peers.
         public var stateSyncs: Int
         /// Replicas that restarted after a crash.
@@ -148,6 +151,11 @@ public struct ScenarioReport: Sendable {
             let stalled = simulation.now >= judgedFrom ? liveness.stalledNodes(at: simulation.now).filter { model.wrappers[$0] == nil }
                 : waiting.isEmpty ? [] : nil
             let written = execution.checkpointWrites.values.reduce(UInt64(0)) { $0 + $1.writtenBytes }
+            // What the next checkpoint would write, found as a checkpoint finds it (a full digest),
+            // on a copy of the final state.
+            var final = execution.state
+            _ = final.stateHash(includingMemory: true)
+            let pending = final.takeChunksWritten() * UInt64(LinearMemory.chunkBytes)
             let configuration = model.configuration
             return SubnetSummary(
                 name: simulation.scenario.subnets[index].name, kind: simulation.scenario.subnets[index].kind,
@@ -155,6 +163,7 @@ public struct ScenarioReport: Sendable {
                 byzantineNodes: configuration.byzantine.map(\.node).sorted(), metrics: model.metrics,
                 executedHeight: execution.executedHeight, rounds: execution.rounds, instructions: execution.instructions,
                 messagesSliced: execution.messagesSliced, cyclesBurned: execution.state.cyclesBurned, checkpointBytesWritten: written,
+                heapDeltaBytes: written + pending,
                 stateSyncs: execution.stateSyncs, restarts: execution.restarts, messagesLost: model.messagesLost,
                 violation: model.safety.violation.map(\.description), stalledNodes: stalled, livenessJudgedFrom: judgedFrom,
                 finalizedSamples: simulation.workload.finalizedSamples[index],
