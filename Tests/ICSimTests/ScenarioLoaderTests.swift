@@ -127,6 +127,20 @@ struct ScenarioLoaderTests {
         #expect(problems.contains { $0.hasPrefix("subnets[0].nodes:") } && problems.contains { $0.hasPrefix("faults[0].kind:") })
     }
 
+    @Test func structureAndCrossReferencesAreReportedTogether() {
+        let text = #"{"name": "t", "duraton": "1s", "subnets": [{"name": "a", "unitDelay": 5}], "#
+            + #""faults": [{"kind": "crash", "subnet": "a", "nodes": [17]}, {"kind": "crash", "subnet": "b", "nodes": [1]}]}"#
+        let problems = Self.problems(text)
+        #expect(problems.contains { $0.hasPrefix("duraton: unknown key") }, "\(problems)")
+        #expect(problems.contains { $0.hasPrefix("subnets[0].unitDelay: expected a duration") })
+        #expect(problems.contains { $0.hasPrefix("faults[0].nodes[0]: node 17 does not exist in subnet \"a\"") })
+        #expect(problems.contains { $0.hasPrefix("faults[1].subnet: no subnet is named \"b\"") })
+        #expect(problems.count == 4)
+        // An entry that cannot be read at all would shift the paths: the cross-references wait.
+        let dropped = Self.problems(#"{"name": "t", "faults": [7, {"kind": "crash", "nodes": [17]}]}"#)
+        #expect(dropped == ["faults[0]: expected an object, found a number"])
+    }
+
     @Test func syntaxErrorsNameTheLineAndColumn() {
         #expect(Self.problems("{\n  \"name\": \"x\",\n}") == ["$: not valid JSON: line 3, column 1 (byte 17): expected a member name in double quotes"])
         #expect(Self.problems("[1, 2]") == ["$: expected an object, found an array"])

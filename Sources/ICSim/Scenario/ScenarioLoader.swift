@@ -16,8 +16,9 @@ public struct ScenarioError: Error, Hashable, Sendable, CustomStringConvertible 
 }
 
 /// Reads a ``Scenario`` from JSON text: strict syntax (``JSONParser``), then every member
-/// checked against what it may be (unknown keys are errors), then the cross-references
-/// (``Scenario/problems()``). All problems of a stage are reported together.
+/// checked against what it may be (unknown keys are errors), and the cross-references
+/// (``Scenario/problems()``), all reported together; the cross-references wait for a second
+/// round only when an entry of a list could not be read at all.
 public enum ScenarioLoader {
     /// The scenario in `text`.
     /// - Throws: ``ScenarioError`` with every problem found.
@@ -34,8 +35,13 @@ public enum ScenarioLoader {
         }
         var reader = ScenarioReader()
         let scenario = reader.scenario(value, at: JSONPath())
-        guard let scenario, reader.json.problems.isEmpty else { throw ScenarioError(problems: reader.json.problems) }
-        let problems = scenario.problems()
+        guard let scenario else { throw ScenarioError(problems: reader.json.problems) }
+        // The cross-references are checked too when no entry of a list was left out (a left-out
+        // entry would shift the indices in their paths and hide the names it defines); values
+        // that could not be read keep their defaults meanwhile.
+        let structural = reader.json.problems
+        let crossReferences = structural.isEmpty || reader.droppedEntries == 0 ? scenario.problems() : []
+        let problems = structural + crossReferences.filter { problem in !structural.contains { $0.path == problem.path } }
         guard problems.isEmpty else { throw ScenarioError(problems: problems) }
         return scenario
     }
@@ -44,6 +50,8 @@ public enum ScenarioLoader {
 /// The structural reading of a scenario: types, ranges, units and known keys.
 struct ScenarioReader {
     var json = JSONReader()
+    /// Entries of the scenario's lists left out because they could not be read at all.
+    var droppedEntries = 0
 
     static let topKeys = ["$schema", "name", "description", "seed", "duration", "subnets", "xnetDelay", "canisters", "workload", "faults", "expectations"]
 
@@ -68,8 +76,13 @@ struct ScenarioReader {
     /// The elements of the array at `path`, each read by `read` (those that fail are left out,
     /// their problems recorded).
     mutating func list<Element>(_ value: JSONValue, at path: JSONPath, _ read: (inout ScenarioReader, JSONValue, JSONPath) -> Element?) -> [Element] {
-        guard let elements = json.array(value, at: path) else { return [] }
-        return elements.compactMap { read(&self, $0.value, $0.path) }
+        guard let elements = json.array(value, at: path) else {
+            droppedEntries += 1
+            return []
+        }
+        let read = elements.compactMap { read(&self, $0.value, $0.path) }
+        droppedEntries += elements.count - read.count
+        return read
     }
 
     mutating func nodeList(_ value: JSONValue, at path: JSONPath) -> [Int] {
