@@ -35,16 +35,7 @@ extension JSONValue {
 
     static func integers(_ values: [Int]) -> JSONValue { .array(values.map { .number(String($0)) }) }
 
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef")
-        var text = "hex:"
-        text.reserveCapacity(4 + bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 15)])
-        }
-        return text
-    }
+    static func hex(_ bytes: [UInt8]) -> String { "hex:" + Hex.string(bytes: bytes) }
 
     /// Bytes as a scenario string: UTF-8 text when that reads back the same (and does not
     /// start with "hex:"), else hexadecimal.

@@ -40,29 +40,24 @@ public struct ScenarioSimulation {
     }
 
     /// The configuration's problems, each at the path of the scenario value at fault: a
-    /// module that does not install is reported at its canister's `wasm`.
+    /// module that does not install is reported at its canister's `wasm` (each subnet's
+    /// canisters installed on trial; anything else the configuration refuses is a problem of
+    /// the scenario's validation, reported at the root).
     static func installProblems(_ configuration: InternetComputerConfiguration, _ scenario: Scenario) -> [JSONProblem] {
+        var problems = configuration.problems(installingCanisters: false).map {
+            JSONProblem(JSONPath(), "the scenario maps to an invalid configuration: \($0)")
+        }
         // Canister `j` of subnet `i` is the j-th scenario canister placed on subnet i.
         var placed: [[Int]] = Array(repeating: [], count: configuration.subnets.count)
         for (index, canister) in scenario.canisters.enumerated() {
             if let subnet = scenario.subnetIndex(of: canister) { placed[subnet].append(index) }
         }
-        return configuration.problems().map { problem in
-            let parts = problem.split(separator: ":", maxSplits: 1).map(String.init)
-            let message = parts.count > 1 ? String(parts[1].drop { $0 == " " }) : problem
-            let location = Self.indices(in: parts[0], prefix: "subnets[", infix: "].canisters[")
-            if let (subnet, position) = location, placed.indices.contains(subnet), placed[subnet].indices.contains(position) {
-                return JSONProblem(JSONPath().appending("canisters").appending(placed[subnet][position]).appending("wasm"), message)
+        for (subnet, setup) in configuration.subnets.enumerated() {
+            for (position, reject) in SubnetExecution.install(setup.canisters, round: setup.round).problems where placed[subnet].indices.contains(position) {
+                problems.append(JSONProblem(JSONPath().appending("canisters").appending(placed[subnet][position]).appending("wasm"), reject.description))
             }
-            return JSONProblem(JSONPath(), "the scenario maps to an invalid configuration: \(problem)")
         }
-    }
-
-    /// The two indices of `"subnets[3].canisters[5]"`, if `text` reads so.
-    static func indices(in text: String, prefix: String, infix: String) -> (Int, Int)? {
-        let numbers = text.split { !$0.isASCII || !$0.isNumber }.compactMap { Int($0) }
-        guard numbers.count == 2, text == "\(prefix)\(numbers[0])\(infix)\(numbers[1])]" else { return nil }
-        return (numbers[0], numbers[1])
+        return problems
     }
 
     /// Calls `observer` with every event handled from now on: the subnet's number, or `nil`

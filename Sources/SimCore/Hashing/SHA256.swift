@@ -336,16 +336,7 @@ public struct SHA256Digest: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// The digest as 64 lowercase hexadecimal characters.
-    public var description: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in bytes {
-            text.append(digits[Int(byte &>> 4)])
-            text.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
+    public var description: String { Hex.string(bytes: bytes) }
 
     /// Orders digests lexicographically by their bytes.
     public static func < (lhs: SHA256Digest, rhs: SHA256Digest) -> Bool {

@@ -114,6 +114,18 @@ public enum Hex {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
+
+    /// `bytes` as two lowercase hex digits each.
+    public static func string<Bytes: Sequence<UInt8>>(bytes: Bytes) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte &>> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
 }
 
 /// Minimal JSON text helpers for the few places that write JSON without Foundation.
