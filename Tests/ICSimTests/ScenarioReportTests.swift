@@ -31,6 +31,8 @@ struct ScenarioReportTests {
         #expect(report.passed, "\(report.text)")
         #expect(report.clients[0].statistics.sent == 100, "10 a second for 10 s")
         #expect(report.clients[0].statistics.replied == 100)
+        #expect(report.clients[0].statistics.polls >= 100, "every answer was learned by a poll")
+        #expect(report.clients[1].statistics.polls == 0, "queries are not polled")
         #expect(report.subnets[0].heapDeltaBytes >= 4_096, "the counter wrote its memory; no checkpoint in 20 s")
         #expect(report.subnets[0].checkpointBytesWritten == 0)
         // Each of 3 users: a query takes 2 one-way delays (40-50 ms each), then 400 ms of thinking.

@@ -32,7 +32,7 @@ extension ScenarioReport {
         var lines = [
             "client \"\(client.name)\": \(client.call.rawValue) calls to \(client.canister) on subnet \"\(client.subnet)\": \(statistics.sent) sent, "
                 + "\(statistics.replied) replied, \(statistics.rejected) rejected, \(statistics.expired) expired, \(client.inFlight) in flight; "
-                + "\(SubnetReport.fixed(rate, decimals: 1)) replies/s",
+                + "\(SubnetReport.fixed(rate, decimals: 1)) replies/s" + (client.call == .update ? ", \(statistics.polls) read_state polls" : ""),
             "  latency " + Self.reportedQuantiles.map { "\($0.0) \(Self.format(statistics.latency.quantile($0.1, $0.2)))" }.joined(separator: ", ")
                 + ", max \(Self.format(statistics.latency.maximum))",
         ]
@@ -129,7 +129,7 @@ extension ScenarioReport {
         return .object([
             ("name", .string(client.name)), ("call", .string(client.call.rawValue)), ("canister", .string(client.canister)), ("subnet", .string(client.subnet)),
             ("sent", Self.count(statistics.sent)), ("replied", Self.count(statistics.replied)), ("rejected", Self.count(statistics.rejected)),
-            ("expired", Self.count(statistics.expired)), ("inFlight", Self.count(client.inFlight)),
+            ("expired", Self.count(statistics.expired)), ("inFlight", Self.count(client.inFlight)), ("polls", Self.count(statistics.polls)),
             ("repliedPerSecond", .number(SubnetReport.fixed(seconds > 0 ? Double(statistics.replied) / seconds : 0, decimals: 3))),
             ("latency", Self.latencyJSON(statistics.latency)), ("rejectReasons", .object(reasons)),
             ("answeredPerBucket", .array(statistics.answeredPerBucket.map { Self.count($0) })),

@@ -44,8 +44,6 @@ public struct UpdateCall: Sendable {
     public var endedAt: SimInstant?
     /// How it ended (`nil` while waiting).
     public var end: CallEnd?
-    /// Polls sent.
-    public var polls: Int32 = 0
 }
 
 /// The clients of a scenario as a state machine over the simulated IC: open-loop arrivals and
@@ -234,7 +232,7 @@ public struct Workload: Sendable {
     mutating func poll(_ index: Int, _ now: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: borrowing InternetComputerSimulation) {
         let call = updates[index]
         let client = Int(call.client)
-        updates[index].polls += 1
+        statistics[client].polls += 1
         let back = now + oneWay(client)
         if let node = replica(for: client, now, ic), let end = Self.certifiedEnd(of: call.messageID, at: node, subnet: targets[client].subnet, ic) {
             return finish(index, end, at: back, &scheduler)
@@ -323,6 +321,8 @@ public struct ClientStatistics: Sendable, Equatable {
     public internal(set) var rejected: UInt64 = 0
     /// Update calls expired.
     public internal(set) var expired: UInt64 = 0
+    /// `read_state` polls sent for update calls.
+    public internal(set) var polls: UInt64 = 0
     /// Queries that ended (all of them ended one of the three ways above).
     public internal(set) var queriesEnded: UInt64 = 0
     /// Rejects by reason.
@@ -341,9 +341,6 @@ public struct ClientStatistics: Sendable, Equatable {
         latencySumPerBucket = Array(repeating: 0, count: buckets)
         latencyMaxPerBucket = Array(repeating: 0, count: buckets)
     }
-
-    /// Calls that ended.
-    public var ended: UInt64 { replied + rejected + expired }
 
     mutating func record(_ end: CallEnd, latency duration: SimDuration, bucket: Int) {
         switch end {
