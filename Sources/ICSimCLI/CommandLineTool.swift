@@ -17,6 +17,8 @@ public enum CommandLineTool {
             case nil, "run": return try RunCommand.main(rest, output: &output, errors: &errors)
             case "verify": return try VerifyCommand.main(rest, output: &output, errors: &errors)
             case "sweep": return try SweepCommand.main(rest, output: &output, errors: &errors)
+            case "swarm": return try SwarmCommand.main(rest, output: &output, errors: &errors)
+            case "shrink": return try ShrinkCommand.main(rest, output: &output, errors: &errors)
             case "merge": return try MergeCommand.main(rest, output: &output, errors: &errors)
             case "subnet": return try SubnetCommand.main(rest, output: &output, errors: &errors)
             case "demo": return try DemoCommand.main(rest, output: &output, errors: &errors)
@@ -38,7 +40,7 @@ public enum CommandLineTool {
             case let option? where option.hasPrefix("--") || option.hasSuffix(".json"):
                 return try RunCommand.main(arguments, output: &output, errors: &errors)
             case let command?:
-                throw UsageError("\(command): unknown command; expected run, verify, sweep, merge, subnet, demo, trace-diff, wasm or help")
+                throw UsageError("\(command): unknown command; expected run, verify, sweep, merge, swarm, shrink, subnet, demo, trace-diff, wasm or help")
             }
         } catch {
             errors.write("icsim: \(error.message)\n" + (error.suggestsHelp ? "Run `icsim help` for usage.\n" : ""))
@@ -63,6 +65,10 @@ public enum CommandLineTool {
           icsim sweep SCENARIO.json --seeds A-B [--jobs N] [--shard I/N] [--out DIR]
                                        Many seeds in parallel: the distribution of every metric, failed seeds.
           icsim merge DIR...           Combine sweep shards' results into the report of one sweep.
+          icsim swarm --seeds A-B [--nodes N] [--out DIR]
+                                       Random scenarios with faults, checked; failures written as scenarios.
+          icsim shrink FAILING.json [--check C] [--out F]
+                                       Minimise a failing scenario to a small one failing the same check.
           icsim subnet [options]       One subnet without a scenario file (consensus, optionally a canister).
           icsim demo [options]         The deterministic kernel's demonstration (not an IC model).
           icsim trace-diff A B         Name the first event where two JSON Lines traces differ.
@@ -134,6 +140,41 @@ public enum CommandLineTool {
             Reads every sweep*.json in the directories (the shards of one sweep) and prints the report one
             sweep over all their seeds gives. Fails (exit 2) if the shards ran different scenarios or seed
             ranges, or a shard is missing or given twice.
+
+            """,
+        "swarm": """
+            icsim swarm --seeds A-B [--nodes N] [--out DIR] [--jobs N] [--fault-phase D] [--quiet]
+
+            Swarm testing: each seed generates a random scenario (subnets, protocol parameters, workload,
+            and faults from a random subset of the fault kinds, with at most f nodes per subnet crashed,
+            paused or Byzantine) in two phases: faults, then every fault healed and time for the liveness
+            bound to pass. Each runs with the safety, liveness and nothing-lost checks. Every seed's drawn
+            parameters are printed (stderr) before it runs, its verdict after; each failing seed's scenario
+            is written to DIR/swarm-SEED.json (default DIR: swarm-failures), which `icsim run` replays and
+            `icsim shrink` minimises. Exit 1 if a seed failed.
+
+              --nodes N         nodes per subnet (default: 4, 7 or 13, drawn per seed)
+              --fault-phase D   the longest fault phase (default 90s; each seed draws from a fifth of it up)
+              --jobs N          threads (default: one per core)
+              --quiet           print only failures and the summary
+
+            """,
+        "shrink": """
+            icsim shrink FAILING.json [--check CHECK] [--out FILE] [--runs N] [--quiet]
+
+            Delta debugging: removes faults, clients, subnets and canisters, shortens the run, makes subnets
+            smaller, narrows each fault (fewer nodes and behaviours, a shorter window), lightens the load and
+            returns parameters to their defaults, keeping each change after which the scenario still fails
+            the check, until no single change does or the run budget is spent. Writes the result (Wasm files
+            embedded, so it stands alone) and prints each step kept.
+
+              --check CHECK     safety, liveness, nothingLost, allCallsAnswered, latency[N] or throughput[N]
+                                (default: the first check the scenario fails). The check is judged by its
+                                property: for safety, a fork anywhere fails it even if the scenario expects one.
+              --out FILE        where to write (default: FAILING.shrunk.json)
+              --runs N          the most simulations to run (default 300)
+
+            Exit 0 when written, 1 when the scenario does not fail the check, 2 on bad input.
 
             """,
         "subnet": """

@@ -77,6 +77,29 @@ struct ScenarioReportTests {
         #expect(NothingLostChecker.problem(with: forged, simulation.workload, simulation.internetComputer, end: end)?.kind == "waiting")
     }
 
+    @Test func anExpiredCallIsWrongOnlyIfTheReplicaPolledLastHadTheAnswer() throws {
+        var scenario = Self.counterScenario
+        scenario.clients = [ClientSpecification(name: "u", call: .update, canister: "counter", method: "inc", load: .openLoop(ratePerSecond: 5, poisson: false))]
+        let (_, simulation) = try Self.run(scenario)
+        let end = simulation.now
+        var forged = try #require(simulation.workload.updates.first { $0.end == .replied })
+        let answered = try #require(forged.endedAt)
+        forged.end = .expired
+        forged.expiryNanos = SubnetExecution.timeNanos(forged.sentAt)
+        // Its last poll reached replica 0 after replica 0 had certified the answer: a bug.
+        forged.lastPoll = (0, answered)
+        #expect(NothingLostChecker.problem(with: forged, simulation.workload, simulation.internetComputer, end: end)?.kind == "expired")
+        // The replica it reached lagged (a partition, say): expiring is what a real agent does.
+        forged.lastPoll = (0, forged.sentAt)
+        #expect(NothingLostChecker.problem(with: forged, simulation.workload, simulation.internetComputer, end: end) == nil)
+        // No replica was up: likewise.
+        forged.lastPoll = (nil, answered)
+        #expect(NothingLostChecker.problem(with: forged, simulation.workload, simulation.internetComputer, end: end) == nil)
+        // Declared expired before the expiry: a bug whatever the replicas had.
+        forged.expiryNanos = SubnetExecution.timeNanos(end + .seconds(100))
+        #expect(NothingLostChecker.problem(with: forged, simulation.workload, simulation.internetComputer, end: end)?.kind == "expired")
+    }
+
     @Test func theJSONReportHasSortedKeysAndTheLatencies() throws {
         var scenario = Self.counterScenario
         scenario.clients = [ClientSpecification(name: "u", call: .update, canister: "counter", method: "inc", load: .openLoop(ratePerSecond: 5, poisson: true))]

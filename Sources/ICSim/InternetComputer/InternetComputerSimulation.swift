@@ -150,6 +150,11 @@ public struct InternetComputerSimulation {
         (subnets[subnet].model.execution.outcome(of: id), subnets[subnet].model.certification.certifiedHeights[node])
     }
 
+    /// The highest height replica `node` of subnet `subnet` had certified at `time`.
+    public func certifiedHeight(atNode node: Int, onSubnet subnet: Int, at time: SimInstant) -> Height {
+        subnets[subnet].model.certification.certifiedHeight(atNode: node, at: time)
+    }
+
     /// Ingress messages subnet `subnet` has answered.
     public func answeredCount(onSubnet subnet: Int) -> Int {
         subnets[subnet].model.execution.answerOrder.count

@@ -348,6 +348,15 @@ extension JSONValue {
         }
     }
 
+    /// The value as JSON text on one line, without spaces.
+    public var compact: String {
+        switch self {
+        case .array(let values): "[" + values.map(\.compact).joined(separator: ",") + "]"
+        case .object(let members): "{" + members.map { Self.quoted($0.key) + ":" + $0.value.compact }.joined(separator: ",") + "}"
+        default: formatted()
+        }
+    }
+
     /// `text` as a JSON string literal.
     static func quoted(_ text: String) -> String { JSONText.quoted(text) }
 }

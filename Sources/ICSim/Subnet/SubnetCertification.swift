@@ -15,6 +15,9 @@ public struct SubnetCertification: Sendable {
     /// Per replica: the heights it certified, and the highest.
     var certified: [Set<Height>]
     public private(set) var certifiedHeights: [Height]
+    /// Per replica: each rise of its highest certified height, with its time (both
+    /// increasing), so checkers can ask what a replica had certified at a past time.
+    var certificationSteps: [[(height: Height, time: SimInstant)]]
     /// When each height was first certified by any replica (index h - 1), and the digest.
     public private(set) var firstCertification: [Height: (time: SimInstant, digest: SHA256Digest)] = [:]
     /// Heights certified with two different digests by different replicas (should never
@@ -26,6 +29,18 @@ public struct SubnetCertification: Sendable {
         pools = Array(repeating: [:], count: nodeCount)
         certified = Array(repeating: [], count: nodeCount)
         certifiedHeights = Array(repeating: 0, count: nodeCount)
+        certificationSteps = Array(repeating: [], count: nodeCount)
+    }
+
+    /// The highest height replica `node` had certified at `time` (0 before any).
+    public func certifiedHeight(atNode node: Int, at time: SimInstant) -> Height {
+        let steps = certificationSteps[node]
+        var low = 0, high = steps.count
+        while low < high {
+            let middle = (low + high) / 2
+            if steps[middle].time <= time { low = middle + 1 } else { high = middle }
+        }
+        return low == 0 ? 0 : steps[low - 1].height
     }
 
     /// Replica `node` holds `signer`'s share for `digest` at `height`, at `time`; whether that
@@ -40,7 +55,10 @@ public struct SubnetCertification: Sendable {
         guard tallies[index].count >= threshold else { return false }
         certified[node].insert(height)
         pools[node][height] = nil
-        certifiedHeights[node] = max(certifiedHeights[node], height)
+        if height > certifiedHeights[node] {
+            certifiedHeights[node] = height
+            certificationSteps[node].append((height, time))
+        }
         if let first = firstCertification[height] {
             if first.digest != digest, !conflicts.contains(height) { conflicts.append(height) }
             return true

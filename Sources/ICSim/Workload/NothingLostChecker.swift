@@ -53,8 +53,18 @@ public enum NothingLostChecker {
         case .rejected?:
             guard case .rejected? = outcome?.status else { return ("rejected", "\(name) ended rejected, but its subnet has no reject for it") }
         case .expired?:
-            if let certified = outcome?.certifiedAt, SubnetExecution.timeNanos(certified + slack) < call.expiryNanos {
-                return ("expired", "\(name) ended expired, but its answer was certified at \(certified), well before its expiry")
+            // Expired is wrong if the replica the last poll reached had the answer certified
+            // then: that poll should have returned it. (Another replica having it is not
+            // enough: under a partition the replica polled may be on the side that lags.) What
+            // the replica had certified just before the poll, as a certification at the poll's
+            // very instant may come after it.
+            if let poll = call.lastPoll, let node = poll.node, let height = outcome?.height, outcome?.certifiedAt != nil,
+               ic.certifiedHeight(atNode: Int(node), onSubnet: workload.targets[client].subnet, at: poll.at - .nanoseconds(1)) >= height {
+                return ("expired", "\(name) ended expired, but replica \(node), which its last poll reached at \(poll.at), "
+                        + "had certified its answer (height \(height))")
+            }
+            if SubnetExecution.timeNanos(call.lastPoll?.at ?? .zero) < call.expiryNanos {
+                return ("expired", "\(name) ended expired before its expiry (its last poll was at \(call.lastPoll.map { "\($0.at)" } ?? "no time"))")
             }
         case nil:
             if SubnetExecution.timeNanos(end) > call.expiryNanos + UInt64(slack.nanoseconds) {

@@ -44,6 +44,9 @@ public struct UpdateCall: Sendable {
     public var endedAt: SimInstant?
     /// How it ended (`nil` while waiting).
     public var end: CallEnd?
+    /// When its last `read_state` poll reached the boundary node, and the replica it went to
+    /// (`nil` when none was up); `nil` before the first poll.
+    public var lastPoll: (node: Int32?, at: SimInstant)?
 }
 
 /// The clients of a scenario as a state machine over the simulated IC: open-loop arrivals and
@@ -234,7 +237,9 @@ public struct Workload: Sendable {
         let client = Int(call.client)
         statistics[client].polls += 1
         let back = now + oneWay(client)
-        if let node = replica(for: client, now, ic), let end = Self.certifiedEnd(of: call.messageID, at: node, subnet: targets[client].subnet, ic) {
+        let node = replica(for: client, now, ic)
+        updates[index].lastPoll = (node.map(Int32.init), now)
+        if let node, let end = Self.certifiedEnd(of: call.messageID, at: node, subnet: targets[client].subnet, ic) {
             return finish(index, end, at: back, &scheduler)
         }
         guard SubnetExecution.timeNanos(now) < call.expiryNanos else { return finish(index, .expired, at: back, &scheduler) }
