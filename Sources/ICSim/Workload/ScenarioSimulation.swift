@@ -146,4 +146,9 @@ public struct ScenarioSimulation {
         }
         return hash.hexDigest
     }
+
+    /// Plants `bugs` in the clients (tests of the checkers and the shrinker only).
+    mutating func plant(_ bugs: [PlantedBug]) {
+        workload.plantedBugs = bugs
+    }
 }

@@ -79,6 +79,8 @@ public struct Workload: Sendable {
     var nextMessageID: UInt64 = 1
     /// Each client's users' principals, by user number.
     var senders: [[Principal]]
+    /// Bugs planted for testing the checkers and the shrinker (empty outside tests).
+    var plantedBugs: [PlantedBug] = []
 
     /// The clients of `scenario`, on the subnets `configuration` describes.
     init(scenario: Scenario, configuration: InternetComputerConfiguration) {
@@ -237,6 +239,7 @@ public struct Workload: Sendable {
         let client = Int(call.client)
         statistics[client].polls += 1
         let back = now + oneWay(client)
+        if plantedBugFires(.pollDroppedWhileNodeDownAndDuplicating, subnet: targets[client].subnet, at: now, ic) { return }
         let node = replica(for: client, now, ic)
         updates[index].lastPoll = (node.map(Int32.init), now)
         if let node, let end = Self.certifiedEnd(of: call.messageID, at: node, subnet: targets[client].subnet, ic) {
@@ -300,6 +303,7 @@ public struct Workload: Sendable {
         case .rejected(let reject): .rejected(reason: Self.reason(reject))
         case .awaitingCallbacks: .rejected(reason: ErrorCode.canisterDidNotReply.description)
         }
+        if plantedBugFires(.queryCountedTwiceDuringLoss, subnet: subnet, at: now, ic) { statistics[client].queriesEnded += 1 }
         finishQuery(client, user: user, end, sentAt: sentAt, at: now + .nanoseconds(max(executionNanos, 0)) + delay, &scheduler)
     }
 
