@@ -123,7 +123,7 @@ extension CanisterExecutor {
     /// or in a segment, or imports the System API does not provide.
     func instantiationReject(_ error: InstantiationError, _ canister: CanisterID) -> Reject {
         switch error {
-        case .trapped(let trap): reject(for: trap, canister, in: "the start function")
+        case .trapped(let trap): reject(for: trap, canister, in: "instantiation (initialising its segments or running its start function)")
         case .unlinkable(let message), .resourceLimit(let message):
             Reject(.canisterInvalidWasm, "canister \(canister): the Wasm module cannot be instantiated: \(message)")
         }
