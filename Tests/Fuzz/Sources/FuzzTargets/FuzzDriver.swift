@@ -4,7 +4,7 @@ import ICSim
 /// The fuzz executables' `main` in a plain build (without libFuzzer):
 ///
 /// - `fuzz-TARGET FILE|DIRECTORY...` runs the target on each file (every file of a directory),
-///   e.g. a crash libFuzzer saved, or a corpus;
+///   recursively), e.g. a crash libFuzzer saved, or a corpus;
 /// - `fuzz-TARGET --random N [--seed S]` runs N seeded random inputs (random bytes for the
 ///   generator, mutated seed inputs for the loaders), which is how CI keeps the harnesses
 ///   working without libFuzzer;
@@ -42,8 +42,15 @@ public enum FuzzDriver {
                 return 2
             }
             if isDirectory.boolValue {
-                let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-                files += names.sorted().map { path + "/" + $0 }
+                let enumerator = FileManager.default.enumerator(atPath: path)
+                var found: [String] = []
+                while let name = enumerator?.nextObject() as? String {
+                    var isSubdirectory: ObjCBool = false
+                    if FileManager.default.fileExists(atPath: path + "/" + name, isDirectory: &isSubdirectory), !isSubdirectory.boolValue {
+                        found.append(path + "/" + name)
+                    }
+                }
+                files += found.sorted()
             } else {
                 files.append(path)
             }
