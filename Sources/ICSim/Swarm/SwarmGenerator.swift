@@ -32,8 +32,7 @@ public enum SwarmGenerator {
 
     /// The scenario of `seed`.
     public static func scenario(seed: UInt64, options: SwarmOptions = SwarmOptions()) -> Scenario {
-        var random = RandomSeed(seed).stream("swarm")
-        var draw = SwarmDraw(random: random)
+        var draw = SwarmDraw(random: RandomSeed(seed).stream("swarm"))
         var scenario = Scenario(name: "swarm-\(seed)")
         scenario.seed = seed
         let subnetCount = draw.chance(1, in: 4) ? 2 : 1
@@ -42,7 +41,6 @@ public enum SwarmGenerator {
         let faultPhase = draw.duration(from: options.faultPhaseMax / 5, to: options.faultPhaseMax)
         let enabled = faultKinds.filter { _ in draw.chance(1, in: 2) }
         scenario.faults = draw.faults(enabled, subnets: scenario.subnets, phase: faultPhase)
-        random = draw.random
         scenario.duration = faultPhase + convergence(scenario, slack: options.convergenceSlack)
         scenario.description = "swarm seed \(seed): faults until \(faultPhase), then convergence; enabled: "
             + (enabled.isEmpty ? "no faults" : enabled.joined(separator: ", "))
