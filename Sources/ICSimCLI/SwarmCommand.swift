@@ -46,7 +46,7 @@ enum SwarmCommand {
 
     /// Runs the seeds on `jobs` threads; the outcomes in seed order.
     static func run(_ seeds: [UInt64], options: SwarmOptions, jobs: Int, log: SwarmLog) -> [SwarmOutcome] {
-        let results = SwarmResults(count: seeds.count)
+        let results = ParallelResults<SwarmOutcome>(count: seeds.count)
         DispatchQueue.concurrentPerform(iterations: min(jobs, max(seeds.count, 1))) { _ in
             while let index = results.takeIndex() {
                 let scenario = SwarmGenerator.scenario(seed: seeds[index], options: options)
@@ -100,37 +100,6 @@ final class SwarmLog: @unchecked Sendable {
         lock.lock()
         FileHandle.standardError.write(Data((line + "\n").utf8))
         lock.unlock()
-    }
-}
-
-/// Outcomes of parallel runs, slot by slot.
-final class SwarmResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-    private var slots: [SwarmOutcome?]
-
-    init(count: Int) {
-        slots = Array(repeating: nil, count: count)
-    }
-
-    func takeIndex() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < slots.count else { return nil }
-        next += 1
-        return next - 1
-    }
-
-    func store(_ outcome: SwarmOutcome, at index: Int) {
-        lock.lock()
-        slots[index] = outcome
-        lock.unlock()
-    }
-
-    func finished() -> [SwarmOutcome] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.compactMap { $0 }
     }
 }
 

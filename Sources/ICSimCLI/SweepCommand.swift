@@ -52,7 +52,7 @@ enum SweepCommand {
 
     /// Runs `scenario` under each seed on `jobs` threads; the outcomes (in seed order).
     static func run(_ scenario: Scenario, modules: [[UInt8]], seeds: [UInt64], jobs: Int) throws(UsageError) -> [SeedOutcome] {
-        let results = SweepResults(count: seeds.count)
+        let results = ParallelResults<Result<SeedOutcome, ScenarioError>>(count: seeds.count)
         DispatchQueue.concurrentPerform(iterations: min(jobs, max(seeds.count, 1))) { _ in
             while let index = results.takeIndex() {
                 var seeded = scenario
@@ -94,16 +94,17 @@ enum SweepCommand {
     }
 }
 
-/// Outcomes of parallel runs, slot by slot, and the next seed to take.
-final class SweepResults: @unchecked Sendable {
+/// Results of parallel runs, slot by slot, and the next slot to take (sweeps and swarms).
+final class ParallelResults<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var next = 0
-    private var slots: [Result<SeedOutcome, ScenarioError>?]
+    private var slots: [Value?]
 
     init(count: Int) {
         slots = Array(repeating: nil, count: count)
     }
 
+    /// The next slot to fill, or `nil` when every one is taken.
     func takeIndex() -> Int? {
         lock.lock()
         defer { lock.unlock() }
@@ -112,13 +113,14 @@ final class SweepResults: @unchecked Sendable {
         return next - 1
     }
 
-    func store(_ result: Result<SeedOutcome, ScenarioError>, at index: Int) {
+    func store(_ value: Value, at index: Int) {
         lock.lock()
-        slots[index] = result
+        slots[index] = value
         lock.unlock()
     }
 
-    func finished() -> [Result<SeedOutcome, ScenarioError>] {
+    /// The stored values, in slot order.
+    func finished() -> [Value] {
         lock.lock()
         defer { lock.unlock() }
         return slots.compactMap { $0 }
