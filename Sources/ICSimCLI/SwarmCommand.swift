@@ -22,10 +22,10 @@ enum SwarmCommand {
         let jobs = try reader.value("jobs", expected: "an integer 1...256", { Int($0) }) ?? ProcessInfo.processInfo.activeProcessorCount
         guard (1...256).contains(jobs) else { throw UsageError("--jobs \(jobs): expected an integer 1...256") }
         let directory = reader.value("out") ?? "swarm-failures"
-        let log = SwarmLog(quiet: try reader.flag("quiet"))
+        let log = SwarmLog(quiet: try reader.flag("quiet"), total: seeds.count, directory: directory)
         let outcomes = run(Array(seeds), options: options, jobs: jobs, log: log)
         let summary = SwarmSummary(outcomes)
-        if !summary.failures.isEmpty, let failure = writeFailures(summary.failures, to: directory) {
+        if let failure = log.writeError {
             errors.write("icsim: \(failure)\n")
             return 1
         }
@@ -58,48 +58,67 @@ enum SwarmCommand {
         }
         return results.finished()
     }
-
-    /// Writes each failure's scenario as DIRECTORY/swarm-SEED.json; the first problem.
-    static func writeFailures(_ failures: [SwarmOutcome], to directory: String) -> String? {
-        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-            return "--out: cannot create \"\(directory)\""
-        }
-        for failure in failures {
-            let path = URL(fileURLWithPath: directory).appendingPathComponent("swarm-\(failure.seed).json").path
-            guard FileManager.default.createFile(atPath: path, contents: Data(failure.scenario.json.utf8)) else {
-                return "--out: cannot write \"\(path)\""
-            }
-        }
-        return nil
-    }
 }
 
-/// The per-seed lines, written to standard error as they come (so a long swarm shows its
-/// progress; the summary goes to standard output): the parameters when a seed starts, its
-/// verdict when it ends.
+/// The per-seed lines, written to standard error as they come (the summary goes to standard
+/// output): the parameters when a seed starts, its verdict when it ends; with `quiet`, only
+/// failures and a progress line every 5% of the seeds. Each failing seed's scenario is written
+/// to DIRECTORY/swarm-SEED.json as soon as it fails, so an interrupted swarm keeps what it found.
 final class SwarmLog: @unchecked Sendable {
     private let lock = NSLock()
     private let quiet: Bool
+    private let total: Int
+    private let directory: String
+    private var finishedCount = 0
+    private var failedCount = 0
+    /// The first failure to write a scenario file.
+    private(set) var writeError: String?
 
-    init(quiet: Bool) {
+    init(quiet: Bool, total: Int, directory: String) {
         self.quiet = quiet
+        self.total = total
+        self.directory = directory
     }
 
     func started(_ scenario: Scenario) {
-        append("seed \(scenario.seed): \(SwarmGenerator.parameters(scenario))", always: false)
+        guard !quiet else { return }
+        write("seed \(scenario.seed): \(SwarmGenerator.parameters(scenario))")
     }
 
     func finished(_ outcome: SwarmOutcome) {
+        lock.lock()
+        defer { lock.unlock() }
+        finishedCount += 1
+        if !outcome.passed {
+            failedCount += 1
+            save(outcome)
+        }
         let verdict = outcome.passed ? "passed"
             : "FAILED " + outcome.failedChecks.map { "\($0.name): \($0.detail)" }.joined(separator: "; ")
-        append("seed \(outcome.seed): \(verdict) (\(outcome.virtualDuration) virtual, \(outcome.events) events)", always: !outcome.passed)
+        if !quiet || !outcome.passed {
+            write("seed \(outcome.seed): \(verdict) (\(outcome.virtualDuration) virtual, \(outcome.events) events)", locked: true)
+        }
+        if quiet, finishedCount % max(total / 20, 1) == 0 {
+            write("swarm: \(finishedCount)/\(total) seeds run, \(failedCount) failed", locked: true)
+        }
     }
 
-    private func append(_ line: String, always: Bool) {
-        guard always || !quiet else { return }
-        lock.lock()
+    /// Writes the failing scenario (the lock held).
+    private func save(_ outcome: SwarmOutcome) {
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            writeError = writeError ?? "--out: cannot create \"\(directory)\""
+            return
+        }
+        let path = URL(fileURLWithPath: directory).appendingPathComponent("swarm-\(outcome.seed).json").path
+        if !FileManager.default.createFile(atPath: path, contents: Data(outcome.scenario.json.utf8)) {
+            writeError = writeError ?? "--out: cannot write \"\(path)\""
+        }
+    }
+
+    private func write(_ line: String, locked: Bool = false) {
+        if !locked { lock.lock() }
         FileHandle.standardError.write(Data((line + "\n").utf8))
-        lock.unlock()
+        if !locked { lock.unlock() }
     }
 }
 

@@ -17,6 +17,23 @@ struct SwarmCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 
+    @Test func aFailingSeedIsWrittenAsSoonAsItFailsAndReplaysTheFailure() throws {
+        let directory = try ScenarioCommandTests.temporaryDirectory("swarm-failure")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var fork = try ScenarioLoader.load(Array(try Fixture.bytes("Scenarios/f-plus-one-fork.json")))
+        fork.expectations = Expectations()
+        fork.duration = .seconds(20)
+        let outcome = SwarmGenerator.run(fork)
+        #expect(!outcome.passed)
+        let log = SwarmLog(quiet: true, total: 1, directory: directory.path)
+        log.finished(outcome)
+        #expect(log.writeError == nil)
+        let written = directory.appendingPathComponent("swarm-\(fork.seed).json").path
+        let replayed = try ScenarioLoader.load(Array(try #require(FileManager.default.contents(atPath: written))))
+        #expect(replayed == fork)
+        #expect(SwarmGenerator.run(replayed).failedChecks.map(\.name) == outcome.failedChecks.map(\.name))
+    }
+
     @Test(arguments: [
         (["swarm"], "--seeds: missing; expected a range such as 1-1000"),
         (["swarm", "--seeds", "5-1"], "--seeds: expected a range such as 1-1000"),
