@@ -32,7 +32,7 @@ enum ShrinkCommand {
             errors.write("icsim: \(file) does not fail \(check.map { "the check \($0)" } ?? "any check"); nothing to shrink\n")
             return 1
         }
-        let out = reader.value("out") ?? file.replacingOccurrences(of: ".json", with: "") + ".shrunk.json"
+        let out = reader.value("out") ?? (file.hasSuffix(".json") ? String(file.dropLast(5)) : file) + ".shrunk.json"
         guard FileManager.default.createFile(atPath: out, contents: Data(result.shrunk.json.utf8)) else {
             errors.write("icsim: --out: cannot write \"\(out)\"\n")
             return 1
