@@ -85,7 +85,7 @@ public struct Block: Hashable, Sendable {
 /// The kinds of artifacts, for counting messages and bytes.
 public enum ArtifactKind: Int, CaseIterable, Sendable, CustomStringConvertible {
     case proposal, beaconShare, beacon, notarizationShare, notarization, finalizationShare, finalization
-    case catchUpRequest, catchUp, blockAdvert, blockRequest, certificationShare
+    case catchUpRequest, catchUp, blockAdvert, blockRequest, certificationShare, certification
 
     /// The kind's name in reports.
     public var description: String {
@@ -102,6 +102,7 @@ public enum ArtifactKind: Int, CaseIterable, Sendable, CustomStringConvertible {
         case .blockAdvert: "block advert"
         case .blockRequest: "block request"
         case .certificationShare: "certification share"
+        case .certification: "certification"
         }
     }
 }
@@ -141,6 +142,10 @@ public enum Artifact: Hashable, Sendable {
     /// signer vouches for the state's digest. Consensus nodes carry these but do not use them:
     /// the subnet's certifier does.
     case certificationShare(height: Height, state: SHA256Digest, signer: NodeID)
+    /// The certification of the state after `height` (c - f certification shares for one
+    /// digest combined): a replica that aggregates one sends it to its peers, and a replica
+    /// holding it has that height certified without the shares. Also the certifier's.
+    case certification(height: Height, state: SHA256Digest, signers: [NodeID])
 
     /// The artifact's kind.
     public var kind: ArtifactKind {
@@ -157,6 +162,7 @@ public enum Artifact: Hashable, Sendable {
         case .blockAdvert: .blockAdvert
         case .blockRequest: .blockRequest
         case .certificationShare: .certificationShare
+        case .certification: .certification
         }
     }
 
@@ -167,7 +173,7 @@ public enum Artifact: Hashable, Sendable {
         case .beaconShare(let height, _), .beacon(let height, _), .notarizationShare(let height, _, _),
              .notarization(let height, _, _), .finalizationShare(let height, _, _), .finalization(let height, _, _),
              .catchUpRequest(let height, _), .blockAdvert(let height, _, _), .blockRequest(let height, _),
-             .certificationShare(let height, _, _):
+             .certificationShare(let height, _, _), .certification(let height, _, _):
             height
         case .catchUp(let package): package.height
         }
@@ -178,7 +184,7 @@ public enum Artifact: Hashable, Sendable {
         switch self {
         case .proposal(let block): block.sizeBytes
         case .beaconShare, .notarizationShare, .finalizationShare, .certificationShare: 128
-        case .beacon, .notarization, .finalization: 160
+        case .beacon, .notarization, .finalization, .certification: 160
         case .catchUpRequest, .blockAdvert, .blockRequest: 64
         case .catchUp(let package): 320 + package.blocks.reduce(0) { $0 + $1.sizeBytes }
         }

@@ -198,7 +198,7 @@ public struct ConsensusNode: Sendable {
             return true
         case .catchUpRequest, .catchUp, .blockAdvert, .blockRequest:
             return false  // handled before they get here
-        case .certificationShare:
+        case .certificationShare, .certification:
             return false  // the certifier's, not consensus's
         }
     }

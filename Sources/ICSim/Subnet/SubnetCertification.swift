@@ -3,8 +3,11 @@ import Consensus
 
 /// State certification, outside the consensus nodes: after a replica executes a height it
 /// signs a share of the certification of the state's digest and sends it to its peers; a
-/// replica holding c - f shares for one digest of a height has that height certified
-/// (../shared/MODEL.md section 3). Responses become visible to users once their height is
+/// replica holding c - f shares for one digest of a height has that height certified, and
+/// sends the certification it aggregated to its peers, so that a replica that missed shares
+/// still learns it (../shared/MODEL.md section 3; the IC's certifier, rs/consensus/certification
+/// certifier.rs, aggregates shares into a full certification in its pool, which is gossiped
+/// and accepted by peers on its threshold signature). Responses become visible to users once their height is
 /// certified. A sans-I/O state machine per subnet, one pool per replica.
 public struct SubnetCertification: Sendable {
     /// Shares needed (c - f).
@@ -43,16 +46,36 @@ public struct SubnetCertification: Sendable {
         return low == 0 ? 0 : steps[low - 1].height
     }
 
-    /// Replica `node` holds `signer`'s share for `digest` at `height`, at `time`; whether that
-    /// certified the height at that replica.
-    mutating func add(share digest: SHA256Digest, height: Height, signer: Int, at node: Int, time: SimInstant) -> Bool {
-        guard !certified[node].contains(height) else { return false }
+    /// Replica `node` holds `signer`'s share for `digest` at `height`, at `time`. When that
+    /// certified the height at that replica: the signers of the certification it aggregated
+    /// (sorted), which it sends to its peers; otherwise nil.
+    mutating func add(share digest: SHA256Digest, height: Height, signer: Int, at node: Int, time: SimInstant) -> [NodeID]? {
+        guard !certified[node].contains(height) else { return nil }
         var tallies = pools[node][height] ?? []
         let index = tallies.firstIndex { $0.digest == digest } ?? tallies.count
         if index == tallies.count { tallies.append(ShareTally(digest: digest)) }
-        guard tallies[index].insert(signer) else { return false }
+        guard tallies[index].insert(signer) else { return nil }
         pools[node][height] = tallies
-        guard tallies[index].count >= threshold else { return false }
+        guard tallies[index].count >= threshold else { return nil }
+        markCertified(height, digest: digest, at: node, time: time)
+        return tallies[index].signers.map(NodeID.init)
+    }
+
+    /// Replica `node` receives a certification of `digest` at `height` aggregated by a peer,
+    /// at `time`; whether that certified the height there. One with fewer than c - f distinct
+    /// signers in range is invalid and ignored (honest replicas never make one; Byzantine
+    /// ones only withhold or delay, they cannot forge the threshold signature).
+    mutating func accept(certification digest: SHA256Digest, height: Height, signers: [NodeID], at node: Int, time: SimInstant) -> Bool {
+        guard !certified[node].contains(height) else { return false }
+        var tally = ShareTally(digest: digest)
+        for signer in signers where signer.index < pools.count { _ = tally.insert(signer.index) }
+        guard tally.count >= threshold else { return false }
+        markCertified(height, digest: digest, at: node, time: time)
+        return true
+    }
+
+    /// `height` is certified with `digest` at replica `node` from `time` on.
+    private mutating func markCertified(_ height: Height, digest: SHA256Digest, at node: Int, time: SimInstant) {
         certified[node].insert(height)
         pools[node][height] = nil
         if height > certifiedHeights[node] {
@@ -61,10 +84,9 @@ public struct SubnetCertification: Sendable {
         }
         if let first = firstCertification[height] {
             if first.digest != digest, !conflicts.contains(height) { conflicts.append(height) }
-            return true
+            return
         }
         firstCertification[height] = (time, digest)
-        return true
     }
 }
 
@@ -88,5 +110,19 @@ struct ShareTally: Sendable {
         words[word] |= bit
         count += 1
         return true
+    }
+
+    /// The signers, in increasing order.
+    var signers: [Int] {
+        var signers: [Int] = []
+        signers.reserveCapacity(count)
+        for (index, word) in words.enumerated() {
+            var bits = word
+            while bits != 0 {
+                signers.append(index * 64 + bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
+        return signers
     }
 }

@@ -326,24 +326,23 @@ public struct SubnetSimulation: SimulationModel {
         public let artifacts: [Artifact]
         /// What identifies them in the trace (computed once for all the copies).
         let traceDigest: UInt64
-        /// The artifacts for the consensus node, and the certification shares for the
-        /// certifier (split once for all the copies).
+        /// The artifacts for the consensus node, and the certification shares and
+        /// certifications for the certifier (split once for all the copies).
         let forConsensus: [Artifact]
-        let certificationShares: [(height: Height, state: SHA256Digest, signer: NodeID)]
+        let forCertifier: [Artifact]
 
         init(_ artifacts: [Artifact]) {
             self.artifacts = artifacts
             var forConsensus: [Artifact] = []
-            var shares: [(height: Height, state: SHA256Digest, signer: NodeID)] = []
+            var forCertifier: [Artifact] = []
             for artifact in artifacts {
-                if case .certificationShare(let height, let state, let signer) = artifact {
-                    shares.append((height, state, signer))
-                } else {
-                    forConsensus.append(artifact)
+                switch artifact {
+                case .certificationShare, .certification: forCertifier.append(artifact)
+                default: forConsensus.append(artifact)
                 }
             }
-            self.forConsensus = shares.isEmpty ? artifacts : forConsensus
-            certificationShares = shares
+            self.forConsensus = forCertifier.isEmpty ? artifacts : forConsensus
+            self.forCertifier = forCertifier
             var hasher = StableHasher()
             for artifact in artifacts { hasher.combine(artifact) }
             traceDigest = hasher.finalize()
@@ -378,6 +377,9 @@ public struct SubnetSimulation: SimulationModel {
     public private(set) var ingress: [SubmittedIngress]
     /// Nodes whose certified height grew during the event being handled (told after it).
     var certifiedNotices: [Int] = []
+    /// Certifications replicas aggregated during the event being handled, to send once it is
+    /// handled: (aggregator, certification).
+    var certificationsToSend: [(node: Int, artifact: Artifact)] = []
     /// Nodes that finalized a height before the subnet executed it (a Byzantine node can be
     /// ahead of every honest one), by height: they sign when it is executed.
     var awaitingExecution: [Height: [Int]] = [:]
@@ -466,6 +468,10 @@ public struct SubnetSimulation: SimulationModel {
 
     public mutating func handle(_ event: Event, scheduler: inout Scheduler<Event>) {
         handleEvent(event, &scheduler)
+        // Certifications aggregated while handling it go to the aggregators' peers.
+        while let node = certificationsToSend.first?.node {
+            sendAsStep(takeCertifications(of: node, scheduler.now), node: node, scheduler.now, &scheduler)
+        }
         // Replicas whose state became certified further learn it now (it shapes their
         // notary delay); telling one may not make another's grow, so one pass suffices.
         while let node = certifiedNotices.popLast() {
@@ -478,9 +484,7 @@ public struct SubnetSimulation: SimulationModel {
         switch event {
         case .deliver(let to, let from, let message):
             guard !isDown(Int(to), at: scheduler.now) else { return metrics.recordDroppedAtDownNode() }
-            for share in message.certificationShares {
-                certify(share.state, height: share.height, signer: share.signer.index, at: Int(to), time: scheduler.now)
-            }
+            for artifact in message.forCertifier { takeForCertifier(artifact, at: Int(to), time: scheduler.now) }
             if !message.forConsensus.isEmpty { run(Int(to), .artifacts(message.forConsensus, from: NodeID(Int(from))), &scheduler) }
         case .wakeUp(let node):
             if let handle = wakeUps[node], scheduler.scheduledTime(of: handle) == nil { wakeUps[node] = nil }
@@ -534,7 +538,11 @@ public struct SubnetSimulation: SimulationModel {
         var broadcasts: [Artifact] = []
         var sends: [(to: Int, artifacts: [Artifact])] = []
         var outputs = step.outputs[...]
-        while let output = outputs.popFirst() {
+        // Certifications the node aggregated (from shares it just received, or from its own
+        // share signed in this step) leave with the step's message.
+        while true {
+            if outputs.isEmpty { outputs += takeCertifications(of: index, now) }
+            guard let output = outputs.popFirst() else { break }
             switch output {
             case .broadcast(let artifact): broadcasts.append(artifact)
             case .send(let artifact, let to):
@@ -628,17 +636,32 @@ public struct SubnetSimulation: SimulationModel {
     /// (it finalized the height before it was executed, or its execution just ended), and
     /// sends it as a message of its own.
     mutating func signLate(_ height: Height, node: Int, _ now: SimInstant, _ scheduler: inout Scheduler<Event>) {
+        let share = certificationShare(for: height, node: node, now)
+        sendAsStep(share + takeCertifications(of: node, now), node: node, now, &scheduler)
+    }
+
+    /// Sends what node `node` outputs outside a step of its own (already rewritten by its
+    /// wrapper, if any) as a step would: its broadcasts together, then each single send.
+    mutating func sendAsStep(_ outputs: [ConsensusOutput], node: Int, _ now: SimInstant, _ scheduler: inout Scheduler<Event>) {
+        let delay = deviating(node, at: now)?.outputDelay ?? .zero
         var broadcasts: [Artifact] = []
-        for output in certificationShare(for: height, node: node, now) {
+        for output in outputs {
             switch output {
             case .broadcast(let artifact): broadcasts.append(artifact)
-            case .send(let artifact, let to): send(Message([artifact]), from: node, to: [to.index], after: deviating(node, at: now)?.outputDelay ?? .zero, &scheduler)
+            case .send(let artifact, let to): send(Message([artifact]), from: node, to: [to.index], after: delay, &scheduler)
             case .finalized: break
             }
         }
-        if !broadcasts.isEmpty {
-            send(Message(broadcasts), from: node, to: peers[node], after: deviating(node, at: now)?.outputDelay ?? .zero, &scheduler)
-        }
+        if !broadcasts.isEmpty { send(Message(broadcasts), from: node, to: peers[node], after: delay, &scheduler) }
+    }
+
+    /// Removes from ``certificationsToSend`` the certifications node `index` aggregated, as its
+    /// wrapper (if any) makes them.
+    mutating func takeCertifications(of index: Int, _ now: SimInstant) -> [ConsensusOutput] {
+        guard certificationsToSend.contains(where: { $0.node == index }) else { return [] }
+        let mine = certificationsToSend.filter { $0.node == index }.map { ConsensusOutput.broadcast($0.artifact) }
+        certificationsToSend.removeAll { $0.node == index }
+        return deviating(index, at: now)?.rewrite(mine) ?? mine
     }
 
     /// Node `index`'s certification share for the state after `block` (which it finalized),
@@ -653,14 +676,40 @@ public struct SubnetSimulation: SimulationModel {
         return outputs
     }
 
-    /// Replica `node` takes `signer`'s certification share; a height it certifies first for
-    /// the subnet makes that height's answers visible.
+    /// Replica `node` takes a certification share or a certification from a peer.
+    mutating func takeForCertifier(_ artifact: Artifact, at node: Int, time: SimInstant) {
+        switch artifact {
+        case .certificationShare(let height, let state, let signer):
+            certify(state, height: height, signer: signer.index, at: node, time: time)
+        case .certification(let height, let state, let signers):
+            let before = certificationBefore(height, at: node)
+            guard certification.accept(certification: state, height: height, signers: signers, at: node, time: time) else { return }
+            certified(height, at: node, time: time, before: before)
+        default:
+            break
+        }
+    }
+
+    /// Replica `node` takes `signer`'s certification share; when that certifies the height
+    /// there, it sends the certification it aggregated to its peers.
     mutating func certify(_ digest: SHA256Digest, height: Height, signer: Int, at node: Int, time: SimInstant) {
-        let first = certification.firstCertification[height] == nil
-        let highest = certification.certifiedHeights[node]
-        guard certification.add(share: digest, height: height, signer: signer, at: node, time: time) else { return }
-        if certification.certifiedHeights[node] > highest, !certifiedNotices.contains(node) { certifiedNotices.append(node) }
-        guard first else { return }
+        let before = certificationBefore(height, at: node)
+        guard let signers = certification.add(share: digest, height: height, signer: signer, at: node, time: time) else { return }
+        certificationsToSend.append((node, .certification(height: height, state: digest, signers: signers)))
+        certified(height, at: node, time: time, before: before)
+    }
+
+    /// What `certified(_:at:time:before:)` compares with: replica `node`'s highest certified
+    /// height, and whether any replica had certified `height`.
+    func certificationBefore(_ height: Height, at node: Int) -> (highest: Height, anywhere: Bool) {
+        (certification.certifiedHeights[node], certification.firstCertification[height] != nil)
+    }
+
+    /// `height` became certified at replica `node`: it learns its new certified height, and a
+    /// height certified first for the subnet makes that height's answers visible.
+    mutating func certified(_ height: Height, at node: Int, time: SimInstant, before: (highest: Height, anywhere: Bool)) {
+        if certification.certifiedHeights[node] > before.highest, !certifiedNotices.contains(node) { certifiedNotices.append(node) }
+        guard !before.anywhere else { return }
         execution.certify(height: height, at: time)
         if execution.state.routing != nil { outbox += execution.publish(through: height) }
     }
@@ -767,6 +816,7 @@ public struct SubnetSimulation: SimulationModel {
         EventKind(code: 107, name: "deliver finalization"), EventKind(code: 108, name: "deliver catch-up request"),
         EventKind(code: 109, name: "deliver catch-up package"), EventKind(code: 110, name: "deliver block advert"),
         EventKind(code: 111, name: "deliver block request"), EventKind(code: 113, name: "deliver certification share"),
+        EventKind(code: 114, name: "deliver certification"),
     ]
 }
 
@@ -793,6 +843,9 @@ extension StableHasher {
         case .certificationShare(_, let state, let signer):
             combine(state.w0)
             combine(UInt64(signer.index))
+        case .certification(_, let state, let signers):
+            combine(state.w0)
+            for signer in signers { combine(UInt64(signer.index)) }
         case .catchUp(let package):
             for block in package.blocks { combine(block.digest.w0) }
             for signer in package.signers { combine(UInt64(signer.index)) }
