@@ -128,10 +128,21 @@ public struct CanisterState: Sendable {
         (code?.instance.memory?.allocatedChunkCount ?? 0) + stableMemory.allocatedChunkCount
     }
 
-    /// Appends what a message printed.
-    mutating func appendLog(_ lines: [String], timeNanos: UInt64) {
-        for line in lines {
-            log.append(CanisterLogEntry(index: UInt64(log.count), timeNanos: timeNanos, message: line))
+    /// Appends what a message printed (its lines keep their numbers, counting the ones its
+    /// session already dropped), then drops the oldest lines past ``SystemAPI/logBytesMax``.
+    mutating func appendLog(of session: CallSession, timeNanos: UInt64) {
+        guard !session.log.isEmpty else { return }
+        var index = (log.last.map { $0.index + 1 } ?? 0) + UInt64(session.logLinesDropped)
+        for line in session.log {
+            log.append(CanisterLogEntry(index: index, timeNanos: timeNanos, message: line))
+            index += 1
         }
+        var bytes = log.reduce(0) { $0 + SystemAPI.logBytes(of: $1.message) }
+        var dropped = 0
+        while bytes > SystemAPI.logBytesMax, dropped < log.count - 1 {
+            bytes -= SystemAPI.logBytes(of: log[dropped].message)
+            dropped += 1
+        }
+        log.removeFirst(dropped)
     }
 }

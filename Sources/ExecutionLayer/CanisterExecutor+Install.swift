@@ -48,7 +48,7 @@ extension CanisterExecutor {
             switch runInstallStep(preUpgrade, session, &next, budget: configuration.installInstructionsMax) {
             case .success(let instructions): used += instructions
             case .failure(let trap):
-                canister.appendLog(session.log, timeNanos: timeNanos)
+                canister.appendLog(of: session, timeNanos: timeNanos)
                 return .failure(reject(for: trap, canister.id, in: "canister_pre_upgrade"))
             }
         }
@@ -60,14 +60,14 @@ extension CanisterExecutor {
                                         startInstructionLimit: configuration.installInstructionsMax - used, hostState: startSession)
         } catch {
             canister.log = next.log
-            canister.appendLog(startSession.log, timeNanos: timeNanos)
+            canister.appendLog(of: startSession, timeNanos: timeNanos)
             return .failure(instantiationReject(error, canister.id))
         }
         next.stableMemory = startSession.stableMemory
         next.code = CanisterCode(module: compiled, moduleHash: moduleHash, instance: instance)
         next.installed = next.code?.shared
         next.code?.instance.hostState = nil
-        next.appendLog(startSession.log, timeNanos: timeNanos)
+        next.appendLog(of: startSession, timeNanos: timeNanos)
         resetForNewCode(mode, &next)
         let entry = mode == .upgrade ? "canister_post_upgrade" : "canister_init"
         if let function = next.code?.function(entry) {
@@ -76,7 +76,7 @@ extension CanisterExecutor {
             case .success(let instructions): used += instructions
             case .failure(let trap):
                 canister.log = next.log  // what pre_upgrade and the start function printed
-                canister.appendLog(session.log, timeNanos: timeNanos)
+                canister.appendLog(of: session, timeNanos: timeNanos)
                 return .failure(reject(for: trap, canister.id, in: entry))
             }
         }
@@ -115,7 +115,7 @@ extension CanisterExecutor {
         if let trap { return .failure(trap) }
         canister.code = code
         commit(session, to: &canister)
-        canister.appendLog(session.log, timeNanos: session.timeNanos)
+        canister.appendLog(of: session, timeNanos: session.timeNanos)
         return .success(instructions)
     }
 

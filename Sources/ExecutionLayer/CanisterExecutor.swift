@@ -294,7 +294,7 @@ public struct CanisterExecutor: Sendable {
     /// Ends a message: commits `instance` and the session's effects, or, if it trapped, keeps
     /// only its log (offered cycles go back: they were never accepted).
     func finish(_ session: CallSession, _ instance: WasmInstance, trap: Trap?, instructions: UInt64, on canister: inout CanisterState) -> MessageResult {
-        canister.appendLog(session.log, timeNanos: session.timeNanos)
+        canister.appendLog(of: session, timeNanos: session.timeNanos)
         if let trap {
             return MessageResult(outcome: .rejected(reject(for: trap, canister.id)), instructions: instructions, calls: [], trapped: true,
                                  cyclesUnaccepted: session.offeredCycles)
@@ -352,6 +352,12 @@ public struct CanisterExecutor: Sendable {
         switch trap.reason {
         case .instructionLimitExceeded:
             return Reject(.canisterInstructionLimitExceeded, "canister \(canister) exceeded the instruction limit\(place)")
+        case .hostMemoryLimitExceeded:
+            let limit = configuration.wasmLimits.memoryBytesHeld
+            let size = limit % (1 << 20) == 0 ? "\(limit >> 20) MiB" : "\(limit) bytes"
+            return Reject(.canisterTrapped, "canister \(canister) trapped\(place): host memory limit exceeded: it wrote more of its heap "
+                + "or stable memory than ICSim lets one memory hold (\(size) of written pages; a limit of the simulator's host, "
+                + "not of the IC; the subnet's canisterMemoryHeldMax sets it)")
         case .host(let message) where message.hasPrefix(SystemAPI.explicitTrapPrefix):
             return Reject(.canisterCalledTrap, "canister \(canister) trapped explicitly\(place): \(message.dropFirst(SystemAPI.explicitTrapPrefix.count))")
         case .host(let message):

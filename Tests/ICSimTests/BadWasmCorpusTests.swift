@@ -36,7 +36,16 @@ struct BadWasmCorpusTests {
         "bad-import-signature": "cannot be instantiated: incompatible import type: ic0.msg_reply is () -> (), expected (i32) -> ()",
         "unknown-import": "the module imports ic0.launch_missiles, which the System API does not provide",
     ]
-    static let runCases = ["infinite-loop", "deep-recursion", "huge-memory-grow", "calls-itself-forever"]
+    static let runCases = ["infinite-loop", "deep-recursion", "huge-memory-grow", "calls-itself-forever", "writes-every-page",
+                           "writes-every-stable-page", "huge-reply", "huge-log", "huge-call-argument"]
+
+    /// The IC's instruction limits, and memories capped at 8 MiB of written pages (1 GiB by
+    /// default), for the modules that write or copy a lot.
+    static let bulkExecutor: CanisterExecutor = {
+        var configuration = ExecutionConfiguration()
+        configuration.wasmLimits.memoryBytesHeld = 8 << 20
+        return CanisterExecutor(configuration: configuration)
+    }()
 
     @Test func everyFileOfTheCorpusHasACase() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: Fixture.url(Self.directory).path)
@@ -67,9 +76,9 @@ struct BadWasmCorpusTests {
         #expect(reject.message.contains(try #require(Self.installRefusals[name])), "\(reject.message)")
     }
 
-    static func installed(_ name: String) throws -> CanisterState {
+    static func installed(_ name: String, by executor: CanisterExecutor = executor) throws -> CanisterState {
         var canister = CanisterState(id: CanisterID(9), controllers: [Self.controller], cycles: Cycles(1_000_000_000))
-        if case .failure(let reject) = Self.executor.install(.install, wasm: try Self.module(name), argument: [], caller: Self.controller, timeNanos: 1, on: &canister) {
+        if case .failure(let reject) = executor.install(.install, wasm: try Self.module(name), argument: [], caller: Self.controller, timeNanos: 1, on: &canister) {
             Issue.record("\(name): \(reject)")
         }
         return canister
@@ -118,5 +127,49 @@ struct BadWasmCorpusTests {
         #expect(report.clients[0].inFlight == 1, "the chain never ends, so its first call is never answered")
         #expect(report.subnets[0].cyclesBurned > .zero, "every call in the chain is paid for")
         #expect(report.subnets[0].instructions > 100 * 1_000, "the chain kept running: \(report.subnets[0].instructions) instructions")
+    }
+
+    static func chunksHeld(_ canister: CanisterState) -> Int {
+        (canister.code?.instance.memory?.allocatedChunkCount ?? 0) + canister.stableMemory.allocatedChunkCount
+    }
+
+    @Test(arguments: ["writes-every-page", "writes-every-stable-page"])
+    func aCanisterWritingAllItsMemoryTrapsAtTheHostLimit(name: String) throws {
+        var canister = try Self.installed(name, by: Self.bulkExecutor)
+        let before = Self.chunksHeld(canister)
+        let result = Self.bulkExecutor.update("fill", argument: [], caller: .user(2), timeNanos: 5, on: &canister)
+        guard case .rejected(let reject) = result.outcome else { Issue.record("\(result.outcome)"); return }
+        #expect(reject.errorCode == .canisterTrapped, "\(reject)")
+        #expect(reject.message.contains("host memory limit exceeded") && reject.message.contains("(8 MiB of written pages"), "\(reject.message)")
+        #expect(Self.chunksHeld(canister) == before, "the trap left the canister as it was")
+        #expect(canister.code?.instance.memory?.byteCount == 65_536 && canister.stableMemory.byteCount == 0)
+    }
+
+    @Test func aReplyPastTwoMiBTraps() throws {
+        var canister = try Self.installed("huge-reply", by: Self.bulkExecutor)
+        let result = Self.bulkExecutor.update("reply", argument: [], caller: .user(2), timeNanos: 5, on: &canister)
+        guard case .rejected(let reject) = result.outcome else { Issue.record("\(result.outcome)"); return }
+        #expect(reject.errorCode == .canisterTrapped, "\(reject)")
+        #expect(reject.message.contains("ic0.msg_reply_data_append: application payload size (3145728) cannot be larger than 2097152"),
+                "\(reject.message)")
+    }
+
+    @Test func aCallArgumentPastTenMiBTraps() throws {
+        var canister = try Self.installed("huge-call-argument", by: Self.bulkExecutor)
+        let result = Self.bulkExecutor.update("send", argument: [], caller: .user(2), timeNanos: 5, on: &canister)
+        guard case .rejected(let reject) = result.outcome else { Issue.record("\(result.outcome)"); return }
+        #expect(reject.errorCode == .canisterTrapped && result.calls.isEmpty, "\(reject)")
+        #expect(reject.message.contains("ic0.call_data_append: the call's method name and argument (6291461 bytes) and 6291456 more"),
+                "\(reject.message)")
+    }
+
+    @Test func aFloodOfLogLinesKeepsTheLastFourKiB() throws {
+        var canister = try Self.installed("huge-log", by: Self.bulkExecutor)
+        let result = Self.bulkExecutor.update("print", argument: [], caller: .user(2), timeNanos: 5, on: &canister)
+        #expect(result.outcome == .replied([]), "debug_print never traps, even outside the heap")
+        let bytes = canister.log.reduce(0) { $0 + $1.message.utf8.count + 16 }
+        #expect(bytes <= SystemAPI.logBytesMax, "\(bytes) bytes of log kept")
+        #expect(canister.log.last?.message == "(debug message out of memory bounds)")
+        #expect(canister.log.last?.index == 1_000, "lines keep their numbers: 1,001 printed")
     }
 }

@@ -53,6 +53,8 @@ struct ScenarioLoaderTests {
         (#""faults": [{"kind": "byzantine", "nodes": [1], "behaviors": ["lying"]}]"#, "faults[0].behaviors[0]: unknown behaviour \"lying\""),
         (#""faults": [{"kind": "byzantine", "nodes": [1], "behaviors": ["delayer"]}]"#, "\"delayer\" takes a parameter"),
         (#""subnets": [{"name": "a", "kind": "huge"}]"#, "subnets[0].kind: unknown subnet kind \"huge\""),
+        (#""subnets": [{"name": "a", "canisterMemoryHeldMax": "1KiB"}]"#, "subnets[0].canisterMemoryHeldMax: expected at least 4KiB (one 4 KiB chunk), found 1024 bytes"),
+        (#""subnets": [{"name": "a", "canisterMemoryHeldMax": "5GiB"}]"#, "subnets[0].canisterMemoryHeldMax: \"5GiB\" is more than the most allowed here, 4294967296 bytes"),
         // Missing keys.
         (#""faults": [{"nodes": [1]}]"#, "faults[0].kind: missing"),
         (#""subnets": [{"nodes": 4}]"#, "subnets[0].name: missing; this key is required"),
@@ -185,6 +187,7 @@ struct ScenarioLoaderTests {
         scenario.subnets[1].unitDelay = .milliseconds(2_500)
         scenario.subnets[1].sliceInstructions = 50_000_000
         scenario.subnets[1].payloadBytesMax = 1 << 20
+        scenario.subnets[0].canisterMemoryHeldMax = 64 << 20
         scenario.canisters.append(ScenarioCanister(name: "bytes", wasm: .bytes(BuiltinCanisters.counter), subnet: "n"))
         scenario.canisters[0].initArgument = [0, 1, 2, 255]
         scenario.canisters[0].subnet = "a"
@@ -207,6 +210,13 @@ struct ScenarioLoaderTests {
         #expect(reread == scenario)
         #expect(reread.json == scenario.json)
         #expect(try ScenarioLoader.load(Scenario.builtinDefault.json) == Scenario.builtinDefault)
+    }
+
+    @Test func theHostMemoryLimitReachesTheExecutor() {
+        var subnet = ScenarioSubnet(name: "a")
+        #expect(subnet.configuration(seed: 1).round.execution.wasmLimits.memoryBytesHeld == 1 << 30)
+        subnet.canisterMemoryHeldMax = 64 << 20
+        #expect(subnet.configuration(seed: 1).round.execution.wasmLimits.memoryBytesHeld == 64 << 20)
     }
 
     @Test func theBuiltInModulesAreTheFixtures() throws {

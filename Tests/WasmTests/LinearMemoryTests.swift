@@ -67,6 +67,23 @@ struct LinearMemoryTests {
         #expect(memory.allocatedChunkCount == 3 && snapshot.allocatedChunkCount == 2, "growing keeps the count; a copy keeps its own")
     }
 
+    @Test func writesPastTheAllocationLimitAreRefusedAndFlagged() throws {
+        var memory = LinearMemory(minimumPages: 1, maximumPages: 1)
+        memory.chunkAllocationLimit = 2
+        try memory.store(UInt8(1), at: 0)
+        try memory.store(UInt8(2), at: 4_096)
+        let snapshot = memory
+        try memory.store(UInt8(3), at: 1)  // copies shared chunk 0: no new storage
+        #expect(!memory.allocationRefused && memory.allocatedChunkCount == 2)
+        try memory.store(UInt8(4), at: 8_192)  // a third chunk: refused
+        #expect(memory.allocationRefused && memory.allocatedChunkCount == 2)
+        #expect(try memory.load(UInt8.self, at: 8_192) == 0, "the refused byte was dropped")
+        try memory.fill(at: 0, with: 9, count: 65_536)
+        #expect(memory.allocatedChunkCount == 2 && !snapshot.allocationRefused)
+        try memory.store(UInt8(5), at: 2)
+        #expect(try memory.load(UInt8.self, at: 2) == 5, "allocated chunks stay writable")
+    }
+
     @Test func copyHandlesOverlapAndDirtyBitsClear() throws {
         var memory = LinearMemory(minimumPages: 1, maximumPages: 1)
         try memory.write([1, 2, 3, 4, 5], at: 10)

@@ -142,4 +142,37 @@ struct MeteringTests {
             #expect(try instance.memory?.load(UInt8.self, at: 999) == 42)
         }
     }
+
+    /// fill(n) writes n bytes 100 times: within a limit of 4 chunks (16 KiB) of memory held,
+    /// 8,000 bytes run; 40,000 would need 10 chunks and trap "host memory limit exceeded" at
+    /// the end of the run that wrote them, sliced or not.
+    @Test func writingMoreThanTheMemoryLimitTrapsAtTheEndOfTheRun() throws {
+        let code: [UInt8] = [
+            0x01, 0x01, 0x7F,
+            0x03, 0x40, 0x41, 0x00, 0x41, 0x2A, 0x20, 0x00, 0xFC, 0x0B, 0x00,
+            0x20, 0x01, 0x41, 0x01, 0x6A, 0x22, 0x01, 0x41, 0xE4, 0x00, 0x49, 0x0D, 0x00,
+            0x0B, 0x20, 0x01, 0x0B,
+        ]
+        let bytes = InterpreterTests.module(types: [Self.i32toI32], functions: [(0, Array(code.prefix(3)), Array(code.dropFirst(3)))],
+                                            exports: [("fill", 0)], memory: true)
+        var limits = ExecutionLimits()
+        limits.memoryBytesHeld = 4 * LinearMemory.chunkBytes
+        var fits = try WasmInstance(CompiledModule.load(bytes))
+        #expect(try fits.invoke(functionIndex: 0, arguments: [.i32(8_000)], limits: limits).results == [.i32(100)])
+        for slice: UInt64 in [1_000, .max] {
+            var instance = try WasmInstance(CompiledModule.load(bytes))
+            var execution = try Execution(&instance, function: 0, arguments: [.i32(40_000)], limits: limits)
+            var outcome = execution.run(&instance, instructionLimit: slice)
+            var runs = 1
+            while case .suspended = outcome {
+                outcome = execution.run(&instance, instructionLimit: slice)
+                runs += 1
+            }
+            guard case .trapped(let trap) = outcome else { Issue.record("slice \(slice): \(outcome)"); continue }
+            // Sliced, the first run stops before the first fill (it costs more than a slice);
+            // the second runs that fill alone and traps at its end.
+            #expect(trap.reason == .hostMemoryLimitExceeded && runs == (slice == .max ? 1 : 2), "slice \(slice): \(trap), \(runs) runs")
+            #expect((instance.memory?.allocatedChunkCount ?? 0) <= 4)
+        }
+    }
 }

@@ -86,8 +86,13 @@ public final class CallSession: @unchecked Sendable {
     public internal(set) var globalTimerNanos: UInt64?
     /// The global timer before the call (what `ic0.global_timer_set` returns first).
     let previousGlobalTimerNanos: UInt64
-    /// Lines the canister printed (`ic0.debug_print`).
+    /// Lines the canister printed (`ic0.debug_print`): the last ones that fit in
+    /// ``SystemAPI/logBytesMax`` (the newest always kept).
     public internal(set) var log: [String] = []
+    /// What ``log`` counts against ``SystemAPI/logBytesMax``.
+    private var logBytes = 0
+    /// Lines printed and dropped from ``log`` since (older than what it holds).
+    public private(set) var logLinesDropped = 0
     /// Whether the call context was answered before this call (by an earlier callback): no
     /// reply or reject is possible then.
     var callContextAnswered = false
@@ -100,6 +105,19 @@ public final class CallSession: @unchecked Sendable {
     /// The fees calls cost, and what they cost so far.
     var fees = CyclesFees.free
     public internal(set) var feesPaid: Cycles = .zero
+
+    /// Adds a printed line, dropping the oldest lines past ``SystemAPI/logBytesMax``.
+    func appendLog(_ line: String) {
+        log.append(line)
+        logBytes += SystemAPI.logBytes(of: line)
+        var dropped = 0
+        while logBytes > SystemAPI.logBytesMax, dropped < log.count - 1 {
+            logBytes -= SystemAPI.logBytes(of: log[dropped])
+            dropped += 1
+        }
+        log.removeFirst(dropped)
+        logLinesDropped += dropped
+    }
 
     /// A session for a call of `context` into `canister`.
     public init(

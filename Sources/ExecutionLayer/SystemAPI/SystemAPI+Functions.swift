@@ -31,6 +31,7 @@ extension SystemAPI {
         },
         Function("msg_reply_data_append", [.i32, .i32], [], "U RQ NRQ CQ Ry Rt CRy CRt", cost: 500) { arguments, host, session in
             try requireNoResponse(session, "msg_reply_data_append")
+            try requireResponseFits(session.replyBuffer.count, UInt64(arguments[1].u32), session, "msg_reply_data_append")
             session.replyBuffer += try host.read(UInt64(arguments[0].u32), UInt64(arguments[1].u32), for: "msg_reply_data_append")
             return []
         },
@@ -42,6 +43,7 @@ extension SystemAPI {
         },
         Function("msg_reject", [.i32, .i32], [], "U RQ NRQ CQ Ry Rt CRy CRt", cost: 500) { arguments, host, session in
             try requireNoResponse(session, "msg_reject")
+            try requireResponseFits(0, UInt64(arguments[1].u32), session, "msg_reject")
             session.response = .reject(try host.text(UInt64(arguments[0].u32), UInt64(arguments[1].u32), for: "msg_reject"))
             session.replyBuffer = []
             return []
@@ -144,6 +146,9 @@ extension SystemAPI {
     static let callFunctions: [Function] = [
         Function("call_new", [.i32, .i32, .i32, .i32, .i32, .i32, .i32, .i32], [], "U CQ Ry Rt CRy CRt T", cost: 1_500) { arguments, host, session in
             let callee = try host.principal(UInt64(arguments[0].u32), UInt64(arguments[1].u32), for: "call_new")
+            guard arguments[3].u32 <= callBytesMax else {
+                throw trap("call_new", "a method name of \(arguments[3].u32) bytes is longer than a call may carry (\(callBytesMax) bytes)")
+            }
             let method = try host.text(UInt64(arguments[2].u32), UInt64(arguments[3].u32), for: "call_new")
             // A call being assembled and not performed is discarded (its cycles go back).
             if let abandoned = session.pendingCall { session.balance = session.balance + abandoned.cycles }
@@ -160,7 +165,12 @@ extension SystemAPI {
             return []
         },
         Function("call_data_append", [.i32, .i32], [], "U CQ Ry Rt CRy CRt T", cost: 500) { arguments, host, session in
-            guard session.pendingCall != nil else { throw trap("call_data_append", "no call is being assembled (call ic0.call_new first)") }
+            guard let call = session.pendingCall else { throw trap("call_data_append", "no call is being assembled (call ic0.call_new first)") }
+            let size = call.method.utf8.count + call.argument.count
+            guard UInt64(arguments[1].u32) <= UInt64(callBytesMax - min(size, callBytesMax)) else {
+                throw trap("call_data_append", "the call's method name and argument (\(size) bytes) and \(arguments[1].u32) more "
+                    + "would exceed the \(callBytesMax) bytes a call may carry")
+            }
             session.pendingCall?.argument += try host.read(UInt64(arguments[0].u32), UInt64(arguments[1].u32), for: "call_data_append")
             return []
         },
@@ -218,11 +228,15 @@ extension SystemAPI {
             [.i32(session.context.isReplicated ? 1 : 0)]
         },
         Function("debug_print", [.i32, .i32], [], "* s", cost: 100) { arguments, host, session in
-            session.log.append(try host.text(UInt64(arguments[0].u32), UInt64(arguments[1].u32), for: "debug_print"))
+            // Never traps (interface spec); a range outside the heap prints a placeholder, as
+            // the IC does, and no more than the log keeps is copied.
+            let text = host.textPrefix(UInt64(arguments[0].u32), UInt64(arguments[1].u32), keeping: logBytesMax, for: "debug_print")
+            session.appendLog(text ?? "(debug message out of memory bounds)")
             return []
         },
         Function("trap", [.i32, .i32], [], "* s", cost: 500) { arguments, host, _ in
-            let message = try host.text(UInt64(arguments[0].u32), UInt64(arguments[1].u32), for: "trap")
+            let message = host.textPrefix(UInt64(arguments[0].u32), UInt64(arguments[1].u32), keeping: trapMessageBytesMax, for: "trap")
+                ?? "(trap message out of memory bounds)"
             throw Trap(.host(SystemAPI.explicitTrapPrefix + message))
         },
     ]

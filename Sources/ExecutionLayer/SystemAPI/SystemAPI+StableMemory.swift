@@ -57,22 +57,35 @@ extension SystemAPI {
         return previous < 0 ? nil : UInt32(previous)
     }
 
+    /// Bytes copied between the heap and stable memory at a time: a large copy goes in
+    /// pieces, so the host holds no more than this besides the two memories.
+    static let copyPieceBytes: UInt64 = 1 << 16
+
     /// Copies `size` bytes of stable memory at `offset` into the heap at `destination`.
     static func readStable(into destination: UInt64, from offset: UInt64, size: UInt64, host: inout HostContext,
                            _ session: CallSession, _ name: String) throws(Trap) {
         guard size <= UInt64(Int32.max) else { throw trap(name, "\(size) bytes is more than a heap can hold") }
-        let bytes: [UInt8]
-        do { bytes = try session.stableMemory.bytes(at: offset, count: Int(size)) } catch {
-            throw trap(name, "stable memory: \(error)")
+        if let error = outside(offset, size, session.stableMemory.byteCount) { throw trap(name, "stable memory: \(error)") }
+        if let error = outside(destination, size, host.memory?.byteCount ?? 0) { throw trap(name, "\(error)") }
+        var done: UInt64 = 0
+        while done < size {
+            let piece = min(size - done, copyPieceBytes)
+            let bytes: [UInt8]
+            do { bytes = try session.stableMemory.bytes(at: offset + done, count: Int(piece)) } catch {
+                throw trap(name, "stable memory: \(error)")
+            }
+            try host.write(bytes, to: destination + done, for: name)
+            done += piece
         }
-        try host.write(bytes, to: destination, for: name)
     }
 
     /// Copies `size` bytes of the heap at `source` into stable memory at `offset`, charging
-    /// 1,000 instructions for each 4 KiB page it dirties first.
+    /// one instruction a byte and 1,000 for each 4 KiB page it dirties first.
     static func writeStable(at offset: UInt64, from source: UInt64, size: UInt64, host: inout HostContext,
                             _ session: CallSession, _ name: String) throws(Trap) {
-        let bytes = try host.read(source, size, for: name)
+        host.charge += size
+        guard size <= UInt64(Int32.max) else { throw trap(name, "\(size) bytes is more than a heap can hold") }
+        if let error = outside(source, size, host.memory?.byteCount ?? 0) { throw trap(name, "\(error)") }
         guard size > 0 else { return }
         let (end, overflow) = offset.addingReportingOverflow(size)
         guard !overflow, end <= UInt64(session.stableMemory.byteCount) else {
@@ -80,6 +93,27 @@ extension SystemAPI {
         }
         let chunks = Int(offset / UInt64(LinearMemory.chunkBytes))...Int((end - 1) / UInt64(LinearMemory.chunkBytes))
         host.charge += 1_000 * UInt64(chunks.filter { !session.stableMemory.isChunkDirty($0) }.count)
-        do { try session.stableMemory.write(bytes, at: offset) } catch { throw trap(name, "stable memory: \(error)") }
+        // Stable memory holds at most as much storage as the heap may (the host's limit).
+        session.stableMemory.chunkAllocationLimit = host.memoryChunkAllocationLimit
+        var done: UInt64 = 0
+        while done < size {
+            let piece = min(size - done, copyPieceBytes)
+            do {
+                let bytes = try host.readMemory(at: source + done, count: Int(piece))
+                try session.stableMemory.write(bytes, at: offset + done)
+            } catch {
+                throw trap(name, "\(error)")
+            }
+            guard !session.stableMemory.allocationRefused else { throw Trap(.hostMemoryLimitExceeded) }
+            done += piece
+        }
+    }
+
+    /// The access error of `size` bytes at `address` in a memory of `byteCount` bytes, if
+    /// they are not all inside it.
+    static func outside(_ address: UInt64, _ size: UInt64, _ byteCount: Int) -> MemoryAccessError? {
+        let (end, overflow) = address.addingReportingOverflow(size)
+        guard overflow || end > UInt64(byteCount) else { return nil }
+        return MemoryAccessError(address: address, count: Int(min(size, UInt64(Int.max))), size: byteCount)
     }
 }

@@ -61,6 +61,30 @@ public enum SystemAPI {
 
     static let functions: [Function] = messageFunctions + cycleFunctions + canisterFunctions + callFunctions
         + stableMemoryFunctions + otherFunctions
+
+    // MARK: Sizes (each also bounds what the host holds for a canister)
+
+    /// Most bytes of a reply or a reject message: 2 MiB, 3 MiB in a non-replicated query
+    /// (interface spec, `msg_reply_data_append`: "traps if the total appended data exceeds the
+    /// maximum response size"; the sizes are `MAX_INTER_CANISTER_PAYLOAD_IN_BYTES` and
+    /// `MAX_NON_REPLICATED_QUERY_REPLY_SIZE` of dfinity/ic's system_api.rs).
+    static func responseBytesMax(_ session: CallSession) -> Int {
+        session.context.isReplicated ? 2 << 20 : 3 << 20
+    }
+    /// Most bytes of a call's method name and argument together: 10 MiB, five times the
+    /// cross-subnet payload limit, as dfinity/ic's `RequestInPrep` allows within a subnet
+    /// (a call to another subnet may carry 2 MiB there; ICSim does not check that).
+    static let callBytesMax = 10 << 20
+    /// Bytes a canister's log keeps: 4 KiB, the oldest lines dropped first (interface spec,
+    /// canister logs: "exceeding the maximum total log size of 4KiB, the oldest logs will be
+    /// removed"). Each line counts its text plus 16 bytes (its index and time).
+    public static let logBytesMax = 4_096
+
+    /// What a log line counts against ``logBytesMax``.
+    static func logBytes(of line: String) -> Int { line.utf8.count + 16 }
+    /// Bytes of an `ic0.trap` message kept in the reject (a simulator bound on what the host
+    /// copies; the IC keeps the whole message).
+    static let trapMessageBytesMax = 16_384
 }
 
 // MARK: - Helpers
@@ -117,6 +141,17 @@ extension HostContext {
     mutating func text(_ source: UInt64, _ size: UInt64, for name: String) throws(Trap) -> String {
         String(decoding: try read(source, size, for: name), as: UTF8.self)
     }
+
+    /// The first `kept` of the `size` bytes at `source` as UTF-8 text (invalid sequences
+    /// replaced; "..." marks a cut), charging one instruction a byte of `size`; `nil` if the
+    /// `size` bytes are not all inside the memory.
+    mutating func textPrefix(_ source: UInt64, _ size: UInt64, keeping kept: Int, for name: String) -> String? {
+        charge += size
+        let (end, overflow) = source.addingReportingOverflow(size)
+        guard !overflow, end <= UInt64(memory?.byteCount ?? 0),
+              let bytes = try? readMemory(at: source, count: Int(min(size, UInt64(kept)))) else { return nil }
+        return String(decoding: bytes, as: UTF8.self) + (size > UInt64(kept) ? "..." : "")
+    }
 }
 
 extension SystemAPI {
@@ -126,5 +161,12 @@ extension SystemAPI {
     /// Traps unless no response was given yet.
     static func requireNoResponse(_ session: CallSession, _ name: String) throws(Trap) {
         if session.response != nil || session.callContextAnswered { throw trap(name, "the message was already replied to or rejected") }
+    }
+
+    /// Traps unless `size` more bytes after `current` fit in a response (the IC's wording).
+    static func requireResponseFits(_ current: Int, _ size: UInt64, _ session: CallSession, _ name: String) throws(Trap) {
+        let total = UInt64(current) + size
+        let limit = responseBytesMax(session)
+        guard total <= UInt64(limit) else { throw trap(name, "application payload size (\(total)) cannot be larger than \(limit)") }
     }
 }

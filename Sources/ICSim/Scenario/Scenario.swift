@@ -106,6 +106,10 @@ public struct ScenarioSubnet: Hashable, Sendable {
     public var checkpointIntervalHeights: UInt64?
     /// How long an ingress message lives at most (`nil`: 5 minutes).
     public var ingressTimeToLive: SimDuration?
+    /// Most bytes of written pages one canister's heap, and its stable memory, may each hold
+    /// in the simulator (`nil`: 1 GiB, ``ExecutionLimits/memoryBytesHeld``). Not an IC limit:
+    /// the host's memory is finite; a message that writes more traps.
+    public var canisterMemoryHeldMax: UInt64?
     /// Whether every replica executes every height on its own state and compares digests.
     public var executesOnEveryReplica = false
     /// Whether more than f Byzantine nodes are allowed (an explicit opt-in).

@@ -96,8 +96,8 @@ struct ScenarioReader {
     // MARK: Subnets
 
     static let subnetKeys = ["name", "kind", "nodes", "regions", "latency", "unitDelay", "initialNotaryDelay", "payloadItemsMax",
-                             "payloadBytesMax", "uploadBitsPerSecond", "sliceInstructions", "roundInstructions", "checkpointInterval", "ingressTimeToLive", "executesOnEveryReplica",
-                             "allowMoreThanFByzantine"]
+                             "payloadBytesMax", "uploadBitsPerSecond", "sliceInstructions", "roundInstructions", "checkpointInterval", "ingressTimeToLive", "canisterMemoryHeldMax",
+                             "executesOnEveryReplica", "allowMoreThanFByzantine"]
 
     mutating func subnet(_ value: JSONValue, at path: JSONPath) -> ScenarioSubnet? {
         guard let object = json.object(value, at: path, allowed: Self.subnetKeys, required: ["name"]),
@@ -127,6 +127,10 @@ struct ScenarioReader {
         if let (value, path) = object["roundInstructions"] { subnet.roundInstructions = json.integer(value, at: path, in: UInt64(1_000)...1_000_000_000_000) }
         if let (value, path) = object["checkpointInterval"] { subnet.checkpointIntervalHeights = json.integer(value, at: path, in: UInt64(1)...1_000_000) }
         if let (value, path) = object["ingressTimeToLive"] { subnet.ingressTimeToLive = json.duration(value, at: path, maximum: .hours(24)) }
+        if let (value, path) = object["canisterMemoryHeldMax"], let bytes = json.size(value, at: path, maximum: 1 << 32) {
+            if bytes < UInt64(LinearMemory.chunkBytes) { json.report(path, "expected at least 4KiB (one 4 KiB chunk), found \(bytes) bytes") }
+            subnet.canisterMemoryHeldMax = bytes
+        }
         if let (value, path) = object["executesOnEveryReplica"], let flag = json.bool(value, at: path) { subnet.executesOnEveryReplica = flag }
         if let (value, path) = object["allowMoreThanFByzantine"], let flag = json.bool(value, at: path) { subnet.allowsMoreThanFByzantine = flag }
         return subnet

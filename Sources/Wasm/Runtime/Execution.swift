@@ -8,8 +8,14 @@ public struct ExecutionLimits: Hashable, Sendable {
     /// Most elements a table may grow to (the host's memory is finite even if the type's
     /// maximum is not); `table.grow` beyond it returns -1.
     public var tableElements = 10_000_000
+    /// Most bytes of storage a memory may hold while code runs (its written 4 KiB chunks; a
+    /// never-written one takes none): the host's memory is finite even where the 4 GiB of a
+    /// 32-bit memory are not. A run that writes more traps "host memory limit exceeded" when
+    /// it ends (the bytes past the limit are dropped, so its effects must be discarded).
+    public var memoryBytesHeld = 1 << 30
 
-    /// The defaults: 10,000 calls, 4 Mi slots (32 MiB), tables of 10 M elements.
+    /// The defaults: 10,000 calls, 4 Mi slots (32 MiB), tables of 10 M elements, 1 GiB of
+    /// memory held.
     public init() {}
 }
 
@@ -136,12 +142,20 @@ public struct Execution: Sendable {
             return .finished(results)
         }
         if !isKnownUniquelyReferenced(&stack) { stack = stack.copy() }
-        var meter = Meter(budget: instructionLimit, mayOvershoot: suspendsAtLimit, chargedBefore: instructionsCharged)
         instance.pullLinkedState()
-        defer {
-            instructionsCharged = meter.charged
-            instance.pushLinkedState()
-        }
+        defer { instance.pushLinkedState() }
+        instance.memoryStorage.chunkAllocationLimit = limits.memoryBytesHeld / LinearMemory.chunkBytes
+        let outcome = instance.memoryStorage.allocationRefused
+            ? .trapped(Trap(.hostMemoryLimitExceeded)) : runInterpreter(&instance, instructionLimit: instructionLimit, suspendsAtLimit: suspendsAtLimit)
+        guard instance.memoryStorage.allocationRefused else { return outcome }
+        isComplete = true
+        return .trapped(Trap(.hostMemoryLimitExceeded, backtrace: backtrace(instance)))
+    }
+
+    /// ``run(_:instructionLimit:suspendsAtLimit:)`` with the instance's linked state pulled in.
+    private mutating func runInterpreter(_ instance: inout WasmInstance, instructionLimit: UInt64, suspendsAtLimit: Bool) -> ExecutionOutcome {
+        var meter = Meter(budget: instructionLimit, mayOvershoot: suspendsAtLimit, chargedBefore: instructionsCharged)
+        defer { instructionsCharged = meter.charged }
         var exact = resumesInsideBlock
         do throws(TrapReason) {
             while true {

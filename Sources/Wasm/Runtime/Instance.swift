@@ -43,6 +43,11 @@ public struct HostContext {
         try memoryStorage.write(bytes, at: address)
     }
 
+    /// How many 4 KiB chunks of storage the caller's memory may hold
+    /// (``ExecutionLimits/memoryBytesHeld``), for host functions that keep memories of their
+    /// own to cap them alike.
+    public var memoryChunkAllocationLimit: Int { memoryStorage.chunkAllocationLimit }
+
     /// The caller's memory, if it has one. Setting `nil`, or a memory when the caller has
     /// none, is ignored: a host function cannot take an instance's memory away. `nil` for an
     /// instance in a ``WasmLinker`` (its memory may be shared; read it through the linker).

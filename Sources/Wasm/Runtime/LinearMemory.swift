@@ -13,6 +13,12 @@
 ///
 /// Accesses are bounds-checked against the current size: an access that ends past it throws
 /// ``MemoryAccessError`` (the interpreter turns it into an out-of-bounds trap).
+///
+/// The storage it holds can be capped below its size (``chunkAllocationLimit``): the host's
+/// memory is finite even where 4 GiB pages are not. A write that would need one chunk more
+/// than the cap is not stored and sets ``allocationRefused``, after which the memory's
+/// contents are wrong, so whoever runs code with it must discard that run's effects (the
+/// interpreter traps at the end of the run).
 public struct LinearMemory {
     /// Bytes in a WebAssembly page.
     public static let pageBytes = 65_536
@@ -65,6 +71,9 @@ public struct LinearMemory {
         let dirtyWords: Int
         /// How many chunks are not `nil` (written at least once).
         var allocated = 0
+        /// Where writes go that ``LinearMemory/chunkAllocationLimit`` refused storage for
+        /// (allocated at the first refusal).
+        var scratch: UnsafeMutablePointer<UInt8>?
 
         /// A table of `count` chunks: the first ones (and their dirty bits) from `source`, the
         /// rest zero.
@@ -92,6 +101,7 @@ public struct LinearMemory {
             chunks.deallocate()
             pointers.deallocate()
             dirty.deallocate()
+            scratch?.deallocate()
         }
     }
 
@@ -102,6 +112,12 @@ public struct LinearMemory {
     private var size: UInt64
     /// The size ``grow(by:)`` may not exceed, in pages.
     public let maximumPages: UInt32
+    /// The most chunks this memory may hold storage for (``allocatedChunkCount``); a write
+    /// needing one more is refused (``allocationRefused``). Unlimited by default.
+    public var chunkAllocationLimit = Int.max
+    /// Whether a write was refused storage (``chunkAllocationLimit``): its bytes were dropped,
+    /// so the memory no longer holds what the code wrote. Stays set in this copy.
+    public private(set) var allocationRefused = false
 
     /// A memory of `minimumPages` zeroed pages that may grow to `maximumPages`.
     /// - Precondition: `minimumPages <= maximumPages <= 65536` (validation guarantees it).
@@ -205,6 +221,7 @@ public struct LinearMemory {
         guard contains(address, bytes.count) else { return false }
         var source = bytes.startIndex
         forEachSpan(from: Int(address), count: bytes.count) { chunk, offset, length in
+            guard !allocationRefused else { return }  // the rest would be dropped anyway
             let destination = writableChunk(chunk) + offset
             bytes.withUnsafeBufferPointer { destination.update(from: $0.baseAddress.unsafelyUnwrapped + (source - bytes.startIndex), count: length) }
             source += length
@@ -221,6 +238,7 @@ public struct LinearMemory {
     public mutating func fill(at address: UInt64, with value: UInt8, count: Int) throws(MemoryAccessError) {
         guard contains(address, count) else { throw outOfBounds(address, count) }
         forEachSpan(from: Int(address), count: count) { chunk, offset, length in
+            guard !allocationRefused else { return }  // the rest would be dropped anyway
             (writableChunk(chunk) + offset).update(repeating: value, count: length)
         }
     }
@@ -315,11 +333,26 @@ public struct LinearMemory {
         makeTableUnique()
         table.dirty[index >> 6] |= 1 << UInt64(index & 63)
         if _fastPath(isKnownUniquelyReferenced(&table.chunks[index])) { return table.pointers[index] }
+        if table.chunks[index] == nil {
+            guard table.allocated < chunkAllocationLimit else { return refusedChunk() }
+            table.allocated += 1
+        }
         let chunk = Chunk(copying: table.pointers[index])
-        if table.chunks[index] == nil { table.allocated += 1 }
         table.chunks[index] = chunk
         table.pointers[index] = chunk.bytes
         return chunk.bytes
+    }
+}
+
+extension LinearMemory {
+    /// Where a write refused storage goes: 4 KiB of this table's own, never read.
+    private mutating func refusedChunk() -> UnsafeMutablePointer<UInt8> {
+        allocationRefused = true
+        if let scratch = table.scratch { return scratch }
+        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: Self.chunkBytes)
+        scratch.initialize(repeating: 0, count: Self.chunkBytes)
+        table.scratch = scratch
+        return scratch
     }
 }
 
@@ -331,6 +364,13 @@ public struct MemoryAccessError: Error, Equatable, Sendable, CustomStringConvert
     public var count: Int
     /// The memory's size in bytes at the time.
     public var size: Int
+
+    /// An access of `count` bytes at `address` to a memory of `size` bytes.
+    public init(address: UInt64, count: Int, size: Int) {
+        self.address = address
+        self.count = count
+        self.size = size
+    }
 
     /// `"out of bounds memory access: 4 bytes at 65534 in a memory of 65536 bytes"`.
     public var description: String {

@@ -93,6 +93,9 @@ public enum TrapReason: Error, Hashable, Sendable, CustomStringConvertible {
     case callStackExhausted
     /// The instruction limit was reached and the execution was not allowed to suspend.
     case instructionLimitExceeded
+    /// The code wrote more of its memory than the host lets a memory hold
+    /// (``ExecutionLimits/memoryBytesHeld``; not a WebAssembly trap, a resource limit).
+    case hostMemoryLimitExceeded
     /// A host function trapped.
     case host(String)
 
@@ -110,6 +113,7 @@ public enum TrapReason: Error, Hashable, Sendable, CustomStringConvertible {
         case .undefinedElement: "undefined element"
         case .callStackExhausted: "call stack exhausted"
         case .instructionLimitExceeded: "instruction limit exceeded"
+        case .hostMemoryLimitExceeded: "host memory limit exceeded"
         case .host(let message): "host trap: \(message)"
         }
     }
