@@ -58,6 +58,21 @@ struct ShrinkTests {
         #expect(shrunk.subnets[0].ingressTimeToLive == .seconds(10), "the short expiry is what lets the checker see the wait")
     }
 
+    /// A predicate standing in for a simulation (failing while a crash and the loss are both
+    /// there): the search reaches the same minimum and never runs one candidate twice.
+    @Test func noCandidateIsRunTwice() throws {
+        var tried: [Scenario] = []
+        let fails: (Scenario, String) -> Bool = { scenario, _ in
+            tried.append(scenario)
+            let kinds = scenario.faults.map(\.kindName)
+            return kinds.contains("crash") && kinds.contains("loss")
+        }
+        let result = try #require(Shrinker.shrink(try Self.busyScenario(), check: "nothingLost", runsMax: 500, fails: fails))
+        #expect(result.shrunk.faults.map(\.kindName).sorted() == ["crash", "loss"], "\(result.steps)")
+        #expect(!result.stoppedAtBudget && result.runs == tried.count)
+        #expect(Set(tried).count == tried.count, "\(tried.count) runs, \(Set(tried).count) different scenarios")
+    }
+
     @Test func aPlantedQueryBugShrinksToLossAlone() throws {
         let fails = Self.failing(with: [.queryCountedTwiceDuringLoss])
         let result = try #require(Shrinker.shrink(try Self.busyScenario(), check: "nothingLost", runsMax: 80, fails: fails))

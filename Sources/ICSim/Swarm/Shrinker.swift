@@ -82,6 +82,10 @@ struct ShrinkSearch {
     var runsLeft: Int
     let fails: (Scenario) -> Bool
     var steps: [String] = []
+    /// Candidates already run that did not fail: a later round offers many of them again
+    /// (every change but the accepted ones), and they are skipped without a run. Only looked
+    /// up, never iterated.
+    var passed: Set<Scenario> = []
 
     init(current: Scenario, runsLeft: Int, fails: @escaping (Scenario) -> Bool) {
         self.current = current
@@ -105,12 +109,14 @@ struct ShrinkSearch {
         }
     }
 
-    /// The first valid candidate that still fails (each one tried costs a run).
+    /// The first valid candidate that still fails (each one tried costs a run, unless it was
+    /// run before).
     mutating func firstFailing(_ candidates: [(String, Scenario)]) -> (String, Scenario)? {
-        for (description, candidate) in candidates where candidate != current && candidate.problems().isEmpty {
+        for (description, candidate) in candidates where candidate != current && !passed.contains(candidate) && candidate.problems().isEmpty {
             guard runsLeft > 0 else { return nil }
             runsLeft -= 1
             if fails(candidate) { return (description, candidate) }
+            passed.insert(candidate)
         }
         return nil
     }
