@@ -37,7 +37,7 @@ struct BadWasmCorpusTests {
         "unknown-import": "the module imports ic0.launch_missiles, which the System API does not provide",
     ]
     static let runCases = ["infinite-loop", "deep-recursion", "huge-memory-grow", "calls-itself-forever", "writes-every-page",
-                           "writes-every-stable-page", "huge-reply", "huge-log", "huge-call-argument"]
+                           "writes-every-stable-page", "huge-reply", "huge-log", "huge-call-argument", "many-calls"]
 
     /// The IC's instruction limits, and memories capped at 8 MiB of written pages (1 GiB by
     /// default), for the modules that write or copy a lot.
@@ -161,6 +161,14 @@ struct BadWasmCorpusTests {
         #expect(reject.errorCode == .canisterTrapped && result.calls.isEmpty, "\(reject)")
         #expect(reject.message.contains("ic0.call_data_append: the call's method name and argument (6291461 bytes) and 6291456 more"),
                 "\(reject.message)")
+    }
+
+    @Test func callsHoldingMoreThanTheMemoryLimitTrap() throws {
+        var canister = try Self.installed("many-calls", by: Self.bulkExecutor)
+        let result = Self.bulkExecutor.update("send", argument: [], caller: .user(2), timeNanos: 5, on: &canister)
+        guard case .rejected(let reject) = result.outcome else { Issue.record("\(result.outcome)"); return }
+        #expect(reject.errorCode == .canisterTrapped && result.calls.isEmpty, "\(reject)")
+        #expect(reject.message.contains("host memory limit exceeded"), "\(reject.message)")
     }
 
     @Test func aFloodOfLogLinesKeepsTheLastFourKiB() throws {

@@ -97,6 +97,19 @@ struct LinearMemoryTests {
         #expect(memory.dirtyChunks == [1, 2])
     }
 
+    /// Copies longer than a chunk, overlapping, both ways, go piece by piece and still match
+    /// a plain array's copy.
+    @Test func longOverlappingCopiesMatchAFlatArray() throws {
+        var memory = LinearMemory(minimumPages: 4, maximumPages: 4)
+        var reference = (0..<(4 * 65_536)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 8) }
+        try memory.write(reference, at: 0)
+        for (source, destination, count) in [(1_000, 6_000, 100_000), (20_000, 13_003, 90_001), (0, 4_096, 8_192), (9, 9, 50_000)] {
+            try memory.copy(from: UInt64(source), to: UInt64(destination), count: count)
+            reference.replaceSubrange(destination..<destination + count, with: Array(reference[source..<source + count]))
+            #expect(try memory.bytes(at: 0, count: reference.count) == reference, "copy \(count) from \(source) to \(destination)")
+        }
+    }
+
     /// Random operations against a plain byte array: the chunked memory must agree byte for byte,
     /// and a snapshot taken midway must keep the bytes it had.
     @Test func randomOperationsMatchAFlatArray() throws {

@@ -81,6 +81,8 @@ public final class CallSession: @unchecked Sendable {
     /// The call being assembled, and the calls performed.
     public internal(set) var pendingCall: OutgoingCall?
     public internal(set) var performedCalls: [OutgoingCall] = []
+    /// The method names and arguments of ``performedCalls``, in bytes.
+    var performedCallBytes = 0
     /// New certified data and global timer, if the call set them.
     public internal(set) var certifiedData: [UInt8]?
     public internal(set) var globalTimerNanos: UInt64?

@@ -182,13 +182,18 @@ extension SystemAPI {
             try addCycles(Cycles(high: arguments[0].u64, low: arguments[1].u64), session, "call_cycles_add128")
             return []
         },
-        Function("call_perform", [], [.i32], "U CQ Ry Rt CRy CRt T", cost: 5_000) { _, _, session in
+        Function("call_perform", [], [.i32], "U CQ Ry Rt CRy CRt T", cost: 5_000) { _, host, session in
             guard let call = session.pendingCall else { throw trap("call_perform", "no call is being assembled (call ic0.call_new first)") }
             session.pendingCall = nil
+            // What a message's calls carry is held by the host until the message ends: at most
+            // what one memory may hold (a simulator limit, like the memory's).
+            let bytes = call.method.utf8.count + call.argument.count
+            let (limit, overflow) = host.memoryChunkAllocationLimit.multipliedReportingOverflow(by: LinearMemory.chunkBytes)
+            guard overflow || session.performedCallBytes + bytes <= limit else { throw Trap(.hostMemoryLimitExceeded) }
             // The call's fee (and its largest response's transmission) is paid now; a canister
             // that cannot pay does not make the call, gets its cycles back, and sees
             // SYS_TRANSIENT (2).
-            let fee = session.fees.call(bytes: call.method.utf8.count + call.argument.count)
+            let fee = session.fees.call(bytes: bytes)
             guard let rest = session.balance.subtracting(fee) else {
                 session.balance = session.balance + call.cycles
                 return [.i32(UInt32(RejectCode.systemTransient.rawValue))]
@@ -196,6 +201,7 @@ extension SystemAPI {
             session.balance = rest
             session.feesPaid = session.feesPaid + fee
             session.performedCalls.append(call)
+            session.performedCallBytes += bytes
             return [.i32(0)]
         },
     ]

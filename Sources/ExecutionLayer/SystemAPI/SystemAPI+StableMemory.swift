@@ -64,7 +64,6 @@ extension SystemAPI {
     /// Copies `size` bytes of stable memory at `offset` into the heap at `destination`.
     static func readStable(into destination: UInt64, from offset: UInt64, size: UInt64, host: inout HostContext,
                            _ session: CallSession, _ name: String) throws(Trap) {
-        guard size <= UInt64(Int32.max) else { throw trap(name, "\(size) bytes is more than a heap can hold") }
         if let error = outside(offset, size, session.stableMemory.byteCount) { throw trap(name, "stable memory: \(error)") }
         if let error = outside(destination, size, host.memory?.byteCount ?? 0) { throw trap(name, "\(error)") }
         var done: UInt64 = 0
@@ -75,6 +74,7 @@ extension SystemAPI {
                 throw trap(name, "stable memory: \(error)")
             }
             try host.write(bytes, to: destination + done, for: name)
+            guard !host.memoryAllocationRefused else { throw Trap(.hostMemoryLimitExceeded) }
             done += piece
         }
     }
@@ -84,7 +84,6 @@ extension SystemAPI {
     static func writeStable(at offset: UInt64, from source: UInt64, size: UInt64, host: inout HostContext,
                             _ session: CallSession, _ name: String) throws(Trap) {
         host.charge += size
-        guard size <= UInt64(Int32.max) else { throw trap(name, "\(size) bytes is more than a heap can hold") }
         if let error = outside(source, size, host.memory?.byteCount ?? 0) { throw trap(name, "\(error)") }
         guard size > 0 else { return }
         let (end, overflow) = offset.addingReportingOverflow(size)

@@ -94,7 +94,7 @@ extension ScenarioSubnet {
         }
         if let sliceInstructions { configuration.round.sliceInstructions = sliceInstructions }
         if let roundInstructions { configuration.round.roundInstructionsPerCore = roundInstructions }
-        if let canisterMemoryHeldMax { configuration.round.execution.wasmLimits.memoryBytesHeld = Int(canisterMemoryHeldMax) }
+        if let canisterMemoryHeldMax { configuration.round.execution.wasmLimits.memoryBytesHeld = Int(clamping: canisterMemoryHeldMax) }
         return configuration
     }
 

@@ -229,6 +229,9 @@ extension ScenarioSubnet {
         }
         if let delay = unitDelay, delay < .zero { problems.append(JSONProblem(path.appending("unitDelay"), "must not be negative")) }
         if let ttl = ingressTimeToLive, ttl <= .zero { problems.append(JSONProblem(path.appending("ingressTimeToLive"), "must be longer than zero")) }
+        if let held = canisterMemoryHeldMax, !(4_096...(1 << 32)).contains(held) {
+            problems.append(JSONProblem(path.appending("canisterMemoryHeldMax"), "expected 4KiB to 4GiB, found \(held) bytes"))
+        }
         return problems
     }
 }

@@ -326,23 +326,27 @@ public struct SubnetSimulation: SimulationModel {
         public let artifacts: [Artifact]
         /// What identifies them in the trace (computed once for all the copies).
         let traceDigest: UInt64
-        /// The artifacts for the consensus node, and the certification shares and
-        /// certifications for the certifier (split once for all the copies).
+        /// The artifacts for the consensus node, and the certifications and certification
+        /// shares for the certifier, in that order (split once for all the copies).
         let forConsensus: [Artifact]
         let forCertifier: [Artifact]
 
         init(_ artifacts: [Artifact]) {
             self.artifacts = artifacts
             var forConsensus: [Artifact] = []
-            var forCertifier: [Artifact] = []
+            var certifications: [Artifact] = []
+            var shares: [Artifact] = []
             for artifact in artifacts {
                 switch artifact {
-                case .certificationShare, .certification: forCertifier.append(artifact)
+                case .certification: certifications.append(artifact)
+                case .certificationShare: shares.append(artifact)
                 default: forConsensus.append(artifact)
                 }
             }
-            self.forConsensus = forCertifier.isEmpty ? artifacts : forConsensus
-            self.forCertifier = forCertifier
+            self.forConsensus = certifications.isEmpty && shares.isEmpty ? artifacts : forConsensus
+            // Certifications first: a replica that learns one ignores the shares for its
+            // height, rather than aggregating them into a certification of its own to send.
+            forCertifier = certifications + shares
             var hasher = StableHasher()
             for artifact in artifacts { hasher.combine(artifact) }
             traceDigest = hasher.finalize()
@@ -590,7 +594,10 @@ public struct SubnetSimulation: SimulationModel {
             scheduler.schedule(.executed(height: block.height, digest: executed.digest), after: executed.duration)
             for node in awaitingExecution.removeValue(forKey: block.height) ?? [] {
                 if configuration.executesOnEveryReplica { execution.executeOnReplica(node, through: block) }
-                if executionEnds(block.height, node: node, now, &scheduler) { signLate(block.height, node: node, now, &scheduler) }
+                // A replica that is down signs nothing (as when its share comes due while down).
+                if executionEnds(block.height, node: node, now, &scheduler), !isDown(node, at: now) {
+                    signLate(block.height, node: node, now, &scheduler)
+                }
             }
         }
     }

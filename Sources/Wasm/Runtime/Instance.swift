@@ -48,6 +48,10 @@ public struct HostContext {
     /// own to cap them alike.
     public var memoryChunkAllocationLimit: Int { memoryStorage.chunkAllocationLimit }
 
+    /// Whether the caller's memory refused a write (``LinearMemory/allocationRefused``): the
+    /// run will trap, and the host should stop copying into it.
+    public var memoryAllocationRefused: Bool { memoryStorage.allocationRefused }
+
     /// The caller's memory, if it has one. Setting `nil`, or a memory when the caller has
     /// none, is ignored: a host function cannot take an instance's memory away. `nil` for an
     /// instance in a ``WasmLinker`` (its memory may be shared; read it through the linker).
@@ -271,6 +275,8 @@ extension WasmInstance {
     mutating func callHost(
         _ index: Int, _ arguments: [Value], instructionsCharged: UInt64, instructionsRemaining: UInt64 = .max
     ) throws(TrapReason) -> (results: [Value], charge: UInt64) {
+        // A memory that refused a write holds wrong bytes: nothing of it may reach the host.
+        guard !memoryStorage.allocationRefused else { throw .hostMemoryLimitExceeded }
         let host = hostFunctions[index]
         let results: [Value]
         var context: HostContext

@@ -248,8 +248,16 @@ public struct LinearMemory {
     public mutating func copy(from source: UInt64, to destination: UInt64, count: Int) throws(MemoryAccessError) {
         guard contains(source, count) else { throw outOfBounds(source, count) }
         guard contains(destination, count) else { throw outOfBounds(destination, count) }
-        let copied = try bytes(at: source, count: count)
-        try write(copied, at: destination)
+        // In pieces of a chunk (the host holds no more than that besides the memory): front
+        // to back when moving down, back to front when moving up, so overlap is safe.
+        var done = 0
+        while done < count, !allocationRefused {
+            let piece = min(count - done, Self.chunkBytes)
+            let offset = destination <= source ? done : count - done - piece
+            let copied = try bytes(at: source + UInt64(offset), count: piece)
+            try write(copied, at: destination + UInt64(offset))
+            done += piece
+        }
     }
 
     // MARK: - Dirty chunks
