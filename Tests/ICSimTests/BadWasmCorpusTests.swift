@@ -145,30 +145,21 @@ struct BadWasmCorpusTests {
         #expect(canister.code?.instance.memory?.byteCount == 65_536 && canister.stableMemory.byteCount == 0)
     }
 
-    @Test func aReplyPastTwoMiBTraps() throws {
-        var canister = try Self.installed("huge-reply", by: Self.bulkExecutor)
-        let result = Self.bulkExecutor.update("reply", argument: [], caller: .user(2), timeNanos: 5, on: &canister)
-        guard case .rejected(let reject) = result.outcome else { Issue.record("\(result.outcome)"); return }
-        #expect(reject.errorCode == .canisterTrapped, "\(reject)")
-        #expect(reject.message.contains("ic0.msg_reply_data_append: application payload size (3145728) cannot be larger than 2097152"),
-                "\(reject.message)")
-    }
+    /// Each module's method, and what its reject says: a reply past 2 MiB and a call argument
+    /// past 10 MiB trap as on the IC; 100 calls of 1 MiB pass what one message may hold.
+    static let oversizedPayloads: [String: (method: String, message: String)] = [
+        "huge-reply": ("reply", "ic0.msg_reply_data_append: application payload size (3145728) cannot be larger than 2097152"),
+        "huge-call-argument": ("send", "ic0.call_data_append: the call's method name and argument (6291461 bytes) and 6291456 more"),
+        "many-calls": ("send", "host memory limit exceeded"),
+    ]
 
-    @Test func aCallArgumentPastTenMiBTraps() throws {
-        var canister = try Self.installed("huge-call-argument", by: Self.bulkExecutor)
-        let result = Self.bulkExecutor.update("send", argument: [], caller: .user(2), timeNanos: 5, on: &canister)
+    @Test(arguments: oversizedPayloads.keys.sorted()) func oversizedPayloadsTrapAndSendNothing(name: String) throws {
+        let expected = try #require(Self.oversizedPayloads[name])
+        var canister = try Self.installed(name, by: Self.bulkExecutor)
+        let result = Self.bulkExecutor.update(expected.method, argument: [], caller: .user(2), timeNanos: 5, on: &canister)
         guard case .rejected(let reject) = result.outcome else { Issue.record("\(result.outcome)"); return }
         #expect(reject.errorCode == .canisterTrapped && result.calls.isEmpty, "\(reject)")
-        #expect(reject.message.contains("ic0.call_data_append: the call's method name and argument (6291461 bytes) and 6291456 more"),
-                "\(reject.message)")
-    }
-
-    @Test func callsHoldingMoreThanTheMemoryLimitTrap() throws {
-        var canister = try Self.installed("many-calls", by: Self.bulkExecutor)
-        let result = Self.bulkExecutor.update("send", argument: [], caller: .user(2), timeNanos: 5, on: &canister)
-        guard case .rejected(let reject) = result.outcome else { Issue.record("\(result.outcome)"); return }
-        #expect(reject.errorCode == .canisterTrapped && result.calls.isEmpty, "\(reject)")
-        #expect(reject.message.contains("host memory limit exceeded"), "\(reject.message)")
+        #expect(reject.message.contains(expected.message), "\(reject.message)")
     }
 
     @Test func aFloodOfLogLinesKeepsTheLastFourKiB() throws {
