@@ -137,12 +137,7 @@ public struct CanisterState: Sendable {
             log.append(CanisterLogEntry(index: index, timeNanos: timeNanos, message: line))
             index += 1
         }
-        var bytes = log.reduce(0) { $0 + SystemAPI.logBytes(of: $1.message) }
-        var dropped = 0
-        while bytes > SystemAPI.logBytesMax, dropped < log.count - 1 {
-            bytes -= SystemAPI.logBytes(of: log[dropped].message)
-            dropped += 1
-        }
-        log.removeFirst(dropped)
+        let bytes = log.reduce(0) { $0 + SystemAPI.logBytes(of: $1.message) }
+        log.removeFirst(SystemAPI.logOverflow(log.dropLast().lazy.map(\.message), bytes: bytes).dropped)
     }
 }

@@ -170,5 +170,8 @@ struct BadWasmCorpusTests {
         #expect(bytes <= SystemAPI.logBytesMax, "\(bytes) bytes of log kept")
         #expect(canister.log.last?.message == "(debug message out of memory bounds)")
         #expect(canister.log.last?.index == 1_000, "lines keep their numbers: 1,001 printed")
+        _ = Self.bulkExecutor.update("print", argument: [], caller: .user(2), timeNanos: 6, on: &canister)
+        let after = canister.log.reduce(0) { $0 + $1.message.utf8.count + 16 }
+        #expect(after <= SystemAPI.logBytesMax && canister.log.last?.index == 2_001, "a second message's lines replace the first's")
     }
 }

@@ -111,12 +111,8 @@ public final class CallSession: @unchecked Sendable {
     /// Adds a printed line, dropping the oldest lines past ``SystemAPI/logBytesMax``.
     func appendLog(_ line: String) {
         log.append(line)
-        logBytes += SystemAPI.logBytes(of: line)
-        var dropped = 0
-        while logBytes > SystemAPI.logBytesMax, dropped < log.count - 1 {
-            logBytes -= SystemAPI.logBytes(of: log[dropped])
-            dropped += 1
-        }
+        let (dropped, left) = SystemAPI.logOverflow(log.dropLast(), bytes: logBytes + SystemAPI.logBytes(of: line))
+        logBytes = left
         log.removeFirst(dropped)
         logLinesDropped += dropped
     }

@@ -82,6 +82,18 @@ public enum SystemAPI {
 
     /// What a log line counts against ``logBytesMax``.
     static func logBytes(of line: String) -> Int { line.utf8.count + 16 }
+
+    /// How many of the oldest `lines` (counting `bytes` in all) to drop so the rest fit in
+    /// ``logBytesMax`` (the newest is always kept), and the bytes left.
+    static func logOverflow(_ lines: some Sequence<String>, bytes: Int) -> (dropped: Int, bytesLeft: Int) {
+        var (dropped, left) = (0, bytes)
+        var iterator = lines.makeIterator()
+        while left > logBytesMax, let line = iterator.next() {
+            left -= logBytes(of: line)
+            dropped += 1
+        }
+        return (dropped, left)
+    }
     /// Bytes of an `ic0.trap` message kept in the reject (a simulator bound on what the host
     /// copies; the IC keeps the whole message).
     static let trapMessageBytesMax = 16_384
