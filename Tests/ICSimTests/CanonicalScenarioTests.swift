@@ -34,6 +34,7 @@ struct CanonicalScenarioTests {
         let (report, simulation) = try Self.run(name)
         #expect(report.passed, "\(name):\n\(report.text)")
         #expect(report.checks.contains { $0.name == "nothingLost" && $0.passed })
+        try RecordedReportTests.expectRecorded(report, name: name)
         try Self.showsWhatItIsFor(name, report, simulation)
     }
 
