@@ -22,10 +22,22 @@ let package = Package(
         // Layer 1: canisters and the System API over the interpreter: messages, persistence,
         // rollback (no I/O: the shell feeds it finalized blocks).
         .target(name: "ExecutionLayer", dependencies: ["SimCore", "Wasm"]),
-        // Composition root: the network model, subnets, checkers, scenarios, reports.
-        .target(name: "ICSim", dependencies: ["SimCore", "Wasm", "Consensus", "ExecutionLayer"]),
+        // Layer 2, the IC model: the network model, replicas, subnets, several subnets in one
+        // virtual time, and the checkers that watch them from outside.
+        .target(name: "InternetComputer", dependencies: ["SimCore", "Wasm", "Consensus", "ExecutionLayer"]),
+        // Layer 3: the JSON layer, the scenario format (read, validated, written), the clients,
+        // the built-in canisters, and a scenario's run (the IC and its clients in one time).
+        .target(name: "Scenarios", dependencies: ["SimCore", "Wasm", "Consensus", "ExecutionLayer", "InternetComputer"]),
+        // Layer 4: what a run reports: text, JSON, HTML with plots, Chrome traces, sweeps.
+        .target(name: "ScenarioReports", dependencies: ["SimCore", "Wasm", "Consensus", "ExecutionLayer", "InternetComputer", "Scenarios"]),
+        // What users import: re-exports the layers above (not the testing tools or the demo).
+        .target(name: "ICSim", dependencies: ["SimCore", "Wasm", "Consensus", "ExecutionLayer", "InternetComputer", "Scenarios", "ScenarioReports"]),
+        // Testing tools over scenarios: swarm testing, shrinking, planted bugs.
+        .target(name: "ICSimTesting", dependencies: ["ICSim"]),
+        // The kernel's demonstration (gossip over the kernel alone), for `icsim demo`.
+        .target(name: "KernelDemo", dependencies: ["SimCore"]),
         // The CLI's logic as a library, so tests can drive it without a process.
-        .target(name: "ICSimCLI", dependencies: ["ICSim"]),
+        .target(name: "ICSimCLI", dependencies: ["ICSim", "ICSimTesting", "KernelDemo"]),
         // The executable: a thin entry point over ICSimCLI.
         .executableTarget(name: "icsim", dependencies: ["ICSimCLI"]),
 
@@ -37,8 +49,13 @@ let package = Package(
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "SimCore"]),
         // Fixtures/: canisters written in C, with their sources and build script.
         .testTarget(name: "ExecutionLayerTests", dependencies: ["ExecutionLayer", "Wasm", "SimCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "InternetComputerTests", dependencies: ["InternetComputer", "ExecutionLayer", "Consensus", "Wasm", "SimCore", "ICSimTestSupport"]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "ICSim", "ICSimTestSupport"]),
+        .testTarget(name: "ScenarioReportsTests", dependencies: ["ScenarioReports", "ICSim", "ICSimTestSupport"]),
         .testTarget(name: "ICSimTests", dependencies: ["ICSim", "ICSimTestSupport"]),
-        .testTarget(name: "ICSimCLITests", dependencies: ["ICSimCLI", "icsim", "ICSimTestSupport"]),
+        .testTarget(name: "ICSimTestingTests", dependencies: ["ICSimTesting", "ICSim", "ICSimTestSupport"]),
+        .testTarget(name: "KernelDemoTests", dependencies: ["KernelDemo", "SimCore"]),
+        .testTarget(name: "ICSimCLITests", dependencies: ["ICSimCLI", "ICSimTesting", "icsim", "ICSimTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

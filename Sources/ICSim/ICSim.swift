@@ -1,8 +1,17 @@
-// The composition root of ICSim. Importing `ICSim` gives the whole public API: the
-// deterministic kernel (virtual time, random streams, event queue, trace) from SimCore, the
-// WebAssembly decoder, validator and interpreter from Wasm, ICC consensus from Consensus, and
-// canisters with the System API from ExecutionLayer.
+// What users import. `import ICSim` gives the whole public API, layer by layer:
+// - SimCore: the deterministic kernel (virtual time, random streams, the event queue, the trace);
+// - Wasm: the WebAssembly decoder, validator and metered interpreter;
+// - Consensus: ICC consensus and state certification, each a pure state machine per node;
+// - ExecutionLayer: canisters with the IC's System API, messages, rounds and streams;
+// - InternetComputer: the network model, replicas, subnets and several subnets in one time;
+// - Scenarios: the JSON layer, the scenario format, the clients and the built-in canisters;
+// - ScenarioReports: reports as text, JSON, HTML and Chrome traces, and sweeps.
+// The testing tools (ICSimTesting: swarm, shrinking, planted bugs) and the kernel
+// demonstration (KernelDemo) are not part of it; the command line uses them.
 @_exported import SimCore
 @_exported import Wasm
 @_exported import Consensus
 @_exported import ExecutionLayer
+@_exported import InternetComputer
+@_exported import Scenarios
+@_exported import ScenarioReports

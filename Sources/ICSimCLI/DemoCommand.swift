@@ -1,5 +1,6 @@
 import Foundation
 import ICSim
+import KernelDemo
 
 /// `icsim demo`: the demonstration of the deterministic kernel (gossiping actors with lossy
 /// links, timers and crash faults; not an IC model).

@@ -1,5 +1,6 @@
 import Foundation
 import ICSim
+import ICSimTesting
 
 /// `icsim shrink FAILING.json`: delta-debugs a failing scenario down to a small one that
 /// fails the same check (``Shrinker``) and writes it out.

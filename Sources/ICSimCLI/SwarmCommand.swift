@@ -1,5 +1,6 @@
 import Foundation
 import ICSim
+import ICSimTesting
 
 /// `icsim swarm --seeds A-B`: one random scenario per seed (``SwarmGenerator``), run with
 /// every checker; each failure written as a scenario file that reproduces it.

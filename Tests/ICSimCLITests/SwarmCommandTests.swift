@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import ICSimCLI
 import ICSim
+import ICSimTesting
 import ICSimTestSupport
 
 /// `icsim swarm` and `icsim shrink`: arguments, summaries, the files they write.

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import ICSim
+@testable import InternetComputer
+@testable import Scenarios
+@testable import ScenarioReports
 import ExecutionLayer
 import Wasm
 import ICSimTestSupport

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import ICSim
+@testable import InternetComputer
+@testable import Scenarios
+@testable import ScenarioReports
 import ICSimTestSupport
 
 /// The canonical scenarios of Scenarios/: each runs as written and meets its expectations

@@ -1,5 +1,8 @@
 import Testing
 @testable import ICSim
+@testable import InternetComputer
+@testable import Scenarios
+@testable import ScenarioReports
 import ICSimTestSupport
 
 /// Tests/Regressions: scenarios the swarm found problems with, run after the fix.

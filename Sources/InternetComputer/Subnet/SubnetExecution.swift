@@ -1,0 +1,447 @@
+import SimCore
+import Consensus
+import ExecutionLayer
+import Wasm
+
+/// A canister a subnet starts with, installed at genesis.
+public struct CanisterSetup: Hashable, Sendable {
+    /// Its ID.
+    public var id: CanisterID
+    /// Its module.
+    public var wasm: [UInt8]
+    /// The argument of its `canister_init`.
+    public var initArgument: [UInt8] = []
+    /// Its cycles.
+    public var cycles: Cycles
+    /// Its controllers.
+    public var controllers: [Principal] = [.user(0)]
+    /// Its compute allocation in percent (0-100): a share of rounds it is guaranteed, paid for
+    /// by the second.
+    public var computeAllocationPercent = 0
+
+    /// Canister `id` running `wasm`, with `cycles`.
+    public init(id: CanisterID, wasm: [UInt8], initArgument: [UInt8] = [], cycles: Cycles = Cycles(1_000_000_000_000)) {
+        self.id = id
+        self.wasm = wasm
+        self.initArgument = initArgument
+        self.cycles = cycles
+    }
+}
+
+/// An ingress message a user submits at a time.
+public struct SubmittedIngress: Hashable, Sendable {
+    /// When it reaches the replicas.
+    public var at: SimInstant
+    /// The message.
+    public var message: IngressMessage
+
+    /// `message`, submitted at `at`.
+    public init(at: SimInstant, _ message: IngressMessage) {
+        self.at = at
+        self.message = message
+    }
+
+    /// Its size in a block (``IngressMessage/sizeBytes``).
+    public var sizeBytes: Int { message.sizeBytes }
+}
+
+/// A submitted message, when it came, and what became of it.
+struct Submission: Sendable {
+    var message: IngressMessage
+    var at: SimInstant
+    var outcome: IngressOutcome?
+}
+
+/// What became of a submitted ingress message, and when.
+public struct IngressOutcome: Hashable, Sendable {
+    /// Its answer.
+    public var status: IngressStatus
+    /// When it was submitted.
+    public var submittedAt: SimInstant
+    /// When the round that answered it ended (`submittedAt` for a message rejected on
+    /// submission).
+    public var executedAt: SimInstant
+    /// The height whose execution answered it (`nil` for one rejected on submission).
+    public var height: Height?
+    /// When its answer became visible to its user: once its height was certified (at once for
+    /// one rejected on submission); `nil` until then.
+    public var certifiedAt: SimInstant?
+}
+
+/// The subnet's replicated state machine, as the shell runs it: each finalized height is
+/// executed once, when the first honest node finalizes it, and the state is shared by every
+/// replica that reaches that height (honest replicas execute the same blocks to the same
+/// state). Each replica then takes the round's duration before it signs the height's
+/// certification share (``SubnetSimulation``).
+public struct SubnetExecution: Sendable {
+    /// The state after the last executed height.
+    public private(set) var state = ReplicatedState()
+    /// The last executed height.
+    public private(set) var executedHeight: Height = 0
+    /// Submitted messages in the order they came, each with what became of it, and where each
+    /// message ID is among them (looked up only).
+    var submissions: [Submission] = []
+    var submissionIndex: [UInt64: Int] = [:]
+    /// Answered messages (indices into `submissions`), in the order they were answered.
+    var answerOrder: [Int] = []
+    /// Submission to certified answer, over answered messages.
+    public private(set) var latency = LatencyHistogram()
+    /// Answered messages (indices into `submissions`) waiting for their height's
+    /// certification, by height.
+    var awaitingCertification: [Height: [Int]] = [:]
+    /// Instructions executed, over all rounds and cores.
+    public private(set) var instructions: UInt64 = 0
+    /// Rounds executed.
+    public private(set) var rounds = 0
+    /// Slices of long messages that paused at a round's end (deterministic time slicing).
+    public private(set) var messagesSliced = 0
+    /// The state's digest after each executed height, as certified (index 0: height 1):
+    /// canister metadata, not memory.
+    public private(set) var stateHashes: [SHA256Digest] = []
+    /// The digest with canister memory, at checkpoint heights (every `checkpointInterval`;
+    /// every height with per-replica execution, which compares them), by height (looked up
+    /// only).
+    public private(set) var fullStateHashes: [Height: SHA256Digest] = [:]
+    /// Checkpoints, restarts and state sync.
+    public let checkpointing: CheckpointConfiguration
+    /// How long after submission a message expires (unless it sets an earlier expiry).
+    public let ingressTimeToLive: SimDuration
+    /// Messages a block held after they had expired (dropped at induction), in order.
+    public private(set) var droppedExpired: [UInt64] = []
+    /// Heights between checkpoints.
+    var checkpointInterval: Height { max(checkpointing.intervalHeights, 1) }
+    /// At each checkpoint height (looked up only): the bytes written (memory chunks written
+    /// since the last checkpoint) and the bytes the checkpoint holds (memory in use).
+    public private(set) var checkpointWrites: [Height: (writtenBytes: UInt64, sizeBytes: UInt64)] = [:]
+    /// Replicas that fetched a checkpoint from their peers instead of replaying.
+    public private(set) var stateSyncs = 0
+    /// When each height was executed (its block's time for every replica), and how long its
+    /// round took (index 0: height 1).
+    public private(set) var executionTimes: [SimInstant] = []
+    public private(set) var roundDurations: [SimDuration] = []
+    /// With per-replica execution: each node's own state and executed height (`nil` when the
+    /// subnet executes each height once and shares the state).
+    var replicas: [(state: ReplicatedState, height: Height, unsigned: [(height: Height, digest: SHA256Digest)])]?
+    /// With per-replica execution: each replica's last checkpoint (its state at the last
+    /// height divisible by `checkpointInterval`), which a restarted replica goes back to.
+    var checkpoints: [(state: ReplicatedState, height: Height)] = []
+    /// Restarts from a checkpoint, and the heights they replayed (with per-replica execution).
+    public private(set) var restarts = 0
+    public private(set) var heightsReplayed = 0
+    /// The first replica whose state differed from the subnet's after a height: the node, the
+    /// height, and the two digests.
+    public private(set) var disagreement: (node: Int, height: Height, expected: SHA256Digest, actual: SHA256Digest)?
+    let executor: RoundExecutor
+    /// Stream slices other subnets sent, by payload item ID (looked up only), and the next ID
+    /// to give one: IDs from 2^63 up (ingress IDs are below).
+    var slices: [UInt64: StreamSlice] = [:]
+    var nextSliceID: UInt64 = StreamPublication.firstSliceID
+    /// What other subnets may read of this subnet's streams: the heads after each executed
+    /// height not yet certified, and what was published.
+    var publication = StreamPublication()
+    /// The canisters users query, and their states after each executed height from a few
+    /// heights below the latest certified one, oldest first (copies share the memory that did
+    /// not change; the rest of the replicated state is not kept, or every round would copy its
+    /// ingress history); `nil` when nobody queries the subnet.
+    let queriedCanisters: [CanisterID]
+    var certifiedSnapshots: [(height: Height, canisters: [CanisterState?])]?
+    /// Virtual time zero as IC time (nanoseconds since 1970): 2026-01-01T00:00:00Z.
+    public static let epochNanos: UInt64 = 1_767_225_600_000_000_000
+
+    /// A subnet's execution with `canisters` installed at genesis; with `replicaCount`, every
+    /// replica also executes every height on its own copy of the state.
+    init(canisters: [CanisterSetup], round: RoundConfiguration, checkpoints: CheckpointConfiguration = CheckpointConfiguration(),
+         ingressTimeToLive: SimDuration = .seconds(300), replicaCount: Int? = nil,
+         connection: (subnet: Int, routing: RoutingTable)? = nil, queriedCanisters: [CanisterID] = []) throws(Reject) {
+        executor = RoundExecutor(configuration: round)
+        checkpointing = checkpoints
+        self.ingressTimeToLive = ingressTimeToLive
+        self.queriedCanisters = queriedCanisters
+        let installed = Self.install(canisters, round: round)
+        if let (_, reject) = installed.problems.first { throw reject }
+        state.add(installed.states)
+        if let connection { state.connect(subnet: connection.subnet, routing: connection.routing) }
+        replicas = replicaCount.map { Array(repeating: (state, 0, []), count: $0) }
+        let genesis = state
+        certifiedSnapshots = queriedCanisters.isEmpty ? nil : [(Height(0), queriedCanisters.map { genesis.canister($0) })]
+        self.checkpoints = Array(repeating: (state, 0), count: replicaCount ?? 0)
+    }
+
+    /// Replica `node` executes the heights it finalized up to `height` on its own state, at
+    /// the times the subnet executed them, and its state's digest is compared with the
+    /// subnet's (the first difference is kept).
+    mutating func executeOnReplica(_ node: Int, through block: Block) {
+        guard var replica = replicas?[node], block.height == replica.height + 1, Int(block.height) <= stateHashes.count else { return }
+        let time = executionTimes[Int(block.height) - 1]
+        _ = executor.executeRound(ingress: ingress(of: block), slices: slices(of: block), timeNanos: Self.timeNanos(time), on: &replica.state)
+        replica.height = block.height
+        replica.unsigned.append((block.height, replica.state.stateHash()))
+        let full = replica.state.stateHash(includingMemory: true)
+        if let expected = fullStateHashes[block.height], full != expected, disagreement == nil {
+            disagreement = (node, block.height, expected, full)
+        }
+        if block.height % checkpointInterval == 0 { checkpoints[node] = (replica.state, block.height) }
+        replicas?[node] = replica
+    }
+
+    /// Replica `node` restarted after a crash (counted); with per-replica execution it goes
+    /// back to its last checkpoint and replays the finalized blocks after it (`chain`, its finalized chain from height 1) up
+    /// to what the subnet executed, comparing digests as it goes.
+    mutating func restartReplica(_ node: Int, chain: [Block]) {
+        restarts += 1
+        guard replicas != nil, node < checkpoints.count else { return }
+        let checkpoint = checkpoints[node]
+        replicas?[node] = (checkpoint.state, checkpoint.height, [])
+        for block in chain.dropFirst(Int(checkpoint.height)) where block.height <= executedHeight {
+            executeOnReplica(node, through: block)
+            heightsReplayed += 1
+        }
+    }
+
+    /// The digest replica `node` signs for `height`, which it finalized and executed: its own
+    /// state's with per-replica execution, else the subnet's.
+    mutating func digest(at height: Height, replica node: Int) -> SHA256Digest? {
+        if replicas != nil {
+            // Its digests wait until signed; older unsigned ones (its node crashed meanwhile)
+            // are dropped.
+            guard let replica = replicas?[node], let slot = replica.unsigned.firstIndex(where: { $0.height == height }) else { return nil }
+            replicas?[node].unsigned.removeFirst(slot + 1)
+            return replica.unsigned[slot].digest
+        }
+        return Int(height) <= stateHashes.count && height >= 1 ? stateHashes[Int(height) - 1] : nil
+    }
+
+    /// `height` was certified at `time`: its answers become visible (no earlier than its
+    /// round ended).
+    mutating func certify(height: Height, at time: SimInstant) {
+        // Keep the states replicas may still answer queries from: a few heights below the
+        // first certified one (a replica that lags further reads the oldest kept).
+        if let snapshots = certifiedSnapshots, let first = snapshots.first, first.height + Self.snapshotsKept < height {
+            certifiedSnapshots?.removeFirst(min(snapshots.count - 1, snapshots.prefix { $0.height + Self.snapshotsKept < height }.count))
+        }
+        for index in awaitingCertification.removeValue(forKey: height) ?? [] {
+            guard let outcome = submissions[index].outcome, outcome.certifiedAt == nil else { continue }
+            let visible = max(time, outcome.executedAt)
+            submissions[index].outcome?.certifiedAt = visible
+            latency.record(visible - outcome.submittedAt)
+        }
+    }
+
+    /// IC time (nanoseconds since 1970) at virtual time `time`.
+    package static func timeNanos(_ time: SimInstant) -> UInt64 {
+        epochNanos + UInt64(max(time.nanosecondsSinceStart, 0))
+    }
+
+    /// Installs `canisters`, compiling each distinct module once (canisters running the same
+    /// module share its code): the canisters installed, and the index and reject of each that
+    /// could not be.
+    package static func install(_ canisters: [CanisterSetup], round: RoundConfiguration) -> (states: [CanisterState], problems: [(Int, Reject)]) {
+        var modules: [SHA256Digest: Result<CompiledModule, Reject>] = [:]
+        var states: [CanisterState] = []
+        var problems: [(Int, Reject)] = []
+        for (index, setup) in canisters.enumerated() {
+            let hash = SHA256.hash(setup.wasm)
+            let compiled = modules[hash] ?? CanisterExecutor.compile(setup.wasm, for: setup.id)
+            modules[hash] = compiled
+            var canister = CanisterState(id: setup.id, controllers: setup.controllers, cycles: setup.cycles)
+            canister.computeAllocationPercent = setup.computeAllocationPercent
+            let result = compiled.flatMap { module in
+                CanisterExecutor(configuration: round.execution).install(
+                    .install, module: module, moduleHash: hash, argument: setup.initArgument,
+                    caller: setup.controllers.first ?? .anonymous, timeNanos: epochNanos, on: &canister)
+            }
+            switch result {
+            case .success: states.append(canister)
+            case .failure(let reject): problems.append((index, reject))
+            }
+        }
+        return (states, problems)
+    }
+
+    /// Remembers a submitted message, after the receiving replica ran the canister's
+    /// `canister_inspect_message` on the latest executed state; whether the message goes on
+    /// into blocks (a rejected one is answered at once).
+    mutating func submit(_ ingress: SubmittedIngress) -> Bool {
+        var message = ingress.message
+        message.expiryNanos = min(message.expiryNanos, Self.timeNanos(ingress.at + ingressTimeToLive))
+        guard submissionIndex[message.id] == nil else { return false }  // IDs are unique (validated)
+        submissionIndex[message.id] = submissions.count
+        submissions.append(Submission(message: message, at: ingress.at))
+        // A missing canister is rejected at induction; most canisters inspect nothing.
+        guard state.inspectsMessages(message.receiver), let canister = state.canister(message.receiver) else { return true }
+        let timeNanos = Self.timeNanos(ingress.at)
+        guard let reject = CanisterExecutor(configuration: executor.configuration.execution).inspect(
+            message.method, argument: message.argument, caller: message.sender, timeNanos: timeNanos, on: canister) else { return true }
+        record(message.id, .rejected(reject), at: ingress.at, height: nil)
+        return false
+    }
+
+    /// Records the answer to message `id` (the first one only), given by `height` (then it
+    /// waits for certification) or on submission (visible at once).
+    mutating func record(_ id: UInt64, _ status: IngressStatus, at time: SimInstant, height: Height?) {
+        guard let index = submissionIndex[id], submissions[index].outcome == nil else { return }
+        let submittedAt = submissions[index].at
+        let visible = height == nil ? time : nil
+        submissions[index].outcome = IngressOutcome(status: status, submittedAt: submittedAt, executedAt: time, height: height, certifiedAt: visible)
+        answerOrder.append(index)
+        if let height { awaitingCertification[height, default: []].append(index) } else { latency.record(time - submittedAt) }
+    }
+
+    /// Executes `block` if it is the next height, at `time`: the state's digest after it, and
+    /// how long the round took.
+    mutating func execute(_ block: Block, at time: SimInstant) -> (digest: SHA256Digest, duration: SimDuration)? {
+        guard block.height == executedHeight + 1 else { return nil }
+        executedHeight = block.height
+        let report = executor.executeRound(ingress: ingress(of: block), slices: slices(of: block), timeNanos: Self.timeNanos(time), on: &state)
+        droppedExpired += report.expired
+        executionTimes.append(time)
+        roundDurations.append(.nanoseconds(report.durationNanos))
+        rounds += 1
+        messagesSliced += report.messagesPaused
+        instructions += report.instructionsPerCore.reduce(0, +)
+        let answeredAt = time + .nanoseconds(report.durationNanos)
+        for (id, status) in report.answered { record(id, status, at: answeredAt, height: block.height) }
+        let digest = state.stateHash()
+        stateHashes.append(digest)
+        if replicas != nil || block.height % checkpointInterval == 0 {
+            fullStateHashes[block.height] = state.stateHash(includingMemory: true)
+        }
+        if block.height % checkpointInterval == 0 {
+            checkpointWrites[block.height] = (state.takeChunksWritten() * UInt64(LinearMemory.chunkBytes), state.memoryBytesInUse)
+        }
+        if state.routing != nil { publication.record(state.streamHeads, at: block.height) }
+        if certifiedSnapshots != nil { certifiedSnapshots?.append((block.height, queriedCanisters.map { state.canister($0) })) }
+        return (digest, .nanoseconds(report.durationNanos))
+    }
+
+    /// How long executing `height` takes a replica: its round, and at a checkpoint height
+    /// writing the checkpoint (zero for a height not executed).
+    func executionDuration(at height: Height) -> SimDuration {
+        guard height >= 1 && Int(height) <= roundDurations.count else { return .zero }
+        let write = checkpointWrites[height].map {
+            CheckpointConfiguration.transferTime($0.writtenBytes, bytesPerSecond: checkpointing.diskBytesPerSecond)
+        }
+        return roundDurations[Int(height) - 1] + (write ?? .zero)
+    }
+
+    /// How long a replica takes to load the checkpoint of `height` from disk (`sync`: to
+    /// fetch it from peers).
+    func checkpointLoadTime(at height: Height, sync: Bool) -> SimDuration {
+        let bytes = checkpointWrites[height]?.sizeBytes ?? 0
+        return CheckpointConfiguration.transferTime(
+            bytes, bytesPerSecond: sync ? checkpointing.stateSyncBytesPerSecond : checkpointing.diskBytesPerSecond)
+    }
+
+    /// Replica `node` fetched the checkpoint of `height` from a peer (state sync). With
+    /// per-replica execution its state becomes a copy of a peer's checkpoint of that height
+    /// (whether one exists).
+    @discardableResult
+    mutating func syncReplica(_ node: Int, to height: Height) -> Bool {
+        stateSyncs += 1
+        guard replicas != nil else { return true }
+        guard let peer = checkpoints.indices.first(where: { $0 != node && checkpoints[$0].height == height }) else { return false }
+        replicas?[node] = (checkpoints[peer].state, height, [])
+        checkpoints[node] = checkpoints[peer]
+        return true
+    }
+
+    /// Heights of state kept below the latest certified one, for queries.
+    static let snapshotsKept: Height = 10
+
+    /// Canister `id` as a replica that has certified `height` answers queries from it: in the
+    /// latest kept state at or below that height (the oldest kept if the replica lags further);
+    /// in the latest executed state for a canister nobody was configured to query.
+    func queryCanister(_ id: CanisterID, certifiedHeight height: Height) -> CanisterState? {
+        guard let slot = queriedCanisters.firstIndex(of: id), let snapshots = certifiedSnapshots, let oldest = snapshots.first else {
+            return state.canister(id)
+        }
+        return (snapshots.last { $0.height <= height } ?? oldest).canisters[slot]
+    }
+
+    /// The ingress messages of `block`, in order.
+    func ingress(of block: Block) -> [IngressMessage] {
+        block.payload.compactMap { item in submissionIndex[item.id].map { submissions[$0].message } }
+    }
+
+    /// The stream slices of `block`, in order.
+    func slices(of block: Block) -> [StreamSlice] {
+        block.payload.compactMap { $0.id >= StreamPublication.firstSliceID ? slices[$0.id] : nil }
+    }
+
+    /// Takes a slice another subnet sent: the payload item that stands for it in blocks.
+    mutating func receive(_ slice: StreamSlice) -> PayloadItem {
+        let id = nextSliceID
+        nextSliceID += 1
+        slices[id] = slice
+        return PayloadItem(id: id, sizeBytes: slice.sizeBytes)
+    }
+
+    /// What `height`'s certification lets other subnets read: for each stream whose end or
+    /// signals moved since the last publication, the slice of new messages (certified state
+    /// as of `height`, read from the current one: messages are only dropped once the
+    /// destination signals it inducted them, which it cannot before they were published).
+    mutating func publish(through height: Height) -> [StreamSlice] {
+        publication.publish(through: height).map { head, begin in
+            state.streamSlice(to: head.subnet, from: begin, to: head.end, signalsEnd: head.signalsEnd)
+        }
+    }
+
+    /// The answers in the order they came.
+    public var outcomes: [(id: UInt64, outcome: IngressOutcome)] {
+        answerOrder.compactMap { index in submissions[index].outcome.map { (submissions[index].message.id, $0) } }
+    }
+
+    /// Calls whose user has given up by `time`: their expiry passed before an answer was
+    /// certified (a call answered but certified only after its expiry counts too: an agent
+    /// stops polling at the expiry). In submission order.
+    public func expiredCalls(at time: SimInstant) -> [UInt64] {
+        let now = Self.timeNanos(time)
+        return submissions.compactMap { submission in
+            guard submission.message.expiryNanos < now else { return nil }
+            if let certified = submission.outcome?.certifiedAt, Self.timeNanos(certified) <= submission.message.expiryNanos { return nil }
+            return submission.message.id
+        }
+    }
+
+    /// What became of message `id` (`nil` until it is answered).
+    public func outcome(of id: UInt64) -> IngressOutcome? {
+        submissionIndex[id].flatMap { submissions[$0].outcome }
+    }
+}
+
+/// What a subnet has published of its streams: the stream heads after each executed height
+/// that is not certified yet, and, per other subnet, how far the stream and its signals were
+/// published (read by the other subnet once certified).
+struct StreamPublication: Sendable {
+    /// Payload item IDs of stream slices start here (ingress message IDs stay below).
+    static let firstSliceID: UInt64 = 1 << 63
+    /// Heads after each executed height above the last published one, oldest first.
+    var pending: [(height: Height, heads: [StreamHead])] = []
+    /// Per other subnet (ascending): the stream end and signals last published.
+    var published: [StreamHead] = []
+
+    /// Remembers the heads after `height`.
+    mutating func record(_ heads: [StreamHead], at height: Height) {
+        pending.append((height, heads))
+    }
+
+    /// The heads to publish now that `height` is certified (those that moved), each with the
+    /// index its new messages start at; forgets the heights up to it.
+    mutating func publish(through height: Height) -> [(head: StreamHead, begin: UInt64)] {
+        guard let last = pending.lastIndex(where: { $0.height <= height }) else { return [] }
+        let heads = pending[last].heads
+        pending.removeFirst(last + 1)
+        var moved: [(head: StreamHead, begin: UInt64)] = []
+        for head in heads {
+            let slot = published.firstIndex { $0.subnet >= head.subnet } ?? published.endIndex
+            if slot == published.endIndex || published[slot].subnet != head.subnet {
+                published.insert(StreamHead(subnet: head.subnet, end: 0, signalsEnd: 0), at: slot)
+            }
+            let previous = published[slot]
+            guard head.end > previous.end || head.signalsEnd > previous.signalsEnd else { continue }
+            moved.append((head, previous.end))
+            published[slot] = head
+        }
+        return moved
+    }
+}

@@ -1,0 +1,367 @@
+import SimCore
+import ExecutionLayer
+import InternetComputer
+
+/// What happens to the clients, in virtual time.
+public enum WorkloadEvent: Sendable, Equatable {
+    /// An open-loop client's next call starts.
+    case arrival(client: Int32)
+    /// A closed-loop user starts its next call.
+    case userReady(client: Int32, user: Int32)
+    /// A `read_state` poll for update call `call` (its index among all update calls) reaches a
+    /// replica.
+    case pollArrives(call: Int)
+    /// A query reaches a replica (sent at `sentAt`; `number` is the client's call number).
+    case queryArrives(client: Int32, user: Int32, sentAt: SimInstant, number: UInt64)
+    /// The time-series sample of bucket `index` is due.
+    case sample(index: Int32)
+}
+
+/// How a call ended, as its user saw it.
+public enum CallEnd: Hashable, Sendable {
+    /// With a reply.
+    case replied
+    /// With a reject, for this reason (an IC error code such as `IC0503`, or the reject
+    /// code's name for a canister's own reject).
+    case rejected(reason: String)
+    /// No certified answer by the message's expiry (update calls only).
+    case expired
+}
+
+/// An update call a client made, and what became of it.
+public struct UpdateCall: Sendable {
+    /// The client (index into the scenario's clients).
+    public var client: Int32
+    /// The client's user that made it.
+    public var user: Int32
+    /// The ingress message's ID.
+    public var messageID: UInt64
+    /// When the user sent it.
+    public var sentAt: SimInstant
+    /// Its expiry (IC time, nanoseconds since 1970): the submission's time plus the subnet's
+    /// ingress time to live.
+    public var expiryNanos: UInt64
+    /// When the user learned how it ended (`nil` while waiting).
+    public var endedAt: SimInstant?
+    /// How it ended (`nil` while waiting).
+    public var end: CallEnd?
+    /// When its last `read_state` poll reached the boundary node, and the replica it went to
+    /// (`nil` when none was up); `nil` before the first poll.
+    public var lastPoll: (node: Int32?, at: SimInstant)?
+}
+
+/// The clients of a scenario as a state machine over the simulated IC: open-loop arrivals and
+/// closed-loop users make calls; an update call reaches the subnet's replicas through a
+/// boundary node and is then polled (`read_state`) at a replica the boundary node picks until
+/// its answer is certified there or it expires; a query runs at one replica against the state
+/// it has and returns. Every call is recorded, so that none can be lost unseen.
+public struct Workload: Sendable {
+    /// The clients, as configured.
+    public let specifications: [ClientSpecification]
+    /// Each client's subnet, target canister, and the subnet's ingress time to live.
+    package let targets: [(subnet: Int, canister: CanisterID, timeToLive: SimDuration)]
+    /// Each client's random stream (arguments, Poisson arrivals, replica choice).
+    var streams: [RandomStream]
+    /// Calls each client started (its next call number).
+    var callsStarted: [UInt64]
+    /// Every update call, in the order made.
+    public private(set) var updates: [UpdateCall] = []
+    /// Queries sent and ended, per client (a query in flight is the difference).
+    public private(set) var queriesSent: [UInt64]
+    /// What each client's calls came to.
+    public package(set) var statistics: [ClientStatistics]
+    /// The time series: bucket width, and the run's end.
+    public let bucket: SimDuration
+    let end: SimInstant
+    /// Finalized height of every node of every subnet at each sample (by subnet, then sample,
+    /// then node).
+    public private(set) var finalizedSamples: [[[UInt64]]]
+    /// The next ingress message ID (unique across subnets; below 2^63).
+    var nextMessageID: UInt64 = 1
+    /// Each client's users' principals, by user number.
+    var senders: [[Principal]]
+
+    /// The clients of `scenario`, on the subnets `configuration` describes.
+    init(scenario: Scenario, configuration: InternetComputerConfiguration) {
+        specifications = scenario.clients
+        let root = RandomSeed(scenario.seed).derive("workload")
+        targets = scenario.clients.map { client in
+            let index = scenario.canisters.firstIndex { $0.name == client.canister } ?? 0
+            let subnet = scenario.subnetIndex(of: scenario.canisters[index]) ?? 0
+            return (subnet, Scenario.canisterID(index), configuration.subnets[subnet].ingressTimeToLive)
+        }
+        streams = scenario.clients.indices.map { root.stream("client", index: UInt64($0)) }
+        callsStarted = Array(repeating: 0, count: scenario.clients.count)
+        queriesSent = Array(repeating: 0, count: scenario.clients.count)
+        senders = Array(repeating: [], count: scenario.clients.count)
+        end = .zero + scenario.duration
+        bucket = Self.bucketWidth(for: scenario.duration)
+        let buckets = Int(scenario.duration.nanoseconds / bucket.nanoseconds) + 1
+        statistics = scenario.clients.map { _ in ClientStatistics(buckets: buckets) }
+        finalizedSamples = Array(repeating: [], count: scenario.subnets.count)
+    }
+
+    /// At most 300 buckets, each a whole number of seconds (at least one).
+    static func bucketWidth(for duration: SimDuration) -> SimDuration {
+        let seconds = max((duration.nanoseconds + 299_999_999_999) / 300_000_000_000, 1)
+        return .seconds(seconds)
+    }
+
+    /// The first events: each client's first call (or each user's), and the first sample.
+    func start(_ scheduler: inout Scheduler<WorkloadEvent>) {
+        for (index, client) in specifications.enumerated() {
+            let at = SimInstant.zero + client.from
+            guard at < activeEnd(index) else { continue }
+            switch client.load {
+            case .openLoop: scheduler.schedule(.arrival(client: Int32(index)), at: at)
+            case .closedLoop(let users, _):
+                for user in 0..<users { scheduler.schedule(.userReady(client: Int32(index), user: Int32(user)), at: at) }
+            }
+        }
+        scheduler.schedule(.sample(index: 0), at: .zero)
+    }
+
+    /// When client `index` stops starting calls.
+    package func activeEnd(_ index: Int) -> SimInstant {
+        min(SimInstant.zero + (specifications[index].until ?? end - .zero), end)
+    }
+
+    /// Handles `event` against the simulated IC.
+    mutating func handle(_ event: WorkloadEvent, _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: inout InternetComputerSimulation) {
+        let now = scheduler.now
+        switch event {
+        case .arrival(let client):
+            startCall(Int(client), user: 0, now, &scheduler, &ic)
+            scheduleArrival(after: now, client: Int(client), &scheduler)
+        case .userReady(let client, let user):
+            startCall(Int(client), user: Int(user), now, &scheduler, &ic)
+        case .pollArrives(let call):
+            poll(call, now, &scheduler, ic)
+        case .queryArrives(let client, let user, let sentAt, let number):
+            query(Int(client), user: Int(user), sentAt: sentAt, number: number, now, &scheduler, ic)
+        case .sample(let index):
+            for subnet in ic.subnets.indices {
+                finalizedSamples[subnet].append(ic.subnets[subnet].model.nodes.map(\.finalizedHeight))
+            }
+            let next = now + bucket
+            if next <= end { scheduler.schedule(.sample(index: index + 1), at: next) }
+        }
+    }
+
+    /// Schedules an open-loop client's next arrival, if it comes before the client stops.
+    mutating func scheduleArrival(after now: SimInstant, client: Int, _ scheduler: inout Scheduler<WorkloadEvent>) {
+        guard case .openLoop(let rate, let poisson) = specifications[client].load else { return }
+        let next: SimInstant
+        if poisson {
+            next = now + streams[client].exponential(mean: .nanoseconds(max(Int64(1e9 / rate), 1)))
+        } else {
+            // The k-th call at from + k / rate exactly, so rounding never accumulates.
+            let count = Double(callsStarted[client])
+            next = SimInstant.zero + specifications[client].from + .nanoseconds(Int64(count * 1e9 / rate))
+        }
+        if max(next, now) < activeEnd(client) { scheduler.schedule(.arrival(client: Int32(client)), at: max(next, now)) }
+    }
+
+    /// The argument of client `client`'s call number `number`.
+    mutating func argument(_ client: Int, number: UInt64) -> [UInt8] {
+        switch specifications[client].argument {
+        case .fixed(let bytes): return bytes
+        case .sequence(let prefix, let modulo):
+            let value = modulo.map { number % max($0, 1) } ?? number
+            return prefix + (0..<8).map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) }
+        case .random(let prefix, let count):
+            var bytes = prefix
+            bytes.reserveCapacity(prefix.count + count)
+            while bytes.count < prefix.count + count {
+                let word = streams[client].next()
+                for shift in stride(from: 0, to: 64, by: 8) where bytes.count < prefix.count + count { bytes.append(UInt8(truncatingIfNeeded: word >> shift)) }
+            }
+            return bytes
+        }
+    }
+
+    /// The user's principal: a self-authenticating principal of the client and user number
+    /// (computed once per user: it takes a SHA-256).
+    mutating func sender(client: Int, user: Int) -> Principal {
+        while senders[client].count <= user { senders[client].append(.user(UInt64(client) << 24 | UInt64(senders[client].count))) }
+        return senders[client][user]
+    }
+
+    /// Client `client`'s user `user` makes a call now.
+    mutating func startCall(_ client: Int, user: Int, _ now: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: inout InternetComputerSimulation) {
+        let number = callsStarted[client]
+        callsStarted[client] += 1
+        let specification = specifications[client]
+        switch specification.call {
+        case .query:
+            queriesSent[client] += 1
+            scheduler.schedule(.queryArrives(client: Int32(client), user: Int32(user), sentAt: now, number: number), at: now + oneWay(client))
+        case .update:
+            let target = targets[client]
+            let message = IngressMessage(id: nextMessageID, sender: sender(client: client, user: user), receiver: target.canister,
+                                         method: specification.method, argument: argument(client, number: number))
+            nextMessageID += 1
+            let arrival = now + oneWay(client)
+            ic.submit(message, toSubnet: target.subnet, at: arrival)
+            updates.append(UpdateCall(client: Int32(client), user: Int32(user), messageID: message.id, sentAt: now,
+                                      expiryNanos: SubnetExecution.timeNanos(arrival + target.timeToLive)))
+            // The boundary node acknowledges the submission (back at arrival + delay); the agent
+            // then waits the poll interval before each poll.
+            let firstPoll = arrival + oneWay(client) + specification.pollInterval
+            scheduler.schedule(.pollArrives(call: updates.count - 1), at: firstPoll + oneWay(client))
+        }
+        statistics[client].sent += 1
+    }
+
+    /// One message's delay between client `client` and a replica: the network delay plus
+    /// jitter from the client's stream.
+    mutating func oneWay(_ client: Int) -> SimDuration {
+        let jitter = specifications[client].networkJitter.nanoseconds
+        guard jitter > 0 else { return specifications[client].networkDelay }
+        return specifications[client].networkDelay + .nanoseconds(Int64(streams[client].uniform(below: UInt64(jitter))))
+    }
+
+    /// A replica the boundary node picks for client `client`: uniformly among those up at
+    /// `now` (`nil` if none is).
+    mutating func replica(for client: Int, _ now: SimInstant, _ ic: borrowing InternetComputerSimulation) -> Int? {
+        let subnet = targets[client].subnet
+        let count = ic.nodeCount(onSubnet: subnet)
+        let first = Int(streams[client].uniform(below: UInt64(count)))
+        for offset in 0..<count where !ic.isDown((first + offset) % count, onSubnet: subnet, at: now) { return (first + offset) % count }
+        return nil
+    }
+
+    /// A poll for update call `index` reaches a replica: the certified answer goes back to the
+    /// user; else, past the expiry, the call has expired; else the user polls again.
+    mutating func poll(_ index: Int, _ now: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: borrowing InternetComputerSimulation) {
+        let call = updates[index]
+        let client = Int(call.client)
+        statistics[client].polls += 1
+        let back = now + oneWay(client)
+        let node = replica(for: client, now, ic)
+        updates[index].lastPoll = (node.map(Int32.init), now)
+        if let node, let end = Self.certifiedEnd(of: call.messageID, at: node, subnet: targets[client].subnet, ic) {
+            return finish(index, end, at: back, &scheduler)
+        }
+        guard SubnetExecution.timeNanos(now) < call.expiryNanos else { return finish(index, .expired, at: back, &scheduler) }
+        scheduler.schedule(.pollArrives(call: index), at: back + specifications[client].pollInterval + oneWay(client))
+    }
+
+    /// How message `id` ended, if its answer is in the state replica `node` has certified.
+    static func certifiedEnd(of id: UInt64, at node: Int, subnet: Int, _ ic: borrowing InternetComputerSimulation) -> CallEnd? {
+        let (outcome, certified) = ic.ingressOutcome(id, onSubnet: subnet, certifiedAt: node)
+        guard let outcome else { return nil }
+        if let height = outcome.height, certified < height { return nil }
+        switch outcome.status {
+        case .replied: return .replied
+        case .rejected(let reject): return .rejected(reason: Self.reason(reject))
+        case .processing: return nil
+        }
+    }
+
+    /// A reject's reason for reports: its IC error code, or the reject code's name.
+    static func reason(_ reject: Reject) -> String {
+        reject.errorCode.map(\.description) ?? reject.code.description
+    }
+
+    /// Update call `index` ended `end`, its user learning it at `time`.
+    mutating func finish(_ index: Int, _ end: CallEnd, at time: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>) {
+        updates[index].end = end
+        updates[index].endedAt = time
+        let call = updates[index]
+        record(end, client: Int(call.client), latency: time - call.sentAt, at: time)
+        nextCall(after: time, client: Int(call.client), user: Int(call.user), &scheduler)
+    }
+
+    /// A closed-loop user thinks, then calls again (if its client is still active).
+    func nextCall(after time: SimInstant, client: Int, user: Int, _ scheduler: inout Scheduler<WorkloadEvent>) {
+        guard case .closedLoop(_, let thinkTime) = specifications[client].load, time + thinkTime < activeEnd(client) else { return }
+        scheduler.schedule(.userReady(client: Int32(client), user: Int32(user)), at: time + thinkTime)
+    }
+
+    /// A query reaches a replica, runs there against the state that replica has certified,
+    /// and its answer goes back (after the execution and the network delay).
+    mutating func query(_ client: Int, user: Int, sentAt: SimInstant, number: UInt64, _ now: SimInstant,
+                        _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: borrowing InternetComputerSimulation) {
+        let delay = oneWay(client)
+        guard let node = replica(for: client, now, ic) else {
+            return finishQuery(client, user: user, .rejected(reason: "no replica up"), sentAt: sentAt, at: now + delay, &scheduler)
+        }
+        let subnet = targets[client].subnet
+        guard let canister = ic.queryCanister(targets[client].canister, onSubnet: subnet, replica: node) else {
+            return finishQuery(client, user: user, .rejected(reason: ErrorCode.canisterNotFound.description), sentAt: sentAt, at: now + delay, &scheduler)
+        }
+        let round = ic.configuration.subnets[subnet].round
+        let result = CanisterExecutor(configuration: round.execution).query(
+            specifications[client].method, argument: argument(client, number: number), caller: sender(client: client, user: user),
+            timeNanos: SubnetExecution.timeNanos(now), on: canister)
+        let executionNanos = Int64(result.instructions.multipliedFullWidth(by: 1_000_000_000).low / max(round.instructionsPerSecondPerCore, 1))
+        let end: CallEnd = switch result.outcome {
+        case .replied: .replied
+        case .rejected(let reject): .rejected(reason: Self.reason(reject))
+        case .awaitingCallbacks: .rejected(reason: ErrorCode.canisterDidNotReply.description)
+        }
+        finishQuery(client, user: user, end, sentAt: sentAt, at: now + .nanoseconds(max(executionNanos, 0)) + delay, &scheduler)
+    }
+
+    mutating func finishQuery(_ client: Int, user: Int, _ end: CallEnd, sentAt: SimInstant, at time: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>) {
+        record(end, client: client, latency: time - sentAt, at: time)
+        statistics[client].queriesEnded += 1
+        nextCall(after: time, client: client, user: user, &scheduler)
+    }
+
+    /// Counts a call that ended.
+    mutating func record(_ end: CallEnd, client: Int, latency: SimDuration, at time: SimInstant) {
+        let bucketIndex = Int(max(time - .zero, .zero).nanoseconds / bucket.nanoseconds)
+        statistics[client].record(end, latency: latency, bucket: bucketIndex)
+    }
+}
+
+/// What one client's calls came to.
+public struct ClientStatistics: Sendable, Equatable {
+    /// Calls sent.
+    public internal(set) var sent: UInt64 = 0
+    /// Calls replied.
+    public internal(set) var replied: UInt64 = 0
+    /// Calls rejected.
+    public internal(set) var rejected: UInt64 = 0
+    /// Update calls expired.
+    public internal(set) var expired: UInt64 = 0
+    /// `read_state` polls sent for update calls.
+    public internal(set) var polls: UInt64 = 0
+    /// Queries that ended (all of them ended one of the three ways above).
+    public package(set) var queriesEnded: UInt64 = 0
+    /// Rejects by reason.
+    public internal(set) var rejectReasons: [String: UInt64] = [:]
+    /// From sending to learning the answer, over replied and rejected calls.
+    public internal(set) var latency = LatencyHistogram()
+    /// Per time bucket: calls that ended with an answer.
+    public internal(set) var answeredPerBucket: [UInt64]
+    /// Per time bucket: the sum of their latencies, in nanoseconds.
+    public internal(set) var latencySumPerBucket: [Int64]
+    /// Per time bucket: the largest latency, in nanoseconds.
+    public internal(set) var latencyMaxPerBucket: [Int64]
+
+    init(buckets: Int) {
+        answeredPerBucket = Array(repeating: 0, count: buckets)
+        latencySumPerBucket = Array(repeating: 0, count: buckets)
+        latencyMaxPerBucket = Array(repeating: 0, count: buckets)
+    }
+
+    mutating func record(_ end: CallEnd, latency duration: SimDuration, bucket: Int) {
+        switch end {
+        case .replied: replied += 1
+        case .rejected(let reason):
+            rejected += 1
+            rejectReasons[reason, default: 0] += 1
+        case .expired:
+            expired += 1
+            return
+        }
+        latency.record(duration)
+        guard answeredPerBucket.indices.contains(bucket) else { return }
+        answeredPerBucket[bucket] += 1
+        latencySumPerBucket[bucket] += duration.nanoseconds
+        latencyMaxPerBucket[bucket] = max(latencyMaxPerBucket[bucket], duration.nanoseconds)
+    }
+}
