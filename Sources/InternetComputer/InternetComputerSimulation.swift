@@ -130,7 +130,7 @@ public struct InternetComputerSimulation {
     /// state the replica has certified (for a canister in the subnet's
     /// ``SubnetConfiguration/queriedCanisters``; else the latest executed state).
     public func queryCanister(_ id: CanisterID, onSubnet subnet: Int, replica node: Int) -> CanisterState? {
-        let height = subnets[subnet].model.certification.certifiedHeights[node]
+        let height = subnets[subnet].model.replicas[node].certifier.certifiedHeight
         return subnets[subnet].model.execution.queryCanister(id, certifiedHeight: height)
     }
 
@@ -147,12 +147,12 @@ public struct InternetComputerSimulation {
     /// What became of ingress message `id` on subnet `subnet`, and the height node `node`
     /// has certified (what a `read_state` at that replica sees).
     public func ingressOutcome(_ id: UInt64, onSubnet subnet: Int, certifiedAt node: Int) -> (outcome: IngressOutcome?, certifiedHeight: Height) {
-        (subnets[subnet].model.execution.outcome(of: id), subnets[subnet].model.certification.certifiedHeights[node])
+        (subnets[subnet].model.execution.outcome(of: id), subnets[subnet].model.replicas[node].certifier.certifiedHeight)
     }
 
     /// The highest height replica `node` of subnet `subnet` had certified at `time`.
     public func certifiedHeight(atNode node: Int, onSubnet subnet: Int, at time: SimInstant) -> Height {
-        subnets[subnet].model.certification.certifiedHeight(atNode: node, at: time)
+        subnets[subnet].model.replicas[node].certifier.certifiedHeight(at: time)
     }
 
     /// Ingress messages subnet `subnet` has answered.

@@ -160,8 +160,8 @@ public struct ScenarioReport: Sendable {
             let judgedFrom = liveness.faultsEnd + liveness.bound
             // Judged once the bound has passed, or earlier if every honest node has already
             // finalized since the faults ended.
-            let waiting = liveness.nodesNotYetFinalizing().filter { model.wrappers[$0] == nil }
-            let stalled = simulation.now >= judgedFrom ? liveness.stalledNodes(at: simulation.now).filter { model.wrappers[$0] == nil }
+            let waiting = liveness.nodesNotYetFinalizing().filter { model.replicas[$0].isHonest }
+            let stalled = simulation.now >= judgedFrom ? liveness.stalledNodes(at: simulation.now).filter { model.replicas[$0].isHonest }
                 : waiting.isEmpty ? [] : nil
             let written = execution.checkpointWrites.values.reduce(UInt64(0)) { $0 + $1.writtenBytes }
             // What the next checkpoint would write, found as a checkpoint finds it (a full digest),

@@ -54,7 +54,7 @@ struct ByzantineTests {
         let end = simulation.model.liveness.faultsEnd + simulation.model.liveness.bound
         _ = simulation.run(.until(end))
         #expect(simulation.model.safety.violation == nil)
-        #expect(simulation.model.liveness.stalledNodes(at: end).filter { simulation.model.wrappers[$0] == nil }.isEmpty)
+        #expect(simulation.model.liveness.stalledNodes(at: end).filter { simulation.model.replicas[$0].isHonest }.isEmpty)
     }
 
     /// f + 1 = 5 Byzantine nodes, each an equivocating maker (one block to each side), a

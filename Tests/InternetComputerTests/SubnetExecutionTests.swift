@@ -68,7 +68,7 @@ struct SubnetExecutionTests {
         }
         #expect(subnet.certification.conflicts.isEmpty)
         let honest = [0, 1, 3, 4, 6]
-        #expect(honest.allSatisfy { subnet.certification.certifiedHeights[$0] >= subnet.execution.executedHeight - 2 })
+        #expect(honest.allSatisfy { subnet.replicas[$0].certifier.certifiedHeight >= subnet.execution.executedHeight - 2 })
         #expect(subnet.metrics.messages[ArtifactKind.certificationShare.rawValue] > 0)
     }
 
@@ -144,7 +144,7 @@ struct SubnetExecutionTests {
         let subnet = Self.run(configuration, seconds: 12)
         let execution = subnet.execution
         #expect(execution.disagreement == nil, "\(String(describing: execution.disagreement))")
-        let replicas = try #require(execution.replicas)
+        let replicas = try subnet.replicas.map { try #require($0.ownExecution) }
         for (node, replica) in replicas.enumerated() {
             #expect(replica.height == subnet.metrics.finalizedHeights[node], "node \(node) executed what it finalized")
             #expect(replica.height > 10)
@@ -165,7 +165,7 @@ struct SubnetExecutionTests {
         #expect(execution.restarts == 1)
         #expect(execution.heightsReplayed > 0, "it replayed the heights after its checkpoint")
         #expect(execution.disagreement == nil, "\(String(describing: execution.disagreement))")
-        let replica = try #require(execution.replicas?[2])
+        let replica = try #require(simulation.model.replicas[2].ownExecution)
         #expect(replica.height == simulation.model.metrics.finalizedHeights[2])
         #expect(replica.height > 20, "and kept up after the restart")
         #expect(execution.stateSyncs == 0)
@@ -183,10 +183,10 @@ struct SubnetExecutionTests {
         #expect(model.execution.restarts == 1)
         #expect(model.execution.stateSyncs == 1, "one fetch of the latest checkpoint")
         #expect(model.execution.disagreement == nil, "the fetched checkpoint and what follows give the subnet's state")
-        let replica = try #require(model.execution.replicas?[3])
+        let replica = try #require(model.replicas[3].ownExecution)
         #expect(replica.height == model.metrics.finalizedHeights[3])
-        #expect(model.replicaQueuedHeight[3] == replica.height)
-        #expect(model.executionBusyUntil[3] <= simulation.now, "it executed what it finalized since")
+        #expect(model.replicas[3].queuedHeight == replica.height)
+        #expect(model.replicas[3].executionBusyUntil <= simulation.now, "it executed what it finalized since")
         #expect(model.execution.outcomes.count == 150)
     }
 
@@ -222,9 +222,9 @@ struct SubnetExecutionTests {
         _ = simulation.run(.until(.zero + .seconds(2)))
         #expect(simulation.model.execution.disagreement == nil)
         // Replica 2's counter gains a cycle no other replica has.
-        var counter = try #require(simulation.model.execution.replicas?[2].state.canister(Self.counter))
+        var counter = try #require(simulation.model.replicas[2].ownExecution?.state.canister(Self.counter))
         counter.cycles = counter.cycles + Cycles(1)
-        simulation.model.execution.replicas?[2].state.add(counter)
+        simulation.model.replicas[2].ownExecution?.state.add(counter)
         _ = simulation.run(.until(.zero + .seconds(4)))
         let disagreement = try #require(simulation.model.execution.disagreement)
         #expect(disagreement.node == 2)
@@ -243,9 +243,9 @@ struct SubnetExecutionTests {
         // Every replica certifies behind what it finalized, by the executions it has queued,
         // and the notary delay keeps that backlog bounded.
         for node in 0..<4 {
-            let lag = lagging.nodes[node].finalizedHeight - lagging.certification.certifiedHeights[node]
+            let lag = lagging.replicas[node].consensus.finalizedHeight - lagging.replicas[node].certifier.certifiedHeight
             #expect(lag >= 1 && lag < 10, "node \(node): \(lag) heights")
-            #expect(quick.nodes[node].finalizedHeight - quick.certification.certifiedHeights[node] <= 1)
+            #expect(quick.replicas[node].consensus.finalizedHeight - quick.replicas[node].certifier.certifiedHeight <= 1)
         }
         let latency = (quick: try #require(quick.execution.latency.quantile(1, 2)), lagging: try #require(lagging.execution.latency.quantile(1, 2)))
         #expect(latency.lagging > latency.quick + .seconds(1), "\(latency)")

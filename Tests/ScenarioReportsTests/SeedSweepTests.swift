@@ -41,7 +41,7 @@ struct SeedSweepTests {
             let model = simulation.model
             let description = Self.describe(configuration)
             #expect(model.safety.violation == nil, "\(kind) seed \(seed): \(String(describing: model.safety.violation)); \(description)")
-            let stalled = model.liveness.stalledNodes(at: end).filter { model.wrappers[$0] == nil }
+            let stalled = model.liveness.stalledNodes(at: end).filter { model.replicas[$0].isHonest }
             #expect(stalled.isEmpty, "\(kind) seed \(seed): honest nodes \(stalled) stalled; \(description)")
         }
     }
@@ -58,7 +58,7 @@ struct SeedSweepTests {
         let end = simulation.model.liveness.faultsEnd + simulation.model.liveness.bound + .seconds(1)
         _ = simulation.run(.until(end))
         #expect(simulation.model.safety.violation == nil)
-        #expect(simulation.model.liveness.stalledNodes(at: end).filter { simulation.model.wrappers[$0] == nil }.isEmpty)
+        #expect(simulation.model.liveness.stalledNodes(at: end).filter { simulation.model.replicas[$0].isHonest }.isEmpty)
     }
 
     /// The run `seed` draws for `kind`.

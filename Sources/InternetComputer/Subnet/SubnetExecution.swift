@@ -119,12 +119,9 @@ public struct SubnetExecution: Sendable {
     /// round took (index 0: height 1).
     public private(set) var executionTimes: [SimInstant] = []
     public private(set) var roundDurations: [SimDuration] = []
-    /// With per-replica execution: each node's own state and executed height (`nil` when the
-    /// subnet executes each height once and shares the state).
-    var replicas: [(state: ReplicatedState, height: Height, unsigned: [(height: Height, digest: SHA256Digest)])]?
-    /// With per-replica execution: each replica's last checkpoint (its state at the last
-    /// height divisible by `checkpointInterval`), which a restarted replica goes back to.
-    var checkpoints: [(state: ReplicatedState, height: Height)] = []
+    /// Whether replicas execute every height on their own copies of the state
+    /// (``Replica``), which are compared with the subnet's after each height.
+    let comparesReplicas: Bool
     /// Restarts from a checkpoint, and the heights they replayed (with per-replica execution).
     public private(set) var restarts = 0
     public private(set) var heightsReplayed = 0
@@ -148,10 +145,10 @@ public struct SubnetExecution: Sendable {
     /// Virtual time zero as IC time (nanoseconds since 1970): 2026-01-01T00:00:00Z.
     public static let epochNanos: UInt64 = 1_767_225_600_000_000_000
 
-    /// A subnet's execution with `canisters` installed at genesis; with `replicaCount`, every
-    /// replica also executes every height on its own copy of the state.
+    /// A subnet's execution with `canisters` installed at genesis; with `comparesReplicas`,
+    /// replicas also execute every height on their own copies of the state.
     init(canisters: [CanisterSetup], round: RoundConfiguration, checkpoints: CheckpointConfiguration = CheckpointConfiguration(),
-         ingressTimeToLive: SimDuration = .seconds(300), replicaCount: Int? = nil,
+         ingressTimeToLive: SimDuration = .seconds(300), comparesReplicas: Bool = false,
          connection: (subnet: Int, routing: RoutingTable)? = nil, queriedCanisters: [CanisterID] = []) throws(Reject) {
         executor = RoundExecutor(configuration: round)
         checkpointing = checkpoints
@@ -161,54 +158,45 @@ public struct SubnetExecution: Sendable {
         if let (_, reject) = installed.problems.first { throw reject }
         state.add(installed.states)
         if let connection { state.connect(subnet: connection.subnet, routing: connection.routing) }
-        replicas = replicaCount.map { Array(repeating: (state, 0, []), count: $0) }
+        self.comparesReplicas = comparesReplicas
         let genesis = state
         certifiedSnapshots = queriedCanisters.isEmpty ? nil : [(Height(0), queriedCanisters.map { genesis.canister($0) })]
-        self.checkpoints = Array(repeating: (state, 0), count: replicaCount ?? 0)
     }
 
-    /// Replica `node` executes the heights it finalized up to `height` on its own state, at
-    /// the times the subnet executed them, and its state's digest is compared with the
-    /// subnet's (the first difference is kept).
-    mutating func executeOnReplica(_ node: Int, through block: Block) {
-        guard var replica = replicas?[node], block.height == replica.height + 1, Int(block.height) <= stateHashes.count else { return }
+    /// Replica `node`, with its own copy of the state (`replica`; nothing happens without
+    /// one), executes `block` if it is its next height, at the time the subnet executed it,
+    /// and its state's digest is compared with the subnet's (the first difference is kept).
+    mutating func execute(_ block: Block, onReplica replica: inout ReplicaExecution?, node: Int) {
+        guard var own = replica, block.height == own.height + 1, Int(block.height) <= stateHashes.count else { return }
         let time = executionTimes[Int(block.height) - 1]
-        _ = executor.executeRound(ingress: ingress(of: block), slices: slices(of: block), timeNanos: Self.timeNanos(time), on: &replica.state)
-        replica.height = block.height
-        replica.unsigned.append((block.height, replica.state.stateHash()))
-        let full = replica.state.stateHash(includingMemory: true)
+        _ = executor.executeRound(ingress: ingress(of: block), slices: slices(of: block), timeNanos: Self.timeNanos(time), on: &own.state)
+        own.height = block.height
+        own.unsigned.append((block.height, own.state.stateHash()))
+        let full = own.state.stateHash(includingMemory: true)
         if let expected = fullStateHashes[block.height], full != expected, disagreement == nil {
             disagreement = (node, block.height, expected, full)
         }
-        if block.height % checkpointInterval == 0 { checkpoints[node] = (replica.state, block.height) }
-        replicas?[node] = replica
+        if block.height % checkpointInterval == 0 { own.checkpoint = (own.state, block.height) }
+        replica = own
     }
 
-    /// Replica `node` restarted after a crash (counted); with per-replica execution it goes
-    /// back to its last checkpoint and replays the finalized blocks after it (`chain`, its finalized chain from height 1) up
-    /// to what the subnet executed, comparing digests as it goes.
-    mutating func restartReplica(_ node: Int, chain: [Block]) {
+    /// Replica `node` restarted after a crash (counted); with its own copy of the state
+    /// (`replica`) it goes back to its last checkpoint and replays the finalized blocks after
+    /// it (`chain`, its finalized chain from height 1) up to what the subnet executed,
+    /// comparing digests as it goes.
+    mutating func restart(_ replica: inout ReplicaExecution?, node: Int, chain: [Block]) {
         restarts += 1
-        guard replicas != nil, node < checkpoints.count else { return }
-        let checkpoint = checkpoints[node]
-        replicas?[node] = (checkpoint.state, checkpoint.height, [])
-        for block in chain.dropFirst(Int(checkpoint.height)) where block.height <= executedHeight {
-            executeOnReplica(node, through: block)
+        guard let own = replica else { return }
+        replica = ReplicaExecution(checkpoint: own.checkpoint)
+        for block in chain.dropFirst(Int(own.checkpoint.height)) where block.height <= executedHeight {
+            execute(block, onReplica: &replica, node: node)
             heightsReplayed += 1
         }
     }
 
-    /// The digest replica `node` signs for `height`, which it finalized and executed: its own
-    /// state's with per-replica execution, else the subnet's.
-    mutating func digest(at height: Height, replica node: Int) -> SHA256Digest? {
-        if replicas != nil {
-            // Its digests wait until signed; older unsigned ones (its node crashed meanwhile)
-            // are dropped.
-            guard let replica = replicas?[node], let slot = replica.unsigned.firstIndex(where: { $0.height == height }) else { return nil }
-            replicas?[node].unsigned.removeFirst(slot + 1)
-            return replica.unsigned[slot].digest
-        }
-        return Int(height) <= stateHashes.count && height >= 1 ? stateHashes[Int(height) - 1] : nil
+    /// The digest of the subnet's state after `height` (`nil` if not executed).
+    func stateHash(at height: Height) -> SHA256Digest? {
+        Int(height) <= stateHashes.count && height >= 1 ? stateHashes[Int(height) - 1] : nil
     }
 
     /// `height` was certified at `time`: its answers become visible (no earlier than its
@@ -303,7 +291,7 @@ public struct SubnetExecution: Sendable {
         for (id, status) in report.answered { record(id, status, at: answeredAt, height: block.height) }
         let digest = state.stateHash()
         stateHashes.append(digest)
-        if replicas != nil || block.height % checkpointInterval == 0 {
+        if comparesReplicas || block.height % checkpointInterval == 0 {
             fullStateHashes[block.height] = state.stateHash(includingMemory: true)
         }
         if block.height % checkpointInterval == 0 {
@@ -332,16 +320,14 @@ public struct SubnetExecution: Sendable {
             bytes, bytesPerSecond: sync ? checkpointing.stateSyncBytesPerSecond : checkpointing.diskBytesPerSecond)
     }
 
-    /// Replica `node` fetched the checkpoint of `height` from a peer (state sync). With
-    /// per-replica execution its state becomes a copy of a peer's checkpoint of that height
-    /// (whether one exists).
-    @discardableResult
-    mutating func syncReplica(_ node: Int, to height: Height) -> Bool {
+    /// A replica fetched the checkpoint of `height` from a peer (state sync, counted). With
+    /// its own copy of the state (`replica`), that copy becomes the peer's checkpoint of that
+    /// height (`peer`); whether there was one to fetch.
+    mutating func sync(_ replica: inout ReplicaExecution?, to height: Height, from peer: (state: ReplicatedState, height: Height)?) -> Bool {
         stateSyncs += 1
-        guard replicas != nil else { return true }
-        guard let peer = checkpoints.indices.first(where: { $0 != node && checkpoints[$0].height == height }) else { return false }
-        replicas?[node] = (checkpoints[peer].state, height, [])
-        checkpoints[node] = checkpoints[peer]
+        guard replica != nil else { return true }
+        guard let peer, peer.height == height else { return false }
+        replica = ReplicaExecution(checkpoint: peer)
         return true
     }
 

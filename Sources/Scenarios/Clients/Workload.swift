@@ -141,7 +141,7 @@ public struct Workload: Sendable {
             query(Int(client), user: Int(user), sentAt: sentAt, number: number, now, &scheduler, ic)
         case .sample(let index):
             for subnet in ic.subnets.indices {
-                finalizedSamples[subnet].append(ic.subnets[subnet].model.nodes.map(\.finalizedHeight))
+                finalizedSamples[subnet].append(ic.subnets[subnet].model.replicas.map(\.consensus.finalizedHeight))
             }
             let next = now + bucket
             if next <= end { scheduler.schedule(.sample(index: index + 1), at: next) }

@@ -1,0 +1,134 @@
+import SimCore
+import Consensus
+import ExecutionLayer
+
+/// Everything one node of a subnet has: its consensus node behind its Byzantine wrapper, its
+/// certifier, its execution queue, its own state and checkpoint, and its faults. The subnet
+/// shell (``SubnetSimulation``) routes messages and timers between replicas and the network
+/// model; nothing else holds a replica's state.
+public struct Replica: Sendable {
+    /// The node's index in its subnet.
+    public let index: Int
+    /// Its consensus state machine (for a Byzantine node, the honest node its wrapper drives).
+    public internal(set) var consensus: ConsensusNode
+    /// Its Byzantine wrapper (`nil` for an honest node).
+    public internal(set) var byzantine: ByzantineWrapper?
+    /// When the wrapper deviates, if not for the whole run.
+    let byzantineWindow: (start: SimInstant, end: SimInstant)?
+    /// Its state certification.
+    public internal(set) var certifier: Certifier
+    /// Its crashes and pauses, and its clock drift if it has one.
+    let downtimes: [NodeFault]
+    let drift: ClockDrift?
+    /// Its one pending wake-up.
+    var wakeUp: EventHandle?
+    /// When its execution of what it finalized so far ends, and the last height it has
+    /// executed or queued.
+    var executionBusyUntil: SimInstant = .zero
+    var queuedHeight: Height = 0
+    /// Its own copy of the state, with per-replica execution (`nil`: it shares the subnet's).
+    var ownExecution: ReplicaExecution?
+    /// Its peers (every other node), in index order.
+    let peers: [Int]
+
+    /// Node `index` of a subnet configured by `configuration`, at genesis `genesis`, with its
+    /// own copy of `state` when every replica executes.
+    init(index: Int, configuration: SubnetConfiguration, genesis: Block, state: ReplicatedState) {
+        let count = configuration.consensus.nodeCount
+        precondition(index >= 0 && index < count, "node \(index) of \(count)")
+        self.index = index
+        consensus = ConsensusNode(id: NodeID(index), configuration: configuration.consensus, genesis: genesis)
+        let assignment = configuration.byzantine.first { $0.node == index }
+        byzantine = assignment.map { ByzantineWrapper(id: NodeID(index), nodeCount: count, behaviors: $0.behaviors) }
+        byzantineWindow = assignment.flatMap { assignment in
+            assignment.from == .zero && assignment.until == nil
+                ? nil : (assignment.from, assignment.until ?? SimInstant.zero + .nanoseconds(Int64.max / 2))
+        }
+        certifier = Certifier(nodeCount: count, threshold: configuration.consensus.threshold)
+        downtimes = configuration.nodeFaults.filter { $0.node == index && $0.isDowntime }
+        drift = configuration.nodeFaults.lazy.compactMap { ClockDrift($0) }.first { $0.node == index }
+        ownExecution = configuration.executesOnEveryReplica ? ReplicaExecution(genesis: state) : nil
+        peers = (0..<count).filter { $0 != index }
+    }
+
+    /// Whether it runs the honest code alone for the whole run (the checkers and metrics
+    /// follow honest nodes only).
+    public var isHonest: Bool { byzantine == nil }
+
+    /// Whether it is crashed or paused at `time`.
+    func isDown(at time: SimInstant) -> Bool {
+        downtimes.contains { $0.isDown(at: time) }
+    }
+
+    /// Its Byzantine wrapper if it deviates at `time` (within its assignment's window);
+    /// outside it the node runs the honest code alone.
+    func deviating(at time: SimInstant) -> ByzantineWrapper? {
+        guard let byzantine else { return nil }
+        guard let window = byzantineWindow else { return byzantine }
+        return window.start <= time && time < window.end ? byzantine : nil
+    }
+
+    /// Its clock at virtual time `time` (see ``ClockDrift``).
+    func localTime(_ time: SimInstant) -> SimInstant {
+        drift?.localTime(time) ?? time
+    }
+
+    /// The virtual time at which its clock reads `local`.
+    func virtualTime(ofLocal local: SimInstant) -> SimInstant {
+        drift?.virtualTime(ofLocal: local) ?? local
+    }
+
+    /// Gives `input` to its consensus node at virtual time `now` (through its wrapper while it
+    /// deviates; both change in place): what the node asks for.
+    mutating func step(_ input: ConsensusInput, now: SimInstant) -> ConsensusStep {
+        let local = localTime(now)
+        guard var wrapper = deviating(at: now) else { return consensus.handle(input, now: local) }
+        let step = wrapper.handle(input, now: local, node: &consensus)
+        byzantine = wrapper
+        return step
+    }
+
+    /// Its outputs made outside a step (a certification share, a certification it
+    /// aggregated), as its wrapper rewrites them at `now` (an honest node's unchanged).
+    func rewrite(_ outputs: [ConsensusOutput], at now: SimInstant) -> [ConsensusOutput] {
+        deviating(at: now)?.rewrite(outputs) ?? outputs
+    }
+
+    /// How long its wrapper holds back what it sends at `now` (zero for an honest node).
+    func outputDelay(at now: SimInstant) -> SimDuration {
+        deviating(at: now)?.outputDelay ?? .zero
+    }
+}
+
+/// A replica's own copy of the state, with per-replica execution: the state after the last
+/// height it executed, the digests it has not signed yet, and its last checkpoint (its state
+/// at the last height divisible by the checkpoint interval), which a restart goes back to.
+struct ReplicaExecution: Sendable {
+    var state: ReplicatedState
+    var height: Height
+    var unsigned: [(height: Height, digest: SHA256Digest)] = []
+    var checkpoint: (state: ReplicatedState, height: Height)
+
+    /// A replica at genesis, with `state`.
+    init(genesis state: ReplicatedState) {
+        self.state = state
+        height = 0
+        checkpoint = (state, 0)
+    }
+
+    /// A replica whose state is `checkpoint` (restarted from it, or fetched in state sync).
+    init(checkpoint: (state: ReplicatedState, height: Height)) {
+        state = checkpoint.state
+        height = checkpoint.height
+        self.checkpoint = checkpoint
+    }
+
+    /// The digest it signs for `height`; older unsigned ones (its node crashed meanwhile) are
+    /// dropped with it.
+    mutating func takeDigest(at height: Height) -> SHA256Digest? {
+        guard let slot = unsigned.firstIndex(where: { $0.height == height }) else { return nil }
+        let digest = unsigned[slot].digest
+        unsigned.removeFirst(slot + 1)
+        return digest
+    }
+}

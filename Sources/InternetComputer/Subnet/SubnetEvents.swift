@@ -1,0 +1,163 @@
+import SimCore
+import Consensus
+import ExecutionLayer
+
+extension SubnetSimulation {
+    /// The events of a subnet.
+    public enum Event: Sendable, Equatable {
+        /// A message reaches `to` (after its network delay and the receiver's verification).
+        case deliver(to: Int32, from: Int32, message: Message)
+        /// A node's wake-up comes due.
+        case wakeUp(node: Int)
+        /// A delayer releases what it held back.
+        case delayedSend(from: Int32, to: [Int32], message: Message)
+        /// A user submits ingress message `index` (of the configuration's, then those submitted
+        /// during the run: ``ingress``): every replica that is up gets it for its block payload.
+        case submit(index: Int)
+        /// The execution of `height` ended, leaving a state with `digest` (a marker that puts
+        /// execution into the trace hash; nothing happens when it is handled).
+        case executed(height: UInt64, digest: SHA256Digest)
+        /// A crashed node restarts: with per-replica execution, its replica goes back to its
+        /// last checkpoint and replays what it finalized since.
+        case restart(node: Int)
+        /// Node `node` finished executing `height` (it executes heights in order, each taking
+        /// its round's duration) and signs its certification share.
+        case shareReady(node: Int, height: UInt64)
+        /// A slice of another subnet's stream, read from that subnet's certified state, reaches
+        /// the replicas: each that is up takes it for its block payload.
+        case streamSlice(StreamSlice)
+    }
+
+    /// A message on its way: the artifacts one step of a node sends to one peer (or to every
+    /// peer, for broadcasts), which leave together; shared by the copies a broadcast sends,
+    /// so events stay small in the queue.
+    public final class Message: Sendable, Equatable {
+        /// The artifacts, in the order the node produced them.
+        public let artifacts: [Artifact]
+        /// What identifies them in the trace (computed once for all the copies).
+        let traceDigest: UInt64
+        /// The artifacts for the consensus node, and the certifications and certification
+        /// shares for the certifier, in that order (split once for all the copies).
+        let forConsensus: [Artifact]
+        let forCertifier: [Artifact]
+
+        init(_ artifacts: [Artifact]) {
+            self.artifacts = artifacts
+            var forConsensus: [Artifact] = []
+            var certifications: [Artifact] = []
+            var shares: [Artifact] = []
+            for artifact in artifacts {
+                switch artifact {
+                case .certification: certifications.append(artifact)
+                case .certificationShare: shares.append(artifact)
+                default: forConsensus.append(artifact)
+                }
+            }
+            self.forConsensus = certifications.isEmpty && shares.isEmpty ? artifacts : forConsensus
+            // Certifications first: a replica that learns one ignores the shares for its
+            // height, rather than aggregating them into a certification of its own to send.
+            forCertifier = certifications + shares
+            var hasher = StableHasher()
+            for artifact in artifacts { hasher.combine(artifact) }
+            traceDigest = hasher.finalize()
+        }
+
+        /// Its size on the wire: the sum of its artifacts' sizes.
+        var sizeBytes: Int { artifacts.reduce(0) { $0 + $1.sizeBytes } }
+
+        public static func == (lhs: Message, rhs: Message) -> Bool { lhs.artifacts == rhs.artifacts }
+    }
+}
+
+extension SubnetSimulation {
+    public func traceRecord(for event: Event) -> TraceRecord {
+        var hasher = StableHasher()
+        switch event {
+        case .deliver(let to, let from, let message):
+            hasher.combine(UInt64(from))
+            hasher.combine(message.traceDigest)
+            return TraceRecord(kind: Self.deliveryKind(message), actor: UInt32(to), payloadDigest: hasher.finalize())
+        case .wakeUp(let node):
+            return TraceRecord(kind: Self.wakeUpKind, actor: UInt32(node), payloadDigest: 0)
+        case .delayedSend(let from, let to, let message):
+            for peer in to { hasher.combine(UInt64(peer)) }
+            hasher.combine(message.traceDigest)
+            return TraceRecord(kind: Self.delayedSendKind, actor: UInt32(from), payloadDigest: hasher.finalize())
+        case .submit(let index):
+            hasher.combine(ingress[index].message.id)
+            return TraceRecord(kind: Self.submitKind, actor: 0, payloadDigest: hasher.finalize())
+        case .executed(let height, let digest):
+            hasher.combine(height)
+            hasher.combine(digest.w0)
+            hasher.combine(digest.w1)
+            return TraceRecord(kind: Self.executedKind, actor: 0, payloadDigest: hasher.finalize())
+        case .restart(let node):
+            return TraceRecord(kind: Self.restartKind, actor: UInt32(node), payloadDigest: 0)
+        case .shareReady(let node, let height):
+            hasher.combine(height)
+            return TraceRecord(kind: Self.shareReadyKind, actor: UInt32(node), payloadDigest: hasher.finalize())
+        case .streamSlice(let slice):
+            return TraceRecord(kind: Self.streamSliceKind, actor: UInt32(slice.source), payloadDigest: slice.digest.w0)
+        }
+    }
+
+    /// The trace kind of a delivery: the kind of its artifact when it carries one, else a
+    /// bundle's.
+    static func deliveryKind(_ message: Message) -> EventKind {
+        guard message.artifacts.count == 1, let artifact = message.artifacts.first else { return bundleDeliveryKind }
+        return deliveryKinds[artifact.kind.rawValue]
+    }
+
+    /// Trace kinds: a node's wake-up, the delivery of a message of several artifacts, and the
+    /// delivery of each kind of artifact (by ``ArtifactKind`` raw value).
+    static let wakeUpKind = EventKind(code: 100, name: "wake-up")
+    static let delayedSendKind = EventKind(code: 120, name: "delayed send")
+    static let submitKind = EventKind(code: 121, name: "submit ingress")
+    static let executedKind = EventKind(code: 122, name: "height executed")
+    static let restartKind = EventKind(code: 123, name: "node restart")
+    static let shareReadyKind = EventKind(code: 125, name: "certification share ready")
+    static let streamSliceKind = EventKind(code: 124, name: "stream slice arrives")
+    static let bundleDeliveryKind = EventKind(code: 112, name: "deliver several artifacts")
+    static let deliveryKinds: [EventKind] = [
+        EventKind(code: 101, name: "deliver block proposal"), EventKind(code: 102, name: "deliver beacon share"),
+        EventKind(code: 103, name: "deliver beacon"), EventKind(code: 104, name: "deliver notarization share"),
+        EventKind(code: 105, name: "deliver notarization"), EventKind(code: 106, name: "deliver finalization share"),
+        EventKind(code: 107, name: "deliver finalization"), EventKind(code: 108, name: "deliver catch-up request"),
+        EventKind(code: 109, name: "deliver catch-up package"), EventKind(code: 110, name: "deliver block advert"),
+        EventKind(code: 111, name: "deliver block request"), EventKind(code: 113, name: "deliver certification share"),
+        EventKind(code: 114, name: "deliver certification"),
+    ]
+}
+
+extension StableHasher {
+    /// Folds in everything that identifies `artifact`.
+    mutating func combine(_ artifact: Artifact) {
+        combine(UInt64(artifact.kind.rawValue))
+        combine(artifact.height)
+        switch artifact {
+        case .proposal(let block): combine(block.digest.w0)
+        case .beaconShare(_, let signer): combine(UInt64(signer.index))
+        case .beacon(_, let value): combine(value.w0)
+        case .notarizationShare(_, let block, let signer), .finalizationShare(_, let block, let signer):
+            combine(block.w0)
+            combine(UInt64(signer.index))
+        case .notarization(_, let block, let signers), .finalization(_, let block, let signers):
+            combine(block.w0)
+            for signer in signers { combine(UInt64(signer.index)) }
+        case .catchUpRequest(_, let requester): combine(UInt64(requester.index))
+        case .blockAdvert(_, let block, let maker):
+            combine(block.w0)
+            combine(UInt64(maker.index))
+        case .blockRequest(_, let block): combine(block.w0)
+        case .certificationShare(_, let state, let signer):
+            combine(state.w0)
+            combine(UInt64(signer.index))
+        case .certification(_, let state, let signers):
+            combine(state.w0)
+            for signer in signers { combine(UInt64(signer.index)) }
+        case .catchUp(let package):
+            for block in package.blocks { combine(block.digest.w0) }
+            for signer in package.signers { combine(UInt64(signer.index)) }
+        }
+    }
+}
