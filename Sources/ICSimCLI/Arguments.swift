@@ -76,3 +76,41 @@ struct ArgumentReader {
         return parsed
     }
 }
+
+/// What a command takes besides its options.
+enum Positionals {
+    /// Options only: a positional argument fails, even next to `--help`.
+    case optionsOnly
+    /// Exactly one scenario file (checked after `--help`).
+    case oneScenarioFile
+    /// Whatever the command checks itself, after `--help`.
+    case checkedByCommand
+}
+
+extension ArgumentReader {
+    /// The opening of every command with its own help: reads `arguments`, fails on an unknown
+    /// option and on positionals that `positionals` does not allow, and answers `--help`.
+    /// - Parameters:
+    ///   - command: the command's name, for its help and the messages.
+    ///   - valueOptions: the options that take a value, in the order the message about an
+    ///     unknown option lists them (before `flags`).
+    ///   - flags: the options that take no value, besides `help`.
+    /// - Returns: the reader, or `nil` when `--help` was given: the command's help is written
+    ///   to `output` and the command exits 0.
+    static func command(_ command: String, _ arguments: [String], valueOptions: [String], flags: [String], positionals: Positionals,
+                        output: inout some TextOutputStream) throws(UsageError) -> ArgumentReader? {
+        let reader = try ArgumentReader(arguments, valueOptions: Set(valueOptions))
+        try reader.rejectUnknown(known: valueOptions + flags + ["help"])
+        if positionals == .optionsOnly, let extra = reader.positionals.first {
+            throw UsageError("\(extra): unexpected argument; \(command) takes only options")
+        }
+        if try reader.flag("help") {
+            output.write(CommandLineTool.help(for: command))
+            return nil
+        }
+        if positionals == .oneScenarioFile, reader.positionals.count != 1 {
+            throw UsageError("\(command): expected one scenario file, found \(reader.positionals.count) arguments")
+        }
+        return reader
+    }
+}

@@ -5,19 +5,11 @@ import KernelDemo
 /// `icsim demo`: the demonstration of the deterministic kernel (gossiping actors with lossy
 /// links, timers and crash faults; not an IC model).
 enum DemoCommand {
-    private static let valueOptions: Set<String> = ["seed", "duration", "actors", "fanout", "loss", "trace"]
-    private static let flags = ["json", "help"]
+    private static let valueOptions = ["actors", "duration", "fanout", "loss", "seed", "trace"]
 
     static func main(_ arguments: [String], output: inout some TextOutputStream, errors: inout some TextOutputStream) throws(UsageError) -> Int32 {
-        let reader = try ArgumentReader(arguments, valueOptions: valueOptions)
-        try reader.rejectUnknown(known: valueOptions.sorted() + flags)
-        if let extra = reader.positionals.first {
-            throw UsageError("\(extra): unexpected argument; demo takes only options")
-        }
-        if try reader.flag("help") {
-            output.write(CommandLineTool.help(for: "demo"))
-            return 0
-        }
+        guard let reader = try ArgumentReader.command("demo", arguments, valueOptions: valueOptions, flags: ["json"], positionals: .optionsOnly,
+                                                      output: &output) else { return 0 }
         let configuration = try configuration(from: reader)
         let problems = configuration.problems()
         guard problems.isEmpty else { throw UsageError(ConfigurationErrors(problems: problems).description) }

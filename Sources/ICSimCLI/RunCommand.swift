@@ -5,16 +5,11 @@ import ICSim
 /// it, prints the summary and writes the reports asked for. Exit code 0 when every check
 /// passed, 1 when one failed, 2 on bad input.
 enum RunCommand {
-    static let valueOptions: Set<String> = ["seed", "duration", "json", "html", "trace", "events"]
-    static let flags = ["quiet", "print-scenario", "help"]
+    static let valueOptions = ["duration", "events", "html", "json", "seed", "trace"]
 
     static func main(_ arguments: [String], output: inout some TextOutputStream, errors: inout some TextOutputStream) throws(UsageError) -> Int32 {
-        let reader = try ArgumentReader(arguments, valueOptions: valueOptions)
-        try reader.rejectUnknown(known: valueOptions.sorted() + flags)
-        if try reader.flag("help") {
-            output.write(CommandLineTool.help(for: "run"))
-            return 0
-        }
+        guard let reader = try ArgumentReader.command("run", arguments, valueOptions: valueOptions, flags: ["quiet", "print-scenario"],
+                                                      positionals: .checkedByCommand, output: &output) else { return 0 }
         guard reader.positionals.count <= 1 else {
             throw UsageError("\(reader.positionals[1]): unexpected argument; run takes one scenario file")
         }

@@ -5,19 +5,10 @@ import ICSimTesting
 /// `icsim shrink FAILING.json`: delta-debugs a failing scenario down to a small one that
 /// fails the same check (``Shrinker``) and writes it out.
 enum ShrinkCommand {
-    static let valueOptions: Set<String> = ["check", "out", "runs"]
-    static let flags = ["quiet", "help"]
-
     static func main(_ arguments: [String], output: inout some TextOutputStream, errors: inout some TextOutputStream) throws(UsageError) -> Int32 {
-        let reader = try ArgumentReader(arguments, valueOptions: valueOptions)
-        try reader.rejectUnknown(known: valueOptions.sorted() + flags)
-        if try reader.flag("help") {
-            output.write(CommandLineTool.help(for: "shrink"))
-            return 0
-        }
-        guard reader.positionals.count == 1, let file = reader.positionals.first else {
-            throw UsageError("shrink: expected one scenario file, found \(reader.positionals.count) arguments")
-        }
+        guard let reader = try ArgumentReader.command("shrink", arguments, valueOptions: ["check", "out", "runs"], flags: ["quiet"],
+                                                      positionals: .oneScenarioFile, output: &output) else { return 0 }
+        let file = reader.positionals[0]
         let check = reader.value("check")
         if let check, !Shrinker.isShrinkable(check) {
             throw UsageError("--check \(check): expected safety, liveness, nothingLost, allCallsAnswered, latency[N] or throughput[N]")

@@ -4,19 +4,11 @@ import ICSim
 /// `icsim subnet`: one subnet of ICC nodes on the simulated network, honest, optionally
 /// running a canister under a constant rate of update calls.
 enum SubnetCommand {
-    private static let valueOptions: Set<String> = ["seed", "duration", "nodes", "canister", "method", "rate"]
-    private static let flags = ["json", "help"]
+    private static let valueOptions = ["canister", "duration", "method", "nodes", "rate", "seed"]
 
     static func main(_ arguments: [String], output: inout some TextOutputStream, errors: inout some TextOutputStream) throws(UsageError) -> Int32 {
-        let reader = try ArgumentReader(arguments, valueOptions: valueOptions)
-        try reader.rejectUnknown(known: valueOptions.sorted() + flags)
-        if let extra = reader.positionals.first {
-            throw UsageError("\(extra): unexpected argument; subnet takes only options")
-        }
-        if try reader.flag("help") {
-            output.write(CommandLineTool.help(for: "subnet"))
-            return 0
-        }
+        guard let reader = try ArgumentReader.command("subnet", arguments, valueOptions: valueOptions, flags: ["json"], positionals: .optionsOnly,
+                                                      output: &output) else { return 0 }
         let nodes = try reader.value("nodes", expected: "an integer 1...1000", { Int($0) }) ?? 13
         let seed = try reader.value("seed", expected: "an integer 0...\(UInt64.max)", { UInt64($0) }) ?? 42
         var duration = SimDuration.seconds(60)

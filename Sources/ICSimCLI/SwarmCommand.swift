@@ -5,16 +5,9 @@ import ICSimTesting
 /// `icsim swarm --seeds A-B`: one random scenario per seed (``SwarmGenerator``), run with
 /// every checker; each failure written as a scenario file that reproduces it.
 enum SwarmCommand {
-    static let valueOptions: Set<String> = ["seeds", "nodes", "out", "jobs", "fault-phase"]
-    static let flags = ["quiet", "help"]
-
     static func main(_ arguments: [String], output: inout some TextOutputStream, errors: inout some TextOutputStream) throws(UsageError) -> Int32 {
-        let reader = try ArgumentReader(arguments, valueOptions: valueOptions)
-        try reader.rejectUnknown(known: valueOptions.sorted() + flags)
-        if try reader.flag("help") {
-            output.write(CommandLineTool.help(for: "swarm"))
-            return 0
-        }
+        guard let reader = try ArgumentReader.command("swarm", arguments, valueOptions: ["fault-phase", "jobs", "nodes", "out", "seeds"], flags: ["quiet"],
+                                                      positionals: .checkedByCommand, output: &output) else { return 0 }
         guard reader.positionals.isEmpty else { throw UsageError("\(reader.positionals[0]): unexpected argument; swarm takes options only") }
         guard let seedsText = reader.value("seeds") else { throw UsageError("--seeds: missing; expected a range such as 1-1000") }
         let seeds = try SweepCommand.parseSeeds(seedsText)

@@ -5,20 +5,13 @@ import ICSim
 /// this machine (each simulation single-threaded and deterministic), or the share of one shard
 /// of a cluster job; and `icsim merge`, which combines shards' results.
 enum SweepCommand {
-    static let valueOptions: Set<String> = ["seeds", "jobs", "shard", "shard-count", "out", "duration", "json"]
-    static let flags = ["quiet", "help"]
+    static let valueOptions = ["duration", "jobs", "json", "out", "seeds", "shard", "shard-count"]
 
     static func main(_ arguments: [String], output: inout some TextOutputStream, errors: inout some TextOutputStream,
                      environment: [String: String] = ProcessInfo.processInfo.environment) throws(UsageError) -> Int32 {
-        let reader = try ArgumentReader(arguments, valueOptions: valueOptions)
-        try reader.rejectUnknown(known: valueOptions.sorted() + flags)
-        if try reader.flag("help") {
-            output.write(CommandLineTool.help(for: "sweep"))
-            return 0
-        }
-        guard reader.positionals.count == 1, let file = reader.positionals.first else {
-            throw UsageError("sweep: expected one scenario file, found \(reader.positionals.count) arguments")
-        }
+        guard let reader = try ArgumentReader.command("sweep", arguments, valueOptions: valueOptions, flags: ["quiet"],
+                                                      positionals: .oneScenarioFile, output: &output) else { return 0 }
+        let file = reader.positionals[0]
         guard let seedsText = reader.value("seeds") else { throw UsageError("--seeds: missing; expected a range such as 1-1000") }
         let seeds = try parseSeeds(seedsText)
         let shard = try Shard.resolve(reader, environment: environment)
@@ -197,12 +190,8 @@ struct Shard: Equatable {
 /// report, exactly the one a single sweep over all their seeds gives.
 enum MergeCommand {
     static func main(_ arguments: [String], output: inout some TextOutputStream, errors: inout some TextOutputStream) throws(UsageError) -> Int32 {
-        let reader = try ArgumentReader(arguments, valueOptions: ["json"])
-        try reader.rejectUnknown(known: ["json", "quiet", "help"])
-        if try reader.flag("help") {
-            output.write(CommandLineTool.help(for: "merge"))
-            return 0
-        }
+        guard let reader = try ArgumentReader.command("merge", arguments, valueOptions: ["json"], flags: ["quiet"],
+                                                      positionals: .checkedByCommand, output: &output) else { return 0 }
         guard !reader.positionals.isEmpty else { throw UsageError("merge: expected one or more directories of shard results") }
         var reports: [SweepReport] = []
         for directory in reader.positionals {

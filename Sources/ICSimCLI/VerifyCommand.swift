@@ -6,15 +6,9 @@ import ICSim
 /// again writing every event and names the first event that differs.
 enum VerifyCommand {
     static func main(_ arguments: [String], output: inout some TextOutputStream, errors: inout some TextOutputStream) throws(UsageError) -> Int32 {
-        let reader = try ArgumentReader(arguments, valueOptions: ["seed", "duration"])
-        try reader.rejectUnknown(known: ["seed", "duration", "help"])
-        if try reader.flag("help") {
-            output.write(CommandLineTool.help(for: "verify"))
-            return 0
-        }
-        guard reader.positionals.count == 1, let file = reader.positionals.first else {
-            throw UsageError("verify: expected one scenario file, found \(reader.positionals.count) arguments")
-        }
+        guard let reader = try ArgumentReader.command("verify", arguments, valueOptions: ["seed", "duration"], flags: [],
+                                                      positionals: .oneScenarioFile, output: &output) else { return 0 }
+        let file = reader.positionals[0]
         var passOn = ["run", file, "--quiet"]
         for option in ["seed", "duration"] { if let value = reader.value(option) { passOn += ["--\(option)", value] } }
         // Bad input fails here, in this process, with the usual message.
