@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "ICSim", targets: ["ICSim"]),
         // The command-line tool: `swift run icsim`.
         .executable(name: "icsim", targets: ["icsim"]),
+        // For the test and fuzz packages beside this one (Tests/Fuzz); not for users.
+        .library(name: "ICSimTestSupport", targets: ["ICSimTestSupport"]),
     ],
     targets: [
         // Layer 0: the deterministic kernel (virtual time, random streams, event queue, trace).
@@ -45,7 +47,7 @@ let package = Package(
         .target(name: "ICSimTestSupport", dependencies: ["SimCore"], path: "Tests/ICSimTestSupport"),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore", "ICSimTestSupport"]),
         // Fixtures/: modules built by other compilers, with their sources and build scripts.
-        .testTarget(name: "WasmTests", dependencies: ["Wasm", "SimCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "WasmTests", dependencies: ["Wasm", "SimCore", "ICSimTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "SimCore"]),
         // Fixtures/: canisters written in C, with their sources and build script.
         .testTarget(name: "ExecutionLayerTests", dependencies: ["ExecutionLayer", "Wasm", "SimCore"], exclude: ["Fixtures"]),

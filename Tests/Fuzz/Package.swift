@@ -15,7 +15,8 @@ let package = Package(
     ],
     targets: [
         // The harnesses, the program generator and its reference evaluator.
-        .target(name: "FuzzTargets", dependencies: [.product(name: "ICSim", package: "ICSim")]),
+        .target(name: "FuzzTargets", dependencies: [.product(name: "ICSim", package: "ICSim"),
+                                                     .product(name: "ICSimTestSupport", package: "ICSim")]),
     ] + targets.map { name in
         // One executable per target: libFuzzer's entry point when built with -DFUZZING, a replay
         // and random-input driver otherwise.

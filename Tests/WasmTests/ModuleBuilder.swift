@@ -1,3 +1,5 @@
+import ICSimTestSupport
+
 /// Builds WebAssembly binaries byte by byte for decoder tests.
 struct ModuleBuilder {
     private(set) var bytes: [UInt8] = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
@@ -9,29 +11,9 @@ struct ModuleBuilder {
         bytes += contents
     }
 
-    static func u32(_ value: UInt32) -> [UInt8] {
-        var result: [UInt8] = []
-        var rest = value
-        repeat {
-            var byte = UInt8(rest & 0x7F)
-            rest >>= 7
-            if rest != 0 { byte |= 0x80 }
-            result.append(byte)
-        } while rest != 0
-        return result
-    }
+    static func u32(_ value: UInt32) -> [UInt8] { LEB128.unsigned(UInt64(value)) }
 
-    static func s64(_ value: Int64) -> [UInt8] {
-        var result: [UInt8] = []
-        var rest = value
-        while true {
-            let byte = UInt8(rest & 0x7F)
-            rest >>= 7
-            let done = (rest == 0 && byte & 0x40 == 0) || (rest == -1 && byte & 0x40 != 0)
-            result.append(done ? byte : byte | 0x80)
-            if done { return result }
-        }
-    }
+    static func s64(_ value: Int64) -> [UInt8] { LEB128.signed(value) }
 
     static func name(_ text: String) -> [UInt8] {
         u32(UInt32(text.utf8.count)) + Array(text.utf8)

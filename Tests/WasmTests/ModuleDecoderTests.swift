@@ -1,5 +1,6 @@
 import Testing
 import SimCore
+import ICSimTestSupport
 @testable import Wasm
 
 @Suite("Wasm module decoder")
@@ -168,6 +169,25 @@ struct ModuleDecoderTests {
         expectError(globalWithI32([0xFF, 0xFF, 0xFF, 0xFF, 0x0F]), .integerTooLarge)
         let minusOne = try ModuleDecoder.decode(globalWithI32([0x7F]))
         #expect(minusOne.globals[0].initializer.instructions == [.i32Const(-1)])
+    }
+
+    /// The encoder that the tests and the fuzz generator build modules with (ICSimTestSupport)
+    /// against the spec's examples and the decoder, at every width's edges.
+    @Test func leb128EncoderRoundTripsThroughTheDecoder() throws {
+        #expect(LEB128.unsigned(624_485) == [0xE5, 0x8E, 0x26])
+        #expect(LEB128.signed(-123_456) == [0xC0, 0xBB, 0x78])
+        #expect(LEB128.unsigned(0) == [0x00] && LEB128.signed(0) == [0x00] && LEB128.signed(-1) == [0x7F])
+        #expect(LEB128.signed(63) == [0x3F] && LEB128.signed(64) == [0xC0, 0x00] && LEB128.signed(-64) == [0x40])
+        let unsignedValues: [UInt64] = [0, 1, 127, 128, 16_383, 16_384, UInt64(UInt32.max), UInt64(UInt32.max) + 1, .max]
+        for value in unsignedValues {
+            var reader = ByteReader(bytes: LEB128.unsigned(value))
+            #expect(try reader.unsignedLEB(bits: 64) == value && reader.isAtEnd, "\(value)")
+        }
+        let signedValues: [Int64] = [0, 1, -1, 63, 64, -64, -65, Int64(Int32.min), Int64(Int32.max), .min, .max]
+        for value in signedValues {
+            var reader = ByteReader(bytes: LEB128.signed(value))
+            #expect(try reader.signedLEB(bits: 64) == value && reader.isAtEnd, "\(value)")
+        }
     }
 
     @Test func namesMustBeUTF8() {
