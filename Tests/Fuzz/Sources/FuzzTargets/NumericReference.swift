@@ -159,6 +159,10 @@ extension NumericOp {
 
 /// Float arithmetic with WebAssembly's rules, for either width.
 protocol WasmFloat: BinaryFloatingPoint & Sendable {
+    /// The unsigned integer of the same width, for `bitPattern`.
+    associatedtype Bits: FixedWidthInteger & UnsignedInteger
+    var bitPattern: Bits { get }
+    init(bitPattern: Bits)
     static func value(_ value: Value) -> Self
     var wasmValue: Value { get }
     var bitsValue: Value { get }
@@ -177,18 +181,47 @@ extension Double: WasmFloat {
 }
 
 enum FloatRules {
-    /// `fmin`: NaN if either is NaN; -0 below +0.
+    // fmin and fmax (spec 4.3.3), on bit patterns rather than float comparisons, so that they
+    // share no code or structure with the interpreter's: a NaN operand gives a NaN (the canonical
+    // one, as every NaN result here); otherwise the operand first or last in the order
+    // -inf < ... < -0 < +0 < ... < +inf, which is the spec's "the smaller (larger) value", its
+    // infinity cases and its rule that -0 is the min and +0 the max of the two zeros.
+
+    /// `fmin`.
     static func minimum<F: WasmFloat>(_ a: F, _ b: F) -> F {
-        if a.isNaN || b.isNaN { return .nan }
-        if a == b { return a.sign == .minus ? a : b }
-        return a < b ? a : b
+        if isNaN(a) || isNaN(b) { return canonicalNaN() }
+        return orderKey(a) <= orderKey(b) ? a : b
     }
 
-    /// `fmax`: NaN if either is NaN; +0 above -0.
+    /// `fmax`.
     static func maximum<F: WasmFloat>(_ a: F, _ b: F) -> F {
-        if a.isNaN || b.isNaN { return .nan }
-        if a == b { return a.sign == .minus ? b : a }
-        return a > b ? a : b
+        if isNaN(a) || isNaN(b) { return canonicalNaN() }
+        return orderKey(a) >= orderKey(b) ? a : b
+    }
+
+    static func signBit<F: WasmFloat>(_: F.Type) -> F.Bits { 1 << (F.Bits.bitWidth - 1) }
+
+    /// The bits of +infinity: every exponent bit set, the significand zero.
+    static func infinityBits<F: WasmFloat>(_: F.Type) -> F.Bits {
+        ((1 << F.Bits(F.exponentBitCount)) - 1) << F.Bits(F.significandBitCount)
+    }
+
+    /// A NaN: every exponent bit set and a significand that is not zero, either sign.
+    static func isNaN<F: WasmFloat>(_ value: F) -> Bool {
+        value.bitPattern & ~signBit(F.self) > infinityBits(F.self)
+    }
+
+    /// The canonical NaN: positive, only the significand's top bit set.
+    static func canonicalNaN<F: WasmFloat>() -> F {
+        F(bitPattern: infinityBits(F.self) | 1 << F.Bits(F.significandBitCount - 1))
+    }
+
+    /// An unsigned key whose order is the order of the non-NaN floats, -0 just below +0:
+    /// a negative float's bits inverted (the larger the magnitude, the smaller the key), a
+    /// positive float's with the sign bit set (above every negative one).
+    static func orderKey<F: WasmFloat>(_ value: F) -> F.Bits {
+        let bits = value.bitPattern
+        return bits & signBit(F.self) != 0 ? ~bits : bits | signBit(F.self)
     }
 
     /// `trunc_s`/`trunc_u` to an integer of `width` bits: traps on NaN and out of range.
