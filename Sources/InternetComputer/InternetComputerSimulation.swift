@@ -122,16 +122,14 @@ public struct InternetComputerSimulation {
         for index in subnets.indices { subnets[index].traceObserver = { observer(index, $0) } }
     }
 
-    // Accessors for the clients (``Workload``): reading through `subnets[i].model` from
-    // outside this file copies the subnet's model (every reference in it retained), so the
-    // reads the clients need per call are methods here.
+    // Accessors for the checkers and the testing tools, which watch the subnets from outside
+    // (clients use the HTTP interface, HTTPInterface.swift): reading through
+    // `subnets[i].model` from another module copies the subnet's model (every reference in
+    // it retained), so the reads they need are methods here.
 
-    /// Canister `id` as replica `node` of subnet `subnet` answers queries from it: in the
-    /// state the replica has certified (for a canister in the subnet's
-    /// ``SubnetConfiguration/queriedCanisters``; else the latest executed state).
-    public func queryCanister(_ id: CanisterID, onSubnet subnet: Int, replica node: Int) -> CanisterState? {
-        let height = subnets[subnet].model.replicas[node].certifier.certifiedHeight
-        return subnets[subnet].model.execution.queryCanister(id, certifiedHeight: height)
+    /// The finalized height of every node of subnet `subnet`, by node.
+    public func finalizedHeights(onSubnet subnet: Int) -> [Height] {
+        subnets[subnet].model.replicas.map(\.consensus.finalizedHeight)
     }
 
     /// Whether node `node` of subnet `subnet` is crashed or paused at `time`.
@@ -157,7 +155,7 @@ public struct InternetComputerSimulation {
 
     /// Ingress messages subnet `subnet` has answered.
     public func answeredCount(onSubnet subnet: Int) -> Int {
-        subnets[subnet].model.execution.answerOrder.count
+        subnets[subnet].model.execution.ingress.answeredCount
     }
 
     /// When the next event of any subnet is due (`nil`: none is pending).
@@ -193,10 +191,9 @@ public struct InternetComputerSimulation {
         for index in subnets.indices { _ = subnets[index].run(.until(time)) }
     }
 
-    /// A user's ingress `message` reaches subnet `subnet`'s replicas at `time` (not before
-    /// the latest event handled): each that is up takes it for its block payload.
-    /// - Precondition: `subnet` exists and the message ID is below 2^63 and not used before.
-    public mutating func submit(_ message: IngressMessage, toSubnet subnet: Int, at time: SimInstant) {
+    /// Schedules the arrival of ingress `message` at subnet `subnet`'s replicas at `time`
+    /// (users reach it through ``call(_:toSubnet:at:)``).
+    mutating func submit(_ message: IngressMessage, toSubnet subnet: Int, at time: SimInstant) {
         let index = subnets[subnet].model.enqueue(SubmittedIngress(at: time, message))
         nextTimes.update(subnet, to: Self.schedule(.submit(index: index), at: time, on: &subnets[subnet]))
     }

@@ -179,7 +179,7 @@ public struct ScenarioReport: Sendable {
                 heapDeltaBytes: written + pending,
                 stateSyncs: execution.stateSyncs, restarts: execution.restarts, messagesLost: model.messagesLost,
                 violation: model.safety.violation.map(\.description), stalledNodes: stalled, livenessJudgedFrom: judgedFrom,
-                finalizedSamples: simulation.workload.finalizedSamples[index],
+                finalizedSamples: simulation.sampler.samples[index],
                 executionStarts: execution.executionTimes, executionDurations: execution.roundDurations)
         }
     }

@@ -50,7 +50,7 @@ struct ReadmeExampleTests {
         _ = simulation.run(.until(.zero + .seconds(30)))
         let execution = simulation.model.execution
         #expect(execution.outcomes.count == 100)
-        #expect(try #require(execution.latency.quantile(99, 100)) < .seconds(3))
+        #expect(try #require(execution.ingress.latency.quantile(99, 100)) < .seconds(3))
     }
 
     /// The scenario example.

@@ -48,7 +48,7 @@ struct SubnetExecutionTests {
                 "the counter counts each message once, in the order blocks hold them")
         #expect(Set(outcomes.map(\.id)) == Set(1...60))
         let fastestFinalization = try #require(subnet.metrics.finalizationLatency.minimum)
-        let answers = subnet.execution.latency
+        let answers = subnet.execution.ingress.latency
         #expect(try #require(answers.minimum) >= fastestFinalization, "an answer comes no earlier than a finalization")
         #expect(try #require(answers.maximum) < .seconds(3), "\(String(describing: answers.maximum))")
         #expect(subnet.execution.executedHeight == subnet.safety.finalizedHeightMax)
@@ -247,7 +247,7 @@ struct SubnetExecutionTests {
             #expect(lag >= 1 && lag < 10, "node \(node): \(lag) heights")
             #expect(quick.replicas[node].consensus.finalizedHeight - quick.replicas[node].certifier.certifiedHeight <= 1)
         }
-        let latency = (quick: try #require(quick.execution.latency.quantile(1, 2)), lagging: try #require(lagging.execution.latency.quantile(1, 2)))
+        let latency = (quick: try #require(quick.execution.ingress.latency.quantile(1, 2)), lagging: try #require(lagging.execution.ingress.latency.quantile(1, 2)))
         #expect(latency.lagging > latency.quick + .seconds(1), "\(latency)")
     }
 
@@ -259,9 +259,9 @@ struct SubnetExecutionTests {
                                     NodeFault(node: 2, .crash, from: .zero + .milliseconds(1_500), until: .zero + .seconds(6))]
         let subnet = Self.run(configuration, seconds: 15)
         let execution = subnet.execution
-        let expired = execution.expiredCalls(at: .zero + .seconds(15))
-        #expect(!expired.isEmpty && !execution.droppedExpired.isEmpty, "calls submitted during the stall expire")
-        #expect(Set(execution.droppedExpired).isSubset(of: Set(expired)), "a call dropped for its expiry is expired for its user")
+        let expired = execution.ingress.expiredCalls(at: .zero + .seconds(15))
+        #expect(!expired.isEmpty && !execution.ingress.droppedExpired.isEmpty, "calls submitted during the stall expire")
+        #expect(Set(execution.ingress.droppedExpired).isSubset(of: Set(expired)), "a call dropped for its expiry is expired for its user")
         for id in UInt64(1)...20 {
             let outcome = execution.outcome(of: id)
             let deadline = configuration.ingress[Int(id) - 1].at + .seconds(2)
@@ -269,7 +269,7 @@ struct SubnetExecutionTests {
             #expect(expired.contains(id) != certifiedInTime, "call \(id) ends exactly one way: \(String(describing: outcome))")
         }
         // Calls submitted after the stall are answered; the counter counts only inducted calls.
-        #expect(execution.outcome(of: 20)?.status == .replied(Self.le64(UInt64(20 - execution.droppedExpired.count))))
+        #expect(execution.outcome(of: 20)?.status == .replied(Self.le64(UInt64(20 - execution.ingress.droppedExpired.count))))
     }
 
     @Test func badCanistersAndIngressAreProblems() throws {

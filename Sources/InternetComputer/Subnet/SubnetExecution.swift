@@ -28,46 +28,6 @@ public struct CanisterSetup: Hashable, Sendable {
     }
 }
 
-/// An ingress message a user submits at a time.
-public struct SubmittedIngress: Hashable, Sendable {
-    /// When it reaches the replicas.
-    public var at: SimInstant
-    /// The message.
-    public var message: IngressMessage
-
-    /// `message`, submitted at `at`.
-    public init(at: SimInstant, _ message: IngressMessage) {
-        self.at = at
-        self.message = message
-    }
-
-    /// Its size in a block (``IngressMessage/sizeBytes``).
-    public var sizeBytes: Int { message.sizeBytes }
-}
-
-/// A submitted message, when it came, and what became of it.
-struct Submission: Sendable {
-    var message: IngressMessage
-    var at: SimInstant
-    var outcome: IngressOutcome?
-}
-
-/// What became of a submitted ingress message, and when.
-public struct IngressOutcome: Hashable, Sendable {
-    /// Its answer.
-    public var status: IngressStatus
-    /// When it was submitted.
-    public var submittedAt: SimInstant
-    /// When the round that answered it ended (`submittedAt` for a message rejected on
-    /// submission).
-    public var executedAt: SimInstant
-    /// The height whose execution answered it (`nil` for one rejected on submission).
-    public var height: Height?
-    /// When its answer became visible to its user: once its height was certified (at once for
-    /// one rejected on submission); `nil` until then.
-    public var certifiedAt: SimInstant?
-}
-
 /// The subnet's replicated state machine, as the shell runs it: each finalized height is
 /// executed once, when the first honest node finalizes it, and the state is shared by every
 /// replica that reaches that height (honest replicas execute the same blocks to the same
@@ -78,17 +38,8 @@ public struct SubnetExecution: Sendable {
     public private(set) var state = ReplicatedState()
     /// The last executed height.
     public private(set) var executedHeight: Height = 0
-    /// Submitted messages in the order they came, each with what became of it, and where each
-    /// message ID is among them (looked up only).
-    var submissions: [Submission] = []
-    var submissionIndex: [UInt64: Int] = [:]
-    /// Answered messages (indices into `submissions`), in the order they were answered.
-    var answerOrder: [Int] = []
-    /// Submission to certified answer, over answered messages.
-    public private(set) var latency = LatencyHistogram()
-    /// Answered messages (indices into `submissions`) waiting for their height's
-    /// certification, by height.
-    var awaitingCertification: [Height: [Int]] = [:]
+    /// Every ingress message's life: submission, expiry, induction, answer, certification.
+    public private(set) var ingress: IngressLifecycle
     /// Instructions executed, over all rounds and cores.
     public private(set) var instructions: UInt64 = 0
     /// Rounds executed.
@@ -104,10 +55,6 @@ public struct SubnetExecution: Sendable {
     public private(set) var fullStateHashes: [Height: SHA256Digest] = [:]
     /// Checkpoints, restarts and state sync.
     public let checkpointing: CheckpointConfiguration
-    /// How long after submission a message expires (unless it sets an earlier expiry).
-    public let ingressTimeToLive: SimDuration
-    /// Messages a block held after they had expired (dropped at induction), in order.
-    public private(set) var droppedExpired: [UInt64] = []
     /// Heights between checkpoints.
     var checkpointInterval: Height { max(checkpointing.intervalHeights, 1) }
     /// At each checkpoint height (looked up only): the bytes written (memory chunks written
@@ -143,7 +90,7 @@ public struct SubnetExecution: Sendable {
     let queriedCanisters: [CanisterID]
     var certifiedSnapshots: [(height: Height, canisters: [CanisterState?])]?
     /// Virtual time zero as IC time (nanoseconds since 1970): 2026-01-01T00:00:00Z.
-    public static let epochNanos: UInt64 = 1_767_225_600_000_000_000
+    public static let epochNanos: UInt64 = IngressLifecycle.epochNanos
 
     /// A subnet's execution with `canisters` installed at genesis; with `comparesReplicas`,
     /// replicas also execute every height on their own copies of the state.
@@ -152,7 +99,7 @@ public struct SubnetExecution: Sendable {
          connection: (subnet: Int, routing: RoutingTable)? = nil, queriedCanisters: [CanisterID] = []) throws(Reject) {
         executor = RoundExecutor(configuration: round)
         checkpointing = checkpoints
-        self.ingressTimeToLive = ingressTimeToLive
+        ingress = IngressLifecycle(timeToLive: ingressTimeToLive)
         self.queriedCanisters = queriedCanisters
         let installed = Self.install(canisters, round: round)
         if let (_, reject) = installed.problems.first { throw reject }
@@ -169,7 +116,7 @@ public struct SubnetExecution: Sendable {
     mutating func execute(_ block: Block, onReplica replica: inout ReplicaExecution?, node: Int) {
         guard var own = replica, block.height == own.height + 1, Int(block.height) <= stateHashes.count else { return }
         let time = executionTimes[Int(block.height) - 1]
-        _ = executor.executeRound(ingress: ingress(of: block), slices: slices(of: block), timeNanos: Self.timeNanos(time), on: &own.state)
+        _ = executor.executeRound(ingress: ingress.messages(of: block), slices: slices(of: block), timeNanos: Self.timeNanos(time), on: &own.state)
         own.height = block.height
         own.unsigned.append((block.height, own.state.stateHash()))
         let full = own.state.stateHash(includingMemory: true)
@@ -207,17 +154,12 @@ public struct SubnetExecution: Sendable {
         if let snapshots = certifiedSnapshots, let first = snapshots.first, first.height + Self.snapshotsKept < height {
             certifiedSnapshots?.removeFirst(min(snapshots.count - 1, snapshots.prefix { $0.height + Self.snapshotsKept < height }.count))
         }
-        for index in awaitingCertification.removeValue(forKey: height) ?? [] {
-            guard let outcome = submissions[index].outcome, outcome.certifiedAt == nil else { continue }
-            let visible = max(time, outcome.executedAt)
-            submissions[index].outcome?.certifiedAt = visible
-            latency.record(visible - outcome.submittedAt)
-        }
+        ingress.certified(height: height, at: time)
     }
 
     /// IC time (nanoseconds since 1970) at virtual time `time`.
     package static func timeNanos(_ time: SimInstant) -> UInt64 {
-        epochNanos + UInt64(max(time.nanosecondsSinceStart, 0))
+        IngressLifecycle.timeNanos(time)
     }
 
     /// Installs `canisters`, compiling each distinct module once (canisters running the same
@@ -246,33 +188,17 @@ public struct SubnetExecution: Sendable {
         return (states, problems)
     }
 
-    /// Remembers a submitted message, after the receiving replica ran the canister's
-    /// `canister_inspect_message` on the latest executed state; whether the message goes on
-    /// into blocks (a rejected one is answered at once).
-    mutating func submit(_ ingress: SubmittedIngress) -> Bool {
-        var message = ingress.message
-        message.expiryNanos = min(message.expiryNanos, Self.timeNanos(ingress.at + ingressTimeToLive))
-        guard submissionIndex[message.id] == nil else { return false }  // IDs are unique (validated)
-        submissionIndex[message.id] = submissions.count
-        submissions.append(Submission(message: message, at: ingress.at))
-        // A missing canister is rejected at induction; most canisters inspect nothing.
-        guard state.inspectsMessages(message.receiver), let canister = state.canister(message.receiver) else { return true }
-        let timeNanos = Self.timeNanos(ingress.at)
-        guard let reject = CanisterExecutor(configuration: executor.configuration.execution).inspect(
-            message.method, argument: message.argument, caller: message.sender, timeNanos: timeNanos, on: canister) else { return true }
-        record(message.id, .rejected(reject), at: ingress.at, height: nil)
-        return false
-    }
-
-    /// Records the answer to message `id` (the first one only), given by `height` (then it
-    /// waits for certification) or on submission (visible at once).
-    mutating func record(_ id: UInt64, _ status: IngressStatus, at time: SimInstant, height: Height?) {
-        guard let index = submissionIndex[id], submissions[index].outcome == nil else { return }
-        let submittedAt = submissions[index].at
-        let visible = height == nil ? time : nil
-        submissions[index].outcome = IngressOutcome(status: status, submittedAt: submittedAt, executedAt: time, height: height, certifiedAt: visible)
-        answerOrder.append(index)
-        if let height { awaitingCertification[height, default: []].append(index) } else { latency.record(time - submittedAt) }
+    /// Takes a submitted message into the ingress lifecycle, after the receiving replica ran
+    /// the canister's `canister_inspect_message` on the latest executed state; whether the
+    /// message goes on into blocks (a rejected one is answered at once).
+    mutating func submit(_ submission: SubmittedIngress) -> Bool {
+        let state = state, configuration = executor.configuration.execution
+        return ingress.submit(submission) { message in
+            // A missing canister is rejected at induction; most canisters inspect nothing.
+            guard state.inspectsMessages(message.receiver), let canister = state.canister(message.receiver) else { return nil }
+            return CanisterExecutor(configuration: configuration).inspect(
+                message.method, argument: message.argument, caller: message.sender, timeNanos: Self.timeNanos(submission.at), on: canister)
+        }
     }
 
     /// Executes `block` if it is the next height, at `time`: the state's digest after it, and
@@ -280,15 +206,14 @@ public struct SubnetExecution: Sendable {
     mutating func execute(_ block: Block, at time: SimInstant) -> (digest: SHA256Digest, duration: SimDuration)? {
         guard block.height == executedHeight + 1 else { return nil }
         executedHeight = block.height
-        let report = executor.executeRound(ingress: ingress(of: block), slices: slices(of: block), timeNanos: Self.timeNanos(time), on: &state)
-        droppedExpired += report.expired
+        let report = executor.executeRound(ingress: ingress.messages(of: block), slices: slices(of: block), timeNanos: Self.timeNanos(time), on: &state)
         executionTimes.append(time)
         roundDurations.append(.nanoseconds(report.durationNanos))
         rounds += 1
         messagesSliced += report.messagesPaused
         instructions += report.instructionsPerCore.reduce(0, +)
         let answeredAt = time + .nanoseconds(report.durationNanos)
-        for (id, status) in report.answered { record(id, status, at: answeredAt, height: block.height) }
+        ingress.executed(height: block.height, answered: report.answered.map(\.id), expired: report.expired, at: answeredAt)
         let digest = state.stateHash()
         stateHashes.append(digest)
         if comparesReplicas || block.height % checkpointInterval == 0 {
@@ -344,11 +269,6 @@ public struct SubnetExecution: Sendable {
         return (snapshots.last { $0.height <= height } ?? oldest).canisters[slot]
     }
 
-    /// The ingress messages of `block`, in order.
-    func ingress(of block: Block) -> [IngressMessage] {
-        block.payload.compactMap { item in submissionIndex[item.id].map { submissions[$0].message } }
-    }
-
     /// The stream slices of `block`, in order.
     func slices(of block: Block) -> [StreamSlice] {
         block.payload.compactMap { $0.id >= StreamPublication.firstSliceID ? slices[$0.id] : nil }
@@ -374,24 +294,12 @@ public struct SubnetExecution: Sendable {
 
     /// The answers in the order they came.
     public var outcomes: [(id: UInt64, outcome: IngressOutcome)] {
-        answerOrder.compactMap { index in submissions[index].outcome.map { (submissions[index].message.id, $0) } }
-    }
-
-    /// Calls whose user has given up by `time`: their expiry passed before an answer was
-    /// certified (a call answered but certified only after its expiry counts too: an agent
-    /// stops polling at the expiry). In submission order.
-    public func expiredCalls(at time: SimInstant) -> [UInt64] {
-        let now = Self.timeNanos(time)
-        return submissions.compactMap { submission in
-            guard submission.message.expiryNanos < now else { return nil }
-            if let certified = submission.outcome?.certifiedAt, Self.timeNanos(certified) <= submission.message.expiryNanos { return nil }
-            return submission.message.id
-        }
+        ingress.outcomes(history: state.ingressHistory)
     }
 
     /// What became of message `id` (`nil` until it is answered).
     public func outcome(of id: UInt64) -> IngressOutcome? {
-        submissionIndex[id].flatMap { submissions[$0].outcome }
+        ingress.outcome(of: id, history: state.ingressHistory)
     }
 }
 

@@ -92,8 +92,8 @@ public struct SubnetReport: Sendable {
         let outcomes = execution.outcomes
         let replied = outcomes.filter { if case .replied = $0.outcome.status { return true } else { return false } }.count
         let certified = outcomes.filter { $0.outcome.certifiedAt != nil }.count
-        let latency = execution.latency
-        let expired = execution.expiredCalls(at: .zero + duration).count
+        let latency = execution.ingress.latency
+        let expired = execution.ingress.expiredCalls(at: .zero + duration).count
         return [
             "calls: \(configuration.ingress.count) submitted, \(outcomes.count) answered (\(replied) replied, "
                 + "\(outcomes.count - replied) rejected), \(certified) certified, \(expired) expired",
@@ -130,9 +130,9 @@ public struct SubnetReport: Sendable {
             ("bytesByKind", "{" + bytes.joined(separator: ",") + "}"),
             ("callsSubmitted", String(configuration.ingress.count)),
             ("callsAnswered", String(execution.outcomes.count)),
-            ("callsExpired", String(execution.expiredCalls(at: .zero + duration).count)),
-            ("answerLatencyP50Nanos", nanos(execution.latency.quantile(1, 2))),
-            ("answerLatencyP99Nanos", nanos(execution.latency.quantile(99, 100))),
+            ("callsExpired", String(execution.ingress.expiredCalls(at: .zero + duration).count)),
+            ("answerLatencyP50Nanos", nanos(execution.ingress.latency.quantile(1, 2))),
+            ("answerLatencyP99Nanos", nanos(execution.ingress.latency.quantile(99, 100))),
             ("executedHeight", String(execution.executedHeight)),
             ("stateHash", execution.stateHashes.last.map { JSONText.quoted($0.description) } ?? "null"),
             ("traceHash", JSONText.quoted(traceHash)),

@@ -13,6 +13,8 @@ public struct ScenarioSimulation {
     public private(set) var internetComputer: InternetComputerSimulation
     /// The clients.
     public private(set) var workload: Workload
+    /// The finalized heights over time.
+    public private(set) var sampler: FinalizedHeightSampler
     var workloadScheduler = Scheduler<WorkloadEvent>()
     var workloadTrace = TraceHash()
     /// Client events handled.
@@ -40,7 +42,9 @@ public struct ScenarioSimulation {
         self.scenario = scenario
         internetComputer = InternetComputerSimulation(configuration: configuration)
         workload = Workload(scenario: scenario, configuration: configuration)
+        sampler = FinalizedHeightSampler(subnetCount: configuration.subnets.count, bucket: workload.bucket, end: .zero + scenario.duration)
         workload.start(&workloadScheduler)
+        sampler.start(&workloadScheduler)
     }
 
     /// The configuration's problems, each at the path of the scenario value at fault: a
@@ -108,7 +112,11 @@ public struct ScenarioSimulation {
             workloadTrace.fold(time: at, record: record)
             workloadObserver?(TraceEntry(index: workloadEvents, time: at, record: record))
             workloadEvents += 1
-            workload.handle(event, &workloadScheduler, &internetComputer)
+            if case .sample(let index) = event {
+                sampler.sample(index, &workloadScheduler, internetComputer)
+            } else {
+                workload.handle(event, &workloadScheduler, &internetComputer)
+            }
             clientEventHook?.handled(event, at: at, &workload, internetComputer)
             return true
         }

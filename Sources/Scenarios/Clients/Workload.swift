@@ -58,8 +58,8 @@ public struct UpdateCall: Sendable {
 public struct Workload: Sendable {
     /// The clients, as configured.
     public let specifications: [ClientSpecification]
-    /// Each client's subnet, target canister, and the subnet's ingress time to live.
-    package let targets: [(subnet: Int, canister: CanisterID, timeToLive: SimDuration)]
+    /// Each client's subnet and target canister.
+    package let targets: [(subnet: Int, canister: CanisterID)]
     /// Each client's random stream (arguments, Poisson arrivals, replica choice).
     var streams: [RandomStream]
     /// Calls each client started (its next call number).
@@ -73,9 +73,6 @@ public struct Workload: Sendable {
     /// The time series: bucket width, and the run's end.
     public let bucket: SimDuration
     let end: SimInstant
-    /// Finalized height of every node of every subnet at each sample (by subnet, then sample,
-    /// then node).
-    public private(set) var finalizedSamples: [[[UInt64]]]
     /// The next ingress message ID (unique across subnets; below 2^63).
     var nextMessageID: UInt64 = 1
     /// Each client's users' principals, by user number.
@@ -88,7 +85,7 @@ public struct Workload: Sendable {
         targets = scenario.clients.map { client in
             let index = scenario.canisters.firstIndex { $0.name == client.canister } ?? 0
             let subnet = scenario.subnetIndex(of: scenario.canisters[index]) ?? 0
-            return (subnet, Scenario.canisterID(index), configuration.subnets[subnet].ingressTimeToLive)
+            return (subnet, Scenario.canisterID(index))
         }
         streams = scenario.clients.indices.map { root.stream("client", index: UInt64($0)) }
         callsStarted = Array(repeating: 0, count: scenario.clients.count)
@@ -98,7 +95,6 @@ public struct Workload: Sendable {
         bucket = Self.bucketWidth(for: scenario.duration)
         let buckets = Int(scenario.duration.nanoseconds / bucket.nanoseconds) + 1
         statistics = scenario.clients.map { _ in ClientStatistics(buckets: buckets) }
-        finalizedSamples = Array(repeating: [], count: scenario.subnets.count)
     }
 
     /// At most 300 buckets, each a whole number of seconds (at least one).
@@ -107,7 +103,7 @@ public struct Workload: Sendable {
         return .seconds(seconds)
     }
 
-    /// The first events: each client's first call (or each user's), and the first sample.
+    /// The first events: each client's first call (or each user's).
     func start(_ scheduler: inout Scheduler<WorkloadEvent>) {
         for (index, client) in specifications.enumerated() {
             let at = SimInstant.zero + client.from
@@ -118,7 +114,6 @@ public struct Workload: Sendable {
                 for user in 0..<users { scheduler.schedule(.userReady(client: Int32(index), user: Int32(user)), at: at) }
             }
         }
-        scheduler.schedule(.sample(index: 0), at: .zero)
     }
 
     /// When client `index` stops starting calls.
@@ -139,12 +134,8 @@ public struct Workload: Sendable {
             poll(call, now, &scheduler, ic)
         case .queryArrives(let client, let user, let sentAt, let number):
             query(Int(client), user: Int(user), sentAt: sentAt, number: number, now, &scheduler, ic)
-        case .sample(let index):
-            for subnet in ic.subnets.indices {
-                finalizedSamples[subnet].append(ic.subnets[subnet].model.replicas.map(\.consensus.finalizedHeight))
-            }
-            let next = now + bucket
-            if next <= end { scheduler.schedule(.sample(index: index + 1), at: next) }
+        case .sample:
+            preconditionFailure("samples are the run's (FinalizedHeightSampler), not the clients'")
         }
     }
 
@@ -202,9 +193,9 @@ public struct Workload: Sendable {
                                          method: specification.method, argument: argument(client, number: number))
             nextMessageID += 1
             let arrival = now + oneWay(client)
-            ic.submit(message, toSubnet: target.subnet, at: arrival)
+            let receipt = ic.call(message, toSubnet: target.subnet, at: arrival)
             updates.append(UpdateCall(client: Int32(client), user: Int32(user), messageID: message.id, sentAt: now,
-                                      expiryNanos: SubnetExecution.timeNanos(arrival + target.timeToLive)))
+                                      expiryNanos: receipt.expiryNanos))
             // The boundary node acknowledges the submission (back at arrival + delay); the agent
             // then waits the poll interval before each poll.
             let firstPoll = arrival + oneWay(client) + specification.pollInterval
@@ -221,16 +212,6 @@ public struct Workload: Sendable {
         return specifications[client].networkDelay + .nanoseconds(Int64(streams[client].uniform(below: UInt64(jitter))))
     }
 
-    /// A replica the boundary node picks for client `client`: uniformly among those up at
-    /// `now` (`nil` if none is).
-    mutating func replica(for client: Int, _ now: SimInstant, _ ic: borrowing InternetComputerSimulation) -> Int? {
-        let subnet = targets[client].subnet
-        let count = ic.nodeCount(onSubnet: subnet)
-        let first = Int(streams[client].uniform(below: UInt64(count)))
-        for offset in 0..<count where !ic.isDown((first + offset) % count, onSubnet: subnet, at: now) { return (first + offset) % count }
-        return nil
-    }
-
     /// A poll for update call `index` reaches a replica: the certified answer goes back to the
     /// user; else, past the expiry, the call has expired; else the user polls again.
     mutating func poll(_ index: Int, _ now: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: borrowing InternetComputerSimulation) {
@@ -238,24 +219,22 @@ public struct Workload: Sendable {
         let client = Int(call.client)
         statistics[client].polls += 1
         let back = now + oneWay(client)
-        let node = replica(for: client, now, ic)
+        let subnet = targets[client].subnet
+        let node = ic.replica(forRequestTo: subnet, at: now, using: &streams[client])
         updates[index].lastPoll = (node.map(Int32.init), now)
-        if let node, let end = Self.certifiedEnd(of: call.messageID, at: node, subnet: targets[client].subnet, ic) {
+        if let node, let end = Self.end(ic.readState(requestStatusOf: call.messageID, onSubnet: subnet, atReplica: node)) {
             return finish(index, end, at: back, &scheduler)
         }
-        guard SubnetExecution.timeNanos(now) < call.expiryNanos else { return finish(index, .expired, at: back, &scheduler) }
+        guard IngressLifecycle.timeNanos(now) < call.expiryNanos else { return finish(index, .expired, at: back, &scheduler) }
         scheduler.schedule(.pollArrives(call: index), at: back + specifications[client].pollInterval + oneWay(client))
     }
 
-    /// How message `id` ended, if its answer is in the state replica `node` has certified.
-    static func certifiedEnd(of id: UInt64, at node: Int, subnet: Int, _ ic: borrowing InternetComputerSimulation) -> CallEnd? {
-        let (outcome, certified) = ic.ingressOutcome(id, onSubnet: subnet, certifiedAt: node)
-        guard let outcome else { return nil }
-        if let height = outcome.height, certified < height { return nil }
-        switch outcome.status {
-        case .replied: return .replied
-        case .rejected(let reject): return .rejected(reason: Self.reason(reject))
-        case .processing: return nil
+    /// How a call ended, if `status` says it did.
+    static func end(_ status: RequestStatus) -> CallEnd? {
+        switch status {
+        case .replied: .replied
+        case .rejected(let reject): .rejected(reason: reason(reject))
+        case .pending: nil
         }
     }
 
@@ -279,29 +258,24 @@ public struct Workload: Sendable {
         scheduler.schedule(.userReady(client: Int32(client), user: Int32(user)), at: time + thinkTime)
     }
 
-    /// A query reaches a replica, runs there against the state that replica has certified,
-    /// and its answer goes back (after the execution and the network delay).
+    /// A query reaches the boundary node, which routes it to a replica up; the replica runs
+    /// it against the state it has certified, and its answer goes back (after the execution
+    /// and the network delay).
     mutating func query(_ client: Int, user: Int, sentAt: SimInstant, number: UInt64, _ now: SimInstant,
                         _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: borrowing InternetComputerSimulation) {
         let delay = oneWay(client)
-        guard let node = replica(for: client, now, ic) else {
+        let subnet = targets[client].subnet
+        guard let node = ic.replica(forRequestTo: subnet, at: now, using: &streams[client]) else {
             return finishQuery(client, user: user, .rejected(reason: "no replica up"), sentAt: sentAt, at: now + delay, &scheduler)
         }
-        let subnet = targets[client].subnet
-        guard let canister = ic.queryCanister(targets[client].canister, onSubnet: subnet, replica: node) else {
-            return finishQuery(client, user: user, .rejected(reason: ErrorCode.canisterNotFound.description), sentAt: sentAt, at: now + delay, &scheduler)
+        let request = QueryRequest(canister: targets[client].canister, method: specifications[client].method,
+                                   argument: argument(client, number: number), sender: sender(client: client, user: user))
+        let response = ic.query(request, onSubnet: subnet, atReplica: node, at: now)
+        let end: CallEnd = switch response.result {
+        case .success: .replied
+        case .failure(let reject): .rejected(reason: Self.reason(reject))
         }
-        let round = ic.configuration.subnets[subnet].round
-        let result = CanisterExecutor(configuration: round.execution).query(
-            specifications[client].method, argument: argument(client, number: number), caller: sender(client: client, user: user),
-            timeNanos: SubnetExecution.timeNanos(now), on: canister)
-        let executionNanos = Int64(result.instructions.multipliedFullWidth(by: 1_000_000_000).low / max(round.instructionsPerSecondPerCore, 1))
-        let end: CallEnd = switch result.outcome {
-        case .replied: .replied
-        case .rejected(let reject): .rejected(reason: Self.reason(reject))
-        case .awaitingCallbacks: .rejected(reason: ErrorCode.canisterDidNotReply.description)
-        }
-        finishQuery(client, user: user, end, sentAt: sentAt, at: now + .nanoseconds(max(executionNanos, 0)) + delay, &scheduler)
+        finishQuery(client, user: user, end, sentAt: sentAt, at: now + response.executionDuration + delay, &scheduler)
     }
 
     mutating func finishQuery(_ client: Int, user: Int, _ end: CallEnd, sentAt: SimInstant, at time: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>) {

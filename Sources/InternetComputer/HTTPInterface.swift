@@ -1,0 +1,115 @@
+import SimCore
+import Consensus
+import ExecutionLayer
+
+/// What the boundary node answers a call: the message was accepted, and expires then.
+public struct CallReceipt: Hashable, Sendable {
+    /// The message's expiry (IC time, nanoseconds since 1970), as its subnet's ingress
+    /// lifecycle set it.
+    public var expiryNanos: UInt64
+}
+
+/// What `read_state` at a replica tells of a request's status: its answer once the height
+/// that gave it is certified there, or nothing yet (received, processing, or unknown to that
+/// replica: the model certifies only answers, Docs/Model.md "Update calls").
+public enum RequestStatus: Hashable, Sendable {
+    /// No certified answer at this replica yet.
+    case pending
+    /// Replied with these bytes.
+    case replied([UInt8])
+    /// Rejected.
+    case rejected(Reject)
+}
+
+/// A query a user sends: the method of a canister, its argument, and the sender.
+public struct QueryRequest: Hashable, Sendable {
+    /// The canister.
+    public var canister: CanisterID
+    /// The query method.
+    public var method: String
+    /// The argument.
+    public var argument: [UInt8]
+    /// The sender.
+    public var sender: Principal
+
+    /// `method` of `canister` with `argument`, sent by `sender`.
+    public init(canister: CanisterID, method: String, argument: [UInt8], sender: Principal) {
+        self.canister = canister
+        self.method = method
+        self.argument = argument
+        self.sender = sender
+    }
+}
+
+/// What a replica answers a query, and how long executing it took there.
+public struct QueryResponse: Hashable, Sendable {
+    /// The reply's bytes, or the reject.
+    public var result: Result<[UInt8], Reject>
+    /// The replica's execution time (instructions at its core's speed).
+    public var executionDuration: SimDuration
+}
+
+/// The IC's HTTPS interface, as users reach it through a boundary node (Docs/Model.md,
+/// "Update calls", "Queries"): the boundary node routes each request to a replica of the
+/// subnet that is up, and the replica answers `call`, `query` and `read_state`. This is all a
+/// client sees of the simulated IC.
+extension InternetComputerSimulation {
+    /// The replica the boundary node routes a request to `subnet` at `time`: uniformly among
+    /// those up, drawn from the connection's `stream` (`nil` if none is up).
+    public func replica(forRequestTo subnet: Int, at time: SimInstant, using stream: inout RandomStream) -> Int? {
+        let count = subnets[subnet].model.replicas.count
+        let first = Int(stream.uniform(below: UInt64(count)))
+        for offset in 0..<count where !subnets[subnet].model.isDown((first + offset) % count, at: time) { return (first + offset) % count }
+        return nil
+    }
+
+    /// `call`: a user's ingress `message` reaches subnet `subnet`'s replicas at `time` (not
+    /// before the latest event handled): each that is up takes it for its block payload.
+    /// - Precondition: `subnet` exists and the message ID is below 2^63 and not used before.
+    public mutating func call(_ message: IngressMessage, toSubnet subnet: Int, at time: SimInstant) -> CallReceipt {
+        let receipt = CallReceipt(expiryNanos: subnets[subnet].model.execution.ingress.expiryNanos(submittedAt: time, requested: message.expiryNanos))
+        submit(message, toSubnet: subnet, at: time)
+        return receipt
+    }
+
+    /// `read_state` of request `id`'s status at replica `node` of subnet `subnet`: its answer
+    /// if the height that gave it is certified there (an answer given on submission, at once).
+    public func readState(requestStatusOf id: UInt64, onSubnet subnet: Int, atReplica node: Int) -> RequestStatus {
+        let (outcome, certified) = ingressOutcome(id, onSubnet: subnet, certifiedAt: node)
+        guard let outcome else { return .pending }
+        if let height = outcome.height, certified < height { return .pending }
+        switch outcome.status {
+        case .replied(let bytes): return .replied(bytes)
+        case .rejected(let reject): return .rejected(reject)
+        case .processing: return .pending
+        }
+    }
+
+    /// `query`: replica `node` of subnet `subnet` runs `request` at `time` against the state
+    /// it has certified, and drops the changes.
+    public func query(_ request: QueryRequest, onSubnet subnet: Int, atReplica node: Int, at time: SimInstant) -> QueryResponse {
+        subnets[subnet].model.query(request, atReplica: node, at: time)
+    }
+}
+
+extension SubnetSimulation {
+    /// Replica `node` runs `request` at `time` on the canister's state at the height it has
+    /// certified (for a canister in ``SubnetConfiguration/queriedCanisters``; else the latest
+    /// executed state), with the query instruction limit; its execution takes the
+    /// instructions at the core's speed.
+    func query(_ request: QueryRequest, atReplica node: Int, at time: SimInstant) -> QueryResponse {
+        guard let canister = execution.queryCanister(request.canister, certifiedHeight: replicas[node].certifier.certifiedHeight) else {
+            return QueryResponse(result: .failure(Reject(.canisterNotFound, "canister \(request.canister) does not exist")), executionDuration: .zero)
+        }
+        let round = configuration.round
+        let result = CanisterExecutor(configuration: round.execution).query(
+            request.method, argument: request.argument, caller: request.sender, timeNanos: SubnetExecution.timeNanos(time), on: canister)
+        let nanos = Int64(result.instructions.multipliedFullWidth(by: 1_000_000_000).low / max(round.instructionsPerSecondPerCore, 1))
+        let answer: Result<[UInt8], Reject> = switch result.outcome {
+        case .replied(let bytes): .success(bytes)
+        case .rejected(let reject): .failure(reject)
+        case .awaitingCallbacks: .failure(Reject(.canisterDidNotReply, "query method \(request.method) did not reply"))
+        }
+        return QueryResponse(result: answer, executionDuration: .nanoseconds(max(nanos, 0)))
+    }
+}
