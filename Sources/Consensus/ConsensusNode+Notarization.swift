@@ -1,0 +1,71 @@
+import SimCore
+
+// Notarization: signing shares once the notary delay has passed, and aggregating c - f of them.
+extension ConsensusNode {
+    /// Marks blocks notarized (c - f shares, or a received notarization) and moves the round
+    /// forward past every height that has a notarized block.
+    mutating func aggregateNotarizations(_ now: SimInstant, _ step: inout ConsensusStep) -> Bool {
+        var changed = false
+        // Heights already passed still matter: a second notarized block there blocks
+        // finalization shares.
+        var height = finalizedHeight + 1
+        while height <= notarizedHeight {
+            changed = markNotarized(at: height, &step) || changed
+            height += 1
+        }
+        while height < pool.end {
+            changed = markNotarized(at: height, &step) || changed
+            guard !pool[height].notarized.isEmpty else { break }
+            notarizedHeight = height
+            lastProgressAt = now
+            if notarizedAt[height] == nil { notarizedAt[height] = now }
+            height += 1
+        }
+        return changed
+    }
+
+    /// Marks the valid blocks of `height` with c - f shares or a received notarization as
+    /// notarized, broadcasting the notarizations this node aggregated.
+    mutating func markNotarized(at height: Height, _ step: inout ConsensusStep) -> Bool {
+        var changed = false
+        for block in pool[height].blocks where !pool[height].notarized.contains(block.digest) {
+            let shares = pool[height].notarizationShares[block.digest]?.count ?? 0
+            let received = pool[height].notarizationsReceived.contains(block.digest)
+            guard shares >= configuration.threshold || received else { continue }
+            pool[height].notarized.append(block.digest)
+            if !received {
+                let signers = (pool[height].notarizationShares[block.digest] ?? []).lowest(configuration.threshold)
+                notarizationSigners[block.digest] = signers
+                step.outputs.append(.broadcast(.notarization(height: height, block: block.digest, signers: signers)))
+            }
+            changed = true
+        }
+        return changed
+    }
+
+    /// The notary delay of `rank` in the current round.
+    @inline(__always)
+    func notaryDelay(rank: Int) -> SimDuration {
+        configuration.notaryDelay(rank: rank, gap: notarizedHeight - finalizedHeight,
+                                  certificationGap: finalizedHeight - min(finalizedHeight, certifiedHeight))
+    }
+
+    /// Signs notarization shares for the lowest-ranked valid blocks of the current round whose
+    /// notary delay has passed, never for a higher rank than one already signed this round.
+    mutating func notarize(_ now: SimInstant, _ step: inout ConsensusStep) -> Bool {
+        let height = round
+        guard notarizedHeight - min(notarizedHeight, certifiedHeight) < configuration.certificationLagMax,
+              isInCommittee(at: height) == true, let start = roundStart(), let rank = pool.read(height, { $0.lowestEligibleRank() }),
+              now >= start + notaryDelay(rank: rank), rank <= pool.read(height, { $0.lowestRankSignedEligible() }) ?? Int.max,
+              pool.read(height, { $0.hasUnsigned(rank: rank) }) else { return false }
+        var changed = false
+        for block in pool[height].blocks where block.rank == rank && !pool[height].disqualified.contains(block.maker)
+            && !pool[height].signedNotarization.contains(block.digest) {
+            pool[height].signedNotarization.append(block.digest)
+            pool[height].notarizationShares[block.digest, default: []].insert(id)
+            step.outputs.append(.broadcast(.notarizationShare(height: height, block: block.digest, signer: id)))
+            changed = true
+        }
+        return changed
+    }
+}

@@ -1,0 +1,73 @@
+import SimCore
+
+// How a node takes in what its peers send: requests answered at once, artifacts into the pools.
+extension ConsensusNode {
+    // MARK: - Receiving
+
+    /// Answers requests at once, and adds anything else to the pools; whether that changed
+    /// what the rules could do.
+    mutating func take(_ artifact: Artifact, from: NodeID, _ now: SimInstant, _ step: inout ConsensusStep) -> Bool {
+        switch artifact {
+        case .catchUpRequest(let height, let requester):
+            respond(to: requester, finalizedHeight: height, &step)
+            return false
+        case .catchUp(let package): return adopt(package, now, &step)
+        case .blockAdvert(let height, let digest, _):
+            requestIfMissing(height, digest, from: from, &step)
+            return false
+        case .blockRequest(_, let digest):
+            if let block = blocks[digest] { step.outputs.append(.send(.proposal(block), to: from)) }
+            return false
+        default: return receive(artifact)
+        }
+    }
+
+    /// Adds `artifact` to the pools; whether that changed anything (a duplicate, or a share
+    /// for something already aggregated, changes nothing).
+    mutating func receive(_ artifact: Artifact) -> Bool {
+        switch artifact {
+        case .proposal(let block):
+            guard block.height > finalizedHeight, blocks[block.digest] == nil,
+                  !pendingBlocks.contains(where: { $0.digest == block.digest }) else { return false }
+            pendingBlocks.append(block)
+            return true
+        case .beaconShare(let height, let signer):
+            guard height > 0, beacons[height] == nil else { return false }
+            return pool[height].beaconShares.insert(signer)
+        case .beacon(let height, let value):
+            guard beacons[height] == nil, pendingBeacons[height] != value else { return false }
+            pendingBeacons[height] = value
+            return true
+        case .notarizationShare(let height, let block, let signer):
+            guard height > finalizedHeight, !pool[height].notarized.contains(block) else { return false }
+            return pool[height].notarizationShares[block, default: []].insert(signer)
+        case .notarization(let height, let block, let signers):
+            guard height > finalizedHeight, signers.count >= configuration.threshold,
+                  !pool[height].notarizationsReceived.contains(block) else { return false }
+            pool[height].notarizationsReceived.insert(block)
+            if notarizationSigners[block] == nil { notarizationSigners[block] = signers }
+            return true
+        case .finalizationShare(let height, let block, let signer):
+            guard height > finalizedHeight else { return false }
+            return pool[height].finalizationShares[block, default: []].insert(signer)
+        case .finalization(let height, let block, let signers):
+            guard height > finalizedHeight, signers.count >= configuration.threshold,
+                  !pool[height].finalizationsReceived.contains(block) else { return false }
+            pool[height].finalizationsReceived.insert(block)
+            pool[height].finalizationSigners[block] = signers
+            return true
+        case .catchUpRequest, .catchUp, .blockAdvert, .blockRequest:
+            return false  // handled before they get here
+        case .certificationShare, .certification:
+            return false  // the certifier's, not consensus's
+        }
+    }
+
+    /// Asks `advertiser` for a block this node has not seen (once per block).
+    mutating func requestIfMissing(_ height: Height, _ digest: SHA256Digest, from advertiser: NodeID, _ step: inout ConsensusStep) {
+        guard height > finalizedHeight, blocks[digest] == nil, !pool[height].requested.contains(digest),
+              !pendingBlocks.contains(where: { $0.digest == digest }) else { return }
+        pool[height].requested.insert(digest)
+        step.outputs.append(.send(.blockRequest(height: height, block: digest), to: advertiser))
+    }
+}

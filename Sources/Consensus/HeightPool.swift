@@ -1,0 +1,72 @@
+import SimCore
+
+/// A node's artifacts at one height. Its maps and sets hold a few entries each (one per
+/// block), so they are searched linearly; what is iterated (blocks, notarized digests) is kept
+/// in arrays in a fixed order.
+struct HeightPool: Sendable {
+    /// Valid blocks, by rank then digest.
+    var blocks: [Block] = []
+    /// The first block seen from each maker.
+    var makers = SmallMap<NodeID, SHA256Digest>()
+    /// Makers seen with two different blocks.
+    var disqualified: NodeSet = []
+    var beaconShares: NodeSet = []
+    var notarizationShares = SmallMap<SHA256Digest, NodeSet>()
+    var notarizationsReceived = SmallSet<SHA256Digest>()
+    /// Notarized blocks, in the order they became notarized.
+    var notarized: [SHA256Digest] = []
+    var finalizationShares = SmallMap<SHA256Digest, NodeSet>()
+    var finalizationsReceived = SmallSet<SHA256Digest>()
+    /// The signers of received finalizations.
+    var finalizationSigners = SmallMap<SHA256Digest, [NodeID]>()
+    /// Blocks this node asked a peer for.
+    var requested = SmallSet<SHA256Digest>()
+    var finalized: SHA256Digest?
+    /// Blocks this node signed notarization shares for.
+    var signedNotarization: [SHA256Digest] = []
+    var proposed = false
+    var sentBeaconShare = false
+    var sentFinalizationShare = false
+
+    mutating func insert(_ block: Block) {
+        let index = blocks.firstIndex { ($0.rank, $0.digest) > (block.rank, block.digest) } ?? blocks.count
+        blocks.insert(block, at: index)
+    }
+
+    // Plain loops, not closures: a closure would capture (copy) the whole pool.
+
+    func hasBlock(rankBelow rank: Int) -> Bool {
+        for block in blocks where block.rank < rank && !disqualified.contains(block.maker) { return true }
+        return false
+    }
+
+    /// The lowest rank among blocks from makers not disqualified.
+    func lowestEligibleRank() -> Int? {
+        for block in blocks where !disqualified.contains(block.maker) { return block.rank }
+        return nil
+    }
+
+    func hasUnsigned(rank: Int) -> Bool {
+        for block in blocks where block.rank == rank && !disqualified.contains(block.maker)
+            && !signedNotarization.contains(block.digest) {
+            return true
+        }
+        return false
+    }
+
+    /// The lowest rank this node signed a notarization share for, among blocks whose makers
+    /// are not disqualified (a share for an equivocator's block does not hold it back from
+    /// signing the next rank).
+    func lowestRankSignedEligible() -> Int? {
+        for block in blocks where !disqualified.contains(block.maker) && signedNotarization.contains(block.digest) {
+            return block.rank
+        }
+        return nil
+    }
+
+    /// The notarized block of lowest rank (then digest): the parent a maker extends.
+    func lowestRankNotarized() -> SHA256Digest? {
+        for block in blocks where notarized.contains(block.digest) { return block.digest }
+        return nil
+    }
+}
