@@ -1,0 +1,146 @@
+extension FunctionValidator {
+    // MARK: - Memory
+
+    func requireMemory(_ index: UInt32 = 0) throws(WasmValidationError) {
+        guard Int(index) < context.memories.count else { throw invalid("unknown memory \(index)") }
+    }
+
+    /// Natural alignment (log2 of the access size) and value type of loads 0x28-0x35 and
+    /// stores 0x36-0x3E.
+    static let memoryAccess: [(alignment: UInt32, type: ValueType)] = [
+        (2, .i32), (3, .i64), (2, .f32), (3, .f64), (0, .i32), (0, .i32), (1, .i32), (1, .i32),
+        (0, .i64), (0, .i64), (1, .i64), (1, .i64), (2, .i64), (2, .i64),
+        (2, .i32), (3, .i64), (2, .f32), (3, .f64), (0, .i32), (1, .i32), (0, .i64), (1, .i64), (2, .i64),
+    ]
+
+    mutating func memory(_ opcode: UInt8) throws(WasmValidationError) {
+        let cost = costTable.cost(opcode: opcode)
+        if opcode >= 0x3F {
+            try zeroByte()
+            try requireMemory()
+            if opcode == 0x3F {
+                emit(Op(.memorySize, ownSlot(depth: -1)), cost: cost, producesTop: true)
+            } else {
+                materializeTop(1)
+                emit(Op(.memoryGrow, ownSlot(depth: 0)), cost: cost)
+                try pop(.i32)
+            }
+            push(.i32)
+            return
+        }
+        let access = Self.memoryAccess[Int(opcode - 0x28)]
+        let alignment = try u32()
+        let offset = Int32(bitPattern: try u32())
+        try requireMemory()
+        guard alignment <= access.alignment else {
+            throw invalid("alignment must not be larger than natural (2^\(alignment) > 2^\(access.alignment))")
+        }
+        let code = OpCode(rawValue: opcode) ?? .unreachable
+        if opcode <= 0x35 {
+            emit(Op(code, ownSlot(depth: 0), operandSlot(depth: 0), offset), cost: cost, producesTop: true)
+            try pop(.i32)
+            push(access.type)
+        } else {
+            emit(Op(code, operandSlot(depth: 0), operandSlot(depth: 1), offset), cost: cost)
+            try pop(access.type)
+            try pop(.i32)
+        }
+    }
+
+    // MARK: - 0xFC prefix: saturating truncation, bulk memory, tables
+
+    mutating func prefixed() throws(WasmValidationError) {
+        let position = reader.offset
+        let code = try u32()
+        let cost = costTable.cost(prefixed: code)
+        switch code {
+        case 0...7:
+            emit(Op(.saturatingTruncation, ownSlot(depth: 0), operandSlot(depth: 0), Int32(code)), cost: cost, producesTop: true)
+            let source: ValueType = code & 2 == 0 ? .f32 : .f64
+            try pop(source)
+            push(code < 4 ? .i32 : .i64)
+        case 8:
+            let segment = try u32()
+            try zeroByte()
+            try requireMemory()
+            try requireDataSegment(segment)
+            try emitBulk(Op(.memoryInit, 0, Int32(bitPattern: segment)), [.i32, .i32, .i32], cost: cost)
+        case 9:
+            let segment = try u32()
+            try requireDataSegment(segment)
+            emit(Op(.dataDrop, 0, Int32(bitPattern: segment)), cost: cost)
+        case 10:
+            try zeroByte()
+            try zeroByte()
+            try requireMemory()
+            try emitBulk(Op(.memoryCopy), [.i32, .i32, .i32], cost: cost)
+        case 11:
+            try zeroByte()
+            try requireMemory()
+            try emitBulk(Op(.memoryFill), [.i32, .i32, .i32], cost: cost)
+        default: try tableInstruction(code, cost: cost, at: position)
+        }
+    }
+
+    /// A bulk memory or table operation: operands materialised from slot `a` on; it ends its
+    /// basic block (its per-byte cost is charged when it runs).
+    mutating func emitBulk(_ op: Op, _ operandTypes: [ValueType], cost: UInt64) throws(WasmValidationError) {
+        materializeTop(operandTypes.count)
+        var op = op
+        op.a = ownSlot(depth: operandTypes.count - 1)
+        emit(op, cost: cost)
+        try pop(operandTypes)
+        endBlock()
+    }
+
+    /// `memory.init` and `data.drop` need the data count section when the module has a data
+    /// section (the binary format's rule); without either, there are no segments to name.
+    mutating func requireDataSegment(_ index: UInt32) throws(WasmValidationError) {
+        if context.module.dataCount == nil && context.module.sectionOffsets[11] != nil {
+            throw malformed("data count section required", at: instructionOffset)
+        }
+        guard index < context.module.dataCount ?? 0 else { throw invalid("unknown data segment \(index)") }
+    }
+
+    mutating func tableInstruction(_ code: UInt32, cost: UInt64, at position: Int) throws(WasmValidationError) {
+        switch code {
+        case 12:
+            let segment = try u32()
+            let table = try u32()
+            let tableType = try self.table(table)
+            guard Int(segment) < context.elementTypes.count else { throw invalid("unknown elem segment \(segment)") }
+            guard context.elementTypes[Int(segment)] == tableType else { throw invalid("type mismatch: element segment \(segment) into a \(tableType) table") }
+            try emitBulk(Op(.tableInit, 0, Int32(bitPattern: segment), Int32(bitPattern: table)), [.i32, .i32, .i32], cost: cost)
+        case 13:
+            let segment = try u32()
+            guard Int(segment) < context.elementTypes.count else { throw invalid("unknown elem segment \(segment)") }
+            emit(Op(.elemDrop, 0, Int32(bitPattern: segment)), cost: cost)
+        case 14:
+            let destinationIndex = try u32()
+            let sourceIndex = try u32()
+            let destination = try table(destinationIndex)
+            let source = try table(sourceIndex)
+            guard destination == source else { throw invalid("type mismatch: table.copy from \(source) to \(destination)") }
+            let op = Op(.tableCopy, 0, Int32(bitPattern: destinationIndex), Int32(bitPattern: sourceIndex))
+            try emitBulk(op, [.i32, .i32, .i32], cost: cost)
+        case 15:
+            let index = try u32()
+            let type = try table(index)
+            materializeTop(2)
+            emit(Op(.tableGrow, ownSlot(depth: 1), Int32(bitPattern: index)), cost: cost)
+            try pop([type, .i32])
+            push(.i32)
+        case 16:
+            let index = try u32()
+            _ = try table(index)
+            emit(Op(.tableSize, ownSlot(depth: -1), Int32(bitPattern: index)), cost: cost, producesTop: true)
+            push(.i32)
+        case 17:
+            let index = try u32()
+            let type = try table(index)
+            try emitBulk(Op(.tableFill, 0, Int32(bitPattern: index)), [.i32, type, .i32], cost: cost)
+        default:
+            throw malformed("illegal opcode 0xfc \(code)", at: position)
+        }
+    }
+}
