@@ -42,6 +42,7 @@ public struct ConsensusStep: Sendable {
 /// unless the node's clock drifts), and wake-ups are asked for in that time. ../shared/MODEL.md section 2 and
 /// Docs/Consensus.md describe the rules it follows.
 public struct ConsensusNode: Sendable {
+    // 22 stored properties: one node's whole protocol state; each table is looked up per artifact.
     /// This node.
     public let id: NodeID
     /// The subnet's parameters.

@@ -4,6 +4,7 @@ import SimCore
 /// block), so they are searched linearly; what is iterated (blocks, notarized digests) is kept
 /// in arrays in a fixed order.
 struct HeightPool: Sendable {
+    // 16 stored properties: one height's artifacts and this node's marks there, each looked up per artifact.
     /// Valid blocks, by rank then digest.
     var blocks: [Block] = []
     /// The first block seen from each maker.

@@ -162,6 +162,7 @@ public struct CanisterEntry: Sendable {
 /// A subnet's replicated state as execution sees it: its canisters (in ID order: the order
 /// everything iterates in), and the ingress history.
 public struct ReplicatedState: Sendable {
+    // 23 stored properties: a subnet's whole replicated state, plus the worklists and digests that let a round visit only active canisters and rehash only what changed.
     /// The canisters, by ascending ID.
     public internal(set) var canisters: [CanisterEntry] = []
     /// Where each canister is in `canisters` (looked up, never iterated).

@@ -133,6 +133,7 @@ public struct WasmModule: Sendable {
         public var contents: Range<Int>
     }
 
+    // 16 stored properties: one per section of the binary format, plus the bytes they range over, the section offsets and the names.
     /// The module's binary, shared with every range above.
     public let bytes: [UInt8]
     /// The type section.

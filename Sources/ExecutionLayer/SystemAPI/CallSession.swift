@@ -46,6 +46,7 @@ public enum Response: Hashable, Sendable {
 /// after. A class, because host functions are shared closures; only one call uses a session,
 /// on one thread, and the executor takes its results when the call ends.
 public final class CallSession: @unchecked Sendable {
+    // 33 stored properties: everything one call can read or change through the System API, which its host functions share.
     /// Where the call runs.
     public let context: SystemAPIContext
     /// The canister.
