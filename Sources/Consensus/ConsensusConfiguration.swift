@@ -1,7 +1,7 @@
 import SimCore
 
 /// A subnet's consensus parameters. Defaults are the IC's for a 13-node application subnet
-/// (../shared/MODEL.md sections 1-2; sources in Docs/Model.md).
+/// (Docs/Model.md, "Fault tolerance, committee", "Thresholds" and "Defaults").
 public struct ConsensusConfiguration: Hashable, Sendable {
     /// Nodes in the subnet.
     public var nodeCount: Int
@@ -59,7 +59,7 @@ public struct ConsensusConfiguration: Hashable, Sendable {
     /// The notary delay for a block of `rank` when the node's notarized height is ahead of its
     /// finalized height by `gap` and the certified height trails the finalized one by
     /// `certificationGap`: initial_notary_delay + unit_delay * rank * 1.5^gap, plus 2 s per
-    /// height of `certificationGap` when it exceeds 1 (../shared/MODEL.md section 2).
+    /// height of `certificationGap` when it exceeds 1 (Docs/Model.md, "Notary delay").
     /// Computed with IEEE basic operations only (deterministic on every platform), clamped.
     public func notaryDelay(rank: Int, gap: UInt64, certificationGap: UInt64 = 0) -> SimDuration {
         let certification = certificationGap > 1 ? certificationLagDelay * Int64(min(certificationGap, 1_000_000)) : .zero
@@ -79,7 +79,7 @@ public struct ConsensusConfiguration: Hashable, Sendable {
     public var certificationLagDelay: SimDuration { .seconds(2) }
 
     /// How far the notarized height may run ahead of the certified one before notaries stop
-    /// signing: 70 heights (../shared/MODEL.md section 2).
+    /// signing: 70 heights (Docs/Model.md, "Notary delay").
     public var certificationLagMax: UInt64 { 70 }
 
     /// The block-maker delay of `rank`: unit_delay * rank.

@@ -39,8 +39,8 @@ public struct ConsensusStep: Sendable {
 /// One node's Internet Computer Consensus (ICC) as a pure state machine: artifacts and
 /// wake-ups in, artifacts to broadcast or send, wake-ups and finalized blocks out. It reads no
 /// clock: the shell passes the time on the node's own clock with each input (virtual time,
-/// unless the node's clock drifts), and wake-ups are asked for in that time. ../shared/MODEL.md section 2 and
-/// Docs/Consensus.md describe the rules it follows.
+/// unless the node's clock drifts), and wake-ups are asked for in that time. Docs/Consensus.md
+/// describes the rules it follows (Docs/Model.md, "ICC consensus").
 public struct ConsensusNode: Sendable {
     // 22 stored properties: one node's whole protocol state; each table is looked up per artifact.
     /// This node.

@@ -1,7 +1,8 @@
 import SimCore
 import Wasm
 
-/// The instruction limits of one execution (../shared/MODEL.md section 4, application subnet).
+/// The instruction limits of one execution, on an application subnet (Docs/Model.md,
+/// "Instruction limits" under "Execution").
 public struct ExecutionConfiguration: Hashable, Sendable {
     /// An update message (or a callback): 40 billion.
     public var updateInstructionsMax: UInt64 = 40_000_000_000

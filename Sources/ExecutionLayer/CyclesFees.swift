@@ -1,4 +1,4 @@
-/// The IC's cycles fees (../shared/MODEL.md section 4: a 13-node application subnet's, scaled
+/// The IC's cycles fees (Docs/Model.md, "Cycles fees": a 13-node application subnet's, scaled
 /// by the subnet's size / 13; system subnets are free).
 public struct CyclesFees: Hashable, Sendable {
     /// Nodes of the subnet (fees scale by `subnetSize / 13`).
@@ -21,7 +21,7 @@ public struct CyclesFees: Hashable, Sendable {
     public var responseBytesMax: UInt64 = 2 * 1_024 * 1_024
     /// Storage, per GiB per second, and compute allocation, per percent per second.
     public var storagePerGiBSecond: UInt64 = 127_000
-    /// Creating a canister: 500 B (../shared/MODEL.md section 4).
+    /// Creating a canister: 500 B (Docs/Model.md, "Management canister").
     public var canisterCreation: UInt64 = 500_000_000_000
     public var computeAllocationPerPercentSecond: UInt64 = 10_000_000
 

@@ -1,5 +1,5 @@
-/// How a subnet executes a round (../shared/MODEL.md section 4; defaults: an application
-/// subnet).
+/// How a subnet executes a round (Docs/Model.md, "Round", "Instruction limits" and "Queues"
+/// under "Execution"; defaults: an application subnet).
 public struct RoundConfiguration: Hashable, Sendable {
     /// Execution cores (threads): 4.
     public var cores = 4

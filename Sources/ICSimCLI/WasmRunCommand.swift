@@ -54,7 +54,8 @@ enum WasmRunCommand {
     }
 
     /// The instruction limit without `--fuel`: the IC's limit for an update message on an
-    /// application subnet, 40 billion (../shared/MODEL.md section 4).
+    /// application subnet, 40 billion (Docs/Model.md, "Instruction limits" under "WebAssembly
+    /// execution").
     static let defaultFuel: UInt64 = 40_000_000_000
 
     static func instantiate(_ path: String, imports: Imports, fuel: UInt64) throws(UsageError) -> WasmInstance {

@@ -2,10 +2,11 @@ import Testing
 import SimCore
 @testable import Consensus
 
-/// The thresholds and delay formulas of ../shared/MODEL.md section 2.
+/// The thresholds and delay formulas (Docs/Model.md, "Thresholds", "Block-maker delay",
+/// "Notary delay" and "Defaults").
 @Suite("Consensus configuration")
 struct ConsensusConfigurationTests {
-    /// c - f for the mainnet sizes, as MODEL.md lists them, and f + 1 for the beacon.
+    /// c - f for the mainnet sizes, and f + 1 for the beacon (Docs/Model.md, "Thresholds").
     @Test(arguments: [(4, 1, 3), (7, 2, 5), (13, 4, 9), (28, 9, 19), (34, 11, 23), (40, 13, 27)])
     func thresholds(nodes: Int, faults: Int, threshold: Int) {
         let configuration = ConsensusConfiguration(nodeCount: nodes)

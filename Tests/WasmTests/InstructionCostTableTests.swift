@@ -8,7 +8,7 @@ struct InstructionCostTableTests {
     static let f64Zero: [UInt8] = [0x44, 0, 0, 0, 0, 0, 0, 0, 0]
     static let f32Zero: [UInt8] = [0x43, 0, 0, 0, 0]
 
-    /// Counts worked out by hand from the table in ../shared/MODEL.md section 4.
+    /// Counts worked out by hand from the costs in Docs/Model.md, "Instruction costs".
     static let handCounts: [(code: [UInt8], cost: UInt64)] = [
         // local.get 0; i32.const 1; i32.add; end  -> 1 + 1 + 1 + 0
         ([0x20, 0x00, 0x41, 0x01, 0x6A, 0x0B], 3),

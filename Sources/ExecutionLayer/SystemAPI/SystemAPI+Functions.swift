@@ -1,7 +1,7 @@
 import Wasm
 
 // The functions, grouped as the spec groups them. Contexts are the spec's notation; costs are
-// ../shared/MODEL.md section 4's System API overheads.
+// the IC's System API overheads (Docs/Model.md, "System API costs").
 
 extension SystemAPI {
     static let messageFunctions: [Function] = [

@@ -1,10 +1,10 @@
 import Wasm
 
 /// The IC's System API: the functions a canister imports from module `ic0` (interface spec,
-/// "Overview of imports"; ../shared/MODEL.md section 5). Each checks that it is called from a
-/// context the spec allows (else it traps), charges its cost (MODEL.md section 4: a base cost,
-/// plus one instruction per byte copied, plus 1,000 per newly dirtied stable-memory page), and
-/// works on the ``CallSession`` the executor lent the instance.
+/// "Overview of imports"; Docs/Model.md, "System API"). Each checks that it is called from a
+/// context the spec allows (else it traps), charges its cost (Docs/Model.md, "System API
+/// costs": a base cost, plus one instruction per byte copied, plus 1,000 per newly dirtied
+/// stable-memory page), and works on the ``CallSession`` the executor lent the instance.
 public enum SystemAPI {
     /// The imports to instantiate a canister with: every `ic0` function.
     public static let imports: Imports = {

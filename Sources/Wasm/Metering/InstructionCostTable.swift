@@ -1,10 +1,10 @@
 /// How many instructions the IC charges for each WebAssembly instruction: a value, so the IC
 /// layer can use the current table, the old uniform one, or its own.
 ///
-/// ``internetComputer`` follows the IC's Wasm instrumentation (`instruction_to_cost` in
-/// rs/embedders/src/wasm_utils/instrumentation.rs; ../shared/MODEL.md section 4 and
-/// Docs/Model.md). Bulk memory and table operations also cost ``costPerBulkByte`` per byte or
-/// element they touch, charged by the interpreter when it knows the count.
+/// ``internetComputer`` follows the IC's Wasm instrumentation (its `instruction_to_cost`;
+/// Docs/Model.md, "Instruction costs"). Bulk memory and table operations also cost
+/// ``costPerBulkByte`` per byte or element they touch, charged by the interpreter when it
+/// knows the count.
 public struct InstructionCostTable: Hashable, Sendable {
     /// Cost of each single-byte opcode, indexed by opcode (unused opcodes cost 0).
     public var opcodeCosts: [UInt64]

@@ -1,6 +1,7 @@
 extension WasmInstance {
     /// The default instruction limit of a start function: the IC's `install_code` limit on an
-    /// application subnet, 300 billion (../shared/MODEL.md section 4).
+    /// application subnet, 300 billion (Docs/Model.md, "Instruction limits" under "WebAssembly
+    /// execution").
     public static let startFunctionInstructionLimitDefault: UInt64 = 300_000_000_000
 
     /// Instantiates `compiled`: resolves its imports, creates its globals, tables and memory,

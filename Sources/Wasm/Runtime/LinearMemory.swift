@@ -8,7 +8,7 @@
 /// Untouched chunks are not allocated at all and read as zeros.
 ///
 /// Every store marks the 4 KiB chunks it touches dirty (the granularity at which the IC tracks
-/// heap changes; ../shared/MODEL.md section 3); ``dirtyChunks`` lists them and
+/// heap changes; Docs/Model.md, "Dirty-page granularity"); ``dirtyChunks`` lists them and
 /// ``clearDirtyChunks()`` resets the set.
 ///
 /// Accesses are bounds-checked against the current size: an access that ends past it throws
