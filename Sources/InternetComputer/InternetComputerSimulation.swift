@@ -69,9 +69,11 @@ public struct InternetComputerConfiguration: Hashable, Sendable {
     }
 }
 
-/// Several subnets in one virtual time: each subnet is a ``SubnetSimulation`` with its own
-/// event queue, and the subnet with the earliest next event steps first (ties: the lower
-/// subnet number), so the interleaving is deterministic. When a subnet certifies a height,
+/// Several subnets in one virtual time, with their users: each subnet is a
+/// ``SubnetSimulation`` with its own event queue and trace, one lane of the kernel's
+/// ``LaneMerge``; the users (``InternetComputerUsers``, a scenario's clients) are lane 0. The
+/// lane with the earliest next event steps first (ties: the users, then the lower subnet
+/// number), so the interleaving is deterministic. When a subnet certifies a height,
 /// the new messages of its streams (and its signals) travel to their destination subnets,
 /// which include them in blocks and induct them when they execute those blocks.
 public struct InternetComputerSimulation {
@@ -81,9 +83,9 @@ public struct InternetComputerSimulation {
     public private(set) var subnets: [Simulation<SubnetSimulation>]
     /// Stream slices delivered from one subnet to another.
     public private(set) var slicesDelivered = 0
-    /// Each subnet's next event time (`nil`: none pending), kept beside the subnets so that
-    /// finding the next subnet to step reads a small array, not every subnet's queue.
-    var nextTimes = NextEventTree(times: [])
+    /// Every lane's next event time: lane 0 the users', lane s + 1 subnet s's (kept beside
+    /// the subnets, so that finding the next to step reads a small array, not every queue).
+    var lanes = LaneMerge(times: [])
 
     /// The subnets at time zero, started.
     /// - Precondition: `configuration.problems()` is empty (each subnet installs its canisters
@@ -98,7 +100,7 @@ public struct InternetComputerSimulation {
             simulation.model.start(&simulation.scheduler)
             return simulation
         }
-        nextTimes = NextEventTree(times: subnets.map(\.scheduler.nextEventTime))
+        lanes = LaneMerge(times: [nil] + subnets.map(\.scheduler.nextEventTime))
     }
 
     /// The current virtual time (the latest any subnet reached).
@@ -160,22 +162,40 @@ public struct InternetComputerSimulation {
 
     /// When the next event of any subnet is due (`nil`: none is pending).
     public var nextEventTime: SimInstant? {
-        nextTimes.first?.time
+        lanes.times.dropFirst().compactMap { $0 }.min()
     }
 
     /// Handles the earliest pending event of all subnets (ties: the lower subnet) if it is due
-    /// by `time`, and sends the stream slices the step published; whether there was one.
+    /// by `time`; whether there was one.
     public mutating func step(notAfter time: SimInstant) -> Bool {
-        guard let next = nextSubnet(notAfter: time) else { return false }
-        let (now, nextTime, slices) = Self.step(&subnets[next])
-        nextTimes.update(next, to: nextTime)
-        guard !slices.isEmpty else { return true }
-        let arrival = now + configuration.xnetDelay
-        for slice in slices where subnets.indices.contains(slice.destination) {
-            nextTimes.update(slice.destination, to: Self.schedule(.streamSlice(slice), at: arrival, on: &subnets[slice.destination]))
-            slicesDelivered += 1
+        var nobody = NoUsers()
+        return step(notAfter: time, users: &nobody)
+    }
+
+    /// Handles the earliest pending event of the users and the subnets (ties: the users, then
+    /// the lower subnet) if it is due by `time`; whether there was one.
+    public mutating func step<Users: InternetComputerUsers>(notAfter time: SimInstant, users: inout Users) -> Bool {
+        lanes.update(0, to: users.nextEventTime)
+        guard let lane = lanes.next(notAfter: time) else { return false }
+        if lane == 0 {
+            users.step(&self)
+        } else {
+            stepSubnet(lane - 1)
         }
         return true
+    }
+
+    /// Steps subnet `index`, and sends the stream slices the step published to their
+    /// destinations, which take them `xnetDelay` later.
+    mutating func stepSubnet(_ index: Int) {
+        let (now, nextTime, slices) = Self.step(&subnets[index])
+        lanes.update(index + 1, to: nextTime)
+        guard !slices.isEmpty else { return }
+        let arrival = now + configuration.xnetDelay
+        for slice in slices where subnets.indices.contains(slice.destination) {
+            lanes.update(slice.destination + 1, to: Self.schedule(.streamSlice(slice), at: arrival, on: &subnets[slice.destination]))
+            slicesDelivered += 1
+        }
     }
 
     /// Steps `subnet` (in place: reading its fields through `subnets[i]` would copy the whole
@@ -195,7 +215,7 @@ public struct InternetComputerSimulation {
     /// (users reach it through ``call(_:toSubnet:at:)``).
     mutating func submit(_ message: IngressMessage, toSubnet subnet: Int, at time: SimInstant) {
         let index = subnets[subnet].model.enqueue(SubmittedIngress(at: time, message))
-        nextTimes.update(subnet, to: Self.schedule(.submit(index: index), at: time, on: &subnets[subnet]))
+        lanes.update(subnet + 1, to: Self.schedule(.submit(index: index), at: time, on: &subnets[subnet]))
     }
 
     /// Schedules `event` on `subnet` (in place); the subnet's next event time after.
@@ -204,24 +224,16 @@ public struct InternetComputerSimulation {
         return subnet.scheduler.nextEventTime
     }
 
-    /// The subnet whose next event comes first, if one is due by `time`.
-    func nextSubnet(notAfter time: SimInstant) -> Int? {
-        guard let first = nextTimes.first, first.time <= time else { return nil }
-        return first.subnet
-    }
-
     /// The trace hash of the whole run: the subnets' trace hashes folded in subnet order
     /// (each subnet's trace holds the stream slices it received, so equal hashes mean equal
     /// runs).
     public var traceHash: String {
         var hash = TraceHash()
         for (index, subnet) in subnets.enumerated() {
-            hash.fold(time: subnet.now, record: TraceRecord(kind: Self.subnetKind, actor: UInt32(index), payloadDigest: subnet.traceHash.value))
+            hash.fold(time: subnet.now, record: TraceRecord(kind: TraceKinds.subnetTrace, actor: UInt32(index), payloadDigest: subnet.traceHash.value))
         }
         return hash.hexDigest
     }
-
-    package static let subnetKind = EventKind(code: 200, name: "subnet trace")
 
     /// Every cycle of every subnet: what each subnet accounts for, plus what travels in
     /// streams and is not inducted yet at its destination. Constant as long as no canister is
@@ -241,48 +253,18 @@ public struct InternetComputerSimulation {
     }
 }
 
-/// The subnets' next event times as a tournament tree: each inner node holds the better of
-/// its two children (the earlier time; on a tie, the lower subnet), so the root is the subnet
-/// to step next, and changing one subnet's time costs log2(subnets) comparisons instead of a
-/// scan of every subnet per event.
-struct NextEventTree: Sendable {
-    /// Each subnet's next event time (`nil`: none pending).
-    private(set) var times: [SimInstant?]
-    /// Leaves at `leafCount + subnet`, inner nodes above (index 1 is the root); each holds a
-    /// subnet number, or -1 for none.
-    private var tree: [Int32]
-    private let leafCount: Int
+/// Who uses the subnets in a run: lane 0 of ``InternetComputerSimulation``'s lanes (a
+/// scenario's clients). Its events are its own; it reaches the subnets only through the HTTP
+/// interface (``InternetComputerSimulation/call(_:toSubnet:at:)``, `query`, `readState`).
+public protocol InternetComputerUsers {
+    /// When the users' next event is due (`nil`: none is pending).
+    var nextEventTime: SimInstant? { get }
+    /// Handles the users' next event, at its time, against `ic`.
+    mutating func step(_ ic: inout InternetComputerSimulation)
+}
 
-    init(times: [SimInstant?]) {
-        self.times = times
-        var count = 1
-        while count < max(times.count, 1) { count *= 2 }
-        leafCount = count
-        tree = Array(repeating: -1, count: 2 * count)
-        for subnet in times.indices { tree[count + subnet] = Int32(subnet) }
-        for node in stride(from: count - 1, through: 1, by: -1) { tree[node] = better(tree[2 * node], tree[2 * node + 1]) }
-    }
-
-    /// The subnet whose next event comes first, and when.
-    var first: (subnet: Int, time: SimInstant)? {
-        guard tree.count > 1, tree[1] >= 0, let time = times[Int(tree[1])] else { return nil }
-        return (Int(tree[1]), time)
-    }
-
-    /// Subnet `subnet`'s next event is now at `time`.
-    mutating func update(_ subnet: Int, to time: SimInstant?) {
-        times[subnet] = time
-        var node = (leafCount + subnet) / 2
-        while node >= 1 {
-            tree[node] = better(tree[2 * node], tree[2 * node + 1])
-            node /= 2
-        }
-    }
-
-    /// The subnet to step first of `a` and `b`.
-    private func better(_ a: Int32, _ b: Int32) -> Int32 {
-        guard a >= 0, let left = times[Int(a)] else { return b >= 0 && times[Int(b)] != nil ? b : -1 }
-        guard b >= 0, let right = times[Int(b)] else { return a }
-        return right < left ? b : a
-    }
+/// No users: the subnets run on their own.
+struct NoUsers: InternetComputerUsers {
+    var nextEventTime: SimInstant? { nil }
+    func step(_ ic: inout InternetComputerSimulation) {}
 }

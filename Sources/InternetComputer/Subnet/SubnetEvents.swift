@@ -78,55 +78,35 @@ extension SubnetSimulation {
             hasher.combine(message.traceDigest)
             return TraceRecord(kind: Self.deliveryKind(message), actor: UInt32(to), payloadDigest: hasher.finalize())
         case .wakeUp(let node):
-            return TraceRecord(kind: Self.wakeUpKind, actor: UInt32(node), payloadDigest: 0)
+            return TraceRecord(kind: TraceKinds.wakeUp, actor: UInt32(node), payloadDigest: 0)
         case .delayedSend(let from, let to, let message):
             for peer in to { hasher.combine(UInt64(peer)) }
             hasher.combine(message.traceDigest)
-            return TraceRecord(kind: Self.delayedSendKind, actor: UInt32(from), payloadDigest: hasher.finalize())
+            return TraceRecord(kind: TraceKinds.delayedSend, actor: UInt32(from), payloadDigest: hasher.finalize())
         case .submit(let index):
             hasher.combine(ingress[index].message.id)
-            return TraceRecord(kind: Self.submitKind, actor: 0, payloadDigest: hasher.finalize())
+            return TraceRecord(kind: TraceKinds.submit, actor: 0, payloadDigest: hasher.finalize())
         case .executed(let height, let digest):
             hasher.combine(height)
             hasher.combine(digest.w0)
             hasher.combine(digest.w1)
-            return TraceRecord(kind: Self.executedKind, actor: 0, payloadDigest: hasher.finalize())
+            return TraceRecord(kind: TraceKinds.executed, actor: 0, payloadDigest: hasher.finalize())
         case .restart(let node):
-            return TraceRecord(kind: Self.restartKind, actor: UInt32(node), payloadDigest: 0)
+            return TraceRecord(kind: TraceKinds.restart, actor: UInt32(node), payloadDigest: 0)
         case .shareReady(let node, let height):
             hasher.combine(height)
-            return TraceRecord(kind: Self.shareReadyKind, actor: UInt32(node), payloadDigest: hasher.finalize())
+            return TraceRecord(kind: TraceKinds.shareReady, actor: UInt32(node), payloadDigest: hasher.finalize())
         case .streamSlice(let slice):
-            return TraceRecord(kind: Self.streamSliceKind, actor: UInt32(slice.source), payloadDigest: slice.digest.w0)
+            return TraceRecord(kind: TraceKinds.streamSlice, actor: UInt32(slice.source), payloadDigest: slice.digest.w0)
         }
     }
 
     /// The trace kind of a delivery: the kind of its artifact when it carries one, else a
     /// bundle's.
     static func deliveryKind(_ message: Message) -> EventKind {
-        guard message.artifacts.count == 1, let artifact = message.artifacts.first else { return bundleDeliveryKind }
-        return deliveryKinds[artifact.kind.rawValue]
+        guard message.artifacts.count == 1, let artifact = message.artifacts.first else { return TraceKinds.bundleDelivery }
+        return TraceKinds.delivery[artifact.kind.rawValue]
     }
-
-    /// Trace kinds: a node's wake-up, the delivery of a message of several artifacts, and the
-    /// delivery of each kind of artifact (by ``ArtifactKind`` raw value).
-    static let wakeUpKind = EventKind(code: 100, name: "wake-up")
-    static let delayedSendKind = EventKind(code: 120, name: "delayed send")
-    static let submitKind = EventKind(code: 121, name: "submit ingress")
-    static let executedKind = EventKind(code: 122, name: "height executed")
-    static let restartKind = EventKind(code: 123, name: "node restart")
-    static let shareReadyKind = EventKind(code: 125, name: "certification share ready")
-    static let streamSliceKind = EventKind(code: 124, name: "stream slice arrives")
-    static let bundleDeliveryKind = EventKind(code: 112, name: "deliver several artifacts")
-    static let deliveryKinds: [EventKind] = [
-        EventKind(code: 101, name: "deliver block proposal"), EventKind(code: 102, name: "deliver beacon share"),
-        EventKind(code: 103, name: "deliver beacon"), EventKind(code: 104, name: "deliver notarization share"),
-        EventKind(code: 105, name: "deliver notarization"), EventKind(code: 106, name: "deliver finalization share"),
-        EventKind(code: 107, name: "deliver finalization"), EventKind(code: 108, name: "deliver catch-up request"),
-        EventKind(code: 109, name: "deliver catch-up package"), EventKind(code: 110, name: "deliver block advert"),
-        EventKind(code: 111, name: "deliver block request"), EventKind(code: 113, name: "deliver certification share"),
-        EventKind(code: 114, name: "deliver certification"),
-    ]
 }
 
 extension StableHasher {

@@ -3,26 +3,17 @@ import ExecutionLayer
 import InternetComputer
 
 /// A scenario running: its subnets (``InternetComputerSimulation``) and its clients
-/// (``Workload``) in one virtual time. The clients' events and the subnets' events are
-/// handled in time order (ties: the clients first, then the lower subnet), so a run replays
-/// exactly; the trace hash folds the subnets' traces and the clients' events.
+/// (``Workload``) in one virtual time. The clients are the subnets' users, lane 0 of the
+/// kernel's ``LaneMerge``: their events and the subnets' are handled in time order (ties: the
+/// clients first, then the lower subnet), so a run replays exactly; the trace hash folds the
+/// subnets' traces and the clients'.
 public struct ScenarioSimulation {
     /// The scenario.
     public let scenario: Scenario
     /// The subnets.
     public private(set) var internetComputer: InternetComputerSimulation
-    /// The clients.
-    public private(set) var workload: Workload
-    /// The finalized heights over time.
-    public private(set) var sampler: FinalizedHeightSampler
-    var workloadScheduler = Scheduler<WorkloadEvent>()
-    var workloadTrace = TraceHash()
-    /// Client events handled.
-    public private(set) var workloadEvents: UInt64 = 0
-    var workloadObserver: ((TraceEntry) -> Void)?
-    /// What the testing tools plant between the clients and the IC (`nil` in every real run;
-    /// package access only: no user and no scenario file can set it).
-    package var clientEventHook: (any ClientEventHook)?
+    /// The clients' lane: their events, their trace, and the time series sampled with them.
+    var clients: ClientLane
 
     /// The scenario ready to run, with its canisters' `modules` (``Scenario/modules(readFile:)``).
     /// - Throws: ``ScenarioError`` for every problem of the scenario, and for each module that
@@ -41,10 +32,11 @@ public struct ScenarioSimulation {
         guard problems.isEmpty else { throw ScenarioError(problems: problems) }
         self.scenario = scenario
         internetComputer = InternetComputerSimulation(configuration: configuration)
-        workload = Workload(scenario: scenario, configuration: configuration)
-        sampler = FinalizedHeightSampler(subnetCount: configuration.subnets.count, bucket: workload.bucket, end: .zero + scenario.duration)
-        workload.start(&workloadScheduler)
-        sampler.start(&workloadScheduler)
+        let workload = Workload(scenario: scenario, configuration: configuration)
+        let sampler = FinalizedHeightSampler(subnetCount: configuration.subnets.count, bucket: workload.bucket, end: .zero + scenario.duration)
+        clients = ClientLane(simulation: Simulation(model: workload), sampler: sampler)
+        clients.simulation.model.start(&clients.simulation.scheduler)
+        sampler.start(&clients.simulation.scheduler)
     }
 
     /// The configuration's problems, each at the path of the scenario value at fault: a
@@ -68,15 +60,28 @@ public struct ScenarioSimulation {
         return problems
     }
 
+    /// The clients.
+    public var workload: Workload { clients.simulation.model }
+    /// The finalized heights over time.
+    public var sampler: FinalizedHeightSampler { clients.sampler }
+    /// Client events handled.
+    public var workloadEvents: UInt64 { clients.simulation.eventsProcessed }
+    /// What the testing tools plant between the clients and the IC (`nil` in every real run;
+    /// package access only: no user and no scenario file can set it).
+    package var clientEventHook: (any ClientEventHook)? {
+        get { clients.hook }
+        set { clients.hook = newValue }
+    }
+
     /// Calls `observer` with every event handled from now on: the subnet's number, or `nil`
     /// for the clients' events (for event traces; it must not affect the run).
     public mutating func observeEvents(_ observer: @escaping (Int?, TraceEntry) -> Void) {
         internetComputer.observeEvents { observer($0, $1) }
-        workloadObserver = { observer(nil, $0) }
+        clients.simulation.traceObserver = { observer(nil, $0) }
     }
 
     /// The current virtual time.
-    public var now: SimInstant { max(internetComputer.now, workloadScheduler.now) }
+    public var now: SimInstant { max(internetComputer.now, clients.simulation.now) }
 
     /// Events handled, subnets and clients.
     public var eventsProcessed: UInt64 { internetComputer.eventsProcessed + workloadEvents }
@@ -85,7 +90,7 @@ public struct ScenarioSimulation {
     /// line; it must not affect the run).
     public mutating func run(until time: SimInstant, progressEvery: UInt64 = 1 << 18, progress: (SimInstant, UInt64) -> Void = { _, _ in }) {
         var sinceProgress: UInt64 = 0
-        while step(notAfter: time) {
+        while internetComputer.step(notAfter: time, users: &clients) {
             sinceProgress += 1
             if sinceProgress == progressEvery {
                 sinceProgress = 0
@@ -93,7 +98,7 @@ public struct ScenarioSimulation {
             }
         }
         internetComputer.finish(at: time)
-        workloadScheduler.advance(to: time)
+        clients.simulation.advance(to: time)
     }
 
     /// Runs the whole scenario.
@@ -101,64 +106,36 @@ public struct ScenarioSimulation {
         run(until: .zero + scenario.duration, progress: progress)
     }
 
-    /// Handles the next event due by `time`, the clients' before the subnets' at equal times;
-    /// whether there was one.
-    mutating func step(notAfter time: SimInstant) -> Bool {
-        let subnetsNext = internetComputer.nextEventTime
-        if let next = workloadScheduler.nextEventTime, next <= time, subnetsNext.map({ next <= $0 }) ?? true,
-           let (at, event) = workloadScheduler.takeNext() {
-            if let hook = clientEventHook, !hook.handles(event, at: at, workload, internetComputer) { return true }
-            let record = Self.traceRecord(event)
-            workloadTrace.fold(time: at, record: record)
-            workloadObserver?(TraceEntry(index: workloadEvents, time: at, record: record))
-            workloadEvents += 1
-            if case .sample(let index) = event {
-                sampler.sample(index, &workloadScheduler, internetComputer)
-            } else {
-                workload.handle(event, &workloadScheduler, &internetComputer)
-            }
-            clientEventHook?.handled(event, at: at, &workload, internetComputer)
-            return true
-        }
-        return internetComputer.step(notAfter: time)
-    }
-
-    static func traceRecord(_ event: WorkloadEvent) -> TraceRecord {
-        var hasher = StableHasher()
-        switch event {
-        case .arrival(let client):
-            return TraceRecord(kind: arrivalKind, actor: UInt32(client), payloadDigest: 0)
-        case .userReady(let client, let user):
-            hasher.combine(UInt64(user))
-            return TraceRecord(kind: userReadyKind, actor: UInt32(client), payloadDigest: hasher.finalize())
-        case .pollArrives(let call):
-            hasher.combine(UInt64(call))
-            return TraceRecord(kind: pollKind, actor: 0, payloadDigest: hasher.finalize())
-        case .queryArrives(let client, let user, let sentAt, let number):
-            hasher.combine(UInt64(user))
-            hasher.combine(UInt64(bitPattern: sentAt.nanosecondsSinceStart))
-            hasher.combine(number)
-            return TraceRecord(kind: queryKind, actor: UInt32(client), payloadDigest: hasher.finalize())
-        case .sample(let index):
-            return TraceRecord(kind: sampleKind, actor: 0, payloadDigest: UInt64(index))
-        }
-    }
-
-    static let arrivalKind = EventKind(code: 300, name: "client call arrives")
-    static let userReadyKind = EventKind(code: 301, name: "client user ready")
-    static let pollKind = EventKind(code: 302, name: "read_state poll")
-    static let queryKind = EventKind(code: 303, name: "query arrives")
-    static let sampleKind = EventKind(code: 304, name: "sample")
-
-    /// The trace hash of the run: the subnets' (``InternetComputerSimulation/traceHash``) and
-    /// the clients' folded together.
+    /// The trace hash of the run: the clients' trace and the subnets'
+    /// (``InternetComputerSimulation/traceHash``) folded together.
     public var traceHash: String {
         var hash = TraceHash()
-        hash.fold(time: internetComputer.now, record: TraceRecord(kind: Self.sampleKind, actor: 0, payloadDigest: workloadTrace.value))
+        hash.fold(time: internetComputer.now, record: TraceRecord(kind: TraceKinds.sample, actor: 0, payloadDigest: clients.simulation.traceHash.value))
         for (index, subnet) in internetComputer.subnets.enumerated() {
-            hash.fold(time: subnet.now, record: TraceRecord(kind: InternetComputerSimulation.subnetKind, actor: UInt32(index), payloadDigest: subnet.traceHash.value))
+            hash.fold(time: subnet.now, record: TraceRecord(kind: TraceKinds.subnetTrace, actor: UInt32(index), payloadDigest: subnet.traceHash.value))
         }
         return hash.hexDigest
+    }
+}
+
+/// The clients as the subnets' users: their events in their own queue and trace (a
+/// ``Simulation`` of the ``Workload``), handled against the IC's HTTP interface; the
+/// time-series samples share their queue.
+struct ClientLane: InternetComputerUsers {
+    var simulation: Simulation<Workload>
+    var sampler: FinalizedHeightSampler
+    /// What the testing tools planted (`nil` in every real run).
+    var hook: (any ClientEventHook)?
+
+    var nextEventTime: SimInstant? { simulation.scheduler.nextEventTime }
+
+    mutating func step(_ ic: inout InternetComputerSimulation) {
+        guard let event = simulation.takeNextEvent() else { return }
+        let now = simulation.now
+        if let hook, !hook.handles(event, at: now, simulation.model, ic) { return }
+        if case .sample(let index) = event { return sampler.sample(index, &simulation.scheduler, ic) }
+        simulation.model.handle(event, &simulation.scheduler, &ic)
+        hook?.handled(event, at: now, &simulation.model, ic)
     }
 }
 

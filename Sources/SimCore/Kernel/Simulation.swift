@@ -3,12 +3,18 @@
 /// The model MUST NOT read the wall clock, the system random generator, the environment or
 /// any I/O, and MUST NOT let `Dictionary`/`Set` iteration order reach the events it schedules:
 /// the kernel's determinism is only as good as the model's.
-public protocol SimulationModel {
-    /// The events this model schedules and handles.
-    associatedtype Event
-
+public protocol SimulationModel: TracedModel {
     /// Handles `event` at `scheduler.now`; may schedule, cancel and reschedule events.
     mutating func handle(_ event: Event, scheduler: inout Scheduler<Event>)
+}
+
+/// A model whose events the kernel queues and traces: what every model of a composed run
+/// (``LaneMerge``) is. A ``SimulationModel`` also handles its events itself; a model whose
+/// handler needs more than its scheduler (the clients of a scenario, which call the subnets)
+/// takes its events with ``Simulation/takeNextEvent()`` and is handled by its composition.
+public protocol TracedModel {
+    /// The events this model schedules and handles.
+    associatedtype Event
 
     /// What the trace records about `event` (kind, actor and a digest of its payload).
     func traceRecord(for event: Event) -> TraceRecord
@@ -79,7 +85,7 @@ public struct RunResult: Sendable, Equatable {
 /// let result = simulation.run(.until(.zero + .seconds(60)))
 /// print(result.stopReason, simulation.traceHash.hexDigest)
 /// ```
-public struct Simulation<Model: SimulationModel> {
+public struct Simulation<Model: TracedModel> {
     /// The model; readable and mutable between runs.
     public var model: Model
     /// The clock and the pending events; schedule initial events here.
@@ -110,6 +116,44 @@ public struct Simulation<Model: SimulationModel> {
     @inlinable
     public var now: SimInstant { scheduler.now }
 
+    /// Takes the next event, if any, as the kernel does before handling it: `now` moves to
+    /// its time, and it is counted and folded into the trace (the one trace fold of every
+    /// model). The caller handles it.
+    @inlinable
+    public mutating func takeNextEvent() -> Model.Event? {
+        guard let event = scheduler.queue.popNext() else { return nil }
+        scheduler.currentTime = event.time
+        if isTracing {
+            let record = model.traceRecord(for: event.payload)
+            if let traceObserver {
+                traceObserver(TraceEntry(index: eventCount, time: event.time, record: record))
+            }
+            runningTraceHash.fold(time: event.time, record: record)
+        }
+        eventCount += 1
+        return event.payload
+    }
+
+    /// Moves `now` to `time` when no event is due before it (the end of a run).
+    /// - Precondition: no pending event is due before `time`.
+    @inlinable
+    public mutating func advance(to time: SimInstant) {
+        scheduler.advance(to: time)
+    }
+
+    @inlinable
+    mutating func stopReason(_ bounds: RunBounds, processed: UInt64) -> StopReason? {
+        guard let nextTime = scheduler.queue.nextTime else { return .queueEmpty }
+        if let limit = bounds.events, processed >= limit { return .eventLimit }
+        if let limit = bounds.time, nextTime > limit {
+            if limit > scheduler.currentTime { scheduler.currentTime = limit }
+            return .timeLimit
+        }
+        return nil
+    }
+}
+
+extension Simulation where Model: SimulationModel {
     /// Processes events until a bound in `bounds` is hit or no event is pending.
     ///
     /// Checked before each event: the queue is empty (``StopReason/queueEmpty``), the event
@@ -141,28 +185,8 @@ public struct Simulation<Model: SimulationModel> {
     @inlinable
     @discardableResult
     public mutating func step() -> Bool {
-        guard let event = scheduler.queue.popNext() else { return false }
-        scheduler.currentTime = event.time
-        if isTracing {
-            let record = model.traceRecord(for: event.payload)
-            if let traceObserver {
-                traceObserver(TraceEntry(index: eventCount, time: event.time, record: record))
-            }
-            runningTraceHash.fold(time: event.time, record: record)
-        }
-        eventCount += 1
-        model.handle(event.payload, scheduler: &scheduler)
+        guard let event = takeNextEvent() else { return false }
+        model.handle(event, scheduler: &scheduler)
         return true
-    }
-
-    @inlinable
-    mutating func stopReason(_ bounds: RunBounds, processed: UInt64) -> StopReason? {
-        guard let nextTime = scheduler.queue.nextTime else { return .queueEmpty }
-        if let limit = bounds.events, processed >= limit { return .eventLimit }
-        if let limit = bounds.time, nextTime > limit {
-            if limit > scheduler.currentTime { scheduler.currentTime = limit }
-            return .timeLimit
-        }
-        return nil
     }
 }
