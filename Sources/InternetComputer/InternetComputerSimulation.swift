@@ -12,7 +12,7 @@ public struct InternetComputerConfiguration: Hashable, Sendable {
     /// From a height's certification on the source subnet to its stream slice reaching the
     /// destination's replicas: 100 ms by default (an assumption: one request and response
     /// between data centers, as a destination's block maker pulls slices over HTTPS; the
-    /// IC's actual XNet latency is not in ../shared/MODEL.md).
+    /// IC's actual XNet latency is not in our sources: Docs/Model.md, "Cross-subnet streams").
     public var xnetDelay: SimDuration = .milliseconds(100)
 
     /// `subnets`, each with its own configuration.

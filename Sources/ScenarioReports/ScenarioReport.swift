@@ -31,6 +31,8 @@ public struct ScenarioReport: Sendable {
 
     /// One subnet's consensus and execution.
     public struct SubnetSummary: Sendable {
+        // 22 stored properties: a flat record of what a report shows of one subnet, one field
+        // per figure, so that each output (text, JSON, HTML) reads the same numbers.
         /// The subnet's name and kind.
         public var name: String
         /// Its kind.

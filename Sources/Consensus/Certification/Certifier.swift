@@ -5,7 +5,7 @@ import SimCore
 /// After a replica executes a height it signs a share of the certification of the state's
 /// digest and sends it to its peers; a replica holding c - f shares for one digest of a height
 /// has that height certified, and sends the certification it aggregated to its peers, so that
-/// a replica that missed shares still learns it (Docs/Model.md, "State certification"; the
+/// a replica that missed shares still learns it (Docs/Model.md, "Certification"; the
 /// IC's certifier, rs/consensus/certification certifier.rs, aggregates shares into a full
 /// certification in its pool, which is gossiped and accepted by peers on its threshold
 /// signature). It reads no clock: the caller passes the time of each input, which it keeps

@@ -123,7 +123,7 @@ public struct NetworkConfiguration: Hashable, Sendable {
 
     /// `nodeCount` nodes spread round-robin over the cloud regions, jitter uniform in
     /// 0-2 ms, 300 Mbit/s uplinks (the bandwidth the IC's own block-maker delay assumes:
-    /// ../shared/MODEL.md section 2).
+    /// Docs/Model.md, "Bandwidth").
     public init(nodeCount: Int) {
         latency = .cloudRegions
         placement = (0..<nodeCount).map { $0 % LatencyMatrix.cloudRegions.regions.count }

@@ -32,7 +32,7 @@ public struct SubnetConfiguration: Hashable, Sendable {
     /// Checkpoints, restarts and state sync.
     public var checkpoints = CheckpointConfiguration()
     /// How long after its submission an ingress message expires, unless it sets an earlier
-    /// expiry itself: 5 minutes, the IC's maximum (../shared/MODEL.md section 2). A block
+    /// expiry itself: 5 minutes, the IC's maximum (Docs/Model.md, "Ingress expiry"). A block
     /// whose time is later does not induct it, and a call not answered (and certified) by
     /// then ends expired for its user.
     public var ingressTimeToLive: SimDuration = .seconds(300)
@@ -142,7 +142,7 @@ extension SubnetConfiguration {
 
 /// How replicas checkpoint their state, and what restarting and state sync cost.
 public struct CheckpointConfiguration: Hashable, Sendable {
-    /// Heights between checkpoints: 500 (../shared/MODEL.md section 3, the DKG interval).
+    /// Heights between checkpoints: 500 (Docs/Model.md, "Checkpoints, state sync": the DKG interval).
     public var intervalHeights: Height = 500
     /// How fast a replica writes a checkpoint (the memory chunks written since the last one)
     /// and reads one back on restart: 1 GB/s (an assumption: an NVMe drive).

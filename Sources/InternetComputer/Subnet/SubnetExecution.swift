@@ -34,6 +34,9 @@ public struct CanisterSetup: Hashable, Sendable {
 /// state). Each replica then takes the round's duration before it signs the height's
 /// certification share (``SubnetSimulation``).
 public struct SubnetExecution: Sendable {
+    // About 20 stored properties: the executed state with its components (ingress lifecycle,
+    // streams, query snapshots, the round executor), then the per-height history and counters
+    // the reports and checkers read (hashes, times, durations, checkpoint writes, restarts).
     /// The state after the last executed height.
     public private(set) var state = ReplicatedState()
     /// The last executed height.
@@ -76,19 +79,10 @@ public struct SubnetExecution: Sendable {
     /// height, and the two digests.
     public private(set) var disagreement: (node: Int, height: Height, expected: SHA256Digest, actual: SHA256Digest)?
     let executor: RoundExecutor
-    /// Stream slices other subnets sent, by payload item ID (looked up only), and the next ID
-    /// to give one: IDs from 2^63 up (ingress IDs are below).
-    var slices: [UInt64: StreamSlice] = [:]
-    var nextSliceID: UInt64 = StreamPublication.firstSliceID
-    /// What other subnets may read of this subnet's streams: the heads after each executed
-    /// height not yet certified, and what was published.
-    var publication = StreamPublication()
-    /// The canisters users query, and their states after each executed height from a few
-    /// heights below the latest certified one, oldest first (copies share the memory that did
-    /// not change; the rest of the replicated state is not kept, or every round would copy its
-    /// ingress history); `nil` when nobody queries the subnet.
-    let queriedCanisters: [CanisterID]
-    var certifiedSnapshots: [(height: Height, canisters: [CanisterState?])]?
+    /// Stream slices other subnets sent, and what this subnet published of its own streams.
+    var streams = StreamExchange()
+    /// The states of the canisters users query, at recent heights (``QuerySnapshots``).
+    var querySnapshots: QuerySnapshots
     /// Virtual time zero as IC time (nanoseconds since 1970): 2026-01-01T00:00:00Z.
     public static let epochNanos: UInt64 = IngressLifecycle.epochNanos
 
@@ -100,14 +94,13 @@ public struct SubnetExecution: Sendable {
         executor = RoundExecutor(configuration: round)
         checkpointing = checkpoints
         ingress = IngressLifecycle(timeToLive: ingressTimeToLive)
-        self.queriedCanisters = queriedCanisters
         let installed = Self.install(canisters, round: round)
         if let (_, reject) = installed.problems.first { throw reject }
         state.add(installed.states)
         if let connection { state.connect(subnet: connection.subnet, routing: connection.routing) }
         self.comparesReplicas = comparesReplicas
         let genesis = state
-        certifiedSnapshots = queriedCanisters.isEmpty ? nil : [(Height(0), queriedCanisters.map { genesis.canister($0) })]
+        querySnapshots = QuerySnapshots(queriedCanisters: queriedCanisters, genesis: genesis)
     }
 
     /// Replica `node`, with its own copy of the state (`replica`; nothing happens without
@@ -116,7 +109,7 @@ public struct SubnetExecution: Sendable {
     mutating func execute(_ block: Block, onReplica replica: inout ReplicaExecution?, node: Int) {
         guard var own = replica, block.height == own.height + 1, Int(block.height) <= stateHashes.count else { return }
         let time = executionTimes[Int(block.height) - 1]
-        _ = executor.executeRound(ingress: ingress.messages(of: block), slices: slices(of: block), timeNanos: Self.timeNanos(time), on: &own.state)
+        _ = executor.executeRound(ingress: ingress.messages(of: block), slices: streams.slices(of: block), timeNanos: Self.timeNanos(time), on: &own.state)
         own.height = block.height
         own.unsigned.append((block.height, own.state.stateHash()))
         let full = own.state.stateHash(includingMemory: true)
@@ -149,11 +142,7 @@ public struct SubnetExecution: Sendable {
     /// `height` was certified at `time`: its answers become visible (no earlier than its
     /// round ended).
     mutating func certify(height: Height, at time: SimInstant) {
-        // Keep the states replicas may still answer queries from: a few heights below the
-        // first certified one (a replica that lags further reads the oldest kept).
-        if let snapshots = certifiedSnapshots, let first = snapshots.first, first.height + Self.snapshotsKept < height {
-            certifiedSnapshots?.removeFirst(min(snapshots.count - 1, snapshots.prefix { $0.height + Self.snapshotsKept < height }.count))
-        }
+        querySnapshots.certified(height)
         ingress.certified(height: height, at: time)
     }
 
@@ -206,7 +195,7 @@ public struct SubnetExecution: Sendable {
     mutating func execute(_ block: Block, at time: SimInstant) -> (digest: SHA256Digest, duration: SimDuration)? {
         guard block.height == executedHeight + 1 else { return nil }
         executedHeight = block.height
-        let report = executor.executeRound(ingress: ingress.messages(of: block), slices: slices(of: block), timeNanos: Self.timeNanos(time), on: &state)
+        let report = executor.executeRound(ingress: ingress.messages(of: block), slices: streams.slices(of: block), timeNanos: Self.timeNanos(time), on: &state)
         executionTimes.append(time)
         roundDurations.append(.nanoseconds(report.durationNanos))
         rounds += 1
@@ -222,8 +211,8 @@ public struct SubnetExecution: Sendable {
         if block.height % checkpointInterval == 0 {
             checkpointWrites[block.height] = (state.takeChunksWritten() * UInt64(LinearMemory.chunkBytes), state.memoryBytesInUse)
         }
-        if state.routing != nil { publication.record(state.streamHeads, at: block.height) }
-        if certifiedSnapshots != nil { certifiedSnapshots?.append((block.height, queriedCanisters.map { state.canister($0) })) }
+        if state.routing != nil { streams.record(state.streamHeads, at: block.height) }
+        querySnapshots.executed(block.height, state)
         return (digest, .nanoseconds(report.durationNanos))
     }
 
@@ -256,40 +245,20 @@ public struct SubnetExecution: Sendable {
         return true
     }
 
-    /// Heights of state kept below the latest certified one, for queries.
-    static let snapshotsKept: Height = 10
-
-    /// Canister `id` as a replica that has certified `height` answers queries from it: in the
-    /// latest kept state at or below that height (the oldest kept if the replica lags further);
-    /// in the latest executed state for a canister nobody was configured to query.
+    /// Canister `id` as a replica that has certified `height` answers queries from it
+    /// (``QuerySnapshots/canister(_:certifiedHeight:latest:)``).
     func queryCanister(_ id: CanisterID, certifiedHeight height: Height) -> CanisterState? {
-        guard let slot = queriedCanisters.firstIndex(of: id), let snapshots = certifiedSnapshots, let oldest = snapshots.first else {
-            return state.canister(id)
-        }
-        return (snapshots.last { $0.height <= height } ?? oldest).canisters[slot]
-    }
-
-    /// The stream slices of `block`, in order.
-    func slices(of block: Block) -> [StreamSlice] {
-        block.payload.compactMap { $0.id >= StreamPublication.firstSliceID ? slices[$0.id] : nil }
+        querySnapshots.canister(id, certifiedHeight: height, latest: state)
     }
 
     /// Takes a slice another subnet sent: the payload item that stands for it in blocks.
     mutating func receive(_ slice: StreamSlice) -> PayloadItem {
-        let id = nextSliceID
-        nextSliceID += 1
-        slices[id] = slice
-        return PayloadItem(id: id, sizeBytes: slice.sizeBytes)
+        streams.receive(slice)
     }
 
-    /// What `height`'s certification lets other subnets read: for each stream whose end or
-    /// signals moved since the last publication, the slice of new messages (certified state
-    /// as of `height`, read from the current one: messages are only dropped once the
-    /// destination signals it inducted them, which it cannot before they were published).
+    /// What `height`'s certification lets other subnets read (``StreamExchange/publish(through:from:)``).
     mutating func publish(through height: Height) -> [StreamSlice] {
-        publication.publish(through: height).map { head, begin in
-            state.streamSlice(to: head.subnet, from: begin, to: head.end, signalsEnd: head.signalsEnd)
-        }
+        streams.publish(through: height, from: state)
     }
 
     /// The answers in the order they came.
@@ -300,42 +269,5 @@ public struct SubnetExecution: Sendable {
     /// What became of message `id` (`nil` until it is answered).
     public func outcome(of id: UInt64) -> IngressOutcome? {
         ingress.outcome(of: id, history: state.ingressHistory)
-    }
-}
-
-/// What a subnet has published of its streams: the stream heads after each executed height
-/// that is not certified yet, and, per other subnet, how far the stream and its signals were
-/// published (read by the other subnet once certified).
-struct StreamPublication: Sendable {
-    /// Payload item IDs of stream slices start here (ingress message IDs stay below).
-    static let firstSliceID: UInt64 = 1 << 63
-    /// Heads after each executed height above the last published one, oldest first.
-    var pending: [(height: Height, heads: [StreamHead])] = []
-    /// Per other subnet (ascending): the stream end and signals last published.
-    var published: [StreamHead] = []
-
-    /// Remembers the heads after `height`.
-    mutating func record(_ heads: [StreamHead], at height: Height) {
-        pending.append((height, heads))
-    }
-
-    /// The heads to publish now that `height` is certified (those that moved), each with the
-    /// index its new messages start at; forgets the heights up to it.
-    mutating func publish(through height: Height) -> [(head: StreamHead, begin: UInt64)] {
-        guard let last = pending.lastIndex(where: { $0.height <= height }) else { return [] }
-        let heads = pending[last].heads
-        pending.removeFirst(last + 1)
-        var moved: [(head: StreamHead, begin: UInt64)] = []
-        for head in heads {
-            let slot = published.firstIndex { $0.subnet >= head.subnet } ?? published.endIndex
-            if slot == published.endIndex || published[slot].subnet != head.subnet {
-                published.insert(StreamHead(subnet: head.subnet, end: 0, signalsEnd: 0), at: slot)
-            }
-            let previous = published[slot]
-            guard head.end > previous.end || head.signalsEnd > previous.signalsEnd else { continue }
-            moved.append((head, previous.end))
-            published[slot] = head
-        }
-        return moved
     }
 }

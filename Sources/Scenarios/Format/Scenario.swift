@@ -47,7 +47,7 @@ public struct Scenario: Hashable, Sendable {
 }
 
 /// The kinds of subnet the IC runs, which set a subnet's default size, delays, instruction
-/// limits and fees (../shared/MODEL.md sections 1, 2 and 4).
+/// limits and fees (Docs/Model.md, "Defaults", "Instruction limits" and "Cycles fees").
 public enum SubnetKind: String, Hashable, Sendable, CaseIterable {
     /// An application subnet: 13 nodes, cycles charged.
     case application
@@ -79,6 +79,7 @@ public enum SubnetKind: String, Hashable, Sendable, CaseIterable {
 
 /// A subnet of a scenario. Every unset parameter keeps the IC's default for its kind.
 public struct ScenarioSubnet: Hashable, Sendable {
+    // 16 stored properties: one per field of a subnet in the scenario format (Docs/Scenarios.md).
     /// Its unique name (faults and canisters refer to it).
     public var name: String
     /// Its kind.

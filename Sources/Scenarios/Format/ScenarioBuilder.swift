@@ -85,8 +85,8 @@ extension ScenarioSubnet {
             configuration.network.placement = placement
         }
         if kind.isSystem {
-            // System subnets charge no cycles and allow more instructions (../shared/MODEL.md
-            // section 4).
+            // System subnets charge no cycles and allow more instructions (Docs/Model.md, "Cycles
+            // fees" and "Instruction limits").
             configuration.round.fees = .free
             configuration.round.roundInstructionsPerCore = 7_000_000_000
             configuration.round.execution.updateInstructionsMax = 50_000_000_000
