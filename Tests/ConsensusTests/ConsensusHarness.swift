@@ -1,3 +1,4 @@
+import Testing
 import SimCore
 @testable import Consensus
 
@@ -176,5 +177,22 @@ extension ConsensusStep {
         outputs.flatMap { output -> [Block] in
             if case .finalized(let blocks) = output { blocks } else { [] }
         }
+    }
+}
+
+extension Harness {
+    /// A script two rules share: a notary outside the makers signs the rank-1 block at its
+    /// notary delay, then the leader's block arrives 200 ms later and it signs that one too
+    /// (never a higher rank than one signed, a lower one may follow). The notary and the
+    /// leader's block.
+    mutating func notarySignsRankOneThenALateLeaderBlock() -> (notary: NodeID, leaders: Block) {
+        let notary = unranked(at: 1)[0]
+        let (leaders, second) = (block(rank: 0), block(rank: 1))
+        wake(notary, at: .zero)
+        deliver(.proposal(second), from: second.maker, to: notary, at: makerDue(1))
+        #expect(wake(notary, at: notaryDue(1)).notarizationShares == [second.digest])
+        let late = deliver(.proposal(leaders), from: leaders.maker, to: notary, at: notaryDue(1) + .milliseconds(200))
+        #expect(late.notarizationShares == [leaders.digest])
+        return (notary, leaders)
     }
 }

@@ -54,13 +54,7 @@ struct FinalizationTests {
     /// Docs/Model.md, "ICC consensus", Finalization share).
     @Test func aNotaryThatSignedAnotherBlockSignsNoFinalizationShare() {
         var h = Harness()
-        let notary = h.unranked(at: 1)[0]
-        let (leaders, second) = (h.block(rank: 0), h.block(rank: 1))
-        h.wake(notary, at: .zero)
-        h.deliver(.proposal(second), from: second.maker, to: notary, at: h.makerDue(1))
-        #expect(h.wake(notary, at: h.notaryDue(1)).notarizationShares == [second.digest])
-        let late = h.deliver(.proposal(leaders), from: leaders.maker, to: notary, at: h.notaryDue(1) + .milliseconds(200))
-        #expect(late.notarizationShares == [leaders.digest])
+        let (notary, leaders) = h.notarySignsRankOneThenALateLeaderBlock()
         let notarized = h.deliver(h.notarization(of: leaders, for: notary), from: leaders.maker, to: notary,
                                   at: h.notaryDue(1) + .milliseconds(300))
         #expect(h[notary].notarizedHeight == 1)

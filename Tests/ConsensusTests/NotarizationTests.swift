@@ -46,13 +46,7 @@ struct NotarizationTests {
     /// consensus", Notarization).
     @Test func aNotaryThatSignedRankOneStillSignsALateLeaderBlock() {
         var h = Harness()
-        let notary = h.unranked(at: 1)[0]
-        let (leaders, second) = (h.block(rank: 0), h.block(rank: 1))
-        h.wake(notary, at: .zero)
-        h.deliver(.proposal(second), from: second.maker, to: notary, at: h.makerDue(1))
-        #expect(h.wake(notary, at: h.notaryDue(1)).notarizationShares == [second.digest])
-        let late = h.deliver(.proposal(leaders), from: leaders.maker, to: notary, at: h.notaryDue(1) + .milliseconds(200))
-        #expect(late.notarizationShares == [leaders.digest])
+        _ = h.notarySignsRankOneThenALateLeaderBlock()
     }
 
     /// c - f notarization shares make a notarization, c - f - 1 do not; the node broadcasts

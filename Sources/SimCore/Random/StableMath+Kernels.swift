@@ -3,13 +3,13 @@
 extension StableMath {
     // MARK: - Kernels (internal, inlinable)
 
-    /// Computes `log(x)` as an unevaluated sum `high + low` (|low| is at most about
-    /// `|high| / 256`; not normalized) for the positive finite `x` whose normalized bit
-    /// pattern is `bits`, where the unbiased exponent of `x` is `(bits >> 52) + exponentBias`.
-    ///
-    /// `high + low`, rounded once, is `log(x)` to within 0.518 ulp; see `log(_:)`.
+    /// The argument reduction both log kernels share: for `x` with bit pattern `bits` (its
+    /// exponent field unbiased by `exponentBias`), `x = 2^k * m` with `m` in [1, 2), and
+    /// `log(x) = k * ln2 + log(1/c) + log1p(r)` with `c` from the table row of `m`'s top
+    /// bits. Returns `k`, `r = m*c - 1` (exact), `a = k * ln2High + tableHigh` (exact) and the
+    /// table's low part.
     @inlinable @inline(__always)
-    static func logKernel(_ bits: UInt64, exponentBias: Int) -> (high: Double, low: Double) {
+    static func logReduction(_ bits: UInt64, exponentBias: Int) -> (k: Double, r: Double, a: Double, tableLow: Double) {
         let k = Double(Int(truncatingIfNeeded: bits >> 52) &+ exponentBias)
         let fraction = bits & 0x000F_FFFF_FFFF_FFFF
         let row = Int(truncatingIfNeeded: fraction >> 45)
@@ -24,6 +24,17 @@ extension StableMath {
         let r = (mHigh * c - 1) + mLow * c
         // Exact: both terms are multiples of 2^-43 and the sum is below 2^10.
         let a = k * ln2High + tableHigh
+        return (k, r, a, tableLow)
+    }
+
+    /// Computes `log(x)` as an unevaluated sum `high + low` (|low| is at most about
+    /// `|high| / 256`; not normalized) for the positive finite `x` whose normalized bit
+    /// pattern is `bits`, where the unbiased exponent of `x` is `(bits >> 52) + exponentBias`.
+    ///
+    /// `high + low`, rounded once, is `log(x)` to within 0.518 ulp; see `log(_:)`.
+    @inlinable @inline(__always)
+    static func logKernel(_ bits: UInt64, exponentBias: Int) -> (high: Double, low: Double) {
+        let (k, r, a, tableLow) = logReduction(bits, exponentBias: exponentBias)
         // Fast two-sum (a == 0 or |a| >= |r|, checked for every row when generating the table).
         let s = a + r
         let sError = (a - s) + r
@@ -41,15 +52,7 @@ extension StableMath {
     /// two-sums, and the series runs to degree 10.
     @inlinable
     static func logKernelExtended(_ bits: UInt64, exponentBias: Int) -> (high: Double, low: Double) {
-        let k = Double(Int(truncatingIfNeeded: bits >> 52) &+ exponentBias)
-        let fraction = bits & 0x000F_FFFF_FFFF_FFFF
-        let row = Int(truncatingIfNeeded: fraction >> 45)
-        let m = Double(bitPattern: fraction | 0x3FF0_0000_0000_0000)
-        let mHigh = Double(bitPattern: (fraction & 0x000F_FFFF_FFFF_FE00) | 0x3FF0_0000_0000_0000)
-        let mLow = m - mHigh
-        let (c, tableHigh, tableLow) = logTableRow(row)
-        let r = (mHigh * c - 1) + mLow * c
-        let a = k * ln2High + tableHigh
+        let (k, r, a, tableLow) = logReduction(bits, exponentBias: exponentBias)
         let (s1, e1) = twoSum(a, r)
         let (square, squareError) = twoProduct(r, r)
         let (s2, e2) = twoSum(s1, -0.5 * square)
