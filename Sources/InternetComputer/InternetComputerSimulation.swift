@@ -229,10 +229,16 @@ public struct InternetComputerSimulation {
     /// runs).
     public var traceHash: String {
         var hash = TraceHash()
+        foldSubnetTraces(into: &hash)
+        return hash.hexDigest
+    }
+
+    /// Folds each subnet's trace hash into `hash`, in lane order (the subnets' part of a run's
+    /// trace hash).
+    public func foldSubnetTraces(into hash: inout TraceHash) {
         for (index, subnet) in subnets.enumerated() {
             hash.fold(time: subnet.now, record: TraceRecord(kind: TraceKinds.subnetTrace, actor: UInt32(index), payloadDigest: subnet.traceHash.value))
         }
-        return hash.hexDigest
     }
 
     /// Every cycle of every subnet: what each subnet accounts for, plus what travels in

@@ -149,10 +149,11 @@ public struct IngressLifecycle: Sendable {
 
     /// The outcome of submission `index`, if answered.
     func outcome(at index: Int, history: [UInt64: IngressStatus]) -> IngressOutcome? {
-        let submission = submissions[index]
-        guard let answer = submission.answer else { return nil }
-        let status = answer.reject.map(IngressStatus.rejected) ?? history[submission.message.id] ?? .processing
-        return IngressOutcome(status: status, submittedAt: submission.at, executedAt: answer.executedAt, height: answer.height,
+        // Field by field: a copy of the whole submission would copy its message (polls read
+        // this for every call).
+        guard let answer = submissions[index].answer else { return nil }
+        let status = answer.reject.map(IngressStatus.rejected) ?? history[submissions[index].message.id] ?? .processing
+        return IngressOutcome(status: status, submittedAt: submissions[index].at, executedAt: answer.executedAt, height: answer.height,
                               certifiedAt: answer.certifiedAt)
     }
 

@@ -35,14 +35,23 @@ struct QuerySnapshots: Sendable {
         snapshots?.removeFirst(min(kept.count - 1, kept.prefix { $0.height + Self.keptHeights < height }.count))
     }
 
-    /// Canister `id` as a replica that has certified `height` answers queries from it: in the
-    /// latest kept state at or below that height (the oldest kept if the replica lags
-    /// further); in `latest`, the latest executed state, for a canister nobody was configured
-    /// to query.
-    func canister(_ id: CanisterID, certifiedHeight height: Height, latest: ReplicatedState) -> CanisterState? {
-        guard let slot = queriedCanisters.firstIndex(of: id), let kept = snapshots, let oldest = kept.first else {
-            return latest.canister(id)
-        }
+    /// Whether it keeps the states of canister `id`.
+    func keeps(_ id: CanisterID) -> Bool {
+        snapshots != nil && queriedCanisters.contains(id)
+    }
+
+    /// Canister `id` as a replica that has certified `height` answers queries from it, if its
+    /// states are kept (``keeps(_:)``): in the latest kept state at or below that height (the
+    /// oldest kept if the replica lags further).
+    func canister(_ id: CanisterID, certifiedHeight height: Height) -> CanisterState? {
+        guard let slot = queriedCanisters.firstIndex(of: id), let kept = snapshots, let oldest = kept.first else { return nil }
         return (kept.last { $0.height <= height } ?? oldest).canisters[slot]
+    }
+
+    /// Canister `id` as a replica that has certified `height` answers queries from it: as
+    /// ``canister(_:certifiedHeight:)`` for a canister whose states are kept; in `latest`, the
+    /// latest executed state, for a canister nobody was configured to query.
+    func canister(_ id: CanisterID, certifiedHeight height: Height, latest: ReplicatedState) -> CanisterState? {
+        keeps(id) ? canister(id, certifiedHeight: height) : latest.canister(id)
     }
 }

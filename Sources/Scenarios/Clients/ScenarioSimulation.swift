@@ -111,9 +111,7 @@ public struct ScenarioSimulation {
     public var traceHash: String {
         var hash = TraceHash()
         hash.fold(time: internetComputer.now, record: TraceRecord(kind: TraceKinds.sample, actor: 0, payloadDigest: clients.simulation.traceHash.value))
-        for (index, subnet) in internetComputer.subnets.enumerated() {
-            hash.fold(time: subnet.now, record: TraceRecord(kind: TraceKinds.subnetTrace, actor: UInt32(index), payloadDigest: subnet.traceHash.value))
-        }
+        internetComputer.foldSubnetTraces(into: &hash)
         return hash.hexDigest
     }
 }
