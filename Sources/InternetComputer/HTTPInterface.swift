@@ -56,7 +56,9 @@ public struct QueryResponse: Hashable, Sendable {
 extension InternetComputerSimulation {
     /// The replica the boundary node routes a request to `subnet` at `time`: uniformly among
     /// those up, drawn from the connection's `stream` (`nil` if none is up).
+    /// - Precondition: `subnet` exists.
     public func replica(forRequestTo subnet: Int, at time: SimInstant, using stream: inout RandomStream) -> Int? {
+        precondition(subnets.indices.contains(subnet), "subnet \(subnet) of \(subnets.count)")
         let count = subnets[subnet].model.replicas.count
         let first = Int(stream.uniform(below: UInt64(count)))
         for offset in 0..<count where !subnets[subnet].model.isDown((first + offset) % count, at: time) { return (first + offset) % count }
@@ -67,6 +69,7 @@ extension InternetComputerSimulation {
     /// before the latest event handled): each that is up takes it for its block payload.
     /// - Precondition: `subnet` exists and the message ID is below 2^63 and not used before.
     public mutating func call(_ message: IngressMessage, toSubnet subnet: Int, at time: SimInstant) -> CallReceipt {
+        precondition(subnets.indices.contains(subnet), "subnet \(subnet) of \(subnets.count)")
         let receipt = CallReceipt(expiryNanos: subnets[subnet].model.execution.ingress.expiryNanos(submittedAt: time, requested: message.expiryNanos))
         submit(message, toSubnet: subnet, at: time)
         return receipt
@@ -74,7 +77,9 @@ extension InternetComputerSimulation {
 
     /// `read_state` of request `id`'s status at replica `node` of subnet `subnet`: its answer
     /// if the height that gave it is certified there (an answer given on submission, at once).
+    /// - Precondition: the subnet and the replica exist.
     public func readState(requestStatusOf id: UInt64, onSubnet subnet: Int, atReplica node: Int) -> RequestStatus {
+        precondition(subnets.indices.contains(subnet) && subnets[subnet].model.replicas.indices.contains(node), "replica \(node) of subnet \(subnet)")
         let (outcome, certified) = ingressOutcome(id, onSubnet: subnet, certifiedAt: node)
         guard let outcome else { return .pending }
         if let height = outcome.height, certified < height { return .pending }
@@ -87,7 +92,9 @@ extension InternetComputerSimulation {
 
     /// `query`: replica `node` of subnet `subnet` runs `request` at `time` against the state
     /// it has certified, and drops the changes.
+    /// - Precondition: the subnet and the replica exist.
     public func query(_ request: QueryRequest, onSubnet subnet: Int, atReplica node: Int, at time: SimInstant) -> QueryResponse {
+        precondition(subnets.indices.contains(subnet) && subnets[subnet].model.replicas.indices.contains(node), "replica \(node) of subnet \(subnet)")
         // Reads leaf fields only: calling a method of `subnets[subnet].model`, or of its
         // execution, copies that whole value per query (measured: 15% of a loaded run's time).
         let height = subnets[subnet].model.replicas[node].certifier.certifiedHeight

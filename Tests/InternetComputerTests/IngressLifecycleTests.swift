@@ -26,8 +26,9 @@ struct IngressLifecycleTests {
     @Test func aMessageRefusedOnAdmissionIsAnsweredAtOnce() {
         var lifecycle = IngressLifecycle(timeToLive: .seconds(300))
         let reject = Reject(canisterMessage: "no")
-        let goesOn = lifecycle.submit(SubmittedIngress(at: at(10), message(1))) { _ in reject }
-        #expect(!goesOn)
+        let submitted = lifecycle.submit(SubmittedIngress(at: at(10), message(1)))
+        #expect(submitted?.id == 1)
+        lifecycle.refused(1, reject, at: at(10))
         let outcome = lifecycle.outcome(of: 1, history: [:])
         #expect(outcome?.status == .rejected(reject) && outcome?.height == nil && outcome?.certifiedAt == at(10))
         #expect(lifecycle.latency.count == 1)
@@ -35,8 +36,10 @@ struct IngressLifecycleTests {
 
     @Test func anAnswerIsVisibleOnceItsHeightIsCertifiedAndItsStatusIsTheStates() {
         var lifecycle = IngressLifecycle(timeToLive: .seconds(300))
-        let admitted = lifecycle.submit(SubmittedIngress(at: at(10), message(7))) { _ in nil }
-        #expect(admitted)
+        let admitted = lifecycle.submit(SubmittedIngress(at: at(10), message(7)))
+        #expect(admitted?.expiryNanos == lifecycle.expiryNanos(submittedAt: at(10)))
+        let again = lifecycle.submit(SubmittedIngress(at: at(20), message(7)))
+        #expect(again == nil, "an ID is taken once")
         let block = Block(height: 3, parent: SHA256.hash(string: "parent"), rank: 0, maker: NodeID(0),
                           payload: [PayloadItem(id: 7, sizeBytes: 300), PayloadItem(id: 99, sizeBytes: 10)])
         #expect(lifecycle.messages(of: block).map(\.id) == [7], "only the messages it knows")
@@ -56,8 +59,8 @@ struct IngressLifecycleTests {
 
     @Test func aCallWithNoCertifiedAnswerByItsExpiryIsExpired() {
         var lifecycle = IngressLifecycle(timeToLive: .seconds(2))
-        _ = lifecycle.submit(SubmittedIngress(at: at(0), message(1))) { _ in nil }
-        _ = lifecycle.submit(SubmittedIngress(at: at(0), message(2))) { _ in nil }
+        _ = lifecycle.submit(SubmittedIngress(at: at(0), message(1)))
+        _ = lifecycle.submit(SubmittedIngress(at: at(0), message(2)))
         lifecycle.executed(height: 1, answered: [1], expired: [], at: at(500))
         lifecycle.certified(height: 1, at: at(600))
         #expect(lifecycle.expiredCalls(at: at(1_999)).isEmpty)

@@ -94,18 +94,22 @@ public struct IngressLifecycle: Sendable {
     /// Virtual time zero as IC time (nanoseconds since 1970): 2026-01-01T00:00:00Z.
     public static let epochNanos: UInt64 = 1_767_225_600_000_000_000
 
-    /// Remembers a submitted message, with its expiry; `inspect` is the receiving replica's
-    /// admission check (`canister_inspect_message` on its latest state: a reject, or `nil`).
-    /// Whether the message goes on into blocks (a rejected one is answered at once).
-    mutating func submit(_ ingress: SubmittedIngress, inspect: (IngressMessage) -> Reject?) -> Bool {
+    /// Remembers a submitted message, with its expiry: the message as it goes on to
+    /// admission and into blocks (`nil` for an ID submitted before; IDs are unique, as
+    /// validated).
+    mutating func submit(_ ingress: SubmittedIngress) -> IngressMessage? {
         var message = ingress.message
         message.expiryNanos = expiryNanos(submittedAt: ingress.at, requested: message.expiryNanos)
-        guard submissionIndex[message.id] == nil else { return false }  // IDs are unique (validated)
+        guard submissionIndex[message.id] == nil else { return nil }
         submissionIndex[message.id] = submissions.count
         submissions.append(Submission(message: message, at: ingress.at))
-        guard let reject = inspect(message) else { return true }
-        answered(message.id, at: ingress.at, height: nil, reject: reject)
-        return false
+        return message
+    }
+
+    /// Admission refused message `id` with `reject` at `time` (the receiving replica's
+    /// `canister_inspect_message`): it is answered at once, and never enters a block.
+    mutating func refused(_ id: UInt64, _ reject: Reject, at time: SimInstant) {
+        answered(id, at: time, height: nil, reject: reject)
     }
 
     /// The ingress messages of `block`, in order (those it inducts, or drops as expired).

@@ -181,13 +181,13 @@ public struct SubnetExecution: Sendable {
     /// the canister's `canister_inspect_message` on the latest executed state; whether the
     /// message goes on into blocks (a rejected one is answered at once).
     mutating func submit(_ submission: SubmittedIngress) -> Bool {
-        let state = state, configuration = executor.configuration.execution
-        return ingress.submit(submission) { message in
-            // A missing canister is rejected at induction; most canisters inspect nothing.
-            guard state.inspectsMessages(message.receiver), let canister = state.canister(message.receiver) else { return nil }
-            return CanisterExecutor(configuration: configuration).inspect(
-                message.method, argument: message.argument, caller: message.sender, timeNanos: Self.timeNanos(submission.at), on: canister)
-        }
+        guard let message = ingress.submit(submission) else { return false }
+        // A missing canister is rejected at induction; most canisters inspect nothing.
+        guard state.inspectsMessages(message.receiver), let canister = state.canister(message.receiver) else { return true }
+        guard let reject = CanisterExecutor(configuration: executor.configuration.execution).inspect(
+            message.method, argument: message.argument, caller: message.sender, timeNanos: Self.timeNanos(submission.at), on: canister) else { return true }
+        ingress.refused(message.id, reject, at: submission.at)
+        return false
     }
 
     /// Executes `block` if it is the next height, at `time`: the state's digest after it, and
