@@ -1,0 +1,46 @@
+// The small helpers the interpreter's main loop (Interpreter.swift) calls on every branch and
+// memory access; all are inlined into it (same module: whole-module optimization sees them).
+extension Execution {
+    /// The pc a taken branch continues at: past its target's `charge` when the branch pays
+    /// for the target block (block metering, affordable), else at that `charge`.
+    @inline(__always)
+    static func taken<Mode: MeteringMode>(_ mode: Mode.Type, _ op: Op, _ remaining: inout UInt64) -> Int {
+        let cost = UInt64(op.targetCost)
+        if !Mode.isExact && op.targetCost != Op.notFusedWide && cost <= remaining {
+            remaining &-= cost
+            return Int(op.a) &+ 1
+        }
+        return Int(op.a)
+    }
+
+    /// The pc a conditional branch falls through to, likewise past the next block's `charge`
+    /// when it pays for that block.
+    @inline(__always)
+    static func fallThrough<Mode: MeteringMode>(_ mode: Mode.Type, _ op: Op, _ pc: Int, _ remaining: inout UInt64) -> Int {
+        let cost = UInt64(op.fallthroughCost)
+        if !Mode.isExact && op.fallthroughCost != Op.notFused && cost <= remaining {
+            remaining &-= cost
+            return pc &+ 2
+        }
+        return pc &+ 1
+    }
+
+    /// The effective address of an access: the i32 operand plus the static offset, in 64 bits.
+    @inline(__always)
+    func address(_ operand: UInt64, _ offset: Int32) -> UInt64 {
+        UInt64(UInt32(truncatingIfNeeded: operand)) &+ UInt64(UInt32(bitPattern: offset))
+    }
+
+    /// The value of `T`'s width at the effective address of `operand` + `offset`.
+    @inline(__always)
+    func load<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type, _ instance: WasmInstance, _ operand: UInt64, _ offset: Int32) throws(TrapReason) -> T {
+        guard let value = instance.memoryStorage.loadIfInBounds(T.self, at: address(operand, offset)) else { throw .outOfBoundsMemoryAccess }
+        return value
+    }
+
+    /// Stores `value` at the effective address of `operand` + `offset`.
+    @inline(__always)
+    func store<T: FixedWidthInteger & UnsignedInteger>(_ value: T, _ instance: inout WasmInstance, _ operand: UInt64, _ offset: Int32) throws(TrapReason) {
+        guard instance.memoryStorage.storeIfInBounds(value, at: address(operand, offset)) else { throw .outOfBoundsMemoryAccess }
+    }
+}
