@@ -98,6 +98,8 @@ extension InternetComputerSimulation {
         // Reads leaf fields only: calling a method of `subnets[subnet].model`, or of its
         // execution, copies that whole value per query (measured: 15% of a loaded run's time).
         let height = subnets[subnet].model.replicas[node].certifier.certifiedHeight
+        // The canister's state at the height the replica certified when its states are kept;
+        // else (nobody was configured to query it) its latest executed state.
         let snapshots = subnets[subnet].model.execution.querySnapshots
         let canister = snapshots.keeps(request.canister)
             ? snapshots.canister(request.canister, certifiedHeight: height) : subnets[subnet].model.execution.state.canister(request.canister)
@@ -107,7 +109,7 @@ extension InternetComputerSimulation {
 
 extension SubnetExecution {
     /// A replica runs `request` at `time` on `canister`, its state at the height the replica
-    /// has certified (``queryCanister(_:certifiedHeight:)``; `nil`: no such canister), with
+    /// has certified (``QuerySnapshots``; `nil`: no such canister), with
     /// the query instruction limit; its execution takes the instructions at the core's speed.
     static func query(_ request: QueryRequest, on canister: CanisterState?, round: RoundConfiguration, at time: SimInstant) -> QueryResponse {
         guard let canister else {

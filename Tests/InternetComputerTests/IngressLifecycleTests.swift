@@ -17,7 +17,7 @@ struct IngressLifecycleTests {
 
     @Test func theExpiryIsTheEarlierOfTheRequestedOneAndTheTimeToLive() {
         let lifecycle = IngressLifecycle(timeToLive: .seconds(300))
-        let latest = IngressLifecycle.timeNanos(at(1_000) + .seconds(300))
+        let latest = SubnetExecution.timeNanos(at(1_000) + .seconds(300))
         #expect(lifecycle.expiryNanos(submittedAt: at(1_000)) == latest)
         #expect(lifecycle.expiryNanos(submittedAt: at(1_000), requested: latest - 5) == latest - 5)
         #expect(lifecycle.expiryNanos(submittedAt: at(1_000), requested: latest + 5) == latest, "never later than the IC allows")

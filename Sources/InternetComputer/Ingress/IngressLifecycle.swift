@@ -83,16 +83,8 @@ public struct IngressLifecycle: Sendable {
     /// The expiry of a message submitted at `time` that asks for `requested` (IC time): the
     /// earlier of the two and the latest the IC accepts (the one place expiry is computed).
     public func expiryNanos(submittedAt time: SimInstant, requested: UInt64 = .max) -> UInt64 {
-        min(requested, IngressLifecycle.timeNanos(time + timeToLive))
+        min(requested, SubnetExecution.timeNanos(time + timeToLive))
     }
-
-    /// IC time (nanoseconds since 1970) at virtual time `time`.
-    public static func timeNanos(_ time: SimInstant) -> UInt64 {
-        epochNanos + UInt64(max(time.nanosecondsSinceStart, 0))
-    }
-
-    /// Virtual time zero as IC time (nanoseconds since 1970): 2026-01-01T00:00:00Z.
-    public static let epochNanos: UInt64 = 1_767_225_600_000_000_000
 
     /// Remembers a submitted message, with its expiry: the message as it goes on to
     /// admission and into blocks (`nil` for an ID submitted before; IDs are unique, as
@@ -173,10 +165,10 @@ public struct IngressLifecycle: Sendable {
     /// certified (a call answered but certified only after its expiry counts too: an agent
     /// stops polling at the expiry). In submission order.
     public func expiredCalls(at time: SimInstant) -> [UInt64] {
-        let now = Self.timeNanos(time)
+        let now = SubnetExecution.timeNanos(time)
         return submissions.compactMap { submission in
             guard submission.message.expiryNanos < now else { return nil }
-            if let certified = submission.answer?.certifiedAt, Self.timeNanos(certified) <= submission.message.expiryNanos { return nil }
+            if let certified = submission.answer?.certifiedAt, SubnetExecution.timeNanos(certified) <= submission.message.expiryNanos { return nil }
             return submission.message.id
         }
     }

@@ -47,11 +47,4 @@ struct QuerySnapshots: Sendable {
         guard let slot = queriedCanisters.firstIndex(of: id), let kept = snapshots, let oldest = kept.first else { return nil }
         return (kept.last { $0.height <= height } ?? oldest).canisters[slot]
     }
-
-    /// Canister `id` as a replica that has certified `height` answers queries from it: as
-    /// ``canister(_:certifiedHeight:)`` for a canister whose states are kept; in `latest`, the
-    /// latest executed state, for a canister nobody was configured to query.
-    func canister(_ id: CanisterID, certifiedHeight height: Height, latest: ReplicatedState) -> CanisterState? {
-        keeps(id) ? canister(id, certifiedHeight: height) : latest.canister(id)
-    }
 }

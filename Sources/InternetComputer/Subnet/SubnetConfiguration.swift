@@ -38,7 +38,7 @@ public struct SubnetConfiguration: Hashable, Sendable {
     public var ingressTimeToLive: SimDuration = .seconds(300)
     /// The canisters users query: the subnet keeps their states at the heights replicas have
     /// certified recently, so that a query runs against the state the replica it reaches has
-    /// certified (``SubnetExecution/queryCanister(_:certifiedHeight:)``). Empty by default.
+    /// certified (``QuerySnapshots``; the HTTP interface's `query`). Empty by default.
     public var queriedCanisters: [CanisterID] = []
     /// Whether the metrics keep a timeline of every round, proposal and finalization of every
     /// node (``SubnetMetrics/timeline``), for a trace viewer. Off by default: it grows with

@@ -84,7 +84,7 @@ public struct SubnetExecution: Sendable {
     /// The states of the canisters users query, at recent heights (``QuerySnapshots``).
     var querySnapshots: QuerySnapshots
     /// Virtual time zero as IC time (nanoseconds since 1970): 2026-01-01T00:00:00Z.
-    public static let epochNanos: UInt64 = IngressLifecycle.epochNanos
+    public static let epochNanos: UInt64 = 1_767_225_600_000_000_000
 
     /// A subnet's execution with `canisters` installed at genesis; with `comparesReplicas`,
     /// replicas also execute every height on their own copies of the state.
@@ -148,7 +148,7 @@ public struct SubnetExecution: Sendable {
 
     /// IC time (nanoseconds since 1970) at virtual time `time`.
     package static func timeNanos(_ time: SimInstant) -> UInt64 {
-        IngressLifecycle.timeNanos(time)
+        epochNanos + UInt64(max(time.nanosecondsSinceStart, 0))
     }
 
     /// Installs `canisters`, compiling each distinct module once (canisters running the same
@@ -243,12 +243,6 @@ public struct SubnetExecution: Sendable {
         guard let peer, peer.height == height else { return false }
         replica = ReplicaExecution(checkpoint: peer)
         return true
-    }
-
-    /// Canister `id` as a replica that has certified `height` answers queries from it
-    /// (``QuerySnapshots/canister(_:certifiedHeight:latest:)``).
-    func queryCanister(_ id: CanisterID, certifiedHeight height: Height) -> CanisterState? {
-        querySnapshots.canister(id, certifiedHeight: height, latest: state)
     }
 
     /// Takes a slice another subnet sent: the payload item that stands for it in blocks.

@@ -225,7 +225,7 @@ public struct Workload: Sendable {
         if let node, let end = Self.end(ic.readState(requestStatusOf: call.messageID, onSubnet: subnet, atReplica: node)) {
             return finish(index, end, at: back, &scheduler)
         }
-        guard IngressLifecycle.timeNanos(now) < call.expiryNanos else { return finish(index, .expired, at: back, &scheduler) }
+        guard SubnetExecution.timeNanos(now) < call.expiryNanos else { return finish(index, .expired, at: back, &scheduler) }
         scheduler.schedule(.pollArrives(call: index), at: back + specifications[client].pollInterval + oneWay(client))
     }
 
