@@ -19,6 +19,9 @@ let package = Package(
         // Layer 0: the WebAssembly decoder, validator, compiler and metered interpreter; knows
         // nothing of the IC, whose layer supplies the imports.
         .target(name: "Wasm"),
+        // Layer 0: Candid, the IC's interface description language: types, values, the
+        // binary format, the textual syntax and service descriptions (.did).
+        .target(name: "Candid"),
         // Layer 1: ICC consensus as a pure state machine per node (no I/O, no clock).
         .target(name: "Consensus", dependencies: ["SimCore"]),
         // Layer 1: canisters and the System API over the interpreter: messages, persistence,
@@ -33,7 +36,7 @@ let package = Package(
         // Layer 4: what a run reports: text, JSON, HTML with plots, Chrome traces, sweeps.
         .target(name: "ScenarioReports", dependencies: ["SimCore", "Wasm", "Consensus", "ExecutionLayer", "InternetComputer", "Scenarios"]),
         // What users import: re-exports the layers above (not the testing tools or the demo).
-        .target(name: "ICSim", dependencies: ["SimCore", "Wasm", "Consensus", "ExecutionLayer", "InternetComputer", "Scenarios", "ScenarioReports"]),
+        .target(name: "ICSim", dependencies: ["SimCore", "Wasm", "Candid", "Consensus", "ExecutionLayer", "InternetComputer", "Scenarios", "ScenarioReports"]),
         // Testing tools over scenarios: swarm testing, shrinking, planted bugs.
         .target(name: "ICSimTesting", dependencies: ["ICSim"]),
         // The kernel's demonstration (gossip over the kernel alone), for `icsim demo`.
@@ -48,6 +51,7 @@ let package = Package(
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore", "ICSimTestSupport"]),
         // Fixtures/: modules built by other compilers, with their sources and build scripts.
         .testTarget(name: "WasmTests", dependencies: ["Wasm", "SimCore", "ICSimTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CandidTests", dependencies: ["Candid"]),
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "SimCore"]),
         // Fixtures/: canisters written in C, with their sources and build script.
         .testTarget(name: "ExecutionLayerTests", dependencies: ["ExecutionLayer", "Wasm", "SimCore"], exclude: ["Fixtures"]),
