@@ -35,8 +35,11 @@ let package = Package(
         .target(name: "Scenarios", dependencies: ["SimCore", "Wasm", "Consensus", "ExecutionLayer", "InternetComputer"]),
         // Layer 4: what a run reports: text, JSON, HTML with plots, Chrome traces, sweeps.
         .target(name: "ScenarioReports", dependencies: ["SimCore", "Wasm", "Consensus", "ExecutionLayer", "InternetComputer", "Scenarios"]),
+        // Layer 3: a simulated IC driven call by call from tests (create, install, update,
+        // query, advance time, inject faults), over the same model as scenarios.
+        .target(name: "CallAPI", dependencies: ["SimCore", "Candid", "ExecutionLayer", "InternetComputer"]),
         // What users import: re-exports the layers above (not the testing tools or the demo).
-        .target(name: "ICSim", dependencies: ["SimCore", "Wasm", "Candid", "Consensus", "ExecutionLayer", "InternetComputer", "Scenarios", "ScenarioReports"]),
+        .target(name: "ICSim", dependencies: ["SimCore", "Wasm", "Candid", "Consensus", "ExecutionLayer", "InternetComputer", "Scenarios", "ScenarioReports", "CallAPI"]),
         // Testing tools over scenarios: swarm testing, shrinking, planted bugs.
         .target(name: "ICSimTesting", dependencies: ["ICSim"]),
         // The kernel's demonstration (gossip over the kernel alone), for `icsim demo`.
@@ -58,6 +61,7 @@ let package = Package(
         .testTarget(name: "InternetComputerTests", dependencies: ["InternetComputer", "ExecutionLayer", "Consensus", "Wasm", "SimCore", "ICSimTestSupport"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "ICSim", "ICSimTestSupport"]),
         .testTarget(name: "ScenarioReportsTests", dependencies: ["ScenarioReports", "ICSim", "ICSimTestSupport"]),
+        .testTarget(name: "CallAPITests", dependencies: ["CallAPI", "ICSim", "ICSimTestSupport"]),
         .testTarget(name: "ICSimTests", dependencies: ["ICSim", "ICSimTestSupport"]),
         .testTarget(name: "ICSimTestingTests", dependencies: ["ICSimTesting", "ICSim", "ICSimTestSupport"]),
         .testTarget(name: "KernelDemoTests", dependencies: ["KernelDemo", "SimCore"]),

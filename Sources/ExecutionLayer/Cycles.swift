@@ -53,7 +53,7 @@ public struct Cycles: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var description: String { high == 0 ? "\(low)" : "2^64 * \(high) + \(low)" }
 
     /// The 16 bytes the System API writes: little-endian, low half first.
-    var littleEndianBytes: [UInt8] {
+    public var littleEndianBytes: [UInt8] {
         (0..<8).map { UInt8(truncatingIfNeeded: low >> (8 * UInt64($0))) }
             + (0..<8).map { UInt8(truncatingIfNeeded: high >> (8 * UInt64($0))) }
     }

@@ -6,7 +6,8 @@
 // - ExecutionLayer: canisters with the IC's System API, messages, rounds and streams;
 // - InternetComputer: the network model, replicas, subnets and several subnets in one time;
 // - Scenarios: the JSON layer, the scenario format, the clients and the built-in canisters;
-// - ScenarioReports: reports as text, JSON, HTML and Chrome traces, and sweeps.
+// - ScenarioReports: reports as text, JSON, HTML and Chrome traces, and sweeps;
+// - CallAPI: a simulated IC driven call by call from tests (PocketIC-style).
 // The testing tools (ICSimTesting: swarm, shrinking, planted bugs) and the kernel
 // demonstration (KernelDemo) are not part of it; the command line uses them.
 @_exported import SimCore
@@ -17,3 +18,4 @@
 @_exported import InternetComputer
 @_exported import Scenarios
 @_exported import ScenarioReports
+@_exported import CallAPI

@@ -80,7 +80,7 @@ public struct InternetComputerSimulation {
     /// The configuration.
     public let configuration: InternetComputerConfiguration
     /// The subnets' simulations, by subnet number.
-    public private(set) var subnets: [Simulation<SubnetSimulation>]
+    public internal(set) var subnets: [Simulation<SubnetSimulation>]
     /// Stream slices delivered from one subnet to another.
     public private(set) var slicesDelivered = 0
     /// Every lane's next event time: lane 0 the users', lane s + 1 subnet s's (kept beside

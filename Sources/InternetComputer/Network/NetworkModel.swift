@@ -189,7 +189,7 @@ extension DelayDistribution {
 /// The network's state: when each node's uplink is next free, and the jitter stream.
 public struct NetworkModel: Sendable {
     /// The configuration.
-    public let configuration: NetworkConfiguration
+    public internal(set) var configuration: NetworkConfiguration
     var uplinkFreeAt: [SimInstant]
     var jitter: RandomStream
     var faultStream: RandomStream

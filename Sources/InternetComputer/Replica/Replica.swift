@@ -18,7 +18,7 @@ public struct Replica: Sendable {
     /// Its state certification.
     public internal(set) var certifier: Certifier
     /// Its crashes and pauses, and its clock drift if it has one.
-    let downtimes: [NodeFault]
+    var downtimes: [NodeFault]
     let drift: ClockDrift?
     /// Its one pending wake-up.
     var wakeUp: EventHandle?

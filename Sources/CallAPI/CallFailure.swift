@@ -1,0 +1,30 @@
+import ExecutionLayer
+
+/// Why a call made through ``SimulatedInternetComputer`` has no reply.
+public enum CallFailure: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The IC or the canister rejected it: the reject code (`CANISTER_REJECT`,
+    /// `CANISTER_ERROR`, ...), the IC's error code if the system rejected, and the message.
+    case rejected(Reject)
+    /// No certified answer came before the message expired (its subnet stalled, or too few
+    /// replicas were up): what an agent reports once it stops polling.
+    case expired
+    /// No replica of the canister's subnet was up to take a query.
+    case noReplicaUp
+    /// The canister ID belongs to no subnet of this IC.
+    case noSuchSubnet(CanisterID)
+
+    /// The reject, if it was one.
+    public var reject: Reject? {
+        if case .rejected(let reject) = self { reject } else { nil }
+    }
+
+    /// `"rejected: CANISTER_ERROR (IC0503): ..."`.
+    public var description: String {
+        switch self {
+        case .rejected(let reject): "rejected: \(reject)"
+        case .expired: "expired: no certified answer before the message's expiry"
+        case .noReplicaUp: "no replica of the canister's subnet is up"
+        case .noSuchSubnet(let canister): "canister \(canister) belongs to no subnet of this IC"
+        }
+    }
+}
