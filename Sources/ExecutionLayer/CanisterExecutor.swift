@@ -292,16 +292,20 @@ public struct CanisterExecutor: Sendable {
             version: canister.version, globalTimerNanos: canister.globalTimerNanos, stableMemory: canister.stableMemory)
     }
 
-    /// Ends a message: commits `instance` and the session's effects, or, if it trapped, keeps
-    /// only its log (offered cycles go back: they were never accepted).
+    /// Ends a message: commits `instance` and the session's effects, or, if it trapped or was a
+    /// replicated query, keeps only its log (offered cycles go back: they were never accepted).
     func finish(_ session: CallSession, _ instance: WasmInstance, trap: Trap?, instructions: UInt64, on canister: inout CanisterState) -> MessageResult {
         canister.appendLog(of: session, timeNanos: session.timeNanos)
         if let trap {
             return MessageResult(outcome: .rejected(reject(for: trap, canister.id)), instructions: instructions, calls: [], trapped: true,
                                  cyclesUnaccepted: session.offeredCycles)
         }
-        canister.code?.instance = instance
-        commit(session, to: &canister)
+        // A query method called as an update (replicated query) answers, but its changes are
+        // discarded, as dfinity/ic's execute_replicated_query runs it on clones of the states.
+        if session.context != .replicatedQuery {
+            canister.code?.instance = instance
+            commit(session, to: &canister)
+        }
         let outcome: CallOutcome
         switch session.response {
         case .reply(let bytes): outcome = .replied(bytes)

@@ -28,6 +28,15 @@ import ICSim
         #expect(ic.now > .zero + .milliseconds(500))
     }
 
+    @Test func aQueryMethodCalledAsAnUpdateKeepsNoChange() throws {
+        var ic = try SimulatedInternetComputer()
+        let canister = try Self.deployedCounter(&ic)
+        let replicated = try ic.update(canister, "inc_in_query")
+        #expect(Self.number(replicated) == 1, "it runs and replies")
+        let value = try ic.query(canister, "get")
+        #expect(Self.number(value) == 0, "but its change is discarded, as the IC discards a replicated query's")
+    }
+
     @Test func rejectsAreTyped() throws {
         var ic = try SimulatedInternetComputer()
         let canister = try Self.deployedCounter(&ic)
