@@ -58,6 +58,16 @@ struct CandidValueDecoder {
         }
     }
 
+    /// Whether a reference's wire type is a subtype of the expected one, each step of the
+    /// check charged to the meter (and the check stopped when the budget is spent).
+    private mutating func checkSubtype(_ source: CandidType, _ target: CandidType) throws(CandidError) -> Bool {
+        if let maximum = meter.limits.decodingCostMax { subtyping.stepsMax = max(0, maximum - meter.decodingCost) }
+        let holds = subtyping.isSubtype(source, .wire, target, .expected)
+        try charge(subtyping.steps)
+        if subtyping.budgetExhausted { throw reader.error("checking a reference's type costs more than the decoding limit") }
+        return holds
+    }
+
     /// The value of wire type `wireType`, coerced to `expectedType`.
     mutating func decode(_ wireType: CandidType, as expectedType: CandidType) throws -> CandidValue {
         try enter()
@@ -92,7 +102,8 @@ struct CandidValueDecoder {
             return .principal(try readPrincipal())
         case (.service, .service), (.function, .function):
             try charge(tableCount)
-            guard subtyping.isSubtype(source, .wire, target, .expected) else {
+            let holds = try checkSubtype(source, target)
+            guard holds else {
                 throw mismatch("a \(source.kindName) reference whose type is not a subtype of the expected one")
             }
             return try readReference(source)

@@ -67,6 +67,17 @@ import Testing
         #expect((try? CandidBinary.decode(message, as: [.text], limits: limits)) == [.text("Motoko")])
     }
 
+    @Test func referenceSubtypeChecksAreChargedStepByStep() {
+        let message = suiteBlob(#"DIDL\02\6a\01\71\01\7d\00\69\01\03foo\00\01\01\01\03\ca\ff\ee"#)
+        let expected = CandidBinaryReferenceTests.service(("foo", CandidBinaryReferenceTests.textToNat))
+        // The header costs 4 per byte (21 bytes), the check the table size (2) plus its steps.
+        var limits = CandidDecodingLimits.standard
+        limits.decodingCostMax = 4 * 21 + 2 + 1
+        #expect(throws: CandidError.self) { try CandidBinary.decode(message, as: [expected], limits: limits) }
+        limits.decodingCostMax = 4 * 21 + 2 + 100
+        #expect((try? CandidBinary.decode(message, as: [expected], limits: limits)) == [.service(cafePrincipal)])
+    }
+
     @Test func deepNestingIsRefusedNotOverflowingTheStack() {
         // 100,000 nested opts of a recursive type: `Opt = opt Opt`.
         let depth = 100_000
