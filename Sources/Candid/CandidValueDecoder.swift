@@ -159,14 +159,27 @@ struct CandidValueDecoder {
         let count = try reader.readLength("a vec's length")
         try checkPlausibleCount(count, of: sourceElement, at: countOffset)
         try charge(2)
-        let bytes = try? (wire.resolve(sourceElement), expected.resolveKnown(targetElement))
-        if case (.known(.nat8), .nat8)? = bytes {
+        let resolved = try? (wire.resolve(sourceElement), expected.resolveKnown(targetElement))
+        if case (.known(.nat8), .nat8)? = resolved {
             try charge(count)
             return .vec(try reader.readBytes(count, "a blob").map { .nat8($0) })
         }
         try charge(Self.product(count, 3))
         var elements: [CandidValue] = []
         elements.reserveCapacity(min(count, reader.remaining))
+        if case (.known(let source), let target)? = resolved, source == target || (source, target) == (.nat, .int),
+           CandidOpcode.code(ofPrimitive: source) != nil, source != .empty, source != .reserved, source != .principal {
+            // Elements of one primitive type: read directly, without resolving types per element.
+            for _ in 0..<count {
+                let element = try readPrimitive(source)
+                if case .nat(let natural) = element, target == .int {
+                    elements.append(.int(CandidInteger(natural)))
+                } else {
+                    elements.append(element)
+                }
+            }
+            return .vec(elements)
+        }
         for _ in 0..<count { elements.append(try decode(sourceElement, as: targetElement)) }
         return .vec(elements)
     }

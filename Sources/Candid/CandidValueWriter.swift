@@ -28,6 +28,13 @@ struct CandidValueWriter {
         case (.opt(let content?), .opt(let element)):
             bytes.append(1)
             try write(content, as: element, path: path + "?")
+        case (.vec(let elements), .vec(let element)) where environment.resolve(element) == .nat8:
+            guard let blob = value.blobBytes else {
+                let index = elements.firstIndex { if case .nat8 = $0 { false } else { true } } ?? 0
+                throw CandidError("a \(elements[index].kindName) value does not have type nat8", at: .valuePath("\(path)[\(index)]"))
+            }
+            Self.appendLEB(UInt64(blob.count), to: &bytes)
+            bytes += blob
         case (.vec(let elements), .vec(let element)):
             Self.appendLEB(UInt64(elements.count), to: &bytes)
             for (index, item) in elements.enumerated() { try write(item, as: element, path: "\(path)[\(index)]") }

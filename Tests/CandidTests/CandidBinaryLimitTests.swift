@@ -58,6 +58,17 @@ import Testing
         #expect((try? CandidBinary.decode(suiteBlob(small), as: [.vec(.null)]))?.first == .vec(Array(repeating: .null, count: 1000)))
     }
 
+    @Test func largeLegitimateMessagesFitTheDefaultBudget() throws {
+        // A 2 MB blob (the IC's message size limit) and a million nats are well within it.
+        let blob = CandidValue.blob((0..<2_000_000).map { UInt8(truncatingIfNeeded: $0) })
+        let blobBytes = try CandidBinary.encode([blob], as: [.blob])
+        #expect(try CandidBinary.decode(blobBytes, as: [.blob]) == [blob])
+        var message = suiteBlob(#"DIDL\01\6d\7d\01\00\c0\84\3d"#)  // vec nat, 1,000,000 elements
+        for number in 0..<UInt64(1_000_000) { CandidValueWriter.appendLEB(number, to: &message) }
+        let values = try CandidBinary.decode(message, as: [.vec(.int)])
+        #expect(values.first.flatMap { if case .vec(let items) = $0 { items.last } else { nil } } == intValue(999_999))
+    }
+
     @Test func skippingHasItsOwnOptionalQuota() {
         let message = suiteBlob(#"DIDL\00\02\71\71\06Motoko\06Motoko"#)
         var limits = CandidDecodingLimits.standard

@@ -101,6 +101,21 @@ import Testing
         #expect(values == [.nat(big), .int(CandidInteger(isNegative: true, magnitude: big))])
     }
 
+    @Test func numbersAroundTheSixtyThreeBitFastPathDecodeAlike() throws {
+        // 9 LEB128 bytes hold 63 bits (read without allocating); 10 take the unbounded path.
+        for exponent in [55, 62, 63, 64, 70, 127] {
+            var big = CandidNatural(1)
+            for _ in 0..<exponent { big.multiplyAdd(2, 0) }
+            for natural in [big, big.decremented()] {
+                let bytes = try CandidBinary.encode([.nat(natural), .int(CandidInteger(isNegative: true, magnitude: natural)),
+                                                     .int(CandidInteger(natural))], as: [.nat, .int, .int])
+                #expect(try CandidBinary.decode(bytes, as: [.nat, .int, .int]) == [
+                    .nat(natural), .int(CandidInteger(isNegative: true, magnitude: natural)), .int(CandidInteger(natural)),
+                ], "2^\(exponent) or one less")
+            }
+        }
+    }
+
     @Test func signedLEB128MatchesTheSpecExamples() {
         // The Wikipedia/spec example: -123456 is C0 BB 78; 624485 (unsigned) is E5 8E 26.
         #expect(CandidInteger(-123_456).sleb128 == [0xc0, 0xbb, 0x78])
