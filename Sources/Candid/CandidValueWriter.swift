@@ -93,6 +93,10 @@ struct CandidValueWriter {
         for field in fields where !fieldTypes.contains(where: { $0.label.id == field.label.id }) {
             throw CandidError("the record type has no field \(field.label)", at: .valuePath(path))
         }
+        let ids = fields.map(\.label.id).sorted()
+        for index in ids.indices.dropFirst() where ids[index - 1] == ids[index] {
+            throw CandidError("the record value has two fields with ID \(ids[index])", at: .valuePath(path))
+        }
         for fieldType in fieldTypes.sorted(by: { $0.label.id < $1.label.id }) {
             let fieldPath = "\(path).\(fieldType.label)"
             if let field = fields.first(where: { $0.label.id == fieldType.label.id }) {

@@ -48,6 +48,8 @@ import Testing
         #expect(failure(missing, person)?.location == .valuePath("argument 1.scores"))
         #expect(failure(.variant(CandidFieldValue(label: .named("c"), value: .null)), .variant([named("a", .null)]))?.location
             == .valuePath("argument 1"))
+        let twice = CandidValue.record([CandidFieldValue(label: .named("a"), value: .null), CandidFieldValue(label: .id(97), value: .null)])
+        #expect(failure(twice, .record([named("a", .null)]))?.location == .valuePath("argument 1"))
         #expect(failure(.nat(CandidNatural(1)), .empty) != nil)
         #expect(failure(.int(CandidInteger(-1)), .nat) != nil)
         #expect(failure(.null, .reference("Undefined")) != nil)
