@@ -113,3 +113,33 @@ import Testing
         #expect(result.environment["table0"] == .reserved)
     }
 }
+
+/// Seeded round trips: every generated value decodes to itself at its own type, and at its
+/// own type wrapped in `opt`, and as an extra argument it is skipped.
+@Suite struct CandidBinaryRoundTripTests {
+    @Test func optionalValuesAtADeeperOptionGainALevel() throws {
+        // opt v :? opt t ~> opt v' with v :? t; "x" : text at opt text is opt "x".
+        let value = CandidValue.opt(.opt(.text("x")))
+        let bytes = try CandidBinary.encode([value], as: [.opt(.opt(.text))])
+        #expect(try CandidBinary.decode(bytes, as: [.opt(.opt(.opt(.text)))]) == [.opt(.opt(.opt(.text("x"))))])
+        let none = try CandidBinary.encode([.opt(.opt(nil))], as: [.opt(.opt(.text))])
+        #expect(try CandidBinary.decode(none, as: [.opt(.opt(.opt(.text)))]) == [.opt(.opt(nil))])
+    }
+
+    @Test(arguments: CandidOracleTests.types) func seededValuesRoundTrip(_ type: CandidType) throws {
+        var generator = CandidValueGenerator(seed: 7, environment: CandidOracleTests.environment)
+        let environment = CandidOracleTests.environment
+        for _ in 0..<20 {
+            let value = generator.value(of: type)
+            let bytes = try CandidBinary.encode([value], as: [type], in: environment)
+            #expect(try CandidBinary.decode(bytes, as: [type], in: environment) == [value])
+            #expect(try CandidBinary.decodeUntyped(bytes).values.count == 1)
+            #expect(try CandidBinary.decode(bytes, as: [], in: environment) == [])
+            // A value of a type that is not null, opt or reserved reads at `opt` as present
+            // (the spec's rule for non-optional values at an option type).
+            if let resolved = environment.resolve(type), !resolved.mayBeAbsent {
+                #expect(try CandidBinary.decode(bytes, as: [.opt(type)], in: environment) == [.opt(value)])
+            }
+        }
+    }
+}

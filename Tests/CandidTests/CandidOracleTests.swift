@@ -11,8 +11,9 @@ import Testing
 ///
 /// Left out because ic-py 1.0.1 does not follow the specification there (the Swift side is
 /// tested against the conformance suite instead):
-/// - `func` and `service` types: ic-py reads them from a type table as empty stubs
-///   (`buildType` returns `Func([], [], [])` and `Service({})`).
+/// - `func` and `service` types: ic-py builds them from a type table as empty stubs
+///   (`buildType` returns `Func([], [], [])` and `Service({})`) and then fails to read
+///   their values ("unexpected end of buffer").
 /// - `reserved`: ic-py's `ReservedClass.encodeValue` takes no value and raises.
 /// - `empty`: no values.
 /// - Decoding at a supertype (missing `opt` record fields, extra arguments): ic-py's record
