@@ -89,6 +89,31 @@ import Testing
         #expect((try? CandidBinary.decode(message, as: [expected], limits: limits)) == [.service(cafePrincipal)])
     }
 
+    /// A func reference whose type is a chain of `length` function entries, each returning the
+    /// next, the last returning itself.
+    static func functionChain(length: Int) -> [UInt8] {
+        var bytes = Array("DIDL".utf8)
+        CandidValueWriter.appendLEB(UInt64(length), to: &bytes)
+        for index in 0..<length {
+            bytes += [0x6a, 0x00, 0x01]
+            CandidValueWriter.appendSLEB(Int64(min(index + 1, length - 1)), to: &bytes)
+            bytes += [0x00]
+        }
+        return bytes + [0x01, 0x00] + [0x01, 0x01, 0x00, 0x01, 0x6d]
+    }
+
+    @Test func deepSubtypeChecksAreBoundedByTheNestingLimit() throws {
+        var environment = CandidTypeEnvironment()
+        environment.bind("U", to: .function(CandidFunctionType(arguments: [], results: [.reference("U")])))
+        let reference = CandidValue.function(service: managementCanister, method: "m")
+        // Within the bound the chain is a subtype of `U = func () -> (U)`.
+        #expect(try CandidBinary.decode(Self.functionChain(length: 100), as: [.reference("U")], in: environment) == [reference])
+        // 3,000 entries deep the check gives up at depth 512: not a subtype (null under opt).
+        let deep = Self.functionChain(length: 3000)
+        #expect(throws: CandidError.self) { try CandidBinary.decode(deep, as: [.reference("U")], in: environment) }
+        #expect(try CandidBinary.decode(deep, as: [.opt(.reference("U"))], in: environment) == [.opt(nil)])
+    }
+
     @Test func deepNestingIsRefusedNotOverflowingTheStack() {
         // 100,000 nested opts of a recursive type: `Opt = opt Opt`.
         let depth = 100_000
