@@ -54,7 +54,8 @@ let package = Package(
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore", "ICSimTestSupport"]),
         // Fixtures/: modules built by other compilers, with their sources and build scripts.
         .testTarget(name: "WasmTests", dependencies: ["Wasm", "SimCore", "ICSimTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "CandidTests", dependencies: ["Candid"]),
+        // Oracle/: the Python driver of the differential test against ic-py.
+        .testTarget(name: "CandidTests", dependencies: ["Candid"], exclude: ["Oracle"]),
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "SimCore"]),
         // Fixtures/: canisters written in C, with their sources and build script.
         .testTarget(name: "ExecutionLayerTests", dependencies: ["ExecutionLayer", "Wasm", "SimCore"], exclude: ["Fixtures"]),
