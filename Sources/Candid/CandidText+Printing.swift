@@ -77,11 +77,13 @@ extension CandidText {
         return result + "\""
     }
 
-    /// A blob literal's text: printable ASCII as is, other bytes as `\HH`.
+    /// A blob literal's text: printable ASCII as is (`"` and `\` escaped), other bytes as `\HH`.
     static func quotedBytes(_ bytes: [UInt8]) -> String {
         var result = "\""
         for byte in bytes {
-            if byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                result += "\\" + String(Character(Unicode.Scalar(byte)))
+            } else if byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
                 result.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
                 let hex = String(byte, radix: 16)

@@ -25,6 +25,7 @@ struct CandidTextElaborator {
             _ = try untyped(syntax)
             return .reserved
         }
+        if case .opt = type { return try structured(syntax, at: type) }
         switch syntax.form {
         case .number(let literal):
             guard Self.isNumeric(type) else { throw mismatch(syntax, type) }
