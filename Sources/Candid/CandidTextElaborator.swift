@@ -86,10 +86,12 @@ struct CandidTextElaborator {
     /// Record fields by the type's labels: missing fields of type `null`, `opt` or `reserved`
     /// get `null`; extra fields are checked but dropped.
     private func record(_ fields: [CandidValueSyntax.Field], at fieldTypes: [CandidFieldType], position: CandidTextPosition) throws(CandidError) -> CandidValue {
+        var written: [UInt32: CandidValueSyntax] = [:]
+        for field in fields { written[field.label.id] = field.value }
         var values: [CandidFieldValue] = []
         for fieldType in fieldTypes {
-            if let field = fields.first(where: { $0.label == fieldType.label }) {
-                values.append(CandidFieldValue(label: fieldType.label, value: try value(field.value, at: fieldType.type)))
+            if let field = written.removeValue(forKey: fieldType.label.id) {
+                values.append(CandidFieldValue(label: fieldType.label, value: try value(field, at: fieldType.type)))
                 continue
             }
             switch try resolved(fieldType.type, at: position) {
@@ -99,7 +101,7 @@ struct CandidTextElaborator {
             default: throw CandidError("record is missing field `\(fieldType.label)` of type \(CandidText.print(fieldType.type))", at: position.location)
             }
         }
-        for field in fields where !fieldTypes.contains(where: { $0.label == field.label }) {
+        for field in fields where written[field.label.id] != nil {
             _ = try untyped(field.value)
         }
         return .record(values)
