@@ -40,6 +40,24 @@ import Testing
         #expect(value.count == 2)
     }
 
+    @Test func theDocumentedExamplesWork() throws {
+        let description = try CandidServiceDescription.parse("""
+        type list = opt record { head : nat; tail : list };
+        service ledger : (initial : nat) -> {
+          get : (nat) -> (opt text) query;
+          "put it" : (record { nat; text }) -> () oneway;
+          walk : (list) -> (nat) composite_query;
+        }
+        """)
+        #expect(description.methods.map(\.name) == ["get", "put it", "walk"])
+        #expect(description.initArguments == [.nat])
+        let types = try CandidText.parseTypes("(nat, record { name : text })")
+        let values = try CandidText.parseArguments(#"(42, record { name = "Ada" })"#, as: types)
+        #expect(CandidText.print(values, types: types) == #"(42, record { name = "Ada" })"#)
+        let untyped = try CandidText.parseTypedArguments("(42, (7 : nat8))")
+        #expect(untyped.types == [.int, .nat8])
+    }
+
     @Test func aServiceMayBeGivenByNameOrBeAbsent() throws {
         let named = try CandidServiceDescription.parse("type s = service { go : () -> () }; service : s")
         #expect(named.methods.map(\.name) == ["go"])
