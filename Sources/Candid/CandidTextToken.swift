@@ -1,38 +1,38 @@
 /// A place in a Candid text: line and column, both from 1 (columns count Unicode scalars).
-public struct CandidTextPosition: Hashable, Sendable, CustomStringConvertible {
+struct CandidTextPosition: Hashable, Sendable, CustomStringConvertible {
     /// The line, from 1.
-    public var line: Int
+    var line: Int
     /// The column, from 1, in Unicode scalars.
-    public var column: Int
+    var column: Int
 
     /// Creates a position.
-    public init(line: Int, column: Int) {
+    init(line: Int, column: Int) {
         self.line = line
         self.column = column
     }
 
     /// The position as an error location.
-    public var location: CandidError.Location { .text(line: line, column: column) }
+    var location: CandidError.Location { .text(line: line, column: column) }
 
     /// `"3:14"`.
-    public var description: String { "\(line):\(column)" }
+    var description: String { "\(line):\(column)" }
 }
 
 /// A number as written in Candid text (formal Candid specification, "Values": `<nat>`,
 /// `<int>`, `<float>`), not yet read at a type.
-public struct CandidNumberLiteral: Hashable, Sendable, CustomStringConvertible {
+struct CandidNumberLiteral: Hashable, Sendable, CustomStringConvertible {
     /// Whether a `-` sign was written.
-    public var isNegative: Bool
+    var isNegative: Bool
     /// Whether the literal was written in hexadecimal (`0x...`).
-    public var isHexadecimal: Bool
+    var isHexadecimal: Bool
     /// Whether the literal has a fraction or an exponent (so it can only be a float).
-    public var isFloat: Bool
+    var isFloat: Bool
     /// The digits without sign, `0x` prefix or `_` separators; for a float, the fraction
     /// and exponent too (`"1.5e3"`, `"1.8p3"`).
-    public var digits: String
+    var digits: String
 
     /// Creates a literal.
-    public init(isNegative: Bool, isHexadecimal: Bool, isFloat: Bool, digits: String) {
+    init(isNegative: Bool, isHexadecimal: Bool, isFloat: Bool, digits: String) {
         self.isNegative = isNegative
         self.isHexadecimal = isHexadecimal
         self.isFloat = isFloat
@@ -40,7 +40,7 @@ public struct CandidNumberLiteral: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The literal as written, normalised (`"-0x1f"`, `"1.5e3"`).
-    public var description: String { (isNegative ? "-" : "") + (isHexadecimal ? "0x" : "") + digits }
+    var description: String { (isNegative ? "-" : "") + (isHexadecimal ? "0x" : "") + digits }
 }
 
 /// One token of Candid text.

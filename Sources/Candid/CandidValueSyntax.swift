@@ -1,9 +1,9 @@
 /// A Candid value as written in text, before it is read at a type (formal Candid
 /// specification, "Values"): numbers stay literals until a type says whether they are `nat`,
 /// `int8` or `float32`.
-public struct CandidValueSyntax: Hashable, Sendable {
+struct CandidValueSyntax: Hashable, Sendable {
     /// The forms a value takes in text.
-    public indirect enum Form: Hashable, Sendable {
+    indirect enum Form: Hashable, Sendable {
         /// A number literal.
         case number(CandidNumberLiteral)
         /// `nan` or `inf`, with an optional sign (an extension for printing floats).
@@ -35,26 +35,26 @@ public struct CandidValueSyntax: Hashable, Sendable {
     }
 
     /// A record field or variant alternative as written.
-    public struct Field: Hashable, Sendable {
+    struct Field: Hashable, Sendable {
         /// The label.
-        public var label: CandidLabel
+        var label: CandidLabel
         /// The value.
-        public var value: CandidValueSyntax
+        var value: CandidValueSyntax
 
         /// Creates a field.
-        public init(label: CandidLabel, value: CandidValueSyntax) {
+        init(label: CandidLabel, value: CandidValueSyntax) {
             self.label = label
             self.value = value
         }
     }
 
     /// What was written.
-    public var form: Form
+    var form: Form
     /// Where it starts.
-    public var position: CandidTextPosition
+    var position: CandidTextPosition
 
     /// Creates a syntax node.
-    public init(_ form: Form, at position: CandidTextPosition) {
+    init(_ form: Form, at position: CandidTextPosition) {
         self.form = form
         self.position = position
     }
