@@ -57,6 +57,7 @@ public struct CandidServiceDescription: Hashable, Sendable {
         let actor = try parser.actor(in: definitions.environment)
         _ = parser.accept(";")
         try parser.expectEnd()
+        try parser.checkReferences(in: definitions.environment)
         let checks = CandidTypeChecks(environment: definitions.environment)
         try checks.checkDefinitions(positions: definitions.positions)
         guard let actor else {

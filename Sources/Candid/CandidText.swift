@@ -57,6 +57,7 @@ public enum CandidText {
         let position = parser.current.position
         let type = try parser.dataType()
         try parser.expectEnd()
+        try parser.checkReferences(in: environment)
         try CandidTypeChecks(environment: environment).check(type, at: position)
         return type
     }
@@ -67,6 +68,7 @@ public enum CandidText {
         let position = parser.current.position
         let types = try parser.tupleType()
         try parser.expectEnd()
+        try parser.checkReferences(in: environment)
         for type in types { try CandidTypeChecks(environment: environment).check(type, at: position) }
         return types
     }

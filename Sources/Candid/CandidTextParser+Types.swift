@@ -43,6 +43,7 @@ extension CandidTextParser {
             return .service(try actorType())
         default:
             guard !Self.keywords.contains(word) else { throw error(expected: "a type") }
+            noteReference(word, at: current.position)
             advance()
             return .reference(word)
         }
@@ -158,6 +159,7 @@ extension CandidTextParser {
     /// A method's type: a function type, or the name of one.
     private mutating func methodType() throws(CandidError) -> CandidType {
         if case .identifier(let name) = current.kind, !Self.keywords.contains(name) {
+            noteReference(name, at: current.position)
             advance()
             return .reference(name)
         }

@@ -17,6 +17,9 @@ struct CandidTextParser {
     private let tokens: [CandidToken]
     private var index = 0
     private var depth = 0
+    /// Every type name used (not defined), where it is used: for "unbound name" errors at
+    /// the use.
+    private(set) var references: [(name: String, position: CandidTextPosition)] = []
 
     /// A parser over the tokens of `text`.
     init(_ text: String) throws(CandidError) {
@@ -80,6 +83,18 @@ struct CandidTextParser {
 
     /// Whether the end of the text is next.
     var isAtEnd: Bool { current.kind == .end }
+
+    /// Records a use of a type name.
+    mutating func noteReference(_ name: String, at position: CandidTextPosition) {
+        references.append((name, position))
+    }
+
+    /// Throws at the first use of a name `environment` does not bind.
+    func checkReferences(in environment: CandidTypeEnvironment) throws(CandidError) {
+        for reference in references where environment[reference.name] == nil {
+            throw CandidError("unbound type name `\(reference.name)`", at: reference.position.location)
+        }
+    }
 
     /// Throws unless the whole text has been read.
     func expectEnd() throws(CandidError) {

@@ -81,6 +81,7 @@ import Testing
         #expect(failure("type nat = int;") != nil)
         #expect(failure("service : {} extra") != nil)
         #expect(failure("type a = record { b : nat }")?.location == .text(line: 1, column: 28))
+        #expect(failure("type a = nat;\ntype b = record { x : vec opt missing };")?.location == .text(line: 2, column: 31))
     }
 
     @Test func recursiveTypesThroughConstructorsAreProductive() throws {
