@@ -102,6 +102,37 @@ struct CandidByteReader {
         }
     }
 
+    /// A LEB128 number of at most 9 bytes (63 bits), read without allocating; `nil` (and
+    /// nothing read) if it is longer.
+    mutating func readSmallLEB(_ what: @autoclosure () -> String) throws(CandidError) -> UInt64? {
+        let start = offset
+        var value: UInt64 = 0
+        for index in 0..<9 {
+            let byte = try readByte("\(what()) (LEB128)")
+            value |= UInt64(byte & 0x7f) << (7 * index)
+            if byte & 0x80 == 0 { return value }
+        }
+        offset = start
+        return nil
+    }
+
+    /// An SLEB128 number of at most 9 bytes (63 bits), read without allocating; `nil` (and
+    /// nothing read) if it is longer.
+    mutating func readSmallSLEB(_ what: @autoclosure () -> String) throws(CandidError) -> Int64? {
+        let start = offset
+        var value: Int64 = 0
+        for index in 0..<9 {
+            let byte = try readByte("\(what()) (SLEB128)")
+            value |= Int64(byte & 0x7f) << (7 * index)
+            if byte & 0x80 == 0 {
+                if byte & 0x40 != 0 { value |= -1 << (7 * (index + 1)) }
+                return value
+            }
+        }
+        offset = start
+        return nil
+    }
+
     /// The 7-bit groups of a LEB128 number of any length, least significant first.
     mutating func readGroups(_ what: @autoclosure () -> String) throws(CandidError) -> [UInt8] {
         var groups: [UInt8] = []

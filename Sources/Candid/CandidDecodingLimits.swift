@@ -5,9 +5,9 @@
 /// `DecoderConfig::set_decoding_quota`): 4 per header byte; per value 1 for `null`,
 /// `reserved` and `bool`, the byte width for fixed-width numbers, the LEB128 length for
 /// `nat` and `int`, 1 + length for `text`, 2 for an `opt`, 2 + 3 per element for a `vec`,
-/// 2 + 7 per record field, 2 + 5 for a variant, at least 30 for a principal, plus the
-/// table size for each `func` or `service` subtype check, and 10 for each `opt` whose
-/// value had to be discarded after a failed coercion. Values that are skipped (extra
+/// 2 + 7 per record field, 7 for a variant, at least 30 for a principal, plus 2, the table
+/// size and one per step of the subtype check for each `func` or `service` reference, and 10
+/// for each `opt` whose value had to be discarded after a failed coercion. Values that are skipped (extra
 /// arguments, extra record fields, `reserved`, `opt` values that do not coerce) cost
 /// ``skippedValueCostFactor`` (50, de.rs's penalty) times as much.
 public struct CandidDecodingLimits: Hashable, Sendable {

@@ -28,6 +28,13 @@ struct CandidSubtyping {
     /// The deepest recursion followed; deeper is "not a subtype".
     let depthMax: Int
     private var assumed: Set<Pair> = []
+    /// Checks made so far (each step of the relation is one; the decoder charges them).
+    private(set) var steps = 0
+    /// The most steps one ``isSubtype(_:_:_:_:)`` may take; beyond, the check gives up with
+    /// ``budgetExhausted`` set, so a hostile type table cannot make it run for long.
+    var stepsMax = Int.max
+    /// Whether the last check gave up for lack of steps.
+    private(set) var budgetExhausted = false
 
     /// A relation between two scopes.
     init(wire: CandidTypeScope, expected: CandidTypeScope, depthMax: Int) {
@@ -38,7 +45,9 @@ struct CandidSubtyping {
 
     /// Whether `left` (in `leftSide`) is a subtype of `right` (in `rightSide`).
     mutating func isSubtype(_ left: CandidType, _ leftSide: Side, _ right: CandidType, _ rightSide: Side) -> Bool {
-        check(left, leftSide, right, rightSide, depth: 0)
+        budgetExhausted = false
+        steps = 0
+        return check(left, leftSide, right, rightSide, depth: 0)
     }
 
     private func scope(_ side: Side) -> CandidTypeScope { side == .wire ? wire : expected }
@@ -46,6 +55,11 @@ struct CandidSubtyping {
     private mutating func check(_ left: CandidType, _ leftSide: Side, _ right: CandidType, _ rightSide: Side,
                                 depth: Int) -> Bool {
         guard depth < depthMax else { return false }
+        steps += 1
+        guard steps <= stepsMax else {
+            budgetExhausted = true
+            return false
+        }
         let isReference: (CandidType) -> Bool = { if case .reference = $0 { true } else { false } }
         if isReference(left) || isReference(right) {
             let pair = Pair(left: left, leftSide: leftSide, right: right, rightSide: rightSide)

@@ -71,8 +71,17 @@ struct CandidTypeTableReader {
 
     /// A type reference `I(t)`: a primitive opcode or a table index in range.
     private mutating func readTypeReference(_ what: String) throws(CandidError) -> CandidType {
+        try readTypeCode(what).type
+    }
+
+    /// A type reference and its code (a table index when not negative).
+    private mutating func readTypeCode(_ what: String) throws(CandidError) -> (type: CandidType, code: Int64) {
         let start = reader.offset
         let code = try reader.readSLEB64(what)
+        return (try type(forCode: code, what, at: start), code)
+    }
+
+    private func type(forCode code: Int64, _ what: String, at start: Int) throws(CandidError) -> CandidType {
         if code >= 0 {
             guard code < Int64(tableCount) else {
                 throw CandidError("\(what) refers to type table entry \(code), but the table has \(tableCount)",
@@ -187,11 +196,11 @@ struct CandidTypeTableReader {
             }
             previous = nameBytes
             let typeOffset = reader.offset
-            let type = try readTypeReference("a method's type")
-            guard case .reference(let entry) = type, let index = Int(entry.dropFirst("table".count)) else {
+            let (type, code) = try readTypeCode("a method's type")
+            guard code >= 0 else {
                 throw CandidError("a service method's type must be a function type", at: .byteOffset(typeOffset))
             }
-            methodTypeChecks.append((typeOffset, index))
+            methodTypeChecks.append((typeOffset, Int(code)))
             methods.append(CandidServiceType.Method(name: name, type: type))
         }
         return CandidServiceType(methods: methods)

@@ -12,6 +12,11 @@ extension CandidValueDecoder {
         case .nat:
             return .nat(try readNatural())
         case .int:
+            let start = reader.offset
+            if let small = try reader.readSmallSLEB("an int") {
+                try charge(reader.offset - start)
+                return .int(CandidInteger(small))
+            }
             let groups = try reader.readGroups("an int")
             try charge(groups.count)
             return .int(CandidInteger(signedGroups: groups))
@@ -48,6 +53,11 @@ extension CandidValueDecoder {
 
     /// A `nat` in LEB128, charged its length.
     mutating func readNatural() throws -> CandidNatural {
+        let start = reader.offset
+        if let small = try reader.readSmallLEB("a nat") {
+            try charge(reader.offset - start)
+            return CandidNatural(small)
+        }
         let groups = try reader.readGroups("a nat")
         try charge(groups.count)
         return CandidNatural(groups: groups)

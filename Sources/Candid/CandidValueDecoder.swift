@@ -58,6 +58,16 @@ struct CandidValueDecoder {
         }
     }
 
+    /// Whether a reference's wire type is a subtype of the expected one, each step of the
+    /// check charged to the meter (and the check stopped when the budget is spent).
+    private mutating func checkSubtype(_ source: CandidType, _ target: CandidType) throws(CandidError) -> Bool {
+        if let maximum = meter.limits.decodingCostMax { subtyping.stepsMax = max(0, maximum - meter.decodingCost) }
+        let holds = subtyping.isSubtype(source, .wire, target, .expected)
+        try charge(subtyping.steps)
+        if subtyping.budgetExhausted { throw reader.error("checking a reference's type costs more than the decoding limit") }
+        return holds
+    }
+
     /// The value of wire type `wireType`, coerced to `expectedType`.
     mutating func decode(_ wireType: CandidType, as expectedType: CandidType) throws -> CandidValue {
         try enter()
@@ -92,7 +102,8 @@ struct CandidValueDecoder {
             return .principal(try readPrincipal())
         case (.service, .service), (.function, .function):
             try charge(tableCount)
-            guard subtyping.isSubtype(source, .wire, target, .expected) else {
+            let holds = try checkSubtype(source, target)
+            guard holds else {
                 throw mismatch("a \(source.kindName) reference whose type is not a subtype of the expected one")
             }
             return try readReference(source)
@@ -148,14 +159,27 @@ struct CandidValueDecoder {
         let count = try reader.readLength("a vec's length")
         try checkPlausibleCount(count, of: sourceElement, at: countOffset)
         try charge(2)
-        let bytes = try? (wire.resolve(sourceElement), expected.resolveKnown(targetElement))
-        if case (.known(.nat8), .nat8)? = bytes {
+        let resolved = try? (wire.resolve(sourceElement), expected.resolveKnown(targetElement))
+        if case (.known(.nat8), .nat8)? = resolved {
             try charge(count)
             return .vec(try reader.readBytes(count, "a blob").map { .nat8($0) })
         }
         try charge(Self.product(count, 3))
         var elements: [CandidValue] = []
         elements.reserveCapacity(min(count, reader.remaining))
+        if case (.known(let source), let target)? = resolved, source == target || (source, target) == (.nat, .int),
+           CandidOpcode.code(ofPrimitive: source) != nil, source != .empty, source != .reserved, source != .principal {
+            // Elements of one primitive type: read directly, without resolving types per element.
+            for _ in 0..<count {
+                let element = try readPrimitive(source)
+                if case .nat(let natural) = element, target == .int {
+                    elements.append(.int(CandidInteger(natural)))
+                } else {
+                    elements.append(element)
+                }
+            }
+            return .vec(elements)
+        }
         for _ in 0..<count { elements.append(try decode(sourceElement, as: targetElement)) }
         return .vec(elements)
     }

@@ -28,6 +28,13 @@ struct CandidValueWriter {
         case (.opt(let content?), .opt(let element)):
             bytes.append(1)
             try write(content, as: element, path: path + "?")
+        case (.vec(let elements), .vec(let element)) where environment.resolve(element) == .nat8:
+            guard let blob = value.blobBytes else {
+                let index = elements.firstIndex { if case .nat8 = $0 { false } else { true } } ?? 0
+                throw CandidError("a \(elements[index].kindName) value does not have type nat8", at: .valuePath("\(path)[\(index)]"))
+            }
+            Self.appendLEB(UInt64(blob.count), to: &bytes)
+            bytes += blob
         case (.vec(let elements), .vec(let element)):
             Self.appendLEB(UInt64(elements.count), to: &bytes)
             for (index, item) in elements.enumerated() { try write(item, as: element, path: "\(path)[\(index)]") }
@@ -85,6 +92,10 @@ struct CandidValueWriter {
     private mutating func writeRecord(_ fields: [CandidFieldValue], as fieldTypes: [CandidFieldType], path: String) throws(CandidError) {
         for field in fields where !fieldTypes.contains(where: { $0.label.id == field.label.id }) {
             throw CandidError("the record type has no field \(field.label)", at: .valuePath(path))
+        }
+        let ids = fields.map(\.label.id).sorted()
+        for index in ids.indices.dropFirst() where ids[index - 1] == ids[index] {
+            throw CandidError("the record value has two fields with ID \(ids[index])", at: .valuePath(path))
         }
         for fieldType in fieldTypes.sorted(by: { $0.label.id < $1.label.id }) {
             let fieldPath = "\(path).\(fieldType.label)"
