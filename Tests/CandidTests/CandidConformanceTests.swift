@@ -39,7 +39,11 @@ struct CandidConformanceTests {
         #expect(tally.passed == tally.total - known.count)
     }
 
+    /// The suite at ffef7cbc has no `*.good.did` or `*.bad.did` files; if a newer copy brings
+    /// some, this fails until the counts are updated, and each is parsed (accept / reject).
     @Test func goodAndBadServiceDescriptions() throws {
+        #expect(try CandidConformanceSuite.files(endingIn: ".good.did").count == 0)
+        #expect(try CandidConformanceSuite.files(endingIn: ".bad.did").count == 0)
         for name in try CandidConformanceSuite.files(endingIn: ".good.did") {
             #expect(throws: Never.self, "\(name)") { try CandidServiceDescription.parse(try CandidConformanceSuite.text(of: name)) }
         }
