@@ -8,8 +8,12 @@ extension CandidText {
     /// (`(5 : nat)`) only where reading it back without a type would give another value
     /// (an unannotated integer reads as `int`). Either way, reading the text back at the same
     /// types (or without types) gives the same values (except a NaN's payload).
-    public static func print(_ values: [CandidValue], types: [CandidType]? = nil, in environment: CandidTypeEnvironment = CandidTypeEnvironment()) -> String {
-        let printer = CandidTextPrinter(environment: environment)
+    /// `annotatingNumbers` annotates every number with its type (`(5 : nat)`), as dfx prints
+    /// replies, so that the text reads back the same without types too.
+    public static func print(_ values: [CandidValue], types: [CandidType]? = nil, in environment: CandidTypeEnvironment = CandidTypeEnvironment(),
+                             annotatingNumbers: Bool = false) -> String {
+        var printer = CandidTextPrinter(environment: environment)
+        printer.annotatesNumbers = annotatingNumbers
         var parts: [String] = []
         for (index, value) in values.enumerated() {
             if let types, index < types.count {

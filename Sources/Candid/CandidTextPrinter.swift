@@ -2,6 +2,8 @@
 struct CandidTextPrinter {
     /// The named types.
     let environment: CandidTypeEnvironment
+    /// Whether every number is annotated with its type (`5 : nat`), as dfx prints replies.
+    var annotatesNumbers = false
 
     /// A top-level value without a type: printed at the type its shape gives it, annotated if
     /// reading the text back without a type would give another type.
@@ -24,29 +26,42 @@ struct CandidTextPrinter {
         switch value {
         case .null, .reserved: return "null"
         case .bool(let flag): return flag ? "true" : "false"
-        case .nat(let number): return number.description
-        case .int(let number): return number.description
-        case .nat8(let number): return String(number)
-        case .nat16(let number): return String(number)
-        case .nat32(let number): return String(number)
-        case .nat64(let number): return String(number)
-        case .int8(let number): return String(number)
-        case .int16(let number): return String(number)
-        case .int32(let number): return String(number)
-        case .int64(let number): return String(number)
-        case .float32(let number): return number.description
-        case .float64(let number): return number.description
+        case .nat, .int, .nat8, .nat16, .nat32, .nat64, .int8, .int16, .int32, .int64, .float32, .float64:
+            let digits = Self.number(value) ?? ""
+            return annotatesNumbers ? "\(digits) : \(CandidText.print(Self.shapeType(of: value)))" : digits
         case .text(let text): return CandidText.quoted(text)
         case .principal(let principal): return "principal \"\(principal.text)\""
         case .service(let principal): return "service \"\(principal.text)\""
         case .function(let service, let method): return "func \"\(service.text)\".\(CandidText.name(method))"
         case .opt(let inner):
             guard let inner else { return "null" }
-            if case .opt(let element) = type { return "opt " + self.value(inner, at: element) }
-            return "opt " + self.value(inner, at: nil)
+            var element: CandidType?
+            if case .opt(let elementType) = type { element = elementType }
+            let text = self.value(inner, at: element)
+            // `opt` takes a value, not an annotated one: `opt (5 : nat)`.
+            return annotatesNumbers && Self.number(inner) != nil ? "opt (\(text))" : "opt " + text
         case .vec(let elements): return vector(elements, at: type)
         case .record(let fields): return record(fields, at: type)
         case .variant(let field): return variant(field, at: type)
+        }
+    }
+
+    /// A number's digits (`nil` for other values).
+    static func number(_ value: CandidValue) -> String? {
+        switch value {
+        case .nat(let number): number.description
+        case .int(let number): number.description
+        case .nat8(let number): String(number)
+        case .nat16(let number): String(number)
+        case .nat32(let number): String(number)
+        case .nat64(let number): String(number)
+        case .int8(let number): String(number)
+        case .int16(let number): String(number)
+        case .int32(let number): String(number)
+        case .int64(let number): String(number)
+        case .float32(let number): number.description
+        case .float64(let number): number.description
+        default: nil
         }
     }
 

@@ -20,6 +20,7 @@ public enum CommandLineTool {
             case "swarm": return try SwarmCommand.main(rest, output: &output, errors: &errors)
             case "shrink": return try ShrinkCommand.main(rest, output: &output, errors: &errors)
             case "merge": return try MergeCommand.main(rest, output: &output, errors: &errors)
+            case "call": return try CallCommand.main(rest, output: &output, errors: &errors)
             case "subnet": return try SubnetCommand.main(rest, output: &output, errors: &errors)
             case "demo": return try DemoCommand.main(rest, output: &output, errors: &errors)
             case "trace-diff": return try TraceDiffCommand.main(rest, output: &output)
@@ -40,7 +41,7 @@ public enum CommandLineTool {
             case let option? where option.hasPrefix("--") || option.hasSuffix(".json"):
                 return try RunCommand.main(arguments, output: &output, errors: &errors)
             case let command?:
-                throw UsageError("\(command): unknown command; expected run, verify, sweep, merge, swarm, shrink, subnet, demo, trace-diff, wasm or help")
+                throw UsageError("\(command): unknown command; expected run, verify, sweep, merge, swarm, shrink, call, subnet, demo, trace-diff, wasm or help")
             }
         } catch {
             errors.write("icsim: \(error.message)\n" + (error.suggestsHelp ? "Run `icsim help` for usage.\n" : ""))
@@ -69,6 +70,8 @@ public enum CommandLineTool {
                                        Random scenarios with faults, checked; failures written as scenarios.
           icsim shrink FAILING.json [--check C] [--out F]
                                        Minimise a failing scenario to a small one failing the same check.
+          icsim call WASM METHOD [ARGUMENT] [--init ARGUMENT] [--query] [--caller PRINCIPAL] [--did FILE]
+                                       Install a module on a 13-node subnet, call it (Candid text), print the reply.
           icsim subnet [options]       One subnet without a scenario file (consensus, optionally a canister).
           icsim demo [options]         The deterministic kernel's demonstration (not an IC model).
           icsim trace-diff A B         Name the first event where two JSON Lines traces differ.
@@ -175,6 +178,28 @@ public enum CommandLineTool {
               --runs N          the most simulations to run (default 300)
 
             Exit 0 when written, 1 when the scenario does not fail the check, 2 on bad input.
+
+            """,
+        "call": """
+            icsim call WASM METHOD [ARGUMENT] [--init ARGUMENT] [--query] [--caller PRINCIPAL] [--did FILE] [--seed N]
+
+            Creates a canister on a default 13-node application subnet (the caller creates it and is its
+            controller), installs WASM with the init argument, makes one call of METHOD with ARGUMENT, and
+            prints the reply as Candid text. An update call goes through consensus and returns once its
+            answer is certified; a query (--query) is answered by one replica.
+
+            Arguments are Candid text, e.g. '("world")' or '(record { a = 1; b = opt "x" })' (default: '()'),
+            encoded with the method's types from the module's candid:service section or from --did FILE.
+            Without either, the text must annotate its types: '(42 : nat)'.
+
+              --init ARGUMENT    the argument of canister_init (default '()'), typed by the service's init types
+              --query            make a query instead of an update call
+              --caller P         the caller and controller, a textual principal (default \(CallCommand.defaultCaller))
+              --did FILE         the service description to use instead of the module's
+              --seed N           the simulation's root seed (default 1)
+
+            Exit 0 with the reply on stdout; 1 if the call was rejected (its reject code and message on
+            stderr) or expired; 2 on bad input (which argument, and what was expected).
 
             """,
         "subnet": """
