@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "ScenarioReports", dependencies: ["SimCore", "Wasm", "Consensus", "ExecutionLayer", "InternetComputer", "Scenarios"]),
         // Layer 3: a simulated IC driven call by call from tests (create, install, update,
         // query, advance time, inject faults), over the same model as scenarios.
-        .target(name: "CallAPI", dependencies: ["SimCore", "Candid", "ExecutionLayer", "InternetComputer"]),
+        .target(name: "CallAPI", dependencies: ["SimCore", "Wasm", "Candid", "ExecutionLayer", "InternetComputer"]),
         // What users import: re-exports the layers above (not the testing tools or the demo).
         .target(name: "ICSim", dependencies: ["SimCore", "Wasm", "Candid", "Consensus", "ExecutionLayer", "InternetComputer", "Scenarios", "ScenarioReports", "CallAPI"]),
         // Testing tools over scenarios: swarm testing, shrinking, planted bugs.

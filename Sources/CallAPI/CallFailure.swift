@@ -1,3 +1,4 @@
+import Candid
 import ExecutionLayer
 
 /// Why a call made through ``SimulatedInternetComputer`` has no reply.
@@ -12,6 +13,9 @@ public enum CallFailure: Error, Hashable, Sendable, CustomStringConvertible {
     case noReplicaUp
     /// The canister ID belongs to no subnet of this IC.
     case noSuchSubnet(CanisterID)
+    /// Candid: a service description or an argument's text that does not parse or fit the
+    /// method's types, or a reply that is not Candid of its result types.
+    case candid(CandidError)
 
     /// The reject, if it was one.
     public var reject: Reject? {
@@ -25,6 +29,7 @@ public enum CallFailure: Error, Hashable, Sendable, CustomStringConvertible {
         case .expired: "expired: no certified answer before the message's expiry"
         case .noReplicaUp: "no replica of the canister's subnet is up"
         case .noSuchSubnet(let canister): "canister \(canister) belongs to no subnet of this IC"
+        case .candid(let error): "Candid: \(error)"
         }
     }
 }

@@ -1,4 +1,5 @@
 import SimCore
+import Candid
 import Consensus
 import ExecutionLayer
 import InternetComputer
@@ -31,6 +32,8 @@ public struct SimulatedInternetComputer {
     var nextMessageID: UInt64 = 1
     /// The boundary node's choice of replica for each query.
     var boundaryNode: RandomStream
+    /// The Candid interface of each canister deployed with one (looked up, never iterated).
+    var interfaces: [CanisterID: CandidInterface] = [:]
 
     /// An IC of these subnets (each validated first).
     /// - Throws: every problem of the configuration, each naming its field.
