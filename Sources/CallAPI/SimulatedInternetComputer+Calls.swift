@@ -23,8 +23,8 @@ extension SimulatedInternetComputer {
         let message = IngressMessage(id: id, sender: sender, receiver: canister, method: method, argument: argument)
         let receipt = simulation.call(message, toSubnet: subnet, at: now)
         let expiry = SimInstant.zero + .nanoseconds(Int64(clamping: receipt.expiryNanos - min(receipt.expiryNanos, SubnetExecution.epochNanos)))
-        _ = step(until: expiry) { ic in ic.certifiedOutcome(of: id, onSubnet: subnet) != nil }
-        switch certifiedOutcome(of: id, onSubnet: subnet)?.status {
+        _ = step(until: expiry) { Self.certifiedOutcome(of: id, onSubnet: subnet, in: $0) != nil }
+        switch Self.certifiedOutcome(of: id, onSubnet: subnet, in: simulation)?.status {
         case .replied(let bytes): return bytes
         case .rejected(let reject): throw .rejected(reject)
         case .processing, nil: throw .expired
@@ -57,7 +57,7 @@ extension SimulatedInternetComputer {
     }
 
     /// Message `id`'s outcome on `subnet` once its answer is certified there (`nil` before).
-    func certifiedOutcome(of id: UInt64, onSubnet subnet: Int) -> IngressOutcome? {
+    static func certifiedOutcome(of id: UInt64, onSubnet subnet: Int, in simulation: InternetComputerSimulation) -> IngressOutcome? {
         guard let outcome = simulation.ingressOutcome(id, onSubnet: subnet, certifiedAt: 0).outcome, outcome.certifiedAt != nil else {
             return nil
         }

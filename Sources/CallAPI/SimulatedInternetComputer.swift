@@ -76,8 +76,8 @@ public struct SimulatedInternetComputer {
     public mutating func tick(rounds: Int = 1, limit: SimDuration = .seconds(600)) -> Bool {
         let targets = simulation.configuration.subnets.indices.map { simulation.executedHeight(onSubnet: $0) + UInt64(max(rounds, 0)) }
         let deadline = now + limit
-        return step(until: deadline) { ic in
-            targets.indices.allSatisfy { ic.simulation.executedHeight(onSubnet: $0) >= targets[$0] }
+        return step(until: deadline) { simulation in
+            targets.indices.allSatisfy { simulation.executedHeight(onSubnet: $0) >= targets[$0] }
         }
     }
 
@@ -90,16 +90,16 @@ public struct SimulatedInternetComputer {
     /// Handles events in order until `done` holds after one (then the current time is that
     /// event's, and every other event due by then is handled too) or until `deadline`;
     /// whether `done` came to hold.
-    mutating func step(until deadline: SimInstant, _ done: (Self) -> Bool) -> Bool {
-        if done(self) { return true }
+    mutating func step(until deadline: SimInstant, _ done: (InternetComputerSimulation) -> Bool) -> Bool {
+        if done(simulation) { return true }
         while let next = simulation.nextEventTime, next <= deadline {
             _ = simulation.step(notAfter: next)
-            if done(self) {
+            if done(simulation) {
                 run(until: next)
                 return true
             }
         }
         run(until: deadline)
-        return done(self)
+        return done(simulation)
     }
 }
