@@ -21,8 +21,11 @@ enum RunCommand {
             return 0
         }
         let modules = try ScenarioFiles.modules(of: scenario, file: file)
+        let interfaces = try ScenarioFiles.interfaces(of: scenario, file: file)
         var simulation: ScenarioSimulation
-        do { simulation = try ScenarioSimulation(scenario: scenario, modules: modules, recordsTimeline: reader.value("trace") != nil) } catch {
+        do {
+            simulation = try ScenarioSimulation(scenario: scenario, modules: modules, interfaces: interfaces, recordsTimeline: reader.value("trace") != nil)
+        } catch {
             throw UsageError("\(file ?? "the default scenario"):\n\(error)", suggestsHelp: false)
         }
         let quiet = try reader.flag("quiet")

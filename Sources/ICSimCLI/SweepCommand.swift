@@ -22,8 +22,9 @@ enum SweepCommand {
             do { scenario.duration = try SimDuration.parse(text) } catch { throw UsageError("--duration: \(error)") }
         }
         let modules = try ScenarioFiles.modules(of: scenario, file: file)
+        let interfaces = try ScenarioFiles.interfaces(of: scenario, file: file)
         let mine = try shard.seeds(of: seeds)
-        let outcomes = try run(scenario, modules: modules, seeds: mine, jobs: jobs)
+        let outcomes = try run(scenario, modules: modules, interfaces: interfaces, seeds: mine, jobs: jobs)
         let report = SweepReport(scenarioName: scenario.name, scenarioHash: SweepReport.scenarioHash(scenario), seedRange: seeds,
                                  shard: (shard.index, shard.count), outcomes: outcomes)
         if let failure = write(report, reader: reader, shard: shard, output: &output) {
@@ -44,14 +45,14 @@ enum SweepCommand {
     }
 
     /// Runs `scenario` under each seed on `jobs` threads; the outcomes (in seed order).
-    static func run(_ scenario: Scenario, modules: [[UInt8]], seeds: [UInt64], jobs: Int) throws(UsageError) -> [SeedOutcome] {
+    static func run(_ scenario: Scenario, modules: [[UInt8]], interfaces: [String?] = [], seeds: [UInt64], jobs: Int) throws(UsageError) -> [SeedOutcome] {
         let results = ParallelResults<Result<SeedOutcome, ScenarioError>>(count: seeds.count)
         DispatchQueue.concurrentPerform(iterations: min(jobs, max(seeds.count, 1))) { _ in
             while let index = results.takeIndex() {
                 var seeded = scenario
                 seeded.seed = seeds[index]
                 do throws(ScenarioError) {
-                    var simulation = try ScenarioSimulation(scenario: seeded, modules: modules)
+                    var simulation = try ScenarioSimulation(scenario: seeded, modules: modules, interfaces: interfaces)
                     simulation.run()
                     results.store(.success(SeedOutcome(ScenarioReport(simulation))), at: index)
                 } catch {

@@ -15,6 +15,7 @@ enum VerifyCommand {
         var scenario = try ScenarioFiles.load(file)
         try RunCommand.applyOverrides(reader, to: &scenario)
         _ = try ScenarioFiles.modules(of: scenario, file: file)
+        _ = try ScenarioFiles.interfaces(of: scenario, file: file)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("icsim-verify-\(getpid())")
         do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
             errors.write("icsim: cannot create \(directory.path)\n")

@@ -31,8 +31,9 @@ extension ScenarioReport {
         let statistics = client.statistics
         let seconds = Double((client.activeUntil - client.activeFrom).nanoseconds) / 1e9
         let rate = seconds > 0 ? Double(statistics.replied) / seconds : 0
+        let calls = client.answers.steps.map { "\($0.count) scripted calls" } ?? "\(client.call.rawValue) calls to \(client.canister) on subnet \"\(client.subnet)\""
         var lines = [
-            "client \"\(client.name)\": \(client.call.rawValue) calls to \(client.canister) on subnet \"\(client.subnet)\": \(statistics.sent) sent, "
+            "client \"\(client.name)\": \(calls): \(statistics.sent) sent, "
                 + "\(statistics.replied) replied, \(statistics.rejected) rejected, \(statistics.expired) expired, \(client.inFlight) in flight; "
                 + "\(SubnetReport.fixed(rate, decimals: 1)) replies/s" + (client.call == .update ? ", \(statistics.polls) read_state polls" : ""),
             "  latency " + Self.reportedQuantiles.map { "\($0.0) \(Self.format(statistics.latency.quantile($0.1, $0.2)))" }.joined(separator: ", ")
@@ -41,7 +42,7 @@ extension ScenarioReport {
         if !statistics.rejectReasons.isEmpty {
             lines.append("  rejects: " + statistics.rejectReasons.keys.sorted().map { "\($0) \(statistics.rejectReasons[$0] ?? 0)" }.joined(separator: ", "))
         }
-        return lines
+        return lines + Self.answerLines(client.answers)
     }
 
     func subnetLines(_ subnet: SubnetSummary) -> [String] {
@@ -137,7 +138,7 @@ extension ScenarioReport {
             ("answeredPerBucket", .array(statistics.answeredPerBucket.map { Self.count($0) })),
             ("latencyMeanNanosPerBucket", .array(means)),
             ("latencyMaxNanosPerBucket", .array(statistics.latencyMaxPerBucket.map { Self.count($0) })),
-        ])
+        ] + Self.answersJSON(client.answers))
     }
 
     func subnetJSON(_ subnet: SubnetSummary) -> JSONValue {

@@ -27,6 +27,8 @@ public struct ScenarioReport: Sendable {
         public var activeFrom: SimInstant
         /// The window's end.
         public var activeUntil: SimInstant
+        /// What its calls received: distinct replies and rejects, and a scripted client's steps.
+        public var answers: AnswerSummary
     }
 
     /// One subnet's consensus and execution.
@@ -136,6 +138,7 @@ public struct ScenarioReport: Sendable {
         subnets = Self.subnetSummaries(simulation)
         checks = Self.checks(scenario: scenario, clients: clients, subnets: subnets,
                              lost: NothingLostChecker.problems(simulation.workload, simulation.internetComputer, end: end))
+            + Self.scriptChecks(ScriptChecker.verdicts(simulation))
     }
 
     static func clientSummaries(_ simulation: ScenarioSimulation) -> [ClientSummary] {
@@ -150,7 +153,8 @@ public struct ScenarioReport: Sendable {
             let inFlight = client.call == .query ? (sent >= ended ? sent - ended : 0) : waiting[index]
             let subnet = simulation.scenario.subnets[workload.targets[index].subnet].name
             return ClientSummary(name: client.name, call: client.call, canister: client.canister, subnet: subnet, statistics: statistics,
-                                 inFlight: inFlight, activeFrom: .zero + client.from, activeUntil: workload.activeEnd(index))
+                                 inFlight: inFlight, activeFrom: .zero + client.from, activeUntil: workload.activeEnd(index),
+                                 answers: answerSummary(simulation, client: index))
         }
     }
 

@@ -13,6 +13,7 @@ struct CanonicalScenarioTests {
     static let names = [
         "app-subnet-baseline", "paper-table", "equivocating-leader", "f-byzantine-mix", "f-plus-one-fork", "partition-heal",
         "crash-restart-checkpoint", "cross-subnet-calls", "long-message-time-slicing", "cycles-exhaustion", "nns-40-nodes", "mainnet-topology",
+        "scripted-user",
     ]
 
     /// Loads and runs `Scenarios/NAME.json` (Wasm files relative to it), optionally shortened.
@@ -67,6 +68,9 @@ struct CanonicalScenarioTests {
             #expect((latency.maximum ?? .zero) > .seconds(10), "calls made during the split waited for it to heal")
         case "nns-40-nodes":
             #expect(report.subnets[0].nodes == 40 && report.subnets[0].cyclesBurned == .zero, "a system subnet charges nothing")
+        case "scripted-user":
+            #expect(report.checks.contains { $0.name == "script \"alice\"" && $0.passed }, "every step met its expectation")
+            #expect(simulation.workload.stepOutcomes[0].count == 10 && report.subnets[0].restarts == 1)
         case "mainnet-topology":
             #expect(report.subnets.count == 37 && report.subnets.reduce(0) { $0 + $1.nodes } == 550)
         default:

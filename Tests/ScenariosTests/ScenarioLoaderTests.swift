@@ -245,6 +245,8 @@ struct ScenarioSchemaTests {
         #expect(Set(Self.keys(definitions?["subnet"]?["properties"])) == Set(ScenarioReader.subnetKeys))
         #expect(Set(Self.keys(definitions?["canister"]?["properties"])) == Set(ScenarioReader.canisterKeys))
         #expect(Set(Self.keys(definitions?["client"]?["properties"])) == Set(ScenarioReader.clientKeys))
+        #expect(Set(Self.keys(definitions?["step"]?["properties"])) == Set(ScenarioReader.stepKeys))
+        #expect(Set(ScenarioReader.scriptedClientKeys).isSubset(of: Set(ScenarioReader.clientKeys)))
         guard case .array(let cases)? = definitions?["fault"]?["allOf"] else {
             Issue.record("no per-kind fault rules")
             return

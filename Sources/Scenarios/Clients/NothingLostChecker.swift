@@ -45,7 +45,8 @@ public enum NothingLostChecker {
     static func problem(with call: UpdateCall, _ workload: Workload, _ ic: InternetComputerSimulation, end: SimInstant) -> (kind: String, text: String)? {
         let client = Int(call.client)
         let specification = workload.specifications[client]
-        let outcome = ic.ingressOutcome(call.messageID, onSubnet: workload.targets[client].subnet, certifiedAt: 0).outcome
+        let subnet = workload.target(of: call).subnet
+        let outcome = ic.ingressOutcome(call.messageID, onSubnet: subnet, certifiedAt: 0).outcome
         let slack = specification.pollInterval + specification.networkDelay * 3
         let name = "update call \(call.messageID) of client \"\(specification.name)\" (sent at \(call.sentAt))"
         switch call.end {
@@ -60,7 +61,7 @@ public enum NothingLostChecker {
             // the replica had certified just before the poll, as a certification at the poll's
             // very instant may come after it.
             if let poll = call.lastPoll, let node = poll.node, let height = outcome?.height, outcome?.certifiedAt != nil,
-               ic.certifiedHeight(atNode: Int(node), onSubnet: workload.targets[client].subnet, at: poll.at - .nanoseconds(1)) >= height {
+               ic.certifiedHeight(atNode: Int(node), onSubnet: subnet, at: poll.at - .nanoseconds(1)) >= height {
                 return ("expired", "\(name) ended expired, but replica \(node), which its last poll reached at \(poll.at), "
                         + "had certified its answer (height \(height))")
             }

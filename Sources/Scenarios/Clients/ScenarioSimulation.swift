@@ -15,24 +15,35 @@ public struct ScenarioSimulation {
     /// The clients' lane: their events, their trace, and the time series sampled with them.
     var clients: ClientLane
 
-    /// The scenario ready to run, with its canisters' `modules` (``Scenario/modules(readFile:)``).
-    /// - Throws: ``ScenarioError`` for every problem of the scenario, and for each module that
+    /// Where Candid plugs in: encodes Candid text arguments, shows replies, compares them
+    /// with expected Candid values.
+    package let candid: CandidBridge
+
+    /// The scenario ready to run, with its canisters' `modules` (``Scenario/modules(readFile:)``)
+    /// and the text of their `did` files (``Scenario/candidInterfaces(readFile:)``; by
+    /// canister index, empty when none has one).
+    /// - Throws: ``ScenarioError`` for every problem of the scenario, for each argument or
+    ///   expectation written as Candid text that cannot be used, and for each module that
     ///   does not install (at `canisters[i].wasm`).
     ///   With `recordsTimeline`, every subnet keeps the timeline a trace viewer shows
     ///   (``SubnetMetrics/timeline``, for ``ChromeTrace``).
-    public init(scenario: Scenario, modules: [[UInt8]], recordsTimeline: Bool = false) throws(ScenarioError) {
+    public init(scenario: Scenario, modules: [[UInt8]], interfaces: [String?] = [], recordsTimeline: Bool = false) throws(ScenarioError) {
         var problems = scenario.problems()
         if modules.count != scenario.canisters.count {
             problems.append(JSONProblem(JSONPath().appending("canisters"), "\(modules.count) modules for \(scenario.canisters.count) canisters"))
         }
         guard problems.isEmpty else { throw ScenarioError(problems: problems) }
-        var configuration = scenario.configuration(modules: modules)
+        let candid = CandidBridge(scenario: scenario, modules: modules, interfaces: interfaces)
+        // The run executes the scenario with its Candid text encoded; reports show the one written.
+        let encoded = try candid.encodingArguments(of: scenario)
+        var configuration = encoded.configuration(modules: modules)
         for index in configuration.subnets.indices { configuration.subnets[index].recordsTimeline = recordsTimeline }
         problems = Self.installProblems(configuration, scenario)
         guard problems.isEmpty else { throw ScenarioError(problems: problems) }
         self.scenario = scenario
+        self.candid = candid
         internetComputer = InternetComputerSimulation(configuration: configuration)
-        let workload = Workload(scenario: scenario, configuration: configuration)
+        let workload = Workload(scenario: encoded, configuration: configuration)
         let sampler = FinalizedHeightSampler(subnetCount: configuration.subnets.count, bucket: workload.bucket, end: .zero + scenario.duration)
         clients = ClientLane(simulation: Simulation(model: workload), sampler: sampler)
         clients.simulation.model.start(&clients.simulation.scheduler)

@@ -48,6 +48,8 @@ public struct UpdateCall: Sendable {
     /// When its last `read_state` poll reached the boundary node, and the replica it went to
     /// (`nil` when none was up); `nil` before the first poll.
     public var lastPoll: (node: Int32?, at: SimInstant)?
+    /// The step it is of its scripted client (`nil` for the other clients' calls).
+    public var step: Int32?
 }
 
 /// The clients of a scenario as a state machine over the simulated IC: open-loop arrivals and
@@ -58,8 +60,11 @@ public struct UpdateCall: Sendable {
 public struct Workload: Sendable {
     /// The clients, as configured.
     public let specifications: [ClientSpecification]
-    /// Each client's subnet and target canister.
+    /// Each client's subnet and target canister (a scripted client's default target, or its
+    /// first step's).
     package let targets: [(subnet: Int, canister: CanisterID)]
+    /// Each scripted client's steps' subnets and target canisters (empty for the others).
+    package let stepTargets: [[(subnet: Int, canister: CanisterID)]]
     /// Each client's random stream (arguments, Poisson arrivals, replica choice).
     var streams: [RandomStream]
     /// Calls each client started (its next call number).
@@ -70,6 +75,10 @@ public struct Workload: Sendable {
     public private(set) var queriesSent: [UInt64]
     /// What each client's calls came to.
     public package(set) var statistics: [ClientStatistics]
+    /// The distinct replies and rejects each client received, with counts.
+    public internal(set) var answers: [ClientAnswers]
+    /// What each step of each scripted client came to, in order (empty for the others).
+    public internal(set) var stepOutcomes: [[StepOutcome]]
     /// The time series: bucket width, and the run's end.
     public let bucket: SimDuration
     let end: SimInstant
@@ -83,10 +92,13 @@ public struct Workload: Sendable {
         specifications = scenario.clients
         let root = RandomSeed(scenario.seed).derive("workload")
         targets = scenario.clients.map { client in
-            let index = scenario.canisters.firstIndex { $0.name == client.canister } ?? 0
-            let subnet = scenario.subnetIndex(of: scenario.canisters[index]) ?? 0
-            return (subnet, Scenario.canisterID(index))
+            scenario.target(ofCanisterNamed: client.steps.map { client.canister.isEmpty ? $0.first?.canister ?? "" : client.canister } ?? client.canister)
         }
+        stepTargets = scenario.clients.map { client in
+            (client.steps ?? []).map { scenario.target(ofCanisterNamed: $0.canister ?? client.canister) }
+        }
+        answers = Array(repeating: ClientAnswers(), count: scenario.clients.count)
+        stepOutcomes = Array(repeating: [], count: scenario.clients.count)
         streams = scenario.clients.indices.map { root.stream("client", index: UInt64($0)) }
         callsStarted = Array(repeating: 0, count: scenario.clients.count)
         queriesSent = Array(repeating: 0, count: scenario.clients.count)
@@ -112,6 +124,8 @@ public struct Workload: Sendable {
             case .openLoop: scheduler.schedule(.arrival(client: Int32(index)), at: at)
             case .closedLoop(let users, _):
                 for user in 0..<users { scheduler.schedule(.userReady(client: Int32(index), user: Int32(user)), at: at) }
+            case .scripted(let steps) where !steps.isEmpty: scheduler.schedule(.userReady(client: Int32(index), user: 0), at: at)
+            case .scripted: break
             }
         }
     }
@@ -155,8 +169,10 @@ public struct Workload: Sendable {
 
     /// The argument of client `client`'s call number `number`.
     mutating func argument(_ client: Int, number: UInt64) -> [UInt8] {
+        if let steps = specifications[client].steps { return Self.stepArgument(steps, number: number) }
         switch specifications[client].argument {
         case .fixed(let bytes): return bytes
+        case .candid: return []  // encoded before the run (``CandidBridge/encodingArguments(of:)``)
         case .sequence(let prefix, let modulo):
             let value = modulo.map { number % max($0, 1) } ?? number
             return prefix + (0..<8).map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) }
@@ -174,28 +190,30 @@ public struct Workload: Sendable {
     /// The user's principal: a self-authenticating principal of the client and user number
     /// (computed once per user: it takes a SHA-256).
     mutating func sender(client: Int, user: Int) -> Principal {
+        if let caller = specifications[client].caller { return caller }
         while senders[client].count <= user { senders[client].append(.user(UInt64(client) << 24 | UInt64(senders[client].count))) }
         return senders[client][user]
     }
 
     /// Client `client`'s user `user` makes a call now.
     mutating func startCall(_ client: Int, user: Int, _ now: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: inout InternetComputerSimulation) {
+        if let steps = specifications[client].steps, callsStarted[client] >= UInt64(steps.count) { return }
         let number = callsStarted[client]
         callsStarted[client] += 1
         let specification = specifications[client]
-        switch specification.call {
+        let target = plannedCall(client, number: number)
+        switch target.call {
         case .query:
             queriesSent[client] += 1
             scheduler.schedule(.queryArrives(client: Int32(client), user: Int32(user), sentAt: now, number: number), at: now + oneWay(client))
         case .update:
-            let target = targets[client]
-            let message = IngressMessage(id: nextMessageID, sender: sender(client: client, user: user), receiver: target.canister,
-                                         method: specification.method, argument: argument(client, number: number))
+            let message = IngressMessage(id: nextMessageID, sender: sender(client: client, user: user, number: number), receiver: target.canister,
+                                         method: target.method, argument: argument(client, number: number))
             nextMessageID += 1
             let arrival = now + oneWay(client)
             let receipt = ic.call(message, toSubnet: target.subnet, at: arrival)
             updates.append(UpdateCall(client: Int32(client), user: Int32(user), messageID: message.id, sentAt: now,
-                                      expiryNanos: receipt.expiryNanos))
+                                      expiryNanos: receipt.expiryNanos, step: target.step))
             // The boundary node acknowledges the submission (back at arrival + delay); the agent
             // then waits the poll interval before each poll.
             let firstPoll = arrival + oneWay(client) + specification.pollInterval
@@ -219,21 +237,21 @@ public struct Workload: Sendable {
         let client = Int(call.client)
         statistics[client].polls += 1
         let back = now + oneWay(client)
-        let subnet = targets[client].subnet
+        let subnet = target(of: call).subnet
         let node = ic.replica(forRequestTo: subnet, at: now, using: &streams[client])
         updates[index].lastPoll = (node.map(Int32.init), now)
-        if let node, let end = Self.end(ic.readState(requestStatusOf: call.messageID, onSubnet: subnet, atReplica: node)) {
-            return finish(index, end, at: back, &scheduler)
+        if let node, let (end, answer) = Self.end(ic.readState(requestStatusOf: call.messageID, onSubnet: subnet, atReplica: node)) {
+            return finish(index, end, answer, at: back, &scheduler)
         }
-        guard SubnetExecution.timeNanos(now) < call.expiryNanos else { return finish(index, .expired, at: back, &scheduler) }
+        guard SubnetExecution.timeNanos(now) < call.expiryNanos else { return finish(index, .expired, .expired, at: back, &scheduler) }
         scheduler.schedule(.pollArrives(call: index), at: back + specifications[client].pollInterval + oneWay(client))
     }
 
-    /// How a call ended, if `status` says it did.
-    static func end(_ status: RequestStatus) -> CallEnd? {
+    /// How a call ended, and what its user received, if `status` says it did.
+    static func end(_ status: RequestStatus) -> (CallEnd, CallAnswer)? {
         switch status {
-        case .replied: .replied
-        case .rejected(let reject): .rejected(reason: reason(reject))
+        case .replied(let bytes): (.replied, .replied(bytes))
+        case .rejected(let reject): (.rejected(reason: reason(reject)), CallAnswer(reject))
         case .pending: nil
         }
     }
@@ -243,17 +261,24 @@ public struct Workload: Sendable {
         reject.errorCode.map(\.description) ?? reject.code.description
     }
 
-    /// Update call `index` ended `end`, its user learning it at `time`.
-    mutating func finish(_ index: Int, _ end: CallEnd, at time: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>) {
+    /// Update call `index` ended `end`, its user learning it (`answer`) at `time`.
+    mutating func finish(_ index: Int, _ end: CallEnd, _ answer: CallAnswer, at time: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>) {
         updates[index].end = end
         updates[index].endedAt = time
         let call = updates[index]
         record(end, client: Int(call.client), latency: time - call.sentAt, at: time)
+        record(answer, client: Int(call.client), step: call.step.map(Int.init), sentAt: call.sentAt, at: time)
         nextCall(after: time, client: Int(call.client), user: Int(call.user), &scheduler)
     }
 
     /// A closed-loop user thinks, then calls again (if its client is still active).
     func nextCall(after time: SimInstant, client: Int, user: Int, _ scheduler: inout Scheduler<WorkloadEvent>) {
+        if let steps = specifications[client].steps {
+            // A scripted user makes its next step at once, while it has steps and time.
+            guard callsStarted[client] < UInt64(steps.count), time < activeEnd(client) else { return }
+            scheduler.schedule(.userReady(client: Int32(client), user: Int32(user)), at: time)
+            return
+        }
         guard case .closedLoop(_, let thinkTime) = specifications[client].load, time + thinkTime < activeEnd(client) else { return }
         scheduler.schedule(.userReady(client: Int32(client), user: Int32(user)), at: time + thinkTime)
     }
@@ -264,22 +289,25 @@ public struct Workload: Sendable {
     mutating func query(_ client: Int, user: Int, sentAt: SimInstant, number: UInt64, _ now: SimInstant,
                         _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: borrowing InternetComputerSimulation) {
         let delay = oneWay(client)
-        let subnet = targets[client].subnet
-        guard let node = ic.replica(forRequestTo: subnet, at: now, using: &streams[client]) else {
-            return finishQuery(client, user: user, .rejected(reason: "no replica up"), sentAt: sentAt, at: now + delay, &scheduler)
+        let target = plannedCall(client, number: number)
+        let step = target.step.map(Int.init)
+        guard let node = ic.replica(forRequestTo: target.subnet, at: now, using: &streams[client]) else {
+            return finishQuery(client, user: user, (.rejected(reason: "no replica up"), Self.noReplicaUp), step: step, sentAt: sentAt, at: now + delay, &scheduler)
         }
-        let request = QueryRequest(canister: targets[client].canister, method: specifications[client].method,
-                                   argument: argument(client, number: number), sender: sender(client: client, user: user))
-        let response = ic.query(request, onSubnet: subnet, atReplica: node, at: now)
-        let end: CallEnd = switch response.result {
-        case .success: .replied
-        case .failure(let reject): .rejected(reason: Self.reason(reject))
+        let request = QueryRequest(canister: target.canister, method: target.method,
+                                   argument: argument(client, number: number), sender: sender(client: client, user: user, number: number))
+        let response = ic.query(request, onSubnet: target.subnet, atReplica: node, at: now)
+        let end: (CallEnd, CallAnswer) = switch response.result {
+        case .success(let bytes): (.replied, .replied(bytes))
+        case .failure(let reject): (.rejected(reason: Self.reason(reject)), CallAnswer(reject))
         }
-        finishQuery(client, user: user, end, sentAt: sentAt, at: now + response.executionDuration + delay, &scheduler)
+        finishQuery(client, user: user, end, step: step, sentAt: sentAt, at: now + response.executionDuration + delay, &scheduler)
     }
 
-    mutating func finishQuery(_ client: Int, user: Int, _ end: CallEnd, sentAt: SimInstant, at time: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>) {
-        record(end, client: client, latency: time - sentAt, at: time)
+    mutating func finishQuery(_ client: Int, user: Int, _ end: (CallEnd, CallAnswer), step: Int?, sentAt: SimInstant, at time: SimInstant,
+                              _ scheduler: inout Scheduler<WorkloadEvent>) {
+        record(end.0, client: client, latency: time - sentAt, at: time)
+        record(end.1, client: client, step: step, sentAt: sentAt, at: time)
         statistics[client].queriesEnded += 1
         nextCall(after: time, client: client, user: user, &scheduler)
     }

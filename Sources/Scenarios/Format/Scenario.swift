@@ -1,5 +1,6 @@
 import SimCore
 import Consensus
+import ExecutionLayer
 
 /// Everything a scenario file says: the subnets, their canisters, the clients that load them,
 /// a timeline of faults, and the expectations that decide whether a run passed. Built in
@@ -156,8 +157,14 @@ public struct ScenarioCanister: Hashable, Sendable {
     public var wasm: WasmSource
     /// Its subnet's name (`nil`: the first subnet).
     public var subnet: String?
-    /// The argument of its `canister_init`.
-    public var initArgument: [UInt8] = []
+    /// The argument of its `canister_init`: bytes, or Candid text (``CandidBridge``).
+    public var initArgument: CallArgument = .bytes([])
+    /// Its controllers (`nil`: one simulated user, as without the key); the first installs
+    /// it, and is the caller its `canister_init` sees.
+    public var controllers: [Principal]?
+    /// The path of its Candid interface (`.did`) file, relative to the scenario file's
+    /// directory (or absolute); `nil`: the module's `candid:service` section, if any.
+    public var did: String?
     /// Its cycles balance at genesis: 10^15 by default (an assumption: plenty for a run).
     public var cycles: UInt64 = 1_000_000_000_000_000
     /// Its compute allocation in percent (0-100).
@@ -180,6 +187,8 @@ public enum ArgumentGenerator: Hashable, Sendable {
     case sequence(prefix: [UInt8], modulo: UInt64?)
     /// `prefix`, then `bytes` bytes from the client's random stream.
     case random(prefix: [UInt8], bytes: Int)
+    /// The same bytes every time: this Candid text, encoded before the run (``CandidBridge``).
+    case candid(String)
 }
 
 /// How a client's calls arrive.
@@ -190,6 +199,9 @@ public enum ClientLoad: Hashable, Sendable {
     /// Closed loop: `users` users, each waiting for its call's answer and then `thinkTime`
     /// before its next call.
     case closedLoop(users: Int, thinkTime: SimDuration)
+    /// One scripted user making these calls in order, each once the previous one was
+    /// answered (replied, rejected or expired).
+    case scripted([CallStep])
 }
 
 /// Whether a client's calls are update calls (through consensus, answered through certified
@@ -202,6 +214,9 @@ public enum CallKind: String, Hashable, Sendable, CaseIterable {
 }
 
 /// A client of a scenario: who calls which method of which canister, how often, and when.
+/// A scripted client (``ClientLoad/scripted(_:)``) takes its calls, methods and arguments
+/// from its steps; its `canister` is the steps' default target (empty when every step names
+/// its own), and its `call`, `method` and `argument` are unused.
 public struct ClientSpecification: Hashable, Sendable {
     /// Its unique name (reports and expectations refer to it).
     public var name: String
@@ -211,6 +226,8 @@ public struct ClientSpecification: Hashable, Sendable {
     public var canister: String
     /// The method called.
     public var method: String
+    /// Who its users are (`nil`: one simulated user principal per user, as without the key).
+    public var caller: Principal?
     /// The argument of each call.
     public var argument: ArgumentGenerator = .fixed([])
     /// How calls arrive.
@@ -236,6 +253,18 @@ public struct ClientSpecification: Hashable, Sendable {
         self.canister = canister
         self.method = method
         self.load = load
+    }
+
+    /// A scripted client called `name` making `steps`, on `canister` unless a step names its
+    /// own.
+    public init(name: String, canister: String? = nil, steps: [CallStep]) {
+        self.init(name: name, call: .update, canister: canister ?? "", method: "", load: .scripted(steps))
+    }
+
+    /// Its steps, if it is a scripted client.
+    public var steps: [CallStep]? {
+        if case .scripted(let steps) = load { return steps }
+        return nil
     }
 }
 

@@ -44,13 +44,18 @@ extension Scenario {
         configuration.xnetDelay = xnetDelay
         for (index, canister) in canisters.enumerated() {
             guard let subnet = subnetIndex(of: canister) else { continue }
-            var setup = CanisterSetup(id: Self.canisterID(index), wasm: modules[index], initArgument: canister.initArgument,
+            // Candid text is encoded before a run (``ScenarioSimulation``); here it counts as empty.
+            var setup = CanisterSetup(id: Self.canisterID(index), wasm: modules[index], initArgument: canister.initArgument.bytes ?? [],
                                       cycles: Cycles(canister.cycles))
             setup.computeAllocationPercent = canister.computeAllocationPercent
+            if let controllers = canister.controllers, !controllers.isEmpty { setup.controllers = controllers }
             configuration.subnets[subnet].canisters.append(setup)
         }
-        for client in clients where client.call == .query {
-            guard let index = canisters.firstIndex(where: { $0.name == client.canister }), let subnet = subnetIndex(of: canisters[index]) else { continue }
+        let queried = clients.flatMap { client in
+            client.steps.map { steps in steps.filter { $0.call == .query }.map { $0.canister ?? client.canister } } ?? (client.call == .query ? [client.canister] : [])
+        }
+        for name in queried {
+            guard let index = canisterIndex(named: name), let subnet = subnetIndex(of: canisters[index]) else { continue }
             let id = Self.canisterID(index)
             if !configuration.subnets[subnet].queriedCanisters.contains(id) { configuration.subnets[subnet].queriedCanisters.append(id) }
         }

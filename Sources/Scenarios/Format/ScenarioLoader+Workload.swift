@@ -5,9 +5,10 @@ extension ScenarioReader {
     // MARK: Clients
 
     static let clientKeys = ["name", "call", "canister", "method", "argument", "rate", "arrivals", "users", "thinkTime", "from", "until",
-                             "networkDelay", "networkJitter", "pollInterval"]
+                             "networkDelay", "networkJitter", "pollInterval", "caller", "calls"]
 
     mutating func client(_ value: JSONValue, at path: JSONPath) -> ClientSpecification? {
+        if case .object(let members) = value, members.contains(where: { $0.key == "calls" }) { return scriptedClient(value, at: path) }
         guard let object = json.object(value, at: path, allowed: Self.clientKeys, required: ["name", "canister", "method"]),
               let (nameValue, namePath) = object["name"], let name = json.string(nameValue, at: namePath),
               let (canisterValue, canisterPath) = object["canister"], let canister = json.string(canisterValue, at: canisterPath),
@@ -21,13 +22,8 @@ extension ScenarioReader {
         }
         var client = ClientSpecification(name: name, call: call, canister: canister, method: method, load: load)
         if let (value, path) = object["argument"], let argument = argument(value, at: path) { client.argument = argument }
-        if let (value, path) = object["from"], let from = json.duration(value, at: path) { client.from = from }
-        if let (value, path) = object["until"] { client.until = json.duration(value, at: path) }
-        if let (value, path) = object["networkDelay"], let delay = json.duration(value, at: path, maximum: .seconds(60)) { client.networkDelay = delay }
-        if let (value, path) = object["networkJitter"], let jitter = json.duration(value, at: path, maximum: .seconds(60)) { client.networkJitter = jitter }
-        if let (value, path) = object["pollInterval"], let interval = json.duration(value, at: path, maximum: .seconds(300)) {
-            if interval > .zero { client.pollInterval = interval } else { json.report(path, "must be longer than zero") }
-        }
+        if let (value, path) = object["caller"] { client.caller = principal(value, at: path) }
+        readWindowAndNetwork(object, into: &client)
         return client
     }
 
@@ -36,7 +32,7 @@ extension ScenarioReader {
     mutating func clientLoad(_ object: JSONObjectView, at path: JSONPath) -> ClientLoad? {
         switch (object["rate"], object["users"]) {
         case (nil, nil):
-            json.report(path, "expected \"rate\" (calls per second, open loop) or \"users\" (closed loop)")
+            json.report(path, "expected \"rate\" (calls per second, open loop) or \"users\" (closed loop), or \"calls\" (a scripted user)")
             return nil
         case (.some, .some):
             json.report(path.appending("users"), "give either \"rate\" (open loop) or \"users\" (closed loop), not both")
@@ -63,6 +59,10 @@ extension ScenarioReader {
 
     mutating func argument(_ value: JSONValue, at path: JSONPath) -> ArgumentGenerator? {
         if case .string = value { return bytes(value, at: path).map { .fixed($0) } }
+        if case .object(let members) = value, members.contains(where: { $0.key == "candid" }) {
+            guard case .candid(let text)? = candidArgument(value, at: path) else { return nil }
+            return .candid(text)
+        }
         guard let object = json.object(value, at: path, allowed: ["kind", "prefix", "modulo", "size"], required: ["kind"]),
               let (kindValue, kindPath) = object["kind"], let kind = json.string(kindValue, at: kindPath) else { return nil }
         let prefix = object["prefix"].flatMap { bytes($0.value, at: $0.path) } ?? []

@@ -150,7 +150,7 @@ package struct ScenarioReader {
 
     // MARK: Canisters
 
-    static let canisterKeys = ["name", "wasm", "subnet", "initArgument", "cycles", "computeAllocation"]
+    static let canisterKeys = ["name", "wasm", "subnet", "initArgument", "cycles", "computeAllocation", "controllers", "did"]
 
     mutating func canister(_ value: JSONValue, at path: JSONPath) -> ScenarioCanister? {
         guard let object = json.object(value, at: path, allowed: Self.canisterKeys, required: ["name", "wasm"]),
@@ -158,7 +158,11 @@ package struct ScenarioReader {
               let (wasmValue, wasmPath) = object["wasm"], let wasm = wasmSource(wasmValue, at: wasmPath) else { return nil }
         var canister = ScenarioCanister(name: name, wasm: wasm)
         if let (value, path) = object["subnet"] { canister.subnet = json.string(value, at: path) }
-        if let (value, path) = object["initArgument"], let bytes = bytes(value, at: path) { canister.initArgument = bytes }
+        if let (value, path) = object["initArgument"], let argument = callArgument(value, at: path) { canister.initArgument = argument }
+        if let (value, path) = object["controllers"] { canister.controllers = controllers(value, at: path) }
+        if let (value, path) = object["did"], let file = json.string(value, at: path) {
+            if file.isEmpty { json.report(path, "expected a path to a .did file (relative to the scenario file)") } else { canister.did = file }
+        }
         if let (value, path) = object["cycles"], let cycles = json.integer(value, at: path, in: UInt64.min...UInt64.max) { canister.cycles = cycles }
         if let (value, path) = object["computeAllocation"], let percent = json.integer(value, at: path, in: 0...100) {
             canister.computeAllocationPercent = percent

@@ -53,6 +53,9 @@ extension Scenario {
         if !(0...100).contains(canister.computeAllocationPercent) {
             problems.append(JSONProblem(path.appending("computeAllocation"), "expected a percentage from 0 to 100, found \(canister.computeAllocationPercent)"))
         }
+        if let controllers = canister.controllers, !(1...10).contains(controllers.count) {
+            problems.append(JSONProblem(path.appending("controllers"), "expected 1 to 10 controllers (the first installs the canister), found \(controllers.count)"))
+        }
         if case .builtin(let name) = canister.wasm, BuiltinCanisters.module(named: name) == nil {
             problems.append(JSONProblem(path.appending("wasm"), "no built-in canister \"\(name)\""))
         }
@@ -65,11 +68,12 @@ extension Scenario {
         if CallKind(rawValue: client.name) != nil {
             problems.append(JSONProblem(path.appending("name"), "\"\(client.name)\" is reserved (expectations use it for all calls of that kind)"))
         }
-        if !canisters.contains(where: { $0.name == client.canister }) {
-            let known = canisters.isEmpty ? "there are no canisters" : "the canisters are \(ScenarioReader.quotedList(canisters.map(\.name)))"
-            problems.append(JSONProblem(path.appending("canister"), "no canister is named \"\(client.canister)\"; \(known)"))
+        if let steps = client.steps {
+            problems += stepProblems(steps, client: client, at: path)
+        } else {
+            if let problem = canisterReference(client.canister, at: path.appending("canister")) { problems.append(problem) }
+            if client.method.isEmpty { problems.append(JSONProblem(path.appending("method"), "must not be empty")) }
         }
-        if client.method.isEmpty { problems.append(JSONProblem(path.appending("method"), "must not be empty")) }
         switch client.load {
         case .openLoop(let rate, _) where !(rate >= 0.001 && rate <= 1_000_000):
             problems.append(JSONProblem(path.appending("rate"), "expected from 0.001 to 1000000 calls per second, found \(rate)"))

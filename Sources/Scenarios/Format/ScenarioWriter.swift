@@ -86,14 +86,17 @@ extension ScenarioCanister {
         }
         var members: [(key: String, value: JSONValue)] = [("name", .string(name)), ("wasm", .string(wasm))]
         if let subnet { members.append(("subnet", .string(subnet))) }
-        members += [("initArgument", .bytes(initArgument)), ("cycles", .number(String(cycles))),
+        members += [("initArgument", initArgument.jsonValue), ("cycles", .number(String(cycles))),
                     ("computeAllocation", .number(String(computeAllocationPercent)))]
+        if let controllers { members.append(("controllers", .array(controllers.map { .string($0.description) }))) }
+        if let did { members.append(("did", .string(did))) }
         return .object(members)
     }
 }
 
 extension ClientSpecification {
     var jsonValue: JSONValue {
+        if let steps { return scriptedJSONValue(steps) }
         var members: [(key: String, value: JSONValue)] = [
             ("name", .string(name)), ("call", .string(call.rawValue)), ("canister", .string(canister)), ("method", .string(method)),
         ]
@@ -105,17 +108,25 @@ extension ClientSpecification {
             members.append(("argument", .object(generator)))
         case .random(let prefix, let count):
             members.append(("argument", .object([("kind", .string("random")), ("prefix", .bytes(prefix)), ("size", .string("\(count)B"))])))
+        case .candid(let text): members.append(("argument", CallArgument.candid(text).jsonValue))
         }
+        if let caller { members.append(("caller", .string(caller.description))) }
         switch load {
         case .openLoop(let rate, let poisson):
             members += [("rate", .number(JSONValue.decimal(rate))), ("arrivals", .string(poisson ? "poisson" : "constant"))]
         case .closedLoop(let users, let thinkTime):
             members += [("users", .number(String(users))), ("thinkTime", .duration(thinkTime))]
+        case .scripted: break  // written by scriptedJSONValue
         }
-        members.append(("from", .duration(from)))
+        return .object(members + windowAndNetworkMembers)
+    }
+
+    /// `from`, `until` and the network keys.
+    var windowAndNetworkMembers: [(key: String, value: JSONValue)] {
+        var members: [(key: String, value: JSONValue)] = [("from", .duration(from))]
         if let until { members.append(("until", .duration(until))) }
         members += [("networkDelay", .duration(networkDelay)), ("networkJitter", .duration(networkJitter)), ("pollInterval", .duration(pollInterval))]
-        return .object(members)
+        return members
     }
 }
 
