@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "InternetComputer", dependencies: ["SimCore", "Wasm", "Consensus", "ExecutionLayer"]),
         // Layer 3: the JSON layer, the scenario format (read, validated, written), the clients,
         // the built-in canisters, and a scenario's run (the IC and its clients in one time).
-        .target(name: "Scenarios", dependencies: ["SimCore", "Wasm", "Consensus", "ExecutionLayer", "InternetComputer"]),
+        .target(name: "Scenarios", dependencies: ["SimCore", "Wasm", "Candid", "Consensus", "ExecutionLayer", "InternetComputer"]),
         // Layer 4: what a run reports: text, JSON, HTML with plots, Chrome traces, sweeps.
         .target(name: "ScenarioReports", dependencies: ["SimCore", "Wasm", "Consensus", "ExecutionLayer", "InternetComputer", "Scenarios"]),
         // Layer 3: a simulated IC driven call by call from tests (create, install, update,

@@ -71,3 +71,26 @@ struct CallCommandTests {
         #expect(result.code == 0 && result.output.contains("icsim call WASM METHOD [ARGUMENT]"))
     }
 }
+
+/// The real canisters through a scenario file: scripted users in Candid, every answer checked.
+@Suite("Real canisters in a scenario")
+struct RealCanisterScenarioTests {
+    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("ICSimTests/RealCanisters/real-canisters.json").path
+
+    @Test func everyExpectationIsMet() {
+        let result = runTool(["run", Self.path])
+        #expect(result.code == 0, "\(result.errors)\n\(result.output)")
+        #expect(result.output.contains("step 5: query counter.read: the reply (5 : nat)"))
+        #expect(result.output.contains("step 6: update counter.greet: the reply (\"Hello, world!\")"))
+        #expect(result.output.contains("step 1: update trap.Throw: a reject CANISTER_REJECT \"foo\""))
+        #expect(result.output.contains("PASS script \"carol\": 1 expectations met"))
+    }
+
+    @Test func theJSONReportListsRepliesAsCandidText() {
+        let result = runTool(["run", Self.path, "--json", "-", "--quiet"])
+        #expect(result.code == 0, "\(result.errors)")
+        #expect(result.output.contains(#""reply": "(5 : nat)""#))
+        #expect(result.output.contains(#""received": "the reply (5 : nat)""#))
+    }
+}

@@ -52,11 +52,11 @@ struct BadScenarioCorpusTests {
         "empty": ["$: not valid JSON: line 1, column 1 (byte 0): expected a value, found the end of the text"],
         "deeply-nested": ["$: not valid JSON: line 1, column 129 (byte 128): nesting deeper than 128 levels"],
         "bad-scripted-client": [
-            #"canisters[0].controllers[0]: expected a principal in the textual format (such as "aaaaa-aa" or "rrkah-fqaaa-aaaaa-aaaaq-cai"): the checksum does not match (these bytes are written "uuc56-gyb"), found "2vxsx-fab""#,
+            #"canisters[0].controllers[0]: expected a principal in the textual format (such as "aaaaa-aa" or "rrkah-fqaaa-aaaaa-aaaaq-cai"): principal "2vxsx-fab" has a wrong checksum (did you mistype it?)"#,
             #"workload[0].rate: not for a scripted client (one with "calls"): each step gives its own "method", "call" and "argument""#,
             #"workload[0].calls[0].expect.reject: unknown reject code "CANISTER_EROR"; expected one of "SYS_FATAL", "SYS_TRANSIENT", "DESTINATION_INVALID", "CANISTER_REJECT", "CANISTER_ERROR", "SYS_UNKNOWN" or a number from 1 to 6"#,
             #"workload[0].calls[1].expect.replyBytes: give either "reject" or "replyBytes", not both"#,
-            #"workload[0].calls[2].caller: expected a principal in the textual format (such as "aaaaa-aa" or "rrkah-fqaaa-aaaaa-aaaaq-cai"): group 1 does not have 5 characters (groups of five joined by "-"; only the last may be shorter), found "not-a-principal""#,
+            #"workload[0].calls[2].caller: expected a principal in the textual format (such as "aaaaa-aa" or "rrkah-fqaaa-aaaaa-aaaaq-cai"): principal "not-a-principal" is not grouped in fives: group 1 has 3 characters"#,
         ],
     ]
 

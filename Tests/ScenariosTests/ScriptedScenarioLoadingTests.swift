@@ -97,7 +97,7 @@ struct ScriptedScenarioLoadingTests {
     @Test(arguments: [
         (#""controllers": []"#, "canisters[0].controllers: expected 1 to 10 controllers (the first installs the canister), found 0"),
         (#""controllers": "aaaaa-aa""#, "canisters[0].controllers: expected an array, found a string"),
-        (#""controllers": ["rrkah-fqaaa-aaaaa-aaaar-cai"]"#, "canisters[0].controllers[0]: expected a principal in the textual format (such as \"aaaaa-aa\" or \"rrkah-fqaaa-aaaaa-aaaaq-cai\"): the checksum does not match"),
+        (#""controllers": ["rrkah-fqaaa-aaaaa-aaaar-cai"]"#, "canisters[0].controllers[0]: expected a principal in the textual format (such as \"aaaaa-aa\" or \"rrkah-fqaaa-aaaaa-aaaaq-cai\"): principal \"rrkah-fqaaa-aaaaa-aaaar-cai\" has a wrong checksum"),
         (#""did": """#, "canisters[0].did: expected a path to a .did file"),
         (#""did": 3"#, "canisters[0].did: expected a string, found a number"),
         (#""initArgument": {"candid": "()", "extra": 1}"#, "canisters[0].initArgument.extra: unknown key"),
@@ -122,15 +122,30 @@ struct ScriptedScenarioLoadingTests {
         #expect(scenario.clients[0].steps == nil)
     }
 
-    @Test func candidTextIsRefusedUntilTheCandidLibraryLands() throws {
+    @Test func candidTextIsEncodedWithTheCanistersTypes() throws {
         let scenario = try ScenarioLoader.load(Self.scripted)
+        // Canister d has no service description: its text annotates its own types.
+        let encoded = try CandidBridge(services: ["service : {}", nil]).encodingArguments(of: scenario)
+        #expect(encoded.canisters[1].initArgument == .bytes(Array("DIDL".utf8) + [0, 1, 0x78, 5, 0, 0, 0, 0, 0, 0, 0]))
+        guard case .scripted(let steps) = encoded.clients[0].load else { Issue.record("a scripted client"); return }
+        #expect(steps[1].argument == .bytes(Array("DIDL".utf8) + [0, 0]))
+    }
+
+    @Test func candidTextThatDoesNotFitTheTypesIsRefusedWithItsPath() throws {
+        let scenario = try ScenarioLoader.load(Self.scripted)
+        let bridge = CandidBridge(services: ["service : {}", "service : (text) -> { get : (text) -> (nat64) query }"])
         do {
-            _ = try ScenarioSimulation(scenario: scenario, modules: try scenario.modules { _ in nil }, interfaces: ["service : {}", nil])
-            Issue.record("Candid text cannot be encoded yet")
+            _ = try bridge.encodingArguments(of: scenario)
+            Issue.record("a nat64 is not a text, and get needs an argument")
         } catch {
-            let paths = error.problems.map(\.path.description)
-            #expect(paths == ["canisters[1].initArgument", "workload[0].calls[1].argument", "workload[0].calls[1].expect"])
-            #expect(error.problems.allSatisfy { $0.message.hasPrefix("Candid arguments need the Candid library, not yet merged") })
+            #expect(error.problems.map(\.path.description) == ["canisters[1].initArgument", "workload[0].calls[1].argument"])
+        }
+        let unreadable = CandidBridge(services: ["service : {", nil])
+        do {
+            _ = try unreadable.encodeArgument(text: "()", canister: 0, method: "inc", isInit: false)
+            Issue.record("a service description that does not parse types nothing")
+        } catch {
+            #expect(error.description.hasPrefix("the canister's service description does not parse: at 1:"))
         }
     }
 

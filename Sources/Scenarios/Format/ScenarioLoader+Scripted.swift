@@ -1,3 +1,4 @@
+import Candid
 import ExecutionLayer
 
 extension ScenarioReader {
@@ -96,13 +97,14 @@ extension ScenarioReader {
 
     // MARK: Principals and arguments
 
-    /// A principal in the textual format (``PrincipalText``).
+    /// A principal in the textual format (interface spec 0.66.0, "Textual representation of
+    /// principals"; read strictly by ``CandidPrincipal/init(text:)``).
     mutating func principal(_ value: JSONValue, at path: JSONPath) -> Principal? {
         guard let text = json.string(value, at: path) else { return nil }
-        switch PrincipalText.parse(text) {
-        case .success(let principal): return principal
-        case .failure(let error):
-            json.report(path, "\(error), found \"\(text)\"")
+        do {
+            return Principal(bytes: try CandidPrincipal(text: text).bytes)
+        } catch {
+            json.report(path, "expected a principal in the textual format (such as \"aaaaa-aa\" or \"rrkah-fqaaa-aaaaa-aaaaq-cai\"): \(error.message)")
             return nil
         }
     }
