@@ -111,6 +111,13 @@ public struct CanisterState: Sendable {
     public internal(set) var version: UInt64 = 0
     /// What it printed.
     public internal(set) var log: [CanisterLogEntry] = []
+    /// Its `wasm_memory_limit` setting in bytes (`nil`: not set; 0: no limit), enforced on
+    /// `memory.grow` in updates, and its `wasm_memory_threshold` (bytes; 0 by default): below
+    /// that much room under the limit, `canister_on_low_wasm_memory` runs.
+    public var wasmMemoryLimitBytes: UInt64?
+    public var wasmMemoryThresholdBytes: UInt64 = 0
+    /// Where its low-Wasm-memory hook stands.
+    public internal(set) var lowWasmMemoryHook = LowWasmMemoryHookStatus.conditionNotSatisfied
 
     /// An empty canister (no code) with `cycles` and `controllers`, whose stable memory may
     /// grow to `stableMemoryPagesMax` pages of 64 KiB.

@@ -134,7 +134,7 @@ extension CanisterExecutor {
     /// The entry points a canister may export besides its methods.
     static let entryPoints: Set<String> = [
         "canister_init", "canister_pre_upgrade", "canister_post_upgrade", "canister_inspect_message",
-        "canister_heartbeat", "canister_global_timer",
+        "canister_heartbeat", "canister_global_timer", "canister_on_low_wasm_memory",
     ]
     /// The prefixes of method exports.
     static let methodPrefixes = ["canister_update ", "canister_query ", "canister_composite_query "]
