@@ -27,10 +27,6 @@ extension CanisterState {
         return overflow || limit < sum
     }
 
-    /// Whether its settings leave the hook and the limit as if never set (the condition can
-    /// then never hold: a heap has at most 4 GiB).
-    var hasDefaultWasmMemorySettings: Bool { wasmMemoryLimitBytes == nil && wasmMemoryThresholdBytes == 0 }
-
     /// The most bytes `memory.grow` may take the heap to in `context`, for a canister whose
     /// setting is `limit` (`UInt64.max`: no
     /// limit): `wasm_memory_limit` applies to update methods only here (the IC also applies it
@@ -63,8 +59,11 @@ extension ReplicatedState {
     /// `canister_on_low_wasm_memory` when the condition starts to hold (once per crossing),
     /// and re-arms the hook (dropping a queued run) when it stops holding.
     mutating func refreshLowWasmMemoryHook(_ position: Int) {
+        // Field by field (this runs after every message): nothing to do for a canister that
+        // never used these settings.
         let status = canisters[position].state.lowWasmMemoryHook
-        guard !canisters[position].state.hasDefaultWasmMemorySettings || status != .conditionNotSatisfied else { return }
+        guard canisters[position].state.wasmMemoryLimitBytes != nil || canisters[position].state.wasmMemoryThresholdBytes != 0
+            || status != .conditionNotSatisfied else { return }
         let heapBytes = UInt64(canisters[position].state.code?.instance.memory?.byteCount ?? 0)
         if canisters[position].state.lowWasmMemoryConditionHolds(heapBytes: heapBytes) {
             guard status == .conditionNotSatisfied else { return }

@@ -54,6 +54,12 @@ struct BoundedWaitStreamTests {
         #expect(try Self.counterValue(second) == .replied(RoundExecutorTests.le64(1)), "the request came in time and ran")
         let reply = StreamTests.slice(second, to: 0, from: 0, signals: second.inducted(from: 0))
         #expect(reply.messageCount == 1)
+        // The request and its response both carry the call's deadline.
+        guard case .request(let sent) = request.messages.first, case .response(let answer) = reply.messages.first else {
+            Issue.record("expected a request and a response")
+            return
+        }
+        #expect(sent.deadlineNanos == Self.start + 10 * Self.second && answer.deadlineNanos == sent.deadlineNanos)
         // The reply is held up past the 1,010 s deadline: the caller gives up at 1,011 s.
         _ = Self.executor.executeRound(ingress: [], timeNanos: Self.start + 11 * Self.second, on: &first)
         #expect(first.ingressHistory[1] == BoundedWaitTests.expired)
