@@ -111,6 +111,7 @@ extension CanisterExecutor {
     /// instructions it used, or the trap.
     func runInstallStep(_ function: UInt32, _ session: CallSession, _ canister: inout CanisterState, budget: UInt64) -> Result<UInt64, Trap> {
         guard var code = canister.code else { return .failure(Trap(.host("no module"))) }
+        code.instance.memoryGrowLimitBytes = CanisterState.heapGrowLimitBytes(canister.wasmMemoryLimitBytes, in: session.context)
         let (trap, instructions) = run(function, &code.instance, session, limit: budget)
         if let trap { return .failure(trap) }
         canister.code = code

@@ -29,12 +29,12 @@ extension CanisterState {
 
     /// The most bytes `memory.grow` may take the heap to in `context`, for a canister whose
     /// setting is `limit` (`UInt64.max`: no
-    /// limit): `wasm_memory_limit` applies to update methods only here (the IC also applies it
-    /// to `canister_init` and the start function, and never to queries, callbacks, system
-    /// tasks or `canister_pre_upgrade`: dfinity/ic `MemoryUsage::effective_wasm_memory_limit`);
-    /// a limit of 0 means none.
+    /// limit): `wasm_memory_limit` applies to update methods and to `canister_init` and
+    /// `canister_post_upgrade` (the IC also applies it to the start function, and never to
+    /// queries, callbacks, system tasks or `canister_pre_upgrade`: dfinity/ic
+    /// `MemoryUsage::effective_wasm_memory_limit`); a limit of 0 means none.
     static func heapGrowLimitBytes(_ limit: UInt64?, in context: SystemAPIContext) -> UInt64 {
-        guard context == .update, let limit, limit != 0 else { return .max }
+        guard context == .update || context == .initialization, let limit, limit != 0 else { return .max }
         return limit
     }
 }

@@ -69,6 +69,20 @@ struct LowWasmMemoryTests {
         #expect(Self.grow(1, id: 4, &state) == .replied(BoundedWaitTests.le32(UInt32(start + 2))))
     }
 
+    @Test func theLimitAppliesToCanisterInit() throws {
+        let wasm = try CanisterExecutorTests.wasm("boundedwait")
+        var limited = CanisterState(id: Self.id, controllers: [CanisterExecutorTests.controller], cycles: Cycles(1_000))
+        limited.wasmMemoryLimitBytes = 64 * Self.page
+        let refused = CanisterExecutor().install(.install, wasm: wasm, argument: BoundedWaitTests.le32(100),
+                                                 caller: CanisterExecutorTests.controller, timeNanos: 1, on: &limited)
+        guard case .failure(let reject) = refused else { Issue.record("installed"); return }
+        #expect(reject.errorCode == .canisterWasmMemoryLimitExceeded && reject.message.contains("in canister_init"))
+        #expect(limited.code == nil, "nothing installed")
+        let installed = CanisterExecutor().install(.install, wasm: wasm, argument: BoundedWaitTests.le32(10),
+                                                   caller: CanisterExecutorTests.controller, timeNanos: 1, on: &limited)
+        #expect((try? installed.get()) != nil, "within the limit")
+    }
+
     @Test func defaultSettingsLeaveTheStateHashAsItWas() throws {
         var plain = try Self.state()
         var configured = try Self.state()

@@ -13,6 +13,7 @@
 //                                instructions), replies with ic0.msg_deadline
 //   query hits                 : how many times deadline and busy ran (8 bytes)
 //   update grow(pages: 4 bytes): memory.grow; replies with its result (4 bytes, -1 if refused)
+//   canister_init([pages: 4 bytes]): grows the heap by that many pages, if given
 //   canister_on_low_wasm_memory: counts its runs
 //   query hook_runs            : [runs: 8 bytes][heap pages: 4 bytes]
 #include "ic0.h"
@@ -102,6 +103,13 @@ EXPORT("canister_update busy") void busy(void) {
 }
 
 EXPORT("canister_query hits") void hits_query(void) { reply_bytes(&hits, 8); }
+
+EXPORT("canister_init") void init(void) {
+    uint32_t pages = 0;
+    if (ic0_msg_arg_data_size() != 4) return;
+    ic0_msg_arg_data_copy(&pages, 0, 4);
+    if ((int32_t)__builtin_wasm_memory_grow(0, pages) < 0) trap_with("grow refused");
+}
 
 EXPORT("canister_update grow") void grow(void) {
     uint32_t pages = 0;
