@@ -112,9 +112,10 @@ public struct CanisterState: Sendable {
     /// What it printed.
     public internal(set) var log: [CanisterLogEntry] = []
     /// Its `wasm_memory_limit` setting in bytes (`nil`: not set; 0: no limit), enforced on
-    /// `memory.grow` in updates, and its `wasm_memory_threshold` (bytes; 0 by default): below
-    /// that much room under the limit, `canister_on_low_wasm_memory` runs.
+    /// `memory.grow` in updates, `canister_init` and `canister_post_upgrade`.
     public var wasmMemoryLimitBytes: UInt64?
+    /// Its `wasm_memory_threshold` setting in bytes (0 by default): with less room than this
+    /// under the limit, `canister_on_low_wasm_memory` runs.
     public var wasmMemoryThresholdBytes: UInt64 = 0
     /// Where its low-Wasm-memory hook stands.
     public internal(set) var lowWasmMemoryHook = LowWasmMemoryHookStatus.conditionNotSatisfied

@@ -32,9 +32,9 @@ public struct OutgoingCall: Hashable, Sendable {
     /// Called if the reply or reject callback traps.
     public var cleanup: Callback?
     /// The timeout `ic0.call_with_best_effort_response` gave it, clamped (`nil`: a
-    /// guaranteed-response call), and the deadline it makes (IC time in nanoseconds, whole
-    /// seconds; 0: none).
+    /// guaranteed-response call).
     public var timeoutSeconds: UInt32?
+    /// The deadline the timeout makes (IC time in nanoseconds, whole seconds; 0: none).
     public var deadlineNanos: UInt64 = 0
 }
 
