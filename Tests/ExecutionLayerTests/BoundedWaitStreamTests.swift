@@ -4,7 +4,8 @@ import Testing
 /// Bounded-wait calls between two subnets' states, with streams driven by hand: the caller's
 /// callback expires at its deadline whether or not the request has left, a request inducted
 /// after its deadline is dropped without running, and a reply that comes back after the
-/// deadline is dropped; a guaranteed-response call still waits.
+/// deadline is dropped (also when it lands behind the queued expiry); a reply already waiting
+/// in the queue when the deadline passes is delivered; a guaranteed-response call still waits.
 @Suite("Bounded-wait calls between subnets")
 struct BoundedWaitStreamTests {
     static let callerID = BoundedWaitTests.callerID
@@ -65,6 +66,42 @@ struct BoundedWaitStreamTests {
         #expect(first.ingressHistory[1] == BoundedWaitTests.expired)
         _ = Self.executor.executeRound(ingress: [], slices: [reply], timeNanos: Self.start + 12 * Self.second, on: &first)
         #expect(first.ingressHistory[1] == BoundedWaitTests.expired, "the late reply changes nothing")
+        #expect(first.entry(Self.callerID)?.callbacks.isEmpty == true && first.entry(Self.callerID)?.openCallContexts == 0)
+    }
+
+    /// An executor that runs nothing (no iteration): messages are inducted and wait.
+    static var idle: RoundExecutor {
+        var configuration = RoundExecutorTests.free
+        configuration.iterationsMax = 0
+        return RoundExecutor(configuration: configuration)
+    }
+
+    @Test func aReplyWaitingInTheQueueAtTheDeadlineIsStillDelivered() throws {
+        var (first, second) = try Self.subnets()
+        let call = BoundedWaitTests.message(1, "call_bounded", BoundedWaitTests.call(timeout: 10, Self.counterID, "inc"))
+        _ = Self.executor.executeRound(ingress: [call], timeNanos: Self.start, on: &first)
+        _ = Self.executor.executeRound(ingress: [], slices: [StreamTests.slice(first, to: 1, from: 0, signals: 0)],
+                                       timeNanos: Self.start + Self.second, on: &second)
+        let reply = StreamTests.slice(second, to: 0, from: 0, signals: second.inducted(from: 0))
+        // The reply is inducted in time but the caller does not run before the deadline passes.
+        _ = Self.idle.executeRound(ingress: [], slices: [reply], timeNanos: Self.start + 5 * Self.second, on: &first)
+        #expect(first.ingressHistory[1] == .processing)
+        _ = Self.executor.executeRound(ingress: [], timeNanos: Self.start + 11 * Self.second, on: &first)
+        #expect(first.ingressHistory[1] == BoundedWaitTests.replied(RoundExecutorTests.le64(1)), "it had arrived: no SYS_UNKNOWN")
+    }
+
+    @Test func aReplyInductedAfterTheExpiryWasQueuedIsDropped() throws {
+        var (first, second) = try Self.subnets()
+        let call = BoundedWaitTests.message(1, "call_bounded", BoundedWaitTests.call(timeout: 10, Self.counterID, "inc"))
+        _ = Self.executor.executeRound(ingress: [call], timeNanos: Self.start, on: &first)
+        _ = Self.executor.executeRound(ingress: [], slices: [StreamTests.slice(first, to: 1, from: 0, signals: 0)],
+                                       timeNanos: Self.start + Self.second, on: &second)
+        let reply = StreamTests.slice(second, to: 0, from: 0, signals: second.inducted(from: 0))
+        // The expiry is queued at 1,011 s but not run; the reply comes in behind it.
+        _ = Self.idle.executeRound(ingress: [], timeNanos: Self.start + 11 * Self.second, on: &first)
+        #expect(first.entry(Self.callerID)?.callbacks.values.first?.expired == true)
+        _ = Self.executor.executeRound(ingress: [], slices: [reply], timeNanos: Self.start + 12 * Self.second, on: &first)
+        #expect(first.ingressHistory[1] == BoundedWaitTests.expired)
         #expect(first.entry(Self.callerID)?.callbacks.isEmpty == true && first.entry(Self.callerID)?.openCallContexts == 0)
     }
 
