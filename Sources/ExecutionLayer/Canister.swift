@@ -111,6 +111,14 @@ public struct CanisterState: Sendable {
     public internal(set) var version: UInt64 = 0
     /// What it printed.
     public internal(set) var log: [CanisterLogEntry] = []
+    /// Its `wasm_memory_limit` setting in bytes (`nil`: not set; 0: no limit), enforced on
+    /// `memory.grow` in updates, `canister_init` and `canister_post_upgrade`.
+    public var wasmMemoryLimitBytes: UInt64?
+    /// Its `wasm_memory_threshold` setting in bytes (0 by default): with less room than this
+    /// under the limit, `canister_on_low_wasm_memory` runs.
+    public var wasmMemoryThresholdBytes: UInt64 = 0
+    /// Where its low-Wasm-memory hook stands.
+    public internal(set) var lowWasmMemoryHook = LowWasmMemoryHookStatus.conditionNotSatisfied
 
     /// An empty canister (no code) with `cycles` and `controllers`, whose stable memory may
     /// grow to `stableMemoryPagesMax` pages of 64 KiB.

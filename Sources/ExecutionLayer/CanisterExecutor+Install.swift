@@ -111,6 +111,7 @@ extension CanisterExecutor {
     /// instructions it used, or the trap.
     func runInstallStep(_ function: UInt32, _ session: CallSession, _ canister: inout CanisterState, budget: UInt64) -> Result<UInt64, Trap> {
         guard var code = canister.code else { return .failure(Trap(.host("no module"))) }
+        code.instance.memoryGrowLimitBytes = CanisterState.heapGrowLimitBytes(canister.wasmMemoryLimitBytes, in: session.context)
         let (trap, instructions) = run(function, &code.instance, session, limit: budget)
         if let trap { return .failure(trap) }
         canister.code = code
@@ -134,7 +135,7 @@ extension CanisterExecutor {
     /// The entry points a canister may export besides its methods.
     static let entryPoints: Set<String> = [
         "canister_init", "canister_pre_upgrade", "canister_post_upgrade", "canister_inspect_message",
-        "canister_heartbeat", "canister_global_timer",
+        "canister_heartbeat", "canister_global_timer", "canister_on_low_wasm_memory",
     ]
     /// The prefixes of method exports.
     static let methodPrefixes = ["canister_update ", "canister_query ", "canister_composite_query "]

@@ -74,6 +74,9 @@ public enum EntryPoint: Hashable, Sendable {
     case globalTimer
     /// `canister_inspect_message`, for an ingress message to `method`.
     case inspectMessage(method: String)
+    /// `canister_on_low_wasm_memory`: the canister's free Wasm memory fell below its
+    /// threshold.
+    case onLowWasmMemory
 }
 
 /// A message for a canister: what runs and what the System API reports to it.
@@ -94,6 +97,9 @@ public struct MessageInput: Sendable {
     public var timeNanos: UInt64
     /// Whether the call context was already answered (a callback then cannot reply).
     public var callContextAnswered = false
+    /// The deadline of the call (of the call context, for callbacks): IC time in
+    /// nanoseconds, 0 for none (`ic0.msg_deadline`).
+    public var deadlineNanos: UInt64 = 0
 
     /// A message running `entry` for `caller` at `timeNanos`.
     public init(_ entry: EntryPoint, caller: Principal, argument: [UInt8] = [], cyclesAvailable: Cycles = .zero,
@@ -213,6 +219,7 @@ public struct CanisterExecutor: Sendable {
             input, context: context, fees: fees, canister: canister.id, balance: canister.cycles, controllers: canister.controllers,
             status: canister.status, version: canister.version, globalTimerNanos: canister.globalTimerNanos, stableMemory: canister.stableMemory)
         instance.hostState = session
+        instance.memoryGrowLimitBytes = CanisterState.heapGrowLimitBytes(canister.wasmMemoryLimitBytes, in: context)
         defer { instance.hostState = nil }
         let arguments: [Value] = Self.callbackEnvironment(input.entry).map { [.i32($0)] } ?? []
         let execution: Execution
@@ -268,6 +275,7 @@ public struct CanisterExecutor: Sendable {
         case .heartbeat: "canister_heartbeat"
         case .globalTimer: "canister_global_timer"
         case .inspectMessage: "canister_inspect_message"
+        case .onLowWasmMemory: "canister_on_low_wasm_memory"
         }
     }
 
@@ -279,7 +287,7 @@ public struct CanisterExecutor: Sendable {
         case .replyCallback: .replyCallback
         case .rejectCallback: .rejectCallback
         case .cleanup: .cleanup
-        case .heartbeat, .globalTimer: .systemTask
+        case .heartbeat, .globalTimer, .onLowWasmMemory: .systemTask
         case .inspectMessage: .inspectMessage
         }
     }
@@ -363,6 +371,9 @@ public struct CanisterExecutor: Sendable {
             return Reject(.canisterTrapped, "canister \(canister) trapped\(place): host memory limit exceeded: it wrote more of its heap "
                 + "or stable memory than ICSim lets one memory hold (\(size) of written pages; a limit of the simulator's host, "
                 + "not of the IC; the subnet's canisterMemoryHeldMax sets it)")
+        case .host(let message) where message.hasPrefix(WasmInstance.growLimitTrapPrefix):
+            return Reject(.canisterWasmMemoryLimitExceeded, "canister \(canister) exceeded its Wasm memory limit\(place): "
+                + message.dropFirst(WasmInstance.growLimitTrapPrefix.count))
         case .host(let message) where message.hasPrefix(SystemAPI.explicitTrapPrefix):
             return Reject(.canisterCalledTrap, "canister \(canister) trapped explicitly\(place): \(message.dropFirst(SystemAPI.explicitTrapPrefix.count))")
         case .host(let message):
@@ -399,6 +410,7 @@ extension CanisterState {
         case .heartbeat: found = shared.exports["canister_heartbeat"].map { ($0, CanisterExecutor.context(of: entry)) }
         case .globalTimer: found = shared.exports["canister_global_timer"].map { ($0, CanisterExecutor.context(of: entry)) }
         case .inspectMessage: found = shared.exports["canister_inspect_message"].map { ($0, CanisterExecutor.context(of: entry)) }
+        case .onLowWasmMemory: found = shared.exports["canister_on_low_wasm_memory"].map { ($0, CanisterExecutor.context(of: entry)) }
         }
         guard let found else {
             switch entry {
@@ -425,6 +437,7 @@ extension CallSession {
             controllers: controllers, statusCode: status.rawValue, version: version,
             globalTimerNanos: globalTimerNanos, stableMemory: stableMemory)
         callContextAnswered = input.callContextAnswered
+        deadlineNanos = input.deadlineNanos
         self.fees = fees
     }
 }

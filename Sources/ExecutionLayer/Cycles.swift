@@ -71,6 +71,9 @@ public enum RejectCode: Int32, Hashable, Sendable, CustomStringConvertible {
     case canisterReject = 4
     /// Canister error (a trap, no response).
     case canisterError = 5
+    /// The outcome is unknown: a bounded-wait call's deadline passed, or its response was
+    /// dropped (interface spec, "Reject codes": `SYS_UNKNOWN`).
+    case systemUnknown = 6
 
     /// The spec's symbolic name.
     public var description: String {
@@ -80,6 +83,7 @@ public enum RejectCode: Int32, Hashable, Sendable, CustomStringConvertible {
         case .destinationInvalid: "DESTINATION_INVALID"
         case .canisterReject: "CANISTER_REJECT"
         case .canisterError: "CANISTER_ERROR"
+        case .systemUnknown: "SYS_UNKNOWN"
         }
     }
 }
@@ -113,6 +117,9 @@ public enum ErrorCode: Int, Hashable, Sendable, CustomStringConvertible {
     case canisterMethodNotFound = 536
     case canisterWasmModuleNotFound = 537
     case canisterAlreadyInstalled = 538
+    case canisterWasmMemoryLimitExceeded = 539
+    case deadlineExpired = 601
+    case responseDropped = 602
 
     /// `"IC0502"`.
     public var description: String {

@@ -60,6 +60,8 @@ struct Request: Hashable, Sendable {
     var method: String
     var argument: [UInt8]
     var cycles: Cycles
+    /// A bounded-wait call's deadline (IC time, nanoseconds; 0: guaranteed response).
+    var deadlineNanos: UInt64 = 0
 }
 
 /// An answer on its way back to the canister that called.
@@ -69,6 +71,10 @@ struct CallResponse: Hashable, Sendable {
     var result: CallOutcome
     /// Cycles the callee did not keep.
     var refund: Cycles
+    /// The deadline of the call it answers (0: a guaranteed-response call).
+    var deadlineNanos: UInt64 = 0
+    /// Whether the system made it because the call's deadline passed (`SYS_UNKNOWN`).
+    var deadlineExpired = false
 }
 
 /// What waits in a canister's input queue.
@@ -86,12 +92,17 @@ struct CallContext: Hashable, Sendable {
     var cyclesAvailable: Cycles
     var responded = false
     var outstandingCalls = 0
+    /// The deadline of the call that opened it (0: none; what `ic0.msg_deadline` returns).
+    var deadlineNanos: UInt64 = 0
 }
 
 /// A call the canister made and waits on: its callbacks and the call context it belongs to.
 struct PendingCallback: Hashable, Sendable {
     var callContext: UInt64
     var call: OutgoingCall
+    /// Whether its call's deadline passed: the system's `SYS_UNKNOWN` reject is on its way
+    /// to it, and the callee's response, if it comes, is dropped.
+    var expired = false
 }
 
 /// An immutable box for a paused message.
@@ -162,7 +173,7 @@ public struct CanisterEntry: Sendable {
 /// A subnet's replicated state as execution sees it: its canisters (in ID order: the order
 /// everything iterates in), and the ingress history.
 public struct ReplicatedState: Sendable {
-    // 23 stored properties: a subnet's whole replicated state, plus the worklists and digests that let a round visit only active canisters and rehash only what changed.
+    // 25 stored properties: a subnet's whole replicated state, plus the worklists and digests that let a round visit only active canisters and rehash only what changed.
     /// The canisters, by ascending ID.
     public internal(set) var canisters: [CanisterEntry] = []
     /// Where each canister is in `canisters` (looked up, never iterated).
@@ -210,6 +221,11 @@ public struct ReplicatedState: Sendable {
     var createdCanisters: UInt64 = 0
     /// Cycles made from nothing (`provisional_create_canister_with_cycles`).
     public internal(set) var cyclesMinted: Cycles = .zero
+    /// The bounded-wait calls whose callbacks wait, by deadline, canister and callback (the
+    /// order they expire in), and whether any bounded-wait call was ever made or taken here
+    /// (until then, rounds skip looking for expired ones).
+    var callbackDeadlines: [CallbackDeadline] = []
+    var usesBoundedWait = false
 
     /// An empty subnet.
     public init() {}

@@ -88,7 +88,7 @@ extension RoundExecutor {
         guard let refusal = enqueue(request, &state), let position = state.positions[caller] else { return }
         state.markActive(position)
         state.canisters[position].queue.append(.response(
-            CallResponse(receiver: caller, callback: callback, result: .rejected(refusal), refund: request.cycles)))
+            CallResponse(receiver: caller, callback: callback, result: .rejected(refusal), refund: request.cycles, deadlineNanos: request.deadlineNanos)))
     }
 
     // MARK: - Cycles
@@ -226,12 +226,15 @@ extension RoundExecutor {
     func startRequest(_ request: Request, _ position: Int, _ core: Int, _ state: inout ReplicatedState, _ round: inout RoundState) {
         let prepaid = configuration.fees.executionPrepayment(limit: configuration.execution.updateInstructionsMax)
         guard charge(prepaid, position, &state) else {
-            return respond(to: request.origin, .rejected(outOfCycles(position, state)), refund: request.cycles, &state, &round)
+            return respond(to: request.origin, .rejected(outOfCycles(position, state)), refund: request.cycles, deadlineNanos: request.deadlineNanos,
+                           &state, &round)
         }
         let context = state.canisters[position].takeIdentifier()
-        state.canisters[position].callContexts[context] = CallContext(origin: request.origin, caller: request.caller, cyclesAvailable: request.cycles)
-        let input = MessageInput(.update(request.method), caller: request.caller, argument: request.argument,
+        state.canisters[position].callContexts[context] = CallContext(origin: request.origin, caller: request.caller, cyclesAvailable: request.cycles,
+                                                                      deadlineNanos: request.deadlineNanos)
+        var input = MessageInput(.update(request.method), caller: request.caller, argument: request.argument,
                                  cyclesAvailable: request.cycles, timeNanos: round.timeNanos)
+        input.deadlineNanos = request.deadlineNanos
         let step = executor.start(input, on: &state.canisters[position].state, sliceInstructions: slice(core, round))
         settle(step, PausedMessage.Origin(callContext: context, callback: nil, prepaid: prepaid), position, core, &state, &round)
     }
@@ -239,7 +242,9 @@ extension RoundExecutor {
     /// Starts a heartbeat or the global timer in a call context of the system's.
     func startTask(_ task: EntryPoint, _ position: Int, _ core: Int, _ state: inout ReplicatedState, _ round: inout RoundState) {
         let prepaid = configuration.fees.executionPrepayment(limit: configuration.execution.updateInstructionsMax)
-        guard charge(prepaid, position, &state) else { return }  // a frozen canister runs no task
+        let paid = charge(prepaid, position, &state)
+        if task == .onLowWasmMemory { lowWasmMemoryHookStarts(position, ran: paid, &state) }
+        guard paid else { return }  // a frozen canister runs no task
         let context = state.canisters[position].takeIdentifier()
         let id = state.canisters[position].state.id
         state.canisters[position].callContexts[context] = CallContext(origin: .system, caller: id.principal, cyclesAvailable: .zero)
@@ -250,6 +255,7 @@ extension RoundExecutor {
 
     /// Runs the callback a response is for (after crediting the refund).
     func startResponse(_ response: CallResponse, _ position: Int, _ core: Int, _ state: inout ReplicatedState, _ round: inout RoundState) {
+        if dropsLateResponse(response, position, &state) { return }
         guard let callback = state.canisters[position].callbacks.removeValue(forKey: response.callback),
               var context = state.canisters[position].callContexts[callback.callContext] else {
             state.cyclesBurned = state.cyclesBurned + response.refund  // no one waits for it
@@ -268,6 +274,7 @@ extension RoundExecutor {
         state.cyclesBurned = state.cyclesBurned + prepaid
         var input = MessageInput(.replyCallback(callback.call.reply), caller: context.caller, cyclesAvailable: context.cyclesAvailable,
                                  cyclesRefunded: response.refund, timeNanos: round.timeNanos, callContextAnswered: context.responded)
+        input.deadlineNanos = context.deadlineNanos
         switch response.result {
         case .replied(let bytes): input.argument = bytes
         case .rejected(let reject):
@@ -302,6 +309,7 @@ extension RoundExecutor {
             state.canisters[position].state.cycles = state.canisters[position].state.cycles + refund
             state.cyclesBurned = state.cyclesBurned - refund + result.cyclesBurned
             finish(result, origin, position, core, &state, &round)
+            updateLowWasmMemoryHook(position, &state)
         }
     }
 
@@ -322,7 +330,7 @@ extension RoundExecutor {
         for call in result.calls { send(call, from: position, context: origin.callContext, &context, &state, &round) }
         if !trappedCallback, !context.responded, result.outcome != .awaitingCallbacks {
             context.responded = true
-            respond(to: context.origin, result.outcome, refund: context.cyclesAvailable, &state, &round)
+            respond(to: context.origin, result.outcome, refund: context.cyclesAvailable, deadlineNanos: context.deadlineNanos, &state, &round)
             context.cyclesAvailable = .zero
         }
         guard context.outstandingCalls == 0 else {
@@ -332,7 +340,7 @@ extension RoundExecutor {
         if !context.responded {
             let id = state.canisters[position].state.id
             let answer = trappedCallback ? result.outcome : .rejected(Reject(.canisterDidNotReply, "canister \(id) did not reply to the call"))
-            respond(to: context.origin, answer, refund: context.cyclesAvailable, &state, &round)
+            respond(to: context.origin, answer, refund: context.cyclesAvailable, deadlineNanos: context.deadlineNanos, &state, &round)
         }
         state.canisters[position].callContexts[origin.callContext] = nil
     }
@@ -345,17 +353,21 @@ extension RoundExecutor {
         let callbackID = state.canisters[position].takeIdentifier()
         state.canisters[position].callbacks[callbackID] = PendingCallback(callContext: contextID, call: call)
         context.outstandingCalls += 1
+        if call.deadlineNanos != 0 { state.registerCallbackDeadline(call.deadlineNanos, canister: caller, callback: callbackID) }
         guard let callee = CanisterID(principal: call.callee) else {
             let reject = Reject(.canisterNotFound, "\(call.callee) is not a canister")
-            round.outgoing.append(.response(CallResponse(receiver: caller, callback: callbackID, result: .rejected(reject), refund: call.cycles)))
+            round.outgoing.append(.response(CallResponse(receiver: caller, callback: callbackID, result: .rejected(reject), refund: call.cycles,
+                                                         deadlineNanos: call.deadlineNanos)))
             return
         }
         round.outgoing.append(.request(Request(origin: .canister(caller, callback: callbackID), caller: caller.principal, receiver: callee,
-                                               method: call.method, argument: call.argument, cycles: call.cycles)))
+                                               method: call.method, argument: call.argument, cycles: call.cycles,
+                                               deadlineNanos: call.deadlineNanos)))
     }
 
     /// Answers whoever waits on a call context.
-    func respond(to origin: CallOrigin, _ outcome: CallOutcome, refund: Cycles, _ state: inout ReplicatedState, _ round: inout RoundState) {
+    func respond(to origin: CallOrigin, _ outcome: CallOutcome, refund: Cycles, deadlineNanos: UInt64 = 0,
+                 _ state: inout ReplicatedState, _ round: inout RoundState) {
         switch origin {
         case .ingress(let id):
             switch outcome {
@@ -364,7 +376,8 @@ extension RoundExecutor {
             case .awaitingCallbacks: break
             }
         case .canister(let caller, let callback):
-            round.outgoing.append(.response(CallResponse(receiver: caller, callback: callback, result: outcome, refund: refund)))
+            round.outgoing.append(.response(CallResponse(receiver: caller, callback: callback, result: outcome, refund: refund,
+                                                         deadlineNanos: deadlineNanos)))
         case .system:
             break
         }

@@ -81,6 +81,7 @@ public struct RoundExecutor: Sendable {
         scheduleSystemTasks(&state, timeNanos: timeNanos)
         for slice in slices { induct(slice, &state, &round) }
         for message in ingress { induct(message, &state, &round) }
+        expireBoundedWaitCalls(&state, timeNanos: timeNanos)
         let order = priorityOrder(state)
         var ran = Array(repeating: false, count: state.canisters.count)
         var scheduled = ran

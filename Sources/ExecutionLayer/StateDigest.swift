@@ -254,6 +254,7 @@ extension ReplicatedState {
         hasher.update(uint64LittleEndian: UInt64(canisters[position].callContexts.count))
         hasher.update(uint64LittleEndian: UInt64(canisters[position].callbacks.count))
         hasher.update(uint64LittleEndian: canisters[position].nextIdentifier)
+        hashWasmMemorySettings(position, into: &hasher)
         return hasher.finalize()
     }
 

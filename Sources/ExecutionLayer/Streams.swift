@@ -87,6 +87,8 @@ public struct StreamSlice: Hashable, Sendable {
             hasher.update(uint64LittleEndian: UInt64(request.argument.count))
             hasher.update(request.argument)
             hasher.update(request.cycles.littleEndianBytes)
+            // Only a bounded-wait call's deadline (guaranteed-response messages hash as before).
+            if request.deadlineNanos != 0 { hasher.update(uint64LittleEndian: request.deadlineNanos) }
         case .response(let response):
             hasher.update(uint64LittleEndian: 1)
             hasher.update(uint64LittleEndian: response.receiver.index)
@@ -97,6 +99,7 @@ public struct StreamSlice: Hashable, Sendable {
             case .awaitingCallbacks: hasher.update(uint64LittleEndian: 0)
             }
             hasher.update(response.refund.littleEndianBytes)
+            if response.deadlineNanos != 0 { hasher.update(uint64LittleEndian: response.deadlineNanos) }
         }
         return hasher.finalize()
     }
@@ -292,9 +295,11 @@ extension RoundExecutor {
     func deliverFromStream(_ message: CanisterInput, source: Int, _ state: inout ReplicatedState, _ round: inout RoundState) {
         switch message {
         case .request(let request):
+            if request.deadlineNanos != 0 { state.usesBoundedWait = true }
             guard let refusal = enqueue(request, &state) else { return }
             guard case .canister(let caller, let callback) = request.origin else { return }
-            state.appendToStream(.response(CallResponse(receiver: caller, callback: callback, result: .rejected(refusal), refund: request.cycles)),
+            state.appendToStream(.response(CallResponse(receiver: caller, callback: callback, result: .rejected(refusal), refund: request.cycles,
+                                                        deadlineNanos: request.deadlineNanos)),
                                  destination: source)
         case .response(let response):
             guard let position = state.positions[response.receiver] else {

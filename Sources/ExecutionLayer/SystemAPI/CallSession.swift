@@ -31,6 +31,11 @@ public struct OutgoingCall: Hashable, Sendable {
     public var reject: Callback
     /// Called if the reply or reject callback traps.
     public var cleanup: Callback?
+    /// The timeout `ic0.call_with_best_effort_response` gave it, clamped (`nil`: a
+    /// guaranteed-response call).
+    public var timeoutSeconds: UInt32?
+    /// The deadline the timeout makes (IC time in nanoseconds, whole seconds; 0: none).
+    public var deadlineNanos: UInt64 = 0
 }
 
 /// How a message was answered.
@@ -46,7 +51,7 @@ public enum Response: Hashable, Sendable {
 /// after. A class, because host functions are shared closures; only one call uses a session,
 /// on one thread, and the executor takes its results when the call ends.
 public final class CallSession: @unchecked Sendable {
-    // 33 stored properties: everything one call can read or change through the System API, which its host functions share.
+    // 34 stored properties: everything one call can read or change through the System API, which its host functions share.
     /// Where the call runs.
     public let context: SystemAPIContext
     /// The canister.
@@ -68,6 +73,10 @@ public final class CallSession: @unchecked Sendable {
     public let version: UInt64
     /// Cycles refunded by the callee (callbacks).
     public let cyclesRefunded: Cycles
+    /// The deadline of the call being executed (`ic0.msg_deadline`; in callbacks, of the
+    /// call whose context they run in): IC time in nanoseconds, 0 for a guaranteed-response
+    /// call, an ingress message or a system task.
+    public internal(set) var deadlineNanos: UInt64 = 0
 
     /// The canister's balance (changed by accepting, sending and burning cycles), and what it
     /// was when the call started.

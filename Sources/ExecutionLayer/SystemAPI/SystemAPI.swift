@@ -61,6 +61,7 @@ public enum SystemAPI {
 
     static let functions: [Function] = messageFunctions + cycleFunctions + canisterFunctions + callFunctions
         + stableMemoryFunctions + otherFunctions
+        + boundedWaitFunctions
 
     // MARK: Sizes (each also bounds what the host holds for a canister)
 

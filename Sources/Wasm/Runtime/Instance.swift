@@ -224,6 +224,10 @@ public struct WasmInstance: Sendable {
     /// ``HostContext/hostState``); not part of the instance's state proper, and `nil` unless
     /// the embedder sets it.
     public var hostState: (any AnyObject & Sendable)?
+    /// The most bytes `memory.grow` may take the memory to before it traps instead of
+    /// growing (an embedder's limit, such as the IC's `wasm_memory_limit`; a grow the
+    /// memory's own maximum refuses still returns -1). `UInt64.max`: no such limit.
+    public var memoryGrowLimitBytes: UInt64 = .max
 }
 
 extension WasmInstance {

@@ -10,6 +10,7 @@ extension Execution {
         switch op.code {
         case .memorySize: fp[a] = UInt64(instance.memoryStorage.pageCount)
         case .memoryGrow:
+            if instance.memoryGrowLimitBytes != .max { try instance.checkGrowLimit(UInt32(truncatingIfNeeded: fp[a])) }
             let old = instance.memoryStorage.grow(by: UInt32(truncatingIfNeeded: fp[a]))
             fp[a] = UInt64(UInt32(bitPattern: old))
         case .memoryInit, .memoryCopy, .memoryFill, .tableInit, .tableCopy, .tableFill:
