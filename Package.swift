@@ -63,7 +63,8 @@ let package = Package(
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "ICSim", "ICSimTestSupport"]),
         .testTarget(name: "ScenarioReportsTests", dependencies: ["ScenarioReports", "ICSim", "ICSimTestSupport"]),
         .testTarget(name: "CallAPITests", dependencies: ["CallAPI", "ICSim", "ICSimTestSupport"]),
-        .testTarget(name: "ICSimTests", dependencies: ["ICSim", "ICSimTestSupport"]),
+        // RealCanisters/: a scenario of the real canisters in ../shared/canisters (the CLI tests run it).
+        .testTarget(name: "ICSimTests", dependencies: ["ICSim", "ICSimTestSupport"], exclude: ["RealCanisters"]),
         .testTarget(name: "ICSimTestingTests", dependencies: ["ICSimTesting", "ICSim", "ICSimTestSupport"]),
         .testTarget(name: "KernelDemoTests", dependencies: ["KernelDemo", "SimCore"]),
         .testTarget(name: "ICSimCLITests", dependencies: ["ICSimCLI", "ICSimTesting", "icsim", "ICSimTestSupport"]),
