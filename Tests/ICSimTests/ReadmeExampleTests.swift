@@ -53,6 +53,32 @@ struct ReadmeExampleTests {
         #expect(try #require(execution.ingress.latency.quantile(99, 100)) < .seconds(3))
     }
 
+    /// The call API example (the module read from the shared material instead of a file
+    /// beside the test).
+    @Test func theCounterCountsThroughACrash() throws {
+        var ic = try SimulatedInternetComputer(subnetCount: 1, nodeCount: 13, seed: 1)
+        let wasm = try SharedMaterial.bytes("canisters/motoko-counter.wasm")
+        let counter = try ic.deploy(wasm: wasm, initArgument: "()", controller: .user(1))
+        ic.crash(node: 3)
+        for _ in 1...5 { _ = try ic.update(counter, "inc", candid: "()") }
+        let read = try ic.query(counter, "read", candid: "()")
+        #expect(read.description == "(5 : nat)")
+        #expect(try read.equals("(5)"))
+        do {
+            _ = try ic.update(counter, "greet", candid: "(42)")
+            Issue.record("42 is not a text")
+        } catch {
+            guard case .candid = error else { Issue.record("a Candid error, not \(error)"); return }
+        }
+        ic.restart(node: 3)
+        ic.injectNetworkFault(.split(groups: [Array(0..<7), Array(7..<13)]))
+        #expect(throws: CallFailure.expired) { _ = try ic.update(counter, "inc", candid: "()") }
+        ic.healNetwork()
+        ic.advanceTime(by: .seconds(10))
+        let after = try ic.update(counter, "inc_read", candid: "()")
+        #expect(try after.equals("(6)"), "the expired increment never executed (no block inducted it before its expiry): \(after)")
+    }
+
     /// The scenario example.
     @Test func aScenarioBuiltInSwiftRuns() throws {
         var scenario = Scenario(name: "mine")
