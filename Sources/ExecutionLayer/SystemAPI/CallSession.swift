@@ -46,7 +46,7 @@ public enum Response: Hashable, Sendable {
 /// after. A class, because host functions are shared closures; only one call uses a session,
 /// on one thread, and the executor takes its results when the call ends.
 public final class CallSession: @unchecked Sendable {
-    // 33 stored properties: everything one call can read or change through the System API, which its host functions share.
+    // 34 stored properties: everything one call can read or change through the System API, which its host functions share.
     /// Where the call runs.
     public let context: SystemAPIContext
     /// The canister.
@@ -105,6 +105,10 @@ public final class CallSession: @unchecked Sendable {
     public internal(set) var stableMemory: LinearMemory
     /// Cycles burned with `ic0.cycles_burn128`.
     public internal(set) var cyclesBurned: Cycles = .zero
+    /// What the call may read of its canister and subnet besides the message (subnet ID, root
+    /// key, environment variables, data certificate, cycles withheld, call-context
+    /// instructions).
+    public internal(set) var environment = CallEnvironment()
     /// The fees calls cost, and what they cost so far.
     var fees = CyclesFees.free
     public internal(set) var feesPaid: Cycles = .zero
