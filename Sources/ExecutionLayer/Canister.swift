@@ -96,6 +96,8 @@ public struct CanisterState: Sendable {
     public var computeAllocationPercent = 0
     /// Its freezing threshold, in seconds.
     public var freezingThresholdSeconds: UInt64 = 2_592_000
+    /// Its environment variables (a setting; the System API's `env_var_*` read them).
+    public var environmentVariables = EnvironmentVariables()
     /// Its code, once installed.
     public internal(set) var code: CanisterCode?
     /// The unchanging part of `code` (its module, hash and exports), kept beside it so that

@@ -86,6 +86,8 @@ struct CallContext: Hashable, Sendable {
     var cyclesAvailable: Cycles
     var responded = false
     var outstandingCalls = 0
+    /// Instructions its executions used so far (`ic0.performance_counter(1)`).
+    var instructionsUsed: UInt64 = 0
 }
 
 /// A call the canister made and waits on: its callbacks and the call context it belongs to.

@@ -268,6 +268,7 @@ extension RoundExecutor {
         state.cyclesBurned = state.cyclesBurned + prepaid
         var input = MessageInput(.replyCallback(callback.call.reply), caller: context.caller, cyclesAvailable: context.cyclesAvailable,
                                  cyclesRefunded: response.refund, timeNanos: round.timeNanos, callContextAnswered: context.responded)
+        input.callContextInstructions = context.instructionsUsed
         switch response.result {
         case .replied(let bytes): input.argument = bytes
         case .rejected(let reject):
@@ -313,6 +314,7 @@ extension RoundExecutor {
     func finish(_ result: MessageResult, _ origin: PausedMessage.Origin, _ position: Int, _ core: Int,
                 _ state: inout ReplicatedState, _ round: inout RoundState) {
         guard var context = state.canisters[position].callContexts[origin.callContext] else { return }
+        context.instructionsUsed &+= result.instructions
         let trappedCallback = result.trapped && origin.callback != nil
         if let callback = origin.callback, trappedCallback {
             runCleanup(callback, context, position, core, &state, &round)

@@ -11,8 +11,14 @@ public struct CallEnvironment: Sendable {
     public var rootKey: [UInt8] = SubnetIdentity.rootKey
     /// The canister's environment variables, sorted by name.
     public var variables = EnvironmentVariables()
-    /// The certificate a non-replicated query on the queried canister may read (`nil`: none).
-    public var dataCertificate: [UInt8]?
+    /// What the certificate a non-replicated query on the queried canister may read certifies:
+    /// the canister, its certified data, and the time of the state (`nil`: no certificate).
+    public var certifiedState: (canister: CanisterID, data: [UInt8], timeNanos: UInt64)?
+
+    /// The certificate (``DataCertificate``), built when read.
+    public var dataCertificate: [UInt8]? {
+        certifiedState.map { DataCertificate.encode(canister: $0.canister, certifiedData: $0.data, timeNanos: $0.timeNanos) }
+    }
     /// Cycles the balance must keep: the freezing limit minus the reserved cycles, at least
     /// zero (ICSim has no reserved cycles, so the freezing limit).
     public var cyclesWithheld: Cycles = .zero

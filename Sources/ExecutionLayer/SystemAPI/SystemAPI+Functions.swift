@@ -136,7 +136,7 @@ extension SystemAPI {
             return []
         },
         Function("data_certificate_present", [], [.i32], "*", cost: 500) { _, _, session in
-            [.i32(session.environment.dataCertificate == nil ? 0 : 1)]
+            [.i32(session.environment.certifiedState == nil ? 0 : 1)]
         },
         Function("data_certificate_size", [], [.address], "NRQ CQ", cost: 500) { _, _, session in
             [.i32(UInt32(try dataCertificate(session, "data_certificate_size").count))]

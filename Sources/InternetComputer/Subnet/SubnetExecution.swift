@@ -91,6 +91,9 @@ public struct SubnetExecution: Sendable {
     init(canisters: [CanisterSetup], round: RoundConfiguration, checkpoints: CheckpointConfiguration = CheckpointConfiguration(),
          ingressTimeToLive: SimDuration = .seconds(300), comparesReplicas: Bool = false,
          connection: (subnet: Int, routing: RoutingTable)? = nil, queriedCanisters: [CanisterID] = []) throws(Reject) {
+        // Canisters see the subnet's ID (`ic0.subnet_self_copy`): derived from its index.
+        var round = round
+        round.execution.subnet = SubnetIdentity.principal(index: UInt64(max(connection?.subnet ?? 0, 0)))
         executor = RoundExecutor(configuration: round)
         checkpointing = checkpoints
         ingress = IngressLifecycle(timeToLive: ingressTimeToLive)
