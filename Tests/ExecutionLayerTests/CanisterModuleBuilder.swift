@@ -12,8 +12,10 @@ struct CanisterModuleBuilder {
     var memory64 = false
     /// The memory's initial pages (`nil`: no memory).
     var memoryPages: UInt32? = 1
-    /// Exported functions: export name, locals, body (without its final `end`).
-    var functions: [(export: String?, locals: [ValueType], body: [UInt8])] = []
+    /// Functions: export name, parameters, locals, body (without its final `end`).
+    var functions: [(export: String?, parameters: [ValueType], locals: [ValueType], body: [UInt8])] = []
+    /// The table's functions (indices into ``functions``), from index 0.
+    var table: [Int] = []
     /// Globals (i32, mutable, initialised to 0).
     var globalCount = 0
     /// Custom sections: name and contents.
@@ -24,8 +26,8 @@ struct CanisterModuleBuilder {
     init(_ importNames: [String] = []) { self.importNames = importNames }
 
     /// Adds an exported function.
-    mutating func export(_ name: String?, locals: [ValueType] = [], _ body: [UInt8]) {
-        functions.append((name, locals, body))
+    mutating func export(_ name: String?, parameters: [ValueType] = [], locals: [ValueType] = [], _ body: [UInt8]) {
+        functions.append((name, parameters, locals, body))
     }
 
     /// `call` of imported function `name`.
@@ -41,14 +43,15 @@ struct CanisterModuleBuilder {
             let type = SystemAPI.importType(of: name, memory64: memory64) ?? FunctionType(parameters: [], results: [])
             types.append([0x60] + Self.vector(type.parameters.map { [$0.rawValue] }) + Self.vector(type.results.map { [$0.rawValue] }))
         }
-        let methodType = UInt32(types.count)
-        types.append([0x60, 0, 0])
+        let firstFunctionType = UInt32(types.count)
+        types += functions.map { [0x60] + Self.vector($0.parameters.map { [$0.rawValue] }) + [0] }
         var module: [UInt8] = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
         module += Self.section(1, Self.vector(types))
         module += Self.section(2, Self.vector(importNames.enumerated().map {
             Self.name("ic0") + Self.name($0.element) + [0x00] + Self.u32(UInt32($0.offset))
         }))
-        module += Self.section(3, Self.vector(functions.map { _ in Self.u32(methodType) }))
+        module += Self.section(3, Self.vector(functions.indices.map { Self.u32(firstFunctionType + UInt32($0)) }))
+        if !table.isEmpty { module += Self.section(4, Self.vector([[0x70, 0x00] + Self.u32(UInt32(table.count))])) }
         if let pages = memoryPages { module += Self.section(5, Self.vector([[memory64 ? 0x04 : 0x00] + Self.u32(pages)])) }
         if globalCount > 0 { module += Self.section(6, Self.vector(Array(repeating: [0x7F, 0x01, 0x41, 0x00, 0x0B], count: globalCount))) }
         let exports = functions.enumerated().compactMap { index, function in
@@ -56,6 +59,10 @@ struct CanisterModuleBuilder {
         }
         module += Self.section(7, Self.vector(exports))
         if let start = startFunction { module += Self.section(8, Self.u32(UInt32(importNames.count + start))) }
+        if !table.isEmpty {
+            let indices = Self.vector(table.map { Self.u32(UInt32(importNames.count + $0)) })
+            module += Self.section(9, Self.vector([[0x00, 0x41, 0x00, 0x0B] + indices]))
+        }
         module += Self.section(10, Self.vector(functions.map { function in
             let locals = Self.vector(function.locals.map { [0x01, $0.rawValue] })
             let body = locals + function.body + [0x0B]
