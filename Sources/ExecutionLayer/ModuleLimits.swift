@@ -73,7 +73,7 @@ enum ModuleValidation {
 
     /// What is wrong with decoded `module`, section by section.
     static func problem(_ module: WasmModule, _ limits: ModuleLimits) -> String? {
-        if let problem = importProblem(module) { return "Wasm module has an invalid import section. \(problem)" }
+        if let problem = importProblem(module) { return problem }
         if let problem = exportProblem(module, limits) { return problem }
         if let problem = dataProblem(module) { return "Wasm module has an invalid data section. \(problem)" }
         if module.globals.count > limits.globalsMax {
@@ -91,24 +91,36 @@ enum ModuleValidation {
     static func importProblem(_ module: WasmModule) -> String? {
         let memory64 = module.declaresMemory64
         for entry in module.imports {
-            switch entry.descriptor {
-            case .function(let typeIndex):
-                guard SystemAPI.functionNames.contains(entry.name) else {
-                    return "Module imports function '\(entry.name)' from '\(entry.module)' that is not exported by the runtime."
-                }
-                guard entry.module == "ic0" else {
-                    return "Module imports function \"\(entry.name)\" from \"\(entry.module)\", expected to be imported from one of [\"ic0\"] instead."
-                }
-                guard let expected = SystemAPI.importType(of: entry.name, memory64: memory64) else {
-                    return "Module imports function '\(entry.name)' from 'ic0', which is only available to modules with a 32-bit memory."
-                }
-                guard Int(typeIndex) < module.types.count else { return "Function import '\(entry.name)' has no function type." }
-                if let problem = signatureProblem(expected, entry.name, module.types[Int(typeIndex)]) { return problem }
-            case .global: return "Importing globals is not allowed."
-            default: return "Module imports \(entry.module).\(entry.name), which ICSim does not provide (only ic0 functions)."
+            if case .function(let typeIndex) = entry.descriptor, Int(typeIndex) < module.types.count,
+               let expected = SystemAPI.importType(of: entry.name, memory64: memory64), entry.module == "ic0",
+               let problem = signatureProblem(expected, entry.name, module.types[Int(typeIndex)]) {
+                return "Wasm module has an invalid function signature. \(problem)"
             }
+            if let problem = importSectionProblem(entry, module, memory64: memory64) { return "Wasm module has an invalid import section. \(problem)" }
         }
         return nil
+    }
+
+    /// What is wrong with import `entry` besides its signature: a function the System API
+    /// lacks (or lacks for the module's memory width), imported from elsewhere than `ic0`, or
+    /// a global, memory or table (ICSim provides none).
+    static func importSectionProblem(_ entry: WasmModule.Import, _ module: WasmModule, memory64: Bool) -> String? {
+        switch entry.descriptor {
+        case .function(let typeIndex):
+            guard SystemAPI.functionNames.contains(entry.name) else {
+                return "Module imports function '\(entry.name)' from '\(entry.module)' that is not exported by the runtime."
+            }
+            guard entry.module == "ic0" else {
+                return "Module imports function \"\(entry.name)\" from \"\(entry.module)\", expected to be imported from one of [\"ic0\"] instead."
+            }
+            guard SystemAPI.importType(of: entry.name, memory64: memory64) != nil else {
+                return "Module imports function '\(entry.name)' from 'ic0', which is only available to modules with a 32-bit memory."
+            }
+            guard Int(typeIndex) < module.types.count else { return "Function import '\(entry.name)' has no function type." }
+            return nil
+        case .global: return "Importing globals is not allowed."
+        default: return "Module imports \(entry.module).\(entry.name), which ICSim does not provide (only ic0 functions)."
+        }
     }
 
     /// The IC's signature mismatch message (`validate_function_signature`), if `actual` is not

@@ -20,6 +20,9 @@ struct CanisterModuleBuilder {
     var globalCount = 0
     /// Custom sections: name and contents.
     var customSections: [(name: String, contents: [UInt8])] = []
+    /// Import types replacing the System API's, by name; the module imports come from.
+    var importTypes: [String: FunctionType] = [:]
+    var importModule = "ic0"
     /// The start function, an index into ``functions``.
     var startFunction: Int?
 
@@ -40,7 +43,7 @@ struct CanisterModuleBuilder {
     var bytes: [UInt8] {
         var types: [[UInt8]] = []
         for name in importNames {
-            let type = SystemAPI.importType(of: name, memory64: memory64) ?? FunctionType(parameters: [], results: [])
+            let type = importTypes[name] ?? SystemAPI.importType(of: name, memory64: memory64) ?? FunctionType(parameters: [], results: [])
             types.append([0x60] + Self.vector(type.parameters.map { [$0.rawValue] }) + Self.vector(type.results.map { [$0.rawValue] }))
         }
         let firstFunctionType = UInt32(types.count)
@@ -48,7 +51,7 @@ struct CanisterModuleBuilder {
         var module: [UInt8] = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
         module += Self.section(1, Self.vector(types))
         module += Self.section(2, Self.vector(importNames.enumerated().map {
-            Self.name("ic0") + Self.name($0.element) + [0x00] + Self.u32(UInt32($0.offset))
+            Self.name(importModule) + Self.name($0.element) + [0x00] + Self.u32(UInt32($0.offset))
         }))
         module += Self.section(3, Self.vector(functions.indices.map { Self.u32(firstFunctionType + UInt32($0)) }))
         if !table.isEmpty { module += Self.section(4, Self.vector([[0x70, 0x00] + Self.u32(UInt32(table.count))])) }
