@@ -15,7 +15,7 @@ public struct ExecutionConfiguration: Hashable, Sendable {
     public var wasmLimits = ExecutionLimits()
     /// The subnet the canisters run on (what `ic0.subnet_self_copy` reports): subnet 0's
     /// principal unless the subnet layer sets it (``SubnetIdentity``).
-    public var subnet: Principal = SubnetIdentity.principal(index: 0)
+    public var subnet: Principal = SubnetIdentity.firstSubnet
     /// The limits a module must keep to be installed (``ModuleLimits``).
     public var moduleLimits = ModuleLimits()
 

@@ -15,6 +15,7 @@ struct SubnetIdentityTests {
         var configuration = InternetComputerConfiguration(subnetCount: 2, nodeCount: 4, seed: 5)
         configuration.subnets[0].canisters = [CanisterSetup(id: local, wasm: try SubnetExecutionTests.wasm("identity"))]
         configuration.subnets[1].canisters = [CanisterSetup(id: remote, wasm: try SubnetExecutionTests.wasm("identity"))]
+        configuration.subnets[1].canisters[0].environmentVariables = try EnvironmentVariables([("network", "local")])
         configuration.subnets[0].ingress = [SubmittedIngress(at: .zero + .seconds(1),
             IngressMessage(id: 1, sender: .user(1), receiver: local, method: "certify", argument: [1, 2, 3]))]
         var simulation = InternetComputerSimulation(configuration: configuration)
@@ -31,6 +32,12 @@ struct SubnetIdentityTests {
         let ic = try Self.simulation()
         #expect(Self.query(ic, Self.local, "subnet", subnet: 0) == .success(SubnetIdentity.principal(index: 0).bytes))
         #expect(Self.query(ic, Self.remote, "subnet", subnet: 1) == .success(SubnetIdentity.principal(index: 1).bytes))
+    }
+
+    @Test func genesisCanistersGetTheirEnvironmentVariables() throws {
+        let ic = try Self.simulation()
+        #expect(ic.subnets[1].model.execution.state.canister(Self.remote)?.environmentVariables.entries.map(\.value) == ["local"])
+        #expect(ic.subnets[0].model.execution.state.canister(Self.local)?.environmentVariables.entries.isEmpty == true)
     }
 
     @Test func aQueryReadsTheCertificateOfTheStateItRunsOn() throws {

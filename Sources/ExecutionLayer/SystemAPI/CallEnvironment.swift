@@ -6,7 +6,7 @@ import SimCore
 /// when it opens a session.
 public struct CallEnvironment: Sendable {
     /// The canister's subnet, as a principal (``SubnetIdentity/principal(index:)``).
-    public var subnet: Principal = SubnetIdentity.principal(index: 0)
+    public var subnet: Principal = SubnetIdentity.firstSubnet
     /// The IC's root public key (``SubnetIdentity/rootKey``).
     public var rootKey: [UInt8] = SubnetIdentity.rootKey
     /// The canister's environment variables, sorted by name.
@@ -25,7 +25,7 @@ public struct CallEnvironment: Sendable {
     /// Instructions earlier executions of the call context used (`performance_counter(1)`).
     public var callContextInstructions: UInt64 = 0
     /// The instruction limit a response callback gets (`cost_call` prepays its execution).
-    public var callbackInstructionsMax: UInt64 = ExecutionConfiguration().updateInstructionsMax
+    public var callbackInstructionsMax: UInt64 = 40_000_000_000
 
     /// The defaults: subnet 0, no variables, no certificate, nothing withheld.
     public init() {}
@@ -43,6 +43,9 @@ public enum SubnetIdentity {
         hasher.update(uint64LittleEndian: index)
         return Principal(bytes: Array(hasher.finalize().bytes.prefix(28)) + [0x02])
     }
+
+    /// Subnet 0's principal (computed once: the default of every configuration).
+    public static let firstSubnet = principal(index: 0)
 
     /// The DER prefix of a BLS12-381 G2 public key (interface spec, "Certification": the
     /// root key is a DER-wrapped 96-byte BLS key; this is the IC's 37-byte header).
@@ -116,9 +119,13 @@ public struct EnvironmentVariables: Hashable, Sendable {
 /// Why a set of environment variables is refused (dfinity/ic's `CanisterManagerError`
 /// wording).
 public enum EnvironmentVariablesError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// More variables than the limit.
     case tooMany(count: Int, max: Int)
+    /// A name longer than the limit (bytes).
     case nameTooLong(name: String, max: Int)
+    /// A value longer than the limit (bytes).
     case valueTooLong(name: String, max: Int)
+    /// A name given twice.
     case duplicateName(String)
 
     /// The message.

@@ -18,6 +18,8 @@ public struct CanisterSetup: Hashable, Sendable {
     /// Its compute allocation in percent (0-100): a share of rounds it is guaranteed, paid for
     /// by the second.
     public var computeAllocationPercent = 0
+    /// Its environment variables (a setting, read with `ic0.env_var_*`; its init sees them).
+    public var environmentVariables = EnvironmentVariables()
 
     /// Canister `id` running `wasm`, with `cycles`.
     public init(id: CanisterID, wasm: [UInt8], initArgument: [UInt8] = [], cycles: Cycles = Cycles(1_000_000_000_000)) {
@@ -163,10 +165,11 @@ public struct SubnetExecution: Sendable {
         var problems: [(Int, Reject)] = []
         for (index, setup) in canisters.enumerated() {
             let hash = SHA256.hash(setup.wasm)
-            let compiled = modules[hash] ?? CanisterExecutor.compile(setup.wasm, for: setup.id)
+            let compiled = modules[hash] ?? CanisterExecutor.compile(setup.wasm, for: setup.id, limits: round.execution.moduleLimits)
             modules[hash] = compiled
             var canister = CanisterState(id: setup.id, controllers: setup.controllers, cycles: setup.cycles)
             canister.computeAllocationPercent = setup.computeAllocationPercent
+            canister.environmentVariables = setup.environmentVariables
             let result = compiled.flatMap { module in
                 CanisterExecutor(configuration: round.execution).install(
                     .install, module: module, moduleHash: hash, argument: setup.initArgument,
