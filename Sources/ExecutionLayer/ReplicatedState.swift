@@ -111,6 +111,8 @@ struct PausedMessage: Sendable {
         var callback: PendingCallback?
         /// The execution fee prepaid for it (what it did not use is refunded at its end).
         var prepaid: Cycles = .zero
+        /// A reject callback's reject (its cleanup reads the code: `ic0.msg_reject_code`).
+        var reject: Reject?
     }
 
     var execution: PausedExecution
