@@ -43,10 +43,13 @@ public struct CanisterCode: Sendable {
         let exports: [String: UInt32]
         let updates: [String: UInt32]
         let queries: [String: UInt32]
+        /// Whether the module's memory is 64-bit (its callbacks then take an i64 environment).
+        let isMemory64: Bool
 
         init(module: CompiledModule, moduleHash: SHA256Digest) {
             self.module = module
             self.moduleHash = moduleHash
+            isMemory64 = module.module.declaresMemory64
             var exports: [String: UInt32] = [:]
             for export in module.module.exports {
                 if case .function(let index) = export.descriptor, exports[export.name] == nil { exports[export.name] = index }

@@ -234,7 +234,7 @@ public struct CanisterExecutor: Sendable {
         instance.hostState = session
         defer { instance.hostState = nil }
         // A callback's environment is address-typed: i64 in a module with a 64-bit memory.
-        let memory64 = canister.installed?.module.module.declaresMemory64 ?? false
+        let memory64 = canister.installed?.isMemory64 ?? false
         let arguments: [Value] = Self.callbackEnvironment(input.entry).map { [memory64 ? .i64(UInt64($0)) : .i32($0)] } ?? []
         let execution: Execution
         do {
