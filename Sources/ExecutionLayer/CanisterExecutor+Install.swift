@@ -59,7 +59,8 @@ extension CanisterExecutor {
         let startSession = makeSession(.start, next, caller: caller, argument: [], timeNanos: timeNanos)
         let instance: WasmInstance
         do {
-            instance = try WasmInstance(compiled, imports: SystemAPI.imports(forMemory64: compiled.module.declaresMemory64), limits: configuration.wasmLimits,
+            let imports = SystemAPI.imports(forMemory64: compiled.module.declaresMemory64)
+            instance = try WasmInstance(compiled, imports: imports, limits: configuration.wasmLimits,
                                         startInstructionLimit: configuration.installInstructionsMax - used, hostState: startSession)
         } catch {
             canister.log = next.log
