@@ -24,7 +24,8 @@ public struct CallEnvironment: Sendable {
     public var cyclesWithheld: Cycles = .zero
     /// Instructions earlier executions of the call context used (`performance_counter(1)`).
     public var callContextInstructions: UInt64 = 0
-    /// The instruction limit a response callback gets (`cost_call` prepays its execution).
+    /// The instruction limit a response callback gets (`cost_call` prepays its execution): 40 B
+    /// unless the executor sets its configuration's update limit.
     public var callbackInstructionsMax: UInt64 = 40_000_000_000
 
     /// The defaults: subnet 0, no variables, no certificate, nothing withheld.
