@@ -43,10 +43,13 @@ public struct CanisterCode: Sendable {
         let exports: [String: UInt32]
         let updates: [String: UInt32]
         let queries: [String: UInt32]
+        /// Whether the module's memory is 64-bit (its callbacks then take an i64 environment).
+        let isMemory64: Bool
 
         init(module: CompiledModule, moduleHash: SHA256Digest) {
             self.module = module
             self.moduleHash = moduleHash
+            isMemory64 = module.module.declaresMemory64
             var exports: [String: UInt32] = [:]
             for export in module.module.exports {
                 if case .function(let index) = export.descriptor, exports[export.name] == nil { exports[export.name] = index }
@@ -96,6 +99,8 @@ public struct CanisterState: Sendable {
     public var computeAllocationPercent = 0
     /// Its freezing threshold, in seconds.
     public var freezingThresholdSeconds: UInt64 = 2_592_000
+    /// Its environment variables (a setting; the System API's `env_var_*` read them).
+    public var environmentVariables = EnvironmentVariables()
     /// Its code, once installed.
     public internal(set) var code: CanisterCode?
     /// The unchanging part of `code` (its module, hash and exports), kept beside it so that

@@ -13,7 +13,7 @@ extension CanisterExecutor {
         on canister: inout CanisterState
     ) -> Result<UInt64, Reject> {
         if let reject = installRefusal(mode, caller: caller, canister) { return .failure(reject) }
-        switch Self.compile(wasm, for: canister.id) {
+        switch Self.compile(wasm, for: canister.id, limits: configuration.moduleLimits) {
         case .success(let compiled):
             return install(mode, module: compiled, moduleHash: SHA256.hash(wasm), argument: argument, caller: caller,
                            timeNanos: timeNanos, on: &canister)
@@ -22,14 +22,17 @@ extension CanisterExecutor {
         }
     }
 
-    /// Compiles `wasm` and checks that it is a canister.
-    public static func compile(_ wasm: [UInt8], for canister: CanisterID) -> Result<CompiledModule, Reject> {
+    /// Compiles `wasm` and checks that it is a canister within `limits` (``ModuleLimits``).
+    public static func compile(_ wasm: [UInt8], for canister: CanisterID, limits: ModuleLimits = ModuleLimits()) -> Result<CompiledModule, Reject> {
+        if let problem = ModuleValidation.bytesProblem(wasm, limits) {
+            return .failure(Reject(.canisterInvalidWasm, "canister \(canister): the Wasm module is invalid: \(problem)"))
+        }
         let compiled: CompiledModule
         do { compiled = try CompiledModule.load(Array(wasm)) } catch {
             return .failure(Reject(.canisterInvalidWasm, "canister \(canister): the Wasm module is invalid: \(error)"))
         }
-        if let problem = Self.interfaceProblem(compiled.module) {
-            return .failure(Reject(.canisterInvalidWasm, "canister \(canister): \(problem)"))
+        if let problem = ModuleValidation.problem(compiled.module, limits) {
+            return .failure(Reject(.canisterInvalidWasm, "canister \(canister): the Wasm module is invalid: \(problem)"))
         }
         return .success(compiled)
     }
@@ -56,7 +59,8 @@ extension CanisterExecutor {
         let startSession = makeSession(.start, next, caller: caller, argument: [], timeNanos: timeNanos)
         let instance: WasmInstance
         do {
-            instance = try WasmInstance(compiled, imports: SystemAPI.imports, limits: configuration.wasmLimits,
+            let imports = SystemAPI.imports(forMemory64: compiled.module.declaresMemory64)
+            instance = try WasmInstance(compiled, imports: imports, limits: configuration.wasmLimits,
                                         startInstructionLimit: configuration.installInstructionsMax - used, hostState: startSession)
         } catch {
             canister.log = next.log
@@ -139,31 +143,6 @@ extension CanisterExecutor {
     ]
     /// The prefixes of method exports.
     static let methodPrefixes = ["canister_update ", "canister_query ", "canister_composite_query "]
-
-    /// What makes `module` not a canister, if anything: imports from anywhere but `ic0` or of
-    /// functions the System API lacks, `canister_*` exports that are not entry points or
-    /// methods, entry points and methods not of type `() -> ()`, a method exported twice.
-    static func interfaceProblem(_ module: WasmModule) -> String? {
-        for entry in module.imports {
-            guard entry.module == "ic0", case .function = entry.descriptor, SystemAPI.functionNames.contains(entry.name) else {
-                return "the module imports \(entry.module).\(entry.name), which the System API does not provide"
-            }
-        }
-        var methods: Set<String> = []
-        for export in module.exports where export.name.hasPrefix("canister_") {
-            let prefix = methodPrefixes.first { export.name.hasPrefix($0) }
-            guard prefix != nil || entryPoints.contains(export.name) else {
-                return "the module exports \(export.name), which is not a canister entry point"
-            }
-            guard case .function(let index) = export.descriptor, functionType(index, in: module) == FunctionType(parameters: [], results: []) else {
-                return "the export \(export.name) must be a function of type () -> ()"
-            }
-            if let prefix, !methods.insert(String(export.name.dropFirst(prefix.count))).inserted {
-                return "the method \(export.name.dropFirst(prefix.count)) is exported more than once"
-            }
-        }
-        return nil
-    }
 
     /// The type of function `index` (imports first) of `module`.
     static func functionType(_ index: UInt32, in module: WasmModule) -> FunctionType? {

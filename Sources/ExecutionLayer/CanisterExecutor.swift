@@ -13,6 +13,11 @@ public struct ExecutionConfiguration: Hashable, Sendable {
     public var installInstructionsMax: UInt64 = 300_000_000_000
     /// Call depth and value-slot limits of the interpreter.
     public var wasmLimits = ExecutionLimits()
+    /// The subnet the canisters run on (what `ic0.subnet_self_copy` reports): subnet 0's
+    /// principal unless the subnet layer sets it (``SubnetIdentity``).
+    public var subnet: Principal = SubnetIdentity.firstSubnet
+    /// The limits a module must keep to be installed (``ModuleLimits``).
+    public var moduleLimits = ModuleLimits()
 
     /// The IC's limits for an application subnet.
     public init() {}
@@ -100,6 +105,12 @@ public struct MessageInput: Sendable {
     /// The deadline of the call (of the call context, for callbacks): IC time in
     /// nanoseconds, 0 for none (`ic0.msg_deadline`).
     public var deadlineNanos: UInt64 = 0
+    /// Instructions the call context's earlier executions used (`ic0.performance_counter(1)`).
+    public var callContextInstructions: UInt64 = 0
+    /// For a query call: the time of the state the query reads, whose certificate of the
+    /// canister's certified data the query method may read (`ic0.data_certificate_copy`);
+    /// `nil`: no certificate.
+    public var certifiedStateTimeNanos: UInt64?
 
     /// A message running `entry` for `caller` at `timeNanos`.
     public init(_ entry: EntryPoint, caller: Principal, argument: [UInt8] = [], cyclesAvailable: Cycles = .zero,
@@ -168,9 +179,14 @@ public struct CanisterExecutor: Sendable {
 
     /// Executes query method `method` on a copy of `canister` (non-replicated: whatever it
     /// changes is dropped).
-    public func query(_ method: String, argument: [UInt8], caller: Principal, timeNanos: UInt64, on canister: CanisterState) -> MessageResult {
+    /// With `certifiedStateTimeNanos` (the time of the state `canister` is from), the method can
+    /// read a certificate of the canister's certified data.
+    public func query(_ method: String, argument: [UInt8], caller: Principal, timeNanos: UInt64, certifiedStateTimeNanos: UInt64? = nil,
+                      on canister: CanisterState) -> MessageResult {
         var scratch = canister
-        var result = run(MessageInput(.query(method), caller: caller, argument: argument, timeNanos: timeNanos), on: &scratch)
+        var input = MessageInput(.query(method), caller: caller, argument: argument, timeNanos: timeNanos)
+        input.certifiedStateTimeNanos = certifiedStateTimeNanos
+        var result = run(input, on: &scratch)
         result.calls = []
         return result
     }
@@ -185,6 +201,8 @@ public struct CanisterExecutor: Sendable {
         let session = CallSession(
             input, context: .inspectMessage, fees: fees, canister: canister.id, balance: canister.cycles, controllers: canister.controllers,
             status: canister.status, version: canister.version, globalTimerNanos: canister.globalTimerNanos, stableMemory: canister.stableMemory)
+        var scratch = canister
+        session.environment = environment(input, &scratch)
         let (trap, _) = run(function, &instance, session, limit: configuration.queryInstructionsMax)
         if let trap { return reject(for: trap, canister.id, in: "canister_inspect_message") }
         return session.acceptedMessage ? nil : Reject(.canisterRejectedMessage, "canister \(canister.id) rejected the message to '\(method)'")
@@ -218,10 +236,13 @@ public struct CanisterExecutor: Sendable {
         let session = CallSession(
             input, context: context, fees: fees, canister: canister.id, balance: canister.cycles, controllers: canister.controllers,
             status: canister.status, version: canister.version, globalTimerNanos: canister.globalTimerNanos, stableMemory: canister.stableMemory)
+        session.environment = environment(input, &canister)
         instance.hostState = session
         instance.memoryGrowLimitBytes = CanisterState.heapGrowLimitBytes(canister.wasmMemoryLimitBytes, in: context)
         defer { instance.hostState = nil }
-        let arguments: [Value] = Self.callbackEnvironment(input.entry).map { [.i32($0)] } ?? []
+        // A callback's environment is address-typed: i64 in a module with a 64-bit memory.
+        let memory64 = canister.installed?.isMemory64 ?? false
+        let arguments: [Value] = Self.callbackEnvironment(input.entry).map { [memory64 ? .i64(UInt64($0)) : .i32($0)] } ?? []
         let execution: Execution
         do {
             execution = try Execution(&instance, function: function, arguments: arguments, limits: configuration.wasmLimits)
@@ -294,10 +315,14 @@ public struct CanisterExecutor: Sendable {
 
     /// A session for an install step (`context` is the start function, init, or pre_upgrade).
     func makeSession(_ context: SystemAPIContext, _ canister: CanisterState, caller: Principal, argument: [UInt8], timeNanos: UInt64) -> CallSession {
-        CallSession(
+        let session = CallSession(
             context: context, canister: canister.id, caller: caller, argument: argument, timeNanos: timeNanos,
             balance: canister.cycles, controllers: canister.controllers, statusCode: canister.status.rawValue,
             version: canister.version, globalTimerNanos: canister.globalTimerNanos, stableMemory: canister.stableMemory)
+        var scratch = canister
+        session.environment = environment(MessageInput(.update(""), caller: caller, timeNanos: timeNanos), &scratch)
+        session.fees = fees
+        return session
     }
 
     /// Ends a message: commits `instance` and the session's effects, or, if it trapped or was a

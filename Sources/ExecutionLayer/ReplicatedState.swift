@@ -94,6 +94,8 @@ struct CallContext: Hashable, Sendable {
     var outstandingCalls = 0
     /// The deadline of the call that opened it (0: none; what `ic0.msg_deadline` returns).
     var deadlineNanos: UInt64 = 0
+    /// Instructions its executions used so far (`ic0.performance_counter(1)`).
+    var instructionsUsed: UInt64 = 0
 }
 
 /// A call the canister made and waits on: its callbacks and the call context it belongs to.
@@ -120,6 +122,8 @@ struct PausedMessage: Sendable {
         var callback: PendingCallback?
         /// The execution fee prepaid for it (what it did not use is refunded at its end).
         var prepaid: Cycles = .zero
+        /// A reject callback's reject (its cleanup reads the code: `ic0.msg_reject_code`).
+        var reject: Reject?
     }
 
     var execution: PausedExecution

@@ -275,6 +275,7 @@ extension RoundExecutor {
         var input = MessageInput(.replyCallback(callback.call.reply), caller: context.caller, cyclesAvailable: context.cyclesAvailable,
                                  cyclesRefunded: response.refund, timeNanos: round.timeNanos, callContextAnswered: context.responded)
         input.deadlineNanos = context.deadlineNanos
+        input.callContextInstructions = context.instructionsUsed
         switch response.result {
         case .replied(let bytes): input.argument = bytes
         case .rejected(let reject):
@@ -285,7 +286,8 @@ extension RoundExecutor {
             input.reject = Reject(.canisterDidNotReply, "the callee did not reply")
         }
         let step = executor.start(input, on: &state.canisters[position].state, sliceInstructions: slice(core, round))
-        settle(step, PausedMessage.Origin(callContext: callback.callContext, callback: callback, prepaid: prepaid), position, core, &state, &round)
+        let origin = PausedMessage.Origin(callContext: callback.callContext, callback: callback, prepaid: prepaid, reject: input.reject)
+        settle(step, origin, position, core, &state, &round)
     }
 
     /// Resumes a paused message for one more slice.
@@ -321,9 +323,10 @@ extension RoundExecutor {
     func finish(_ result: MessageResult, _ origin: PausedMessage.Origin, _ position: Int, _ core: Int,
                 _ state: inout ReplicatedState, _ round: inout RoundState) {
         guard var context = state.canisters[position].callContexts[origin.callContext] else { return }
+        context.instructionsUsed &+= result.instructions
         let trappedCallback = result.trapped && origin.callback != nil
         if let callback = origin.callback, trappedCallback {
-            runCleanup(callback, context, position, core, &state, &round)
+            runCleanup(callback, context, reject: origin.reject, position, core, &state, &round)
         } else {
             context.cyclesAvailable = result.cyclesUnaccepted
         }
@@ -385,10 +388,11 @@ extension RoundExecutor {
 
     /// Runs the cleanup callback of a callback that trapped (to its end; its own trap is only
     /// logged, as on the IC).
-    func runCleanup(_ callback: PendingCallback, _ context: CallContext, _ position: Int, _ core: Int,
+    func runCleanup(_ callback: PendingCallback, _ context: CallContext, reject: Reject?, _ position: Int, _ core: Int,
                     _ state: inout ReplicatedState, _ round: inout RoundState) {
         guard let cleanup = callback.call.cleanup else { return }
-        let input = MessageInput(.cleanup(cleanup), caller: context.caller, timeNanos: round.timeNanos)
+        // The cleanup of a reject callback reads its reject code (0 after a reply callback).
+        let input = MessageInput(.cleanup(cleanup), caller: context.caller, reject: reject, timeNanos: round.timeNanos)
         let result = executor.run(input, on: &state.canisters[position].state)
         round.charge(result.instructions, to: core)
         let fee = Cycles.minimum(configuration.fees.scaled(configuration.fees.executionBase)

@@ -250,6 +250,13 @@ extension ReplicatedState {
         hasher.update(uint64LittleEndian: UInt64(canisters[position].state.certifiedData.count))
         hasher.update(canisters[position].state.certifiedData)
         hasher.update(uint64LittleEndian: canisters[position].state.globalTimerNanos)
+        // Environment variables enter only when set (so a canister without them hashes as before).
+        for (name, value) in canisters[position].state.environmentVariables.entries {
+            hasher.update(uint64LittleEndian: UInt64(name.utf8.count))
+            hasher.update(Array(name.utf8))
+            hasher.update(uint64LittleEndian: UInt64(value.utf8.count))
+            hasher.update(Array(value.utf8))
+        }
         hasher.update(uint64LittleEndian: UInt64(canisters[position].queue.count))
         hasher.update(uint64LittleEndian: UInt64(canisters[position].callContexts.count))
         hasher.update(uint64LittleEndian: UInt64(canisters[position].callbacks.count))

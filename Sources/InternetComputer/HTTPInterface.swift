@@ -103,7 +103,13 @@ extension InternetComputerSimulation {
         let snapshots = subnets[subnet].model.execution.querySnapshots
         let canister = snapshots.keeps(request.canister)
             ? snapshots.canister(request.canister, certifiedHeight: height) : subnets[subnet].model.execution.state.canister(request.canister)
-        return SubnetExecution.query(request, on: canister, round: configuration.subnets[subnet].round, at: time)
+        // The time of the state read: its height's block time (the certificate a query method
+        // reads certifies it); the subnet's own round configuration carries its ID.
+        let times = subnets[subnet].model.execution.executionTimes
+        let stateHeight = snapshots.keeps(request.canister) ? Int(height) : times.count
+        let stateTime = stateHeight > 0 && stateHeight <= times.count ? times[stateHeight - 1] : nil
+        return SubnetExecution.query(request, on: canister, round: subnets[subnet].model.execution.executor.configuration, at: time,
+                                     stateTime: stateTime)
     }
 }
 
@@ -111,12 +117,16 @@ extension SubnetExecution {
     /// A replica runs `request` at `time` on `canister`, its state at the height the replica
     /// has certified (``QuerySnapshots``; `nil`: no such canister), with
     /// the query instruction limit; its execution takes the instructions at the core's speed.
-    static func query(_ request: QueryRequest, on canister: CanisterState?, round: RoundConfiguration, at time: SimInstant) -> QueryResponse {
+    /// `stateTime` is the time of the state `canister` is from: the query method can read a
+    /// certificate of its certified data and that time (`nil`: none).
+    static func query(_ request: QueryRequest, on canister: CanisterState?, round: RoundConfiguration, at time: SimInstant,
+                      stateTime: SimInstant? = nil) -> QueryResponse {
         guard let canister else {
             return QueryResponse(result: .failure(Reject(.canisterNotFound, "canister \(request.canister) does not exist")), executionDuration: .zero)
         }
         let result = CanisterExecutor(configuration: round.execution).query(
-            request.method, argument: request.argument, caller: request.sender, timeNanos: timeNanos(time), on: canister)
+            request.method, argument: request.argument, caller: request.sender, timeNanos: timeNanos(time),
+            certifiedStateTimeNanos: stateTime.map(timeNanos), on: canister)
         let nanos = Int64(result.instructions.multipliedFullWidth(by: 1_000_000_000).low / max(round.instructionsPerSecondPerCore, 1))
         let answer: Result<[UInt8], Reject> = switch result.outcome {
         case .replied(let bytes): .success(bytes)

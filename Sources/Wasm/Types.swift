@@ -80,10 +80,13 @@ public struct TableType: Hashable, Sendable {
 public struct MemoryType: Hashable, Sendable {
     /// Size limits in pages.
     public var limits: Limits
+    /// Whether the memory is 64-bit (memory64: i64 addresses).
+    public var isMemory64: Bool
 
     /// Creates a memory type.
-    public init(limits: Limits) {
+    public init(limits: Limits, isMemory64: Bool = false) {
         self.limits = limits
+        self.isMemory64 = isMemory64
     }
 }
 

@@ -35,9 +35,9 @@ struct BadWasmCorpusTests {
     static let installRefusals: [String: String] = [
         "huge-data-segment": "trapped in instantiation (initialising its segments or running its start function): out of bounds memory access",
         "huge-table": "cannot be instantiated: a table of 4294967295 elements exceeds the limit of 10000000",
-        "bad-export-signature": "the export canister_update add must be a function of type () -> ()",
-        "bad-import-signature": "cannot be instantiated: incompatible import type: ic0.msg_reply is () -> (), expected (i32) -> ()",
-        "unknown-import": "the module imports ic0.launch_missiles, which the System API does not provide",
+        "bad-export-signature": "Wasm module has an invalid function signature. Expected input params [] for 'canister_update add', got [I32].",
+        "bad-import-signature": "Wasm module has an invalid function signature. Expected input params [] for 'msg_reply', got [I32].",
+        "unknown-import": "Wasm module has an invalid import section. Module imports function 'launch_missiles' from 'ic0' that is not exported by the runtime.",
     ]
     static let runCases = ["infinite-loop", "deep-recursion", "huge-memory-grow", "calls-itself-forever", "writes-every-page",
                            "writes-every-stable-page", "huge-reply", "huge-log", "huge-call-argument", "many-calls"]

@@ -114,6 +114,10 @@ public final class CallSession: @unchecked Sendable {
     public internal(set) var stableMemory: LinearMemory
     /// Cycles burned with `ic0.cycles_burn128`.
     public internal(set) var cyclesBurned: Cycles = .zero
+    /// What the call may read of its canister and subnet besides the message (subnet ID, root
+    /// key, environment variables, data certificate, cycles withheld, call-context
+    /// instructions).
+    public internal(set) var environment = CallEnvironment()
     /// The fees calls cost, and what they cost so far.
     var fees = CyclesFees.free
     public internal(set) var feesPaid: Cycles = .zero

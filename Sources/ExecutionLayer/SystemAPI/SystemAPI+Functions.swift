@@ -5,34 +5,34 @@ import Wasm
 
 extension SystemAPI {
     static let messageFunctions: [Function] = [
-        Function("msg_arg_data_size", [], [.i32], "I U RQ NRQ CQ Ry CRy F", cost: 500) { _, _, session in
+        Function("msg_arg_data_size", [], [.address], "I U RQ NRQ CQ Ry CRy F", cost: 500) { _, _, session in
             [.i32(UInt32(session.argument.count))]
         },
-        Function("msg_arg_data_copy", [.i32, .i32, .i32], [], "I U RQ NRQ CQ Ry CRy F", cost: 500) { arguments, host, session in
+        Function("msg_arg_data_copy", [.address, .address, .address], [], "I U RQ NRQ CQ Ry CRy F", cost: 500) { arguments, host, session in
             try host.copy(session.argument, arguments, for: "msg_arg_data_copy")
             return []
         },
-        Function("msg_caller_size", [], [.i32], "*", cost: 500) { _, _, session in
+        Function("msg_caller_size", [], [.address], "*", cost: 500) { _, _, session in
             [.i32(UInt32(session.caller.bytes.count))]
         },
-        Function("msg_caller_copy", [.i32, .i32, .i32], [], "*", cost: 500) { arguments, host, session in
+        Function("msg_caller_copy", [.address, .address, .address], [], "*", cost: 500) { arguments, host, session in
             try host.copy(session.caller.bytes, arguments, for: "msg_caller_copy")
             return []
         },
-        Function("msg_reject_code", [], [.i32], "Ry Rt CRy CRt", cost: 500) { _, _, session in
+        Function("msg_reject_code", [], [.i32], "Ry Rt CRy CRt C", cost: 500) { _, _, session in
             [.i32(UInt32(bitPattern: session.rejectCode))]
         },
-        Function("msg_reject_msg_size", [], [.i32], "Rt CRt", cost: 500) { _, _, session in
+        Function("msg_reject_msg_size", [], [.address], "Rt CRt", cost: 500) { _, _, session in
             [.i32(UInt32(session.rejectMessage.utf8.count))]
         },
-        Function("msg_reject_msg_copy", [.i32, .i32, .i32], [], "Rt CRt", cost: 500) { arguments, host, session in
+        Function("msg_reject_msg_copy", [.address, .address, .address], [], "Rt CRt", cost: 500) { arguments, host, session in
             try host.copy(Array(session.rejectMessage.utf8), arguments, for: "msg_reject_msg_copy")
             return []
         },
-        Function("msg_reply_data_append", [.i32, .i32], [], "U RQ NRQ CQ Ry Rt CRy CRt", cost: 500) { arguments, host, session in
+        Function("msg_reply_data_append", [.address, .address], [], "U RQ NRQ CQ Ry Rt CRy CRt", cost: 500) { arguments, host, session in
             try requireNoResponse(session, "msg_reply_data_append")
-            try requireResponseFits(session.replyBuffer.count, UInt64(arguments[1].u32), session, "msg_reply_data_append")
-            session.replyBuffer += try host.read(UInt64(arguments[0].u32), UInt64(arguments[1].u32), for: "msg_reply_data_append")
+            try requireResponseFits(session.replyBuffer.count, arguments[1].address, session, "msg_reply_data_append")
+            session.replyBuffer += try host.read(arguments[0].address, arguments[1].address, for: "msg_reply_data_append")
             return []
         },
         Function("msg_reply", [], [], "U RQ NRQ CQ Ry Rt CRy CRt", cost: 500) { _, _, session in
@@ -41,17 +41,17 @@ extension SystemAPI {
             session.replyBuffer = []
             return []
         },
-        Function("msg_reject", [.i32, .i32], [], "U RQ NRQ CQ Ry Rt CRy CRt", cost: 500) { arguments, host, session in
+        Function("msg_reject", [.address, .address], [], "U RQ NRQ CQ Ry Rt CRy CRt", cost: 500) { arguments, host, session in
             try requireNoResponse(session, "msg_reject")
-            try requireResponseFits(0, UInt64(arguments[1].u32), session, "msg_reject")
-            session.response = .reject(try host.text(UInt64(arguments[0].u32), UInt64(arguments[1].u32), for: "msg_reject"))
+            try requireResponseFits(0, arguments[1].address, session, "msg_reject")
+            session.response = .reject(try host.text(arguments[0].address, arguments[1].address, for: "msg_reject"))
             session.replyBuffer = []
             return []
         },
-        Function("msg_method_name_size", [], [.i32], "F", cost: 500) { _, _, session in
+        Function("msg_method_name_size", [], [.address], "F", cost: 500) { _, _, session in
             [.i32(UInt32(session.methodName.utf8.count))]
         },
-        Function("msg_method_name_copy", [.i32, .i32, .i32], [], "F", cost: 500) { arguments, host, session in
+        Function("msg_method_name_copy", [.address, .address, .address], [], "F", cost: 500) { arguments, host, session in
             try host.copy(Array(session.methodName.utf8), arguments, for: "msg_method_name_copy")
             return []
         },
@@ -63,40 +63,41 @@ extension SystemAPI {
     ]
 
     static let cycleFunctions: [Function] = [
-        Function("msg_cycles_available", [], [.i64], "U Rt Ry", cost: 500) { _, _, session in
+        Function("msg_cycles_available", [], [.i64], "U RQ Rt Ry", cost: 500) { _, _, session in
             [.i64(try fits64(session.cyclesAvailable, "msg_cycles_available"))]
         },
-        Function("msg_cycles_available128", [.i32], [], "U Rt Ry", cost: 500) { arguments, host, session in
-            try host.write(session.cyclesAvailable.littleEndianBytes, to: UInt64(arguments[0].u32), for: "msg_cycles_available128")
+        Function("msg_cycles_available128", [.address], [], "U RQ Rt Ry", cost: 500) { arguments, host, session in
+            try host.write(session.cyclesAvailable.littleEndianBytes, to: arguments[0].address, for: "msg_cycles_available128")
             return []
         },
         Function("msg_cycles_refunded", [], [.i64], "Rt Ry", cost: 500) { _, _, session in
             [.i64(try fits64(session.cyclesRefunded, "msg_cycles_refunded"))]
         },
-        Function("msg_cycles_refunded128", [.i32], [], "Rt Ry", cost: 500) { arguments, host, session in
-            try host.write(session.cyclesRefunded.littleEndianBytes, to: UInt64(arguments[0].u32), for: "msg_cycles_refunded128")
+        Function("msg_cycles_refunded128", [.address], [], "Rt Ry", cost: 500) { arguments, host, session in
+            try host.write(session.cyclesRefunded.littleEndianBytes, to: arguments[0].address, for: "msg_cycles_refunded128")
             return []
         },
-        Function("msg_cycles_accept", [.i64], [.i64], "U Rt Ry", cost: 500) { arguments, _, session in
+        Function("msg_cycles_accept", [.i64], [.i64], "U RQ Rt Ry", cost: 500) { arguments, _, session in
             [.i64(accept(Cycles(arguments[0].u64), session).low)]
         },
-        Function("msg_cycles_accept128", [.i64, .i64, .i32], [], "U Rt Ry", cost: 500) { arguments, host, session in
+        Function("msg_cycles_accept128", [.i64, .i64, .address], [], "U RQ Rt Ry", cost: 500) { arguments, host, session in
             let accepted = accept(Cycles(high: arguments[0].u64, low: arguments[1].u64), session)
-            try host.write(accepted.littleEndianBytes, to: UInt64(arguments[2].u32), for: "msg_cycles_accept128")
+            try host.write(accepted.littleEndianBytes, to: arguments[2].address, for: "msg_cycles_accept128")
             return []
         },
-        Function("cycles_burn128", [.i64, .i64, .i32], [], "I G U Ry Rt C T", cost: 500) { arguments, host, session in
-            let burned = Cycles.minimum(Cycles(high: arguments[0].u64, low: arguments[1].u64), session.balance)
+        Function("cycles_burn128", [.i64, .i64, .address], [], "I G U RQ Ry Rt C T", cost: 500) { arguments, host, session in
+            // No more than the liquid balance: burning never freezes the canister.
+            let burned = Cycles.minimum(Cycles(high: arguments[0].u64, low: arguments[1].u64), liquidBalance(session))
             session.balance = session.balance - burned
             session.cyclesBurned = session.cyclesBurned + burned
-            try host.write(burned.littleEndianBytes, to: UInt64(arguments[2].u32), for: "cycles_burn128")
+            try host.write(burned.littleEndianBytes, to: arguments[2].address, for: "cycles_burn128")
             return []
         },
         Function("canister_cycle_balance", [], [.i64], "*", cost: 500) { _, _, session in
             [.i64(try fits64(session.balance, "canister_cycle_balance"))]
         },
-        Function("canister_cycle_balance128", [.i32], [], "*", cost: 500) { arguments, host, session in
-            try host.write(session.balance.littleEndianBytes, to: UInt64(arguments[0].u32), for: "canister_cycle_balance128")
+        Function("canister_cycle_balance128", [.address], [], "*", cost: 500) { arguments, host, session in
+            try host.write(session.balance.littleEndianBytes, to: arguments[0].address, for: "canister_cycle_balance128")
             return []
         },
     ]
@@ -116,62 +117,73 @@ extension SystemAPI {
     }
 
     static let canisterFunctions: [Function] = [
-        Function("canister_self_size", [], [.i32], "*", cost: 500) { _, _, session in
+        Function("canister_self_size", [], [.address], "*", cost: 500) { _, _, session in
             [.i32(UInt32(session.canister.principal.bytes.count))]
         },
-        Function("canister_self_copy", [.i32, .i32, .i32], [], "*", cost: 500) { arguments, host, session in
+        Function("canister_self_copy", [.address, .address, .address], [], "*", cost: 500) { arguments, host, session in
             try host.copy(session.canister.principal.bytes, arguments, for: "canister_self_copy")
             return []
         },
         Function("canister_status", [], [.i32], "*", cost: 500) { _, _, session in [.i32(session.statusCode)] },
         Function("canister_version", [], [.i64], "*", cost: 500) { _, _, session in [.i64(session.version)] },
-        Function("is_controller", [.i32, .i32], [.i32], "* s", cost: 1_000) { arguments, host, session in
-            let principal = try host.principal(UInt64(arguments[0].u32), UInt64(arguments[1].u32), for: "is_controller")
+        Function("is_controller", [.address, .address], [.i32], "* s", cost: 1_000) { arguments, host, session in
+            let principal = try host.principal(arguments[0].address, arguments[1].address, for: "is_controller")
             return [.i32(session.controllers.contains(principal) ? 1 : 0)]
         },
-        Function("certified_data_set", [.i32, .i32], [], "I G U Ry Rt T", cost: 500) { arguments, host, session in
-            guard arguments[1].u32 <= 32 else { throw trap("certified_data_set", "certified data has at most 32 bytes, given \(arguments[1].u32)") }
-            session.certifiedData = try host.read(UInt64(arguments[0].u32), UInt64(arguments[1].u32), for: "certified_data_set")
+        Function("certified_data_set", [.address, .address], [], "I G U Ry Rt T", cost: 500) { arguments, host, session in
+            guard arguments[1].address <= 32 else { throw trap("certified_data_set", "certified data has at most 32 bytes, given \(arguments[1].address)") }
+            session.certifiedData = try host.read(arguments[0].address, arguments[1].address, for: "certified_data_set")
             return []
         },
-        Function("data_certificate_present", [], [.i32], "*", cost: 500) { _, _, _ in [.i32(0)] },
-        Function("data_certificate_size", [], [.i32], "NRQ CQ", cost: 500) { _, _, _ in
-            throw trap("data_certificate_size", "no data certificate is available (certification is not modelled yet)")
+        Function("data_certificate_present", [], [.i32], "*", cost: 500) { _, _, session in
+            [.i32(session.environment.certifiedState == nil ? 0 : 1)]
         },
-        Function("data_certificate_copy", [.i32, .i32, .i32], [], "NRQ CQ", cost: 500) { _, _, _ in
-            throw trap("data_certificate_copy", "no data certificate is available (certification is not modelled yet)")
+        Function("data_certificate_size", [], [.address], "NRQ CQ", cost: 500) { _, _, session in
+            [.i32(UInt32(try dataCertificate(session, "data_certificate_size").count))]
+        },
+        Function("data_certificate_copy", [.address, .address, .address], [], "NRQ CQ", cost: 500) { arguments, host, session in
+            try host.copy(try dataCertificate(session, "data_certificate_copy"), arguments, for: "data_certificate_copy")
+            return []
         },
     ]
 
+    /// The data certificate; traps without one (`data_certificate_present` returns 0).
+    static func dataCertificate(_ session: CallSession, _ name: String) throws(Trap) -> [UInt8] {
+        guard let certificate = session.environment.dataCertificate else {
+            throw trap(name, "no data certificate is available: only a query call's method on the queried canister has one")
+        }
+        return certificate
+    }
+
     static let callFunctions: [Function] = [
-        Function("call_new", [.i32, .i32, .i32, .i32, .i32, .i32, .i32, .i32], [], "U CQ Ry Rt CRy CRt T", cost: 1_500) { arguments, host, session in
-            let callee = try host.principal(UInt64(arguments[0].u32), UInt64(arguments[1].u32), for: "call_new")
-            guard arguments[3].u32 <= callBytesMax else {
-                throw trap("call_new", "a method name of \(arguments[3].u32) bytes is longer than a call may carry (\(callBytesMax) bytes)")
+        Function("call_new", [.address, .address, .address, .address, .address, .address, .address, .address], [], "U CQ Ry Rt CRy CRt T", cost: 1_500) { arguments, host, session in
+            let callee = try host.principal(arguments[0].address, arguments[1].address, for: "call_new")
+            guard arguments[3].address <= UInt64(callBytesMax) else {
+                throw trap("call_new", "a method name of \(arguments[3].address) bytes is longer than a call may carry (\(callBytesMax) bytes)")
             }
-            let method = try host.text(UInt64(arguments[2].u32), UInt64(arguments[3].u32), for: "call_new")
+            let method = try host.text(arguments[2].address, arguments[3].address, for: "call_new")
             // A call being assembled and not performed is discarded (its cycles go back).
             if let abandoned = session.pendingCall { session.balance = session.balance + abandoned.cycles }
             session.pendingCall = OutgoingCall(
                 callee: callee, method: method,
-                reply: Callback(function: arguments[4].u32, environment: arguments[5].u32),
-                reject: Callback(function: arguments[6].u32, environment: arguments[7].u32))
+                reply: try callback(arguments[4], arguments[5], "call_new"),
+                reject: try callback(arguments[6], arguments[7], "call_new"))
             return []
         },
-        Function("call_on_cleanup", [.i32, .i32], [], "U CQ Ry Rt CRy CRt T", cost: 500) { arguments, _, session in
+        Function("call_on_cleanup", [.address, .address], [], "U CQ Ry Rt CRy CRt T", cost: 500) { arguments, _, session in
             guard session.pendingCall != nil else { throw trap("call_on_cleanup", "no call is being assembled (call ic0.call_new first)") }
             guard session.pendingCall?.cleanup == nil else { throw trap("call_on_cleanup", "the call already has a cleanup callback") }
-            session.pendingCall?.cleanup = Callback(function: arguments[0].u32, environment: arguments[1].u32)
+            session.pendingCall?.cleanup = try callback(arguments[0], arguments[1], "call_on_cleanup")
             return []
         },
-        Function("call_data_append", [.i32, .i32], [], "U CQ Ry Rt CRy CRt T", cost: 500) { arguments, host, session in
+        Function("call_data_append", [.address, .address], [], "U CQ Ry Rt CRy CRt T", cost: 500) { arguments, host, session in
             guard let call = session.pendingCall else { throw trap("call_data_append", "no call is being assembled (call ic0.call_new first)") }
             let size = call.method.utf8.count + call.argument.count
-            guard UInt64(arguments[1].u32) <= UInt64(callBytesMax - min(size, callBytesMax)) else {
-                throw trap("call_data_append", "the call's method name and argument (\(size) bytes) and \(arguments[1].u32) more "
+            guard arguments[1].address <= UInt64(callBytesMax - min(size, callBytesMax)) else {
+                throw trap("call_data_append", "the call's method name and argument (\(size) bytes) and \(arguments[1].address) more "
                     + "would exceed the \(callBytesMax) bytes a call may carry")
             }
-            session.pendingCall?.argument += try host.read(UInt64(arguments[0].u32), UInt64(arguments[1].u32), for: "call_data_append")
+            session.pendingCall?.argument += try host.read(arguments[0].address, arguments[1].address, for: "call_data_append")
             return []
         },
         Function("call_cycles_add", [.i64], [], "U Ry Rt T", cost: 500) { arguments, _, session in
@@ -206,11 +218,21 @@ extension SystemAPI {
         },
     ]
 
+    /// A callback from its table index and environment (address-typed: a 64-bit module's must
+    /// fit in 32 bits, as ICSim keeps them; a simplification).
+    static func callback(_ function: Value, _ environment: Value, _ name: String) throws(Trap) -> Callback {
+        guard let index = UInt32(exactly: function.address), let value = UInt32(exactly: environment.address) else {
+            throw trap(name, "a callback's table index and environment must fit in 32 bits in ICSim, given \(function.address) and \(environment.address)")
+        }
+        return Callback(function: index, environment: value)
+    }
+
     /// Moves `amount` from the balance to the call being assembled.
     static func addCycles(_ amount: Cycles, _ session: CallSession, _ name: String) throws(Trap) {
         guard session.pendingCall != nil else { throw trap(name, "no call is being assembled (call ic0.call_new first)") }
-        guard let rest = session.balance.subtracting(amount) else {
-            throw trap(name, "the canister has \(session.balance) cycles, cannot send \(amount)")
+        // No more than the liquid balance (interface spec, `call_cycles_add128`).
+        guard amount <= liquidBalance(session), let rest = session.balance.subtracting(amount) else {
+            throw trap(name, "the canister has \(liquidBalance(session)) cycles to spend, cannot send \(amount)")
         }
         session.balance = rest
         let cycles = (session.pendingCall?.cycles ?? .zero) + amount
@@ -224,24 +246,27 @@ extension SystemAPI {
             session.globalTimerNanos = arguments[0].u64
             return [.i64(previous)]
         },
-        Function("performance_counter", [.i32], [.i64], "* s", cost: 200) { arguments, host, _ in
-            // 0: instructions executed in this message; 1: in this call context (the same
-            // here: a call context's callbacks are separate executions).
-            guard arguments[0].u32 <= 1 else { throw trap("performance_counter", "unknown counter type \(arguments[0].u32)") }
-            return [.i64(host.instructionsCharged)]
+        Function("performance_counter", [.i32], [.i64], "* s", cost: 200) { arguments, host, session in
+            // 0: instructions executed in this message execution; 1: in its call context, the
+            // earlier executions of the context (its method, earlier callbacks) included.
+            switch arguments[0].u32 {
+            case 0: return [.i64(host.instructionsCharged)]
+            case 1: return [.i64(session.environment.callContextInstructions &+ host.instructionsCharged)]
+            default: throw trap("performance_counter", "Error getting performance counter type \(arguments[0].u32)")
+            }
         },
         Function("in_replicated_execution", [], [.i32], "* s", cost: 500) { _, _, session in
             [.i32(session.context.isReplicated ? 1 : 0)]
         },
-        Function("debug_print", [.i32, .i32], [], "* s", cost: 100) { arguments, host, session in
+        Function("debug_print", [.address, .address], [], "* s", cost: 100) { arguments, host, session in
             // Never traps (interface spec); a range outside the heap prints a placeholder, as
             // the IC does, and no more than the log keeps is copied.
-            let text = host.textPrefix(UInt64(arguments[0].u32), UInt64(arguments[1].u32), keeping: logBytesMax, for: "debug_print")
+            let text = host.textPrefix(arguments[0].address, arguments[1].address, keeping: logBytesMax, for: "debug_print")
             session.appendLog(text ?? "(debug message out of memory bounds)")
             return []
         },
-        Function("trap", [.i32, .i32], [], "* s", cost: 500) { arguments, host, _ in
-            let message = host.textPrefix(UInt64(arguments[0].u32), UInt64(arguments[1].u32), keeping: trapMessageBytesMax, for: "trap")
+        Function("trap", [.address, .address], [], "* s", cost: 500) { arguments, host, _ in
+            let message = host.textPrefix(arguments[0].address, arguments[1].address, keeping: trapMessageBytesMax, for: "trap")
                 ?? "(trap message out of memory bounds)"
             throw Trap(.host(SystemAPI.explicitTrapPrefix + message))
         },

@@ -6,14 +6,25 @@ import Wasm
 /// costs": a base cost, plus one instruction per byte copied, plus 1,000 per newly dirtied
 /// stable-memory page), and works on the ``CallSession`` the executor lent the instance.
 public enum SystemAPI {
-    /// The imports to instantiate a canister with: every `ic0` function.
-    public static let imports: Imports = {
+    /// The imports to instantiate a canister with: every `ic0` function, with 32-bit
+    /// addresses (a module without a memory, or with a 32-bit one).
+    public static var imports: Imports { imports32 }
+
+    /// The imports for a module whose memory is 64-bit (`memory64`) or not: the spec's `I`
+    /// becomes `i64` or `i32`, and the functions only available with `I = i32` are left out
+    /// (interface spec, "Overview of imports").
+    public static func imports(forMemory64 memory64: Bool) -> Imports { memory64 ? imports64 : imports32 }
+
+    static let imports32 = makeImports(memory64: false)
+    static let imports64 = makeImports(memory64: true)
+
+    static func makeImports(memory64: Bool) -> Imports {
         var imports = Imports()
-        for function in functions {
-            imports.define("ic0", function.name, function: function.hostFunction)
+        for function in functions where function.isAvailable(memory64: memory64) {
+            imports.define("ic0", function.name, function: function.hostFunction(memory64: memory64))
         }
         return imports
-    }()
+    }
 
     /// The names of the functions, in the spec's order.
     public static var functionNames: [String] { functions.map(\.name) }
@@ -23,28 +34,56 @@ public enum SystemAPI {
         functions.first { $0.name == name }?.contexts.contains(context)
     }
 
+    /// The type a module must import `name` with, given whether its memory is 64-bit; `nil`
+    /// if the System API has no such function for such a module.
+    public static func importType(of name: String, memory64: Bool) -> FunctionType? {
+        guard let function = functions.first(where: { $0.name == name }), function.isAvailable(memory64: memory64) else { return nil }
+        return function.type(memory64: memory64)
+    }
+
+    /// The functions only available with 32-bit addresses (interface spec: "only available if
+    /// `I = i32`").
+    static let i32OnlyNames: Set<String> = [
+        "msg_cycles_available", "msg_cycles_refunded", "msg_cycles_accept", "canister_cycle_balance", "call_cycles_add",
+        "stable_size", "stable_grow", "stable_write", "stable_read",
+    ]
+
     /// One System API function.
     struct Function: Sendable {
         let name: String
-        let type: FunctionType
+        let parameters: [SystemAPIType]
+        let results: [SystemAPIType]
         let contexts: SystemAPIContexts
         let baseCost: UInt64
         /// The work (untyped throws, so the table's closures need no annotations; only traps
-        /// are thrown).
+        /// are thrown). Address-typed (`I`) arguments arrive as i32 or i64 (read them with
+        /// ``Wasm/Value/address``); address-typed results are returned as i32 and widened for
+        /// a 64-bit module.
         let body: @Sendable (_ arguments: [Value], _ host: inout HostContext, _ session: CallSession) throws -> [Value]
 
-        init(_ name: String, _ parameters: [ValueType], _ results: [ValueType], _ contexts: String, cost: UInt64,
+        init(_ name: String, _ parameters: [SystemAPIType], _ results: [SystemAPIType], _ contexts: String, cost: UInt64,
              _ body: @escaping @Sendable (_ arguments: [Value], _ host: inout HostContext, _ session: CallSession) throws -> [Value]) {
             self.name = name
-            type = FunctionType(parameters: parameters, results: results)
+            self.parameters = parameters
+            self.results = results
             self.contexts = SystemAPIContexts(contexts)
             baseCost = cost
             self.body = body
         }
 
-        /// The host function: finds the session, checks the context, charges, runs the body.
-        var hostFunction: HostFunction {
-            HostFunction(type: type) { [self] (arguments, host) throws(Trap) -> [Value] in
+        /// Its Wasm type for a module with a 64-bit memory or not.
+        func type(memory64: Bool) -> FunctionType {
+            FunctionType(parameters: parameters.map { $0.valueType(memory64: memory64) },
+                         results: results.map { $0.valueType(memory64: memory64) })
+        }
+
+        /// Whether a module with a 64-bit memory or not may import it.
+        func isAvailable(memory64: Bool) -> Bool { !memory64 || !SystemAPI.i32OnlyNames.contains(name) }
+
+        /// The host function: finds the session, checks the context, charges, runs the body,
+        /// widens address-typed results for a 64-bit module.
+        func hostFunction(memory64: Bool) -> HostFunction {
+            HostFunction(type: type(memory64: memory64)) { [self] (arguments, host) throws(Trap) -> [Value] in
                 guard let session = host.hostState as? CallSession else {
                     throw Trap(.host("ic0.\(name) was called outside of a canister call"))
                 }
@@ -52,16 +91,22 @@ public enum SystemAPI {
                     throw Trap(.host("ic0.\(name) cannot be executed in \(session.context) mode"))
                 }
                 host.charge += baseCost
-                do { return try body(arguments, &host, session) } catch let trap as Trap { throw trap } catch {
+                let values: [Value]
+                do { values = try body(arguments, &host, session) } catch let trap as Trap { throw trap } catch {
                     throw Trap(.host("ic0.\(name): \(error)"))
+                }
+                guard memory64 else { return values }
+                return zip(values, results).map { value, type in
+                    if type == .address, case .i32(let narrow) = value { return .i64(UInt64(narrow)) }
+                    return value
                 }
             }
         }
     }
 
     static let functions: [Function] = messageFunctions + cycleFunctions + canisterFunctions + callFunctions
-        + stableMemoryFunctions + otherFunctions
-        + boundedWaitFunctions
+        + stableMemoryFunctions + otherFunctions + callerInfoFunctions + identityFunctions + costFunctions
+        + environmentFunctions + boundedWaitFunctions
 
     // MARK: Sizes (each also bounds what the host holds for a canister)
 
@@ -114,6 +159,33 @@ extension Value {
         if case .i64(let value) = self { return value }
         return 0
     }
+
+    /// An address-typed (`I`) argument: an `i32` zero-extended, or an `i64`.
+    var address: UInt64 {
+        switch self {
+        case .i32(let value): UInt64(value)
+        case .i64(let value): value
+        default: 0
+        }
+    }
+}
+
+/// The type of a System API parameter or result: `i32`, `i64`, or the spec's `I`, the address
+/// type of the module's memory (`i64` for a 64-bit memory, else `i32`).
+enum SystemAPIType: Hashable, Sendable {
+    case i32
+    case i64
+    /// The spec's `I`.
+    case address
+
+    /// The Wasm type for a module with a 64-bit memory or not.
+    func valueType(memory64: Bool) -> ValueType {
+        switch self {
+        case .i32: .i32
+        case .i64: .i64
+        case .address: memory64 ? .i64 : .i32
+        }
+    }
 }
 
 extension HostContext {
@@ -137,7 +209,14 @@ extension HostContext {
     /// The `*_copy(dst, offset, size)` idiom: copies `size` bytes of `blob` from `offset` to
     /// `dst`, trapping if the range is not within the blob.
     mutating func copy(_ blob: [UInt8], _ arguments: [Value], for name: String) throws(Trap) {
-        let (destination, offset, size) = (UInt64(arguments[0].u32), Int(arguments[1].u32), Int(arguments[2].u32))
+        try copy(blob, to: arguments[0].address, offset: arguments[1].address, size: arguments[2].address, for: name)
+    }
+
+    /// Copies `size` bytes of `blob` from `offset` to `destination`, trapping if the range is
+    /// not within the blob.
+    mutating func copy(_ blob: [UInt8], to destination: UInt64, offset wideOffset: UInt64, size wideSize: UInt64,
+                       for name: String) throws(Trap) {
+        let (offset, size) = (Int(clamping: wideOffset), Int(clamping: wideSize))
         guard offset <= blob.count, size <= blob.count - offset else {
             throw Trap(.host("ic0.\(name): offset \(offset) + size \(size) is beyond the \(blob.count) bytes available"))
         }

@@ -18,6 +18,8 @@ public struct CanisterSetup: Hashable, Sendable {
     /// Its compute allocation in percent (0-100): a share of rounds it is guaranteed, paid for
     /// by the second.
     public var computeAllocationPercent = 0
+    /// Its environment variables (a setting, read with `ic0.env_var_*`; its init sees them).
+    public var environmentVariables = EnvironmentVariables()
 
     /// Canister `id` running `wasm`, with `cycles`.
     public init(id: CanisterID, wasm: [UInt8], initArgument: [UInt8] = [], cycles: Cycles = Cycles(1_000_000_000_000)) {
@@ -91,6 +93,9 @@ public struct SubnetExecution: Sendable {
     init(canisters: [CanisterSetup], round: RoundConfiguration, checkpoints: CheckpointConfiguration = CheckpointConfiguration(),
          ingressTimeToLive: SimDuration = .seconds(300), comparesReplicas: Bool = false,
          connection: (subnet: Int, routing: RoutingTable)? = nil, queriedCanisters: [CanisterID] = []) throws(Reject) {
+        // Canisters see the subnet's ID (`ic0.subnet_self_copy`): derived from its index.
+        var round = round
+        round.execution.subnet = SubnetIdentity.principal(index: UInt64(max(connection?.subnet ?? 0, 0)))
         executor = RoundExecutor(configuration: round)
         checkpointing = checkpoints
         ingress = IngressLifecycle(timeToLive: ingressTimeToLive)
@@ -160,10 +165,11 @@ public struct SubnetExecution: Sendable {
         var problems: [(Int, Reject)] = []
         for (index, setup) in canisters.enumerated() {
             let hash = SHA256.hash(setup.wasm)
-            let compiled = modules[hash] ?? CanisterExecutor.compile(setup.wasm, for: setup.id)
+            let compiled = modules[hash] ?? CanisterExecutor.compile(setup.wasm, for: setup.id, limits: round.execution.moduleLimits)
             modules[hash] = compiled
             var canister = CanisterState(id: setup.id, controllers: setup.controllers, cycles: setup.cycles)
             canister.computeAllocationPercent = setup.computeAllocationPercent
+            canister.environmentVariables = setup.environmentVariables
             let result = compiled.flatMap { module in
                 CanisterExecutor(configuration: round.execution).install(
                     .install, module: module, moduleHash: hash, argument: setup.initArgument,

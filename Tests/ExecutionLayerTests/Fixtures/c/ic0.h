@@ -56,3 +56,8 @@ static inline uint32_t c_length(const char *text) {
 }
 
 static inline void trap_with(const char *message) { ic0_trap(message, c_length(message)); }
+IC0(subnet_self_size) uint32_t ic0_subnet_self_size(void);
+IC0(subnet_self_copy) void ic0_subnet_self_copy(void *dst, uint32_t offset, uint32_t size);
+IC0(data_certificate_present) uint32_t ic0_data_certificate_present(void);
+IC0(data_certificate_size) uint32_t ic0_data_certificate_size(void);
+IC0(data_certificate_copy) void ic0_data_certificate_copy(void *dst, uint32_t offset, uint32_t size);
