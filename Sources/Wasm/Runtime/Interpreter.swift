@@ -189,6 +189,10 @@ extension Execution {
                     try store(UInt16(truncatingIfNeeded: fp[a]), &instance, fp[b], op.c)
                     pc &+= 1
 
+                case .memory64Load, .memory64Store:
+                    try memory64Access(op, fp, &instance)
+                    pc &+= 1
+
                 case .i32Eqz:
                     fp[a] = UInt32(truncatingIfNeeded: fp[b]) == 0 ? 1 : 0
                     pc &+= 1

@@ -140,9 +140,9 @@ public struct Trap: Error, Hashable, Sendable, CustomStringConvertible {
         hasher.combine(reason)
     }
 
-    /// `"integer divide by zero\n  at function 3 (divide)\n  at function 0"`.
+    /// `"integer divide by zero\n  at function 3 (divide)\n  at function 2 (sum), 9,998 times\n  at function 0"`:
+    /// the reason, then ``backtraceLines``.
     public var description: String {
-        ([reason.description] + backtrace.map { "  at function \($0.index)" + ($0.name.map { " (\($0))" } ?? "") })
-            .joined(separator: "\n")
+        ([reason.description] + backtraceLines).joined(separator: "\n")
     }
 }
