@@ -47,6 +47,9 @@ struct CallStackTests {
         var limits = ExecutionLimits()
         limits.callStackBytes = 64 * 1_024
         #expect(throws: Trap.self) { try sum.invoke(functionIndex: 0, arguments: [.i32(10_000)], limits: limits) }
+        let unbounded = try #require(try trapOf(Self.module(types: [Self.i32ToI32], functions: [(0, [0x00], Self.sumBody)]), 0, [.i32(1_000_000)]))
+        #expect(unbounded.reason == .callStackExhausted && unbounded.backtrace.count > 40_000)
+        print("sum(1,000,000): call stack exhausted at depth \(unbounded.backtrace.count)")
     }
 
     @Test func runawayRecursionExhaustsTheBudgetNotTheHost() throws {
@@ -57,6 +60,7 @@ struct CallStackTests {
         // Each frame costs at least its overhead, so the depth is bounded by the budget.
         #expect(trap.backtrace.count <= limits.callStackBytes / limits.callFrameOverheadBytes)
         #expect(trap.backtrace.count > 10_000)
+        print("runaway recursion of a function without locals: call stack exhausted at depth \(trap.backtrace.count)")
         // The message is short: one collapsed run.
         #expect(trap.description == "call stack exhausted\n  at function 0, \(Trap.grouped(trap.backtrace.count)) times")
     }

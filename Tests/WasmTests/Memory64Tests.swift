@@ -4,7 +4,7 @@ import Testing
 
 /// 64-bit memories (memory64): decoding and validating their types, i64 addresses and 64-bit
 /// offsets, `memory.size`/`memory.grow`/`memory.fill` on i64, data segments at i64 offsets,
-/// the host's bound on their size, and metering equal to that of 32-bit accesses.
+/// the host's bound on their size, and the IC's cost of their accesses.
 @Suite("Wasm memory64")
 struct Memory64Tests {
     typealias B = ModuleBuilder
@@ -134,7 +134,8 @@ struct Memory64Tests {
         #expect(try memory.invoke(functionIndex: 0, arguments: [.i64(UInt64(LinearMemory.pagesMax) + 1)]).results == [.i64(.max)])
     }
 
-    @Test func sixtyFourBitAccessesCostWhatThirtyTwoBitOnesCost() throws {
+    /// The IC charges 2 for a load or store of a 64-bit memory, 1 for a 32-bit one.
+    @Test func sixtyFourBitAccessesCostOneMore() throws {
         let i32i64ToI64: [UInt8] = [0x60, 0x02, 0x7F, 0x7E, 0x01, 0x7E]
         let body: [UInt8] = [0x20, 0x00, 0x20, 0x01, 0x37, 0x03, 0x00, 0x20, 0x00, 0x29, 0x03, 0x08, 0x0B]
         var narrow = try instance(Self.module(types: [i32i64ToI64], functions: [(0, body)], memory: [0x00, 0x01]))
@@ -142,7 +143,9 @@ struct Memory64Tests {
         let narrowRun = try narrow.invoke(functionIndex: 0, arguments: [.i32(0), .i64(7)])
         let wideRun = try wide.invoke(functionIndex: 0, arguments: [.i64(0), .i64(7)])
         #expect(narrowRun.results == [.i64(0)] && wideRun.results == [.i64(0)])
-        #expect(narrowRun.instructions == wideRun.instructions && wideRun.instructions > 0)
+        #expect(narrowRun.instructions > 0 && wideRun.instructions == narrowRun.instructions + 2)
+        var uniform = try instance(Self.module(types: [Self.i64i64ToI64], functions: [(0, body)], memory: [0x04, 0x01]), costTable: .uniform)
+        #expect(try uniform.invoke(functionIndex: 0, arguments: [.i64(0), .i64(7)]).instructions == 5)  // five instructions and `end`
         // An i32 address is a type error on a 64-bit memory, and the other way round.
         #expect(throws: WasmLoadError.self) { try CompiledModule.load(Self.module(types: [i32i64ToI64], functions: [(0, body)], memory: [0x04, 0x01])) }
         #expect(throws: WasmLoadError.self) { try CompiledModule.load(Self.module(types: [Self.i64i64ToI64], functions: [(0, body)], memory: [0x00, 0x01])) }

@@ -44,7 +44,7 @@ extension FunctionValidator {
         let isLoad = opcode <= 0x35
         let (a, b) = isLoad ? (ownSlot(depth: 0), operandSlot(depth: 0)) : (operandSlot(depth: 0), operandSlot(depth: 1))
         if addressType == .i64 {
-            emit(Op(memory64Access: opcode, a, b, offset: offset), cost: cost, producesTop: isLoad)
+            emit(Op(memory64Access: opcode, a, b, offset: offset), cost: costTable.memory64AccessCost, producesTop: isLoad)
         } else {
             let code = OpCode(rawValue: opcode) ?? .unreachable
             emit(Op(code, a, b, Int32(bitPattern: UInt32(truncatingIfNeeded: offset))), cost: cost, producesTop: isLoad)
