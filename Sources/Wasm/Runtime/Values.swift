@@ -89,7 +89,8 @@ public enum TrapReason: Error, Hashable, Sendable, CustomStringConvertible {
     case uninitializedElement
     /// `call_indirect` indexed past the table.
     case undefinedElement
-    /// The call depth or the value stack exceeded its limit.
+    /// The call stack exceeded its budget in bytes (``ExecutionLimits/callStackBytes``) or the
+    /// value stack its host bound.
     case callStackExhausted
     /// The instruction limit was reached and the execution was not allowed to suspend.
     case instructionLimitExceeded
