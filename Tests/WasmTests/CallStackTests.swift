@@ -78,6 +78,33 @@ struct CallStackTests {
         #expect(trap.backtrace.count <= limits.callStackBytes / frameBytes && trap.backtrace.count >= limits.callStackBytes / frameBytes - 2)
     }
 
+    /// Calls between linked instances run a new interpreter on the host's stack each, so
+    /// their nesting is bounded: instances that call each other forever trap, the host's
+    /// stack intact.
+    @Test func instancesCallingEachOtherForeverTrap() throws {
+        // Imports A's table and A's "call" (call_indirect of table[i]), puts $loop at table[3];
+        // $loop calls A.call(3), which calls $loop again.
+        var importer = ModuleBuilder()
+        importer.section(1, B.vector([[0x60, 0x01, 0x7F, 0x01, 0x7F], [0x60, 0x00, 0x01, 0x7F]]))
+        importer.section(2, B.vector([B.name("a") + B.name("tab") + [0x01, 0x70, 0x00, 0x04], B.name("a") + B.name("call") + [0x00, 0x00]]))
+        importer.section(3, B.vector([[0x01]]))
+        importer.section(7, B.vector([B.name("loop") + [0x00, 0x01]]))
+        importer.section(9, B.vector([[0x00, 0x41, 0x03, 0x0B, 0x01, 0x01]]))
+        importer.section(10, B.vector([[0x06, 0x00, 0x41, 0x03, 0x10, 0x00, 0x0B]]))
+        let linker = WasmLinker()
+        let a = try linker.instantiate(CompiledModule.load(LinkingTests.exporter))
+        linker.register(a, as: "a")
+        let b = try linker.instantiate(CompiledModule.load(importer.bytes))
+        do {
+            let results = try linker.invoke(b, "loop", arguments: []).results
+            Issue.record("an endless loop between instances returned \(results)")
+        } catch {
+            #expect(error.reason == .callStackExhausted)
+        }
+        // The linker still works afterwards.
+        #expect(try linker.invoke(a, "call", arguments: [.i32(0)]).results == [.i32(7)])
+    }
+
     @Test func backtracesUseTheNameSection() throws {
         let i32i32ToI32: [UInt8] = [0x60, 0x02, 0x7F, 0x7F, 0x01, 0x7F]
         let functions: [(type: UInt8, locals: [UInt8], code: [UInt8])] = [

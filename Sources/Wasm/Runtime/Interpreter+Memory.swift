@@ -1,6 +1,8 @@
 extension Execution {
     /// The instructions the main loop does not run itself: memory size and growth, bulk
-    /// memory and table operations, references, tables, saturating truncations. Returns `false`, having changed nothing, when a bulk operation's per-byte
+    /// memory and table operations, references, tables, saturating truncations, and the
+    /// loads and stores of a 64-bit memory (kept out of the main loop so that its code for the
+    /// 32-bit ones stays as it was). Returns `false`, having changed nothing, when a bulk operation's per-byte
     /// cost exceeds what `remaining` can pay (and it may not overshoot).
     mutating func other(
         _ op: Op, _ fp: UnsafeMutablePointer<UInt64>, _ instance: inout WasmInstance, _ remaining: inout UInt64,
@@ -37,6 +39,7 @@ extension Execution {
         case .tableSize: fp[a] = UInt64(instance.tables[b].size)
         case .tableGrow: fp[a] = growTable(b, value: fp[a], count: fp[a + 1], &instance)
         case .saturatingTruncation: fp[a] = Numerics.saturatingTruncation(UInt8(c), fp[b])
+        case .memory64Load, .memory64Store: try memory64Access(op, fp, &instance)
         default: preconditionFailure("\(op.code) is run by the main loop")
         }
         return true

@@ -1,6 +1,7 @@
 // Loads and stores of a 64-bit memory (memory64). They are compiled to two instructions of
-// their own (`memory64Load`, `memory64Store`), which the main loop hands to this function, so
-// the 32-bit accesses' inlined path (Interpreter+Inlined.swift) is unchanged.
+// their own (`memory64Load`, `memory64Store`), which the main loop hands to `other` like its
+// other rare instructions, and `other` to this function, so the 32-bit accesses' inlined path
+// (Interpreter+Inlined.swift) and the main loop's code are unchanged.
 extension Execution {
     /// Runs the load or store `op` of a 64-bit memory: the effective address is the i64
     /// address in slot `b` plus the static offset; an addition that overflows 64 bits, like an

@@ -189,10 +189,6 @@ extension Execution {
                     try store(UInt16(truncatingIfNeeded: fp[a]), &instance, fp[b], op.c)
                     pc &+= 1
 
-                case .memory64Load, .memory64Store:
-                    try memory64Access(op, fp, &instance)
-                    pc &+= 1
-
                 case .i32Eqz:
                     fp[a] = UInt32(truncatingIfNeeded: fp[b]) == 0 ? 1 : 0
                     pc &+= 1
@@ -458,7 +454,7 @@ extension Execution {
                     pc &+= 1
                 case .memorySize, .memoryGrow, .memoryInit, .dataDrop, .memoryCopy, .memoryFill, .refIsNull,
                      .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop,
-                     .saturatingTruncation:
+                     .saturatingTruncation, .memory64Load, .memory64Store:
                     guard try other(op, fp, &instance, &remaining, &meter.overshoot, mayOvershoot: meter.mayOvershoot && isFirst) else {
                         // A bulk operation whose per-byte cost cannot be paid: it has not run.
                         frames[frameIndex].pc = pc
