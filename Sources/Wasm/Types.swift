@@ -90,9 +90,6 @@ public struct MemoryType: Hashable, Sendable {
         self.limits = limits
         self.isMemory64 = isMemory64
     }
-
-    /// The type of its addresses, sizes and offsets: `i64` for a 64-bit memory, else `i32`.
-    public var addressType: ValueType { isMemory64 ? .i64 : .i32 }
 }
 
 /// A global's value type and mutability.

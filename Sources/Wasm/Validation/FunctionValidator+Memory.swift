@@ -159,3 +159,8 @@ extension FunctionValidator {
         }
     }
 }
+
+extension MemoryType {
+    /// The type of its addresses, sizes and offsets: `i64` for a 64-bit memory, else `i32`.
+    public var addressType: ValueType { isMemory64 ? .i64 : .i32 }
+}
