@@ -48,7 +48,7 @@ enum WasmCommand {
         }
         let codeBytes = module.bodies.reduce(0) { $0 + $1.code.count }
         lines.append("functions: \(module.functionTypeIndices.count) defined, \(module.importedFunctionCount) imported; code \(codeBytes) bytes")
-        lines.append("memories: " + (module.memories.map { describe($0.limits, unit: "pages") }.joined(separator: ", ").nonEmpty ?? "none defined"))
+        lines.append("memories: " + (module.memories.map { ($0.isMemory64 ? "64-bit " : "") + describe($0.limits, unit: "pages") }.joined(separator: ", ").nonEmpty ?? "none defined"))
         lines.append("tables: " + (module.tables.map { "\($0.elementType) \(describe($0.limits, unit: "elements"))" }.joined(separator: ", ").nonEmpty ?? "none defined"))
         lines.append("globals: \(module.globals.count) defined")
         lines.append("segments: \(module.elements.count) element, \(module.data.count) data")
@@ -62,7 +62,7 @@ enum WasmCommand {
         case .function(let typeIndex):
             return "function " + (Int(typeIndex) < module.types.count ? module.types[Int(typeIndex)].description : "type \(typeIndex)")
         case .table(let type): return "table of \(type.elementType) \(describe(type.limits, unit: "elements"))"
-        case .memory(let type): return "memory \(describe(type.limits, unit: "pages"))"
+        case .memory(let type): return "\(type.isMemory64 ? "64-bit " : "")memory \(describe(type.limits, unit: "pages"))"
         case .global(let type): return "global \(type.isMutable ? "mut " : "")\(type.valueType)"
         }
     }

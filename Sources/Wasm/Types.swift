@@ -48,15 +48,17 @@ public struct FunctionType: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Size limits of a memory (in 64 KiB pages) or a table (in elements).
+/// Size limits of a memory (in 64 KiB pages) or a table (in elements). 64 bits wide because a
+/// 64-bit memory's limits are u64 in the binary format; a table's and a 32-bit memory's are
+/// u32 (the decoder reads them so).
 public struct Limits: Hashable, Sendable {
     /// The initial size.
-    public var minimum: UInt32
+    public var minimum: UInt64
     /// The largest size it may grow to, if bounded.
-    public var maximum: UInt32?
+    public var maximum: UInt64?
 
     /// Creates limits.
-    public init(minimum: UInt32, maximum: UInt32?) {
+    public init(minimum: UInt64, maximum: UInt64?) {
         self.minimum = minimum
         self.maximum = maximum
     }
@@ -76,14 +78,14 @@ public struct TableType: Hashable, Sendable {
     }
 }
 
-/// A linear memory's limits, in 64 KiB pages.
+/// A linear memory's limits, in 64 KiB pages, and its address type.
 public struct MemoryType: Hashable, Sendable {
     /// Size limits in pages.
     public var limits: Limits
-    /// Whether the memory is 64-bit (memory64: i64 addresses).
+    /// Whether the memory is a 64-bit one (memory64: i64 addresses, u64 limits).
     public var isMemory64: Bool
 
-    /// Creates a memory type.
+    /// Creates a memory type (32-bit unless `isMemory64`).
     public init(limits: Limits, isMemory64: Bool = false) {
         self.limits = limits
         self.isMemory64 = isMemory64

@@ -43,12 +43,11 @@ struct SpecSuiteExecutionTests {
         }
     }
 
-    func run(_ name: String) throws -> Tally {
+    /// Runs test file `name` of `directory`, its modules compiled against `costTable`.
+    func run(_ name: String, in directory: URL? = SpecSuite.directory, costTable: InstructionCostTable = .internetComputer) throws -> Tally {
         var tally = Tally()
-        let commands = try SpecSuite.commands(of: name)
-        var limits = ExecutionLimits()
-        limits.callDepth = 2_000
-        let linker = WasmLinker(imports: Imports.spectest, limits: limits)
+        let commands = try SpecSuite.commands(of: name, in: directory)
+        let linker = WasmLinker(imports: Imports.spectest, limits: ExecutionLimits())
         var current: WasmLinker.InstanceID?
         var named: [String: WasmLinker.InstanceID] = [:]
         for command in commands {
@@ -63,7 +62,7 @@ struct SpecSuiteExecutionTests {
             case "module":
                 guard let filename = command["filename"] as? String else { continue }
                 do {
-                    let compiled = try CompiledModule.load(try SpecSuite.module(name, filename))
+                    let compiled = try CompiledModule.load(try SpecSuite.module(name, filename, in: directory), costTable: costTable)
                     current = try linker.instantiate(compiled)
                     if let moduleName = command["name"] as? String { named[moduleName] = current }
                     tally.passed += 1
@@ -80,7 +79,7 @@ struct SpecSuiteExecutionTests {
                 tally.passed += 1
             case "assert_uninstantiable", "assert_unlinkable":
                 guard let filename = command["filename"] as? String else { continue }
-                let compiled = try? CompiledModule.load(try SpecSuite.module(name, filename))
+                let compiled = try? CompiledModule.load(try SpecSuite.module(name, filename, in: directory), costTable: costTable)
                 if let compiled, (try? linker.instantiate(compiled)) == nil { tally.passed += 1 } else { fail("instantiated") }
             case "assert_return", "action", "assert_trap", "assert_exhaustion":
                 guard let action = command["action"] as? [String: Any] else { continue }

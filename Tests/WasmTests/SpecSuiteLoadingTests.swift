@@ -32,9 +32,9 @@ struct SpecSuiteLoadingTests {
     static let loadingCommands: Set<String> = ["module", "assert_unlinkable", "assert_uninstantiable"]
     static let failingCommands: Set<String> = ["assert_malformed", "assert_invalid"]
 
-    func tally(_ name: String) throws -> Tally {
+    func tally(_ name: String, in directory: URL? = SpecSuite.directory) throws -> Tally {
         var tally = Tally()
-        for command in try SpecSuite.commands(of: name) {
+        for command in try SpecSuite.commands(of: name, in: directory) {
             let type = command["type"] as? String ?? ""
             guard let filename = command["filename"] as? String,
                   Self.loadingCommands.contains(type) || Self.failingCommands.contains(type) else { continue }
@@ -42,7 +42,7 @@ struct SpecSuiteLoadingTests {
                 tally.textSkipped += 1
                 continue
             }
-            let bytes = try SpecSuite.module(name, filename)
+            let bytes = try SpecSuite.module(name, filename, in: directory)
             let result = Result { () throws(WasmLoadError) in try WasmModule.load(bytes) }
             let label = "\(filename) (line \(command["line"] ?? "?")) \(type) \(command["text"] ?? "")"
             if Self.loadingCommands.contains(type) {
@@ -81,25 +81,31 @@ struct SpecSuiteLoadingTests {
 /// Locating and reading the converted spec suite.
 enum SpecSuite {
     /// ../shared/wasm-spec beside the checkout, if present.
-    static let directory: URL? = {
+    static let directory: URL? = beside("shared/wasm-spec", marker: "command_counts.json")
+
+    /// ../shared/wasm-spec-memory64 beside the checkout (the memory64 tests of WebAssembly 3.0), if present.
+    static let memory64Directory: URL? = beside("shared/wasm-spec-memory64", marker: "PROVENANCE.txt")
+
+    /// The directory `path` beside the checkout, if it holds `marker`.
+    static func beside(_ path: String, marker: String) -> URL? {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let candidate = root.deletingLastPathComponent().appendingPathComponent("shared/wasm-spec")
-        return FileManager.default.fileExists(atPath: candidate.appendingPathComponent("command_counts.json").path) ? candidate : nil
-    }()
+        let candidate = root.deletingLastPathComponent().appendingPathComponent(path)
+        return FileManager.default.fileExists(atPath: candidate.appendingPathComponent(marker).path) ? candidate : nil
+    }
 
     struct Missing: Error, CustomStringConvertible {
         var description: String
     }
 
     /// The test files other than the SIMD ones, sorted.
-    static func nonSIMDFiles() throws -> [String] {
+    static func nonSIMDFiles(in directory: URL? = directory) throws -> [String] {
         guard let directory else { throw Missing(description: "no spec suite") }
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         return names.filter { !$0.hasPrefix("simd_") && !$0.contains(".") && $0 != "LICENSE" }.sorted()
     }
 
     /// The commands of test file `name`.
-    static func commands(of name: String) throws -> [[String: Any]] {
+    static func commands(of name: String, in directory: URL? = directory) throws -> [[String: Any]] {
         guard let directory else { throw Missing(description: "no spec suite") }
         let raw = try Data(contentsOf: directory.appendingPathComponent("\(name)/\(name).json"))
         guard let object = try JSONSerialization.jsonObject(with: escapingByteOrderMarks(raw)) as? [String: Any],
@@ -130,7 +136,7 @@ enum SpecSuite {
     }
 
     /// The bytes of module `filename` of test file `name`.
-    static func module(_ name: String, _ filename: String) throws -> [UInt8] {
+    static func module(_ name: String, _ filename: String, in directory: URL? = directory) throws -> [UInt8] {
         guard let directory else { throw Missing(description: "no spec suite") }
         return Array(try Data(contentsOf: directory.appendingPathComponent("\(name)/\(filename)")))
     }

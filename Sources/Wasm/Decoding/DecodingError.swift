@@ -35,8 +35,10 @@ public struct WasmDecodingError: Error, Equatable, Sendable, CustomStringConvert
         case malformedReferenceType(UInt8)
         /// A function type that did not start with 0x60.
         case malformedFunctionType(UInt8)
-        /// A limits flag other than 0 or 1.
+        /// A table's limits flag other than 0 or 1.
         case malformedLimits(UInt8)
+        /// A memory's limits flag other than 0, 1 (32-bit memories), 4 or 5 (64-bit memories).
+        case malformedMemoryLimits(UInt8)
         /// A mutability flag other than 0 or 1.
         case malformedMutability(UInt8)
         /// An element or data segment flag outside the defined range.
@@ -96,6 +98,8 @@ public struct WasmDecodingError: Error, Equatable, Sendable, CustomStringConvert
         case .malformedReferenceType(let byte): return "malformed reference type 0x\(String(byte, radix: 16)); expected funcref (0x70) or externref (0x6f)"
         case .malformedFunctionType(let byte): return "malformed function type 0x\(String(byte, radix: 16)); expected 0x60"
         case .malformedLimits(let flag): return "malformed limits flag 0x\(String(flag, radix: 16)); expected 0 or 1"
+        case .malformedMemoryLimits(let flag):
+            return "malformed limits flag 0x\(String(flag, radix: 16)); expected 0 or 1 (32-bit memory) or 4 or 5 (64-bit memory)"
         case .malformedMutability(let flag): return "malformed mutability 0x\(String(flag, radix: 16)); expected 0 or 1"
         case .malformedSegmentKind(let flag): return "malformed segment kind \(flag)"
         case .malformedElementKind(let kind): return "malformed element kind 0x\(String(kind, radix: 16)); expected 0"

@@ -23,7 +23,7 @@ extension ByteReader {
             for _ in 0..<count { _ = try valueType() }
         case 0x28...0x3E:
             _ = try u32()
-            _ = try u32()
+            _ = try unsignedLEB(bits: 64)  // u64 for a 64-bit memory; the instruction is rejected anyway
         case 0x3F, 0x40: try zeroByte()
         case 0x41: _ = try signedLEB(bits: 32)
         case 0x42: _ = try signedLEB(bits: 64)

@@ -62,7 +62,7 @@ private struct DecoderState {
         case 2: module.imports = try Self.vector(&reader, "imports", limits.imports, Self.importEntry)
         case 3: module.functionTypeIndices = try Self.vector(&reader, "functions", limits.functions) { (r: inout ByteReader) throws(WasmDecodingError) in try r.u32() }
         case 4: module.tables = try Self.vector(&reader, "tables", limits.tables, Self.tableType)
-        case 5: module.memories = try Self.vector(&reader, "memories", limits.memories) { (r: inout ByteReader) throws(WasmDecodingError) in MemoryType(limits: try Self.readLimits(&r)) }
+        case 5: module.memories = try Self.vector(&reader, "memories", limits.memories) { (r: inout ByteReader) throws(WasmDecodingError) in try Self.memoryType(&r) }
         case 6: module.globals = try Self.vector(&reader, "globals", limits.globals, Self.global)
         case 7: module.exports = try Self.vector(&reader, "exports", limits.exports, Self.export)
         case 8: module.startFunction = try reader.u32()
@@ -132,7 +132,7 @@ private struct DecoderState {
         switch kind {
         case 0: descriptor = .function(typeIndex: try r.u32())
         case 1: descriptor = .table(try tableType(&r))
-        case 2: descriptor = .memory(MemoryType(limits: try readLimits(&r)))
+        case 2: descriptor = .memory(try memoryType(&r))
         case 3: descriptor = .global(try globalType(&r))
         default: throw WasmDecodingError(.malformedImportKind(kind), at: position)
         }
@@ -253,16 +253,28 @@ private struct DecoderState {
         return types
     }
 
+    /// A table's limits: flag 0 (minimum) or 1 (minimum and maximum), u32 each. (64-bit
+    /// tables, flags 4 and 5, are not supported.)
     static func readLimits(_ r: inout ByteReader) throws(WasmDecodingError) -> Limits {
         let position = r.offset
         let flag = try r.byte()
-        switch flag {
-        case 0: return Limits(minimum: try r.u32(), maximum: nil)
-        case 1:
-            let minimum = try r.u32()
-            return Limits(minimum: minimum, maximum: try r.u32())
-        default: throw WasmDecodingError(.malformedLimits(flag), at: position)
-        }
+        guard flag <= 1 else { throw WasmDecodingError(.malformedLimits(flag), at: position) }
+        let minimum = UInt64(try r.u32())
+        return Limits(minimum: minimum, maximum: flag == 1 ? UInt64(try r.u32()) : nil)
+    }
+
+    /// A memory type: limits flag 0 or 1 (a 32-bit memory, u32 limits) or 4 or 5 (a 64-bit
+    /// memory, u64 limits; the memory64 part of WebAssembly 3.0); bit 0 says a maximum follows.
+    /// The flags of shared memories (2, 3, 6, 7: threads, not part of WebAssembly 3.0) are
+    /// malformed.
+    static func memoryType(_ r: inout ByteReader) throws(WasmDecodingError) -> MemoryType {
+        let position = r.offset
+        let flag = try r.byte()
+        guard flag & ~0x05 == 0 else { throw WasmDecodingError(.malformedMemoryLimits(flag), at: position) }
+        let bits = flag & 0x04 != 0 ? 64 : 32
+        let minimum = try r.unsignedLEB(bits: bits)
+        let maximum = flag & 0x01 != 0 ? try r.unsignedLEB(bits: bits) : nil
+        return MemoryType(limits: Limits(minimum: minimum, maximum: maximum), isMemory64: bits == 64)
     }
 
     static func globalType(_ r: inout ByteReader) throws(WasmDecodingError) -> GlobalType {

@@ -13,6 +13,9 @@ public struct InstructionCostTable: Hashable, Sendable {
     /// Added per byte (or table element) that `memory.fill/copy/init` or `table.fill/copy/init`
     /// touches.
     public var costPerBulkByte: UInt64
+    /// Cost of a load or store of a 64-bit memory (memory64): 2 on the IC, where those of a
+    /// 32-bit memory cost 1 (its `instruction_to_cost` for Wasm64).
+    public var memory64AccessCost: UInt64 = 2
 
     /// Creates a table.
     /// - Precondition: 256 opcode costs and 18 prefixed costs.
@@ -37,10 +40,12 @@ public struct InstructionCostTable: Hashable, Sendable {
     public static let uniform: InstructionCostTable = {
         var opcodes = [UInt64](repeating: 1, count: 256)
         for opcode: UInt8 in [0x02, 0x03, 0x05, 0x0B] { opcodes[Int(opcode)] = 0 }
-        return InstructionCostTable(opcodeCosts: opcodes, prefixedCosts: Array(repeating: 1, count: 18), costPerBulkByte: 0)
+        var table = InstructionCostTable(opcodeCosts: opcodes, prefixedCosts: Array(repeating: 1, count: 18), costPerBulkByte: 0)
+        table.memory64AccessCost = 1
+        return table
     }()
 
-    /// The IC's current table (Wasm32 memory).
+    /// The IC's current table (loads and stores of a 64-bit memory cost ``memory64AccessCost``).
     public static let internetComputer: InstructionCostTable = {
         var costs = [UInt64](repeating: 0, count: 256)
         func set(_ opcodes: [ClosedRange<UInt8>], _ cost: UInt64) {

@@ -1,9 +1,17 @@
 /// Bounds on one execution: deep recursion and huge operand stacks trap "call stack
 /// exhausted" instead of exhausting the host (calls never recurse on the Swift stack).
 public struct ExecutionLimits: Hashable, Sendable {
-    /// Most active calls.
-    public var callDepth = 10_000
-    /// Most value-stack slots (locals and operands of every active call).
+    /// The call stack's size in bytes: the IC runs canisters on wasmtime with a 5 MiB Wasm
+    /// stack (`MAX_WASM_STACK_SIZE`; Docs/Model.md). Active calls together may use at most
+    /// this, each ``callFrameBytes(slots:)``; a call that would exceed it traps "call stack
+    /// exhausted".
+    public var callStackBytes = 5 * 1_024 * 1_024
+    /// What each active call costs besides its slots: a model of a native wasmtime frame's
+    /// fixed part (return address, saved frame pointer, the instance pointer and saved
+    /// registers; Docs/Wasm.md, "Call stack").
+    public var callFrameOverheadBytes = 64
+    /// Most value-stack slots (locals, constants and operands of every active call): a bound
+    /// on the host's memory, above what ``callStackBytes`` allows with the defaults.
     public var valueStackSlots = 1 << 22
     /// Most elements a table may grow to (the host's memory is finite even if the type's
     /// maximum is not); `table.grow` beyond it returns -1.
@@ -14,9 +22,18 @@ public struct ExecutionLimits: Hashable, Sendable {
     /// it ends (the bytes past the limit are dropped, so its effects must be discarded).
     public var memoryBytesHeld = 1 << 30
 
-    /// The defaults: 10,000 calls, 4 Mi slots (32 MiB), tables of 10 M elements, 1 GiB of
-    /// memory held.
+    /// The defaults: a 5 MiB call stack with 64 bytes per frame besides its slots, 4 Mi slots
+    /// (32 MiB), tables of 10 M elements, 1 GiB of memory held.
     public init() {}
+
+    /// The call-stack bytes that `frames` active calls use when the innermost one's slots end
+    /// at slot `slots` (its base plus its frame's size): 8 bytes per slot (the frames' slots
+    /// are contiguous, a callee's starting at its caller's first argument) plus
+    /// ``callFrameOverheadBytes`` per frame.
+    @inline(__always)
+    public func callStackBytesUsed(frames: Int, slots: Int) -> Int {
+        frames &* callFrameOverheadBytes &+ slots &* 8
+    }
 }
 
 /// How a call of ``Execution/run(_:instructionLimit:suspendsAtLimit:)`` ended.
@@ -115,7 +132,8 @@ public struct Execution: Sendable {
             return
         }
         let body = instance.compiled.functions[Int(index) - instance.hostFunctions.count]
-        guard body.frameSlots <= limits.valueStackSlots else { throw Trap(.callStackExhausted) }
+        guard body.frameSlots <= limits.valueStackSlots,
+              limits.callStackBytesUsed(frames: 1, slots: body.frameSlots) <= limits.callStackBytes else { throw Trap(.callStackExhausted) }
         stack = ValueStack(capacity: min(max(body.frameSlots * 4, 1_024), limits.valueStackSlots))
         for (slot, argument) in arguments.enumerated() { stack.base[slot] = argument.slot }
         instance.compiled.entries[Int(index) - instance.hostFunctions.count].prepare(stack.base)

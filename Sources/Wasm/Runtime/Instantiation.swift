@@ -33,10 +33,12 @@ extension WasmInstance {
         for table in module.tables where Int(table.limits.minimum) > limits.tableElements {
             throw .resourceLimit("a table of \(table.limits.minimum) elements exceeds the limit of \(limits.tableElements)")
         }
-        let tables = linker.tables + module.tables.map { Table(elementType: $0.elementType, size: $0.limits.minimum, maximum: $0.limits.maximum) }
-        let memory = linker.memory ?? module.memories.first.map {
-            LinearMemory(minimumPages: $0.limits.minimum, maximumPages: $0.limits.maximum ?? LinearMemory.pagesMax)
+        // Table limits are u32 in the binary format (64-bit tables are not supported).
+        let tables = linker.tables + module.tables.map {
+            Table(elementType: $0.elementType, size: UInt32(clamping: $0.limits.minimum), maximum: $0.limits.maximum.map { UInt32(clamping: $0) })
         }
+        var memory = linker.memory
+        if memory == nil, let type = module.memories.first { memory = try Self.memory(type) }
         let functionTypes = linker.functionTypes + module.functionTypeIndices.map { module.types[Int($0)] }
         let elementValues = module.elements.map { segment in
             segment.elements.map { Self.evaluate($0, globals: globals.values, referenceTag: tag) }
@@ -91,12 +93,26 @@ extension WasmInstance {
         }
         for (index, segment) in module.data.enumerated() {
             guard case .active(_, let offset) = segment.mode else { continue }
-            let start = UInt64(UInt32(truncatingIfNeeded: Self.evaluate(offset, globals: globals, referenceTag: referenceTag)))
+            let value = Self.evaluate(offset, globals: globals, referenceTag: referenceTag)
+            let start = memoryStorage.isMemory64 ? value : UInt64(UInt32(truncatingIfNeeded: value))
             guard hasMemory, memoryStorage.storeBytesIfInBounds(module.bytes[segment.bytes], at: start) else {
                 throw .trapped(Trap(.outOfBoundsMemoryAccess))
             }
             droppedData[index] = true
         }
+    }
+
+    /// The memory a module defines. A 64-bit memory may declare up to 2^48 pages; it gets at
+    /// most the host's ``LinearMemory/pagesMax`` (growing beyond fails as `memory.grow` may),
+    /// and one whose minimum exceeds that is refused, so no module can make the host allocate
+    /// more than a 32-bit module could.
+    private static func memory(_ type: MemoryType) throws(InstantiationError) -> LinearMemory {
+        let pagesMax = UInt64(LinearMemory.pagesMax)
+        guard type.limits.minimum <= pagesMax else {
+            throw .resourceLimit("a memory of \(type.limits.minimum) pages exceeds the limit of \(pagesMax) pages")
+        }
+        return LinearMemory(minimumPages: UInt32(type.limits.minimum), maximumPages: UInt32(min(type.limits.maximum ?? pagesMax, pagesMax)),
+                            isMemory64: type.isMemory64)
     }
 
     /// Evaluates the module's global initialisers after the imported globals.
@@ -176,14 +192,14 @@ private struct Linker {
                 globals.append((global.value, type))
             case .memory(let type):
                 if let cell = imports.sharedMemory(entry.module, entry.name) {
-                    guard Self.fits(cell.memory.pageCount, cell.memory.maximumPages, type.limits) else {
+                    guard cell.memory.isMemory64 == type.isMemory64, Self.fits(cell.memory.pageCount, cell.memory.maximumPages, type.limits) else {
                         throw .unlinkable("incompatible import type: memory \(name)")
                     }
                     (sharedMemory, memory) = (cell, cell.memory)
                     continue
                 }
                 guard let provided = imports.memory(entry.module, entry.name) else { throw .unlinkable("unknown import \(name)") }
-                guard Self.fits(UInt32(provided.pageCount), provided.maximumPages, type.limits) else {
+                guard provided.isMemory64 == type.isMemory64, Self.fits(UInt32(provided.pageCount), provided.maximumPages, type.limits) else {
                     throw .unlinkable("incompatible import type: memory \(name)")
                 }
                 memory = provided
@@ -208,9 +224,9 @@ private struct Linker {
 
     /// Import subtyping for limits: at least the minimum, and a maximum no larger than required.
     static func fits(_ size: UInt32, _ maximum: UInt32?, _ limits: Limits) -> Bool {
-        guard size >= limits.minimum else { return false }
+        guard UInt64(size) >= limits.minimum else { return false }
         guard let required = limits.maximum else { return true }
         guard let maximum else { return false }
-        return maximum <= required
+        return UInt64(maximum) <= required
     }
 }

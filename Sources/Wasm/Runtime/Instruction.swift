@@ -135,6 +135,14 @@ enum OpCode: UInt8 {
     case branchIfI32LeS
     /// If i32 slot `b` <= slot `c` (unsigned), continue at pc `a`.
     case branchIfI32LeU
+
+    // Accesses to a 64-bit memory (memory64), kept apart from the 32-bit ones above so that
+    // their hot path carries no test of the address width. The WebAssembly opcode (0x28-0x3E)
+    // is ``Op/memory64Opcode``, the static offset ``Op/memory64Offset``.
+    /// A load from a 64-bit memory: slot `a` = memory[slot `b` (i64) + offset].
+    case memory64Load
+    /// A store to a 64-bit memory: memory[slot `b` (i64) + offset] = slot `a`.
+    case memory64Store
 }
 
 /// One internal instruction: an operation, three 32-bit fields (slots, indices, pcs or the
@@ -169,6 +177,28 @@ struct Op: Sendable {
         self.c = c
     }
 
+    /// The largest static offset a 64-bit memory access keeps (2^48 - 1): a larger one is
+    /// saturated to it, which traps exactly as the real offset would, because no memory can
+    /// be that large (``LinearMemory/pagesMax`` pages are 4 GiB).
+    static let memory64OffsetMax: UInt64 = (1 << 48) - 1
+
+    /// A load or store (WebAssembly `opcode`, 0x28-0x3E) of a 64-bit memory: value slot `a`,
+    /// address slot `b`; the offset's low 32 bits in `c` and the next 16 in ``targetCost``
+    /// (unused by accesses), the opcode in ``fallthroughCost``.
+    init(memory64Access opcode: UInt8, _ a: Int32, _ b: Int32, offset: UInt64) {
+        precondition((0x28...0x3E).contains(opcode), "a load or store opcode")
+        let kept = min(offset, Self.memory64OffsetMax)
+        self.init(opcode <= 0x35 ? .memory64Load : .memory64Store, a, b, Int32(bitPattern: UInt32(truncatingIfNeeded: kept)))
+        fallthroughCost = opcode
+        targetCost = UInt16(truncatingIfNeeded: kept >> 32)
+    }
+
+    /// On a 64-bit memory access: the WebAssembly opcode of the load or store.
+    var memory64Opcode: UInt8 { fallthroughCost }
+
+    /// On a 64-bit memory access: the static offset (saturated at ``memory64OffsetMax``).
+    var memory64Offset: UInt64 { UInt64(UInt32(bitPattern: c)) | UInt64(targetCost) << 32 }
+
     /// An operation carrying a 64-bit constant in `b` and `c`.
     init(_ code: OpCode, _ a: Int32, wide: UInt64) {
         self.init(code, a, Int32(bitPattern: UInt32(truncatingIfNeeded: wide)), Int32(bitPattern: UInt32(truncatingIfNeeded: wide >> 32)))
@@ -191,7 +221,8 @@ extension OpCode: Sendable {
              .branchIfI32LeS, .branchIfI32LeU, .branchIfI32GeS, .branchIfI32GeU:
             return (false, true, true)
         case .select, .selectInto: return (true, true, true)
-        case .copy, .refIsNull, .saturatingTruncation, .i32AddImm, .i32AndImm, .i32ShlImm, .i32ShrUImm, .i64AddImm:
+        case .copy, .refIsNull, .saturatingTruncation, .i32AddImm, .i32AndImm, .i32ShlImm, .i32ShrUImm, .i64AddImm,
+             .memory64Load, .memory64Store:
             return (true, true, false)
         default: break
         }

@@ -48,10 +48,13 @@ extension Execution {
         for (offset, result) in results.enumerated() { slots[offset] = result.slot }
     }
 
-    /// Pushes a frame for defined function `index` whose arguments start at slot `base`.
+    /// Pushes a frame for defined function `index` whose arguments start at slot `base`;
+    /// traps "call stack exhausted" if the frames would need more than the call stack's bytes.
     mutating func enter(_ index: Int, base: Int, _ instance: WasmInstance) throws(TrapReason) {
-        guard frames.count < limits.callDepth else { throw .callStackExhausted }
         let entry = instance.compiled.entries[index - instance.hostFunctions.count]
+        guard limits.callStackBytesUsed(frames: frames.count &+ 1, slots: base &+ entry.frameSlots) <= limits.callStackBytes else {
+            throw .callStackExhausted
+        }
         guard stack.reserve(base + entry.frameSlots, limit: limits.valueStackSlots) else { throw .callStackExhausted }
         entry.prepare(stack.base + base)
         frames.append(Frame(function: index, pc: 0, base: base))

@@ -1,6 +1,8 @@
 extension Execution {
     /// The instructions the main loop does not run itself: memory size and growth, bulk
-    /// memory and table operations, references, tables, saturating truncations. Returns `false`, having changed nothing, when a bulk operation's per-byte
+    /// memory and table operations, references, tables, saturating truncations, and the
+    /// loads and stores of a 64-bit memory (kept out of the main loop so that its code for the
+    /// 32-bit ones stays as it was). Returns `false`, having changed nothing, when a bulk operation's per-byte
     /// cost exceeds what `remaining` can pay (and it may not overshoot).
     mutating func other(
         _ op: Op, _ fp: UnsafeMutablePointer<UInt64>, _ instance: inout WasmInstance, _ remaining: inout UInt64,
@@ -10,12 +12,12 @@ extension Execution {
         switch op.code {
         case .memorySize: fp[a] = UInt64(instance.memoryStorage.pageCount)
         case .memoryGrow:
-            if instance.memoryGrowLimitBytes != .max { try instance.checkGrowLimit(UInt32(truncatingIfNeeded: fp[a])) }
-            let old = instance.memoryStorage.grow(by: UInt32(truncatingIfNeeded: fp[a]))
-            fp[a] = UInt64(UInt32(bitPattern: old))
+            let delta = b != 0 ? fp[a] : UInt64(UInt32(truncatingIfNeeded: fp[a]))
+            if instance.memoryGrowLimitBytes != .max, let pages = UInt32(exactly: delta) { try instance.checkGrowLimit(pages) }
+            fp[a] = Self.growMemory(&instance.memoryStorage, by: fp[a], isMemory64: b != 0)
         case .memoryInit, .memoryCopy, .memoryFill, .tableInit, .tableCopy, .tableFill:
-            let count = UInt64(UInt32(truncatingIfNeeded: fp[a + 2]))
-            // At most 2^32 - 1 elements times a per-byte cost: saturate rather than wrap.
+            let count = Self.hasLength64(op) ? fp[a + 2] : UInt64(UInt32(truncatingIfNeeded: fp[a + 2]))
+            // Up to 2^64 - 1 elements times a per-byte cost: saturate rather than wrap.
             let (product, overflow) = count.multipliedReportingOverflow(by: instance.compiled.costTable.costPerBulkByte)
             let cost = overflow ? UInt64.max : product
             if cost <= remaining {
@@ -40,6 +42,7 @@ extension Execution {
         case .tableSize: fp[a] = UInt64(instance.tables[b].size)
         case .tableGrow: fp[a] = growTable(b, value: fp[a], count: fp[a + 1], &instance)
         case .saturatingTruncation: fp[a] = Numerics.saturatingTruncation(UInt8(c), fp[b])
+        case .memory64Load, .memory64Store: try memory64Access(op, fp, &instance)
         default: preconditionFailure("\(op.code) is run by the main loop")
         }
         return true
@@ -48,10 +51,14 @@ extension Execution {
     /// memory.init/copy/fill and table.init/copy/fill on the operands (destination, source or
     /// value, count) at `operands`, bounds checked before anything is written.
     mutating func bulk(_ op: Op, _ operands: UnsafeMutablePointer<UInt64>, _ instance: inout WasmInstance) throws(TrapReason) {
-        let destination = UInt64(UInt32(truncatingIfNeeded: operands[0]))
+        let isMemory64 = Self.isMemory64Bulk(op)
+        let destination = isMemory64 ? operands[0] : UInt64(UInt32(truncatingIfNeeded: operands[0]))
         let second = operands[1]
-        let source = UInt64(UInt32(truncatingIfNeeded: second))
-        let count = Int(UInt32(truncatingIfNeeded: operands[2]))
+        let source = isMemory64 && op.code == .memoryCopy ? second : UInt64(UInt32(truncatingIfNeeded: second))
+        let length = Self.hasLength64(op) ? operands[2] : UInt64(UInt32(truncatingIfNeeded: operands[2]))
+        // A 64-bit length can exceed any memory (and `Int`): such an access is out of bounds.
+        guard !isMemory64 || length <= UInt64(instance.memoryStorage.byteCount) else { throw .outOfBoundsMemoryAccess }
+        let count = Int(length)
         let b = Int(op.b), c = Int(op.c)
         switch op.code {
         case .memoryInit:
@@ -84,6 +91,29 @@ extension Execution {
         default:
             preconditionFailure("only bulk operations reach bulk()")
         }
+    }
+
+    /// Whether `op` is `memory.init`, `memory.copy` or `memory.fill` of a 64-bit memory (the
+    /// validator sets field `c` of those, which is otherwise unused, to 1).
+    @inline(__always)
+    static func isMemory64Bulk(_ op: Op) -> Bool {
+        (op.code == .memoryInit || op.code == .memoryCopy || op.code == .memoryFill) && op.c != 0
+    }
+
+    /// Whether `op`'s length operand is an i64: `memory.copy` and `memory.fill` of a 64-bit
+    /// memory (`memory.init`'s length counts bytes of a data segment, an i32).
+    @inline(__always)
+    static func hasLength64(_ op: Op) -> Bool {
+        (op.code == .memoryCopy || op.code == .memoryFill) && op.c != 0
+    }
+
+    /// `memory.grow` by the operand `delta` (pages): the old size, or -1 (as an i32, or an i64
+    /// for a 64-bit memory) when the memory cannot grow that much.
+    static func growMemory(_ memory: inout LinearMemory, by delta: UInt64, isMemory64: Bool) -> UInt64 {
+        guard isMemory64 else { return UInt64(UInt32(bitPattern: memory.grow(by: UInt32(truncatingIfNeeded: delta)))) }
+        guard let pages = UInt32(exactly: delta) else { return UInt64.max }
+        let old = memory.grow(by: pages)
+        return old < 0 ? UInt64.max : UInt64(old)
     }
 
     /// `table.grow`: the old size, or -1 (as an i32) beyond the table's or the limits' maximum.

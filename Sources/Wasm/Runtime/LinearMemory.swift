@@ -119,10 +119,18 @@ public struct LinearMemory {
     /// so the memory no longer holds what the code wrote. Stays set in this copy.
     public private(set) var allocationRefused = false
 
-    /// A memory of `minimumPages` zeroed pages that may grow to `maximumPages`.
-    /// - Precondition: `minimumPages <= maximumPages <= 65536` (validation guarantees it).
-    public init(minimumPages: UInt32, maximumPages: UInt32) {
+    /// Whether this is a 64-bit memory (memory64): only import matching needs to know, the
+    /// compiled code carries the address width itself. Its size is bounded by ``pagesMax``
+    /// like a 32-bit memory's (the host's limit, not WebAssembly's).
+    public let isMemory64: Bool
+
+    /// A memory of `minimumPages` zeroed pages that may grow to `maximumPages` (a 64-bit one
+    /// if `isMemory64`).
+    /// - Precondition: `minimumPages <= maximumPages <= 65536` (validation guarantees it for
+    ///   32-bit memories; instantiation refuses larger 64-bit ones).
+    public init(minimumPages: UInt32, maximumPages: UInt32, isMemory64: Bool = false) {
         precondition(minimumPages <= maximumPages && maximumPages <= Self.pagesMax, "memory limits out of range")
+        self.isMemory64 = isMemory64
         pageCount = minimumPages
         size = UInt64(minimumPages) * UInt64(Self.pageBytes)
         self.maximumPages = maximumPages

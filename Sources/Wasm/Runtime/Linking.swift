@@ -146,6 +146,13 @@ public final class WasmLinker: @unchecked Sendable {
     public private(set) var imports: Imports
     /// Limits for every call.
     public let limits: ExecutionLimits
+    /// The most calls between instances that may be active at once. Each one runs a new
+    /// interpreter on the host's (Swift) stack, unlike calls inside an instance, so instances
+    /// calling each other back and forth must stop before that stack does: the call past
+    /// this many traps "call stack exhausted".
+    public static let nestedCallsMax = 32
+    /// Calls between instances active now.
+    private var nestedCalls = 0
 
     /// A linker whose modules may import `imports` (and, once registered, each other).
     public init(imports: Imports = Imports(), limits: ExecutionLimits = ExecutionLimits()) {
@@ -221,6 +228,9 @@ public final class WasmLinker: @unchecked Sendable {
         guard identifier >= 1, Int(identifier) <= instances.count, var instance = instances[Int(identifier) - 1] else {
             throw Trap(.host("call into instance \(identifier), which is not instantiated or is running"))
         }
+        guard nestedCalls < Self.nestedCallsMax else { throw Trap(.callStackExhausted) }
+        nestedCalls += 1
+        defer { nestedCalls -= 1 }
         // The running instance is the only copy (no copy-on-write); it parks here when it
         // calls out.
         instances[Int(identifier) - 1] = nil

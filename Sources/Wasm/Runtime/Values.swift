@@ -89,7 +89,8 @@ public enum TrapReason: Error, Hashable, Sendable, CustomStringConvertible {
     case uninitializedElement
     /// `call_indirect` indexed past the table.
     case undefinedElement
-    /// The call depth or the value stack exceeded its limit.
+    /// The call stack exceeded its budget in bytes (``ExecutionLimits/callStackBytes``) or the
+    /// value stack its host bound.
     case callStackExhausted
     /// The instruction limit was reached and the execution was not allowed to suspend.
     case instructionLimitExceeded
@@ -140,9 +141,9 @@ public struct Trap: Error, Hashable, Sendable, CustomStringConvertible {
         hasher.combine(reason)
     }
 
-    /// `"integer divide by zero\n  at function 3 (divide)\n  at function 0"`.
+    /// `"integer divide by zero\n  at function 3 (divide)\n  at function 2 (sum), 9,998 times\n  at function 0"`:
+    /// the reason, then ``backtraceLines``.
     public var description: String {
-        ([reason.description] + backtrace.map { "  at function \($0.index)" + ($0.name.map { " (\($0))" } ?? "") })
-            .joined(separator: "\n")
+        ([reason.description] + backtraceLines).joined(separator: "\n")
     }
 }

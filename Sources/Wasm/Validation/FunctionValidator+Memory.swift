@@ -13,37 +13,48 @@ extension FunctionValidator {
         (2, .i32), (3, .i64), (2, .f32), (3, .f64), (0, .i32), (1, .i32), (0, .i64), (1, .i64), (2, .i64),
     ]
 
+    /// The address type of memory 0 (`i64` for a 64-bit memory); `i32` when there is none
+    /// (the instruction is rejected by ``requireMemory(_:)``).
+    var addressType: ValueType { context.memories.first?.addressType ?? .i32 }
+
     mutating func memory(_ opcode: UInt8) throws(WasmValidationError) {
         let cost = costTable.cost(opcode: opcode)
         if opcode >= 0x3F {
             try zeroByte()
             try requireMemory()
+            let addressType = self.addressType
             if opcode == 0x3F {
                 emit(Op(.memorySize, ownSlot(depth: -1)), cost: cost, producesTop: true)
             } else {
                 materializeTop(1)
-                emit(Op(.memoryGrow, ownSlot(depth: 0)), cost: cost)
-                try pop(.i32)
+                emit(Op(.memoryGrow, ownSlot(depth: 0), addressType == .i64 ? 1 : 0), cost: cost)
+                try pop(addressType)
             }
-            push(.i32)
+            push(addressType)
             return
         }
         let access = Self.memoryAccess[Int(opcode - 0x28)]
         let alignment = try u32()
-        let offset = Int32(bitPattern: try u32())
+        let addressType = self.addressType
+        let offset = addressType == .i64 ? try u64() : UInt64(try u32())
         try requireMemory()
         guard alignment <= access.alignment else {
             throw invalid("alignment must not be larger than natural (2^\(alignment) > 2^\(access.alignment))")
         }
-        let code = OpCode(rawValue: opcode) ?? .unreachable
-        if opcode <= 0x35 {
-            emit(Op(code, ownSlot(depth: 0), operandSlot(depth: 0), offset), cost: cost, producesTop: true)
-            try pop(.i32)
+        let isLoad = opcode <= 0x35
+        let (a, b) = isLoad ? (ownSlot(depth: 0), operandSlot(depth: 0)) : (operandSlot(depth: 0), operandSlot(depth: 1))
+        if addressType == .i64 {
+            emit(Op(memory64Access: opcode, a, b, offset: offset), cost: costTable.memory64AccessCost, producesTop: isLoad)
+        } else {
+            let code = OpCode(rawValue: opcode) ?? .unreachable
+            emit(Op(code, a, b, Int32(bitPattern: UInt32(truncatingIfNeeded: offset))), cost: cost, producesTop: isLoad)
+        }
+        if isLoad {
+            try pop(addressType)
             push(access.type)
         } else {
-            emit(Op(code, operandSlot(depth: 0), operandSlot(depth: 1), offset), cost: cost)
             try pop(access.type)
-            try pop(.i32)
+            try pop(addressType)
         }
     }
 
@@ -64,7 +75,7 @@ extension FunctionValidator {
             try zeroByte()
             try requireMemory()
             try requireDataSegment(segment)
-            try emitBulk(Op(.memoryInit, 0, Int32(bitPattern: segment)), [.i32, .i32, .i32], cost: cost)
+            try emitBulk(Op(.memoryInit, 0, Int32(bitPattern: segment), memory64Flag), [addressType, .i32, .i32], cost: cost)
         case 9:
             let segment = try u32()
             try requireDataSegment(segment)
@@ -73,14 +84,18 @@ extension FunctionValidator {
             try zeroByte()
             try zeroByte()
             try requireMemory()
-            try emitBulk(Op(.memoryCopy), [.i32, .i32, .i32], cost: cost)
+            try emitBulk(Op(.memoryCopy, 0, 0, memory64Flag), [addressType, addressType, addressType], cost: cost)
         case 11:
             try zeroByte()
             try requireMemory()
-            try emitBulk(Op(.memoryFill), [.i32, .i32, .i32], cost: cost)
+            try emitBulk(Op(.memoryFill, 0, 0, memory64Flag), [addressType, .i32, addressType], cost: cost)
         default: try tableInstruction(code, cost: cost, at: position)
         }
     }
+
+    /// Field `c` of `memory.init`, `memory.copy` and `memory.fill`: 1 on a 64-bit memory
+    /// (i64 addresses and, but for `memory.init`'s, i64 lengths), else 0.
+    var memory64Flag: Int32 { addressType == .i64 ? 1 : 0 }
 
     /// A bulk memory or table operation: operands materialised from slot `a` on; it ends its
     /// basic block (its per-byte cost is charged when it runs).
@@ -143,4 +158,9 @@ extension FunctionValidator {
             throw malformed("illegal opcode 0xfc \(code)", at: position)
         }
     }
+}
+
+extension MemoryType {
+    /// The type of its addresses, sizes and offsets: `i64` for a 64-bit memory, else `i32`.
+    public var addressType: ValueType { isMemory64 ? .i64 : .i32 }
 }

@@ -102,6 +102,11 @@ struct FunctionValidator {
         try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.u32() }
     }
 
+    /// An unsigned 64-bit LEB128 integer (a 64-bit memory's memarg offset).
+    mutating func u64() throws(WasmValidationError) -> UInt64 {
+        try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.unsignedLEB(bits: 64) }
+    }
+
     mutating func byte() throws(WasmValidationError) -> UInt8 {
         try read { (r: inout ByteReader) throws(WasmDecodingError) in try r.byte() }
     }

@@ -4,6 +4,10 @@
 public enum ModuleValidator {
     /// The largest memory, in 64 KiB pages (4 GiB, the wasm32 limit).
     public static let memoryPagesMax: UInt32 = 65_536
+    /// The largest 64-bit memory a module may declare, in 64 KiB pages (2^48: 2^64 bytes, the
+    /// memory64 validation rule). What an instance may actually allocate is the host's
+    /// ``LinearMemory/pagesMax``.
+    public static let memory64PagesMax: UInt64 = 1 << 48
 
     /// Validates `module`.
     /// - Throws: ``WasmValidationError`` at the first rule broken, with its offset (the
@@ -196,7 +200,7 @@ private struct ModuleChecker {
         for segment in module.data {
             if case .active(let memory, let offset) = segment.mode {
                 guard Int(memory) < context.memories.count else { throw fail("unknown memory \(memory)", section: 11) }
-                try checkConstant(offset, type: .i32, section: 11)
+                try checkConstant(offset, type: context.memories[Int(memory)].addressType, section: 11)
             }
         }
     }
@@ -208,9 +212,10 @@ private struct ModuleChecker {
     }
 
     func checkMemory(_ memory: MemoryType, section: Int) throws(WasmValidationError) {
-        let pagesMax = ModuleValidator.memoryPagesMax
+        let pagesMax = memory.isMemory64 ? ModuleValidator.memory64PagesMax : UInt64(ModuleValidator.memoryPagesMax)
         guard memory.limits.minimum <= pagesMax, (memory.limits.maximum ?? 0) <= pagesMax else {
-            throw fail("memory size must be at most 65536 pages (4GiB)", section: section)
+            throw fail(memory.isMemory64 ? "memory size must be at most 2^48 pages (2^64 bytes)" : "memory size must be at most 65536 pages (4GiB)",
+                       section: section)
         }
         try checkLimits(memory.limits, section: section)
     }

@@ -5,7 +5,7 @@ enum WasmHarness {
     /// What the run targets allow an instance: small, so each input runs in milliseconds.
     static let limits: ExecutionLimits = {
         var limits = ExecutionLimits()
-        limits.callDepth = 1_000
+        limits.callStackBytes = 256 * 1_024
         limits.valueStackSlots = 1 << 16
         limits.tableElements = 100_000
         return limits
@@ -147,10 +147,12 @@ enum WasmHarness {
             case .global(let type):
                 imports.define(item.module, item.name, global: zero(type.valueType), isMutable: type.isMutable)
             case .memory(let type) where type.limits.minimum <= 16:
-                imports.define(item.module, item.name, memory: LinearMemory(minimumPages: type.limits.minimum,
-                                                                            maximumPages: type.limits.maximum ?? LinearMemory.pagesMax))
+                let maximum = UInt32(min(type.limits.maximum ?? UInt64(LinearMemory.pagesMax), UInt64(LinearMemory.pagesMax)))
+                imports.define(item.module, item.name, memory: LinearMemory(minimumPages: UInt32(type.limits.minimum), maximumPages: maximum,
+                                                                            isMemory64: type.isMemory64))
             case .table(let type) where type.limits.minimum <= 10_000:
-                imports.define(item.module, item.name, table: Table(elementType: type.elementType, size: type.limits.minimum, maximum: type.limits.maximum))
+                imports.define(item.module, item.name, table: Table(elementType: type.elementType, size: UInt32(type.limits.minimum),
+                                                                    maximum: type.limits.maximum.map { UInt32(clamping: $0) }))
             default: continue
             }
         }
