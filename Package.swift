@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "Consensus", dependencies: ["SimCore"]),
         // Layer 1: canisters and the System API over the interpreter: messages, persistence,
         // rollback (no I/O: the shell feeds it finalized blocks).
-        .target(name: "ExecutionLayer", dependencies: ["SimCore", "Wasm"]),
+        .target(name: "ExecutionLayer", dependencies: ["SimCore", "Wasm", "Candid"]),
         // Layer 2, the IC model: the network model, replicas, subnets, several subnets in one
         // virtual time, and the checkers that watch them from outside.
         .target(name: "InternetComputer", dependencies: ["SimCore", "Wasm", "Consensus", "ExecutionLayer"]),

@@ -6,10 +6,14 @@ extension CandidPrincipal {
     private static let base32Alphabet = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
 
     /// The principal in its textual form (`"aaaaa-aa"` for the management canister).
-    public var text: String {
-        let checksum = Self.crc32(bytes)
+    public var text: String { Self.text(ofBytes: bytes) }
+
+    /// The textual form of any bytes, of any length (a ``CandidPrincipal`` has at most 29; an
+    /// invalid principal read from a canister's argument may be longer and is still shown).
+    public static func text(ofBytes bytes: [UInt8]) -> String {
+        let checksum = crc32(bytes)
         let checked = [UInt8(checksum >> 24), UInt8(checksum >> 16 & 0xFF), UInt8(checksum >> 8 & 0xFF), UInt8(checksum & 0xFF)] + bytes
-        let encoded = Self.base32(checked)
+        let encoded = base32(checked)
         var grouped: [UInt8] = []
         for (index, character) in encoded.enumerated() {
             if index > 0, index % 5 == 0 { grouped.append(UInt8(ascii: "-")) }

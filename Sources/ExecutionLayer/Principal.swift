@@ -1,3 +1,4 @@
+import Candid
 import SimCore
 
 /// A principal: who a canister, a user or the management canister is, as the bytes the System
@@ -28,21 +29,9 @@ public struct Principal: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public static func < (lhs: Principal, rhs: Principal) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
 
-    /// The textual form of the spec: base32 (lower case, no padding) of a CRC-32 of the bytes
-    /// followed by the bytes, in groups of five characters joined by dashes (`aaaaa-aa` for the
-    /// management canister).
-    public var description: String {
-        let crc = CRC32.checksum(bytes)
-        let data = [UInt8(crc >> 24), UInt8(crc >> 16 & 0xff), UInt8(crc >> 8 & 0xff), UInt8(crc & 0xff)] + bytes
-        let text = Base32.encode(data)
-        var groups: [Substring] = []
-        var rest = Substring(text)
-        while !rest.isEmpty {
-            groups.append(rest.prefix(5))
-            rest = rest.dropFirst(5)
-        }
-        return groups.joined(separator: "-")
-    }
+    /// The textual form of the spec (`aaaaa-aa` for the management canister):
+    /// ``CandidPrincipal/text(ofBytes:)``.
+    public var description: String { CandidPrincipal.text(ofBytes: bytes) }
 }
 
 /// A canister's identity on its subnet: an index, and the principal the IC gives such a
@@ -82,40 +71,4 @@ public struct CanisterID: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     /// The principal's textual form.
     public var description: String { principal.description }
-}
-
-/// CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320), as principals' textual form uses.
-enum CRC32 {
-    static let table: [UInt32] = (0..<256).map { byte in
-        var value = UInt32(byte)
-        for _ in 0..<8 { value = value & 1 == 1 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
-        return value
-    }
-
-    static func checksum(_ bytes: [UInt8]) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xff)] ^ (crc >> 8) }
-        return crc ^ 0xFFFF_FFFF
-    }
-}
-
-/// RFC 4648 base32, lower case, without padding.
-enum Base32 {
-    static let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
-
-    static func encode(_ bytes: [UInt8]) -> String {
-        var output: [Character] = []
-        var buffer: UInt32 = 0
-        var bits = 0
-        for byte in bytes {
-            buffer = buffer << 8 | UInt32(byte)
-            bits += 8
-            while bits >= 5 {
-                output.append(alphabet[Int(buffer >> UInt32(bits - 5) & 31)])
-                bits -= 5
-            }
-        }
-        if bits > 0 { output.append(alphabet[Int(buffer << UInt32(5 - bits) & 31)]) }
-        return String(output)
-    }
 }
