@@ -5,18 +5,20 @@ import ExecutionLayer
 /// Calls in Candid text, typed by each canister's service description: the module's
 /// `candid:service` section, or a .did text given at deployment.
 extension SimulatedInternetComputer {
-    /// Creates a canister controlled by `controller`, installs `wasm` with `initArgument` (Candid
-    /// text, typed by the service's init arguments), and remembers its interface for calls in
-    /// Candid: `did` (a service description's text) if given, else the module's
-    /// `candid:service` section, else none (then argument text must annotate its types).
+    /// Creates a canister (by `controller`, and controlled by it or by `controllers`), installs
+    /// `wasm` with `initArgument` (Candid text, typed by the service's init arguments), and
+    /// remembers its interface for calls in Candid: `did` (a service description's text) if
+    /// given, else the module's `candid:service` section, else none (then argument text must
+    /// annotate its types).
     /// - Throws: ``CallFailure/candid(_:)`` for a bad service description or argument, else
     ///   the management canister's reject.
     public mutating func deploy(wasm: [UInt8], initArgument: String, did: String? = nil, onSubnet subnet: Int = 0,
-                                controller: Principal? = nil, cycles: Cycles = Cycles(1_000_000_000_000_000)) throws(CallFailure) -> CanisterID {
+                                controller: Principal? = nil, controllers: [Principal]? = nil,
+                                cycles: Cycles = Cycles(1_000_000_000_000_000)) throws(CallFailure) -> CanisterID {
         let interface = try Self.interface(of: wasm, did: did)
         let argument: [UInt8]
         do { argument = try interface.encodeArguments(initArgument, forMethod: nil) } catch { throw .candid(error) }
-        let canister = try deploy(wasm: wasm, argument: argument, onSubnet: subnet, controller: controller, cycles: cycles)
+        let canister = try deploy(wasm: wasm, argument: argument, onSubnet: subnet, controller: controller, controllers: controllers, cycles: cycles)
         interfaces[canister] = interface
         return canister
     }

@@ -15,13 +15,18 @@ public enum InstallCodeMode: UInt8, Hashable, Sendable {
 /// Canisters created and installed through the management canister, as a controller's
 /// calls would (each an update call through consensus).
 extension SimulatedInternetComputer {
-    /// Creates an empty canister on subnet `subnet`, controlled by `controller`, with
-    /// `cycles` made from nothing (`provisional_create_canister_with_cycles`, as on the IC's
-    /// test instances); its ID.
+    /// Creates an empty canister on subnet `subnet` with `cycles` made from nothing
+    /// (`provisional_create_canister_with_cycles`, as on the IC's test instances), created by
+    /// `controller` (the default sender if `nil`) and controlled by it, or by `controllers`
+    /// (1 to 10) when given; its ID.
     /// - Throws: the management canister's reject, or ``CallFailure/expired``.
-    public mutating func createCanister(onSubnet subnet: Int = 0, controller: Principal? = nil,
+    public mutating func createCanister(onSubnet subnet: Int = 0, controller: Principal? = nil, controllers: [Principal]? = nil,
                                         cycles: Cycles = Cycles(1_000_000_000_000_000)) throws(CallFailure) -> CanisterID {
-        let reply = try managementCall("provisional_create_canister_with_cycles", cycles.littleEndianBytes, onSubnet: subnet,
+        var argument = cycles.littleEndianBytes
+        if let controllers {
+            argument += [UInt8(clamping: controllers.count)] + controllers.flatMap { [UInt8(clamping: $0.bytes.count)] + $0.bytes }
+        }
+        let reply = try managementCall("provisional_create_canister_with_cycles", argument, onSubnet: subnet,
                                        sender: controller ?? defaultSender)
         guard let id = CanisterID(principal: Principal(bytes: reply)) else {
             throw .rejected(Reject(.invalidManagementPayload, "the management canister replied with no canister ID"))
@@ -42,10 +47,11 @@ extension SimulatedInternetComputer {
         _ = try managementCall("install_code", payload, onSubnet: subnet, sender: sender ?? defaultSender)
     }
 
-    /// Creates a canister controlled by `controller` and installs `wasm` on it; its ID.
+    /// Creates a canister (by `controller`, and controlled by it or by `controllers`) and
+    /// installs `wasm` on it, sent by `controller`; its ID.
     public mutating func deploy(wasm: [UInt8], argument: [UInt8] = [], onSubnet subnet: Int = 0, controller: Principal? = nil,
-                                cycles: Cycles = Cycles(1_000_000_000_000_000)) throws(CallFailure) -> CanisterID {
-        let canister = try createCanister(onSubnet: subnet, controller: controller, cycles: cycles)
+                                controllers: [Principal]? = nil, cycles: Cycles = Cycles(1_000_000_000_000_000)) throws(CallFailure) -> CanisterID {
+        let canister = try createCanister(onSubnet: subnet, controller: controller, controllers: controllers, cycles: cycles)
         try installCode(canister, wasm: wasm, argument: argument, sender: controller)
         return canister
     }

@@ -8,8 +8,9 @@ public enum ManagementMethod: String, Hashable, Sendable, CaseIterable {
     /// Creates an empty canister controlled by the caller, funded by the cycles sent with the
     /// call minus the creation fee; replies with its principal.
     case createCanister = "create_canister"
-    /// Creates an empty canister controlled by the caller with `[amount: 16 bytes]` cycles
-    /// made from nothing (as on the IC's test instances); replies with its principal.
+    /// Creates an empty canister with `[amount: 16 bytes]` cycles made from nothing (as on the
+    /// IC's test instances), controlled by the caller, or by the controllers that may follow:
+    /// `[count: 1 byte, 1 to 10][canister-style principal]...`; replies with its principal.
     case provisionalCreateCanisterWithCycles = "provisional_create_canister_with_cycles"
     /// `[canister][mode: 1 byte: 0 install, 1 reinstall, 2 upgrade][module length: 4 bytes, little-endian][module][init argument]`.
     case installCode = "install_code"
@@ -50,6 +51,24 @@ struct ManagementArgument {
         return id
     }
 
+    /// The controllers that may end the argument: `nil` if nothing follows, else a count of
+    /// 1 to 10 (the IC's most: interface spec, "IC management canister", `controllers`) and
+    /// that many principals, each `[length: 1 byte][bytes]`, and nothing after.
+    mutating func controllers() throws(Reject) -> [Principal]? {
+        guard let count = bytes.popFirst() else { return nil }
+        guard (1...10).contains(count) else { throw Self.invalid("1 to 10 controllers, found \(count)") }
+        var controllers: [Principal] = []
+        for _ in 0..<count {
+            guard let length = bytes.popFirst(), length <= 29, bytes.count >= Int(length) else {
+                throw Self.invalid("a controller's principal (a length of at most 29 bytes, then its bytes)")
+            }
+            controllers.append(Principal(bytes: Array(bytes.prefix(Int(length)))))
+            bytes = bytes.dropFirst(Int(length))
+        }
+        guard bytes.isEmpty else { throw Self.invalid("nothing after the controllers, found \(bytes.count) more bytes") }
+        return controllers
+    }
+
     mutating func integer(bytes count: Int) throws(Reject) -> [UInt8] {
         guard bytes.count >= count else { throw Self.invalid("\(count) more bytes") }
         defer { bytes = bytes.dropFirst(count) }
@@ -88,7 +107,8 @@ extension RoundExecutor {
             switch method {
             case .createCanister: return create(request, cycles: request.cycles, paid: true, &state)
             case .provisionalCreateCanisterWithCycles:
-                return create(request, cycles: Cycles(littleEndian: try argument.integer(bytes: 16)), paid: false, &state)
+                let cycles = Cycles(littleEndian: try argument.integer(bytes: 16))
+                return create(request, cycles: cycles, paid: false, controllers: try argument.controllers(), &state)
             case .depositCycles:
                 let position = try hosted(try argument.canister(), state)
                 state.canisters[position].state.cycles = state.canisters[position].state.cycles + request.cycles
@@ -168,7 +188,7 @@ extension RoundExecutor {
     }
 
     /// Creates a canister with `cycles` (less the creation fee when `paid`).
-    func create(_ request: Request, cycles: Cycles, paid: Bool, _ state: inout ReplicatedState) -> ManagementOutcome {
+    func create(_ request: Request, cycles: Cycles, paid: Bool, controllers: [Principal]? = nil, _ state: inout ReplicatedState) -> ManagementOutcome {
         let fee = paid ? configuration.fees.scaled(configuration.fees.canisterCreation) : .zero
         guard let balance = cycles.subtracting(fee) else {
             return .reject(Reject(.insufficientCyclesForCreateCanister,
@@ -177,7 +197,7 @@ extension RoundExecutor {
         state.cyclesBurned = state.cyclesBurned + fee
         if !paid { state.cyclesMinted = state.cyclesMinted + cycles }
         let id = state.nextCreatedCanisterID()
-        state.add(CanisterState(id: id, controllers: [request.caller], cycles: balance))
+        state.add(CanisterState(id: id, controllers: controllers ?? [request.caller], cycles: balance))
         return .reply(id.principal.bytes, refund: .zero)
     }
 

@@ -81,6 +81,21 @@ import ICSim
         #expect(Self.number(value) == 9)
     }
 
+    @Test func aCanisterMayHaveSeveralControllers() throws {
+        var ic = try SimulatedInternetComputer()
+        let alice = Principal.user(21), bob = Principal.user(22)
+        let canister = try ic.createCanister(controller: alice, controllers: [alice, bob])
+        try ic.installCode(canister, wasm: Self.counter, sender: bob)
+        let reply = try ic.update(canister, "inc")
+        #expect(Self.number(reply) == 1)
+        do {
+            try ic.installCode(canister, wasm: Self.counter, mode: .reinstall, sender: .user(23))
+            Issue.record("only alice and bob control it")
+        } catch {
+            #expect(error.reject?.errorCode == .canisterInvalidController)
+        }
+    }
+
     @Test func timeAdvancesOnlyWhenAsked() throws {
         var ic = try SimulatedInternetComputer()
         let canister = try Self.deployedCounter(&ic)

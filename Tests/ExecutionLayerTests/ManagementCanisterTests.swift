@@ -96,6 +96,30 @@ struct ManagementCanisterTests {
         #expect(subnet.call(.management, "deposit_cycles", Self.named(id), sender: stranger) == .replied([]), "anyone may deposit")
     }
 
+    @Test func aCanisterMayBeCreatedWithControllersOtherThanItsCreator() throws {
+        var subnet = Subnet()
+        let alice = Principal.user(11), bob = Principal.user(12)
+        let listed = Self.trillion.littleEndianBytes + [2] + [UInt8(alice.bytes.count)] + alice.bytes + [UInt8(bob.bytes.count)] + bob.bytes
+        let id = try Self.created(subnet.call(.management, "provisional_create_canister_with_cycles", listed))
+        #expect(subnet.state.canister(id)?.controllers == [alice, bob])
+        #expect(Self.rejected(subnet.call(.management, "canister_status", Self.named(id))) == .canisterInvalidController,
+                "the creator is not a controller unless listed")
+        guard case .replied = subnet.call(.management, "canister_status", Self.named(id), sender: bob) else {
+            throw ManagementTestError("a listed controller reads the status")
+        }
+        let malformed: [[UInt8]] = [
+            [0],                                              // no controllers
+            [11] + Array(repeating: 0, count: 11),            // more than 10
+            [1, 30] + Array(repeating: 7, count: 30),         // a principal longer than 29 bytes
+            [1, 5, 1, 2],                                     // cut short
+            [1, 1, 4, 9],                                     // bytes after the controllers
+        ]
+        for tail in malformed {
+            #expect(Self.rejected(subnet.call(.management, "provisional_create_canister_with_cycles", Self.trillion.littleEndianBytes + tail))
+                    == .invalidManagementPayload, "\(tail)")
+        }
+    }
+
     @Test func badCallsGetTheICsErrors() throws {
         var subnet = Subnet()
         #expect(Self.rejected(subnet.call(.management, "raw_rand")) == .unknownManagementMessage)
