@@ -283,6 +283,10 @@ struct Table64Tests {
                tables: [], elements: [])
     }
 
+    /// Imports "env" "t" as a 32-bit table of at least 2 elements.
+    static let narrowImporter = module(imports: [B.name("env") + B.name("t") + [0x01, 0x70, 0x00, 0x02]], functions: [], tables: [],
+                                       elements: [])
+
     static func imports(_ table: Table) -> Imports {
         var imports = Imports()
         imports.define("env", "t", table: table)
@@ -298,10 +302,8 @@ struct Table64Tests {
         #expect(throws: InstantiationError.unlinkable("incompatible import type: table env.t")) {
             try Self.instance(Self.importer([0x70, 0x04, 0x02]), imports: Self.imports(narrow))
         }
-        let narrowImporter = Self.module(imports: [B.name("env") + B.name("t") + [0x01, 0x70, 0x00, 0x02]], functions: [], tables: [],
-                                         elements: [])
         #expect(throws: InstantiationError.unlinkable("incompatible import type: table env.t")) {
-            try Self.instance(narrowImporter, imports: Self.imports(wide))
+            try Self.instance(Self.narrowImporter, imports: Self.imports(wide))
         }
         // Maxima beyond 2^32 compare as u64.
         let bounded = Self.importer([0x70, 0x05, 0x02] + LEB128.unsigned(1 << 33))
@@ -311,6 +313,26 @@ struct Table64Tests {
         }
         let same = Table(elementType: .funcref, size: 2, maximum: 1 << 33, isTable64: true)
         #expect(throws: Never.self) { try Self.instance(bounded, imports: Self.imports(same)) }
+    }
+
+    /// Through a `WasmLinker`: the program's 64-bit table, exported as "t" and shared with an
+    /// importer that calls another instance's functions through it.
+    @Test func linkedInstancesShareA64BitTable() throws {
+        let linker = WasmLinker()
+        let program = try linker.instantiate(CompiledModule.load(Self.program))
+        linker.register(program, as: "env")
+        let importer = try linker.instantiate(CompiledModule.load(Self.importer([0x70, 0x04, 0x02])))
+        #expect(try linker.invoke(importer, "f0", arguments: [.i64(1)]).results == [.i32(7)])
+        #expect(try linker.invoke(importer, "f0", arguments: [.i64(2)]).results == [.i32(8)])
+        do {
+            _ = try linker.invoke(importer, "f0", arguments: [.i64((1 << 32) + 1)])
+            Issue.record("an index of 2^32 + 1 called element 1")
+        } catch {
+            #expect(error.reason == .undefinedElement)
+        }
+        #expect(throws: InstantiationError.unlinkable("incompatible import type: table env.t")) {
+            _ = try linker.instantiate(CompiledModule.load(Self.narrowImporter))
+        }
     }
 
     @Test func exportedTableIsSixtyFourBit() throws {
