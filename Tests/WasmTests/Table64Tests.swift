@@ -148,6 +148,26 @@ struct Table64Tests {
         #expect(wide.instructions == narrow.instructions)
     }
 
+    /// A trapping call_indirect is charged the same whether the index is past the table's end
+    /// or at 2^32 and above (the separate check), and as through a 32-bit table.
+    @Test func trappingCallIndirectIsChargedTheSameAtAnyIndex() throws {
+        var instance = try Self.instance()
+        func charged(_ function: UInt32, _ index: Value) throws -> UInt64 {
+            var execution = try Execution(&instance, function: function, arguments: [index], limits: ExecutionLimits())
+            guard case .trapped(let trap) = execution.run(&instance, instructionLimit: .max, suspendsAtLimit: false) else {
+                Issue.record("f\(function)(\(index)) did not trap")
+                return 0
+            }
+            #expect(trap.reason == .undefinedElement)
+            return execution.instructionsCharged
+        }
+        let pastTheEnd = try charged(2, .i64(4))
+        #expect(pastTheEnd > 0)
+        #expect(try charged(2, .i64(1 << 32)) == pastTheEnd)
+        #expect(try charged(2, .i64(.max)) == pastTheEnd)
+        #expect(try charged(12, .i32(4)) == pastTheEnd)
+    }
+
     @Test func getSetSizeAndGrowUseI64() throws {
         var instance = try Self.instance()
         #expect(try Self.call(&instance, 3, [.i64(0)]) == [.i64(1)])

@@ -58,12 +58,15 @@ extension FunctionValidator {
         var op = call
         let argumentsStart = emitter.slot(ofOperandAt: max(operands.count - above - type.parameters.count, 0))
         if op.code == .call { op.b = argumentsStart } else { op.a = argumentsStart }
+        var callCost = cost
         if indexType == .i64 {
             // A 64-bit table's index: traps "undefined element" at 2^32 and above, after which
-            // the 32-bit call_indirect (unchanged, so just as fast) reads it exactly.
-            emit(Op(.table64IndexCheck, argumentsStart + Int32(type.parameters.count)), cost: 0)
+            // the 32-bit call_indirect (unchanged, so just as fast) reads it exactly. The check
+            // carries the call's cost, so a trap at either charges what a 32-bit one does.
+            emit(Op(.table64IndexCheck, argumentsStart + Int32(type.parameters.count)), cost: cost)
+            callCost = 0
         }
-        emit(op, cost: cost)
+        emit(op, cost: callCost)
         if above > 0 { try pop(indexType) }
         try pop(type.parameters)
         push(type.results)
