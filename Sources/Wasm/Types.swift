@@ -49,8 +49,8 @@ public struct FunctionType: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Size limits of a memory (in 64 KiB pages) or a table (in elements). 64 bits wide because a
-/// 64-bit memory's limits are u64 in the binary format; a table's and a 32-bit memory's are
-/// u32 (the decoder reads them so).
+/// 64-bit memory's or table's limits are u64 in the binary format; a 32-bit one's are u32 (the
+/// decoder reads them so).
 public struct Limits: Hashable, Sendable {
     /// The initial size.
     public var minimum: UInt64
@@ -64,18 +64,25 @@ public struct Limits: Hashable, Sendable {
     }
 }
 
-/// A table's element type and limits.
+/// A table's element type, limits and address type.
 public struct TableType: Hashable, Sendable {
     /// `funcref` or `externref`.
     public var elementType: ValueType
     /// Size limits in elements.
     public var limits: Limits
+    /// Whether the table is a 64-bit one (table64, part of memory64 in WebAssembly 3.0: i64
+    /// indices and sizes, u64 limits).
+    public var isTable64: Bool
 
-    /// Creates a table type.
-    public init(elementType: ValueType, limits: Limits) {
+    /// Creates a table type (32-bit unless `isTable64`).
+    public init(elementType: ValueType, limits: Limits, isTable64: Bool = false) {
         self.elementType = elementType
         self.limits = limits
+        self.isTable64 = isTable64
     }
+
+    /// The type of its indices and sizes: `i64` for a 64-bit table, else `i32`.
+    public var addressType: ValueType { isTable64 ? .i64 : .i32 }
 }
 
 /// A linear memory's limits, in 64 KiB pages, and its address type.

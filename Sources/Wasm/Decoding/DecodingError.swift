@@ -97,7 +97,7 @@ public struct WasmDecodingError: Error, Equatable, Sendable, CustomStringConvert
         case .malformedValueType(let byte): return "malformed value type 0x\(String(byte, radix: 16))"
         case .malformedReferenceType(let byte): return "malformed reference type 0x\(String(byte, radix: 16)); expected funcref (0x70) or externref (0x6f)"
         case .malformedFunctionType(let byte): return "malformed function type 0x\(String(byte, radix: 16)); expected 0x60"
-        case .malformedLimits(let flag): return "malformed limits flag 0x\(String(flag, radix: 16)); expected 0 or 1"
+        case .malformedLimits(let flag): return "malformed limits flag 0x\(String(flag, radix: 16)); expected 0 or 1 (32-bit table) or 4 or 5 (64-bit table)"
         case .malformedMemoryLimits(let flag):
             return "malformed limits flag 0x\(String(flag, radix: 16)); expected 0 or 1 (32-bit memory) or 4 or 5 (64-bit memory)"
         case .malformedMutability(let flag): return "malformed mutability 0x\(String(flag, radix: 16)); expected 0 or 1"

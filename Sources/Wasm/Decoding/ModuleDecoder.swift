@@ -141,7 +141,8 @@ private struct DecoderState {
 
     static func tableType(_ r: inout ByteReader) throws(WasmDecodingError) -> TableType {
         let elementType = try r.referenceType()
-        return TableType(elementType: elementType, limits: try readLimits(&r))
+        let (limits, isTable64) = try readTableLimits(&r)
+        return TableType(elementType: elementType, limits: limits, isTable64: isTable64)
     }
 
     static func global(_ r: inout ByteReader) throws(WasmDecodingError) -> WasmModule.Global {
@@ -253,14 +254,17 @@ private struct DecoderState {
         return types
     }
 
-    /// A table's limits: flag 0 (minimum) or 1 (minimum and maximum), u32 each. (64-bit
-    /// tables, flags 4 and 5, are not supported.)
-    static func readLimits(_ r: inout ByteReader) throws(WasmDecodingError) -> Limits {
+    /// A table's limits and address type: flag 0 or 1 (a 32-bit table, u32 limits) or 4 or 5
+    /// (a 64-bit table, u64 limits; table64, the memory64 part of WebAssembly 3.0); bit 0 says
+    /// a maximum follows. Any other flag is malformed.
+    static func readTableLimits(_ r: inout ByteReader) throws(WasmDecodingError) -> (limits: Limits, isTable64: Bool) {
         let position = r.offset
         let flag = try r.byte()
-        guard flag <= 1 else { throw WasmDecodingError(.malformedLimits(flag), at: position) }
-        let minimum = UInt64(try r.u32())
-        return Limits(minimum: minimum, maximum: flag == 1 ? UInt64(try r.u32()) : nil)
+        guard flag & ~0x05 == 0 else { throw WasmDecodingError(.malformedLimits(flag), at: position) }
+        let bits = flag & 0x04 != 0 ? 64 : 32
+        let minimum = try r.unsignedLEB(bits: bits)
+        let maximum = flag & 0x01 != 0 ? try r.unsignedLEB(bits: bits) : nil
+        return (Limits(minimum: minimum, maximum: maximum), bits == 64)
     }
 
     /// A memory type: limits flag 0 or 1 (a 32-bit memory, u32 limits) or 4 or 5 (a 64-bit

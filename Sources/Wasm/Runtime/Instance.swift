@@ -65,14 +65,24 @@ public struct HostContext {
 public struct Table: Sendable {
     /// `funcref` or `externref`.
     public let elementType: ValueType
-    /// The largest size it may grow to.
-    public let maximum: UInt32?
+    /// The largest size it may grow to (a 64-bit table's may exceed 2^32 - 1).
+    public let maximum: UInt64?
+    /// Whether it is a 64-bit table (table64: i64 indices and sizes).
+    public let isTable64: Bool
     var elements: [UInt64]
 
-    /// A table of `size` null references.
+    /// A 32-bit table of `size` null references.
     public init(elementType: ValueType, size: UInt32, maximum: UInt32?) {
+        self.init(elementType: elementType, size: size, maximum: maximum.map { UInt64($0) }, isTable64: false)
+    }
+
+    /// A table of `size` null references, 64-bit if `isTable64` (a 32-bit table's maximum
+    /// must fit in 32 bits).
+    public init(elementType: ValueType, size: UInt32, maximum: UInt64?, isTable64: Bool) {
+        precondition(isTable64 || (maximum ?? 0) <= UInt64(UInt32.max), "a 32-bit table's maximum is a u32")
         self.elementType = elementType
         self.maximum = maximum
+        self.isTable64 = isTable64
         elements = Array(repeating: Value.nullSlot, count: Int(size))
     }
 
@@ -81,7 +91,7 @@ public struct Table: Sendable {
 
     /// A table of the same type with no elements (what a shared table's cell holds while an
     /// instance runs with the table).
-    var emptied: Table { Table(elementType: elementType, size: 0, maximum: maximum) }
+    var emptied: Table { Table(elementType: elementType, size: 0, maximum: maximum, isTable64: isTable64) }
 }
 
 /// What a module may import, by (module, name).

@@ -30,12 +30,13 @@ extension WasmInstance {
         var linker = Linker(module: module, imports: imports)
         try linker.link()
         let globals = try Self.evaluateGlobals(module, imported: linker.globals, referenceTag: tag)
-        for table in module.tables where Int(table.limits.minimum) > limits.tableElements {
+        // A declared minimum (u64 for a 64-bit table) beyond the host's bound is refused, never
+        // allocated.
+        for table in module.tables where table.limits.minimum > UInt64(limits.tableElements) {
             throw .resourceLimit("a table of \(table.limits.minimum) elements exceeds the limit of \(limits.tableElements)")
         }
-        // Table limits are u32 in the binary format (64-bit tables are not supported).
         let tables = linker.tables + module.tables.map {
-            Table(elementType: $0.elementType, size: UInt32(clamping: $0.limits.minimum), maximum: $0.limits.maximum.map { UInt32(clamping: $0) })
+            Table(elementType: $0.elementType, size: UInt32(clamping: $0.limits.minimum), maximum: $0.limits.maximum, isTable64: $0.isTable64)
         }
         var memory = linker.memory
         if memory == nil, let type = module.memories.first { memory = try Self.memory(type) }
@@ -82,11 +83,14 @@ extension WasmInstance {
             case .passive: break
             case .declarative: droppedElements[index] = true
             case .active(let table, let offset):
-                let start = Int(UInt32(truncatingIfNeeded: Self.evaluate(offset, globals: globals, referenceTag: referenceTag)))
+                let value = Self.evaluate(offset, globals: globals, referenceTag: referenceTag)
+                // A 64-bit table's offset is an i64, never truncated.
+                let offset64 = tables[Int(table)].isTable64 ? value : UInt64(UInt32(truncatingIfNeeded: value))
                 let values = elementValues[index]
-                guard start <= tables[Int(table)].size, values.count <= tables[Int(table)].size - start else {
+                guard offset64 <= UInt64(tables[Int(table)].size), values.count <= tables[Int(table)].size - Int(offset64) else {
                     throw .trapped(Trap(.outOfBoundsTableAccess))
                 }
+                let start = Int(offset64)
                 tables[Int(table)].elements.replaceSubrange(start..<(start + values.count), with: values)
                 droppedElements[index] = true
             }
@@ -205,7 +209,7 @@ private struct Linker {
                 memory = provided
             case .table(let type):
                 if let cell = imports.sharedTable(entry.module, entry.name) {
-                    guard cell.table.elementType == type.elementType, Self.fits(UInt32(cell.table.size), cell.table.maximum, type.limits) else {
+                    guard Self.matches(cell.table, type) else {
                         throw .unlinkable("incompatible import type: table \(name)")
                     }
                     sharedTables.append((tables.count, cell))
@@ -213,13 +217,21 @@ private struct Linker {
                     continue
                 }
                 guard let provided = imports.table(entry.module, entry.name) else { throw .unlinkable("unknown import \(name)") }
-                guard provided.elementType == type.elementType,
-                      Self.fits(UInt32(provided.size), provided.maximum, type.limits) else {
+                guard Self.matches(provided, type) else {
                     throw .unlinkable("incompatible import type: table \(name)")
                 }
                 tables.append(provided)
             }
         }
+    }
+
+    /// Import subtyping for tables: the same element and address types, and limits that fit.
+    static func matches(_ table: Table, _ type: TableType) -> Bool {
+        guard table.elementType == type.elementType, table.isTable64 == type.isTable64 else { return false }
+        guard UInt64(table.size) >= type.limits.minimum else { return false }
+        guard let required = type.limits.maximum else { return true }
+        guard let maximum = table.maximum else { return false }
+        return maximum <= required
     }
 
     /// Import subtyping for limits: at least the minimum, and a maximum no larger than required.

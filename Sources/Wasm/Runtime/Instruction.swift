@@ -143,6 +143,9 @@ enum OpCode: UInt8 {
     case memory64Load
     /// A store to a 64-bit memory: memory[slot `b` (i64) + offset] = slot `a`.
     case memory64Store
+    /// Before a `call_indirect` through a 64-bit table: traps "undefined element" if the i64
+    /// index in slot `a` is 2^32 or more (the call then reads it as a u32, exactly).
+    case table64IndexCheck
 }
 
 /// One internal instruction: an operation, three 32-bit fields (slots, indices, pcs or the

@@ -16,7 +16,7 @@ extension Execution {
             if instance.memoryGrowLimitBytes != .max, let pages = UInt32(exactly: delta) { try instance.checkGrowLimit(pages) }
             fp[a] = Self.growMemory(&instance.memoryStorage, by: fp[a], isMemory64: b != 0)
         case .memoryInit, .memoryCopy, .memoryFill, .tableInit, .tableCopy, .tableFill:
-            let count = Self.hasLength64(op) ? fp[a + 2] : UInt64(UInt32(truncatingIfNeeded: fp[a + 2]))
+            let count = Self.hasLength64(op, instance) ? fp[a + 2] : UInt64(UInt32(truncatingIfNeeded: fp[a + 2]))
             // Up to 2^64 - 1 elements times a per-byte cost: saturate rather than wrap.
             let (product, overflow) = count.multipliedReportingOverflow(by: instance.compiled.costTable.costPerBulkByte)
             let cost = overflow ? UInt64.max : product
@@ -32,17 +32,14 @@ extension Execution {
         case .elemDrop: instance.droppedElements[b] = true
         case .refIsNull: fp[a] = fp[b] == Value.nullSlot ? 1 : 0
         case .tableGet:
-            let index = Int(UInt32(truncatingIfNeeded: fp[a]))
-            guard index < instance.tables[b].size else { throw .outOfBoundsTableAccess }
-            fp[a] = instance.tables[b].elements[index]
+            fp[a] = instance.tables[b].elements[try Self.tableIndex(fp[a], instance.tables[b])]
         case .tableSet:
-            let index = Int(UInt32(truncatingIfNeeded: fp[a]))
-            guard index < instance.tables[b].size else { throw .outOfBoundsTableAccess }
-            instance.tables[b].elements[index] = fp[a + 1]
+            instance.tables[b].elements[try Self.tableIndex(fp[a], instance.tables[b])] = fp[a + 1]
         case .tableSize: fp[a] = UInt64(instance.tables[b].size)
         case .tableGrow: fp[a] = growTable(b, value: fp[a], count: fp[a + 1], &instance)
         case .saturatingTruncation: fp[a] = Numerics.saturatingTruncation(UInt8(c), fp[b])
         case .memory64Load, .memory64Store: try memory64Access(op, fp, &instance)
+        case .table64IndexCheck: guard fp[a] <= UInt64(UInt32.max) else { throw .undefinedElement }
         default: preconditionFailure("\(op.code) is run by the main loop")
         }
         return true
@@ -51,15 +48,18 @@ extension Execution {
     /// memory.init/copy/fill and table.init/copy/fill on the operands (destination, source or
     /// value, count) at `operands`, bounds checked before anything is written.
     mutating func bulk(_ op: Op, _ operands: UnsafeMutablePointer<UInt64>, _ instance: inout WasmInstance) throws(TrapReason) {
+        if op.code == .tableInit || op.code == .tableCopy || op.code == .tableFill {
+            return try bulkTable(op, operands, &instance)
+        }
         let isMemory64 = Self.isMemory64Bulk(op)
         let destination = isMemory64 ? operands[0] : UInt64(UInt32(truncatingIfNeeded: operands[0]))
         let second = operands[1]
         let source = isMemory64 && op.code == .memoryCopy ? second : UInt64(UInt32(truncatingIfNeeded: second))
-        let length = Self.hasLength64(op) ? operands[2] : UInt64(UInt32(truncatingIfNeeded: operands[2]))
+        let length = Self.hasLength64(op, instance) ? operands[2] : UInt64(UInt32(truncatingIfNeeded: operands[2]))
         // A 64-bit length can exceed any memory (and `Int`): such an access is out of bounds.
         guard !isMemory64 || length <= UInt64(instance.memoryStorage.byteCount) else { throw .outOfBoundsMemoryAccess }
         let count = Int(length)
-        let b = Int(op.b), c = Int(op.c)
+        let b = Int(op.b)
         switch op.code {
         case .memoryInit:
             let range = instance.droppedData[b] ? 0..<0 : instance.compiled.module.data[b].bytes
@@ -73,21 +73,6 @@ extension Execution {
             do { try instance.memoryStorage.fill(at: destination, with: UInt8(truncatingIfNeeded: second), count: count) } catch {
                 throw .outOfBoundsMemoryAccess
             }
-        case .tableInit:
-            let values = instance.droppedElements[b] ? [] : instance.elementValues[b]
-            guard source + UInt64(count) <= UInt64(values.count),
-                  destination + UInt64(count) <= UInt64(instance.tables[c].size) else { throw .outOfBoundsTableAccess }
-            instance.tables[c].elements.replaceSubrange(
-                Int(destination)..<(Int(destination) + count), with: values[Int(source)..<(Int(source) + count)])
-        case .tableCopy:
-            let from = instance.tables[c].elements
-            guard source + UInt64(count) <= UInt64(from.count),
-                  destination + UInt64(count) <= UInt64(instance.tables[b].size) else { throw .outOfBoundsTableAccess }
-            instance.tables[b].elements.replaceSubrange(
-                Int(destination)..<(Int(destination) + count), with: from[Int(source)..<(Int(source) + count)])
-        case .tableFill:
-            guard destination + UInt64(count) <= UInt64(instance.tables[b].size) else { throw .outOfBoundsTableAccess }
-            for index in Int(destination)..<(Int(destination) + count) { instance.tables[b].elements[index] = second }
         default:
             preconditionFailure("only bulk operations reach bulk()")
         }
@@ -101,10 +86,17 @@ extension Execution {
     }
 
     /// Whether `op`'s length operand is an i64: `memory.copy` and `memory.fill` of a 64-bit
-    /// memory (`memory.init`'s length counts bytes of a data segment, an i32).
+    /// memory (`memory.init`'s length counts bytes of a data segment, an i32), `table.fill` of
+    /// a 64-bit table, and `table.copy` between two 64-bit tables (`table.init`'s counts
+    /// elements of a segment).
     @inline(__always)
-    static func hasLength64(_ op: Op) -> Bool {
-        (op.code == .memoryCopy || op.code == .memoryFill) && op.c != 0
+    static func hasLength64(_ op: Op, _ instance: WasmInstance) -> Bool {
+        switch op.code {
+        case .memoryCopy, .memoryFill: op.c != 0
+        case .tableFill: instance.tables[Int(op.b)].isTable64
+        case .tableCopy: instance.tables[Int(op.b)].isTable64 && instance.tables[Int(op.c)].isTable64
+        default: false
+        }
     }
 
     /// `memory.grow` by the operand `delta` (pages): the old size, or -1 (as an i32, or an i64
@@ -114,15 +106,5 @@ extension Execution {
         guard let pages = UInt32(exactly: delta) else { return UInt64.max }
         let old = memory.grow(by: pages)
         return old < 0 ? UInt64.max : UInt64(old)
-    }
-
-    /// `table.grow`: the old size, or -1 (as an i32) beyond the table's or the limits' maximum.
-    func growTable(_ table: Int, value: UInt64, count countSlot: UInt64, _ instance: inout WasmInstance) -> UInt64 {
-        let count = UInt64(UInt32(truncatingIfNeeded: countSlot))
-        let old = UInt64(instance.tables[table].size)
-        let limit = UInt64(instance.tables[table].maximum ?? UInt32.max)
-        guard old + count <= limit, old + count <= UInt64(limits.tableElements) else { return UInt64(UInt32(bitPattern: -1)) }
-        instance.tables[table].elements.append(contentsOf: repeatElement(value, count: Int(count)))
-        return old
     }
 }

@@ -454,7 +454,7 @@ extension Execution {
                     pc &+= 1
                 case .memorySize, .memoryGrow, .memoryInit, .dataDrop, .memoryCopy, .memoryFill, .refIsNull,
                      .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop,
-                     .saturatingTruncation, .memory64Load, .memory64Store:
+                     .saturatingTruncation, .memory64Load, .memory64Store, .table64IndexCheck:
                     guard try other(op, fp, &instance, &remaining, &meter.overshoot, mayOvershoot: meter.mayOvershoot && isFirst) else {
                         // A bulk operation whose per-byte cost cannot be paid: it has not run.
                         frames[frameIndex].pc = pc

@@ -43,7 +43,7 @@ extension FunctionValidator {
             guard context.tables[Int(table)].elementType == .funcref else { throw invalid("type mismatch: call_indirect needs a funcref table") }
             guard Int(typeIndex) < context.types.count else { throw invalid("unknown type \(typeIndex)") }
             let op = Op(.callIndirect, 0, Int32(bitPattern: typeIndex), Int32(bitPattern: table))
-            try emitCall(op, context.types[Int(typeIndex)], above: 1, cost: cost)
+            try emitCall(op, context.types[Int(typeIndex)], above: 1, indexType: tableAddressType(table), cost: cost)
         default:
             throw malformed("illegal opcode 0x\(String(opcode, radix: 16))", at: instructionOffset)
         }
@@ -51,13 +51,23 @@ extension FunctionValidator {
 
     /// A call: its arguments (and `above` more operands: the table index) are materialised in
     /// their own slots, where the callee's frame starts; the results come back there.
-    mutating func emitCall(_ call: Op, _ type: FunctionType, above: Int, cost: UInt64) throws(WasmValidationError) {
+    mutating func emitCall(
+        _ call: Op, _ type: FunctionType, above: Int, indexType: ValueType = .i32, cost: UInt64
+    ) throws(WasmValidationError) {
         materializeTop(type.parameters.count + above)
         var op = call
         let argumentsStart = emitter.slot(ofOperandAt: max(operands.count - above - type.parameters.count, 0))
         if op.code == .call { op.b = argumentsStart } else { op.a = argumentsStart }
-        emit(op, cost: cost)
-        if above > 0 { try pop(.i32) }
+        var callCost = cost
+        if indexType == .i64 {
+            // A 64-bit table's index: traps "undefined element" at 2^32 and above, after which
+            // the 32-bit call_indirect (unchanged, so just as fast) reads it exactly. The check
+            // carries the call's cost, so a trap at either charges what a 32-bit one does.
+            emit(Op(.table64IndexCheck, argumentsStart + Int32(type.parameters.count)), cost: cost)
+            callCost = 0
+        }
+        emit(op, cost: callCost)
+        if above > 0 { try pop(indexType) }
         try pop(type.parameters)
         push(type.results)
         endBlock()

@@ -125,7 +125,10 @@ extension FunctionValidator {
             let tableType = try self.table(table)
             guard Int(segment) < context.elementTypes.count else { throw invalid("unknown elem segment \(segment)") }
             guard context.elementTypes[Int(segment)] == tableType else { throw invalid("type mismatch: element segment \(segment) into a \(tableType) table") }
-            try emitBulk(Op(.tableInit, 0, Int32(bitPattern: segment), Int32(bitPattern: table)), [.i32, .i32, .i32], cost: cost)
+            // The destination is an index into the table; the source and length count the
+            // segment's elements (i32 whatever the table's address type).
+            let operands = [tableAddressType(table), .i32, .i32]
+            try emitBulk(Op(.tableInit, 0, Int32(bitPattern: segment), Int32(bitPattern: table)), operands, cost: cost)
         case 13:
             let segment = try u32()
             guard Int(segment) < context.elementTypes.count else { throw invalid("unknown elem segment \(segment)") }
@@ -137,23 +140,26 @@ extension FunctionValidator {
             let source = try table(sourceIndex)
             guard destination == source else { throw invalid("type mismatch: table.copy from \(source) to \(destination)") }
             let op = Op(.tableCopy, 0, Int32(bitPattern: destinationIndex), Int32(bitPattern: sourceIndex))
-            try emitBulk(op, [.i32, .i32, .i32], cost: cost)
+            // The length's type is the narrower of the two address types (WebAssembly 3.0).
+            let (destinationAddress, sourceAddress) = (tableAddressType(destinationIndex), tableAddressType(sourceIndex))
+            let length: ValueType = destinationAddress == .i64 && sourceAddress == .i64 ? .i64 : .i32
+            try emitBulk(op, [destinationAddress, sourceAddress, length], cost: cost)
         case 15:
             let index = try u32()
             let type = try table(index)
             materializeTop(2)
             emit(Op(.tableGrow, ownSlot(depth: 1), Int32(bitPattern: index)), cost: cost)
-            try pop([type, .i32])
-            push(.i32)
+            try pop([type, tableAddressType(index)])
+            push(tableAddressType(index))
         case 16:
             let index = try u32()
             _ = try table(index)
             emit(Op(.tableSize, ownSlot(depth: -1), Int32(bitPattern: index)), cost: cost, producesTop: true)
-            push(.i32)
+            push(tableAddressType(index))
         case 17:
             let index = try u32()
             let type = try table(index)
-            try emitBulk(Op(.tableFill, 0, Int32(bitPattern: index)), [.i32, type, .i32], cost: cost)
+            try emitBulk(Op(.tableFill, 0, Int32(bitPattern: index)), [tableAddressType(index), type, tableAddressType(index)], cost: cost)
         default:
             throw malformed("illegal opcode 0xfc \(code)", at: position)
         }

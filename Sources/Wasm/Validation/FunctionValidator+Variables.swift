@@ -70,13 +70,13 @@ extension FunctionValidator {
             if opcode == 0x25 {
                 materializeTop(1)
                 emit(Op(.tableGet, ownSlot(depth: 0), Int32(index)), cost: cost)
-                try pop(.i32)
+                try pop(tableAddressType(index))
                 push(type)
             } else {
                 materializeTop(2)
                 emit(Op(.tableSet, ownSlot(depth: 1), Int32(index)), cost: cost)
                 try pop(type)
-                try pop(.i32)
+                try pop(tableAddressType(index))
             }
         }
     }
@@ -100,5 +100,11 @@ extension FunctionValidator {
     func table(_ index: UInt32) throws(WasmValidationError) -> ValueType {
         guard Int(index) < context.tables.count else { throw invalid("unknown table \(index)") }
         return context.tables[Int(index)].elementType
+    }
+
+    /// The address type (`i32`, or `i64` for a 64-bit table) of table `index`, which
+    /// ``table(_:)`` has checked exists.
+    func tableAddressType(_ index: UInt32) -> ValueType {
+        context.tables[Int(index)].addressType
     }
 }

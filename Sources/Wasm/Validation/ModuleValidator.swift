@@ -194,7 +194,7 @@ private struct ModuleChecker {
                 guard context.tables[Int(table)].elementType == segment.elementType else {
                     throw fail("type mismatch: table \(table) holds \(context.tables[Int(table)].elementType), segment \(segment.elementType)", section: 9)
                 }
-                try checkConstant(offset, type: .i32, section: 9)
+                try checkConstant(offset, type: context.tables[Int(table)].addressType, section: 9)
             }
         }
         for segment in module.data {
