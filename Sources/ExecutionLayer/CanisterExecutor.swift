@@ -242,7 +242,7 @@ public struct CanisterExecutor: Sendable {
         defer { instance.hostState = nil }
         // A callback's environment is address-typed: i64 in a module with a 64-bit memory.
         let memory64 = canister.installed?.isMemory64 ?? false
-        let arguments: [Value] = Self.callbackEnvironment(input.entry).map { [memory64 ? .i64(UInt64($0)) : .i32($0)] } ?? []
+        let arguments: [Value] = Self.callbackEnvironment(input.entry).map { [memory64 ? .i64($0) : .i32(UInt32(truncatingIfNeeded: $0))] } ?? []
         let execution: Execution
         do {
             execution = try Execution(&instance, function: function, arguments: arguments, limits: configuration.wasmLimits)
@@ -270,7 +270,7 @@ public struct CanisterExecutor: Sendable {
     }
 
     /// A callback's environment (its one argument); `nil` for other entry points.
-    static func callbackEnvironment(_ entry: EntryPoint) -> UInt32? {
+    static func callbackEnvironment(_ entry: EntryPoint) -> UInt64? {
         switch entry {
         case .replyCallback(let callback), .rejectCallback(let callback), .cleanup(let callback): callback.environment
         default: nil

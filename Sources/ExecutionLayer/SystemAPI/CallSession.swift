@@ -4,11 +4,12 @@ import Wasm
 public struct Callback: Hashable, Sendable {
     /// The index in the canister's function table.
     public var function: UInt32
-    /// The value passed to it.
-    public var environment: UInt32
+    /// The value passed to it: an i32 in a module with a 32-bit memory, an i64 with a 64-bit
+    /// one (the spec's `I`).
+    public var environment: UInt64
 
     /// Function `function` with `environment`.
-    public init(function: UInt32, environment: UInt32) {
+    public init(function: UInt32, environment: UInt64) {
         self.function = function
         self.environment = environment
     }

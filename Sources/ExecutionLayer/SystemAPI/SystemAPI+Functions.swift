@@ -218,13 +218,14 @@ extension SystemAPI {
         },
     ]
 
-    /// A callback from its table index and environment (address-typed: a 64-bit module's must
-    /// fit in 32 bits, as ICSim keeps them; a simplification).
+    /// A callback from its table index and environment (both address-typed). An index of
+    /// 2^32 or more names no function (tables hold fewer elements, a host limit), so it traps
+    /// here rather than when the answer comes.
     static func callback(_ function: Value, _ environment: Value, _ name: String) throws(Trap) -> Callback {
-        guard let index = UInt32(exactly: function.address), let value = UInt32(exactly: environment.address) else {
-            throw trap(name, "a callback's table index and environment must fit in 32 bits in ICSim, given \(function.address) and \(environment.address)")
+        guard let index = UInt32(exactly: function.address) else {
+            throw trap(name, "the callback's table index \(function.address) is beyond any table")
         }
-        return Callback(function: index, environment: value)
+        return Callback(function: index, environment: environment.address)
     }
 
     /// Moves `amount` from the balance to the call being assembled.
