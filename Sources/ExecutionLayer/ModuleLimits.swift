@@ -16,16 +16,19 @@ public struct ModuleLimits: Hashable, Sendable {
     /// `icp:` custom sections: at most 16 (`MAX_CUSTOM_SECTIONS`), of at most 1 MiB together,
     /// names after the prefix and contents (`MAX_CUSTOM_SECTIONS_SIZE`).
     public var customSectionsMax = 16
+    /// Bytes of `icp:` custom sections together (names after the prefix, and contents).
     public var customSectionsBytesMax = 1 << 20
     /// Exported methods (`canister_update`, `canister_query`, `canister_composite_query`): at
     /// most 1,000 (`MAX_NUMBER_EXPORTED_FUNCTIONS`), their names at most 20,000 bytes together
     /// (`MAX_SUM_EXPORTED_FUNCTION_NAME_LENGTHS`).
     public var exportedMethodsMax = 1_000
+    /// Bytes of the exported methods' names together.
     public var exportedMethodNameBytesMax = 20_000
     /// A function's complexity (its instructions weighed by cost): at most 1,000,000
     /// (`WASM_FUNCTION_COMPLEXITY_LIMIT`), and its instructions at most 1,000,000
     /// (`WASM_FUNCTION_SIZE_LIMIT`).
     public var functionComplexityMax = 1_000_000
+    /// Instructions in one function.
     public var functionInstructionsMax = 1_000_000
 
     /// The IC's limits.

@@ -77,7 +77,9 @@ public struct EnvironmentVariables: Hashable, Sendable {
     /// rs/config/src/execution_environment.rs: `MAX_ENVIRONMENT_VARIABLES`,
     /// `MAX_ENVIRONMENT_VARIABLE_NAME_LENGTH`, `MAX_ENVIRONMENT_VARIABLE_VALUE_LENGTH`).
     public static let countMax = 20
+    /// Bytes of a variable's name, at most.
     public static let nameBytesMax = 128
+    /// Bytes of a variable's value, at most.
     public static let valueBytesMax = 128
 
     /// No variables.
