@@ -6,7 +6,7 @@
 // which is how CI keeps the harnesses working. See Docs/Testing.md.
 import PackageDescription
 
-let targets = ["wasm-load", "wasm-run", "wasm-differential", "scenario-load"]
+let targets = ["wasm-load", "wasm-run", "wasm-differential", "scenario-load", "candid"]
 
 let package = Package(
     name: "ICSimFuzz",

@@ -3,7 +3,7 @@
 #
 #   Tests/Fuzz/fuzz.sh TARGET [MINUTES] [LIBFUZZER OPTION...]
 #
-# TARGET is wasm-load, wasm-run, wasm-differential or scenario-load; MINUTES defaults to 30.
+# TARGET is wasm-load, wasm-run, wasm-differential, scenario-load or candid; MINUTES defaults to 30.
 # The corpus, crashes and log go to Tests/Fuzz/.work/TARGET/ (not committed). The corpus is
 # seeded from ../shared/wasm-spec (the spec test suite's modules) for the Wasm loaders and from
 # Scenarios/ and Tests/BadInputs/scenarios for the scenario loader; the generator target starts
@@ -16,8 +16,8 @@ target="${1:?usage: fuzz.sh TARGET [MINUTES] [LIBFUZZER OPTION...]}"
 minutes="${2:-30}"
 shift $(( $# >= 2 ? 2 : 1 ))
 case "$target" in
-    wasm-load|wasm-run|wasm-differential|scenario-load) ;;
-    *) echo "fuzz.sh: unknown target '$target' (wasm-load, wasm-run, wasm-differential, scenario-load)" >&2; exit 2 ;;
+    wasm-load|wasm-run|wasm-differential|scenario-load|candid) ;;
+    *) echo "fuzz.sh: unknown target '$target' (wasm-load, wasm-run, wasm-differential, scenario-load, candid)" >&2; exit 2 ;;
 esac
 
 work="$here/.work/$target"
@@ -31,6 +31,9 @@ if [ -z "$(ls -A "$work/corpus")" ]; then
         scenario-load)
             cp "$root"/Scenarios/*.json "$work/corpus/"
             cp "$root"/Tests/BadInputs/scenarios/*.json "$work/corpus/" 2>/dev/null || true ;;
+        candid)
+            # A few messages, texts and descriptions: the random driver's seeds, as files.
+            swift run --package-path "$here" fuzz-candid --write-seeds "$work/corpus" ;;
         wasm-differential) ;;
     esac
 fi
@@ -44,7 +47,8 @@ swift build --package-path "$here" --scratch-path "$scratch" -c release --target
     -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -v "Cannot export local symbol" || true
 bin="$(swift build --package-path "$here" --scratch-path "$scratch" -c release --show-bin-path)"
 binary="$bin/fuzz-$target"
-objects=$(find "$bin"/{SimCore,Wasm,Consensus,ExecutionLayer,ICSim,FuzzTargets}.build -name '*.o')
+# Every library module's objects (the ICSim targets and the harnesses), not the executables'.
+objects=$(find "$bin" -path '*.build/*.o' ! -path '*/fuzz_*' ! -path '*/fuzz-*' ! -path '*/icsim.build/*')
 # shellcheck disable=SC2086 # the object list is split on purpose
 swiftc -O -sanitize=fuzzer,address -parse-as-library -DFUZZING -module-name "fuzz_${target//-/_}" \
     -I "$bin/Modules" "$here/Sources/fuzz-$target/Entry.swift" $objects -o "$binary" 2>&1 \

@@ -17,6 +17,7 @@ public enum FuzzDriver {
         switch arguments.first {
         case "--random": status = random(target, arguments)
         case "--write-module": status = writeModule(arguments)
+        case "--write-seeds": status = writeSeeds(target, arguments)
         case nil, "--help": status = usage(target)
         default: status = replay(target, arguments)
         }
@@ -28,6 +29,7 @@ public enum FuzzDriver {
             usage: fuzz-\(target.rawValue) FILE|DIRECTORY...     run the target on each input
                    fuzz-\(target.rawValue) --random N [--seed S]  run N seeded random inputs
                    fuzz-wasm-differential --write-module INPUT OUT.wasm
+                   fuzz-candid --write-seeds DIRECTORY          write the seed inputs
             Built with Tests/Fuzz/fuzz.sh, the same executable is a libFuzzer target (see Docs/Testing.md).
             """)
         return 2
@@ -76,6 +78,19 @@ public enum FuzzDriver {
         return 0
     }
 
+    /// Writes the target's random-input seeds (Candid's) as files into a directory, for
+    /// libFuzzer's starting corpus.
+    static func writeSeeds(_ target: FuzzTarget, _ arguments: [String]) -> Int32 {
+        guard target == .candid, arguments.count == 2 else { return usage(target) }
+        for (index, seed) in RandomInputs.candidSeeds.enumerated() {
+            guard FileManager.default.createFile(atPath: "\(arguments[1])/seed-\(index)", contents: Data(seed)) else {
+                print("fuzz-candid: cannot write into \(arguments[1])")
+                return 1
+            }
+        }
+        return 0
+    }
+
     static func writeModule(_ arguments: [String]) -> Int32 {
         guard arguments.count == 3, let data = FileManager.default.contents(atPath: arguments[1]) else { return usage(.wasmDifferential) }
         var generator = ProgramGenerator(Array(data))
@@ -99,8 +114,28 @@ enum RandomInputs {
             var generator = ProgramGenerator(program)
             return mutate(ProgramEncoder.module(generator.program()), &stream)
         case .scenarioLoad: return mutate(Array(Scenario.builtinDefault.json.utf8), &stream)
+        case .candid: return mutate(candidSeeds[Int(stream.next() % UInt64(candidSeeds.count))], &stream)
         }
     }
+
+    /// Valid Candid inputs to mutate, each with its form byte (0 binary, 1 text, 2 service):
+    /// messages ICSim's own encoder writes from texts, the texts, and a service description.
+    static let candidSeeds: [[UInt8]] = {
+        let texts = [
+            "(5 : nat)",
+            "(record { a = 1 : nat; b = vec { \"x\"; \"y\" } }, opt variant { ok = -5 : int })",
+            "(blob \"\\00\\ff\", principal \"aaaaa-aa\", vec { 1.5 : float64 }, null)",
+        ]
+        let messages = texts.compactMap { text -> [UInt8]? in
+            guard let typed = try? CandidText.parseTypedArguments(text) else { return nil }
+            return try? CandidBinary.encode(typed.values, as: typed.types)
+        }
+        let service = "type t = record { head : nat; tail : opt t }; service : (text) -> { f : (t) -> (vec t) query }"
+        let binaries: [[UInt8]] = messages.map { [0] + $0 }
+        let textInputs: [[UInt8]] = texts.map { [1] + Array($0.utf8) }
+        let services: [[UInt8]] = [[2] + Array(service.utf8)]
+        return binaries + textInputs + services
+    }()
 
     static func mutate(_ bytes: [UInt8], _ stream: inout SplitMixBytes) -> [UInt8] {
         var bytes = bytes

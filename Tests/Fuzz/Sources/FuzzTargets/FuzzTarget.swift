@@ -25,6 +25,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// The scenario loader: a scenario or a scenario error with problems; a scenario that
     /// loads must write out and read back equal, and must build a simulation.
     case scenarioLoad = "scenario-load"
+    /// Candid: binary messages decoded (without types and at fixed types) and round-tripped,
+    /// text parsed and encoded, service descriptions parsed; never a crash.
+    case candid = "candid"
 
     /// Runs the target on one input.
     public func run(_ bytes: [UInt8]) {
@@ -33,6 +36,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .wasmRun: WasmHarness.run(bytes)
         case .wasmDifferential: WasmHarness.differential(bytes)
         case .scenarioLoad: ScenarioHarness.load(bytes)
+        case .candid: CandidHarness.run(bytes)
         }
     }
 }
