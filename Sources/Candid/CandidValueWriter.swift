@@ -149,32 +149,6 @@ struct CandidValueWriter {
 }
 
 extension CandidValue {
-    /// The value's constructor, for messages.
-    var kindName: String {
-        switch self {
-        case .null: "null"
-        case .bool: "bool"
-        case .nat: "nat"
-        case .int: "int"
-        case .nat8: "nat8"
-        case .nat16: "nat16"
-        case .nat32: "nat32"
-        case .nat64: "nat64"
-        case .int8: "int8"
-        case .int16: "int16"
-        case .int32: "int32"
-        case .int64: "int64"
-        case .float32: "float32"
-        case .float64: "float64"
-        case .text: "text"
-        case .reserved: "reserved"
-        case .principal: "principal"
-        case .opt: "opt"
-        case .vec: "vec"
-        case .record: "record"
-        case .variant: "variant"
-        case .function: "func"
-        case .service: "service"
-        }
-    }
+    /// The value's constructor, for messages: the constructor of the type its shape gives it.
+    var kindName: String { CandidTextPrinter.shapeType(of: self).kindName }
 }
