@@ -185,3 +185,36 @@ struct ScriptedScenarioLoadingTests {
         #expect(answers.rejects.count == 20 && answers.otherRejects == 2)
     }
 }
+
+/// A canister's environment variables in scenario files.
+@Suite("Environment variables in scenario files")
+struct EnvironmentVariableScenarioTests {
+    static let text = #"""
+        {"name": "e", "canisters": [{"name": "c", "wasm": "builtin:counter",
+          "environmentVariables": {"ZETA": "last", "ALPHA": "first"}}]}
+        """#
+
+    @Test func theyAreReadSortedWrittenBackAndReachTheCanister() throws {
+        let scenario = try ScenarioLoader.load(Self.text)
+        let entries = scenario.canisters[0].environmentVariables.entries
+        #expect(entries.map(\.name) == ["ALPHA", "ZETA"] && entries.map(\.value) == ["first", "last"])
+        #expect(try ScenarioLoader.load(scenario.json) == scenario, "written back and read again")
+        let configuration = scenario.configuration(modules: try scenario.modules { _ in nil })
+        #expect(configuration.subnets[0].canisters[0].environmentVariables == scenario.canisters[0].environmentVariables)
+    }
+
+    @Test(arguments: [
+        (#"{"A": 1}"#, "canisters[0].environmentVariables.A: expected a text value"),
+        (#"["A"]"#, "canisters[0].environmentVariables: expected an object of names to values"),
+        (#"{"A": "\#(String(repeating: "v", count: 129))"}"#, #"canisters[0].environmentVariables: Environment variable "A" value exceeds the maximum allowed length of 128."#),
+    ])
+    func mistakesNameTheirPath(variables: String, expected: String) {
+        let text = #"{"name": "e", "canisters": [{"name": "c", "wasm": "builtin:counter", "environmentVariables": "# + variables + "}]}"
+        do {
+            _ = try ScenarioLoader.load(text)
+            Issue.record("\(variables) loaded")
+        } catch {
+            #expect(error.problems.map(\.description).contains { $0.hasPrefix(expected) }, "\(error)")
+        }
+    }
+}

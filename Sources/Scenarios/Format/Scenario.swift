@@ -165,6 +165,9 @@ public struct ScenarioCanister: Hashable, Sendable {
     /// The path of its Candid interface (`.did`) file, relative to the scenario file's
     /// directory (or absolute); `nil`: the module's `candid:service` section, if any.
     public var did: String?
+    /// Its environment variables (a canister setting, read with `ic0.env_var_*`): none by
+    /// default; at most 20, names and values of at most 128 bytes.
+    public var environmentVariables = EnvironmentVariables()
     /// Its cycles balance at genesis: 10^15 by default (an assumption: plenty for a run).
     public var cycles: UInt64 = 1_000_000_000_000_000
     /// Its compute allocation in percent (0-100).

@@ -49,6 +49,7 @@ extension Scenario {
                                       cycles: Cycles(canister.cycles))
             setup.computeAllocationPercent = canister.computeAllocationPercent
             if let controllers = canister.controllers, !controllers.isEmpty { setup.controllers = controllers }
+            setup.environmentVariables = canister.environmentVariables
             configuration.subnets[subnet].canisters.append(setup)
         }
         let queried = clients.flatMap { client in

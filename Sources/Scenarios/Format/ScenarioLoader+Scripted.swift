@@ -109,6 +109,27 @@ extension ScenarioReader {
         }
     }
 
+    /// A canister's environment variables: an object of names to text values, within the IC's
+    /// limits (``EnvironmentVariables``; the IC's wording when one is broken).
+    mutating func environmentVariables(_ value: JSONValue, at path: JSONPath) -> EnvironmentVariables? {
+        guard case .object(let members) = value else {
+            json.report(path, "expected an object of names to values, e.g. {\"LOG_LEVEL\": \"debug\"}")
+            return nil
+        }
+        var variables: [(name: String, value: String)] = []
+        for member in members {
+            guard case .string(let text) = member.value else {
+                json.report(path.appending(member.key), "expected a text value")
+                continue
+            }
+            variables.append((member.key, text))
+        }
+        do { return try EnvironmentVariables(variables) } catch {
+            json.report(path, error.description)
+            return nil
+        }
+    }
+
     /// A canister's controllers: 1 to 10 principals (interface spec 0.66.0, "IC management
     /// canister": at most 10 controllers).
     mutating func controllers(_ value: JSONValue, at path: JSONPath) -> [Principal]? {

@@ -150,7 +150,8 @@ package struct ScenarioReader {
 
     // MARK: Canisters
 
-    static let canisterKeys = ["name", "wasm", "subnet", "initArgument", "cycles", "computeAllocation", "controllers", "did"]
+    static let canisterKeys = ["name", "wasm", "subnet", "initArgument", "cycles", "computeAllocation", "controllers", "did",
+                               "environmentVariables"]
 
     mutating func canister(_ value: JSONValue, at path: JSONPath) -> ScenarioCanister? {
         guard let object = json.object(value, at: path, allowed: Self.canisterKeys, required: ["name", "wasm"]),
@@ -162,6 +163,9 @@ package struct ScenarioReader {
         if let (value, path) = object["controllers"] { canister.controllers = controllers(value, at: path) }
         if let (value, path) = object["did"], let file = json.string(value, at: path) {
             if file.isEmpty { json.report(path, "expected a path to a .did file (relative to the scenario file)") } else { canister.did = file }
+        }
+        if let (value, path) = object["environmentVariables"], let variables = environmentVariables(value, at: path) {
+            canister.environmentVariables = variables
         }
         if let (value, path) = object["cycles"], let cycles = json.integer(value, at: path, in: UInt64.min...UInt64.max) { canister.cycles = cycles }
         if let (value, path) = object["computeAllocation"], let percent = json.integer(value, at: path, in: 0...100) {

@@ -90,6 +90,9 @@ extension ScenarioCanister {
                     ("computeAllocation", .number(String(computeAllocationPercent)))]
         if let controllers { members.append(("controllers", .array(controllers.map { .string($0.description) }))) }
         if let did { members.append(("did", .string(did))) }
+        if !environmentVariables.entries.isEmpty {
+            members.append(("environmentVariables", .object(environmentVariables.entries.map { ($0.name, .string($0.value)) })))
+        }
         return .object(members)
     }
 }
