@@ -58,7 +58,7 @@ extension SimulatedInternetComputer {
 
     /// Message `id`'s outcome on `subnet` once its answer is certified there (`nil` before).
     static func certifiedOutcome(of id: UInt64, onSubnet subnet: Int, in simulation: InternetComputerSimulation) -> IngressOutcome? {
-        guard let outcome = simulation.ingressOutcome(id, onSubnet: subnet, certifiedAt: 0).outcome, outcome.certifiedAt != nil else {
+        guard let outcome = simulation.ingressOutcome(id, onSubnet: subnet), outcome.certifiedAt != nil else {
             return nil
         }
         return outcome

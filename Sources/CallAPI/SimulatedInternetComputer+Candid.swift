@@ -40,16 +40,11 @@ extension SimulatedInternetComputer {
         return try Self.reply(bytes, method, interface)
     }
 
-    /// The interface of a module: `did` if given, else its `candid:service` section, else none.
+    /// The interface of a module: `did` if given, else its `candid:service` section, else none
+    /// (a malformed module has none here; installing it reports why).
     static func interface(of wasm: [UInt8], did: String?) throws(CallFailure) -> CandidInterface {
-        do {
-            if let did { return try CandidInterface(serviceText: did) }
-            let module = try? ModuleDecoder.decode(wasm)
-            let sections = module?.customSections.map { (name: $0.name, contents: Array(wasm[$0.contents])) } ?? []
-            return try CandidInterface.serviceText(inCustomSections: sections).map { text throws(CandidError) in try CandidInterface(serviceText: text) } ?? .untyped
-        } catch {
-            throw .candid(error)
-        }
+        guard let text = did ?? (try? CandidInterface.serviceText(ofModule: wasm)) else { return .untyped }
+        do { return try CandidInterface(serviceText: text) } catch { throw .candid(error) }
     }
 
     static func encode(_ text: String, _ method: String, _ interface: CandidInterface) throws(CallFailure) -> [UInt8] {

@@ -13,8 +13,8 @@ extension CandidNatural {
         self.init(words: words)
     }
 
-    /// The unsigned LEB128 encoding.
-    var leb128: [UInt8] {
+    /// The unsigned LEB128 encoding (Candid's `nat`, and the IC state tree's `/time`).
+    public var leb128: [UInt8] {
         var groups = sevenBitGroups(bitCount: max(bitWidth, 1))
         for index in groups.indices.dropLast() { groups[index] |= 0x80 }
         return groups

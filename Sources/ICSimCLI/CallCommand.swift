@@ -47,10 +47,9 @@ enum CallCommand {
         if let didPath {
             text = String(decoding: try readFile(didPath, what: "the service description"), as: UTF8.self)
         } else {
-            let module: WasmModule
-            do { module = try ModuleDecoder.decode(wasm) } catch { throw UsageError("\(path): malformed: \(error)", suggestsHelp: false) }
-            let sections = module.customSections.map { (name: $0.name, contents: Array(wasm[$0.contents])) }
-            text = CandidInterface.serviceText(inCustomSections: sections)
+            do { text = try CandidInterface.serviceText(ofModule: wasm) } catch {
+                throw UsageError("\(path): malformed: \(error)", suggestsHelp: false)
+            }
         }
         guard let text else { return .untyped }
         do { return try CandidInterface(serviceText: text) } catch {

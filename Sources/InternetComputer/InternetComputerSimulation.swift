@@ -150,6 +150,11 @@ public struct InternetComputerSimulation {
         (subnets[subnet].model.execution.outcome(of: id), subnets[subnet].model.replicas[node].certifier.certifiedHeight)
     }
 
+    /// What became of ingress message `id` on subnet `subnet` (`nil` until it is answered).
+    public func ingressOutcome(_ id: UInt64, onSubnet subnet: Int) -> IngressOutcome? {
+        subnets[subnet].model.execution.outcome(of: id)
+    }
+
     /// The highest height replica `node` of subnet `subnet` had certified at `time`.
     public func certifiedHeight(atNode node: Int, onSubnet subnet: Int, at time: SimInstant) -> Height {
         subnets[subnet].model.replicas[node].certifier.certifiedHeight(at: time)

@@ -1,3 +1,4 @@
+import Candid
 import SimCore
 
 /// A certificate as the IC's HTTPS interface defines it (interface spec, "Certification"): a
@@ -35,7 +36,7 @@ indirect enum HashTree: Hashable, Sendable {
     static func tree(canister: CanisterID, certifiedData: [UInt8], timeNanos: UInt64) -> HashTree {
         let data = HashTree.labeled(Array("certified_data".utf8), .leaf(certifiedData))
         let canisters = HashTree.labeled(Array("canister".utf8), .labeled(canister.principal.bytes, data))
-        return .fork(canisters, .labeled(Array("time".utf8), .leaf(LEB128Unsigned.encode(timeNanos))))
+        return .fork(canisters, .labeled(Array("time".utf8), .leaf(CandidNatural(timeNanos).leb128)))
     }
 
     /// `byte(|s|) ‖ s`.
@@ -84,18 +85,4 @@ enum CBOR {
     static func text(_ value: String) -> [UInt8] { head(3, UInt64(value.utf8.count)) + Array(value.utf8) }
     static func arrayHeader(_ count: Int) -> [UInt8] { head(4, UInt64(count)) }
     static func mapHeader(_ count: Int) -> [UInt8] { head(5, UInt64(count)) }
-}
-
-/// Unsigned LEB128 (the encoding of `/time` in the state tree).
-enum LEB128Unsigned {
-    static func encode(_ value: UInt64) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var rest = value
-        repeat {
-            let low = UInt8(rest & 0x7F)
-            rest >>= 7
-            bytes.append(rest == 0 ? low : low | 0x80)
-        } while rest != 0
-        return bytes
-    }
 }

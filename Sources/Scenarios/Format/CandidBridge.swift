@@ -35,9 +35,7 @@ package struct CandidBridge: Sendable {
     /// The `candid:service` custom section of `module` as text (public or private, as the
     /// IC's tools write it), if it has a valid one.
     static func serviceSection(of module: [UInt8]) -> String? {
-        guard let decoded = try? ModuleDecoder.decode(module) else { return nil }
-        let sections = decoded.customSections.map { (name: $0.name, contents: Array(decoded.bytes[$0.contents])) }
-        return CandidInterface.serviceText(inCustomSections: sections)
+        try? CandidInterface.serviceText(ofModule: module)
     }
 
     /// Canister `canister`'s interface (none for an index out of range).
