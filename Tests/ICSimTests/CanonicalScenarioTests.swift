@@ -13,7 +13,7 @@ struct CanonicalScenarioTests {
     static let names = [
         "app-subnet-baseline", "paper-table", "equivocating-leader", "f-byzantine-mix", "f-plus-one-fork", "partition-heal",
         "crash-restart-checkpoint", "cross-subnet-calls", "long-message-time-slicing", "cycles-exhaustion", "nns-40-nodes", "mainnet-topology",
-        "scripted-user",
+        "scripted-user", "calibration-testnet-idle",
     ]
 
     /// Loads and runs `Scenarios/NAME.json` (Wasm files relative to it), optionally shortened.

@@ -24,7 +24,7 @@ public struct SubnetConfiguration: Hashable, Sendable {
     public var ingress: [SubmittedIngress] = []
     /// What each replica's artifact processors spend on consensus and certification work,
     /// and their rhythm (Docs/Model.md, "Replica processing").
-    public var processing = ProcessingConfiguration.instantaneous
+    public var processing = ProcessingConfiguration.internetComputer
     /// How the subnet executes rounds (fees scaled to the node count given at creation).
     public var round = RoundConfiguration()
     /// Whether every honest replica also executes every height it finalizes on its own copy

@@ -98,7 +98,7 @@ package struct ScenarioReader {
 
     static let subnetKeys = ["name", "kind", "nodes", "regions", "latency", "unitDelay", "initialNotaryDelay", "payloadItemsMax",
                              "payloadBytesMax", "uploadBitsPerSecond", "sliceInstructions", "roundInstructions", "checkpointInterval", "ingressTimeToLive", "canisterMemoryHeldMax",
-                             "executesOnEveryReplica", "allowMoreThanFByzantine"]
+                             "processing", "executesOnEveryReplica", "allowMoreThanFByzantine"]
 
     mutating func subnet(_ value: JSONValue, at path: JSONPath) -> ScenarioSubnet? {
         guard let object = json.object(value, at: path, allowed: Self.subnetKeys, required: ["name"]),
@@ -132,6 +132,7 @@ package struct ScenarioReader {
             if bytes < UInt64(LinearMemory.chunkBytes) { json.report(path, "expected at least 4KiB (one 4 KiB chunk), found \(bytes) bytes") }
             subnet.canisterMemoryHeldMax = bytes
         }
+        if let (value, path) = object["processing"] { subnet.processing = processing(value, at: path) }
         if let (value, path) = object["executesOnEveryReplica"], let flag = json.bool(value, at: path) { subnet.executesOnEveryReplica = flag }
         if let (value, path) = object["allowMoreThanFByzantine"], let flag = json.bool(value, at: path) { subnet.allowsMoreThanFByzantine = flag }
         return subnet

@@ -71,6 +71,7 @@ extension ScenarioSubnet {
         if let checkpointIntervalHeights { members.append(("checkpointInterval", .number(String(checkpointIntervalHeights)))) }
         if let ingressTimeToLive { members.append(("ingressTimeToLive", .duration(ingressTimeToLive))) }
         if let canisterMemoryHeldMax { members.append(("canisterMemoryHeldMax", .string("\(canisterMemoryHeldMax)B"))) }
+        if let processing { members.append(("processing", processing.jsonValue)) }
         members.append(("executesOnEveryReplica", .bool(executesOnEveryReplica)))
         members.append(("allowMoreThanFByzantine", .bool(allowsMoreThanFByzantine)))
         return .object(members)
