@@ -11,8 +11,9 @@ extension LatencyMatrix {
     /// The one-way delay between two nodes in the same data centre: 0.5 ms, the same as inside
     /// a cloud region (``cloudRegions``). The IC's table has no within-data-centre figure; a
     /// round trip on one data centre's network is well under a millisecond, so this is an
-    /// upper end. With one node per data centre only a subnet of more than twelve nodes puts
-    /// two nodes in one. Docs/Model.md, "Network".
+    /// upper end. With one node per data centre, only a subnet of more than twelve nodes (or
+    /// more nodes than a named list of data centres) puts two nodes in one. Docs/Model.md,
+    /// "Network".
     public static let icWithinDataCentreDelay = SimDuration.microseconds(500)
 
     /// The IC's own network: one-way delays between its twelve data centres, half the
