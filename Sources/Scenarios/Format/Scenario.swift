@@ -137,6 +137,12 @@ public enum ScenarioNetwork: Hashable, Sendable {
     /// The built-in six cloud regions (``LatencyMatrix/cloudRegions``), or the named subset
     /// of them; nodes are placed round-robin over the regions.
     case cloudRegions([String]?)
+    /// The IC's twelve data centres (``LatencyMatrix/icDataCentres``), or the named subset of
+    /// them. All twelve (`nil`): one node per data centre in
+    /// ``LatencyMatrix/icDataCentreSpreadOrder``, starting at the subnet's index in the
+    /// scenario (so subnets start at different data centres), round-robin beyond twelve. A
+    /// subset: round-robin over the names in the order given, from the first.
+    case icDataCentres([String]?)
     /// An explicit matrix of one-way delays between named regions, and each node's region
     /// (`nil`: round-robin).
     case matrix(regions: [String], oneWay: [[SimDuration]], placement: [Int]?)

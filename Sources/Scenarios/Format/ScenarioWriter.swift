@@ -54,6 +54,8 @@ extension ScenarioSubnet {
         switch network {
         case .cloudRegions(let names?): members.append(("regions", .array(names.map { .string($0) })))
         case .cloudRegions(nil): break
+        case .icDataCentres(let names?): members.append(("dataCentres", .array(names.map { .string($0) })))
+        case .icDataCentres(nil): members.append(("dataCentres", .bool(true)))
         case .matrix(let regions, let oneWay, let placement):
             var latency: [(key: String, value: JSONValue)] = [
                 ("regions", .array(regions.map { .string($0) })), ("oneWay", .array(oneWay.map { .array($0.map { .duration($0) }) })),
