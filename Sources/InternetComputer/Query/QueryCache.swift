@@ -50,6 +50,14 @@ public struct QueryCache: Sendable {
             canisterChanges = canister.changesCommitted
             cycles = canister.cycles
         }
+
+        /// An environment of these values.
+        public init(batchTimeNanos: UInt64, canisterVersion: UInt64 = 0, canisterChanges: UInt64 = 0, cycles: Cycles = .zero) {
+            self.batchTimeNanos = batchTimeNanos
+            self.canisterVersion = canisterVersion
+            self.canisterChanges = canisterChanges
+            self.cycles = cycles
+        }
     }
 
     /// A cached result.
