@@ -37,8 +37,9 @@ public struct QueryCache: Sendable {
     public struct Environment: Hashable, Sendable {
         /// The state's batch time (nanoseconds since 1970).
         public var batchTimeNanos: UInt64
-        /// The canister's code version and committed changes (together, the canister version).
+        /// The canister's code version (with `canisterChanges`, the canister version).
         public var canisterVersion: UInt64
+        /// The messages that committed changes to the canister.
         public var canisterChanges: UInt64
         /// The canister's balance.
         public var cycles: Cycles
@@ -72,8 +73,9 @@ public struct QueryCache: Sendable {
 
     /// The capacity in bytes (0: the cache keeps nothing).
     public let capacityBytes: UInt64
-    /// How long an entry stays valid at most, and if it read the data certificate.
+    /// How long an entry stays valid at most.
     public let expiry: SimDuration
+    /// How long an entry that read the data certificate stays valid at most.
     public let dataCertificateExpiry: SimDuration
     var entries: [Key: Entry] = [:]
     /// (stamp, key) of every use, the oldest first out; stale pairs (the entry was used again
@@ -82,9 +84,11 @@ public struct QueryCache: Sendable {
     var nextStamp: UInt64 = 0
     /// The bytes of its entries.
     public private(set) var bytes: UInt64 = 0
-    /// Lookups that found a valid entry, lookups that did not, and entries evicted for room.
+    /// Lookups that found a valid entry.
     public private(set) var hits: UInt64 = 0
+    /// Lookups that found none (or an invalid one).
     public private(set) var misses: UInt64 = 0
+    /// Entries evicted for room.
     public private(set) var evictions: UInt64 = 0
 
     /// An empty cache.

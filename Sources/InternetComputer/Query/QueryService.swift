@@ -18,8 +18,9 @@ public struct QueryService: Sendable {
     var endings = MinHeap<SimInstant, Bool>()
     /// The replica's query cache.
     public internal(set) var cache: QueryCache
-    /// Queries admitted, and refused for the bound.
+    /// Queries admitted and served.
     public private(set) var admitted: UInt64 = 0
+    /// Queries refused for the bound (HTTP 429).
     public private(set) var refused: UInt64 = 0
 
     /// An idle replica with `configuration`.
