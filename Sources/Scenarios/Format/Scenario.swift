@@ -1,6 +1,7 @@
 import SimCore
 import Consensus
 import ExecutionLayer
+import InternetComputer
 
 /// Everything a scenario file says: the subnets, their canisters, the clients that load them,
 /// a timeline of faults, and the expectations that decide whether a run passed. Built in
@@ -120,6 +121,9 @@ public struct ScenarioSubnet: Hashable, Sendable {
     public var executesOnEveryReplica = false
     /// Whether more than f Byzantine nodes are allowed (an explicit opt-in).
     public var allowsMoreThanFByzantine = false
+    /// Its replicas' query service: threads, the HTTP handler's bound, the query cache (the
+    /// IC's defaults unless the scenario's `queries` sets them).
+    public var queries = QueryServiceConfiguration()
 
     /// An application subnet named `name` with the IC's defaults.
     public init(name: String, kind: SubnetKind = .application, nodes: Int? = nil) {
@@ -405,16 +409,22 @@ public struct LatencyBound: Hashable, Sendable {
     }
 }
 
-/// A lower bound on the rate of replied calls over the clients' active window.
+/// A lower bound, and optionally an upper one, on the rate of replied calls over the
+/// clients' active window.
 public struct ThroughputBound: Hashable, Sendable {
     /// Which calls.
     public var calls: CallSelector
     /// The least replied calls per second.
     public var minimumPerSecond: Double
+    /// The most replied calls per second (`nil`: no upper bound), for a measurement that must
+    /// land in a range (a calibration).
+    public var maximumPerSecond: Double?
 
-    /// `calls` must be replied at `minimumPerSecond` or more.
-    public init(calls: CallSelector, minimumPerSecond: Double) {
+    /// `calls` must be replied at `minimumPerSecond` or more, and at `maximumPerSecond` or
+    /// less when it is set.
+    public init(calls: CallSelector, minimumPerSecond: Double, maximumPerSecond: Double? = nil) {
         self.calls = calls
         self.minimumPerSecond = minimumPerSecond
+        self.maximumPerSecond = maximumPerSecond
     }
 }

@@ -42,6 +42,7 @@ extension Scenario {
             subnet.configuration(seed: root.derive("subnet", index: UInt64(index)).digest.w0, index: index)
         })
         configuration.xnetDelay = xnetDelay
+        configuration.queryServices = subnets.map(\.queries)
         for (index, canister) in canisters.enumerated() {
             guard let subnet = subnetIndex(of: canister) else { continue }
             // Candid text is encoded before a run (``ScenarioSimulation``); here it counts as empty.

@@ -98,7 +98,7 @@ package struct ScenarioReader {
 
     static let subnetKeys = ["name", "kind", "nodes", "regions", "dataCentres", "latency", "unitDelay", "initialNotaryDelay", "payloadItemsMax",
                              "payloadBytesMax", "uploadBitsPerSecond", "sliceInstructions", "roundInstructions", "checkpointInterval", "ingressTimeToLive", "canisterMemoryHeldMax",
-                             "processing", "executesOnEveryReplica", "allowMoreThanFByzantine"]
+                             "processing", "executesOnEveryReplica", "allowMoreThanFByzantine", "queries"]
 
     mutating func subnet(_ value: JSONValue, at path: JSONPath) -> ScenarioSubnet? {
         guard let object = json.object(value, at: path, allowed: Self.subnetKeys, required: ["name"]),
@@ -138,6 +138,7 @@ package struct ScenarioReader {
         if let (value, path) = object["processing"] { subnet.processing = processing(value, at: path) }
         if let (value, path) = object["executesOnEveryReplica"], let flag = json.bool(value, at: path) { subnet.executesOnEveryReplica = flag }
         if let (value, path) = object["allowMoreThanFByzantine"], let flag = json.bool(value, at: path) { subnet.allowsMoreThanFByzantine = flag }
+        if let (value, path) = object["queries"], let queries = queryService(value, at: path) { subnet.queries = queries }
         return subnet
     }
 

@@ -1,5 +1,6 @@
 import SimCore
 import Consensus
+import InternetComputer
 
 extension Scenario {
     /// The scenario as a JSON value that ``ScenarioLoader`` reads back to an equal scenario:
@@ -76,6 +77,7 @@ extension ScenarioSubnet {
         if let processing { members.append(("processing", processing.jsonValue)) }
         members.append(("executesOnEveryReplica", .bool(executesOnEveryReplica)))
         members.append(("allowMoreThanFByzantine", .bool(allowsMoreThanFByzantine)))
+        if queries != QueryServiceConfiguration() { members.append(("queries", queries.jsonValue)) }
         return .object(members)
     }
 }
@@ -192,7 +194,11 @@ extension Expectations {
             return .object([("calls", .string(bound.calls.scenarioText)), (key, .duration(bound.maximum))])
         }
         let throughput: [JSONValue] = self.throughput.map { bound in
-            .object([("calls", .string(bound.calls.scenarioText)), ("min", .number(JSONValue.decimal(bound.minimumPerSecond)))])
+            var members: [(key: String, value: JSONValue)] = [
+                ("calls", .string(bound.calls.scenarioText)), ("min", .number(JSONValue.decimal(bound.minimumPerSecond))),
+            ]
+            if let maximum = bound.maximumPerSecond { members.append(("max", .number(JSONValue.decimal(maximum)))) }
+            return .object(members)
         }
         return .object([
             ("safety", .bool(safety)), ("liveness", .bool(liveness)), ("allCallsAnswered", .bool(allCallsAnswered)),
