@@ -49,7 +49,7 @@ extension ConsensusNode {
     mutating func finalize(_ chain: [Block], _ step: inout ConsensusStep) {
         guard let last = chain.last else { return }
         let included = Set(chain.flatMap { $0.payload.map(\.id) })
-        if !included.isEmpty { payloadQueue.removeAll { included.contains($0.id) } }
+        if !included.isEmpty { payloadQueue.removeAll { included.contains($0.item.id) } }
         for block in chain {
             pool[block.height].finalized = block.digest
             notarizationSigners[block.digest] = nil

@@ -44,24 +44,25 @@ extension ConsensusNode {
         guard let rank = myRank(), let start = roundStart(), now >= start + configuration.blockMakerDelay(rank: rank),
               !pool[height].proposed, !pool.read(height, { $0.hasBlock(rankBelow: rank) }),
               let parent = pool.read(height - 1, { $0.lowestRankNotarized() }) else { return false }
-        let block = Block(height: height, parent: parent, rank: rank, maker: id, payload: payload(extending: parent))
+        let block = Block(height: height, parent: parent, rank: rank, maker: id, payload: payload(extending: parent, at: now))
         pool[height].proposed = true
         accept(block)
         step.outputs.append(.broadcast(.proposal(block)))
         return true
     }
 
-    /// Payload for a block extending `parent`: the oldest items not yet finalized and not in
-    /// the unfinalized blocks it extends, within the block limits. (Items leave the queue when
-    /// a block holding them is finalized, so an item in a block that loses is proposed again.)
-    func payload(extending parent: SHA256Digest) -> [PayloadItem] {
+    /// Payload for a block extending `parent` made at `now`: the oldest items available by
+    /// then, not yet finalized and not in the unfinalized blocks it extends, within the block
+    /// limits. (Items leave the queue when a block holding them is finalized, so an item in a
+    /// block that loses is proposed again.)
+    func payload(extending parent: SHA256Digest, at now: SimInstant) -> [PayloadItem] {
         var pending: Set<UInt64> = []
         if let parentBlock = blocks[parent], parentBlock.height > finalizedHeight, let chain = ancestry(of: parentBlock) {
             for block in chain { for item in block.payload { pending.insert(item.id) } }
         }
         var taken: [PayloadItem] = []
         var bytes = 0
-        for item in payloadQueue where !pending.contains(item.id) {
+        for (item, availableAt) in payloadQueue where availableAt <= now && !pending.contains(item.id) {
             guard taken.count < configuration.payloadItemsMax, bytes + item.sizeBytes <= configuration.payloadBytesMax else { break }
             bytes += item.sizeBytes
             taken.append(item)

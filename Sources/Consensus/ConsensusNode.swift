@@ -9,8 +9,10 @@ public enum ConsensusInput: Sendable {
     case artifacts([Artifact], from: NodeID)
     /// A wake-up the node asked for came due.
     case wakeUp
-    /// Payload to put in the node's next proposals (ingress messages, later).
-    case payload([PayloadItem])
+    /// Payload to put in the node's proposals made from `availableAt` on (ingress messages
+    /// and stream slices; an ingress message is in the node's pool once gossip brought it and
+    /// the node validated it).
+    case payload([PayloadItem], availableAt: SimInstant)
     /// This replica's state is certified up to this height (its notary delay grows while the
     /// certified height trails the finalized one, and it stops notarizing when it trails the
     /// notarized one by too much).
@@ -64,8 +66,9 @@ public struct ConsensusNode: Sendable {
     var pendingBlocks: [Block] = []
     /// Beacons received before the one they follow.
     var pendingBeacons = HeightTable<SHA256Digest>()
-    /// Items to propose, oldest first, until a finalized block holds them.
-    var payloadQueue: [PayloadItem] = []
+    /// Items to propose, oldest first, each with when it may be proposed, until a finalized
+    /// block holds them.
+    var payloadQueue: [(item: PayloadItem, availableAt: SimInstant)] = []
     /// The finalized chain from height 1 (kept to serve catch-up requests, and what a
     /// restarted replica replays from its checkpoint).
     public internal(set) var finalizedChain: [Block] = []
@@ -119,9 +122,9 @@ public struct ConsensusNode: Sendable {
             changed = false
             for artifact in artifacts { changed = take(artifact, from: from, now, &step) || changed }
         case .wakeUp: break
-        case .payload(let items):
+        case .payload(let items, let availableAt):
             // Payload matters only when this node proposes, which a wake-up brings about.
-            payloadQueue += items
+            for item in items { payloadQueue.append((item, availableAt)) }
             changed = false
         case .certified(let height):
             changed = height > certifiedHeight

@@ -75,8 +75,8 @@ struct ProposalTests {
         var h = Harness()
         let leader = h.makers(at: 1)[0]
         let items = (1...3).map { PayloadItem(id: $0, sizeBytes: 100) }
-        h.step(leader, .payload([items[0], items[1]]), at: .zero)
-        h.step(leader, .payload([items[2]]), at: .zero)
+        h.step(leader, .payload([items[0], items[1]], availableAt: .zero), at: .zero)
+        h.step(leader, .payload([items[2]], availableAt: .zero), at: .zero)
         #expect(h.wake(leader, at: .zero).proposals.map(\.payload) == [items])
     }
 

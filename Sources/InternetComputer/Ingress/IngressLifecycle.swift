@@ -8,11 +8,14 @@ public struct SubmittedIngress: Hashable, Sendable {
     public var at: SimInstant
     /// The message.
     public var message: IngressMessage
+    /// The replica it reaches, which gossips it to its peers (`nil`: one derived from its ID).
+    public var entryReplica: Int?
 
-    /// `message`, submitted at `at`.
-    public init(at: SimInstant, _ message: IngressMessage) {
+    /// `message`, submitted at `at` (to `entryReplica`, if given).
+    public init(at: SimInstant, _ message: IngressMessage, entryReplica: Int? = nil) {
         self.at = at
         self.message = message
+        self.entryReplica = entryReplica
     }
 
     /// Its size in a block (``IngressMessage/sizeBytes``).

@@ -271,6 +271,11 @@ public struct NetworkModel: Sendable {
         return (extra, duplicates)
     }
 
+    /// The one-way delay from `sender` to `peer` (their regions' delay; no jitter, no faults).
+    func oneWay(from sender: Int, to peer: Int) -> SimDuration {
+        configuration.latency.oneWay[configuration.placement[sender]][configuration.placement[peer]]
+    }
+
     /// How long `bytes` take to leave this network's uplinks.
     func transmission(_ bytes: Int) -> SimDuration {
         Self.transmission(bytes, bitsPerSecond: configuration.uploadBitsPerSecond)

@@ -29,6 +29,10 @@ public struct ProcessingConfiguration: Hashable, Sendable {
     public var payloadBuildingPerMessage: SimDuration
     /// Signing one share or one block.
     public var signing: SimDuration
+    /// Validating one ingress message entering a replica's pool (its signature and expiry),
+    /// on the ingress processor of the replica that received it and of every peer it gossips
+    /// it to.
+    public var ingressValidation: SimDuration
 
     /// No cost and no idle timer: processing takes no time and timers are exact (the model
     /// before processors were modelled; protocol tests use it).
@@ -43,12 +47,13 @@ public struct ProcessingConfiguration: Hashable, Sendable {
         payloadValidationPerMessage = .zero
         payloadBuildingPerMessage = .zero
         signing = .zero
+        ingressValidation = .zero
     }
 
     /// The IC's processing, with its sources in Docs/Model.md ("Replica processing"): an idle
     /// processor runs every 200 ms; a signature share or an aggregate takes 1 ms to verify, a
-    /// signature 0.3 ms to make, a block 0.1 ms to check, and each ingress message of a block
-    /// 43 µs to select or to validate.
+    /// signature 0.3 ms to make, a block 0.1 ms to check, each ingress message of a block
+    /// 43 µs to select or to validate, and an ingress message 50 µs to validate into a pool.
     public static let internetComputer: ProcessingConfiguration = {
         var configuration = ProcessingConfiguration()
         configuration.idlePollInterval = .milliseconds(200)
@@ -58,6 +63,7 @@ public struct ProcessingConfiguration: Hashable, Sendable {
         configuration.payloadValidationPerMessage = .microseconds(43)
         configuration.payloadBuildingPerMessage = .microseconds(43)
         configuration.signing = .microseconds(300)
+        configuration.ingressValidation = .microseconds(50)
         return configuration
     }()
 
@@ -67,7 +73,7 @@ public struct ProcessingConfiguration: Hashable, Sendable {
             ("idlePollInterval", idlePollInterval), ("shareVerification", shareVerification),
             ("aggregateVerification", aggregateVerification), ("proposalVerification", proposalVerification),
             ("payloadValidationPerMessage", payloadValidationPerMessage), ("payloadBuildingPerMessage", payloadBuildingPerMessage),
-            ("signing", signing),
+            ("signing", signing), ("ingressValidation", ingressValidation),
         ]
         return durations.compactMap { name, duration in
             duration < .zero ? "processing.\(name): must not be negative" : duration > .seconds(60) ? "processing.\(name): more than 60 s" : nil

@@ -44,9 +44,15 @@ extension SubnetSimulation {
         /// them (computed once for all the copies).
         let consensusCost: SimDuration
         let certificationCost: SimDuration
+        /// Its size on the wire (a proposal's ingress messages as IDs with hashes in blocks).
+        let sizeBytes: Int
+        /// The block proposal it carries, if any (the first).
+        let proposal: Block?
 
-        init(_ artifacts: [Artifact], processing: ProcessingConfiguration) {
+        init(_ artifacts: [Artifact], processing: ProcessingConfiguration, dissemination: DisseminationConfiguration) {
             self.artifacts = artifacts
+            sizeBytes = artifacts.reduce(0) { $0 + dissemination.wireBytes(of: $1, isIngress: { $0.id < StreamPublication.firstSliceID }) }
+            proposal = artifacts.lazy.compactMap { if case .proposal(let block) = $0 { block } else { nil } }.first
             var forConsensus: [Artifact] = []
             var certifications: [Artifact] = []
             var shares: [Artifact] = []
@@ -67,9 +73,6 @@ extension SubnetSimulation {
             for artifact in artifacts { hasher.combine(artifact) }
             traceDigest = hasher.finalize()
         }
-
-        /// Its size on the wire: the sum of its artifacts' sizes.
-        var sizeBytes: Int { artifacts.reduce(0) { $0 + $1.sizeBytes } }
 
         public static func == (lhs: Message, rhs: Message) -> Bool { lhs.artifacts == rhs.artifacts }
     }

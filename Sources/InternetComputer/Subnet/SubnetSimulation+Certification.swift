@@ -25,12 +25,12 @@ extension SubnetSimulation {
             switch output {
             case .broadcast(let artifact): broadcasts.append(artifact)
             case .send(let artifact, let to):
-                send(Message([artifact], processing: processing), from: node, to: [to.index], at: now, after: delay, &scheduler)
+                send(Message([artifact], processing: processing, dissemination: configuration.dissemination), from: node, to: [to.index], at: now, after: delay, &scheduler)
             case .finalized: break
             }
         }
         if !broadcasts.isEmpty {
-            send(Message(broadcasts, processing: processing), from: node, to: replicas[node].peers, at: now, after: delay, &scheduler)
+            send(Message(broadcasts, processing: processing, dissemination: configuration.dissemination), from: node, to: replicas[node].peers, at: now, after: delay, &scheduler)
         }
     }
 

@@ -24,10 +24,10 @@ extension SubnetSimulation {
         run(node, .artifacts(message.forConsensus, from: NodeID(sender)), at: time, &scheduler)
     }
 
-    /// Replica `node` takes a payload item for its proposals (its ingress pool, not its
-    /// consensus processor: no cost there).
-    mutating func takePayload(_ item: PayloadItem, node: Int, _ scheduler: inout Scheduler<Event>) {
-        run(node, .payload([item]), at: max(scheduler.now, replicas[node].consensusProcessor.busyUntil), &scheduler)
+    /// Replica `node` takes a payload item for its proposals from `availableAt` on (its
+    /// ingress pool, not its consensus processor: no cost there).
+    mutating func takePayload(_ item: PayloadItem, node: Int, at availableAt: SimInstant, _ scheduler: inout Scheduler<Event>) {
+        run(node, .payload([item], availableAt: availableAt), at: max(scheduler.now, replicas[node].consensusProcessor.busyUntil), &scheduler)
     }
 
     /// The CPU time of making `artifacts`.

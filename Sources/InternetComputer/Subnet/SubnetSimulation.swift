@@ -37,6 +37,9 @@ public struct SubnetSimulation: SimulationModel {
     /// Replicas that finalized a height before the subnet executed it (a Byzantine node can
     /// be ahead of every honest one), by height: they sign when it is executed.
     var awaitingExecution: [Height: [Int]] = [:]
+    /// When each replica has each ingress message in its pool (gossiped, validated), by
+    /// message ID, while a block may still carry it (``Dissemination``).
+    var ingressArrivals: [UInt64: [SimInstant]] = [:]
     /// Stream slices other subnets may now read (published as heights are certified), until
     /// whoever connects the subnets takes them (``takeOutbox()``).
     var outbox: [StreamSlice] = []
@@ -129,8 +132,7 @@ public struct SubnetSimulation: SimulationModel {
         case .submit(let index):
             let submission = ingress[index]
             guard execution.submit(submission) else { return }
-            let item = PayloadItem(id: submission.message.id, sizeBytes: submission.sizeBytes)
-            for node in replicas.indices where !isDown(node, at: scheduler.now) { takePayload(item, node: node, &scheduler) }
+            gossip(submission, &scheduler)
         case .executed:
             break
         case .restart(let node):
@@ -141,7 +143,7 @@ public struct SubnetSimulation: SimulationModel {
             signAwaited(height, node: node, scheduler.now, &scheduler)
         case .streamSlice(let slice):
             let item = execution.receive(slice)
-            for node in replicas.indices where !isDown(node, at: scheduler.now) { takePayload(item, node: node, &scheduler) }
+            for node in replicas.indices where !isDown(node, at: scheduler.now) { takePayload(item, node: node, at: scheduler.now, &scheduler) }
         }
     }
 
@@ -188,10 +190,10 @@ public struct SubnetSimulation: SimulationModel {
         let departure = made > .zero ? replicas[index].consensusProcessor.extend(by: made, from: now) : now
         let delay = replicas[index].outputDelay(at: now)
         if !broadcasts.isEmpty {
-            send(Message(broadcasts, processing: processing), from: index, to: replicas[index].peers, at: departure, after: delay, &scheduler)
+            send(Message(broadcasts, processing: processing, dissemination: configuration.dissemination), from: index, to: replicas[index].peers, at: departure, after: delay, &scheduler)
         }
         for (to, artifacts) in sends {
-            send(Message(artifacts, processing: processing), from: index, to: [to], at: departure, after: delay, &scheduler)
+            send(Message(artifacts, processing: processing, dissemination: configuration.dissemination), from: index, to: [to], at: departure, after: delay, &scheduler)
         }
         setWakeUp(index, step.wakeUpAt, &scheduler)
         metrics.recordRound(node: index, height: replicas[index].consensus.notarizedHeight, at: now)
@@ -225,6 +227,7 @@ public struct SubnetSimulation: SimulationModel {
         liveness.observe(node: index, at: now)
         metrics.recordFinalized(block, node: index, at: now)
         if let executed = execution.execute(block, at: now) {
+            for item in block.payload { ingressArrivals[item.id] = nil }
             scheduler.schedule(.executed(height: block.height, digest: executed.digest), at: now + executed.duration)
             for node in awaitingExecution.removeValue(forKey: block.height) ?? [] {
                 execution.execute(block, onReplica: &replicas[node].ownExecution, node: node)
@@ -260,7 +263,8 @@ public struct SubnetSimulation: SimulationModel {
     mutating func send(_ message: Message, from sender: Int, to peers: [Int], at departure: SimInstant, _ scheduler: inout Scheduler<Event>) {
         let arrivals = network.send(message.sizeBytes, from: sender, to: peers, at: departure)
         for arrival in arrivals {
-            scheduler.schedule(.deliver(to: Int32(arrival.peer), from: Int32(sender), message: message), at: arrival.time)
+            let time = message.proposal.map { readyTime(of: $0, sentBy: sender, to: arrival.peer, arrival: arrival.time, broadcast: peers.count > 1) } ?? arrival.time
+            scheduler.schedule(.deliver(to: Int32(arrival.peer), from: Int32(sender), message: message), at: time)
         }
         for artifact in message.artifacts { metrics.recordSent(artifact, copies: peers.count, at: departure) }
     }

@@ -81,7 +81,7 @@ public enum SubnetKind: String, Hashable, Sendable, CaseIterable {
 
 /// A subnet of a scenario. Every unset parameter keeps the IC's default for its kind.
 public struct ScenarioSubnet: Hashable, Sendable {
-    // 17 stored properties: one per field of a subnet in the scenario format (Docs/Scenarios.md).
+    // 18 stored properties: one per field of a subnet in the scenario format (Docs/Scenarios.md).
     /// Its unique name (faults and canisters refer to it).
     public var name: String
     /// Its kind.
@@ -117,6 +117,9 @@ public struct ScenarioSubnet: Hashable, Sendable {
     /// What its replicas' processors spend on consensus work, and their rhythm (`nil`: the
     /// IC's, ``ProcessingConfiguration/internetComputer``).
     public var processing: ScenarioProcessing?
+    /// How its P2P layer spreads ingress and blocks (`nil`: the IC's,
+    /// ``DisseminationConfiguration/internetComputer``).
+    public var dissemination: ScenarioDissemination?
     /// Whether every replica executes every height on its own state and compares digests.
     public var executesOnEveryReplica = false
     /// Whether more than f Byzantine nodes are allowed (an explicit opt-in).

@@ -87,6 +87,7 @@ extension ScenarioSubnet {
         if let checkpointIntervalHeights { configuration.checkpoints.intervalHeights = checkpointIntervalHeights }
         if let ingressTimeToLive { configuration.ingressTimeToLive = ingressTimeToLive }
         configuration.processing = processing?.configuration ?? .internetComputer
+        configuration.dissemination = dissemination?.configuration ?? .internetComputer
         configuration.executesOnEveryReplica = executesOnEveryReplica
         configuration.allowsMoreThanFByzantine = allowsMoreThanFByzantine
         if let (latency, placement) = latency(nodeCount: count, subnetIndex: index) {

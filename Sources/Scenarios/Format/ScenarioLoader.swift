@@ -98,7 +98,7 @@ package struct ScenarioReader {
 
     static let subnetKeys = ["name", "kind", "nodes", "regions", "dataCentres", "latency", "unitDelay", "initialNotaryDelay", "payloadItemsMax",
                              "payloadBytesMax", "uploadBitsPerSecond", "sliceInstructions", "roundInstructions", "checkpointInterval", "ingressTimeToLive", "canisterMemoryHeldMax",
-                             "processing", "executesOnEveryReplica", "allowMoreThanFByzantine", "queries"]
+                             "processing", "dissemination", "executesOnEveryReplica", "allowMoreThanFByzantine", "queries"]
 
     mutating func subnet(_ value: JSONValue, at path: JSONPath) -> ScenarioSubnet? {
         guard let object = json.object(value, at: path, allowed: Self.subnetKeys, required: ["name"]),
@@ -136,6 +136,7 @@ package struct ScenarioReader {
             subnet.canisterMemoryHeldMax = bytes
         }
         if let (value, path) = object["processing"] { subnet.processing = processing(value, at: path) }
+        if let (value, path) = object["dissemination"] { subnet.dissemination = dissemination(value, at: path) }
         if let (value, path) = object["executesOnEveryReplica"], let flag = json.bool(value, at: path) { subnet.executesOnEveryReplica = flag }
         if let (value, path) = object["allowMoreThanFByzantine"], let flag = json.bool(value, at: path) { subnet.allowsMoreThanFByzantine = flag }
         if let (value, path) = object["queries"], let queries = queryService(value, at: path) { subnet.queries = queries }

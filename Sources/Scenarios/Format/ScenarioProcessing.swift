@@ -19,7 +19,7 @@ public struct ScenarioProcessing: Hashable, Sendable {
         ("idlePollInterval", \.idlePollInterval), ("shareVerification", \.shareVerification),
         ("aggregateVerification", \.aggregateVerification), ("proposalVerification", \.proposalVerification),
         ("payloadValidationPerMessage", \.payloadValidationPerMessage), ("payloadBuildingPerMessage", \.payloadBuildingPerMessage),
-        ("signing", \.signing),
+        ("signing", \.signing), ("ingressValidation", \.ingressValidation),
     ] }
 
     /// The configuration it describes.

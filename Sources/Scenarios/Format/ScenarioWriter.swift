@@ -75,6 +75,7 @@ extension ScenarioSubnet {
         if let ingressTimeToLive { members.append(("ingressTimeToLive", .duration(ingressTimeToLive))) }
         if let canisterMemoryHeldMax { members.append(("canisterMemoryHeldMax", .string("\(canisterMemoryHeldMax)B"))) }
         if let processing { members.append(("processing", processing.jsonValue)) }
+        if let dissemination { members.append(("dissemination", dissemination.jsonValue)) }
         members.append(("executesOnEveryReplica", .bool(executesOnEveryReplica)))
         members.append(("allowMoreThanFByzantine", .bool(allowsMoreThanFByzantine)))
         if queries != QueryServiceConfiguration() { members.append(("queries", queries.jsonValue)) }

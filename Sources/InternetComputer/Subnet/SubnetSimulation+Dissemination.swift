@@ -1,0 +1,72 @@
+import SimCore
+import Consensus
+
+/// How the shell spreads ingress and blocks as the IC's P2P layer does (Docs/Model.md,
+/// "Dissemination"), as arithmetic on arrival times rather than extra events: a submitted
+/// message is validated by the replica it reached and pushed to each peer, which validates it
+/// into its pool; a proposal reaches a peer when it arrives (pushed, or advertised and
+/// fetched) and the peer has every ingress message it names (from its pool, or fetched from
+/// the sender).
+extension SubnetSimulation {
+    /// The ingress message `submission` reaches its entry replica now: each replica up takes
+    /// it for its proposals from when it has it in its pool.
+    mutating func gossip(_ submission: SubmittedIngress, _ scheduler: inout Scheduler<Event>) {
+        let now = scheduler.now
+        let item = PayloadItem(id: submission.message.id, sizeBytes: submission.sizeBytes)
+        guard configuration.dissemination.gossipsIngress, let entry = entryReplica(of: submission, at: now) else {
+            for node in replicas.indices where !isDown(node, at: now) { takePayload(item, node: node, at: now, &scheduler) }
+            return
+        }
+        // Validation is a delay here, not a queue: the uplink and the other processors take
+        // work in time order, and this message's arrivals at the peers lie in the future.
+        let cost = processing.ingressValidation
+        var pooled = Array(repeating: SimInstant.max, count: replicas.count)
+        pooled[entry] = now + cost
+        let peers = replicas[entry].peers.filter { !isDown($0, at: now) }
+        for arrival in network.send(item.sizeBytes, from: entry, to: peers, at: now) where pooled[arrival.peer] == .max {
+            pooled[arrival.peer] = arrival.time + cost + cost
+        }
+        ingressArrivals[item.id] = pooled
+        // A peer the gossip missed (lost) has it only by fetching it for a block that names it.
+        for node in replicas.indices where !isDown(node, at: now) { takePayload(item, node: node, at: pooled[node], &scheduler) }
+    }
+
+    /// The replica a submission reaches: the one given if it is up, else the first up from
+    /// one its ID picks (`nil` if none is up).
+    func entryReplica(of submission: SubmittedIngress, at time: SimInstant) -> Int? {
+        let count = replicas.count
+        let first = submission.entryReplica ?? Int(submission.message.id % UInt64(count))
+        for offset in 0..<count where !isDown((first + offset) % count, at: time) { return (first + offset) % count }
+        return nil
+    }
+
+    /// When `block`, sent by `sender` and arriving at `peer` at `arrival`, is whole there:
+    /// a proposal broadcast that is not latency-sensitive (rank above 0) and not under the
+    /// push threshold is advertised and fetched (a round trip more); then every ingress
+    /// message it names is in the peer's pool, or fetched from the sender (another round trip
+    /// and the missing bytes).
+    func readyTime(of block: Block, sentBy sender: Int, to peer: Int, arrival: SimInstant, broadcast: Bool) -> SimInstant {
+        let dissemination = configuration.dissemination
+        var whole = arrival
+        let roundTrip = network.oneWay(from: peer, to: sender) + network.oneWay(from: sender, to: peer)
+        if broadcast, block.rank > 0, dissemination.wireBytes(of: .proposal(block), isIngress: Self.isIngress) >= dissemination.pushThresholdBytes {
+            whole = whole + roundTrip
+        }
+        guard dissemination.hashesInBlocks else { return whole }
+        var pooledLast = whole
+        var missingBytes = 0
+        for item in block.payload where Self.isIngress(item) {
+            let pooled = ingressArrivals[item.id]?[peer] ?? .max
+            if pooled > whole {
+                pooledLast = max(pooledLast, pooled)
+                missingBytes += item.sizeBytes
+            }
+        }
+        guard missingBytes > 0 else { return whole }
+        let fetched = whole + roundTrip + network.transmission(missingBytes)
+        return min(pooledLast, fetched)
+    }
+
+    /// Whether a payload item is an ingress message (not a stream slice).
+    static func isIngress(_ item: PayloadItem) -> Bool { item.id < StreamPublication.firstSliceID }
+}
