@@ -86,6 +86,9 @@ public struct InternetComputerSimulation {
     /// Every lane's next event time: lane 0 the users', lane s + 1 subnet s's (kept beside
     /// the subnets, so that finding the next to step reads a small array, not every queue).
     var lanes = LaneMerge(times: [])
+    /// Each subnet's ingress admission (the boundary node's and the replicas' limits on
+    /// update calls), by subnet number.
+    var admissions: [IngressAdmission] = []
 
     /// The subnets at time zero, started.
     /// - Precondition: `configuration.problems()` is empty (each subnet installs its canisters
@@ -101,6 +104,7 @@ public struct InternetComputerSimulation {
             return simulation
         }
         lanes = LaneMerge(times: [nil] + subnets.map(\.scheduler.nextEventTime))
+        admissions = configuration.subnets.map(IngressAdmission.init(subnet:))
     }
 
     /// The current virtual time (the latest any subnet reached).

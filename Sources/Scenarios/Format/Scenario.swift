@@ -1,6 +1,7 @@
 import SimCore
 import Consensus
 import ExecutionLayer
+import InternetComputer
 
 /// Everything a scenario file says: the subnets, their canisters, the clients that load them,
 /// a timeline of faults, and the expectations that decide whether a run passed. Built in
@@ -80,7 +81,7 @@ public enum SubnetKind: String, Hashable, Sendable, CaseIterable {
 
 /// A subnet of a scenario. Every unset parameter keeps the IC's default for its kind.
 public struct ScenarioSubnet: Hashable, Sendable {
-    // 16 stored properties: one per field of a subnet in the scenario format (Docs/Scenarios.md).
+    // 17 stored properties: one per field of a subnet in the scenario format (Docs/Scenarios.md).
     /// Its unique name (faults and canisters refer to it).
     public var name: String
     /// Its kind.
@@ -113,6 +114,9 @@ public struct ScenarioSubnet: Hashable, Sendable {
     /// in the simulator (`nil`: 1 GiB, ``ExecutionLimits/memoryBytesHeld``). Not an IC limit:
     /// the host's memory is finite; a message that writes more traps.
     public var canisterMemoryHeldMax: UInt64?
+    /// The limits on update calls before the ingress pool (`nil`: the IC's,
+    /// ``IngressAdmissionConfiguration``).
+    public var ingressAdmission: IngressAdmissionConfiguration?
     /// Whether every replica executes every height on its own state and compares digests.
     public var executesOnEveryReplica = false
     /// Whether more than f Byzantine nodes are allowed (an explicit opt-in).

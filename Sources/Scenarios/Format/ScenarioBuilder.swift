@@ -84,6 +84,7 @@ extension ScenarioSubnet {
         if let uploadBitsPerSecond { configuration.network.uploadBitsPerSecond = uploadBitsPerSecond }
         if let checkpointIntervalHeights { configuration.checkpoints.intervalHeights = checkpointIntervalHeights }
         if let ingressTimeToLive { configuration.ingressTimeToLive = ingressTimeToLive }
+        if let ingressAdmission { configuration.ingressAdmission = ingressAdmission }
         configuration.executesOnEveryReplica = executesOnEveryReplica
         configuration.allowsMoreThanFByzantine = allowsMoreThanFByzantine
         if let (latency, placement) = latency(nodeCount: count) {
