@@ -113,7 +113,7 @@ struct IngressAdmissionTests {
         configuration.callConcurrentRequestsMax = 0
         configuration.boundaryNodeCallsPerSecondMax = 0
         configuration.callHandlingDuration = .milliseconds(-1)
-        #expect(configuration.problems() == ["callConcurrentRequestsMax: must be at least 1, found 0", "callHandlingDuration: must not be negative",
+        #expect(configuration.problems() == ["callConcurrentRequestsMax: must be at least 1, found 0", "callHandlingDuration: must be 0 to 1 h, found \(SimDuration.milliseconds(-1))",
                                             "boundaryNodeCallsPerSecondMax: must be 1 to 1000000000, found 0"])
         var subnet = SubnetConfiguration(nodeCount: 4)
         subnet.ingressAdmission.ingressPoolMessagesMax = -1

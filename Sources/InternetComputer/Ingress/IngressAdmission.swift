@@ -41,7 +41,9 @@ public struct IngressAdmissionConfiguration: Hashable, Sendable {
     public func problems() -> [String] {
         var problems: [String] = []
         if callConcurrentRequestsMax < 1 { problems.append("callConcurrentRequestsMax: must be at least 1, found \(callConcurrentRequestsMax)") }
-        if callHandlingDuration < .zero { problems.append("callHandlingDuration: must not be negative") }
+        if callHandlingDuration < .zero || callHandlingDuration > .seconds(3_600) {
+            problems.append("callHandlingDuration: must be 0 to 1 h, found \(callHandlingDuration)")
+        }
         if ingressPoolMessagesMax < 0 { problems.append("ingressPoolMessagesMax: must not be negative") }
         if ingressPoolBytesMax < 0 { problems.append("ingressPoolBytesMax: must not be negative") }
         if let rate = boundaryNodeCallsPerSecondMax, !(1...1_000_000_000).contains(rate) {
@@ -100,8 +102,9 @@ public struct CallRefusal: Error, Hashable, Sendable, CustomStringConvertible {
 
 /// What one subnet's ingress admission holds (``IngressAdmissionConfiguration``): the
 /// boundary node's rate limiter and routing stream, and per replica the call requests its HTTP
-/// handler is serving and the messages it received that its ingress pool still holds. Each
-/// bound is a counter or a queue no longer than the messages admitted and not yet purged, so
+/// handler accepted lately and the messages it received that its ingress pool still holds.
+/// It keeps only accepted calls (those of the last `callHandlingDuration` plus
+/// ``handlingMemory``, and those not yet purged from the pool) and counts the refused, so
 /// that refused calls leave nothing behind.
 public struct IngressAdmission: Sendable {
     /// A message a replica received over its HTTP endpoint, while its pool holds it.
