@@ -56,6 +56,13 @@ struct IngressAdmissionScenarioTests {
         #expect(problems.contains { $0.hasPrefix(expected) }, "\(problems)")
     }
 
+    @Test func theOverloadBenchmarkScenarioLoads() throws {
+        // Run in release by CI (.ci/run, "overload"): too slow for the debug suite.
+        let scenario = try ScenarioLoader.load(try Fixture.bytes("Benchmarks/scenarios/overload-1m-calls.json"))
+        #expect(scenario.clients.map(\.load) == [.openLoop(ratePerSecond: 1_000_000, poisson: false)] && scenario.duration == .seconds(10))
+        #expect(scenario.subnets.allSatisfy { $0.ingressAdmission == nil && $0.nodeCount == 13 }, "the IC's limits")
+    }
+
     @Test func theSchemaNamesTheAdmissionKeys() throws {
         let schema = try JSONParser.parse(try Fixture.bytes("Docs/scenario.schema.json"))
         let properties = schema["$defs"]?["subnet"]?["properties"]?["ingressAdmission"]?["properties"]
