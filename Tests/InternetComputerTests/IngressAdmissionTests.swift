@@ -33,7 +33,7 @@ struct IngressAdmissionTests {
 
     @Test func eachRefusalCarriesTheStatusAndTextTheICAnswersWith() {
         let rate = CallRefusal(.boundaryNodeRateLimit, node: nil)
-        #expect(rate.httpStatus == 429 && rate.message == "rate_limited_normal: normal" && rate.errorCode == nil)
+        #expect(rate.httpStatus == 429 && rate.message == "Rate limit exceeded. Please slow down requests and try again later." && rate.errorCode == nil)
         let busy = CallRefusal(.callConcurrencyLimit, node: 3)
         #expect(busy.httpStatus == 429 && busy.message == "The service is overloaded." && busy.node == 3)
         let full = CallRefusal(.ingressPoolFull, node: 0)

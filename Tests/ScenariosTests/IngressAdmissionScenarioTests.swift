@@ -111,7 +111,7 @@ struct IngressAdmissionScenarioTests {
         #expect((195...201).contains(accepted), "\(accepted) accepted")
         #expect(statistics.refused == 1_000 - UInt64(accepted) && statistics.rejectReasons["HTTP 429"] == statistics.refused)
         let answers = simulation.workload.answers[0].rejects.map(\.answer)
-        #expect(answers == [.refused(httpStatus: 429, errorCode: nil, message: "rate_limited_normal: normal")])
+        #expect(answers == [.refused(httpStatus: 429, errorCode: nil, message: "Rate limit exceeded. Please slow down requests and try again later.")])
         #expect(NothingLostChecker.problems(simulation.workload, simulation.internetComputer, end: simulation.now).isEmpty)
     }
 }

@@ -78,8 +78,8 @@ public struct CallRefusal: Error, Hashable, Sendable, CustomStringConvertible {
     /// The replica that refused it (`nil`: the boundary node).
     public var node: Int?
 
-    /// The refusal `stage` gives: `ic-boundary`'s rate-limit answer (429,
-    /// `rs/boundary_node/ic_boundary/src/errors.rs`), the replica's load-shedding answer (429,
+    /// The refusal `stage` gives: `ic-boundary`'s rate-limit answer (429, the details of its
+    /// `rate_limited` error, `rs/boundary_node/ic_boundary/src/errors.rs`), the replica's load-shedding answer (429,
     /// `map_box_error_to_response` in `rs/http_endpoints/public/src/common.rs`), or its
     /// ingress-pool answer (503, `validate_ingress_message` in
     /// `rs/http_endpoints/public/src/call.rs`).
@@ -87,7 +87,7 @@ public struct CallRefusal: Error, Hashable, Sendable, CustomStringConvertible {
         self.stage = stage
         self.node = node
         switch stage {
-        case .boundaryNodeRateLimit: (httpStatus, message) = (429, "rate_limited_normal: normal")
+        case .boundaryNodeRateLimit: (httpStatus, message) = (429, "Rate limit exceeded. Please slow down requests and try again later.")
         case .callConcurrencyLimit: (httpStatus, message) = (429, "The service is overloaded.")
         case .ingressPoolFull: (httpStatus, message) = (503, "Service is overloaded, try again later.")
         }
