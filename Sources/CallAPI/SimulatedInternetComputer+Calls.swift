@@ -46,7 +46,7 @@ extension SimulatedInternetComputer {
         let subnet = try hostingSubnet(of: canister)
         guard let replica = simulation.replica(forRequestTo: subnet, at: now, using: &boundaryNode) else { throw .noReplicaUp }
         let request = QueryRequest(canister: canister, method: method, argument: argument, sender: sender ?? defaultSender)
-        switch simulation.query(request, onSubnet: subnet, atReplica: replica, at: now).result {
+        switch simulation.executeQuery(request, onSubnet: subnet, atReplica: replica, at: now).result {
         case .success(let bytes): return bytes
         case .failure(let reject): throw .rejected(reject)
         }

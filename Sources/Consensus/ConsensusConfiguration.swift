@@ -13,14 +13,12 @@ public struct ConsensusConfiguration: Hashable, Sendable {
     public var payloadItemsMax: Int
     /// Most payload bytes in a block.
     public var payloadBytesMax: Int
-    /// Time to verify a received artifact before it counts (modelled signature checks).
-    public var verificationDelay: SimDuration
     /// How long a node goes without progress (no new notarized height) before it asks its
     /// peers to help it catch up, and how often it asks again while stuck.
     public var catchUpInterval: SimDuration
 
     /// The IC's defaults for `nodeCount` nodes: unit delay 1 s (3 s above 13 nodes),
-    /// initial notary delay 300 ms, 1,000 messages and 4 MiB per block, no verification delay;
+    /// initial notary delay 300 ms, 1,000 messages and 4 MiB per block;
     /// catch-up requests after two unit delays without progress (an assumption).
     public init(nodeCount: Int = 13) {
         self.nodeCount = nodeCount
@@ -28,7 +26,6 @@ public struct ConsensusConfiguration: Hashable, Sendable {
         initialNotaryDelay = .milliseconds(300)
         payloadItemsMax = 1_000
         payloadBytesMax = 4 << 20
-        verificationDelay = .zero
         catchUpInterval = unitDelay * 2
     }
 
@@ -49,7 +46,6 @@ public struct ConsensusConfiguration: Hashable, Sendable {
         if nodeCount < 1 || nodeCount > 1_000 { problems.append("nodeCount: \(nodeCount) is outside 1...1000") }
         if unitDelay < .zero { problems.append("unitDelay: must not be negative") }
         if initialNotaryDelay < .zero { problems.append("initialNotaryDelay: must not be negative") }
-        if verificationDelay < .zero { problems.append("verificationDelay: must not be negative") }
         if catchUpInterval <= .zero { problems.append("catchUpInterval: must be positive") }
         if payloadItemsMax < 0 { problems.append("payloadItemsMax: must not be negative") }
         if payloadBytesMax < 0 { problems.append("payloadBytesMax: must not be negative") }

@@ -114,6 +114,10 @@ public struct CanisterState: Sendable {
     public internal(set) var globalTimerNanos: UInt64 = 0
     /// How many times its code changed (install, upgrade, reinstall, uninstall).
     public internal(set) var version: UInt64 = 0
+    /// How many messages ran on it to their end without trapping, keeping their changes
+    /// (updates, callbacks, heartbeats, timers): with `version`, what tells a query cache the
+    /// canister may have changed (dfinity/ic's canister version counts both, and more).
+    public internal(set) var changesCommitted: UInt64 = 0
     /// What it printed.
     public internal(set) var log: [CanisterLogEntry] = []
     /// Its `wasm_memory_limit` setting in bytes (`nil`: not set; 0: no limit), enforced on

@@ -59,6 +59,8 @@ public struct MessageResult: Sendable {
     public var cyclesUnaccepted: Cycles = .zero
     /// Cycles it burned (`ic0.cycles_burn128`) or paid in call fees (zero if it trapped).
     public var cyclesBurned: Cycles = .zero
+    /// What of its environment it read that a query cache must watch (``EnvironmentReads``).
+    public var environmentReads: EnvironmentReads = []
 }
 
 /// What a canister runs.
@@ -349,12 +351,14 @@ public struct CanisterExecutor: Sendable {
                 : .awaitingCallbacks
         }
         return MessageResult(outcome: outcome, instructions: instructions, calls: session.performedCalls,
-                             cyclesUnaccepted: session.cyclesAvailable, cyclesBurned: session.cyclesBurned + session.feesPaid)
+                             cyclesUnaccepted: session.cyclesAvailable, cyclesBurned: session.cyclesBurned + session.feesPaid,
+                             environmentReads: session.environmentReads)
     }
 
     /// Keeps what a call that did not trap changed besides the instance. The balance changes
     /// by what the call changed it by (other changes may have happened while it was paused).
     func commit(_ session: CallSession, to canister: inout CanisterState) {
+        canister.changesCommitted += 1
         canister.stableMemory = session.stableMemory
         if session.balance >= session.initialBalance {
             canister.cycles = canister.cycles + (session.balance - session.initialBalance)

@@ -203,12 +203,14 @@ public enum CommandLineTool {
 
             """,
         "subnet": """
-            icsim subnet [--nodes N] [--duration D] [--seed N] [--json] [--canister F.wasm [--method NAME] [--rate N]]
+            icsim subnet [--nodes N] [--duration D] [--seed N] [--json] [--data-centres] [--canister F.wasm [--method NAME] [--rate N]]
 
             One subnet of N ICC nodes (default 13) over six cloud regions, honest: safety, finalization,
-            latency, rounds, messages and the trace hash. With --canister, the module runs as canister 1
-            and users call METHOD (default inc) N times a second (default 10) from t = 1 s: answers,
-            latency to certified answer, state hash. Exit code 1 if safety was violated.
+            latency, rounds, messages and the trace hash. With --data-centres, the nodes are on the IC's
+            own network instead: its twelve data centres and their measured round trips (September 2023),
+            one node per data centre, round-robin beyond twelve. With --canister, the module runs as
+            canister 1 and users call METHOD (default inc) N times a second (default 10) from t = 1 s:
+            answers, latency to certified answer, state hash. Exit code 1 if safety was violated.
 
             """,
         "demo": """

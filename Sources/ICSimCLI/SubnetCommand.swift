@@ -1,13 +1,14 @@
 import Foundation
 import ICSim
 
-/// `icsim subnet`: one subnet of ICC nodes on the simulated network, honest, optionally
-/// running a canister under a constant rate of update calls.
+/// `icsim subnet`: one subnet of ICC nodes on the simulated network (the six cloud regions,
+/// or with `--data-centres` the IC's twelve data centres), honest, optionally running a
+/// canister under a constant rate of update calls.
 enum SubnetCommand {
     private static let valueOptions = ["canister", "duration", "method", "nodes", "rate", "seed"]
 
     static func main(_ arguments: [String], output: inout some TextOutputStream, errors: inout some TextOutputStream) throws(UsageError) -> Int32 {
-        guard let reader = try ArgumentReader.command("subnet", arguments, valueOptions: valueOptions, flags: ["json"], positionals: .optionsOnly,
+        guard let reader = try ArgumentReader.command("subnet", arguments, valueOptions: valueOptions, flags: ["json", "data-centres"], positionals: .optionsOnly,
                                                       output: &output) else { return 0 }
         let nodes = try reader.value("nodes", expected: "an integer 1...1000", { Int($0) }) ?? 13
         let seed = try reader.value("seed", expected: "an integer 0...\(UInt64.max)", { UInt64($0) }) ?? 42
@@ -17,6 +18,7 @@ enum SubnetCommand {
         }
         guard (1...1_000).contains(nodes) else { throw UsageError("--nodes \(nodes): expected an integer 1...1000") }
         var configuration = SubnetConfiguration(nodeCount: nodes, seed: seed)
+        if try reader.flag("data-centres") { configuration.network = .icDataCentres(nodeCount: nodes) }
         try addLoad(from: reader, duration: duration, to: &configuration)
         let clock = ContinuousClock()  // wall time for the footer only; never reaches the simulation
         let started = clock.now

@@ -43,10 +43,31 @@ public struct QueryRequest: Hashable, Sendable {
 
 /// What a replica answers a query, and how long executing it took there.
 public struct QueryResponse: Hashable, Sendable {
-    /// The reply's bytes, or the reject.
+    /// The reply's bytes, or the reject (for a query refused with HTTP 429, a transient reject
+    /// with the handler's text).
     public var result: Result<[UInt8], Reject>
-    /// The replica's execution time (instructions at its core's speed).
+    /// The replica's execution time (instructions at its core's speed; zero for a cache hit
+    /// or a refused query).
     public var executionDuration: SimDuration
+    /// The HTTP status the replica answers with: 200, or 429 when its HTTP handler refused
+    /// the query (too many queries in the replica).
+    public var httpStatus = 200
+    /// When the replica sends the answer (its query service's end of the query, or the
+    /// arrival for a refusal; the arrival itself outside the query service).
+    public var answeredAt: SimInstant = .zero
+    /// Whether the answer came from the replica's query cache.
+    public var cacheHit = false
+    /// What the execution read of its environment (``EnvironmentReads``; none on a hit).
+    public var environmentReads: EnvironmentReads = []
+
+    /// What the HTTP handler answers a query it refuses at `time` (dfinity/ic
+    /// rs/http_endpoints/public/src/common.rs: `Overloaded` maps to 429 "The service is
+    /// overloaded."; agents see no IC reject code, ICSim records it as a transient reject).
+    static func overloaded(at time: SimInstant) -> QueryResponse {
+        var reject = Reject(canisterMessage: "The service is overloaded.")
+        reject.code = .systemTransient
+        return QueryResponse(result: .failure(reject), executionDuration: .zero, httpStatus: 429, answeredAt: time)
+    }
 }
 
 /// The IC's HTTPS interface, as users reach it through a boundary node (Docs/Model.md,
@@ -95,26 +116,60 @@ extension InternetComputerSimulation {
         }
     }
 
-    /// `query`: replica `node` of subnet `subnet` runs `request` at `time` against the state
-    /// it has certified, and drops the changes.
+    /// `query`: replica `node` of subnet `subnet` takes `request` arriving at `time` into its
+    /// query service (Docs/Model.md, "Query capacity"): its HTTP handler refuses it (429) with
+    /// too many queries in the replica; else the answer comes from the query cache or from
+    /// running it against the state the replica has certified at `time` (changes dropped), and
+    /// is sent once a query thread and a slot of the canister served it (``QueryService``).
     /// - Precondition: the subnet and the replica exist.
-    public func query(_ request: QueryRequest, onSubnet subnet: Int, atReplica node: Int, at time: SimInstant) -> QueryResponse {
+    public mutating func query(_ request: QueryRequest, onSubnet subnet: Int, atReplica node: Int, at time: SimInstant) -> QueryResponse {
         precondition(subnets.indices.contains(subnet) && subnets[subnet].model.replicas.indices.contains(node), "replica \(node) of subnet \(subnet)")
+        guard queryServices[subnet][node].admits(at: time) else { return .overloaded(at: time) }
+        let (canister, stateTime) = queryState(request.canister, onSubnet: subnet, atReplica: node)
+        var response: QueryResponse
+        let key = QueryCache.Key(request)
+        let environment = canister.map { QueryCache.Environment($0, batchTimeNanos: stateTime.map(SubnetExecution.timeNanos) ?? 0) }
+        if let environment, let cached = queryServices[subnet][node].cache.lookup(key, in: environment) {
+            response = QueryResponse(result: cached, executionDuration: .zero, cacheHit: true)
+        } else {
+            response = SubnetExecution.query(request, on: canister, round: subnets[subnet].model.execution.executor.configuration, at: time,
+                                             stateTime: stateTime)
+            if let environment {
+                queryServices[subnet][node].cache.store(key, response.result, environment: environment, reads: response.environmentReads)
+            }
+        }
+        response.answeredAt = queryServices[subnet][node].run(canister: request.canister, at: time, execution: response.executionDuration).end
+        return response
+    }
+
+    /// Runs `request` at replica `node` of subnet `subnet` at `time` against the state it has
+    /// certified, and drops the changes, outside the query service (no queue, no cache, no
+    /// virtual time: the call API's queries, Docs/Model.md "The call API").
+    /// - Precondition: the subnet and the replica exist.
+    public func executeQuery(_ request: QueryRequest, onSubnet subnet: Int, atReplica node: Int, at time: SimInstant) -> QueryResponse {
+        precondition(subnets.indices.contains(subnet) && subnets[subnet].model.replicas.indices.contains(node), "replica \(node) of subnet \(subnet)")
+        let (canister, stateTime) = queryState(request.canister, onSubnet: subnet, atReplica: node)
+        var response = SubnetExecution.query(request, on: canister, round: subnets[subnet].model.execution.executor.configuration, at: time,
+                                             stateTime: stateTime)
+        response.answeredAt = time
+        return response
+    }
+
+    /// Canister `id` as replica `node` of subnet `subnet` answers queries from it (`nil`: no
+    /// such canister), and the time of that state (`nil`: genesis).
+    func queryState(_ id: CanisterID, onSubnet subnet: Int, atReplica node: Int) -> (CanisterState?, SimInstant?) {
         // Reads leaf fields only: calling a method of `subnets[subnet].model`, or of its
         // execution, copies that whole value per query (measured: 15% of a loaded run's time).
         let height = subnets[subnet].model.replicas[node].certifier.certifiedHeight
         // The canister's state at the height the replica certified when its states are kept;
         // else (nobody was configured to query it) its latest executed state.
         let snapshots = subnets[subnet].model.execution.querySnapshots
-        let canister = snapshots.keeps(request.canister)
-            ? snapshots.canister(request.canister, certifiedHeight: height) : subnets[subnet].model.execution.state.canister(request.canister)
+        let canister = snapshots.keeps(id) ? snapshots.canister(id, certifiedHeight: height) : subnets[subnet].model.execution.state.canister(id)
         // The time of the state read: its height's block time (the certificate a query method
-        // reads certifies it); the subnet's own round configuration carries its ID.
+        // reads certifies it).
         let times = subnets[subnet].model.execution.executionTimes
-        let stateHeight = snapshots.keeps(request.canister) ? Int(height) : times.count
-        let stateTime = stateHeight > 0 && stateHeight <= times.count ? times[stateHeight - 1] : nil
-        return SubnetExecution.query(request, on: canister, round: subnets[subnet].model.execution.executor.configuration, at: time,
-                                     stateTime: stateTime)
+        let stateHeight = snapshots.keeps(id) ? Int(height) : times.count
+        return (canister, stateHeight > 0 && stateHeight <= times.count ? times[stateHeight - 1] : nil)
     }
 }
 
@@ -138,6 +193,6 @@ extension SubnetExecution {
         case .rejected(let reject): .failure(reject)
         case .awaitingCallbacks: .failure(Reject(.canisterDidNotReply, "query method \(request.method) did not reply"))
         }
-        return QueryResponse(result: answer, executionDuration: .nanoseconds(max(nanos, 0)))
+        return QueryResponse(result: answer, executionDuration: .nanoseconds(max(nanos, 0)), environmentReads: result.environmentReads)
     }
 }

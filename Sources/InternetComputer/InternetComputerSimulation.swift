@@ -14,6 +14,9 @@ public struct InternetComputerConfiguration: Hashable, Sendable {
     /// between data centers, as a destination's block maker pulls slices over HTTPS; the
     /// IC's actual XNet latency is not in our sources: Docs/Model.md, "Cross-subnet streams").
     public var xnetDelay: SimDuration = .milliseconds(100)
+    /// Each subnet's replicas' query service, by subnet (a subnet past the end of the list has
+    /// the IC's defaults: ``queryService(ofSubnet:)``).
+    public var queryServices: [QueryServiceConfiguration] = []
 
     /// `subnets`, each with its own configuration.
     public init(subnets: [SubnetConfiguration]) {
@@ -46,6 +49,7 @@ public struct InternetComputerConfiguration: Hashable, Sendable {
     package func problems(installingCanisters: Bool) -> [String] {
         var problems: [String] = subnets.isEmpty ? ["subnets: at least one subnet is needed"] : []
         if xnetDelay < .zero { problems.append("xnetDelay: must not be negative") }
+        problems += queryServiceProblems()
         var owner: [CanisterID: Int] = [:]
         var messages: [UInt64: Int] = [:]
         for (index, subnet) in subnets.enumerated() {
@@ -89,6 +93,8 @@ public struct InternetComputerSimulation {
     /// Each subnet's ingress admission (the boundary node's and the replicas' limits on
     /// update calls), by subnet number.
     var admissions: [IngressAdmission] = []
+    /// Each replica's query service, by subnet and node (HTTPInterface.swift, `query`).
+    public internal(set) var queryServices: [[QueryService]] = []
 
     /// The subnets at time zero, started.
     /// - Precondition: `configuration.problems()` is empty (each subnet installs its canisters
@@ -105,6 +111,10 @@ public struct InternetComputerSimulation {
         }
         lanes = LaneMerge(times: [nil] + subnets.map(\.scheduler.nextEventTime))
         admissions = configuration.subnets.map(IngressAdmission.init(subnet:))
+        queryServices = configuration.subnets.indices.map { index in
+            Array(repeating: QueryService(configuration: configuration.queryService(ofSubnet: index)),
+                  count: configuration.subnets[index].consensus.nodeCount)
+        }
     }
 
     /// The current virtual time (the latest any subnet reached).

@@ -270,8 +270,9 @@ extension ScenarioReport {
         let until = chosen.map(\.activeUntil).max() ?? .zero
         let seconds = Double((until - from).nanoseconds) / 1e9
         let rate = seconds > 0 ? Double(replied) / seconds : 0
-        return Check(name: "throughput[\(index)]", passed: rate >= bound.minimumPerSecond,
-                     detail: "\(bound.calls) replied at least \(JSONValue.decimal(bound.minimumPerSecond))/s: "
+        let upper = bound.maximumPerSecond.map { " and at most \(JSONValue.decimal($0))/s" } ?? ""
+        return Check(name: "throughput[\(index)]", passed: rate >= bound.minimumPerSecond && bound.maximumPerSecond.map { rate <= $0 } ?? true,
+                     detail: "\(bound.calls) replied at least \(JSONValue.decimal(bound.minimumPerSecond))/s\(upper): "
                         + "\(SubnetReport.fixed(rate, decimals: 1))/s (\(replied) replies over \((until - from).formatted(decimals: 1)))")
     }
 }

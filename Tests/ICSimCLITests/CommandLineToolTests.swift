@@ -24,11 +24,11 @@ struct CommandLineToolTests {
     }
 
     @Test func jsonReportIsDeterministicInProcess() {
-        let first = runTool(["run", "--duration", "3s", "--json", "-", "--seed", "5"])
-        let second = runTool(["run", "--duration", "3s", "--json", "-", "--seed", "5"])
+        let first = runTool(["run", "--duration", "5s", "--json", "-", "--seed", "5"])
+        let second = runTool(["run", "--duration", "5s", "--json", "-", "--seed", "5"])
         #expect(first.code == 0 && first.output == second.output)
         #expect(first.output.hasPrefix("{\n  \"bucketNanos\": 1000000000,"), "keys sorted")
-        let third = runTool(["run", "--duration", "3s", "--json", "-", "--seed", "6"])
+        let third = runTool(["run", "--duration", "5s", "--json", "-", "--seed", "6"])
         #expect(third.output != first.output, "another seed, another run")
     }
 

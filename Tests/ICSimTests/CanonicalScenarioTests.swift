@@ -13,7 +13,7 @@ struct CanonicalScenarioTests {
     static let names = [
         "app-subnet-baseline", "paper-table", "equivocating-leader", "f-byzantine-mix", "f-plus-one-fork", "partition-heal",
         "crash-restart-checkpoint", "cross-subnet-calls", "long-message-time-slicing", "cycles-exhaustion", "nns-40-nodes", "mainnet-topology",
-        "scripted-user",
+        "scripted-user", "calibration-testnet-idle", "calibration-queries-per-node",
     ]
 
     /// Loads and runs `Scenarios/NAME.json` (Wasm files relative to it), optionally shortened.
@@ -46,6 +46,15 @@ struct CanonicalScenarioTests {
     static func showsWhatItIsFor(_ name: String, _ report: ScenarioReport, _ simulation: ScenarioSimulation) throws {
         let subnets = simulation.internetComputer.subnets
         switch name {
+        case "calibration-queries-per-node":
+            // Offered 1.5 times its capacity, each replica refuses the excess with 429 rather
+            // than queueing it: a quarter to a half of the queries are refused, and none waits
+            // longer than the bound of 400 queries in a replica allows.
+            let refused = report.clients.reduce(UInt64(0)) { $0 + ($1.statistics.rejectReasons["HTTP 429"] ?? 0) }
+            let sent = report.clients.reduce(UInt64(0)) { $0 + $1.statistics.sent }
+            #expect(refused * 4 > sent && refused * 2 < sent, "refused \(refused) of \(sent)")
+            let services = simulation.internetComputer.queryServices[0]
+            #expect(services.allSatisfy { $0.refused > 0 && $0.admitted > 0 }, "every replica served and refused")
         case "f-plus-one-fork":
             #expect(report.subnets[0].violation != nil, "f + 1 colluders fork the chain and the checker sees it")
         case "cycles-exhaustion":

@@ -24,8 +24,8 @@ struct SubnetIdentityTests {
     }
 
     static func query(_ ic: InternetComputerSimulation, _ canister: CanisterID, _ method: String, subnet: Int) -> Result<[UInt8], Reject> {
-        ic.query(QueryRequest(canister: canister, method: method, argument: [], sender: .anonymous), onSubnet: subnet, atReplica: 0,
-                 at: .zero + .seconds(6)).result
+        ic.executeQuery(QueryRequest(canister: canister, method: method, argument: [], sender: .anonymous), onSubnet: subnet, atReplica: 0,
+                        at: .zero + .seconds(6)).result
     }
 
     @Test func eachSubnetHasItsOwnPrincipal() throws {

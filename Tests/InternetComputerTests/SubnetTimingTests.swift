@@ -13,12 +13,14 @@ import ICSimTestSupport
 /// later and the block is notarized, which starts the next round (the beacon, signed at the
 /// round's start, is known after d, earlier). So a round takes max(d, 300 ms) + d, and a
 /// block is finalized one d after it is notarized (finalization shares are signed at once):
-/// max(d, 300 ms) + 2d after it was proposed.
+/// max(d, 300 ms) + 2d after it was proposed. Processing is instantaneous here (no
+/// validation cost, exact timers): the formula is the protocol's alone.
 @Suite("Subnet timing")
 struct SubnetTimingTests {
     static func run(nodes: Int, delay: SimDuration, duration: SimDuration) -> SubnetSimulation {
         var configuration = SubnetConfiguration(nodeCount: nodes, seed: 7)
         configuration.network = .constant(delay, nodeCount: nodes)
+        configuration.processing = .instantaneous
         var simulation = Simulation(model: SubnetSimulation(configuration: configuration))
         simulation.model.start(&simulation.scheduler)
         _ = simulation.run(.until(.zero + duration))

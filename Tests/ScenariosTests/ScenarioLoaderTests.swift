@@ -244,6 +244,7 @@ struct ScenarioSchemaTests {
         #expect(Set(Self.keys(schema["properties"])) == Set(ScenarioReader.topKeys))
         #expect(Set(Self.keys(definitions?["subnet"]?["properties"])) == Set(ScenarioReader.subnetKeys))
         #expect(Set(Self.keys(definitions?["canister"]?["properties"])) == Set(ScenarioReader.canisterKeys))
+        #expect(Set(Self.keys(definitions?["queryService"]?["properties"])) == Set(ScenarioReader.queryServiceKeys))
         #expect(Set(Self.keys(definitions?["client"]?["properties"])) == Set(ScenarioReader.clientKeys))
         #expect(Set(Self.keys(definitions?["step"]?["properties"])) == Set(ScenarioReader.stepKeys))
         #expect(Set(ScenarioReader.scriptedClientKeys).isSubset(of: Set(ScenarioReader.clientKeys)))

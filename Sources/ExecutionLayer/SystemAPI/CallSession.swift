@@ -52,7 +52,7 @@ public enum Response: Hashable, Sendable {
 /// after. A class, because host functions are shared closures; only one call uses a session,
 /// on one thread, and the executor takes its results when the call ends.
 public final class CallSession: @unchecked Sendable {
-    // 34 stored properties: everything one call can read or change through the System API, which its host functions share.
+    // 35 stored properties: everything one call can read or change through the System API, which its host functions share.
     /// Where the call runs.
     public let context: SystemAPIContext
     /// The canister.
@@ -122,6 +122,9 @@ public final class CallSession: @unchecked Sendable {
     /// The fees calls cost, and what they cost so far.
     var fees = CyclesFees.free
     public internal(set) var feesPaid: Cycles = .zero
+    /// What of its environment the call read that a query cache must watch (the time, the
+    /// balance, the data certificate).
+    public internal(set) var environmentReads: EnvironmentReads = []
 
     /// Adds a printed line, dropping the oldest lines past ``SystemAPI/logBytesMax``.
     func appendLog(_ line: String) {

@@ -94,9 +94,11 @@ extension SystemAPI {
             return []
         },
         Function("canister_cycle_balance", [], [.i64], "*", cost: 500) { _, _, session in
-            [.i64(try fits64(session.balance, "canister_cycle_balance"))]
+            session.environmentReads.insert(.cyclesBalance)
+            return [.i64(try fits64(session.balance, "canister_cycle_balance"))]
         },
         Function("canister_cycle_balance128", [.address], [], "*", cost: 500) { arguments, host, session in
+            session.environmentReads.insert(.cyclesBalance)
             try host.write(session.balance.littleEndianBytes, to: arguments[0].address, for: "canister_cycle_balance128")
             return []
         },
@@ -142,6 +144,7 @@ extension SystemAPI {
             [.i32(UInt32(try dataCertificate(session, "data_certificate_size").count))]
         },
         Function("data_certificate_copy", [.address, .address, .address], [], "NRQ CQ", cost: 500) { arguments, host, session in
+            session.environmentReads.insert(.dataCertificate)
             try host.copy(try dataCertificate(session, "data_certificate_copy"), arguments, for: "data_certificate_copy")
             return []
         },
@@ -241,7 +244,10 @@ extension SystemAPI {
     }
 
     static let otherFunctions: [Function] = [
-        Function("time", [], [.i64], "*", cost: 500) { _, _, session in [.i64(session.timeNanos)] },
+        Function("time", [], [.i64], "*", cost: 500) { _, _, session in
+            session.environmentReads.insert(.time)
+            return [.i64(session.timeNanos)]
+        },
         Function("global_timer_set", [.i64], [.i64], "I G U Ry Rt C T", cost: 500) { arguments, _, session in
             let previous = session.globalTimerNanos ?? session.previousGlobalTimerNanos
             session.globalTimerNanos = arguments[0].u64

@@ -28,6 +28,13 @@ public struct Replica: Sendable {
     var queuedHeight: Height = 0
     /// Its own copy of the state, with per-replica execution (`nil`: it shares the subnet's).
     var ownExecution: ReplicaExecution?
+    /// Its consensus and certification processor threads (Docs/Model.md, "Replica
+    /// processing").
+    var consensusProcessor = ArtifactProcessor()
+    var certificationProcessor = ArtifactProcessor()
+    /// Heights it has executed whose certification share its certifier has not signed yet,
+    /// with when their execution ended (its certifier signs them when it next runs).
+    var awaitingSignature: [(height: Height, executedAt: SimInstant)] = []
     /// Its peers (every other node), in index order.
     let peers: [Int]
 

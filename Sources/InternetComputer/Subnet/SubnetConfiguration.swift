@@ -22,6 +22,9 @@ public struct SubnetConfiguration: Hashable, Sendable {
     public var canisters: [CanisterSetup] = []
     /// Ingress messages users submit, each at its time.
     public var ingress: [SubmittedIngress] = []
+    /// What each replica's artifact processors spend on consensus and certification work,
+    /// and their rhythm (Docs/Model.md, "Replica processing").
+    public var processing = ProcessingConfiguration.internetComputer
     /// How the subnet executes rounds (fees scaled to the node count given at creation).
     public var round = RoundConfiguration()
     /// Whether every honest replica also executes every height it finalizes on its own copy
@@ -66,7 +69,7 @@ public struct SubnetConfiguration: Hashable, Sendable {
     /// What is wrong with the configuration; without `installingCanisters`, everything but
     /// whether each canister installs (which costs an install of each).
     package func problems(installingCanisters: Bool) -> [String] {
-        var problems = consensus.problems() + network.problems(nodeCount: consensus.nodeCount)
+        var problems = consensus.problems() + network.problems(nodeCount: consensus.nodeCount) + processing.problems()
         let count = consensus.nodeCount
         var seen: Set<Int> = []
         for (index, assignment) in byzantine.enumerated() {

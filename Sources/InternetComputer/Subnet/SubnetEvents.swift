@@ -40,8 +40,12 @@ extension SubnetSimulation {
         /// shares for the certifier, in that order (split once for all the copies).
         let forConsensus: [Artifact]
         let forCertifier: [Artifact]
+        /// The CPU time a receiver's consensus and certification processors spend validating
+        /// them (computed once for all the copies).
+        let consensusCost: SimDuration
+        let certificationCost: SimDuration
 
-        init(_ artifacts: [Artifact]) {
+        init(_ artifacts: [Artifact], processing: ProcessingConfiguration) {
             self.artifacts = artifacts
             var forConsensus: [Artifact] = []
             var certifications: [Artifact] = []
@@ -57,6 +61,8 @@ extension SubnetSimulation {
             // Certifications first: a replica that learns one ignores the shares for its
             // height, rather than aggregating them into a certification of its own to send.
             forCertifier = certifications + shares
+            consensusCost = self.forConsensus.reduce(.zero) { $0 + processing.validationCost(of: $1) }
+            certificationCost = forCertifier.reduce(.zero) { $0 + processing.validationCost(of: $1) }
             var hasher = StableHasher()
             for artifact in artifacts { hasher.combine(artifact) }
             traceDigest = hasher.finalize()

@@ -16,18 +16,22 @@ extension SubnetSimulation {
     }
 
     /// Sends what replica `node` outputs outside a step of its own (already rewritten by its
-    /// wrapper, if any) as a step would: its broadcasts together, then each single send.
+    /// wrapper, if any) as a step would, leaving at `now`: its broadcasts together, then each
+    /// single send.
     mutating func sendAsStep(_ outputs: [ConsensusOutput], node: Int, _ now: SimInstant, _ scheduler: inout Scheduler<Event>) {
         let delay = replicas[node].outputDelay(at: now)
         var broadcasts: [Artifact] = []
         for output in outputs {
             switch output {
             case .broadcast(let artifact): broadcasts.append(artifact)
-            case .send(let artifact, let to): send(Message([artifact]), from: node, to: [to.index], after: delay, &scheduler)
+            case .send(let artifact, let to):
+                send(Message([artifact], processing: processing), from: node, to: [to.index], at: now, after: delay, &scheduler)
             case .finalized: break
             }
         }
-        if !broadcasts.isEmpty { send(Message(broadcasts), from: node, to: replicas[node].peers, after: delay, &scheduler) }
+        if !broadcasts.isEmpty {
+            send(Message(broadcasts, processing: processing), from: node, to: replicas[node].peers, at: now, after: delay, &scheduler)
+        }
     }
 
     /// Removes from ``certificationsToSend`` the certifications replica `index` aggregated, as

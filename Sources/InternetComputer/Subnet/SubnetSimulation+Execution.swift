@@ -6,14 +6,17 @@ import ExecutionLayer
 /// taking its round's duration; a restarted replica reloads its checkpoint and replays; one
 /// far behind fetches a checkpoint from its peers (state sync).
 extension SubnetSimulation {
-    /// Replica `node` executes `height` after what it is executing: whether that is done now;
-    /// if not, it signs when its share is ready.
+    /// Replica `node` executes `height` after what it is executing: whether its certifier
+    /// signs it now; if not, it signs when its certifier notices the executed state (when it
+    /// next runs: on an arrival, or at its idle poll).
     mutating func executionEnds(_ height: Height, node: Int, _ now: SimInstant, _ scheduler: inout Scheduler<Event>) -> Bool {
         let ready = max(now, replicas[node].executionBusyUntil) + execution.executionDuration(at: height)
         replicas[node].executionBusyUntil = ready
         replicas[node].queuedHeight = max(replicas[node].queuedHeight, height)
-        guard ready > now else { return true }
-        scheduler.schedule(.shareReady(node: node, height: height), at: ready)
+        let noticed = replicas[node].certificationProcessor.noticed(ready, interval: processing.idlePollInterval)
+        guard noticed > now else { return true }
+        if processing.idlePollInterval > .zero { replicas[node].awaitingSignature.append((height, ready)) }
+        scheduler.schedule(.shareReady(node: node, height: height), at: noticed)
         return false
     }
 
@@ -26,6 +29,9 @@ extension SubnetSimulation {
         var busy = now + execution.checkpointLoadTime(at: checkpoint, sync: false)
         for height in stride(from: checkpoint + 1, through: queued, by: 1) { busy = busy + execution.executionDuration(at: height) }
         replicas[node].executionBusyUntil = busy
+        replicas[node].awaitingSignature = []
+        replicas[node].consensusProcessor.restart(at: now)
+        replicas[node].certificationProcessor.restart(at: now)
         let chain = replicas[node].consensus.finalizedChain
         execution.restart(&replicas[node].ownExecution, node: node, chain: chain)
     }

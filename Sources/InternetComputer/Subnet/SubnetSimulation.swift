@@ -17,7 +17,7 @@ public struct SubnetSimulation: SimulationModel {
     /// Safety: no two different blocks finalized at one height.
     public private(set) var safety = SafetyChecker()
     /// What happened.
-    public private(set) var metrics: SubnetMetrics
+    public internal(set) var metrics: SubnetMetrics
     /// Liveness: after the last fault ends, every node's finalized height grows again within
     /// ``LivenessChecker/bound``.
     public private(set) var liveness: LivenessChecker
@@ -97,33 +97,40 @@ public struct SubnetSimulation: SimulationModel {
         handleEvent(event, &scheduler)
         // Certifications aggregated while handling it go to the aggregators' peers.
         while let node = certificationsToSend.first?.node {
-            sendAsStep(takeCertifications(of: node, scheduler.now), node: node, scheduler.now, &scheduler)
+            let time = max(scheduler.now, replicas[node].certificationProcessor.busyUntil)
+            sendAsStep(takeCertifications(of: node, time), node: node, time, &scheduler)
         }
         // Replicas whose state became certified further learn it now (it shapes their
         // notary delay); telling one may not make another's grow, so one pass suffices.
         while let node = certifiedNotices.popLast() {
             guard !isDown(node, at: scheduler.now) else { continue }
-            run(node, .certified(replicas[node].certifier.certifiedHeight), &scheduler)
+            // Its consensus reads the certified height when it next runs (no work of its own).
+            let time = max(scheduler.now, replicas[node].consensusProcessor.busyUntil)
+            run(node, .certified(replicas[node].certifier.certifiedHeight), at: time, &scheduler)
         }
     }
 
     mutating func handleEvent(_ event: Event, _ scheduler: inout Scheduler<Event>) {
         switch event {
         case .deliver(let to, let from, let message):
-            guard !isDown(Int(to), at: scheduler.now) else { return metrics.recordDroppedAtDownNode() }
-            for artifact in message.forCertifier { takeForCertifier(artifact, at: Int(to), time: scheduler.now) }
-            if !message.forConsensus.isEmpty { run(Int(to), .artifacts(message.forConsensus, from: NodeID(Int(from))), &scheduler) }
+            deliver(message, to: Int(to), from: Int(from), &scheduler)
         case .wakeUp(let node):
             if let handle = replicas[node].wakeUp, scheduler.scheduledTime(of: handle) == nil { replicas[node].wakeUp = nil }
             guard !isDown(node, at: scheduler.now) else { return }
-            run(node, .wakeUp, &scheduler)
+            // An idle processor notices a timer only when it next runs.
+            let noticed = replicas[node].consensusProcessor.noticed(scheduler.now, interval: processing.idlePollInterval)
+            guard noticed <= scheduler.now else {
+                replicas[node].wakeUp = scheduler.schedule(.wakeUp(node: node), at: noticed)
+                return
+            }
+            run(node, .wakeUp, at: replicas[node].consensusProcessor.take(arrivingAt: scheduler.now, cost: .zero), &scheduler)
         case .delayedSend(let from, let to, let message):
-            send(message, from: Int(from), to: to.map(Int.init), &scheduler)
+            send(message, from: Int(from), to: to.map(Int.init), at: scheduler.now, &scheduler)
         case .submit(let index):
             let submission = ingress[index]
             guard execution.submit(submission) else { return }
             let item = PayloadItem(id: submission.message.id, sizeBytes: submission.sizeBytes)
-            for node in replicas.indices where !isDown(node, at: scheduler.now) { run(node, .payload([item]), &scheduler) }
+            for node in replicas.indices where !isDown(node, at: scheduler.now) { takePayload(item, node: node, &scheduler) }
         case .executed:
             break
         case .restart(let node):
@@ -131,10 +138,10 @@ public struct SubnetSimulation: SimulationModel {
             restartReplica(node, scheduler.now)
         case .shareReady(let node, let height):
             guard !isDown(node, at: scheduler.now) else { return }
-            signLate(height, node: node, scheduler.now, &scheduler)
+            signAwaited(height, node: node, scheduler.now, &scheduler)
         case .streamSlice(let slice):
             let item = execution.receive(slice)
-            for node in replicas.indices where !isDown(node, at: scheduler.now) { run(node, .payload([item]), &scheduler) }
+            for node in replicas.indices where !isDown(node, at: scheduler.now) { takePayload(item, node: node, &scheduler) }
         }
     }
 
@@ -150,9 +157,10 @@ public struct SubnetSimulation: SimulationModel {
         return outbox
     }
 
-    /// Gives `input` to replica `index` and carries out what it asks.
-    mutating func run(_ index: Int, _ input: ConsensusInput, _ scheduler: inout Scheduler<Event>) {
-        let now = scheduler.now
+    /// Gives `input` to replica `index`, whose consensus processor takes it at `now` (virtual
+    /// time, at or after the event being handled: the processor may be busy until then), and
+    /// carries out what it asks; what it makes leaves once its processor made it.
+    mutating func run(_ index: Int, _ input: ConsensusInput, at now: SimInstant, _ scheduler: inout Scheduler<Event>) {
         let step = replicas[index].step(input, now: now)
         var broadcasts: [Artifact] = []
         var sends: [(to: Int, artifacts: [Artifact])] = []
@@ -174,13 +182,17 @@ public struct SubnetSimulation: SimulationModel {
                 outputs += finalized(blocks, node: index, now, &scheduler)
             }
         }
-        // What the step sends leaves as one message per peer: its broadcasts to everyone, then
-        // what it addressed to single peers.
+        // What the step sends leaves as one message per peer, once made: its broadcasts to
+        // everyone, then what it addressed to single peers.
+        let made = creationCost(of: broadcasts) + sends.reduce(.zero) { $0 + creationCost(of: $1.artifacts) }
+        let departure = made > .zero ? replicas[index].consensusProcessor.extend(by: made, from: now) : now
         let delay = replicas[index].outputDelay(at: now)
         if !broadcasts.isEmpty {
-            send(Message(broadcasts), from: index, to: replicas[index].peers, after: delay, &scheduler)
+            send(Message(broadcasts, processing: processing), from: index, to: replicas[index].peers, at: departure, after: delay, &scheduler)
         }
-        for (to, artifacts) in sends { send(Message(artifacts), from: index, to: [to], after: delay, &scheduler) }
+        for (to, artifacts) in sends {
+            send(Message(artifacts, processing: processing), from: index, to: [to], at: departure, after: delay, &scheduler)
+        }
         setWakeUp(index, step.wakeUpAt, &scheduler)
         metrics.recordRound(node: index, height: replicas[index].consensus.notarizedHeight, at: now)
     }
@@ -213,21 +225,22 @@ public struct SubnetSimulation: SimulationModel {
         liveness.observe(node: index, at: now)
         metrics.recordFinalized(block, node: index, at: now)
         if let executed = execution.execute(block, at: now) {
-            scheduler.schedule(.executed(height: block.height, digest: executed.digest), after: executed.duration)
+            scheduler.schedule(.executed(height: block.height, digest: executed.digest), at: now + executed.duration)
             for node in awaitingExecution.removeValue(forKey: block.height) ?? [] {
                 execution.execute(block, onReplica: &replicas[node].ownExecution, node: node)
                 // A replica that is down signs nothing (as when its share comes due while down).
                 if executionEnds(block.height, node: node, now, &scheduler), !isDown(node, at: now) {
-                    signLate(block.height, node: node, now, &scheduler)
+                    signAwaited(block.height, node: node, now, &scheduler)
                 }
             }
         }
     }
 
-    /// Sends now, or holds the artifact back `delay` (a delayer).
-    mutating func send(_ message: Message, from sender: Int, to peers: [Int], after delay: SimDuration, _ scheduler: inout Scheduler<Event>) {
-        guard delay > .zero else { return send(message, from: sender, to: peers, &scheduler) }
-        scheduler.schedule(.delayedSend(from: Int32(sender), to: peers.map { Int32($0) }, message: message), after: delay)
+    /// Sends at `departure`, or holds the artifact back `delay` more (a delayer).
+    mutating func send(_ message: Message, from sender: Int, to peers: [Int], at departure: SimInstant, after delay: SimDuration,
+                       _ scheduler: inout Scheduler<Event>) {
+        guard delay > .zero else { return send(message, from: sender, to: peers, at: departure, &scheduler) }
+        scheduler.schedule(.delayedSend(from: Int32(sender), to: peers.map { Int32($0) }, message: message), at: departure + delay)
     }
 
     /// Makes replica `index`'s one pending wake-up be at `time` (or none). Most steps ask for
@@ -242,13 +255,13 @@ public struct SubnetSimulation: SimulationModel {
         replicas[index].wakeUp = time.map { scheduler.schedule(.wakeUp(node: index), at: $0) }
     }
 
-    /// Sends `message` from `sender` to `peers` through the network model.
-    mutating func send(_ message: Message, from sender: Int, to peers: [Int], _ scheduler: inout Scheduler<Event>) {
-        let arrivals = network.send(message.sizeBytes, from: sender, to: peers, at: scheduler.now)
-        let verification = configuration.consensus.verificationDelay
+    /// Sends `message` from `sender` to `peers` through the network model, leaving at
+    /// `departure` (now, or when the sender's processor has made it).
+    mutating func send(_ message: Message, from sender: Int, to peers: [Int], at departure: SimInstant, _ scheduler: inout Scheduler<Event>) {
+        let arrivals = network.send(message.sizeBytes, from: sender, to: peers, at: departure)
         for arrival in arrivals {
-            scheduler.schedule(.deliver(to: Int32(arrival.peer), from: Int32(sender), message: message), at: arrival.time + verification)
+            scheduler.schedule(.deliver(to: Int32(arrival.peer), from: Int32(sender), message: message), at: arrival.time)
         }
-        for artifact in message.artifacts { metrics.recordSent(artifact, copies: peers.count, at: scheduler.now) }
+        for artifact in message.artifacts { metrics.recordSent(artifact, copies: peers.count, at: departure) }
     }
 }

@@ -147,7 +147,7 @@ public struct Workload: Sendable {
         case .pollArrives(let call):
             poll(call, now, &scheduler, ic)
         case .queryArrives(let client, let user, let sentAt, let number):
-            query(Int(client), user: Int(user), sentAt: sentAt, number: number, now, &scheduler, ic)
+            query(Int(client), user: Int(user), sentAt: sentAt, number: number, now, &scheduler, &ic)
         case .sample:
             preconditionFailure("samples are the run's (FinalizedHeightSampler), not the clients'")
         }
@@ -291,11 +291,12 @@ public struct Workload: Sendable {
         scheduler.schedule(.userReady(client: Int32(client), user: Int32(user)), at: time + thinkTime)
     }
 
-    /// A query reaches the boundary node, which routes it to a replica up; the replica runs
-    /// it against the state it has certified, and its answer goes back (after the execution
-    /// and the network delay).
+    /// A query reaches the boundary node, which routes it to a replica up; the replica's query
+    /// service refuses it (HTTP 429) or answers it from its cache or by running it against the
+    /// state it has certified, once a query thread is free for it; the answer goes back after
+    /// the network delay.
     mutating func query(_ client: Int, user: Int, sentAt: SimInstant, number: UInt64, _ now: SimInstant,
-                        _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: borrowing InternetComputerSimulation) {
+                        _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: inout InternetComputerSimulation) {
         let delay = oneWay(client)
         let target = plannedCall(client, number: number)
         let step = target.step.map(Int.init)
@@ -306,10 +307,13 @@ public struct Workload: Sendable {
                                    argument: argument(client, number: number), sender: sender(client: client, user: user, number: number))
         let response = ic.query(request, onSubnet: target.subnet, atReplica: node, at: now)
         let end: (CallEnd, CallAnswer) = switch response.result {
+        case _ where response.httpStatus != 200:
+            (.rejected(reason: "HTTP \(response.httpStatus)"), .rejected(code: RejectCode.systemTransient.rawValue, errorCode: nil,
+                                                                       message: "HTTP \(response.httpStatus): The service is overloaded."))
         case .success(let bytes): (.replied, .replied(bytes))
         case .failure(let reject): (.rejected(reason: Self.reason(reject)), CallAnswer(reject))
         }
-        finishQuery(client, user: user, end, step: step, sentAt: sentAt, at: now + response.executionDuration + delay, &scheduler)
+        finishQuery(client, user: user, end, step: step, sentAt: sentAt, at: response.answeredAt + delay, &scheduler)
     }
 
     mutating func finishQuery(_ client: Int, user: Int, _ end: (CallEnd, CallAnswer), step: Int?, sentAt: SimInstant, at time: SimInstant,

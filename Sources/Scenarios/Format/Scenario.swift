@@ -81,7 +81,7 @@ public enum SubnetKind: String, Hashable, Sendable, CaseIterable {
 
 /// A subnet of a scenario. Every unset parameter keeps the IC's default for its kind.
 public struct ScenarioSubnet: Hashable, Sendable {
-    // 17 stored properties: one per field of a subnet in the scenario format (Docs/Scenarios.md).
+    // 19 stored properties: one per field of a subnet in the scenario format (Docs/Scenarios.md).
     /// Its unique name (faults and canisters refer to it).
     public var name: String
     /// Its kind.
@@ -117,10 +117,16 @@ public struct ScenarioSubnet: Hashable, Sendable {
     /// The limits on update calls before the ingress pool (`nil`: the IC's,
     /// ``IngressAdmissionConfiguration``).
     public var ingressAdmission: IngressAdmissionConfiguration?
+    /// What its replicas' processors spend on consensus work, and their rhythm (`nil`: the
+    /// IC's, ``ProcessingConfiguration/internetComputer``).
+    public var processing: ScenarioProcessing?
     /// Whether every replica executes every height on its own state and compares digests.
     public var executesOnEveryReplica = false
     /// Whether more than f Byzantine nodes are allowed (an explicit opt-in).
     public var allowsMoreThanFByzantine = false
+    /// Its replicas' query service: threads, the HTTP handler's bound, the query cache (the
+    /// IC's defaults unless the scenario's `queries` sets them).
+    public var queries = QueryServiceConfiguration()
 
     /// An application subnet named `name` with the IC's defaults.
     public init(name: String, kind: SubnetKind = .application, nodes: Int? = nil) {
@@ -138,6 +144,12 @@ public enum ScenarioNetwork: Hashable, Sendable {
     /// The built-in six cloud regions (``LatencyMatrix/cloudRegions``), or the named subset
     /// of them; nodes are placed round-robin over the regions.
     case cloudRegions([String]?)
+    /// The IC's twelve data centres (``LatencyMatrix/icDataCentres``), or the named subset of
+    /// them. All twelve (`nil`): one node per data centre in
+    /// ``LatencyMatrix/icDataCentreSpreadOrder``, starting at the subnet's index in the
+    /// scenario (so subnets start at different data centres), round-robin beyond twelve. A
+    /// subset: round-robin over the names in the order given, from the first.
+    case icDataCentres([String]?)
     /// An explicit matrix of one-way delays between named regions, and each node's region
     /// (`nil`: round-robin).
     case matrix(regions: [String], oneWay: [[SimDuration]], placement: [Int]?)
@@ -400,16 +412,22 @@ public struct LatencyBound: Hashable, Sendable {
     }
 }
 
-/// A lower bound on the rate of replied calls over the clients' active window.
+/// A lower bound, and optionally an upper one, on the rate of replied calls over the
+/// clients' active window.
 public struct ThroughputBound: Hashable, Sendable {
     /// Which calls.
     public var calls: CallSelector
     /// The least replied calls per second.
     public var minimumPerSecond: Double
+    /// The most replied calls per second (`nil`: no upper bound), for a measurement that must
+    /// land in a range (a calibration).
+    public var maximumPerSecond: Double?
 
-    /// `calls` must be replied at `minimumPerSecond` or more.
-    public init(calls: CallSelector, minimumPerSecond: Double) {
+    /// `calls` must be replied at `minimumPerSecond` or more, and at `maximumPerSecond` or
+    /// less when it is set.
+    public init(calls: CallSelector, minimumPerSecond: Double, maximumPerSecond: Double? = nil) {
         self.calls = calls
         self.minimumPerSecond = minimumPerSecond
+        self.maximumPerSecond = maximumPerSecond
     }
 }

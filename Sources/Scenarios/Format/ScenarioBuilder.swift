@@ -39,9 +39,10 @@ extension Scenario {
         precondition(modules.count == canisters.count, "one module per canister")
         let root = RandomSeed(seed)
         var configuration = InternetComputerConfiguration(subnets: subnets.enumerated().map { index, subnet in
-            subnet.configuration(seed: root.derive("subnet", index: UInt64(index)).digest.w0)
+            subnet.configuration(seed: root.derive("subnet", index: UInt64(index)).digest.w0, index: index)
         })
         configuration.xnetDelay = xnetDelay
+        configuration.queryServices = subnets.map(\.queries)
         for (index, canister) in canisters.enumerated() {
             guard let subnet = subnetIndex(of: canister) else { continue }
             // Candid text is encoded before a run (``ScenarioSimulation``); here it counts as empty.
@@ -70,8 +71,9 @@ extension Scenario {
 
 extension ScenarioSubnet {
     /// The subnet's configuration: the IC's defaults for its kind and size, with what the
-    /// scenario sets.
-    func configuration(seed: UInt64) -> SubnetConfiguration {
+    /// scenario sets; `index` is its place among the scenario's subnets (where its nodes start
+    /// on the IC's data centres).
+    func configuration(seed: UInt64, index: Int = 0) -> SubnetConfiguration {
         let count = nodeCount
         var configuration = SubnetConfiguration(nodeCount: count, seed: seed)
         if let unitDelay {
@@ -85,9 +87,10 @@ extension ScenarioSubnet {
         if let checkpointIntervalHeights { configuration.checkpoints.intervalHeights = checkpointIntervalHeights }
         if let ingressTimeToLive { configuration.ingressTimeToLive = ingressTimeToLive }
         if let ingressAdmission { configuration.ingressAdmission = ingressAdmission }
+        configuration.processing = processing?.configuration ?? .internetComputer
         configuration.executesOnEveryReplica = executesOnEveryReplica
         configuration.allowsMoreThanFByzantine = allowsMoreThanFByzantine
-        if let (latency, placement) = latency(nodeCount: count) {
+        if let (latency, placement) = latency(nodeCount: count, subnetIndex: index) {
             configuration.network.latency = latency
             configuration.network.placement = placement
         }
@@ -107,8 +110,8 @@ extension ScenarioSubnet {
     }
 
     /// The latency matrix and node placement the scenario sets (`nil`: the default six cloud
-    /// regions, round-robin).
-    func latency(nodeCount count: Int) -> (LatencyMatrix, [Int])? {
+    /// regions, round-robin); `subnetIndex` is where all twelve IC data centres start.
+    func latency(nodeCount count: Int, subnetIndex: Int) -> (LatencyMatrix, [Int])? {
         switch network {
         case .cloudRegions(nil):
             return nil
@@ -117,6 +120,11 @@ extension ScenarioSubnet {
             let indices = names.compactMap { cloud.regions.firstIndex(of: $0) }
             let oneWay = indices.map { row in indices.map { cloud.oneWay[row][$0] } }
             guard let matrix = try? LatencyMatrix(regions: names, oneWay: oneWay) else { return nil }  // validated
+            return (matrix, (0..<count).map { $0 % max(names.count, 1) })
+        case .icDataCentres(nil):
+            return (.icDataCentres, LatencyMatrix.icDataCentrePlacement(nodeCount: count, firstDataCentre: subnetIndex))
+        case .icDataCentres(let names?):
+            guard let matrix = LatencyMatrix.icDataCentreSubset(names) else { return nil }  // validated
             return (matrix, (0..<count).map { $0 % max(names.count, 1) })
         case .matrix(let regions, let oneWay, let placement):
             guard let matrix = try? LatencyMatrix(regions: regions, oneWay: oneWay) else { return nil }  // validated

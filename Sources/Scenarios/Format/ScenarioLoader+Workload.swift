@@ -238,10 +238,15 @@ extension ScenarioReader {
     }
 
     mutating func throughputBound(_ value: JSONValue, at path: JSONPath) -> ThroughputBound? {
-        guard let object = json.object(value, at: path, allowed: ["calls", "min"], required: ["calls", "min"]),
+        guard let object = json.object(value, at: path, allowed: ["calls", "min", "max"], required: ["calls", "min"]),
               let (callsValue, callsPath) = object["calls"], let calls = callSelector(callsValue, at: callsPath),
               let (minValue, minPath) = object["min"], let minimum = json.number(minValue, at: minPath, in: 0...10_000_000) else { return nil }
-        return ThroughputBound(calls: calls, minimumPerSecond: minimum)
+        var bound = ThroughputBound(calls: calls, minimumPerSecond: minimum)
+        if let (maxValue, maxPath) = object["max"], let maximum = json.number(maxValue, at: maxPath, in: 0...10_000_000) {
+            if maximum < minimum { json.report(maxPath, "expected at least \"min\" (\(JSONValue.decimal(minimum))), found \(JSONValue.decimal(maximum))") }
+            bound.maximumPerSecond = maximum
+        }
+        return bound
     }
 
     /// `"update"` or `"query"` (all calls of that kind), or a client's name.

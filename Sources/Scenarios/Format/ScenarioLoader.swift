@@ -96,9 +96,9 @@ package struct ScenarioReader {
 
     // MARK: Subnets
 
-    static let subnetKeys = ["name", "kind", "nodes", "regions", "latency", "unitDelay", "initialNotaryDelay", "payloadItemsMax",
+    static let subnetKeys = ["name", "kind", "nodes", "regions", "dataCentres", "latency", "unitDelay", "initialNotaryDelay", "payloadItemsMax",
                              "payloadBytesMax", "uploadBitsPerSecond", "sliceInstructions", "roundInstructions", "checkpointInterval", "ingressTimeToLive", "ingressAdmission", "canisterMemoryHeldMax",
-                             "executesOnEveryReplica", "allowMoreThanFByzantine"]
+                             "processing", "executesOnEveryReplica", "allowMoreThanFByzantine", "queries"]
 
     mutating func subnet(_ value: JSONValue, at path: JSONPath) -> ScenarioSubnet? {
         guard let object = json.object(value, at: path, allowed: Self.subnetKeys, required: ["name"]),
@@ -110,12 +110,15 @@ package struct ScenarioReader {
             }
         }
         if let (value, path) = object["nodes"] { subnet.nodes = json.integer(value, at: path, in: 1...1_000) }
-        if object["regions"] != nil && object["latency"] != nil {
-            json.report(path.appending("latency"), "give either \"regions\" (built-in cloud regions) or \"latency\" (an explicit matrix), not both")
+        let networkKeys = ["regions", "dataCentres", "latency"].filter { object[$0] != nil }
+        if networkKeys.count > 1 {
+            json.report(path.appending(networkKeys[1]), "give only one of \"regions\" (built-in cloud regions), \"dataCentres\" (the IC's data centres) "
+                + "or \"latency\" (an explicit matrix); found \(Self.quotedList(networkKeys))")
         }
         if let (value, path) = object["regions"] {
             subnet.network = .cloudRegions(list(value, at: path) { $0.json.string($1, at: $2) })
         }
+        if let (value, path) = object["dataCentres"], let network = dataCentres(value, at: path) { subnet.network = network }
         if let (value, path) = object["latency"], let network = latencyMatrix(value, at: path) { subnet.network = network }
         if let (value, path) = object["unitDelay"] { subnet.unitDelay = json.duration(value, at: path, maximum: .seconds(3_600)) }
         if let (value, path) = object["initialNotaryDelay"] { subnet.initialNotaryDelay = json.duration(value, at: path, maximum: .seconds(3_600)) }
@@ -133,9 +136,23 @@ package struct ScenarioReader {
             subnet.canisterMemoryHeldMax = bytes
         }
         if let (value, path) = object["ingressAdmission"] { subnet.ingressAdmission = ingressAdmission(value, at: path) }
+        if let (value, path) = object["processing"] { subnet.processing = processing(value, at: path) }
         if let (value, path) = object["executesOnEveryReplica"], let flag = json.bool(value, at: path) { subnet.executesOnEveryReplica = flag }
         if let (value, path) = object["allowMoreThanFByzantine"], let flag = json.bool(value, at: path) { subnet.allowsMoreThanFByzantine = flag }
+        if let (value, path) = object["queries"], let queries = queryService(value, at: path) { subnet.queries = queries }
         return subnet
+    }
+
+    /// `"dataCentres"`: `true` (all twelve IC data centres) or a list of their names.
+    mutating func dataCentres(_ value: JSONValue, at path: JSONPath) -> ScenarioNetwork? {
+        switch value {
+        case .bool(true): return .icDataCentres(nil)
+        case .array: return .icDataCentres(list(value, at: path) { $0.json.string($1, at: $2) })
+        default:
+            json.report(path, "expected true (all twelve IC data centres) or an array of data-centre names, found "
+                + (value == .bool(false) ? "false (leave the key out for the default cloud regions)" : value.kindDescription))
+            return nil
+        }
     }
 
     mutating func latencyMatrix(_ value: JSONValue, at path: JSONPath) -> ScenarioNetwork? {

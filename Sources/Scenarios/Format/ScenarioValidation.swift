@@ -197,6 +197,23 @@ extension Scenario {
 }
 
 extension ScenarioSubnet {
+    /// What is wrong with a list of IC data centres at `path`: none, a name that is not one of
+    /// the twelve, or a name listed twice (mainnet puts at most one node of a subnet in a data
+    /// centre).
+    static func dataCentreProblems(_ names: [String], at path: JSONPath) -> [JSONProblem] {
+        var problems: [JSONProblem] = []
+        let known = LatencyMatrix.icDataCentreNames
+        if names.isEmpty { problems.append(JSONProblem(path, "expected at least one data centre")) }
+        for (index, name) in names.enumerated() {
+            if !known.contains(name) {
+                problems.append(JSONProblem(path.appending(index), "unknown data centre \"\(name)\"; expected one of \(ScenarioReader.quotedList(known))"))
+            } else if let first = names.firstIndex(of: name), first < index {
+                problems.append(JSONProblem(path.appending(index), "data centre \"\(name)\" is already listed at \(path.appending(first)); list each once"))
+            }
+        }
+        return problems
+    }
+
     /// What is wrong with the subnet on its own.
     func problems(at path: JSONPath) -> [JSONProblem] {
         var problems: [JSONProblem] = []
@@ -210,7 +227,8 @@ extension ScenarioSubnet {
                 problems.append(JSONProblem(path.appending("regions").appending(index),
                                             "unknown region \"\(region)\"; expected one of \(ScenarioReader.quotedList(known))"))
             }
-        case .cloudRegions(nil): break
+        case .cloudRegions(nil), .icDataCentres(nil): break
+        case .icDataCentres(let names?): problems += Self.dataCentreProblems(names, at: path.appending("dataCentres"))
         case .matrix(let regions, let oneWay, let placement):
             let latency = path.appending("latency")
             do { _ = try LatencyMatrix(regions: regions, oneWay: oneWay) } catch {

@@ -1,5 +1,6 @@
 import SimCore
 import Consensus
+import InternetComputer
 
 extension Scenario {
     /// The scenario as a JSON value that ``ScenarioLoader`` reads back to an equal scenario:
@@ -54,6 +55,8 @@ extension ScenarioSubnet {
         switch network {
         case .cloudRegions(let names?): members.append(("regions", .array(names.map { .string($0) })))
         case .cloudRegions(nil): break
+        case .icDataCentres(let names?): members.append(("dataCentres", .array(names.map { .string($0) })))
+        case .icDataCentres(nil): members.append(("dataCentres", .bool(true)))
         case .matrix(let regions, let oneWay, let placement):
             var latency: [(key: String, value: JSONValue)] = [
                 ("regions", .array(regions.map { .string($0) })), ("oneWay", .array(oneWay.map { .array($0.map { .duration($0) }) })),
@@ -72,8 +75,10 @@ extension ScenarioSubnet {
         if let ingressTimeToLive { members.append(("ingressTimeToLive", .duration(ingressTimeToLive))) }
         if let ingressAdmission { members.append(("ingressAdmission", ingressAdmission.jsonValue)) }
         if let canisterMemoryHeldMax { members.append(("canisterMemoryHeldMax", .string("\(canisterMemoryHeldMax)B"))) }
+        if let processing { members.append(("processing", processing.jsonValue)) }
         members.append(("executesOnEveryReplica", .bool(executesOnEveryReplica)))
         members.append(("allowMoreThanFByzantine", .bool(allowsMoreThanFByzantine)))
+        if queries != QueryServiceConfiguration() { members.append(("queries", queries.jsonValue)) }
         return .object(members)
     }
 }
@@ -190,7 +195,11 @@ extension Expectations {
             return .object([("calls", .string(bound.calls.scenarioText)), (key, .duration(bound.maximum))])
         }
         let throughput: [JSONValue] = self.throughput.map { bound in
-            .object([("calls", .string(bound.calls.scenarioText)), ("min", .number(JSONValue.decimal(bound.minimumPerSecond)))])
+            var members: [(key: String, value: JSONValue)] = [
+                ("calls", .string(bound.calls.scenarioText)), ("min", .number(JSONValue.decimal(bound.minimumPerSecond))),
+            ]
+            if let maximum = bound.maximumPerSecond { members.append(("max", .number(JSONValue.decimal(maximum)))) }
+            return .object(members)
         }
         return .object([
             ("safety", .bool(safety)), ("liveness", .bool(liveness)), ("allCallsAnswered", .bool(allCallsAnswered)),

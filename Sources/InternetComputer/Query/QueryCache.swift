@@ -1,0 +1,172 @@
+import SimCore
+import ExecutionLayer
+
+/// A replica's query cache, as dfinity/ic's (rs/execution_environment/src/query_handler/
+/// query_cache.rs; Docs/Model.md, "Query capacity"): results of queries by key (sender,
+/// canister, method, argument), each valid while what it depended on is unchanged (the
+/// canister, its balance if read, the batch time if read, at most `expiry` after it was
+/// cached, `dataCertificateExpiry` if it read the data certificate), least recently used
+/// entries evicted past `capacityBytes`. Deterministic: a use stamp, not a dictionary's order,
+/// picks what to evict.
+public struct QueryCache: Sendable {
+    /// What a query's result is cached under.
+    public struct Key: Hashable, Sendable {
+        /// The sender.
+        public var sender: Principal
+        /// The canister queried.
+        public var canister: CanisterID
+        /// The method.
+        public var method: String
+        /// The argument.
+        public var argument: [UInt8]
+
+        /// The key of `request`.
+        public init(_ request: QueryRequest) {
+            sender = request.sender
+            canister = request.canister
+            method = request.method
+            argument = request.argument
+        }
+
+        /// Its size as dfinity/ic counts it: the struct (an estimate of the Rust layout: two
+        /// principals of 30 bytes, a string and a vector of 24) plus the name and argument.
+        var bytes: UInt64 { 108 + UInt64(method.utf8.count) + UInt64(argument.count) }
+    }
+
+    /// What the result depended on, as the state it ran on showed it.
+    public struct Environment: Hashable, Sendable {
+        /// The state's batch time (nanoseconds since 1970).
+        public var batchTimeNanos: UInt64
+        /// The canister's code version (with `canisterChanges`, the canister version).
+        public var canisterVersion: UInt64
+        /// The messages that committed changes to the canister.
+        public var canisterChanges: UInt64
+        /// The canister's balance.
+        public var cycles: Cycles
+
+        /// The environment `canister` shows in a state of batch time `batchTimeNanos`.
+        public init(_ canister: CanisterState, batchTimeNanos: UInt64) {
+            self.batchTimeNanos = batchTimeNanos
+            canisterVersion = canister.version
+            canisterChanges = canister.changesCommitted
+            cycles = canister.cycles
+        }
+
+        /// An environment of these values.
+        public init(batchTimeNanos: UInt64, canisterVersion: UInt64 = 0, canisterChanges: UInt64 = 0, cycles: Cycles = .zero) {
+            self.batchTimeNanos = batchTimeNanos
+            self.canisterVersion = canisterVersion
+            self.canisterChanges = canisterChanges
+            self.cycles = cycles
+        }
+    }
+
+    /// A cached result.
+    struct Entry: Sendable {
+        var environment: Environment
+        var reply: Result<[UInt8], Reject>
+        var reads: EnvironmentReads
+        var bytes: UInt64
+        /// When it was last used (a counter: larger is more recent).
+        var stamp: UInt64
+    }
+
+    /// The capacity in bytes (0: the cache keeps nothing).
+    public let capacityBytes: UInt64
+    /// How long an entry stays valid at most.
+    public let expiry: SimDuration
+    /// How long an entry that read the data certificate stays valid at most.
+    public let dataCertificateExpiry: SimDuration
+    var entries: [Key: Entry] = [:]
+    /// (stamp, key) of every use, the oldest first out; stale pairs (the entry was used again
+    /// or removed) are skipped.
+    var uses = MinHeap<UInt64, Key>()
+    var nextStamp: UInt64 = 0
+    /// The bytes of its entries.
+    public private(set) var bytes: UInt64 = 0
+    /// Lookups that found a valid entry.
+    public private(set) var hits: UInt64 = 0
+    /// Lookups that found none (or an invalid one).
+    public private(set) var misses: UInt64 = 0
+    /// Entries evicted for room.
+    public private(set) var evictions: UInt64 = 0
+
+    /// An empty cache.
+    public init(capacityBytes: UInt64, expiry: SimDuration, dataCertificateExpiry: SimDuration) {
+        self.capacityBytes = capacityBytes
+        self.expiry = expiry
+        self.dataCertificateExpiry = dataCertificateExpiry
+    }
+
+    /// Entries held.
+    public var count: Int { entries.count }
+
+    /// The result cached under `key` if it is still valid in `environment` (an invalid entry is
+    /// removed); counts a hit or a miss.
+    public mutating func lookup(_ key: Key, in environment: Environment) -> Result<[UInt8], Reject>? {
+        guard let entry = entries[key] else {
+            misses += 1
+            return nil
+        }
+        guard isValid(entry, in: environment) else {
+            remove(key)
+            misses += 1
+            return nil
+        }
+        hits += 1
+        touch(key)
+        return entry.reply
+    }
+
+    /// Whether `entry` still holds in `environment` (query_cache.rs, `EntryValue::is_valid`).
+    func isValid(_ entry: Entry, in environment: Environment) -> Bool {
+        let cached = entry.environment
+        let age = environment.batchTimeNanos >= cached.batchTimeNanos ? environment.batchTimeNanos - cached.batchTimeNanos : 0
+        if age > UInt64(max(expiry.nanoseconds, 0)) { return false }
+        if entry.reads.contains(.dataCertificate), age > UInt64(max(dataCertificateExpiry.nanoseconds, 0)) { return false }
+        if cached.batchTimeNanos != environment.batchTimeNanos && entry.reads.contains(.time) { return false }
+        if cached.canisterVersion != environment.canisterVersion || cached.canisterChanges != environment.canisterChanges { return false }
+        if cached.cycles != environment.cycles && entry.reads.contains(.cyclesBalance) { return false }
+        return true
+    }
+
+    /// Keeps `reply` under `key`, computed in `environment` having read `reads`, evicting the
+    /// least recently used entries past the capacity. System errors are not kept (a reply and
+    /// a canister's own reject are: query_cache.rs keeps `Ok(WasmResult)` only).
+    public mutating func store(_ key: Key, _ reply: Result<[UInt8], Reject>, environment: Environment, reads: EnvironmentReads) {
+        if case .failure(let reject) = reply, reject.errorCode != nil { return }
+        let size: UInt64 = switch reply {
+        case .success(let bytes): key.bytes + Self.entryBytes + UInt64(bytes.count)
+        case .failure(let reject): key.bytes + Self.entryBytes + UInt64(reject.message.utf8.count)
+        }
+        guard size <= capacityBytes else { return }
+        remove(key)
+        entries[key] = Entry(environment: environment, reply: reply, reads: reads, bytes: size, stamp: 0)
+        bytes += size
+        touch(key)
+        while bytes > capacityBytes, let (stamp, oldest) = uses.popMin() {
+            guard entries[oldest]?.stamp == stamp else { continue }
+            remove(oldest)
+            evictions += 1
+        }
+    }
+
+    /// An entry's size besides its key and reply (an estimate of the Rust layout of the
+    /// entry's environment, result and flags).
+    static let entryBytes: UInt64 = 96
+
+    mutating func touch(_ key: Key) {
+        nextStamp += 1
+        entries[key]?.stamp = nextStamp
+        uses.insert(nextStamp, key)
+        // Stale pairs are dropped when they outnumber the entries, so the heap stays bounded.
+        if uses.count > 2 * entries.count + 64 {
+            uses = MinHeap(entries.map { ($0.value.stamp, $0.key) })
+        }
+    }
+
+    mutating func remove(_ key: Key) {
+        guard let entry = entries.removeValue(forKey: key) else { return }
+        bytes -= entry.bytes
+    }
+}
