@@ -1,5 +1,6 @@
 import Candid
 import ExecutionLayer
+import InternetComputer
 
 /// Why a call made through ``SimulatedInternetComputer`` has no reply.
 public enum CallFailure: Error, Hashable, Sendable, CustomStringConvertible {
@@ -11,6 +12,9 @@ public enum CallFailure: Error, Hashable, Sendable, CustomStringConvertible {
     case expired
     /// No replica of the canister's subnet was up to take a query.
     case noReplicaUp
+    /// The subnet's ingress admission refused the update call before it reached the ingress
+    /// pool (HTTP 429 or 503; ``CallRefusal``).
+    case refused(CallRefusal)
     /// The canister ID belongs to no subnet of this IC.
     case noSuchSubnet(CanisterID)
     /// Candid: a service description or an argument's text that does not parse or fit the
@@ -28,6 +32,7 @@ public enum CallFailure: Error, Hashable, Sendable, CustomStringConvertible {
         case .rejected(let reject): "rejected: \(reject)"
         case .expired: "expired: no certified answer before the message's expiry"
         case .noReplicaUp: "no replica of the canister's subnet is up"
+        case .refused(let refusal): "refused: \(refusal)"
         case .noSuchSubnet(let canister): "canister \(canister) belongs to no subnet of this IC"
         case .candid(let error): "Candid: \(error)"
         }

@@ -9,7 +9,8 @@ extension SimulatedInternetComputer {
     /// certified (the time an agent's poll would find it), or until the message expires.
     /// - Returns: the reply's bytes.
     /// - Throws: ``CallFailure/rejected(_:)`` with the IC's or the canister's reject,
-    ///   ``CallFailure/expired`` if no certified answer came in time.
+    ///   ``CallFailure/expired`` if no certified answer came in time, ``CallFailure/refused(_:)``
+    ///   if the subnet's ingress admission refused the call.
     public mutating func update(_ canister: CanisterID, _ method: String, argument: [UInt8] = [],
                                 sender: Principal? = nil) throws(CallFailure) -> [UInt8] {
         try update(canister, method, argument: argument, sender: sender ?? defaultSender, subnet: try hostingSubnet(of: canister))
@@ -21,7 +22,11 @@ extension SimulatedInternetComputer {
         let id = nextMessageID
         nextMessageID += 1
         let message = IngressMessage(id: id, sender: sender, receiver: canister, method: method, argument: argument)
-        let receipt = simulation.call(message, toSubnet: subnet, at: now)
+        let receipt: CallReceipt
+        switch simulation.call(message, toSubnet: subnet, at: now) {
+        case .success(let accepted): receipt = accepted
+        case .failure(let refusal): throw .refused(refusal)
+        }
         let expiry = SimInstant.zero + .nanoseconds(Int64(clamping: receipt.expiryNanos - min(receipt.expiryNanos, SubnetExecution.epochNanos)))
         _ = step(until: expiry) { Self.certifiedOutcome(of: id, onSubnet: subnet, in: $0) != nil }
         switch Self.certifiedOutcome(of: id, onSubnet: subnet, in: simulation)?.status {

@@ -86,14 +86,19 @@ extension InternetComputerSimulation {
         return nil
     }
 
-    /// `call`: a user's ingress `message` reaches subnet `subnet`'s replicas at `time` (not
-    /// before the latest event handled): each that is up takes it for its block payload.
+    /// `call`: a user's ingress `message` reaches subnet `subnet` at `time` (not before the
+    /// latest event handled). The boundary node routes it to a replica that is up, and the
+    /// subnet's ingress admission (``IngressAdmissionConfiguration``) accepts it, or refuses
+    /// it as the IC would, with the HTTP status and text (``CallRefusal``). An accepted
+    /// message reaches every replica that is up, for its block payload.
+    /// - Returns: the receipt (the message's expiry), or the refusal.
     /// - Precondition: `subnet` exists and the message ID is below 2^63 and not used before.
-    public mutating func call(_ message: IngressMessage, toSubnet subnet: Int, at time: SimInstant) -> CallReceipt {
+    public mutating func call(_ message: IngressMessage, toSubnet subnet: Int, at time: SimInstant) -> Result<CallReceipt, CallRefusal> {
         precondition(subnets.indices.contains(subnet), "subnet \(subnet) of \(subnets.count)")
         let receipt = CallReceipt(expiryNanos: subnets[subnet].model.execution.ingress.expiryNanos(submittedAt: time, requested: message.expiryNanos))
+        if let refusal = admit(message, expiryNanos: receipt.expiryNanos, toSubnet: subnet, at: time) { return .failure(refusal) }
         submit(message, toSubnet: subnet, at: time)
-        return receipt
+        return .success(receipt)
     }
 
     /// `read_state` of request `id`'s status at replica `node` of subnet `subnet`: its answer

@@ -90,6 +90,9 @@ public struct InternetComputerSimulation {
     /// Every lane's next event time: lane 0 the users', lane s + 1 subnet s's (kept beside
     /// the subnets, so that finding the next to step reads a small array, not every queue).
     var lanes = LaneMerge(times: [])
+    /// Each subnet's ingress admission (the boundary node's and the replicas' limits on
+    /// update calls), by subnet number.
+    var admissions: [IngressAdmission] = []
     /// Each replica's query service, by subnet and node (HTTPInterface.swift, `query`).
     public internal(set) var queryServices: [[QueryService]] = []
 
@@ -107,6 +110,7 @@ public struct InternetComputerSimulation {
             return simulation
         }
         lanes = LaneMerge(times: [nil] + subnets.map(\.scheduler.nextEventTime))
+        admissions = configuration.subnets.map(IngressAdmission.init(subnet:))
         queryServices = configuration.subnets.indices.map { index in
             Array(repeating: QueryService(configuration: configuration.queryService(ofSubnet: index)),
                   count: configuration.subnets[index].consensus.nodeCount)

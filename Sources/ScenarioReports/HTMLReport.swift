@@ -81,7 +81,7 @@ public struct HTMLReport: Sendable {
             let statistics = client.statistics
             let latency = statistics.latency
             let cells = [client.name, client.call.rawValue, client.canister, client.subnet, "\(statistics.sent)", "\(statistics.replied)",
-                         "\(statistics.rejected)", "\(statistics.expired)", "\(client.inFlight)"]
+                         "\(statistics.rejected)\(ScenarioReport.refusedText(statistics))", "\(statistics.expired)", "\(client.inFlight)"]
                 + ScenarioReport.reportedQuantiles.map { ScenarioReport.format(latency.quantile($0.1, $0.2)) } + [ScenarioReport.format(latency.maximum)]
             rows.append("<tr>" + cells.enumerated().map { "<td\($0.offset < 4 ? " class=\"left\"" : "")>\(Self.escape($0.element))</td>" }.joined() + "</tr>")
         }

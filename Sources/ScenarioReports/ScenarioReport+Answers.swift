@@ -9,7 +9,8 @@ public struct AnswerSummary: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
         /// A reply as Candid text (or `hex:...`), or a reject's message.
         public var text: String
-        /// A reject's code name (`nil` for a reply).
+        /// A reject's code name, or `"HTTP 429"` for a call refused before the ingress pool
+        /// (`nil` for a reply).
         public var code: String?
         /// A reject's IC error code, when the system rejected (`"IC0503"`).
         public var errorCode: String?
@@ -71,8 +72,15 @@ extension ScenarioReport {
             return AnswerSummary.Entry(text: text(bytes), count: entry.count)
         }
         let rejects = answers.rejects.compactMap { entry -> AnswerSummary.Entry? in
-            guard case .rejected(let code, let errorCode, let message) = entry.answer else { return nil }
-            return AnswerSummary.Entry(text: message, code: RejectCodeNames.name(code), errorCode: errorCode, count: entry.count)
+            switch entry.answer {
+            case .rejected(let code, let errorCode, let message):
+                return AnswerSummary.Entry(text: message, code: RejectCodeNames.name(code), errorCode: errorCode, count: entry.count)
+            case .refused(let status, let errorCode, let message):
+                // A refusal has no reject code: its HTTP status stands in its place.
+                return AnswerSummary.Entry(text: message, code: "HTTP \(status)", errorCode: errorCode, count: entry.count)
+            case .replied, .expired:
+                return nil
+            }
         }
         return AnswerSummary(replies: sorted(replies), rejects: sorted(rejects), otherReplies: answers.otherReplies, otherRejects: answers.otherRejects,
                              steps: client.steps.map { stepSummaries($0, client: client, outcomes: outcomes, simulation.candid, simulation.scenario) })
@@ -153,4 +161,18 @@ extension ScenarioReport {
 
     /// Most steps the text report lists per scripted client.
     static let stepLinesMax = 20
+}
+
+extension ScenarioReport {
+    /// `" (12 refused)"` after a client's rejected count when its subnet's ingress admission
+    /// refused calls (empty when none was: reports of runs without refusals read as before).
+    static func refusedText(_ statistics: ClientStatistics) -> String {
+        statistics.refused == 0 ? "" : " (\(statistics.refused) refused)"
+    }
+
+    /// The client's `refused` member when calls were refused (none otherwise, as for
+    /// ``refusedText(_:)``).
+    static func refusedJSON(_ statistics: ClientStatistics) -> [(key: String, value: JSONValue)] {
+        statistics.refused == 0 ? [] : [("refused", count(statistics.refused))]
+    }
 }

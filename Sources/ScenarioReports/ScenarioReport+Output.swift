@@ -34,7 +34,8 @@ extension ScenarioReport {
         let calls = client.answers.steps.map { "\($0.count) scripted calls" } ?? "\(client.call.rawValue) calls to \(client.canister) on subnet \"\(client.subnet)\""
         var lines = [
             "client \"\(client.name)\": \(calls): \(statistics.sent) sent, "
-                + "\(statistics.replied) replied, \(statistics.rejected) rejected, \(statistics.expired) expired, \(client.inFlight) in flight; "
+                + "\(statistics.replied) replied, \(statistics.rejected) rejected\(Self.refusedText(statistics)), \(statistics.expired) expired, "
+                + "\(client.inFlight) in flight; "
                 + "\(SubnetReport.fixed(rate, decimals: 1)) replies/s" + (client.call == .update ? ", \(statistics.polls) read_state polls" : ""),
             "  latency " + Self.reportedQuantiles.map { "\($0.0) \(Self.format(statistics.latency.quantile($0.1, $0.2)))" }.joined(separator: ", ")
                 + ", max \(Self.format(statistics.latency.maximum))",
@@ -138,7 +139,7 @@ extension ScenarioReport {
             ("answeredPerBucket", .array(statistics.answeredPerBucket.map { Self.count($0) })),
             ("latencyMeanNanosPerBucket", .array(means)),
             ("latencyMaxNanosPerBucket", .array(statistics.latencyMaxPerBucket.map { Self.count($0) })),
-        ] + Self.answersJSON(client.answers))
+        ] + Self.refusedJSON(statistics) + Self.answersJSON(client.answers))
     }
 
     func subnetJSON(_ subnet: SubnetSummary) -> JSONValue {

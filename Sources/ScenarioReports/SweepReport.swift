@@ -77,7 +77,7 @@ extension ScenarioReport {
             let prefix = "client.\(client.name)."
             metrics += [(prefix + "sent", Int64(clamping: statistics.sent)), (prefix + "replied", Int64(clamping: statistics.replied)),
                         (prefix + "rejected", Int64(clamping: statistics.rejected)), (prefix + "expired", Int64(clamping: statistics.expired)),
-                        (prefix + "inFlight", Int64(clamping: client.inFlight))]
+                        (prefix + "inFlight", Int64(clamping: client.inFlight)), (prefix + "refused", Int64(clamping: statistics.refused))]
             for (name, numerator, denominator) in Self.reportedQuantiles {
                 metrics.append((prefix + "latency\(name.replacingDots)Nanos", statistics.latency.quantile(numerator, denominator)?.nanoseconds ?? -1))
             }

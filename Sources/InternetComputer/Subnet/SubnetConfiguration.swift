@@ -41,6 +41,10 @@ public struct SubnetConfiguration: Hashable, Sendable {
     /// whose time is later does not induct it, and a call not answered (and certified) by
     /// then ends expired for its user.
     public var ingressTimeToLive: SimDuration = .seconds(300)
+    /// The limits on update calls before they reach the ingress pool: the boundary node's rate
+    /// limit, each replica's HTTP handler's concurrency and ingress pool's size (the IC's by
+    /// default; ``IngressAdmissionConfiguration``).
+    public var ingressAdmission = IngressAdmissionConfiguration()
     /// The canisters users query: the subnet keeps their states at the heights replicas have
     /// certified recently, so that a query runs against the state the replica it reaches has
     /// certified (``QuerySnapshots``; the HTTP interface's `query`). Empty by default.
@@ -101,6 +105,7 @@ public struct SubnetConfiguration: Hashable, Sendable {
             }
         }
         problems += executionProblems(installingCanisters: installingCanisters)
+        problems += ingressAdmission.problems().map { "ingressAdmission.\($0)" }
         if byzantine.count > consensus.faultsTolerated && !allowsMoreThanFByzantine {
             problems.append("byzantine: \(byzantine.count) Byzantine nodes, more than f = \(consensus.faultsTolerated); "
                 + "set allowsMoreThanFByzantine to run it anyway")

@@ -11,6 +11,9 @@ public enum CallAnswer: Hashable, Sendable {
     case rejected(code: Int32, errorCode: String?, message: String)
     /// No certified answer by the message's expiry (update calls only).
     case expired
+    /// The call was refused before it reached the ingress pool (update calls only): the HTTP
+    /// status, the IC's error code if the answer carried one, and the response's text.
+    case refused(httpStatus: Int, errorCode: String?, message: String)
 
     /// The answer a reject is.
     init(_ reject: Reject) {
@@ -60,10 +63,10 @@ public struct ClientAnswers: Sendable, Equatable {
             positions[answer] = replies.count
             replies.append(AnswerCount(answer: answer, count: 1))
         case .replied: otherReplies += 1
-        case .rejected where rejects.count < Self.distinctMax:
+        case .rejected where rejects.count < Self.distinctMax, .refused where rejects.count < Self.distinctMax:
             positions[answer] = rejects.count
             rejects.append(AnswerCount(answer: answer, count: 1))
-        case .rejected: otherRejects += 1
+        case .rejected, .refused: otherRejects += 1
         case .expired: break
         }
     }

@@ -13,6 +13,9 @@ import InternetComputer
 ///   interval and a round trip (its user would have given up).
 /// - Queries sent equal queries ended plus those still on their way at the end.
 /// - Every client-made message the subnets answered belongs to a call.
+/// - Every call a client sent was admitted (and is among its update calls) or refused (and
+///   counted), or is a query; the subnets' admissions accepted exactly the clients' update
+///   calls and refused exactly the calls the clients counted refused.
 public enum NothingLostChecker {
     /// The problems found (empty when nothing was lost), each naming a call; at most
     /// `limit` of each kind are listed, with a count of the rest.
@@ -35,6 +38,7 @@ public enum NothingLostChecker {
         for subnet in ic.subnets.indices { answered += ic.answeredCount(onSubnet: subnet) }
         let made = workload.updates.count
         if answered > made { report("phantom", "the subnets answered \(answered) client messages, but the clients made \(made) update calls") }
+        for problem in admissionProblems(workload, ic) { report("refused", problem) }
         for kind in counts.keys.sorted() where counts[kind, default: 0] > limit {
             problems.append("... and \(counts[kind, default: 0] - limit) more of kind \"\(kind)\"")
         }

@@ -77,6 +77,7 @@ public enum ScriptChecker {
         case .rejected(let code, let errorCode, let message):
             "a reject \(RejectCodeNames.name(code))\(errorCode.map { " (\($0))" } ?? "") \"\(message)\""
         case .expired: "no answer before the call expired"
+        case .refused(let status, let errorCode, let message): "a refusal HTTP \(status)\(errorCode.map { " (\($0))" } ?? "") \"\(message)\""
         }
     }
 }

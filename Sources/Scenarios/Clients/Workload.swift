@@ -211,7 +211,15 @@ public struct Workload: Sendable {
                                          method: target.method, argument: argument(client, number: number))
             nextMessageID += 1
             let arrival = now + oneWay(client)
-            let receipt = ic.call(message, toSubnet: target.subnet, at: arrival)
+            let receipt: CallReceipt
+            switch ic.call(message, toSubnet: target.subnet, at: arrival) {
+            case .success(let accepted): receipt = accepted
+            case .failure(let refusal):
+                // Refused at once: not kept in `updates` (counted), so refused calls hold no memory.
+                refused(client, user: user, refusal, step: target.step.map(Int.init), sentAt: now, at: arrival + oneWay(client), &scheduler)
+                statistics[client].sent += 1
+                return
+            }
             updates.append(UpdateCall(client: Int32(client), user: Int32(user), messageID: message.id, sentAt: now,
                                       expiryNanos: receipt.expiryNanos, step: target.step))
             // The boundary node acknowledges the submission (back at arrival + delay); the agent
@@ -333,6 +341,9 @@ public struct ClientStatistics: Sendable, Equatable {
     public internal(set) var rejected: UInt64 = 0
     /// Update calls expired.
     public internal(set) var expired: UInt64 = 0
+    /// Update calls refused before they reached the ingress pool (counted among the rejected
+    /// too, with their HTTP status as the reason).
+    public internal(set) var refused: UInt64 = 0
     /// `read_state` polls sent for update calls.
     public internal(set) var polls: UInt64 = 0
     /// Queries that ended (all of them ended one of the three ways above).

@@ -81,7 +81,7 @@ public enum SubnetKind: String, Hashable, Sendable, CaseIterable {
 
 /// A subnet of a scenario. Every unset parameter keeps the IC's default for its kind.
 public struct ScenarioSubnet: Hashable, Sendable {
-    // 18 stored properties: one per field of a subnet in the scenario format (Docs/Scenarios.md).
+    // 20 stored properties: one per field of a subnet in the scenario format (Docs/Scenarios.md).
     /// Its unique name (faults and canisters refer to it).
     public var name: String
     /// Its kind.
@@ -114,6 +114,9 @@ public struct ScenarioSubnet: Hashable, Sendable {
     /// in the simulator (`nil`: 1 GiB, ``ExecutionLimits/memoryBytesHeld``). Not an IC limit:
     /// the host's memory is finite; a message that writes more traps.
     public var canisterMemoryHeldMax: UInt64?
+    /// The limits on update calls before the ingress pool (`nil`: the IC's,
+    /// ``IngressAdmissionConfiguration``).
+    public var ingressAdmission: IngressAdmissionConfiguration?
     /// What its replicas' processors spend on consensus work, and their rhythm (`nil`: the
     /// IC's, ``ProcessingConfiguration/internetComputer``).
     public var processing: ScenarioProcessing?

@@ -86,6 +86,7 @@ extension ScenarioSubnet {
         if let uploadBitsPerSecond { configuration.network.uploadBitsPerSecond = uploadBitsPerSecond }
         if let checkpointIntervalHeights { configuration.checkpoints.intervalHeights = checkpointIntervalHeights }
         if let ingressTimeToLive { configuration.ingressTimeToLive = ingressTimeToLive }
+        if let ingressAdmission { configuration.ingressAdmission = ingressAdmission }
         configuration.processing = processing?.configuration ?? .internetComputer
         configuration.dissemination = dissemination?.configuration ?? .internetComputer
         configuration.executesOnEveryReplica = executesOnEveryReplica

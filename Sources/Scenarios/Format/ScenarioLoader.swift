@@ -97,7 +97,7 @@ package struct ScenarioReader {
     // MARK: Subnets
 
     static let subnetKeys = ["name", "kind", "nodes", "regions", "dataCentres", "latency", "unitDelay", "initialNotaryDelay", "payloadItemsMax",
-                             "payloadBytesMax", "uploadBitsPerSecond", "sliceInstructions", "roundInstructions", "checkpointInterval", "ingressTimeToLive", "canisterMemoryHeldMax",
+                             "payloadBytesMax", "uploadBitsPerSecond", "sliceInstructions", "roundInstructions", "checkpointInterval", "ingressTimeToLive", "ingressAdmission", "canisterMemoryHeldMax",
                              "processing", "dissemination", "executesOnEveryReplica", "allowMoreThanFByzantine", "queries"]
 
     mutating func subnet(_ value: JSONValue, at path: JSONPath) -> ScenarioSubnet? {
@@ -135,6 +135,7 @@ package struct ScenarioReader {
             if bytes < UInt64(LinearMemory.chunkBytes) { json.report(path, "expected at least 4KiB (one 4 KiB chunk), found \(bytes) bytes") }
             subnet.canisterMemoryHeldMax = bytes
         }
+        if let (value, path) = object["ingressAdmission"] { subnet.ingressAdmission = ingressAdmission(value, at: path) }
         if let (value, path) = object["processing"] { subnet.processing = processing(value, at: path) }
         if let (value, path) = object["dissemination"] { subnet.dissemination = dissemination(value, at: path) }
         if let (value, path) = object["executesOnEveryReplica"], let flag = json.bool(value, at: path) { subnet.executesOnEveryReplica = flag }

@@ -73,6 +73,7 @@ extension ScenarioSubnet {
         if let roundInstructions { members.append(("roundInstructions", .number(String(roundInstructions)))) }
         if let checkpointIntervalHeights { members.append(("checkpointInterval", .number(String(checkpointIntervalHeights)))) }
         if let ingressTimeToLive { members.append(("ingressTimeToLive", .duration(ingressTimeToLive))) }
+        if let ingressAdmission { members.append(("ingressAdmission", ingressAdmission.jsonValue)) }
         if let canisterMemoryHeldMax { members.append(("canisterMemoryHeldMax", .string("\(canisterMemoryHeldMax)B"))) }
         if let processing { members.append(("processing", processing.jsonValue)) }
         if let dissemination { members.append(("dissemination", dissemination.jsonValue)) }
