@@ -96,8 +96,9 @@ extension InternetComputerSimulation {
     public mutating func call(_ message: IngressMessage, toSubnet subnet: Int, at time: SimInstant) -> Result<CallReceipt, CallRefusal> {
         precondition(subnets.indices.contains(subnet), "subnet \(subnet) of \(subnets.count)")
         let receipt = CallReceipt(expiryNanos: subnets[subnet].model.execution.ingress.expiryNanos(submittedAt: time, requested: message.expiryNanos))
-        if let refusal = admit(message, expiryNanos: receipt.expiryNanos, toSubnet: subnet, at: time) { return .failure(refusal) }
-        submit(message, toSubnet: subnet, at: time)
+        var entry: Int?
+        if let refusal = admit(message, expiryNanos: receipt.expiryNanos, toSubnet: subnet, at: time, routedTo: &entry) { return .failure(refusal) }
+        submit(message, toSubnet: subnet, at: time, entryReplica: entry)
         return .success(receipt)
     }
 

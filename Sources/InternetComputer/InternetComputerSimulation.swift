@@ -230,10 +230,11 @@ public struct InternetComputerSimulation {
         for index in subnets.indices { _ = subnets[index].run(.until(time)) }
     }
 
-    /// Schedules the arrival of ingress `message` at subnet `subnet`'s replicas at `time`
-    /// (users reach it through ``call(_:toSubnet:at:)``).
-    mutating func submit(_ message: IngressMessage, toSubnet subnet: Int, at time: SimInstant) {
-        let index = subnets[subnet].model.enqueue(SubmittedIngress(at: time, message))
+    /// Schedules the arrival of ingress `message` at subnet `subnet` at `time`, at replica
+    /// `entryReplica` (which gossips it; `nil`: one derived from its ID), as users reach it
+    /// through ``call(_:toSubnet:at:)``.
+    mutating func submit(_ message: IngressMessage, toSubnet subnet: Int, at time: SimInstant, entryReplica: Int? = nil) {
+        let index = subnets[subnet].model.enqueue(SubmittedIngress(at: time, message, entryReplica: entryReplica))
         lanes.update(subnet + 1, to: Self.schedule(.submit(index: index), at: time, on: &subnets[subnet]))
     }
 

@@ -87,7 +87,7 @@ struct ProposalTests {
         var h = Harness { $0.payloadItemsMax = 3; $0.payloadBytesMax = 1_000 }
         let leader = h.makers(at: 1)[0]
         let items = sizes.enumerated().map { PayloadItem(id: UInt64($0.offset), sizeBytes: $0.element) }
-        h.step(leader, .payload(items), at: .zero)
+        h.step(leader, .payload(items, availableAt: .zero), at: .zero)
         #expect(h.wake(leader, at: .zero).proposals.map(\.payload) == [Array(items.prefix(fitting))])
     }
 
@@ -98,12 +98,12 @@ struct ProposalTests {
         let maker = h.makers(at: 2)[0]
         let items = (1...3).map { PayloadItem(id: $0, sizeBytes: 10) }
         // Not woken at height 1, so it makes no block there even if it is a maker.
-        h.step(maker, .payload(items), at: .zero)
+        h.step(maker, .payload(items, availableAt: .zero), at: .zero)
         let first = h.block(rank: 0, payload: Array(items.prefix(2)))
         let done = h.deliver(.proposal(first), h.notarization(of: first, for: maker), h.finalization(of: first, for: maker),
                              from: first.maker, to: maker, at: at(.milliseconds(100)))
         #expect(done.finalized == [first])
-        #expect(h[maker].payloadQueue == [items[2]])
+        #expect(h[maker].payloadQueue.map(\.item) == [items[2]])
         #expect(h.giveBeacon(1, to: maker, at: at(.milliseconds(200))).proposals.map(\.payload) == [[items[2]]])
     }
 
@@ -113,12 +113,24 @@ struct ProposalTests {
         var h = Harness()
         let maker = h.makers(at: 2)[0]
         let items = (1...3).map { PayloadItem(id: $0, sizeBytes: 10) }
-        h.step(maker, .payload(items), at: .zero)
+        h.step(maker, .payload(items, availableAt: .zero), at: .zero)
         let first = h.block(rank: 0, payload: [items[0], items[2]])
         h.deliver(.proposal(first), h.notarization(of: first, for: maker), from: first.maker, to: maker, at: at(.milliseconds(100)))
         #expect(h[maker].finalizedHeight == 0)
         #expect(h.giveBeacon(1, to: maker, at: at(.milliseconds(200))).proposals.map(\.payload) == [[items[1]]])
-        #expect(h[maker].payloadQueue == items)
+        #expect(h[maker].payloadQueue.map(\.item) == items)
+    }
+
+    /// An item is proposed only from when it is available to the maker (in its ingress pool,
+    /// once gossip brought it): a block made earlier leaves it out.
+    @Test func itemsAreProposedOnlyOnceAvailable() {
+        var h = Harness()
+        let maker = h.makers(at: 1)[0]
+        let early = PayloadItem(id: 1, sizeBytes: 10)
+        let late = PayloadItem(id: 2, sizeBytes: 10)
+        h.step(maker, .payload([early], availableAt: .zero), at: .zero)
+        h.step(maker, .payload([late], availableAt: at(.seconds(5))), at: .zero)
+        #expect(h.step(maker, .wakeUp, at: at(.milliseconds(1))).proposals.map(\.payload) == [[early]])
     }
 
     /// A block is valid only if its maker holds its rank (Docs/Consensus.md, rule 2): a block

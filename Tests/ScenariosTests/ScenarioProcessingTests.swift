@@ -40,4 +40,29 @@ struct ScenarioProcessingTests {
         let unknown = ScenarioLoaderTests.problems(Self.subnet(#"{"sighing": "1ms"}"#))
         #expect(unknown.count == 1 && unknown[0].hasPrefix(#"subnets[0].processing.sighing: unknown key (did you mean "signing"?)"#))
     }
+
+    static func dissemination(_ value: String) -> String {
+        ScenarioLoaderTests.minimal(adding: #""subnets": [{"name": "app", "dissemination": \#(value)}]"#)
+    }
+
+    @Test func subnetsTakeTheICsDisseminationUnlessChanged() throws {
+        let plain = try ScenarioLoader.load(ScenarioLoaderTests.minimal)
+        #expect(plain.configuration(modules: [[]]).subnets.first?.dissemination == .internetComputer)
+        let changed = try ScenarioLoader.load(Self.dissemination(#"{"hashesInBlocks": false, "pushThresholdBytes": 4096}"#))
+        var expected = DisseminationConfiguration.internetComputer
+        expected.hashesInBlocks = false
+        expected.pushThresholdBytes = 4_096
+        #expect(changed.subnets.first?.dissemination?.configuration == expected)
+        #expect(try ScenarioLoader.load(changed.json) == changed)
+        let direct = try ScenarioLoader.load(Self.dissemination(#""direct""#))
+        #expect(direct.subnets.first?.dissemination?.configuration == .direct)
+        #expect(try ScenarioLoader.load(direct.json) == direct)
+    }
+
+    @Test func badDisseminationIsReportedWhereItIs() {
+        #expect(ScenarioLoaderTests.problems(Self.dissemination(#""gossip""#))
+            == [#"subnets[0].dissemination: expected "direct" or an object (gossipsIngress, hashesInBlocks, strippedIngressBytes, pushThresholdBytes), found "gossip""#])
+        #expect(ScenarioLoaderTests.problems(Self.dissemination(#"{"pushThresholdBytes": -1}"#)).count == 1)
+        #expect(ScenarioLoaderTests.problems(Self.dissemination(#"{"gossipsIngress": 1}"#)).first?.hasPrefix("subnets[0].dissemination.gossipsIngress: ") == true)
+    }
 }

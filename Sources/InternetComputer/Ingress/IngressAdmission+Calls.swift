@@ -19,8 +19,10 @@ extension InternetComputerSimulation {
 
     /// The boundary node and the replica it routes to admit `message` (its expiry
     /// `expiryNanos`) for subnet `subnet` at `time`: the refusal, or `nil` when it is accepted
-    /// (``IngressAdmission/admit(id:sizeBytes:expiryNanos:at:time:)``).
-    mutating func admit(_ message: IngressMessage, expiryNanos: UInt64, toSubnet subnet: Int, at time: SimInstant) -> CallRefusal? {
+    /// (``IngressAdmission/admit(id:sizeBytes:expiryNanos:at:time:)``); `routedTo` is set to
+    /// the replica the boundary node routed it to (left `nil` without admission limits).
+    mutating func admit(_ message: IngressMessage, expiryNanos: UInt64, toSubnet subnet: Int, at time: SimInstant,
+                        routedTo entry: inout Int?) -> CallRefusal? {
         guard admissions[subnet].configuration.isEnabled else {
             return admissions[subnet].admit(id: message.id, sizeBytes: message.sizeBytes, expiryNanos: expiryNanos, at: nil, time: time)
         }
@@ -28,6 +30,7 @@ extension InternetComputerSimulation {
         var routing = admissions[subnet].routing
         let node = replica(forRequestTo: subnet, at: time, using: &routing)
         admissions[subnet].routing = routing
+        entry = node
         if let node { purgeIngressPool(ofReplica: node, onSubnet: subnet, at: time) }
         return admissions[subnet].admit(id: message.id, sizeBytes: message.sizeBytes, expiryNanos: expiryNanos, at: node, time: time)
     }

@@ -56,7 +56,9 @@ extension SubnetSimulation {
         var pooledLast = whole
         var missingBytes = 0
         for item in block.payload where Self.isIngress(item) {
-            let pooled = ingressArrivals[item.id]?[peer] ?? .max
+            // No record: every replica had it at once (no gossip), or a block holding it is
+            // already executed; `.max`: the gossip never reached this replica.
+            let pooled = ingressArrivals[item.id]?[peer] ?? .zero
             if pooled > whole {
                 pooledLast = max(pooledLast, pooled)
                 missingBytes += item.sizeBytes
