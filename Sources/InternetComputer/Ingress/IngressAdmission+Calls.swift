@@ -20,17 +20,18 @@ extension InternetComputerSimulation {
     /// The boundary node and the replica it routes to admit `message` (its expiry
     /// `expiryNanos`) for subnet `subnet` at `time`: the refusal, or `nil` when it is accepted
     /// (``IngressAdmission/admit(id:sizeBytes:expiryNanos:at:time:)``); `routedTo` is set to
-    /// the replica the boundary node routed it to (left `nil` without admission limits).
+    /// the replica the boundary node routed it to (`nil` when none is up).
     mutating func admit(_ message: IngressMessage, expiryNanos: UInt64, toSubnet subnet: Int, at time: SimInstant,
                         routedTo entry: inout Int?) -> CallRefusal? {
-        guard admissions[subnet].configuration.isEnabled else {
-            return admissions[subnet].admit(id: message.id, sizeBytes: message.sizeBytes, expiryNanos: expiryNanos, at: nil, time: time)
-        }
-        // The draw is the admission's own, so the routing never shifts another stream.
+        // The boundary node routes every call, limits or not (the replica it reaches gossips
+        // it); the draw is the admission's own, so the routing never shifts another stream.
         var routing = admissions[subnet].routing
         let node = replica(forRequestTo: subnet, at: time, using: &routing)
         admissions[subnet].routing = routing
         entry = node
+        guard admissions[subnet].configuration.isEnabled else {
+            return admissions[subnet].admit(id: message.id, sizeBytes: message.sizeBytes, expiryNanos: expiryNanos, at: nil, time: time)
+        }
         if let node { purgeIngressPool(ofReplica: node, onSubnet: subnet, at: time) }
         return admissions[subnet].admit(id: message.id, sizeBytes: message.sizeBytes, expiryNanos: expiryNanos, at: node, time: time)
     }
