@@ -211,6 +211,9 @@ extension ScenarioReport {
         for (index, bound) in expectations.throughput.enumerated() {
             checks.append(throughputCheck(bound, index: index, clients))
         }
+        for (index, bound) in expectations.blockRate.enumerated() {
+            checks.append(blockRateCheck(bound, index: index, subnets, seconds: Double(scenario.duration.nanoseconds) / 1e9))
+        }
         return checks
     }
 
@@ -261,6 +264,19 @@ extension ScenarioReport {
         }
         return Check(name: name, passed: value <= bound.maximum,
                      detail: "\(key) of \(bound.calls) at most \(bound.maximum): \(value.formatted(decimals: 1)) over \(histogram.count) answered calls")
+    }
+
+    static func blockRateCheck(_ bound: BlockRateBound, index: Int, _ subnets: [SubnetSummary], seconds: Double) -> Check {
+        let name = "blockRate[\(index)]"
+        let upper = bound.maximumPerSecond.map { " and at most \(JSONValue.decimal($0))" } ?? ""
+        let wanted = "subnet \"\(bound.subnet)\" finalized at least \(JSONValue.decimal(bound.minimumPerSecond))\(upper) blocks/s"
+        guard let subnet = subnets.first(where: { $0.name == bound.subnet }), seconds > 0 else {
+            return Check(name: name, passed: false, detail: "\(wanted): no such subnet ran")
+        }
+        let height = subnet.metrics.finalizedHeightMin
+        let rate = Double(height) / seconds
+        return Check(name: name, passed: rate >= bound.minimumPerSecond && bound.maximumPerSecond.map { rate <= $0 } ?? true,
+                     detail: "\(wanted): \(SubnetReport.fixed(rate, decimals: 2)) blocks/s (height \(height) in \(SubnetReport.fixed(seconds, decimals: 1)) s)")
     }
 
     static func throughputCheck(_ bound: ThroughputBound, index: Int, _ clients: [ClientSummary]) -> Check {

@@ -66,3 +66,24 @@ struct ScenarioProcessingTests {
         #expect(ScenarioLoaderTests.problems(Self.dissemination(#"{"gossipsIngress": 1}"#)).first?.hasPrefix("subnets[0].dissemination.gossipsIngress: ") == true)
     }
 }
+
+/// The `blockRate` expectation: a calibration's range of finalized heights per second.
+@Suite("Block-rate expectations")
+struct BlockRateExpectationTests {
+    static func scenario(_ bound: String) -> String {
+        ScenarioLoaderTests.minimal(adding: #""subnets": [{"name": "app"}], "expectations": {"blockRate": [\#(bound)]}"#)
+    }
+
+    @Test func aBoundIsReadAndWrittenBack() throws {
+        let scenario = try ScenarioLoader.load(Self.scenario(#"{"subnet": "app", "min": 1.02, "max": 1.38}"#))
+        #expect(scenario.expectations.blockRate == [BlockRateBound(subnet: "app", minimumPerSecond: 1.02, maximumPerSecond: 1.38)])
+        #expect(try ScenarioLoader.load(scenario.json) == scenario)
+    }
+
+    @Test func badBoundsAreReportedWhereTheyAre() {
+        #expect(ScenarioLoaderTests.problems(Self.scenario(#"{"subnet": "nns", "min": 1}"#))
+            == [#"expectations.blockRate[0].subnet: no subnet is named "nns"; the subnets are "app""#])
+        #expect(ScenarioLoaderTests.problems(Self.scenario(#"{"subnet": "app", "min": 2, "max": 1}"#))
+            == [#"expectations.blockRate[0].max: expected at least "min" (2), found 1"#])
+    }
+}

@@ -378,6 +378,8 @@ public struct Expectations: Hashable, Sendable {
     public var latency: [LatencyBound] = []
     /// Lower bounds on throughput.
     public var throughput: [ThroughputBound] = []
+    /// Bounds on subnets' block rates (finalized heights per second).
+    public var blockRate: [BlockRateBound] = []
 
     /// The defaults: safety and liveness.
     public init() {}
@@ -412,6 +414,25 @@ public struct LatencyBound: Hashable, Sendable {
         self.calls = calls
         self.perMille = perMille
         self.maximum = maximum
+    }
+}
+
+/// Bounds on a subnet's block rate: the height every honest node finalized, per second of
+/// the run.
+public struct BlockRateBound: Hashable, Sendable {
+    /// The subnet's name.
+    public var subnet: String
+    /// The least blocks per second.
+    public var minimumPerSecond: Double
+    /// The most blocks per second (`nil`: no upper bound).
+    public var maximumPerSecond: Double?
+
+    /// Subnet `subnet` must finalize at `minimumPerSecond` or more, and at `maximumPerSecond`
+    /// or less when it is set.
+    public init(subnet: String, minimumPerSecond: Double, maximumPerSecond: Double? = nil) {
+        self.subnet = subnet
+        self.minimumPerSecond = minimumPerSecond
+        self.maximumPerSecond = maximumPerSecond
     }
 }
 

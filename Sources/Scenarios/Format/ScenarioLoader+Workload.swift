@@ -211,13 +211,14 @@ extension ScenarioReader {
     // MARK: Expectations
 
     mutating func expectations(_ value: JSONValue, at path: JSONPath) -> Expectations? {
-        guard let object = json.object(value, at: path, allowed: ["safety", "liveness", "allCallsAnswered", "latency", "throughput"]) else { return nil }
+        guard let object = json.object(value, at: path, allowed: ["safety", "liveness", "allCallsAnswered", "latency", "throughput", "blockRate"]) else { return nil }
         var expectations = Expectations()
         if let (value, path) = object["safety"], let flag = json.bool(value, at: path) { expectations.safety = flag }
         if let (value, path) = object["liveness"], let flag = json.bool(value, at: path) { expectations.liveness = flag }
         if let (value, path) = object["allCallsAnswered"], let flag = json.bool(value, at: path) { expectations.allCallsAnswered = flag }
         if let (value, path) = object["latency"] { expectations.latency = list(value, at: path) { $0.latencyBounds($1, at: $2) }.flatMap { $0 } }
         if let (value, path) = object["throughput"] { expectations.throughput = list(value, at: path) { $0.throughputBound($1, at: $2) } }
+        if let (value, path) = object["blockRate"] { expectations.blockRate = list(value, at: path) { $0.blockRateBound($1, at: $2) } }
         return expectations
     }
 
@@ -243,6 +244,18 @@ extension ScenarioReader {
               let (minValue, minPath) = object["min"], let minimum = json.number(minValue, at: minPath, in: 0...10_000_000) else { return nil }
         var bound = ThroughputBound(calls: calls, minimumPerSecond: minimum)
         if let (maxValue, maxPath) = object["max"], let maximum = json.number(maxValue, at: maxPath, in: 0...10_000_000) {
+            if maximum < minimum { json.report(maxPath, "expected at least \"min\" (\(JSONValue.decimal(minimum))), found \(JSONValue.decimal(maximum))") }
+            bound.maximumPerSecond = maximum
+        }
+        return bound
+    }
+
+    mutating func blockRateBound(_ value: JSONValue, at path: JSONPath) -> BlockRateBound? {
+        guard let object = json.object(value, at: path, allowed: ["subnet", "min", "max"], required: ["subnet", "min"]),
+              let (subnetValue, subnetPath) = object["subnet"], let subnet = json.string(subnetValue, at: subnetPath),
+              let (minValue, minPath) = object["min"], let minimum = json.number(minValue, at: minPath, in: 0...1_000) else { return nil }
+        var bound = BlockRateBound(subnet: subnet, minimumPerSecond: minimum)
+        if let (maxValue, maxPath) = object["max"], let maximum = json.number(maxValue, at: maxPath, in: 0...1_000) {
             if maximum < minimum { json.report(maxPath, "expected at least \"min\" (\(JSONValue.decimal(minimum))), found \(JSONValue.decimal(maximum))") }
             bound.maximumPerSecond = maximum
         }

@@ -192,6 +192,10 @@ extension Scenario {
         for (index, bound) in expectations.throughput.enumerated() {
             check(bound.calls, path.appending("throughput").appending(index).appending("calls"))
         }
+        for (index, bound) in expectations.blockRate.enumerated() where subnet(named: bound.subnet) == nil {
+            problems.append(JSONProblem(path.appending("blockRate").appending(index).appending("subnet"),
+                                        "no subnet is named \"\(bound.subnet)\"; the subnets are \(ScenarioReader.quotedList(subnets.map(\.name)))"))
+        }
         return problems
     }
 }

@@ -202,10 +202,19 @@ extension Expectations {
             if let maximum = bound.maximumPerSecond { members.append(("max", .number(JSONValue.decimal(maximum)))) }
             return .object(members)
         }
-        return .object([
+        var members: [(key: String, value: JSONValue)] = [
             ("safety", .bool(safety)), ("liveness", .bool(liveness)), ("allCallsAnswered", .bool(allCallsAnswered)),
             ("latency", .array(latency)), ("throughput", .array(throughput)),
-        ])
+        ]
+        // Written only when set, so scenarios without it keep their hash.
+        if !blockRate.isEmpty {
+            members.append(("blockRate", .array(blockRate.map { bound in
+                var members: [(key: String, value: JSONValue)] = [("subnet", .string(bound.subnet)), ("min", .number(JSONValue.decimal(bound.minimumPerSecond)))]
+                if let maximum = bound.maximumPerSecond { members.append(("max", .number(JSONValue.decimal(maximum)))) }
+                return .object(members)
+            })))
+        }
+        return .object(members)
     }
 }
 
