@@ -7,6 +7,9 @@ public struct CallReceipt: Hashable, Sendable {
     /// The message's expiry (IC time, nanoseconds since 1970), as its subnet's ingress
     /// lifecycle set it.
     public var expiryNanos: UInt64
+    /// The replica the boundary node routed it to, which holds a synchronous call's
+    /// connection (`nil`: none was up).
+    public var replica: Int?
 }
 
 /// What `read_state` at a replica tells of a request's status: its answer once the height
@@ -95,10 +98,11 @@ extension InternetComputerSimulation {
     /// - Precondition: `subnet` exists and the message ID is below 2^63 and not used before.
     public mutating func call(_ message: IngressMessage, toSubnet subnet: Int, at time: SimInstant) -> Result<CallReceipt, CallRefusal> {
         precondition(subnets.indices.contains(subnet), "subnet \(subnet) of \(subnets.count)")
-        let receipt = CallReceipt(expiryNanos: subnets[subnet].model.execution.ingress.expiryNanos(submittedAt: time, requested: message.expiryNanos))
-        var entry: Int?
-        if let refusal = admit(message, expiryNanos: receipt.expiryNanos, toSubnet: subnet, at: time, routedTo: &entry) { return .failure(refusal) }
-        submit(message, toSubnet: subnet, at: time, entryReplica: entry)
+        var receipt = CallReceipt(expiryNanos: subnets[subnet].model.execution.ingress.expiryNanos(submittedAt: time, requested: message.expiryNanos))
+        if let refusal = admit(message, expiryNanos: receipt.expiryNanos, toSubnet: subnet, at: time, routedTo: &receipt.replica) {
+            return .failure(refusal)
+        }
+        submit(message, toSubnet: subnet, at: time, entryReplica: receipt.replica)
         return .success(receipt)
     }
 

@@ -199,30 +199,45 @@ public struct InternetComputerSimulation {
         if lane == 0 {
             users.step(&self)
         } else {
-            stepSubnet(lane - 1)
+            let answered = stepSubnet(lane - 1)
+            if !answered.isEmpty { users.answersVisible(answered.map { AnsweredWait(subnet: lane - 1, token: $0.token, time: $0.time) }) }
         }
         return true
     }
 
     /// Steps subnet `index`, and sends the stream slices the step published to their
-    /// destinations, which take them `xnetDelay` later.
-    mutating func stepSubnet(_ index: Int) {
-        let (now, nextTime, slices) = Self.step(&subnets[index])
+    /// destinations, which take them `xnetDelay` later: the synchronous calls the step
+    /// answered.
+    @discardableResult
+    mutating func stepSubnet(_ index: Int) -> [(token: Int, time: SimInstant)] {
+        let (now, nextTime, slices, answered) = Self.step(&subnets[index])
         lanes.update(index + 1, to: nextTime)
-        guard !slices.isEmpty else { return }
+        guard !slices.isEmpty else { return answered }
         let arrival = now + configuration.xnetDelay
         for slice in slices where subnets.indices.contains(slice.destination) {
             lanes.update(slice.destination + 1, to: Self.schedule(.streamSlice(slice), at: arrival, on: &subnets[slice.destination]))
             slicesDelivered += 1
         }
+        return answered
     }
 
     /// Steps `subnet` (in place: reading its fields through `subnets[i]` would copy the whole
-    /// simulation): its time after the step, its next event's time, and the stream slices the
-    /// step published.
-    static func step(_ subnet: inout Simulation<SubnetSimulation>) -> (now: SimInstant, next: SimInstant?, slices: [StreamSlice]) {
+    /// simulation): its time after the step, its next event's time, the stream slices the
+    /// step published, and the synchronous calls it answered.
+    static func step(_ subnet: inout Simulation<SubnetSimulation>)
+        -> (now: SimInstant, next: SimInstant?, slices: [StreamSlice], answered: [(token: Int, time: SimInstant)]) {
         subnet.step()
-        return (subnet.now, subnet.scheduler.nextEventTime, subnet.model.takeOutbox())
+        return (subnet.now, subnet.scheduler.nextEventTime, subnet.model.takeOutbox(), subnet.model.takeAnsweredWaits())
+    }
+
+    /// Synchronous call `token` waits at replica `node` of subnet `subnet` for the certified
+    /// answer to message `id` (the v3 call endpoint holding its connection): `true` if the
+    /// answer is visible there already; else the users learn it through
+    /// ``InternetComputerUsers/answersVisible(_:)`` when it is.
+    /// - Precondition: the subnet and the replica exist.
+    public mutating func awaitAnswer(of id: UInt64, onSubnet subnet: Int, atReplica node: Int, token: Int) -> Bool {
+        precondition(subnets.indices.contains(subnet), "subnet \(subnet) of \(subnets.count)")
+        return subnets[subnet].model.awaitAnswer(id, atReplica: node, token: token)
     }
 
     /// Moves every subnet's clock to `time` (the end of a run), once no event is due before.
@@ -287,6 +302,25 @@ public protocol InternetComputerUsers {
     var nextEventTime: SimInstant? { get }
     /// Handles the users' next event, at its time, against `ic`.
     mutating func step(_ ic: inout InternetComputerSimulation)
+    /// Synchronous calls whose answers became visible at the replicas holding them.
+    mutating func answersVisible(_ answered: [AnsweredWait])
+}
+
+extension InternetComputerUsers {
+    /// Users without synchronous calls ignore them.
+    public mutating func answersVisible(_ answered: [AnsweredWait]) {}
+}
+
+/// A synchronous call's wait that ended: the call (the token its user gave
+/// ``InternetComputerSimulation/awaitAnswer(of:onSubnet:atReplica:token:)``), on which
+/// subnet, and when its answer became visible at the replica holding it.
+public struct AnsweredWait: Hashable, Sendable {
+    /// The subnet.
+    public var subnet: Int
+    /// The user's token for the call.
+    public var token: Int
+    /// When the answer became visible there.
+    public var time: SimInstant
 }
 
 /// No users: the subnets run on their own.

@@ -36,6 +36,8 @@ struct ShrinkTests {
             ClientSpecification(name: "reads", call: .query, canister: "counter", method: "get", load: .closedLoop(users: 2, thinkTime: .milliseconds(500))),
             ClientSpecification(name: "more-updates", call: .update, canister: "counter", method: "inc", load: .openLoop(ratePerSecond: 2, poisson: true)),
         ]
+        // The planted bug loses polls: the update clients' agents poll (v2).
+        for index in [0, 2] { scenario.clients[index].agent = .polling }
         scenario.faults = [
             ScenarioFault(.crash(nodes: [1]), at: .seconds(4), until: .seconds(12)),
             ScenarioFault(.extraDelay(.milliseconds(30)), at: .zero, until: .seconds(20)),

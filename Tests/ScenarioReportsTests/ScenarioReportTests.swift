@@ -29,6 +29,7 @@ struct ScenarioReportTests {
         var open = ClientSpecification(name: "open", call: .update, canister: "counter", method: "inc", load: .openLoop(ratePerSecond: 10, poisson: false))
         open.from = .seconds(2)
         open.until = .seconds(12)
+        open.agent = .polling
         let closed = ClientSpecification(name: "closed", call: .query, canister: "counter", method: "get", load: .closedLoop(users: 3, thinkTime: .milliseconds(400)))
         scenario.clients = [open, closed]
         let (report, _) = try Self.run(scenario)

@@ -84,7 +84,10 @@ extension SubnetSimulation {
     /// subnet makes that height's answers visible.
     mutating func certified(_ height: Height, digest: SHA256Digest, at node: Int, time: SimInstant, highestBefore: Height) {
         let first = certification.record(height, digest: digest, at: time)
-        if replicas[node].certifier.certifiedHeight > highestBefore, !certifiedNotices.contains(node) { certifiedNotices.append(node) }
+        if replicas[node].certifier.certifiedHeight > highestBefore {
+            if !certifiedNotices.contains(node) { certifiedNotices.append(node) }
+            releaseWaits(atReplica: node, time)
+        }
         guard first else { return }
         execution.certify(height: height, at: time)
         if execution.state.routing != nil { outbox += execution.publish(through: height) }

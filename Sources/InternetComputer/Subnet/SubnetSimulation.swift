@@ -40,6 +40,10 @@ public struct SubnetSimulation: SimulationModel {
     /// When each replica has each ingress message in its pool (gossiped, validated), by
     /// message ID, while a block may still carry it (``Dissemination``).
     var ingressArrivals: [UInt64: [SimInstant]] = [:]
+    /// Per replica, the synchronous calls waiting there for their answers' certification
+    /// (message, the caller's token), and the waits answered during the event being handled.
+    var syncWaits: [[(id: UInt64, token: Int)]] = []
+    var answeredWaits: [(token: Int, time: SimInstant)] = []
     /// Stream slices other subnets may now read (published as heights are certified), until
     /// whoever connects the subnets takes them (``takeOutbox()``).
     var outbox: [StreamSlice] = []
@@ -74,6 +78,7 @@ public struct SubnetSimulation: SimulationModel {
         let state = execution.state
         replicas = (0..<configuration.consensus.nodeCount).map { Replica(index: $0, configuration: configuration, genesis: genesis, state: state) }
         metrics = SubnetMetrics(honest: replicas.map(\.isHonest), recordsTimeline: configuration.recordsTimeline)
+        syncWaits = Array(repeating: [], count: replicas.count)
     }
 
     /// Messages the network lost to faults.
@@ -131,7 +136,7 @@ public struct SubnetSimulation: SimulationModel {
             send(message, from: Int(from), to: to.map(Int.init), at: scheduler.now, &scheduler)
         case .submit(let index):
             let submission = ingress[index]
-            guard execution.submit(submission) else { return }
+            guard execution.submit(submission) else { return releaseWaits(forRefused: submission.message.id, scheduler.now) }
             gossip(submission, &scheduler)
         case .executed:
             break

@@ -49,10 +49,14 @@ public enum TraceKinds {
     /// A time-series sample is due (also the kind under which the clients' trace is folded
     /// into the run's).
     public static let sample = EventKind(code: 304, name: "sample")
+    /// A replica answers a synchronous call on its connection (its answer is certified there).
+    public static let syncCallAnswered = EventKind(code: 305, name: "synchronous call answered")
+    /// A replica's wait for a synchronous call's certified answer times out (202).
+    public static let syncCallTimeout = EventKind(code: 306, name: "synchronous call timeout")
 
     /// Every kind above, in code order.
     public static var all: [EventKind] {
         ([wakeUp] + delivery + [bundleDelivery, delayedSend, submit, executed, restart, streamSlice, shareReady, subnetTrace,
-                                clientArrival, clientUserReady, readStatePoll, queryArrives, sample]).sorted { $0.code < $1.code }
+                                clientArrival, clientUserReady, readStatePoll, queryArrives, sample, syncCallAnswered, syncCallTimeout]).sorted { $0.code < $1.code }
     }
 }

@@ -51,7 +51,8 @@ public enum NothingLostChecker {
         let specification = workload.specifications[client]
         let subnet = workload.target(of: call).subnet
         let outcome = ic.ingressOutcome(call.messageID, onSubnet: subnet, certifiedAt: 0).outcome
-        let slack = specification.pollInterval + specification.networkDelay * 3
+        // The agent's longest wait between polls, and a poll's round trip and the answer's way back.
+        let slack = max(specification.pollInterval, .seconds(1)) + (specification.networkDelay + specification.networkJitter) * 3
         let name = "update call \(call.messageID) of client \"\(specification.name)\" (sent at \(call.sentAt))"
         switch call.end {
         case .replied?:

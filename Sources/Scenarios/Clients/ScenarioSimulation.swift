@@ -138,6 +138,14 @@ struct ClientLane: InternetComputerUsers {
 
     var nextEventTime: SimInstant? { simulation.scheduler.nextEventTime }
 
+    /// Synchronous calls whose answers became visible at the replicas holding them: each
+    /// replica answers on the call's connection then.
+    mutating func answersVisible(_ answered: [AnsweredWait]) {
+        for wait in answered {
+            simulation.scheduler.schedule(.syncAnswered(call: wait.token), at: max(wait.time, simulation.now))
+        }
+    }
+
     mutating func step(_ ic: inout InternetComputerSimulation) {
         guard let event = simulation.takeNextEvent() else { return }
         let now = simulation.now

@@ -19,6 +19,10 @@ extension Workload: TracedModel {
             hasher.combine(UInt64(bitPattern: sentAt.nanosecondsSinceStart))
             hasher.combine(number)
             return TraceRecord(kind: TraceKinds.queryArrives, actor: UInt32(client), payloadDigest: hasher.finalize())
+        case .syncAnswered(let call):
+            return TraceRecord(kind: TraceKinds.syncCallAnswered, actor: 0, payloadDigest: UInt64(call))
+        case .syncTimeout(let call):
+            return TraceRecord(kind: TraceKinds.syncCallTimeout, actor: 0, payloadDigest: UInt64(call))
         case .sample(let index):
             return TraceRecord(kind: TraceKinds.sample, actor: 0, payloadDigest: UInt64(index))
         }

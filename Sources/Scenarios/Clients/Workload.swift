@@ -15,6 +15,11 @@ public enum WorkloadEvent: Sendable, Equatable {
     case queryArrives(client: Int32, user: Int32, sentAt: SimInstant, number: UInt64)
     /// The time-series sample of bucket `index` is due.
     case sample(index: Int32)
+    /// The replica holding synchronous update call `call` (its index among all update calls)
+    /// has its answer certified, and answers on the call's connection.
+    case syncAnswered(call: Int)
+    /// The replica holding synchronous update call `call` stops waiting (202): the agent polls.
+    case syncTimeout(call: Int)
 }
 
 /// How a call ended, as its user saw it.
@@ -50,6 +55,11 @@ public struct UpdateCall: Sendable {
     public var lastPoll: (node: Int32?, at: SimInstant)?
     /// The step it is of its scripted client (`nil` for the other clients' calls).
     public var step: Int32?
+    /// The replica holding its connection while it is a synchronous call waiting for its
+    /// certified answer (`nil`: it polls, or never waited).
+    public var waitingAt: Int32?
+    /// The agent's wait before its next poll (it grows after each poll).
+    public var pollWait: SimDuration = .zero
 }
 
 /// The clients of a scenario as a state machine over the simulated IC: open-loop arrivals and
@@ -70,7 +80,7 @@ public struct Workload: Sendable {
     /// Calls each client started (its next call number).
     var callsStarted: [UInt64]
     /// Every update call, in the order made.
-    public private(set) var updates: [UpdateCall] = []
+    public internal(set) var updates: [UpdateCall] = []
     /// Queries sent and ended, per client (a query in flight is the difference).
     public private(set) var queriesSent: [UInt64]
     /// What each client's calls came to.
@@ -148,6 +158,10 @@ public struct Workload: Sendable {
             poll(call, now, &scheduler, ic)
         case .queryArrives(let client, let user, let sentAt, let number):
             query(Int(client), user: Int(user), sentAt: sentAt, number: number, now, &scheduler, &ic)
+        case .syncAnswered(let call):
+            syncAnswered(call, now, &scheduler, ic)
+        case .syncTimeout(let call):
+            syncTimedOut(call, now, &scheduler)
         case .sample:
             preconditionFailure("samples are the run's (FinalizedHeightSampler), not the clients'")
         }
@@ -221,11 +235,14 @@ public struct Workload: Sendable {
                 return
             }
             updates.append(UpdateCall(client: Int32(client), user: Int32(user), messageID: message.id, sentAt: now,
-                                      expiryNanos: receipt.expiryNanos, step: target.step))
-            // The boundary node acknowledges the submission (back at arrival + delay); the agent
-            // then waits the poll interval before each poll.
-            let firstPoll = arrival + oneWay(client) + specification.pollInterval
-            scheduler.schedule(.pollArrives(call: updates.count - 1), at: firstPoll + oneWay(client))
+                                      expiryNanos: receipt.expiryNanos, step: target.step, pollWait: specification.pollInterval))
+            let index = updates.count - 1
+            if specification.agent == .synchronous, let replica = receipt.replica {
+                wait(index, at: replica, subnet: target.subnet, arrival: arrival, &scheduler, &ic)
+            } else {
+                // The replica answers 202 at once (back at arrival + delay); the agent then polls.
+                schedulePoll(index, answeredAt: arrival + oneWay(client), &scheduler)
+            }
         }
         statistics[client].sent += 1
     }
@@ -252,7 +269,7 @@ public struct Workload: Sendable {
             return finish(index, end, answer, at: back, &scheduler)
         }
         guard SubnetExecution.timeNanos(now) < call.expiryNanos else { return finish(index, .expired, .expired, at: back, &scheduler) }
-        scheduler.schedule(.pollArrives(call: index), at: back + specifications[client].pollInterval + oneWay(client))
+        schedulePoll(index, answeredAt: back, &scheduler)
     }
 
     /// How a call ended, and what its user received, if `status` says it did.

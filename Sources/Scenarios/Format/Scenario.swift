@@ -264,9 +264,17 @@ public struct ClientSpecification: Hashable, Sendable {
     /// Extra delay of each message between the client and a replica, uniform from zero up to
     /// this: 10 ms by default (an assumption).
     public var networkJitter: SimDuration = .milliseconds(10)
-    /// How long after submitting an update call, and between polls, the client asks a replica
-    /// for the call's certified status (`read_state`): 500 ms by default (an assumption).
+    /// How long after submitting an update call the client first asks a replica for the
+    /// call's certified status (`read_state`), when it polls: 500 ms, ic-agent's initial
+    /// polling interval; each wait after is 1.4 times the last, at most 1 s (or this, if
+    /// longer).
     public var pollInterval: SimDuration = .milliseconds(500)
+    /// How its agent makes update calls: the synchronous (v3) call by default.
+    public var agent: AgentCallMode = .synchronous
+    /// How long a replica holds a synchronous call's connection waiting for the certified
+    /// answer before it answers 202 and the agent polls: 10 s, the replica's
+    /// `ingress_message_certificate_timeout_seconds`.
+    public var syncCallTimeout: SimDuration = .seconds(10)
 
     /// A client called `name` making `call`s to `method` of `canister` with `load`.
     public init(name: String, call: CallKind, canister: String, method: String, load: ClientLoad) {
@@ -383,6 +391,17 @@ public struct Expectations: Hashable, Sendable {
 
     /// The defaults: safety and liveness.
     public init() {}
+}
+
+/// How an agent makes update calls (Docs/Model.md, "Clients").
+public enum AgentCallMode: String, Hashable, Sendable, CaseIterable {
+    /// The synchronous call (`/api/v3/canister/.../call`): the replica answers on the call's
+    /// own connection once the answer is certified there, or with 202 after its timeout, and
+    /// the agent then polls.
+    case synchronous = "v3"
+    /// The asynchronous call (`/api/v2/canister/.../call`): 202 at once, then `read_state`
+    /// polls with backoff.
+    case polling = "v2"
 }
 
 /// Which calls a bound is about: a client's, or all calls of a kind.

@@ -5,7 +5,7 @@ extension ScenarioReader {
     // MARK: Scripted clients
 
     /// The keys of a scripted client (one with `calls`).
-    static let scriptedClientKeys = ["name", "canister", "caller", "calls", "from", "until", "networkDelay", "networkJitter", "pollInterval"]
+    static let scriptedClientKeys = ["name", "canister", "caller", "calls", "from", "until", "networkDelay", "networkJitter", "pollInterval", "agent", "syncCallTimeout"]
     /// Keys of load clients that a scripted client does not take (each step says its own).
     static let loadOnlyClientKeys = ["call", "method", "argument", "rate", "arrivals", "users", "thinkTime"]
     /// The keys of a step.
@@ -38,6 +38,14 @@ extension ScenarioReader {
         if let (value, path) = object["networkJitter"], let jitter = json.duration(value, at: path, maximum: .seconds(60)) { client.networkJitter = jitter }
         if let (value, path) = object["pollInterval"], let interval = json.duration(value, at: path, maximum: .seconds(300)) {
             if interval > .zero { client.pollInterval = interval } else { json.report(path, "must be longer than zero") }
+        }
+        if let (value, path) = object["agent"], let text = json.string(value, at: path) {
+            if let mode = AgentCallMode(rawValue: text) { client.agent = mode } else {
+                json.report(path, "expected \"v3\" (the synchronous call) or \"v2\" (call, then poll read_state), found \"\(text)\"")
+            }
+        }
+        if let (value, path) = object["syncCallTimeout"], let timeout = json.duration(value, at: path, maximum: .seconds(300)) {
+            if timeout > .zero { client.syncCallTimeout = timeout } else { json.report(path, "must be longer than zero") }
         }
     }
 

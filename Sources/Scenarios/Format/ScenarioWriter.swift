@@ -135,7 +135,8 @@ extension ClientSpecification {
     var windowAndNetworkMembers: [(key: String, value: JSONValue)] {
         var members: [(key: String, value: JSONValue)] = [("from", .duration(from))]
         if let until { members.append(("until", .duration(until))) }
-        members += [("networkDelay", .duration(networkDelay)), ("networkJitter", .duration(networkJitter)), ("pollInterval", .duration(pollInterval))]
+        members += [("networkDelay", .duration(networkDelay)), ("networkJitter", .duration(networkJitter)), ("pollInterval", .duration(pollInterval)),
+                    ("agent", .string(agent.rawValue)), ("syncCallTimeout", .duration(syncCallTimeout))]
         return members
     }
 }

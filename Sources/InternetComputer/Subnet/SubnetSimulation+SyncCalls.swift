@@ -1,0 +1,52 @@
+import SimCore
+import Consensus
+
+/// The synchronous call endpoint's waits (`/api/v3/canister/.../call`, Docs/Model.md,
+/// "Clients"): a replica holds a call's connection until the call's answer is certified
+/// there. The shell keeps, per replica, the calls waiting, and when the replica's certified
+/// height grows (or a message is answered on submission) records those now answered, for
+/// whoever connects the subnet to its users (``takeAnsweredWaits()``).
+extension SubnetSimulation {
+    /// The call `token` waits at replica `node` for the answer to message `id` to be
+    /// certified there: `true` if it already is (nothing is recorded then).
+    package mutating func awaitAnswer(_ id: UInt64, atReplica node: Int, token: Int) -> Bool {
+        precondition(replicas.indices.contains(node), "replica \(node) of \(replicas.count)")
+        guard !answerVisible(id, at: node) else { return true }
+        syncWaits[node].append((id, token))
+        return false
+    }
+
+    /// Whether message `id`'s answer is visible at replica `node`: answered on submission, or
+    /// at a height the replica has certified.
+    func answerVisible(_ id: UInt64, at node: Int) -> Bool {
+        guard let outcome = execution.outcome(of: id) else { return false }
+        guard let height = outcome.height else { return true }
+        return replicas[node].certifier.certifiedHeight >= height
+    }
+
+    /// Replica `node`'s certified height grew at `time`: its waits whose answers are now
+    /// certified end.
+    mutating func releaseWaits(atReplica node: Int, _ time: SimInstant) {
+        guard !syncWaits[node].isEmpty else { return }
+        var still: [(id: UInt64, token: Int)] = []
+        for wait in syncWaits[node] {
+            if answerVisible(wait.id, at: node) { answeredWaits.append((wait.token, time)) } else { still.append(wait) }
+        }
+        syncWaits[node] = still
+    }
+
+    /// Message `id` was answered on submission at `time` (refused by `canister_inspect_message`):
+    /// the waits for it end, at every replica.
+    mutating func releaseWaits(forRefused id: UInt64, _ time: SimInstant) {
+        for node in syncWaits.indices where syncWaits[node].contains(where: { $0.id == id }) {
+            for wait in syncWaits[node] where wait.id == id { answeredWaits.append((wait.token, time)) }
+            syncWaits[node].removeAll { $0.id == id }
+        }
+    }
+
+    /// The waits answered since the last call, each with when its answer became visible.
+    package mutating func takeAnsweredWaits() -> [(token: Int, time: SimInstant)] {
+        defer { answeredWaits = [] }
+        return answeredWaits
+    }
+}
