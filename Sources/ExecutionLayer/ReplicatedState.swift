@@ -62,6 +62,11 @@ struct Request: Hashable, Sendable {
     var cycles: Cycles
     /// A bounded-wait call's deadline (IC time, nanoseconds; 0: guaranteed response).
     var deadlineNanos: UInt64 = 0
+
+    /// Whether a user sent it (ingress: not counted against the input queue's capacity).
+    var isIngress: Bool {
+        if case .ingress = origin { true } else { false }
+    }
 }
 
 /// An answer on its way back to the canister that called.

@@ -61,7 +61,7 @@ extension RoundExecutor {
             var burned = Cycles.zero
             var dropped = 0
             state.canisters[position].queue.removeAll { input in
-                guard case .request(let request) = input, ReplicatedState.hasExpired(request.deadlineNanos, at: timeNanos) else { return false }
+                guard case .request(let request) = input, !request.isIngress, ReplicatedState.hasExpired(request.deadlineNanos, at: timeNanos) else { return false }
                 burned = burned + request.cycles
                 dropped += 1
                 return true

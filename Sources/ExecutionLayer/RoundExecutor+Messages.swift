@@ -4,9 +4,10 @@ extension RoundExecutor {
     // MARK: - Induction and routing
 
     /// Puts an ingress message in its canister's queue, or answers it at once with a reject
-    /// when the canister does not exist or its queue is full. A message seen before is ignored;
-    /// one that expired before the block's time is dropped (it never runs, and its status
-    /// stays unknown).
+    /// when the canister does not exist or cannot pay for it. Ingress is not bounded by the
+    /// input queue's capacity (the IC queues it in the canister's ingress queue, which has
+    /// none: Docs/Model.md, "Queues"). A message seen before is ignored; one that expired
+    /// before the block's time is dropped (it never runs, and its status stays unknown).
     func induct(_ message: IngressMessage, _ state: inout ReplicatedState, _ round: inout RoundState) {
         guard state.ingressHistory[message.id] == nil else { return }
         guard round.timeNanos <= message.expiryNanos else { return round.expired.append(message.id) }
@@ -19,16 +20,11 @@ extension RoundExecutor {
         guard let position = state.positions[message.receiver] else {
             return answerIngress(message.id, .rejected(Reject(.canisterNotFound, "canister \(message.receiver) does not exist")), &state, &round)
         }
-        guard state.canisters[position].queuedRequests < configuration.queueCapacity else {
-            return answerIngress(message.id, .rejected(Reject(.canisterQueueFull, "the input queue of canister \(message.receiver) is full")),
-                                 &state, &round)
-        }
         guard charge(configuration.fees.ingress(bytes: message.sizeBytes), position, &state) else {
             return answerIngress(message.id, .rejected(outOfCycles(position, state)), &state, &round)
         }
         state.ingressHistory[message.id] = .processing
         state.canisters[position].queue.append(.request(request))
-        state.canisters[position].queuedRequests += 1
         state.markActive(position)
     }
 
@@ -204,7 +200,7 @@ extension RoundExecutor {
         }
         while round.cores[core] > 0, state.canisters[position].paused == nil, !state.canisters[position].queue.isEmpty {
             let input = state.canisters[position].queue.removeFirst()
-            if case .request = input { state.canisters[position].queuedRequests -= 1 }
+            if case .request(let request) = input, !request.isIngress { state.canisters[position].queuedRequests -= 1 }
             round.messagesExecuted += 1
             round.charge(configuration.overheadPerMessage, to: core)
             switch input {

@@ -7,7 +7,8 @@ public struct RoundConfiguration: Hashable, Sendable {
     public var roundInstructionsPerCore: UInt64 = 4_000_000_000
     /// A long message runs at most this much per round (deterministic time slicing): 2 billion.
     public var sliceInstructions: UInt64 = 2_000_000_000
-    /// Requests a canister's input queue holds: 500.
+    /// Requests from other canisters a canister's input queue holds: 500 (ingress is not
+    /// bounded by it).
     public var queueCapacity = 500
     /// Instructions counted against the round for each message executed: 2 million.
     public var overheadPerMessage: UInt64 = 2_000_000

@@ -73,15 +73,27 @@ struct RoundExecutorTests {
         #expect(report.durationNanos > 0)
     }
 
-    @Test func aFullQueueRejects() throws {
+    /// Ingress is not bounded by the input queue's capacity (the IC's ingress queue has none).
+    @Test func ingressIsNotBoundedByTheQueueCapacity() throws {
         var state = try Self.subnet()
         var configuration = Self.free
         configuration.queueCapacity = 2
         _ = RoundExecutor(configuration: configuration).executeRound(
             ingress: (1...3).map { Self.message($0, Self.counterID, "inc") }, timeNanos: 1, on: &state)
-        guard case .rejected(let full) = state.ingressHistory[3] else { Issue.record("no reject"); return }
-        #expect(full.errorCode == .canisterQueueFull && full.code == .systemTransient)
-        #expect(state.ingressHistory[2] == .replied(Self.le64(2)))
+        #expect(state.ingressHistory[3] == .replied(Self.le64(3)))
+    }
+
+    /// A request from another canister into a full input queue is rejected (SYS_TRANSIENT,
+    /// IC0201), and the caller's reject callback runs.
+    @Test func aFullQueueRejectsARequestFromACanister() throws {
+        var state = try Self.subnet()
+        var configuration = Self.free
+        configuration.queueCapacity = 0
+        _ = RoundExecutor(configuration: configuration).executeRound(
+            ingress: [Self.message(1, Self.callerID, "call", Self.target(Self.counterID, "inc"))], timeNanos: 1, on: &state)
+        guard case .replied(let bytes) = state.ingressHistory[1] else { Issue.record("no reply"); return }
+        #expect(bytes.starts(with: Array("reject:".utf8) + [UInt8(RejectCode.systemTransient.rawValue)]))
+        #expect(String(decoding: bytes.dropFirst(8), as: UTF8.self).contains("is full"))
     }
 
     @Test func aCallWithinTheSubnetCompletesInOneRound() throws {
