@@ -208,7 +208,6 @@ public struct InternetComputerSimulation {
     /// Steps subnet `index`, and sends the stream slices the step published to their
     /// destinations, which take them `xnetDelay` later: the synchronous calls the step
     /// answered.
-    @discardableResult
     mutating func stepSubnet(_ index: Int) -> [(token: Int, time: SimInstant)] {
         let (now, nextTime, slices, answered) = Self.step(&subnets[index])
         lanes.update(index + 1, to: nextTime)

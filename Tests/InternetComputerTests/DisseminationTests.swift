@@ -39,12 +39,12 @@ struct DisseminationTests {
         // 20 messages: 256 + 20 x 80 bytes, over the 1 KiB threshold; none of them missing (no
         // record of their gossip: every replica had them at once).
         let large = Self.block(rank: 1, messages: 20)
-        #expect(subnet.readyTime(of: large, sentBy: 0, to: 1, arrival: arrival, broadcast: true) == arrival + .milliseconds(20))
+        #expect(subnet.readyTime(subnet.proposalDelivery(of: large, broadcast: true), sentBy: 0, to: 1, arrival: arrival) == arrival + .milliseconds(20))
         // The leader's (rank 0) is pushed whatever its size; so is one sent to one peer (a reply).
-        #expect(subnet.readyTime(of: Self.block(rank: 0, messages: 20), sentBy: 0, to: 1, arrival: arrival, broadcast: true) == arrival)
-        #expect(subnet.readyTime(of: large, sentBy: 0, to: 1, arrival: arrival, broadcast: false) == arrival)
+        #expect(subnet.readyTime(subnet.proposalDelivery(of: Self.block(rank: 0, messages: 20), broadcast: true), sentBy: 0, to: 1, arrival: arrival) == arrival)
+        #expect(subnet.readyTime(subnet.proposalDelivery(of: large, broadcast: false), sentBy: 0, to: 1, arrival: arrival) == arrival)
         // A small one is pushed.
-        #expect(subnet.readyTime(of: Self.block(rank: 1, messages: 2), sentBy: 0, to: 1, arrival: arrival, broadcast: true) == arrival)
+        #expect(subnet.readyTime(subnet.proposalDelivery(of: Self.block(rank: 1, messages: 2), broadcast: true), sentBy: 0, to: 1, arrival: arrival) == arrival)
     }
 
     @Test func aReceiverFetchesTheMessagesItsPoolLacks() {
@@ -55,14 +55,14 @@ struct DisseminationTests {
         subnet.ingressArrivals[1] = Array(repeating: .zero, count: 4)
         subnet.ingressArrivals[2] = Array(repeating: arrival + .milliseconds(50), count: 4)
         // The fetch (a 20 ms round trip; the constant network's uplinks are unlimited) ends first.
-        #expect(subnet.readyTime(of: block, sentBy: 0, to: 1, arrival: arrival, broadcast: true) == arrival + .milliseconds(20))
+        #expect(subnet.readyTime(subnet.proposalDelivery(of: block, broadcast: true), sentBy: 0, to: 1, arrival: arrival) == arrival + .milliseconds(20))
         // Arriving in the pool before the fetch ends: the block is whole then.
         subnet.ingressArrivals[2] = Array(repeating: arrival + .milliseconds(5), count: 4)
-        #expect(subnet.readyTime(of: block, sentBy: 0, to: 1, arrival: arrival, broadcast: true) == arrival + .milliseconds(5))
+        #expect(subnet.readyTime(subnet.proposalDelivery(of: block, broadcast: true), sentBy: 0, to: 1, arrival: arrival) == arrival + .milliseconds(5))
         // Without hashes in blocks the block carries its messages.
         var direct = Self.subnet(delay: .milliseconds(10), dissemination: .direct)
         direct.ingressArrivals[2] = Array(repeating: arrival + .milliseconds(50), count: 4)
-        #expect(direct.readyTime(of: block, sentBy: 0, to: 1, arrival: arrival, broadcast: true) == arrival)
+        #expect(direct.readyTime(direct.proposalDelivery(of: block, broadcast: true), sentBy: 0, to: 1, arrival: arrival) == arrival)
     }
 
     @Test func aMessageIsGossipedFromItsEntryReplicaBeforeOthersProposeIt() throws {

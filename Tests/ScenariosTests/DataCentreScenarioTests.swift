@@ -12,15 +12,6 @@ struct DataCentreScenarioTests {
         #"{"name": "t", "subnets": "# + subnets + "}"
     }
 
-    static func problems(_ text: String) -> [String] {
-        do {
-            _ = try ScenarioLoader.load(text)
-            return []
-        } catch {
-            return error.problems.map(\.description)
-        }
-    }
-
     static func configuration(_ text: String) throws -> InternetComputerConfiguration {
         let scenario = try ScenarioLoader.load(text)
         return scenario.configuration(modules: try scenario.modules { _ in nil })
@@ -58,7 +49,7 @@ struct DataCentreScenarioTests {
         (#"[{"name": "a", "dataCentre": true}]"#, #"subnets[0].dataCentre: unknown key (did you mean "dataCentres"?)"#),
     ])
     func mistakesAreNamedWithTheirPath(subnets: String, expected: String) {
-        let problems = Self.problems(Self.scenario(subnets: subnets))
+        let problems = ScenarioLoaderTests.problems(Self.scenario(subnets: subnets))
         #expect(problems.contains { $0.hasPrefix(expected) }, "\(expected) not among \(problems)")
     }
 

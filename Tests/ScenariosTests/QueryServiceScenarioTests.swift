@@ -14,15 +14,6 @@ struct QueryServiceScenarioTests {
             .appending(throughput.isEmpty ? "}" : #", "expectations": {"throughput": ["#.appending(throughput).appending("]}}"))
     }
 
-    static func problems(_ text: String) -> [String] {
-        do {
-            _ = try ScenarioLoader.load(text)
-            return []
-        } catch {
-            return error.problems.map(\.description)
-        }
-    }
-
     @Test func theMembersSetOverTheDefaults() throws {
         let text = Self.scenario(subnet: #""queries": {"threads": 8, "threadsPerCanister": 3, "overhead": "300us", "concurrentMax": 50, "cacheBytes": "1MiB", "cacheExpiry": "2m", "cacheDataCertificateExpiry": "10s"}"#)
         let scenario = try ScenarioLoader.load(text)
@@ -53,12 +44,12 @@ struct QueryServiceScenarioTests {
         (#""queries": [4]"#, "subnets[0].queries: expected an object, found an array"),
     ])
     func eachMistakeIsReportedWithItsPath(fragment: String, expected: String) {
-        let problems = Self.problems(Self.scenario(subnet: fragment))
+        let problems = ScenarioLoaderTests.problems(Self.scenario(subnet: fragment))
         #expect(problems.contains { $0.contains(expected) }, "\(expected) not among \(problems)")
     }
 
     @Test func aThroughputMaximumBelowTheMinimumIsAnError() throws {
-        let problems = Self.problems(Self.scenario(subnet: #""nodes": 4"#, throughput: #"{"calls": "query", "min": 10, "max": 5}"#))
+        let problems = ScenarioLoaderTests.problems(Self.scenario(subnet: #""nodes": 4"#, throughput: #"{"calls": "query", "min": 10, "max": 5}"#))
         #expect(problems == [#"expectations.throughput[0].max: expected at least "min" (10), found 5"#])
         let bound = try ScenarioLoader.load(Self.scenario(subnet: #""nodes": 4"#, throughput: #"{"calls": "query", "min": 10, "max": 20.5}"#))
             .expectations.throughput[0]

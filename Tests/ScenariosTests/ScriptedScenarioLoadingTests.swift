@@ -21,15 +21,6 @@ struct ScriptedScenarioLoadingTests {
            {"method": "spin", "argument": "hex:00ff", "expect": {"reject": 5}}]}]}
         """#
 
-    static func problems(_ text: String) -> [String] {
-        do {
-            _ = try ScenarioLoader.load(text)
-            return []
-        } catch {
-            return error.problems.map(\.description)
-        }
-    }
-
     @Test func aScriptedClientReadsItsStepsCallersAndExpectations() throws {
         let scenario = try ScenarioLoader.load(Self.scripted)
         let canister = scenario.canisters[0]
@@ -85,13 +76,13 @@ struct ScriptedScenarioLoadingTests {
     ])
     func scriptedClientMistakes(members: String, expected: String) {
         let text = #"{"name": "t", "canisters": [{"name": "c", "wasm": "builtin:counter"}], "workload": [{"name": "u", "canister": "c", "# + members + "}]}"
-        let problems = Self.problems(text)
+        let problems = ScenarioLoaderTests.problems(text)
         #expect(problems.contains { $0.contains(expected) }, "\(expected) not among \(problems)")
     }
 
     @Test func aStepWithoutACanisterNeedsTheClients() {
         let text = #"{"name": "t", "canisters": [{"name": "c", "wasm": "builtin:counter"}], "workload": [{"name": "u", "calls": [{"method": "inc"}, {"method": "get", "canister": "c"}]}]}"#
-        #expect(Self.problems(text) == ["workload[0].calls[0].canister: missing; name the canister here or give the client a \"canister\""])
+        #expect(ScenarioLoaderTests.problems(text) == ["workload[0].calls[0].canister: missing; name the canister here or give the client a \"canister\""])
     }
 
     @Test(arguments: [
@@ -105,14 +96,14 @@ struct ScriptedScenarioLoadingTests {
     ])
     func canisterMistakes(members: String, expected: String) {
         let text = #"{"name": "t", "canisters": [{"name": "c", "wasm": "builtin:counter", "# + members + "}]}"
-        let problems = Self.problems(text)
+        let problems = ScenarioLoaderTests.problems(text)
         #expect(problems.contains { $0.contains(expected) }, "\(expected) not among \(problems)")
     }
 
     @Test func elevenControllersAreTooMany() {
         let controllers = Array(repeating: "\"2vxsx-fae\"", count: 11).joined(separator: ", ")
         let text = #"{"name": "t", "canisters": [{"name": "c", "wasm": "builtin:counter", "controllers": ["# + controllers + "]}]}"
-        #expect(Self.problems(text) == ["canisters[0].controllers: expected 1 to 10 controllers (the first installs the canister), found 11"])
+        #expect(ScenarioLoaderTests.problems(text) == ["canisters[0].controllers: expected 1 to 10 controllers (the first installs the canister), found 11"])
     }
 
     @Test func aLoadClientTakesACallerAndACandidArgument() throws {

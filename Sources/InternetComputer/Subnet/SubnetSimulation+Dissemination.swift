@@ -40,33 +40,44 @@ extension SubnetSimulation {
         return nil
     }
 
-    /// When `block`, sent by `sender` and arriving at `peer` at `arrival`, is whole there:
-    /// a proposal broadcast that is not latency-sensitive (rank above 0) and not under the
-    /// push threshold is advertised and fetched (a round trip more); then every ingress
-    /// message it names is in the peer's pool, or fetched from the sender (another round trip
-    /// and the missing bytes).
-    func readyTime(of block: Block, sentBy sender: Int, to peer: Int, arrival: SimInstant, broadcast: Bool) -> SimInstant {
+    /// What decides when a proposal is whole at each peer, gathered once per send: whether it
+    /// is advertised (a broadcast of rank above 0 at or over the push threshold; the leader's
+    /// is latency-sensitive and pushed whatever its size), and, with hashes in blocks, where
+    /// the gossip of each of its ingress messages stands (messages without a record every
+    /// replica had at once, or a block holding them is already executed).
+    struct ProposalDelivery {
+        var advertised: Bool
+        var gossiped: [(sizeBytes: Int, pooled: [SimInstant])]
+    }
+
+    /// The delivery of `block`, sent to several peers (`broadcast`) or one.
+    func proposalDelivery(of block: Block, broadcast: Bool) -> ProposalDelivery {
         let dissemination = configuration.dissemination
-        var whole = arrival
-        let roundTrip = network.oneWay(from: peer, to: sender) + network.oneWay(from: sender, to: peer)
-        if broadcast, block.rank > 0, dissemination.wireBytes(of: .proposal(block), isIngress: Self.isIngress) >= dissemination.pushThresholdBytes {
-            whole = whole + roundTrip
+        let advertised = broadcast && block.rank > 0
+            && dissemination.wireBytes(of: .proposal(block), isIngress: Self.isIngress) >= dissemination.pushThresholdBytes
+        guard dissemination.hashesInBlocks else { return ProposalDelivery(advertised: advertised, gossiped: []) }
+        let gossiped = block.payload.compactMap { item in
+            Self.isIngress(item) ? ingressArrivals[item.id].map { (item.sizeBytes, $0) } : nil
         }
-        guard dissemination.hashesInBlocks else { return whole }
+        return ProposalDelivery(advertised: advertised, gossiped: gossiped)
+    }
+
+    /// When a proposal sent by `sender` and arriving at `peer` at `arrival` is whole there:
+    /// an advertised one is fetched (a round trip more); then every ingress message it names
+    /// is in the peer's pool, or fetched from the sender (another round trip and the missing
+    /// bytes), whichever comes first.
+    func readyTime(_ delivery: ProposalDelivery, sentBy sender: Int, to peer: Int, arrival: SimInstant) -> SimInstant {
+        let roundTrip = network.oneWay(from: peer, to: sender) + network.oneWay(from: sender, to: peer)
+        let whole = delivery.advertised ? arrival + roundTrip : arrival
         var pooledLast = whole
         var missingBytes = 0
-        for item in block.payload where Self.isIngress(item) {
-            // No record: every replica had it at once (no gossip), or a block holding it is
-            // already executed; `.max`: the gossip never reached this replica.
-            let pooled = ingressArrivals[item.id]?[peer] ?? .zero
-            if pooled > whole {
-                pooledLast = max(pooledLast, pooled)
-                missingBytes += item.sizeBytes
-            }
+        // `.max`: the gossip never reached this replica.
+        for message in delivery.gossiped where message.pooled[peer] > whole {
+            pooledLast = max(pooledLast, message.pooled[peer])
+            missingBytes += message.sizeBytes
         }
         guard missingBytes > 0 else { return whole }
-        let fetched = whole + roundTrip + network.transmission(missingBytes)
-        return min(pooledLast, fetched)
+        return min(pooledLast, whole + roundTrip + network.transmission(missingBytes))
     }
 
     /// Whether a payload item is an ingress message (not a stream slice).

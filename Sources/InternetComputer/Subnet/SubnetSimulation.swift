@@ -267,8 +267,9 @@ public struct SubnetSimulation: SimulationModel {
     /// `departure` (now, or when the sender's processor has made it).
     mutating func send(_ message: Message, from sender: Int, to peers: [Int], at departure: SimInstant, _ scheduler: inout Scheduler<Event>) {
         let arrivals = network.send(message.sizeBytes, from: sender, to: peers, at: departure)
+        let delivery = message.proposal.map { proposalDelivery(of: $0, broadcast: peers.count > 1) }
         for arrival in arrivals {
-            let time = message.proposal.map { readyTime(of: $0, sentBy: sender, to: arrival.peer, arrival: arrival.time, broadcast: peers.count > 1) } ?? arrival.time
+            let time = delivery.map { readyTime($0, sentBy: sender, to: arrival.peer, arrival: arrival.time) } ?? arrival.time
             scheduler.schedule(.deliver(to: Int32(arrival.peer), from: Int32(sender), message: message), at: time)
         }
         for artifact in message.artifacts { metrics.recordSent(artifact, copies: peers.count, at: departure) }

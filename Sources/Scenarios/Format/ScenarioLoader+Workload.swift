@@ -241,25 +241,23 @@ extension ScenarioReader {
     mutating func throughputBound(_ value: JSONValue, at path: JSONPath) -> ThroughputBound? {
         guard let object = json.object(value, at: path, allowed: ["calls", "min", "max"], required: ["calls", "min"]),
               let (callsValue, callsPath) = object["calls"], let calls = callSelector(callsValue, at: callsPath),
-              let (minValue, minPath) = object["min"], let minimum = json.number(minValue, at: minPath, in: 0...10_000_000) else { return nil }
-        var bound = ThroughputBound(calls: calls, minimumPerSecond: minimum)
-        if let (maxValue, maxPath) = object["max"], let maximum = json.number(maxValue, at: maxPath, in: 0...10_000_000) {
-            if maximum < minimum { json.report(maxPath, "expected at least \"min\" (\(JSONValue.decimal(minimum))), found \(JSONValue.decimal(maximum))") }
-            bound.maximumPerSecond = maximum
-        }
-        return bound
+              let (minimum, maximum) = rateRange(object, in: 0...10_000_000) else { return nil }
+        return ThroughputBound(calls: calls, minimumPerSecond: minimum, maximumPerSecond: maximum)
     }
 
     mutating func blockRateBound(_ value: JSONValue, at path: JSONPath) -> BlockRateBound? {
         guard let object = json.object(value, at: path, allowed: ["subnet", "min", "max"], required: ["subnet", "min"]),
               let (subnetValue, subnetPath) = object["subnet"], let subnet = json.string(subnetValue, at: subnetPath),
-              let (minValue, minPath) = object["min"], let minimum = json.number(minValue, at: minPath, in: 0...1_000) else { return nil }
-        var bound = BlockRateBound(subnet: subnet, minimumPerSecond: minimum)
-        if let (maxValue, maxPath) = object["max"], let maximum = json.number(maxValue, at: maxPath, in: 0...1_000) {
-            if maximum < minimum { json.report(maxPath, "expected at least \"min\" (\(JSONValue.decimal(minimum))), found \(JSONValue.decimal(maximum))") }
-            bound.maximumPerSecond = maximum
-        }
-        return bound
+              let (minimum, maximum) = rateRange(object, in: 0...1_000) else { return nil }
+        return BlockRateBound(subnet: subnet, minimumPerSecond: minimum, maximumPerSecond: maximum)
+    }
+
+    /// A bound's `min` (required) and `max` (optional, at least `min`), each in `range`.
+    mutating func rateRange(_ object: JSONObjectView, in range: ClosedRange<Double>) -> (minimum: Double, maximum: Double?)? {
+        guard let (minValue, minPath) = object["min"], let minimum = json.number(minValue, at: minPath, in: range) else { return nil }
+        guard let (maxValue, maxPath) = object["max"], let maximum = json.number(maxValue, at: maxPath, in: range) else { return (minimum, nil) }
+        if maximum < minimum { json.report(maxPath, "expected at least \"min\" (\(JSONValue.decimal(minimum))), found \(JSONValue.decimal(maximum))") }
+        return (minimum, maximum)
     }
 
     /// `"update"` or `"query"` (all calls of that kind), or a client's name.
