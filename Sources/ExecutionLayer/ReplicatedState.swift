@@ -182,7 +182,7 @@ public struct CanisterEntry: Sendable {
 /// A subnet's replicated state as execution sees it: its canisters (in ID order: the order
 /// everything iterates in), and the ingress history.
 public struct ReplicatedState: Sendable {
-    // 25 stored properties: a subnet's whole replicated state, plus the worklists and digests that let a round visit only active canisters and rehash only what changed.
+    // 26 stored properties: a subnet's whole replicated state, plus the worklists and digests that let a round visit only active canisters and rehash only what changed.
     /// The canisters, by ascending ID.
     public internal(set) var canisters: [CanisterEntry] = []
     /// Where each canister is in `canisters` (looked up, never iterated).
@@ -212,6 +212,9 @@ public struct ReplicatedState: Sendable {
     var touchedSinceFullHash = PositionSet()
     /// The ingress answers so far, folded in the order they came.
     var answersDigest = SHA256Digest.zero
+    /// What changed in the certified part of the state since it was last taken (its hashing
+    /// takes time: ``RoundTimeConfiguration/hashingNanos(_:)``).
+    var certifiedChanges = CertifiedChanges()
     /// Canisters being stopped.
     var stopping = PositionSet()
     /// This subnet's number among the simulated subnets, and where other canisters live

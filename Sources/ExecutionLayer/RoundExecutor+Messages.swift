@@ -15,6 +15,7 @@ extension RoundExecutor {
                               method: message.method, argument: message.argument, cycles: .zero)
         if message.receiver == .management {
             state.ingressHistory[message.id] = .processing
+            state.certifiedChanges.record(bytes: CertifiedChanges.bytes(of: .processing))
             return state.managementQueue.append(request)
         }
         guard let position = state.positions[message.receiver] else {
@@ -24,6 +25,7 @@ extension RoundExecutor {
             return answerIngress(message.id, .rejected(outOfCycles(position, state)), &state, &round)
         }
         state.ingressHistory[message.id] = .processing
+        state.certifiedChanges.record(bytes: CertifiedChanges.bytes(of: .processing))
         state.canisters[position].queue.append(.request(request))
         state.markActive(position)
     }
@@ -48,6 +50,7 @@ extension RoundExecutor {
     /// Records the answer to ingress message `id`.
     func answerIngress(_ id: UInt64, _ status: IngressStatus, _ state: inout ReplicatedState, _ round: inout RoundState) {
         state.ingressHistory[id] = status
+        state.certifiedChanges.record(bytes: CertifiedChanges.bytes(of: status))
         state.foldAnswer(id, status)
         round.answered.append((id, status))
     }
@@ -185,7 +188,7 @@ extension RoundExecutor {
     /// budget is used. Whether it ran anything.
     func runCanister(_ position: Int, on core: Int, _ state: inout ReplicatedState, _ round: inout RoundState) -> Bool {
         var ran = false
-        round.charge(configuration.overheadPerCanister, to: core, scheduling: true)
+        round.charge(configuration.overheadPerCanister, to: core)
         if let paused = state.canisters[position].paused {
             state.canisters[position].paused = nil
             continueMessage(paused, position, core, &state, &round)

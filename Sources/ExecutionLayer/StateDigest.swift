@@ -222,6 +222,8 @@ extension ReplicatedState {
         hasher.update(uint64LittleEndian: UInt64(inputs.certifiedData.count))
         hasher.update(inputs.certifiedData)
         digests.canisters.set(position, hasher.finalize())
+        // Its ID, module hash, controllers and certified data.
+        certifiedChanges.record(bytes: 10 + 32 + inputs.controllers.reduce(0) { $0 + $1.bytes.count } + inputs.certifiedData.count)
     }
 
     /// What starts a certified leaf ("ICSim.k1" as a number).

@@ -223,6 +223,7 @@ extension ReplicatedState {
             outgoingStreams.insert(OutgoingStream(destination: destination), at: slot)
         }
         outgoingStreams[slot].append(message)
+        certifiedChanges.record(bytes: CertifiedChanges.bytes(of: message))
     }
 
     /// The slot of the incoming stream from `source`, made if new.
@@ -270,6 +271,7 @@ extension RoundExecutor {
             let inducted = state.incomingStreams[slot].signalsEnd
             if current.end > inducted {
                 for message in current.messages.dropFirst(Int(inducted - current.begin)) {
+                    round.inducted += 1
                     deliverFromStream(message, source: current.source, &state, &round)
                 }
                 state.incomingStreams[slot].signalsEnd = current.end

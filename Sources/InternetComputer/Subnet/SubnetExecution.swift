@@ -68,9 +68,9 @@ public struct SubnetExecution: Sendable {
     /// Replicas that fetched a checkpoint from their peers instead of replaying.
     public private(set) var stateSyncs = 0
     /// When each height was executed (its block's time for every replica), and how long its
-    /// round took (index 0: height 1).
+    /// round takes a replica, part by part, a checkpoint's write included (index 0: height 1).
     public private(set) var executionTimes: [SimInstant] = []
-    public private(set) var roundDurations: [SimDuration] = []
+    public private(set) var roundTimes: [RoundTime] = []
     /// Whether replicas execute every height on their own copies of the state
     /// (``Replica``), which are compared with the subnet's after each height.
     let comparesReplicas: Bool
@@ -117,6 +117,7 @@ public struct SubnetExecution: Sendable {
         _ = executor.executeRound(ingress: ingress.messages(of: block), slices: streams.slices(of: block), timeNanos: Self.timeNanos(time), on: &own.state)
         own.height = block.height
         own.unsigned.append((block.height, own.state.stateHash()))
+        _ = own.state.takeCertifiedChanges()  // its round's time is the subnet's
         let full = own.state.stateHash(includingMemory: true)
         if let expected = fullStateHashes[block.height], full != expected, disagreement == nil {
             disagreement = (node, block.height, expected, full)
@@ -197,40 +198,50 @@ public struct SubnetExecution: Sendable {
     }
 
     /// Executes `block` if it is the next height, at `time`: the state's digest after it, and
-    /// how long the round took.
+    /// how long the round takes a replica (``RoundTime``: induction, execution, finalization,
+    /// hashing the certified state's changes, and at a checkpoint height writing the
+    /// checkpoint).
     mutating func execute(_ block: Block, at time: SimInstant) -> (digest: SHA256Digest, duration: SimDuration)? {
         guard block.height == executedHeight + 1 else { return nil }
         executedHeight = block.height
         let report = executor.executeRound(ingress: ingress.messages(of: block), slices: streams.slices(of: block), timeNanos: Self.timeNanos(time), on: &state)
         executionTimes.append(time)
-        roundDurations.append(.nanoseconds(report.durationNanos))
         rounds += 1
         messagesSliced += report.messagesPaused
         instructions += report.instructionsPerCore.reduce(0, +)
-        let answeredAt = time + .nanoseconds(report.durationNanos)
+        let answeredAt = time + .nanoseconds(report.time.executedNanos)
         ingress.executed(height: block.height, answered: report.answered.map(\.id), expired: report.expired, at: answeredAt)
         let digest = state.stateHash()
         stateHashes.append(digest)
+        var roundTime = report.time
+        roundTime.hashingNanos = executor.configuration.time.hashingNanos(state.takeCertifiedChanges())
         if comparesReplicas || block.height % checkpointInterval == 0 {
             fullStateHashes[block.height] = state.stateHash(includingMemory: true)
         }
         if block.height % checkpointInterval == 0 {
-            checkpointWrites[block.height] = (state.takeChunksWritten() * UInt64(LinearMemory.chunkBytes), state.memoryBytesInUse)
+            let written = state.takeChunksWritten() * UInt64(LinearMemory.chunkBytes)
+            checkpointWrites[block.height] = (written, state.memoryBytesInUse)
+            roundTime.checkpointNanos = CheckpointConfiguration.transferTime(written, bytesPerSecond: checkpointing.diskBytesPerSecond).nanoseconds
         }
+        roundTimes.append(roundTime)
         if state.routing != nil { streams.record(state.streamHeads, at: block.height) }
         querySnapshots.executed(block.height, state)
-        return (digest, .nanoseconds(report.durationNanos))
+        return (digest, .nanoseconds(roundTime.totalNanos))
     }
 
     /// How long executing `height` takes a replica: its round, and at a checkpoint height
     /// writing the checkpoint (zero for a height not executed).
     func executionDuration(at height: Height) -> SimDuration {
-        guard height >= 1 && Int(height) <= roundDurations.count else { return .zero }
-        let write = checkpointWrites[height].map {
-            CheckpointConfiguration.transferTime($0.writtenBytes, bytesPerSecond: checkpointing.diskBytesPerSecond)
-        }
-        return roundDurations[Int(height) - 1] + (write ?? .zero)
+        guard height >= 1 && Int(height) <= roundTimes.count else { return .zero }
+        return .nanoseconds(roundTimes[Int(height) - 1].totalNanos)
     }
+
+    /// How long each executed round took a replica (index 0: height 1), a checkpoint's write
+    /// included.
+    public var roundDurations: [SimDuration] { roundTimes.map { .nanoseconds($0.totalNanos) } }
+
+    /// The time of all rounds executed, part by part.
+    public var roundTimeTotal: RoundTime { roundTimes.reduce(RoundTime()) { $0.adding($1) } }
 
     /// How long a replica takes to load the checkpoint of `height` from disk (`sync`: to
     /// fetch it from peers).

@@ -247,7 +247,7 @@ extension ScenarioSubnet {
                 }
             }
         }
-        let round = roundInstructions ?? (kind.isSystem ? 7_000_000_000 : 4_000_000_000)
+        let round = roundInstructions ?? 7_000_000_000  // every kind's default (`RoundConfiguration`)
         let slice = sliceInstructions ?? 2_000_000_000
         if round < 10_000_000 || slice > round {
             let key = roundInstructions == nil ? "sliceInstructions" : "roundInstructions"
