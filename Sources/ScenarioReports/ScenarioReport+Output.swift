@@ -1,5 +1,6 @@
 import SimCore
 import Consensus
+import ExecutionLayer
 import InternetComputer
 import Scenarios
 
@@ -142,6 +143,13 @@ extension ScenarioReport {
         ] + Self.refusedJSON(statistics) + Self.answersJSON(client.answers))
     }
 
+    /// The time of a subnet's rounds, part by part, in nanoseconds.
+    static func roundTimeJSON(_ time: RoundTime) -> JSONValue {
+        .object([("induction", .number(String(time.inductionNanos))), ("execution", .number(String(time.executionNanos))),
+                 ("finalization", .number(String(time.finalizationNanos))), ("hashing", .number(String(time.hashingNanos))),
+                 ("checkpoint", .number(String(time.checkpointNanos)))])
+    }
+
     func subnetJSON(_ subnet: SubnetSummary) -> JSONValue {
         let metrics = subnet.metrics
         let kinds = ArtifactKind.allCases
@@ -160,6 +168,7 @@ extension ScenarioReport {
             ("checkpointBytesWritten", Self.count(subnet.checkpointBytesWritten)), ("heapDeltaBytes", Self.count(subnet.heapDeltaBytes)),
             ("stateSyncs", Self.count(subnet.stateSyncs)),
             ("restarts", Self.count(subnet.restarts)),
+            ("roundTimeNanos", Self.roundTimeJSON(subnet.roundTime)),
             ("finalizedHeightSamples", .array(subnet.finalizedSamples.map { .array($0.map { Self.count($0) }) })),
         ])
     }

@@ -82,6 +82,9 @@ public struct ScenarioReport: Sendable {
         public var executionStarts: [SimInstant]
         /// How long each height's round took.
         public var executionDurations: [SimDuration]
+        /// The time of all rounds, part by part (induction, execution, finalization, hashing,
+        /// checkpoints).
+        public var roundTime = RoundTime()
     }
 
     /// A checker's or an expectation's verdict.
@@ -176,7 +179,7 @@ public struct ScenarioReport: Sendable {
             _ = final.stateHash(includingMemory: true)
             let pending = final.takeChunksWritten() * UInt64(LinearMemory.chunkBytes)
             let configuration = model.configuration
-            return SubnetSummary(
+            var summary = SubnetSummary(
                 name: simulation.scenario.subnets[index].name, kind: simulation.scenario.subnets[index].kind,
                 nodes: configuration.consensus.nodeCount, faultsTolerated: configuration.consensus.faultsTolerated,
                 byzantineNodes: configuration.byzantine.map(\.node).sorted(), metrics: model.metrics,
@@ -187,6 +190,8 @@ public struct ScenarioReport: Sendable {
                 violation: model.safety.violation.map(\.description), stalledNodes: stalled, livenessJudgedFrom: judgedFrom,
                 finalizedSamples: simulation.sampler.samples[index],
                 executionStarts: execution.executionTimes, executionDurations: execution.roundDurations)
+            summary.roundTime = execution.roundTimeTotal
+            return summary
         }
     }
 }
