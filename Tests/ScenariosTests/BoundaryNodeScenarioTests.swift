@@ -93,12 +93,25 @@ struct BoundaryNodeScenarioTests {
     }
 
     @Test func pollingThroughAFarBoundaryNodeLosesNothing() throws {
-        // A v2 agent whose polls cross 230 ms each way, and calls that expire while a partition
-        // keeps the subnet from finalizing: the checker's slack covers the hops and retries.
-        let subnet = #", "nodes": 4, "boundaryNode": {"replicaDelay": "230ms"}, "ingressTimeToLive": "2s""#
-        let simulation = try Self.run(subnet: subnet, client: #", "method": "inc", "rate": 10, "until": "4s", "agent": "v2""#, duration: "8s")
-        #expect(simulation.workload.statistics[0].replied > 0)
-        #expect(simulation.workload.statistics[0].polls > 0)
+        // A v2 agent whose polls cross 230 ms each way between the boundary node and the
+        // replica, and calls that expire while two of four replicas are down (no finalization).
+        // A call sent at s reaches its replica at s + 270 ms and expires 1,050 ms later, just
+        // after its first poll (s + 1.31 s); its next poll comes at s + 2.55 s. So at the end
+        // some calls are still polling, past their expiry by more than the slack of a network
+        // without the hops (1 s and three 40 ms delays); the checker's slack covers them.
+        let subnet = #", "nodes": 4, "boundaryNode": {"replicaDelay": "230ms"}, "ingressTimeToLive": "1050ms""#
+        let text = #"{"name": "far", "duration": "8s", "subnets": [{"name": "app"\#(subnet)}], "canisters": [{"name": "c", "wasm": "builtin:counter"}], "#
+            + #""workload": [{"name": "u", "canister": "c", "method": "inc", "rate": 10, "until": "6s", "agent": "v2", "networkJitter": "0ms"}], "#
+            + #""faults": [{"kind": "crash", "nodes": [2, 3], "at": "200ms"}], "expectations": {"liveness": false}}"#
+        let scenario = try ScenarioLoader.load(text)
+        var simulation = try ScenarioSimulation(scenario: scenario, modules: try scenario.modules { _ in nil })
+        simulation.run()
+        let statistics = simulation.workload.statistics[0]
+        #expect(statistics.expired > 0 && statistics.replied == 0 && statistics.polls > 0)
+        #expect(NothingLostChecker.problems(simulation.workload, simulation.internetComputer, end: simulation.now).isEmpty)
+        let slackWithoutHops = UInt64((SimDuration.seconds(1) + SimDuration.milliseconds(40) * 3).nanoseconds)
+        let late = simulation.workload.updates.filter { $0.end == nil && SubnetExecution.timeNanos(simulation.now) > $0.expiryNanos + slackWithoutHops }
+        #expect(!late.isEmpty, "calls still polling past the slack a network without the hops allows")
     }
 
     @Test func theKeysAreReadCheckedAndWrittenBack() throws {
