@@ -50,6 +50,11 @@ public struct BoundaryNode: Sendable {
     public let configuration: BoundaryNodeConfiguration
     /// Its one-way delay to each replica, by node.
     public let replicaDelays: [SimDuration]
+    /// Every replica, nearest first (by delay, then node number).
+    let byDistance: [Int]
+    /// Every replica, by node number: the healthy ones when all are (kept, so that the
+    /// common case allocates nothing).
+    let allReplicas: [Int]
     /// Its random choices.
     var stream: RandomStream
 
@@ -57,7 +62,10 @@ public struct BoundaryNode: Sendable {
     /// `stream`.
     public init(configuration: BoundaryNodeConfiguration, network: NetworkConfiguration, stream: RandomStream) {
         self.configuration = configuration
-        replicaDelays = configuration.replicaDelays(network: network)
+        let delays = configuration.replicaDelays(network: network)
+        replicaDelays = delays
+        allReplicas = Array(delays.indices)
+        byDistance = delays.indices.sorted { (delays[$0], $0) < (delays[$1], $1) }
         self.stream = stream
     }
 
@@ -72,14 +80,18 @@ public struct BoundaryNode: Sendable {
     /// healthy).
     public mutating func routeCall(healthy: [Int]) -> Int? {
         guard !healthy.isEmpty else { return nil }
-        let closestCount = (healthy.count - 1) / 3 + 1
-        let byDistance = healthy.sorted { (delay(toReplica: $0), $0) < (delay(toReplica: $1), $1) }
-        let boundary = delay(toReplica: byDistance[closestCount - 1])
-        let nearer = byDistance.filter { delay(toReplica: $0) < boundary }
+        // All healthy (the common case): the order is known already.
+        let sorted = healthy.count == byDistance.count ? byDistance : healthy.sorted { (delay(toReplica: $0), $0) < (delay(toReplica: $1), $1) }
+        let closestCount = (sorted.count - 1) / 3 + 1
+        let boundary = delay(toReplica: sorted[closestCount - 1])
+        // Sorted by delay: the replicas as far as the boundary are one run around it.
+        var firstTied = closestCount - 1
+        while firstTied > 0 && delay(toReplica: sorted[firstTied - 1]) == boundary { firstTied -= 1 }
         let place = Int(stream.uniform(below: UInt64(closestCount)))
-        if place < nearer.count { return nearer[place] }
-        let tied = byDistance.filter { delay(toReplica: $0) == boundary }
-        return tied[Int(stream.uniform(below: UInt64(tied.count)))]
+        if place < firstTied { return sorted[place] }
+        var endTied = closestCount
+        while endTied < sorted.count && delay(toReplica: sorted[endTied]) == boundary { endTied += 1 }
+        return sorted[firstTied + Int(stream.uniform(below: UInt64(endTied - firstTied)))]
     }
 
     /// The replicas a query or `read_state` is tried at: up to 1 + ``BoundaryNodeConfiguration/retryCount``

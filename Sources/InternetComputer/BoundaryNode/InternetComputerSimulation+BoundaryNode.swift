@@ -43,6 +43,18 @@ extension InternetComputerSimulation {
         precondition(subnets.indices.contains(subnet), "subnet \(subnet) of \(subnets.count)")
         // Leaf fields only: calling a method of the subnet's model would copy it.
         let count = subnets[subnet].model.replicas.count
+        // The common case, without allocating: every replica up, within the lag of each other
+        // (then each is within it of the median).
+        var lowest = UInt64.max, highest = UInt64.min, up = 0
+        for node in 0..<count where !subnets[subnet].model.isDown(node, at: time) {
+            up += 1
+            lowest = min(lowest, subnets[subnet].model.replicas[node].certifier.certifiedHeight)
+            highest = max(highest, subnets[subnet].model.replicas[node].certifier.certifiedHeight)
+        }
+        if up == count, up > 0, highest - lowest <= boundaryNodes[subnet].configuration.replicaHeightLagMax,
+           boundaryNodes[subnet].allReplicas.count == count {
+            return boundaryNodes[subnet].allReplicas
+        }
         var heights: [(node: Int, height: UInt64)] = []
         heights.reserveCapacity(count)
         for node in 0..<count where !subnets[subnet].model.isDown(node, at: time) {
