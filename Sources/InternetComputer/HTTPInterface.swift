@@ -65,7 +65,8 @@ public struct QueryResponse: Hashable, Sendable {
 
     /// What the HTTP handler answers a query it refuses at `time` (dfinity/ic
     /// rs/http_endpoints/public/src/common.rs: `Overloaded` maps to 429 "The service is
-    /// overloaded."; agents see no IC reject code, ICSim records it as a transient reject).
+    /// overloaded."; agents see no IC reject code: the text rides in a transient reject, and
+    /// clients count the query refused with its HTTP status).
     static func overloaded(at time: SimInstant) -> QueryResponse {
         var reject = Reject(canisterMessage: "The service is overloaded.")
         reject.code = .systemTransient
