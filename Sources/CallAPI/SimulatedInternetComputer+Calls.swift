@@ -37,7 +37,7 @@ extension SimulatedInternetComputer {
     }
 
     /// A query: `method` of `canister` with `argument`, sent by `sender` (the default sender
-    /// if `nil`), answered by one replica the boundary node picks among those up, against the
+    /// if `nil`), answered by one replica the boundary node picks among the healthy ones, against the
     /// canister's latest state there. Takes no virtual time (the reply is immediate).
     /// - Returns: the reply's bytes.
     /// - Throws: ``CallFailure/rejected(_:)``, or ``CallFailure/noReplicaUp``.

@@ -39,7 +39,7 @@ struct PlantedBugs: ClientEventHook {
     }
 
     func handled(_ event: WorkloadEvent, at time: SimInstant, _ workload: inout Workload, _ ic: borrowing InternetComputerSimulation) {
-        guard bugs.contains(.queryCountedTwiceDuringLoss), case .queryArrives(let client, _, _, _) = event else { return }
+        guard bugs.contains(.queryCountedTwiceDuringLoss), case .queryArrives(let client, _, _, _, _) = event else { return }
         let subnet = subnetOfClient[Int(client)]
         if Self.activeFaults(subnet, time, ic).contains(where: { if case .loss = $0 { true } else { false } }) {
             workload.statistics[Int(client)].queriesEnded += 1

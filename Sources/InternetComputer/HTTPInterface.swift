@@ -65,7 +65,8 @@ public struct QueryResponse: Hashable, Sendable {
 
     /// What the HTTP handler answers a query it refuses at `time` (dfinity/ic
     /// rs/http_endpoints/public/src/common.rs: `Overloaded` maps to 429 "The service is
-    /// overloaded."; agents see no IC reject code, ICSim records it as a transient reject).
+    /// overloaded."; agents see no IC reject code: the text rides in a transient reject, and
+    /// clients count the query refused with its HTTP status).
     static func overloaded(at time: SimInstant) -> QueryResponse {
         var reject = Reject(canisterMessage: "The service is overloaded.")
         reject.code = .systemTransient
@@ -78,31 +79,47 @@ public struct QueryResponse: Hashable, Sendable {
 /// subnet that is up, and the replica answers `call`, `query` and `read_state`. This is all a
 /// client sees of the simulated IC.
 extension InternetComputerSimulation {
-    /// The replica the boundary node routes a request to `subnet` at `time`: uniformly among
-    /// those up, drawn from the connection's `stream` (`nil` if none is up).
+    /// A replica the boundary node counts healthy for a request to `subnet` at `time`
+    /// (``healthyReplicas(onSubnet:at:)``), uniformly, drawn from the caller's `stream` (`nil`
+    /// if none is healthy): the call API's queries, which take no virtual time and no retry.
     /// - Precondition: `subnet` exists.
     public func replica(forRequestTo subnet: Int, at time: SimInstant, using stream: inout RandomStream) -> Int? {
-        precondition(subnets.indices.contains(subnet), "subnet \(subnet) of \(subnets.count)")
-        let count = subnets[subnet].model.replicas.count
-        let first = Int(stream.uniform(below: UInt64(count)))
-        for offset in 0..<count where !subnets[subnet].model.isDown((first + offset) % count, at: time) { return (first + offset) % count }
-        return nil
+        let healthy = healthyReplicas(onSubnet: subnet, at: time)
+        guard !healthy.isEmpty else { return nil }
+        return healthy[Int(stream.uniform(below: UInt64(healthy.count)))]
     }
 
-    /// `call`: a user's ingress `message` reaches subnet `subnet` at `time` (not before the
-    /// latest event handled). The boundary node routes it to a replica that is up, and the
-    /// subnet's ingress admission (``IngressAdmissionConfiguration``) accepts it, or refuses
-    /// it as the IC would, with the HTTP status and text (``CallRefusal``). An accepted
-    /// message reaches every replica that is up, for its block payload.
-    /// - Returns: the receipt (the message's expiry), or the refusal.
+    /// `call`: a user's ingress `message` reaches subnet `subnet`'s boundary node at `time`
+    /// (not before the latest event handled), which routes it to one of the f + 1 closest
+    /// healthy replicas (``routeCall(toSubnet:at:)``); it arrives there at once (the call API
+    /// has no network; clients add the delays themselves and use
+    /// ``call(_:toSubnet:atReplica:at:throughBoundaryNode:)``).
+    /// - Returns: the receipt (the message's expiry, the replica), or the refusal.
     /// - Precondition: `subnet` exists and the message ID is below 2^63 and not used before.
     public mutating func call(_ message: IngressMessage, toSubnet subnet: Int, at time: SimInstant) -> Result<CallReceipt, CallRefusal> {
         precondition(subnets.indices.contains(subnet), "subnet \(subnet) of \(subnets.count)")
-        var receipt = CallReceipt(expiryNanos: subnets[subnet].model.execution.ingress.expiryNanos(submittedAt: time, requested: message.expiryNanos))
-        if let refusal = admit(message, expiryNanos: receipt.expiryNanos, toSubnet: subnet, at: time, routedTo: &receipt.replica) {
+        return call(message, toSubnet: subnet, atReplica: routeCall(toSubnet: subnet, at: time), at: time)
+    }
+
+    /// `call` at replica `node` of subnet `subnet` (`nil`: none was up), where the message
+    /// arrives at `time` (not before the latest event handled): the boundary node's rate limit
+    /// (unless the call bypasses it) and the replica's ingress admission
+    /// (``IngressAdmissionConfiguration``) accept it, or refuse it as the IC would, with the
+    /// HTTP status and text (``CallRefusal``). An accepted message enters that replica's pool,
+    /// which gossips it to the others.
+    /// - Returns: the receipt (the message's expiry), or the refusal.
+    /// - Precondition: `subnet` (and `node`) exist and the message ID is below 2^63 and not used before.
+    public mutating func call(_ message: IngressMessage, toSubnet subnet: Int, atReplica node: Int?, at time: SimInstant,
+                              throughBoundaryNode: Bool = true) -> Result<CallReceipt, CallRefusal> {
+        precondition(subnets.indices.contains(subnet), "subnet \(subnet) of \(subnets.count)")
+        precondition(node.map { subnets[subnet].model.replicas.indices.contains($0) } ?? true, "replica \(node ?? -1) of subnet \(subnet)")
+        let receipt = CallReceipt(expiryNanos: subnets[subnet].model.execution.ingress.expiryNanos(submittedAt: time, requested: message.expiryNanos),
+                                  replica: node)
+        if let refusal = admit(message, expiryNanos: receipt.expiryNanos, toSubnet: subnet, atReplica: node, at: time,
+                               throughBoundaryNode: throughBoundaryNode) {
             return .failure(refusal)
         }
-        submit(message, toSubnet: subnet, at: time, entryReplica: receipt.replica)
+        submit(message, toSubnet: subnet, at: time, entryReplica: node)
         return .success(receipt)
     }
 

@@ -17,6 +17,9 @@ public struct InternetComputerConfiguration: Hashable, Sendable {
     /// Each subnet's replicas' query service, by subnet (a subnet past the end of the list has
     /// the IC's defaults: ``queryService(ofSubnet:)``).
     public var queryServices: [QueryServiceConfiguration] = []
+    /// Each subnet's boundary node, by subnet (a subnet past the end of the list has every
+    /// replica at the default delay: ``boundaryNode(ofSubnet:)``).
+    public var boundaryNodes: [BoundaryNodeConfiguration] = []
 
     /// `subnets`, each with its own configuration.
     public init(subnets: [SubnetConfiguration]) {
@@ -50,6 +53,7 @@ public struct InternetComputerConfiguration: Hashable, Sendable {
         var problems: [String] = subnets.isEmpty ? ["subnets: at least one subnet is needed"] : []
         if xnetDelay < .zero { problems.append("xnetDelay: must not be negative") }
         problems += queryServiceProblems()
+        problems += boundaryNodeProblems()
         var owner: [CanisterID: Int] = [:]
         var messages: [UInt64: Int] = [:]
         for (index, subnet) in subnets.enumerated() {
@@ -95,6 +99,8 @@ public struct InternetComputerSimulation {
     var admissions: [IngressAdmission] = []
     /// Each replica's query service, by subnet and node (HTTPInterface.swift, `query`).
     public internal(set) var queryServices: [[QueryService]] = []
+    /// Each subnet's boundary node (BoundaryNode/), by subnet number.
+    var boundaryNodes: [BoundaryNode] = []
 
     /// The subnets at time zero, started.
     /// - Precondition: `configuration.problems()` is empty (each subnet installs its canisters
@@ -111,6 +117,10 @@ public struct InternetComputerSimulation {
         }
         lanes = LaneMerge(times: [nil] + subnets.map(\.scheduler.nextEventTime))
         admissions = configuration.subnets.map(IngressAdmission.init(subnet:))
+        boundaryNodes = configuration.subnets.enumerated().map { index, subnet in
+            BoundaryNode(configuration: configuration.boundaryNode(ofSubnet: index), network: subnet.network,
+                         stream: RandomSeed(subnet.seed).stream("boundary node"))
+        }
         queryServices = configuration.subnets.indices.map { index in
             Array(repeating: QueryService(configuration: configuration.queryService(ofSubnet: index)),
                   count: configuration.subnets[index].consensus.nodeCount)

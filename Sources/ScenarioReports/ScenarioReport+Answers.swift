@@ -164,8 +164,9 @@ extension ScenarioReport {
 }
 
 extension ScenarioReport {
-    /// `" (12 refused)"` after a client's rejected count when its subnet's ingress admission
-    /// refused calls (empty when none was: reports of runs without refusals read as before).
+    /// `" (12 refused)"` after a client's rejected count when calls were refused with an HTTP
+    /// status (update calls by the ingress admission, queries by the replicas' query handlers
+    /// at every try; empty when none was: reports of runs without refusals read as before).
     static func refusedText(_ statistics: ClientStatistics) -> String {
         statistics.refused == 0 ? "" : " (\(statistics.refused) refused)"
     }

@@ -15,7 +15,7 @@ struct IngressAdmissionTests {
     func admission(nodes: Int = 1, _ change: (inout IngressAdmissionConfiguration) -> Void = { _ in }) -> IngressAdmission {
         var configuration = IngressAdmissionConfiguration()
         change(&configuration)
-        return IngressAdmission(configuration: configuration, nodeCount: nodes, routing: RandomSeed(1).stream("test"))
+        return IngressAdmission(configuration: configuration, nodeCount: nodes)
     }
 
     /// Admits message `id` (100 bytes, never expiring) at replica 0 at `time`.

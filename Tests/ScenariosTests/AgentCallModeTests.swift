@@ -41,13 +41,15 @@ struct AgentCallModeTests {
     }
 
     @Test func thePollingAgentBacksOffToOneSecond() throws {
-        var workload = try Self.run(#", "agent": "v2""#).workload
+        let simulation = try Self.run(#", "agent": "v2""#)
+        var workload = simulation.workload
+        var ic = simulation.internetComputer
         var scheduler = Scheduler<WorkloadEvent>()
         var waits: [SimDuration] = []
         workload.updates[0].pollWait = workload.specifications[0].pollInterval  // as when the call started
         for _ in 0..<5 {
             waits.append(workload.updates[0].pollWait)
-            workload.schedulePoll(0, answeredAt: .zero, &scheduler)
+            workload.schedulePoll(0, answeredAt: .zero, &scheduler, &ic)
         }
         #expect(waits == [.milliseconds(500), .milliseconds(700), .milliseconds(980), .seconds(1), .seconds(1)])
     }

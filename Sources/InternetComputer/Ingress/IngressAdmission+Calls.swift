@@ -2,11 +2,9 @@ import SimCore
 import ExecutionLayer
 
 extension IngressAdmission {
-    /// The admission of `subnet`'s calls, with its limits; the boundary node routes calls with
-    /// a stream of the subnet's own seed.
+    /// The admission of `subnet`'s calls, with its limits.
     init(subnet: SubnetConfiguration) {
-        self.init(configuration: subnet.ingressAdmission, nodeCount: subnet.consensus.nodeCount,
-                  routing: RandomSeed(subnet.seed).stream("boundary node call routing"))
+        self.init(configuration: subnet.ingressAdmission, nodeCount: subnet.consensus.nodeCount)
     }
 }
 
@@ -17,23 +15,17 @@ extension InternetComputerSimulation {
         admissions[subnet]
     }
 
-    /// The boundary node and the replica it routes to admit `message` (its expiry
-    /// `expiryNanos`) for subnet `subnet` at `time`: the refusal, or `nil` when it is accepted
-    /// (``IngressAdmission/admit(id:sizeBytes:expiryNanos:at:time:)``); `routedTo` is set to
-    /// the replica the boundary node routed it to (`nil` when none is up).
-    mutating func admit(_ message: IngressMessage, expiryNanos: UInt64, toSubnet subnet: Int, at time: SimInstant,
-                        routedTo entry: inout Int?) -> CallRefusal? {
-        // The boundary node routes every call, limits or not (the replica it reaches gossips
-        // it); the draw is the admission's own, so the routing never shifts another stream.
-        var routing = admissions[subnet].routing
-        let node = replica(forRequestTo: subnet, at: time, using: &routing)
-        admissions[subnet].routing = routing
-        entry = node
+    /// The boundary node (unless the call bypasses it) and replica `node` admit `message`
+    /// (its expiry `expiryNanos`) for subnet `subnet` at `time`: the refusal, or `nil` when it
+    /// is accepted (``IngressAdmission/admit(id:sizeBytes:expiryNanos:at:time:throughBoundaryNode:)``).
+    mutating func admit(_ message: IngressMessage, expiryNanos: UInt64, toSubnet subnet: Int, atReplica node: Int?, at time: SimInstant,
+                        throughBoundaryNode: Bool) -> CallRefusal? {
         guard admissions[subnet].configuration.isEnabled else {
             return admissions[subnet].admit(id: message.id, sizeBytes: message.sizeBytes, expiryNanos: expiryNanos, at: nil, time: time)
         }
         if let node { purgeIngressPool(ofReplica: node, onSubnet: subnet, at: time) }
-        return admissions[subnet].admit(id: message.id, sizeBytes: message.sizeBytes, expiryNanos: expiryNanos, at: node, time: time)
+        return admissions[subnet].admit(id: message.id, sizeBytes: message.sizeBytes, expiryNanos: expiryNanos, at: node, time: time,
+                                        throughBoundaryNode: throughBoundaryNode)
     }
 
     /// The messages replica `node` of `subnet` received that have left its pool by `time`

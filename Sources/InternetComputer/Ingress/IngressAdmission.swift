@@ -101,7 +101,7 @@ public struct CallRefusal: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 /// What one subnet's ingress admission holds (``IngressAdmissionConfiguration``): the
-/// boundary node's rate limiter and routing stream, and per replica the call requests its HTTP
+/// boundary node's rate limiter, and per replica the call requests its HTTP
 /// handler accepted lately and the messages it received that its ingress pool still holds.
 /// It keeps only accepted calls (those of the last `callHandlingDuration` plus
 /// ``handlingMemory``, and those not yet purged from the pool) and counts the refused, so
@@ -133,9 +133,6 @@ public struct IngressAdmission: Sendable {
 
     /// The limits.
     public let configuration: IngressAdmissionConfiguration
-    /// The boundary node's choice of replica for each call (its own stream, so that it never
-    /// shifts the clients' draws).
-    var routing: RandomStream
     /// The boundary node's rate limiter: the theoretical arrival time of the next call (GCRA).
     var rateLimiterNext = SimInstant.zero
     var replicas: [ReplicaPart]
@@ -144,11 +141,9 @@ public struct IngressAdmission: Sendable {
     /// Calls refused, by ``CallRefusal/Stage`` (its raw value).
     public private(set) var refused: [UInt64] = Array(repeating: 0, count: CallRefusal.Stage.allCases.count)
 
-    /// The admission of a subnet of `nodeCount` replicas with `configuration`, routing calls
-    /// with `routing`.
-    public init(configuration: IngressAdmissionConfiguration, nodeCount: Int, routing: RandomStream) {
+    /// The admission of a subnet of `nodeCount` replicas with `configuration`.
+    public init(configuration: IngressAdmissionConfiguration, nodeCount: Int) {
         self.configuration = configuration
-        self.routing = routing
         replicas = Array(repeating: ReplicaPart(), count: max(nodeCount, 0))
     }
 
@@ -240,13 +235,15 @@ public struct IngressAdmission: Sendable {
     /// before admission was modelled) arriving at `time`, its message `message` (`id`, size,
     /// expiry), once the replica's pool is purged (``purge(_:at:purged:)``): the refusal, or
     /// `nil` when it is accepted (then the replica's handler serves it for
-    /// `callHandlingDuration`, and its pool holds it).
-    mutating func admit(id: UInt64, sizeBytes: Int, expiryNanos: UInt64, at node: Int?, time: SimInstant) -> CallRefusal? {
+    /// `callHandlingDuration`, and its pool holds it). A call that bypasses the boundary node
+    /// (`throughBoundaryNode` false) meets no rate limit of it.
+    mutating func admit(id: UInt64, sizeBytes: Int, expiryNanos: UInt64, at node: Int?, time: SimInstant,
+                        throughBoundaryNode: Bool = true) -> CallRefusal? {
         guard configuration.isEnabled else {
             accepted += 1
             return nil
         }
-        guard passesRateLimit(at: time) else { return refuse(.boundaryNodeRateLimit, node: nil) }
+        guard !throughBoundaryNode || passesRateLimit(at: time) else { return refuse(.boundaryNodeRateLimit, node: nil) }
         guard let node else {
             accepted += 1
             return nil

@@ -51,8 +51,11 @@ public enum NothingLostChecker {
         let specification = workload.specifications[client]
         let subnet = workload.target(of: call).subnet
         let outcome = ic.ingressOutcome(call.messageID, onSubnet: subnet, certifiedAt: 0).outcome
-        // The agent's longest wait between polls, and a poll's round trip and the answer's way back.
+        // The agent's longest wait between polls, and a poll's round trip and the answer's way
+        // back: to the boundary node and on to a replica, with its retries at two more.
+        let hopMax = workload.throughBoundaryNode(client) ? ic.boundaryNode(ofSubnet: subnet).replicaDelays.max() ?? .zero : .zero
         let slack = max(specification.pollInterval, .seconds(1)) + (specification.networkDelay + specification.networkJitter) * 3
+            + hopMax * Int64(2 + 2 * BoundaryNodeConfiguration.retryCount)
         let name = "update call \(call.messageID) of client \"\(specification.name)\" (sent at \(call.sentAt))"
         switch call.end {
         case .replied?:

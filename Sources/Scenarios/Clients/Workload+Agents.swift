@@ -21,7 +21,7 @@ extension Workload {
     }
 
     /// The replica holding synchronous call `index` answers it now (its answer is certified
-    /// there); the answer reaches the user one delay later. Nothing if the wait already timed
+    /// there); the answer reaches the user back the two hops. Nothing if the wait already timed
     /// out (the replica no longer holds the connection) or the call ended.
     mutating func syncAnswered(_ index: Int, _ now: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: borrowing InternetComputerSimulation) {
         guard let replica = updates[index].waitingAt, updates[index].end == nil else { return }
@@ -29,25 +29,34 @@ extension Workload {
         let status = ic.readState(requestStatusOf: call.messageID, onSubnet: target(of: call).subnet, atReplica: Int(replica))
         guard let (end, answer) = Self.end(status) else { return }
         updates[index].waitingAt = nil
-        finish(index, end, answer, at: now + oneWay(Int(call.client)), &scheduler)
+        let client = Int(call.client)
+        finish(index, end, answer, at: now + hop(client, to: Int(replica), onSubnet: target(of: call).subnet, ic) + oneWay(client), &scheduler)
     }
 
-    /// The replica holding synchronous call `index` stops waiting and answers 202; the agent
-    /// then polls.
-    mutating func syncTimedOut(_ index: Int, _ now: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>) {
-        guard updates[index].waitingAt != nil, updates[index].end == nil else { return }
+    /// The replica holding synchronous call `index` stops waiting and answers 202 (back the
+    /// two hops); the agent then polls.
+    mutating func syncTimedOut(_ index: Int, _ now: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: inout InternetComputerSimulation) {
+        guard let replica = updates[index].waitingAt, updates[index].end == nil else { return }
         updates[index].waitingAt = nil
-        schedulePoll(index, answeredAt: now + oneWay(Int(updates[index].client)), &scheduler)
+        let client = Int(updates[index].client)
+        let back = now + hop(client, to: Int(replica), onSubnet: target(of: updates[index]).subnet, ic) + oneWay(client)
+        schedulePoll(index, answeredAt: back, &scheduler, &ic)
     }
 
     /// The agent of update call `index`, told at `time` that the answer is not there yet,
     /// polls after its current wait, which then grows 1.4 times, up to 1 s (or the client's
-    /// first wait, if longer): ic-agent's default backoff.
-    mutating func schedulePoll(_ index: Int, answeredAt time: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>) {
+    /// first wait, if longer): ic-agent's default backoff. The poll reaches the boundary node,
+    /// which routes it (``readRoute(of:toSubnet:at:_:)``), and the first replica of its route.
+    mutating func schedulePoll(_ index: Int, answeredAt time: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>,
+                               _ ic: inout InternetComputerSimulation) {
         let client = Int(updates[index].client)
         let wait = updates[index].pollWait
         let longest = max(specifications[client].pollInterval, .seconds(1))
         updates[index].pollWait = min(.nanoseconds(wait.nanoseconds / 10 * 14), longest)
-        scheduler.schedule(.pollArrives(call: index), at: time + wait + oneWay(client))
+        let subnet = target(of: updates[index]).subnet
+        let atEntry = time + wait + oneWay(client)
+        let route = readRoute(of: client, toSubnet: subnet, at: atEntry, &ic)
+        updates[index].pollRoute = route
+        scheduler.schedule(.pollArrives(call: index), at: atEntry + hop(client, to: route.current, onSubnet: subnet, ic))
     }
 }

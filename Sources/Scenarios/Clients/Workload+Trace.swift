@@ -14,10 +14,11 @@ extension Workload: TracedModel {
         case .pollArrives(let call):
             hasher.combine(UInt64(call))
             return TraceRecord(kind: TraceKinds.readStatePoll, actor: 0, payloadDigest: hasher.finalize())
-        case .queryArrives(let client, let user, let sentAt, let number):
+        case .queryArrives(let client, let user, let sentAt, let number, let route):
             hasher.combine(UInt64(user))
             hasher.combine(UInt64(bitPattern: sentAt.nanosecondsSinceStart))
             hasher.combine(number)
+            hasher.combine(route.packed)
             return TraceRecord(kind: TraceKinds.queryArrives, actor: UInt32(client), payloadDigest: hasher.finalize())
         case .syncAnswered(let call):
             return TraceRecord(kind: TraceKinds.syncCallAnswered, actor: 0, payloadDigest: UInt64(call))

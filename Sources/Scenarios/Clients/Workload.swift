@@ -9,10 +9,11 @@ public enum WorkloadEvent: Sendable, Equatable {
     /// A closed-loop user starts its next call.
     case userReady(client: Int32, user: Int32)
     /// A `read_state` poll for update call `call` (its index among all update calls) reaches a
-    /// replica.
+    /// replica (the current try of the call's poll route).
     case pollArrives(call: Int)
-    /// A query reaches a replica (sent at `sentAt`; `number` is the client's call number).
-    case queryArrives(client: Int32, user: Int32, sentAt: SimInstant, number: UInt64)
+    /// A query reaches a replica, the current try of `route` (sent at `sentAt`; `number` is
+    /// the client's call number).
+    case queryArrives(client: Int32, user: Int32, sentAt: SimInstant, number: UInt64, route: BoundaryNodeRoute)
     /// The time-series sample of bucket `index` is due.
     case sample(index: Int32)
     /// The replica holding synchronous update call `call` (its index among all update calls)
@@ -50,9 +51,11 @@ public struct UpdateCall: Sendable {
     public var endedAt: SimInstant?
     /// How it ended (`nil` while waiting).
     public var end: CallEnd?
-    /// When its last `read_state` poll reached the boundary node, and the replica it went to
-    /// (`nil` when none was up); `nil` before the first poll.
+    /// When its last `read_state` poll reached a replica, and that replica (`nil` when none
+    /// was up); `nil` before the first poll.
     public var lastPoll: (node: Int32?, at: SimInstant)?
+    /// The replicas its poll under way is tried at (the boundary node's route).
+    public var pollRoute = BoundaryNodeRoute.empty
     /// The step it is of its scripted client (`nil` for the other clients' calls).
     public var step: Int32?
     /// The replica holding its connection while it is a synchronous call waiting for its
@@ -96,6 +99,8 @@ public struct Workload: Sendable {
     var nextMessageID: UInt64 = 1
     /// Each client's users' principals, by user number.
     var senders: [[Principal]]
+    /// Each client's next replica in turn, for clients that bypass the boundary node.
+    var entryTurns: [Int]
 
     /// The clients of `scenario`, on the subnets `configuration` describes.
     init(scenario: Scenario, configuration: InternetComputerConfiguration) {
@@ -113,6 +118,7 @@ public struct Workload: Sendable {
         callsStarted = Array(repeating: 0, count: scenario.clients.count)
         queriesSent = Array(repeating: 0, count: scenario.clients.count)
         senders = Array(repeating: [], count: scenario.clients.count)
+        entryTurns = Array(repeating: 0, count: scenario.clients.count)
         end = .zero + scenario.duration
         bucket = Self.bucketWidth(for: scenario.duration)
         let buckets = Int(scenario.duration.nanoseconds / bucket.nanoseconds) + 1
@@ -155,13 +161,13 @@ public struct Workload: Sendable {
         case .userReady(let client, let user):
             startCall(Int(client), user: Int(user), now, &scheduler, &ic)
         case .pollArrives(let call):
-            poll(call, now, &scheduler, ic)
-        case .queryArrives(let client, let user, let sentAt, let number):
-            query(Int(client), user: Int(user), sentAt: sentAt, number: number, now, &scheduler, &ic)
+            poll(call, now, &scheduler, &ic)
+        case .queryArrives(let client, let user, let sentAt, let number, let route):
+            query(Int(client), user: Int(user), sentAt: sentAt, number: number, route: route, now, &scheduler, &ic)
         case .syncAnswered(let call):
             syncAnswered(call, now, &scheduler, ic)
         case .syncTimeout(let call):
-            syncTimedOut(call, now, &scheduler)
+            syncTimedOut(call, now, &scheduler, &ic)
         case .sample:
             preconditionFailure("samples are the run's (FinalizedHeightSampler), not the clients'")
         }
@@ -219,18 +225,27 @@ public struct Workload: Sendable {
         switch target.call {
         case .query:
             queriesSent[client] += 1
-            scheduler.schedule(.queryArrives(client: Int32(client), user: Int32(user), sentAt: now, number: number), at: now + oneWay(client))
+            let atEntry = now + oneWay(client)
+            let route = readRoute(of: client, toSubnet: target.subnet, at: atEntry, &ic)
+            scheduler.schedule(.queryArrives(client: Int32(client), user: Int32(user), sentAt: now, number: number, route: route),
+                               at: atEntry + hop(client, to: route.current, onSubnet: target.subnet, ic))
         case .update:
             let message = IngressMessage(id: nextMessageID, sender: sender(client: client, user: user, number: number), receiver: target.canister,
                                          method: target.method, argument: argument(client, number: number))
             nextMessageID += 1
-            let arrival = now + oneWay(client)
+            // To the boundary node (which routes it there and then) and on to the replica.
+            let atEntry = now + oneWay(client)
+            let node = entryReplica(forCallOf: client, toSubnet: target.subnet, at: atEntry, &ic)
+            let hop = hop(client, to: node, onSubnet: target.subnet, ic)
+            let arrival = atEntry + hop
             let receipt: CallReceipt
-            switch ic.call(message, toSubnet: target.subnet, at: arrival) {
+            switch ic.call(message, toSubnet: target.subnet, atReplica: node, at: arrival, throughBoundaryNode: throughBoundaryNode(client)) {
             case .success(let accepted): receipt = accepted
             case .failure(let refusal):
-                // Refused at once: not kept in `updates` (counted), so refused calls hold no memory.
-                refused(client, user: user, refusal, step: target.step.map(Int.init), sentAt: now, at: arrival + oneWay(client), &scheduler)
+                // Refused at once (by the boundary node, or by the replica one hop further):
+                // not kept in `updates` (counted), so refused calls hold no memory.
+                let back = refusal.node == nil ? atEntry : arrival + hop
+                refused(client, user: user, refusal, step: target.step.map(Int.init), sentAt: now, at: back + oneWay(client), &scheduler)
                 statistics[client].sent += 1
                 return
             }
@@ -240,36 +255,48 @@ public struct Workload: Sendable {
             if specification.agent == .synchronous, let replica = receipt.replica {
                 wait(index, at: replica, subnet: target.subnet, arrival: arrival, &scheduler, &ic)
             } else {
-                // The replica answers 202 at once (back at arrival + delay); the agent then polls.
-                schedulePoll(index, answeredAt: arrival + oneWay(client), &scheduler)
+                // The replica answers 202 at once (back the two hops); the agent then polls.
+                schedulePoll(index, answeredAt: arrival + hop + oneWay(client), &scheduler, &ic)
             }
         }
         statistics[client].sent += 1
     }
 
-    /// One message's delay between client `client` and a replica: the network delay plus
-    /// jitter from the client's stream.
+    /// One message's delay between client `client` and the boundary node (or a replica, for a
+    /// client that bypasses it): the network delay plus jitter from the client's stream.
     mutating func oneWay(_ client: Int) -> SimDuration {
         let jitter = specifications[client].networkJitter.nanoseconds
         guard jitter > 0 else { return specifications[client].networkDelay }
         return specifications[client].networkDelay + .nanoseconds(Int64(streams[client].uniform(below: UInt64(jitter))))
     }
 
-    /// A poll for update call `index` reaches a replica: the certified answer goes back to the
-    /// user; else, past the expiry, the call has expired; else the user polls again.
-    mutating func poll(_ index: Int, _ now: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: borrowing InternetComputerSimulation) {
+    /// A poll for update call `index` reaches the replica of its route's current try: a
+    /// replica down sends the boundary node on to the route's next replica (a round trip of
+    /// it later); else the certified answer goes back to the user; else, past the expiry, the
+    /// call has expired; else the user polls again.
+    mutating func poll(_ index: Int, _ now: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: inout InternetComputerSimulation) {
         let call = updates[index]
         let client = Int(call.client)
-        statistics[client].polls += 1
-        let back = now + oneWay(client)
         let subnet = target(of: call).subnet
-        let node = ic.replica(forRequestTo: subnet, at: now, using: &streams[client])
+        let route = call.pollRoute
+        var node = route.current
+        if let down = node, ic.isDown(down, onSubnet: subnet, at: now) {
+            if throughBoundaryNode(client), let next = route.next {
+                updates[index].pollRoute = next
+                let retry = now + hop(client, to: down, onSubnet: subnet, ic) + hop(client, to: next.current, onSubnet: subnet, ic)
+                scheduler.schedule(.pollArrives(call: index), at: retry)
+                return
+            }
+            node = nil  // no replica answers: the agent polls again
+        }
+        statistics[client].polls += 1
+        let back = now + hop(client, to: node, onSubnet: subnet, ic) + oneWay(client)
         updates[index].lastPoll = (node.map(Int32.init), now)
         if let node, let (end, answer) = Self.end(ic.readState(requestStatusOf: call.messageID, onSubnet: subnet, atReplica: node)) {
             return finish(index, end, answer, at: back, &scheduler)
         }
         guard SubnetExecution.timeNanos(now) < call.expiryNanos else { return finish(index, .expired, .expired, at: back, &scheduler) }
-        schedulePoll(index, answeredAt: back, &scheduler)
+        schedulePoll(index, answeredAt: back, &scheduler, &ic)
     }
 
     /// How a call ended, and what its user received, if `status` says it did.
@@ -308,39 +335,6 @@ public struct Workload: Sendable {
         scheduler.schedule(.userReady(client: Int32(client), user: Int32(user)), at: time + thinkTime)
     }
 
-    /// A query reaches the boundary node, which routes it to a replica up; the replica's query
-    /// service refuses it (HTTP 429) or answers it from its cache or by running it against the
-    /// state it has certified, once a query thread is free for it; the answer goes back after
-    /// the network delay.
-    mutating func query(_ client: Int, user: Int, sentAt: SimInstant, number: UInt64, _ now: SimInstant,
-                        _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: inout InternetComputerSimulation) {
-        let delay = oneWay(client)
-        let target = plannedCall(client, number: number)
-        let step = target.step.map(Int.init)
-        guard let node = ic.replica(forRequestTo: target.subnet, at: now, using: &streams[client]) else {
-            return finishQuery(client, user: user, (.rejected(reason: "no replica up"), Self.noReplicaUp), step: step, sentAt: sentAt, at: now + delay, &scheduler)
-        }
-        let request = QueryRequest(canister: target.canister, method: target.method,
-                                   argument: argument(client, number: number), sender: sender(client: client, user: user, number: number))
-        let response = ic.query(request, onSubnet: target.subnet, atReplica: node, at: now)
-        let end: (CallEnd, CallAnswer) = switch response.result {
-        case _ where response.httpStatus != 200:
-            (.rejected(reason: "HTTP \(response.httpStatus)"), .rejected(code: RejectCode.systemTransient.rawValue, errorCode: nil,
-                                                                       message: "HTTP \(response.httpStatus): The service is overloaded."))
-        case .success(let bytes): (.replied, .replied(bytes))
-        case .failure(let reject): (.rejected(reason: Self.reason(reject)), CallAnswer(reject))
-        }
-        finishQuery(client, user: user, end, step: step, sentAt: sentAt, at: response.answeredAt + delay, &scheduler)
-    }
-
-    mutating func finishQuery(_ client: Int, user: Int, _ end: (CallEnd, CallAnswer), step: Int?, sentAt: SimInstant, at time: SimInstant,
-                              _ scheduler: inout Scheduler<WorkloadEvent>) {
-        record(end.0, client: client, latency: time - sentAt, at: time)
-        record(end.1, client: client, step: step, sentAt: sentAt, at: time)
-        statistics[client].queriesEnded += 1
-        nextCall(after: time, client: client, user: user, &scheduler)
-    }
-
     /// Counts a call that ended.
     mutating func record(_ end: CallEnd, client: Int, latency: SimDuration, at time: SimInstant) {
         let bucketIndex = Int(max(time - .zero, .zero).nanoseconds / bucket.nanoseconds)
@@ -358,9 +352,12 @@ public struct ClientStatistics: Sendable, Equatable {
     public internal(set) var rejected: UInt64 = 0
     /// Update calls expired.
     public internal(set) var expired: UInt64 = 0
-    /// Update calls refused before they reached the ingress pool (counted among the rejected
-    /// too, with their HTTP status as the reason).
+    /// Calls refused with an HTTP status (429 or 503): update calls before they reached the
+    /// ingress pool, and queries the replicas' HTTP handlers refused at every try (counted
+    /// among the rejected too, with their HTTP status as the reason).
     public internal(set) var refused: UInt64 = 0
+    /// The queries among ``refused``.
+    public internal(set) var queriesRefused: UInt64 = 0
     /// `read_state` polls sent for update calls.
     public internal(set) var polls: UInt64 = 0
     /// Queries that ended (all of them ended one of the three ways above).

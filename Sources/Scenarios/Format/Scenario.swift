@@ -81,7 +81,7 @@ public enum SubnetKind: String, Hashable, Sendable, CaseIterable {
 
 /// A subnet of a scenario. Every unset parameter keeps the IC's default for its kind.
 public struct ScenarioSubnet: Hashable, Sendable {
-    // 20 stored properties: one per field of a subnet in the scenario format (Docs/Scenarios.md).
+    // 21 stored properties: one per field of a subnet in the scenario format (Docs/Scenarios.md).
     /// Its unique name (faults and canisters refer to it).
     public var name: String
     /// Its kind.
@@ -130,6 +130,8 @@ public struct ScenarioSubnet: Hashable, Sendable {
     /// Its replicas' query service: threads, the HTTP handler's bound, the query cache (the
     /// IC's defaults unless the scenario's `queries` sets them).
     public var queries = QueryServiceConfiguration()
+    /// Where its boundary node is (`nil`: the default, ``ScenarioBoundaryNode``).
+    public var boundaryNode: ScenarioBoundaryNode?
 
     /// An application subnet named `name` with the IC's defaults.
     public init(name: String, kind: SubnetKind = .application, nodes: Int? = nil) {
@@ -258,12 +260,14 @@ public struct ClientSpecification: Hashable, Sendable {
     public var from: SimDuration = .zero
     /// When it stops starting new calls (`nil`: the end of the run).
     public var until: SimDuration?
-    /// One-way delay from the client through a boundary node to a replica: 40 ms by default
-    /// (an assumption; see Docs/Model.md).
+    /// One-way delay from the client to the boundary node (to a replica, for a client that
+    /// bypasses it): 40 ms by default (an assumption; see Docs/Model.md).
     public var networkDelay: SimDuration = .milliseconds(40)
-    /// Extra delay of each message between the client and a replica, uniform from zero up to
-    /// this: 10 ms by default (an assumption).
+    /// Extra delay of each message between the client and the boundary node (or replica),
+    /// uniform from zero up to this: 10 ms by default (an assumption).
     public var networkJitter: SimDuration = .milliseconds(10)
+    /// Where its requests enter the IC: through the subnet's boundary node by default.
+    public var entry: ClientEntry = .boundaryNode
     /// How long after submitting an update call the client first asks a replica for the
     /// call's certified status (`read_state`), when it polls: 500 ms, ic-agent's initial
     /// polling interval; each wait after is 1.4 times the last, at most 1 s (or this, if
@@ -391,6 +395,17 @@ public struct Expectations: Hashable, Sendable {
 
     /// The defaults: safety and liveness.
     public init() {}
+}
+
+/// Where a client's requests enter the IC (Docs/Model.md, "Clients").
+public enum ClientEntry: String, Hashable, Sendable, CaseIterable {
+    /// Through the subnet's boundary node, which picks the replica (and retries queries and
+    /// `read_state` elsewhere).
+    case boundaryNode
+    /// Straight to the subnet's replicas in turn (the next one up), as DFINITY's load
+    /// generator drives one agent per node (rs/tests/consensus/utils/src/performance.rs):
+    /// for benchmarks; no boundary node, no retry.
+    case roundRobin
 }
 
 /// How an agent makes update calls (Docs/Model.md, "Clients").

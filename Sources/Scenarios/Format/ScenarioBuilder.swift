@@ -43,6 +43,7 @@ extension Scenario {
         })
         configuration.xnetDelay = xnetDelay
         configuration.queryServices = subnets.map(\.queries)
+        configuration.boundaryNodes = subnets.enumerated().map { $1.boundaryNodeConfiguration(network: configuration.subnets[$0].network) }
         for (index, canister) in canisters.enumerated() {
             guard let subnet = subnetIndex(of: canister) else { continue }
             // Candid text is encoded before a run (``ScenarioSimulation``); here it counts as empty.

@@ -5,7 +5,7 @@ extension ScenarioReader {
     // MARK: Scripted clients
 
     /// The keys of a scripted client (one with `calls`).
-    static let scriptedClientKeys = ["name", "canister", "caller", "calls", "from", "until", "networkDelay", "networkJitter", "pollInterval", "agent", "syncCallTimeout"]
+    static let scriptedClientKeys = ["name", "canister", "caller", "calls", "from", "until", "networkDelay", "networkJitter", "pollInterval", "agent", "syncCallTimeout", "entry"]
     /// Keys of load clients that a scripted client does not take (each step says its own).
     static let loadOnlyClientKeys = ["call", "method", "argument", "rate", "arrivals", "users", "thinkTime"]
     /// The keys of a step.
@@ -46,6 +46,11 @@ extension ScenarioReader {
         }
         if let (value, path) = object["syncCallTimeout"], let timeout = json.duration(value, at: path, maximum: .seconds(300)) {
             if timeout > .zero { client.syncCallTimeout = timeout } else { json.report(path, "must be longer than zero") }
+        }
+        if let (value, path) = object["entry"], let text = json.string(value, at: path) {
+            if let entry = ClientEntry(rawValue: text) { client.entry = entry } else {
+                json.report(path, "expected \"boundaryNode\" (through the subnet's boundary node) or \"roundRobin\" (straight to each replica in turn), found \"\(text)\"")
+            }
         }
     }
 

@@ -5,7 +5,7 @@ extension ScenarioReader {
     // MARK: Clients
 
     static let clientKeys = ["name", "call", "canister", "method", "argument", "rate", "arrivals", "users", "thinkTime", "from", "until",
-                             "networkDelay", "networkJitter", "pollInterval", "agent", "syncCallTimeout", "caller", "calls"]
+                             "networkDelay", "networkJitter", "pollInterval", "agent", "syncCallTimeout", "caller", "calls", "entry"]
 
     mutating func client(_ value: JSONValue, at path: JSONPath) -> ClientSpecification? {
         if case .object(let members) = value, members.contains(where: { $0.key == "calls" }) { return scriptedClient(value, at: path) }

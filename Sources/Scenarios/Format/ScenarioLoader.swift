@@ -98,7 +98,7 @@ package struct ScenarioReader {
 
     static let subnetKeys = ["name", "kind", "nodes", "regions", "dataCentres", "latency", "unitDelay", "initialNotaryDelay", "payloadItemsMax",
                              "payloadBytesMax", "uploadBitsPerSecond", "sliceInstructions", "roundInstructions", "checkpointInterval", "ingressTimeToLive", "ingressAdmission", "canisterMemoryHeldMax",
-                             "processing", "dissemination", "executesOnEveryReplica", "allowMoreThanFByzantine", "queries"]
+                             "processing", "dissemination", "executesOnEveryReplica", "allowMoreThanFByzantine", "queries", "boundaryNode"]
 
     mutating func subnet(_ value: JSONValue, at path: JSONPath) -> ScenarioSubnet? {
         guard let object = json.object(value, at: path, allowed: Self.subnetKeys, required: ["name"]),
@@ -141,6 +141,7 @@ package struct ScenarioReader {
         if let (value, path) = object["executesOnEveryReplica"], let flag = json.bool(value, at: path) { subnet.executesOnEveryReplica = flag }
         if let (value, path) = object["allowMoreThanFByzantine"], let flag = json.bool(value, at: path) { subnet.allowsMoreThanFByzantine = flag }
         if let (value, path) = object["queries"], let queries = queryService(value, at: path) { subnet.queries = queries }
+        if let (value, path) = object["boundaryNode"] { subnet.boundaryNode = boundaryNode(value, at: path) }
         return subnet
     }
 

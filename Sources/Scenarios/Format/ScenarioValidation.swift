@@ -259,6 +259,7 @@ extension ScenarioSubnet {
         if let held = canisterMemoryHeldMax, !(4_096...(1 << 32)).contains(held) {
             problems.append(JSONProblem(path.appending("canisterMemoryHeldMax"), "expected 4KiB to 4GiB, found \(held) bytes"))
         }
+        problems += boundaryNodeProblems(at: path)
         return problems
     }
 }

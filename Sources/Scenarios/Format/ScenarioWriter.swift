@@ -80,7 +80,7 @@ extension ScenarioSubnet {
         members.append(("executesOnEveryReplica", .bool(executesOnEveryReplica)))
         members.append(("allowMoreThanFByzantine", .bool(allowsMoreThanFByzantine)))
         if queries != QueryServiceConfiguration() { members.append(("queries", queries.jsonValue)) }
-        return .object(members)
+        return .object(members + boundaryNodeMember)
     }
 }
 
@@ -137,6 +137,8 @@ extension ClientSpecification {
         if let until { members.append(("until", .duration(until))) }
         members += [("networkDelay", .duration(networkDelay)), ("networkJitter", .duration(networkJitter)), ("pollInterval", .duration(pollInterval)),
                     ("agent", .string(agent.rawValue)), ("syncCallTimeout", .duration(syncCallTimeout))]
+        // Written only when set, so that scenarios without it keep their hash.
+        if entry != .boundaryNode { members.append(("entry", .string(entry.rawValue))) }
         return members
     }
 }
