@@ -264,11 +264,12 @@ extension ScenarioReport {
         for client in selected(bound.calls, clients) { histogram.merge(client.statistics.latency) }
         let key = ScenarioReader.quantiles.first { $0.perMille == bound.perMille }?.key ?? "p\(bound.perMille)"
         let name = "latency[\(index)]"
+        let range = bound.minimum.map { "at least \($0) and at most \(bound.maximum)" } ?? "at most \(bound.maximum)"
         guard let value = bound.perMille >= 1_000 ? histogram.maximum : histogram.quantile(UInt64(bound.perMille), 1_000) else {
-            return Check(name: name, passed: false, detail: "\(key) of \(bound.calls) at most \(bound.maximum): no call was answered")
+            return Check(name: name, passed: false, detail: "\(key) of \(bound.calls) \(range): no call was answered")
         }
-        return Check(name: name, passed: value <= bound.maximum,
-                     detail: "\(key) of \(bound.calls) at most \(bound.maximum): \(value.formatted(decimals: 1)) over \(histogram.count) answered calls")
+        return Check(name: name, passed: value <= bound.maximum && value >= (bound.minimum ?? .zero),
+                     detail: "\(key) of \(bound.calls) \(range): \(value.formatted(decimals: 1)) over \(histogram.count) answered calls")
     }
 
     static func blockRateCheck(_ bound: BlockRateBound, index: Int, _ subnets: [SubnetSummary], seconds: Double) -> Check {

@@ -434,20 +434,24 @@ public enum CallSelector: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// An upper bound on a latency quantile of answered calls.
+/// An upper bound on a latency quantile of answered calls, and optionally a lower one (a
+/// calibration's range).
 public struct LatencyBound: Hashable, Sendable {
     /// Which calls.
     public var calls: CallSelector
     /// The quantile in per mille (500: the median, 990: p99, 999: p99.9, 1000: the maximum).
     public var perMille: Int
-    /// The bound.
+    /// The upper bound.
     public var maximum: SimDuration
+    /// The lower bound, if any.
+    public var minimum: SimDuration?
 
-    /// Quantile `perMille`/1000 of `calls` must be at most `maximum`.
-    public init(calls: CallSelector, perMille: Int, maximum: SimDuration) {
+    /// Quantile `perMille`/1000 of `calls` must be at most `maximum` (and at least `minimum`).
+    public init(calls: CallSelector, perMille: Int, maximum: SimDuration, minimum: SimDuration? = nil) {
         self.calls = calls
         self.perMille = perMille
         self.maximum = maximum
+        self.minimum = minimum
     }
 }
 

@@ -229,13 +229,28 @@ extension ScenarioReader {
         guard let object = json.object(value, at: path, allowed: ["calls"] + Self.quantiles.map(\.key), required: ["calls"]),
               let (callsValue, callsPath) = object["calls"], let calls = callSelector(callsValue, at: callsPath) else { return nil }
         let bounds = Self.quantiles.compactMap { quantile -> LatencyBound? in
-            guard let (value, path) = object[quantile.key], let maximum = json.duration(value, at: path) else { return nil }
-            return LatencyBound(calls: calls, perMille: quantile.perMille, maximum: maximum)
+            guard let (value, path) = object[quantile.key] else { return nil }
+            guard case .object = value else {
+                return json.duration(value, at: path).map { LatencyBound(calls: calls, perMille: quantile.perMille, maximum: $0) }
+            }
+            return latencyRange(value, at: path).map { LatencyBound(calls: calls, perMille: quantile.perMille, maximum: $0.maximum, minimum: $0.minimum) }
         }
         if !object.members.contains(where: { member in Self.quantiles.contains { $0.key == member.key } }) {
             json.report(path, "expected at least one bound: \(Self.quotedList(Self.quantiles.map(\.key)))")
         }
         return bounds
+    }
+
+    /// A quantile's range, `{"min": DURATION, "max": DURATION}` (a calibration's tolerance).
+    mutating func latencyRange(_ value: JSONValue, at path: JSONPath) -> (minimum: SimDuration, maximum: SimDuration)? {
+        guard let object = json.object(value, at: path, allowed: ["min", "max"], required: ["min", "max"]),
+              let (minValue, minPath) = object["min"], let minimum = json.duration(minValue, at: minPath),
+              let (maxValue, maxPath) = object["max"], let maximum = json.duration(maxValue, at: maxPath) else { return nil }
+        guard minimum <= maximum else {
+            json.report(path, "expected min at most max, found \(minimum) above \(maximum)")
+            return nil
+        }
+        return (minimum, maximum)
     }
 
     mutating func throughputBound(_ value: JSONValue, at path: JSONPath) -> ThroughputBound? {

@@ -196,7 +196,8 @@ extension Expectations {
     var jsonValue: JSONValue {
         let latency: [JSONValue] = self.latency.map { bound in
             let key = ScenarioReader.quantiles.first { $0.perMille == bound.perMille }?.key ?? "max"
-            return .object([("calls", .string(bound.calls.scenarioText)), (key, .duration(bound.maximum))])
+            let value: JSONValue = bound.minimum.map { .object([("min", .duration($0)), ("max", .duration(bound.maximum))]) } ?? .duration(bound.maximum)
+            return .object([("calls", .string(bound.calls.scenarioText)), (key, value)])
         }
         let throughput: [JSONValue] = self.throughput.map { bound in
             var members: [(key: String, value: JSONValue)] = [
