@@ -13,7 +13,9 @@ struct CanonicalScenarioTests {
     static let names = [
         "app-subnet-baseline", "paper-table", "equivocating-leader", "f-byzantine-mix", "f-plus-one-fork", "partition-heal",
         "crash-restart-checkpoint", "cross-subnet-calls", "long-message-time-slicing", "cycles-exhaustion", "nns-40-nodes", "mainnet-topology",
-        "scripted-user", "calibration-testnet-idle", "calibration-queries-per-node",
+        "scripted-user", "calibration-testnet-idle", "calibration-queries-per-node", "calibration-mainnet-13-node",
+        "calibration-mainnet-nns", "calibration-mainnet-query", "calibration-synthetic-tuned-low-load", "calibration-synthetic-mainnet",
+        "calibration-synthetic-tuned",
     ]
 
     /// Loads and runs `Scenarios/NAME.json` (Wasm files relative to it), optionally shortened.
