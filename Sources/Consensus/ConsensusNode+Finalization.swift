@@ -48,8 +48,7 @@ extension ConsensusNode {
     /// Records `chain` (consecutive blocks above the finalized tip) as finalized and outputs it.
     mutating func finalize(_ chain: [Block], _ step: inout ConsensusStep) {
         guard let last = chain.last else { return }
-        let included = Set(chain.flatMap { $0.payload.map(\.id) })
-        if !included.isEmpty { payloadQueue.removeAll { included.contains($0.item.id) } }
+        payloadQueue.remove(chain.flatMap { $0.payload.map(\.id) })
         for block in chain {
             pool[block.height].finalized = block.digest
             notarizationSigners[block.digest] = nil

@@ -68,7 +68,7 @@ public struct ConsensusNode: Sendable {
     var pendingBeacons = HeightTable<SHA256Digest>()
     /// Items to propose, oldest first, each with when it may be proposed, until a finalized
     /// block holds them.
-    var payloadQueue: [(item: PayloadItem, availableAt: SimInstant)] = []
+    var payloadQueue = PayloadQueue()
     /// The finalized chain from height 1 (kept to serve catch-up requests, and what a
     /// restarted replica replays from its checkpoint).
     public internal(set) var finalizedChain: [Block] = []
@@ -124,7 +124,7 @@ public struct ConsensusNode: Sendable {
         case .wakeUp: break
         case .payload(let items, let availableAt):
             // Payload matters only when this node proposes, which a wake-up brings about.
-            for item in items { payloadQueue.append((item, availableAt)) }
+            for item in items { payloadQueue.append(item, availableAt: availableAt) }
             changed = false
         case .certified(let height):
             changed = height > certifiedHeight
