@@ -43,7 +43,7 @@ struct PayloadQueue: Sequence {
 
     /// Removes every entry of the items `ids` names (finalized); ids not waiting are ignored.
     mutating func remove(_ ids: [UInt64]) {
-        guard !ids.isEmpty else { return }
+        guard !ids.isEmpty, !entries.isEmpty else { return }
         guard isIndexed, !hasDuplicates else { return filter(removing: Set(ids)) }
         for id in ids {
             guard let position = positions.removeValue(forKey: id) else { continue }

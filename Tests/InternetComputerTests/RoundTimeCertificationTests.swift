@@ -40,17 +40,6 @@ struct RoundTimeCertificationTests {
         let light = try Fixture.configuration(nodes: 4, messages: 400, every: .milliseconds(50), seed: 9)
         var heavy = light
         heavy.round.time.inductionNanosPerMessage = 100_000_000
-        let quick = Fixture.run(light, seconds: 25)
-        let lagging = Fixture.run(heavy, seconds: 25)
-        let finalized = (quick: quick.metrics.finalizedHeightMin, lagging: lagging.metrics.finalizedHeightMin)
-        #expect(finalized.lagging * 3 < finalized.quick * 2, "the notary delay's backlog term slows consensus: \(finalized)")
-        for node in 0..<4 {
-            let lag = lagging.replicas[node].consensus.finalizedHeight - lagging.replicas[node].certifier.certifiedHeight
-            #expect(lag >= 1 && lag < 10, "node \(node): \(lag) heights")
-            #expect(quick.replicas[node].consensus.finalizedHeight - quick.replicas[node].certifier.certifiedHeight <= 1)
-        }
-        let latency = (quick: try #require(quick.execution.ingress.latency.quantile(1, 2)),
-                       lagging: try #require(lagging.execution.ingress.latency.quantile(1, 2)))
-        #expect(latency.lagging > latency.quick + .seconds(1), "\(latency)")
+        try Fixture.expectSlowRoundsThrottleConsensus(fast: light, slow: heavy)
     }
 }

@@ -236,18 +236,24 @@ struct SubnetExecutionTests {
         let fast = try Self.configuration(nodes: 4, messages: 400, every: .milliseconds(50), seed: 9)
         var slow = fast
         slow.round.instructionsPerSecondPerCore = 20_000_000
-        let quick = Self.run(fast, seconds: 25)
-        let lagging = Self.run(slow, seconds: 25)
+        try Self.expectSlowRoundsThrottleConsensus(fast: fast, slow: slow)
+    }
+
+    /// Runs `fast` and `slow` (the same subnet with longer rounds) for 25 s: consensus slows to
+    /// execution's pace, every replica of the slow one certifies behind what it finalized by a
+    /// bounded backlog (the notary delay's backlog term), and answers come a second later.
+    static func expectSlowRoundsThrottleConsensus(fast: SubnetConfiguration, slow: SubnetConfiguration) throws {
+        let quick = run(fast, seconds: 25)
+        let lagging = run(slow, seconds: 25)
         let finalized = (quick: quick.metrics.finalizedHeightMin, lagging: lagging.metrics.finalizedHeightMin)
         #expect(finalized.lagging * 3 < finalized.quick * 2, "consensus slows down to execution's pace: \(finalized)")
-        // Every replica certifies behind what it finalized, by the executions it has queued,
-        // and the notary delay keeps that backlog bounded.
-        for node in 0..<4 {
+        for node in lagging.replicas.indices {
             let lag = lagging.replicas[node].consensus.finalizedHeight - lagging.replicas[node].certifier.certifiedHeight
             #expect(lag >= 1 && lag < 10, "node \(node): \(lag) heights")
             #expect(quick.replicas[node].consensus.finalizedHeight - quick.replicas[node].certifier.certifiedHeight <= 1)
         }
-        let latency = (quick: try #require(quick.execution.ingress.latency.quantile(1, 2)), lagging: try #require(lagging.execution.ingress.latency.quantile(1, 2)))
+        let latency = (quick: try #require(quick.execution.ingress.latency.quantile(1, 2)),
+                       lagging: try #require(lagging.execution.ingress.latency.quantile(1, 2)))
         #expect(latency.lagging > latency.quick + .seconds(1), "\(latency)")
     }
 
