@@ -107,6 +107,8 @@ public enum CommandLineTool {
               --trace F         write a Chrome trace-event file (open it in https://ui.perfetto.dev)
               --quiet           print nothing but errors (and the reports written to -)
               --print-scenario  print the scenario as JSON (defaults filled in) instead of running it
+              --threads N       threads for the subnets of a multi-subnet scenario (default: one per
+                                core); the run is the same for every N (Docs/Determinism.md)
               --events F        write every event (subnets' and clients') as JSON Lines, for `icsim trace-diff`
 
             A progress line (virtual time, events per second, time left) goes to stderr when it is a terminal.

@@ -5,7 +5,7 @@ import ICSim
 /// it, prints the summary and writes the reports asked for. Exit code 0 when every check
 /// passed, 1 when one failed, 2 on bad input.
 enum RunCommand {
-    static let valueOptions = ["duration", "events", "html", "json", "seed", "trace"]
+    static let valueOptions = ["duration", "events", "html", "json", "seed", "threads", "trace"]
 
     static func main(_ arguments: [String], output: inout some TextOutputStream, errors: inout some TextOutputStream) throws(UsageError) -> Int32 {
         guard let reader = try ArgumentReader.command("run", arguments, valueOptions: valueOptions, flags: ["quiet", "print-scenario"],
@@ -35,8 +35,10 @@ enum RunCommand {
             simulation.observeEvents { subnet, entry in writer.write(line: "{\"source\":\(subnet.map { "\"subnet \($0)\"" } ?? "\"clients\""),\"event\":\(entry.jsonLine)}") }
             events = writer
         }
+        let threads = try reader.value("threads", expected: "an integer 1...256", { Int($0) }) ?? ProcessInfo.processInfo.activeProcessorCount
+        guard (1...256).contains(threads) else { throw UsageError("--threads \(threads): expected an integer 1...256") }
         let progress = ProgressLine(enabled: !quiet && isatty(2) == 1, duration: scenario.duration)
-        simulation.run { now, events in progress.update(now: now, events: events, errors: &errors) }
+        simulation.run(threads: threads) { now, events in progress.update(now: now, events: events, errors: &errors) }
         progress.clear(errors: &errors)
         if let failure = events?.finish() {
             errors.write("icsim: \(failure)\n")

@@ -90,7 +90,10 @@ public struct InternetComputerSimulation {
     /// The subnets' simulations, by subnet number.
     public internal(set) var subnets: [Simulation<SubnetSimulation>]
     /// Stream slices delivered from one subnet to another.
-    public private(set) var slicesDelivered = 0
+    public internal(set) var slicesDelivered = 0
+    /// Windows run (``run(until:users:threads:progressEvery:progress:)``): a diagnostic, not
+    /// part of any report (one-event steps are not counted).
+    public internal(set) var windowsRun: UInt64 = 0
     /// Every lane's next event time: lane 0 the users', lane s + 1 subnet s's (kept beside
     /// the subnets, so that finding the next to step reads a small array, not every queue).
     var lanes = LaneMerge(times: [])
@@ -101,6 +104,9 @@ public struct InternetComputerSimulation {
     public internal(set) var queryServices: [[QueryService]] = []
     /// Each subnet's boundary node (BoundaryNode/), by subnet number.
     var boundaryNodes: [BoundaryNode] = []
+    /// Whether an observer sees every event (``observeEvents(_:)``): windowed runs then stay
+    /// on one thread, so the observer is called from one thread, in one order.
+    var isObserved = false
 
     /// The subnets at time zero, started.
     /// - Precondition: `configuration.problems()` is empty (each subnet installs its canisters
@@ -146,6 +152,7 @@ public struct InternetComputerSimulation {
     /// number (for event traces; it must not affect the run).
     public mutating func observeEvents(_ observer: @escaping (Int, TraceEntry) -> Void) {
         for index in subnets.indices { subnets[index].traceObserver = { observer(index, $0) } }
+        isObserved = true
     }
 
     // Accessors for the checkers and the testing tools, which watch the subnets from outside
@@ -210,7 +217,7 @@ public struct InternetComputerSimulation {
             users.step(&self)
         } else {
             let answered = stepSubnet(lane - 1)
-            if !answered.isEmpty { users.answersVisible(answered.map { AnsweredWait(subnet: lane - 1, token: $0.token, time: $0.time) }) }
+            if !answered.isEmpty { users.answersVisible(answered) }
         }
         return true
     }
@@ -218,8 +225,9 @@ public struct InternetComputerSimulation {
     /// Steps subnet `index`, and sends the stream slices the step published to their
     /// destinations, which take them `xnetDelay` later: the synchronous calls the step
     /// answered.
-    mutating func stepSubnet(_ index: Int) -> [(token: Int, time: SimInstant)] {
-        let (now, nextTime, slices, answered) = Self.step(&subnets[index])
+    mutating func stepSubnet(_ index: Int) -> [AnsweredWait] {
+        var (now, nextTime, slices, answered) = Self.step(&subnets[index])
+        for position in answered.indices { answered[position].subnet = index }
         lanes.update(index + 1, to: nextTime)
         guard !slices.isEmpty else { return answered }
         let arrival = now + configuration.xnetDelay
@@ -234,7 +242,7 @@ public struct InternetComputerSimulation {
     /// simulation): its time after the step, its next event's time, the stream slices the
     /// step published, and the synchronous calls it answered.
     static func step(_ subnet: inout Simulation<SubnetSimulation>)
-        -> (now: SimInstant, next: SimInstant?, slices: [StreamSlice], answered: [(token: Int, time: SimInstant)]) {
+        -> (now: SimInstant, next: SimInstant?, slices: [StreamSlice], answered: [AnsweredWait]) {
         subnet.step()
         return (subnet.now, subnet.scheduler.nextEventTime, subnet.model.takeOutbox(), subnet.model.takeAnsweredWaits())
     }
@@ -313,16 +321,25 @@ public protocol InternetComputerUsers {
     mutating func step(_ ic: inout InternetComputerSimulation)
     /// Synchronous calls whose answers became visible at the replicas holding them.
     mutating func answersVisible(_ answered: [AnsweredWait])
+    /// The least virtual time from an answer becoming visible (``answersVisible(_:)``) to any
+    /// user event that it causes and that reaches a subnet (a call, a query, a read of a
+    /// replica's state): the lookahead that lets the subnets run ahead of the users in
+    /// windows (``run(until:users:threads:progress:)``). Zero (the default) means none: the
+    /// run steps one event at a time.
+    var answerLookahead: SimDuration { get }
 }
 
 extension InternetComputerUsers {
     /// Users without synchronous calls ignore them.
     public mutating func answersVisible(_ answered: [AnsweredWait]) {}
+    /// No lookahead.
+    public var answerLookahead: SimDuration { .zero }
 }
 
 /// A synchronous call's wait that ended: the call (the token its user gave
 /// ``InternetComputerSimulation/awaitAnswer(of:onSubnet:atReplica:token:)``), on which
-/// subnet, and when its answer became visible at the replica holding it.
+/// subnet, when its answer became visible at the replica holding it, and that answer (what
+/// `read_state` there told at that moment, which the replica sends on the connection).
 public struct AnsweredWait: Hashable, Sendable {
     /// The subnet.
     public var subnet: Int
@@ -330,6 +347,16 @@ public struct AnsweredWait: Hashable, Sendable {
     public var token: Int
     /// When the answer became visible there.
     public var time: SimInstant
+    /// The answer, as the replica saw it then.
+    public var status: RequestStatus
+
+    /// Call `token`'s answer `status`, visible at `time` on subnet `subnet`.
+    public init(subnet: Int = 0, token: Int, time: SimInstant, status: RequestStatus) {
+        self.subnet = subnet
+        self.token = token
+        self.time = time
+        self.status = status
+    }
 }
 
 /// No users: the subnets run on their own.

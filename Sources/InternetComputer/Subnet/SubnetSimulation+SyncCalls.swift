@@ -30,7 +30,11 @@ extension SubnetSimulation {
         guard !syncWaits[node].isEmpty else { return }
         var still: [(id: UInt64, token: Int)] = []
         for wait in syncWaits[node] {
-            if answerVisible(wait.id, at: node) { answeredWaits.append((wait.token, time)) } else { still.append(wait) }
+            if answerVisible(wait.id, at: node) {
+                answeredWaits.append(AnsweredWait(token: wait.token, time: time, status: requestStatus(of: wait.id, atReplica: node)))
+            } else {
+                still.append(wait)
+            }
         }
         syncWaits[node] = still
     }
@@ -39,13 +43,27 @@ extension SubnetSimulation {
     /// the waits for it end, at every replica.
     mutating func releaseWaits(forRefused id: UInt64, _ time: SimInstant) {
         for node in syncWaits.indices where syncWaits[node].contains(where: { $0.id == id }) {
-            for wait in syncWaits[node] where wait.id == id { answeredWaits.append((wait.token, time)) }
+            for wait in syncWaits[node] where wait.id == id {
+                answeredWaits.append(AnsweredWait(token: wait.token, time: time, status: requestStatus(of: id, atReplica: node)))
+            }
             syncWaits[node].removeAll { $0.id == id }
         }
     }
 
-    /// The waits answered since the last call, each with when its answer became visible.
-    package mutating func takeAnsweredWaits() -> [(token: Int, time: SimInstant)] {
+    /// What `read_state` of message `id`'s status at replica `node` tells now: its answer
+    /// once visible there (``answerVisible(_:at:)``), else pending.
+    func requestStatus(of id: UInt64, atReplica node: Int) -> RequestStatus {
+        guard answerVisible(id, at: node), let outcome = execution.outcome(of: id) else { return .pending }
+        switch outcome.status {
+        case .replied(let bytes): return .replied(bytes)
+        case .rejected(let reject): return .rejected(reject)
+        case .processing: return .pending
+        }
+    }
+
+    /// The waits answered since the last call (their subnet left at 0 for the caller to
+    /// set), each with when its answer became visible and the status it had then.
+    package mutating func takeAnsweredWaits() -> [AnsweredWait] {
         defer { answeredWaits = [] }
         return answeredWaits
     }

@@ -43,7 +43,7 @@ public struct SubnetSimulation: SimulationModel {
     /// Per replica, the synchronous calls waiting there for their answers' certification
     /// (message, the caller's token), and the waits answered during the event being handled.
     var syncWaits: [[(id: UInt64, token: Int)]] = []
-    var answeredWaits: [(token: Int, time: SimInstant)] = []
+    var answeredWaits: [AnsweredWait] = []
     /// Stream slices other subnets may now read (published as heights are certified), until
     /// whoever connects the subnets takes them (``takeOutbox()``).
     var outbox: [StreamSlice] = []

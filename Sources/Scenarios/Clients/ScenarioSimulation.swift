@@ -97,24 +97,27 @@ public struct ScenarioSimulation {
     /// Events handled, subnets and clients.
     public var eventsProcessed: UInt64 { internetComputer.eventsProcessed + workloadEvents }
 
-    /// Runs until `time`, calling `progress` every `progressEvery` events (for a progress
-    /// line; it must not affect the run).
-    public mutating func run(until time: SimInstant, progressEvery: UInt64 = 1 << 18, progress: (SimInstant, UInt64) -> Void = { _, _ in }) {
-        var sinceProgress: UInt64 = 0
-        while internetComputer.step(notAfter: time, users: &clients) {
-            sinceProgress += 1
-            if sinceProgress == progressEvery {
-                sinceProgress = 0
-                progress(now, eventsProcessed)
-            }
-        }
+    /// Runs until `time`, the subnets on up to `threads` threads in windows (the result is
+    /// the same for every thread count: ``InternetComputerSimulation/run(until:users:threads:progressEvery:progress:)``),
+    /// calling `progress` with the virtual time reached and the subnets' events about every
+    /// `progressEvery` of them (for a progress line; it must not affect the run).
+    public mutating func run(until time: SimInstant, threads: Int = 1, progressEvery: UInt64 = 1 << 18,
+                             progress: (SimInstant, UInt64) -> Void = { _, _ in }) {
+        internetComputer.run(until: time, users: &clients, threads: threads, progressEvery: progressEvery, progress: progress)
+        clients.simulation.advance(to: time)
+    }
+
+    /// Runs until `time` one event at a time, without windows: the order a windowed run
+    /// reproduces (the oracle of the tests that show it does).
+    package mutating func runOneEventAtATime(until time: SimInstant) {
+        while internetComputer.step(notAfter: time, users: &clients) {}
         internetComputer.finish(at: time)
         clients.simulation.advance(to: time)
     }
 
-    /// Runs the whole scenario.
-    public mutating func run(progress: (SimInstant, UInt64) -> Void = { _, _ in }) {
-        run(until: .zero + scenario.duration, progress: progress)
+    /// Runs the whole scenario, the subnets on up to `threads` threads.
+    public mutating func run(threads: Int = 1, progress: (SimInstant, UInt64) -> Void = { _, _ in }) {
+        run(until: .zero + scenario.duration, threads: threads, progress: progress)
     }
 
     /// The trace hash of the run: the clients' trace and the subnets'
@@ -142,8 +145,17 @@ struct ClientLane: InternetComputerUsers {
     /// replica answers on the call's connection then.
     mutating func answersVisible(_ answered: [AnsweredWait]) {
         for wait in answered {
+            simulation.model.heldAnswers[wait.token] = wait.status
             simulation.scheduler.schedule(.syncAnswered(call: wait.token), at: max(wait.time, simulation.now))
         }
+    }
+
+    /// An answer's consequences reach a subnet no sooner than one network delay of a client
+    /// later (the answer travels back to its user, who may then call again); none with a
+    /// testing tool's hook, which may read the IC at any client event.
+    var answerLookahead: SimDuration {
+        guard hook == nil else { return .zero }
+        return simulation.model.specifications.map(\.networkDelay).min() ?? .zero
     }
 
     mutating func step(_ ic: inout InternetComputerSimulation) {

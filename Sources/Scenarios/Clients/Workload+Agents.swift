@@ -21,12 +21,14 @@ extension Workload {
     }
 
     /// The replica holding synchronous call `index` answers it now (its answer is certified
-    /// there); the answer reaches the user back the two hops. Nothing if the wait already timed
-    /// out (the replica no longer holds the connection) or the call ended.
+    /// there: the status it recorded then, ``heldAnswers``, or else what it tells now); the
+    /// answer reaches the user back the two hops. Nothing if the wait already timed out (the
+    /// replica no longer holds the connection) or the call ended.
     mutating func syncAnswered(_ index: Int, _ now: SimInstant, _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: borrowing InternetComputerSimulation) {
+        let held = heldAnswers.removeValue(forKey: index)
         guard let replica = updates[index].waitingAt, updates[index].end == nil else { return }
         let call = updates[index]
-        let status = ic.readState(requestStatusOf: call.messageID, onSubnet: target(of: call).subnet, atReplica: Int(replica))
+        let status = held ?? ic.readState(requestStatusOf: call.messageID, onSubnet: target(of: call).subnet, atReplica: Int(replica))
         guard let (end, answer) = Self.end(status) else { return }
         updates[index].waitingAt = nil
         let client = Int(call.client)

@@ -101,6 +101,9 @@ public struct Workload: Sendable {
     var senders: [[Principal]]
     /// Each client's next replica in turn, for clients that bypass the boundary node.
     var entryTurns: [Int]
+    /// The answers replicas holding synchronous calls sent when the answers became visible,
+    /// by update call, until the call handles them (``syncAnswered(_:_:_:_:)``; only looked up).
+    var heldAnswers: [Int: RequestStatus] = [:]
 
     /// The clients of `scenario`, on the subnets `configuration` describes.
     init(scenario: Scenario, configuration: InternetComputerConfiguration) {

@@ -1,0 +1,113 @@
+import SimCore
+import ExecutionLayer
+
+/// Running the subnets in windows (Docs/Determinism.md, "Subnets in parallel"): between two
+/// moments the users act, the subnets do not affect each other or the users soon enough to
+/// matter, so each can run on its own up to a horizon, on any thread, and what they send
+/// each other and the users is delivered afterwards in the order a one-event-at-a-time run
+/// would have produced it.
+///
+/// The horizon of a window starting at the subnets' earliest pending event, at time `t`, is
+/// the earliest of:
+/// - the users' next event (they read and change the subnets at their events' times);
+/// - `t` plus the cross-subnet delay: a stream slice published at or after `t` arrives no
+///   sooner, so every slice of the window is delivered before its destination reaches it;
+/// - `t` plus the users' answer lookahead (``InternetComputerUsers/answerLookahead``): an
+///   answer visible at or after `t` reaches the subnets again, through its user, no sooner.
+///
+/// Within a window each subnet handles its events before the horizon in its own order, as in
+/// the one-event run; the slices it publishes are scheduled into their destinations at the
+/// window's end, in (publication time, source subnet, order) order, and the answers it makes
+/// visible are handed to the users in (time, subnet, order) order, each with the status it had
+/// when it became visible. So the run is the same for every thread count.
+extension InternetComputerSimulation {
+    /// Runs the subnets and `users` until `time`, in windows whose subnets step on up to
+    /// `threads` threads; the result (every subnet's trace, every report) does not depend on
+    /// `threads`. An observer of every event (``observeEvents(_:)``) keeps it on one thread.
+    /// Without lookahead (a client with no network delay, a cross-subnet delay of
+    /// zero) it steps one event at a time. `progress` is called with the virtual time reached
+    /// and the subnets' events so far, about every `progressEvery` events (for a progress
+    /// line; it must not affect the run).
+    public mutating func run<Users: InternetComputerUsers>(until time: SimInstant, users: inout Users, threads: Int,
+                                                           progressEvery: UInt64 = 1 << 18,
+                                                           progress: (SimInstant, UInt64) -> Void = { _, _ in }) {
+        let lookahead = min(configuration.xnetDelay, users.answerLookahead)
+        let workers = threads > 1 && subnets.count > 1 && lookahead > .zero && !isObserved ? SubnetWorkers(threads: threads) : nil
+        var reported = eventsProcessed
+        while true {
+            lanes.update(0, to: users.nextEventTime)
+            guard let first = lanes.first, first.time <= time else { break }
+            if first.lane == 0 || lookahead <= .zero {
+                _ = step(notAfter: time, users: &users)
+            } else {
+                var horizon = min(first.time + lookahead, time + .nanoseconds(1))
+                if let usersNext = users.nextEventTime { horizon = min(horizon, usersNext) }
+                runWindow(before: horizon, users: &users, workers: workers)
+            }
+            if eventsProcessed - reported >= progressEvery {
+                reported = eventsProcessed
+                progress(now, reported)
+            }
+        }
+        finish(at: time)
+    }
+
+    /// One window: every subnet handles its events due before `horizon`, then the slices
+    /// and answers of the window are delivered in the one-event run's order.
+    mutating func runWindow<Users: InternetComputerUsers>(before horizon: SimInstant, users: inout Users, workers: SubnetWorkers?) {
+        windowsRun += 1
+        let active = subnets.indices.filter { lanes.times[$0 + 1].map { $0 < horizon } ?? false }
+        var outputs: [WindowOutput]
+        if let workers, active.count > 1 {
+            outputs = workers.advance(active, of: &subnets, before: horizon)
+        } else {
+            outputs = active.map { Self.advance(&subnets[$0], number: $0, before: horizon) }
+        }
+        for (position, index) in active.enumerated() { lanes.update(index + 1, to: outputs[position].next) }
+        deliverSlices(outputs.flatMap(\.slices))
+        let answers = outputs.flatMap(\.answers)
+        if !answers.isEmpty { users.answersVisible(Self.inOrder(answers)) }
+    }
+
+    /// Subnet `number` handles its events due before `horizon`: what it published.
+    static func advance(_ subnet: inout Simulation<SubnetSimulation>, number: Int, before horizon: SimInstant) -> WindowOutput {
+        var output = WindowOutput()
+        while let next = subnet.scheduler.nextEventTime, next < horizon {
+            let (now, _, slices, answered) = step(&subnet)
+            output.slices += slices.map { (now, number, $0) }
+            output.answers += answered.map { var wait = $0; wait.subnet = number; return wait }
+        }
+        output.next = subnet.scheduler.nextEventTime
+        return output
+    }
+
+    /// Schedules the window's slices into their destinations, `xnetDelay` after each was
+    /// published, in (publication time, source subnet, order) order.
+    mutating func deliverSlices(_ published: [(time: SimInstant, source: Int, slice: StreamSlice)]) {
+        guard !published.isEmpty else { return }
+        let ordered = published.enumerated().sorted { a, b in
+            (a.element.time, a.element.source, a.offset) < (b.element.time, b.element.source, b.offset)
+        }
+        for (_, entry) in ordered where subnets.indices.contains(entry.slice.destination) {
+            let destination = entry.slice.destination
+            lanes.update(destination + 1, to: Self.schedule(.streamSlice(entry.slice), at: entry.time + configuration.xnetDelay,
+                                                            on: &subnets[destination]))
+            slicesDelivered += 1
+        }
+    }
+
+    /// `answers` in (time, subnet, order) order: the order a one-event run hands them over.
+    static func inOrder(_ answers: [AnsweredWait]) -> [AnsweredWait] {
+        answers.enumerated().sorted { a, b in
+            (a.element.time, a.element.subnet, a.offset) < (b.element.time, b.element.subnet, b.offset)
+        }.map(\.element)
+    }
+}
+
+/// What one subnet did in a window: the slices it published (with when), the answers it made
+/// visible, and when its next event is due.
+struct WindowOutput: Sendable {
+    var slices: [(time: SimInstant, source: Int, slice: StreamSlice)] = []
+    var answers: [AnsweredWait] = []
+    var next: SimInstant?
+}
