@@ -16,8 +16,9 @@ public struct UsageError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Reads options of the form `--name value`, `--name=value` and `--flag` from a list of
-/// arguments, and reports every unknown or malformed one.
+/// Reads options of the form `--name value`, `--name=value` and `--flag` (and `-h`, the
+/// short form of `--help`) from a list of arguments, and reports every unknown, malformed or
+/// repeated one.
 struct ArgumentReader {
     private var remaining: [String]
     /// Positional arguments, in order.
@@ -30,21 +31,34 @@ struct ArgumentReader {
         remaining = arguments
         while !remaining.isEmpty {
             let argument = remaining.removeFirst()
+            if argument == "-h" {
+                try add("help", nil)
+                continue
+            }
             guard argument.hasPrefix("--"), argument.count > 2 else {
                 positionals.append(argument)
                 continue
             }
             let body = argument.dropFirst(2)
             if let equals = body.firstIndex(of: "=") {
-                options.append((String(body[..<equals]), String(body[body.index(after: equals)...])))
+                try add(String(body[..<equals]), String(body[body.index(after: equals)...]))
             } else if valueOptions.contains(String(body)) {
                 guard let value = remaining.first else { throw UsageError("\(argument): expected a value after it") }
                 remaining.removeFirst()
-                options.append((String(body), value))
+                try add(String(body), value)
             } else {
-                options.append((String(body), nil))
+                try add(String(body), nil)
             }
         }
+    }
+
+    /// Records option `name`; fails if it was given before (which one would count is not
+    /// obvious, so neither does).
+    private mutating func add(_ name: String, _ value: String?) throws(UsageError) {
+        guard !options.contains(where: { $0.name == name }) else {
+            throw UsageError("--\(name): given more than once; give it once")
+        }
+        options.append((name, value))
     }
 
     /// Fails on the first option not in `known` (value options and flags).
@@ -64,9 +78,9 @@ struct ArgumentReader {
         return !matches.isEmpty
     }
 
-    /// The value of `--name` (the last one if repeated), or `nil` if absent.
+    /// The value of `--name`, or `nil` if absent.
     func value(_ name: String) -> String? {
-        options.last { $0.name == name }?.value ?? nil
+        options.first { $0.name == name }?.value ?? nil
     }
 
     /// The value of `--name` converted by `parse`, or `nil` if absent.

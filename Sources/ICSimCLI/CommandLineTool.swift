@@ -60,7 +60,7 @@ public enum CommandLineTool {
           icsim                        Run the built-in default scenario (a 13-node application subnet,
                                        a counter canister under mixed load, one Byzantine node) and print
                                        its report. Same as `icsim run`.
-          icsim run [SCENARIO.json] [--seed N] [--duration D] [--json F] [--html F] [--trace F] [--quiet]
+          icsim run [SCENARIO.json] [--seed N] [--duration D] [--json F] [--html F] [--trace F] [--threads N] [--quiet]
                                        Run a scenario file (Docs/Scenarios.md) and check its expectations.
           icsim verify SCENARIO.json   Run it in two processes and compare (the first differing event if any).
           icsim sweep SCENARIO.json --seeds A-B [--jobs N] [--shard I/N] [--out DIR]
@@ -74,12 +74,14 @@ public enum CommandLineTool {
                                        Install a module on a 13-node subnet, call it (Candid text), print the reply.
           icsim subnet [options]       One subnet without a scenario file (consensus, optionally a canister).
           icsim demo [options]         The deterministic kernel's demonstration (not an IC model).
-          icsim trace-diff A B         Name the first event where two JSON Lines traces differ.
+          icsim trace-diff A B         Name the first event where two JSON Lines event files differ.
           icsim wasm validate F.wasm   Decode and validate a WebAssembly module.
           icsim wasm run F.wasm --invoke EXPORT [ARGS...]   Call an export of a module.
           icsim help [COMMAND] | --version
 
-        `icsim help COMMAND` documents each command's options.
+        `icsim help COMMAND` (or `icsim COMMAND --help`, `-h`) documents each command's options. An option
+        given twice is an error. In every command `--json F` writes a JSON report to F (- for standard
+        output); output files are checked before any work starts.
 
         EXIT CODES
           0 success (every check of a scenario passed), 1 failure (a check failed, an I/O error,
@@ -205,7 +207,7 @@ public enum CommandLineTool {
 
             """,
         "subnet": """
-            icsim subnet [--nodes N] [--duration D] [--seed N] [--json] [--data-centres] [--canister F.wasm [--method NAME] [--rate N]]
+            icsim subnet [--nodes N] [--duration D] [--seed N] [--json F] [--data-centres] [--canister F.wasm [--method NAME] [--rate N]]
 
             One subnet of N ICC nodes (default 13) over six cloud regions, honest: safety, finalization,
             latency, rounds, messages and the trace hash. With --data-centres, the nodes are on the IC's
@@ -213,10 +215,11 @@ public enum CommandLineTool {
             one node per data centre, round-robin beyond twelve. With --canister, the module runs as
             canister 1 and users call METHOD (default inc) N times a second (default 10) from t = 1 s:
             answers, latency to certified answer, state hash. Exit code 1 if safety was violated.
+            --json F writes the report as JSON to F (- for standard output, then nothing else is printed).
 
             """,
         "demo": """
-            icsim demo [--seed N] [--duration D] [--actors N] [--fanout N] [--loss P] [--trace F] [--json]
+            icsim demo [--seed N] [--duration D] [--actors N] [--fanout N] [--loss P] [--events F] [--json F]
 
             The deterministic kernel's demonstration: gossiping actors with lossy links, timers and crash
             faults (not an Internet Computer model).
@@ -226,14 +229,15 @@ public enum CommandLineTool {
               --actors N         number of actors, 2-1000 (default 13)
               --fanout N         peers per gossip round (default 3)
               --loss P           message loss, e.g. 1% or 1/100 (default 1%)
-              --trace FILE       write every event as JSON Lines to FILE
-              --json             print the report as one JSON object (deterministic bytes)
+              --events FILE      write every event as JSON Lines to FILE (for `icsim trace-diff`)
+              --json FILE        write the report as one JSON object (deterministic bytes); - for stdout
 
             """,
         "trace-diff": """
             icsim trace-diff A B
 
-            Compares two JSON Lines traces (`icsim demo --trace`) and names the first event that differs.
+            Compares two JSON Lines event files (`icsim run --events`, `icsim demo --events`) and names the
+            first event that differs.
 
             """,
         "wasm": """

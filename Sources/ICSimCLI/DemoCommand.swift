@@ -5,19 +5,21 @@ import KernelDemo
 /// `icsim demo`: the demonstration of the deterministic kernel (gossiping actors with lossy
 /// links, timers and crash faults; not an IC model).
 enum DemoCommand {
-    private static let valueOptions = ["actors", "duration", "fanout", "loss", "seed", "trace"]
+    private static let valueOptions = ["actors", "duration", "events", "fanout", "json", "loss", "seed"]
 
     static func main(_ arguments: [String], output: inout some TextOutputStream, errors: inout some TextOutputStream) throws(UsageError) -> Int32 {
-        guard let reader = try ArgumentReader.command("demo", arguments, valueOptions: valueOptions, flags: ["json"], positionals: .optionsOnly,
+        guard let reader = try ArgumentReader.command("demo", arguments, valueOptions: valueOptions, flags: [], positionals: .optionsOnly,
                                                       output: &output) else { return 0 }
         let configuration = try configuration(from: reader)
         let problems = configuration.problems()
         guard problems.isEmpty else { throw UsageError(ConfigurationErrors(problems: problems).description) }
-        let asJSON = try reader.flag("json")
+        let json = reader.value("json")
+        if let json { try InputFiles.checkWritable(json, option: "json") }
 
         var writer: TraceFileWriter?
-        if let path = reader.value("trace") {
-            do { writer = try TraceFileWriter(path: path) } catch {
+        if let path = reader.value("events") {
+            try InputFiles.checkWritable(path, option: "events")
+            do { writer = try TraceFileWriter(path: path, option: "--events") } catch {
                 errors.write("icsim: \(error)\n")
                 return 1
             }
@@ -35,7 +37,11 @@ enum DemoCommand {
             errors.write("icsim: \(failure)\n")
             return 1
         }
-        output.write((asJSON ? report.json : report.text + "\n" + footer(report, elapsed)) + "\n")
+        if let json, let failure = JSONOutput.write(report.json + "\n", to: json, output: &output) {
+            errors.write("icsim: \(failure)\n")
+            return 1
+        }
+        if json != "-" { output.write(report.text + "\n" + footer(report, elapsed) + "\n") }
         return 0
     }
 

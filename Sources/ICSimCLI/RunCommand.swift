@@ -20,6 +20,9 @@ enum RunCommand {
             output.write(scenario.json)
             return 0
         }
+        for option in ["json", "html", "trace", "events"] {
+            if let path = reader.value(option) { try InputFiles.checkWritable(path, option: option) }
+        }
         let modules = try ScenarioFiles.modules(of: scenario, file: file)
         let interfaces = try ScenarioFiles.interfaces(of: scenario, file: file)
         var simulation: ScenarioSimulation
@@ -86,9 +89,7 @@ enum ScenarioFiles {
     /// The scenario in `file` (the built-in default when `nil`).
     static func load(_ file: String?) throws(UsageError) -> Scenario {
         guard let file else { return .builtinDefault }
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw UsageError("\(file): cannot read the scenario file", suggestsHelp: false)
-        }
+        let data = try InputFiles.read(file, what: "the scenario file")
         do { return try ScenarioLoader.load(Array(data)) } catch {
             throw UsageError("\(file): \(error.problems.count) problem\(error.problems.count == 1 ? "" : "s"):\n\(error)", suggestsHelp: false)
         }

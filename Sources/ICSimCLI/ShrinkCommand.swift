@@ -15,6 +15,8 @@ enum ShrinkCommand {
         }
         let runs = try reader.value("runs", expected: "an integer 1...100000", { Int($0) }) ?? 300
         guard (1...100_000).contains(runs) else { throw UsageError("--runs \(runs): expected an integer 1...100000") }
+        let out = reader.value("out") ?? (file.hasSuffix(".json") ? String(file.dropLast(5)) : file) + ".shrunk.json"
+        try InputFiles.checkWritable(out, option: "out")
         let scenario = try selfContained(file)
         let quiet = try reader.flag("quiet")
         let result = Shrinker.shrink(scenario, check: check, runsMax: runs, log: { step in
@@ -24,7 +26,6 @@ enum ShrinkCommand {
             errors.write("icsim: \(file) does not fail \(check.map { "the check \($0)" } ?? "any check"); nothing to shrink\n")
             return 1
         }
-        let out = reader.value("out") ?? (file.hasSuffix(".json") ? String(file.dropLast(5)) : file) + ".shrunk.json"
         guard FileManager.default.createFile(atPath: out, contents: Data(result.shrunk.json.utf8)) else {
             errors.write("icsim: --out: cannot write \"\(out)\"\n")
             return 1

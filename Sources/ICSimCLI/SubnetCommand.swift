@@ -5,11 +5,13 @@ import ICSim
 /// or with `--data-centres` the IC's twelve data centres), honest, optionally running a
 /// canister under a constant rate of update calls.
 enum SubnetCommand {
-    private static let valueOptions = ["canister", "duration", "method", "nodes", "rate", "seed"]
+    private static let valueOptions = ["canister", "duration", "json", "method", "nodes", "rate", "seed"]
 
     static func main(_ arguments: [String], output: inout some TextOutputStream, errors: inout some TextOutputStream) throws(UsageError) -> Int32 {
-        guard let reader = try ArgumentReader.command("subnet", arguments, valueOptions: valueOptions, flags: ["json", "data-centres"], positionals: .optionsOnly,
+        guard let reader = try ArgumentReader.command("subnet", arguments, valueOptions: valueOptions, flags: ["data-centres"], positionals: .optionsOnly,
                                                       output: &output) else { return 0 }
+        let json = reader.value("json")
+        if let json { try InputFiles.checkWritable(json, option: "json") }
         let nodes = try reader.value("nodes", expected: "an integer 1...1000", { Int($0) }) ?? 13
         let seed = try reader.value("seed", expected: "an integer 0...\(UInt64.max)", { UInt64($0) }) ?? 42
         var duration = SimDuration.seconds(60)
@@ -29,11 +31,11 @@ enum SubnetCommand {
             throw UsageError(error.description)
         }
         let elapsed = clock.now - started
-        if try reader.flag("json") {
-            output.write(report.json + "\n")
-        } else {
-            output.write(report.text + "\nwall time: \(elapsed) (not part of the deterministic output)\n")
+        if let json, let failure = JSONOutput.write(report.json + "\n", to: json, output: &output) {
+            errors.write("icsim: \(failure)\n")
+            return 1
         }
+        if json != "-" { output.write(report.text + "\nwall time: \(elapsed) (not part of the deterministic output)\n") }
         return report.violation == nil ? 0 : 1
     }
 
@@ -46,7 +48,7 @@ enum SubnetCommand {
             }
             return
         }
-        guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("--canister \(path): cannot read the file") }
+        let data = try InputFiles.read(path, what: "the module (--canister)")
         let rate = try reader.value("rate", expected: "an integer 1...100000 (calls per second)", { Int($0) }) ?? 10
         guard (1...100_000).contains(rate) else { throw UsageError("--rate \(rate): expected an integer 1...100000 (calls per second)") }
         let method = reader.value("method") ?? "inc"

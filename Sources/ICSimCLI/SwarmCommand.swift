@@ -16,6 +16,7 @@ enum SwarmCommand {
         let jobs = try reader.value("jobs", expected: "an integer 1...256", { Int($0) }) ?? ProcessInfo.processInfo.activeProcessorCount
         guard (1...256).contains(jobs) else { throw UsageError("--jobs \(jobs): expected an integer 1...256") }
         let directory = reader.value("out") ?? "swarm-failures"
+        try InputFiles.checkWritableDirectory(directory, option: "out")
         let log = SwarmLog(quiet: try reader.flag("quiet"), total: seeds.count, directory: directory)
         let outcomes = run(Array(seeds), options: options, jobs: jobs, log: log)
         let summary = SwarmSummary(outcomes)

@@ -17,6 +17,8 @@ enum SweepCommand {
         let shard = try Shard.resolve(reader, environment: environment)
         let jobs = try reader.value("jobs", expected: "an integer 1...256", { Int($0) }) ?? ProcessInfo.processInfo.activeProcessorCount
         guard (1...256).contains(jobs) else { throw UsageError("--jobs \(jobs): expected an integer 1...256") }
+        if let path = reader.value("json") { try InputFiles.checkWritable(path, option: "json") }
+        if let directory = reader.value("out") { try InputFiles.checkWritableDirectory(directory, option: "out") }
         var scenario = try ScenarioFiles.load(file)
         if let text = reader.value("duration") {
             do { scenario.duration = try SimDuration.parse(text) } catch { throw UsageError("--duration: \(error)") }
@@ -194,14 +196,15 @@ enum MergeCommand {
         guard let reader = try ArgumentReader.command("merge", arguments, valueOptions: ["json"], flags: ["quiet"],
                                                       positionals: .checkedByCommand, output: &output) else { return 0 }
         guard !reader.positionals.isEmpty else { throw UsageError("merge: expected one or more directories of shard results") }
+        if let path = reader.value("json") { try InputFiles.checkWritable(path, option: "json") }
         var reports: [SweepReport] = []
         for directory in reader.positionals {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
-                throw UsageError("\(directory): cannot read the directory", suggestsHelp: false)
+                throw UsageError("\(directory): cannot read the directory: \(InputFiles.whyUnreadable(directory, directory: true))", suggestsHelp: false)
             }
             for name in names.sorted() where name.hasPrefix("sweep") && name.hasSuffix(".json") {
                 let path = URL(fileURLWithPath: directory).appendingPathComponent(name).path
-                guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("\(path): cannot read", suggestsHelp: false) }
+                let data = try InputFiles.read(path, what: "the shard result")
                 do { reports.append(try SweepReport.load(Array(data))) } catch { throw UsageError("\(path):\n\(error)", suggestsHelp: false) }
             }
         }

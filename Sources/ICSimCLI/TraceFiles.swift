@@ -58,7 +58,7 @@ struct LineReader {
 
     init(path: String) throws(UsageError) {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw UsageError("\(path): cannot open for reading")
+            throw UsageError("\(path): cannot read the trace: \(InputFiles.whyUnreadable(path))", suggestsHelp: false)
         }
         self.handle = handle
     }
@@ -89,6 +89,9 @@ struct LineReader {
 /// `icsim trace-diff A B`: the first line where two traces differ.
 enum TraceDiffCommand {
     static func main(_ arguments: [String], output: inout some TextOutputStream) throws(UsageError) -> Int32 {
+        guard let reader = try ArgumentReader.command("trace-diff", arguments, valueOptions: [], flags: [],
+                                                      positionals: .checkedByCommand, output: &output) else { return 0 }
+        let arguments = reader.positionals
         guard arguments.count == 2 else {
             throw UsageError("trace-diff: expected two trace files, found \(arguments.count) arguments")
         }

@@ -9,15 +9,19 @@ enum WasmCommand {
             return try WasmRunCommand.main(Array(arguments.dropFirst()), output: &output, errors: &errors)
         }
         guard arguments.first == "validate" else {
+            if arguments.first == "-h" || arguments.first == "--help" {
+                output.write(CommandLineTool.help(for: "wasm"))
+                return 0
+            }
             throw UsageError("wasm: expected a subcommand: validate FILE.wasm, or run FILE.wasm --invoke EXPORT [ARG ...]")
         }
-        guard arguments.count == 2 else {
-            throw UsageError("wasm validate: expected one .wasm file, found \(arguments.count - 1) arguments")
+        guard let reader = try ArgumentReader.command("wasm", Array(arguments.dropFirst()), valueOptions: [], flags: [],
+                                                      positionals: .checkedByCommand, output: &output) else { return 0 }
+        guard reader.positionals.count == 1 else {
+            throw UsageError("wasm validate: expected one .wasm file, found \(reader.positionals.count) arguments")
         }
-        let path = arguments[1]
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw UsageError("\(path): cannot read the file", suggestsHelp: false)
-        }
+        let path = reader.positionals[0]
+        let data = try InputFiles.read(path, what: "the module")
         let module: WasmModule
         do {
             module = try ModuleDecoder.decode(Array(data))

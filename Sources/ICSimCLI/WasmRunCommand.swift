@@ -11,8 +11,8 @@ import ICSim
 /// backtrace on stderr); 4 instruction limit reached.
 enum WasmRunCommand {
     static func main(_ arguments: [String], output: inout some TextOutputStream, errors: inout some TextOutputStream) throws(UsageError) -> Int32 {
-        let reader = try ArgumentReader(arguments, valueOptions: ["invoke", "fuel"])
-        try reader.rejectUnknown(known: ["invoke", "fuel", "stats", "spectest"])
+        guard let reader = try ArgumentReader.command("wasm", arguments, valueOptions: ["invoke", "fuel"], flags: ["stats", "spectest"],
+                                                      positionals: .checkedByCommand, output: &output) else { return 0 }
         guard let path = reader.positionals.first else { throw UsageError("wasm run: expected a .wasm file") }
         guard let export = reader.value("invoke") else { throw UsageError("wasm run: expected --invoke EXPORT") }
         let fuel = try reader.value("fuel", expected: "a number of instructions", { UInt64($0) }) ?? Self.defaultFuel
@@ -59,9 +59,7 @@ enum WasmRunCommand {
     static let defaultFuel: UInt64 = 40_000_000_000
 
     static func instantiate(_ path: String, imports: Imports, fuel: UInt64) throws(UsageError) -> WasmInstance {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw UsageError("\(path): cannot read the file", suggestsHelp: false)
-        }
+        let data = try InputFiles.read(path, what: "the module")
         do {
             return try WasmInstance(CompiledModule.load(Array(data)), imports: imports, startInstructionLimit: fuel)
         } catch let error as WasmLoadError {

@@ -12,8 +12,8 @@ public struct GossipDemoReport: Sendable, Equatable {
     public let traceHash: String
 
     /// The heading every rendering starts with, so nobody mistakes the demo for an IC model.
-    public static let heading = "ICSim kernel demonstration (not an Internet Computer model yet: "
-        + "network, consensus and execution are still to come)"
+    public static let heading = "ICSim kernel demonstration: gossiping actors on the bare event kernel, "
+        + "not an Internet Computer model (for subnets, consensus and canisters: `icsim run`, `icsim subnet`)"
 
     /// The report as readable text, one fact a line.
     public var text: String {

@@ -7,7 +7,7 @@ import ICSimTestSupport
 @Suite("Cross-process determinism")
 struct CrossProcessDeterminismTests {
     /// A randomized run of tens of thousands of events: 100 actors for 30 s of virtual time.
-    static let arguments = ["demo", "--actors", "100", "--duration", "30s", "--json"]
+    static let arguments = ["demo", "--actors", "100", "--duration", "30s", "--json", "-"]
 
     func runCLI(_ arguments: [String]) throws -> ProcessOutput {
         try ProcessRunner.run(try ProcessRunner.builtExecutable(named: "icsim"), arguments)
@@ -41,7 +41,7 @@ struct CrossProcessDeterminismTests {
     /// A 13-node ICC subnet over the cloud regions (jittered network, shuffled makers and
     /// committees from the beacon) in two processes: identical reports, trace hash included.
     @Test func twoProcessesRunTheSameSubnetIdentically() throws {
-        let arguments = ["subnet", "--nodes", "13", "--duration", "20s", "--json", "--seed", "11"]
+        let arguments = ["subnet", "--nodes", "13", "--duration", "20s", "--json", "-", "--seed", "11"]
         let first = try runCLI(arguments)
         let second = try runCLI(arguments)
         #expect(first.exitCode == 0, "stderr: \(first.standardError)")
@@ -50,7 +50,7 @@ struct CrossProcessDeterminismTests {
         #expect(height > 20, "the run must finalize blocks to mean something")
         #expect(field("traceHash", in: first.standardOutput) != nil)
         #expect(first.standardOutput == second.standardOutput)
-        let other = try runCLI(["subnet", "--nodes", "13", "--duration", "20s", "--json", "--seed", "12"])
+        let other = try runCLI(["subnet", "--nodes", "13", "--duration", "20s", "--json", "-", "--seed", "12"])
         #expect(field("traceHash", in: other.standardOutput) != field("traceHash", in: first.standardOutput))
     }
 
@@ -59,7 +59,7 @@ struct CrossProcessDeterminismTests {
     @Test func twoProcessesRunTheSameCanisterIdentically() throws {
         let counter = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../ExecutionLayerTests/Fixtures/c/counter.wasm").path
-        let arguments = ["subnet", "--nodes", "7", "--duration", "12s", "--json", "--canister", counter, "--rate", "40"]
+        let arguments = ["subnet", "--nodes", "7", "--duration", "12s", "--json", "-", "--canister", counter, "--rate", "40"]
         let first = try runCLI(arguments)
         let second = try runCLI(arguments)
         #expect(first.exitCode == 0, "stderr: \(first.standardError)")
@@ -87,9 +87,9 @@ struct CrossProcessDeterminismTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let paths = ["a.jsonl", "b.jsonl", "c.jsonl"].map { directory.appendingPathComponent($0).path }
-        let short = ["demo", "--duration", "5s", "--json"]
+        let short = ["demo", "--duration", "5s", "--json", "-"]
         for (path, seed) in zip(paths, ["1", "1", "2"]) {
-            #expect(try runCLI(short + ["--seed", seed, "--trace", path]).exitCode == 0)
+            #expect(try runCLI(short + ["--seed", seed, "--events", path]).exitCode == 0)
         }
         let same = try runCLI(["trace-diff", paths[0], paths[1]])
         #expect(same.exitCode == 0)
