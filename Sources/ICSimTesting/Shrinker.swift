@@ -26,8 +26,10 @@ public struct ShrinkResult: Sendable {
 ///
 /// The check is judged by the property, not the scenario's verdict: the expectation of the
 /// check is set so that it fails when the property breaks (`"safety": true` for `safety`, so a
-/// scenario that expects its fork, like f-plus-one-fork, shrinks to a smaller fork), and
-/// `liveness` counts only when judged (a run cut short of the bound does not count as stalled).
+/// scenario that expects its fork, like f-plus-one-fork, shrinks to a smaller fork), and it
+/// counts only when judged (``ScenarioReport/Check/isVacuous``): a run cut short of the
+/// liveness bound does not count as stalled, nor a latency or throughput bound whose calls were
+/// all removed as failing it.
 public enum Shrinker {
     /// The checks it can shrink for: `safety`, `liveness`, `nothingLost`, `allCallsAnswered`,
     /// `latency[i]` and `throughput[i]`.
@@ -58,10 +60,9 @@ public enum Shrinker {
     public static func failedChecks(_ scenario: Scenario) -> [String] {
         let outcome = SwarmGenerator.run(scenario)
         guard outcome.failedChecks.first?.name != "scenario" else { return ["scenario"] }
-        return outcome.failedChecks.compactMap { check in
-            if check.name == "liveness", check.detail.contains("cannot be judged") { return nil }
-            return check.name
-        }
+        // A check that failed only because what it checks did not happen (every client of a
+        // latency bound removed, a run too short to judge liveness) says nothing: not failing.
+        return outcome.failedChecks.filter { !$0.isVacuous }.map(\.name)
     }
 
     /// Sets the expectations so `check` fails exactly when its property breaks.

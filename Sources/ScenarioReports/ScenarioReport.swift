@@ -97,6 +97,14 @@ public struct ScenarioReport: Sendable {
         /// What was found.
         public var detail: String
 
+        /// The words a failed check's detail gives when what it checks did not happen (no call
+        /// was answered, no such client ran, the liveness bound not reached): it failed, but
+        /// says nothing about the property.
+        public static let notJudged = "cannot be judged"
+        /// Whether the check failed only because what it checks did not happen
+        /// (``notJudged``): `icsim shrink` does not count such a check as failing.
+        public var isVacuous: Bool { !passed && detail.contains(Self.notJudged) }
+
         /// Check `name`, which `passed` or not, having found `detail`.
         public init(name: String, passed: Bool, detail: String) {
             self.name = name
@@ -237,7 +245,7 @@ extension ScenarioReport {
         var problems: [String] = []
         for subnet in subnets {
             guard let stalled = subnet.stalledNodes else {
-                problems.append("subnet \"\(subnet.name)\": cannot be judged: some honest node has not finalized since the last fault "
+                problems.append("subnet \"\(subnet.name)\": \(Check.notJudged): some honest node has not finalized since the last fault "
                     + "ended, and the bound runs until \(subnet.livenessJudgedFrom); make the run longer or end the faults earlier")
                 continue
             }
@@ -266,7 +274,7 @@ extension ScenarioReport {
         let name = "latency[\(index)]"
         let range = bound.minimum.map { "at least \($0) and at most \(bound.maximum)" } ?? "at most \(bound.maximum)"
         guard let value = bound.perMille >= 1_000 ? histogram.maximum : histogram.quantile(UInt64(bound.perMille), 1_000) else {
-            return Check(name: name, passed: false, detail: "\(key) of \(bound.calls) \(range): no call was answered")
+            return Check(name: name, passed: false, detail: "\(key) of \(bound.calls) \(range): \(Check.notJudged): no call was answered")
         }
         return Check(name: name, passed: value <= bound.maximum && value >= (bound.minimum ?? .zero),
                      detail: "\(key) of \(bound.calls) \(range): \(value.formatted(decimals: 1)) over \(histogram.count) answered calls")
@@ -287,6 +295,9 @@ extension ScenarioReport {
 
     static func throughputCheck(_ bound: ThroughputBound, index: Int, _ clients: [ClientSummary]) -> Check {
         let chosen = selected(bound.calls, clients)
+        guard !chosen.isEmpty else {
+            return Check(name: "throughput[\(index)]", passed: false, detail: "\(bound.calls): \(Check.notJudged): no such client ran")
+        }
         let replied = chosen.reduce(UInt64(0)) { $0 + $1.statistics.replied }
         let from = chosen.map(\.activeFrom).min() ?? .zero
         let until = chosen.map(\.activeUntil).max() ?? .zero

@@ -102,3 +102,46 @@ struct ShrinkTests {
         #expect(Shrinker.shrink(scenario, check: "safety", runsMax: 5) == nil)
     }
 }
+
+/// A check that becomes vacuous while shrinking (the calls it bounds all removed) does not
+/// count as still failing: the shrunk scenario keeps calls that break the bound.
+@Suite("Shrinking keeps what a bound is about")
+struct VacuousCheckShrinkTests {
+    /// One subnet, an update client and a query client; a latency bound on the updates that
+    /// no subnet can meet (p50 under 1 ms), and a throughput bound no client can reach.
+    static func scenario() -> Scenario {
+        var scenario = Scenario(name: "impossible-bounds")
+        scenario.seed = 3
+        scenario.duration = .seconds(8)
+        scenario.subnets = [ScenarioSubnet(name: "app", nodes: 4)]
+        scenario.canisters = [ScenarioCanister(name: "counter", wasm: .builtin("counter"))]
+        scenario.clients = [
+            ClientSpecification(name: "updates", call: .update, canister: "counter", method: "inc", load: .openLoop(ratePerSecond: 4, poisson: false)),
+            ClientSpecification(name: "reads", call: .query, canister: "counter", method: "get", load: .openLoop(ratePerSecond: 4, poisson: false)),
+        ]
+        scenario.expectations.latency = [LatencyBound(calls: .kind(.update), perMille: 500, maximum: .milliseconds(1))]
+        scenario.expectations.throughput = [ThroughputBound(calls: .client("reads"), minimumPerSecond: 1_000)]
+        return scenario
+    }
+
+    @Test(arguments: ["latency[0]", "throughput[0]"])
+    func aBoundStillFailsOnRealCallsAfterShrinking(check: String) throws {
+        let scenario = Self.scenario()
+        #expect(Shrinker.failedChecks(scenario).contains(check))
+        let result = try #require(Shrinker.shrink(scenario, check: check, runsMax: 40))
+        let outcome = SwarmGenerator.run(result.shrunk)
+        let failed = try #require(outcome.failedChecks.first { $0.name == check }, "the shrunk scenario fails \(check)")
+        #expect(!failed.isVacuous, "judged on real calls: \(failed.detail)")
+        let kept = check == "latency[0]" ? "updates" : "reads"
+        #expect(result.shrunk.clients.contains { $0.name == kept }, "the client the bound is about stays")
+    }
+
+    @Test func aCheckWithNoCallsIsVacuous() {
+        var scenario = Self.scenario()
+        scenario.clients.removeAll { $0.call == .update }
+        let outcome = SwarmGenerator.run(scenario)
+        let latency = outcome.failedChecks.first { $0.name == "latency[0]" }
+        #expect(latency?.isVacuous == true, "\(latency?.detail ?? "passed")")
+        #expect(!Shrinker.failedChecks(scenario).contains("latency[0]"))
+    }
+}
