@@ -150,20 +150,21 @@ public enum CommandLineTool {
 
             """,
         "swarm": """
-            icsim swarm --seeds A-B [--nodes N] [--out DIR] [--jobs N] [--fault-phase D] [--quiet]
+            icsim swarm --seeds A-B [--nodes N] [--out DIR] [--jobs N] [--fault-phase D] [--verbose | --quiet]
 
             Swarm testing: each seed generates a random scenario (subnets, protocol parameters, workload,
             and faults from a random subset of the fault kinds, with at most f nodes per subnet crashed,
             paused or Byzantine) in two phases: faults, then every fault healed and time for the liveness
-            bound to pass. Each runs with the safety, liveness and nothing-lost checks. Every seed's drawn
-            parameters are printed (stderr) before it runs, its verdict after; each failing seed's scenario
-            is written to DIR/swarm-SEED.json (default DIR: swarm-failures), which `icsim run` replays and
-            `icsim shrink` minimises. Exit 1 if a seed failed.
+            bound to pass. Each runs with the safety, liveness and nothing-lost checks. Each failing seed's
+            scenario is written to DIR/swarm-SEED.json (default DIR: swarm-failures), and its line on stderr
+            gives the `icsim run` command that replays it (`icsim shrink` minimises it); a progress line
+            follows every 5% of the seeds. Exit 1 if a seed failed.
 
               --nodes N         nodes per subnet (default: 4, 7 or 13, drawn per seed)
               --fault-phase D   the longest fault phase (default 90s; each seed draws from a fifth of it up)
               --jobs N          threads (default: one per core)
-              --quiet           print only failures and the summary
+              --verbose         also each seed's drawn parameters when it starts, and its verdict
+              --quiet           print only the summary
 
             """,
         "shrink": """

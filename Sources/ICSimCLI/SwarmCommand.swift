@@ -6,7 +6,7 @@ import ICSimTesting
 /// every checker; each failure written as a scenario file that reproduces it.
 enum SwarmCommand {
     static func main(_ arguments: [String], output: inout some TextOutputStream, errors: inout some TextOutputStream) throws(UsageError) -> Int32 {
-        guard let reader = try ArgumentReader.command("swarm", arguments, valueOptions: ["fault-phase", "jobs", "nodes", "out", "seeds"], flags: ["quiet"],
+        guard let reader = try ArgumentReader.command("swarm", arguments, valueOptions: ["fault-phase", "jobs", "nodes", "out", "seeds"], flags: ["quiet", "verbose"],
                                                       positionals: .checkedByCommand, output: &output) else { return 0 }
         guard reader.positionals.isEmpty else { throw UsageError("\(reader.positionals[0]): unexpected argument; swarm takes options only") }
         guard let seedsText = reader.value("seeds") else { throw UsageError("--seeds: missing; expected a range such as 1-1000") }
@@ -17,7 +17,9 @@ enum SwarmCommand {
         guard (1...256).contains(jobs) else { throw UsageError("--jobs \(jobs): expected an integer 1...256") }
         let directory = reader.value("out") ?? "swarm-failures"
         try InputFiles.checkWritableDirectory(directory, option: "out")
-        let log = SwarmLog(quiet: try reader.flag("quiet"), total: seeds.count, directory: directory)
+        let quiet = try reader.flag("quiet"), verbose = try reader.flag("verbose")
+        guard !(quiet && verbose) else { throw UsageError("--quiet and --verbose: give one of them") }
+        let log = SwarmLog(detail: quiet ? .summary : verbose ? .everySeed : .failures, total: seeds.count, directory: directory)
         let outcomes = run(Array(seeds), options: options, jobs: jobs, log: log)
         let summary = SwarmSummary(outcomes)
         if let failure = log.writeError {
@@ -56,12 +58,17 @@ enum SwarmCommand {
 }
 
 /// The per-seed lines, written to standard error as they come (the summary goes to standard
-/// output): the parameters when a seed starts, its verdict when it ends; with `quiet`, only
-/// failures and a progress line every 5% of the seeds. Each failing seed's scenario is written
-/// to DIRECTORY/swarm-SEED.json as soon as it fails, so an interrupted swarm keeps what it found.
+/// output). By default a line for each failing seed, naming the `icsim run` command that
+/// replays it, and a progress line every 5% of the seeds; `everySeed` adds each seed's drawn
+/// parameters when it starts and its verdict when it ends; `summary` writes none. Each failing
+/// seed's scenario is written to DIRECTORY/swarm-SEED.json as soon as it fails, so an
+/// interrupted swarm keeps what it found.
 final class SwarmLog: @unchecked Sendable {
+    /// What the per-seed lines show.
+    enum Detail { case summary, failures, everySeed }
+
     private let lock = NSLock()
-    private let quiet: Bool
+    private let detail: Detail
     private let total: Int
     private let directory: String
     private var finishedCount = 0
@@ -69,14 +76,14 @@ final class SwarmLog: @unchecked Sendable {
     /// The first failure to write a scenario file.
     private(set) var writeError: String?
 
-    init(quiet: Bool, total: Int, directory: String) {
-        self.quiet = quiet
+    init(detail: Detail, total: Int, directory: String) {
+        self.detail = detail
         self.total = total
         self.directory = directory
     }
 
     func started(_ scenario: Scenario) {
-        guard !quiet else { return }
+        guard detail == .everySeed else { return }
         write("seed \(scenario.seed): \(SwarmGenerator.parameters(scenario))")
     }
 
@@ -84,30 +91,32 @@ final class SwarmLog: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         finishedCount += 1
+        var replay = ""
         if !outcome.passed {
             failedCount += 1
-            save(outcome)
+            replay = "; replay: icsim run \(save(outcome))"
         }
         let verdict = outcome.passed ? "passed"
             : "FAILED " + outcome.failedChecks.map { "\($0.name): \($0.detail)" }.joined(separator: "; ")
-        if !quiet || !outcome.passed {
-            write("seed \(outcome.seed): \(verdict) (\(outcome.virtualDuration) virtual, \(outcome.events) events)", locked: true)
+        if detail == .everySeed || (detail == .failures && !outcome.passed) {
+            write("seed \(outcome.seed): \(verdict) (\(outcome.virtualDuration) virtual, \(outcome.events) events)\(replay)", locked: true)
         }
-        if quiet, finishedCount % max(total / 20, 1) == 0 {
+        if detail == .failures, finishedCount % max(total / 20, 1) == 0 {
             write("swarm: \(finishedCount)/\(total) seeds run, \(failedCount) failed", locked: true)
         }
     }
 
-    /// Writes the failing scenario (the lock held).
-    private func save(_ outcome: SwarmOutcome) {
+    /// Writes the failing scenario (the lock held): its path.
+    private func save(_ outcome: SwarmOutcome) -> String {
+        let path = URL(fileURLWithPath: directory).appendingPathComponent("swarm-\(outcome.seed).json").path
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             writeError = writeError ?? "--out: cannot create \"\(directory)\""
-            return
+            return path
         }
-        let path = URL(fileURLWithPath: directory).appendingPathComponent("swarm-\(outcome.seed).json").path
         if !FileManager.default.createFile(atPath: path, contents: Data(outcome.scenario.json.utf8)) {
             writeError = writeError ?? "--out: cannot write \"\(path)\""
         }
+        return path
     }
 
     private func write(_ line: String, locked: Bool = false) {

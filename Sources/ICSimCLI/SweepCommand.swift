@@ -26,14 +26,16 @@ enum SweepCommand {
         let modules = try ScenarioFiles.modules(of: scenario, file: file)
         let interfaces = try ScenarioFiles.interfaces(of: scenario, file: file)
         let mine = try shard.seeds(of: seeds)
-        let outcomes = try run(scenario, modules: modules, interfaces: interfaces, seeds: mine, jobs: jobs)
+        let quiet = try reader.flag("quiet")
+        let progress = !quiet && isatty(2) == 1 ? SeedProgress(total: mine.count) : nil
+        let outcomes = try run(scenario, modules: modules, interfaces: interfaces, seeds: mine, jobs: jobs, progress: progress)
         let report = SweepReport(scenarioName: scenario.name, scenarioHash: SweepReport.scenarioHash(scenario), seedRange: seeds,
                                  shard: (shard.index, shard.count), outcomes: outcomes)
         if let failure = write(report, reader: reader, shard: shard, output: &output) {
             errors.write("icsim: \(failure)\n")
             return 1
         }
-        if !(try reader.flag("quiet")) && reader.value("json") != "-" { output.write(report.text + "\n") }
+        if !quiet && reader.value("json") != "-" { output.write(report.text + "\n") }
         return report.failedSeeds.isEmpty ? 0 : 1
     }
 
@@ -47,7 +49,9 @@ enum SweepCommand {
     }
 
     /// Runs `scenario` under each seed on `jobs` threads; the outcomes (in seed order).
-    static func run(_ scenario: Scenario, modules: [[UInt8]], interfaces: [String?] = [], seeds: [UInt64], jobs: Int) throws(UsageError) -> [SeedOutcome] {
+    /// `progress` (if any) hears of each seed as it ends.
+    static func run(_ scenario: Scenario, modules: [[UInt8]], interfaces: [String?] = [], seeds: [UInt64], jobs: Int,
+                    progress: SeedProgress? = nil) throws(UsageError) -> [SeedOutcome] {
         let results = ParallelResults<Result<SeedOutcome, ScenarioError>>(count: seeds.count)
         DispatchQueue.concurrentPerform(iterations: min(jobs, max(seeds.count, 1))) { _ in
             while let index = results.takeIndex() {
@@ -56,12 +60,15 @@ enum SweepCommand {
                 do throws(ScenarioError) {
                     var simulation = try ScenarioSimulation(scenario: seeded, modules: modules, interfaces: interfaces)
                     simulation.run()
-                    results.store(.success(SeedOutcome(ScenarioReport(simulation))), at: index)
+                    let outcome = SeedOutcome(ScenarioReport(simulation))
+                    results.store(.success(outcome), at: index)
+                    progress?.finished(passed: outcome.passed)
                 } catch {
                     results.store(.failure(error), at: index)
                 }
             }
         }
+        progress?.clear()
         var outcomes: [SeedOutcome] = []
         for result in results.finished() {
             switch result {
@@ -216,5 +223,39 @@ enum MergeCommand {
         }
         if !(try reader.flag("quiet")) && reader.value("json") != "-" { output.write(merged.text + "\n") }
         return merged.failedSeeds.isEmpty ? 0 : 1
+    }
+}
+
+/// The progress line of a sweep on a terminal (standard error): seeds run, seeds failed and
+/// the wall time left at the pace so far. It reads the wall clock, which never reaches a run.
+final class SeedProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private let total: Int
+    private let clock = ContinuousClock()
+    private let started: ContinuousClock.Instant
+    private var done = 0
+    private var failed = 0
+
+    init(total: Int) {
+        self.total = total
+        started = clock.now
+    }
+
+    /// One more seed ended (`passed` or not): the line is rewritten.
+    func finished(passed: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        done += 1
+        if !passed { failed += 1 }
+        let (seconds, attoseconds) = (clock.now - started).components
+        let elapsed = Double(seconds) + Double(attoseconds) / 1e18
+        let left = elapsed / Double(done) * Double(total - done)
+        let line = "sweep: \(done) of \(total) seeds run, \(failed) failed, about \(Int(left.rounded())) s left"
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+    }
+
+    /// Erases the line.
+    func clear() {
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }

@@ -180,11 +180,47 @@ public struct SweepReport: Sendable, Equatable {
         for outcome in outcomes.filter({ !$0.passed }).prefix(20) {
             lines.append("  seed \(outcome.seed): failed \(outcome.failedChecks.joined(separator: ", "))")
         }
-        lines.append("metric: min / p50 / p90 / max (mean) over seeds")
+        lines.append("metric over seeds: min (its seed) / p50 / p90 / max (its seed), mean")
         for entry in distributions {
-            lines.append("  \(entry.name): \(entry.minimum) / \(entry.median) / \(entry.p90) / \(entry.maximum) (\(entry.mean))")
+            let show = { (value: Int64) in Self.shown(value, of: entry.name) }
+            let extremes = seedsOfExtremes(entry.name, minimum: entry.minimum, maximum: entry.maximum)
+            lines.append("  \(Self.displayName(entry.name)): \(show(entry.minimum)) (seed \(extremes.minimum)) / \(show(entry.median)) / "
+                + "\(show(entry.p90)) / \(show(entry.maximum)) (seed \(extremes.maximum)), mean \(show(entry.mean))")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The first seeds (in seed order) whose value of metric `name` is `minimum` and `maximum`.
+    func seedsOfExtremes(_ name: String, minimum: Int64, maximum: Int64) -> (minimum: UInt64, maximum: UInt64) {
+        func seed(with value: Int64) -> UInt64 {
+            outcomes.first { outcome in outcome.metrics.contains { $0.name == name && $0.value == value } }?.seed ?? 0
+        }
+        return (seed(with: minimum), seed(with: maximum))
+    }
+
+    /// A metric's name as the text shows it: a duration's without its `Nanos` unit.
+    static func displayName(_ name: String) -> String {
+        name.hasSuffix("Nanos") ? String(name.dropLast(5)) : name
+    }
+
+    /// A metric's value in its unit: a duration (names ending in `Nanos`; -1, no value, as
+    /// "-"), or a count with digit grouping.
+    static func shown(_ value: Int64, of name: String) -> String {
+        guard name.hasSuffix("Nanos") else { return grouped(value) }
+        return value < 0 ? "-" : SimDuration.nanoseconds(value).formatted(decimals: 3)
+    }
+
+    /// `value` with its thousands separated by commas.
+    static func grouped(_ value: Int64) -> String {
+        let digits = String(value.magnitude)
+        var groups: [Substring] = []
+        var end = digits.endIndex
+        while end > digits.startIndex {
+            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
+            groups.insert(digits[start..<end], at: 0)
+            end = start
+        }
+        return (value < 0 ? "-" : "") + groups.joined(separator: ",")
     }
 
     /// Reads a report written by ``json`` (a shard's result).

@@ -26,7 +26,7 @@ struct SwarmCommandTests {
         fork.duration = .seconds(20)
         let outcome = SwarmGenerator.run(fork)
         #expect(!outcome.passed)
-        let log = SwarmLog(quiet: true, total: 1, directory: directory.path)
+        let log = SwarmLog(detail: .failures, total: 1, directory: directory.path)
         log.finished(outcome)
         #expect(log.writeError == nil)
         let written = directory.appendingPathComponent("swarm-\(fork.seed).json").path
