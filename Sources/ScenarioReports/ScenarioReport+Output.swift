@@ -12,14 +12,15 @@ extension ScenarioReport {
     public var text: String {
         var lines = [
             "ICSim scenario \"\(scenario.name)\"" + (scenario.description.isEmpty ? "" : ": \(scenario.description)"),
-            "seed \(scenario.seed), \(scenario.duration) of virtual time, \(eventsProcessed) events; scenario hash \(scenarioHash.prefix(16))",
+            "seed \(scenario.seed), \(Self.readable(scenario.duration)) of virtual time, \(Self.grouped(eventsProcessed)) events; "
+                + "scenario hash \(scenarioHash.prefix(16))",
             "",
         ]
         for client in clients { lines += clientLines(client) }
         for subnet in subnets { lines += subnetLines(subnet) }
         if !scenario.faults.isEmpty {
             lines.append("faults:")
-            lines += scenario.faults.map { "  " + Self.describe($0) }
+            lines += scenario.faults.map { "  " + Self.sentence($0) }
         }
         lines.append("checks:")
         lines += checks.map { "  \($0.passed ? "PASS" : "FAIL") \($0.name): \($0.detail)" }
@@ -34,10 +35,11 @@ extension ScenarioReport {
         let rate = seconds > 0 ? Double(statistics.replied) / seconds : 0
         let calls = client.answers.steps.map { "\($0.count) scripted calls" } ?? "\(client.call.rawValue) calls to \(client.canister) on subnet \"\(client.subnet)\""
         var lines = [
-            "client \"\(client.name)\": \(calls): \(statistics.sent) sent, "
-                + "\(statistics.replied) replied, \(statistics.rejected) rejected\(Self.refusedText(statistics)), \(statistics.expired) expired, "
-                + "\(client.inFlight) in flight; "
-                + "\(SubnetReport.fixed(rate, decimals: 1)) replies/s" + (client.call == .update ? ", \(statistics.polls) read_state polls" : ""),
+            "client \"\(client.name)\": \(calls): \(Self.grouped(statistics.sent)) sent, "
+                + "\(Self.grouped(statistics.replied)) replied, \(Self.grouped(statistics.rejected)) rejected\(Self.refusedText(statistics)), "
+                + "\(Self.grouped(statistics.expired)) expired, \(Self.grouped(client.inFlight)) in flight; "
+                + "\(SubnetReport.fixed(rate, decimals: 1)) replies/s"
+                + (client.call == .update ? ", \(Self.grouped(statistics.polls)) read_state \(statistics.polls == 1 ? "poll" : "polls")" : ""),
             "  latency " + Self.reportedQuantiles.map { "\($0.0) \(Self.format(statistics.latency.quantile($0.1, $0.2)))" }.joined(separator: ", ")
                 + ", max \(Self.format(statistics.latency.maximum))",
         ]
@@ -51,15 +53,21 @@ extension ScenarioReport {
         let metrics = subnet.metrics
         let seconds = Double((end - .zero).nanoseconds) / 1e9
         let blocks = seconds > 0 ? Double(metrics.finalizedHeightMin) / seconds : 0
-        let byzantine = subnet.byzantineNodes.isEmpty ? "" : ", Byzantine: \(subnet.byzantineNodes.map(String.init).joined(separator: ", "))"
+        let byzantine = subnet.byzantineNodes.isEmpty ? "" : ", Byzantine \(subnet.byzantineNodes.count == 1 ? "node" : "nodes") "
+            + Self.list(subnet.byzantineNodes)
+        let lowest = metrics.finalizedHeightMin, highest = metrics.finalizedHeights.max() ?? 0
+        let heights = lowest == highest ? "height \(Self.grouped(lowest)) on every node"
+            : "heights \(Self.grouped(lowest)) (lowest node) to \(Self.grouped(highest)) (highest)"
+        let perRound = subnet.rounds > 0 ? subnet.instructions / UInt64(subnet.rounds) : 0
         return [
-            "subnet \"\(subnet.name)\" (\(subnet.kind.rawValue), \(subnet.nodes) nodes, f = \(subnet.faultsTolerated)\(byzantine)): finalized height "
-                + "\(metrics.finalizedHeightMin)-\(metrics.finalizedHeights.max() ?? 0) (\(SubnetReport.fixed(blocks, decimals: 2)) blocks/s), "
+            "subnet \"\(subnet.name)\" (\(subnet.kind.rawValue), \(subnet.nodes) nodes, f = \(subnet.faultsTolerated)\(byzantine)): finalized "
+                + "\(heights), \(SubnetReport.fixed(blocks, decimals: 2)) blocks/s; "
                 + "proposal to finalization p50 \(Self.format(metrics.finalizationLatency.quantile(1, 2))), p99 \(Self.format(metrics.finalizationLatency.quantile(99, 100)))",
-            "  execution: height \(subnet.executedHeight), \(subnet.instructions) instructions (\(subnet.rounds > 0 ? subnet.instructions / UInt64(subnet.rounds) : 0) a round), "
-                + "\(subnet.messagesSliced) slices paused, \(subnet.cyclesBurned) cycles burned, heap delta \(subnet.heapDeltaBytes) bytes "
-                + "(\(subnet.checkpointBytesWritten) written at checkpoints), "
-                + "\(subnet.restarts) restarts, \(subnet.stateSyncs) state syncs; \(subnet.messagesLost) messages lost by the network",
+            "  execution: height \(Self.grouped(subnet.executedHeight)), \(Self.grouped(subnet.instructions)) instructions (\(Self.grouped(perRound)) a round), "
+                + "\(Self.grouped(subnet.messagesSliced)) slices paused, \(Self.grouped(subnet.cyclesBurned.description)) cycles burned, "
+                + "heap delta \(Self.grouped(subnet.heapDeltaBytes)) bytes (\(Self.grouped(subnet.checkpointBytesWritten)) written at checkpoints), "
+                + "\(Self.grouped(subnet.restarts)) restarts, \(Self.grouped(subnet.stateSyncs)) state syncs; "
+                + "\(Self.grouped(subnet.messagesLost)) messages lost by the network",
         ]
     }
 

@@ -18,7 +18,7 @@ struct CommandLineToolTests {
         #expect(result.code == 0, "\(result.errors)\n\(result.output)")
         #expect(result.output.hasPrefix("ICSim scenario \"default\""))
         #expect(result.output.contains("client \"increments\": update calls to counter"))
-        #expect(result.output.contains("Byzantine: 4"))
+        #expect(result.output.contains("Byzantine node 4"))
         #expect(result.output.contains("result: all checks passed"))
         #expect(result.output.contains("trace hash: "))
     }
