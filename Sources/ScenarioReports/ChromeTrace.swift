@@ -3,10 +3,12 @@ import Consensus
 
 /// A scenario run in the Chrome trace-event format (JSON; opens in Perfetto and
 /// chrome://tracing): each subnet is a process and each node a track, with its rounds as
-/// slices (round start to notarization), its proposals and finalizations as instants, and
-/// the faults that touch it as slices; each subnet has an execution track (one slice per
-/// executed height) and a network track (faults of the whole network); each client is a
-/// counter of answers per time bucket. Timestamps are microseconds of virtual time.
+/// slices (round start to notarization) and its proposals and finalizations as instants; each
+/// subnet has execution tracks (one slice per executed height); each fault has a track of
+/// its own in its subnet, named by what it does, holding one slice from its start to its end
+/// (so no fault slice overlaps a round); each client is a counter of answers per time bucket.
+/// Timestamps are microseconds of virtual time. Slices on one track never overlap partially
+/// (Perfetto's rule for complete events), and none is empty: a span of no time is an instant.
 ///
 /// The node timelines need a run that recorded them (``ScenarioSimulation`` with
 /// `recordsTimeline`); without, the trace holds executions, faults and clients only.
@@ -19,9 +21,11 @@ public struct ChromeTrace: Sendable {
         self.report = report
     }
 
-    /// Track numbers within a subnet's process beyond its nodes.
+    /// Track numbers within a subnet's process beyond its nodes: its execution (from
+    /// `executionTrack` up, as many as overlapping heights need), and its faults
+    /// (`faultTracks + i` for the scenario's fault `i`).
     static let executionTrack = 100_000
-    static let networkTrack = 100_001
+    static let faultTracks = 200_000
     /// Process numbers: subnets from 1; the clients' process.
     static let clientsProcess = 0
 
@@ -35,8 +39,6 @@ public struct ChromeTrace: Sendable {
                 let byzantine = subnet.byzantineNodes.contains(node) ? " (Byzantine)" : ""
                 events.append(metadata(process: process, thread: node, name: "node \(node)\(byzantine)"))
             }
-            events.append(metadata(process: process, thread: Self.executionTrack, name: "execution"))
-            events.append(metadata(process: process, thread: Self.networkTrack, name: "network"))
             events += timelineEvents(subnet, process: process)
             events += executionEvents(subnet, process: process)
         }
@@ -59,9 +61,12 @@ public struct ChromeTrace: Sendable {
         return "{\"ph\":\"M\",\"name\":\"\(kind)\",\"pid\":\(process),\"tid\":\(thread ?? 0),\"args\":{\"name\":\(JSONText.quoted(name))}}"
     }
 
+    /// A complete event from `start` to `end`; an instant at `start` if that is no time at all
+    /// (Perfetto draws no empty slice).
     func slice(_ name: String, category: String, process: Int, thread: Int, start: SimInstant, end: SimInstant) -> String {
-        "{\"ph\":\"X\",\"name\":\(JSONText.quoted(name)),\"cat\":\"\(category)\",\"pid\":\(process),\"tid\":\(thread),"
-            + "\"ts\":\(Self.time(start)),\"dur\":\(Self.microseconds(max((end - start).nanoseconds, 0)))}"
+        guard end > start else { return instant(name, category: category, process: process, thread: thread, at: start) }
+        return "{\"ph\":\"X\",\"name\":\(JSONText.quoted(name)),\"cat\":\"\(category)\",\"pid\":\(process),\"tid\":\(thread),"
+            + "\"ts\":\(Self.time(start)),\"dur\":\(Self.microseconds((end - start).nanoseconds))}"
     }
 
     func instant(_ name: String, category: String, process: Int, thread: Int, at time: SimInstant) -> String {
@@ -81,23 +86,41 @@ public struct ChromeTrace: Sendable {
         }
     }
 
+    /// Each executed height as a slice from its first execution's start, for the round's time.
+    /// Heights whose executions overlap (the first replica to execute one is not always the
+    /// first to execute the next) go on further execution tracks, the first free one in
+    /// height order, so no two slices on a track overlap.
     func executionEvents(_ subnet: ScenarioReport.SubnetSummary, process: Int) -> [String] {
-        zip(subnet.executionStarts, subnet.executionDurations).enumerated().map { index, execution in
-            slice("execute \(index + 1)", category: "execution", process: process, thread: Self.executionTrack,
-                  start: execution.0, end: execution.0 + max(execution.1, .nanoseconds(1)))
+        var trackEnds: [SimInstant] = []
+        var events: [String] = []
+        for (index, execution) in zip(subnet.executionStarts, subnet.executionDurations).enumerated() {
+            let start = execution.0, end = execution.0 + max(execution.1, .nanoseconds(1))
+            let lane = trackEnds.firstIndex { $0 <= start } ?? trackEnds.count
+            if lane == trackEnds.count {
+                trackEnds.append(end)
+                events.append(metadata(process: process, thread: Self.executionTrack + lane,
+                                       name: lane == 0 ? "execution" : "execution (overlapping heights, \(lane + 1))"))
+            } else {
+                trackEnds[lane] = end
+            }
+            events.append(slice("execute \(index + 1)", category: "execution", process: process, thread: Self.executionTrack + lane,
+                                start: start, end: end))
         }
+        return events
     }
 
-    /// Each fault as a slice on the tracks of the nodes it names (or the network track).
+    /// Each fault on a track of its own in its subnet, named by what it does (the nodes it
+    /// touches, a split's groups): one slice from its start to its end (or the run's).
     func faultEvents() -> [String] {
         let scenario = report.scenario
-        return scenario.faults.flatMap { fault -> [String] in
-            let subnet = fault.subnet.flatMap { scenario.subnet(named: $0)?.index } ?? 0
+        return scenario.faults.enumerated().flatMap { index, fault -> [String] in
+            let process = (fault.subnet.flatMap { scenario.subnet(named: $0)?.index } ?? 0) + 1
+            let track = Self.faultTracks + index
             let start = SimInstant.zero + fault.at
             let end = min(fault.until.map { SimInstant.zero + $0 } ?? report.end, report.end)
-            let name = ScenarioReport.describe(fault)
-            let threads = fault.nodes.isEmpty ? [Self.networkTrack] : fault.nodes
-            return threads.map { slice(name, category: "fault", process: subnet + 1, thread: $0, start: start, end: end) }
+            let what = ScenarioReport.what(fault.kind)
+            return [metadata(process: process, thread: track, name: "fault \(index + 1): \(what)"),
+                    slice(what, category: "fault", process: process, thread: track, start: start, end: end)]
         }
     }
 

@@ -18,14 +18,15 @@ struct CanonicalScenarioTests {
         "calibration-synthetic-tuned",
     ]
 
-    /// Loads and runs `Scenarios/NAME.json` (Wasm files relative to it), optionally shortened.
+    /// Loads and runs `Scenarios/NAME.json` (Wasm files relative to it), optionally shortened,
+    /// recording the node timelines its Chrome trace shows.
     static func run(_ name: String, duration: SimDuration? = nil) throws -> (ScenarioReport, ScenarioSimulation) {
         var scenario = try ScenarioLoader.load(try Fixture.bytes("Scenarios/\(name).json"))
         if let duration { scenario.duration = duration }
         let modules = try scenario.modules { path in
             (try? Fixture.bytes("Scenarios/" + path)) ?? nil
         }
-        var simulation = try ScenarioSimulation(scenario: scenario, modules: modules)
+        var simulation = try ScenarioSimulation(scenario: scenario, modules: modules, recordsTimeline: true)
         simulation.run()
         return (ScenarioReport(simulation), simulation)
     }
@@ -42,6 +43,9 @@ struct CanonicalScenarioTests {
         #expect(report.checks.contains { $0.name == "nothingLost" && $0.passed })
         try RecordedReportTests.expectRecorded(report, name: name)
         try Self.showsWhatItIsFor(name, report, simulation)
+        let trace = ChromeTrace(report).json
+        #expect(trace.contains("\"ph\":\"X\""), "the trace has slices")
+        #expect(ChromeTraceNesting.problems(trace) == [], "\(name): its Chrome trace breaks the format's rules")
     }
 
     /// The point of each scenario, beyond its expectations.
