@@ -15,6 +15,7 @@ extension ConsensusNode {
                   pool[height].signedNotarization.allSatisfy({ $0 == block }) else { continue }
             pool[height].sentFinalizationShare = true
             pool[height].finalizationShares[block, default: []].insert(id)
+            finalizationPending = true
             step.outputs.append(.broadcast(.finalizationShare(height: height, block: block, signer: id)))
             changed = true
         }
@@ -24,6 +25,9 @@ extension ConsensusNode {
     /// Finalizes a block with c - f finalization shares (or a received finalization) and,
     /// with it, its ancestors above the finalized height; outputs them in height order.
     mutating func aggregateFinalizations(_ step: inout ConsensusStep) -> Bool {
+        // Nothing that can finalize a block changed since the last look: none can be now.
+        guard finalizationPending else { return false }
+        finalizationPending = false
         var height = notarizedHeight
         while height > finalizedHeight {
             defer { height -= 1 }
@@ -56,6 +60,7 @@ extension ConsensusNode {
         finalizedChain += chain
         finalizedHeight = last.height
         finalizedTip = last.digest
+        finalizationPending = true
         step.outputs.append(.finalized(chain))
         prune()
     }

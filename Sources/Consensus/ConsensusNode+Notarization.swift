@@ -17,6 +17,7 @@ extension ConsensusNode {
             changed = markNotarized(at: height, &step) || changed
             guard !pool[height].notarized.isEmpty else { break }
             notarizedHeight = height
+            finalizationPending = true
             lastProgressAt = now
             if notarizedAt[height] == nil { notarizedAt[height] = now }
             height += 1
@@ -27,6 +28,9 @@ extension ConsensusNode {
     /// Marks the valid blocks of `height` with c - f shares or a received notarization as
     /// notarized, broadcasting the notarizations this node aggregated.
     mutating func markNotarized(at height: Height, _ step: inout ConsensusStep) -> Bool {
+        // Nothing that can notarize a block arrived since the last look: none can be now.
+        guard pool[height].notarizationPending else { return false }
+        pool[height].notarizationPending = false
         var changed = false
         for block in pool[height].blocks where !pool[height].notarized.contains(block.digest) {
             let shares = pool[height].notarizationShares[block.digest]?.count ?? 0
@@ -63,6 +67,7 @@ extension ConsensusNode {
             && !pool[height].signedNotarization.contains(block.digest) {
             pool[height].signedNotarization.append(block.digest)
             pool[height].notarizationShares[block.digest, default: []].insert(id)
+            pool[height].notarizationPending = true
             step.outputs.append(.broadcast(.notarizationShare(height: height, block: block.digest, signer: id)))
             changed = true
         }

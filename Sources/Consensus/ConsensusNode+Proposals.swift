@@ -35,6 +35,7 @@ extension ConsensusNode {
         if pool[block.height].makers[block.maker] == nil { pool[block.height].makers[block.maker] = block.digest }
         pool[block.height].insert(block)
         blocks[block.digest] = block
+        finalizationPending = true
     }
 
     /// Proposes a block once the block-maker delay of its rank has passed, unless it already

@@ -40,20 +40,26 @@ extension ConsensusNode {
             return true
         case .notarizationShare(let height, let block, let signer):
             guard height > finalizedHeight, !pool[height].notarized.contains(block) else { return false }
-            return pool[height].notarizationShares[block, default: []].insert(signer)
+            guard pool[height].notarizationShares[block, default: []].insert(signer) else { return false }
+            pool[height].notarizationPending = true
+            return true
         case .notarization(let height, let block, let signers):
             guard height > finalizedHeight, signers.count >= configuration.threshold,
                   !pool[height].notarizationsReceived.contains(block) else { return false }
             pool[height].notarizationsReceived.insert(block)
+            pool[height].notarizationPending = true
             if notarizationSigners[block] == nil { notarizationSigners[block] = signers }
             return true
         case .finalizationShare(let height, let block, let signer):
             guard height > finalizedHeight else { return false }
-            return pool[height].finalizationShares[block, default: []].insert(signer)
+            guard pool[height].finalizationShares[block, default: []].insert(signer) else { return false }
+            finalizationPending = true
+            return true
         case .finalization(let height, let block, let signers):
             guard height > finalizedHeight, signers.count >= configuration.threshold,
                   !pool[height].finalizationsReceived.contains(block) else { return false }
             pool[height].finalizationsReceived.insert(block)
+            finalizationPending = true
             pool[height].finalizationSigners[block] = signers
             return true
         case .catchUpRequest, .catchUp, .blockAdvert, .blockRequest:

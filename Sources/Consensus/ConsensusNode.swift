@@ -44,7 +44,7 @@ public struct ConsensusStep: Sendable {
 /// unless the node's clock drifts), and wake-ups are asked for in that time. Docs/Consensus.md
 /// describes the rules it follows (Docs/Model.md, "ICC consensus").
 public struct ConsensusNode: Sendable {
-    // 22 stored properties: one node's whole protocol state; each table is looked up per artifact.
+    // 23 stored properties: one node's whole protocol state; each table is looked up per artifact.
     /// This node.
     public let id: NodeID
     /// The subnet's parameters.
@@ -79,6 +79,10 @@ public struct ConsensusNode: Sendable {
     /// When the notarized height last grew, and when this node last asked for catch-up.
     var lastProgressAt: SimInstant = .zero
     var lastCatchUpRequestAt: SimInstant?
+    /// Whether a block, a finalization share or a finalization arrived, or the notarized or
+    /// finalized height moved, since ``aggregateFinalizations(_:)`` last looked (only those
+    /// can let it finalize).
+    var finalizationPending = true
     /// The wake-up the last step asked for.
     public private(set) var wakeUpAt: SimInstant?
     /// The highest height with a notarized block known (the current round is one above).

@@ -4,7 +4,7 @@ import SimCore
 /// block), so they are searched linearly; what is iterated (blocks, notarized digests) is kept
 /// in arrays in a fixed order.
 struct HeightPool: Sendable {
-    // 16 stored properties: one height's artifacts and this node's marks there, each looked up per artifact.
+    // 17 stored properties: one height's artifacts and this node's marks there, each looked up per artifact.
     /// Valid blocks, by rank then digest.
     var blocks: [Block] = []
     /// The first block seen from each maker.
@@ -28,8 +28,12 @@ struct HeightPool: Sendable {
     var proposed = false
     var sentBeaconShare = false
     var sentFinalizationShare = false
+    /// Whether a block, a notarization share or a notarization arrived here since
+    /// ``ConsensusNode/markNotarized(at:_:)`` last looked (only those can notarize a block).
+    var notarizationPending = false
 
     mutating func insert(_ block: Block) {
+        notarizationPending = true
         let index = blocks.firstIndex { ($0.rank, $0.digest) > (block.rank, block.digest) } ?? blocks.count
         blocks.insert(block, at: index)
     }
