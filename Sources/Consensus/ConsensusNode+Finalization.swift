@@ -10,9 +10,7 @@ extension ConsensusNode {
         var height = finalizedHeight + 1
         while height <= notarizedHeight {
             defer { height += 1 }
-            guard isInCommittee(at: height) == true, !pool[height].sentFinalizationShare,
-                  pool[height].notarized.count == 1, let block = pool[height].notarized.first,
-                  pool[height].signedNotarization.allSatisfy({ $0 == block }) else { continue }
+            guard isInCommittee(at: height) == true, let block = pool.read(height, { $0.finalizationShareCandidate() }) else { continue }
             pool[height].sentFinalizationShare = true
             pool[height].finalizationShares[block, default: []].insert(id)
             finalizationPending = true
@@ -31,10 +29,10 @@ extension ConsensusNode {
         var height = notarizedHeight
         while height > finalizedHeight {
             defer { height -= 1 }
-            for block in pool[height].blocks {
-                let shares = pool[height].finalizationShares[block.digest]?.count ?? 0
-                let received = pool[height].finalizationsReceived.contains(block.digest)
-                guard shares >= configuration.threshold || received, let chain = ancestry(of: block) else { continue }
+            // Found in one borrowed read (each access through the subscript costs a coroutine).
+            let threshold = configuration.threshold
+            for (block, received) in pool.read(height, { $0.blocksReadyToFinalize(threshold: threshold) }) {
+                guard let chain = ancestry(of: block) else { continue }
                 if received {
                     tipFinalizationSigners = pool[height].finalizationSigners[block.digest] ?? []
                 } else {

@@ -15,7 +15,7 @@ extension ConsensusNode {
         }
         while height < pool.end {
             changed = markNotarized(at: height, &step) || changed
-            guard !pool[height].notarized.isEmpty else { break }
+            guard !pool.read(height, { $0.notarized.isEmpty }) else { break }
             notarizedHeight = height
             finalizationPending = true
             lastProgressAt = now
@@ -29,22 +29,20 @@ extension ConsensusNode {
     /// notarized, broadcasting the notarizations this node aggregated.
     mutating func markNotarized(at height: Height, _ step: inout ConsensusStep) -> Bool {
         // Nothing that can notarize a block arrived since the last look: none can be now.
-        guard pool[height].notarizationPending else { return false }
+        guard pool.read(height, { $0.notarizationPending }) else { return false }
         pool[height].notarizationPending = false
-        var changed = false
-        for block in pool[height].blocks where !pool[height].notarized.contains(block.digest) {
-            let shares = pool[height].notarizationShares[block.digest]?.count ?? 0
-            let received = pool[height].notarizationsReceived.contains(block.digest)
-            guard shares >= configuration.threshold || received else { continue }
-            pool[height].notarized.append(block.digest)
+        // Found in one borrowed read (each access through the subscript costs a coroutine).
+        let threshold = configuration.threshold
+        let ready = pool.read(height) { $0.blocksReadyToNotarize(threshold: threshold) }
+        for (digest, received) in ready {
+            pool[height].notarized.append(digest)
             if !received {
-                let signers = (pool[height].notarizationShares[block.digest] ?? []).lowest(configuration.threshold)
-                notarizationSigners[block.digest] = signers
-                step.outputs.append(.broadcast(.notarization(height: height, block: block.digest, signers: signers)))
+                let signers = (pool[height].notarizationShares[digest] ?? []).lowest(threshold)
+                notarizationSigners[digest] = signers
+                step.outputs.append(.broadcast(.notarization(height: height, block: digest, signers: signers)))
             }
-            changed = true
         }
-        return changed
+        return !ready.isEmpty
     }
 
     /// The notary delay of `rank` in the current round.

@@ -69,6 +69,36 @@ struct HeightPool: Sendable {
         return nil
     }
 
+    /// The blocks not yet notarized here with `threshold` notarization shares or a received
+    /// notarization, in block order, each with whether its notarization was received.
+    func blocksReadyToNotarize(threshold: Int) -> [(digest: SHA256Digest, received: Bool)] {
+        var ready: [(digest: SHA256Digest, received: Bool)] = []
+        for block in blocks where !notarized.contains(block.digest) {
+            let received = notarizationsReceived.contains(block.digest)
+            if received || (notarizationShares[block.digest]?.count ?? 0) >= threshold { ready.append((block.digest, received)) }
+        }
+        return ready
+    }
+
+    /// The blocks here with `threshold` finalization shares or a received finalization, in
+    /// block order, each with whether its finalization was received.
+    func blocksReadyToFinalize(threshold: Int) -> [(block: Block, received: Bool)] {
+        var ready: [(block: Block, received: Bool)] = []
+        for block in blocks {
+            let received = finalizationsReceived.contains(block.digest)
+            if received || (finalizationShares[block.digest]?.count ?? 0) >= threshold { ready.append((block, received)) }
+        }
+        return ready
+    }
+
+    /// The block this node may sign a finalization share for here: the one notarized block,
+    /// if it sent no share yet and signed no notarization share for another block.
+    func finalizationShareCandidate() -> SHA256Digest? {
+        guard !sentFinalizationShare, notarized.count == 1, let block = notarized.first,
+              signedNotarization.allSatisfy({ $0 == block }) else { return nil }
+        return block
+    }
+
     /// The notarized block of lowest rank (then digest): the parent a maker extends.
     func lowestRankNotarized() -> SHA256Digest? {
         for block in blocks where notarized.contains(block.digest) { return block.digest }
