@@ -153,7 +153,18 @@ public struct EventQueue<Payload> {
     /// - Complexity: O(log n) amortized.
     @inlinable
     public mutating func popNext() -> ScheduledEvent<Payload>? {
-        guard let top = current.top else { return nil }
+        guard !current.isEmpty else { return nil }
+        return popNextOfNonEmpty()
+    }
+
+    /// Removes and returns the earliest event (ties: the earliest scheduled) of a queue that
+    /// is not empty. The kernel's loop uses it: an optional event, destroyed after its
+    /// handler, went through generic value witnesses (about 170 instructions an event).
+    /// - Precondition: the queue is not empty.
+    /// - Complexity: O(log n) amortized.
+    @inlinable
+    public mutating func popNextOfNonEmpty() -> ScheduledEvent<Payload> {
+        guard let top = current.top else { preconditionFailure("popNextOfNonEmpty() on an empty queue") }
         current.removeTop()
         entryCount -= 1
         let handle = EventHandle(slot: top.slot, generation: slots[Int(top.slot)].generation)
