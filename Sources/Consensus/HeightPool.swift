@@ -71,6 +71,7 @@ struct HeightPool: Sendable {
 
     /// The blocks not yet notarized here with `threshold` notarization shares or a received
     /// notarization, in block order, each with whether its notarization was received.
+    @inline(__always)  // a call would take a copy of the whole pool (a retain of each array)
     func blocksReadyToNotarize(threshold: Int) -> [(digest: SHA256Digest, received: Bool)] {
         var ready: [(digest: SHA256Digest, received: Bool)] = []
         for block in blocks where !notarized.contains(block.digest) {
@@ -82,6 +83,7 @@ struct HeightPool: Sendable {
 
     /// The blocks here with `threshold` finalization shares or a received finalization, in
     /// block order, each with whether its finalization was received.
+    @inline(__always)  // a call would take a copy of the whole pool (a retain of each array)
     func blocksReadyToFinalize(threshold: Int) -> [(block: Block, received: Bool)] {
         var ready: [(block: Block, received: Bool)] = []
         for block in blocks {
@@ -93,6 +95,7 @@ struct HeightPool: Sendable {
 
     /// The block this node may sign a finalization share for here: the one notarized block,
     /// if it sent no share yet and signed no notarization share for another block.
+    @inline(__always)  // a call would take a copy of the whole pool (a retain of each array)
     func finalizationShareCandidate() -> SHA256Digest? {
         guard !sentFinalizationShare, notarized.count == 1, let block = notarized.first,
               signedNotarization.allSatisfy({ $0 == block }) else { return nil }
