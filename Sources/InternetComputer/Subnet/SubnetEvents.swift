@@ -59,20 +59,7 @@ extension SubnetSimulation {
             self.sender = sender
             sizeBytes = artifacts.reduce(0) { $0 + dissemination.wireBytes(of: $1, isIngress: { $0.id < StreamPublication.firstSliceID }) }
             proposal = artifacts.lazy.compactMap { if case .proposal(let block) = $0 { block } else { nil } }.first
-            var forConsensus: [Artifact] = []
-            var certifications: [Artifact] = []
-            var shares: [Artifact] = []
-            for artifact in artifacts {
-                switch artifact {
-                case .certification: certifications.append(artifact)
-                case .certificationShare: shares.append(artifact)
-                default: forConsensus.append(artifact)
-                }
-            }
-            self.forConsensus = certifications.isEmpty && shares.isEmpty ? artifacts : forConsensus
-            // Certifications first: a replica that learns one ignores the shares for its
-            // height, rather than aggregating them into a certification of its own to send.
-            forCertifier = certifications + shares
+            (forConsensus, forCertifier) = Self.split(artifacts)
             consensusCost = self.forConsensus.reduce(.zero) { $0 + processing.validationCost(of: $1) }
             certificationCost = forCertifier.reduce(.zero) { $0 + processing.validationCost(of: $1) }
             var hasher = StableHasher()
@@ -90,6 +77,25 @@ extension SubnetSimulation {
             hasher.combine(UInt64(sender))
             hasher.combine(traceDigest)
             return hasher.finalize()
+        }
+
+        /// `artifacts` split into those for the consensus node and those for the certifier
+        /// (certifications first: a replica that learns one ignores the shares for its height,
+        /// rather than aggregating them into a certification of its own to send). Most
+        /// messages carry nothing for the certifier, and then no array is built.
+        static func split(_ artifacts: [Artifact]) -> (forConsensus: [Artifact], forCertifier: [Artifact]) {
+            guard artifacts.contains(where: { $0.kind == .certification || $0.kind == .certificationShare }) else { return (artifacts, []) }
+            var forConsensus: [Artifact] = []
+            var certifications: [Artifact] = []
+            var shares: [Artifact] = []
+            for artifact in artifacts {
+                switch artifact {
+                case .certification: certifications.append(artifact)
+                case .certificationShare: shares.append(artifact)
+                default: forConsensus.append(artifact)
+                }
+            }
+            return (forConsensus, certifications + shares)
         }
 
         public static func == (lhs: Message, rhs: Message) -> Bool { lhs.artifacts == rhs.artifacts }

@@ -139,10 +139,12 @@ public struct EventQueue<Payload> {
     public var sequencesIssued: UInt64 { nextSequence }
 
     /// Schedules `payload` at `time` and returns a handle for cancelling or rescheduling it.
+    /// The payload is consumed: it moves into its slot without a copy (a retain and a release
+    /// per event for payloads holding references).
     /// - Complexity: O(log n) amortized.
     @inlinable
     @discardableResult
-    public mutating func schedule(_ payload: Payload, at time: SimInstant) -> EventHandle {
+    public mutating func schedule(_ payload: consuming Payload, at time: SimInstant) -> EventHandle {
         let slot = allocateSlot(payload)
         liveCount += 1
         add(slot: slot, time: time.nanosecondsSinceStart)
@@ -322,7 +324,7 @@ public struct EventQueue<Payload> {
     }
 
     @inlinable @inline(__always)
-    mutating func allocateSlot(_ payload: Payload) -> UInt32 {
+    mutating func allocateSlot(_ payload: consuming Payload) -> UInt32 {
         if firstFreeSlot >= 0 {
             let slot = Int(firstFreeSlot)
             firstFreeSlot = slots[slot].time
