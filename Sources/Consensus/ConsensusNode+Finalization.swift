@@ -13,7 +13,7 @@ extension ConsensusNode {
             guard isInCommittee(at: height) == true, let block = pool.read(height, { $0.finalizationShareCandidate() }) else { continue }
             pool[height].sentFinalizationShare = true
             pool[height].finalizationShares[block, default: []].insert(id)
-            finalizationPending = true
+            if sharesReach(height, finalizing: block) { finalizationPending = true }
             step.outputs.append(.broadcast(.finalizationShare(height: height, block: block, signer: id)))
             changed = true
         }

@@ -65,7 +65,7 @@ extension ConsensusNode {
             && !pool[height].signedNotarization.contains(block.digest) {
             pool[height].signedNotarization.append(block.digest)
             pool[height].notarizationShares[block.digest, default: []].insert(id)
-            pool[height].notarizationPending = true
+            if sharesReach(height, notarizing: block.digest) { pool[height].notarizationPending = true }
             step.outputs.append(.broadcast(.notarizationShare(height: height, block: block.digest, signer: id)))
             changed = true
         }

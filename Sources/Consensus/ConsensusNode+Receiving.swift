@@ -41,7 +41,8 @@ extension ConsensusNode {
         case .notarizationShare(let height, let block, let signer):
             guard height > finalizedHeight, !pool[height].notarized.contains(block) else { return false }
             guard pool[height].notarizationShares[block, default: []].insert(signer) else { return false }
-            pool[height].notarizationPending = true
+            // Only a block's threshold-th share (or later ones) can notarize it.
+            if sharesReach(height, notarizing: block) { pool[height].notarizationPending = true }
             return true
         case .notarization(let height, let block, let signers):
             guard height > finalizedHeight, signers.count >= configuration.threshold,
@@ -53,7 +54,8 @@ extension ConsensusNode {
         case .finalizationShare(let height, let block, let signer):
             guard height > finalizedHeight else { return false }
             guard pool[height].finalizationShares[block, default: []].insert(signer) else { return false }
-            finalizationPending = true
+            // Only a block's threshold-th share (or later ones) can finalize it.
+            if sharesReach(height, finalizing: block) { finalizationPending = true }
             return true
         case .finalization(let height, let block, let signers):
             guard height > finalizedHeight, signers.count >= configuration.threshold,
@@ -67,6 +69,16 @@ extension ConsensusNode {
         case .certificationShare, .certification:
             return false  // the certifier's, not consensus's
         }
+    }
+
+    /// Whether `block` at `height` has at least the threshold of notarization shares.
+    func sharesReach(_ height: Height, notarizing block: SHA256Digest) -> Bool {
+        pool.read(height) { $0.notarizationShares[block]?.count ?? 0 } >= configuration.threshold
+    }
+
+    /// Whether `block` at `height` has at least the threshold of finalization shares.
+    func sharesReach(_ height: Height, finalizing block: SHA256Digest) -> Bool {
+        pool.read(height) { $0.finalizationShares[block]?.count ?? 0 } >= configuration.threshold
     }
 
     /// Asks `advertiser` for a block this node has not seen (once per block).

@@ -79,8 +79,8 @@ public struct ConsensusNode: Sendable {
     /// When the notarized height last grew, and when this node last asked for catch-up.
     var lastProgressAt: SimInstant = .zero
     var lastCatchUpRequestAt: SimInstant?
-    /// Whether a block, a finalization share or a finalization arrived, or the notarized or
-    /// finalized height moved, since ``aggregateFinalizations(_:)`` last looked (only those
+    /// Whether a block, a finalization, or a finalization share that brought its block to the
+    /// threshold arrived, or the notarized or finalized height moved, since ``aggregateFinalizations(_:)`` last looked (only those
     /// can let it finalize).
     var finalizationPending = true
     /// The wake-up the last step asked for.

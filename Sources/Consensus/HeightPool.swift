@@ -28,8 +28,9 @@ struct HeightPool: Sendable {
     var proposed = false
     var sentBeaconShare = false
     var sentFinalizationShare = false
-    /// Whether a block, a notarization share or a notarization arrived here since
-    /// ``ConsensusNode/markNotarized(at:_:)`` last looked (only those can notarize a block).
+    /// Whether a block, a notarization, or a notarization share that brought its block to the
+    /// threshold arrived here since ``ConsensusNode/markNotarized(at:_:)`` last looked (only
+    /// those can notarize a block).
     var notarizationPending = false
 
     mutating func insert(_ block: Block) {
