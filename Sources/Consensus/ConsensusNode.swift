@@ -196,7 +196,7 @@ public struct ConsensusNode: Sendable {
         consider(max(lastProgressAt, lastCatchUpRequestAt ?? lastProgressAt) + configuration.catchUpInterval)
         guard let start = roundStart() else { return next }
         let height = round
-        if let rank = myRank(), !pool[height].proposed, !pool.read(height, { $0.hasBlock(rankBelow: rank) }) {
+        if let rank = myRank(), !pool.read(height, { $0.proposed }), !pool.read(height, { $0.hasBlock(rankBelow: rank) }) {
             consider(start + configuration.blockMakerDelay(rank: rank))
         }
         if isInCommittee(at: height) == true, let rank = pool.read(height, { $0.lowestEligibleRank() }),
