@@ -17,7 +17,7 @@ extension ConsensusNode {
         var changed = false
         while let previous = beacons[beaconHeight]?.value {
             let height = beaconHeight + 1
-            let shares = pool[height].beaconShares.count
+            let shares = pool.read(height, { $0.beaconShares.count })
             guard shares >= configuration.beaconThreshold || pendingBeacons[height] != nil else { break }
             let value = beaconValue(after: previous, height: height)
             if shares >= configuration.beaconThreshold {
@@ -67,7 +67,7 @@ extension ConsensusNode {
     /// block below it are known.
     mutating func signBeaconShare(_ step: inout ConsensusStep) -> Bool {
         let height = round
-        guard beacons[height - 1] != nil, beacons[height] == nil, !pool[height].sentBeaconShare else { return false }
+        guard beacons[height - 1] != nil, beacons[height] == nil, !pool.read(height, { $0.sentBeaconShare }) else { return false }
         pool[height].sentBeaconShare = true
         pool[height].beaconShares.insert(id)
         step.outputs.append(.broadcast(.beaconShare(height: height, signer: id)))

@@ -65,6 +65,7 @@ extension ConsensusNode {
             parent = block.digest
         }
         for block in chain { blocks[block.digest] = block }
+        finalizationPending = true
         let top = package.height
         tipFinalizationSigners = package.signers
         if notarizedHeight < top {

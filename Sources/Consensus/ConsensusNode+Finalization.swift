@@ -10,11 +10,10 @@ extension ConsensusNode {
         var height = finalizedHeight + 1
         while height <= notarizedHeight {
             defer { height += 1 }
-            guard isInCommittee(at: height) == true, !pool[height].sentFinalizationShare,
-                  pool[height].notarized.count == 1, let block = pool[height].notarized.first,
-                  pool[height].signedNotarization.allSatisfy({ $0 == block }) else { continue }
+            guard isInCommittee(at: height) == true, let block = pool.read(height, { $0.finalizationShareCandidate() }) else { continue }
             pool[height].sentFinalizationShare = true
             pool[height].finalizationShares[block, default: []].insert(id)
+            if sharesReach(height, finalizing: block) { finalizationPending = true }
             step.outputs.append(.broadcast(.finalizationShare(height: height, block: block, signer: id)))
             changed = true
         }
@@ -24,13 +23,16 @@ extension ConsensusNode {
     /// Finalizes a block with c - f finalization shares (or a received finalization) and,
     /// with it, its ancestors above the finalized height; outputs them in height order.
     mutating func aggregateFinalizations(_ step: inout ConsensusStep) -> Bool {
+        // Nothing that can finalize a block changed since the last look: none can be now.
+        guard finalizationPending else { return false }
+        finalizationPending = false
         var height = notarizedHeight
         while height > finalizedHeight {
             defer { height -= 1 }
-            for block in pool[height].blocks {
-                let shares = pool[height].finalizationShares[block.digest]?.count ?? 0
-                let received = pool[height].finalizationsReceived.contains(block.digest)
-                guard shares >= configuration.threshold || received, let chain = ancestry(of: block) else { continue }
+            // Found in one borrowed read (each access through the subscript costs a coroutine).
+            let threshold = configuration.threshold
+            for (block, received) in pool.read(height, { $0.blocksReadyToFinalize(threshold: threshold) }) {
+                guard let chain = ancestry(of: block) else { continue }
                 if received {
                     tipFinalizationSigners = pool[height].finalizationSigners[block.digest] ?? []
                 } else {
@@ -56,6 +58,7 @@ extension ConsensusNode {
         finalizedChain += chain
         finalizedHeight = last.height
         finalizedTip = last.digest
+        finalizationPending = true
         step.outputs.append(.finalized(chain))
         prune()
     }

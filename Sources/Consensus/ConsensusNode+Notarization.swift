@@ -15,8 +15,9 @@ extension ConsensusNode {
         }
         while height < pool.end {
             changed = markNotarized(at: height, &step) || changed
-            guard !pool[height].notarized.isEmpty else { break }
+            guard !pool.read(height, { $0.notarized.isEmpty }) else { break }
             notarizedHeight = height
+            finalizationPending = true
             lastProgressAt = now
             if notarizedAt[height] == nil { notarizedAt[height] = now }
             height += 1
@@ -27,20 +28,21 @@ extension ConsensusNode {
     /// Marks the valid blocks of `height` with c - f shares or a received notarization as
     /// notarized, broadcasting the notarizations this node aggregated.
     mutating func markNotarized(at height: Height, _ step: inout ConsensusStep) -> Bool {
-        var changed = false
-        for block in pool[height].blocks where !pool[height].notarized.contains(block.digest) {
-            let shares = pool[height].notarizationShares[block.digest]?.count ?? 0
-            let received = pool[height].notarizationsReceived.contains(block.digest)
-            guard shares >= configuration.threshold || received else { continue }
-            pool[height].notarized.append(block.digest)
+        // Nothing that can notarize a block arrived since the last look: none can be now.
+        guard pool.read(height, { $0.notarizationPending }) else { return false }
+        pool[height].notarizationPending = false
+        // Found in one borrowed read (each access through the subscript costs a coroutine).
+        let threshold = configuration.threshold
+        let ready = pool.read(height) { $0.blocksReadyToNotarize(threshold: threshold) }
+        for (digest, received) in ready {
+            pool[height].notarized.append(digest)
             if !received {
-                let signers = (pool[height].notarizationShares[block.digest] ?? []).lowest(configuration.threshold)
-                notarizationSigners[block.digest] = signers
-                step.outputs.append(.broadcast(.notarization(height: height, block: block.digest, signers: signers)))
+                let signers = (pool[height].notarizationShares[digest] ?? []).lowest(threshold)
+                notarizationSigners[digest] = signers
+                step.outputs.append(.broadcast(.notarization(height: height, block: digest, signers: signers)))
             }
-            changed = true
         }
-        return changed
+        return !ready.isEmpty
     }
 
     /// The notary delay of `rank` in the current round.
@@ -63,6 +65,7 @@ extension ConsensusNode {
             && !pool[height].signedNotarization.contains(block.digest) {
             pool[height].signedNotarization.append(block.digest)
             pool[height].notarizationShares[block.digest, default: []].insert(id)
+            if sharesReach(height, notarizing: block.digest) { pool[height].notarizationPending = true }
             step.outputs.append(.broadcast(.notarizationShare(height: height, block: block.digest, signer: id)))
             changed = true
         }

@@ -6,6 +6,8 @@ extension ConsensusNode {
     /// block's rank, the parent is notarized, the payload is within the limits. A maker with
     /// two different blocks at one height is disqualified there.
     mutating func validatePendingBlocks(_ step: inout ConsensusStep) -> Bool {
+        // Most steps have no block waiting: nothing to build, swap or append then.
+        guard !pendingBlocks.isEmpty else { return false }
         var adverts: [ConsensusOutput] = []
         defer { step.outputs += adverts }
         var changed = false
@@ -35,6 +37,7 @@ extension ConsensusNode {
         if pool[block.height].makers[block.maker] == nil { pool[block.height].makers[block.maker] = block.digest }
         pool[block.height].insert(block)
         blocks[block.digest] = block
+        finalizationPending = true
     }
 
     /// Proposes a block once the block-maker delay of its rank has passed, unless it already
@@ -42,7 +45,7 @@ extension ConsensusNode {
     mutating func propose(_ now: SimInstant, _ step: inout ConsensusStep) -> Bool {
         let height = round
         guard let rank = myRank(), let start = roundStart(), now >= start + configuration.blockMakerDelay(rank: rank),
-              !pool[height].proposed, !pool.read(height, { $0.hasBlock(rankBelow: rank) }),
+              !pool.read(height, { $0.proposed }), !pool.read(height, { $0.hasBlock(rankBelow: rank) }),
               let parent = pool.read(height - 1, { $0.lowestRankNotarized() }) else { return false }
         let block = Block(height: height, parent: parent, rank: rank, maker: id, payload: payload(extending: parent, at: now))
         pool[height].proposed = true

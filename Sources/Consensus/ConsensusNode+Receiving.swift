@@ -40,20 +40,28 @@ extension ConsensusNode {
             return true
         case .notarizationShare(let height, let block, let signer):
             guard height > finalizedHeight, !pool[height].notarized.contains(block) else { return false }
-            return pool[height].notarizationShares[block, default: []].insert(signer)
+            guard pool[height].notarizationShares[block, default: []].insert(signer) else { return false }
+            // Only a block's threshold-th share (or later ones) can notarize it.
+            if sharesReach(height, notarizing: block) { pool[height].notarizationPending = true }
+            return true
         case .notarization(let height, let block, let signers):
             guard height > finalizedHeight, signers.count >= configuration.threshold,
                   !pool[height].notarizationsReceived.contains(block) else { return false }
             pool[height].notarizationsReceived.insert(block)
+            pool[height].notarizationPending = true
             if notarizationSigners[block] == nil { notarizationSigners[block] = signers }
             return true
         case .finalizationShare(let height, let block, let signer):
             guard height > finalizedHeight else { return false }
-            return pool[height].finalizationShares[block, default: []].insert(signer)
+            guard pool[height].finalizationShares[block, default: []].insert(signer) else { return false }
+            // Only a block's threshold-th share (or later ones) can finalize it.
+            if sharesReach(height, finalizing: block) { finalizationPending = true }
+            return true
         case .finalization(let height, let block, let signers):
             guard height > finalizedHeight, signers.count >= configuration.threshold,
                   !pool[height].finalizationsReceived.contains(block) else { return false }
             pool[height].finalizationsReceived.insert(block)
+            finalizationPending = true
             pool[height].finalizationSigners[block] = signers
             return true
         case .catchUpRequest, .catchUp, .blockAdvert, .blockRequest:
@@ -61,6 +69,16 @@ extension ConsensusNode {
         case .certificationShare, .certification:
             return false  // the certifier's, not consensus's
         }
+    }
+
+    /// Whether `block` at `height` has at least the threshold of notarization shares.
+    func sharesReach(_ height: Height, notarizing block: SHA256Digest) -> Bool {
+        pool.read(height) { $0.notarizationShares[block]?.count ?? 0 } >= configuration.threshold
+    }
+
+    /// Whether `block` at `height` has at least the threshold of finalization shares.
+    func sharesReach(_ height: Height, finalizing block: SHA256Digest) -> Bool {
+        pool.read(height) { $0.finalizationShares[block]?.count ?? 0 } >= configuration.threshold
     }
 
     /// Asks `advertiser` for a block this node has not seen (once per block).

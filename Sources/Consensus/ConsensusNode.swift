@@ -44,7 +44,7 @@ public struct ConsensusStep: Sendable {
 /// unless the node's clock drifts), and wake-ups are asked for in that time. Docs/Consensus.md
 /// describes the rules it follows (Docs/Model.md, "ICC consensus").
 public struct ConsensusNode: Sendable {
-    // 22 stored properties: one node's whole protocol state; each table is looked up per artifact.
+    // 23 stored properties: one node's whole protocol state; each table is looked up per artifact.
     /// This node.
     public let id: NodeID
     /// The subnet's parameters.
@@ -79,6 +79,10 @@ public struct ConsensusNode: Sendable {
     /// When the notarized height last grew, and when this node last asked for catch-up.
     var lastProgressAt: SimInstant = .zero
     var lastCatchUpRequestAt: SimInstant?
+    /// Whether a block, a finalization, or a finalization share that brought its block to the
+    /// threshold arrived, or the notarized or finalized height moved, since ``aggregateFinalizations(_:)`` last looked (only those
+    /// can let it finalize).
+    var finalizationPending = true
     /// The wake-up the last step asked for.
     public private(set) var wakeUpAt: SimInstant?
     /// The highest height with a notarized block known (the current round is one above).
@@ -192,7 +196,7 @@ public struct ConsensusNode: Sendable {
         consider(max(lastProgressAt, lastCatchUpRequestAt ?? lastProgressAt) + configuration.catchUpInterval)
         guard let start = roundStart() else { return next }
         let height = round
-        if let rank = myRank(), !pool[height].proposed, !pool.read(height, { $0.hasBlock(rankBelow: rank) }) {
+        if let rank = myRank(), !pool.read(height, { $0.proposed }), !pool.read(height, { $0.hasBlock(rankBelow: rank) }) {
             consider(start + configuration.blockMakerDelay(rank: rank))
         }
         if isInCommittee(at: height) == true, let rank = pool.read(height, { $0.lowestEligibleRank() }),

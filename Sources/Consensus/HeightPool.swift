@@ -4,7 +4,7 @@ import SimCore
 /// block), so they are searched linearly; what is iterated (blocks, notarized digests) is kept
 /// in arrays in a fixed order.
 struct HeightPool: Sendable {
-    // 16 stored properties: one height's artifacts and this node's marks there, each looked up per artifact.
+    // 17 stored properties: one height's artifacts and this node's marks there, each looked up per artifact.
     /// Valid blocks, by rank then digest.
     var blocks: [Block] = []
     /// The first block seen from each maker.
@@ -28,8 +28,13 @@ struct HeightPool: Sendable {
     var proposed = false
     var sentBeaconShare = false
     var sentFinalizationShare = false
+    /// Whether a block, a notarization, or a notarization share that brought its block to the
+    /// threshold arrived here since ``ConsensusNode/markNotarized(at:_:)`` last looked (only
+    /// those can notarize a block).
+    var notarizationPending = false
 
     mutating func insert(_ block: Block) {
+        notarizationPending = true
         let index = blocks.firstIndex { ($0.rank, $0.digest) > (block.rank, block.digest) } ?? blocks.count
         blocks.insert(block, at: index)
     }
@@ -63,6 +68,39 @@ struct HeightPool: Sendable {
             return block.rank
         }
         return nil
+    }
+
+    /// The blocks not yet notarized here with `threshold` notarization shares or a received
+    /// notarization, in block order, each with whether its notarization was received.
+    @inline(__always)  // a call would take a copy of the whole pool (a retain of each array)
+    func blocksReadyToNotarize(threshold: Int) -> [(digest: SHA256Digest, received: Bool)] {
+        var ready: [(digest: SHA256Digest, received: Bool)] = []
+        for block in blocks where !notarized.contains(block.digest) {
+            let received = notarizationsReceived.contains(block.digest)
+            if received || (notarizationShares[block.digest]?.count ?? 0) >= threshold { ready.append((block.digest, received)) }
+        }
+        return ready
+    }
+
+    /// The blocks here with `threshold` finalization shares or a received finalization, in
+    /// block order, each with whether its finalization was received.
+    @inline(__always)  // a call would take a copy of the whole pool (a retain of each array)
+    func blocksReadyToFinalize(threshold: Int) -> [(block: Block, received: Bool)] {
+        var ready: [(block: Block, received: Bool)] = []
+        for block in blocks {
+            let received = finalizationsReceived.contains(block.digest)
+            if received || (finalizationShares[block.digest]?.count ?? 0) >= threshold { ready.append((block, received)) }
+        }
+        return ready
+    }
+
+    /// The block this node may sign a finalization share for here: the one notarized block,
+    /// if it sent no share yet and signed no notarization share for another block.
+    @inline(__always)  // a call would take a copy of the whole pool (a retain of each array)
+    func finalizationShareCandidate() -> SHA256Digest? {
+        guard !sentFinalizationShare, notarized.count == 1, let block = notarized.first,
+              signedNotarization.allSatisfy({ $0 == block }) else { return nil }
+        return block
     }
 
     /// The notarized block of lowest rank (then digest): the parent a maker extends.

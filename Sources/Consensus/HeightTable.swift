@@ -75,7 +75,10 @@ struct PoolTable: Sendable {
     /// subscript's result may copy the whole pool first).
     func read<Result>(_ height: Height, _ body: (borrowing HeightPool) -> Result) -> Result {
         if height >= base, height - base < Height(pools.count) {
-            return body(pools[Int(height - base)])
+            let index = Int(height - base)
+            // Borrowed through the buffer's addressor: `body(pools[index])` copied the pool
+            // first (a retain of each of its arrays). The index is checked just above.
+            return pools.withUnsafeBufferPointer { body($0[index]) }
         }
         return body(empty)
     }

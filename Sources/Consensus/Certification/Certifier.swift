@@ -58,14 +58,20 @@ public struct Certifier: Sendable {
     /// range, or the shares are still too few).
     public mutating func add(share digest: SHA256Digest, height: Height, signer: Int, time: SimInstant) -> [NodeID]? {
         guard !certified.contains(height), signer < nodeCount else { return nil }
-        var tallies = pool[height] ?? []
+        // The height's tallies change in place (a copy taken out and stored back made the
+        // array and the tally's words copy on write at every share).
+        guard let signers = Self.add(signer, digest: digest, to: &pool[height, default: []], threshold: threshold) else { return nil }
+        markCertified(height, time: time)
+        return signers.map(NodeID.init)
+    }
+
+    /// Adds `signer`'s share for `digest` to `tallies`: the signers of that digest once the
+    /// share made them `threshold` (nil for a duplicate or too few).
+    private static func add(_ signer: Int, digest: SHA256Digest, to tallies: inout [ShareTally], threshold: Int) -> [Int]? {
         let index = tallies.firstIndex { $0.digest == digest } ?? tallies.count
         if index == tallies.count { tallies.append(ShareTally(digest: digest)) }
-        guard tallies[index].insert(signer) else { return nil }
-        pool[height] = tallies
-        guard tallies[index].count >= threshold else { return nil }
-        markCertified(height, time: time)
-        return tallies[index].signers.map(NodeID.init)
+        guard tallies[index].insert(signer), tallies[index].count >= threshold else { return nil }
+        return tallies[index].signers
     }
 
     /// Takes a certification of `digest` at `height` a peer aggregated, at `time`; whether

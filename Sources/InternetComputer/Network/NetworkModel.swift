@@ -222,12 +222,14 @@ public struct NetworkModel: Sendable {
         var arrivals: [Arrival] = []
         arrivals.reserveCapacity(peers.count)
         let faulty = configuration.faults.contains { $0.isActive(at: now) }
+        // The same for every copy: the time on the uplink, and the sender's row of delays.
+        let transmission = transmission(bytes)
+        let delays = configuration.latency.oneWay[configuration.placement[sender]]
         for peer in peers {
             let start = max(now, uplinkFreeAt[sender])
-            let leaves = start + transmission(bytes)
+            let leaves = start + transmission
             uplinkFreeAt[sender] = leaves
-            let base = configuration.latency.oneWay[configuration.placement[sender]][configuration.placement[peer]]
-            let arrival = leaves + base + jitter.duration(configuration.jitter)
+            let arrival = leaves + delays[configuration.placement[peer]] + jitter.duration(configuration.jitter)
             guard faulty else {
                 arrivals.append(Arrival(peer: peer, time: arrival))
                 continue

@@ -63,12 +63,16 @@ public struct Replica: Sendable {
     public var isHonest: Bool { byzantine == nil }
 
     /// Whether it is crashed or paused at `time`.
+    @inline(__always)  // called per event; a call would copy the whole replica
     func isDown(at time: SimInstant) -> Bool {
-        downtimes.contains { $0.isDown(at: time) }
+        // A plain loop: most replicas have no downtimes, and this runs for every event.
+        for downtime in downtimes where downtime.isDown(at: time) { return true }
+        return false
     }
 
     /// Its Byzantine wrapper if it deviates at `time` (within its assignment's window);
     /// outside it the node runs the honest code alone.
+    @inline(__always)  // called per event; a call would copy the whole replica
     func deviating(at time: SimInstant) -> ByzantineWrapper? {
         guard let byzantine else { return nil }
         guard let window = byzantineWindow else { return byzantine }
@@ -76,11 +80,13 @@ public struct Replica: Sendable {
     }
 
     /// Its clock at virtual time `time` (see ``ClockDrift``).
+    @inline(__always)  // called per event; a call would copy the whole replica
     func localTime(_ time: SimInstant) -> SimInstant {
         drift?.localTime(time) ?? time
     }
 
     /// The virtual time at which its clock reads `local`.
+    @inline(__always)  // called per event; a call would copy the whole replica
     func virtualTime(ofLocal local: SimInstant) -> SimInstant {
         drift?.virtualTime(ofLocal: local) ?? local
     }
@@ -97,11 +103,13 @@ public struct Replica: Sendable {
 
     /// Its outputs made outside a step (a certification share, a certification it
     /// aggregated), as its wrapper rewrites them at `now` (an honest node's unchanged).
+    @inline(__always)  // called per event; a call would copy the whole replica
     func rewrite(_ outputs: [ConsensusOutput], at now: SimInstant) -> [ConsensusOutput] {
         deviating(at: now)?.rewrite(outputs) ?? outputs
     }
 
     /// How long its wrapper holds back what it sends at `now` (zero for an honest node).
+    @inline(__always)  // called per event; a call would copy the whole replica
     func outputDelay(at now: SimInstant) -> SimDuration {
         deviating(at: now)?.outputDelay ?? .zero
     }

@@ -36,6 +36,11 @@ extension SubnetSimulation {
         public let artifacts: [Artifact]
         /// What identifies them in the trace (computed once for all the copies).
         let traceDigest: UInt64
+        /// The node that sends it, and the trace kind and payload digest of its delivery from
+        /// that node (the same for every copy, so computed once).
+        let sender: Int
+        let deliveryKind: EventKind
+        let deliveryDigest: UInt64
         /// The artifacts for the consensus node, and the certifications and certification
         /// shares for the certifier, in that order (split once for all the copies).
         let forConsensus: [Artifact]
@@ -49,10 +54,37 @@ extension SubnetSimulation {
         /// The block proposal it carries, if any (the first).
         let proposal: Block?
 
-        init(_ artifacts: [Artifact], processing: ProcessingConfiguration, dissemination: DisseminationConfiguration) {
+        init(_ artifacts: [Artifact], from sender: Int, processing: ProcessingConfiguration, dissemination: DisseminationConfiguration) {
             self.artifacts = artifacts
+            self.sender = sender
             sizeBytes = artifacts.reduce(0) { $0 + dissemination.wireBytes(of: $1, isIngress: { $0.id < StreamPublication.firstSliceID }) }
             proposal = artifacts.lazy.compactMap { if case .proposal(let block) = $0 { block } else { nil } }.first
+            (forConsensus, forCertifier) = Self.split(artifacts)
+            consensusCost = self.forConsensus.reduce(.zero) { $0 + processing.validationCost(of: $1) }
+            certificationCost = forCertifier.reduce(.zero) { $0 + processing.validationCost(of: $1) }
+            var hasher = StableHasher()
+            for artifact in artifacts { hasher.combine(artifact) }
+            traceDigest = hasher.finalize()
+            // The kind of its artifact when it carries one, else a bundle's.
+            deliveryKind = artifacts.count == 1 ? TraceKinds.delivery[artifacts[0].kind.rawValue] : TraceKinds.bundleDelivery
+            deliveryDigest = Self.deliveryDigest(from: sender, traceDigest: traceDigest)
+        }
+
+        /// The payload digest of a delivery from `sender` of a message whose trace digest is
+        /// `traceDigest`.
+        static func deliveryDigest(from sender: Int, traceDigest: UInt64) -> UInt64 {
+            var hasher = StableHasher()
+            hasher.combine(UInt64(sender))
+            hasher.combine(traceDigest)
+            return hasher.finalize()
+        }
+
+        /// `artifacts` split into those for the consensus node and those for the certifier
+        /// (certifications first: a replica that learns one ignores the shares for its height,
+        /// rather than aggregating them into a certification of its own to send). Most
+        /// messages carry nothing for the certifier, and then no array is built.
+        static func split(_ artifacts: [Artifact]) -> (forConsensus: [Artifact], forCertifier: [Artifact]) {
+            guard artifacts.contains(where: { $0.kind == .certification || $0.kind == .certificationShare }) else { return (artifacts, []) }
             var forConsensus: [Artifact] = []
             var certifications: [Artifact] = []
             var shares: [Artifact] = []
@@ -63,15 +95,7 @@ extension SubnetSimulation {
                 default: forConsensus.append(artifact)
                 }
             }
-            self.forConsensus = certifications.isEmpty && shares.isEmpty ? artifacts : forConsensus
-            // Certifications first: a replica that learns one ignores the shares for its
-            // height, rather than aggregating them into a certification of its own to send.
-            forCertifier = certifications + shares
-            consensusCost = self.forConsensus.reduce(.zero) { $0 + processing.validationCost(of: $1) }
-            certificationCost = forCertifier.reduce(.zero) { $0 + processing.validationCost(of: $1) }
-            var hasher = StableHasher()
-            for artifact in artifacts { hasher.combine(artifact) }
-            traceDigest = hasher.finalize()
+            return (forConsensus, certifications + shares)
         }
 
         public static func == (lhs: Message, rhs: Message) -> Bool { lhs.artifacts == rhs.artifacts }
@@ -79,13 +103,13 @@ extension SubnetSimulation {
 }
 
 extension SubnetSimulation {
+    @inline(__always)  // called per event by the kernel; a call would copy the whole shell
     public func traceRecord(for event: Event) -> TraceRecord {
         var hasher = StableHasher()
         switch event {
         case .deliver(let to, let from, let message):
-            hasher.combine(UInt64(from))
-            hasher.combine(message.traceDigest)
-            return TraceRecord(kind: Self.deliveryKind(message), actor: UInt32(to), payloadDigest: hasher.finalize())
+            let digest = Int(from) == message.sender ? message.deliveryDigest : Message.deliveryDigest(from: Int(from), traceDigest: message.traceDigest)
+            return TraceRecord(kind: message.deliveryKind, actor: UInt32(to), payloadDigest: digest)
         case .wakeUp(let node):
             return TraceRecord(kind: TraceKinds.wakeUp, actor: UInt32(node), payloadDigest: 0)
         case .delayedSend(let from, let to, let message):
@@ -108,13 +132,6 @@ extension SubnetSimulation {
         case .streamSlice(let slice):
             return TraceRecord(kind: TraceKinds.streamSlice, actor: UInt32(slice.source), payloadDigest: slice.digest.w0)
         }
-    }
-
-    /// The trace kind of a delivery: the kind of its artifact when it carries one, else a
-    /// bundle's.
-    static func deliveryKind(_ message: Message) -> EventKind {
-        guard message.artifacts.count == 1, let artifact = message.artifacts.first else { return TraceKinds.bundleDelivery }
-        return TraceKinds.delivery[artifact.kind.rawValue]
     }
 }
 

@@ -8,7 +8,9 @@ import Consensus
 /// heights its replica executed meanwhile.
 extension SubnetSimulation {
     /// The processing costs and rhythm of the subnet's replicas.
-    var processing: ProcessingConfiguration { configuration.processing }
+    var processing: ProcessingConfiguration {
+        @inline(__always) get { configuration.processing }  // read per event; a call would copy the whole shell
+    }
 
     /// `message` from `sender` reaches replica `node` now.
     mutating func deliver(_ message: Message, to node: Int, from sender: Int, _ scheduler: inout Scheduler<Event>) {
@@ -31,6 +33,7 @@ extension SubnetSimulation {
     }
 
     /// The CPU time of making `artifacts`.
+    @inline(__always)  // called per step; a call would copy the whole shell
     func creationCost(of artifacts: [Artifact]) -> SimDuration {
         artifacts.reduce(.zero) { $0 + processing.creationCost(of: $1) }
     }

@@ -97,6 +97,7 @@ public struct SubnetSimulation: SimulationModel {
     }
 
     /// Whether node `index` is crashed or paused at `time`.
+    @inline(__always)  // called per event; a call would copy the whole shell
     func isDown(_ index: Int, at time: SimInstant) -> Bool {
         replicas[index].isDown(at: time)
     }
@@ -171,12 +172,18 @@ public struct SubnetSimulation: SimulationModel {
         let step = replicas[index].step(input, now: now)
         var broadcasts: [Artifact] = []
         var sends: [(to: Int, artifacts: [Artifact])] = []
-        var outputs = step.outputs[...]
+        var outputs = step.outputs
+        var next = 0
         // Certifications the node aggregated (from shares it just received, or from its own
-        // share signed in this step) leave with the step's message.
+        // share signed in this step) leave with the step's message. (An index into the array,
+        // not a slice: appending to a slice copies it.)
         while true {
-            if outputs.isEmpty { outputs += takeCertifications(of: index, now) }
-            guard let output = outputs.popFirst() else { break }
+            if next == outputs.count, certificationsToSend.contains(where: { $0.node == index }) {
+                outputs += takeCertifications(of: index, now)
+            }
+            guard next < outputs.count else { break }
+            let output = outputs[next]
+            next += 1
             switch output {
             case .broadcast(let artifact): broadcasts.append(artifact)
             case .send(let artifact, let to):
@@ -193,12 +200,13 @@ public struct SubnetSimulation: SimulationModel {
         // everyone, then what it addressed to single peers.
         let made = creationCost(of: broadcasts) + sends.reduce(.zero) { $0 + creationCost(of: $1.artifacts) }
         let departure = made > .zero ? replicas[index].consensusProcessor.extend(by: made, from: now) : now
-        let delay = replicas[index].outputDelay(at: now)
+        // An honest replica is read without calling a method on it (which copies it whole).
+        let delay = replicas[index].byzantine == nil ? .zero : replicas[index].outputDelay(at: now)
         if !broadcasts.isEmpty {
-            send(Message(broadcasts, processing: processing, dissemination: configuration.dissemination), from: index, to: replicas[index].peers, at: departure, after: delay, &scheduler)
+            send(Message(broadcasts, from: index, processing: processing, dissemination: configuration.dissemination), from: index, to: replicas[index].peers, at: departure, after: delay, &scheduler)
         }
         for (to, artifacts) in sends {
-            send(Message(artifacts, processing: processing, dissemination: configuration.dissemination), from: index, to: [to], at: departure, after: delay, &scheduler)
+            send(Message(artifacts, from: index, processing: processing, dissemination: configuration.dissemination), from: index, to: [to], at: departure, after: delay, &scheduler)
         }
         setWakeUp(index, step.wakeUpAt, &scheduler)
         metrics.recordRound(node: index, height: replicas[index].consensus.notarizedHeight, at: now)

@@ -33,7 +33,7 @@ public struct Scheduler<Event> {
     /// - Precondition: `time >= now` (virtual time never runs backwards).
     @inlinable
     @discardableResult
-    public mutating func schedule(_ event: Event, at time: SimInstant) -> EventHandle {
+    public mutating func schedule(_ event: consuming Event, at time: SimInstant) -> EventHandle {
         precondition(time >= now, "cannot schedule an event in the past")
         return queue.schedule(event, at: time)
     }
@@ -42,7 +42,7 @@ public struct Scheduler<Event> {
     /// - Precondition: `delay >= .zero`.
     @inlinable
     @discardableResult
-    public mutating func schedule(_ event: Event, after delay: SimDuration) -> EventHandle {
+    public mutating func schedule(_ event: consuming Event, after delay: SimDuration) -> EventHandle {
         precondition(delay >= .zero, "cannot schedule an event with a negative delay")
         return queue.schedule(event, at: now + delay)
     }

@@ -121,7 +121,14 @@ public struct Simulation<Model: TracedModel> {
     /// model). The caller handles it.
     @inlinable
     public mutating func takeNextEvent() -> Model.Event? {
-        guard let event = scheduler.queue.popNext() else { return nil }
+        scheduler.queue.isEmpty ? nil : takeNextEventOfNonEmpty()
+    }
+
+    /// ``takeNextEvent()`` when an event is pending (the kernel's loop: no optional event).
+    /// - Precondition: an event is pending.
+    @inlinable
+    mutating func takeNextEventOfNonEmpty() -> Model.Event {
+        let event = scheduler.queue.popNextOfNonEmpty()
         scheduler.currentTime = event.time
         if isTracing {
             let record = model.traceRecord(for: event.payload)
@@ -185,8 +192,8 @@ extension Simulation where Model: SimulationModel {
     @inlinable
     @discardableResult
     public mutating func step() -> Bool {
-        guard let event = takeNextEvent() else { return false }
-        model.handle(event, scheduler: &scheduler)
+        guard !scheduler.queue.isEmpty else { return false }
+        model.handle(takeNextEventOfNonEmpty(), scheduler: &scheduler)
         return true
     }
 }

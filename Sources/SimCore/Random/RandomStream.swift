@@ -82,6 +82,9 @@ public struct RandomStream: Sendable {
 
     /// Shuffles `elements` in place with the Fisher-Yates algorithm: for `i` from the last
     /// index down to 1, swap element `i` with element `uniform(below: i + 1)`.
+    /// Inlinable, so callers get it specialized for their element type (a generic call
+    /// swapped through value witnesses, many times slower).
+    @inlinable
     public mutating func shuffle<Element>(_ elements: inout [Element]) {
         var index = elements.count - 1
         while index > 0 {
