@@ -144,7 +144,7 @@ public struct CanisterEntry: Sendable {
     /// System tasks due this round (heartbeat, global timer), run before the queue.
     var tasks: [EntryPoint] = []
     /// Requests and responses waiting, oldest first.
-    var queue: [CanisterInput] = []
+    var queue = InputQueue()
     /// How many requests are in the queue (bounded by the queue capacity).
     var queuedRequests = 0
     /// Open call contexts and pending callbacks, by identifier.
