@@ -146,6 +146,30 @@ enum OpCode: UInt8 {
     /// Before a `call_indirect` through a 64-bit table: traps "undefined element" if the i64
     /// index in slot `a` is 2^32 or more (the call then reads it as a u32, exactly).
     case table64IndexCheck
+
+    // Fused forms of an address computation feeding a load (32-bit memory), and of a
+    // multiplication feeding an addition or subtraction (f64). Each stands for both
+    // WebAssembly instructions; the intermediate value is never stored.
+    /// Slot `a` = the 32 bits at address (slot `b` + imm `c`, wrapped to 32 bits)
+    /// (`i32.add` of a constant feeding an `i32.load` or `f32.load` with offset 0).
+    case i32LoadAddImm
+    /// Slot `a` = the 64 bits at address (slot `b` + imm `c`, wrapped to 32 bits)
+    /// (`i32.add` of a constant feeding an `i64.load` or `f64.load` with offset 0).
+    case i64LoadAddImm
+    /// Slot `a` = the 32 bits at address (slot `b` << ``Op/shift``, wrapped to 32 bits) +
+    /// offset `c` (`i32.shl` by a constant feeding an `i32.load` or `f32.load`).
+    case i32LoadShlImm
+    /// Slot `a` = the 64 bits at address (slot `b` << ``Op/shift``, wrapped to 32 bits) +
+    /// offset `c` (`i32.shl` by a constant feeding an `i64.load` or `f64.load`).
+    case i64LoadShlImm
+    /// Slot `a` = slot `b` * slot `c` + slot ``Op/thirdSlot`` (f64, two roundings, as
+    /// `f64.mul` then `f64.add`).
+    case f64MulAdd
+    /// Slot `a` = slot `b` * slot `c` - slot ``Op/thirdSlot`` (f64, `f64.mul` then `f64.sub`).
+    case f64MulSub
+    /// Slot `a` = slot ``Op/thirdSlot`` - slot `b` * slot `c` (f64, `f64.mul` then `f64.sub`
+    /// of the product from another value).
+    case f64SubMul
 }
 
 /// One internal instruction: an operation, three 32-bit fields (slots, indices, pcs or the
@@ -163,9 +187,23 @@ struct Op: Sendable {
     var c: Int32
 
     /// On `selectInto`: the condition's slot (the field branches use for ``targetCost``).
-    var conditionSlot: UInt16 {
+    @inline(__always) var conditionSlot: UInt16 {
         get { targetCost }
         set { targetCost = newValue }
+    }
+
+    /// On `f64MulAdd`, `f64MulSub` and `f64SubMul`: the slot of the value added to or
+    /// subtracted from the product (the field branches use for ``targetCost``).
+    @inline(__always) var thirdSlot: UInt16 {
+        get { targetCost }
+        set { targetCost = newValue }
+    }
+
+    /// On `i32LoadShlImm` and `i64LoadShlImm`: the shift applied to the address operand (0-31;
+    /// the field conditional branches use for ``fallthroughCost``).
+    @inline(__always) var shift: UInt8 {
+        get { fallthroughCost }
+        set { fallthroughCost = newValue }
     }
 
     /// A branch whose entered block's `charge` runs as an instruction of its own.
@@ -223,9 +261,9 @@ extension OpCode: Sendable {
         case .branchIfI32Eq, .branchIfI32Ne, .branchIfI32LtS, .branchIfI32LtU, .branchIfI32GtS, .branchIfI32GtU,
              .branchIfI32LeS, .branchIfI32LeU, .branchIfI32GeS, .branchIfI32GeU:
             return (false, true, true)
-        case .select, .selectInto: return (true, true, true)
+        case .select, .selectInto, .f64MulAdd, .f64MulSub, .f64SubMul: return (true, true, true)
         case .copy, .refIsNull, .saturatingTruncation, .i32AddImm, .i32AndImm, .i32ShlImm, .i32ShrUImm, .i64AddImm,
-             .memory64Load, .memory64Store:
+             .memory64Load, .memory64Store, .i32LoadAddImm, .i64LoadAddImm, .i32LoadShlImm, .i64LoadShlImm:
             return (true, true, false)
         default: break
         }
@@ -235,6 +273,11 @@ extension OpCode: Sendable {
         case 0x46...0xA6: return (true, true, true)  // binary
         default: return (true, false, false)  // the rest name their first slot in `a`
         }
+    }
+
+    /// Whether the instruction reads a third operand slot from ``Op/thirdSlot``.
+    var usesThirdSlot: Bool {
+        self == .f64MulAdd || self == .f64MulSub || self == .f64SubMul
     }
 
     /// Whether the instruction continues at pc `a` when taken, or falls through (a conditional
