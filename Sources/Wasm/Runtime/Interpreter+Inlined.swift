@@ -37,15 +37,18 @@ extension Execution {
 
     /// The value of `T`'s width at the effective address of `operand` + `offset`.
     @inline(__always)
-    func load<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type, _ memory: LinearMemory.LoadView, _ operand: UInt64, _ offset: Int32) throws(TrapReason) -> T {
-        guard let value = memory.load(T.self, at: address(operand, offset)) else { throw .outOfBoundsMemoryAccess }
-        return value
+    func load<T: FixedWidthInteger & UnsignedInteger>(
+        _ type: T.Type, _ instance: inout WasmInstance, _ operand: UInt64, _ offset: Int32
+    ) throws(TrapReason) -> T {
+        try loadAt(T.self, &instance, address(operand, offset))
     }
 
-    /// The value of `T`'s width at effective address `address` (already computed).
+    /// The value of `T`'s width at effective address `address` (already computed). The
+    /// instance is `inout` only so that no copy of it is made (a by-value instance has been
+    /// seen copied, with every reference in it retained, on each load).
     @inline(__always)
-    func loadAt<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type, _ memory: LinearMemory.LoadView, _ address: UInt64) throws(TrapReason) -> T {
-        guard let value = memory.load(T.self, at: address) else { throw .outOfBoundsMemoryAccess }
+    func loadAt<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type, _ instance: inout WasmInstance, _ address: UInt64) throws(TrapReason) -> T {
+        guard let value = instance.memoryStorage.loadIfInBounds(T.self, at: address) else { throw .outOfBoundsMemoryAccess }
         return value
     }
 

@@ -17,8 +17,6 @@ extension Execution {
         var fp = stack.base + base
         var ip = code + frames[frameIndex].pc
         var remaining = meter.remaining
-        /// What loads read of the memory; taken again after anything that may change it.
-        var memory = instance.memoryStorage.loadView
         var progressed = meter.progressed
         /// Whether the instruction being run is the run's first (exact metering: it may overshoot).
         var isFirst = false
@@ -104,8 +102,7 @@ extension Execution {
                             try callForeign(op, fp, &instance, &meter)
                         }
                         remaining = meter.remaining
-                        memory = instance.memoryStorage.loadView
-                        ip += 1
+                            ip += 1
                         continue
                     }
                     frames[frameIndex].pc = (ip - code) &+ 1
@@ -139,73 +136,69 @@ extension Execution {
                     ip += 1
 
                 case .i32Load:
-                    fp[a] = UInt64(try load(UInt32.self, memory, fp[b], op.c))
+                    fp[a] = UInt64(try load(UInt32.self, &instance, fp[b], op.c))
                     ip += 1
                 case .i64Load:
-                    fp[a] = try load(UInt64.self, memory, fp[b], op.c)
+                    fp[a] = try load(UInt64.self, &instance, fp[b], op.c)
                     ip += 1
                 case .f32Load:
-                    fp[a] = UInt64(try load(UInt32.self, memory, fp[b], op.c))
+                    fp[a] = UInt64(try load(UInt32.self, &instance, fp[b], op.c))
                     ip += 1
                 case .f64Load:
-                    fp[a] = try load(UInt64.self, memory, fp[b], op.c)
+                    fp[a] = try load(UInt64.self, &instance, fp[b], op.c)
                     ip += 1
                 case .i32Load8S:
-                    let byte = try load(UInt8.self, memory, fp[b], op.c)
+                    let byte = try load(UInt8.self, &instance, fp[b], op.c)
                     fp[a] = UInt64(UInt32(bitPattern: Int32(Int8(bitPattern: byte))))
                     ip += 1
                 case .i32Load8U, .i64Load8U:
-                    fp[a] = UInt64(try load(UInt8.self, memory, fp[b], op.c))
+                    fp[a] = UInt64(try load(UInt8.self, &instance, fp[b], op.c))
                     ip += 1
                 case .i32Load16S:
-                    let half = try load(UInt16.self, memory, fp[b], op.c)
+                    let half = try load(UInt16.self, &instance, fp[b], op.c)
                     fp[a] = UInt64(UInt32(bitPattern: Int32(Int16(bitPattern: half))))
                     ip += 1
                 case .i32Load16U, .i64Load16U:
-                    fp[a] = UInt64(try load(UInt16.self, memory, fp[b], op.c))
+                    fp[a] = UInt64(try load(UInt16.self, &instance, fp[b], op.c))
                     ip += 1
                 case .i64Load8S:
-                    let byte = try load(UInt8.self, memory, fp[b], op.c)
+                    let byte = try load(UInt8.self, &instance, fp[b], op.c)
                     fp[a] = UInt64(bitPattern: Int64(Int8(bitPattern: byte)))
                     ip += 1
                 case .i64Load16S:
-                    let half = try load(UInt16.self, memory, fp[b], op.c)
+                    let half = try load(UInt16.self, &instance, fp[b], op.c)
                     fp[a] = UInt64(bitPattern: Int64(Int16(bitPattern: half)))
                     ip += 1
                 case .i64Load32S:
-                    let word = try load(UInt32.self, memory, fp[b], op.c)
+                    let word = try load(UInt32.self, &instance, fp[b], op.c)
                     fp[a] = UInt64(bitPattern: Int64(Int32(bitPattern: word)))
                     ip += 1
                 case .i64Load32U:
-                    fp[a] = UInt64(try load(UInt32.self, memory, fp[b], op.c))
+                    fp[a] = UInt64(try load(UInt32.self, &instance, fp[b], op.c))
                     ip += 1
                 case .i32LoadAddImm:
-                    fp[a] = UInt64(try loadAt(UInt32.self, memory, UInt64(UInt32(truncatingIfNeeded: fp[b]) &+ UInt32(bitPattern: op.c))))
+                    fp[a] = UInt64(try loadAt(UInt32.self, &instance, UInt64(UInt32(truncatingIfNeeded: fp[b]) &+ UInt32(bitPattern: op.c))))
                     ip += 1
                 case .i64LoadAddImm:
-                    fp[a] = try loadAt(UInt64.self, memory, UInt64(UInt32(truncatingIfNeeded: fp[b]) &+ UInt32(bitPattern: op.c)))
+                    fp[a] = try loadAt(UInt64.self, &instance, UInt64(UInt32(truncatingIfNeeded: fp[b]) &+ UInt32(bitPattern: op.c)))
                     ip += 1
                 case .i32LoadShlImm:
-                    fp[a] = UInt64(try load(UInt32.self, memory, UInt64(UInt32(truncatingIfNeeded: fp[b]) << UInt32(op.shift)), op.c))
+                    fp[a] = UInt64(try load(UInt32.self, &instance, UInt64(UInt32(truncatingIfNeeded: fp[b]) << UInt32(op.shift)), op.c))
                     ip += 1
                 case .i64LoadShlImm:
-                    fp[a] = try load(UInt64.self, memory, UInt64(UInt32(truncatingIfNeeded: fp[b]) << UInt32(op.shift)), op.c)
+                    fp[a] = try load(UInt64.self, &instance, UInt64(UInt32(truncatingIfNeeded: fp[b]) << UInt32(op.shift)), op.c)
                     ip += 1
                 case .i32Store, .f32Store, .i64Store32:
                     try store(UInt32(truncatingIfNeeded: fp[a]), &instance, fp[b], op.c)
-                    memory = instance.memoryStorage.loadView
                     ip += 1
                 case .i64Store, .f64Store:
                     try store(fp[a], &instance, fp[b], op.c)
-                    memory = instance.memoryStorage.loadView
                     ip += 1
                 case .i32Store8, .i64Store8:
                     try store(UInt8(truncatingIfNeeded: fp[a]), &instance, fp[b], op.c)
-                    memory = instance.memoryStorage.loadView
                     ip += 1
                 case .i32Store16, .i64Store16:
                     try store(UInt16(truncatingIfNeeded: fp[a]), &instance, fp[b], op.c)
-                    memory = instance.memoryStorage.loadView
                     ip += 1
 
                 case .i32Eqz:
@@ -493,7 +486,6 @@ extension Execution {
                         meter.refund(UInt64(instance.compiled.functions[function - hostCount].costs[ip - code]))
                         return .limitReached
                     }
-                    memory = instance.memoryStorage.loadView
                     ip += 1
                 }
             }
