@@ -149,4 +149,58 @@ struct FusedInstructionTests {
             #expect(try run(&instance, function, .infinity, 1, function == 0 || function == 1 ? -.infinity : .infinity) == canonical)
         }
     }
+
+    static let i32i32i32toI32: [UInt8] = [0x60, 0x03, 0x7F, 0x7F, 0x7F, 0x01, 0x7F]
+
+    /// Functions of (x, y, v) returning x after `x = (x OP y) ? v : x` (0: `<` signed,
+    /// 1: `>` unsigned, 2: `<=` signed, 3: `>=` unsigned) and 4: `x = (x < y, unsigned) ? x : v`.
+    static let conditionalMoves = InterpreterTests.module(types: [i32i32i32toI32], functions: [
+        (0, [0x00], [0x20, 0x02, 0x20, 0x00, 0x20, 0x00, 0x20, 0x01, 0x48, 0x1B, 0x21, 0x00, 0x20, 0x00, 0x0B]),
+        (0, [0x00], [0x20, 0x02, 0x20, 0x00, 0x20, 0x00, 0x20, 0x01, 0x4B, 0x1B, 0x21, 0x00, 0x20, 0x00, 0x0B]),
+        (0, [0x00], [0x20, 0x02, 0x20, 0x00, 0x20, 0x00, 0x20, 0x01, 0x4C, 0x1B, 0x21, 0x00, 0x20, 0x00, 0x0B]),
+        (0, [0x00], [0x20, 0x02, 0x20, 0x00, 0x20, 0x00, 0x20, 0x01, 0x4F, 0x1B, 0x21, 0x00, 0x20, 0x00, 0x0B]),
+        (0, [0x00], [0x20, 0x00, 0x20, 0x02, 0x20, 0x00, 0x20, 0x01, 0x49, 0x1B, 0x21, 0x00, 0x20, 0x00, 0x0B]),
+    ], exports: [("ltS", 0), ("gtU", 1), ("leS", 2), ("geU", 3), ("keepIfLtU", 4)])
+
+    @Test func comparisonsFeedingASelectIntoItsOwnValueBecomeConditionalMoves() throws {
+        var instance = try WasmInstance(CompiledModule.load(Self.conditionalMoves))
+        let moves: [OpCode] = [.moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU, .moveIfI32GeU]
+        for (index, move) in moves.enumerated() {
+            #expect(Self.opcodes(instance, index).contains(move), "function \(index)")
+            #expect(!Self.opcodes(instance, index).contains(.selectInto), "function \(index)")
+        }
+        let compare: [(Int32, Int32) -> Bool] = [
+            { $0 < $1 }, { UInt32(bitPattern: $0) > UInt32(bitPattern: $1) }, { $0 <= $1 },
+            { UInt32(bitPattern: $0) >= UInt32(bitPattern: $1) }, { UInt32(bitPattern: $0) >= UInt32(bitPattern: $1) },
+        ]
+        let values: [Int32] = [.min, -1, 0, 1, 7, .max]
+        for function in 0..<5 {
+            for x in values {
+                for y in values {
+                    let expected = compare[function](x, y) ? Int32(99) : x
+                    let arguments: [Value] = [.i32(UInt32(bitPattern: x)), .i32(UInt32(bitPattern: y)), .i32(99)]
+                    #expect(try instance.invoke(functionIndex: UInt32(function), arguments: arguments).results == [.i32(UInt32(bitPattern: expected))],
+                            "function \(function), x \(x), y \(y)")
+                }
+            }
+        }
+        // local.get x3, i32.lt_s (or another comparison), select, local.set, local.get, end.
+        let charged = try instance.invoke(functionIndex: 0, arguments: [.i32(1), .i32(2), .i32(3)]).instructions
+        #expect(charged == Self.cost([0x20, 0x20, 0x20, 0x20, 0x48, 0x1B, 0x21, 0x20, 0x0B]))
+    }
+
+    /// shiftAdd(i) = (i << 3) + 1000.
+    static let shiftAdds = InterpreterTests.module(types: [i32toI32], functions: [
+        (0, [0x00], [0x20, 0x00, 0x41, 0x03, 0x74, 0x41, 0xE8, 0x07, 0x6A, 0x0B]),
+    ], exports: [("shiftAdd", 0)])
+
+    @Test func shiftThenAddOfConstantsIsOneInstructionAndWraps() throws {
+        var instance = try WasmInstance(CompiledModule.load(Self.shiftAdds))
+        #expect(Self.opcodes(instance, 0).contains(.i32ShlAddImm))
+        for value: UInt32 in [0, 1, 12_345, 0x2000_0000, 0xFFFF_FFFF] {
+            #expect(try instance.invoke(functionIndex: 0, arguments: [.i32(value)]).results == [.i32((value << 3) &+ 1_000)])
+        }
+        let charged = try instance.invoke(functionIndex: 0, arguments: [.i32(1)]).instructions
+        #expect(charged == Self.cost([0x20, 0x41, 0x74, 0x41, 0x6A, 0x0B]))
+    }
 }

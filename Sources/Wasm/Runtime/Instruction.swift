@@ -170,6 +170,18 @@ enum OpCode: UInt8 {
     /// Slot `a` = slot ``Op/thirdSlot`` - slot `b` * slot `c` (f64, `f64.mul` then `f64.sub`
     /// of the product from another value).
     case f64SubMul
+    /// If i32 slot `c` < slot ``Op/thirdSlot`` (signed), slot `a` = slot `b` (an i32
+    /// comparison feeding a `select` whose result goes back into one of its values).
+    case moveIfI32LtS
+    /// If i32 slot `c` < slot ``Op/thirdSlot`` (unsigned), slot `a` = slot `b`.
+    case moveIfI32LtU
+    /// If i32 slot `c` >= slot ``Op/thirdSlot`` (signed), slot `a` = slot `b`.
+    case moveIfI32GeS
+    /// If i32 slot `c` >= slot ``Op/thirdSlot`` (unsigned), slot `a` = slot `b`.
+    case moveIfI32GeU
+    /// Slot `a` = (slot `b` << ``Op/shift``) + imm `c` (i32: `i32.shl` by a constant feeding
+    /// `i32.add` of a constant, an array element's address).
+    case i32ShlAddImm
 }
 
 /// One internal instruction: an operation, three 32-bit fields (slots, indices, pcs or the
@@ -199,7 +211,7 @@ struct Op: Sendable {
         set { targetCost = newValue }
     }
 
-    /// On `i32LoadShlImm` and `i64LoadShlImm`: the shift applied to the address operand (0-31;
+    /// On `i32LoadShlImm`, `i64LoadShlImm` and `i32ShlAddImm`: the shift applied to the address operand (0-31;
     /// the field conditional branches use for ``fallthroughCost``).
     @inline(__always) var shift: UInt8 {
         get { fallthroughCost }
@@ -251,6 +263,16 @@ struct Op: Sendable {
     }
 }
 
+extension UnsafeMutablePointer where Pointee == Op {
+    /// Field `a` of the instruction pointed to, as an index (the interpreter reads each field
+    /// where a case uses it, not all before the dispatch).
+    @inline(__always) var a: Int { Int(pointee.a) }
+    /// Field `b` of the instruction pointed to, as an index.
+    @inline(__always) var b: Int { Int(pointee.b) }
+    /// Field `c` of the instruction pointed to, as an index.
+    @inline(__always) var c: Int { Int(pointee.c) }
+}
+
 extension OpCode: Sendable {
     /// Which fields the instruction uses as slots (read or written); the others hold pcs,
     /// indices, counts or constants.
@@ -261,9 +283,10 @@ extension OpCode: Sendable {
         case .branchIfI32Eq, .branchIfI32Ne, .branchIfI32LtS, .branchIfI32LtU, .branchIfI32GtS, .branchIfI32GtU,
              .branchIfI32LeS, .branchIfI32LeU, .branchIfI32GeS, .branchIfI32GeU:
             return (false, true, true)
-        case .select, .selectInto, .f64MulAdd, .f64MulSub, .f64SubMul: return (true, true, true)
+        case .select, .selectInto, .f64MulAdd, .f64MulSub, .f64SubMul, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU:
+            return (true, true, true)
         case .copy, .refIsNull, .saturatingTruncation, .i32AddImm, .i32AndImm, .i32ShlImm, .i32ShrUImm, .i64AddImm,
-             .memory64Load, .memory64Store, .i32LoadAddImm, .i64LoadAddImm, .i32LoadShlImm, .i64LoadShlImm:
+             .memory64Load, .memory64Store, .i32ShlAddImm, .i32LoadAddImm, .i64LoadAddImm, .i32LoadShlImm, .i64LoadShlImm:
             return (true, true, false)
         default: break
         }
@@ -277,7 +300,10 @@ extension OpCode: Sendable {
 
     /// Whether the instruction reads a third operand slot from ``Op/thirdSlot``.
     var usesThirdSlot: Bool {
-        self == .f64MulAdd || self == .f64MulSub || self == .f64SubMul
+        switch self {
+        case .f64MulAdd, .f64MulSub, .f64SubMul, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU: true
+        default: false
+        }
     }
 
     /// Whether the instruction continues at pc `a` when taken, or falls through (a conditional

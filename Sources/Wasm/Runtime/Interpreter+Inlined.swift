@@ -5,24 +5,24 @@ extension Execution {
     /// for the target block (block metering, affordable), else at that `charge`.
     @inline(__always)
     static func taken<Mode: MeteringMode>(
-        _ mode: Mode.Type, _ op: Op, _ code: UnsafeMutablePointer<Op>, _ remaining: inout UInt64
+        _ mode: Mode.Type, _ ip: UnsafeMutablePointer<Op>, _ target: Int, _ code: UnsafeMutablePointer<Op>, _ remaining: inout UInt64
     ) -> UnsafeMutablePointer<Op> {
-        let cost = UInt64(op.targetCost)
-        if !Mode.isExact && op.targetCost != Op.notFusedWide && cost <= remaining {
+        let cost = UInt64(ip.pointee.targetCost)
+        if !Mode.isExact && ip.pointee.targetCost != Op.notFusedWide && cost <= remaining {
             remaining &-= cost
-            return code + (Int(op.a) &+ 1)
+            return code + (target &+ 1)
         }
-        return code + Int(op.a)
+        return code + target
     }
 
     /// The pc a conditional branch falls through to, likewise past the next block's `charge`
     /// when it pays for that block.
     @inline(__always)
     static func fallThrough<Mode: MeteringMode>(
-        _ mode: Mode.Type, _ op: Op, _ ip: UnsafeMutablePointer<Op>, _ remaining: inout UInt64
+        _ mode: Mode.Type, _ ip: UnsafeMutablePointer<Op>, _ remaining: inout UInt64
     ) -> UnsafeMutablePointer<Op> {
-        let cost = UInt64(op.fallthroughCost)
-        if !Mode.isExact && op.fallthroughCost != Op.notFused && cost <= remaining {
+        let cost = UInt64(ip.pointee.fallthroughCost)
+        if !Mode.isExact && ip.pointee.fallthroughCost != Op.notFused && cost <= remaining {
             remaining &-= cost
             return ip + 2
         }

@@ -51,6 +51,12 @@ extension FunctionValidator {
         let left = operandSlot(depth: 1)
         let right = operandSlot(depth: 0)
         if let constant = emitter.constant(right), let fused = Self.immediateForm(code, constant) {
+            if fused.code == .i32AddImm, let shifted = fusedShift(left) {
+                var op = Op(.i32ShlAddImm, destination, shifted.operand, fused.immediate)
+                op.shift = shifted.shift
+                emitter.emit(op, cost: cost, producesTop: true)
+                return
+            }
             emitter.emit(Op(fused.code, destination, left, fused.immediate), cost: cost, producesTop: true)
             return
         }
@@ -82,6 +88,18 @@ extension FunctionValidator {
         var op = Op(fused, destination, product.b, product.c)
         op.thirdSlot = UInt16(other)
         return op
+    }
+
+    /// When the instruction just emitted is an `i32.shl` by a constant that wrote the operand
+    /// below the top (`left`, in its own slot), removes it (its cost becomes pending) and
+    /// returns its operand and shift, for an `i32.add` of a constant to fuse with it.
+    mutating func fusedShift(_ left: Int32) -> (operand: Int32, shift: UInt8)? {
+        let index = operands.count - 2
+        guard index >= 0, operandSources[index] == -1, let producer = emitter.producer, producer == emitter.code.count - 1,
+              emitter.code[producer].code == .i32ShlImm, emitter.code[producer].a == left,
+              left == emitter.slot(ofOperandAt: index) else { return nil }
+        let shift = emitter.removeLast()
+        return (shift.b, UInt8(truncatingIfNeeded: shift.c & 31))
     }
 
     /// The immediate form of `code` with constant right operand `constant`, if there is one.
