@@ -146,6 +146,42 @@ enum OpCode: UInt8 {
     /// Before a `call_indirect` through a 64-bit table: traps "undefined element" if the i64
     /// index in slot `a` is 2^32 or more (the call then reads it as a u32, exactly).
     case table64IndexCheck
+
+    // Fused forms of an address computation feeding a load (32-bit memory), and of a
+    // multiplication feeding an addition or subtraction (f64). Each stands for both
+    // WebAssembly instructions; the intermediate value is never stored.
+    /// Slot `a` = the 32 bits at address (slot `b` + imm `c`, wrapped to 32 bits)
+    /// (`i32.add` of a constant feeding an `i32.load` or `f32.load` with offset 0).
+    case i32LoadAddImm
+    /// Slot `a` = the 64 bits at address (slot `b` + imm `c`, wrapped to 32 bits)
+    /// (`i32.add` of a constant feeding an `i64.load` or `f64.load` with offset 0).
+    case i64LoadAddImm
+    /// Slot `a` = the 32 bits at address (slot `b` << ``Op/shift``, wrapped to 32 bits) +
+    /// offset `c` (`i32.shl` by a constant feeding an `i32.load` or `f32.load`).
+    case i32LoadShlImm
+    /// Slot `a` = the 64 bits at address (slot `b` << ``Op/shift``, wrapped to 32 bits) +
+    /// offset `c` (`i32.shl` by a constant feeding an `i64.load` or `f64.load`).
+    case i64LoadShlImm
+    /// Slot `a` = slot `b` * slot `c` + slot ``Op/thirdSlot`` (f64, two roundings, as
+    /// `f64.mul` then `f64.add`).
+    case f64MulAdd
+    /// Slot `a` = slot `b` * slot `c` - slot ``Op/thirdSlot`` (f64, `f64.mul` then `f64.sub`).
+    case f64MulSub
+    /// Slot `a` = slot ``Op/thirdSlot`` - slot `b` * slot `c` (f64, `f64.mul` then `f64.sub`
+    /// of the product from another value).
+    case f64SubMul
+    /// If i32 slot `c` < slot ``Op/thirdSlot`` (signed), slot `a` = slot `b` (an i32
+    /// comparison feeding a `select` whose result goes back into one of its values).
+    case moveIfI32LtS
+    /// If i32 slot `c` < slot ``Op/thirdSlot`` (unsigned), slot `a` = slot `b`.
+    case moveIfI32LtU
+    /// If i32 slot `c` >= slot ``Op/thirdSlot`` (signed), slot `a` = slot `b`.
+    case moveIfI32GeS
+    /// If i32 slot `c` >= slot ``Op/thirdSlot`` (unsigned), slot `a` = slot `b`.
+    case moveIfI32GeU
+    /// Slot `a` = (slot `b` << ``Op/shift``) + imm `c` (i32: `i32.shl` by a constant feeding
+    /// `i32.add` of a constant, an array element's address).
+    case i32ShlAddImm
 }
 
 /// One internal instruction: an operation, three 32-bit fields (slots, indices, pcs or the
@@ -163,9 +199,23 @@ struct Op: Sendable {
     var c: Int32
 
     /// On `selectInto`: the condition's slot (the field branches use for ``targetCost``).
-    var conditionSlot: UInt16 {
+    @inline(__always) var conditionSlot: UInt16 {
         get { targetCost }
         set { targetCost = newValue }
+    }
+
+    /// On `f64MulAdd`, `f64MulSub` and `f64SubMul`: the slot of the value added to or
+    /// subtracted from the product (the field branches use for ``targetCost``).
+    @inline(__always) var thirdSlot: UInt16 {
+        get { targetCost }
+        set { targetCost = newValue }
+    }
+
+    /// On `i32LoadShlImm`, `i64LoadShlImm` and `i32ShlAddImm`: the shift applied to the address operand (0-31;
+    /// the field conditional branches use for ``fallthroughCost``).
+    @inline(__always) var shift: UInt8 {
+        get { fallthroughCost }
+        set { fallthroughCost = newValue }
     }
 
     /// A branch whose entered block's `charge` runs as an instruction of its own.
@@ -213,6 +263,16 @@ struct Op: Sendable {
     }
 }
 
+extension UnsafeMutablePointer where Pointee == Op {
+    /// Field `a` of the instruction pointed to, as an index (the interpreter reads each field
+    /// where a case uses it, not all before the dispatch).
+    @inline(__always) var a: Int { Int(pointee.a) }
+    /// Field `b` of the instruction pointed to, as an index.
+    @inline(__always) var b: Int { Int(pointee.b) }
+    /// Field `c` of the instruction pointed to, as an index.
+    @inline(__always) var c: Int { Int(pointee.c) }
+}
+
 extension OpCode: Sendable {
     /// Which fields the instruction uses as slots (read or written); the others hold pcs,
     /// indices, counts or constants.
@@ -223,9 +283,10 @@ extension OpCode: Sendable {
         case .branchIfI32Eq, .branchIfI32Ne, .branchIfI32LtS, .branchIfI32LtU, .branchIfI32GtS, .branchIfI32GtU,
              .branchIfI32LeS, .branchIfI32LeU, .branchIfI32GeS, .branchIfI32GeU:
             return (false, true, true)
-        case .select, .selectInto: return (true, true, true)
+        case .select, .selectInto, .f64MulAdd, .f64MulSub, .f64SubMul, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU:
+            return (true, true, true)
         case .copy, .refIsNull, .saturatingTruncation, .i32AddImm, .i32AndImm, .i32ShlImm, .i32ShrUImm, .i64AddImm,
-             .memory64Load, .memory64Store:
+             .memory64Load, .memory64Store, .i32ShlAddImm, .i32LoadAddImm, .i64LoadAddImm, .i32LoadShlImm, .i64LoadShlImm:
             return (true, true, false)
         default: break
         }
@@ -234,6 +295,14 @@ extension OpCode: Sendable {
         case 0x45, 0x50, 0x67...0x69, 0x79...0x7B, 0x8B...0x91, 0x99...0x9F, 0xA7...0xC4: return (true, true, false)  // unary
         case 0x46...0xA6: return (true, true, true)  // binary
         default: return (true, false, false)  // the rest name their first slot in `a`
+        }
+    }
+
+    /// Whether the instruction reads a third operand slot from ``Op/thirdSlot``.
+    var usesThirdSlot: Bool {
+        switch self {
+        case .f64MulAdd, .f64MulSub, .f64SubMul, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU: true
+        default: false
         }
     }
 

@@ -183,6 +183,36 @@ public struct LinearMemory {
         return value
     }
 
+    /// What a load needs of the memory, held by the interpreter in locals so that a load reads
+    /// no field of the instance: the chunk table's pointers and the size. Valid only until the
+    /// memory next changes (a store, growth, a bulk operation, a host function): the
+    /// interpreter takes a new view after each of those.
+    struct LoadView {
+        let pointers: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>>
+        let size: UInt64
+
+        /// The little-endian integer of `T`'s width at `address`, or `nil` if the access does
+        /// not lie inside the memory.
+        @inline(__always)
+        func load<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type, at address: UInt64) -> T? {
+            let width = MemoryLayout<T>.size
+            guard address <= size && UInt64(width) <= size - address else { return nil }
+            let offset = Int(address) & (LinearMemory.chunkBytes - 1)
+            if offset + width <= LinearMemory.chunkBytes {
+                return T(littleEndian: UnsafeRawPointer(pointers[Int(address) >> LinearMemory.chunkShift] + offset).loadUnaligned(as: T.self))
+            }
+            var value: T = 0
+            for index in 0..<width {
+                let byteAddress = Int(address) + index
+                value |= T(pointers[byteAddress >> LinearMemory.chunkShift][byteAddress & (LinearMemory.chunkBytes - 1)]) << (8 * index)
+            }
+            return value
+        }
+    }
+
+    /// The view loads use until the memory next changes.
+    @inline(__always) var loadView: LoadView { LoadView(pointers: table.pointers, size: size) }
+
     /// Stores `value` little-endian at `address`, marking the chunks it touches dirty; `false`
     /// (and nothing written) if the access does not lie inside the memory.
     @inline(__always)

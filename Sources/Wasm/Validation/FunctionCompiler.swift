@@ -173,10 +173,10 @@ struct FunctionCompiler {
             if fields.a { place(&code[index].a) }
             if fields.b { place(&code[index].b) }
             if fields.c { place(&code[index].c) }
-            if code[index].code == .selectInto {
-                var condition = Int32(code[index].conditionSlot)
-                place(&condition)
-                code[index].conditionSlot = UInt16(condition)
+            if code[index].code == .selectInto || code[index].code.usesThirdSlot {
+                var slot = Int32(code[index].targetCost)
+                place(&slot)
+                code[index].targetCost = UInt16(slot)
             }
         }
         for index in tables.indices {

@@ -101,6 +101,7 @@ extension FunctionValidator {
             emitter.addToLast(emitter.pendingCost + cost)
             emitter.pendingCost = 0
             emitter.producer = nil
+            fuseComparisonIntoSelect(local)
             return local
         }
         emit(Op(.copy, local, operandSlot(depth: 0)), cost: cost)

@@ -45,6 +45,8 @@ extension FunctionValidator {
         let (a, b) = isLoad ? (ownSlot(depth: 0), operandSlot(depth: 0)) : (operandSlot(depth: 0), operandSlot(depth: 1))
         if addressType == .i64 {
             emit(Op(memory64Access: opcode, a, b, offset: offset), cost: costTable.memory64AccessCost, producesTop: isLoad)
+        } else if isLoad, let fused = fusedAddressLoad(opcode, destination: a, offset: offset) {
+            emitter.emit(fused, cost: cost, producesTop: true)
         } else {
             let code = OpCode(rawValue: opcode) ?? .unreachable
             emit(Op(code, a, b, Int32(bitPattern: UInt32(truncatingIfNeeded: offset))), cost: cost, producesTop: isLoad)
@@ -55,6 +57,33 @@ extension FunctionValidator {
         } else {
             try pop(access.type)
             try pop(addressType)
+        }
+    }
+
+    /// A 32-bit or 64-bit load (`i32`/`i64`/`f32`/`f64.load` of a 32-bit memory) fused with
+    /// the instruction just emitted when that computed its address into the address operand's
+    /// own slot: `i32.add` of a constant (only with offset 0: the sum wraps to 32 bits before
+    /// the offset is added) or `i32.shl` by a constant. The producer is removed (its cost
+    /// becomes the fused load's, charged before the load's trap point, as it was); `nil` if
+    /// there is no such producer.
+    mutating func fusedAddressLoad(_ opcode: UInt8, destination: Int32, offset: UInt64) -> Op? {
+        let top = operands.count - 1
+        guard opcode <= 0x2B, isEmitting, top >= 0, operandSources[top] == -1, let producer = emitter.producer,
+              producer == emitter.code.count - 1 else { return nil }
+        let address = emitter.code[producer]
+        guard address.a == emitter.slot(ofOperandAt: top) else { return nil }
+        let isWide = opcode == 0x29 || opcode == 0x2B
+        switch address.code {
+        case .i32AddImm where offset == 0:
+            _ = emitter.removeLast()
+            return Op(isWide ? .i64LoadAddImm : .i32LoadAddImm, destination, address.b, address.c)
+        case .i32ShlImm:
+            _ = emitter.removeLast()
+            var op = Op(isWide ? .i64LoadShlImm : .i32LoadShlImm, destination, address.b, Int32(bitPattern: UInt32(truncatingIfNeeded: offset)))
+            op.shift = UInt8(truncatingIfNeeded: address.c & 31)
+            return op
+        default:
+            return nil
         }
     }
 

@@ -51,10 +51,55 @@ extension FunctionValidator {
         let left = operandSlot(depth: 1)
         let right = operandSlot(depth: 0)
         if let constant = emitter.constant(right), let fused = Self.immediateForm(code, constant) {
+            if fused.code == .i32AddImm, let shifted = fusedShift(left) {
+                var op = Op(.i32ShlAddImm, destination, shifted.operand, fused.immediate)
+                op.shift = shifted.shift
+                emitter.emit(op, cost: cost, producesTop: true)
+                return
+            }
             emitter.emit(Op(fused.code, destination, left, fused.immediate), cost: cost, producesTop: true)
             return
         }
+        if let fused = fusedMultiply(code, destination: destination, left: left, right: right) {
+            emitter.emit(fused, cost: cost, producesTop: true)
+            return
+        }
         emitter.emit(Op(code, destination, left, right), cost: cost, producesTop: true)
+    }
+
+    /// `f64.add` or `f64.sub` fused with the `f64.mul` just emitted when that wrote one of its
+    /// operands into the operand's own slot (the product is not stored; each operation still
+    /// rounds, and only the final result's NaN is canonicalised, which gives the same bits:
+    /// any NaN product makes the sum or difference NaN). The product is removed, its cost
+    /// becomes the fused instruction's; `nil` if there is no such product, or the other
+    /// operand's slot does not fit ``Op/thirdSlot`` once the constant pool is placed.
+    mutating func fusedMultiply(_ code: OpCode, destination: Int32, left: Int32, right: Int32) -> Op? {
+        let top = operands.count - 1
+        guard code == .f64Add || code == .f64Sub, top >= 1, let producer = emitter.producer,
+              producer == emitter.code.count - 1, emitter.code[producer].code == .f64Mul else { return nil }
+        let product = emitter.code[producer]
+        let productIsRight = operandSources[top] == -1 && product.a == emitter.slot(ofOperandAt: top)
+        let productIsLeft = !productIsRight && operandSources[top - 1] == -1 && product.a == emitter.slot(ofOperandAt: top - 1)
+        let other = productIsRight ? left : right
+        guard productIsRight || productIsLeft, other >= 0,
+              other < Int32(Op.notFusedWide) - Int32(FunctionCompiler.constantPoolMax) else { return nil }
+        _ = emitter.removeLast()
+        let fused: OpCode = code == .f64Add ? .f64MulAdd : (productIsLeft ? .f64MulSub : .f64SubMul)
+        var op = Op(fused, destination, product.b, product.c)
+        op.thirdSlot = UInt16(other)
+        return op
+    }
+
+    /// When the instruction just emitted is an `i32.shl` by a constant that wrote the operand
+    /// below the top (`left`, in its own slot), removes it (its cost becomes pending) and
+    /// returns its operand and shift, for an `i32.add` of a constant to fuse with it.
+    mutating func fusedShift(_ left: Int32) -> (operand: Int32, shift: UInt8)? {
+        let index = operands.count - 2
+        guard index >= 0, operandSources[index] == -1, let producer = emitter.producer, producer == emitter.code.count - 1,
+              emitter.code[producer].code == .i32ShlImm, emitter.code[producer].a == left,
+              left == emitter.slot(ofOperandAt: index) else { return nil }
+        let shift = emitter.removeLast()
+        return (shift.b, UInt8(truncatingIfNeeded: shift.c & 31))
     }
 
     /// The immediate form of `code` with constant right operand `constant`, if there is one.
