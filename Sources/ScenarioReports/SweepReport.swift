@@ -210,17 +210,9 @@ public struct SweepReport: Sendable, Equatable {
         return value < 0 ? "-" : SimDuration.nanoseconds(value).formatted(decimals: 3)
     }
 
-    /// `value` with its thousands separated by commas.
+    /// `value` with its thousands separated by commas, as the scenario report writes counts.
     static func grouped(_ value: Int64) -> String {
-        let digits = String(value.magnitude)
-        var groups: [Substring] = []
-        var end = digits.endIndex
-        while end > digits.startIndex {
-            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
-            groups.insert(digits[start..<end], at: 0)
-            end = start
-        }
-        return (value < 0 ? "-" : "") + groups.joined(separator: ",")
+        ScenarioReport.grouped(value)
     }
 
     /// Reads a report written by ``json`` (a shard's result).
