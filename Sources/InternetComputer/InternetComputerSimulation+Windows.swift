@@ -32,7 +32,27 @@ extension InternetComputerSimulation {
                                                            progressEvery: UInt64 = 1 << 18,
                                                            progress: (SimInstant, UInt64) -> Void = { _, _ in }) {
         let lookahead = min(configuration.xnetDelay, users.answerLookahead)
-        let workers = threads > 1 && subnets.count > 1 && lookahead > .zero && !isObserved ? SubnetWorkers(threads: threads) : nil
+        guard threads > 1, subnets.count > 1, lookahead > .zero, !isObserved else {
+            return runWindows(until: time, users: &users, lookahead: lookahead, crew: nil, progressEvery: progressEvery, progress: progress)
+        }
+        let crew = SubnetCrew(threads: threads)
+        withUnsafeMutablePointer(to: &self) { simulation in
+            withUnsafeMutablePointer(to: &users) { users in
+                // The coordinator is the one thread that touches the simulation and the users
+                // outside a window; the crew's threads touch only the subnets a window hands out.
+                nonisolated(unsafe) let simulation = simulation, users = users
+                crew.run {
+                    simulation.pointee.runWindows(until: time, users: &users.pointee, lookahead: lookahead, crew: crew,
+                                                  progressEvery: progressEvery, progress: progress)
+                }
+            }
+        }
+    }
+
+    /// The windowed run's loop (on the coordinating thread), the subnets of each window on
+    /// `crew` if there is one.
+    mutating func runWindows<Users: InternetComputerUsers>(until time: SimInstant, users: inout Users, lookahead: SimDuration, crew: SubnetCrew?,
+                                                           progressEvery: UInt64, progress: (SimInstant, UInt64) -> Void) {
         var reported = eventsProcessed
         while true {
             lanes.update(0, to: users.nextEventTime)
@@ -42,7 +62,7 @@ extension InternetComputerSimulation {
             } else {
                 var horizon = min(first.time + lookahead, time + .nanoseconds(1))
                 if let usersNext = users.nextEventTime { horizon = min(horizon, usersNext) }
-                runWindow(before: horizon, users: &users, workers: workers)
+                runWindow(before: horizon, users: &users, crew: crew)
             }
             if eventsProcessed - reported >= progressEvery {
                 reported = eventsProcessed
@@ -54,12 +74,12 @@ extension InternetComputerSimulation {
 
     /// One window: every subnet handles its events due before `horizon`, then the slices
     /// and answers of the window are delivered in the one-event run's order.
-    mutating func runWindow<Users: InternetComputerUsers>(before horizon: SimInstant, users: inout Users, workers: SubnetWorkers?) {
+    mutating func runWindow<Users: InternetComputerUsers>(before horizon: SimInstant, users: inout Users, crew: SubnetCrew?) {
         windowsRun += 1
         let active = subnets.indices.filter { lanes.times[$0 + 1].map { $0 < horizon } ?? false }
         var outputs: [WindowOutput]
-        if let workers, active.count > 1 {
-            outputs = workers.advance(active, of: &subnets, before: horizon)
+        if let crew, active.count > 1 {
+            outputs = crew.advance(active, of: &subnets, before: horizon)
         } else {
             outputs = active.map { Self.advance(&subnets[$0], number: $0, before: horizon) }
         }
