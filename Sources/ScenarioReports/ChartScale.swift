@@ -66,10 +66,12 @@ struct ChartScale: Equatable {
             }
             return ticks
         case .logarithmic:
+            // Over one or two decades, 2 and 5 times each decade are marked too.
+            let multiples: [Double] = upper / lower <= 100.000001 ? [1, 2, 5] : [1]
             var ticks: [(Double, String)] = []
             var decade = lower
             while decade <= upper * 1.000001 {
-                ticks.append((decade, Self.duration(decade)))
+                ticks += multiples.map { $0 * decade }.filter { $0 <= upper * 1.000001 }.map { ($0, Self.duration($0)) }
                 decade *= 10
             }
             return ticks

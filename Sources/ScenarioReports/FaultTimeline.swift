@@ -73,7 +73,7 @@ struct FaultTimeline {
                 + "<rect x=\"\(SVGChart.number(SVGChart.margin.left))\" y=\"\(SVGChart.number(y + 14))\" width=\"\(SVGChart.number(SVGChart.plotWidth))\" height=\"14\" class=\"lane-track\"/>"
                 + "<rect x=\"\(SVGChart.number(from))\" y=\"\(SVGChart.number(y + 14))\" width=\"\(SVGChart.number(max(to - from, 1.5)))\" height=\"14\" fill=\"\(lane.color)\" fill-opacity=\"0.75\"><title>\(hover)</title></rect>"
                 + "<text x=\"\(SVGChart.number(SVGChart.margin.left - 8))\" y=\"\(SVGChart.number(y + 25))\" class=\"lane-tag\" text-anchor=\"end\" fill=\"\(lane.color)\">\(lane.label)</text>"
-                + "<text x=\"\(SVGChart.number(Self.labelX(from: from, text: lane.sentence)))\" y=\"\(SVGChart.number(y + 11))\" class=\"legend\">\(HTMLReport.escape(lane.sentence))</text></g>")
+                + "<text x=\"\(SVGChart.number(Self.labelX(from: from, text: lane.sentence)))\" y=\"\(SVGChart.number(y + 11))\" class=\"legend\">\(HTMLReport.escape(Self.shortened(lane.sentence)))</text></g>")
         }
         parts += time.ticks.map { tick in
             "<line x1=\"\(SVGChart.number(chart.px(tick.value)))\" x2=\"\(SVGChart.number(chart.px(tick.value)))\" y1=\"\(SVGChart.number(top))\" y2=\"\(SVGChart.number(height - 8))\" class=\"grid\"/>"
@@ -84,8 +84,15 @@ struct FaultTimeline {
 
     /// Where a lane's sentence starts: at its bar, moved left if it would run off the canvas.
     static func labelX(from: Double, text: String) -> Double {
-        let width = Double(text.count) * SVGChart.characterWidth
+        let width = Double(shortened(text).count) * SVGChart.characterWidth
         return max(SVGChart.margin.left, min(from, SVGChart.width - 4 - width))
+    }
+
+    /// `text`, cut with an ellipsis where it would run past the canvas (the lane's hover text
+    /// has it whole).
+    static func shortened(_ text: String) -> String {
+        let fitting = Int((SVGChart.width - 4 - SVGChart.margin.left) / SVGChart.characterWidth)
+        return text.count <= fitting ? text : String(text.prefix(fitting - 1)) + "\u{2026}"
     }
 
     /// The page's section: the lanes, and the faults of the whole run as a list.

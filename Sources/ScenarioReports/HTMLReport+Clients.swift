@@ -6,13 +6,13 @@ import Scenarios
 /// sparklines over the run's time axis (calls ended per second, replies in green and rejects
 /// and expiries in red; p99 latency), so that a hundred clients stay readable.
 extension HTMLReport {
-    static let sparkWidth = 160.0
+    static let sparkWidth = 120.0
     static let sparkHeight = 28.0
 
     func clientsTable() -> [String] {
         guard !report.clients.isEmpty else { return [] }
         let header = ["client", "call", "canister", "subnet", "sent", "replied", "rejected", "expired", "in flight",
-                      "p50", "p90", "p99", "p99.9", "max", "ended/s over the run", "p99 over the run"]
+                      "p50", "p90", "p99", "p99.9", "max", "calls ended/s", "p99 latency"]
         var rows = ["<h2>Clients</h2><p class=\"meta\">Sparklines span the whole run, like the plots; green: replies, red: rejects and expiries. "
             + "Hover for values.</p><div class=\"scroll\"><table><tr>" + header.map { "<th>\($0)</th>" }.joined() + "</tr>"]
         for client in report.clients {

@@ -67,9 +67,9 @@ extension HTMLReport {
     /// Calls ended per second over time, by outcome: replies, each reject reason, expiries.
     func outcomesChart() -> SVGChart {
         let buckets = self.buckets
-        func rate(_ counts: (ClientStatistics) -> [UInt64]) -> [(x: Double, y: Double)] {
+        func rate(of kind: CallKind? = nil, _ counts: (ClientStatistics) -> [UInt64]) -> [(x: Double, y: Double)] {
             buckets.map { bucket in
-                let total = report.clients.reduce(UInt64(0)) { sum, client in
+                let total = report.clients.filter { kind == nil || $0.call == kind }.reduce(UInt64(0)) { sum, client in
                     let values = counts(client.statistics)
                     return sum + (values.indices.contains(bucket.index) ? values[bucket.index] : 0)
                 }
@@ -77,7 +77,14 @@ extension HTMLReport {
             }
         }
         let perSecond: (Double) -> String = { SubnetReport.fixed($0, decimals: 1) + " calls/s" }
-        var series = [SVGChart.Series(name: "replied", points: rate(\.repliedPerBucket), color: Self.replyColor, hover: perSecond)]
+        // Replies to updates and to queries apart when a run has both.
+        let kinds = CallKind.allCases.filter { kind in report.clients.contains { $0.call == kind } }
+        var series = kinds.count < 2
+            ? [SVGChart.Series(name: "replied", points: rate(\.repliedPerBucket), color: Self.replyColor, hover: perSecond)]
+            : kinds.map { kind in
+                SVGChart.Series(name: kind == .update ? "updates replied" : "queries replied", points: rate(of: kind, \.repliedPerBucket),
+                                color: Self.replyColor, dash: kind == .update ? nil : "2 2", hover: perSecond)
+            }
         for (index, reject) in rejectReasons.enumerated() {
             series.append(SVGChart.Series(name: "rejected \(reject.reason) (\(ScenarioReport.grouped(reject.count)))",
                                           points: rate { $0.rejectedPerBucket[reject.reason] ?? [] },

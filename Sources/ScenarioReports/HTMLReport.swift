@@ -37,11 +37,11 @@ public struct HTMLReport: Sendable {
     }
 
     static let style = """
-        body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 1240px; color: #222; padding: 0 16px; }
+        body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 1400px; color: #222; padding: 0 16px; }
         h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #ddd; }
         .meta { color: #555; } .scroll { overflow-x: auto; max-width: 100%; }
-        table { border-collapse: collapse; margin: 8px 0; font-size: 13px; }
-        th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: right; white-space: nowrap; vertical-align: middle; } th { background: #f5f5f5; }
+        table { border-collapse: collapse; margin: 8px 0; font-size: 12.5px; }
+        th, td { border: 1px solid #ddd; padding: 2px 6px; text-align: right; white-space: nowrap; vertical-align: middle; } th { background: #f5f5f5; }
         td.wrap { white-space: normal; min-width: 240px; }
         td.left, th.left { text-align: left; } .pass { color: #1a7f37; font-weight: 600; } .fail { color: #c62828; font-weight: 600; }
         svg.plot, svg.fault-timeline { display: block; width: 100%; max-width: 1000px; height: auto; margin: 8px 0 18px; }
@@ -49,7 +49,7 @@ public struct HTMLReport: Sendable {
         svg .tick, svg .legend { font: 11px system-ui, sans-serif; fill: #333; } svg .axis { font: 12px system-ui, sans-serif; fill: #222; }
         svg .grid { stroke: #e4e4e4; } svg .grid.minor { stroke: #f3f3f3; } svg .frame { fill: none; stroke: #bbb; } svg .lane-track { fill: #f4f4f4; }
         svg circle.pt { fill-opacity: 0; } svg circle.pt:hover { fill-opacity: 1; }
-        svg.spark { width: 160px; height: 28px; display: block; } svg.spark circle.pt { fill-opacity: 0; } svg.spark circle.pt:hover { fill-opacity: 1; }
+        svg.spark { width: 120px; height: 28px; display: block; } svg.spark circle.pt { fill-opacity: 0; } svg.spark circle.pt:hover { fill-opacity: 1; }
         """
 
     /// The page.

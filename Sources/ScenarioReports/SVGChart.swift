@@ -85,7 +85,7 @@ struct SVGChart {
 
     var svg: String {
         let layout = legendLayout()
-        let legendTop = Self.margin.top + Self.plotHeight + Self.margin.bottom
+        let legendTop = Self.margin.top + Self.plotHeight + Self.margin.bottom + 12
         let height = legendTop + Double(layout.rows) * 18 + 6
         var parts = ["<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"\(kind)\" data-x-domain=\"\(Self.number(x.lower)) \(Self.number(x.upper))\" "
             + "viewBox=\"0 0 \(Self.number(Self.width)) \(Self.number(height))\" role=\"img\">",

@@ -1,10 +1,10 @@
 import SimCore
 
 /// Latency quantiles per time bucket, in bounded memory: for each bucket a fixed array of
-/// counts over logarithmic bins, four per power of two (a bin's width is a quarter of its
-/// lower edge or less, so a quantile read from it is within about 12% of the true value).
+/// counts over logarithmic bins, eight per power of two (a bin's width is an eighth of its
+/// lower edge or less, so a bin's middle is within 6.25% of any value in it).
 /// Bins cover 2^16 ns (65.5 µs) to 2^39 ns (550 s); shorter latencies share the lowest bin
-/// and longer ones the highest. With 300 buckets a client holds 300 × 94 counts (113 KB).
+/// and longer ones the highest. With 300 buckets a client holds 300 × 186 counts (223 KB).
 /// Integer arithmetic only: no libm, the same on every platform.
 public struct BucketedLatencySketch: Sendable, Equatable {
     /// The smallest power of two with bins of its own.
@@ -12,8 +12,8 @@ public struct BucketedLatencySketch: Sendable, Equatable {
     /// The largest power of two with bins of its own.
     static let highestExponent = 38
     /// Bins per power of two.
-    static let binsPerOctave = 4
-    /// Bins per time bucket: one below the range, four per octave, one above.
+    static let binsPerOctave = 8
+    /// Bins per time bucket: one below the range, eight per octave, one above.
     static let binsPerBucket = (highestExponent - lowestExponent + 1) * binsPerOctave + 2
 
     /// The counts, bucket after bucket, ``binsPerBucket`` each.
@@ -76,8 +76,8 @@ public struct BucketedLatencySketch: Sendable, Equatable {
         guard nanos >= 1 << UInt64(lowestExponent) else { return 0 }
         let exponent = 63 - nanos.leadingZeroBitCount
         guard exponent <= highestExponent else { return binsPerBucket - 1 }
-        let quarter = Int((nanos >> UInt64(exponent - 2)) & 3)
-        return 1 + (exponent - lowestExponent) * binsPerOctave + quarter
+        let eighth = Int((nanos >> UInt64(exponent - 3)) & 7)
+        return 1 + (exponent - lowestExponent) * binsPerOctave + eighth
     }
 
     /// The value a bin stands for: the middle of its range (the lowest bin: half its upper
@@ -86,8 +86,8 @@ public struct BucketedLatencySketch: Sendable, Equatable {
         if bin <= 0 { return 1 << UInt64(lowestExponent - 1) }
         if bin >= binsPerBucket - 1 { return 1 << UInt64(highestExponent + 1) }
         let exponent = lowestExponent + (bin - 1) / binsPerOctave
-        let quarter = UInt64((bin - 1) % binsPerOctave)
-        let step = UInt64(1) << UInt64(exponent - 2)
-        return (4 + quarter) * step + step / 2
+        let eighth = UInt64((bin - 1) % binsPerOctave)
+        let step = UInt64(1) << UInt64(exponent - 3)
+        return (8 + eighth) * step + step / 2
     }
 }
