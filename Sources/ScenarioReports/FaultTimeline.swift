@@ -59,12 +59,18 @@ struct FaultTimeline {
     var svg: String? {
         guard !lanes.isEmpty else { return nil }
         let laneHeight = 34.0, top = 28.0
-        let height = top + laneHeight * Double(lanes.count) + 8
+        let height = top + laneHeight * Double(lanes.count) + 20
         let chart = SVGChart(title: "", xLabel: "", yLabel: "", x: time, y: .linear(0, 1), series: [])
         var parts = ["<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"time-plot fault-timeline\" data-x-domain=\"\(SVGChart.number(time.lower)) \(SVGChart.number(time.upper))\" "
             + "viewBox=\"0 0 \(SVGChart.number(SVGChart.width)) \(SVGChart.number(height))\" role=\"img\">",
                      "<title>Fault timeline</title>",
                      "<text x=\"\(SVGChart.number(SVGChart.margin.left))\" y=\"18\" class=\"title\">Fault timeline (one lane per fault; the same bands in every plot below)</text>"]
+        let lanesBottom = top + laneHeight * Double(lanes.count)
+        for tick in time.ticks {
+            let x = SVGChart.number(chart.px(tick.value))
+            parts.append("<line x1=\"\(x)\" x2=\"\(x)\" y1=\"\(SVGChart.number(top))\" y2=\"\(SVGChart.number(lanesBottom))\" class=\"grid\"/>"
+                + "<text x=\"\(x)\" y=\"\(SVGChart.number(lanesBottom + 12))\" class=\"tick\" text-anchor=\"middle\">\(HTMLReport.escape(tick.label))</text>")
+        }
         for (index, lane) in lanes.enumerated() {
             let y = top + laneHeight * Double(index)
             let from = chart.px(max(lane.fromSeconds, time.lower)), to = chart.px(min(lane.toSeconds, time.upper))
@@ -74,9 +80,6 @@ struct FaultTimeline {
                 + "<rect x=\"\(SVGChart.number(from))\" y=\"\(SVGChart.number(y + 14))\" width=\"\(SVGChart.number(max(to - from, 1.5)))\" height=\"14\" fill=\"\(lane.color)\" fill-opacity=\"0.75\"><title>\(hover)</title></rect>"
                 + "<text x=\"\(SVGChart.number(SVGChart.margin.left - 8))\" y=\"\(SVGChart.number(y + 25))\" class=\"lane-tag\" text-anchor=\"end\" fill=\"\(lane.color)\">\(lane.label)</text>"
                 + "<text x=\"\(SVGChart.number(Self.labelX(from: from, text: lane.sentence)))\" y=\"\(SVGChart.number(y + 11))\" class=\"legend\">\(HTMLReport.escape(Self.shortened(lane.sentence)))</text></g>")
-        }
-        parts += time.ticks.map { tick in
-            "<line x1=\"\(SVGChart.number(chart.px(tick.value)))\" x2=\"\(SVGChart.number(chart.px(tick.value)))\" y1=\"\(SVGChart.number(top))\" y2=\"\(SVGChart.number(height - 8))\" class=\"grid\"/>"
         }
         parts.append("</svg>")
         return parts.joined(separator: "\n")
@@ -95,12 +98,17 @@ struct FaultTimeline {
         return text.count <= fitting ? text : String(text.prefix(fitting - 1)) + "\u{2026}"
     }
 
+    /// A whole-run fault's sentence without its `throughout: ` (the list says so).
+    static func withoutWindow(_ sentence: String) -> String {
+        sentence.hasPrefix("throughout: ") ? String(sentence.dropFirst("throughout: ".count)) : sentence
+    }
+
     /// The page's section: the lanes, and the faults of the whole run as a list.
     var html: [String] {
         var parts: [String] = []
         if !permanent.isEmpty {
             parts.append("<p class=\"meta\">Throughout the run (not shaded):</p><ul class=\"permanent\">"
-                + permanent.map { "<li>\(HTMLReport.escape($0))</li>" }.joined() + "</ul>")
+                + permanent.map { "<li>\(HTMLReport.escape(Self.withoutWindow($0)))</li>" }.joined() + "</ul>")
         }
         if let svg { parts.append(svg) }
         return parts

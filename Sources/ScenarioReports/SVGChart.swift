@@ -93,6 +93,7 @@ struct SVGChart {
                      "<text x=\"\(Self.number(Self.margin.left))\" y=\"18\" class=\"title\">\(HTMLReport.escape(title))</text>"]
         parts += shadeElements()
         parts += axes(height: height)
+        parts += shadeTags()
         parts += bands.flatMap(bandElements)
         parts += series.flatMap(lineElements)
         parts += legend(layout, top: legendTop)
@@ -104,8 +105,15 @@ struct SVGChart {
         shades.filter { $0.to > x.lower && $0.from < x.upper }.map { shade in
             let from = px(max(shade.from, x.lower)), to = px(min(shade.to, x.upper))
             return "<g class=\"fault-band\"><rect x=\"\(Self.number(from))\" y=\"\(Self.number(Self.margin.top))\" width=\"\(Self.number(max(to - from, 1.5)))\" "
-                + "height=\"\(Self.number(Self.plotHeight))\" fill=\"\(shade.color)\" fill-opacity=\"0.16\"><title>\(HTMLReport.escape(shade.label + ": " + shade.detail))</title></rect>"
-                + "<text x=\"\(Self.number(from + 3))\" y=\"\(Self.number(Self.margin.top + 12))\" class=\"lane-tag\" fill=\"\(shade.color)\">\(HTMLReport.escape(shade.label))</text></g>"
+                + "height=\"\(Self.number(Self.plotHeight))\" fill=\"\(shade.color)\" fill-opacity=\"0.16\"><title>\(HTMLReport.escape(shade.label + ": " + shade.detail))</title></rect></g>"
+        }
+    }
+
+    /// Each band's lane label, drawn over the grid.
+    func shadeTags() -> [String] {
+        shades.filter { $0.to > x.lower && $0.from < x.upper }.map { shade in
+            "<text x=\"\(Self.number(px(max(shade.from, x.lower)) + 3))\" y=\"\(Self.number(Self.margin.top + 13))\" class=\"lane-tag\" "
+                + "fill=\"\(shade.color)\">\(HTMLReport.escape(shade.label))</text>"
         }
     }
 
@@ -147,7 +155,12 @@ struct SVGChart {
     func lineElements(_ line: Series) -> [String] {
         var parts: [String] = []
         let dash = line.dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
-        for segment in segments(of: line.points, x: \.x) where segment.count > 1 {
+        for segment in segments(of: line.points, x: \.x) {
+            guard segment.count > 1 else {
+                // A point with no neighbour: a dot, or it would not show.
+                parts += segment.map { "<circle cx=\"\(Self.number(px($0.x)))\" cy=\"\(Self.number(py($0.y)))\" r=\"2\" fill=\"\(line.color)\"/>" }
+                continue
+            }
             let path = segment.map { "\(Self.number(px($0.x))),\(Self.number(py($0.y)))" }.joined(separator: " ")
             parts.append("<polyline fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"1.6\"\(dash) points=\"\(path)\"><title>\(HTMLReport.escape(line.name))</title></polyline>")
         }

@@ -36,7 +36,7 @@ struct HTMLReportTests {
         #expect(domains.count == 1 + 3 + 2 * 3)
         #expect(Set(domains) == ["0.0 20.0"], "one time axis, the whole run")
         #expect(page.contains("data-fault=\"F1\"") && page.contains("data-fault=\"F2\"") && !page.contains("data-fault=\"F3\""))
-        #expect(page.contains("<li>throughout: node 3 Byzantine: silent</li>"), "the whole-run fault is listed, not shaded")
+        #expect(page.contains("Throughout the run (not shaded):</p><ul class=\"permanent\"><li>node 3 Byzantine: silent</li>"), "the whole-run fault is listed, not shaded")
         #expect(page.contains("from 5 s until 9 s: node 1 crashed") && page.contains("from 12 s until 15 s: 1% of messages lost"))
     }
 
