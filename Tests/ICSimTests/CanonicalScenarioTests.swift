@@ -46,6 +46,7 @@ struct CanonicalScenarioTests {
         let trace = ChromeTrace(report).json
         #expect(trace.contains("\"ph\":\"X\""), "the trace has slices")
         #expect(ChromeTraceNesting.problems(trace) == [], "\(name): its Chrome trace breaks the format's rules")
+        #expect(HTMLReportCheck.problems(HTMLReport(report).html, report: report) == [], "\(name): its HTML page")
     }
 
     /// The point of each scenario, beyond its expectations.

@@ -158,12 +158,14 @@ struct ScenarioReportTests {
         let (report, _) = try Self.run(scenario)
         let page = HTMLReport(report).html
         #expect(Self.wellFormed(page))
-        #expect(page.components(separatedBy: "<svg ").count - 1 == 5)
-        for title in ["Latency over time", "Latency CDF by call type", "Throughput over time", "Finalized height per node", "Messages sent per artifact kind"] {
+        // The fault timeline, five plots, and two sparklines per client.
+        #expect(page.components(separatedBy: "<svg ").count - 1 == 1 + 5 + 2 * 2)
+        for title in ["Fault timeline", "Calls ended per second, by outcome", "Latency over time", "Latency CDF by call type", "Finalized height, subnet app",
+                      "Messages sent per artifact kind"] {
             #expect(page.contains(title), "\(title)")
         }
         #expect(page.contains("u&lt;&amp;&gt;") && !page.contains("u<&>"), "names are escaped")
-        #expect(page.contains("class=\"fault\""), "the crash is shaded")
+        #expect(page.contains("class=\"fault-band\"") && page.contains("data-fault=\"F1\""), "the crash has a lane and a band")
     }
 
     @Test func theChromeTraceHasATrackPerNodeAndTheRounds() throws {

@@ -375,25 +375,44 @@ public struct ClientStatistics: Sendable, Equatable {
     public internal(set) var latencySumPerBucket: [Int64]
     /// Per time bucket: the largest latency, in nanoseconds.
     public internal(set) var latencyMaxPerBucket: [Int64]
+    /// Per time bucket: calls that ended with a reply.
+    public internal(set) var repliedPerBucket: [UInt64]
+    /// Per time bucket: update calls whose users learned they expired.
+    public internal(set) var expiredPerBucket: [UInt64]
+    /// Per reject reason: the calls rejected for it, per time bucket.
+    public internal(set) var rejectedPerBucket: [String: [UInt64]] = [:]
+    /// Per time bucket: the latencies of the calls answered, for quantiles over time.
+    public internal(set) var latencySketch: BucketedLatencySketch
 
     init(buckets: Int) {
         answeredPerBucket = Array(repeating: 0, count: buckets)
         latencySumPerBucket = Array(repeating: 0, count: buckets)
         latencyMaxPerBucket = Array(repeating: 0, count: buckets)
+        repliedPerBucket = Array(repeating: 0, count: buckets)
+        expiredPerBucket = Array(repeating: 0, count: buckets)
+        latencySketch = BucketedLatencySketch(buckets: buckets)
     }
 
     mutating func record(_ end: CallEnd, latency duration: SimDuration, bucket: Int) {
+        let inRange = answeredPerBucket.indices.contains(bucket)
         switch end {
-        case .replied: replied += 1
+        case .replied:
+            replied += 1
+            if inRange { repliedPerBucket[bucket] += 1 }
         case .rejected(let reason):
             rejected += 1
             rejectReasons[reason, default: 0] += 1
+            if inRange {
+                rejectedPerBucket[reason, default: Array(repeating: 0, count: answeredPerBucket.count)][bucket] += 1
+            }
         case .expired:
             expired += 1
+            if inRange { expiredPerBucket[bucket] += 1 }
             return
         }
         latency.record(duration)
-        guard answeredPerBucket.indices.contains(bucket) else { return }
+        guard inRange else { return }
+        latencySketch.record(duration, bucket: bucket)
         answeredPerBucket[bucket] += 1
         latencySumPerBucket[bucket] += duration.nanoseconds
         latencyMaxPerBucket[bucket] = max(latencyMaxPerBucket[bucket], duration.nanoseconds)
