@@ -216,7 +216,8 @@ extension ScenarioReport {
             let unanswered = clients.filter { $0.statistics.expired > 0 || $0.inFlight > 0 }
             checks.append(Check(name: "allCallsAnswered", passed: unanswered.isEmpty, detail: unanswered.isEmpty
                 ? "every call ended replied or rejected"
-                : unanswered.map { "client \"\($0.name)\": \($0.statistics.expired) expired, \($0.inFlight) still waiting" }.joined(separator: "; ")))
+                : unanswered.map { "client \"\($0.name)\": \(grouped($0.statistics.expired)) expired, \(grouped($0.inFlight)) still waiting" }
+                    .joined(separator: "; ")))
         }
         for (index, bound) in expectations.latency.enumerated() {
             checks.append(latencyCheck(bound, index: index, clients))
@@ -246,11 +247,11 @@ extension ScenarioReport {
         for subnet in subnets {
             guard let stalled = subnet.stalledNodes else {
                 problems.append("subnet \"\(subnet.name)\": \(Check.notJudged): some honest node has not finalized since the last fault "
-                    + "ended, and the bound runs until \(subnet.livenessJudgedFrom); make the run longer or end the faults earlier")
+                    + "ended, and the bound runs until \(readable(subnet.livenessJudgedFrom - .zero)); make the run longer or end the faults earlier")
                 continue
             }
             if !stalled.isEmpty {
-                problems.append("subnet \"\(subnet.name)\": nodes \(stalled.map(String.init).joined(separator: ", ")) did not finalize within the bound after the faults ended")
+                problems.append("subnet \"\(subnet.name)\": \(nodes(stalled)) did not finalize within the bound after the faults ended")
             }
         }
         return Check(name: "liveness", passed: problems.isEmpty,
@@ -272,12 +273,12 @@ extension ScenarioReport {
         for client in selected(bound.calls, clients) { histogram.merge(client.statistics.latency) }
         let key = ScenarioReader.quantiles.first { $0.perMille == bound.perMille }?.key ?? "p\(bound.perMille)"
         let name = "latency[\(index)]"
-        let range = bound.minimum.map { "at least \($0) and at most \(bound.maximum)" } ?? "at most \(bound.maximum)"
+        let range = bound.minimum.map { "at least \(readable($0)) and at most \(readable(bound.maximum))" } ?? "at most \(readable(bound.maximum))"
         guard let value = bound.perMille >= 1_000 ? histogram.maximum : histogram.quantile(UInt64(bound.perMille), 1_000) else {
             return Check(name: name, passed: false, detail: "\(key) of \(bound.calls) \(range): \(Check.notJudged): no call was answered")
         }
         return Check(name: name, passed: value <= bound.maximum && value >= (bound.minimum ?? .zero),
-                     detail: "\(key) of \(bound.calls) \(range): \(value.formatted(decimals: 1)) over \(histogram.count) answered calls")
+                     detail: "\(key) of \(bound.calls) \(range): \(format(value)) over \(grouped(histogram.count)) answered calls")
     }
 
     static func blockRateCheck(_ bound: BlockRateBound, index: Int, _ subnets: [SubnetSummary], seconds: Double) -> Check {
@@ -290,7 +291,7 @@ extension ScenarioReport {
         let height = subnet.metrics.finalizedHeightMin
         let rate = Double(height) / seconds
         return Check(name: name, passed: rate >= bound.minimumPerSecond && bound.maximumPerSecond.map { rate <= $0 } ?? true,
-                     detail: "\(wanted): \(SubnetReport.fixed(rate, decimals: 2)) blocks/s (height \(height) in \(SubnetReport.fixed(seconds, decimals: 1)) s)")
+                     detail: "\(wanted): \(SubnetReport.fixed(rate, decimals: 2)) blocks/s (height \(grouped(height)) in \(SubnetReport.fixed(seconds, decimals: 1)) s)")
     }
 
     static func throughputCheck(_ bound: ThroughputBound, index: Int, _ clients: [ClientSummary]) -> Check {
@@ -306,6 +307,6 @@ extension ScenarioReport {
         let upper = bound.maximumPerSecond.map { " and at most \(JSONValue.decimal($0))/s" } ?? ""
         return Check(name: "throughput[\(index)]", passed: rate >= bound.minimumPerSecond && bound.maximumPerSecond.map { rate <= $0 } ?? true,
                      detail: "\(bound.calls) replied at least \(JSONValue.decimal(bound.minimumPerSecond))/s\(upper): "
-                        + "\(SubnetReport.fixed(rate, decimals: 1))/s (\(replied) replies over \((until - from).formatted(decimals: 1)))")
+                        + "\(SubnetReport.fixed(rate, decimals: 1))/s (\(grouped(replied)) replies over \(readable(until - from)))")
     }
 }
