@@ -91,7 +91,8 @@ final class SubnetCrew: @unchecked Sendable {
     /// Runs each subnet of `active` (numbers into `subnets`, each once) to `horizon` on the
     /// crew: what each did, in `active`'s order. Called by the coordinator only.
     func advance(_ active: [Int], of subnets: inout [Simulation<SubnetSimulation>], before horizon: SimInstant) -> [WindowOutput] {
-        precondition(Set(active).count == active.count && active.allSatisfy(subnets.indices.contains), "each subnet once")
+        precondition(zip(active, active.dropFirst()).allSatisfy { $0 < $1 } && active.allSatisfy(subnets.indices.contains),
+                     "each subnet once, in order")
         precondition(active.count < 1 << 32, "too many subnets for a ticket")
         var outputs = [WindowOutput](repeating: WindowOutput(), count: active.count)
         subnets.withUnsafeMutableBufferPointer { subnetSlots in
