@@ -93,6 +93,17 @@ struct ScenarioSchemaBoundTests {
         return String(value + Double(sign) * max(abs(value) * 1e-3, 1e-3))
     }
 
+    /// The bounds that depend on each other: a slice without a round limit is bounded by the
+    /// default round (7 billion), a round limit without a slice by the default slice (2 billion).
+    @Test func sliceAndRoundBoundEachOther() {
+        let slice = { (value: String) in Self.problems(Self.scenario(subnet: #", "sliceInstructions": \#(value)"#), at: "subnets[0].sliceInstructions") }
+        let round = { (value: String) in Self.problems(Self.scenario(subnet: #", "roundInstructions": \#(value)"#), at: "subnets[0].roundInstructions") }
+        #expect(slice("7000000000").isEmpty && !slice("7000000001").isEmpty)
+        #expect(round("2000000000").isEmpty && !round("1999999999").isEmpty)
+        let both = Self.problems(Self.scenario(subnet: #", "sliceInstructions": 5000, "roundInstructions": 10000000"#), at: "subnets[0]")
+        #expect(both.isEmpty, "\(both)")
+    }
+
     @Test(arguments: bounds)
     func theLoaderTakesTheSchemasRangeAndNoMore(bound: Bound) throws {
         let (minimum, maximum) = try Self.limits(bound.schemaPath)
@@ -106,9 +117,9 @@ struct ScenarioSchemaBoundTests {
     }
 }
 
-/// The durations the loader caps carry their cap in the schema (`x-maximum`): the loader takes
-/// the cap and refuses one nanosecond more, for every such key.
-@Suite("Scenario JSON Schema duration caps")
+/// The durations and sizes the loader caps carry their cap in the schema (`x-maximum`): the
+/// loader takes the cap and refuses one nanosecond, or one byte, more, for every such key.
+@Suite("Scenario JSON Schema duration and size caps")
 struct ScenarioSchemaDurationCapTests {
     typealias Place = @Sendable (String) -> String
     static func scenario(top: String = "", subnet: String = "", client: String = "", fault: String = "") -> String {
@@ -145,6 +156,14 @@ struct ScenarioSchemaDurationCapTests {
             "/$defs/fault/properties/delay": ("faults[0].delay", { scenario(fault: #"{"kind": "extraDelay", "delay": "\#($0)"}"#) }),
             "/$defs/fault/properties/bound": ("faults[0].bound", { scenario(fault: #"{"kind": "reordering", "bound": "\#($0)"}"#) }),
         ]
+        placements["/$defs/subnet/properties/payloadBytesMax"] = ("subnets[0].payloadBytesMax", { scenario(subnet: #", "payloadBytesMax": "\#($0)""#) })
+        placements["/$defs/subnet/properties/ingressAdmission/properties/ingressPoolBytesMax"] = ("subnets[0].ingressAdmission.ingressPoolBytesMax",
+            { scenario(subnet: #", "ingressAdmission": {"ingressPoolBytesMax": "\#($0)"}"#) })
+        placements["/$defs/subnet/properties/canisterMemoryHeldMax"] = ("subnets[0].canisterMemoryHeldMax",
+            { scenario(subnet: #", "canisterMemoryHeldMax": "\#($0)""#) })
+        placements["/$defs/argumentGenerator/properties/size"] = ("workload[0].argument.size",
+            { scenario(client: #", "argument": {"kind": "random", "size": "\#($0)"}"#) })
+        placements["/$defs/queryService/properties/cacheBytes"] = ("subnets[0].queries.cacheBytes", { scenario(subnet: #", "queries": {"cacheBytes": "\#($0)"}"#) })
         for key in processingKeys {
             placements["/$defs/subnet/properties/processing/oneOf[1]/properties/\(key)"] = ("subnets[0].processing.\(key)",
                 { scenario(subnet: #", "processing": {"\#(key)": "\#($0)"}"#) })
@@ -177,10 +196,11 @@ struct ScenarioSchemaDurationCapTests {
     @Test func theLoaderTakesEachCapAndNoMore() throws {
         for (schemaPath, cap) in try Self.caps().sorted(by: { $0.key < $1.key }) {
             guard let placement = Self.placements[schemaPath] else { continue }
-            let limit = try SimDuration.parse(cap)
+            // A size's cap ("1GiB") or a duration's ("60s"): one byte, or one nanosecond, more.
+            let beyond: String
+            if let bytes = JSONReader.parseSize(cap) { beyond = "\(bytes + 1)B" } else { beyond = "\(try SimDuration.parse(cap).nanoseconds + 1)ns" }
             let problems = { (text: String) in ScenarioSchemaBoundTests.problems(text, at: placement.jsonPath) }
             #expect(problems(placement.place(cap)).isEmpty, "\(placement.jsonPath) = \(cap), the schema's cap, is taken: \(problems(placement.place(cap)))")
-            let beyond = "\(limit.nanoseconds + 1)ns"
             #expect(!problems(placement.place(beyond)).isEmpty, "\(placement.jsonPath) = \(beyond) is refused")
         }
     }

@@ -103,8 +103,8 @@ public struct ScenarioSubnet: Hashable, Sendable {
     /// Instructions a long message runs before it pauses until the next round (deterministic
     /// time slicing; `nil`: 2 billion).
     public var sliceInstructions: UInt64?
-    /// Instructions each of the 4 execution cores runs in a round (`nil`: 4 billion, 7 billion
-    /// on system subnets).
+    /// Instructions each of the 4 execution cores runs in a round (`nil`: 7 billion, on every
+    /// kind of subnet).
     public var roundInstructions: UInt64?
     /// Heights between checkpoints (`nil`: 500).
     public var checkpointIntervalHeights: UInt64?

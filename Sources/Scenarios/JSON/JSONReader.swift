@@ -194,7 +194,7 @@ public struct JSONReader: Sendable {
 
     /// Bytes in `text` (a whole number and a unit: B, KB, MB, GB, KiB, MiB, GiB), if it is
     /// one and fits 64 bits.
-    static func parseSize(_ text: String) -> UInt64? {
+    package static func parseSize(_ text: String) -> UInt64? {
         let units: [(String, UInt64)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1_000), ("MB", 1_000_000),
                                          ("GB", 1_000_000_000), ("B", 1)]
         let digits = text.prefix { $0.isASCII && $0.isNumber }
