@@ -70,9 +70,7 @@ enum CallCommand {
     }
 
     static func readFile(_ path: String, what: String) throws(UsageError) -> [UInt8] {
-        do { return Array(try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
-            throw UsageError("\(path): cannot read \(what): \(error.localizedDescription)", suggestsHelp: false)
-        }
+        Array(try InputFiles.read(path, what: what))
     }
 
     /// A failed call as the user reads it: the reject code's name and number, the IC's error

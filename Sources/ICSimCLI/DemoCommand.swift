@@ -37,7 +37,7 @@ enum DemoCommand {
             errors.write("icsim: \(failure)\n")
             return 1
         }
-        if let json, let failure = JSONOutput.write(report.json + "\n", to: json, output: &output) {
+        if let json, let failure = ReportOutput.write(report.json + "\n", to: json, option: "json", output: &output) {
             errors.write("icsim: \(failure)\n")
             return 1
         }

@@ -50,15 +50,15 @@ enum InputFiles {
     }
 }
 
-/// Writing a JSON report where `--json` says: a file, or standard output for `-` (the same
-/// meaning in every command).
-enum JSONOutput {
-    /// Writes `text` to `path` (`-`: to `output`); the failure, if any.
-    static func write(_ text: String, to path: String, output: inout some TextOutputStream) -> String? {
+/// Writing a report where an option (`--json`, `--html`, `--trace`) says: a file, or standard
+/// output for `-` (the same meaning in every command).
+enum ReportOutput {
+    /// Writes `text` to `path`, given by `--option` (`-`: to `output`); the failure, if any.
+    static func write(_ text: String, to path: String, option: String, output: inout some TextOutputStream) -> String? {
         if path == "-" {
             output.write(text)
             return nil
         }
-        return FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) ? nil : "--json: cannot write \"\(path)\""
+        return FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) ? nil : "--\(option): cannot write \"\(path)\""
     }
 }

@@ -72,13 +72,7 @@ enum RunCommand {
         ]
         for (option, contents) in files {
             guard let path = reader.value(option) else { continue }
-            if path == "-" {
-                output.write(contents())
-                continue
-            }
-            guard FileManager.default.createFile(atPath: path, contents: Data(contents().utf8)) else {
-                return "--\(option): cannot write \"\(path)\""
-            }
+            if let failure = ReportOutput.write(contents(), to: path, option: option, output: &output) { return failure }
         }
         return nil
     }

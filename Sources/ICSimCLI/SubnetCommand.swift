@@ -31,7 +31,7 @@ enum SubnetCommand {
             throw UsageError(error.description)
         }
         let elapsed = clock.now - started
-        if let json, let failure = JSONOutput.write(report.json + "\n", to: json, output: &output) {
+        if let json, let failure = ReportOutput.write(report.json + "\n", to: json, option: "json", output: &output) {
             errors.write("icsim: \(failure)\n")
             return 1
         }

@@ -88,11 +88,7 @@ enum SweepCommand {
             let path = URL(fileURLWithPath: directory).appendingPathComponent(shard.fileName).path
             guard FileManager.default.createFile(atPath: path, contents: Data(report.json.utf8)) else { return "--out: cannot write \"\(path)\"" }
         }
-        if let path = reader.value("json") {
-            if path == "-" { output.write(report.json) } else if !FileManager.default.createFile(atPath: path, contents: Data(report.json.utf8)) {
-                return "--json: cannot write \"\(path)\""
-            }
-        }
+        if let path = reader.value("json") { return ReportOutput.write(report.json, to: path, option: "json", output: &output) }
         return nil
     }
 }

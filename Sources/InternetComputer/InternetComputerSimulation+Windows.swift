@@ -24,8 +24,8 @@ extension InternetComputerSimulation {
     /// Runs the subnets and `users` until `time`, in windows whose subnets step on up to
     /// `threads` threads; the result (every subnet's trace, every report) does not depend on
     /// `threads`. An observer of every event (``observeEvents(_:)``) keeps it on one thread.
-    /// Without lookahead (a client with no network delay, a cross-subnet delay of
-    /// zero) it steps one event at a time. `progress` is called with the virtual time reached
+    /// Without lookahead (a client with no network delay, a cross-subnet delay of zero) it
+    /// steps one event at a time. `progress` is called with the virtual time reached
     /// and the subnets' events so far, about every `progressEvery` events (for a progress
     /// line; it must not affect the run).
     public mutating func run<Users: InternetComputerUsers>(until time: SimInstant, users: inout Users, threads: Int,
@@ -86,16 +86,16 @@ extension InternetComputerSimulation {
         for (position, index) in active.enumerated() { lanes.update(index + 1, to: outputs[position].next) }
         deliverSlices(outputs.flatMap(\.slices))
         let answers = outputs.flatMap(\.answers)
-        if !answers.isEmpty { users.answersVisible(Self.inOrder(answers)) }
+        if !answers.isEmpty { users.answersVisible(Self.inOrder(answers, time: \.time, subnet: \.subnet)) }
     }
 
     /// Subnet `number` handles its events due before `horizon`: what it published.
     static func advance(_ subnet: inout Simulation<SubnetSimulation>, number: Int, before horizon: SimInstant) -> WindowOutput {
         var output = WindowOutput()
         while let next = subnet.scheduler.nextEventTime, next < horizon {
-            let (now, _, slices, answered) = step(&subnet)
+            let (now, _, slices, answered) = step(&subnet, number: number)
             output.slices += slices.map { (now, number, $0) }
-            output.answers += answered.map { var wait = $0; wait.subnet = number; return wait }
+            output.answers += answered
         }
         output.next = subnet.scheduler.nextEventTime
         return output
@@ -105,10 +105,7 @@ extension InternetComputerSimulation {
     /// published, in (publication time, source subnet, order) order.
     mutating func deliverSlices(_ published: [(time: SimInstant, source: Int, slice: StreamSlice)]) {
         guard !published.isEmpty else { return }
-        let ordered = published.enumerated().sorted { a, b in
-            (a.element.time, a.element.source, a.offset) < (b.element.time, b.element.source, b.offset)
-        }
-        for (_, entry) in ordered where subnets.indices.contains(entry.slice.destination) {
+        for entry in Self.inOrder(published, time: \.time, subnet: \.source) where subnets.indices.contains(entry.slice.destination) {
             let destination = entry.slice.destination
             lanes.update(destination + 1, to: Self.schedule(.streamSlice(entry.slice), at: entry.time + configuration.xnetDelay,
                                                             on: &subnets[destination]))
@@ -116,10 +113,12 @@ extension InternetComputerSimulation {
         }
     }
 
-    /// `answers` in (time, subnet, order) order: the order a one-event run hands them over.
-    static func inOrder(_ answers: [AnsweredWait]) -> [AnsweredWait] {
-        answers.enumerated().sorted { a, b in
-            (a.element.time, a.element.subnet, a.offset) < (b.element.time, b.element.subnet, b.offset)
+    /// What the window's subnets produced (slices, answers) in (time, subnet, order) order:
+    /// the order a one-event run produces them in (a stable sort; each subnet's items come
+    /// in its own order already).
+    static func inOrder<Item>(_ items: [Item], time: (Item) -> SimInstant, subnet: (Item) -> Int) -> [Item] {
+        items.enumerated().sorted { a, b in
+            (time(a.element), subnet(a.element), a.offset) < (time(b.element), subnet(b.element), b.offset)
         }.map(\.element)
     }
 }

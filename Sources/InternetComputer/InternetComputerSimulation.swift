@@ -226,8 +226,7 @@ public struct InternetComputerSimulation {
     /// destinations, which take them `xnetDelay` later: the synchronous calls the step
     /// answered.
     mutating func stepSubnet(_ index: Int) -> [AnsweredWait] {
-        var (now, nextTime, slices, answered) = Self.step(&subnets[index])
-        for position in answered.indices { answered[position].subnet = index }
+        let (now, nextTime, slices, answered) = Self.step(&subnets[index], number: index)
         lanes.update(index + 1, to: nextTime)
         guard !slices.isEmpty else { return answered }
         let arrival = now + configuration.xnetDelay
@@ -238,13 +237,16 @@ public struct InternetComputerSimulation {
         return answered
     }
 
-    /// Steps `subnet` (in place: reading its fields through `subnets[i]` would copy the whole
-    /// simulation): its time after the step, its next event's time, the stream slices the
-    /// step published, and the synchronous calls it answered.
-    static func step(_ subnet: inout Simulation<SubnetSimulation>)
+    /// Steps `subnet`, subnet number `number` (in place: reading its fields through
+    /// `subnets[i]` would copy the whole simulation): its time after the step, its next
+    /// event's time, the stream slices the step published, and the synchronous calls it
+    /// answered (marked with the subnet's number).
+    static func step(_ subnet: inout Simulation<SubnetSimulation>, number: Int)
         -> (now: SimInstant, next: SimInstant?, slices: [StreamSlice], answered: [AnsweredWait]) {
         subnet.step()
-        return (subnet.now, subnet.scheduler.nextEventTime, subnet.model.takeOutbox(), subnet.model.takeAnsweredWaits())
+        var answered = subnet.model.takeAnsweredWaits()
+        for position in answered.indices { answered[position].subnet = number }
+        return (subnet.now, subnet.scheduler.nextEventTime, subnet.model.takeOutbox(), answered)
     }
 
     /// Synchronous call `token` waits at replica `node` of subnet `subnet` for the certified
