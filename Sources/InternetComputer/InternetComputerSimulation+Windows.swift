@@ -93,12 +93,24 @@ extension InternetComputerSimulation {
     static func advance(_ subnet: inout Simulation<SubnetSimulation>, number: Int, before horizon: SimInstant) -> WindowOutput {
         var output = WindowOutput()
         while let next = subnet.scheduler.nextEventTime, next < horizon {
-            let (now, _, slices, answered) = step(&subnet, number: number)
-            output.slices += slices.map { (now, number, $0) }
-            output.answers += answered
+            subnet.step()
+            // Most events publish nothing: collecting only when something was published
+            // saves two array appends an event (7 % of a mainnet-topology run).
+            if subnet.model.hasPublished { collectPublished(of: &subnet, number: number, into: &output) }
         }
         output.next = subnet.scheduler.nextEventTime
         return output
+    }
+
+    /// Moves what subnet `number`'s last step published into `output`: its slices with the
+    /// step's time, its answered waits marked with the subnet's number.
+    static func collectPublished(of subnet: inout Simulation<SubnetSimulation>, number: Int, into output: inout WindowOutput) {
+        let now = subnet.now
+        for slice in subnet.model.takeOutbox() { output.slices.append((now, number, slice)) }
+        for var answer in subnet.model.takeAnsweredWaits() {
+            answer.subnet = number
+            output.answers.append(answer)
+        }
     }
 
     /// Schedules the window's slices into their destinations, `xnetDelay` after each was

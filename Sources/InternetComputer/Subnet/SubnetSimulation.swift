@@ -159,6 +159,10 @@ public struct SubnetSimulation: SimulationModel {
         return ingress.count - 1
     }
 
+    /// Whether the event just handled published slices or answered waits, for whoever
+    /// connects the subnets to take (``takeOutbox()``, ``takeAnsweredWaits()``).
+    var hasPublished: Bool { !outbox.isEmpty || !answeredWaits.isEmpty }
+
     /// The stream slices published since the last call, for the subnets they are for.
     mutating func takeOutbox() -> [StreamSlice] {
         defer { outbox = [] }
