@@ -7,10 +7,14 @@ import SimCore
 ///
 /// A crew stands by for the whole run: the run's own thread is the coordinator, which steps
 /// the clients and opens each window; the others wait, spinning, for a window's subnets. In a
-/// window every thread, the coordinator included, takes the next subnet not yet taken (a
-/// ticket from one counter) and runs it to the horizon; the coordinator then waits until
-/// every subnet taken is done. Windows last tens of microseconds, so waking sleeping threads
-/// for each would cost more than the window; spinning does not.
+/// window every thread, the coordinator included, takes a subnet not yet taken and runs it to
+/// the horizon, until none is left; the coordinator then waits until every subnet taken is
+/// done. Windows last tens of microseconds, so waking sleeping threads for each would cost
+/// more than the window; spinning does not.
+///
+/// The coordinator takes the window's subnets from the front (the lowest numbers: the system
+/// subnets, which do the most work), the other threads from the back, so that a subnet tends
+/// to run on the same core window after window and keeps its data in that core's cache.
 ///
 /// No thread is needed for progress: a subnet no worker takes, the coordinator runs, so a
 /// crew whose workers never start (more threads than the machine has) is merely slower.
@@ -19,15 +23,15 @@ import SimCore
 final class SubnetCrew: @unchecked Sendable {
     /// Threads, the coordinator included (at least 2).
     let threads: Int
-    /// The current window's tickets: its subnet count in the high 32 bits, the next position
-    /// to take in the low 32. Taking a ticket past the count takes nothing.
-    private let tickets = Atomic<UInt64>(0)
+    /// The current window's subnets not yet taken, positions `front..<back`: `back` in the
+    /// high 32 bits, `front` in the low 32. The coordinator takes `front`, the others `back - 1`.
+    private let untaken = Atomic<UInt64>(0)
     /// Subnets of the current window done.
     private let done = Atomic<Int>(0)
     /// Set when the run ends: the workers return.
     private let stopped = Atomic<Bool>(false)
-    /// The current window: written by the coordinator before it issues the window's
-    /// tickets (release), read by a thread after it took a valid ticket (acquire).
+    /// The current window: written by the coordinator before it publishes the window's
+    /// subnets (release), read by a thread after it took one (acquire).
     nonisolated(unsafe) private var window = Window()
 
     /// What a window asks: which subnets, until when, and where each one's output goes.
@@ -63,9 +67,9 @@ final class SubnetCrew: @unchecked Sendable {
     private func work() {
         var idle = 0
         while !stopped.load(ordering: .acquiring) {
-            let ticket = tickets.load(ordering: .acquiring)
-            if ticket & 0xFFFF_FFFF < ticket >> 32 {
-                takeSubnets()
+            let range = untaken.load(ordering: .acquiring)
+            if range & 0xFFFF_FFFF < range >> 32 {
+                takeSubnets(fromFront: false)
                 idle = 0
             } else {
                 idle += 1
@@ -74,12 +78,10 @@ final class SubnetCrew: @unchecked Sendable {
         }
     }
 
-    /// Takes and runs subnets of the current window until none is left.
-    private func takeSubnets() {
-        while true {
-            let ticket = tickets.add(1, ordering: .acquiringAndReleasing).oldValue
-            let position = Int(ticket & 0xFFFF_FFFF)
-            guard position < Int(ticket >> 32) else { return }
+    /// Takes and runs subnets of the current window, from its front or its back, until none
+    /// is left.
+    private func takeSubnets(fromFront: Bool) {
+        while let position = take(fromFront: fromFront) {
             let window = self.window
             guard let subnets = window.subnets, let outputs = window.outputs else { return }
             let number = window.active[position]
@@ -88,19 +90,34 @@ final class SubnetCrew: @unchecked Sendable {
         }
     }
 
+    /// The position of an untaken subnet of the current window, now taken, from its front or
+    /// its back (`nil`: none is left).
+    private func take(fromFront: Bool) -> Int? {
+        var range = untaken.load(ordering: .acquiring)
+        while true {
+            let front = range & 0xFFFF_FFFF, back = range >> 32
+            guard front < back else { return nil }
+            let taken = fromFront ? front : back - 1
+            let rest = fromFront ? back << 32 | (front + 1) : (back - 1) << 32 | front
+            let (exchanged, original) = untaken.compareExchange(expected: range, desired: rest, ordering: .acquiringAndReleasing)
+            if exchanged { return Int(taken) }
+            range = original
+        }
+    }
+
     /// Runs each subnet of `active` (numbers into `subnets`, each once) to `horizon` on the
     /// crew: what each did, in `active`'s order. Called by the coordinator only.
     func advance(_ active: [Int], of subnets: inout [Simulation<SubnetSimulation>], before horizon: SimInstant) -> [WindowOutput] {
         precondition(zip(active, active.dropFirst()).allSatisfy { $0 < $1 } && active.allSatisfy(subnets.indices.contains),
                      "each subnet once, in order")
-        precondition(active.count < 1 << 32, "too many subnets for a ticket")
+        precondition(active.count < 1 << 32, "too many subnets for a window")
         var outputs = [WindowOutput](repeating: WindowOutput(), count: active.count)
         subnets.withUnsafeMutableBufferPointer { subnetSlots in
             outputs.withUnsafeMutableBufferPointer { outputSlots in
                 window = Window(subnets: subnetSlots, active: active, outputs: outputSlots, horizon: horizon)
                 done.store(0, ordering: .relaxed)
-                tickets.store(UInt64(active.count) << 32, ordering: .releasing)
-                takeSubnets()
+                untaken.store(UInt64(active.count) << 32, ordering: .releasing)
+                takeSubnets(fromFront: true)
                 var waits = 0
                 while done.load(ordering: .acquiring) < active.count {
                     waits += 1
