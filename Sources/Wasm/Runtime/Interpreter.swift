@@ -20,6 +20,7 @@ extension Execution {
         var progressed = meter.progressed
         /// Whether the instruction being run is the run's first (exact metering: it may overshoot).
         var isFirst = false
+        instance.memoryStorage.beginDirectStores()
         do throws(TrapReason) {
             while true {
                 // Fields are read by the cases that use them, through `ip`, not all before the
@@ -105,6 +106,7 @@ extension Execution {
                             try callForeign(ip.pointee, fp, &instance, &meter)
                         }
                         remaining = meter.remaining
+                        instance.memoryStorage.beginDirectStores()  // the call may have copied the memory
                         ip += 1
                         continue
                     }
@@ -116,7 +118,7 @@ extension Execution {
                     base += arguments
                     fp = stack.base + base
                     ip = code
-                case .copy:
+                case .copy, .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64:
                     fp[ip.a] = fp[ip.b]
                     ip += 1
                 case .refFunc:
@@ -192,16 +194,16 @@ extension Execution {
                     fp[ip.a] = UInt64(try load(UInt32.self, &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c)))
                     ip += 1
                 case .i32LoadAddImm:
-                    fp[ip.a] = UInt64(try loadAt(UInt32.self, &instance, UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c))))
+                    fp[ip.a] = UInt64(try loadAt(UInt32.self, &instance, UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c)))
                     ip += 1
                 case .i64LoadAddImm:
-                    fp[ip.a] = try loadAt(UInt64.self, &instance, UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c)))
+                    fp[ip.a] = try loadAt(UInt64.self, &instance, UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c))
                     ip += 1
                 case .i32LoadShlImm:
-                    fp[ip.a] = UInt64(try load(UInt32.self, &instance, UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) << UInt32(ip.pointee.shift)), Int32(truncatingIfNeeded: ip.c)))
+                    fp[ip.a] = UInt64(try load(UInt32.self, &instance, UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)), Int32(truncatingIfNeeded: ip.c)))
                     ip += 1
                 case .i64LoadShlImm:
-                    fp[ip.a] = try load(UInt64.self, &instance, UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) << UInt32(ip.pointee.shift)), Int32(truncatingIfNeeded: ip.c))
+                    fp[ip.a] = try load(UInt64.self, &instance, UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)), Int32(truncatingIfNeeded: ip.c))
                     ip += 1
                 case .i32Store, .f32Store, .i64Store32:
                     try store(UInt32(truncatingIfNeeded: fp[ip.a]), &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c))
@@ -302,13 +304,13 @@ extension Execution {
                     fp[ip.a] = fp[ip.b] ^ fp[ip.c]
                     ip += 1
                 case .i32Shl:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) << (UInt32(truncatingIfNeeded: fp[ip.c]) & 31))
+                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(truncatingIfNeeded: fp[ip.c]))
                     ip += 1
                 case .i32ShrS:
-                    fp[ip.a] = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: fp[ip.b]) >> (Int32(truncatingIfNeeded: fp[ip.c]) & 31)))
+                    fp[ip.a] = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: fp[ip.b]) &>> Int32(truncatingIfNeeded: fp[ip.c])))
                     ip += 1
                 case .i32ShrU:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) >> (UInt32(truncatingIfNeeded: fp[ip.c]) & 31))
+                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &>> UInt32(truncatingIfNeeded: fp[ip.c]))
                     ip += 1
                 case .i64Add:
                     fp[ip.a] = fp[ip.b] &+ fp[ip.c]
@@ -329,28 +331,28 @@ extension Execution {
                     fp[ip.a] = fp[ip.b] ^ fp[ip.c]
                     ip += 1
                 case .i64Shl:
-                    fp[ip.a] = fp[ip.b] << (fp[ip.c] & 63)
+                    fp[ip.a] = fp[ip.b] &<< fp[ip.c]
                     ip += 1
                 case .i64ShrS:
-                    fp[ip.a] = UInt64(bitPattern: Int64(bitPattern: fp[ip.b]) >> Int64(bitPattern: fp[ip.c] & 63))
+                    fp[ip.a] = UInt64(bitPattern: Int64(bitPattern: fp[ip.b]) &>> Int64(bitPattern: fp[ip.c]))
                     ip += 1
                 case .i64ShrU:
-                    fp[ip.a] = fp[ip.b] >> (fp[ip.c] & 63)
+                    fp[ip.a] = fp[ip.b] &>> fp[ip.c]
                     ip += 1
                 case .i32AddImm:
                     fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c))
                     ip += 1
                 case .i32ShlAddImm:
-                    fp[ip.a] = UInt64((UInt32(truncatingIfNeeded: fp[ip.b]) << UInt32(ip.pointee.shift)) &+ UInt32(truncatingIfNeeded: ip.c))
+                    fp[ip.a] = UInt64((UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)) &+ UInt32(truncatingIfNeeded: ip.c))
                     ip += 1
                 case .i32AndImm:
                     fp[ip.a] = fp[ip.b] & UInt64(UInt32(truncatingIfNeeded: ip.c))
                     ip += 1
                 case .i32ShlImm:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) << UInt32(ip.c))
+                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(truncatingIfNeeded: ip.c))
                     ip += 1
                 case .i32ShrUImm:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) >> UInt32(ip.c))
+                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &>> UInt32(truncatingIfNeeded: ip.c))
                     ip += 1
                 case .i64AddImm:
                     fp[ip.a] = fp[ip.b] &+ UInt64(bitPattern: Int64(ip.c))
@@ -490,9 +492,6 @@ extension Execution {
                      .f64ConvertI32S, .f64ConvertI32U, .f64ConvertI64S, .f64ConvertI64U, .f64PromoteF32,
                      .i32Extend8S, .i32Extend16S, .i64Extend8S, .i64Extend16S, .i64Extend32S:
                     fp[ip.a] = try Numerics.unary(ip.pointee.code.rawValue, fp[ip.b])
-                    ip += 1
-                case .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64:
-                    fp[ip.a] = fp[ip.b]
                     ip += 1
                 case .memorySize, .memoryGrow, .memoryInit, .dataDrop, .memoryCopy, .memoryFill, .refIsNull,
                      .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop,
