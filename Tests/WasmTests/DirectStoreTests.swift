@@ -89,17 +89,21 @@ struct DirectStoreTests {
     @Test func directAccessesAreBoundedByOneComparisonWithoutWrapping() {
         var memory = LinearMemory(minimumPages: 1, maximumPages: 1)
         memory.beginDirectStores()
-        #expect(memory.storeDirect(UInt32(0xAABB_CCDD), base: 65_532, offset: 0))
+        let stored = [
+            memory.storeDirect(UInt32(0xAABB_CCDD), base: 65_532, offset: 0),
+            memory.storeDirect(UInt32(1), base: 65_533, offset: 0),
+            memory.storeDirect(UInt8(1), base: 0, offset: 65_536),
+            memory.storeDirect(UInt64(1), base: .max, offset: .max),
+        ]
+        #expect(stored == [true, false, false, false])
         #expect(memory.load(UInt32.self, base: 65_530, offset: 2) == 0xAABB_CCDD)
-        #expect(!memory.storeDirect(UInt32(1), base: 65_533, offset: 0))
-        #expect(!memory.storeDirect(UInt8(1), base: 0, offset: 65_536))
-        #expect(!memory.storeDirect(UInt64(1), base: .max, offset: .max))
         #expect(memory.load(UInt32.self, base: 65_533, offset: 0) == nil)
         #expect(memory.load(UInt8.self, base: .max, offset: .max) == nil)
         #expect(memory.load(UInt8.self, base: 65_535, offset: 0) == 0xAA)
         // Across a chunk boundary, twice (the second time the chunks are stamped).
         for value in [UInt64(0x0102_0304_0506_0708), 0x1112_1314_1516_1718] {
-            #expect(memory.storeDirect(value, base: 4_000, offset: 92))
+            let isStored = memory.storeDirect(value, base: 4_000, offset: 92)
+            #expect(isStored)
             #expect(memory.load(UInt64.self, base: 4_092, offset: 0) == value)
         }
         #expect(memory.dirtyChunks == [0, 1, 15])
@@ -108,7 +112,8 @@ struct DirectStoreTests {
     @Test func aMemoryOfNoPagesRefusesEveryDirectAccess() {
         var memory = LinearMemory.empty
         memory.beginDirectStores()
-        #expect(!memory.storeDirect(UInt8(1), base: 0, offset: 0))
+        let isStored = memory.storeDirect(UInt8(1), base: 0, offset: 0)
+        #expect(!isStored)
         #expect(memory.load(UInt8.self, base: 0, offset: 0) == nil)
     }
 }

@@ -182,6 +182,9 @@ enum OpCode: UInt8 {
     /// Slot `a` = (slot `b` << ``Op/shift``) + imm `c` (i32: `i32.shl` by a constant feeding
     /// `i32.add` of a constant, an array element's address).
     case i32ShlAddImm
+    /// Slot `a` = slot `b` * slot `c` + slot ``Op/thirdSlot`` (i32, wrapping: `i32.mul` then
+    /// `i32.add` of the product and another value).
+    case i32MulAdd
 }
 
 /// One internal instruction: an operation, three 32-bit fields (slots, indices, pcs or the
@@ -204,7 +207,7 @@ struct Op: Sendable {
         set { targetCost = newValue }
     }
 
-    /// On `f64MulAdd`, `f64MulSub` and `f64SubMul`: the slot of the value added to or
+    /// On `f64MulAdd`, `f64MulSub`, `f64SubMul` and `i32MulAdd`: the slot of the value added to or
     /// subtracted from the product (the field branches use for ``targetCost``).
     @inline(__always) var thirdSlot: UInt16 {
         get { targetCost }
@@ -283,7 +286,7 @@ extension OpCode: Sendable {
         case .branchIfI32Eq, .branchIfI32Ne, .branchIfI32LtS, .branchIfI32LtU, .branchIfI32GtS, .branchIfI32GtU,
              .branchIfI32LeS, .branchIfI32LeU, .branchIfI32GeS, .branchIfI32GeU:
             return (false, true, true)
-        case .select, .selectInto, .f64MulAdd, .f64MulSub, .f64SubMul, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU:
+        case .select, .selectInto, .f64MulAdd, .f64MulSub, .f64SubMul, .i32MulAdd, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU:
             return (true, true, true)
         case .copy, .refIsNull, .saturatingTruncation, .i32AddImm, .i32AndImm, .i32ShlImm, .i32ShrUImm, .i64AddImm,
              .memory64Load, .memory64Store, .i32ShlAddImm, .i32LoadAddImm, .i64LoadAddImm, .i32LoadShlImm, .i64LoadShlImm:
@@ -301,7 +304,7 @@ extension OpCode: Sendable {
     /// Whether the instruction reads a third operand slot from ``Op/thirdSlot``.
     var usesThirdSlot: Bool {
         switch self {
-        case .f64MulAdd, .f64MulSub, .f64SubMul, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU: true
+        case .f64MulAdd, .f64MulSub, .f64SubMul, .i32MulAdd, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU: true
         default: false
         }
     }

@@ -28,29 +28,11 @@ extension Execution {
                 // 64-byte fetch lines, which on the machine measured made every instruction slower.
                 // (A case that moves `ip` reads the fields it needs first.)
                 if Mode.isExact {
-                    if ip.pointee.code == .charge {
-                        let blockCost = ip.pointee.wide
-                        ip += 1
-                        guard blockCost <= remaining else { continue }
-                        remaining -= blockCost
-                        progressed = true
-                        frames[frameIndex].pc = ip - code
-                        (meter.remaining, meter.progressed) = (remaining, progressed)
-                        return .blockCharged
+                    switch exactStep(&ip, code, function - hostCount, frameIndex, &instance, &meter, &remaining, &progressed, &isFirst) {
+                    case .run: break
+                    case .skip: continue
+                    case .stop(let stop): return stop
                     }
-                    let cost = UInt64(instance.compiled.functions[function - hostCount].costs[ip - code])
-                    isFirst = !progressed
-                    if cost <= remaining {
-                        remaining -= cost
-                    } else if meter.mayOvershoot && isFirst {
-                        meter.overshoot += cost - remaining
-                        remaining = 0
-                    } else {
-                        frames[frameIndex].pc = ip - code
-                        (meter.remaining, meter.progressed) = (remaining, progressed)
-                        return .limitReached
-                    }
-                    progressed = true
                 }
                 switch ip.pointee.code {
                 case .charge:
@@ -452,6 +434,9 @@ extension Execution {
                 case .f64MulAdd:
                     let product = Double(bitPattern: fp[ip.b]) * Double(bitPattern: fp[ip.c])
                     fp[ip.a] = Numerics.f64(product + Double(bitPattern: fp[Int(ip.pointee.thirdSlot)]))
+                    ip += 1
+                case .i32MulAdd:
+                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &* UInt32(truncatingIfNeeded: fp[ip.c]) &+ UInt32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]))
                     ip += 1
                 case .f64MulSub:
                     let product = Double(bitPattern: fp[ip.b]) * Double(bitPattern: fp[ip.c])
