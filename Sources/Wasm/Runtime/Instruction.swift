@@ -185,6 +185,20 @@ enum OpCode: UInt8 {
     /// Slot `a` = slot `b` * slot `c` + slot ``Op/thirdSlot`` (i32, wrapping: `i32.mul` then
     /// `i32.add` of the product and another value).
     case i32MulAdd
+
+    // A loop counter's update fused into the branch that tests it: field `b` packs the
+    // counter's slot (a local, low 16 bits) and a signed 16-bit increment (high 16 bits)
+    // (``Op/counterSlot``, ``Op/counterIncrement``). Each first adds the increment to the
+    // counter (i32, wrapping) and stores it back, then branches to pc `a` as the branch it
+    // replaces would.
+    /// If the counter is not zero, continue at pc `a` (`br_if` on the counter).
+    case counterBranchIfNonZero
+    /// If the counter != i32 slot `c`, continue at pc `a`.
+    case counterBranchIfNe
+    /// If the counter < i32 slot `c` (signed), continue at pc `a`.
+    case counterBranchIfLtS
+    /// If the counter > i32 slot `c` (signed), continue at pc `a`.
+    case counterBranchIfGtS
 }
 
 /// One internal instruction: an operation, three 32-bit fields (slots, indices, pcs or the
@@ -220,6 +234,18 @@ struct Op: Sendable {
         get { fallthroughCost }
         set { fallthroughCost = newValue }
     }
+
+    /// Field `b` of a counter branch: the counter's slot and its increment.
+    static func counterField(slot: Int32, immediate: Int16) -> Int32 {
+        precondition(slot >= 0 && slot <= Int32(UInt16.max), "a counter's slot fits 16 bits")
+        return slot | Int32(immediate) << 16
+    }
+
+    /// On a counter branch: the counter's slot (a local).
+    @inline(__always) var counterSlot: Int { Int(UInt16(truncatingIfNeeded: b)) }
+
+    /// On a counter branch: what is added to the counter (sign-extended to 32 bits).
+    @inline(__always) var counterIncrement: UInt32 { UInt32(bitPattern: b >> 16) }
 
     /// A branch whose entered block's `charge` runs as an instruction of its own.
     static let notFused: UInt8 = .max
@@ -283,6 +309,8 @@ extension OpCode: Sendable {
         switch self {
         case .charge, .nop, .unreachable, .jump, .dataDrop, .elemDrop: return (false, false, false)
         case .branchIf, .branchUnless, .branchIfEqz, .branchTable, .call: return (false, true, false)
+        case .counterBranchIfNonZero: return (false, false, false)  // `b` packs a local's slot: never moved
+        case .counterBranchIfNe, .counterBranchIfLtS, .counterBranchIfGtS: return (false, false, true)
         case .branchIfI32Eq, .branchIfI32Ne, .branchIfI32LtS, .branchIfI32LtU, .branchIfI32GtS, .branchIfI32GtU,
              .branchIfI32LeS, .branchIfI32LeU, .branchIfI32GeS, .branchIfI32GeU:
             return (false, true, true)
@@ -314,6 +342,7 @@ extension OpCode: Sendable {
     var isConditionalBranch: Bool {
         switch self {
         case .branchIf, .branchUnless, .branchIfEqz, .branchIfI32Eq, .branchIfI32Ne, .branchIfI32LtS, .branchIfI32LtU,
+             .counterBranchIfNonZero, .counterBranchIfNe, .counterBranchIfLtS, .counterBranchIfGtS,
              .branchIfI32GtS, .branchIfI32GtU, .branchIfI32LeS, .branchIfI32LeU, .branchIfI32GeS, .branchIfI32GeU:
             true
         default: false

@@ -15,6 +15,15 @@ extension Execution {
         return code + target
     }
 
+    /// A counter branch's update: adds the increment to the counter, stores it, returns it.
+    @inline(__always)
+    static func counted(_ ip: UnsafeMutablePointer<Op>, _ fp: UnsafeMutablePointer<UInt64>) -> UInt32 {
+        let slot = ip.pointee.counterSlot
+        let value = UInt32(truncatingIfNeeded: fp[slot]) &+ ip.pointee.counterIncrement
+        fp[slot] = UInt64(value)
+        return value
+    }
+
     /// The pc a conditional branch falls through to, likewise past the next block's `charge`
     /// when it pays for that block.
     @inline(__always)

@@ -59,6 +59,10 @@ extension Execution {
                 case .branchIfI32LeU: ip = UInt32(truncatingIfNeeded: fp[ip.b]) <= UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 case .branchIfI32GeS: ip = Int32(truncatingIfNeeded: fp[ip.b]) >= Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 case .branchIfI32GeU: ip = UInt32(truncatingIfNeeded: fp[ip.b]) >= UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                case .counterBranchIfNonZero: ip = Self.counted(ip, fp) != 0 ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                case .counterBranchIfNe: ip = Self.counted(ip, fp) != UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                case .counterBranchIfLtS: ip = Int32(bitPattern: Self.counted(ip, fp)) < Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                case .counterBranchIfGtS: ip = Int32(bitPattern: Self.counted(ip, fp)) > Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 case .branchTable:
                     let index = Int(UInt32(truncatingIfNeeded: fp[ip.b]))
                     let target = instance.compiled.entries[function - hostCount].tables[ip.a + min(index, ip.c - 1)]
