@@ -39,6 +39,19 @@ struct DirectStoreTests {
         #expect(try instance.memory?.load(UInt32.self, at: 100) == 5)
     }
 
+    @Test func aCopyTakenAfterWritesOutsideTheInterpreterKeepsItsBytes() throws {
+        var instance = try WasmInstance(CompiledModule.load(Self.storer))
+        var memory = try #require(instance.memory)
+        try memory.store(UInt32(9), at: 200)  // a checked write outside any run
+        instance.memory = memory
+        let snapshot = try #require(instance.memory)
+        _ = try instance.invoke(functionIndex: 0, arguments: [.i32(200), .i32(10)])
+        _ = try instance.invoke(functionIndex: 0, arguments: [.i32(204), .i32(11)])
+        #expect(try snapshot.load(UInt32.self, at: 200) == 9)
+        #expect(try snapshot.load(UInt32.self, at: 204) == 0)
+        #expect(try instance.memory?.load(UInt32.self, at: 200) == 10)
+    }
+
     @Test func storesAfterClearingTheDirtyBitsMarkTheirChunksAgain() throws {
         var instance = try WasmInstance(CompiledModule.load(Self.storer))
         _ = try instance.invoke(functionIndex: 0, arguments: [.i32(8_192), .i32(1)])
