@@ -2,7 +2,9 @@
 """Runs the Wasm benchmarks on ICSim's interpreter (metering on), WasmKit and wasm3, checks
 they agree, and prints the wall times (best of --runs) with ratios to WasmKit.
 
-Usage: python3 compare.py [--runs N] [--quick]
+Usage: python3 compare.py [--runs N] [--quick] [--icsim PATH] [--only NAME]
+(--icsim: time that icsim binary instead of building this checkout's, e.g. an older build kept
+aside to compare against; --only: one benchmark.)
 Needs: the Swift toolchain (icsim is built in release, wasmkit ships with it); wasm3 through
 PyPI's pywasm3, installed on first use if it can be (skipped with a note if not).
 """
@@ -26,7 +28,7 @@ def timed(command):
     return time.perf_counter() - start, result
 
 def icsim(name, export, argument):
-    seconds, result = timed([ICSIM, "wasm", "run", f"{HERE}/{name}.wasm", "--invoke", export,
+    seconds, result = timed([options.icsim, "wasm", "run", f"{HERE}/{name}.wasm", "--invoke", export,
                              f"{argument[0]}:{argument[1]}", "--fuel", str(10**15), "--stats"])
     if result.returncode != 0:
         raise RuntimeError(f"icsim failed: {result.stderr}")
@@ -72,16 +74,25 @@ def same(a, b):
     except ValueError:
         return a == b
 
+options = None
+
 def main():
+    global options
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="smaller inputs")
+    parser.add_argument("--icsim", help="the icsim binary to time (default: build this checkout's)")
+    parser.add_argument("--only", help="run only this benchmark")
     options = parser.parse_args()
-    subprocess.run(["swift", "build", "-c", "release", "--package-path", ROOT, "--product", "icsim"], check=True,
-                   capture_output=True)
+    if options.icsim is None:
+        subprocess.run(["swift", "build", "-c", "release", "--package-path", ROOT, "--product", "icsim"], check=True,
+                       capture_output=True)
+        options.icsim = ICSIM
     has_wasm3 = wasm3_available()
     print(f"{'benchmark':10} {'result':>22} {'instructions':>15} {'icsim s':>9} {'wasmkit s':>10} {'wasm3 s':>8} {'icsim/wasmkit':>14} {'icsim/wasm3':>12}")
     for name, export, full, quick in BENCHMARKS:
+        if options.only and name != options.only:
+            continue
         argument = quick if options.quick else full
         ours = [icsim(name, export, argument) for _ in range(options.runs)]
         kit = [wasmkit(name, export, argument) for _ in range(options.runs)]

@@ -182,6 +182,23 @@ enum OpCode: UInt8 {
     /// Slot `a` = (slot `b` << ``Op/shift``) + imm `c` (i32: `i32.shl` by a constant feeding
     /// `i32.add` of a constant, an array element's address).
     case i32ShlAddImm
+    /// Slot `a` = slot `b` * slot `c` + slot ``Op/thirdSlot`` (i32, wrapping: `i32.mul` then
+    /// `i32.add` of the product and another value).
+    case i32MulAdd
+
+    // A loop counter's update fused into the branch that tests it: field `b` packs the
+    // counter's slot (a local, low 16 bits) and a signed 16-bit increment (high 16 bits)
+    // (``Op/counterSlot``, ``Op/counterIncrement``). Each first adds the increment to the
+    // counter (i32, wrapping) and stores it back, then branches to pc `a` as the branch it
+    // replaces would.
+    /// If the counter is not zero, continue at pc `a` (`br_if` on the counter).
+    case counterBranchIfNonZero
+    /// If the counter != i32 slot `c`, continue at pc `a`.
+    case counterBranchIfNe
+    /// If the counter < i32 slot `c` (signed), continue at pc `a`.
+    case counterBranchIfLtS
+    /// If the counter > i32 slot `c` (signed), continue at pc `a`.
+    case counterBranchIfGtS
 }
 
 /// One internal instruction: an operation, three 32-bit fields (slots, indices, pcs or the
@@ -204,7 +221,7 @@ struct Op: Sendable {
         set { targetCost = newValue }
     }
 
-    /// On `f64MulAdd`, `f64MulSub` and `f64SubMul`: the slot of the value added to or
+    /// On `f64MulAdd`, `f64MulSub`, `f64SubMul` and `i32MulAdd`: the slot of the value added to or
     /// subtracted from the product (the field branches use for ``targetCost``).
     @inline(__always) var thirdSlot: UInt16 {
         get { targetCost }
@@ -217,6 +234,18 @@ struct Op: Sendable {
         get { fallthroughCost }
         set { fallthroughCost = newValue }
     }
+
+    /// Field `b` of a counter branch: the counter's slot and its increment.
+    static func counterField(slot: Int32, immediate: Int16) -> Int32 {
+        precondition(slot >= 0 && slot <= Int32(UInt16.max), "a counter's slot fits 16 bits")
+        return slot | Int32(immediate) << 16
+    }
+
+    /// On a counter branch: the counter's slot (a local).
+    @inline(__always) var counterSlot: Int { Int(UInt16(truncatingIfNeeded: b)) }
+
+    /// On a counter branch: what is added to the counter (sign-extended to 32 bits).
+    @inline(__always) var counterIncrement: UInt32 { UInt32(bitPattern: b >> 16) }
 
     /// A branch whose entered block's `charge` runs as an instruction of its own.
     static let notFused: UInt8 = .max
@@ -280,10 +309,12 @@ extension OpCode: Sendable {
         switch self {
         case .charge, .nop, .unreachable, .jump, .dataDrop, .elemDrop: return (false, false, false)
         case .branchIf, .branchUnless, .branchIfEqz, .branchTable, .call: return (false, true, false)
+        case .counterBranchIfNonZero: return (false, false, false)  // `b` packs a local's slot: never moved
+        case .counterBranchIfNe, .counterBranchIfLtS, .counterBranchIfGtS: return (false, false, true)
         case .branchIfI32Eq, .branchIfI32Ne, .branchIfI32LtS, .branchIfI32LtU, .branchIfI32GtS, .branchIfI32GtU,
              .branchIfI32LeS, .branchIfI32LeU, .branchIfI32GeS, .branchIfI32GeU:
             return (false, true, true)
-        case .select, .selectInto, .f64MulAdd, .f64MulSub, .f64SubMul, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU:
+        case .select, .selectInto, .f64MulAdd, .f64MulSub, .f64SubMul, .i32MulAdd, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU:
             return (true, true, true)
         case .copy, .refIsNull, .saturatingTruncation, .i32AddImm, .i32AndImm, .i32ShlImm, .i32ShrUImm, .i64AddImm,
              .memory64Load, .memory64Store, .i32ShlAddImm, .i32LoadAddImm, .i64LoadAddImm, .i32LoadShlImm, .i64LoadShlImm:
@@ -301,7 +332,7 @@ extension OpCode: Sendable {
     /// Whether the instruction reads a third operand slot from ``Op/thirdSlot``.
     var usesThirdSlot: Bool {
         switch self {
-        case .f64MulAdd, .f64MulSub, .f64SubMul, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU: true
+        case .f64MulAdd, .f64MulSub, .f64SubMul, .i32MulAdd, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU: true
         default: false
         }
     }
@@ -311,6 +342,7 @@ extension OpCode: Sendable {
     var isConditionalBranch: Bool {
         switch self {
         case .branchIf, .branchUnless, .branchIfEqz, .branchIfI32Eq, .branchIfI32Ne, .branchIfI32LtS, .branchIfI32LtU,
+             .counterBranchIfNonZero, .counterBranchIfNe, .counterBranchIfLtS, .counterBranchIfGtS,
              .branchIfI32GtS, .branchIfI32GtU, .branchIfI32LeS, .branchIfI32LeU, .branchIfI32GeS, .branchIfI32GeU:
             true
         default: false

@@ -15,6 +15,15 @@ extension Execution {
         return code + target
     }
 
+    /// A counter branch's update: adds the increment to the counter, stores it, returns it.
+    @inline(__always)
+    static func counted(_ ip: UnsafeMutablePointer<Op>, _ fp: UnsafeMutablePointer<UInt64>) -> UInt32 {
+        let slot = ip.pointee.counterSlot
+        let value = UInt32(truncatingIfNeeded: fp[slot]) &+ ip.pointee.counterIncrement
+        fp[slot] = UInt64(value)
+        return value
+    }
+
     /// The pc a conditional branch falls through to, likewise past the next block's `charge`
     /// when it pays for that block.
     @inline(__always)
@@ -29,32 +38,32 @@ extension Execution {
         return ip + 1
     }
 
-    /// The effective address of an access: the i32 operand plus the static offset, in 64 bits.
-    @inline(__always)
-    func address(_ operand: UInt64, _ offset: Int32) -> UInt64 {
-        UInt64(UInt32(truncatingIfNeeded: operand)) &+ UInt64(UInt32(bitPattern: offset))
-    }
-
-    /// The value of `T`'s width at the effective address of `operand` + `offset`.
+    /// The value of `T`'s width at the effective address of `operand` (its low 32 bits) +
+    /// `offset`.
     @inline(__always)
     func load<T: FixedWidthInteger & UnsignedInteger>(
         _ type: T.Type, _ instance: inout WasmInstance, _ operand: UInt64, _ offset: Int32
     ) throws(TrapReason) -> T {
-        try loadAt(T.self, &instance, address(operand, offset))
+        try loadAt(T.self, &instance, UInt32(truncatingIfNeeded: operand), UInt32(bitPattern: offset))
     }
 
-    /// The value of `T`'s width at effective address `address` (already computed). The
+    /// The value of `T`'s width at address `base + offset` (computed in 64 bits). The
     /// instance is `inout` only so that no copy of it is made (a by-value instance has been
     /// seen copied, with every reference in it retained, on each load).
     @inline(__always)
-    func loadAt<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type, _ instance: inout WasmInstance, _ address: UInt64) throws(TrapReason) -> T {
-        guard let value = instance.memoryStorage.loadIfInBounds(T.self, at: address) else { throw .outOfBoundsMemoryAccess }
+    func loadAt<T: FixedWidthInteger & UnsignedInteger>(
+        _ type: T.Type, _ instance: inout WasmInstance, _ base: UInt32, _ offset: UInt32 = 0
+    ) throws(TrapReason) -> T {
+        guard let value = instance.memoryStorage.load(T.self, base: base, offset: offset) else { throw .outOfBoundsMemoryAccess }
         return value
     }
 
-    /// Stores `value` at the effective address of `operand` + `offset`.
+    /// Stores `value` at the effective address of `operand` (its low 32 bits) + `offset`
+    /// (directly when it can: see ``LinearMemory/storeDirect(_:base:offset:)``).
     @inline(__always)
     func store<T: FixedWidthInteger & UnsignedInteger>(_ value: T, _ instance: inout WasmInstance, _ operand: UInt64, _ offset: Int32) throws(TrapReason) {
-        guard instance.memoryStorage.storeIfInBounds(value, at: address(operand, offset)) else { throw .outOfBoundsMemoryAccess }
+        guard instance.memoryStorage.storeDirect(value, base: UInt32(truncatingIfNeeded: operand), offset: UInt32(bitPattern: offset)) else {
+            throw .outOfBoundsMemoryAccess
+        }
     }
 }

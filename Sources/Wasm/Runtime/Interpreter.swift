@@ -20,6 +20,7 @@ extension Execution {
         var progressed = meter.progressed
         /// Whether the instruction being run is the run's first (exact metering: it may overshoot).
         var isFirst = false
+        instance.memoryStorage.beginDirectStores()
         do throws(TrapReason) {
             while true {
                 // Fields are read by the cases that use them, through `ip`, not all before the
@@ -27,29 +28,11 @@ extension Execution {
                 // 64-byte fetch lines, which on the machine measured made every instruction slower.
                 // (A case that moves `ip` reads the fields it needs first.)
                 if Mode.isExact {
-                    if ip.pointee.code == .charge {
-                        let blockCost = ip.pointee.wide
-                        ip += 1
-                        guard blockCost <= remaining else { continue }
-                        remaining -= blockCost
-                        progressed = true
-                        frames[frameIndex].pc = ip - code
-                        (meter.remaining, meter.progressed) = (remaining, progressed)
-                        return .blockCharged
+                    switch exactStep(&ip, code, function - hostCount, frameIndex, &instance, &meter, &remaining, &progressed, &isFirst) {
+                    case .run: break
+                    case .skip: continue
+                    case .stop(let stop): return stop
                     }
-                    let cost = UInt64(instance.compiled.functions[function - hostCount].costs[ip - code])
-                    isFirst = !progressed
-                    if cost <= remaining {
-                        remaining -= cost
-                    } else if meter.mayOvershoot && isFirst {
-                        meter.overshoot += cost - remaining
-                        remaining = 0
-                    } else {
-                        frames[frameIndex].pc = ip - code
-                        (meter.remaining, meter.progressed) = (remaining, progressed)
-                        return .limitReached
-                    }
-                    progressed = true
                 }
                 switch ip.pointee.code {
                 case .charge:
@@ -76,6 +59,10 @@ extension Execution {
                 case .branchIfI32LeU: ip = UInt32(truncatingIfNeeded: fp[ip.b]) <= UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 case .branchIfI32GeS: ip = Int32(truncatingIfNeeded: fp[ip.b]) >= Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 case .branchIfI32GeU: ip = UInt32(truncatingIfNeeded: fp[ip.b]) >= UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                case .counterBranchIfNonZero: ip = Self.counted(ip, fp) != 0 ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                case .counterBranchIfNe: ip = Self.counted(ip, fp) != UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                case .counterBranchIfLtS: ip = Int32(bitPattern: Self.counted(ip, fp)) < Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                case .counterBranchIfGtS: ip = Int32(bitPattern: Self.counted(ip, fp)) > Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 case .branchTable:
                     let index = Int(UInt32(truncatingIfNeeded: fp[ip.b]))
                     let target = instance.compiled.entries[function - hostCount].tables[ip.a + min(index, ip.c - 1)]
@@ -105,6 +92,7 @@ extension Execution {
                             try callForeign(ip.pointee, fp, &instance, &meter)
                         }
                         remaining = meter.remaining
+                        instance.memoryStorage.beginDirectStores()  // the call may have copied the memory
                         ip += 1
                         continue
                     }
@@ -116,7 +104,7 @@ extension Execution {
                     base += arguments
                     fp = stack.base + base
                     ip = code
-                case .copy:
+                case .copy, .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64:
                     fp[ip.a] = fp[ip.b]
                     ip += 1
                 case .refFunc:
@@ -192,16 +180,16 @@ extension Execution {
                     fp[ip.a] = UInt64(try load(UInt32.self, &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c)))
                     ip += 1
                 case .i32LoadAddImm:
-                    fp[ip.a] = UInt64(try loadAt(UInt32.self, &instance, UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c))))
+                    fp[ip.a] = UInt64(try loadAt(UInt32.self, &instance, UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c)))
                     ip += 1
                 case .i64LoadAddImm:
-                    fp[ip.a] = try loadAt(UInt64.self, &instance, UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c)))
+                    fp[ip.a] = try loadAt(UInt64.self, &instance, UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c))
                     ip += 1
                 case .i32LoadShlImm:
-                    fp[ip.a] = UInt64(try load(UInt32.self, &instance, UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) << UInt32(ip.pointee.shift)), Int32(truncatingIfNeeded: ip.c)))
+                    fp[ip.a] = UInt64(try load(UInt32.self, &instance, UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)), Int32(truncatingIfNeeded: ip.c)))
                     ip += 1
                 case .i64LoadShlImm:
-                    fp[ip.a] = try load(UInt64.self, &instance, UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) << UInt32(ip.pointee.shift)), Int32(truncatingIfNeeded: ip.c))
+                    fp[ip.a] = try load(UInt64.self, &instance, UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)), Int32(truncatingIfNeeded: ip.c))
                     ip += 1
                 case .i32Store, .f32Store, .i64Store32:
                     try store(UInt32(truncatingIfNeeded: fp[ip.a]), &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c))
@@ -302,13 +290,13 @@ extension Execution {
                     fp[ip.a] = fp[ip.b] ^ fp[ip.c]
                     ip += 1
                 case .i32Shl:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) << (UInt32(truncatingIfNeeded: fp[ip.c]) & 31))
+                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(truncatingIfNeeded: fp[ip.c]))
                     ip += 1
                 case .i32ShrS:
-                    fp[ip.a] = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: fp[ip.b]) >> (Int32(truncatingIfNeeded: fp[ip.c]) & 31)))
+                    fp[ip.a] = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: fp[ip.b]) &>> Int32(truncatingIfNeeded: fp[ip.c])))
                     ip += 1
                 case .i32ShrU:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) >> (UInt32(truncatingIfNeeded: fp[ip.c]) & 31))
+                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &>> UInt32(truncatingIfNeeded: fp[ip.c]))
                     ip += 1
                 case .i64Add:
                     fp[ip.a] = fp[ip.b] &+ fp[ip.c]
@@ -329,28 +317,28 @@ extension Execution {
                     fp[ip.a] = fp[ip.b] ^ fp[ip.c]
                     ip += 1
                 case .i64Shl:
-                    fp[ip.a] = fp[ip.b] << (fp[ip.c] & 63)
+                    fp[ip.a] = fp[ip.b] &<< fp[ip.c]
                     ip += 1
                 case .i64ShrS:
-                    fp[ip.a] = UInt64(bitPattern: Int64(bitPattern: fp[ip.b]) >> Int64(bitPattern: fp[ip.c] & 63))
+                    fp[ip.a] = UInt64(bitPattern: Int64(bitPattern: fp[ip.b]) &>> Int64(bitPattern: fp[ip.c]))
                     ip += 1
                 case .i64ShrU:
-                    fp[ip.a] = fp[ip.b] >> (fp[ip.c] & 63)
+                    fp[ip.a] = fp[ip.b] &>> fp[ip.c]
                     ip += 1
                 case .i32AddImm:
                     fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c))
                     ip += 1
                 case .i32ShlAddImm:
-                    fp[ip.a] = UInt64((UInt32(truncatingIfNeeded: fp[ip.b]) << UInt32(ip.pointee.shift)) &+ UInt32(truncatingIfNeeded: ip.c))
+                    fp[ip.a] = UInt64((UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)) &+ UInt32(truncatingIfNeeded: ip.c))
                     ip += 1
                 case .i32AndImm:
                     fp[ip.a] = fp[ip.b] & UInt64(UInt32(truncatingIfNeeded: ip.c))
                     ip += 1
                 case .i32ShlImm:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) << UInt32(ip.c))
+                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(truncatingIfNeeded: ip.c))
                     ip += 1
                 case .i32ShrUImm:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) >> UInt32(ip.c))
+                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &>> UInt32(truncatingIfNeeded: ip.c))
                     ip += 1
                 case .i64AddImm:
                     fp[ip.a] = fp[ip.b] &+ UInt64(bitPattern: Int64(ip.c))
@@ -451,6 +439,9 @@ extension Execution {
                     let product = Double(bitPattern: fp[ip.b]) * Double(bitPattern: fp[ip.c])
                     fp[ip.a] = Numerics.f64(product + Double(bitPattern: fp[Int(ip.pointee.thirdSlot)]))
                     ip += 1
+                case .i32MulAdd:
+                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &* UInt32(truncatingIfNeeded: fp[ip.c]) &+ UInt32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]))
+                    ip += 1
                 case .f64MulSub:
                     let product = Double(bitPattern: fp[ip.b]) * Double(bitPattern: fp[ip.c])
                     fp[ip.a] = Numerics.f64(product - Double(bitPattern: fp[Int(ip.pointee.thirdSlot)]))
@@ -490,9 +481,6 @@ extension Execution {
                      .f64ConvertI32S, .f64ConvertI32U, .f64ConvertI64S, .f64ConvertI64U, .f64PromoteF32,
                      .i32Extend8S, .i32Extend16S, .i64Extend8S, .i64Extend16S, .i64Extend32S:
                     fp[ip.a] = try Numerics.unary(ip.pointee.code.rawValue, fp[ip.b])
-                    ip += 1
-                case .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64:
-                    fp[ip.a] = fp[ip.b]
                     ip += 1
                 case .memorySize, .memoryGrow, .memoryInit, .dataDrop, .memoryCopy, .memoryFill, .refIsNull,
                      .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop,

@@ -74,6 +74,13 @@ public struct LinearMemory {
         /// Where writes go that ``LinearMemory/chunkAllocationLimit`` refused storage for
         /// (allocated at the first refusal).
         var scratch: UnsafeMutablePointer<UInt8>?
+        /// Per chunk: the ``generation`` in which a write last made it this table's own and
+        /// marked it dirty. A chunk stamped with the current generation may be written
+        /// directly (``LinearMemory/storeDirect(_:base:offset:)``); a new table's stamps are 0.
+        let stamps: UnsafeMutablePointer<UInt32>
+        /// Raised by ``LinearMemory/beginDirectStores()`` and when the dirty bits are cleared,
+        /// which makes every stamp stale; never 0.
+        var generation: UInt32 = 1
 
         /// A table of `count` chunks: the first ones (and their dirty bits) from `source`, the
         /// rest zero.
@@ -83,6 +90,8 @@ public struct LinearMemory {
             chunks = .allocate(capacity: max(count, 1))
             pointers = .allocate(capacity: max(count, 1))
             dirty = .allocate(capacity: max(dirtyWords, 1))
+            stamps = .allocate(capacity: max(count, 1))
+            stamps.initialize(repeating: 0, count: max(count, 1))
             let kept = min(source?.count ?? 0, count)
             let keptWords = min(source?.dirtyWords ?? 0, dirtyWords)
             if let source {
@@ -101,6 +110,7 @@ public struct LinearMemory {
             chunks.deallocate()
             pointers.deallocate()
             dirty.deallocate()
+            stamps.deallocate()
             scratch?.deallocate()
         }
     }
@@ -182,36 +192,6 @@ public struct LinearMemory {
         for index in 0..<width { value |= T(byte(at: Int(address) + index)) << (8 * index) }
         return value
     }
-
-    /// What a load needs of the memory, held by the interpreter in locals so that a load reads
-    /// no field of the instance: the chunk table's pointers and the size. Valid only until the
-    /// memory next changes (a store, growth, a bulk operation, a host function): the
-    /// interpreter takes a new view after each of those.
-    struct LoadView {
-        let pointers: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>>
-        let size: UInt64
-
-        /// The little-endian integer of `T`'s width at `address`, or `nil` if the access does
-        /// not lie inside the memory.
-        @inline(__always)
-        func load<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type, at address: UInt64) -> T? {
-            let width = MemoryLayout<T>.size
-            guard address <= size && UInt64(width) <= size - address else { return nil }
-            let offset = Int(address) & (LinearMemory.chunkBytes - 1)
-            if offset + width <= LinearMemory.chunkBytes {
-                return T(littleEndian: UnsafeRawPointer(pointers[Int(address) >> LinearMemory.chunkShift] + offset).loadUnaligned(as: T.self))
-            }
-            var value: T = 0
-            for index in 0..<width {
-                let byteAddress = Int(address) + index
-                value |= T(pointers[byteAddress >> LinearMemory.chunkShift][byteAddress & (LinearMemory.chunkBytes - 1)]) << (8 * index)
-            }
-            return value
-        }
-    }
-
-    /// The view loads use until the memory next changes.
-    @inline(__always) var loadView: LoadView { LoadView(pointers: table.pointers, size: size) }
 
     /// Stores `value` little-endian at `address`, marking the chunks it touches dirty; `false`
     /// (and nothing written) if the access does not lie inside the memory.
@@ -341,6 +321,7 @@ public struct LinearMemory {
     public mutating func clearDirtyChunks() {
         makeTableUnique()
         table.dirty.update(repeating: 0, count: table.dirtyWords)
+        advanceGeneration()
     }
 
     /// The number of chunks holding storage (written at least once, in this copy or one it
@@ -378,7 +359,10 @@ public struct LinearMemory {
     private mutating func writableChunk(_ index: Int) -> UnsafeMutablePointer<UInt8> {
         makeTableUnique()
         table.dirty[index >> 6] |= 1 << UInt64(index & 63)
-        if _fastPath(isKnownUniquelyReferenced(&table.chunks[index])) { return table.pointers[index] }
+        if _fastPath(isKnownUniquelyReferenced(&table.chunks[index])) {
+            table.stamps[index] = table.generation
+            return table.pointers[index]
+        }
         if table.chunks[index] == nil {
             guard table.allocated < chunkAllocationLimit else { return refusedChunk() }
             table.allocated += 1
@@ -386,6 +370,7 @@ public struct LinearMemory {
         let chunk = Chunk(copying: table.pointers[index])
         table.chunks[index] = chunk
         table.pointers[index] = chunk.bytes
+        table.stamps[index] = table.generation
         return chunk.bytes
     }
 }
@@ -399,6 +384,67 @@ extension LinearMemory {
         scratch.initialize(repeating: 0, count: Self.chunkBytes)
         table.scratch = scratch
         return scratch
+    }
+}
+
+// The interpreter's accesses to a 32-bit memory. The effective address is a 32-bit operand
+// plus a 32-bit offset, so it is below 2^33 and one comparison bounds the access. Stores skip
+// the two uniqueness checks and the dirty-bit update of ``storeIfInBounds(_:at:)`` for a chunk
+// already written in this generation (its stamp): no other table can share it, because a table
+// that was copied (and so shares its chunks) is stamped in an older generation, and whoever
+// could have copied the memory since the last ``beginDirectStores()`` (the interpreter's
+// caller, a host function, another instance) runs before the next one.
+extension LinearMemory {
+    /// Makes the chunk table this copy's own and starts a new generation, so that every chunk
+    /// is written through the checked path once before ``storeDirect(_:base:offset:)`` writes
+    /// it directly. The interpreter calls this on entry and after every call out of it.
+    mutating func beginDirectStores() {
+        guard table.count > 0 else { return }  // nothing can be stored (and `empty` stays shared)
+        makeTableUnique()
+        advanceGeneration()
+    }
+
+    /// Makes every chunk's stamp stale (on a table this copy owns).
+    private mutating func advanceGeneration() {
+        if table.generation == .max {
+            table.stamps.update(repeating: 0, count: table.count)
+            table.generation = 0
+        }
+        table.generation += 1
+    }
+
+    /// The little-endian integer of `T`'s width at `base + offset`, or `nil` if the access
+    /// does not lie inside the memory.
+    @inline(__always)
+    func load<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type, base: UInt32, offset: UInt32) -> T? {
+        let address = UInt64(base) &+ UInt64(offset)
+        guard address &+ UInt64(MemoryLayout<T>.size) <= size else { return nil }
+        let within = Int(address) & (Self.chunkBytes - 1)
+        guard _fastPath(within &+ MemoryLayout<T>.size <= Self.chunkBytes) else { return loadIfInBounds(T.self, at: address) }
+        return T(littleEndian: UnsafeRawPointer(table.pointers[Int(address) >> Self.chunkShift] + within).loadUnaligned(as: T.self))
+    }
+
+    /// Stores `value` little-endian at `base + offset` as ``storeIfInBounds(_:at:)`` does,
+    /// directly when the chunk is stamped with the current generation.
+    /// - Precondition: no copy of this memory was made since the last ``beginDirectStores()``
+    ///   that is still alive (it would see the store).
+    @inline(__always)
+    mutating func storeDirect<T: FixedWidthInteger & UnsignedInteger>(_ value: T, base: UInt32, offset: UInt32) -> Bool {
+        let address = UInt64(base) &+ UInt64(offset)
+        guard address &+ UInt64(MemoryLayout<T>.size) <= size else { return false }
+        let within = Int(address) & (Self.chunkBytes - 1)
+        let index = Int(address) >> Self.chunkShift
+        guard _fastPath(within &+ MemoryLayout<T>.size <= Self.chunkBytes && table.stamps[index] == table.generation) else {
+            return storeChecked(value, at: address)
+        }
+        UnsafeMutableRawPointer(table.pointers[index] + within).storeBytes(of: value.littleEndian, as: T.self)
+        return true
+    }
+
+    /// ``storeIfInBounds(_:at:)`` out of line, so that the interpreter's store stays short.
+    @inline(never)
+    private mutating func storeChecked<T: FixedWidthInteger & UnsignedInteger>(_ value: T, at address: UInt64) -> Bool {
+        storeIfInBounds(value, at: address)
     }
 }
 

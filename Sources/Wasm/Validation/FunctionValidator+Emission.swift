@@ -122,7 +122,8 @@ extension FunctionValidator {
 
     /// A conditional branch on the top operand (the condition), to be patched: when `whenTrue`
     /// it is taken if the condition is not zero, else if it is zero. A comparison that just
-    /// produced the condition is fused into it. Returns the branch's index.
+    /// produced the condition is fused into it, and so is a loop counter's update before it
+    /// (``fuseCounterIntoBranch()``). Returns the branch's index.
     mutating func emitConditionalBranch(whenTrue: Bool, cost: UInt64) -> Int {
         let top = operands.count - 1
         if top >= 0, let producer = emitter.producer, producer == emitter.code.count - 1, operandSources[top] == -1,
@@ -134,7 +135,7 @@ extension FunctionValidator {
         } else {
             emitter.emit(Op(whenTrue ? .branchIf : .branchUnless, -1, operandSlot(depth: 0)), cost: cost)
         }
-        return emitter.code.count - 1
+        return fuseCounterIntoBranch()
     }
 
     /// Copies that move a branch's values (the `arity` operands below the top `above`) to the

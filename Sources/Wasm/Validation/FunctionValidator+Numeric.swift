@@ -70,13 +70,16 @@ extension FunctionValidator {
     /// `f64.add` or `f64.sub` fused with the `f64.mul` just emitted when that wrote one of its
     /// operands into the operand's own slot (the product is not stored; each operation still
     /// rounds, and only the final result's NaN is canonicalised, which gives the same bits:
-    /// any NaN product makes the sum or difference NaN). The product is removed, its cost
-    /// becomes the fused instruction's; `nil` if there is no such product, or the other
-    /// operand's slot does not fit ``Op/thirdSlot`` once the constant pool is placed.
+    /// any NaN product makes the sum or difference NaN); likewise `i32.add` of an `i32.mul`'s
+    /// product (the addition wraps and commutes, so either operand may be the product). The
+    /// product is removed, its cost becomes the fused instruction's; `nil` if there is no such
+    /// product, or the other operand's slot does not fit ``Op/thirdSlot`` once the constant
+    /// pool is placed.
     mutating func fusedMultiply(_ code: OpCode, destination: Int32, left: Int32, right: Int32) -> Op? {
         let top = operands.count - 1
-        guard code == .f64Add || code == .f64Sub, top >= 1, let producer = emitter.producer,
-              producer == emitter.code.count - 1, emitter.code[producer].code == .f64Mul else { return nil }
+        let multiply: OpCode = code == .i32Add ? .i32Mul : .f64Mul
+        guard code == .f64Add || code == .f64Sub || code == .i32Add, top >= 1, let producer = emitter.producer,
+              producer == emitter.code.count - 1, emitter.code[producer].code == multiply else { return nil }
         let product = emitter.code[producer]
         let productIsRight = operandSources[top] == -1 && product.a == emitter.slot(ofOperandAt: top)
         let productIsLeft = !productIsRight && operandSources[top - 1] == -1 && product.a == emitter.slot(ofOperandAt: top - 1)
@@ -84,7 +87,11 @@ extension FunctionValidator {
         guard productIsRight || productIsLeft, other >= 0,
               other < Int32(Op.notFusedWide) - Int32(FunctionCompiler.constantPoolMax) else { return nil }
         _ = emitter.removeLast()
-        let fused: OpCode = code == .f64Add ? .f64MulAdd : (productIsLeft ? .f64MulSub : .f64SubMul)
+        let fused: OpCode = switch code {
+        case .i32Add: .i32MulAdd
+        case .f64Add: .f64MulAdd
+        default: productIsLeft ? .f64MulSub : .f64SubMul
+        }
         var op = Op(fused, destination, product.b, product.c)
         op.thirdSlot = UInt16(other)
         return op
