@@ -93,7 +93,13 @@ extension ConsensusNode {
 
     /// Asks `advertiser` for a block this node has not seen (once per block).
     mutating func requestIfMissing(_ height: Height, _ digest: SHA256Digest, from advertiser: NodeID, _ step: inout ConsensusStep) {
-        guard height > finalizedHeight, blocks[digest] == nil, !pool.read(height, { $0.requested.contains(digest) }),
+        guard height > finalizedHeight else { return }
+        // Every peer advertises each block it validates, so most adverts name a block already in
+        // this height's pool, and every block in a pool is also in `blocks` (accepting or adopting
+        // a block puts it in both; pruning removes both): a scan of the pool's one or two blocks
+        // answers before the dictionary's hashing.
+        guard !pool.read(height, { $0.holds(digest) }) else { return }
+        guard blocks[digest] == nil, !pool.read(height, { $0.requested.contains(digest) }),
               !pendingBlocks.contains(where: { $0.digest == digest }) else { return }
         pool.modify(height) { _ = $0.requested.insert(digest) }
         step.outputs.append(.send(.blockRequest(height: height, block: digest), to: advertiser))
