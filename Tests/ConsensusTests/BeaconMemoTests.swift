@@ -59,10 +59,10 @@ struct BeaconMemoTests {
         var sharing = alone
         var memo = BeaconMemo()
         var time = SimInstant.zero
-        for round in 0..<40 {
+        for _ in 0..<40 {
             time = time + .milliseconds(250)
             for index in 0..<4 {
-                let input: ConsensusInput = round == 0 ? .wakeUp : .wakeUp
+                let input = ConsensusInput.wakeUp
                 let own = alone[index].handle(input, now: time)
                 sharing[index].exchangeBeaconMemo(&memo)
                 let lent = sharing[index].handle(input, now: time)
