@@ -5,10 +5,8 @@ import Testing
 struct NodeSetTests {
     @Test func inserting_reports_new_members_and_counts_them_once() {
         var set: NodeSet = []
-        #expect(set.insert(NodeID(3)))
-        #expect(!set.insert(NodeID(3)))
-        #expect(set.insert(NodeID(0)))
-        #expect(set.insert(NodeID(63)))
+        let inserted = [3, 3, 0, 63].map { set.insert(NodeID($0)) }
+        #expect(inserted == [true, false, true, true])
         #expect(set.count == 3)
         #expect(set.contains(NodeID(0)) && set.contains(NodeID(3)) && set.contains(NodeID(63)))
         #expect(!set.contains(NodeID(1)) && !set.contains(NodeID(64)))
@@ -19,8 +17,9 @@ struct NodeSetTests {
         #expect(set.count == 3)
         #expect(set.contains(NodeID(64)) && set.contains(NodeID(200)) && set.contains(NodeID(5)))
         #expect(!set.contains(NodeID(128)) && !set.contains(NodeID(65)) && !set.contains(NodeID(1_000)))
-        #expect(!set.insert(NodeID(200)))
-        #expect(set.insert(NodeID(127)))
+        let again = set.insert(NodeID(200))
+        let new = set.insert(NodeID(127))
+        #expect(!again && new)
         #expect(set.count == 4)
     }
 
