@@ -110,7 +110,11 @@ public enum ArtifactKind: Int, CaseIterable, Sendable, CustomStringConvertible {
 /// What consensus nodes exchange. Signatures are modelled, not computed: a share names its
 /// signer (the network authenticates senders, so no node can make another's share), and an
 /// aggregate lists the signers whose shares it combines.
-public enum Artifact: Hashable, Sendable {
+///
+/// Indirect: an artifact is one reference to its boxed case, so the copies every delivery
+/// makes (a message's artifacts taken by each receiver) are a retain, not a copy of the
+/// largest case (a block, about 100 bytes) switched on its kind.
+public indirect enum Artifact: Hashable, Sendable {
     /// A block proposal, signed by its maker.
     case proposal(Block)
     /// A share of the random beacon of `height`.

@@ -3,13 +3,9 @@ import SimCore
 // The random beacon, and the roles (ranked makers, committee) each beacon seeds for the height above it.
 extension ConsensusNode {
     /// The beacon of `height` follows from the one before it (a unique threshold signature):
-    /// SHA-256 of a label, the previous beacon and the height.
-    func beaconValue(after previous: SHA256Digest, height: Height) -> SHA256Digest {
-        var hasher = SHA256()
-        hasher.update(string: "ICSim.beacon.v1")
-        hasher.update(digest: previous)
-        hasher.update(uint64LittleEndian: height)
-        return hasher.finalize()
+    /// SHA-256 of a label, the previous beacon and the height (``BeaconMemo``).
+    mutating func beaconValue(after previous: SHA256Digest, height: Height) -> SHA256Digest {
+        beaconMemo.beacon(after: previous, height: height)
     }
 
     /// Makes beacons from f + 1 shares, and accepts received ones that follow a known beacon.
@@ -34,20 +30,18 @@ extension ConsensusNode {
         return changed
     }
 
-    /// The roles of the height above a beacon: its f + 1 ranked makers (index = rank), a
-    /// prefix of a shuffle of the node list seeded by the beacon; and whether this node is in
-    /// its committee (every node when n = 3f + 1, else the first c of another such shuffle).
-    func makeRoles(after beacon: SHA256Digest) -> (makers: [NodeID], inCommittee: Bool) {
-        let seed = RandomSeed(digest: beacon)
-        var stream = seed.stream("block makers")
-        var nodes = (0..<configuration.nodeCount).map(NodeID.init)
-        stream.shuffle(&nodes)
-        let makers = Array(nodes.prefix(configuration.rankedMakers))
-        guard configuration.nodeCount != configuration.committeeSize else { return (makers, true) }
-        var committeeStream = seed.stream("committee")
-        var committee = (0..<configuration.nodeCount).map(NodeID.init)
-        committeeStream.shuffle(&committee)
-        return (makers, committee.prefix(configuration.committeeSize).contains(id))
+    /// The roles of the height above a beacon: its f + 1 ranked makers (index = rank), and
+    /// whether this node is in its committee (``BeaconMemo/makeRoles(after:_:)``).
+    mutating func makeRoles(after beacon: SHA256Digest) -> (makers: [NodeID], inCommittee: Bool) {
+        let roles = beaconMemo.roles(after: beacon, configuration)
+        return (roles.makers, roles.committee?.contains(id) ?? true)
+    }
+
+    /// Exchanges this node's memo of beacons and roles with `memo`: the subnet shell lends
+    /// one memo to each node it steps, so that its replicas compute each height's beacon and
+    /// roles once (the memo only saves work; a node computes what it does not find).
+    public mutating func exchangeBeaconMemo(_ memo: inout BeaconMemo) {
+        swap(&beaconMemo, &memo)
     }
 
     /// The ranked makers of `height`; `nil` until the beacon below it is known.

@@ -33,36 +33,46 @@ extension ConsensusNode {
             return true
         case .beaconShare(let height, let signer):
             guard height > 0, beacons[height] == nil else { return false }
-            return pool[height].beaconShares.insert(signer)
+            return pool.modify(height) { $0.beaconShares.insert(signer) }
         case .beacon(let height, let value):
             guard beacons[height] == nil, pendingBeacons[height] != value else { return false }
             pendingBeacons[height] = value
             return true
         case .notarizationShare(let height, let block, let signer):
-            guard height > finalizedHeight, !pool[height].notarized.contains(block) else { return false }
-            guard pool[height].notarizationShares[block, default: []].insert(signer) else { return false }
-            // Only a block's threshold-th share (or later ones) can notarize it.
-            if sharesReach(height, notarizing: block) { pool[height].notarizationPending = true }
-            return true
+            guard height > finalizedHeight else { return false }
+            // One in-place visit of the height's pool (see `PoolTable.modify`).
+            let threshold = configuration.threshold
+            return pool.modify(height) { pool in
+                guard !pool.notarized.contains(block), let count = pool.notarizationShares.insert(signer, into: block) else { return false }
+                // Only a block's threshold-th share (or later ones) can notarize it.
+                if count >= threshold { pool.notarizationPending = true }
+                return true
+            }
         case .notarization(let height, let block, let signers):
-            guard height > finalizedHeight, signers.count >= configuration.threshold,
-                  !pool[height].notarizationsReceived.contains(block) else { return false }
-            pool[height].notarizationsReceived.insert(block)
-            pool[height].notarizationPending = true
+            guard height > finalizedHeight, signers.count >= configuration.threshold else { return false }
+            let isNew = pool.modify(height) { pool in
+                guard pool.notarizationsReceived.insert(block) else { return false }
+                pool.notarizationPending = true
+                return true
+            }
+            guard isNew else { return false }
             if notarizationSigners[block] == nil { notarizationSigners[block] = signers }
             return true
         case .finalizationShare(let height, let block, let signer):
-            guard height > finalizedHeight else { return false }
-            guard pool[height].finalizationShares[block, default: []].insert(signer) else { return false }
+            guard height > finalizedHeight,
+                  let count = pool.modify(height, { $0.finalizationShares.insert(signer, into: block) }) else { return false }
             // Only a block's threshold-th share (or later ones) can finalize it.
-            if sharesReach(height, finalizing: block) { finalizationPending = true }
+            if count >= configuration.threshold { finalizationPending = true }
             return true
         case .finalization(let height, let block, let signers):
-            guard height > finalizedHeight, signers.count >= configuration.threshold,
-                  !pool[height].finalizationsReceived.contains(block) else { return false }
-            pool[height].finalizationsReceived.insert(block)
+            guard height > finalizedHeight, signers.count >= configuration.threshold else { return false }
+            let isNew = pool.modify(height) { pool in
+                guard pool.finalizationsReceived.insert(block) else { return false }
+                pool.finalizationSigners[block] = signers
+                return true
+            }
+            guard isNew else { return false }
             finalizationPending = true
-            pool[height].finalizationSigners[block] = signers
             return true
         case .catchUpRequest, .catchUp, .blockAdvert, .blockRequest:
             return false  // handled before they get here
@@ -83,9 +93,15 @@ extension ConsensusNode {
 
     /// Asks `advertiser` for a block this node has not seen (once per block).
     mutating func requestIfMissing(_ height: Height, _ digest: SHA256Digest, from advertiser: NodeID, _ step: inout ConsensusStep) {
-        guard height > finalizedHeight, blocks[digest] == nil, !pool[height].requested.contains(digest),
+        guard height > finalizedHeight else { return }
+        // Every peer advertises each block it validates, so most adverts name a block already in
+        // this height's pool, and every block in a pool is also in `blocks` (accepting or adopting
+        // a block puts it in both; pruning removes both): a scan of the pool's one or two blocks
+        // answers before the dictionary's hashing.
+        guard !pool.read(height, { $0.holds(digest) }) else { return }
+        guard blocks[digest] == nil, !pool.read(height, { $0.requested.contains(digest) }),
               !pendingBlocks.contains(where: { $0.digest == digest }) else { return }
-        pool[height].requested.insert(digest)
+        pool.modify(height) { _ = $0.requested.insert(digest) }
         step.outputs.append(.send(.blockRequest(height: height, block: digest), to: advertiser))
     }
 }

@@ -44,7 +44,7 @@ public struct ConsensusStep: Sendable {
 /// unless the node's clock drifts), and wake-ups are asked for in that time. Docs/Consensus.md
 /// describes the rules it follows (Docs/Model.md, "ICC consensus").
 public struct ConsensusNode: Sendable {
-    // 23 stored properties: one node's whole protocol state; each table is looked up per artifact.
+    // 24 stored properties: one node's whole protocol state; each table is looked up per artifact.
     /// This node.
     public let id: NodeID
     /// The subnet's parameters.
@@ -60,6 +60,9 @@ public struct ConsensusNode: Sendable {
     /// Each height's ranked makers and whether this node is in its committee, computed once
     /// when the beacon below it is known.
     var roles = HeightTable<(makers: [NodeID], inCommittee: Bool)>()
+    /// The last beacons and roles computed (by this node, or by the other replicas of its
+    /// subnet when the shell lends their memo: ``exchangeBeaconMemo(_:)``).
+    var beaconMemo = BeaconMemo()
     /// When the first notarized block of each height was known.
     var notarizedAt = HeightTable<SimInstant>()
     /// Blocks whose validation waits for their height's beacon or their parent's notarization.

@@ -41,6 +41,12 @@ struct HeightPool: Sendable {
 
     // Plain loops, not closures: a closure would capture (copy) the whole pool.
 
+    /// Whether a valid block here has digest `digest`.
+    func holds(_ digest: SHA256Digest) -> Bool {
+        for block in blocks where block.digest == digest { return true }
+        return false
+    }
+
     func hasBlock(rankBelow rank: Int) -> Bool {
         for block in blocks where block.rank < rank && !disqualified.contains(block.maker) { return true }
         return false

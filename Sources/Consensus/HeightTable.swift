@@ -83,6 +83,21 @@ struct PoolTable: Sendable {
         return body(empty)
     }
 
+    /// Runs `body` on the pool of `height`, changed in place as through the subscript (a
+    /// pruned height's changes are forgotten; a height above the last gets a pool), but with
+    /// no coroutine: each subscript access allocates its coroutine's frame, and the hottest
+    /// rules make several per artifact.
+    mutating func modify<Result>(_ height: Height, _ body: (inout HeightPool) -> Result) -> Result {
+        guard height >= base else {
+            var discarded = HeightPool()
+            return body(&discarded)
+        }
+        let index = Int(height - base)
+        if index >= pools.count { pools += repeatElement(HeightPool(), count: index - pools.count + 1) }
+        // In place through the buffer (the index is within it, just ensured above).
+        return pools.withUnsafeMutableBufferPointer { body(&$0[index]) }
+    }
+
     /// Forgets every height below `height`.
     mutating func prune(below height: Height) {
         guard height > base else { return }

@@ -60,3 +60,23 @@ struct SmallSet<Element: Equatable & Sendable>: Sendable {
         return true
     }
 }
+
+extension SmallMap where Value == NodeSet {
+    /// Adds `node` to the set of `key` (an empty set first if it has none): the set's size
+    /// afterwards if `node` was new, else `nil`. One search, no coroutine.
+    mutating func insert(_ node: NodeID, into key: Key) -> Int? {
+        guard let index = keys.firstIndex(of: key) else {
+            keys.append(key)
+            values.append([node])
+            return 1
+        }
+        guard values[index].insert(node) else { return nil }
+        return values[index].count
+    }
+
+    /// The size of the set of `key` (0 if it has none).
+    func count(of key: Key) -> Int {
+        guard let index = keys.firstIndex(of: key) else { return 0 }
+        return values[index].count
+    }
+}

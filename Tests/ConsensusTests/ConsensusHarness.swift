@@ -52,7 +52,7 @@ struct Harness {
     /// The ranked makers of `height` (index = rank), as every node derives them from the
     /// beacon chain that starts at the genesis block.
     func makers(at height: Height) -> [NodeID] {
-        let scratch = ConsensusNode(id: NodeID(0), configuration: configuration, genesis: genesis)
+        var scratch = ConsensusNode(id: NodeID(0), configuration: configuration, genesis: genesis)
         var beacon = scratch.beacons[0]!.value
         for previous in 1..<max(height, 1) { beacon = scratch.beaconValue(after: beacon, height: previous) }
         return scratch.makeRoles(after: beacon).makers

@@ -92,8 +92,11 @@ public struct Replica: Sendable {
     }
 
     /// Gives `input` to its consensus node at virtual time `now` (through its wrapper while it
-    /// deviates; both change in place): what the node asks for.
-    mutating func step(_ input: ConsensusInput, now: SimInstant) -> ConsensusStep {
+    /// deviates; both change in place): what the node asks for. The node works with `memo`,
+    /// its subnet's memo of beacons and roles, for the step.
+    mutating func step(_ input: ConsensusInput, now: SimInstant, memo: inout BeaconMemo) -> ConsensusStep {
+        consensus.exchangeBeaconMemo(&memo)
+        defer { consensus.exchangeBeaconMemo(&memo) }
         let local = localTime(now)
         guard var wrapper = deviating(at: now) else { return consensus.handle(input, now: local) }
         let step = wrapper.handle(input, now: local, node: &consensus)

@@ -3,20 +3,21 @@ import Consensus
 import ExecutionLayer
 
 extension SubnetSimulation {
-    /// The events of a subnet.
+    /// The events of a subnet. The rare cases with large payloads are boxed (`indirect`), so
+    /// an event, which the queue moves into a slot and out again, stays two words and a tag.
     public enum Event: Sendable, Equatable {
         /// A message reaches `to` (after its network delay and the receiver's verification).
         case deliver(to: Int32, from: Int32, message: Message)
         /// A node's wake-up comes due.
         case wakeUp(node: Int)
         /// A delayer releases what it held back.
-        case delayedSend(from: Int32, to: [Int32], message: Message)
+        indirect case delayedSend(from: Int32, to: [Int32], message: Message)
         /// A user submits ingress message `index` (of the configuration's, then those submitted
         /// during the run: ``ingress``): every replica that is up gets it for its block payload.
         case submit(index: Int)
         /// The execution of `height` ended, leaving a state with `digest` (a marker that puts
         /// execution into the trace hash; nothing happens when it is handled).
-        case executed(height: UInt64, digest: SHA256Digest)
+        indirect case executed(height: UInt64, digest: SHA256Digest)
         /// A crashed node restarts: with per-replica execution, its replica goes back to its
         /// last checkpoint and replays what it finalized since.
         case restart(node: Int)
@@ -25,7 +26,7 @@ extension SubnetSimulation {
         case shareReady(node: Int, height: UInt64)
         /// A slice of another subnet's stream, read from that subnet's certified state, reaches
         /// the replicas: each that is up takes it for its block payload.
-        case streamSlice(StreamSlice)
+        indirect case streamSlice(StreamSlice)
     }
 
     /// A message on its way: the artifacts one step of a node sends to one peer (or to every

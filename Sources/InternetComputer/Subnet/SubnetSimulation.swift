@@ -48,6 +48,9 @@ public struct SubnetSimulation: SimulationModel {
     /// whoever connects the subnets takes them (``takeOutbox()``).
     var outbox: [StreamSlice] = []
     var network: NetworkModel
+    /// The beacons and roles the replicas computed last, lent to each replica it steps so the
+    /// subnet computes each height's once (``BeaconMemo``).
+    var beaconMemo = BeaconMemo()
 
     /// A subnet at time zero; call ``start(_:)`` to schedule the first wake-ups.
     /// - Precondition: `configuration.problems()` is empty.
@@ -173,7 +176,7 @@ public struct SubnetSimulation: SimulationModel {
     /// time, at or after the event being handled: the processor may be busy until then), and
     /// carries out what it asks; what it makes leaves once its processor made it.
     mutating func run(_ index: Int, _ input: ConsensusInput, at now: SimInstant, _ scheduler: inout Scheduler<Event>) {
-        let step = replicas[index].step(input, now: now)
+        let step = replicas[index].step(input, now: now, memo: &beaconMemo)
         var broadcasts: [Artifact] = []
         var sends: [(to: Int, artifacts: [Artifact])] = []
         var outputs = step.outputs

@@ -47,14 +47,16 @@ public struct RandomSeed: Hashable, Sendable, CustomStringConvertible {
     private func derive(_ label: String, index: UInt64?) -> RandomSeed {
         var hasher = SHA256()
         hasher.update(string: "ICSim.seed.derive.v1")
-        hasher.update(digest.bytes)
+        // The digest's 32 bytes and the one-byte index marker, without building arrays
+        // (the same bytes: a subnet's replicas derive a seed per height each).
+        hasher.update(digest: digest)
         hasher.update(uint64LittleEndian: UInt64(label.utf8.count))
         hasher.update(string: label)
         if let index {
-            hasher.update([1])
+            withUnsafeBytes(of: UInt8(1)) { hasher.update(bytes: $0) }
             hasher.update(uint64LittleEndian: index)
         } else {
-            hasher.update([0])
+            withUnsafeBytes(of: UInt8(0)) { hasher.update(bytes: $0) }
         }
         return RandomSeed(digest: hasher.finalize())
     }
