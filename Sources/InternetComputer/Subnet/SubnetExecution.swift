@@ -164,8 +164,11 @@ public struct SubnetExecution: Sendable {
         var modules: [SHA256Digest: Result<CompiledModule, Reject>] = [:]
         var states: [CanisterState] = []
         var problems: [(Int, Reject)] = []
+        // Canisters installed from the same bytes (often the very same array) hash them once.
+        var last: (wasm: [UInt8], hash: SHA256Digest)?
         for (index, setup) in canisters.enumerated() {
-            let hash = SHA256.hash(setup.wasm)
+            let hash = last.flatMap { $0.wasm == setup.wasm ? $0.hash : nil } ?? SHA256.hash(setup.wasm)
+            last = (setup.wasm, hash)
             let compiled = modules[hash] ?? CanisterExecutor.compile(setup.wasm, for: setup.id, limits: round.execution.moduleLimits)
             modules[hash] = compiled
             var canister = CanisterState(id: setup.id, controllers: setup.controllers, cycles: setup.cycles)
