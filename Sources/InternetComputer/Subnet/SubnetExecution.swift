@@ -284,4 +284,10 @@ public struct SubnetExecution: Sendable {
     public func outcome(of id: UInt64) -> IngressOutcome? {
         ingress.outcome(of: id, history: state.ingressHistory)
     }
+
+    /// The height that answered message `id` (`nil` until it is answered, `.some(nil)` if
+    /// answered on submission): ``outcome(of:)``'s height, read without its status.
+    func answerHeight(of id: UInt64) -> Height?? {
+        ingress.answerHeight(of: id)
+    }
 }
