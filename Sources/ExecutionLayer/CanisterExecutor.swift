@@ -241,7 +241,6 @@ public struct CanisterExecutor: Sendable {
         session.environment = environment(input, &canister)
         instance.hostState = session
         instance.memoryGrowLimitBytes = CanisterState.heapGrowLimitBytes(canister.wasmMemoryLimitBytes, in: context)
-        defer { instance.hostState = nil }
         // A callback's environment is address-typed: i64 in a module with a 64-bit memory.
         let memory64 = canister.installed?.isMemory64 ?? false
         let arguments: [Value] = Self.callbackEnvironment(input.entry).map { [memory64 ? .i64($0) : .i32(UInt32(truncatingIfNeeded: $0))] } ?? []
@@ -249,16 +248,20 @@ public struct CanisterExecutor: Sendable {
         do {
             execution = try Execution(&instance, function: function, arguments: arguments, limits: configuration.wasmLimits)
         } catch {
+            instance.hostState = nil
             return .finished(finish(session, instance, trap: error, instructions: 0, on: &canister))
         }
-        let paused = PausedExecution(execution: execution, instance: instance, session: session, limit: limit(for: input.entry))
-        return resume(paused, on: &canister, sliceInstructions: sliceInstructions)
+        // Moved, not copied: a copy would share the value stack, which the run would then copy.
+        let paused = PausedExecution(execution: consume execution, instance: instance, session: session, limit: limit(for: input.entry))
+        return resume(consume paused, on: &canister, sliceInstructions: sliceInstructions)
     }
 
     /// Runs `paused` for at most `sliceInstructions` more (never beyond its total limit, where
-    /// it traps "instruction limit exceeded").
-    public func resume(_ paused: PausedExecution, on canister: inout CanisterState, sliceInstructions: UInt64) -> ExecutionStep {
-        var paused = paused
+    /// it traps "instruction limit exceeded"). It takes `paused` over (consuming): a copy left
+    /// with the caller would share the interpreter's value stack, which the run would then
+    /// copy whole (8 KiB or more per message) before writing to it.
+    public func resume(_ paused: consuming PausedExecution, on canister: inout CanisterState, sliceInstructions: UInt64) -> ExecutionStep {
+        var paused = consume paused
         let remaining = paused.limit - min(paused.limit, paused.instructionsUsed)
         let lastSlice = sliceInstructions >= remaining
         paused.instance.hostState = paused.session

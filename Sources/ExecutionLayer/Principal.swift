@@ -29,6 +29,13 @@ public struct Principal: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public static func < (lhs: Principal, rhs: Principal) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
 
+    /// Hashes the bytes as one run (the synthesized hash fed them to the hasher one by one,
+    /// most of the cost of a query-cache lookup). Equality stays the synthesized one.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(bytes.count)
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
     /// The textual form of the spec (`aaaaa-aa` for the management canister):
     /// ``CandidPrincipal/text(ofBytes:)``.
     public var description: String { CandidPrincipal.text(ofBytes: bytes) }

@@ -370,6 +370,10 @@ public struct ReplicatedState: Sendable {
         positions[id].map { canisters[$0].state }
     }
 
+    /// Where canister `id` is in ``canisters`` (`nil`: no such canister), so that a caller can
+    /// read its fields in place instead of copying its state.
+    public func position(of id: CanisterID) -> Int? { positions[id] }
+
     /// Every cycle of the subnet: the canisters' balances, what travels with requests and
     /// responses in queues (the management canister's included), what call contexts hold
     /// offered and not accepted, and what was burned. Between rounds it changes only when

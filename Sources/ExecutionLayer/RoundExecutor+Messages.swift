@@ -290,9 +290,10 @@ extension RoundExecutor {
     }
 
     /// Resumes a paused message for one more slice.
-    func continueMessage(_ paused: PausedMessage, _ position: Int, _ core: Int, _ state: inout ReplicatedState, _ round: inout RoundState) {
+    func continueMessage(_ paused: consuming PausedMessage, _ position: Int, _ core: Int, _ state: inout ReplicatedState, _ round: inout RoundState) {
+        let (origin, alreadyCharged) = (paused.origin, paused.execution.instructionsUsed)
         let step = executor.resume(paused.execution, on: &state.canisters[position].state, sliceInstructions: slice(core, round))
-        settle(step, paused.origin, position, core, &state, &round, alreadyCharged: paused.execution.instructionsUsed)
+        settle(step, origin, position, core, &state, &round, alreadyCharged: alreadyCharged)
     }
 
     /// Charges what a slice used; keeps a paused message, or handles a finished one.

@@ -147,15 +147,16 @@ extension InternetComputerSimulation {
     public mutating func query(_ request: QueryRequest, onSubnet subnet: Int, atReplica node: Int, at time: SimInstant) -> QueryResponse {
         precondition(subnets.indices.contains(subnet) && subnets[subnet].model.replicas.indices.contains(node), "replica \(node) of subnet \(subnet)")
         guard queryServices[subnet][node].admits(at: time) else { return .overloaded(at: time) }
-        let (canister, stateTime) = queryState(request.canister, onSubnet: subnet, atReplica: node)
+        let place = queryPlace(request.canister, onSubnet: subnet, atReplica: node)
         var response: QueryResponse
         let key = QueryCache.Key(request)
-        let environment = canister.map { QueryCache.Environment($0, batchTimeNanos: stateTime.map(SubnetExecution.timeNanos) ?? 0) }
+        // A hit reads the canister's fields in place; only a miss copies its state to run on.
+        let environment = queryEnvironment(place, onSubnet: subnet)
         if let environment, let cached = queryServices[subnet][node].cache.lookup(key, in: environment) {
             response = QueryResponse(result: cached, executionDuration: .zero, cacheHit: true)
         } else {
-            response = SubnetExecution.query(request, on: canister, round: subnets[subnet].model.execution.executor.configuration, at: time,
-                                             stateTime: stateTime)
+            response = SubnetExecution.query(request, on: canister(at: place, onSubnet: subnet), round: subnets[subnet].model.execution.executor.configuration,
+                                             at: time, stateTime: place.stateTime)
             if let environment {
                 queryServices[subnet][node].cache.store(key, response.result, environment: environment, reads: response.environmentReads)
             }
@@ -170,28 +171,11 @@ extension InternetComputerSimulation {
     /// - Precondition: the subnet and the replica exist.
     public func executeQuery(_ request: QueryRequest, onSubnet subnet: Int, atReplica node: Int, at time: SimInstant) -> QueryResponse {
         precondition(subnets.indices.contains(subnet) && subnets[subnet].model.replicas.indices.contains(node), "replica \(node) of subnet \(subnet)")
-        let (canister, stateTime) = queryState(request.canister, onSubnet: subnet, atReplica: node)
-        var response = SubnetExecution.query(request, on: canister, round: subnets[subnet].model.execution.executor.configuration, at: time,
-                                             stateTime: stateTime)
+        let place = queryPlace(request.canister, onSubnet: subnet, atReplica: node)
+        var response = SubnetExecution.query(request, on: canister(at: place, onSubnet: subnet), round: subnets[subnet].model.execution.executor.configuration,
+                                             at: time, stateTime: place.stateTime)
         response.answeredAt = time
         return response
-    }
-
-    /// Canister `id` as replica `node` of subnet `subnet` answers queries from it (`nil`: no
-    /// such canister), and the time of that state (`nil`: genesis).
-    func queryState(_ id: CanisterID, onSubnet subnet: Int, atReplica node: Int) -> (CanisterState?, SimInstant?) {
-        // Reads leaf fields only: calling a method of `subnets[subnet].model`, or of its
-        // execution, copies that whole value per query (measured: 15% of a loaded run's time).
-        let height = subnets[subnet].model.replicas[node].certifier.certifiedHeight
-        // The canister's state at the height the replica certified when its states are kept;
-        // else (nobody was configured to query it) its latest executed state.
-        let snapshots = subnets[subnet].model.execution.querySnapshots
-        let canister = snapshots.keeps(id) ? snapshots.canister(id, certifiedHeight: height) : subnets[subnet].model.execution.state.canister(id)
-        // The time of the state read: its height's block time (the certificate a query method
-        // reads certifies it).
-        let times = subnets[subnet].model.execution.executionTimes
-        let stateHeight = snapshots.keeps(id) ? Int(height) : times.count
-        return (canister, stateHeight > 0 && stateHeight <= times.count ? times[stateHeight - 1] : nil)
     }
 }
 

@@ -68,6 +68,23 @@ struct BoundaryNodeTests {
         #expect(firsts == Set(0..<13).subtracting([7]), "every healthy replica, near or far, is tried first sometimes")
     }
 
+    @Test func aReadRouteIsThePartialShuffleOfItsStream() {
+        let seed = RandomSeed(7)
+        var node = BoundaryNode(configuration: BoundaryNodeConfiguration(), network: NetworkConfiguration(nodeCount: 13), stream: seed.stream("r"))
+        var reference = seed.stream("r")
+        for healthy in [Array(0..<13), [4, 9], [11], [], Array(2..<9)] {
+            // The reference: the first min(3, n) steps of a Fisher-Yates shuffle of a copy.
+            var candidates = healthy
+            let count = min(candidates.count, BoundaryNodeRoute.replicasMax)
+            for position in 0..<count {
+                candidates.swapAt(position, position + Int(reference.uniform(below: UInt64(candidates.count - position))))
+            }
+            let route = node.routeRead(healthy: healthy)
+            #expect(route == BoundaryNodeRoute(nodes: Array(candidates.prefix(count))), "healthy \(healthy)")
+        }
+        #expect(node.routeRead(healthy: []) == .empty)
+    }
+
     @Test func aRouteCarriesItsTriesInOrder() {
         let route = BoundaryNodeRoute(nodes: [12, 0, 65_535])
         #expect(route.nodes == [12, 0, 65_535] && route.count == 3 && route.attempt == 0 && route.current == 12)

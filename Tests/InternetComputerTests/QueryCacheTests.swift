@@ -21,7 +21,7 @@ struct QueryCacheTests {
         var evictions: UInt64 { cache.evictions }
         var count: Int { cache.count }
         var bytes: UInt64 { cache.bytes }
-        var uses: MinHeap<UInt64, QueryCache.Key> { cache.uses }
+        var uses: MinHeap<UInt64, Int> { cache.uses }
     }
 
     static func key(_ argument: [UInt8] = [], sender: Principal = .user(1)) -> QueryCache.Key {
@@ -115,6 +115,30 @@ struct QueryCacheTests {
         let off = Self.cache(bytes: 0)
         off.store(Self.key(), .success([1]), environment: Self.start, reads: [])
         #expect(off.count == 0)
+    }
+
+    @Test func aSlotFreedAndReusedIsNotEvictedForItsOldUse() {
+        let entryBytes: UInt64 = 108 + 3 + 1 + 96 + 10
+        let cache = Self.cache(bytes: 3 * entryBytes)
+        for index in 0..<3 { cache.store(Self.key([UInt8(index)]), .success(Array(repeating: 0, count: 10)), environment: Self.start, reads: []) }
+        // Entry 0 is invalid in a changed canister: the lookup removes it and frees its slot.
+        var changed = Self.start
+        changed.canisterChanges += 1
+        #expect(cache.lookup(Self.key([0]), in: changed) == nil && cache.count == 2)
+        // Entry 3 takes the freed slot; the slot's old use (the oldest) must not evict it.
+        cache.store(Self.key([3]), .success(Array(repeating: 0, count: 10)), environment: Self.start, reads: [])
+        cache.store(Self.key([4]), .success(Array(repeating: 0, count: 10)), environment: Self.start, reads: [])
+        #expect(cache.evictions == 1 && cache.count == 3)
+        #expect(cache.lookup(Self.key([1]), in: Self.start) == nil, "entry 1 was the least recently used")
+        for index: UInt8 in [2, 3, 4] { #expect(cache.lookup(Self.key([index]), in: Self.start) != nil) }
+    }
+
+    @Test func keysWithTheSameBytesInDifferentFieldsDiffer() {
+        let cache = Self.cache()
+        cache.store(Self.key([1, 2]), .success([1]), environment: Self.start, reads: [])
+        #expect(cache.lookup(Self.key([1, 2, 0]), in: Self.start) == nil)
+        #expect(cache.lookup(Self.key([1, 2], sender: .user(2)), in: Self.start) == nil)
+        #expect(cache.lookup(Self.key([1, 2]), in: Self.start) == .success([1]))
     }
 
     @Test func manyUsesKeepTheUseHeapBounded() {

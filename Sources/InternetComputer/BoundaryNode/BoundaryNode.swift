@@ -20,6 +20,16 @@ public struct BoundaryNodeRoute: Hashable, Sendable {
         packed = word
     }
 
+    /// A route over the first `count` nodes of `nodes`, as ``init(nodes:)`` packs them.
+    /// - Precondition: the nodes fit.
+    init(first count: Int, of nodes: UnsafeMutableBufferPointer<Int>) {
+        precondition(count <= Self.replicasMax && count <= nodes.count && nodes.prefix(count).allSatisfy { (0..<65_536).contains($0) },
+                     "a route holds at most 3 nodes below 65536")
+        var word = UInt64(count) << 48
+        for position in 0..<count { word |= UInt64(nodes[position]) << (16 * UInt64(position)) }
+        packed = word
+    }
+
     private init(packed: UInt64) {
         self.packed = packed
     }
@@ -97,13 +107,18 @@ public struct BoundaryNode: Sendable {
     /// The replicas a query or `read_state` is tried at: up to 1 + ``BoundaryNodeConfiguration/retryCount``
     /// distinct replicas of `healthy`, in random order (empty: none is healthy).
     public mutating func routeRead(healthy: [Int]) -> BoundaryNodeRoute {
-        var candidates = healthy
-        let count = min(candidates.count, BoundaryNodeRoute.replicasMax)
-        for position in 0..<count {
-            let pick = position + Int(stream.uniform(below: UInt64(candidates.count - position)))
-            candidates.swapAt(position, pick)
+        let count = min(healthy.count, BoundaryNodeRoute.replicasMax)
+        guard count > 0 else { return .empty }
+        // The first `count` steps of a Fisher-Yates shuffle of `healthy`, on a copy on the
+        // stack (a copied array and the prefix's array were most of a query's routing cost).
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: healthy.count) { candidates in
+            _ = candidates.initialize(fromContentsOf: healthy)
+            for position in 0..<count {
+                let pick = position + Int(stream.uniform(below: UInt64(healthy.count - position)))
+                candidates.swapAt(position, pick)
+            }
+            return BoundaryNodeRoute(first: count, of: candidates)
         }
-        return BoundaryNodeRoute(nodes: Array(candidates.prefix(count)))
     }
 
     /// The replicas of `heights` (each up replica's certified height, by node) the boundary

@@ -146,6 +146,15 @@ public struct IngressLifecycle: Sendable {
         submissionIndex[id].flatMap { outcome(at: $0, history: history) }
     }
 
+    /// The height whose execution answered message `id`: `nil` until it is answered, `.some(nil)`
+    /// for one answered on submission. What ``outcome(of:history:)`` says of the height, without
+    /// reading the status from the ingress history (the synchronous calls' waits ask this of
+    /// every waiting call at each certification).
+    func answerHeight(of id: UInt64) -> Height?? {
+        guard let index = submissionIndex[id], let answer = submissions[index].answer else { return nil }
+        return .some(answer.height)
+    }
+
     /// The outcome of submission `index`, if answered.
     func outcome(at index: Int, history: [UInt64: IngressStatus]) -> IngressOutcome? {
         // Field by field: a copy of the whole submission would copy its message (polls read

@@ -31,6 +31,16 @@ public struct QueryCache: Sendable {
         /// Its size as dfinity/ic counts it: the struct (an estimate of the Rust layout: two
         /// principals of 30 bytes, a string and a vector of 24) plus the name and argument.
         var bytes: UInt64 { 108 + UInt64(method.utf8.count) + UInt64(argument.count) }
+
+        /// Hashes the argument as one run of bytes (the synthesized hash fed it to the hasher
+        /// byte by byte: a third of a cache hit's cost). Equality is the synthesized one.
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(sender)
+            hasher.combine(canister)
+            hasher.combine(method)
+            hasher.combine(argument.count)
+            argument.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
     }
 
     /// What the result depended on, as the state it ran on showed it.
@@ -61,8 +71,9 @@ public struct QueryCache: Sendable {
         }
     }
 
-    /// A cached result.
+    /// A cached result, in its slot.
     struct Entry: Sendable {
+        var key: Key
         var environment: Environment
         var reply: Result<[UInt8], Reject>
         var reads: EnvironmentReads
@@ -77,10 +88,16 @@ public struct QueryCache: Sendable {
     public let expiry: SimDuration
     /// How long an entry that read the data certificate stays valid at most.
     public let dataCertificateExpiry: SimDuration
-    var entries: [Key: Entry] = [:]
-    /// (stamp, key) of every use, the oldest first out; stale pairs (the entry was used again
-    /// or removed) are skipped.
-    var uses = MinHeap<UInt64, Key>()
+    /// The slot of each entry's key: a hit hashes its key once, and the use heap holds slot
+    /// numbers rather than keys (no reference counting of their strings and arrays).
+    var slotOfKey: [Key: Int] = [:]
+    /// The entries by slot (`nil`: a free slot, listed in ``freeSlots``).
+    var slots: [Entry?] = []
+    var freeSlots: [Int] = []
+    /// (stamp, slot) of every use, the oldest first out; stale pairs (the entry was used again
+    /// or removed, so its slot holds another stamp or nothing) are skipped. Stamps are unique,
+    /// so a slot reused by a later entry never matches an old pair.
+    var uses = MinHeap<UInt64, Int>()
     var nextStamp: UInt64 = 0
     /// The bytes of its entries.
     public private(set) var bytes: UInt64 = 0
@@ -99,22 +116,22 @@ public struct QueryCache: Sendable {
     }
 
     /// Entries held.
-    public var count: Int { entries.count }
+    public var count: Int { slotOfKey.count }
 
     /// The result cached under `key` if it is still valid in `environment` (an invalid entry is
     /// removed); counts a hit or a miss.
     public mutating func lookup(_ key: Key, in environment: Environment) -> Result<[UInt8], Reject>? {
-        guard let entry = entries[key] else {
+        guard let slot = slotOfKey[key], let entry = slots[slot] else {
             misses += 1
             return nil
         }
         guard isValid(entry, in: environment) else {
-            remove(key)
+            remove(slot)
             misses += 1
             return nil
         }
         hits += 1
-        touch(key)
+        touch(slot)
         return entry.reply
     }
 
@@ -140,12 +157,15 @@ public struct QueryCache: Sendable {
         case .failure(let reject): key.bytes + Self.entryBytes + UInt64(reject.message.utf8.count)
         }
         guard size <= capacityBytes else { return }
-        remove(key)
-        entries[key] = Entry(environment: environment, reply: reply, reads: reads, bytes: size, stamp: 0)
+        if let slot = slotOfKey[key] { remove(slot) }
+        let slot = freeSlots.popLast() ?? slots.count
+        if slot == slots.count { slots.append(nil) }
+        slots[slot] = Entry(key: key, environment: environment, reply: reply, reads: reads, bytes: size, stamp: 0)
+        slotOfKey[key] = slot
         bytes += size
-        touch(key)
+        touch(slot)
         while bytes > capacityBytes, let (stamp, oldest) = uses.popMin() {
-            guard entries[oldest]?.stamp == stamp else { continue }
+            guard slots[oldest]?.stamp == stamp else { continue }
             remove(oldest)
             evictions += 1
         }
@@ -155,18 +175,24 @@ public struct QueryCache: Sendable {
     /// entry's environment, result and flags).
     static let entryBytes: UInt64 = 96
 
-    mutating func touch(_ key: Key) {
+    /// Marks the entry in `slot` used now.
+    mutating func touch(_ slot: Int) {
         nextStamp += 1
-        entries[key]?.stamp = nextStamp
-        uses.insert(nextStamp, key)
-        // Stale pairs are dropped when they outnumber the entries, so the heap stays bounded.
-        if uses.count > 2 * entries.count + 64 {
-            uses = MinHeap(entries.map { ($0.value.stamp, $0.key) })
+        slots[slot]?.stamp = nextStamp
+        uses.insert(nextStamp, slot)
+        // Stale pairs are dropped when they outnumber the entries, so the heap stays bounded
+        // (rebuilt in slot order; stamps are unique, so the order they go in does not matter).
+        if uses.count > 2 * count + 64 {
+            uses = MinHeap(slots.indices.compactMap { slot in slots[slot].map { ($0.stamp, slot) } })
         }
     }
 
-    mutating func remove(_ key: Key) {
-        guard let entry = entries.removeValue(forKey: key) else { return }
+    /// Removes the entry in `slot`.
+    mutating func remove(_ slot: Int) {
+        guard let entry = slots[slot] else { return }
+        slotOfKey[entry.key] = nil
+        slots[slot] = nil
+        freeSlots.append(slot)
         bytes -= entry.bytes
     }
 }

@@ -55,14 +55,25 @@ public struct QueryService: Sendable {
     /// - Precondition: `admits(at: time)` said yes.
     public mutating func run(canister: CanisterID, at time: SimInstant, execution: SimDuration) -> (start: SimInstant, end: SimInstant) {
         if canisterSlotsFreeAt.count > 4 * configuration.concurrentMax { dropIdleCanisters(at: time) }
-        var slots = canisterSlotsFreeAt[canister] ?? Array(repeating: .zero, count: max(configuration.threadsPerCanister, 1))
-        let start = max(time, threadsFreeAt.min() ?? time, slots.min() ?? time)
-        let end = start + configuration.overhead + max(execution, .zero)
-        threadsFreeAt[Self.bestFit(threadsFreeAt, start)] = end
-        slots[Self.bestFit(slots, start)] = end
-        canisterSlotsFreeAt[canister] = slots
-        endings.insert(end, true)
+        let slotCount = max(configuration.threadsPerCanister, 1)
+        let (overhead, threadFreeAt) = (configuration.overhead, threadsFreeAt.min() ?? time)
+        // The slots are changed in place (one hash lookup, no copy of the array).
+        let end = Self.occupy(&canisterSlotsFreeAt[canister, default: Array(repeating: .zero, count: slotCount)], from: max(time, threadFreeAt)) {
+            $0 + overhead + max(execution, .zero)
+        }
+        threadsFreeAt[Self.bestFit(threadsFreeAt, end.start)] = end.end
+        endings.insert(end.end, true)
         admitted += 1
+        return end
+    }
+
+    /// Takes the best-fitting of a canister's `slots` for a query that may start at
+    /// `earliest` (or once a slot is free) and ends at `ending(start)`: its start and end.
+    static func occupy(_ slots: inout [SimInstant], from earliest: SimInstant,
+                       ending: (SimInstant) -> SimInstant) -> (start: SimInstant, end: SimInstant) {
+        let start = max(earliest, slots.min() ?? earliest)
+        let end = ending(start)
+        slots[bestFit(slots, start)] = end
         return (start, end)
     }
 

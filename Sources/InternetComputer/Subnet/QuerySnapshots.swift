@@ -10,8 +10,10 @@ import ExecutionLayer
 struct QuerySnapshots: Sendable {
     /// The canisters users query.
     let queriedCanisters: [CanisterID]
-    /// Their states after each kept height, oldest first (`nil`: nobody queries the subnet).
-    var snapshots: [(height: Height, canisters: [CanisterState?])]?
+    /// Their states after each kept height, oldest first (`nil`: nobody queries the subnet),
+    /// with what a cached query result depends on of each (its batch time left 0), read once
+    /// here so that a cache hit copies no canister state.
+    var snapshots: [(height: Height, canisters: [CanisterState?], environments: [QueryCache.Environment?])]?
 
     /// Heights of state kept below the latest certified one.
     static let keptHeights: Height = 10
@@ -19,13 +21,27 @@ struct QuerySnapshots: Sendable {
     /// Snapshots of `queriedCanisters`, starting with their states in `genesis`.
     init(queriedCanisters: [CanisterID], genesis: ReplicatedState) {
         self.queriedCanisters = queriedCanisters
-        snapshots = queriedCanisters.isEmpty ? nil : [(Height(0), queriedCanisters.map { genesis.canister($0) })]
+        snapshots = queriedCanisters.isEmpty ? nil : [Self.snapshot(Height(0), queriedCanisters.map { genesis.canister($0) })]
     }
 
     /// `height` was executed, leaving `state`.
     mutating func executed(_ height: Height, _ state: ReplicatedState) {
         guard snapshots != nil else { return }
-        snapshots?.append((height, queriedCanisters.map { state.canister($0) }))
+        snapshots?.append(Self.snapshot(height, queriedCanisters.map { state.canister($0) }))
+    }
+
+    /// The snapshot of `canisters` after `height`, with their query-cache environments.
+    static func snapshot(_ height: Height, _ canisters: [CanisterState?])
+        -> (height: Height, canisters: [CanisterState?], environments: [QueryCache.Environment?]) {
+        (height, canisters, canisters.map { $0.map { QueryCache.Environment($0, batchTimeNanos: 0) } })
+    }
+
+    /// What a cached result from the canister in `slot` of kept height `kept` depends on, in a
+    /// state of batch time `batchTimeNanos`.
+    func environment(kept: Int, slot: Int, batchTimeNanos: UInt64) -> QueryCache.Environment? {
+        guard var environment = snapshots?[kept].environments[slot] else { return nil }
+        environment.batchTimeNanos = batchTimeNanos
+        return environment
     }
 
     /// `height` was first certified: keep the states replicas may still answer queries from,
@@ -44,7 +60,14 @@ struct QuerySnapshots: Sendable {
     /// states are kept (``keeps(_:)``): in the latest kept state at or below that height (the
     /// oldest kept if the replica lags further).
     func canister(_ id: CanisterID, certifiedHeight height: Height) -> CanisterState? {
-        guard let slot = queriedCanisters.firstIndex(of: id), let kept = snapshots, let oldest = kept.first else { return nil }
-        return (kept.last { $0.height <= height } ?? oldest).canisters[slot]
+        guard let (kept, slot) = place(of: id, certifiedHeight: height) else { return nil }
+        return snapshots?[kept].canisters[slot]
+    }
+
+    /// Where ``canister(_:certifiedHeight:)`` finds canister `id`: the index of the kept height
+    /// and the canister's slot in it (`nil`: its states are not kept).
+    func place(of id: CanisterID, certifiedHeight height: Height) -> (kept: Int, slot: Int)? {
+        guard let slot = queriedCanisters.firstIndex(of: id), let kept = snapshots, !kept.isEmpty else { return nil }
+        return (kept.lastIndex { $0.height <= height } ?? 0, slot)
     }
 }

@@ -164,8 +164,11 @@ public struct SubnetExecution: Sendable {
         var modules: [SHA256Digest: Result<CompiledModule, Reject>] = [:]
         var states: [CanisterState] = []
         var problems: [(Int, Reject)] = []
+        // Canisters installed from the same bytes (often the very same array) hash them once.
+        var last: (wasm: [UInt8], hash: SHA256Digest)?
         for (index, setup) in canisters.enumerated() {
-            let hash = SHA256.hash(setup.wasm)
+            let hash = last.flatMap { $0.wasm == setup.wasm ? $0.hash : nil } ?? SHA256.hash(setup.wasm)
+            last = (setup.wasm, hash)
             let compiled = modules[hash] ?? CanisterExecutor.compile(setup.wasm, for: setup.id, limits: round.execution.moduleLimits)
             modules[hash] = compiled
             var canister = CanisterState(id: setup.id, controllers: setup.controllers, cycles: setup.cycles)
@@ -280,5 +283,11 @@ public struct SubnetExecution: Sendable {
     /// What became of message `id` (`nil` until it is answered).
     public func outcome(of id: UInt64) -> IngressOutcome? {
         ingress.outcome(of: id, history: state.ingressHistory)
+    }
+
+    /// The height that answered message `id` (`nil` until it is answered, `.some(nil)` if
+    /// answered on submission): ``outcome(of:)``'s height, read without its status.
+    func answerHeight(of id: UInt64) -> Height?? {
+        ingress.answerHeight(of: id)
     }
 }

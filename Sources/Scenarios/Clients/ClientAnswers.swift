@@ -19,6 +19,28 @@ public enum CallAnswer: Hashable, Sendable {
     init(_ reject: Reject) {
         self = .rejected(code: reject.code.rawValue, errorCode: reject.errorCode?.description, message: reject.message)
     }
+
+    /// Hashes a reply's bytes as one run (the synthesized hash fed them to the hasher one by
+    /// one, for every answer a client counts). Equality stays the synthesized one.
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .replied(let bytes):
+            hasher.combine(0)
+            hasher.combine(bytes.count)
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        case .rejected(let code, let errorCode, let message):
+            hasher.combine(1)
+            hasher.combine(code)
+            hasher.combine(errorCode)
+            hasher.combine(message)
+        case .expired: hasher.combine(2)
+        case .refused(let httpStatus, let errorCode, let message):
+            hasher.combine(3)
+            hasher.combine(httpStatus)
+            hasher.combine(errorCode)
+            hasher.combine(message)
+        }
+    }
 }
 
 /// One distinct answer of a client, and how many of its calls received it.

@@ -56,7 +56,8 @@ public enum NothingLostChecker {
         let hopMax = workload.throughBoundaryNode(client) ? ic.boundaryNode(ofSubnet: subnet).replicaDelays.max() ?? .zero : .zero
         let slack = max(specification.pollInterval, .seconds(1)) + (specification.networkDelay + specification.networkJitter) * 3
             + hopMax * Int64(2 + 2 * BoundaryNodeConfiguration.retryCount)
-        let name = "update call \(call.messageID) of client \"\(specification.name)\" (sent at \(call.sentAt))"
+        // Built only for a problem: most calls have none, and the text costs more than the check.
+        var name: String { "update call \(call.messageID) of client \"\(specification.name)\" (sent at \(call.sentAt))" }
         switch call.end {
         case .replied?:
             guard case .replied? = outcome?.status else { return ("replied", "\(name) ended replied, but its subnet has no reply for it") }

@@ -134,7 +134,9 @@ public struct Execution: Sendable {
         let body = instance.compiled.functions[Int(index) - instance.hostFunctions.count]
         guard body.frameSlots <= limits.valueStackSlots,
               limits.callStackBytesUsed(frames: 1, slots: body.frameSlots) <= limits.callStackBytes else { throw Trap(.callStackExhausted) }
-        stack = ValueStack(capacity: min(max(body.frameSlots * 4, 1_024), limits.valueStackSlots))
+        // A small start (1 KiB past the first frames): every message allocates and zeroes its
+        // stack, and most need little of it; deeper calls grow it by doubling (`reserve`).
+        stack = ValueStack(capacity: min(max(body.frameSlots * 4, 128), limits.valueStackSlots))
         for (slot, argument) in arguments.enumerated() { stack.base[slot] = argument.slot }
         instance.compiled.entries[Int(index) - instance.hostFunctions.count].prepare(stack.base)
         frames = [Frame(function: Int(index), pc: 0, base: 0)]
