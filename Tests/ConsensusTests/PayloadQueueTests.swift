@@ -72,4 +72,57 @@ struct PayloadQueueTests {
         #expect(maxCount >= PayloadQueue.indexedFrom, "the queue was indexed at some point")
         #expect(queue.count < PayloadQueue.indexedFrom / 2, "and drained below where it drops the index")
     }
+
+    /// Items in increasing ID order (the sorted form, found by binary search) well past the
+    /// indexed length, removed a block's worth at a time from the front and here and there,
+    /// then one out of order (the queue leaves the sorted form) and back in order once that one
+    /// is gone: always what filtering an array gives.
+    @Test func sortedFormAgreesWithFilteringAnArray() {
+        var random = RandomStream(generator: Xoshiro256StarStar(seed: 11))
+        var queue = PayloadQueue()
+        var reference: [(item: PayloadItem, availableAt: SimInstant)] = []
+        func check() {
+            #expect(queue.map { $0.item } == reference.map { $0.item })
+            #expect(queue.map { $0.availableAt } == reference.map { $0.availableAt })
+            #expect(queue.count == reference.count)
+        }
+        func append(_ id: UInt64) {
+            let at = SimInstant.zero + .microseconds(Int64(random.uniform(below: 1_000)))
+            queue.append(Self.item(id), availableAt: at)
+            reference.append((Self.item(id), at))
+        }
+        func remove(_ ids: [UInt64]) {
+            queue.remove(ids)
+            let set = Set(ids)
+            reference.removeAll { set.contains($0.item.id) }
+        }
+        var nextID: UInt64 = 100
+        for round in 0..<400 {
+            for _ in 0..<(round < 300 ? 30 : 5) {
+                nextID += 1 + random.uniform(below: 3)
+                append(nextID)
+            }
+            // The oldest block's worth, with a few IDs not held and one twice.
+            var block = reference.prefix(Int(random.uniform(below: 25))).map { $0.item.id }
+            block += [random.uniform(below: nextID + 10), block.first ?? 0]
+            remove(block)
+            if round % 50 == 49 { check() }
+        }
+        #expect(reference.count >= PayloadQueue.indexedFrom, "the sorted queue grew past the indexed length")
+        #expect(queue.isSorted)
+        append(7)  // out of order: filtered or indexed from now on
+        #expect(!queue.isSorted)
+        remove(reference.dropFirst(3).prefix(40).map { $0.item.id })
+        check()
+        remove([7])
+        for _ in 0..<3 {
+            remove(reference.prefix(reference.count / 2 + 1).map { $0.item.id })  // compacted: in order again
+            check()
+        }
+        #expect(queue.isSorted)
+        nextID += 1
+        append(nextID)
+        remove([nextID, reference[0].item.id])
+        check()
+    }
 }
