@@ -68,12 +68,16 @@ struct PayloadQueue: Sequence {
         if removedCount * 2 > entries.count { compact() }
     }
 
-    /// Removes the entries of `ids`, each found by binary search (sorted form).
+    /// Removes the entries of `ids` (sorted form): each at the place after the one before it
+    /// (a block holds a run of the queue, in order), else found by binary search.
     private mutating func removeSorted(_ ids: [UInt64]) {
+        var next = head
         for id in ids {
-            guard let position = sortedPosition(of: id), entries[position] != nil else { continue }
+            let found = next < entryIDs.count && entryIDs[next] == id ? next : sortedPosition(of: id)
+            guard let position = found, entries[position] != nil else { continue }
             entries[position] = nil
             removedCount += 1
+            next = position + 1
         }
         while head < entries.count, entries[head] == nil { head += 1 }
     }
