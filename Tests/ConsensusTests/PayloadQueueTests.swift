@@ -77,7 +77,7 @@ struct PayloadQueueTests {
     /// Items in increasing ID order in a long queue, removed a block's worth at a time from the
     /// front and here and there, then one out of order twice, and gone again: always what
     /// filtering an array gives.
-    @Test func sortedFormAgreesWithFilteringAnArray() {
+    @Test func aLongQueueInIDOrderAgreesWithFilteringAnArray() {
         var random = RandomStream(generator: Xoshiro256StarStar(seed: 11))
         var queue = PayloadQueue()
         var reference: [(item: PayloadItem, availableAt: SimInstant)] = []
