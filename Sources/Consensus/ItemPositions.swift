@@ -30,9 +30,10 @@ struct ItemPositions {
         slots = Array(repeating: Slot(key: 0, place: Self.empty), count: 1 << 4)
     }
 
-    /// The first slot to probe for `key`.
+    /// The first slot to probe for `key`: its high half folded into its low half (so that IDs
+    /// differing only in their high bits spread too), multiplied, the top bits taken.
     private func home(_ key: UInt64) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - bits))
+        Int(truncatingIfNeeded: ((key ^ (key >> 32)) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - bits))
     }
 
     /// Sets `key`'s place to `place` (not negative); its place before, if it had one.
