@@ -3,20 +3,21 @@ import SimCore
 /// The items a node may propose, oldest first, each with when it may be proposed, until a
 /// finalized block holds them. A short queue is filtered whole when a block is finalized; a
 /// long one (a subnet under overload holds tens of thousands of waiting messages per node, and
-/// a finalized height removes only a block's worth) keeps an index from item to place, so that
-/// removal costs in proportion to the items removed, not to the queue.
+/// a finalized height removes only a block's worth) keeps an index from item to place
+/// (``ItemPositions``, cheaper to hash than a `Dictionary`), so that removal costs in
+/// proportion to the items removed, not to the queue.
 struct PayloadQueue: Sequence {
     /// One waiting item.
     typealias Entry = (item: PayloadItem, availableAt: SimInstant)
 
     /// From this many entries on, the queue keeps its index (below half of it, it drops it).
-    static let indexedFrom = 2_048
+    static let indexedFrom = 64
 
     /// The entries in arrival order; `nil` where one was removed and not yet compacted away
     /// (only while indexed).
     private var entries: [Entry?] = []
     /// Where each item's entry is (its latest, when an item was added twice), while indexed.
-    private var positions: [UInt64: Int] = [:]
+    private var positions = ItemPositions()
     /// Whether ``positions`` is kept.
     private var isIndexed = false
     /// How many entries are `nil`.
@@ -66,7 +67,7 @@ struct PayloadQueue: Sequence {
         entries.removeAll { $0 == nil }
         removedCount = 0
         if entries.count < Self.indexedFrom / 2 {
-            positions.removeAll()
+            positions = ItemPositions()
             isIndexed = false
             hasDuplicates = false
         } else {
@@ -76,9 +77,9 @@ struct PayloadQueue: Sequence {
 
     /// Rebuilds the index from the entries (none removed).
     private mutating func reindex() {
-        positions.removeAll(keepingCapacity: true)
+        positions.removeAll()
         for (position, entry) in entries.enumerated() {
-            if let entry { positions[entry.item.id] = position }
+            if let entry { _ = positions.updateValue(position, forKey: entry.item.id) }
         }
         isIndexed = true
         hasDuplicates = positions.count != entries.count

@@ -39,7 +39,7 @@ struct PayloadQueueTests {
     }
 
     /// A long random sequence of appends and removals, against the reference, with the queue
-    /// growing past the length where it keeps an index and shrinking below it again.
+    /// growing long and draining again, some items arriving as second copies.
     @Test func agreesWithFilteringAnArray() {
         var random = RandomStream(generator: Xoshiro256StarStar(seed: 7))
         var queue = PayloadQueue()
@@ -69,7 +69,58 @@ struct PayloadQueueTests {
             #expect(queue.count == reference.count)
             maxCount = max(maxCount, reference.count)
         }
-        #expect(maxCount >= PayloadQueue.indexedFrom, "the queue was indexed at some point")
-        #expect(queue.count < PayloadQueue.indexedFrom / 2, "and drained below where it drops the index")
+        #expect(maxCount >= 2_048, "the queue was long, and indexed")
+        queue.remove(reference.map { $0.item.id })
+        #expect(queue.count == 0 && queue.map { $0.item.id }.isEmpty, "and drained below where it drops the index")
+    }
+
+    /// Items in increasing ID order in a long queue, removed a block's worth at a time from the
+    /// front and here and there, then one out of order twice, and gone again: always what
+    /// filtering an array gives.
+    @Test func aLongQueueInIDOrderAgreesWithFilteringAnArray() {
+        var random = RandomStream(generator: Xoshiro256StarStar(seed: 11))
+        var queue = PayloadQueue()
+        var reference: [(item: PayloadItem, availableAt: SimInstant)] = []
+        func check() {
+            #expect(queue.map { $0.item } == reference.map { $0.item })
+            #expect(queue.map { $0.availableAt } == reference.map { $0.availableAt })
+            #expect(queue.count == reference.count)
+        }
+        func append(_ id: UInt64) {
+            let at = SimInstant.zero + .microseconds(Int64(random.uniform(below: 1_000)))
+            queue.append(Self.item(id), availableAt: at)
+            reference.append((Self.item(id), at))
+        }
+        func remove(_ ids: [UInt64]) {
+            queue.remove(ids)
+            let set = Set(ids)
+            reference.removeAll { set.contains($0.item.id) }
+        }
+        var nextID: UInt64 = 100
+        for round in 0..<400 {
+            for _ in 0..<(round < 300 ? 30 : 5) {
+                nextID += 1 + random.uniform(below: 3)
+                append(nextID)
+            }
+            // The oldest block's worth, with a few IDs not held and one twice.
+            var block = reference.prefix(Int(random.uniform(below: 25))).map { $0.item.id }
+            block += [random.uniform(below: nextID + 10), block.first ?? 0]
+            remove(block)
+            if round % 50 == 49 { check() }
+        }
+        #expect(reference.count >= 2_048, "the queue grew long")
+        append(7)  // out of order
+        append(7)  // and a second copy
+        remove(reference.dropFirst(3).prefix(40).map { $0.item.id })
+        check()
+        remove([7])
+        for _ in 0..<3 {
+            remove(reference.prefix(reference.count / 2 + 1).map { $0.item.id })  // compacted
+            check()
+        }
+        nextID += 1
+        append(nextID)
+        remove([nextID, reference[0].item.id])
+        check()
     }
 }

@@ -140,6 +140,12 @@ public struct IngressLifecycle: Sendable {
         }
     }
 
+    /// The messages `height` answered, in the order they were answered, until the height is
+    /// certified (empty after).
+    func messagesAnswered(at height: Height) -> [UInt64] {
+        (awaitingCertification[height] ?? []).map { submissions[$0].message.id }
+    }
+
     /// What became of message `id` (`nil` until it is answered), its status read from
     /// `history`, the state's ingress history.
     func outcome(of id: UInt64, history: [UInt64: IngressStatus]) -> IngressOutcome? {

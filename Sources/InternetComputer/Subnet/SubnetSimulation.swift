@@ -40,9 +40,12 @@ public struct SubnetSimulation: SimulationModel {
     /// When each replica has each ingress message in its pool (gossiped, validated), by
     /// message ID, while a block may still carry it (``Dissemination``).
     var ingressArrivals: [UInt64: [SimInstant]] = [:]
-    /// Per replica, the synchronous calls waiting there for their answers' certification
-    /// (message, the caller's token), and the waits answered during the event being handled.
-    var syncWaits: [[(id: UInt64, token: Int)]] = []
+    /// The synchronous calls waiting for their answers' certification (``SyncWait``): by
+    /// message while it is unanswered, then per replica by the height that answered it; how
+    /// many waits were recorded; and the waits answered during the event being handled.
+    var syncWaitsByMessage: [UInt64: [SyncWait]] = [:]
+    var syncWaitsByHeight: [[Height: [SyncWait]]] = []
+    var syncWaitsRecorded = 0
     var answeredWaits: [AnsweredWait] = []
     /// Stream slices other subnets may now read (published as heights are certified), until
     /// whoever connects the subnets takes them (``takeOutbox()``).
@@ -81,7 +84,7 @@ public struct SubnetSimulation: SimulationModel {
         let state = execution.state
         replicas = (0..<configuration.consensus.nodeCount).map { Replica(index: $0, configuration: configuration, genesis: genesis, state: state) }
         metrics = SubnetMetrics(honest: replicas.map(\.isHonest), recordsTimeline: configuration.recordsTimeline)
-        syncWaits = Array(repeating: [], count: replicas.count)
+        syncWaitsByHeight = Array(repeating: [:], count: replicas.count)
     }
 
     /// Messages the network lost to faults.
@@ -247,6 +250,7 @@ public struct SubnetSimulation: SimulationModel {
         liveness.observe(node: index, at: now)
         metrics.recordFinalized(block, node: index, at: now)
         if let executed = execution.execute(block, at: now) {
+            fileWaits(answeredAt: block.height)
             for item in block.payload { ingressArrivals[item.id] = nil }
             scheduler.schedule(.executed(height: block.height, digest: executed.digest), at: now + executed.duration)
             for node in awaitingExecution.removeValue(forKey: block.height) ?? [] {
