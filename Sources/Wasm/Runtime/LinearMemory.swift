@@ -115,7 +115,12 @@ public struct LinearMemory {
         }
     }
 
+    /// The chunk table; every assignment goes through ``replaceTable(_:)``, which keeps
+    /// ``pointers`` in step with it.
     private var table: ChunkTable
+    /// `table.pointers`, held in the value itself so that a load reaches a chunk's bytes with
+    /// one dependent load fewer (the interpreter's loads are its most frequent memory work).
+    private var pointers: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>>
     /// The current size in pages.
     public private(set) var pageCount: UInt32
     /// The current size in bytes.
@@ -145,6 +150,14 @@ public struct LinearMemory {
         size = UInt64(minimumPages) * UInt64(Self.pageBytes)
         self.maximumPages = maximumPages
         table = ChunkTable(count: Int(minimumPages) * Self.chunksPerPage, copying: nil)
+        pointers = table.pointers
+    }
+
+    /// Makes `newTable` this memory's chunk table.
+    @inline(__always)
+    private mutating func replaceTable(_ newTable: ChunkTable) {
+        table = newTable
+        pointers = newTable.pointers
     }
 
     /// A memory of no pages that cannot grow: what a shared memory's cell holds while an
@@ -162,7 +175,7 @@ public struct LinearMemory {
         guard pages > 0 else { return Int32(bitPattern: old) }
         pageCount = old + pages
         size = UInt64(pageCount) * UInt64(Self.pageBytes)
-        table = ChunkTable(count: Int(pageCount) * Self.chunksPerPage, copying: table)
+        replaceTable(ChunkTable(count: Int(pageCount) * Self.chunksPerPage, copying: table))
         return Int32(bitPattern: old)
     }
 
@@ -350,7 +363,7 @@ public struct LinearMemory {
     /// Gives this copy of the memory a chunk table of its own (sharing the chunks).
     @inline(__always)
     private mutating func makeTableUnique() {
-        if _slowPath(!isKnownUniquelyReferenced(&table)) { table = ChunkTable(count: table.count, copying: table) }
+        if _slowPath(!isKnownUniquelyReferenced(&table)) { replaceTable(ChunkTable(count: table.count, copying: table)) }
     }
 
     /// The bytes of chunk `index`, with storage of its own (a copy of a shared or zero chunk
@@ -421,7 +434,7 @@ extension LinearMemory {
         guard address &+ UInt64(MemoryLayout<T>.size) <= size else { return nil }
         let within = Int(address) & (Self.chunkBytes - 1)
         guard _fastPath(within &+ MemoryLayout<T>.size <= Self.chunkBytes) else { return loadIfInBounds(T.self, at: address) }
-        return T(littleEndian: UnsafeRawPointer(table.pointers[Int(address) >> Self.chunkShift] + within).loadUnaligned(as: T.self))
+        return T(littleEndian: UnsafeRawPointer(pointers[Int(address) >> Self.chunkShift] + within).loadUnaligned(as: T.self))
     }
 
     /// Stores `value` little-endian at `base + offset` as ``storeIfInBounds(_:at:)`` does,
@@ -437,7 +450,7 @@ extension LinearMemory {
         guard _fastPath(within &+ MemoryLayout<T>.size <= Self.chunkBytes && table.stamps[index] == table.generation) else {
             return storeChecked(value, at: address)
         }
-        UnsafeMutableRawPointer(table.pointers[index] + within).storeBytes(of: value.littleEndian, as: T.self)
+        UnsafeMutableRawPointer(pointers[index] + within).storeBytes(of: value.littleEndian, as: T.self)
         return true
     }
 
