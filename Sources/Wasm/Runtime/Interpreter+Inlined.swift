@@ -66,4 +66,16 @@ extension Execution {
             throw .outOfBoundsMemoryAccess
         }
     }
+
+    /// ``other(_:_:_:_:_:mayOvershoot:)`` with a copy of `remaining` lent to it and written back
+    /// (also when it throws), so that the main loop's `remaining` never has its address taken.
+    @inline(__always)
+    mutating func otherLending(
+        _ op: Op, _ fp: UnsafeMutablePointer<UInt64>, _ instance: inout WasmInstance, _ remaining: inout UInt64,
+        _ overshoot: inout UInt64, mayOvershoot: Bool
+    ) throws(TrapReason) -> Bool {
+        var lent = remaining
+        defer { remaining = lent }
+        return try other(op, fp, &instance, &lent, &overshoot, mayOvershoot: mayOvershoot)
+    }
 }

@@ -485,10 +485,7 @@ extension Execution {
                 case .memorySize, .memoryGrow, .memoryInit, .dataDrop, .memoryCopy, .memoryFill, .refIsNull,
                      .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop,
                      .saturatingTruncation, .memory64Load, .memory64Store, .table64IndexCheck:
-                    var lent = remaining  // lent, so that `remaining`'s address is never taken
-                    defer { remaining = lent }
-                    guard try other(ip.pointee, fp, &instance, &lent, &meter.overshoot, mayOvershoot: meter.mayOvershoot && isFirst) else {
-                        remaining = lent
+                    guard try otherLending(ip.pointee, fp, &instance, &remaining, &meter.overshoot, mayOvershoot: meter.mayOvershoot && isFirst) else {
                         // A bulk operation whose per-byte cost cannot be paid: it has not run.
                         frames[frameIndex].pc = ip - code
                         (meter.remaining, meter.progressed) = (remaining, progressed)
