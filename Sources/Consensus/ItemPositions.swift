@@ -3,21 +3,29 @@
 /// nearly in order (ingress messages are numbered as they are submitted), so most live in a
 /// dense window of consecutive IDs (``ItemWindow``), read and written in place; the rest go to
 /// a hash table (``HashedItemPositions``). An ID is held in one of the two, never both. Never
-/// iterated, so how IDs are split between the two reaches nothing.
-struct ItemPositions {
+/// iterated, so how IDs are split between the two reaches nothing. The shell keeps its other
+/// maps keyed by message ID (submissions, gossip arrivals) in the same way.
+public struct ItemPositions: Sendable {
     /// IDs in the window of consecutive IDs.
     private var window = ItemWindow()
     /// IDs the window did not take.
     private var hashed = HashedItemPositions()
 
     /// An empty map.
-    init() {}
+    public init() {}
 
     /// Entries held.
-    var count: Int { window.count &+ hashed.count }
+    public var count: Int { window.count &+ hashed.count }
+
+    /// The place of `key`, if it has one.
+    public func place(of key: UInt64) -> Int? {
+        if let place = window.place(of: key) { return place }
+        return hashed.count > 0 ? hashed.place(of: key) : nil
+    }
 
     /// Sets `key`'s place to `place` (not negative); its place before, if it had one.
-    mutating func updateValue(_ place: Int, forKey key: UInt64) -> Int? {
+    @discardableResult
+    public mutating func updateValue(_ place: Int, forKey key: UInt64) -> Int? {
         precondition(place >= 0, "a place is not negative")
         if let old = window.replace(place, of: key) { return old }
         if hashed.count > 0, hashed.place(of: key) != nil { return hashed.updateValue(place, forKey: key) }
@@ -26,13 +34,14 @@ struct ItemPositions {
     }
 
     /// Removes `key`; its place, if it had one.
-    mutating func removeValue(forKey key: UInt64) -> Int? {
+    @discardableResult
+    public mutating func removeValue(forKey key: UInt64) -> Int? {
         if let old = window.remove(key) { return old }
         return hashed.count > 0 ? hashed.removeValue(forKey: key) : nil
     }
 
     /// Forgets every entry (keeping the storage).
-    mutating func removeAll() {
+    public mutating func removeAll() {
         window.removeAll()
         if hashed.count > 0 { hashed.removeAll() }
     }
@@ -41,7 +50,7 @@ struct ItemPositions {
 /// The hashed part of ``ItemPositions``: open addressing with linear probing and a
 /// multiplicative hash (a `Dictionary` hashes each key with SipHash, several times the cost of
 /// this hash). IDs chosen to collide only slow it down.
-struct HashedItemPositions {
+struct HashedItemPositions: Sendable {
     /// One slot: a key and its place, or ``empty`` or ``removed`` as the place.
     private struct Slot {
         var key: UInt64

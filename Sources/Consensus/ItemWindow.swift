@@ -8,7 +8,7 @@
 /// consecutive IDs sit in consecutive slots. IDs the window does not take (older than its
 /// oldest, or so far past its newest that the window would be mostly holes) are left to the
 /// caller's hash table.
-struct ItemWindow {
+struct ItemWindow: Sendable {
     /// The place of an ID the window covers but does not hold.
     private static let hole: Int32 = -1
     /// The window may span this many IDs beyond four per held entry (so that IDs spread over

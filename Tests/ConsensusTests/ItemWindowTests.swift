@@ -48,27 +48,42 @@ struct ItemWindowTests {
     /// older IDs and far ones; drops its old end as it empties, and starts afresh when empty.
     @Test func windowBounds() {
         var window = ItemWindow()
-        #expect(window.insert(0, for: 100, heldElsewhere: 0))
-        #expect(!window.insert(1, for: 99, heldElsewhere: 0), "older than the oldest held")
-        #expect(!window.insert(1, for: 100 + 4 * 2 + 4_096, heldElsewhere: 0), "past the span limit")
-        #expect(window.insert(1, for: 100 + 4 * 2 + 4_095, heldElsewhere: 0))
+        let first = window.insert(0, for: 100, heldElsewhere: 0)
+        let older = window.insert(1, for: 99, heldElsewhere: 0)
+        let tooFar = window.insert(1, for: 100 + 4 * 2 + 4_096, heldElsewhere: 0)
+        let farthest = window.insert(1, for: 100 + 4 * 2 + 4_095, heldElsewhere: 0)
+        #expect(first && farthest)
+        #expect(!older, "older than the oldest held")
+        #expect(!tooFar, "past the span limit")
         #expect(window.place(of: 100) == 0 && window.place(of: 101) == nil && window.place(of: 99) == nil)
-        #expect(window.replace(7, of: 100) == 0 && window.replace(7, of: 101) == nil)
-        #expect(window.remove(100) == 7 && window.remove(100) == nil)
+        let replaced = window.replace(7, of: 100)
+        let notHeld = window.replace(7, of: 101)
+        #expect(replaced == 0 && notHeld == nil)
+        let removed = window.remove(100)
+        let removedAgain = window.remove(100)
+        #expect(removed == 7 && removedAgain == nil)
         #expect(window.count == 1)
-        #expect(!window.insert(2, for: 100, heldElsewhere: 0), "the oldest held moved past it")
-        #expect(window.remove(100 + 4 * 2 + 4_095) == 1 && window.count == 0)
-        #expect(window.insert(3, for: 5, heldElsewhere: 0), "an empty window starts at any ID")
+        let behind = window.insert(2, for: 100, heldElsewhere: 0)
+        #expect(!behind, "the oldest held moved past it")
+        let last = window.remove(100 + 4 * 2 + 4_095)
+        #expect(last == 1 && window.count == 0)
+        let afresh = window.insert(3, for: 5, heldElsewhere: 0)
+        #expect(afresh, "an empty window starts at any ID")
         #expect(window.place(of: 5) == 3)
-        #expect(!window.insert(Int(Int32.max), for: 6, heldElsewhere: 0), "a place past 32 bits")
+        let wide = window.insert(Int(Int32.max), for: 6, heldElsewhere: 0)
+        #expect(!wide, "a place past 32 bits")
     }
 
     /// A long FIFO run: the window's old end is dropped as it goes, and every place is found.
     @Test func longRunDropsItsOldEnd() {
         var window = ItemWindow()
         for id in UInt64(0)..<200_000 {
-            #expect(window.insert(Int(id % 1_000), for: id, heldElsewhere: 0))
-            if id >= 500 { #expect(window.remove(id - 500) == Int((id - 500) % 1_000)) }
+            let taken = window.insert(Int(id % 1_000), for: id, heldElsewhere: 0)
+            #expect(taken)
+            if id >= 500 {
+                let removed = window.remove(id - 500)
+                #expect(removed == Int((id - 500) % 1_000))
+            }
         }
         #expect(window.count == 500)
         #expect(window.place(of: 199_500) == 500 && window.place(of: 199_499) == nil)
