@@ -148,7 +148,7 @@ public struct IngressLifecycle: Sendable {
 
     /// What became of message `id` (`nil` until it is answered), its status read from
     /// `history`, the state's ingress history.
-    func outcome(of id: UInt64, history: [UInt64: IngressStatus]) -> IngressOutcome? {
+    func outcome(of id: UInt64, history: IngressHistory) -> IngressOutcome? {
         submissionIndex.place(of: id).flatMap { outcome(at: $0, history: history) }
     }
 
@@ -162,7 +162,7 @@ public struct IngressLifecycle: Sendable {
     }
 
     /// The outcome of submission `index`, if answered.
-    func outcome(at index: Int, history: [UInt64: IngressStatus]) -> IngressOutcome? {
+    func outcome(at index: Int, history: IngressHistory) -> IngressOutcome? {
         // Field by field: a copy of the whole submission would copy its message (polls read
         // this for every call).
         guard let answer = submissions[index].answer else { return nil }
@@ -172,7 +172,7 @@ public struct IngressLifecycle: Sendable {
     }
 
     /// The answers in the order they came, their statuses read from `history`.
-    func outcomes(history: [UInt64: IngressStatus]) -> [(id: UInt64, outcome: IngressOutcome)] {
+    func outcomes(history: IngressHistory) -> [(id: UInt64, outcome: IngressOutcome)] {
         answerOrder.compactMap { index in outcome(at: index, history: history).map { (submissions[index].message.id, $0) } }
     }
 
