@@ -60,6 +60,18 @@ struct IngressArrivals: Sendable {
         }
     }
 
+    /// Records that replica `r` has message `id` in its pool at `pooled[r]` (a whole row at
+    /// once, as tests set it).
+    mutating func record(_ id: UInt64, _ pooled: [SimInstant]) {
+        let row = startRow(for: id, width: pooled.count)
+        for (replica, time) in pooled.enumerated() { self[row, replica] = time }
+    }
+
+    /// When each replica has message `id` in its pool, if held (a copy of its row).
+    func pooled(of id: UInt64) -> [SimInstant]? {
+        row(of: id).map { row in (0..<width).map { self[row, $0] } }
+    }
+
     /// Forgets message `id` (a block holding it was executed); nothing if not held.
     mutating func remove(_ id: UInt64) {
         guard let row = rows.removeValue(forKey: id) else { return }
