@@ -1,9 +1,56 @@
-/// A map from payload item ID to place in a ``PayloadQueue``: open addressing with linear
-/// probing and a multiplicative hash. Every replica keeps one over its waiting items, and
-/// under a backlog these were the simulator's hottest lookups; a `Dictionary` hashes each
-/// key with SipHash, several times the cost of this hash. Never iterated, so its layout
-/// reaches nothing; IDs chosen to collide only slow it down.
-struct ItemPositions {
+/// A map from payload item ID to place in a ``PayloadQueue``. Every replica keeps one over its
+/// waiting items, and under a backlog these were the simulator's hottest lookups. IDs come
+/// nearly in order (ingress messages are numbered as they are submitted), so most live in a
+/// dense window of consecutive IDs (``ItemWindow``), read and written in place; the rest go to
+/// a hash table (``HashedItemPositions``). An ID is held in one of the two, never both. Never
+/// iterated, so how IDs are split between the two reaches nothing. The shell keeps its other
+/// maps keyed by message ID (submissions, gossip arrivals) in the same way.
+public struct ItemPositions: Sendable {
+    /// IDs in the window of consecutive IDs.
+    private var window = ItemWindow()
+    /// IDs the window did not take.
+    private var hashed = HashedItemPositions()
+
+    /// An empty map.
+    public init() {}
+
+    /// Entries held.
+    public var count: Int { window.count &+ hashed.count }
+
+    /// The place of `key`, if it has one.
+    public func place(of key: UInt64) -> Int? {
+        if let place = window.place(of: key) { return place }
+        return hashed.count > 0 ? hashed.place(of: key) : nil
+    }
+
+    /// Sets `key`'s place to `place` (not negative); its place before, if it had one.
+    @discardableResult
+    public mutating func updateValue(_ place: Int, forKey key: UInt64) -> Int? {
+        precondition(place >= 0, "a place is not negative")
+        if let old = window.replace(place, of: key) { return old }
+        if hashed.count > 0, hashed.place(of: key) != nil { return hashed.updateValue(place, forKey: key) }
+        if window.insert(place, for: key, heldElsewhere: hashed.count) { return nil }
+        return hashed.updateValue(place, forKey: key)
+    }
+
+    /// Removes `key`; its place, if it had one.
+    @discardableResult
+    public mutating func removeValue(forKey key: UInt64) -> Int? {
+        if let old = window.remove(key) { return old }
+        return hashed.count > 0 ? hashed.removeValue(forKey: key) : nil
+    }
+
+    /// Forgets every entry (keeping the storage).
+    public mutating func removeAll() {
+        window.removeAll()
+        if hashed.count > 0 { hashed.removeAll() }
+    }
+}
+
+/// The hashed part of ``ItemPositions``: open addressing with linear probing and a
+/// multiplicative hash (a `Dictionary` hashes each key with SipHash, several times the cost of
+/// this hash). IDs chosen to collide only slow it down.
+struct HashedItemPositions: Sendable {
     /// One slot: a key and its place, or ``empty`` or ``removed`` as the place.
     private struct Slot {
         var key: UInt64
@@ -58,6 +105,17 @@ struct ItemPositions {
         }
         slots[slot] = Slot(key: key, place: place)
         count += 1
+        return nil
+    }
+
+    /// The place of `key`, if held.
+    func place(of key: UInt64) -> Int? {
+        let mask = slots.count - 1
+        var slot = home(key)
+        while slots[slot].place != Self.empty {
+            if slots[slot].place >= 0, slots[slot].key == key { return slots[slot].place }
+            slot = (slot + 1) & mask
+        }
         return nil
     }
 

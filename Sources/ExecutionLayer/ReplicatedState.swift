@@ -188,7 +188,7 @@ public struct ReplicatedState: Sendable {
     /// Where each canister is in `canisters` (looked up, never iterated).
     var positions: [CanisterID: Int] = [:]
     /// What became of each ingress message (looked up, never iterated).
-    public internal(set) var ingressHistory: [UInt64: IngressStatus] = [:]
+    public internal(set) var ingressHistory = IngressHistory()
     /// Execution rounds run so far.
     public internal(set) var round: UInt64 = 0
     /// Cycles gone for good: fees, and what canisters burned.

@@ -52,16 +52,16 @@ struct DisseminationTests {
         let arrival = SimInstant.zero + .seconds(1)
         let block = Self.block(rank: 0, messages: 2)
         // Message 1 is in node 1's pool before the block arrives; message 2 only 50 ms after.
-        subnet.ingressArrivals[1] = Array(repeating: .zero, count: 4)
-        subnet.ingressArrivals[2] = Array(repeating: arrival + .milliseconds(50), count: 4)
+        subnet.ingressArrivals.record(1, Array(repeating: .zero, count: 4))
+        subnet.ingressArrivals.record(2, Array(repeating: arrival + .milliseconds(50), count: 4))
         // The fetch (a 20 ms round trip; the constant network's uplinks are unlimited) ends first.
         #expect(subnet.readyTime(subnet.proposalDelivery(of: block, broadcast: true), sentBy: 0, to: 1, arrival: arrival) == arrival + .milliseconds(20))
         // Arriving in the pool before the fetch ends: the block is whole then.
-        subnet.ingressArrivals[2] = Array(repeating: arrival + .milliseconds(5), count: 4)
+        subnet.ingressArrivals.record(2, Array(repeating: arrival + .milliseconds(5), count: 4))
         #expect(subnet.readyTime(subnet.proposalDelivery(of: block, broadcast: true), sentBy: 0, to: 1, arrival: arrival) == arrival + .milliseconds(5))
         // Without hashes in blocks the block carries its messages.
         var direct = Self.subnet(delay: .milliseconds(10), dissemination: .direct)
-        direct.ingressArrivals[2] = Array(repeating: arrival + .milliseconds(50), count: 4)
+        direct.ingressArrivals.record(2, Array(repeating: arrival + .milliseconds(50), count: 4))
         #expect(direct.readyTime(direct.proposalDelivery(of: block, broadcast: true), sentBy: 0, to: 1, arrival: arrival) == arrival)
     }
 
@@ -76,7 +76,7 @@ struct DisseminationTests {
         var simulation = Simulation(model: SubnetSimulation(configuration: configuration))
         simulation.model.start(&simulation.scheduler)
         _ = simulation.run(.until(.zero + .milliseconds(11)))
-        let pooled = try #require(simulation.model.ingressArrivals[7])
+        let pooled = try #require(simulation.model.ingressArrivals.pooled(of: 7))
         let validation = ProcessingConfiguration.internetComputer.ingressValidation
         #expect(pooled[2] == SimInstant.zero + .milliseconds(10) + validation)
         for peer in [0, 1, 3] { #expect(pooled[peer] == SimInstant.zero + .milliseconds(110) + validation + validation) }

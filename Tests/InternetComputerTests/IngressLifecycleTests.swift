@@ -45,7 +45,7 @@ struct IngressLifecycleTests {
         #expect(lifecycle.messages(of: block).map(\.id) == [7], "only the messages it knows")
         #expect(lifecycle.messages(of: block)[0].expiryNanos == lifecycle.expiryNanos(submittedAt: at(10)), "stored with its expiry")
         lifecycle.executed(height: 3, answered: [7], expired: [], at: at(900))
-        let history: [UInt64: IngressStatus] = [7: .replied([42])]
+        let history: IngressHistory = [7: .replied([42])]
         #expect(lifecycle.outcome(of: 7, history: history)?.certifiedAt == nil, "answered, not yet visible")
         #expect(lifecycle.latency.count == 0)
         lifecycle.certified(height: 3, at: at(700))

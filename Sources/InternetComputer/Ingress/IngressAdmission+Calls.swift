@@ -38,7 +38,7 @@ extension InternetComputerSimulation {
         // Leaf fields only: calling a method of the subnet's model or its execution would copy it.
         while let message = admissions[subnet].oldestPooled(node) {
             let left = message.expiryNanos < now || subnets[subnet].model.execution.state.ingressHistory[message.id] != nil
-                || subnets[subnet].model.execution.ingress.submissionIndex[message.id].map {
+                || subnets[subnet].model.execution.ingress.submissionIndex.place(of: message.id).map {
                     subnets[subnet].model.execution.ingress.submissions[$0].answer != nil
                 } == true
             guard left else { break }

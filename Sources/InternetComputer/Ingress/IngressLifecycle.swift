@@ -66,9 +66,9 @@ public struct IngressLifecycle: Sendable {
     /// How long after its submission a message expires, unless it sets an earlier expiry.
     public let timeToLive: SimDuration
     /// Submitted messages in the order they came, and where each message ID is among them
-    /// (looked up only).
+    /// (looked up only; IDs come nearly in order, so most are array reads).
     var submissions: [Submission] = []
-    var submissionIndex: [UInt64: Int] = [:]
+    var submissionIndex = ItemPositions()
     /// Answered messages (indices into `submissions`), in the order they were answered.
     var answerOrder: [Int] = []
     /// Answered messages waiting for their height's certification, by height.
@@ -95,8 +95,8 @@ public struct IngressLifecycle: Sendable {
     mutating func submit(_ ingress: SubmittedIngress) -> IngressMessage? {
         var message = ingress.message
         message.expiryNanos = expiryNanos(submittedAt: ingress.at, requested: message.expiryNanos)
-        guard submissionIndex[message.id] == nil else { return nil }
-        submissionIndex[message.id] = submissions.count
+        guard submissionIndex.place(of: message.id) == nil else { return nil }
+        submissionIndex.updateValue(submissions.count, forKey: message.id)
         submissions.append(Submission(message: message, at: ingress.at))
         return message
     }
@@ -109,7 +109,7 @@ public struct IngressLifecycle: Sendable {
 
     /// The ingress messages of `block`, in order (those it inducts, or drops as expired).
     func messages(of block: Block) -> [IngressMessage] {
-        block.payload.compactMap { item in submissionIndex[item.id].map { submissions[$0].message } }
+        block.payload.compactMap { item in submissionIndex.place(of: item.id).map { submissions[$0].message } }
     }
 
     /// A round inducting `block` at `height` dropped `expired` and answered `answered` at
@@ -122,7 +122,7 @@ public struct IngressLifecycle: Sendable {
     /// Message `id` was answered (the first answer only), by `height` (then it waits for
     /// certification) or on submission with `reject` (visible at once).
     mutating func answered(_ id: UInt64, at time: SimInstant, height: Height?, reject: Reject?) {
-        guard let index = submissionIndex[id], submissions[index].answer == nil else { return }
+        guard let index = submissionIndex.place(of: id), submissions[index].answer == nil else { return }
         let submittedAt = submissions[index].at
         submissions[index].answer = Answer(executedAt: time, height: height, certifiedAt: height == nil ? time : nil, reject: reject)
         answerOrder.append(index)
@@ -148,8 +148,8 @@ public struct IngressLifecycle: Sendable {
 
     /// What became of message `id` (`nil` until it is answered), its status read from
     /// `history`, the state's ingress history.
-    func outcome(of id: UInt64, history: [UInt64: IngressStatus]) -> IngressOutcome? {
-        submissionIndex[id].flatMap { outcome(at: $0, history: history) }
+    func outcome(of id: UInt64, history: IngressHistory) -> IngressOutcome? {
+        submissionIndex.place(of: id).flatMap { outcome(at: $0, history: history) }
     }
 
     /// The height whose execution answered message `id`: `nil` until it is answered, `.some(nil)`
@@ -157,12 +157,12 @@ public struct IngressLifecycle: Sendable {
     /// reading the status from the ingress history (the synchronous calls' waits ask this of
     /// every waiting call at each certification).
     func answerHeight(of id: UInt64) -> Height?? {
-        guard let index = submissionIndex[id], let answer = submissions[index].answer else { return nil }
+        guard let index = submissionIndex.place(of: id), let answer = submissions[index].answer else { return nil }
         return .some(answer.height)
     }
 
     /// The outcome of submission `index`, if answered.
-    func outcome(at index: Int, history: [UInt64: IngressStatus]) -> IngressOutcome? {
+    func outcome(at index: Int, history: IngressHistory) -> IngressOutcome? {
         // Field by field: a copy of the whole submission would copy its message (polls read
         // this for every call).
         guard let answer = submissions[index].answer else { return nil }
@@ -172,7 +172,7 @@ public struct IngressLifecycle: Sendable {
     }
 
     /// The answers in the order they came, their statuses read from `history`.
-    func outcomes(history: [UInt64: IngressStatus]) -> [(id: UInt64, outcome: IngressOutcome)] {
+    func outcomes(history: IngressHistory) -> [(id: UInt64, outcome: IngressOutcome)] {
         answerOrder.compactMap { index in outcome(at: index, history: history).map { (submissions[index].message.id, $0) } }
     }
 

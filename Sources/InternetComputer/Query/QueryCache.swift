@@ -80,6 +80,8 @@ public struct QueryCache: Sendable {
         var bytes: UInt64
         /// When it was last used (a counter: larger is more recent).
         var stamp: UInt64
+        /// The key's ``Key/indexHash`` (to find its bucket when it is removed).
+        var keyHash: UInt64
     }
 
     /// The capacity in bytes (0: the cache keeps nothing).
@@ -88,9 +90,10 @@ public struct QueryCache: Sendable {
     public let expiry: SimDuration
     /// How long an entry that read the data certificate stays valid at most.
     public let dataCertificateExpiry: SimDuration
-    /// The slot of each entry's key: a hit hashes its key once, and the use heap holds slot
-    /// numbers rather than keys (no reference counting of their strings and arrays).
-    var slotOfKey: [Key: Int] = [:]
+    /// The slot of each entry's key: a hit hashes its key once (a cheap hash, not SipHash),
+    /// and the use heap holds slot numbers rather than keys (no reference counting of their
+    /// strings and arrays).
+    var keyIndex = QueryKeyIndex()
     /// The entries by slot (`nil`: a free slot, listed in ``freeSlots``).
     var slots: [Entry?] = []
     var freeSlots: [Int] = []
@@ -116,12 +119,12 @@ public struct QueryCache: Sendable {
     }
 
     /// Entries held.
-    public var count: Int { slotOfKey.count }
+    public var count: Int { keyIndex.count }
 
     /// The result cached under `key` if it is still valid in `environment` (an invalid entry is
     /// removed); counts a hit or a miss.
     public mutating func lookup(_ key: Key, in environment: Environment) -> Result<[UInt8], Reject>? {
-        guard let slot = slotOfKey[key], let entry = slots[slot] else {
+        guard let slot = slot(of: key, hash: key.indexHash), let entry = slots[slot] else {
             misses += 1
             return nil
         }
@@ -157,11 +160,12 @@ public struct QueryCache: Sendable {
         case .failure(let reject): key.bytes + Self.entryBytes + UInt64(reject.message.utf8.count)
         }
         guard size <= capacityBytes else { return }
-        if let slot = slotOfKey[key] { remove(slot) }
+        let hash = key.indexHash
+        if let slot = slot(of: key, hash: hash) { remove(slot) }
         let slot = freeSlots.popLast() ?? slots.count
         if slot == slots.count { slots.append(nil) }
-        slots[slot] = Entry(key: key, environment: environment, reply: reply, reads: reads, bytes: size, stamp: 0)
-        slotOfKey[key] = slot
+        slots[slot] = Entry(key: key, environment: environment, reply: reply, reads: reads, bytes: size, stamp: 0, keyHash: hash)
+        keyIndex.insert(hash: hash, slot: slot)
         bytes += size
         touch(slot)
         while bytes > capacityBytes, let (stamp, oldest) = uses.popMin() {
@@ -174,6 +178,11 @@ public struct QueryCache: Sendable {
     /// An entry's size besides its key and reply (an estimate of the Rust layout of the
     /// entry's environment, result and flags).
     static let entryBytes: UInt64 = 96
+
+    /// The slot holding `key`, whose ``Key/indexHash`` is `hash`, if any.
+    func slot(of key: Key, hash: UInt64) -> Int? {
+        keyIndex.slot(hash: hash) { slot in slots[slot]?.key == key }
+    }
 
     /// Marks the entry in `slot` used now.
     mutating func touch(_ slot: Int) {
@@ -190,7 +199,7 @@ public struct QueryCache: Sendable {
     /// Removes the entry in `slot`.
     mutating func remove(_ slot: Int) {
         guard let entry = slots[slot] else { return }
-        slotOfKey[entry.key] = nil
+        keyIndex.remove(hash: entry.keyHash, slot: slot)
         slots[slot] = nil
         freeSlots.append(slot)
         bytes -= entry.bytes

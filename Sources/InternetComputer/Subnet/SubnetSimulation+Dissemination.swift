@@ -20,15 +20,24 @@ extension SubnetSimulation {
         // Validation is a delay here, not a queue: the uplink and the other processors take
         // work in time order, and this message's arrivals at the peers lie in the future.
         let cost = processing.ingressValidation
-        var pooled = Array(repeating: SimInstant.max, count: replicas.count)
-        pooled[entry] = now + cost
+        let row = ingressArrivals.startRow(for: item.id, width: replicas.count)
+        ingressArrivals[row, entry] = now + cost
         let peers = replicas[entry].peers.filter { !isDown($0, at: now) }
-        for arrival in network.send(item.sizeBytes, from: entry, to: peers, at: now) where pooled[arrival.peer] == .max {
-            pooled[arrival.peer] = arrival.time + cost + cost
+        for arrival in network.send(item.sizeBytes, from: entry, to: peers, at: now) where ingressArrivals[row, arrival.peer] == .max {
+            ingressArrivals[row, arrival.peer] = arrival.time + cost + cost
         }
-        ingressArrivals[item.id] = pooled
         // A peer the gossip missed (lost) has it only by fetching it for a block that names it.
-        for node in replicas.indices where !isDown(node, at: now) { takePayload(item, node: node, at: pooled[node], &scheduler) }
+        // One array for every replica's input (each holds it until its node takes the item).
+        let items = [item]
+        for node in replicas.indices where !isDown(node, at: now) {
+            takePayload(items, node: node, at: ingressArrivals[row, node], &scheduler)
+        }
+    }
+
+    /// Replica `node` takes `items` for its proposals from `availableAt` (through its
+    /// consensus processor).
+    mutating func takePayload(_ items: [PayloadItem], node: Int, at availableAt: SimInstant, _ scheduler: inout Scheduler<Event>) {
+        run(node, .payload(items, availableAt: availableAt), at: max(scheduler.now, replicas[node].consensusProcessor.busyUntil), &scheduler)
     }
 
     /// The replica a submission reaches: the one given if it is up, else the first up from
@@ -44,10 +53,12 @@ extension SubnetSimulation {
     /// is advertised (a broadcast of rank above 0 at or over the push threshold; the leader's
     /// is latency-sensitive and pushed whatever its size), and, with hashes in blocks, where
     /// the gossip of each of its ingress messages stands (messages without a record every
-    /// replica had at once, or a block holding them is already executed).
+    /// replica had at once, or a block holding them is already executed): each message's size
+    /// and its row in ``ingressArrivals`` (valid while the table is not changed, within one
+    /// send).
     struct ProposalDelivery {
         var advertised: Bool
-        var gossiped: [(sizeBytes: Int, pooled: [SimInstant])]
+        var gossiped: [(sizeBytes: Int, row: Int)]
     }
 
     /// The delivery of `block`, sent to several peers (`broadcast`) or one.
@@ -57,7 +68,7 @@ extension SubnetSimulation {
             && dissemination.wireBytes(of: .proposal(block), isIngress: Self.isIngress) >= dissemination.pushThresholdBytes
         guard dissemination.hashesInBlocks else { return ProposalDelivery(advertised: advertised, gossiped: []) }
         let gossiped = block.payload.compactMap { item in
-            Self.isIngress(item) ? ingressArrivals[item.id].map { (item.sizeBytes, $0) } : nil
+            Self.isIngress(item) ? ingressArrivals.row(of: item.id).map { (item.sizeBytes, $0) } : nil
         }
         return ProposalDelivery(advertised: advertised, gossiped: gossiped)
     }
@@ -72,8 +83,8 @@ extension SubnetSimulation {
         var pooledLast = whole
         var missingBytes = 0
         // `.max`: the gossip never reached this replica.
-        for message in delivery.gossiped where message.pooled[peer] > whole {
-            pooledLast = max(pooledLast, message.pooled[peer])
+        for message in delivery.gossiped where ingressArrivals[message.row, peer] > whole {
+            pooledLast = max(pooledLast, ingressArrivals[message.row, peer])
             missingBytes += message.sizeBytes
         }
         guard missingBytes > 0 else { return whole }

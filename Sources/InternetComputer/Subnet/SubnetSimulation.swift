@@ -39,7 +39,7 @@ public struct SubnetSimulation: SimulationModel {
     var awaitingExecution: [Height: [Int]] = [:]
     /// When each replica has each ingress message in its pool (gossiped, validated), by
     /// message ID, while a block may still carry it (``Dissemination``).
-    var ingressArrivals: [UInt64: [SimInstant]] = [:]
+    var ingressArrivals = IngressArrivals()
     /// The synchronous calls waiting for their answers' certification (``SyncWait``): by
     /// message while it is unanswered, then per replica by the height that answered it; how
     /// many waits were recorded; and the waits answered during the event being handled.
@@ -251,7 +251,7 @@ public struct SubnetSimulation: SimulationModel {
         metrics.recordFinalized(block, node: index, at: now)
         if let executed = execution.execute(block, at: now) {
             fileWaits(answeredAt: block.height)
-            for item in block.payload { ingressArrivals[item.id] = nil }
+            for item in block.payload { ingressArrivals.remove(item.id) }
             scheduler.schedule(.executed(height: block.height, digest: executed.digest), at: now + executed.duration)
             for node in awaitingExecution.removeValue(forKey: block.height) ?? [] {
                 execution.execute(block, onReplica: &replicas[node].ownExecution, node: node)

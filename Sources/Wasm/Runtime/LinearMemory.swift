@@ -95,7 +95,10 @@ public struct LinearMemory {
             let kept = min(source?.count ?? 0, count)
             let keptWords = min(source?.dirtyWords ?? 0, dirtyWords)
             if let source {
-                chunks.initialize(from: source.chunks, count: kept)
+                // One element at a time: `initialize(from:count:)` on `Chunk?` goes through the
+                // runtime's generic array copy (a value-witness call per chunk), about five
+                // times the cost of this loop's retains; a message copies the table once.
+                for index in 0..<kept { (chunks + index).initialize(to: source.chunks[index]) }
                 pointers.initialize(from: source.pointers, count: kept)
                 dirty.initialize(from: source.dirty, count: keptWords)
                 allocated = kept == source.count ? source.allocated : (0..<kept).reduce(0) { $0 + (chunks[$1] == nil ? 0 : 1) }
@@ -106,7 +109,8 @@ public struct LinearMemory {
         }
 
         deinit {
-            chunks.deinitialize(count: count)
+            // One element at a time, for the reason the copy above gives.
+            for index in 0..<count { _ = (chunks + index).move() }
             chunks.deallocate()
             pointers.deallocate()
             dirty.deallocate()
