@@ -109,6 +109,15 @@ public struct EventQueue<Payload> {
     @usableFromInline var entryCount = 0
     /// Sum of slot generations read ahead of need (see `settle`); never used otherwise.
     @usableFromInline var readAhead: UInt32 = 0
+    /// The batches in flight (``scheduleBatch(_:time:payload:)``), one entry each: its next
+    /// event's time and sequence, with the batch's index in place of a slot.
+    @usableFromInline var batchHeap = EntryHeap()
+    /// The batches, by index; a free one is empty.
+    @usableFromInline var batches: [Batch] = []
+    /// Indices of free batches, whose arrays keep their capacity for reuse.
+    @usableFromInline var freeBatches: [Int32] = []
+    /// Events of batches not yet popped.
+    @usableFromInline var batchedCount = 0
 
     /// Creates an empty queue.
     @inlinable
@@ -122,16 +131,18 @@ public struct EventQueue<Payload> {
 
     /// The number of pending events.
     @inlinable
-    public var count: Int { liveCount }
+    public var count: Int { liveCount + batchedCount }
 
     /// Whether no event is pending.
     @inlinable
-    public var isEmpty: Bool { liveCount == 0 }
+    public var isEmpty: Bool { liveCount == 0 && batchedCount == 0 }
 
     /// The time of the next event, or `nil` if the queue is empty. O(1).
     @inlinable
     public var nextTime: SimInstant? {
-        current.top.map { SimInstant(nanosecondsSinceStart: $0.time) }
+        guard let batch = batchHeap.top else { return current.top.map { SimInstant(nanosecondsSinceStart: $0.time) } }
+        guard let top = current.top, top.time < batch.time else { return SimInstant(nanosecondsSinceStart: batch.time) }
+        return SimInstant(nanosecondsSinceStart: top.time)
     }
 
     /// The number of sequence numbers handed out so far (schedules plus reschedules).
@@ -155,7 +166,7 @@ public struct EventQueue<Payload> {
     /// - Complexity: O(log n) amortized.
     @inlinable
     public mutating func popNext() -> ScheduledEvent<Payload>? {
-        guard !current.isEmpty else { return nil }
+        guard !isEmpty else { return nil }
         return popNextOfNonEmpty()
     }
 
@@ -166,6 +177,9 @@ public struct EventQueue<Payload> {
     /// - Complexity: O(log n) amortized.
     @inlinable
     public mutating func popNextOfNonEmpty() -> ScheduledEvent<Payload> {
+        // The earliest event is the earlier of the tiers' top and the batches' (every live
+        // entry of the tiers is at or after `current`'s top).
+        if let batch = batchHeap.top, current.top.map({ batch.precedes($0) }) ?? true { return popFiring(batch) }
         guard let top = current.top else { preconditionFailure("popNextOfNonEmpty() on an empty queue") }
         current.removeTop()
         entryCount -= 1
@@ -390,7 +404,7 @@ extension EventQueue {
         } else if !live.isEmpty {
             return "current is empty while \(live.count) live entries wait"
         }
-        return accountingViolation(entries: all.count, liveEntries: live.count)
+        return accountingViolation(entries: all.count, liveEntries: live.count) ?? batchViolation()
     }
 
     private func accountingViolation(entries: Int, liveEntries: Int) -> String? {
