@@ -59,11 +59,16 @@ public struct ScheduledEvent<Payload> {
 /// - `window`: a ``CalendarWindow`` of unsorted buckets for the near future;
 /// - `far`: a binary heap for everything after the window.
 ///
+/// Batches (``scheduleBatch(_:time:payload:)``: a subnet's broadcast, one event per copy)
+/// stay out of the tiers: each waits as one entry in `batchHeap`, keyed by its next event's
+/// time and the sequence number that event drew when the batch was scheduled, and a pop takes
+/// the earlier of that heap's top and `current`'s.
+///
 /// An entry goes to the tier its time falls in. When `current` runs dry the next non-empty
 /// bucket is taken into it; when the window runs dry it is re-based at the earliest `far`
 /// entry, with its geometry adapted to what the last window saw, and `far` entries inside the
 /// new window move into its buckets. After every operation the top of `current` is the
-/// earliest live event, which keeps ``nextTime`` O(1).
+/// earliest live entry of the tiers, which keeps ``nextTime`` O(1).
 ///
 /// Cancelling frees the slot and leaves the entry behind as stale; rescheduling adds a fresh
 /// entry and makes the old one stale. Stale entries are dropped when they surface, and all
