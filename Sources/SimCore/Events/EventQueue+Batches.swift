@@ -25,16 +25,12 @@ extension EventQueue {
             return QueueEntry(time: timeBase &+ Int64(key >> 16), sequence: sequenceBase &+ (key & 0xFFFF), slot: batch)
         }
 
-        /// Sets key `index` (appending when the array is that short).
-        @inlinable @inline(__always)
-        mutating func setKey(_ index: Int, _ key: UInt64) {
-            if index < keys.count { keys[index] = key } else { keys.append(key) }
-        }
-
-        /// Sets payload `index` (appending when the array is that short).
-        @inlinable @inline(__always)
-        mutating func setPayload(_ index: Int, _ payload: consuming Payload) {
-            if index < payloads.count { payloads[index] = payload } else { payloads.append(payload) }
+        /// Makes both arrays hold at least `count` elements (later ones zero keys and no
+        /// payloads), for the batch to write the first `count` through buffers.
+        @inlinable
+        mutating func reserve(_ count: Int) {
+            if keys.count < count { keys += repeatElement(0, count: count - keys.count) }
+            if payloads.count < count { payloads += repeatElement(nil, count: count - payloads.count) }
         }
     }
 
@@ -64,31 +60,46 @@ extension EventQueue {
             return
         }
         let batch = allocateBatch()
+        // Filled as a local value (moved out and back: no copy), so that its arrays are
+        // written through buffers without a uniqueness check per element.
+        var filling = Batch()
+        swap(&filling, &batches[batch])
+        filling.reserve(count)
         // The times first, as raw keys; packed below once their range is known.
         var earliest = Int64.max
         var latest = Int64.min
-        for index in 0..<count {
-            let instant = Self.checked(time(index), notBefore: notBefore).nanosecondsSinceStart
-            earliest = min(earliest, instant)
-            latest = max(latest, instant)
-            batches[batch].setKey(index, UInt64(bitPattern: instant))
+        filling.keys.withUnsafeMutableBufferPointer { keys in
+            precondition(keys.count >= count, "reserve(_:) made room for the batch")
+            for index in 0..<count {
+                let instant = Self.checked(time(index), notBefore: notBefore).nanosecondsSinceStart
+                earliest = min(earliest, instant)
+                latest = max(latest, instant)
+                keys[index] = UInt64(bitPattern: instant)
+            }
         }
         let (spread, overflow) = latest.subtractingReportingOverflow(earliest)
-        guard count <= 1 << 16, !overflow, spread < 1 << 47 else { return scheduleUnpacked(batch, count: count, payload: payload) }
-        batches[batch].count = count
-        batches[batch].timeBase = earliest
-        batches[batch].sequenceBase = nextSequence
+        guard count <= 1 << 16, !overflow, spread < 1 << 47 else {
+            swap(&filling, &batches[batch])
+            return scheduleUnpacked(batch, count: count, payload: payload)
+        }
+        filling.count = count
+        filling.timeBase = earliest
+        filling.sequenceBase = nextSequence
         nextSequence += UInt64(count)
-        batches[batch].keys.withUnsafeMutableBufferPointer { keys in
-            precondition(keys.count >= count, "the batch's keys were set above")
+        filling.keys.withUnsafeMutableBufferPointer { keys in
+            precondition(keys.count >= count, "reserve(_:) made room for the batch")
             for index in 0..<count {
                 keys[index] = UInt64(bitPattern: Int64(bitPattern: keys[index]) &- earliest) << 16 | UInt64(index)
             }
             Self.sort(keys, count: count)
         }
-        for index in 0..<count { batches[batch].setPayload(index, payload(index)) }
+        filling.payloads.withUnsafeMutableBufferPointer { payloads in
+            precondition(payloads.count >= count, "reserve(_:) made room for the batch")
+            for index in 0..<count { payloads[index] = payload(index) }
+        }
         batchedCount += count
-        batchHeap.push(batches[batch].entry(0, batch: UInt32(batch)))
+        batchHeap.push(filling.entry(0, batch: UInt32(batch)))
+        swap(&filling, &batches[batch])
     }
 
     /// `time`, after checking that it is at or after `notBefore`.
@@ -113,6 +124,8 @@ extension EventQueue {
     @inlinable
     mutating func popFiring(_ top: QueueEntry) -> ScheduledEvent<Payload> {
         let batch = Int(top.slot)
+        // Read in place: moving the batch out and back, as `scheduleBatch` does, measured
+        // worse here (34 M more instructions at 40 nodes, 20 s).
         let index = batches[batch].next
         let place = Int(batches[batch].keys[index] & 0xFFFF)
         guard let payload = batches[batch].payloads[place].take() else {
