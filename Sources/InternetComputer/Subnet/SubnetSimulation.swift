@@ -285,11 +285,16 @@ public struct SubnetSimulation: SimulationModel {
     /// Sends `message` from `sender` to `peers` through the network model, leaving at
     /// `departure` (now, or when the sender's processor has made it).
     mutating func send(_ message: Message, from sender: Int, to peers: [Int], at departure: SimInstant, _ scheduler: inout Scheduler<Event>) {
-        let arrivals = network.send(message.sizeBytes, from: sender, to: peers, at: departure)
-        let delivery = message.proposal.map { proposalDelivery(of: $0, broadcast: peers.count > 1) }
-        for arrival in arrivals {
-            let time = delivery.map { readyTime($0, sentBy: sender, to: arrival.peer, arrival: arrival.time) } ?? arrival.time
-            scheduler.schedule(.deliver(to: Int32(arrival.peer), from: Int32(sender), message: message), at: time)
+        var arrivals = network.send(message.sizeBytes, from: sender, to: peers, at: departure)
+        if let delivery = message.proposal.map({ proposalDelivery(of: $0, broadcast: peers.count > 1) }) {
+            for index in arrivals.indices {
+                arrivals[index].time = readyTime(delivery, sentBy: sender, to: arrivals[index].peer, arrival: arrivals[index].time)
+            }
+        }
+        // One batch: the copies run as if scheduled one by one, in this order, but wait in the
+        // queue as one entry (its earliest copy not yet delivered).
+        scheduler.scheduleBatch(arrivals.count, time: { arrivals[$0].time }) {
+            .deliver(to: Int32(arrivals[$0].peer), from: Int32(sender), message: message)
         }
         for artifact in message.artifacts { metrics.recordSent(artifact, copies: peers.count, at: departure) }
     }

@@ -59,11 +59,16 @@ public struct ScheduledEvent<Payload> {
 /// - `window`: a ``CalendarWindow`` of unsorted buckets for the near future;
 /// - `far`: a binary heap for everything after the window.
 ///
+/// Batches (``scheduleBatch(_:time:payload:)``: a subnet's broadcast, one event per copy)
+/// stay out of the tiers: each waits as one entry in `batchHeap`, keyed by its next event's
+/// time and the sequence number that event drew when the batch was scheduled, and a pop takes
+/// the earlier of that heap's top and `current`'s.
+///
 /// An entry goes to the tier its time falls in. When `current` runs dry the next non-empty
 /// bucket is taken into it; when the window runs dry it is re-based at the earliest `far`
 /// entry, with its geometry adapted to what the last window saw, and `far` entries inside the
 /// new window move into its buckets. After every operation the top of `current` is the
-/// earliest live event, which keeps ``nextTime`` O(1).
+/// earliest live entry of the tiers, which keeps ``nextTime`` O(1).
 ///
 /// Cancelling frees the slot and leaves the entry behind as stale; rescheduling adds a fresh
 /// entry and makes the old one stale. Stale entries are dropped when they surface, and all
@@ -109,6 +114,15 @@ public struct EventQueue<Payload> {
     @usableFromInline var entryCount = 0
     /// Sum of slot generations read ahead of need (see `settle`); never used otherwise.
     @usableFromInline var readAhead: UInt32 = 0
+    /// The batches in flight (``scheduleBatch(_:time:payload:)``), one entry each: its next
+    /// event's time and sequence, with the batch's index in place of a slot.
+    @usableFromInline var batchHeap = EntryHeap()
+    /// The batches, by index; a free one is empty.
+    @usableFromInline var batches: [Batch] = []
+    /// Indices of free batches, whose arrays keep their capacity for reuse.
+    @usableFromInline var freeBatches: [Int32] = []
+    /// Events of batches not yet popped.
+    @usableFromInline var batchedCount = 0
 
     /// Creates an empty queue.
     @inlinable
@@ -122,16 +136,18 @@ public struct EventQueue<Payload> {
 
     /// The number of pending events.
     @inlinable
-    public var count: Int { liveCount }
+    public var count: Int { liveCount + batchedCount }
 
     /// Whether no event is pending.
     @inlinable
-    public var isEmpty: Bool { liveCount == 0 }
+    public var isEmpty: Bool { liveCount == 0 && batchedCount == 0 }
 
     /// The time of the next event, or `nil` if the queue is empty. O(1).
     @inlinable
     public var nextTime: SimInstant? {
-        current.top.map { SimInstant(nanosecondsSinceStart: $0.time) }
+        guard let batch = batchHeap.top else { return current.top.map { SimInstant(nanosecondsSinceStart: $0.time) } }
+        guard let top = current.top, top.time < batch.time else { return SimInstant(nanosecondsSinceStart: batch.time) }
+        return SimInstant(nanosecondsSinceStart: top.time)
     }
 
     /// The number of sequence numbers handed out so far (schedules plus reschedules).
@@ -155,7 +171,7 @@ public struct EventQueue<Payload> {
     /// - Complexity: O(log n) amortized.
     @inlinable
     public mutating func popNext() -> ScheduledEvent<Payload>? {
-        guard !current.isEmpty else { return nil }
+        guard !isEmpty else { return nil }
         return popNextOfNonEmpty()
     }
 
@@ -166,6 +182,9 @@ public struct EventQueue<Payload> {
     /// - Complexity: O(log n) amortized.
     @inlinable
     public mutating func popNextOfNonEmpty() -> ScheduledEvent<Payload> {
+        // The earliest event is the earlier of the tiers' top and the batches' (every live
+        // entry of the tiers is at or after `current`'s top).
+        if let batch = batchHeap.top, current.top.map({ batch.precedes($0) }) ?? true { return popFiring(batch) }
         guard let top = current.top else { preconditionFailure("popNextOfNonEmpty() on an empty queue") }
         current.removeTop()
         entryCount -= 1
@@ -390,7 +409,7 @@ extension EventQueue {
         } else if !live.isEmpty {
             return "current is empty while \(live.count) live entries wait"
         }
-        return accountingViolation(entries: all.count, liveEntries: live.count)
+        return accountingViolation(entries: all.count, liveEntries: live.count) ?? batchViolation()
     }
 
     private func accountingViolation(entries: Int, liveEntries: Int) -> String? {

@@ -85,6 +85,16 @@ struct EntryHeap {
         }
     }
 
+    /// Replaces the smallest entry by `entry` and restores heap order (top-down: a batch's
+    /// next event usually stays near the top; bottom-up, as in ``removeTop()``, measured
+    /// worse). O(log n).
+    /// - Precondition: not empty.
+    @inlinable @inline(__always)
+    mutating func replaceTop(_ entry: QueueEntry) {
+        entries[0] = entry
+        siftDown(from: 0)
+    }
+
     /// Appends `entry` without restoring heap order; call ``heapify()`` before the next read.
     @inlinable
     mutating func appendUnordered(_ entry: QueueEntry) {

@@ -47,6 +47,16 @@ public struct Scheduler<Event> {
         return queue.schedule(event, at: now + delay)
     }
 
+    /// Schedules `count` events at once, event `i` being `payload(i)` at `time(i)`: they run
+    /// exactly as if each were scheduled in turn with ``schedule(_:at:)``, but take one place
+    /// in the queue at a time (``EventQueue/scheduleBatch(_:time:payload:)``); they cannot be
+    /// cancelled.
+    /// - Precondition: every event's time is at or after `now`.
+    @inlinable
+    public mutating func scheduleBatch(_ count: Int, time: (Int) -> SimInstant, payload: (Int) -> Event) {
+        queue.scheduleBatch(count, notBefore: currentTime.nanosecondsSinceStart, time: time, payload: payload)
+    }
+
     /// Cancels a pending event and returns it, or `nil` if it already fired or was cancelled.
     @inlinable
     @discardableResult

@@ -1,0 +1,157 @@
+import Testing
+import SimCore
+
+/// A batch (``EventQueue/scheduleBatch(_:time:payload:)``) must pop exactly as its events
+/// would, scheduled one by one in the order given: the same times, sequence numbers and
+/// payloads, in the same order, whatever else the queue holds.
+@Suite("Event queue batches")
+struct EventQueueBatchTests {
+    func at(_ nanoseconds: Int64) -> SimInstant { SimInstant(nanosecondsSinceStart: nanoseconds) }
+
+    /// Pops everything as (time, sequence, payload).
+    func drain(_ queue: inout EventQueue<Int>) -> [(Int64, UInt64, Int)] {
+        var popped: [(Int64, UInt64, Int)] = []
+        while let event = queue.popNext() { popped.append((event.time.nanosecondsSinceStart, event.sequence, event.payload)) }
+        return popped
+    }
+
+    func same(_ lhs: [(Int64, UInt64, Int)], _ rhs: [(Int64, UInt64, Int)]) -> Bool {
+        lhs.count == rhs.count && zip(lhs, rhs).allSatisfy { $0 == $1 }
+    }
+
+    @Test func equalTimesBreakTiesByTheOrderGiven() {
+        var batched = EventQueue<Int>()
+        var single = EventQueue<Int>()
+        let times: [Int64] = [5, 3, 5, 5, 3, 7, 5]
+        for queue in [0, 1] {
+            if queue == 0 {
+                batched.schedule(100, at: at(5))
+                batched.scheduleBatch(times.count, time: { at(times[$0]) }, payload: { $0 })
+                batched.schedule(101, at: at(5))
+                batched.schedule(102, at: at(3))
+            } else {
+                single.schedule(100, at: at(5))
+                for index in times.indices { single.schedule(index, at: at(times[index])) }
+                single.schedule(101, at: at(5))
+                single.schedule(102, at: at(3))
+            }
+        }
+        #expect(batched.count == 10)
+        #expect(batched.nextTime == at(3))
+        #expect(batched.invariantViolation() == nil)
+        let expected = drain(&single)
+        #expect(expected.map(\.2) == [1, 4, 102, 100, 0, 2, 3, 6, 101, 5])
+        #expect(same(drain(&batched), expected))
+        #expect(batched.isEmpty && batched.count == 0 && batched.invariantViolation() == nil)
+    }
+
+    @Test func emptySingleAndUnpackableBatchesAreScheduledEventByEvent() {
+        var queue = EventQueue<Int>()
+        queue.scheduleBatch(0, time: { _ in at(0) }, payload: { $0 })
+        #expect(queue.isEmpty)
+        queue.scheduleBatch(1, time: { _ in at(9) }, payload: { _ in 7 })
+        // Spread over more than 2^47 ns, and at both ends of time: no packing.
+        let far: [Int64] = [Int64.max, 0, 1 << 50, Int64.max - 1]
+        queue.scheduleBatch(far.count, time: { at(far[$0]) }, payload: { 10 + $0 })
+        #expect(queue.count == 5 && queue.invariantViolation() == nil)
+        #expect(drain(&queue).map(\.2) == [11, 7, 12, 13, 10])
+    }
+
+    @Test func aBatchAtTheEndOfTimeKeepsItsOrder() {
+        var queue = EventQueue<Int>()
+        let times: [Int64] = [Int64.max, Int64.max - 5, Int64.max, Int64.max - 5]
+        queue.scheduleBatch(times.count, time: { at(times[$0]) }, payload: { $0 })
+        #expect(drain(&queue).map(\.2) == [1, 3, 0, 2])
+    }
+
+    /// Random workloads: batches of 2-70 events (insertion-sorted and packed, or larger than
+    /// the broadcasts of a subnet), events scheduled alone, cancelled and rescheduled, and
+    /// pops, in one queue with batches and one scheduling every event alone: every pop equal.
+    @Test(arguments: [UInt64(1), 2, 3, 4])
+    func batchesPopAsTheirEventsScheduledOneByOne(seed: UInt64) {
+        var stream = RandomSeed(seed).stream("batch-property")
+        var batched = EventQueue<Int>()
+        var single = EventQueue<Int>()
+        var handles: [(EventHandle, EventHandle)] = []
+        var now: Int64 = 0
+        var nextID = 0
+        for step in 0..<6_000 {
+            let operation = stream.uniform(below: 10)
+            if operation < 2 {
+                let count = Int(stream.uniform(below: 69)) + 2
+                let times = (0..<count).map { _ in now + Int64(stream.uniform(below: 200_000_000)) / 1_000_000 * 1_000_000 }
+                batched.scheduleBatch(count, time: { at(times[$0]) }, payload: { nextID + $0 })
+                for index in 0..<count { single.schedule(nextID + index, at: at(times[index])) }
+                nextID += count
+            } else if operation < 4 {
+                let time = at(now + Int64(stream.uniform(below: 50_000_000)))
+                handles.append((batched.schedule(nextID, at: time), single.schedule(nextID, at: time)))
+                nextID += 1
+            } else if operation < 5, !handles.isEmpty {
+                let victim = handles.remove(at: Int(stream.uniform(below: UInt64(handles.count))))
+                #expect(batched.cancel(victim.0) == single.cancel(victim.1))
+            } else if operation < 6, !handles.isEmpty {
+                let target = handles[Int(stream.uniform(below: UInt64(handles.count)))]
+                let time = at(now + Int64(stream.uniform(below: 10_000_000)))
+                #expect(batched.reschedule(target.0, to: time) == single.reschedule(target.1, to: time))
+            } else {
+                let lhs = batched.popNext()
+                let rhs = single.popNext()
+                #expect(lhs?.time == rhs?.time && lhs?.sequence == rhs?.sequence && lhs?.payload == rhs?.payload)
+                if let lhs { now = lhs.time.nanosecondsSinceStart }
+            }
+            #expect(batched.count == single.count && batched.nextTime == single.nextTime)
+            if step % 499 == 0 { #expect(batched.invariantViolation() == nil) }
+        }
+        #expect(same(drain(&batched), drain(&single)))
+        #expect(batched.invariantViolation() == nil)
+    }
+
+    @Test func aPoppedBatchEventHasNoHandleToCancel() {
+        var queue = EventQueue<Int>()
+        queue.scheduleBatch(3, time: { at(Int64($0)) }, payload: { $0 })
+        guard let event = queue.popNext() else {
+            Issue.record("the batch popped nothing")
+            return
+        }
+        #expect(!queue.isPending(event.handle))
+        #expect(queue.cancel(event.handle) == nil)
+        #expect(queue.count == 2)
+    }
+
+    /// The kernel: a model that broadcasts in batches traces the same hash as one that
+    /// schedules each copy.
+    @Test func theKernelTracesBatchesAsSingleEvents() {
+        var batched = Simulation(model: Broadcaster(batches: true))
+        var single = Simulation(model: Broadcaster(batches: false))
+        for simulation in [0, 1] {
+            if simulation == 0 { batched.scheduler.schedule(0, at: .zero) } else { single.scheduler.schedule(0, at: .zero) }
+        }
+        _ = batched.run(.events(5_000))
+        _ = single.run(.events(5_000))
+        #expect(batched.model.seen == single.model.seen)
+        #expect(batched.traceHash.hexDigest == single.traceHash.hexDigest)
+        #expect(batched.model.seen.count == 5_000)
+    }
+
+    /// Each event it handles sends five more, at delays derived from the event (with ties).
+    struct Broadcaster: SimulationModel {
+        let batches: Bool
+        var seen: [Int] = []
+
+        func traceRecord(for event: Int) -> TraceRecord {
+            TraceRecord(kind: EventKind(code: 1, name: "copy"), payloadDigest: UInt64(bitPattern: Int64(event)))
+        }
+
+        mutating func handle(_ event: Int, scheduler: inout Scheduler<Int>) {
+            seen.append(event)
+            let now = scheduler.now
+            let delay = { (copy: Int) in now + .microseconds(Int64(UInt(bitPattern: event &* 7 &+ copy &* 13) % 5)) }
+            if batches {
+                scheduler.scheduleBatch(5, time: delay) { event &* 5 &+ $0 &+ 1 }
+            } else {
+                for copy in 0..<5 { scheduler.schedule(event &* 5 &+ copy &+ 1, at: delay(copy)) }
+            }
+        }
+    }
+}
