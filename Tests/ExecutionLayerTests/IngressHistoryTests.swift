@@ -2,7 +2,7 @@ import Testing
 import SimCore
 @testable import ExecutionLayer
 
-/// The ingress history's dense array and its dictionary for the other IDs agree with a plain
+/// The ingress history (statuses found through an `ItemPositions`) agrees with a plain
 /// `Dictionary` through IDs mostly in order, some far away, some older than the first.
 @Suite("Ingress history")
 struct IngressHistoryTests {

@@ -1,6 +1,5 @@
 import Testing
-import SimCore
-@testable import Consensus
+@testable import SimCore
 
 /// The dense window of consecutive item IDs, alone and inside ``ItemPositions``.
 @Suite("Item window")

@@ -1,6 +1,5 @@
 import Testing
-import SimCore
-@testable import Consensus
+@testable import SimCore
 
 /// The payload queue's map from item ID to place agrees with a `Dictionary` through long runs
 /// of insertions, updates and removals (growing, and reusing the slots of removed entries).
