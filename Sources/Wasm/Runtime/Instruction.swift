@@ -206,11 +206,14 @@ enum OpCode: UInt8 {
 struct Op: Sendable {
     var code: OpCode
     /// On a conditional branch: the cost of the block it falls through to, paid on the way so
-    /// that block's `charge` (the next instruction) is skipped; ``notFused`` if too large.
-    var fallthroughCost: UInt8 = Op.notFused
-    /// On a branch: the cost of the block it jumps to, paid on the way so the target's
-    /// `charge` is skipped; ``notFusedWide`` if too large.
-    var targetCost: UInt16 = Op.notFusedWide
+    /// that block's `charge` (the next instruction) is skipped; 0 if it does not pay (too
+    /// large, no `charge` next, or a block that costs nothing).
+    var fallthroughCost: UInt8 = 0
+    /// On a branch: the cost of the block it jumps to, paid on the way, and then pc `a` is the
+    /// instruction after the target's `charge` (so the `charge` is skipped; it is at `a - 1`); 0
+    /// if the branch does not pay (too large, no `charge` there, or a block that costs
+    /// nothing), and then `a` is the target itself.
+    var targetCost: UInt16 = 0
     var a: Int32
     var b: Int32
     var c: Int32
@@ -247,9 +250,7 @@ struct Op: Sendable {
     /// On a counter branch: what is added to the counter (sign-extended to 32 bits).
     @inline(__always) var counterIncrement: UInt32 { UInt32(bitPattern: b >> 16) }
 
-    /// A branch whose entered block's `charge` runs as an instruction of its own.
-    static let notFused: UInt8 = .max
-    /// A branch whose target's `charge` runs as an instruction of its own.
+    /// The largest value of the 16-bit field (``targetCost`` and the slots stored in it).
     static let notFusedWide: UInt16 = .max
 
     init(_ code: OpCode, _ a: Int32 = 0, _ b: Int32 = 0, _ c: Int32 = 0) {
