@@ -7,7 +7,8 @@ Usage:
       --fuel 1000000000000000
   python3 Benchmarks/wasm/dispatch_profile.py .build/release/icsim OUT [--hot FRACTION]
 
-It finds the block-metering specialisation of the interpreter's main loop in the binary
+It finds the block-metering specialisation of the interpreter's hot loop (`runHot`; another with
+the environment variable LOOP_SYMBOL, a regular expression) in the binary
 (`objdump`, `nm`), reads the `switch`'s jump table (the `lea TABLE(%rip)` before the loop), maps
 each table entry to its `OpCode` case (Swift numbers an enum's cases in declaration order, so
 the table is indexed by that order, not by the raw values), and prints how often each case's
@@ -26,7 +27,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 INSTRUCTION_SWIFT = os.path.join(HERE, "..", "..", "Sources", "Wasm", "Runtime", "Instruction.swift")
-LOOP_SYMBOL = re.compile(os.environ.get("LOOP_SYMBOL", r"interpret.*BlockJ0O_Ttg5$"))
+LOOP_SYMBOL = re.compile(os.environ.get("LOOP_SYMBOL", r"runHot.*Block.*g5$"))
 
 
 def opcode_names():

@@ -199,6 +199,15 @@ enum OpCode: UInt8 {
     case counterBranchIfLtS
     /// If the counter > i32 slot `c` (signed), continue at pc `a`.
     case counterBranchIfGtS
+
+    // An address computation kept in a local (`local.tee`) and loaded through: each writes
+    // the address (slot `b` << ``Op/shift``, wrapped to 32 bits) into slot ``Op/thirdSlot``
+    // (the local) first, then loads from it + offset `c` into slot `a`, as `i32.shl` by a
+    // constant, `local.tee` and the load would (the local is written even if the load traps).
+    /// The 32 bits at the address (`i32.load` or `f32.load`).
+    case i32LoadShlImmTee
+    /// The 64 bits at the address (`i64.load` or `f64.load`).
+    case i64LoadShlImmTee
 }
 
 /// One internal instruction: an operation, three 32-bit fields (slots, indices, pcs or the
@@ -225,13 +234,14 @@ struct Op: Sendable {
     }
 
     /// On `f64MulAdd`, `f64MulSub`, `f64SubMul` and `i32MulAdd`: the slot of the value added to or
-    /// subtracted from the product (the field branches use for ``targetCost``).
+    /// subtracted from the product; on `i32LoadShlImmTee` and `i64LoadShlImmTee`, the local
+    /// written with the address (the field branches use for ``targetCost``).
     @inline(__always) var thirdSlot: UInt16 {
         get { targetCost }
         set { targetCost = newValue }
     }
 
-    /// On `i32LoadShlImm`, `i64LoadShlImm` and `i32ShlAddImm`: the shift applied to the address operand (0-31;
+    /// On `i32LoadShlImm`, `i64LoadShlImm`, their `...Tee` forms and `i32ShlAddImm`: the shift applied to the address operand (0-31;
     /// the field conditional branches use for ``fallthroughCost``).
     @inline(__always) var shift: UInt8 {
         get { fallthroughCost }
@@ -318,7 +328,8 @@ extension OpCode: Sendable {
         case .select, .selectInto, .f64MulAdd, .f64MulSub, .f64SubMul, .i32MulAdd, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU:
             return (true, true, true)
         case .copy, .refIsNull, .saturatingTruncation, .i32AddImm, .i32AndImm, .i32ShlImm, .i32ShrUImm, .i64AddImm,
-             .memory64Load, .memory64Store, .i32ShlAddImm, .i32LoadAddImm, .i64LoadAddImm, .i32LoadShlImm, .i64LoadShlImm:
+             .memory64Load, .memory64Store, .i32ShlAddImm, .i32LoadAddImm, .i64LoadAddImm, .i32LoadShlImm, .i64LoadShlImm,
+             .i32LoadShlImmTee, .i64LoadShlImmTee:
             return (true, true, false)
         default: break
         }
@@ -333,7 +344,8 @@ extension OpCode: Sendable {
     /// Whether the instruction reads a third operand slot from ``Op/thirdSlot``.
     var usesThirdSlot: Bool {
         switch self {
-        case .f64MulAdd, .f64MulSub, .f64SubMul, .i32MulAdd, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU: true
+        case .f64MulAdd, .f64MulSub, .f64SubMul, .i32MulAdd, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU,
+             .i32LoadShlImmTee, .i64LoadShlImmTee: true
         default: false
         }
     }

@@ -183,6 +183,18 @@ extension Execution {
                 guard let value = Self.hotLoad(UInt64.self, &memory, UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)), Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = value
                 ip += 1
+            case .i32LoadShlImmTee:
+                let address = UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)
+                fp[Int(ip.pointee.thirdSlot)] = UInt64(address)
+                guard let value = Self.hotLoad(UInt32.self, &memory, UInt64(address), Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                fp[ip.a] = UInt64(value)
+                ip += 1
+            case .i64LoadShlImmTee:
+                let address = UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)
+                fp[Int(ip.pointee.thirdSlot)] = UInt64(address)
+                guard let value = Self.hotLoad(UInt64.self, &memory, UInt64(address), Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                fp[ip.a] = value
+                ip += 1
             case .i32Store, .f32Store, .i64Store32:
                 guard let stored = Self.hotStore(UInt32(truncatingIfNeeded: fp[ip.a]), &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
                 guard stored else { return .outOfBoundsMemoryAccess }
