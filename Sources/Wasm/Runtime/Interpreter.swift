@@ -31,6 +31,7 @@ extension Execution {
                     }
                 }
                 let stop = Self.runHot(Mode.self, ip: ip, remaining: remaining, code: code, fp: fp, memory: &instance.memoryStorage)
+                precondition(stop.ip >= code && stop.remaining <= remaining, "the hot loop stays in the function and only spends")
                 (ip, remaining) = (stop.ip, stop.remaining)
                 if stop.progressed { progressed = true }
                 switch stop.exit {
