@@ -1,5 +1,5 @@
-// The small helpers the interpreter's main loop (Interpreter.swift) calls on every branch and
-// memory access; all are inlined into it (same module: whole-module optimization sees them).
+// The small helpers the interpreter's loops (Interpreter+Hot.swift, Interpreter.swift) call on every branch and
+// memory access; all are inlined into them (same module: whole-module optimization sees them).
 extension Execution {
     /// The pc a taken branch continues at: `target` (pc `a`) when the branch pays for the
     /// target block (block metering, affordable) or does not pay at all (cost 0), else the

@@ -6,6 +6,11 @@ extension Execution {
     /// `Mode` is a type parameter so that each metering mode gets its own specialised loop:
     /// block metering pays once per basic block at its `charge`; exact metering pays each
     /// instruction's own cost before running it.
+    ///
+    /// Most instructions run in the hot loop (``runHot(_:ip:remaining:code:fp:memory:)``,
+    /// which calls nothing); this loop runs the ones it returns here (calls, returns,
+    /// `br_table`, globals, tables, bulk and rare numeric operations, a store to a chunk not yet
+    /// stamped) and turns its other exits into stops and traps.
     mutating func interpret<Mode: MeteringMode>(
         _ mode: Mode.Type, _ instance: inout WasmInstance, _ meter: inout Meter
     ) throws(TrapReason) -> InterpreterStop {
