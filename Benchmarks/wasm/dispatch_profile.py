@@ -7,7 +7,8 @@ Usage:
       --fuel 1000000000000000
   python3 Benchmarks/wasm/dispatch_profile.py .build/release/icsim OUT [--hot FRACTION]
 
-It finds the block-metering specialisation of the interpreter's main loop in the binary
+It finds the block-metering specialisation of the interpreter's hot loop (`runHot`; another with
+the environment variable LOOP_SYMBOL, a regular expression) in the binary
 (`objdump`, `nm`), reads the `switch`'s jump table (the `lea TABLE(%rip)` before the loop), maps
 each table entry to its `OpCode` case (Swift numbers an enum's cases in declaration order, so
 the table is indexed by that order, not by the raw values), and prints how often each case's
@@ -15,7 +16,8 @@ first machine instruction ran: the dispatches per operation. The total is the co
 loop's indirect jump itself; a case whose first instruction LLVM also uses as a shared tail
 of other cases (a taken branch's, say) is over-counted by the other paths through it. With
 `--hot F` it also lists every machine instruction of the loop that ran at least F of the
-program's total instruction count.
+program's total instruction count. It first prints where the dispatch lies in its 64-byte
+line and warns if it spans two (a layout accident that has made whole builds 1.5x slower).
 """
 import collections
 import os
@@ -26,7 +28,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 INSTRUCTION_SWIFT = os.path.join(HERE, "..", "..", "Sources", "Wasm", "Runtime", "Instruction.swift")
-LOOP_SYMBOL = re.compile(r"interpret.*BlockJ0O_Ttg5$")
+LOOP_SYMBOL = re.compile(os.environ.get("LOOP_SYMBOL", r"runHot.*Block.*g5$"))
 
 
 def opcode_names():
@@ -95,6 +97,17 @@ def instruction_counts(profile):
     return counts
 
 
+def dispatch_placement(instructions):
+    """Where the loop's dispatch (the `movzbl` before its indirect jump, to the end of the jump)
+    lies: a dispatch spanning two 64-byte lines has made whole builds 1.5x slower."""
+    addresses = sorted(instructions)
+    jump = next(address for address in addresses if instructions[address].startswith("jmp    *"))
+    start = max(address for address in addresses if address < jump and instructions[address].startswith("movzbl"))
+    end = addresses[addresses.index(jump) + 1]
+    spans = start // 64 != (end - 1) // 64
+    return f"dispatch {start:#x}-{end - 1:#x}, {start % 64} bytes into a 64-byte line" + (": SPANS TWO LINES" if spans else "")
+
+
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
@@ -105,6 +118,7 @@ def main():
     counts = instruction_counts(profile)
     dispatches = sum(counts[address] for address, text in instructions.items() if text.startswith("jmp    *"))
     print(f"dispatches {dispatches:,}; instructions {sum(counts.values()):,}")
+    print(dispatch_placement(instructions))
     for address, names in sorted(cases.items(), key=lambda item: -counts[item[0]]):
         if counts[address]:
             print(f"{counts[address]:>14,} {100 * counts[address] / dispatches:5.1f} %  {', '.join(names[:4])}")

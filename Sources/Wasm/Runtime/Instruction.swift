@@ -199,6 +199,15 @@ enum OpCode: UInt8 {
     case counterBranchIfLtS
     /// If the counter > i32 slot `c` (signed), continue at pc `a`.
     case counterBranchIfGtS
+
+    // An address computation kept in a local (`local.tee`) and loaded through: each writes
+    // the address (slot `b` << ``Op/shift``, wrapped to 32 bits) into slot ``Op/thirdSlot``
+    // (the local) first, then loads from it + offset `c` into slot `a`, as `i32.shl` by a
+    // constant, `local.tee` and the load would (the local is written even if the load traps).
+    /// The 32 bits at the address (`i32.load` or `f32.load`).
+    case i32LoadShlImmTee
+    /// The 64 bits at the address (`i64.load` or `f64.load`).
+    case i64LoadShlImmTee
 }
 
 /// One internal instruction: an operation, three 32-bit fields (slots, indices, pcs or the
@@ -206,11 +215,14 @@ enum OpCode: UInt8 {
 struct Op: Sendable {
     var code: OpCode
     /// On a conditional branch: the cost of the block it falls through to, paid on the way so
-    /// that block's `charge` (the next instruction) is skipped; ``notFused`` if too large.
-    var fallthroughCost: UInt8 = Op.notFused
-    /// On a branch: the cost of the block it jumps to, paid on the way so the target's
-    /// `charge` is skipped; ``notFusedWide`` if too large.
-    var targetCost: UInt16 = Op.notFusedWide
+    /// that block's `charge` (the next instruction) is skipped; 0 if it does not pay (too
+    /// large, no `charge` next, or a block that costs nothing).
+    var fallthroughCost: UInt8 = 0
+    /// On a branch: the cost of the block it jumps to, paid on the way, and then pc `a` is the
+    /// instruction after the target's `charge` (so the `charge` is skipped; it is at `a - 1`); 0
+    /// if the branch does not pay (too large, no `charge` there, or a block that costs
+    /// nothing), and then `a` is the target itself.
+    var targetCost: UInt16 = 0
     var a: Int32
     var b: Int32
     var c: Int32
@@ -222,13 +234,14 @@ struct Op: Sendable {
     }
 
     /// On `f64MulAdd`, `f64MulSub`, `f64SubMul` and `i32MulAdd`: the slot of the value added to or
-    /// subtracted from the product (the field branches use for ``targetCost``).
+    /// subtracted from the product; on `i32LoadShlImmTee` and `i64LoadShlImmTee`, the local
+    /// written with the address (the field branches use for ``targetCost``).
     @inline(__always) var thirdSlot: UInt16 {
         get { targetCost }
         set { targetCost = newValue }
     }
 
-    /// On `i32LoadShlImm`, `i64LoadShlImm` and `i32ShlAddImm`: the shift applied to the address operand (0-31;
+    /// On `i32LoadShlImm`, `i64LoadShlImm`, their `...Tee` forms and `i32ShlAddImm`: the shift applied to the address operand (0-31;
     /// the field conditional branches use for ``fallthroughCost``).
     @inline(__always) var shift: UInt8 {
         get { fallthroughCost }
@@ -247,9 +260,7 @@ struct Op: Sendable {
     /// On a counter branch: what is added to the counter (sign-extended to 32 bits).
     @inline(__always) var counterIncrement: UInt32 { UInt32(bitPattern: b >> 16) }
 
-    /// A branch whose entered block's `charge` runs as an instruction of its own.
-    static let notFused: UInt8 = .max
-    /// A branch whose target's `charge` runs as an instruction of its own.
+    /// The largest value of the 16-bit field (``targetCost`` and the slots stored in it).
     static let notFusedWide: UInt16 = .max
 
     init(_ code: OpCode, _ a: Int32 = 0, _ b: Int32 = 0, _ c: Int32 = 0) {
@@ -317,7 +328,8 @@ extension OpCode: Sendable {
         case .select, .selectInto, .f64MulAdd, .f64MulSub, .f64SubMul, .i32MulAdd, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU:
             return (true, true, true)
         case .copy, .refIsNull, .saturatingTruncation, .i32AddImm, .i32AndImm, .i32ShlImm, .i32ShrUImm, .i64AddImm,
-             .memory64Load, .memory64Store, .i32ShlAddImm, .i32LoadAddImm, .i64LoadAddImm, .i32LoadShlImm, .i64LoadShlImm:
+             .memory64Load, .memory64Store, .i32ShlAddImm, .i32LoadAddImm, .i64LoadAddImm, .i32LoadShlImm, .i64LoadShlImm,
+             .i32LoadShlImmTee, .i64LoadShlImmTee:
             return (true, true, false)
         default: break
         }
@@ -332,7 +344,8 @@ extension OpCode: Sendable {
     /// Whether the instruction reads a third operand slot from ``Op/thirdSlot``.
     var usesThirdSlot: Bool {
         switch self {
-        case .f64MulAdd, .f64MulSub, .f64SubMul, .i32MulAdd, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU: true
+        case .f64MulAdd, .f64MulSub, .f64SubMul, .i32MulAdd, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU,
+             .i32LoadShlImmTee, .i64LoadShlImmTee: true
         default: false
         }
     }

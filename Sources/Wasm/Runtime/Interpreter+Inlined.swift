@@ -1,18 +1,21 @@
-// The small helpers the interpreter's main loop (Interpreter.swift) calls on every branch and
-// memory access; all are inlined into it (same module: whole-module optimization sees them).
+// The small helpers the interpreter's loops (Interpreter+Hot.swift, Interpreter.swift) call on every branch and
+// memory access; all are inlined into them (same module: whole-module optimization sees them).
 extension Execution {
-    /// The pc a taken branch continues at: past its target's `charge` when the branch pays
-    /// for the target block (block metering, affordable), else at that `charge`.
+    /// The pc a taken branch continues at: `target` (pc `a`) when the branch pays for the
+    /// target block (block metering, affordable) or does not pay at all (cost 0), else the
+    /// target's `charge` (at `target - 1`), which then finds the block unaffordable. Exact
+    /// metering always goes to the target's `charge`.
     @inline(__always)
     static func taken<Mode: MeteringMode>(
         _ mode: Mode.Type, _ ip: UnsafeMutablePointer<Op>, _ target: Int, _ code: UnsafeMutablePointer<Op>, _ remaining: inout UInt64
     ) -> UnsafeMutablePointer<Op> {
         let cost = UInt64(ip.pointee.targetCost)
-        if !Mode.isExact && ip.pointee.targetCost != Op.notFusedWide && cost <= remaining {
+        if Mode.isExact { return code + (cost == 0 ? target : target &- 1) }
+        if _fastPath(cost <= remaining) {
             remaining &-= cost
-            return code + (target &+ 1)
+            return code + target
         }
-        return code + target
+        return code + (target &- 1)
     }
 
     /// A counter branch's update: adds the increment to the counter, stores it, returns it.
@@ -25,13 +28,13 @@ extension Execution {
     }
 
     /// The pc a conditional branch falls through to, likewise past the next block's `charge`
-    /// when it pays for that block.
+    /// when it pays for that block (a cost of 0: it does not).
     @inline(__always)
     static func fallThrough<Mode: MeteringMode>(
         _ mode: Mode.Type, _ ip: UnsafeMutablePointer<Op>, _ remaining: inout UInt64
     ) -> UnsafeMutablePointer<Op> {
         let cost = UInt64(ip.pointee.fallthroughCost)
-        if !Mode.isExact && ip.pointee.fallthroughCost != Op.notFused && cost <= remaining {
+        if !Mode.isExact && cost != 0 && cost <= remaining {
             remaining &-= cost
             return ip + 2
         }
@@ -39,27 +42,36 @@ extension Execution {
     }
 
     /// The value of `T`'s width at the effective address of `operand` (its low 32 bits) +
-    /// `offset`.
+    /// `offset` (the hot loop's loads), or `nil` if out of bounds.
     @inline(__always)
-    func load<T: FixedWidthInteger & UnsignedInteger>(
-        _ type: T.Type, _ instance: inout WasmInstance, _ operand: UInt64, _ offset: Int32
-    ) throws(TrapReason) -> T {
-        try loadAt(T.self, &instance, UInt32(truncatingIfNeeded: operand), UInt32(bitPattern: offset))
+    static func hotLoad<T: FixedWidthInteger & UnsignedInteger>(
+        _ type: T.Type, _ memory: inout LinearMemory, _ operand: UInt64, _ offset: Int32
+    ) -> T? {
+        hotLoadAt(T.self, &memory, UInt32(truncatingIfNeeded: operand), UInt32(bitPattern: offset))
     }
 
-    /// The value of `T`'s width at address `base + offset` (computed in 64 bits). The
-    /// instance is `inout` only so that no copy of it is made (a by-value instance has been
-    /// seen copied, with every reference in it retained, on each load).
+    /// The value of `T`'s width at address `base + offset` (computed in 64 bits). The memory
+    /// is `inout` only so that no copy of it is made.
     @inline(__always)
-    func loadAt<T: FixedWidthInteger & UnsignedInteger>(
-        _ type: T.Type, _ instance: inout WasmInstance, _ base: UInt32, _ offset: UInt32 = 0
-    ) throws(TrapReason) -> T {
-        guard let value = instance.memoryStorage.load(T.self, base: base, offset: offset) else { throw .outOfBoundsMemoryAccess }
-        return value
+    static func hotLoadAt<T: FixedWidthInteger & UnsignedInteger>(
+        _ type: T.Type, _ memory: inout LinearMemory, _ base: UInt32, _ offset: UInt32 = 0
+    ) -> T? {
+        memory.load(T.self, base: base, offset: offset)
     }
 
-    /// Stores `value` at the effective address of `operand` (its low 32 bits) + `offset`
-    /// (directly when it can: see ``LinearMemory/storeDirect(_:base:offset:)``).
+    /// Stores `value` at the effective address of `operand` (its low 32 bits) + `offset` if it
+    /// can directly (see ``LinearMemory/storeIfStamped(_:base:offset:)``): `true` if stored,
+    /// `false` if out of bounds, `nil` (nothing written) if the outer loop must store it.
+    @inline(__always)
+    static func hotStore<T: FixedWidthInteger & UnsignedInteger>(
+        _ value: T, _ memory: inout LinearMemory, _ operand: UInt64, _ offset: Int32
+    ) -> Bool? {
+        memory.storeIfStamped(value, base: UInt32(truncatingIfNeeded: operand), offset: UInt32(bitPattern: offset))
+    }
+
+    /// Stores `value` at the effective address of `operand` (its low 32 bits) + `offset`, through
+    /// ``LinearMemory/storeDirect(_:base:offset:)`` (the outer loop's stores, after the hot
+    /// loop's direct path declined).
     @inline(__always)
     func store<T: FixedWidthInteger & UnsignedInteger>(_ value: T, _ instance: inout WasmInstance, _ operand: UInt64, _ offset: Int32) throws(TrapReason) {
         guard instance.memoryStorage.storeDirect(value, base: UInt32(truncatingIfNeeded: operand), offset: UInt32(bitPattern: offset)) else {

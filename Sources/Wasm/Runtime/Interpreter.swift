@@ -6,6 +6,11 @@ extension Execution {
     /// `Mode` is a type parameter so that each metering mode gets its own specialised loop:
     /// block metering pays once per basic block at its `charge`; exact metering pays each
     /// instruction's own cost before running it.
+    ///
+    /// Most instructions run in the hot loop (``runHot(_:ip:remaining:code:fp:memory:)``,
+    /// which calls nothing); this loop runs the ones it returns here (calls, returns,
+    /// `br_table`, globals, tables, bulk and rare numeric operations, a store to a chunk not yet
+    /// stamped) and turns its other exits into stops and traps.
     mutating func interpret<Mode: MeteringMode>(
         _ mode: Mode.Type, _ instance: inout WasmInstance, _ meter: inout Meter
     ) throws(TrapReason) -> InterpreterStop {
@@ -23,10 +28,6 @@ extension Execution {
         instance.memoryStorage.beginDirectStores()
         do throws(TrapReason) {
             while true {
-                // Fields are read by the cases that use them, through `ip`, not all before the
-                // dispatch: that keeps the dispatch's code short (12 bytes), so it never spans two
-                // 64-byte fetch lines, which on the machine measured made every instruction slower.
-                // (A case that moves `ip` reads the fields it needs first.)
                 if Mode.isExact {
                     switch exactStep(&ip, code, function - hostCount, frameIndex, &instance, &meter, &remaining, &progressed, &isFirst) {
                     case .run: break
@@ -34,35 +35,23 @@ extension Execution {
                     case .stop(let stop): return stop
                     }
                 }
+                let stop = Self.runHot(Mode.self, ip: ip, remaining: remaining, code: code, fp: fp, memory: &instance.memoryStorage)
+                precondition(stop.ip >= code && stop.remaining <= remaining, "the hot loop stays in the function and only spends")
+                (ip, remaining) = (stop.ip, stop.remaining)
+                if stop.progressed { progressed = true }
+                switch stop.exit {
+                case .other: break
+                case .stepped: continue
+                case .unaffordable:
+                    frames[frameIndex].pc = ip - code
+                    (meter.remaining, meter.progressed) = (remaining, progressed)
+                    return .blockUnaffordable
+                case let exit:
+                    guard let trap = exit.trap else { preconditionFailure("every other exit is a trap") }
+                    throw trap
+                }
+                // The instructions the hot loop (Interpreter+Hot.swift) leaves to this one.
                 switch ip.pointee.code {
-                case .charge:
-                    guard ip.pointee.wide <= remaining else {
-                        frames[frameIndex].pc = ip - code
-                        (meter.remaining, meter.progressed) = (remaining, progressed)
-                        return .blockUnaffordable
-                    }
-                    remaining &-= ip.pointee.wide
-                    progressed = true
-                    ip += 1
-                case .nop: ip += 1
-                case .unreachable: throw .unreachable
-                case .jump: ip = Self.taken(Mode.self, ip, ip.a, code, &remaining)
-                case .branchIf: ip = UInt32(truncatingIfNeeded: fp[ip.b]) != 0 ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-                case .branchUnless, .branchIfEqz: ip = UInt32(truncatingIfNeeded: fp[ip.b]) == 0 ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-                case .branchIfI32Eq: ip = UInt32(truncatingIfNeeded: fp[ip.b]) == UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-                case .branchIfI32Ne: ip = UInt32(truncatingIfNeeded: fp[ip.b]) != UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-                case .branchIfI32LtS: ip = Int32(truncatingIfNeeded: fp[ip.b]) < Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-                case .branchIfI32LtU: ip = UInt32(truncatingIfNeeded: fp[ip.b]) < UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-                case .branchIfI32GtS: ip = Int32(truncatingIfNeeded: fp[ip.b]) > Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-                case .branchIfI32GtU: ip = UInt32(truncatingIfNeeded: fp[ip.b]) > UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-                case .branchIfI32LeS: ip = Int32(truncatingIfNeeded: fp[ip.b]) <= Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-                case .branchIfI32LeU: ip = UInt32(truncatingIfNeeded: fp[ip.b]) <= UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-                case .branchIfI32GeS: ip = Int32(truncatingIfNeeded: fp[ip.b]) >= Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-                case .branchIfI32GeU: ip = UInt32(truncatingIfNeeded: fp[ip.b]) >= UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-                case .counterBranchIfNonZero: ip = Self.counted(ip, fp) != 0 ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-                case .counterBranchIfNe: ip = Self.counted(ip, fp) != UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-                case .counterBranchIfLtS: ip = Int32(bitPattern: Self.counted(ip, fp)) < Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-                case .counterBranchIfGtS: ip = Int32(bitPattern: Self.counted(ip, fp)) > Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 case .branchTable:
                     let index = Int(UInt32(truncatingIfNeeded: fp[ip.b]))
                     let target = instance.compiled.entries[function - hostCount].tables[ip.a + min(index, ip.c - 1)]
@@ -104,32 +93,8 @@ extension Execution {
                     base += arguments
                     fp = stack.base + base
                     ip = code
-                case .copy, .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64:
-                    fp[ip.a] = fp[ip.b]
-                    ip += 1
                 case .refFunc:
                     fp[ip.a] = instance.referenceTag | UInt64(UInt32(truncatingIfNeeded: ip.b))
-                    ip += 1
-                case .const:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: ip.b)) | UInt64(UInt32(truncatingIfNeeded: ip.c)) << 32
-                    ip += 1
-                case .select:
-                    if UInt32(truncatingIfNeeded: fp[ip.c]) == 0 { fp[ip.a] = fp[ip.b] }
-                    ip += 1
-                case .selectInto:
-                    fp[ip.a] = UInt32(truncatingIfNeeded: fp[Int(ip.pointee.conditionSlot)]) != 0 ? fp[ip.b] : fp[ip.c]
-                    ip += 1
-                case .moveIfI32LtS:
-                    if Int32(truncatingIfNeeded: fp[ip.c]) < Int32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]) { fp[ip.a] = fp[ip.b] }
-                    ip += 1
-                case .moveIfI32LtU:
-                    if UInt32(truncatingIfNeeded: fp[ip.c]) < UInt32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]) { fp[ip.a] = fp[ip.b] }
-                    ip += 1
-                case .moveIfI32GeS:
-                    if Int32(truncatingIfNeeded: fp[ip.c]) >= Int32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]) { fp[ip.a] = fp[ip.b] }
-                    ip += 1
-                case .moveIfI32GeU:
-                    if UInt32(truncatingIfNeeded: fp[ip.c]) >= UInt32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]) { fp[ip.a] = fp[ip.b] }
                     ip += 1
                 case .globalGet:
                     fp[ip.a] = instance.globals[ip.b]
@@ -138,59 +103,7 @@ extension Execution {
                     instance.globals[ip.b] = fp[ip.a]
                     ip += 1
 
-                case .i32Load:
-                    fp[ip.a] = UInt64(try load(UInt32.self, &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c)))
-                    ip += 1
-                case .i64Load:
-                    fp[ip.a] = try load(UInt64.self, &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c))
-                    ip += 1
-                case .f32Load:
-                    fp[ip.a] = UInt64(try load(UInt32.self, &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c)))
-                    ip += 1
-                case .f64Load:
-                    fp[ip.a] = try load(UInt64.self, &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c))
-                    ip += 1
-                case .i32Load8S:
-                    let byte = try load(UInt8.self, &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c))
-                    fp[ip.a] = UInt64(UInt32(bitPattern: Int32(Int8(bitPattern: byte))))
-                    ip += 1
-                case .i32Load8U, .i64Load8U:
-                    fp[ip.a] = UInt64(try load(UInt8.self, &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c)))
-                    ip += 1
-                case .i32Load16S:
-                    let half = try load(UInt16.self, &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c))
-                    fp[ip.a] = UInt64(UInt32(bitPattern: Int32(Int16(bitPattern: half))))
-                    ip += 1
-                case .i32Load16U, .i64Load16U:
-                    fp[ip.a] = UInt64(try load(UInt16.self, &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c)))
-                    ip += 1
-                case .i64Load8S:
-                    let byte = try load(UInt8.self, &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c))
-                    fp[ip.a] = UInt64(bitPattern: Int64(Int8(bitPattern: byte)))
-                    ip += 1
-                case .i64Load16S:
-                    let half = try load(UInt16.self, &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c))
-                    fp[ip.a] = UInt64(bitPattern: Int64(Int16(bitPattern: half)))
-                    ip += 1
-                case .i64Load32S:
-                    let word = try load(UInt32.self, &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c))
-                    fp[ip.a] = UInt64(bitPattern: Int64(Int32(bitPattern: word)))
-                    ip += 1
-                case .i64Load32U:
-                    fp[ip.a] = UInt64(try load(UInt32.self, &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c)))
-                    ip += 1
-                case .i32LoadAddImm:
-                    fp[ip.a] = UInt64(try loadAt(UInt32.self, &instance, UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c)))
-                    ip += 1
-                case .i64LoadAddImm:
-                    fp[ip.a] = try loadAt(UInt64.self, &instance, UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c))
-                    ip += 1
-                case .i32LoadShlImm:
-                    fp[ip.a] = UInt64(try load(UInt32.self, &instance, UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)), Int32(truncatingIfNeeded: ip.c)))
-                    ip += 1
-                case .i64LoadShlImm:
-                    fp[ip.a] = try load(UInt64.self, &instance, UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)), Int32(truncatingIfNeeded: ip.c))
-                    ip += 1
+                // Stores the hot loop could not make directly (a chunk's first in this generation).
                 case .i32Store, .f32Store, .i64Store32:
                     try store(UInt32(truncatingIfNeeded: fp[ip.a]), &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c))
                     ip += 1
@@ -202,268 +115,6 @@ extension Execution {
                     ip += 1
                 case .i32Store16, .i64Store16:
                     try store(UInt16(truncatingIfNeeded: fp[ip.a]), &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c))
-                    ip += 1
-
-                case .i32Eqz:
-                    fp[ip.a] = UInt32(truncatingIfNeeded: fp[ip.b]) == 0 ? 1 : 0
-                    ip += 1
-                case .i32Eq:
-                    fp[ip.a] = UInt32(truncatingIfNeeded: fp[ip.b]) == UInt32(truncatingIfNeeded: fp[ip.c]) ? 1 : 0
-                    ip += 1
-                case .i32Ne:
-                    fp[ip.a] = UInt32(truncatingIfNeeded: fp[ip.b]) != UInt32(truncatingIfNeeded: fp[ip.c]) ? 1 : 0
-                    ip += 1
-                case .i32LtS:
-                    fp[ip.a] = Int32(truncatingIfNeeded: fp[ip.b]) < Int32(truncatingIfNeeded: fp[ip.c]) ? 1 : 0
-                    ip += 1
-                case .i32LtU:
-                    fp[ip.a] = UInt32(truncatingIfNeeded: fp[ip.b]) < UInt32(truncatingIfNeeded: fp[ip.c]) ? 1 : 0
-                    ip += 1
-                case .i32GtS:
-                    fp[ip.a] = Int32(truncatingIfNeeded: fp[ip.b]) > Int32(truncatingIfNeeded: fp[ip.c]) ? 1 : 0
-                    ip += 1
-                case .i32GtU:
-                    fp[ip.a] = UInt32(truncatingIfNeeded: fp[ip.b]) > UInt32(truncatingIfNeeded: fp[ip.c]) ? 1 : 0
-                    ip += 1
-                case .i32LeS:
-                    fp[ip.a] = Int32(truncatingIfNeeded: fp[ip.b]) <= Int32(truncatingIfNeeded: fp[ip.c]) ? 1 : 0
-                    ip += 1
-                case .i32LeU:
-                    fp[ip.a] = UInt32(truncatingIfNeeded: fp[ip.b]) <= UInt32(truncatingIfNeeded: fp[ip.c]) ? 1 : 0
-                    ip += 1
-                case .i32GeS:
-                    fp[ip.a] = Int32(truncatingIfNeeded: fp[ip.b]) >= Int32(truncatingIfNeeded: fp[ip.c]) ? 1 : 0
-                    ip += 1
-                case .i32GeU:
-                    fp[ip.a] = UInt32(truncatingIfNeeded: fp[ip.b]) >= UInt32(truncatingIfNeeded: fp[ip.c]) ? 1 : 0
-                    ip += 1
-                case .i64Eqz:
-                    fp[ip.a] = fp[ip.b] == 0 ? 1 : 0
-                    ip += 1
-                case .i64Eq:
-                    fp[ip.a] = fp[ip.b] == fp[ip.c] ? 1 : 0
-                    ip += 1
-                case .i64Ne:
-                    fp[ip.a] = fp[ip.b] != fp[ip.c] ? 1 : 0
-                    ip += 1
-                case .i64LtS:
-                    fp[ip.a] = Int64(bitPattern: fp[ip.b]) < Int64(bitPattern: fp[ip.c]) ? 1 : 0
-                    ip += 1
-                case .i64LtU:
-                    fp[ip.a] = fp[ip.b] < fp[ip.c] ? 1 : 0
-                    ip += 1
-                case .i64GtS:
-                    fp[ip.a] = Int64(bitPattern: fp[ip.b]) > Int64(bitPattern: fp[ip.c]) ? 1 : 0
-                    ip += 1
-                case .i64GtU:
-                    fp[ip.a] = fp[ip.b] > fp[ip.c] ? 1 : 0
-                    ip += 1
-                case .i64LeS:
-                    fp[ip.a] = Int64(bitPattern: fp[ip.b]) <= Int64(bitPattern: fp[ip.c]) ? 1 : 0
-                    ip += 1
-                case .i64LeU:
-                    fp[ip.a] = fp[ip.b] <= fp[ip.c] ? 1 : 0
-                    ip += 1
-                case .i64GeS:
-                    fp[ip.a] = Int64(bitPattern: fp[ip.b]) >= Int64(bitPattern: fp[ip.c]) ? 1 : 0
-                    ip += 1
-                case .i64GeU:
-                    fp[ip.a] = fp[ip.b] >= fp[ip.c] ? 1 : 0
-                    ip += 1
-
-                case .i32Add:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: fp[ip.c]))
-                    ip += 1
-                case .i32Sub:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &- UInt32(truncatingIfNeeded: fp[ip.c]))
-                    ip += 1
-                case .i32Mul:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &* UInt32(truncatingIfNeeded: fp[ip.c]))
-                    ip += 1
-                case .i32And:
-                    fp[ip.a] = fp[ip.b] & fp[ip.c]
-                    ip += 1
-                case .i32Or:
-                    fp[ip.a] = fp[ip.b] | fp[ip.c]
-                    ip += 1
-                case .i32Xor:
-                    fp[ip.a] = fp[ip.b] ^ fp[ip.c]
-                    ip += 1
-                case .i32Shl:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(truncatingIfNeeded: fp[ip.c]))
-                    ip += 1
-                case .i32ShrS:
-                    fp[ip.a] = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: fp[ip.b]) &>> Int32(truncatingIfNeeded: fp[ip.c])))
-                    ip += 1
-                case .i32ShrU:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &>> UInt32(truncatingIfNeeded: fp[ip.c]))
-                    ip += 1
-                case .i64Add:
-                    fp[ip.a] = fp[ip.b] &+ fp[ip.c]
-                    ip += 1
-                case .i64Sub:
-                    fp[ip.a] = fp[ip.b] &- fp[ip.c]
-                    ip += 1
-                case .i64Mul:
-                    fp[ip.a] = fp[ip.b] &* fp[ip.c]
-                    ip += 1
-                case .i64And:
-                    fp[ip.a] = fp[ip.b] & fp[ip.c]
-                    ip += 1
-                case .i64Or:
-                    fp[ip.a] = fp[ip.b] | fp[ip.c]
-                    ip += 1
-                case .i64Xor:
-                    fp[ip.a] = fp[ip.b] ^ fp[ip.c]
-                    ip += 1
-                case .i64Shl:
-                    fp[ip.a] = fp[ip.b] &<< fp[ip.c]
-                    ip += 1
-                case .i64ShrS:
-                    fp[ip.a] = UInt64(bitPattern: Int64(bitPattern: fp[ip.b]) &>> Int64(bitPattern: fp[ip.c]))
-                    ip += 1
-                case .i64ShrU:
-                    fp[ip.a] = fp[ip.b] &>> fp[ip.c]
-                    ip += 1
-                case .i32AddImm:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c))
-                    ip += 1
-                case .i32ShlAddImm:
-                    fp[ip.a] = UInt64((UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)) &+ UInt32(truncatingIfNeeded: ip.c))
-                    ip += 1
-                case .i32AndImm:
-                    fp[ip.a] = fp[ip.b] & UInt64(UInt32(truncatingIfNeeded: ip.c))
-                    ip += 1
-                case .i32ShlImm:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(truncatingIfNeeded: ip.c))
-                    ip += 1
-                case .i32ShrUImm:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &>> UInt32(truncatingIfNeeded: ip.c))
-                    ip += 1
-                case .i64AddImm:
-                    fp[ip.a] = fp[ip.b] &+ UInt64(bitPattern: Int64(ip.c))
-                    ip += 1
-                case .i32WrapI64:
-                    fp[ip.a] = fp[ip.b] & 0xFFFF_FFFF
-                    ip += 1
-                case .i64ExtendI32S:
-                    fp[ip.a] = UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: fp[ip.b])))
-                    ip += 1
-                case .i64ExtendI32U:
-                    fp[ip.a] = fp[ip.b] & 0xFFFF_FFFF
-                    ip += 1
-
-                case .i32DivS:
-                    let left = Int32(truncatingIfNeeded: fp[ip.b]), right = Int32(truncatingIfNeeded: fp[ip.c])
-                    guard right != 0 else { throw .integerDivideByZero }
-                    guard left != .min || right != -1 else { throw .integerOverflow }
-                    fp[ip.a] = UInt64(UInt32(bitPattern: left / right))
-                    ip += 1
-                case .i32DivU:
-                    let right = UInt32(truncatingIfNeeded: fp[ip.c])
-                    guard right != 0 else { throw .integerDivideByZero }
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) / right)
-                    ip += 1
-                case .i32RemS:
-                    let left = Int32(truncatingIfNeeded: fp[ip.b]), right = Int32(truncatingIfNeeded: fp[ip.c])
-                    guard right != 0 else { throw .integerDivideByZero }
-                    fp[ip.a] = right == -1 ? 0 : UInt64(UInt32(bitPattern: left % right))
-                    ip += 1
-                case .i32RemU:
-                    let right = UInt32(truncatingIfNeeded: fp[ip.c])
-                    guard right != 0 else { throw .integerDivideByZero }
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) % right)
-                    ip += 1
-                case .i64DivS:
-                    let left = Int64(bitPattern: fp[ip.b]), right = Int64(bitPattern: fp[ip.c])
-                    guard right != 0 else { throw .integerDivideByZero }
-                    guard left != .min || right != -1 else { throw .integerOverflow }
-                    fp[ip.a] = UInt64(bitPattern: left / right)
-                    ip += 1
-                case .i64DivU:
-                    guard fp[ip.c] != 0 else { throw .integerDivideByZero }
-                    fp[ip.a] = fp[ip.b] / fp[ip.c]
-                    ip += 1
-                case .i64RemS:
-                    let left = Int64(bitPattern: fp[ip.b]), right = Int64(bitPattern: fp[ip.c])
-                    guard right != 0 else { throw .integerDivideByZero }
-                    fp[ip.a] = right == -1 ? 0 : UInt64(bitPattern: left % right)
-                    ip += 1
-                case .i64RemU:
-                    guard fp[ip.c] != 0 else { throw .integerDivideByZero }
-                    fp[ip.a] = fp[ip.b] % fp[ip.c]
-                    ip += 1
-                case .i32Rotl:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]).rotated(left: UInt32(truncatingIfNeeded: fp[ip.c])))
-                    ip += 1
-                case .i32Rotr:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]).rotated(left: 32 &- (UInt32(truncatingIfNeeded: fp[ip.c]) & 31)))
-                    ip += 1
-                case .i64Rotl:
-                    fp[ip.a] = fp[ip.b].rotated(left: fp[ip.c])
-                    ip += 1
-                case .i64Rotr:
-                    fp[ip.a] = fp[ip.b].rotated(left: 64 &- (fp[ip.c] & 63))
-                    ip += 1
-                case .i32Clz:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]).leadingZeroBitCount)
-                    ip += 1
-                case .i32Ctz:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]).trailingZeroBitCount)
-                    ip += 1
-                case .i32Popcnt:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]).nonzeroBitCount)
-                    ip += 1
-                case .i64Clz:
-                    fp[ip.a] = UInt64(fp[ip.b].leadingZeroBitCount)
-                    ip += 1
-                case .i64Ctz:
-                    fp[ip.a] = UInt64(fp[ip.b].trailingZeroBitCount)
-                    ip += 1
-                case .i64Popcnt:
-                    fp[ip.a] = UInt64(fp[ip.b].nonzeroBitCount)
-                    ip += 1
-                case .f64Add:
-                    fp[ip.a] = Numerics.f64(Double(bitPattern: fp[ip.b]) + Double(bitPattern: fp[ip.c]))
-                    ip += 1
-                case .f64Sub:
-                    fp[ip.a] = Numerics.f64(Double(bitPattern: fp[ip.b]) - Double(bitPattern: fp[ip.c]))
-                    ip += 1
-                case .f64Mul:
-                    fp[ip.a] = Numerics.f64(Double(bitPattern: fp[ip.b]) * Double(bitPattern: fp[ip.c]))
-                    ip += 1
-                case .f64Div:
-                    fp[ip.a] = Numerics.f64(Double(bitPattern: fp[ip.b]) / Double(bitPattern: fp[ip.c]))
-                    ip += 1
-                case .f64MulAdd:
-                    let product = Double(bitPattern: fp[ip.b]) * Double(bitPattern: fp[ip.c])
-                    fp[ip.a] = Numerics.f64(product + Double(bitPattern: fp[Int(ip.pointee.thirdSlot)]))
-                    ip += 1
-                case .i32MulAdd:
-                    fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &* UInt32(truncatingIfNeeded: fp[ip.c]) &+ UInt32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]))
-                    ip += 1
-                case .f64MulSub:
-                    let product = Double(bitPattern: fp[ip.b]) * Double(bitPattern: fp[ip.c])
-                    fp[ip.a] = Numerics.f64(product - Double(bitPattern: fp[Int(ip.pointee.thirdSlot)]))
-                    ip += 1
-                case .f64SubMul:
-                    let product = Double(bitPattern: fp[ip.b]) * Double(bitPattern: fp[ip.c])
-                    fp[ip.a] = Numerics.f64(Double(bitPattern: fp[Int(ip.pointee.thirdSlot)]) - product)
-                    ip += 1
-                case .f64Sqrt:
-                    fp[ip.a] = Numerics.f64(Double(bitPattern: fp[ip.b]).squareRoot())
-                    ip += 1
-                case .f32Add:
-                    fp[ip.a] = Numerics.f32(Float(bitPattern: UInt32(truncatingIfNeeded: fp[ip.b])) + Float(bitPattern: UInt32(truncatingIfNeeded: fp[ip.c])))
-                    ip += 1
-                case .f32Sub:
-                    fp[ip.a] = Numerics.f32(Float(bitPattern: UInt32(truncatingIfNeeded: fp[ip.b])) - Float(bitPattern: UInt32(truncatingIfNeeded: fp[ip.c])))
-                    ip += 1
-                case .f32Mul:
-                    fp[ip.a] = Numerics.f32(Float(bitPattern: UInt32(truncatingIfNeeded: fp[ip.b])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[ip.c])))
-                    ip += 1
-                case .f32Div:
-                    fp[ip.a] = Numerics.f32(Float(bitPattern: UInt32(truncatingIfNeeded: fp[ip.b])) / Float(bitPattern: UInt32(truncatingIfNeeded: fp[ip.c])))
                     ip += 1
                 case .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge, .f64Min, .f64Max, .f64Copysign:
                     fp[ip.a] = Numerics.binaryF64(ip.pointee.code.rawValue, Double(bitPattern: fp[ip.b]), Double(bitPattern: fp[ip.c]), fp[ip.b], fp[ip.c])
@@ -493,6 +144,7 @@ extension Execution {
                         return .limitReached
                     }
                     ip += 1
+                default: preconditionFailure("\(ip.pointee.code) is run by the hot loop")
                 }
             }
         } catch {

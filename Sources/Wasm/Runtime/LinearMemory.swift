@@ -441,6 +441,20 @@ extension LinearMemory {
         return T(littleEndian: UnsafeRawPointer(pointers[Int(address) >> Self.chunkShift] + within).loadUnaligned(as: T.self))
     }
 
+    /// ``storeDirect(_:base:offset:)``'s direct path alone, for the interpreter's hot loop
+    /// (which calls nothing): `true` if stored, `false` if out of bounds, `nil` (nothing
+    /// written) if the store must take ``storeDirect(_:base:offset:)``'s checked path.
+    @inline(__always)
+    mutating func storeIfStamped<T: FixedWidthInteger & UnsignedInteger>(_ value: T, base: UInt32, offset: UInt32) -> Bool? {
+        let address = UInt64(base) &+ UInt64(offset)
+        guard address &+ UInt64(MemoryLayout<T>.size) <= size else { return false }
+        let within = Int(address) & (Self.chunkBytes - 1)
+        let index = Int(address) >> Self.chunkShift
+        guard _fastPath(within &+ MemoryLayout<T>.size <= Self.chunkBytes && table.stamps[index] == table.generation) else { return nil }
+        UnsafeMutableRawPointer(pointers[index] + within).storeBytes(of: value.littleEndian, as: T.self)
+        return true
+    }
+
     /// Stores `value` little-endian at `base + offset` as ``storeIfInBounds(_:at:)`` does,
     /// directly when the chunk is stamped with the current generation.
     /// - Precondition: no copy of this memory was made since the last ``beginDirectStores()``

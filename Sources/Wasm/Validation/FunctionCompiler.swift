@@ -186,18 +186,21 @@ struct FunctionCompiler {
     }
 
     /// Lets branches pay for the blocks they enter: a jump or taken branch charges its target
-    /// block and skips the target's `charge`; a conditional branch that falls through charges
-    /// the next block and skips its `charge`. The `charge` instructions stay, for the other
-    /// ways into their blocks and for exact metering (which ignores the fused costs).
+    /// block and continues after the target's `charge` (its pc `a` moves there); a
+    /// conditional branch that falls through charges the next block and skips its `charge`.
+    /// The `charge` instructions stay, for the other ways into their blocks and for exact
+    /// metering (which ignores the fused costs). A block that costs nothing is not fused: its
+    /// `charge` runs, charging nothing, exactly as skipping it would.
     static func fuseBlockCharges(_ code: inout [Op]) {
         func cost(ofChargeAt pc: Int) -> UInt64? {
             pc >= 0 && pc < code.count && code[pc].code == .charge ? code[pc].wide : nil
         }
         for pc in code.indices where code[pc].code == .jump || code[pc].code.isConditionalBranch {
-            if let target = cost(ofChargeAt: Int(code[pc].a)), target < UInt64(Op.notFusedWide) {
+            if let target = cost(ofChargeAt: Int(code[pc].a)), target > 0, target <= UInt64(UInt16.max) {
                 code[pc].targetCost = UInt16(target)
+                code[pc].a += 1
             }
-            if code[pc].code.isConditionalBranch, let next = cost(ofChargeAt: pc + 1), next < UInt64(Op.notFused) {
+            if code[pc].code.isConditionalBranch, let next = cost(ofChargeAt: pc + 1), next > 0, next <= UInt64(UInt8.max) {
                 code[pc].fallthroughCost = UInt8(next)
             }
         }

@@ -68,6 +68,7 @@ extension FunctionValidator {
     /// there is no such producer.
     mutating func fusedAddressLoad(_ opcode: UInt8, destination: Int32, offset: UInt64) -> Op? {
         let top = operands.count - 1
+        if opcode <= 0x2B, isEmitting, top >= 0, operandSources[top] >= 0 { return fusedTeeLoad(opcode, destination: destination, offset: offset) }
         guard opcode <= 0x2B, isEmitting, top >= 0, operandSources[top] == -1, let producer = emitter.producer,
               producer == emitter.code.count - 1 else { return nil }
         let address = emitter.code[producer]
@@ -85,6 +86,24 @@ extension FunctionValidator {
         default:
             return nil
         }
+    }
+
+    /// A 32-bit or 64-bit load whose address operand is a local that the instruction just
+    /// emitted wrote as `i32.shl` by a constant (`local.tee` of the shifted index, clang's
+    /// array access whose address is used again): one `...LoadShlImmTee` that writes the local
+    /// and loads. Not across a block boundary, and only for a local whose slot fits the 16-bit
+    /// field. The shift's cost (and the `local.tee`'s) becomes the fused load's, charged
+    /// before the load's trap point, as it was.
+    mutating func fusedTeeLoad(_ opcode: UInt8, destination: Int32, offset: UInt64) -> Op? {
+        let local = operandSources[operands.count - 1]
+        guard let address = emitter.code.last, address.code == .i32ShlImm, address.a == local,
+              local < Int32(Op.notFusedWide), emitter.code.count - 1 > emitter.blockStart, !emitter.needsLeader else { return nil }
+        _ = emitter.removeLast()
+        let isWide = opcode == 0x29 || opcode == 0x2B
+        var op = Op(isWide ? .i64LoadShlImmTee : .i32LoadShlImmTee, destination, address.b, Int32(bitPattern: UInt32(truncatingIfNeeded: offset)))
+        op.shift = UInt8(truncatingIfNeeded: address.c & 31)
+        op.thirdSlot = UInt16(local)
+        return op
     }
 
     // MARK: - 0xFC prefix: saturating truncation, bulk memory, tables
