@@ -81,6 +81,11 @@ public struct CanisterCode: Sendable {
 
     /// The function exported as `name`, if any.
     func function(_ name: String) -> UInt32? { shared.exports[name] }
+
+    /// Calls `body` with the instance itself (not a copy).
+    mutating func withInstance<Result>(_ body: (inout WasmInstance) -> Result) -> Result {
+        body(&instance)
+    }
 }
 
 /// Everything the IC keeps of a canister. A value: copying it is a cheap snapshot (memories
@@ -138,6 +143,10 @@ public struct CanisterState: Sendable {
         stableMemory = LinearMemory(minimumPages: 0, maximumPages: stableMemoryPagesMax)
     }
 
+    /// Calls `body` with the installed instance itself (not a copy); `nil` without code.
+    mutating func withInstance<Result>(_ body: (inout WasmInstance) -> Result) -> Result? {
+        code?.withInstance(body)
+    }
 
     /// The 4 KiB chunks of heap and stable memory in use. (Mutating only so that a canister in
     /// an array is read in place: a non-mutating read through the array would copy it.)
