@@ -19,7 +19,7 @@ extension WasmInstance {
     /// - Precondition: a standalone instance (not in a ``WasmLinker``: its shared state is not
     ///   logged) with no undo log running.
     public mutating func beginUndoLog() -> InstanceUndo {
-        precondition(links == nil, "only a standalone instance runs with an undo log")
+        precondition(!isLinked, "only a standalone instance runs with an undo log")
         if hasMemory { memoryStorage.beginJournal() }
         return InstanceUndo(globals: globals, tables: tables, droppedData: droppedData, droppedElements: droppedElements,
                             memoryGrowLimitBytes: memoryGrowLimitBytes, journalsMemory: hasMemory)
@@ -53,4 +53,21 @@ extension WasmInstance {
 
     /// Whether an undo log is running on the instance's memory.
     public var isLoggingUndo: Bool { memoryStorage.isJournaling }
+
+    /// The memory's ``LinearMemory/allocatedChunkCount`` (0 without a memory), read in place:
+    /// ``memory`` would copy the memory value (a retain and release of its chunk table, a
+    /// cache miss each when thousands of canisters are charged in turn).
+    public var memoryAllocatedChunkCount: Int {
+        guard hasMemory else { return 0 }
+        guard isLinked, let links, let cell = links.memory, !links.isLocal else { return memoryStorage.allocatedChunkCount }
+        return cell.memory.allocatedChunkCount
+    }
+
+    /// Whether the instance is in a ``WasmLinker``, read without copying ``links`` (a copy of
+    /// its weak reference costs a runtime call, on every run and host call).
+    @inline(__always)
+    var isLinked: Bool {
+        if case .some = links { return true }
+        return false
+    }
 }
