@@ -114,6 +114,51 @@ struct MemoryJournalTests {
         }
     }
 
+    @Test(arguments: [10, MemoryJournal.wordsMax, MemoryJournal.wordsMax + 1, 300])
+    func storesPastTheWordLimitRollBackAndKeepAlike(stores: Int) throws {
+        for keeps in [false, true] {
+            // Built twice, so that no chunk is shared (a shared one is never stored into in place).
+            func made() throws -> LinearMemory {
+                var memory = LinearMemory(minimumPages: 1, maximumPages: 1)
+                try memory.fill(at: 0, with: 0x5A, count: 3 * LinearMemory.chunkBytes)
+                memory.clearDirtyChunks()
+                try memory.store(UInt8(1), at: UInt64(2 * LinearMemory.chunkBytes))  // chunk 2 dirty before the run
+                return memory
+            }
+            var memory = try made()
+            var twin = try made()
+            let before = try Image(memory)
+            memory.beginJournal()
+            for store in 0..<stores {
+                // Chunks 0, 1 and 2 in turn, some stores through the direct path.
+                let address = UInt64((store % 3) * LinearMemory.chunkBytes + (store * 8) % 4_000)
+                let change: Change = store % 2 == 0 ? .store64(address, UInt64(store) &* 0x9E37_79B9) : .direct32(UInt32(address), UInt32(store))
+                change.apply(to: &memory)
+                change.apply(to: &twin)
+            }
+            #expect(try Image(memory) == Image(twin))
+            if keeps { memory.endJournal() } else { memory.rollBackJournal() }
+            #expect(try Image(memory) == (keeps ? Image(twin) : before), "\(stores) stores, keeping: \(keeps)")
+        }
+    }
+
+    @Test func aRunSplitOffKeepsItsStoresWhileTheMemoryRollsBack() throws {
+        var memory = LinearMemory(minimumPages: 1, maximumPages: 2)
+        try memory.store(UInt64(1), at: 16)
+        let before = try Image(memory)
+        memory.beginJournal()
+        try memory.store(UInt64(2), at: 16)  // recorded word by word, stored in place
+        try memory.store(UInt32(3), at: 5_000)
+        var working = memory
+        working.journal = nil
+        memory.rollBackJournal()
+        #expect(try Image(memory) == before)
+        #expect(try working.load(UInt64.self, at: 16) == 2 && working.load(UInt32.self, at: 5_000) == 3)
+        #expect(working.dirtyChunks == [0, 1])
+        try working.store(UInt64(4), at: 16)
+        #expect(try memory.load(UInt64.self, at: 16) == 1)
+    }
+
     @Test func aRollBackAfterGrowingRestoresTheSizeAndTheChunksWrittenBefore() throws {
         var memory = LinearMemory(minimumPages: 1, maximumPages: 4)
         try memory.store(UInt64(11), at: 8)

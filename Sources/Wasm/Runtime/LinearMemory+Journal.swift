@@ -2,10 +2,13 @@
 /// what is needed to put the memory back exactly as it was when the log began, recorded as
 /// the run changes it.
 ///
-/// While the memory still writes the chunk table it had at the start, the first write to each
-/// chunk records the chunk's owner object, its bytes' address and its dirty bit; the chunk is
-/// then copied before it is written (the log's reference makes it shared), exactly as a write
-/// to a memory shared with a snapshot copies it. Once the memory replaces its table (a grow,
+/// While the memory still writes the chunk table it had at the start, a store of at most 8
+/// bytes to a chunk of its own records the bytes it overwrites and the chunk's dirty bit, and
+/// writes in place (a message that changes a counter then copies no chunk); after
+/// ``wordsMax`` such records, or for any other write, the first write to a chunk records the
+/// chunk's owner object, its bytes' address and its dirty bit, and the chunk is copied before
+/// it is written (the log's reference makes it shared), exactly as a write to a memory shared
+/// with a snapshot copies it. Once the memory replaces its table (a grow,
 /// or a copy because another value shared the table), the log keeps the original table
 /// instead and records nothing more: the new table shares the original's chunks, so writes
 /// copy them and the original stays as it was (apart from the entries already recorded).
@@ -13,13 +16,18 @@
 /// (newest first, so a chunk recorded twice ends with its oldest state), then the sizes,
 /// counts and flags saved at the start.
 final class MemoryJournal {
-    /// A chunk as it was before the run first wrote it.
-    struct Entry {
-        let index: Int
-        let chunk: LinearMemory.Chunk?
-        let pointer: UnsafeMutablePointer<UInt8>
-        let wasDirty: Bool
+    /// A chunk as it was before the run first wrote it, or the bytes one store overwrote in
+    /// place (`width` bytes at `offset` in chunk `index`, little-endian in `old`).
+    enum Entry {
+        case chunk(index: Int, chunk: LinearMemory.Chunk?, pointer: UnsafeMutablePointer<UInt8>, wasDirty: Bool)
+        case word(index: Int, offset: Int, width: Int, old: UInt64, wasDirty: Bool)
     }
+
+    /// Most stores recorded word by word in one run (then chunks are copied whole, and
+    /// further stores to them run without the log).
+    static let wordsMax = 64
+    /// Stores recorded word by word so far.
+    private(set) var words = 0
 
     /// The table the memory had at the start, once it replaced it (`nil` while it writes it).
     private(set) var originalTable: LinearMemory.ChunkTable?
@@ -49,8 +57,16 @@ final class MemoryJournal {
 
     /// Records chunk `index` of the original `table` before its first write in this run.
     func record(_ index: Int, of table: LinearMemory.ChunkTable) {
-        let wasDirty = table.dirty[index >> 6] & (1 << UInt64(index & 63)) != 0
-        entries.append(Entry(index: index, chunk: table.chunks[index], pointer: table.pointers[index], wasDirty: wasDirty))
+        entries.append(.chunk(index: index, chunk: table.chunks[index], pointer: table.pointers[index], wasDirty: table.isDirty(index)))
+    }
+
+    /// Records the `width` bytes at `offset` in chunk `index` of the original `table`, before
+    /// a store overwrites them in place.
+    func recordWord(_ index: Int, offset: Int, width: Int, of table: LinearMemory.ChunkTable) {
+        var old: UInt64 = 0
+        for byte in 0..<width { old |= UInt64(table.pointers[index][offset + byte]) << (8 * UInt64(byte)) }
+        entries.append(.word(index: index, offset: offset, width: width, old: old, wasDirty: table.isDirty(index)))
+        words += 1
     }
 
     /// Hands over the original table (the journal keeps no reference to it after).
@@ -89,10 +105,21 @@ extension LinearMemory {
         if let original = log.takeOriginalTable() { replaceTable(original) }
         makeTableUnique()
         for entry in log.entries.reversed() {
-            table.chunks[entry.index] = entry.chunk
-            table.pointers[entry.index] = entry.pointer
-            let bit: UInt64 = 1 << UInt64(entry.index & 63)
-            if entry.wasDirty { table.dirty[entry.index >> 6] |= bit } else { table.dirty[entry.index >> 6] &= ~bit }
+            switch entry {
+            case .chunk(let index, let chunk, let pointer, let wasDirty):
+                table.chunks[index] = chunk
+                table.pointers[index] = pointer
+                table.setDirty(index, wasDirty)
+            case .word(let index, let offset, let width, let old, let wasDirty):
+                // The chunk may be shared by now (a paused run's copy keeps the stored bytes).
+                if !isKnownUniquelyReferenced(&table.chunks[index]) {
+                    let copy = Chunk(copying: table.pointers[index])
+                    table.chunks[index] = copy
+                    table.pointers[index] = copy.bytes
+                }
+                for byte in 0..<width { table.pointers[index][offset + byte] = UInt8(truncatingIfNeeded: old >> (8 * UInt64(byte))) }
+                table.setDirty(index, wasDirty)
+            }
         }
         table.allocated = log.allocated
         pageCount = log.pageCount
@@ -113,5 +140,34 @@ extension LinearMemory {
     mutating func journalFirstWrite(_ index: Int) {
         guard let log = journal, log.originalTable == nil, table.stamps[index] < log.firstGeneration else { return }
         log.record(index, of: table)
+    }
+
+    /// A store of `width` bytes at `offset` in chunk `index` during a run in place: if the log
+    /// may record it word by word (the original table, a chunk of its own not yet recorded
+    /// whole, fewer than ``MemoryJournal/wordsMax`` such records), records the bytes it
+    /// overwrites, marks the chunk dirty and returns the chunk's bytes to store into in place
+    /// (the chunk stays unstamped, so the next store comes here too); `nil`: store through
+    /// ``writableChunk(_:)``.
+    @inline(never)
+    mutating func journalWordWrite(_ index: Int, offset: Int, width: Int) -> UnsafeMutablePointer<UInt8>? {
+        makeTableUnique()
+        guard let log = journal, log.originalTable == nil, log.words < MemoryJournal.wordsMax,
+              table.stamps[index] < log.firstGeneration, isKnownUniquelyReferenced(&table.chunks[index]) else { return nil }
+        log.recordWord(index, offset: offset, width: width, of: table)
+        table.setDirty(index, true)
+        return table.pointers[index]
+    }
+}
+
+extension LinearMemory.ChunkTable {
+    /// Whether chunk `index` is marked dirty.
+    func isDirty(_ index: Int) -> Bool {
+        dirty[index >> 6] & (1 << UInt64(index & 63)) != 0
+    }
+
+    /// Marks chunk `index` dirty or clean.
+    func setDirty(_ index: Int, _ isDirty: Bool) {
+        let bit: UInt64 = 1 << UInt64(index & 63)
+        if isDirty { dirty[index >> 6] |= bit } else { dirty[index >> 6] &= ~bit }
     }
 }

@@ -222,7 +222,12 @@ public struct LinearMemory {
         guard contains(address, width) else { return false }
         let offset = Int(address) & (Self.chunkBytes - 1)
         if offset + width <= Self.chunkBytes {
-            UnsafeMutableRawPointer(writableChunk(Int(address) >> Self.chunkShift) + offset).storeBytes(of: value.littleEndian, as: T.self)
+            let index = Int(address) >> Self.chunkShift
+            if _slowPath(journal != nil), let bytes = journalWordWrite(index, offset: offset, width: width) {
+                UnsafeMutableRawPointer(bytes + offset).storeBytes(of: value.littleEndian, as: T.self)
+                return true
+            }
+            UnsafeMutableRawPointer(writableChunk(index) + offset).storeBytes(of: value.littleEndian, as: T.self)
             return true
         }
         var shifted = value
