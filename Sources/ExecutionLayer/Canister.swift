@@ -74,13 +74,30 @@ public struct CanisterCode: Sendable {
     /// The instance: what orthogonal persistence keeps between messages.
     public internal(set) var instance: WasmInstance
 
-    init(module: CompiledModule, moduleHash: SHA256Digest, instance: WasmInstance) {
-        shared = Shared(module: module, moduleHash: moduleHash)
+    init(_ prepared: PreparedModule, instance: WasmInstance) {
+        shared = prepared.shared
         self.instance = instance
     }
 
     /// The function exported as `name`, if any.
     func function(_ name: String) -> UInt32? { shared.exports[name] }
+
+    /// Calls `body` with the instance itself (not a copy).
+    mutating func withInstance<Result>(_ body: (inout WasmInstance) -> Result) -> Result {
+        body(&instance)
+    }
+}
+
+/// A compiled module made ready to install: its exports and methods looked up once, and shared
+/// by every canister installed from it (their code then shares one table, which stays in the
+/// cache while thousands of canisters run it).
+public struct PreparedModule: Sendable {
+    let shared: CanisterCode.Shared
+
+    /// `module`, whose bytes hash to `moduleHash`.
+    public init(_ module: CompiledModule, moduleHash: SHA256Digest) {
+        shared = CanisterCode.Shared(module: module, moduleHash: moduleHash)
+    }
 }
 
 /// Everything the IC keeps of a canister. A value: copying it is a cheap snapshot (memories
@@ -138,11 +155,15 @@ public struct CanisterState: Sendable {
         stableMemory = LinearMemory(minimumPages: 0, maximumPages: stableMemoryPagesMax)
     }
 
+    /// Calls `body` with the installed instance itself (not a copy); `nil` without code.
+    mutating func withInstance<Result>(_ body: (inout WasmInstance) -> Result) -> Result? {
+        code?.withInstance(body)
+    }
 
     /// The 4 KiB chunks of heap and stable memory in use. (Mutating only so that a canister in
     /// an array is read in place: a non-mutating read through the array would copy it.)
     mutating func chunksInUse() -> Int {
-        (code?.instance.memory?.allocatedChunkCount ?? 0) + stableMemory.allocatedChunkCount
+        (withInstance { $0.memoryAllocatedChunkCount } ?? 0) + stableMemory.allocatedChunkCount
     }
 
     /// Appends what a message printed (its lines keep their numbers, counting the ones its

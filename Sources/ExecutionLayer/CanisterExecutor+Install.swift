@@ -43,6 +43,17 @@ extension CanisterExecutor {
         _ mode: InstallMode, module compiled: CompiledModule, moduleHash: SHA256Digest, argument: [UInt8], caller: Principal,
         timeNanos: UInt64, on canister: inout CanisterState
     ) -> Result<UInt64, Reject> {
+        install(mode, prepared: PreparedModule(compiled, moduleHash: moduleHash), argument: argument, caller: caller,
+                timeNanos: timeNanos, on: &canister)
+    }
+
+    /// `install_code` with a module compiled by ``compile(_:for:)`` and prepared once for every
+    /// canister installed from it.
+    public func install(
+        _ mode: InstallMode, prepared: PreparedModule, argument: [UInt8], caller: Principal, timeNanos: UInt64,
+        on canister: inout CanisterState
+    ) -> Result<UInt64, Reject> {
+        let compiled = prepared.shared.module
         if let reject = installRefusal(mode, caller: caller, canister) { return .failure(reject) }
         var next = canister
         var used: UInt64 = 0
@@ -68,7 +79,7 @@ extension CanisterExecutor {
             return .failure(instantiationReject(error, canister.id))
         }
         next.stableMemory = startSession.stableMemory
-        next.code = CanisterCode(module: compiled, moduleHash: moduleHash, instance: instance)
+        next.code = CanisterCode(prepared, instance: instance)
         next.installed = next.code?.shared
         next.code?.instance.hostState = nil
         next.appendLog(of: startSession, timeNanos: timeNanos)

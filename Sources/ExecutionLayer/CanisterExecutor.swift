@@ -188,7 +188,7 @@ public struct CanisterExecutor: Sendable {
         var scratch = canister
         var input = MessageInput(.query(method), caller: caller, argument: argument, timeNanos: timeNanos)
         input.certifiedStateTimeNanos = certifiedStateTimeNanos
-        var result = run(input, on: &scratch)
+        var result = run(input, on: &scratch, discardsChanges: true)
         result.calls = []
         return result
     }
@@ -210,51 +210,20 @@ public struct CanisterExecutor: Sendable {
         return session.acceptedMessage ? nil : Reject(.canisterRejectedMessage, "canister \(canister.id) rejected the message to '\(method)'")
     }
 
-    /// Runs `input` to its end, without slicing.
+    /// Runs `input` to its end, without slicing (with no undo log if the caller `discardsChanges`
+    /// to `canister` whatever happens: ``start(_:on:sliceInstructions:discardsChanges:)``).
     public func run(_ input: MessageInput, on canister: inout CanisterState) -> MessageResult {
-        var step = start(input, on: &canister, sliceInstructions: .max)
+        run(input, on: &canister, discardsChanges: false)
+    }
+
+    func run(_ input: MessageInput, on canister: inout CanisterState, discardsChanges: Bool) -> MessageResult {
+        var step = start(input, on: &canister, sliceInstructions: .max, discardsChanges: discardsChanges)
         while case .paused(let paused) = step { step = resume(paused, on: &canister, sliceInstructions: .max) }
         guard case .finished(let result) = step else { preconditionFailure("a run ends finished") }
         return result
     }
 
     // MARK: - Messages in slices
-
-    /// Starts `input` on `canister`, running at most `sliceInstructions` before pausing.
-    public func start(_ input: MessageInput, on canister: inout CanisterState, sliceInstructions: UInt64) -> ExecutionStep {
-        // A message that cannot run gives back every cycle offered with it.
-        let function: UInt32
-        let context: SystemAPIContext
-        // Fields are read one by one: calling a method of the `inout` canister would copy it.
-        let resolved = CanisterState.resolve(input.entry, installed: canister.installed, status: canister.status, id: canister.id) {
-            canister.code?.instance.tableFunction(at: $0)
-        }
-        switch resolved {
-        case .success(let resolved): (function, context) = resolved
-        case .failure(let reject):
-            return .finished(MessageResult(outcome: .rejected(reject), instructions: 0, calls: [], cyclesUnaccepted: input.cyclesAvailable))
-        }
-        guard var instance = canister.code?.instance else { preconditionFailure("resolve found the module") }
-        let session = CallSession(
-            input, context: context, fees: fees, canister: canister.id, balance: canister.cycles, controllers: canister.controllers,
-            status: canister.status, version: canister.version, globalTimerNanos: canister.globalTimerNanos, stableMemory: canister.stableMemory)
-        session.environment = environment(input, &canister)
-        instance.hostState = session
-        instance.memoryGrowLimitBytes = CanisterState.heapGrowLimitBytes(canister.wasmMemoryLimitBytes, in: context)
-        // A callback's environment is address-typed: i64 in a module with a 64-bit memory.
-        let memory64 = canister.installed?.isMemory64 ?? false
-        let arguments: [Value] = Self.callbackEnvironment(input.entry).map { [memory64 ? .i64($0) : .i32(UInt32(truncatingIfNeeded: $0))] } ?? []
-        let execution: Execution
-        do {
-            execution = try Execution(&instance, function: function, arguments: arguments, limits: configuration.wasmLimits)
-        } catch {
-            instance.hostState = nil
-            return .finished(finish(session, instance, trap: error, instructions: 0, on: &canister))
-        }
-        // Moved, not copied: a copy would share the value stack, which the run would then copy.
-        let paused = PausedExecution(execution: consume execution, instance: instance, session: session, limit: limit(for: input.entry))
-        return resume(consume paused, on: &canister, sliceInstructions: sliceInstructions)
-    }
 
     /// Runs `paused` for at most `sliceInstructions` more (never beyond its total limit, where
     /// it traps "instruction limit exceeded"). It takes `paused` over (consuming): a copy left
@@ -330,9 +299,11 @@ public struct CanisterExecutor: Sendable {
         return session
     }
 
-    /// Ends a message: commits `instance` and the session's effects, or, if it trapped or was a
-    /// replicated query, keeps only its log (offered cycles go back: they were never accepted).
-    func finish(_ session: CallSession, _ instance: WasmInstance, trap: Trap?, instructions: UInt64, on canister: inout CanisterState) -> MessageResult {
+    /// Ends a message: commits `instance` (`nil`: the message ran on the canister's own
+    /// instance, which already holds what it keeps) and the session's effects, or, if it
+    /// trapped or was a replicated query, keeps only its log (offered cycles go back: they were
+    /// never accepted).
+    func finish(_ session: CallSession, _ instance: WasmInstance?, trap: Trap?, instructions: UInt64, on canister: inout CanisterState) -> MessageResult {
         canister.appendLog(of: session, timeNanos: session.timeNanos)
         if let trap {
             return MessageResult(outcome: .rejected(reject(for: trap, canister.id)), instructions: instructions, calls: [], trapped: true,
@@ -341,7 +312,7 @@ public struct CanisterExecutor: Sendable {
         // A query method called as an update (replicated query) answers, but its changes are
         // discarded, as dfinity/ic's execute_replicated_query runs it on clones of the states.
         if session.context != .replicatedQuery {
-            canister.code?.instance = instance
+            if let instance { canister.code?.instance = instance }
             commit(session, to: &canister)
         }
         let outcome: CallOutcome

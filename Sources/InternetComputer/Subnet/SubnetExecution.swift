@@ -161,7 +161,8 @@ public struct SubnetExecution: Sendable {
     /// module share its code): the canisters installed, and the index and reject of each that
     /// could not be.
     package static func install(_ canisters: [CanisterSetup], round: RoundConfiguration) -> (states: [CanisterState], problems: [(Int, Reject)]) {
-        var modules: [SHA256Digest: Result<CompiledModule, Reject>] = [:]
+        // Prepared once per module: the canisters running it share its export tables.
+        var modules: [SHA256Digest: Result<PreparedModule, Reject>] = [:]
         var states: [CanisterState] = []
         var problems: [(Int, Reject)] = []
         // Canisters installed from the same bytes (often the very same array) hash them once.
@@ -170,13 +171,14 @@ public struct SubnetExecution: Sendable {
             let hash = last.flatMap { $0.wasm == setup.wasm ? $0.hash : nil } ?? SHA256.hash(setup.wasm)
             last = (setup.wasm, hash)
             let compiled = modules[hash] ?? CanisterExecutor.compile(setup.wasm, for: setup.id, limits: round.execution.moduleLimits)
+                .map { PreparedModule($0, moduleHash: hash) }
             modules[hash] = compiled
             var canister = CanisterState(id: setup.id, controllers: setup.controllers, cycles: setup.cycles)
             canister.computeAllocationPercent = setup.computeAllocationPercent
             canister.environmentVariables = setup.environmentVariables
             let result = compiled.flatMap { module in
                 CanisterExecutor(configuration: round.execution).install(
-                    .install, module: module, moduleHash: hash, argument: setup.initArgument,
+                    .install, prepared: module, argument: setup.initArgument,
                     caller: setup.controllers.first ?? .anonymous, timeNanos: epochNanos, on: &canister)
             }
             switch result {

@@ -294,7 +294,7 @@ extension WasmInstance {
         let host = hostFunctions[index]
         let results: [Value]
         var context: HostContext
-        if links == nil {
+        if !isLinked {
             // The memory is moved into the context and back, never copied (a copy would make
             // the host's first write copy the chunk table).
             context = HostContext(memoryStorage: memoryStorage, hasMemory: hasMemory, instructionsCharged: instructionsCharged,

@@ -32,7 +32,7 @@ public struct LinearMemory {
     private static let chunksPerPage = pageBytes / chunkBytes
 
     /// Storage for one chunk; shared between copies of the memory until written.
-    private final class Chunk {
+    final class Chunk {
         let bytes: UnsafeMutablePointer<UInt8>
 
         /// A chunk holding a copy of the 4 KiB at `source`.
@@ -60,7 +60,7 @@ public struct LinearMemory {
     /// Shared copy-on-write between copies of the memory (``makeTableUnique()``); every field
     /// is fixed-size raw storage, so reads and writes need no reference counting or checks
     /// beyond the chunk's own uniqueness.
-    private final class ChunkTable {
+    final class ChunkTable {
         let count: Int
         /// Each chunk's owner object; `nil` is a chunk of zeros that was never written.
         let chunks: UnsafeMutablePointer<Chunk?>
@@ -121,14 +121,14 @@ public struct LinearMemory {
 
     /// The chunk table; every assignment goes through ``replaceTable(_:)``, which keeps
     /// ``pointers`` in step with it.
-    private var table: ChunkTable
+    var table: ChunkTable
     /// `table.pointers`, held in the value itself so that a load reaches a chunk's bytes with
     /// one dependent load fewer (the interpreter's loads are its most frequent memory work).
     private var pointers: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>>
     /// The current size in pages.
-    public private(set) var pageCount: UInt32
+    public internal(set) var pageCount: UInt32
     /// The current size in bytes.
-    private var size: UInt64
+    var size: UInt64
     /// The size ``grow(by:)`` may not exceed, in pages.
     public let maximumPages: UInt32
     /// The most chunks this memory may hold storage for (``allocatedChunkCount``); a write
@@ -136,7 +136,10 @@ public struct LinearMemory {
     public var chunkAllocationLimit = Int.max
     /// Whether a write was refused storage (``chunkAllocationLimit``): its bytes were dropped,
     /// so the memory no longer holds what the code wrote. Stays set in this copy.
-    public private(set) var allocationRefused = false
+    public internal(set) var allocationRefused = false
+
+    /// The undo log of the run in place this memory is in (``beginJournal()``), if any.
+    var journal: MemoryJournal?
 
     /// Whether this is a 64-bit memory (memory64): only import matching needs to know, the
     /// compiled code carries the address width itself. Its size is bounded by ``pagesMax``
@@ -159,7 +162,7 @@ public struct LinearMemory {
 
     /// Makes `newTable` this memory's chunk table.
     @inline(__always)
-    private mutating func replaceTable(_ newTable: ChunkTable) {
+    mutating func replaceTable(_ newTable: ChunkTable) {
         table = newTable
         pointers = newTable.pointers
     }
@@ -179,6 +182,7 @@ public struct LinearMemory {
         guard pages > 0 else { return Int32(bitPattern: old) }
         pageCount = old + pages
         size = UInt64(pageCount) * UInt64(Self.pageBytes)
+        journal?.keepOriginal(table)
         replaceTable(ChunkTable(count: Int(pageCount) * Self.chunksPerPage, copying: table))
         return Int32(bitPattern: old)
     }
@@ -218,7 +222,12 @@ public struct LinearMemory {
         guard contains(address, width) else { return false }
         let offset = Int(address) & (Self.chunkBytes - 1)
         if offset + width <= Self.chunkBytes {
-            UnsafeMutableRawPointer(writableChunk(Int(address) >> Self.chunkShift) + offset).storeBytes(of: value.littleEndian, as: T.self)
+            let index = Int(address) >> Self.chunkShift
+            if _slowPath(journal != nil), let bytes = journalWordWrite(index, offset: offset, width: width) {
+                UnsafeMutableRawPointer(bytes + offset).storeBytes(of: value.littleEndian, as: T.self)
+                return true
+            }
+            UnsafeMutableRawPointer(writableChunk(index) + offset).storeBytes(of: value.littleEndian, as: T.self)
             return true
         }
         var shifted = value
@@ -366,8 +375,11 @@ public struct LinearMemory {
 
     /// Gives this copy of the memory a chunk table of its own (sharing the chunks).
     @inline(__always)
-    private mutating func makeTableUnique() {
-        if _slowPath(!isKnownUniquelyReferenced(&table)) { replaceTable(ChunkTable(count: table.count, copying: table)) }
+    mutating func makeTableUnique() {
+        if _slowPath(!isKnownUniquelyReferenced(&table)) {
+            journal?.keepOriginal(table)
+            replaceTable(ChunkTable(count: table.count, copying: table))
+        }
     }
 
     /// The bytes of chunk `index`, with storage of its own (a copy of a shared or zero chunk
@@ -375,6 +387,7 @@ public struct LinearMemory {
     @inline(__always)
     private mutating func writableChunk(_ index: Int) -> UnsafeMutablePointer<UInt8> {
         makeTableUnique()
+        if _slowPath(journal != nil) { journalFirstWrite(index) }
         table.dirty[index >> 6] |= 1 << UInt64(index & 63)
         if _fastPath(isKnownUniquelyReferenced(&table.chunks[index])) {
             table.stamps[index] = table.generation
@@ -422,7 +435,7 @@ extension LinearMemory {
     }
 
     /// Makes every chunk's stamp stale (on a table this copy owns).
-    private mutating func advanceGeneration() {
+    mutating func advanceGeneration() {
         if table.generation == .max {
             table.stamps.update(repeating: 0, count: table.count)
             table.generation = 0
@@ -476,27 +489,5 @@ extension LinearMemory {
     @inline(never)
     private mutating func storeChecked<T: FixedWidthInteger & UnsignedInteger>(_ value: T, at address: UInt64) -> Bool {
         storeIfInBounds(value, at: address)
-    }
-}
-
-/// An access past the end of a linear memory.
-public struct MemoryAccessError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The first byte accessed.
-    public var address: UInt64
-    /// The bytes accessed.
-    public var count: Int
-    /// The memory's size in bytes at the time.
-    public var size: Int
-
-    /// An access of `count` bytes at `address` to a memory of `size` bytes.
-    public init(address: UInt64, count: Int, size: Int) {
-        self.address = address
-        self.count = count
-        self.size = size
-    }
-
-    /// `"out of bounds memory access: 4 bytes at 65534 in a memory of 65536 bytes"`.
-    public var description: String {
-        "out of bounds memory access: \(count) bytes at \(address) in a memory of \(size) bytes"
     }
 }

@@ -50,7 +50,7 @@ struct Links {
 extension WasmInstance {
     /// Moves shared state from the cells into the instance (before it runs).
     mutating func pullLinkedState() {
-        guard var links, !links.isLocal else { return }
+        guard isLinked, var links, !links.isLocal else { return }
         if let cell = links.memory { (memoryStorage, cell.memory) = (cell.memory, LinearMemory.empty) }
         for (index, cell) in links.tables { (tables[index], cell.table) = (cell.table, cell.table.emptied) }
         for (index, cell) in links.globals { globals[index] = cell.value.slot }
@@ -60,7 +60,7 @@ extension WasmInstance {
 
     /// Moves shared state from the instance back into the cells (when it returns or calls out).
     mutating func pushLinkedState() {
-        guard var links, links.isLocal else { return }
+        guard isLinked, var links, links.isLocal else { return }
         if let cell = links.memory { (cell.memory, memoryStorage) = (memoryStorage, LinearMemory.empty) }
         for (index, cell) in links.tables { (cell.table, tables[index]) = (tables[index], tables[index].emptied) }
         for (index, cell) in links.globals { cell.value = Value(slot: globals[index], type: globalTypes[index].valueType) }

@@ -1,0 +1,108 @@
+import Wasm
+
+/// What a message's first slice runs (``CanisterExecutor/start(_:on:sliceInstructions:discardsChanges:)``).
+struct FirstSlicePlan {
+    var function: UInt32
+    var arguments: [Value]
+    /// The instance's `memory.grow` limit during the message.
+    var growLimitBytes: UInt64
+    /// The message's instruction limit, and what this slice may use of it.
+    var limit: UInt64
+    var sliceInstructions: UInt64
+    /// Whether a message that ends without trapping keeps its changes (not a replicated query).
+    var keepsChanges: Bool
+    /// Whether to log what the message changes, to undo it (not when the canister is a scratch
+    /// copy its caller drops).
+    var logsUndo: Bool
+}
+
+/// How a message's first slice on the canister's own instance ended.
+enum FirstSlice {
+    /// The message ended: the instance holds what it keeps (rolled back if it trapped or was a
+    /// replicated query).
+    case ended(trap: Trap?, instructions: UInt64)
+    /// It used its slice: it goes on with `instance` (a copy), and the canister's instance is
+    /// as it was before the message.
+    case paused(Execution, instance: WasmInstance)
+}
+
+extension CanisterExecutor {
+    /// Starts `input` on `canister`, running at most `sliceInstructions` before pausing.
+    public func start(_ input: MessageInput, on canister: inout CanisterState, sliceInstructions: UInt64) -> ExecutionStep {
+        start(input, on: &canister, sliceInstructions: sliceInstructions, discardsChanges: false)
+    }
+
+    /// Starts `input` on `canister`. The first slice runs on the canister's own instance with an
+    /// undo log (no copy of the instance: a trap or a replicated query rolls it back); a
+    /// message that pauses goes on with a copy of the instance, the canister's rolled back, so
+    /// that the canister keeps its state from before the message until the message ends. If the
+    /// caller `discardsChanges` (a query on a scratch copy of the canister), nothing is logged.
+    func start(_ input: MessageInput, on canister: inout CanisterState, sliceInstructions: UInt64, discardsChanges: Bool) -> ExecutionStep {
+        // Fields are read one by one: calling a method of the `inout` canister would copy it.
+        let resolved = CanisterState.resolve(input.entry, installed: canister.installed, status: canister.status, id: canister.id) {
+            canister.code?.instance.tableFunction(at: $0)
+        }
+        let function: UInt32
+        let context: SystemAPIContext
+        switch resolved {
+        case .success(let resolved): (function, context) = resolved
+        case .failure(let reject):
+            // A message that cannot run gives back every cycle offered with it.
+            return .finished(MessageResult(outcome: .rejected(reject), instructions: 0, calls: [], cyclesUnaccepted: input.cyclesAvailable))
+        }
+        let session = CallSession(
+            input, context: context, fees: fees, canister: canister.id, balance: canister.cycles, controllers: canister.controllers,
+            status: canister.status, version: canister.version, globalTimerNanos: canister.globalTimerNanos, stableMemory: canister.stableMemory)
+        session.environment = environment(input, &canister)
+        // A callback's environment is address-typed: i64 in a module with a 64-bit memory.
+        let memory64 = canister.installed?.isMemory64 ?? false
+        let arguments: [Value] = Self.callbackEnvironment(input.entry).map { [memory64 ? .i64($0) : .i32(UInt32(truncatingIfNeeded: $0))] } ?? []
+        let plan = FirstSlicePlan(
+            function: function, arguments: arguments,
+            growLimitBytes: CanisterState.heapGrowLimitBytes(canister.wasmMemoryLimitBytes, in: context),
+            limit: limit(for: input.entry), sliceInstructions: sliceInstructions,
+            keepsChanges: context != .replicatedQuery, logsUndo: !discardsChanges)
+        guard let slice = canister.withInstance({ runFirstSlice(plan, session, on: &$0) }) else { preconditionFailure("resolve found the module") }
+        switch consume slice {
+        case .ended(let trap, let instructions):
+            return .finished(finish(session, nil, trap: trap, instructions: instructions, on: &canister))
+        case .paused(let execution, let instance):
+            return .paused(PausedExecution(execution: execution, instance: instance, session: session, limit: plan.limit))
+        }
+    }
+
+    /// Runs `plan`'s first slice on `instance` itself, lending it `session`.
+    private func runFirstSlice(_ plan: FirstSlicePlan, _ session: CallSession, on instance: inout WasmInstance) -> FirstSlice {
+        let undo = plan.logsUndo ? instance.beginUndoLog() : nil
+        instance.hostState = session
+        instance.memoryGrowLimitBytes = plan.growLimitBytes
+        var execution: Execution
+        do {
+            execution = try Execution(&instance, function: plan.function, arguments: plan.arguments, limits: configuration.wasmLimits)
+        } catch {
+            instance.hostState = nil
+            Self.end(undo, keeping: false, &instance)
+            return .ended(trap: error, instructions: 0)
+        }
+        let lastSlice = plan.sliceInstructions >= plan.limit
+        let outcome = execution.run(&instance, instructionLimit: min(plan.sliceInstructions, plan.limit), suspendsAtLimit: !lastSlice)
+        instance.hostState = nil
+        switch outcome {
+        case .suspended:
+            guard let undo else { return .paused(execution, instance: instance) }
+            return .paused(execution, instance: instance.splitOff(undo))
+        case .trapped(let trap):
+            Self.end(undo, keeping: false, &instance)
+            return .ended(trap: trap, instructions: execution.instructionsCharged)
+        case .finished:
+            Self.end(undo, keeping: plan.keepsChanges, &instance)
+            return .ended(trap: nil, instructions: execution.instructionsCharged)
+        }
+    }
+
+    /// Ends `undo` on `instance`, keeping the changes or rolling them back.
+    private static func end(_ undo: consuming InstanceUndo?, keeping: Bool, _ instance: inout WasmInstance) {
+        guard let undo else { return }
+        if keeping { instance.keepChanges(undo) } else { instance.rollBack(undo) }
+    }
+}
