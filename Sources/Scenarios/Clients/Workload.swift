@@ -23,6 +23,15 @@ public enum WorkloadEvent: Sendable, Equatable {
     case syncTimeout(call: Int)
 }
 
+/// The event queue's lanes the clients' events nearly in time order go to
+/// (``Scheduler/schedule(_:at:lane:)``: they run exactly as if scheduled plainly).
+enum WorkloadLane {
+    /// Synchronous calls' timeouts: each a client's fixed timeout after the call's arrival.
+    static let syncTimeouts = 0
+    /// Synchronous calls' answers: when the replica holding the call certified its answer.
+    static let syncAnswers = 1
+}
+
 /// How a call ended, as its user saw it.
 public enum CallEnd: Hashable, Sendable {
     /// With a reply.
