@@ -61,6 +61,9 @@ struct EventLanes<Payload> {
     @usableFromInline static var laneCountMax: Int { 64 }
 
     @usableFromInline var lanes: [Lane] = []
+    /// Each lane's head's time and sequence (`Int64.max` and `UInt64.max` for an empty lane),
+    /// side by side, so that finding the earliest head scans one small array.
+    @usableFromInline var heads: [(time: Int64, sequence: UInt64)] = []
     /// Events in all lanes.
     @usableFromInline var count = 0
     /// The lane whose head is the earliest of all heads (-1 when every lane is empty).
@@ -73,9 +76,7 @@ struct EventLanes<Payload> {
     @inlinable @inline(__always)
     var first: (time: Int64, sequence: UInt64)? {
         guard earliest >= 0 else { return nil }
-        let lane = lanes[earliest]
-        let entry = lane.ring[lane.head]
-        return (entry.time, entry.sequence)
+        return heads[earliest]
     }
 
     /// How many places before lane `lane`'s tail an event due at `time` (drawing a sequence
@@ -98,7 +99,10 @@ struct EventLanes<Payload> {
     @inlinable
     mutating func insert(_ payload: consuming Payload, time: Int64, sequence: UInt64, lane: Int, places: Int) {
         precondition(lane >= 0 && lane < Self.laneCountMax, "lane \(lane) outside 0..<\(Self.laneCountMax)")
-        while lanes.count <= lane { lanes.append(Lane()) }
+        while lanes.count <= lane {
+            lanes.append(Lane())
+            heads.append((.max, .max))
+        }
         if lanes[lane].count == lanes[lane].ring.count { grow(lane) }
         precondition(places >= 0 && places <= lanes[lane].count, "a lane event \(places) places before a tail of \(lanes[lane].count)")
         let filled = lanes[lane].count
@@ -115,10 +119,10 @@ struct EventLanes<Payload> {
         lanes[lane].count = filled &+ 1
         count &+= 1
         // Only a new head can become the earliest event of all lanes.
-        if places == filled, earliest != lane {
-            if let first, !(time < first.time || (time == first.time && sequence < first.sequence)) { return }
-            earliest = lane
-        }
+        guard places == filled else { return }
+        heads[lane] = (time, sequence)
+        if earliest != lane, let first, !(time < first.time || (time == first.time && sequence < first.sequence)) { return }
+        earliest = lane
     }
 
     /// Doubles lane `lane`'s ring (at least 16 entries), its entries moved to the front in order.
@@ -146,8 +150,10 @@ struct EventLanes<Payload> {
         guard let payload = lanes[lane].ring[head].payload.take() else {
             preconditionFailure("lane \(lane) popped an event twice")
         }
-        lanes[lane].head = (head &+ 1) & (lanes[lane].ring.count &- 1)
+        let next = (head &+ 1) & (lanes[lane].ring.count &- 1)
+        lanes[lane].head = next
         lanes[lane].count &-= 1
+        heads[lane] = lanes[lane].count > 0 ? (lanes[lane].ring[next].time, lanes[lane].ring[next].sequence) : (.max, .max)
         count &-= 1
         findEarliest()
         return (time, sequence, payload)
@@ -156,16 +162,17 @@ struct EventLanes<Payload> {
     /// Sets ``earliest`` to the lane with the earliest head. O(lanes).
     @inlinable
     mutating func findEarliest() {
-        earliest = -1
-        var bestTime = Int64.max
-        var bestSequence = UInt64.max
-        for lane in lanes.indices where lanes[lane].count > 0 {
-            let entry = lanes[lane].ring[lanes[lane].head]
-            if entry.precedes(time: bestTime, sequence: bestSequence) {
-                earliest = lane
-                bestTime = entry.time
-                bestSequence = entry.sequence
+        guard count > 0 else {
+            earliest = -1
+            return
+        }
+        earliest = heads.withUnsafeBufferPointer { heads in
+            var best = 0
+            for lane in 1..<heads.count {
+                let head = heads[lane]
+                if head.time < heads[best].time || (head.time == heads[best].time && head.sequence < heads[best].sequence) { best = lane }
             }
+            return best
         }
     }
 
@@ -185,6 +192,10 @@ struct EventLanes<Payload> {
             total += lane.count
         }
         guard total == count else { return "lanes hold \(total) events, \(count) counted" }
+        for (number, lane) in lanes.enumerated() {
+            let key = lane.count > 0 ? (lane.ring[lane.head].time, lane.ring[lane.head].sequence) : (Int64.max, UInt64.max)
+            guard heads.indices.contains(number), heads[number] == key else { return "lane \(number)'s head key is wrong" }
+        }
         guard (best?.lane ?? -1) == earliest else { return "the earliest lane is \(best?.lane ?? -1), not \(earliest)" }
         return nil
     }
