@@ -53,6 +53,61 @@ struct EventLanes<Payload> {
         /// The ring index of the `offset`-th entry from the head.
         @inlinable @inline(__always)
         func index(_ offset: Int) -> Int { (head &+ offset) & (ring.count &- 1) }
+
+        /// How many places before the tail an event due at `time` goes, or `nil` if more
+        /// than ``displacementMax``.
+        @inlinable
+        func displacement(ofTime time: Int64) -> Int? {
+            let (filled, head) = (count, head)
+            return ring.withUnsafeBufferPointer { ring in
+                let mask = ring.count &- 1
+                var places = 0
+                while places < filled && ring[(head &+ filled &- 1 &- places) & mask].time > time {
+                    places &+= 1
+                    if places > EventLanes.displacementMax { return nil }
+                }
+                return places
+            }
+        }
+
+        /// Removes the head entry: its time, sequence and payload.
+        /// - Precondition: the lane is not empty.
+        @inlinable
+        mutating func popHead() -> (time: Int64, sequence: UInt64, payload: Payload?) {
+            precondition(count > 0, "popHead() on an empty lane")
+            let first = head
+            head = (first &+ 1) & (ring.count &- 1)
+            count &-= 1
+            return ring.withUnsafeMutableBufferPointer { ring in
+                (ring[first].time, ring[first].sequence, ring[first].payload.take())
+            }
+        }
+
+        /// Inserts `entry` `places` before the tail: the last `places` entries move one place
+        /// on, and `entry` goes in the hole.
+        /// - Precondition: the ring has room.
+        @inlinable
+        mutating func insert(_ entry: Entry, places: Int) {
+            precondition(count < ring.count, "insert(_:places:) into a full lane")
+            let (filled, head) = (count, head)
+            count = filled &+ 1
+            ring.withUnsafeMutableBufferPointer { ring in
+                let mask = ring.count &- 1
+                var hole = (head &+ filled) & mask
+                for _ in 0..<places {
+                    let previous = (hole &- 1) & mask
+                    swap(&ring[hole], &ring[previous])
+                    hole = previous
+                }
+                ring[hole] = entry
+            }
+        }
+
+        /// The head entry's time and sequence (`Int64.max` and `UInt64.max` when empty).
+        @inlinable
+        var headKey: (time: Int64, sequence: UInt64) {
+            count > 0 ? (ring[head].time, ring[head].sequence) : (.max, .max)
+        }
     }
 
     /// Most places an event may join a lane before its tail (else it goes to the tiers).
@@ -62,8 +117,9 @@ struct EventLanes<Payload> {
 
     @usableFromInline var lanes: [Lane] = []
     /// Each lane's head's time and sequence (`Int64.max` and `UInt64.max` for an empty lane),
-    /// side by side, so that finding the earliest head scans one small array.
-    @usableFromInline var heads: [(time: Int64, sequence: UInt64)] = []
+    /// side by side, so that finding the earliest head scans two small arrays.
+    @usableFromInline var headTimes: [Int64] = []
+    @usableFromInline var headSequences: [UInt64] = []
     /// Events in all lanes.
     @usableFromInline var count = 0
     /// The lane whose head is the earliest of all heads (-1 when every lane is empty).
@@ -76,7 +132,7 @@ struct EventLanes<Payload> {
     @inlinable @inline(__always)
     var first: (time: Int64, sequence: UInt64)? {
         guard earliest >= 0 else { return nil }
-        return heads[earliest]
+        return (headTimes[earliest], headSequences[earliest])
     }
 
     /// How many places before lane `lane`'s tail an event due at `time` (drawing a sequence
@@ -84,13 +140,7 @@ struct EventLanes<Payload> {
     @inlinable
     func displacement(ofTime time: Int64, inLane lane: Int) -> Int? {
         guard lanes.indices.contains(lane) else { return 0 }
-        let filled = lanes[lane].count
-        var places = 0
-        while places < filled && lanes[lane].ring[lanes[lane].index(filled &- 1 &- places)].time > time {
-            places &+= 1
-            if places > Self.displacementMax { return nil }
-        }
-        return places
+        return lanes.withUnsafeBufferPointer { lanes in lanes[lane].displacement(ofTime: time) }
     }
 
     /// Inserts the event (`time`, `sequence`, `payload`) into lane `lane`, `places` before its
@@ -101,26 +151,19 @@ struct EventLanes<Payload> {
         precondition(lane >= 0 && lane < Self.laneCountMax, "lane \(lane) outside 0..<\(Self.laneCountMax)")
         while lanes.count <= lane {
             lanes.append(Lane())
-            heads.append((.max, .max))
+            headTimes.append(.max)
+            headSequences.append(.max)
         }
         if lanes[lane].count == lanes[lane].ring.count { grow(lane) }
         precondition(places >= 0 && places <= lanes[lane].count, "a lane event \(places) places before a tail of \(lanes[lane].count)")
         let filled = lanes[lane].count
-        let mask = lanes[lane].ring.count &- 1
-        let head = lanes[lane].head
-        // Shift the last `places` entries one place on, then write the event in the hole.
-        var hole = (head &+ filled) & mask
-        for _ in 0..<places {
-            let previous = (hole &- 1) & mask
-            lanes[lane].ring.swapAt(hole, previous)
-            hole = previous
-        }
-        lanes[lane].ring[hole] = Entry(time: time, sequence: sequence, payload: payload)
-        lanes[lane].count = filled &+ 1
+        let entry = Entry(time: time, sequence: sequence, payload: payload)
+        lanes.withUnsafeMutableBufferPointer { lanes in lanes[lane].insert(entry, places: places) }
         count &+= 1
         // Only a new head can become the earliest event of all lanes.
         guard places == filled else { return }
-        heads[lane] = (time, sequence)
+        headTimes[lane] = time
+        headSequences[lane] = sequence
         if earliest != lane, let first, !(time < first.time || (time == first.time && sequence < first.sequence)) { return }
         earliest = lane
     }
@@ -143,20 +186,14 @@ struct EventLanes<Payload> {
     @inlinable
     mutating func popFirst() -> (time: Int64, sequence: UInt64, payload: Payload) {
         let lane = earliest
-        precondition(lane >= 0, "popFirst() on empty lanes")
-        let head = lanes[lane].head
-        let time = lanes[lane].ring[head].time
-        let sequence = lanes[lane].ring[head].sequence
-        guard let payload = lanes[lane].ring[head].payload.take() else {
-            preconditionFailure("lane \(lane) popped an event twice")
-        }
-        let next = (head &+ 1) & (lanes[lane].ring.count &- 1)
-        lanes[lane].head = next
-        lanes[lane].count &-= 1
-        heads[lane] = lanes[lane].count > 0 ? (lanes[lane].ring[next].time, lanes[lane].ring[next].sequence) : (.max, .max)
+        precondition(lane >= 0 && lane < lanes.count, "popFirst() on empty lanes")
+        let (event, next) = lanes.withUnsafeMutableBufferPointer { lanes in (lanes[lane].popHead(), lanes[lane].headKey) }
+        guard let payload = event.payload else { preconditionFailure("lane \(lane) popped an event twice") }
+        headTimes[lane] = next.time
+        headSequences[lane] = next.sequence
         count &-= 1
         findEarliest()
-        return (time, sequence, payload)
+        return (event.time, event.sequence, payload)
     }
 
     /// Sets ``earliest`` to the lane with the earliest head. O(lanes).
@@ -166,13 +203,21 @@ struct EventLanes<Payload> {
             earliest = -1
             return
         }
-        earliest = heads.withUnsafeBufferPointer { heads in
-            var best = 0
-            for lane in 1..<heads.count {
-                let head = heads[lane]
-                if head.time < heads[best].time || (head.time == heads[best].time && head.sequence < heads[best].sequence) { best = lane }
+        earliest = headTimes.withUnsafeBufferPointer { times in
+            headSequences.withUnsafeBufferPointer { sequences in
+                var best = 0
+                var bestTime = times[0]
+                var bestSequence = sequences[0]
+                for lane in 1..<min(times.count, sequences.count) {
+                    let time = times[lane]
+                    if time < bestTime || (time == bestTime && sequences[lane] < bestSequence) {
+                        best = lane
+                        bestTime = time
+                        bestSequence = sequences[lane]
+                    }
+                }
+                return best
             }
-            return best
         }
     }
 
@@ -194,7 +239,8 @@ struct EventLanes<Payload> {
         guard total == count else { return "lanes hold \(total) events, \(count) counted" }
         for (number, lane) in lanes.enumerated() {
             let key = lane.count > 0 ? (lane.ring[lane.head].time, lane.ring[lane.head].sequence) : (Int64.max, UInt64.max)
-            guard heads.indices.contains(number), heads[number] == key else { return "lane \(number)'s head key is wrong" }
+            guard headTimes.indices.contains(number), headSequences.indices.contains(number),
+                  (headTimes[number], headSequences[number]) == key else { return "lane \(number)'s head key is wrong" }
         }
         guard (best?.lane ?? -1) == earliest else { return "the earliest lane is \(best?.lane ?? -1), not \(earliest)" }
         return nil
