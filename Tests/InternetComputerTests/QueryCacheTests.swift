@@ -141,6 +141,27 @@ struct QueryCacheTests {
         #expect(cache.lookup(Self.key([1, 2]), in: Self.start) == .success([1]))
     }
 
+    /// Hits only stamp their entries (no pair per use): eviction must still take the entry
+    /// least recently used, hits included, and a slot's stale pairs must not evict its entry.
+    @Test func evictionFollowsHitsWithoutAPairPerHit() {
+        let entryBytes: UInt64 = 108 + 3 + 1 + 96 + 10
+        let cache = Self.cache(bytes: 3 * entryBytes)
+        for index in 0..<3 { cache.store(Self.key([UInt8(index)]), .success(Array(repeating: 0, count: 10)), environment: Self.start, reads: []) }
+        // Uses: 0, 1, 0, 2, 0: the least recently used is now 1, then 2, then 0.
+        for index: UInt8 in [0, 1, 0, 2, 0] { #expect(cache.lookup(Self.key([index]), in: Self.start) != nil) }
+        let heapBefore = cache.uses.count
+        cache.store(Self.key([3]), .success(Array(repeating: 0, count: 10)), environment: Self.start, reads: [])
+        #expect(cache.evictions == 1 && cache.lookup(Self.key([1]), in: Self.start) == nil)
+        #expect(heapBefore == 3, "hits added no pairs")
+        cache.store(Self.key([4]), .success(Array(repeating: 0, count: 10)), environment: Self.start, reads: [])
+        #expect(cache.evictions == 2 && cache.lookup(Self.key([2]), in: Self.start) == nil)
+        // 0 was used before 3 and 4 were stored: it goes next, though its first pair was popped
+        // and pushed back with its later stamp on the way.
+        cache.store(Self.key([5]), .success(Array(repeating: 0, count: 10)), environment: Self.start, reads: [])
+        #expect(cache.evictions == 3 && cache.lookup(Self.key([0]), in: Self.start) == nil)
+        for index: UInt8 in [3, 4, 5] { #expect(cache.lookup(Self.key([index]), in: Self.start) != nil) }
+    }
+
     @Test func manyUsesKeepTheUseHeapBounded() {
         let cache = Self.cache()
         cache.store(Self.key(), .success([1]), environment: Self.start, reads: [])

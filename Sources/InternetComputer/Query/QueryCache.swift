@@ -97,9 +97,13 @@ public struct QueryCache: Sendable {
     /// The entries by slot (`nil`: a free slot, listed in ``freeSlots``).
     var slots: [Entry?] = []
     var freeSlots: [Int] = []
-    /// (stamp, slot) of every use, the oldest first out; stale pairs (the entry was used again
-    /// or removed, so its slot holds another stamp or nothing) are skipped. Stamps are unique,
-    /// so a slot reused by a later entry never matches an old pair.
+    /// (stamp, slot) pairs, the oldest first out: at least one per entry, whose stamp is at
+    /// most the entry's (a use only sets the entry's stamp, so that a hit adds nothing here).
+    /// Eviction pops pairs: one whose slot holds that stamp is the least recently used entry
+    /// (every other entry's stamp is at least its own pair's, which is larger); one whose slot
+    /// holds a later stamp goes back with it, and one whose slot holds nothing is dropped.
+    /// Stamps are unique, so the entry evicted is the one with the smallest stamp, as if every
+    /// use had pushed a pair.
     var uses = MinHeap<UInt64, Int>()
     var nextStamp: UInt64 = 0
     /// The bytes of its entries.
@@ -168,10 +172,21 @@ public struct QueryCache: Sendable {
         keyIndex.insert(hash: hash, slot: slot)
         bytes += size
         touch(slot)
+        uses.insert(nextStamp, slot)
         while bytes > capacityBytes, let (stamp, oldest) = uses.popMin() {
-            guard slots[oldest]?.stamp == stamp else { continue }
+            guard let current = slots[oldest]?.stamp else { continue }
+            guard current == stamp else {
+                if current > stamp { uses.insert(current, oldest) }
+                continue
+            }
             remove(oldest)
             evictions += 1
+        }
+        // Pairs of removed or reused slots are dropped when they outnumber the entries, so
+        // the heap stays bounded (rebuilt in slot order; stamps are unique, so the order they
+        // go in does not matter).
+        if uses.count > 2 * count + 64 {
+            uses = MinHeap(slots.indices.compactMap { slot in slots[slot].map { ($0.stamp, slot) } })
         }
     }
 
@@ -184,16 +199,10 @@ public struct QueryCache: Sendable {
         keyIndex.slot(hash: hash) { slot in slots[slot]?.key == key }
     }
 
-    /// Marks the entry in `slot` used now.
+    /// Marks the entry in `slot` used now (its pair in ``uses`` stays: see there).
     mutating func touch(_ slot: Int) {
         nextStamp += 1
         slots[slot]?.stamp = nextStamp
-        uses.insert(nextStamp, slot)
-        // Stale pairs are dropped when they outnumber the entries, so the heap stays bounded
-        // (rebuilt in slot order; stamps are unique, so the order they go in does not matter).
-        if uses.count > 2 * count + 64 {
-            uses = MinHeap(slots.indices.compactMap { slot in slots[slot].map { ($0.stamp, slot) } })
-        }
     }
 
     /// Removes the entry in `slot`.

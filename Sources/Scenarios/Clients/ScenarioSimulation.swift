@@ -146,7 +146,7 @@ struct ClientLane: InternetComputerUsers {
     mutating func answersVisible(_ answered: [AnsweredWait]) {
         for wait in answered {
             simulation.model.heldAnswers[wait.token] = wait.status
-            simulation.scheduler.schedule(.syncAnswered(call: wait.token), at: max(wait.time, simulation.now))
+            simulation.scheduler.schedule(.syncAnswered(call: wait.token), at: max(wait.time, simulation.now), lane: WorkloadLane.syncAnswers)
         }
     }
 

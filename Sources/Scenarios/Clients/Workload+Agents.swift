@@ -15,9 +15,11 @@ extension Workload {
         let client = Int(updates[index].client)
         updates[index].waitingAt = Int32(replica)
         if ic.awaitAnswer(of: updates[index].messageID, onSubnet: subnet, atReplica: replica, token: index) {
-            scheduler.schedule(.syncAnswered(call: index), at: arrival)
+            scheduler.schedule(.syncAnswered(call: index), at: arrival, lane: WorkloadLane.syncAnswers)
         }
-        scheduler.schedule(.syncTimeout(call: index), at: arrival + specifications[client].syncCallTimeout)
+        // Due a fixed delay after the call's arrival: nearly in time order, so a lane keeps
+        // them (thousands pending, each answered long before it fires) out of the tiers.
+        scheduler.schedule(.syncTimeout(call: index), at: arrival + specifications[client].syncCallTimeout, lane: WorkloadLane.syncTimeouts)
     }
 
     /// The replica holding synchronous call `index` answers it now (its answer is certified

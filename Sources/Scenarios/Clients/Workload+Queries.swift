@@ -30,7 +30,8 @@ extension Workload {
         // Retriable at the boundary node: a 429, or a replica it cannot reach.
         if response.map({ $0.httpStatus == 429 }) ?? true, throughBoundaryNode(client), let next = route.next {
             let retry = answeredAt + hop + self.hop(client, to: next.current, onSubnet: target.subnet, ic)
-            scheduler.schedule(.queryArrives(client: Int32(client), user: Int32(user), sentAt: sentAt, number: number, route: next), at: retry)
+            scheduleQuery(.queryArrives(client: Int32(client), user: Int32(user), sentAt: sentAt, number: number, route: next), at: retry,
+                          toReplica: next.current, &scheduler)
             return
         }
         let back = answeredAt + hop + oneWay(client)
@@ -50,6 +51,15 @@ extension Workload {
         case .failure(let reject): (.rejected(reason: Self.reason(reject)), CallAnswer(reject))
         }
         finishQuery(client, user: user, end, step: step, sentAt: sentAt, at: back, &scheduler)
+    }
+
+    /// Schedules `event`, a query reaching replica `node` at `time`, in that replica's lane.
+    func scheduleQuery(_ event: WorkloadEvent, at time: SimInstant, toReplica node: Int?, _ scheduler: inout Scheduler<WorkloadEvent>) {
+        if let lane = WorkloadLane.queries(toReplica: node) {
+            scheduler.schedule(event, at: time, lane: lane)
+        } else {
+            scheduler.schedule(event, at: time)
+        }
     }
 
     /// A query of client `client`'s user `user` ended `end`, its user learning it at `time`.

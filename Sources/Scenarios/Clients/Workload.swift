@@ -23,6 +23,26 @@ public enum WorkloadEvent: Sendable, Equatable {
     case syncTimeout(call: Int)
 }
 
+/// The event queue's lanes the clients' events nearly in time order go to
+/// (``Scheduler/schedule(_:at:lane:)``: they run exactly as if scheduled plainly).
+enum WorkloadLane {
+    /// Synchronous calls' timeouts: each a client's fixed timeout after the call's arrival.
+    static let syncTimeouts = 0
+    /// Synchronous calls' answers: when the replica holding the call certified its answer.
+    static let syncAnswers = 1
+    /// Open-loop clients' next calls (one pending per client).
+    static let arrivals = 2
+    /// The first of the lanes of queries reaching a replica, one per replica (each a client's
+    /// network delay, jitter and the boundary node's fixed delay to that replica ahead).
+    static let firstQueryLane = 3
+
+    /// The lane of a query reaching replica `node` (`nil`: schedule it plainly).
+    static func queries(toReplica node: Int?) -> Int? {
+        guard let node, node < 64 - firstQueryLane else { return nil }
+        return firstQueryLane + node
+    }
+}
+
 /// How a call ended, as its user saw it.
 public enum CallEnd: Hashable, Sendable {
     /// With a reply.
@@ -187,7 +207,7 @@ public struct Workload: Sendable {
             let count = Double(callsStarted[client])
             next = SimInstant.zero + specifications[client].from + .nanoseconds(Int64(count * 1e9 / rate))
         }
-        if max(next, now) < activeEnd(client) { scheduler.schedule(.arrival(client: Int32(client)), at: max(next, now)) }
+        if max(next, now) < activeEnd(client) { scheduler.schedule(.arrival(client: Int32(client)), at: max(next, now), lane: WorkloadLane.arrivals) }
     }
 
     /// The argument of client `client`'s call number `number`.
@@ -230,8 +250,8 @@ public struct Workload: Sendable {
             queriesSent[client] += 1
             let atEntry = now + oneWay(client)
             let route = readRoute(of: client, toSubnet: target.subnet, at: atEntry, &ic)
-            scheduler.schedule(.queryArrives(client: Int32(client), user: Int32(user), sentAt: now, number: number, route: route),
-                               at: atEntry + hop(client, to: route.current, onSubnet: target.subnet, ic))
+            scheduleQuery(.queryArrives(client: Int32(client), user: Int32(user), sentAt: now, number: number, route: route),
+                          at: atEntry + hop(client, to: route.current, onSubnet: target.subnet, ic), toReplica: route.current, &scheduler)
         case .update:
             let message = IngressMessage(id: nextMessageID, sender: sender(client: client, user: user, number: number), receiver: target.canister,
                                          method: target.method, argument: argument(client, number: number))

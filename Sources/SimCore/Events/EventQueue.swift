@@ -123,6 +123,8 @@ public struct EventQueue<Payload> {
     @usableFromInline var freeBatches: [Int32] = []
     /// Events of batches not yet popped.
     @usableFromInline var batchedCount = 0
+    /// The lanes (``schedule(_:at:lane:)``): events scheduled nearly in time order.
+    @usableFromInline var lanes = EventLanes<Payload>()
 
     /// Creates an empty queue.
     @inlinable
@@ -136,15 +138,16 @@ public struct EventQueue<Payload> {
 
     /// The number of pending events.
     @inlinable
-    public var count: Int { liveCount + batchedCount }
+    public var count: Int { liveCount + batchedCount + lanes.count }
 
     /// Whether no event is pending.
     @inlinable
-    public var isEmpty: Bool { liveCount == 0 && batchedCount == 0 }
+    public var isEmpty: Bool { liveCount == 0 && batchedCount == 0 && lanes.count == 0 }
 
     /// The time of the next event, or `nil` if the queue is empty. O(1).
     @inlinable
     public var nextTime: SimInstant? {
+        if lanes.count > 0 { return nextTimeWithLanes }
         guard let batch = batchHeap.top else { return current.top.map { SimInstant(nanosecondsSinceStart: $0.time) } }
         guard let top = current.top, top.time < batch.time else { return SimInstant(nanosecondsSinceStart: batch.time) }
         return SimInstant(nanosecondsSinceStart: top.time)
@@ -183,7 +186,8 @@ public struct EventQueue<Payload> {
     @inlinable
     public mutating func popNextOfNonEmpty() -> ScheduledEvent<Payload> {
         // The earliest event is the earlier of the tiers' top and the batches' (every live
-        // entry of the tiers is at or after `current`'s top).
+        // entry of the tiers is at or after `current`'s top), or the lanes' first.
+        if lanes.count > 0, let event = popLaneIfFirst() { return event }
         if let batch = batchHeap.top, current.top.map({ batch.precedes($0) }) ?? true { return popFiring(batch) }
         guard let top = current.top else { preconditionFailure("popNextOfNonEmpty() on an empty queue") }
         current.removeTop()
@@ -409,7 +413,7 @@ extension EventQueue {
         } else if !live.isEmpty {
             return "current is empty while \(live.count) live entries wait"
         }
-        return accountingViolation(entries: all.count, liveEntries: live.count) ?? batchViolation()
+        return accountingViolation(entries: all.count, liveEntries: live.count) ?? batchViolation() ?? lanes.violation()
     }
 
     private func accountingViolation(entries: Int, liveEntries: Int) -> String? {

@@ -211,8 +211,10 @@ struct SHA256State: Sendable {
         }
         for t in 16..<64 {
             let x = w[t &- 15], y = w[t &- 2]
-            let sigma0 = rotr(x, 7) ^ rotr(x, 18) ^ (x &>> 3)
-            let sigma1 = rotr(y, 17) ^ rotr(y, 19) ^ (y &>> 10)
+            // σ0 and σ1 with nested rotations (ROTR^7 of (ROTR^11 x) xor x is ROTR^18 x xor
+            // ROTR^7 x): one register copy fewer each on x86's two-operand instructions.
+            let sigma0 = rotr(rotr(x, 11) ^ x, 7) ^ (x &>> 3)
+            let sigma1 = rotr(rotr(y, 2) ^ y, 17) ^ (y &>> 10)
             w[t] = w[t &- 16] &+ sigma0 &+ w[t &- 7] &+ sigma1
         }
     }
@@ -244,11 +246,14 @@ struct SHA256State: Sendable {
         _ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
         _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ constantPlusWord: UInt32
     ) {
-        let bigSigma1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-        let choose = (e & f) ^ (~e & g)
+        // Σ1 and Σ0 as nested rotations (equal to the three-rotation forms of section 4.1.2),
+        // Ch as g ^ (e & (f ^ g)) and Maj as (a & b) | (c & (a | b)): fewer operations and
+        // register copies, the same values.
+        let bigSigma1 = rotr(rotr(rotr(e, 14) ^ e, 5) ^ e, 6)
+        let choose = g ^ (e & (f ^ g))
         let t1 = h &+ bigSigma1 &+ choose &+ constantPlusWord
-        let bigSigma0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-        let majority = (a & b) ^ (a & c) ^ (b & c)
+        let bigSigma0 = rotr(rotr(rotr(a, 9) ^ a, 11) ^ a, 2)
+        let majority = (a & b) | (c & (a | b))
         d &+= t1
         h = t1 &+ bigSigma0 &+ majority
     }
