@@ -43,9 +43,10 @@ struct PoolTable: Sendable {
     /// The lowest height kept.
     private(set) var base: Height = 0
     private var pools: [HeightPool] = []
-    /// What a height without a pool reads as (a stored property, so reading it borrows
-    /// instead of copying a global).
-    private let empty = HeightPool()
+    /// What a height without a pool reads as, on the heap: stored inline (204 bytes), every
+    /// read copied it to the stack before looking at the height; made per read, reads of
+    /// heights ahead cost a pool's construction and destruction each.
+    private let empty = EmptyHeightPool()
 
     /// One above the highest height that has a pool.
     var end: Height { base + Height(pools.count) }
@@ -56,7 +57,7 @@ struct PoolTable: Sendable {
             if height >= base, height - base < Height(pools.count) {
                 yield pools[Int(height - base)]
             } else {
-                yield empty
+                yield empty.pool
             }
         }
         _modify {
@@ -80,7 +81,7 @@ struct PoolTable: Sendable {
             // first (a retain of each of its arrays). The index is checked just above.
             return pools.withUnsafeBufferPointer { body($0[index]) }
         }
-        return body(empty)
+        return body(empty.pool)
     }
 
     /// Runs `body` on the pool of `height`, changed in place as through the subscript (a
@@ -104,4 +105,10 @@ struct PoolTable: Sendable {
         pools.removeFirst(min(Int(height - base), pools.count))
         base = height
     }
+}
+
+/// An empty height pool, shared by reference (a `let`, so reads borrow it in place).
+final class EmptyHeightPool: Sendable {
+    /// The pool.
+    let pool = HeightPool()
 }

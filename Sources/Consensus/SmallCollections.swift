@@ -74,6 +74,12 @@ extension SmallMap where Value == NodeSet {
         return values[index].count
     }
 
+    /// Whether the set of `key` holds `node` (no copy of the set).
+    func contains(_ node: NodeID, in key: Key) -> Bool {
+        guard let index = keys.firstIndex(of: key) else { return false }
+        return values[index].contains(node)
+    }
+
     /// The size of the set of `key` (0 if it has none).
     func count(of key: Key) -> Int {
         guard let index = keys.firstIndex(of: key) else { return 0 }

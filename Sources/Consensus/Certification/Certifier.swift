@@ -20,10 +20,12 @@ public struct Certifier: Sendable {
     /// Nodes of the subnet (signers are `0 ..< nodeCount`).
     public let nodeCount: Int
     /// The shares held for each height not yet certified here, one tally per digest (looked
-    /// up only).
-    var pool: [Height: [ShareTally]] = [:]
-    /// The heights certified here.
+    /// up only). A few heights wait at a time: searched linearly, not hashed.
+    var pool = SmallMap<Height, [ShareTally]>()
+    /// The heights certified here, apart from `1 ... contiguousCertified` (most of them).
     var certified: Set<Height> = []
+    /// Every height from 1 to this one is certified here (0: none is known to be).
+    var contiguousCertified: Height = 0
     /// The highest certified height (0 before any).
     public private(set) var certifiedHeight: Height = 0
     /// Each rise of the highest certified height, with its time (both increasing).
@@ -49,7 +51,10 @@ public struct Certifier: Sendable {
 
     /// Whether `height` is certified here.
     public func isCertified(_ height: Height) -> Bool {
-        certified.contains(height)
+        // No height above the highest certified one is; most below it are in the contiguous
+        // run from 1, which needs no hashing.
+        guard height <= certifiedHeight else { return false }
+        return (height >= 1 && height <= contiguousCertified) || certified.contains(height)
     }
 
     /// Takes `signer`'s share for `digest` at `height`, at `time`. When that certified the
@@ -57,7 +62,7 @@ public struct Certifier: Sendable {
     /// otherwise nil (the height was certified already, the share is a duplicate or out of
     /// range, or the shares are still too few).
     public mutating func add(share digest: SHA256Digest, height: Height, signer: Int, time: SimInstant) -> [NodeID]? {
-        guard !certified.contains(height), signer < nodeCount else { return nil }
+        guard !isCertified(height), signer < nodeCount else { return nil }
         // The height's tallies change in place (a copy taken out and stored back made the
         // array and the tally's words copy on write at every share).
         guard let signers = Self.add(signer, digest: digest, to: &pool[height, default: []], threshold: threshold) else { return nil }
@@ -79,7 +84,7 @@ public struct Certifier: Sendable {
     /// invalid and ignored (honest replicas never make one; Byzantine ones only withhold or
     /// delay, they cannot forge the threshold signature).
     public mutating func accept(certification digest: SHA256Digest, height: Height, signers: [NodeID], time: SimInstant) -> Bool {
-        guard !certified.contains(height) else { return false }
+        guard !isCertified(height) else { return false }
         var tally = ShareTally(digest: digest)
         for signer in signers where signer.index < nodeCount { _ = tally.insert(signer.index) }
         guard tally.count >= threshold else { return false }
@@ -89,7 +94,13 @@ public struct Certifier: Sendable {
 
     /// `height` is certified here from `time` on.
     private mutating func markCertified(_ height: Height, time: SimInstant) {
-        certified.insert(height)
+        if height == contiguousCertified + 1 {
+            // Extends the run, and takes in the heights after it certified before it.
+            contiguousCertified = height
+            while certified.remove(contiguousCertified + 1) != nil { contiguousCertified += 1 }
+        } else {
+            certified.insert(height)
+        }
         pool[height] = nil
         if height > certifiedHeight {
             certifiedHeight = height

@@ -222,14 +222,19 @@ public struct NetworkModel: Sendable {
         var arrivals: [Arrival] = []
         arrivals.reserveCapacity(peers.count)
         let faulty = configuration.faults.contains { $0.isActive(at: now) }
-        // The same for every copy: the time on the uplink, and the sender's row of delays.
+        // The same for every copy: the time on the uplink, the sender's row of delays, the
+        // placement and the jitter's distribution (read once: through `configuration` and
+        // `uplinkFreeAt` each copy checked the arrays' uniqueness again).
         let transmission = transmission(bytes)
-        let delays = configuration.latency.oneWay[configuration.placement[sender]]
+        let placement = configuration.placement
+        let delays = configuration.latency.oneWay[placement[sender]]
+        let jitterDistribution = configuration.jitter
+        var uplinkFree = uplinkFreeAt[sender]
+        defer { uplinkFreeAt[sender] = uplinkFree }
         for peer in peers {
-            let start = max(now, uplinkFreeAt[sender])
-            let leaves = start + transmission
-            uplinkFreeAt[sender] = leaves
-            let arrival = leaves + delays[configuration.placement[peer]] + jitter.duration(configuration.jitter)
+            let leaves = max(now, uplinkFree) + transmission
+            uplinkFree = leaves
+            let arrival = leaves + delays[placement[peer]] + jitter.duration(jitterDistribution)
             guard faulty else {
                 arrivals.append(Arrival(peer: peer, time: arrival))
                 continue

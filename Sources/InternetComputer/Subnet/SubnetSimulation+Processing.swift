@@ -23,7 +23,28 @@ extension SubnetSimulation {
         }
         guard !message.forConsensus.isEmpty else { return }
         let time = replicas[node].consensusProcessor.take(arrivingAt: now, cost: message.consensusCost)
+        guard !changesNothing(message, at: node) else { return finishUnchangedStep(node, at: time, &scheduler) }
         run(node, .artifacts(message.forConsensus, from: NodeID(sender)), at: time, &scheduler)
+    }
+
+    /// Whether `message`'s artifacts for consensus would change nothing at replica `node`
+    /// (``ConsensusNode/changesNothing(_:)``), so that its step can be skipped: decided for
+    /// honest replicas only (a wrapper may act on anything), and only when no certification
+    /// the replica aggregated waits to leave with its step's message.
+    mutating func changesNothing(_ message: Message, at node: Int) -> Bool {
+        guard skipsUnchangedSteps, replicas[node].byzantine == nil, !certificationsToSend.contains(where: { $0.node == node }) else {
+            return false
+        }
+        // In place (see `ConsensusNode.changesNothing(_:)`): nothing changes.
+        return replicas[node].consensus.changesNothing(message.forConsensus)
+    }
+
+    /// What ``run(_:_:at:_:)`` does after a step of replica `node` at `now` that changed
+    /// nothing: it sends nothing, keeps the wake-up the node asked for last, and records the
+    /// round as every step does.
+    mutating func finishUnchangedStep(_ node: Int, at now: SimInstant, _ scheduler: inout Scheduler<Event>) {
+        setWakeUp(node, replicas[node].consensus.wakeUpAt, &scheduler)
+        metrics.recordRound(node: node, height: replicas[node].consensus.notarizedHeight, at: now)
     }
 
     /// Replica `node` takes a payload item for its proposals from `availableAt` on (its

@@ -54,6 +54,9 @@ public struct SubnetSimulation: SimulationModel {
     /// The beacons and roles the replicas computed last, lent to each replica it steps so the
     /// subnet computes each height's once (``BeaconMemo``).
     var beaconMemo = BeaconMemo()
+    /// Whether a delivery that changes nothing at an honest replica skips the replica's step
+    /// (``changesNothing(_:at:)``); off only in the test that compares both ways.
+    var skipsUnchangedSteps = true
 
     /// A subnet at time zero; call ``start(_:)`` to schedule the first wake-ups.
     /// - Precondition: `configuration.problems()` is empty.

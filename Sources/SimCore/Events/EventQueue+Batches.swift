@@ -14,6 +14,10 @@ extension EventQueue {
         @usableFromInline var timeBase: Int64 = 0
         @usableFromInline var sequenceBase: UInt64 = 0
         @usableFromInline var next = 0
+        /// Room for sorting a large batch's keys (``scatter(_:into:starts:count:)``), kept
+        /// with the batch so that sorting allocates nothing.
+        @usableFromInline var unsorted: [UInt64] = []
+        @usableFromInline var bucketStarts: [Int] = []
 
         @inlinable
         init() {}
@@ -25,12 +29,34 @@ extension EventQueue {
             return QueueEntry(time: timeBase &+ Int64(key >> 16), sequence: sequenceBase &+ (key & 0xFFFF), slot: batch)
         }
 
+        /// Sorts the first ``count`` keys: a large batch's scattered by bucket from a copy
+        /// first (see ``EventQueue/scatter(_:into:starts:count:)``).
+        @inlinable
+        mutating func sortKeys() {
+            let count = self.count
+            if count > EventQueue.insertionSortLimit {
+                swap(&keys, &unsorted)
+                unsorted.withUnsafeMutableBufferPointer { unsorted in
+                    keys.withUnsafeMutableBufferPointer { keys in
+                        bucketStarts.withUnsafeMutableBufferPointer { starts in
+                            EventQueue.scatter(unsorted, into: keys, starts: starts, count: count)
+                        }
+                    }
+                }
+            }
+            keys.withUnsafeMutableBufferPointer { EventQueue.sort($0, count: count) }
+        }
+
         /// Makes both arrays hold at least `count` elements (later ones zero keys and no
         /// payloads), for the batch to write the first `count` through buffers.
         @inlinable
         mutating func reserve(_ count: Int) {
             if keys.count < count { keys += repeatElement(0, count: count - keys.count) }
             if payloads.count < count { payloads += repeatElement(nil, count: count - payloads.count) }
+            guard count > EventQueue.insertionSortLimit else { return }
+            if unsorted.count < count { unsorted += repeatElement(0, count: count - unsorted.count) }
+            let starts = EventQueue.bucketStartsNeeded(count)
+            if bucketStarts.count < starts { bucketStarts += repeatElement(0, count: starts - bucketStarts.count) }
         }
     }
 
@@ -91,8 +117,8 @@ extension EventQueue {
             for index in 0..<count {
                 keys[index] = UInt64(bitPattern: Int64(bitPattern: keys[index]) &- earliest) << 16 | UInt64(index)
             }
-            Self.sort(keys, count: count)
         }
+        filling.sortKeys()
         filling.payloads.withUnsafeMutableBufferPointer { payloads in
             precondition(payloads.count >= count, "reserve(_:) made room for the batch")
             for index in 0..<count { payloads[index] = payload(index) }
@@ -162,10 +188,21 @@ extension EventQueue {
         freeBatches.append(Int32(batch))
     }
 
+    /// Batches of at most this many events are sorted by insertion alone.
+    @inlinable
+    static var insertionSortLimit: Int { 16 }
+
+    /// The bucket counters ``scatter(_:into:starts:count:)`` needs for `count` keys: up to
+    /// `2 * count` buckets, and one more.
+    @inlinable
+    static func bucketStartsNeeded(_ count: Int) -> Int { 2 * count + 1 }
+
     /// Sorts the first `count` packed keys (their time first, then their place in the batch)
-    /// by insertion.
+    /// by insertion. O(count + inversions).
     @inlinable
     static func sort(_ keys: UnsafeMutableBufferPointer<UInt64>, count: Int) {
+        precondition(count <= keys.count, "\(count) keys in a buffer of \(keys.count)")
+        guard count > 1 else { return }
         for index in 1..<count where keys[index] < keys[index - 1] {
             let moving = keys[index]
             var hole = index
@@ -174,6 +211,36 @@ extension EventQueue {
                 hole -= 1
             }
             keys[hole] = moving
+        }
+    }
+
+    /// Copies the first `count` keys of `source` into `keys` (`count >= 1`) ordered by bucket,
+    /// stably: a key's bucket is its value shifted right so that the largest key's bucket is
+    /// below `2 * count`; buckets grow with the key, so that afterwards only keys sharing a
+    /// bucket can be out of order, and ``sort(_:count:)`` finishes in few moves. A broadcast's
+    /// copies arrive in clusters (one per region) spread over tens of milliseconds, in the
+    /// cyclic order of the peers' regions: sorted by insertion alone, 39 copies cost about
+    /// 3,400 instructions. `starts` holds the bucket counters.
+    @inlinable
+    static func scatter(_ source: UnsafeMutableBufferPointer<UInt64>, into keys: UnsafeMutableBufferPointer<UInt64>,
+                        starts: UnsafeMutableBufferPointer<Int>, count: Int) {
+        precondition(count >= 1 && source.count >= count && keys.count >= count && starts.count >= bucketStartsNeeded(count),
+                     "room for \(count) keys")
+        var largest: UInt64 = 0
+        for index in 0..<count { largest = max(largest, source[index]) }
+        // The smallest shift that brings `largest` below 2^bits, with 2^bits <= 2 * count.
+        let bits = Int.bitWidth - count.leadingZeroBitCount
+        let shift = UInt64(max(0, (UInt64.bitWidth - largest.leadingZeroBitCount) - bits))
+        let bucketCount = Int(largest >> shift) + 1
+        precondition(bucketCount + 1 <= starts.count, "\(bucketCount) buckets for \(count) keys")
+        for bucket in 0...bucketCount { starts[bucket] = 0 }
+        for index in 0..<count { starts[Int(source[index] >> shift) + 1] += 1 }
+        for bucket in 0..<bucketCount { starts[bucket + 1] += starts[bucket] }
+        for index in 0..<count {
+            let key = source[index]
+            let bucket = Int(key >> shift)
+            keys[starts[bucket]] = key
+            starts[bucket] += 1
         }
     }
 

@@ -91,8 +91,22 @@ struct EntryHeap {
     /// - Precondition: not empty.
     @inlinable @inline(__always)
     mutating func replaceTop(_ entry: QueueEntry) {
-        entries[0] = entry
-        siftDown(from: 0)
+        // One access to the buffer (writing the top first and then sifting it checked the
+        // array's uniqueness twice), the new entry sifted down from the hole at the top.
+        entries.withUnsafeMutableBufferPointer { heap in
+            precondition(!heap.isEmpty, "replaceTop on an empty heap")
+            let count = heap.count
+            var index = 0
+            while true {
+                var child = 2 * index + 1
+                guard child < count else { break }
+                if child + 1 < count && heap[child + 1].precedes(heap[child]) { child += 1 }
+                guard heap[child].precedes(entry) else { break }
+                heap[index] = heap[child]
+                index = child
+            }
+            heap[index] = entry
+        }
     }
 
     /// Appends `entry` without restoring heap order; call ``heapify()`` before the next read.
