@@ -55,6 +55,7 @@ extension Execution {
         _ mode: Mode.Type, ip start: UnsafeMutablePointer<Op>, remaining budget: UInt64,
         code: UnsafeMutablePointer<Op>, fp: UnsafeMutablePointer<UInt64>, memory: inout LinearMemory
     ) -> HotStop {
+        precondition(start >= code, "an instruction of the function")
         var ip = start, remaining = budget, progressed = false
         let exit = hotLoop(mode, &ip, &remaining, &progressed, code: code, fp: fp, memory: &memory)
         return HotStop(exit: exit, progressed: progressed, ip: ip, remaining: remaining)
