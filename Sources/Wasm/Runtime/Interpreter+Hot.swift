@@ -70,8 +70,10 @@ extension Execution {
     ) -> HotExit {
         while true {
             // Fields are read by the cases that use them, through `ip`, not all before the
-            // dispatch: that keeps the dispatch's code short (12 bytes), so it never spans two
-            // 64-byte fetch lines, which on the machine measured made every instruction slower.
+            // dispatch: that keeps the dispatch's code short (12 bytes). Where it lands still
+            // depends on the code linked before this function: one build in four puts it
+            // across two 64-byte fetch lines, which made primes 1.9x slower on the machine
+            // measured. `Benchmarks/wasm/dispatch_profile.py` prints where it lies.
             switch ip.pointee.code {
             case .charge:
                 guard ip.pointee.wide <= remaining else { return .unaffordable }
