@@ -120,25 +120,25 @@ public struct ClientAnswers: Sendable, Equatable {
         let fingerprint = answer.fingerprint
         switch answer {
         case .replied:
-            if let position = Self.position(of: answer, fingerprint, replyFingerprints, replies) {
-                replies[position].count += 1
-            } else if replies.count < Self.distinctMax {
-                replies.append(AnswerCount(answer: answer, count: 1))
-                replyFingerprints.append(fingerprint)
-            } else {
-                otherReplies += 1
-            }
+            if !Self.count(answer, fingerprint, in: &replies, &replyFingerprints) { otherReplies += 1 }
         case .rejected, .refused:
-            if let position = Self.position(of: answer, fingerprint, rejectFingerprints, rejects) {
-                rejects[position].count += 1
-            } else if rejects.count < Self.distinctMax {
-                rejects.append(AnswerCount(answer: answer, count: 1))
-                rejectFingerprints.append(fingerprint)
-            } else {
-                otherRejects += 1
-            }
+            if !Self.count(answer, fingerprint, in: &rejects, &rejectFingerprints) { otherRejects += 1 }
         case .expired: break
         }
+    }
+
+    /// Counts `answer`, of `fingerprint`, in `kept` (whose fingerprints are `fingerprints`),
+    /// adding it while fewer than ``distinctMax`` are kept; `false` if it is not kept.
+    static func count(_ answer: CallAnswer, _ fingerprint: UInt64, in kept: inout [AnswerCount], _ fingerprints: inout [UInt64]) -> Bool {
+        if let position = position(of: answer, fingerprint, fingerprints, kept) {
+            kept[position].count += 1
+        } else if kept.count < distinctMax {
+            kept.append(AnswerCount(answer: answer, count: 1))
+            fingerprints.append(fingerprint)
+        } else {
+            return false
+        }
+        return true
     }
 
     /// Where `answer`, of `fingerprint`, is among `kept` (whose fingerprints are `fingerprints`).
