@@ -17,7 +17,8 @@ loop's indirect jump itself; a case whose first instruction LLVM also uses as a 
 of other cases (a taken branch's, say) is over-counted by the other paths through it. With
 `--hot F` it also lists every machine instruction of the loop that ran at least F of the
 program's total instruction count. It first prints where the dispatch lies in its 64-byte
-line and warns if it spans two (a layout accident that has made whole builds 1.5x slower).
+line and warns if it spans two (a layout accident that has made whole builds 1.5x slower), and
+whether it could for another placement of the function (what code linked before it decides).
 """
 import collections
 import os
@@ -99,13 +100,22 @@ def instruction_counts(profile):
 
 def dispatch_placement(instructions):
     """Where the loop's dispatch (the `movzbl` before its indirect jump, to the end of the jump)
-    lies: a dispatch spanning two 64-byte lines has made whole builds 1.5x slower."""
+    lies: a dispatch spanning two 64-byte lines has made whole builds 1.5x slower. The function
+    starts on a 16-byte boundary, so where the dispatch lies within its 16-byte block is fixed by
+    the function's own code; if it fits in that block, no placement of the function (that is, no
+    change to the code linked before it) can make it span two lines."""
     addresses = sorted(instructions)
+    function = addresses[0]
     jump = next(address for address in addresses if instructions[address].startswith("jmp    *"))
     start = max(address for address in addresses if address < jump and instructions[address].startswith("movzbl"))
     end = addresses[addresses.index(jump) + 1]
     spans = start // 64 != (end - 1) // 64
-    return f"dispatch {start:#x}-{end - 1:#x}, {start % 64} bytes into a 64-byte line" + (": SPANS TWO LINES" if spans else "")
+    within = (start - function) % 16
+    robust = within + (end - start) <= 16
+    return (f"dispatch {start:#x}-{end - 1:#x}, {start % 64} bytes into a 64-byte line"
+            + (": SPANS TWO LINES" if spans else "")
+            + f"; {within} bytes into its 16-byte block: "
+            + ("cannot span wherever the function lands" if robust else "WILL SPAN for one function placement in four"))
 
 
 def main():

@@ -70,412 +70,358 @@ extension Execution {
     ) -> HotExit {
         while true {
             // Fields are read by the cases that use them, through `ip`, not all before the
-            // dispatch: that keeps the dispatch's code short (12 bytes). Where it lands still
-            // depends on the code linked before this function: one build in four puts it
-            // across two 64-byte fetch lines, which made primes 1.9x slower on the machine
-            // measured. `Benchmarks/wasm/dispatch_profile.py` prints where it lies.
+            // dispatch: that keeps the dispatch's code short (12 bytes). The cases that go on
+            // to the next instruction leave the `switch` for the one `ip += 1` below it, and
+            // branches `continue`: written with `ip += 1` in every case, LLVM merged the tails
+            // of some forty cases (store the result, `ip += 1`) into one block and laid it out
+            // just before the dispatch, so the dispatch sat 8 bytes into a 16-byte block and
+            // spanned two 64-byte fetch lines whenever the function started at one of its four
+            // 16-byte offsets (primes 1.9x slower). Now no such block is hot enough to be
+            // placed there, LLVM aligns the dispatch's own block to 16 bytes, and 12 bytes at
+            // a 16-byte boundary cannot span two lines wherever the function lands.
+            // `Benchmarks/wasm/dispatch_profile.py` checks it.
             switch ip.pointee.code {
             case .charge:
                 guard ip.pointee.wide <= remaining else { return .unaffordable }
                 remaining &-= ip.pointee.wide
                 progressed = true
-                ip += 1
-            case .nop: ip += 1
-            case .jump: ip = Self.taken(Mode.self, ip, ip.a, code, &remaining)
-            case .branchIf: ip = UInt32(truncatingIfNeeded: fp[ip.b]) != 0 ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-            case .branchUnless, .branchIfEqz: ip = UInt32(truncatingIfNeeded: fp[ip.b]) == 0 ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-            case .branchIfI32Eq: ip = UInt32(truncatingIfNeeded: fp[ip.b]) == UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-            case .branchIfI32Ne: ip = UInt32(truncatingIfNeeded: fp[ip.b]) != UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-            case .branchIfI32LtS: ip = Int32(truncatingIfNeeded: fp[ip.b]) < Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-            case .branchIfI32LtU: ip = UInt32(truncatingIfNeeded: fp[ip.b]) < UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-            case .branchIfI32GtS: ip = Int32(truncatingIfNeeded: fp[ip.b]) > Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-            case .branchIfI32GtU: ip = UInt32(truncatingIfNeeded: fp[ip.b]) > UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-            case .branchIfI32LeS: ip = Int32(truncatingIfNeeded: fp[ip.b]) <= Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-            case .branchIfI32LeU: ip = UInt32(truncatingIfNeeded: fp[ip.b]) <= UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-            case .branchIfI32GeS: ip = Int32(truncatingIfNeeded: fp[ip.b]) >= Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-            case .branchIfI32GeU: ip = UInt32(truncatingIfNeeded: fp[ip.b]) >= UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-            case .counterBranchIfNonZero: ip = Self.counted(ip, fp) != 0 ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-            case .counterBranchIfNe: ip = Self.counted(ip, fp) != UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-            case .counterBranchIfLtS: ip = Int32(bitPattern: Self.counted(ip, fp)) < Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
-            case .counterBranchIfGtS: ip = Int32(bitPattern: Self.counted(ip, fp)) > Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+            case .nop: break
+            case .jump:
+                ip = Self.taken(Mode.self, ip, ip.a, code, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .branchIf:
+                ip = UInt32(truncatingIfNeeded: fp[ip.b]) != 0 ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .branchUnless, .branchIfEqz:
+                ip = UInt32(truncatingIfNeeded: fp[ip.b]) == 0 ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .branchIfI32Eq:
+                ip = UInt32(truncatingIfNeeded: fp[ip.b]) == UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .branchIfI32Ne:
+                ip = UInt32(truncatingIfNeeded: fp[ip.b]) != UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .branchIfI32LtS:
+                ip = Int32(truncatingIfNeeded: fp[ip.b]) < Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .branchIfI32LtU:
+                ip = UInt32(truncatingIfNeeded: fp[ip.b]) < UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .branchIfI32GtS:
+                ip = Int32(truncatingIfNeeded: fp[ip.b]) > Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .branchIfI32GtU:
+                ip = UInt32(truncatingIfNeeded: fp[ip.b]) > UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .branchIfI32LeS:
+                ip = Int32(truncatingIfNeeded: fp[ip.b]) <= Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .branchIfI32LeU:
+                ip = UInt32(truncatingIfNeeded: fp[ip.b]) <= UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .branchIfI32GeS:
+                ip = Int32(truncatingIfNeeded: fp[ip.b]) >= Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .branchIfI32GeU:
+                ip = UInt32(truncatingIfNeeded: fp[ip.b]) >= UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .counterBranchIfNonZero:
+                ip = Self.counted(ip, fp) != 0 ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .counterBranchIfNe:
+                ip = Self.counted(ip, fp) != UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .counterBranchIfLtS:
+                ip = Int32(bitPattern: Self.counted(ip, fp)) < Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .counterBranchIfGtS:
+                ip = Int32(bitPattern: Self.counted(ip, fp)) > Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
             case .copy, .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64:
                 fp[ip.a] = fp[ip.b]
-                ip += 1
             case .const:
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: ip.b)) | UInt64(UInt32(truncatingIfNeeded: ip.c)) << 32
-                ip += 1
             case .select:
                 if UInt32(truncatingIfNeeded: fp[ip.c]) == 0 { fp[ip.a] = fp[ip.b] }
-                ip += 1
             case .selectInto:
                 fp[ip.a] = UInt32(truncatingIfNeeded: fp[Int(ip.pointee.conditionSlot)]) != 0 ? fp[ip.b] : fp[ip.c]
-                ip += 1
             case .moveIfI32LtS:
                 if Int32(truncatingIfNeeded: fp[ip.c]) < Int32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]) { fp[ip.a] = fp[ip.b] }
-                ip += 1
             case .moveIfI32LtU:
                 if UInt32(truncatingIfNeeded: fp[ip.c]) < UInt32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]) { fp[ip.a] = fp[ip.b] }
-                ip += 1
             case .moveIfI32GeS:
                 if Int32(truncatingIfNeeded: fp[ip.c]) >= Int32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]) { fp[ip.a] = fp[ip.b] }
-                ip += 1
             case .moveIfI32GeU:
                 if UInt32(truncatingIfNeeded: fp[ip.c]) >= UInt32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]) { fp[ip.a] = fp[ip.b] }
-                ip += 1
             case .i32Load:
                 guard let value = Self.hotLoad(UInt32.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(value)
-                ip += 1
             case .i64Load:
                 guard let value = Self.hotLoad(UInt64.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = value
-                ip += 1
             case .f32Load:
                 guard let value = Self.hotLoad(UInt32.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(value)
-                ip += 1
             case .f64Load:
                 guard let value = Self.hotLoad(UInt64.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = value
-                ip += 1
             case .i32Load8S:
                 guard let byte = Self.hotLoad(UInt8.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(UInt32(bitPattern: Int32(Int8(bitPattern: byte))))
-                ip += 1
             case .i32Load8U, .i64Load8U:
                 guard let value = Self.hotLoad(UInt8.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(value)
-                ip += 1
             case .i32Load16S:
                 guard let half = Self.hotLoad(UInt16.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(UInt32(bitPattern: Int32(Int16(bitPattern: half))))
-                ip += 1
             case .i32Load16U, .i64Load16U:
                 guard let value = Self.hotLoad(UInt16.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(value)
-                ip += 1
             case .i64Load8S:
                 guard let byte = Self.hotLoad(UInt8.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(bitPattern: Int64(Int8(bitPattern: byte)))
-                ip += 1
             case .i64Load16S:
                 guard let half = Self.hotLoad(UInt16.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(bitPattern: Int64(Int16(bitPattern: half)))
-                ip += 1
             case .i64Load32S:
                 guard let word = Self.hotLoad(UInt32.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(bitPattern: Int64(Int32(bitPattern: word)))
-                ip += 1
             case .i64Load32U:
                 guard let value = Self.hotLoad(UInt32.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(value)
-                ip += 1
             case .i32LoadAddImm:
                 guard let value = Self.hotLoadAt(UInt32.self, &memory, UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(value)
-                ip += 1
             case .i64LoadAddImm:
                 guard let value = Self.hotLoadAt(UInt64.self, &memory, UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = value
-                ip += 1
             case .i32LoadShlImm:
                 guard let value = Self.hotLoad(UInt32.self, &memory, UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)), Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(value)
-                ip += 1
             case .i64LoadShlImm:
                 guard let value = Self.hotLoad(UInt64.self, &memory, UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)), Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = value
-                ip += 1
             case .i32LoadShlImmTee:
                 let address = UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)
                 fp[Int(ip.pointee.thirdSlot)] = UInt64(address)
                 guard let value = Self.hotLoad(UInt32.self, &memory, UInt64(address), Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(value)
-                ip += 1
             case .i64LoadShlImmTee:
                 let address = UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)
                 fp[Int(ip.pointee.thirdSlot)] = UInt64(address)
                 guard let value = Self.hotLoad(UInt64.self, &memory, UInt64(address), Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = value
-                ip += 1
             case .i32Store, .f32Store, .i64Store32:
                 guard let stored = Self.hotStore(UInt32(truncatingIfNeeded: fp[ip.a]), &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
                 guard stored else { return .outOfBoundsMemoryAccess }
-                ip += 1
             case .i64Store, .f64Store:
                 guard let stored = Self.hotStore(fp[ip.a], &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
                 guard stored else { return .outOfBoundsMemoryAccess }
-                ip += 1
             case .i32Store8, .i64Store8:
                 guard let stored = Self.hotStore(UInt8(truncatingIfNeeded: fp[ip.a]), &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
                 guard stored else { return .outOfBoundsMemoryAccess }
-                ip += 1
             case .i32Store16, .i64Store16:
                 guard let stored = Self.hotStore(UInt16(truncatingIfNeeded: fp[ip.a]), &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
                 guard stored else { return .outOfBoundsMemoryAccess }
-                ip += 1
 
             case .i32Eqz:
                 fp[ip.a] = UInt32(truncatingIfNeeded: fp[ip.b]) == 0 ? 1 : 0
-                ip += 1
             case .i32Eq:
                 fp[ip.a] = UInt32(truncatingIfNeeded: fp[ip.b]) == UInt32(truncatingIfNeeded: fp[ip.c]) ? 1 : 0
-                ip += 1
             case .i32Ne:
                 fp[ip.a] = UInt32(truncatingIfNeeded: fp[ip.b]) != UInt32(truncatingIfNeeded: fp[ip.c]) ? 1 : 0
-                ip += 1
             case .i32LtS:
                 fp[ip.a] = Int32(truncatingIfNeeded: fp[ip.b]) < Int32(truncatingIfNeeded: fp[ip.c]) ? 1 : 0
-                ip += 1
             case .i32LtU:
                 fp[ip.a] = UInt32(truncatingIfNeeded: fp[ip.b]) < UInt32(truncatingIfNeeded: fp[ip.c]) ? 1 : 0
-                ip += 1
             case .i32GtS:
                 fp[ip.a] = Int32(truncatingIfNeeded: fp[ip.b]) > Int32(truncatingIfNeeded: fp[ip.c]) ? 1 : 0
-                ip += 1
             case .i32GtU:
                 fp[ip.a] = UInt32(truncatingIfNeeded: fp[ip.b]) > UInt32(truncatingIfNeeded: fp[ip.c]) ? 1 : 0
-                ip += 1
             case .i32LeS:
                 fp[ip.a] = Int32(truncatingIfNeeded: fp[ip.b]) <= Int32(truncatingIfNeeded: fp[ip.c]) ? 1 : 0
-                ip += 1
             case .i32LeU:
                 fp[ip.a] = UInt32(truncatingIfNeeded: fp[ip.b]) <= UInt32(truncatingIfNeeded: fp[ip.c]) ? 1 : 0
-                ip += 1
             case .i32GeS:
                 fp[ip.a] = Int32(truncatingIfNeeded: fp[ip.b]) >= Int32(truncatingIfNeeded: fp[ip.c]) ? 1 : 0
-                ip += 1
             case .i32GeU:
                 fp[ip.a] = UInt32(truncatingIfNeeded: fp[ip.b]) >= UInt32(truncatingIfNeeded: fp[ip.c]) ? 1 : 0
-                ip += 1
             case .i64Eqz:
                 fp[ip.a] = fp[ip.b] == 0 ? 1 : 0
-                ip += 1
             case .i64Eq:
                 fp[ip.a] = fp[ip.b] == fp[ip.c] ? 1 : 0
-                ip += 1
             case .i64Ne:
                 fp[ip.a] = fp[ip.b] != fp[ip.c] ? 1 : 0
-                ip += 1
             case .i64LtS:
                 fp[ip.a] = Int64(bitPattern: fp[ip.b]) < Int64(bitPattern: fp[ip.c]) ? 1 : 0
-                ip += 1
             case .i64LtU:
                 fp[ip.a] = fp[ip.b] < fp[ip.c] ? 1 : 0
-                ip += 1
             case .i64GtS:
                 fp[ip.a] = Int64(bitPattern: fp[ip.b]) > Int64(bitPattern: fp[ip.c]) ? 1 : 0
-                ip += 1
             case .i64GtU:
                 fp[ip.a] = fp[ip.b] > fp[ip.c] ? 1 : 0
-                ip += 1
             case .i64LeS:
                 fp[ip.a] = Int64(bitPattern: fp[ip.b]) <= Int64(bitPattern: fp[ip.c]) ? 1 : 0
-                ip += 1
             case .i64LeU:
                 fp[ip.a] = fp[ip.b] <= fp[ip.c] ? 1 : 0
-                ip += 1
             case .i64GeS:
                 fp[ip.a] = Int64(bitPattern: fp[ip.b]) >= Int64(bitPattern: fp[ip.c]) ? 1 : 0
-                ip += 1
             case .i64GeU:
                 fp[ip.a] = fp[ip.b] >= fp[ip.c] ? 1 : 0
-                ip += 1
 
             case .i32Add:
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: fp[ip.c]))
-                ip += 1
             case .i32Sub:
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &- UInt32(truncatingIfNeeded: fp[ip.c]))
-                ip += 1
             case .i32Mul:
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &* UInt32(truncatingIfNeeded: fp[ip.c]))
-                ip += 1
             case .i32And:
                 fp[ip.a] = fp[ip.b] & fp[ip.c]
-                ip += 1
             case .i32Or:
                 fp[ip.a] = fp[ip.b] | fp[ip.c]
-                ip += 1
             case .i32Xor:
                 fp[ip.a] = fp[ip.b] ^ fp[ip.c]
-                ip += 1
             case .i32Shl:
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(truncatingIfNeeded: fp[ip.c]))
-                ip += 1
             case .i32ShrS:
                 fp[ip.a] = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: fp[ip.b]) &>> Int32(truncatingIfNeeded: fp[ip.c])))
-                ip += 1
             case .i32ShrU:
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &>> UInt32(truncatingIfNeeded: fp[ip.c]))
-                ip += 1
             case .i64Add:
                 fp[ip.a] = fp[ip.b] &+ fp[ip.c]
-                ip += 1
             case .i64Sub:
                 fp[ip.a] = fp[ip.b] &- fp[ip.c]
-                ip += 1
             case .i64Mul:
                 fp[ip.a] = fp[ip.b] &* fp[ip.c]
-                ip += 1
             case .i64And:
                 fp[ip.a] = fp[ip.b] & fp[ip.c]
-                ip += 1
             case .i64Or:
                 fp[ip.a] = fp[ip.b] | fp[ip.c]
-                ip += 1
             case .i64Xor:
                 fp[ip.a] = fp[ip.b] ^ fp[ip.c]
-                ip += 1
             case .i64Shl:
                 fp[ip.a] = fp[ip.b] &<< fp[ip.c]
-                ip += 1
             case .i64ShrS:
                 fp[ip.a] = UInt64(bitPattern: Int64(bitPattern: fp[ip.b]) &>> Int64(bitPattern: fp[ip.c]))
-                ip += 1
             case .i64ShrU:
                 fp[ip.a] = fp[ip.b] &>> fp[ip.c]
-                ip += 1
             case .i32AddImm:
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c))
-                ip += 1
             case .i32ShlAddImm:
                 fp[ip.a] = UInt64((UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)) &+ UInt32(truncatingIfNeeded: ip.c))
-                ip += 1
             case .i32AndImm:
                 fp[ip.a] = fp[ip.b] & UInt64(UInt32(truncatingIfNeeded: ip.c))
-                ip += 1
             case .i32ShlImm:
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(truncatingIfNeeded: ip.c))
-                ip += 1
             case .i32ShrUImm:
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &>> UInt32(truncatingIfNeeded: ip.c))
-                ip += 1
             case .i64AddImm:
                 fp[ip.a] = fp[ip.b] &+ UInt64(bitPattern: Int64(ip.c))
-                ip += 1
             case .i32WrapI64:
                 fp[ip.a] = fp[ip.b] & 0xFFFF_FFFF
-                ip += 1
             case .i64ExtendI32S:
                 fp[ip.a] = UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: fp[ip.b])))
-                ip += 1
             case .i64ExtendI32U:
                 fp[ip.a] = fp[ip.b] & 0xFFFF_FFFF
-                ip += 1
 
             case .i32DivS:
                 let left = Int32(truncatingIfNeeded: fp[ip.b]), right = Int32(truncatingIfNeeded: fp[ip.c])
                 guard right != 0 else { return .integerDivideByZero }
                 guard left != .min || right != -1 else { return .integerOverflow }
                 fp[ip.a] = UInt64(UInt32(bitPattern: left / right))
-                ip += 1
             case .i32DivU:
                 let right = UInt32(truncatingIfNeeded: fp[ip.c])
                 guard right != 0 else { return .integerDivideByZero }
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) / right)
-                ip += 1
             case .i32RemS:
                 let left = Int32(truncatingIfNeeded: fp[ip.b]), right = Int32(truncatingIfNeeded: fp[ip.c])
                 guard right != 0 else { return .integerDivideByZero }
                 fp[ip.a] = right == -1 ? 0 : UInt64(UInt32(bitPattern: left % right))
-                ip += 1
             case .i32RemU:
                 let right = UInt32(truncatingIfNeeded: fp[ip.c])
                 guard right != 0 else { return .integerDivideByZero }
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) % right)
-                ip += 1
             case .i64DivS:
                 let left = Int64(bitPattern: fp[ip.b]), right = Int64(bitPattern: fp[ip.c])
                 guard right != 0 else { return .integerDivideByZero }
                 guard left != .min || right != -1 else { return .integerOverflow }
                 fp[ip.a] = UInt64(bitPattern: left / right)
-                ip += 1
             case .i64DivU:
                 guard fp[ip.c] != 0 else { return .integerDivideByZero }
                 fp[ip.a] = fp[ip.b] / fp[ip.c]
-                ip += 1
             case .i64RemS:
                 let left = Int64(bitPattern: fp[ip.b]), right = Int64(bitPattern: fp[ip.c])
                 guard right != 0 else { return .integerDivideByZero }
                 fp[ip.a] = right == -1 ? 0 : UInt64(bitPattern: left % right)
-                ip += 1
             case .i64RemU:
                 guard fp[ip.c] != 0 else { return .integerDivideByZero }
                 fp[ip.a] = fp[ip.b] % fp[ip.c]
-                ip += 1
             case .i32Rotl:
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]).rotated(left: UInt32(truncatingIfNeeded: fp[ip.c])))
-                ip += 1
             case .i32Rotr:
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]).rotated(left: 32 &- (UInt32(truncatingIfNeeded: fp[ip.c]) & 31)))
-                ip += 1
             case .i64Rotl:
                 fp[ip.a] = fp[ip.b].rotated(left: fp[ip.c])
-                ip += 1
             case .i64Rotr:
                 fp[ip.a] = fp[ip.b].rotated(left: 64 &- (fp[ip.c] & 63))
-                ip += 1
             case .i32Clz:
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]).leadingZeroBitCount)
-                ip += 1
             case .i32Ctz:
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]).trailingZeroBitCount)
-                ip += 1
             case .i32Popcnt:
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]).nonzeroBitCount)
-                ip += 1
             case .i64Clz:
                 fp[ip.a] = UInt64(fp[ip.b].leadingZeroBitCount)
-                ip += 1
             case .i64Ctz:
                 fp[ip.a] = UInt64(fp[ip.b].trailingZeroBitCount)
-                ip += 1
             case .i64Popcnt:
                 fp[ip.a] = UInt64(fp[ip.b].nonzeroBitCount)
-                ip += 1
             case .f64Add:
                 fp[ip.a] = Numerics.f64(Double(bitPattern: fp[ip.b]) + Double(bitPattern: fp[ip.c]))
-                ip += 1
             case .f64Sub:
                 fp[ip.a] = Numerics.f64(Double(bitPattern: fp[ip.b]) - Double(bitPattern: fp[ip.c]))
-                ip += 1
             case .f64Mul:
                 fp[ip.a] = Numerics.f64(Double(bitPattern: fp[ip.b]) * Double(bitPattern: fp[ip.c]))
-                ip += 1
             case .f64Div:
                 fp[ip.a] = Numerics.f64(Double(bitPattern: fp[ip.b]) / Double(bitPattern: fp[ip.c]))
-                ip += 1
             case .f64MulAdd:
                 let product = Double(bitPattern: fp[ip.b]) * Double(bitPattern: fp[ip.c])
                 fp[ip.a] = Numerics.f64(product + Double(bitPattern: fp[Int(ip.pointee.thirdSlot)]))
-                ip += 1
             case .i32MulAdd:
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &* UInt32(truncatingIfNeeded: fp[ip.c]) &+ UInt32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]))
-                ip += 1
             case .f64MulSub:
                 let product = Double(bitPattern: fp[ip.b]) * Double(bitPattern: fp[ip.c])
                 fp[ip.a] = Numerics.f64(product - Double(bitPattern: fp[Int(ip.pointee.thirdSlot)]))
-                ip += 1
             case .f64SubMul:
                 let product = Double(bitPattern: fp[ip.b]) * Double(bitPattern: fp[ip.c])
                 fp[ip.a] = Numerics.f64(Double(bitPattern: fp[Int(ip.pointee.thirdSlot)]) - product)
-                ip += 1
             case .f64Sqrt:
                 fp[ip.a] = Numerics.f64(Double(bitPattern: fp[ip.b]).squareRoot())
-                ip += 1
             case .f32Add:
                 fp[ip.a] = Numerics.f32(Float(bitPattern: UInt32(truncatingIfNeeded: fp[ip.b])) + Float(bitPattern: UInt32(truncatingIfNeeded: fp[ip.c])))
-                ip += 1
             case .f32Sub:
                 fp[ip.a] = Numerics.f32(Float(bitPattern: UInt32(truncatingIfNeeded: fp[ip.b])) - Float(bitPattern: UInt32(truncatingIfNeeded: fp[ip.c])))
-                ip += 1
             case .f32Mul:
                 fp[ip.a] = Numerics.f32(Float(bitPattern: UInt32(truncatingIfNeeded: fp[ip.b])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[ip.c])))
-                ip += 1
             case .f32Div:
                 fp[ip.a] = Numerics.f32(Float(bitPattern: UInt32(truncatingIfNeeded: fp[ip.b])) / Float(bitPattern: UInt32(truncatingIfNeeded: fp[ip.c])))
-                ip += 1
             case .unreachable: return .unreachable
             // Run by the outer loop. (Listed rather than `default`, so that the dispatch
             // needs no range test.)
@@ -494,6 +440,7 @@ extension Execution {
                  .i32Extend8S, .i32Extend16S, .i64Extend8S, .i64Extend16S, .i64Extend32S:
                 return .other
             }
+            ip += 1
             if Mode.isExact { return .stepped }
         }
     }
