@@ -2,8 +2,8 @@ import Testing
 @testable import Wasm
 
 /// The fused forms the compiler emits for an address computation feeding a load and for an
-/// f64 multiplication feeding an addition or subtraction: each must compute, trap and charge
-/// exactly as the two WebAssembly instructions it replaces.
+/// f64 multiplication feeding an addition, a subtraction or another multiplication: each must
+/// compute, trap and charge exactly as the two WebAssembly instructions it replaces.
 @Suite("Wasm fused instructions")
 struct FusedInstructionTests {
     typealias B = ModuleBuilder
@@ -150,7 +150,88 @@ struct FusedInstructionTests {
         }
     }
 
+    /// Functions of (x, y, z): 0 = x * y * z (the product on the left), 1 = z * (x * y) (on the right).
+    static let productsOfProducts = InterpreterTests.module(types: [f64x3toF64], functions: [
+        (0, [0x00], [0x20, 0x00, 0x20, 0x01, 0xA2, 0x20, 0x02, 0xA2, 0x0B]),
+        (0, [0x00], [0x20, 0x02, 0x20, 0x00, 0x20, 0x01, 0xA2, 0xA2, 0x0B]),
+    ], exports: [("mulMul", 0), ("mulOfMul", 1)])
+
+    @Test func aProductOfAProductIsOneInstructionThatRoundsTwice() throws {
+        var instance = try WasmInstance(CompiledModule.load(Self.productsOfProducts))
+        for function in 0..<2 {
+            #expect(Self.opcodes(instance, function).contains(.f64MulMul), "function \(function)")
+            #expect(!Self.opcodes(instance, function).contains(.f64Mul), "function \(function)")
+        }
+        for function in 0..<2 {
+            // (0.1 * 0.2) * 0.3 and 0.1 * (0.2 * 0.3) differ in the last bit: the product comes first.
+            #expect(try run(&instance, function, 0.1, 0.2, 0.3) == ((0.1 * 0.2) * 0.3).bitPattern, "function \(function)")
+            #expect((0.1 * 0.2) * 0.3 != 0.1 * (0.2 * 0.3))
+            // The product overflows to infinity before the third factor could bring it back.
+            #expect(try run(&instance, function, 1e200, 1e200, 1e-200) == Double.infinity.bitPattern, "function \(function)")
+            #expect(try run(&instance, function, -1.5, 2.25, 0.125) == (-1.5 * 2.25 * 0.125).bitPattern, "function \(function)")
+        }
+        let charged = try instance.invoke(functionIndex: 0, arguments: [.f64(0), .f64(0), .f64(0)]).instructions
+        #expect(charged == Self.cost([0x20, 0x20, 0xA2, 0x20, 0xA2, 0x0B]))
+    }
+
+    @Test func aProductOfAProductCanonicalizesNaN() throws {
+        var instance = try WasmInstance(CompiledModule.load(Self.productsOfProducts))
+        let canonical: UInt64 = 0x7FF8_0000_0000_0000
+        let payload = Double(bitPattern: 0x7FF8_0000_0000_1234)
+        let negativePayload = Double(bitPattern: 0xFFF0_0000_0000_0001)  // a signalling NaN with the sign set
+        for function in 0..<2 {
+            #expect(try run(&instance, function, .infinity, 0, 1) == canonical, "inf * 0, function \(function)")
+            #expect(try run(&instance, function, 1e200, 1e200, 0) == canonical, "an overflowed product times 0, function \(function)")
+            #expect(try run(&instance, function, payload, 1, 1) == canonical, "NaN product, function \(function)")
+            #expect(try run(&instance, function, 1, 1, negativePayload) == canonical, "NaN factor, function \(function)")
+        }
+    }
+
     static let i32i32i32toI32: [UInt8] = [0x60, 0x03, 0x7F, 0x7F, 0x7F, 0x01, 0x7F]
+
+    /// Functions of (a, x, y), two-term dot products whose second term accumulates into the
+    /// first (a sum held in an operand slot, as clang's unrolled loops leave it):
+    /// 0 = load(a) * x + load(a + 4, as offset 4) * y, 1 = load(a) * x + load(a + 8, as `i32.add`) * y.
+    static let dotProducts = InterpreterTests.module(types: [i32i32i32toI32], functions: [
+        (0, [0x00], [0x20, 0x00, 0x28, 0x02, 0x00, 0x20, 0x01, 0x6C,
+                     0x20, 0x00, 0x28, 0x02, 0x04, 0x20, 0x02, 0x6C, 0x6A, 0x0B]),
+        (0, [0x00], [0x20, 0x00, 0x28, 0x02, 0x00, 0x20, 0x01, 0x6C,
+                     0x20, 0x00, 0x41, 0x08, 0x6A, 0x28, 0x02, 0x00, 0x20, 0x02, 0x6C, 0x6A, 0x0B]),
+    ], exports: [("dotOffset", 0), ("dotAdd", 1)], memory: true)
+
+    @Test func aLoadFeedingAMultiplyAccumulateIsOneInstruction() throws {
+        var instance = try WasmInstance(CompiledModule.load(Self.dotProducts))
+        #expect(Self.opcodes(instance, 0).contains(.i32LoadMulAdd))
+        #expect(Self.opcodes(instance, 1).contains(.i32LoadAddImmMulAdd))
+        for function in 0..<2 { #expect(!Self.opcodes(instance, function).contains(.i32MulAdd), "function \(function)") }
+        try Self.filledMemory(&instance)
+        for (address, x, y) in [(0, UInt32(3), UInt32(5)), (4_090, 0xFFFF_FFFF, 7), (100, 0x8000_0001, 0x7FFF_FFFF)] {
+            let first = UInt32(Self.filledValue(at: address, width: 4))
+            for (function, distance) in [(0, 4), (1, 8)] {
+                let second = UInt32(Self.filledValue(at: address + distance, width: 4))
+                let result = try instance.invoke(functionIndex: UInt32(function), arguments: [.i32(UInt32(address)), .i32(x), .i32(y)])
+                #expect(result.results == [.i32(first &* x &+ second &* y)], "function \(function) at \(address)")
+            }
+        }
+        let charged = try instance.invoke(functionIndex: 1, arguments: [.i32(0), .i32(0), .i32(0)]).instructions
+        #expect(charged == Self.cost([0x20, 0x28, 0x20, 0x6C, 0x20, 0x41, 0x6A, 0x28, 0x20, 0x6C, 0x6A, 0x0B]))
+    }
+
+    @Test func aLoadFeedingAMultiplyAccumulateTrapsAndChargesAsUnfused() throws {
+        // The first load is in bounds, the second not: the count stops at the second load.
+        for (function, address, upToTrap) in [(0, UInt32(65_532), [UInt8]([0x20, 0x28, 0x20, 0x6C, 0x20, 0x28])),
+                                               (1, UInt32(65_528), [0x20, 0x28, 0x20, 0x6C, 0x20, 0x41, 0x6A, 0x28])] {
+            var instance = try WasmInstance(CompiledModule.load(Self.dotProducts))
+            var execution = try Execution(&instance, function: UInt32(function), arguments: [.i32(address), .i32(1), .i32(1)])
+            guard case .trapped(let trap) = execution.run(&instance, instructionLimit: .max, suspendsAtLimit: false) else {
+                Issue.record("function \(function): expected a trap")
+                continue
+            }
+            #expect(trap.reason == .outOfBoundsMemoryAccess)
+            #expect(execution.instructionsCharged == Self.cost(upToTrap), "function \(function)")
+        }
+    }
+
 
     /// Functions of (x, y, v) returning x after `x = (x OP y) ? v : x` (0: `<` signed,
     /// 1: `>` unsigned, 2: `<=` signed, 3: `>=` unsigned) and 4: `x = (x < y, unsigned) ? x : v`.

@@ -208,6 +208,18 @@ enum OpCode: UInt8 {
     case i32LoadShlImmTee
     /// The 64 bits at the address (`i64.load` or `f64.load`).
     case i64LoadShlImmTee
+
+    /// Slot `a` = slot `b` * slot `c` * slot ``Op/thirdSlot`` (f64, two roundings, as `f64.mul`
+    /// feeding another `f64.mul`: `dx * mass * magnitude`).
+    case f64MulMul
+
+    // A 32-bit load feeding a multiply-accumulate (`sum += load(address) * x`, a dot product's
+    // inner loop): slot `a` (the sum) += the loaded i32 * slot ``Op/thirdSlot`` (wrapping). The
+    // load may trap; then the sum is not written.
+    /// The i32 at slot `b` + offset `c` (an `i32.load`).
+    case i32LoadMulAdd
+    /// The i32 at slot `b` + imm `c`, wrapped to 32 bits (an `i32LoadAddImm`).
+    case i32LoadAddImmMulAdd
 }
 
 /// One internal instruction: an operation, three 32-bit fields (slots, indices, pcs or the
@@ -233,8 +245,9 @@ struct Op: Sendable {
         set { targetCost = newValue }
     }
 
-    /// On `f64MulAdd`, `f64MulSub`, `f64SubMul` and `i32MulAdd`: the slot of the value added to or
-    /// subtracted from the product; on `i32LoadShlImmTee` and `i64LoadShlImmTee`, the local
+    /// On `f64MulAdd`, `f64MulSub`, `f64SubMul`, `f64MulMul` and `i32MulAdd`: the slot of the value added
+    /// to, subtracted from or multiplied by the product; on `i32LoadMulAdd` and `i32LoadAddImmMulAdd`, the
+    /// slot the loaded value is multiplied by; on `i32LoadShlImmTee` and `i64LoadShlImmTee`, the local
     /// written with the address (the field branches use for ``targetCost``).
     @inline(__always) var thirdSlot: UInt16 {
         get { targetCost }
@@ -325,11 +338,11 @@ extension OpCode: Sendable {
         case .branchIfI32Eq, .branchIfI32Ne, .branchIfI32LtS, .branchIfI32LtU, .branchIfI32GtS, .branchIfI32GtU,
              .branchIfI32LeS, .branchIfI32LeU, .branchIfI32GeS, .branchIfI32GeU:
             return (false, true, true)
-        case .select, .selectInto, .f64MulAdd, .f64MulSub, .f64SubMul, .i32MulAdd, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU:
+        case .select, .selectInto, .f64MulAdd, .f64MulSub, .f64SubMul, .f64MulMul, .i32MulAdd, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU:
             return (true, true, true)
         case .copy, .refIsNull, .saturatingTruncation, .i32AddImm, .i32AndImm, .i32ShlImm, .i32ShrUImm, .i64AddImm,
              .memory64Load, .memory64Store, .i32ShlAddImm, .i32LoadAddImm, .i64LoadAddImm, .i32LoadShlImm, .i64LoadShlImm,
-             .i32LoadShlImmTee, .i64LoadShlImmTee:
+             .i32LoadShlImmTee, .i64LoadShlImmTee, .i32LoadMulAdd, .i32LoadAddImmMulAdd:
             return (true, true, false)
         default: break
         }
@@ -344,7 +357,7 @@ extension OpCode: Sendable {
     /// Whether the instruction reads a third operand slot from ``Op/thirdSlot``.
     var usesThirdSlot: Bool {
         switch self {
-        case .f64MulAdd, .f64MulSub, .f64SubMul, .i32MulAdd, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU,
+        case .f64MulAdd, .f64MulSub, .f64SubMul, .f64MulMul, .i32MulAdd, .i32LoadMulAdd, .i32LoadAddImmMulAdd, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU,
              .i32LoadShlImmTee, .i64LoadShlImmTee: true
         default: false
         }

@@ -404,6 +404,12 @@ extension Execution {
             case .f64MulAdd:
                 let product = Double(bitPattern: fp[ip.b]) * Double(bitPattern: fp[ip.c])
                 fp[ip.a] = Numerics.f64(product + Double(bitPattern: fp[Int(ip.pointee.thirdSlot)]))
+            case .i32LoadMulAdd:
+                guard let value = Self.hotLoad(UInt32.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.a]) &+ value &* UInt32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]))
+            case .i32LoadAddImmMulAdd:
+                guard let value = Self.hotLoadAt(UInt32.self, &memory, UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.a]) &+ value &* UInt32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]))
             case .i32MulAdd:
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &* UInt32(truncatingIfNeeded: fp[ip.c]) &+ UInt32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]))
             case .f64MulSub:
@@ -412,6 +418,9 @@ extension Execution {
             case .f64SubMul:
                 let product = Double(bitPattern: fp[ip.b]) * Double(bitPattern: fp[ip.c])
                 fp[ip.a] = Numerics.f64(Double(bitPattern: fp[Int(ip.pointee.thirdSlot)]) - product)
+            case .f64MulMul:
+                let product = Double(bitPattern: fp[ip.b]) * Double(bitPattern: fp[ip.c])
+                fp[ip.a] = Numerics.f64(product * Double(bitPattern: fp[Int(ip.pointee.thirdSlot)]))
             case .f64Sqrt:
                 fp[ip.a] = Numerics.f64(Double(bitPattern: fp[ip.b]).squareRoot())
             case .f32Add:

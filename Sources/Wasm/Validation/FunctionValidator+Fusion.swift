@@ -1,7 +1,8 @@
 /// Fusions the compiler applies once an instruction's destination is final: an i32
 /// comparison feeding a `select` whose result `local.set` sent back into one of the select's
 /// own operands (`x = cond ? y : x`, the shape of `min`, `max` and of a conditional update)
-/// becomes one conditional move.
+/// becomes one conditional move; a 32-bit load feeding a multiply-accumulate
+/// (`sum += load * x`) becomes one instruction.
 extension FunctionValidator {
     /// The conditional moves, by the comparison they test (`>` and `<=` are `<` and `>=` with
     /// the operands swapped).
@@ -40,5 +41,32 @@ extension FunctionValidator {
         emitter.tailCosts[last - 1] += emitter.tailCosts.removeLast()
         emitter.code[last - 1] = op
         emitter.producer = nil
+    }
+
+    /// When `multiplyAdd` (an `i32MulAdd` about to be emitted) adds into its own destination
+    /// (`sum += x * y`) and one of its factors is the result of the 32-bit load just emitted (in
+    /// the same block, into an operand slot of its own), removes the load and returns the
+    /// multiply-accumulate from memory that replaces both, with the cost that lies after the
+    /// load's trap point (the multiplication and what compiled to nothing since; the caller adds
+    /// the addition's). `nil` if there is no such load or the other factor's slot does not fit
+    /// ``Op/thirdSlot``.
+    mutating func fusedLoadIntoMultiplyAdd(_ multiplyAdd: Op) -> (op: Op, tailCost: UInt64)? {
+        let last = emitter.code.count - 1
+        guard multiplyAdd.code == .i32MulAdd, multiplyAdd.a == Int32(multiplyAdd.thirdSlot), last > emitter.blockStart else { return nil }
+        let load = emitter.code[last]
+        let code: OpCode
+        switch load.code {
+        case .i32Load: code = .i32LoadMulAdd
+        case .i32LoadAddImm: code = .i32LoadAddImmMulAdd
+        default: return nil
+        }
+        guard load.a >= Int32(emitter.localCount), load.a == multiplyAdd.b || load.a == multiplyAdd.c else { return nil }
+        let factor = load.a == multiplyAdd.b ? multiplyAdd.c : multiplyAdd.b
+        guard factor != load.a, factor >= 0, factor < Int32(Op.notFusedWide) - Int32(FunctionCompiler.constantPoolMax) else { return nil }
+        let tail = emitter.pendingCost + UInt64(emitter.tailCosts[last])
+        _ = emitter.removeLast()
+        var op = Op(code, multiplyAdd.a, load.b, load.c)
+        op.thirdSlot = UInt16(factor)
+        return (op, tail)
     }
 }

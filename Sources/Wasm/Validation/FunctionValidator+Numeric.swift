@@ -61,7 +61,13 @@ extension FunctionValidator {
             return
         }
         if let fused = fusedMultiply(code, destination: destination, left: left, right: right) {
-            emitter.emit(fused, cost: cost, producesTop: true)
+            guard let accumulate = fusedLoadIntoMultiplyAdd(fused) else {
+                emitter.emit(fused, cost: cost, producesTop: true)
+                return
+            }
+            // Not a producer: its destination is also its addend, so `local.set` must not redirect it.
+            emitter.emit(accumulate.op, cost: cost)
+            emitter.tailCosts[emitter.tailCosts.count - 1] = UInt32(clamping: accumulate.tailCost + cost)
             return
         }
         emitter.emit(Op(code, destination, left, right), cost: cost, producesTop: true)
@@ -72,13 +78,15 @@ extension FunctionValidator {
     /// rounds, and only the final result's NaN is canonicalised, which gives the same bits:
     /// any NaN product makes the sum or difference NaN); likewise `i32.add` of an `i32.mul`'s
     /// product (the addition wraps and commutes, so either operand may be the product). The
-    /// product is removed, its cost becomes the fused instruction's; `nil` if there is no such
+    /// product is removed, its cost becomes the fused instruction's. An `f64.mul` of an `f64.mul`'s
+    /// product is one instruction too (multiplication commutes exactly in IEEE 754, so either
+    /// operand may be the product; the NaN argument is the same). `nil` if there is no such
     /// product, or the other operand's slot does not fit ``Op/thirdSlot`` once the constant
     /// pool is placed.
     mutating func fusedMultiply(_ code: OpCode, destination: Int32, left: Int32, right: Int32) -> Op? {
         let top = operands.count - 1
         let multiply: OpCode = code == .i32Add ? .i32Mul : .f64Mul
-        guard code == .f64Add || code == .f64Sub || code == .i32Add, top >= 1, let producer = emitter.producer,
+        guard code == .f64Add || code == .f64Sub || code == .f64Mul || code == .i32Add, top >= 1, let producer = emitter.producer,
               producer == emitter.code.count - 1, emitter.code[producer].code == multiply else { return nil }
         let product = emitter.code[producer]
         let productIsRight = operandSources[top] == -1 && product.a == emitter.slot(ofOperandAt: top)
@@ -90,6 +98,7 @@ extension FunctionValidator {
         let fused: OpCode = switch code {
         case .i32Add: .i32MulAdd
         case .f64Add: .f64MulAdd
+        case .f64Mul: .f64MulMul
         default: productIsLeft ? .f64MulSub : .f64SubMul
         }
         var op = Op(fused, destination, product.b, product.c)
