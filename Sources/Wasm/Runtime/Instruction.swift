@@ -220,6 +220,10 @@ enum OpCode: UInt8 {
     case i32LoadMulAdd
     /// The i32 at slot `b` + imm `c`, wrapped to 32 bits (an `i32LoadAddImm`).
     case i32LoadAddImmMulAdd
+
+    /// If i32 slot `b` % slot `c` (unsigned) is zero, continue at pc `a` (`i32.rem_u`, `i32.eqz`
+    /// and `br_if`: a divisibility test); traps "integer divide by zero" if slot `c` is zero.
+    case branchIfI32RemUEqz
 }
 
 /// One internal instruction: an operation, three 32-bit fields (slots, indices, pcs or the
@@ -336,7 +340,7 @@ extension OpCode: Sendable {
         case .counterBranchIfNonZero: return (false, false, false)  // `b` packs a local's slot: never moved
         case .counterBranchIfNe, .counterBranchIfLtS, .counterBranchIfGtS: return (false, false, true)
         case .branchIfI32Eq, .branchIfI32Ne, .branchIfI32LtS, .branchIfI32LtU, .branchIfI32GtS, .branchIfI32GtU,
-             .branchIfI32LeS, .branchIfI32LeU, .branchIfI32GeS, .branchIfI32GeU:
+             .branchIfI32LeS, .branchIfI32LeU, .branchIfI32GeS, .branchIfI32GeU, .branchIfI32RemUEqz:
             return (false, true, true)
         case .select, .selectInto, .f64MulAdd, .f64MulSub, .f64SubMul, .f64MulMul, .i32MulAdd, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU:
             return (true, true, true)
@@ -369,7 +373,8 @@ extension OpCode: Sendable {
         switch self {
         case .branchIf, .branchUnless, .branchIfEqz, .branchIfI32Eq, .branchIfI32Ne, .branchIfI32LtS, .branchIfI32LtU,
              .counterBranchIfNonZero, .counterBranchIfNe, .counterBranchIfLtS, .counterBranchIfGtS,
-             .branchIfI32GtS, .branchIfI32GtU, .branchIfI32LeS, .branchIfI32LeU, .branchIfI32GeS, .branchIfI32GeU:
+             .branchIfI32GtS, .branchIfI32GtU, .branchIfI32LeS, .branchIfI32LeU, .branchIfI32GeS, .branchIfI32GeU,
+             .branchIfI32RemUEqz:
             true
         default: false
         }

@@ -138,6 +138,12 @@ extension Execution {
                 ip = UInt32(truncatingIfNeeded: fp[ip.b]) >= UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 if Mode.isExact { return .stepped }
                 continue
+            case .branchIfI32RemUEqz:
+                let divisor = UInt32(truncatingIfNeeded: fp[ip.c])
+                guard divisor != 0 else { return .integerDivideByZero }
+                ip = UInt32(truncatingIfNeeded: fp[ip.b]) % divisor == 0 ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
             case .counterBranchIfNonZero:
                 ip = Self.counted(ip, fp) != 0 ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 if Mode.isExact { return .stepped }

@@ -131,11 +131,29 @@ extension FunctionValidator {
            let fused = Self.fusedBranches[emitter.code[producer].code] {
             let compare = emitter.removeLast()
             let code = whenTrue ? fused.whenTrue : fused.whenFalse
+            if code == .branchIfEqz, let remainder = fusedRemainderTest(compare.b, cost: cost) {
+                emitter.emit(remainder.op, cost: cost)
+                emitter.tailCosts[emitter.tailCosts.count - 1] = UInt32(clamping: remainder.tailCost)
+                return fuseCounterIntoBranch()
+            }
             emitter.emit(Op(code, -1, compare.b, compare.c), cost: cost)
         } else {
             emitter.emit(Op(whenTrue ? .branchIf : .branchUnless, -1, operandSlot(depth: 0)), cost: cost)
         }
         return fuseCounterIntoBranch()
+    }
+
+    /// When the branch about to be emitted tests `condition == 0` and `condition` is the
+    /// remainder `i32.rem_u` just wrote to an operand slot of its own (in the same block), removes
+    /// the remainder and returns the branch that computes it (`branchIfI32RemUEqz`), with the cost
+    /// after its trap point (the test, the branch's `cost` and what compiled to nothing since).
+    mutating func fusedRemainderTest(_ condition: Int32, cost: UInt64) -> (op: Op, tailCost: UInt64)? {
+        let last = emitter.code.count - 1
+        guard last > emitter.blockStart, emitter.code[last].code == .i32RemU, emitter.code[last].a == condition,
+              condition >= Int32(emitter.localCount) else { return nil }
+        let tail = emitter.pendingCost + UInt64(emitter.tailCosts[last]) + cost
+        let remainder = emitter.removeLast()
+        return (Op(.branchIfI32RemUEqz, -1, remainder.b, remainder.c), tail)
     }
 
     /// Copies that move a branch's values (the `arity` operands below the top `above`) to the
