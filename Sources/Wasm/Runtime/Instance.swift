@@ -31,22 +31,39 @@ public struct Table: Sendable {
     var emptied: Table { Table(elementType: elementType, size: 0, maximum: maximum, isTable64: isTable64) }
 }
 
+/// An import's module and name as one key: their UTF-8 bytes with 0xFF (never in UTF-8)
+/// between them, hashed as one run of bytes (an array of bytes hashes them one by one, most of
+/// the cost of linking a module's imports).
+struct ImportName: Hashable {
+    let bytes: [UInt8]
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(bytes.count)
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+}
+
 /// What a module may import, by (module, name).
 public struct Imports: Sendable {
-    private var functions: [[UInt8]: HostFunction] = [:]
-    private var globals: [[UInt8]: (value: Value, isMutable: Bool)] = [:]
-    private var memories: [[UInt8]: LinearMemory] = [:]
-    private var tables: [[UInt8]: Table] = [:]
-    private var sharedMemories: [[UInt8]: SharedMemory] = [:]
-    private var sharedTables: [[UInt8]: SharedTable] = [:]
-    private var sharedGlobals: [[UInt8]: SharedGlobal] = [:]
+    private var functions: [ImportName: HostFunction] = [:]
+    private var globals: [ImportName: (value: Value, isMutable: Bool)] = [:]
+    private var memories: [ImportName: LinearMemory] = [:]
+    private var tables: [ImportName: Table] = [:]
+    private var sharedMemories: [ImportName: SharedMemory] = [:]
+    private var sharedTables: [ImportName: SharedTable] = [:]
+    private var sharedGlobals: [ImportName: SharedGlobal] = [:]
 
     /// No imports.
     public init() {}
 
     /// Names are compared as bytes (never with String's Unicode equivalence).
-    private static func key(_ module: String, _ name: String) -> [UInt8] {
-        Array(module.utf8) + [0xFF] + Array(name.utf8)
+    private static func key(_ module: String, _ name: String) -> ImportName {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(module.utf8.count + 1 + name.utf8.count)
+        bytes.append(contentsOf: module.utf8)
+        bytes.append(0xFF)
+        bytes.append(contentsOf: name.utf8)
+        return ImportName(bytes: bytes)
     }
 
     /// Provides `function` as `module.name`.
