@@ -32,7 +32,9 @@ extension SystemAPI {
         Function("msg_reply_data_append", [.address, .address], [], "U RQ NRQ CQ Ry Rt CRy CRt", cost: 500) { arguments, host, session in
             try requireNoResponse(session, "msg_reply_data_append")
             try requireResponseFits(session.replyBuffer.count, arguments[1].address, session, "msg_reply_data_append")
-            session.replyBuffer += try host.read(arguments[0].address, arguments[1].address, for: "msg_reply_data_append")
+            let bytes = try host.read(arguments[0].address, arguments[1].address, for: "msg_reply_data_append")
+            // The first part becomes the buffer (appending it to an empty one would copy it).
+            if session.replyBuffer.isEmpty { session.replyBuffer = bytes } else { session.replyBuffer += bytes }
             return nil
         },
         Function("msg_reply", [], [], "U RQ NRQ CQ Ry Rt CRy CRt", cost: 500) { _, _, session in
