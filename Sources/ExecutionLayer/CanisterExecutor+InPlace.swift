@@ -50,10 +50,11 @@ extension CanisterExecutor {
             // A message that cannot run gives back every cycle offered with it.
             return .finished(MessageResult(outcome: .rejected(reject), instructions: 0, calls: [], cyclesUnaccepted: input.cyclesAvailable))
         }
+        let environment = self.environment(input, &canister)
         let session = CallSession(
             input, context: context, fees: fees, canister: canister.id, balance: canister.cycles, controllers: canister.controllers,
-            status: canister.status, version: canister.version, globalTimerNanos: canister.globalTimerNanos, stableMemory: canister.stableMemory)
-        session.environment = environment(input, &canister)
+            status: canister.status, version: canister.version, globalTimerNanos: canister.globalTimerNanos, stableMemory: canister.stableMemory,
+            environment: environment)
         // A callback's environment is address-typed: i64 in a module with a 64-bit memory.
         let memory64 = canister.installed?.isMemory64 ?? false
         let arguments: [Value] = Self.callbackEnvironment(input.entry).map { [memory64 ? .i64($0) : .i32(UInt32(truncatingIfNeeded: $0))] } ?? []

@@ -200,11 +200,11 @@ public struct CanisterExecutor: Sendable {
     public func inspect(_ method: String, argument: [UInt8], caller: Principal, timeNanos: UInt64, on canister: CanisterState) -> Reject? {
         guard let function = canister.code?.function("canister_inspect_message"), var instance = canister.code?.instance else { return nil }
         let input = MessageInput(.inspectMessage(method: method), caller: caller, argument: argument, timeNanos: timeNanos)
+        var scratch = canister
         let session = CallSession(
             input, context: .inspectMessage, fees: fees, canister: canister.id, balance: canister.cycles, controllers: canister.controllers,
-            status: canister.status, version: canister.version, globalTimerNanos: canister.globalTimerNanos, stableMemory: canister.stableMemory)
-        var scratch = canister
-        session.environment = environment(input, &scratch)
+            status: canister.status, version: canister.version, globalTimerNanos: canister.globalTimerNanos, stableMemory: canister.stableMemory,
+            environment: environment(input, &scratch))
         let (trap, _) = run(function, &instance, session, limit: configuration.queryInstructionsMax)
         if let trap { return reject(for: trap, canister.id, in: "canister_inspect_message") }
         return session.acceptedMessage ? nil : Reject(.canisterRejectedMessage, "canister \(canister.id) rejected the message to '\(method)'")
@@ -429,7 +429,8 @@ extension CallSession {
     /// A session for `input` in `context`, charging `fees`, on the canister with these fields
     /// (passed one by one, so that the canister is not copied).
     convenience init(_ input: MessageInput, context: SystemAPIContext, fees: CyclesFees, canister: CanisterID, balance: Cycles,
-                     controllers: [Principal], status: CanisterStatus, version: UInt64, globalTimerNanos: UInt64, stableMemory: LinearMemory) {
+                     controllers: [Principal], status: CanisterStatus, version: UInt64, globalTimerNanos: UInt64, stableMemory: LinearMemory,
+                     environment: CallEnvironment) {
         var methodName = ""
         if case .inspectMessage(let method) = input.entry { methodName = method }
         self.init(
@@ -438,7 +439,7 @@ extension CallSession {
             balance: balance, cyclesAvailable: input.cyclesAvailable, cyclesRefunded: input.cyclesRefunded,
             rejectCode: input.reject.map { $0.code.rawValue } ?? 0, rejectMessage: input.reject?.message ?? "",
             controllers: controllers, statusCode: status.rawValue, version: version,
-            globalTimerNanos: globalTimerNanos, stableMemory: stableMemory)
+            globalTimerNanos: globalTimerNanos, stableMemory: stableMemory, environment: environment)
         callContextAnswered = input.callContextAnswered
         deadlineNanos = input.deadlineNanos
         self.fees = fees

@@ -182,7 +182,7 @@ public struct CanisterEntry: Sendable {
 /// A subnet's replicated state as execution sees it: its canisters (in ID order: the order
 /// everything iterates in), and the ingress history.
 public struct ReplicatedState: Sendable {
-    // 26 stored properties: a subnet's whole replicated state, plus the worklists and digests that let a round visit only active canisters and rehash only what changed.
+    // 27 stored properties: a subnet's whole replicated state, plus the worklists and digests that let a round visit only active canisters and rehash only what changed.
     /// The canisters, by ascending ID.
     public internal(set) var canisters: [CanisterEntry] = []
     /// Where each canister is in `canisters` (looked up, never iterated).
@@ -217,6 +217,9 @@ public struct ReplicatedState: Sendable {
     var certifiedChanges = CertifiedChanges()
     /// Canisters being stopped.
     var stopping = PositionSet()
+    /// How many canisters export `canister_inspect_message` (usually none: every submitted
+    /// message then skips the lookup of its canister, a cache miss among thousands).
+    var inspectingCanisters = 0
     /// This subnet's number among the simulated subnets, and where other canisters live
     /// (`nil`: a subnet on its own; see ``connect(subnet:routing:)``).
     public internal(set) var subnet = 0
@@ -282,6 +285,7 @@ public struct ReplicatedState: Sendable {
             if canisters[position].exportsGlobalTimer { timers.append(position) }
             if hasWork(position) { markActive(position) }
         }
+        inspectingCanisters = canisters.reduce(0) { $0 + ($1.exportsInspect ? 1 : 0) }
     }
 
     /// Notes which system entry points canister `position`'s code exports.
@@ -289,7 +293,9 @@ public struct ReplicatedState: Sendable {
         let exports = canisters[position].state.installed?.exports ?? [:]
         canisters[position].exportsHeartbeat = exports["canister_heartbeat"] != nil
         canisters[position].exportsGlobalTimer = exports["canister_global_timer"] != nil
+        let inspected = canisters[position].exportsInspect
         canisters[position].exportsInspect = exports["canister_inspect_message"] != nil
+        inspectingCanisters += (canisters[position].exportsInspect ? 1 : 0) - (inspected ? 1 : 0)
     }
 
     /// Canister `position`'s code changed (installed, upgraded, uninstalled): its exports are
@@ -310,7 +316,7 @@ public struct ReplicatedState: Sendable {
 
     /// Whether canister `id` exports `canister_inspect_message`.
     public func inspectsMessages(_ id: CanisterID) -> Bool {
-        guard let position = positions[id] else { return false }
+        guard inspectingCanisters > 0, let position = positions[id] else { return false }
         return canisters[position].exportsInspect
     }
 
@@ -320,6 +326,14 @@ public struct ReplicatedState: Sendable {
             touched.insert(position)
             touchedSinceFullHash.insert(position)
         }
+    }
+
+    /// Notes that the canisters at `positions` may have changed in what only the full hash
+    /// reads (their cycles and memory use, as an idle charge changes them), not in what their
+    /// certified leaves hold (ID, module, controllers, certified data): the certified hash then
+    /// skips them instead of finding each leaf unchanged.
+    mutating func markTouchedForFullHash<Positions: Sequence>(_ positions: Positions) where Positions.Element == Int {
+        for position in positions { touchedSinceFullHash.insert(position) }
     }
 
     /// Notes that canister `position` may have work.

@@ -140,7 +140,8 @@ extension RoundExecutor {
             state.cyclesBurned = state.cyclesBurned + paid
             state.canisters[position].memoryBytes = bytes
         }
-        state.markTouched(state.canisters.indices)
+        // Cycles and memory use are not in the certified leaves: only the full hash rereads them.
+        state.markTouchedForFullHash(state.canisters.indices)
         state.lastIdleChargeNanos = timeNanos
     }
 

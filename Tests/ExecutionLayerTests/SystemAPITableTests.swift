@@ -51,3 +51,24 @@ struct SystemAPITableTests {
         }
     }
 }
+
+@Suite struct SystemAPIPlumbingTests {
+    /// Each context's bit is its own: a position that two contexts shared (or that left
+    /// `allCases`' order) would let a function run where the spec forbids it.
+    @Test func eachContextHasItsOwnBit() {
+        for (index, context) in SystemAPIContext.allCases.enumerated() {
+            #expect(context.position == index, "\(context.rawValue)")
+            #expect(SystemAPIContexts.bit(context) == 1 << UInt32(index))
+        }
+    }
+
+    /// Arguments are read from raw slots: an i32 or a 32-bit address keeps the low 32 bits
+    /// only, a 64-bit address and an i64 the whole slot.
+    @Test func argumentsReadTheirTypesBits() {
+        let slot: UInt64 = 0xFFFF_FFFF_0000_0005
+        #expect(SystemAPIArgument(slot: slot, memory64: false).address == 5)
+        #expect(SystemAPIArgument(slot: slot, memory64: false).u32 == 5)
+        #expect(SystemAPIArgument(slot: slot, memory64: true).address == slot)
+        #expect(SystemAPIArgument(slot: slot, memory64: false).u64 == slot)
+    }
+}

@@ -27,6 +27,21 @@ struct SystemTaskTests {
         return (number(0), number(8))
     }
 
+    /// The count of canisters exporting `canister_inspect_message` follows canisters added
+    /// and removed (with none, no lookup is made).
+    @Test func inspectingCanistersAreCounted() throws {
+        var state = try RoundExecutorTests.subnet()
+        #expect(state.inspectingCanisters == 0)
+        #expect(!state.inspectsMessages(RoundExecutorTests.counterID))
+        state.add(try Self.subnet(timerInterval: 0).canisters.map(\.state))
+        #expect(state.inspectingCanisters == 1)
+        #expect(state.inspectsMessages(Self.id))
+        #expect(!state.inspectsMessages(RoundExecutorTests.counterID))
+        state.remove(Self.id)
+        #expect(state.inspectingCanisters == 0)
+        #expect(!state.inspectsMessages(Self.id))
+    }
+
     @Test func heartbeatsRunEveryRoundAndTheTimerWhenDue() throws {
         var state = try Self.subnet(timerInterval: 2 * Self.second)
         #expect(state.canister(Self.id)?.globalTimerNanos == 2 * Self.second, "init armed it")

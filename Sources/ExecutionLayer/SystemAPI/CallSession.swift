@@ -118,7 +118,7 @@ public final class CallSession: @unchecked Sendable {
     /// What the call may read of its canister and subnet besides the message (subnet ID, root
     /// key, environment variables, data certificate, cycles withheld, call-context
     /// instructions).
-    public internal(set) var environment = CallEnvironment()
+    public internal(set) var environment: CallEnvironment
     /// The fees calls cost, and what they cost so far.
     var fees = CyclesFees.free
     public internal(set) var feesPaid: Cycles = .zero
@@ -140,7 +140,7 @@ public final class CallSession: @unchecked Sendable {
         context: SystemAPIContext, canister: CanisterID, caller: Principal, argument: [UInt8], methodName: String = "",
         timeNanos: UInt64, balance: Cycles, cyclesAvailable: Cycles = .zero, cyclesRefunded: Cycles = .zero,
         rejectCode: Int32 = 0, rejectMessage: String = "", controllers: [Principal] = [], statusCode: UInt32 = 1,
-        version: UInt64 = 0, globalTimerNanos: UInt64 = 0, stableMemory: LinearMemory
+        version: UInt64 = 0, globalTimerNanos: UInt64 = 0, stableMemory: LinearMemory, environment: CallEnvironment = CallEnvironment()
     ) {
         self.context = context
         self.canister = canister
@@ -160,5 +160,6 @@ public final class CallSession: @unchecked Sendable {
         self.version = version
         previousGlobalTimerNanos = globalTimerNanos
         self.stableMemory = stableMemory
+        self.environment = environment
     }
 }

@@ -35,14 +35,14 @@ extension SystemAPI {
             let timeout = min(arguments[0].u32, callTimeoutSecondsMax)
             session.pendingCall?.timeoutSeconds = timeout
             session.pendingCall?.deadlineNanos = deadlineNanos(callTimeNanos: session.timeNanos, timeoutSeconds: timeout)
-            return []
+            return nil
         },
         // `Q` of the spec's list is both query contexts; a query method sees 0 even when a
         // bounded-wait call runs it as an update (interface spec, "ic0.msg_deadline").
         Function("msg_deadline", [], [.i64], "U RQ NRQ CQ Ry Rt CRy CRt", cost: 500) { _, _, session in
             switch session.context {
-            case .replicatedQuery, .nonReplicatedQuery, .compositeQuery: [.i64(0)]
-            default: [.i64(session.deadlineNanos)]
+            case .replicatedQuery, .nonReplicatedQuery, .compositeQuery: .i64(0)
+            default: .i64(session.deadlineNanos)
             }
         },
     ]

@@ -13,26 +13,26 @@ extension SystemAPI {
             let cost = session.fees.call(bytes: Int(clamping: overflow ? UInt64.max : sum))
                 + session.fees.executionPrepayment(limit: session.environment.callbackInstructionsMax)
             try host.write(cost.littleEndianBytes, to: arguments[2].address, for: "cost_call")
-            return []
+            return nil
         },
         Function("cost_create_canister", [.address], [], "* s", cost: 500) { arguments, host, session in
             try host.write(session.fees.scaled(session.fees.canisterCreation).littleEndianBytes, to: arguments[0].address,
                            for: "cost_create_canister")
-            return []
+            return nil
         },
         Function("cost_http_request", [.i64, .i64, .address], [], "* s", cost: 500) { arguments, host, session in
             let cost = httpRequestCost(requestBytes: arguments[0].u64, responseBytesMax: arguments[1].u64, session.fees)
             try host.write(cost.littleEndianBytes, to: arguments[2].address, for: "cost_http_request")
-            return []
+            return nil
         },
         Function("cost_sign_with_ecdsa", [.address, .address, .i32, .address], [.i32], "* s", cost: 500) { arguments, host, session in
-            [.i32(try thresholdCost(arguments, curves: 1, &host, session, "cost_sign_with_ecdsa"))]
+            .i32(try thresholdCost(arguments, curves: 1, &host, session, "cost_sign_with_ecdsa"))
         },
         Function("cost_sign_with_schnorr", [.address, .address, .i32, .address], [.i32], "* s", cost: 500) { arguments, host, session in
-            [.i32(try thresholdCost(arguments, curves: 2, &host, session, "cost_sign_with_schnorr"))]
+            .i32(try thresholdCost(arguments, curves: 2, &host, session, "cost_sign_with_schnorr"))
         },
         Function("cost_vetkd_derive_key", [.address, .address, .i32, .address], [.i32], "* s", cost: 500) { arguments, host, session in
-            [.i32(try thresholdCost(arguments, curves: 1, &host, session, "cost_vetkd_derive_key"))]
+            .i32(try thresholdCost(arguments, curves: 1, &host, session, "cost_vetkd_derive_key"))
         },
     ]
 
@@ -60,7 +60,7 @@ extension SystemAPI {
     /// `cost_sign_with_*` and `cost_vetkd_derive_key`: traps if the key name or the 16 bytes
     /// at `dst` are outside the memory; else 1 for a curve or algorithm beyond the first
     /// `curves`, 2 for an unknown key name, or 0 with the fee written at `dst`.
-    static func thresholdCost(_ arguments: [Value], curves: UInt32, _ host: inout HostContext, _ session: CallSession,
+    static func thresholdCost(_ arguments: SystemAPIArguments, curves: UInt32, _ host: inout HostContext, _ session: CallSession,
                               _ name: String) throws(Trap) -> UInt32 {
         let destination = arguments[3].address
         if let error = outside(destination, 16, host.memory?.byteCount ?? 0) { throw trap(name, "\(error)") }

@@ -6,84 +6,86 @@ import Wasm
 extension SystemAPI {
     static let messageFunctions: [Function] = [
         Function("msg_arg_data_size", [], [.address], "I U RQ NRQ CQ Ry CRy F", cost: 500) { _, _, session in
-            [.i32(UInt32(session.argument.count))]
+            .i32(UInt32(session.argument.count))
         },
         Function("msg_arg_data_copy", [.address, .address, .address], [], "I U RQ NRQ CQ Ry CRy F", cost: 500) { arguments, host, session in
             try host.copy(session.argument, arguments, for: "msg_arg_data_copy")
-            return []
+            return nil
         },
         Function("msg_caller_size", [], [.address], "*", cost: 500) { _, _, session in
-            [.i32(UInt32(session.caller.bytes.count))]
+            .i32(UInt32(session.caller.bytes.count))
         },
         Function("msg_caller_copy", [.address, .address, .address], [], "*", cost: 500) { arguments, host, session in
             try host.copy(session.caller.bytes, arguments, for: "msg_caller_copy")
-            return []
+            return nil
         },
         Function("msg_reject_code", [], [.i32], "Ry Rt CRy CRt C", cost: 500) { _, _, session in
-            [.i32(UInt32(bitPattern: session.rejectCode))]
+            .i32(UInt32(bitPattern: session.rejectCode))
         },
         Function("msg_reject_msg_size", [], [.address], "Rt CRt", cost: 500) { _, _, session in
-            [.i32(UInt32(session.rejectMessage.utf8.count))]
+            .i32(UInt32(session.rejectMessage.utf8.count))
         },
         Function("msg_reject_msg_copy", [.address, .address, .address], [], "Rt CRt", cost: 500) { arguments, host, session in
             try host.copy(Array(session.rejectMessage.utf8), arguments, for: "msg_reject_msg_copy")
-            return []
+            return nil
         },
         Function("msg_reply_data_append", [.address, .address], [], "U RQ NRQ CQ Ry Rt CRy CRt", cost: 500) { arguments, host, session in
             try requireNoResponse(session, "msg_reply_data_append")
             try requireResponseFits(session.replyBuffer.count, arguments[1].address, session, "msg_reply_data_append")
-            session.replyBuffer += try host.read(arguments[0].address, arguments[1].address, for: "msg_reply_data_append")
-            return []
+            let bytes = try host.read(arguments[0].address, arguments[1].address, for: "msg_reply_data_append")
+            // The first part becomes the buffer (appending it to an empty one would copy it).
+            if session.replyBuffer.isEmpty { session.replyBuffer = bytes } else { session.replyBuffer += bytes }
+            return nil
         },
         Function("msg_reply", [], [], "U RQ NRQ CQ Ry Rt CRy CRt", cost: 500) { _, _, session in
             try requireNoResponse(session, "msg_reply")
             session.response = .reply(session.replyBuffer)
             session.replyBuffer = []
-            return []
+            return nil
         },
         Function("msg_reject", [.address, .address], [], "U RQ NRQ CQ Ry Rt CRy CRt", cost: 500) { arguments, host, session in
             try requireNoResponse(session, "msg_reject")
             try requireResponseFits(0, arguments[1].address, session, "msg_reject")
             session.response = .reject(try host.text(arguments[0].address, arguments[1].address, for: "msg_reject"))
             session.replyBuffer = []
-            return []
+            return nil
         },
         Function("msg_method_name_size", [], [.address], "F", cost: 500) { _, _, session in
-            [.i32(UInt32(session.methodName.utf8.count))]
+            .i32(UInt32(session.methodName.utf8.count))
         },
         Function("msg_method_name_copy", [.address, .address, .address], [], "F", cost: 500) { arguments, host, session in
             try host.copy(Array(session.methodName.utf8), arguments, for: "msg_method_name_copy")
-            return []
+            return nil
         },
         Function("accept_message", [], [], "F", cost: 500) { _, _, session in
             if session.acceptedMessage { throw trap("accept_message", "the message was already accepted") }
             session.acceptedMessage = true
-            return []
+            return nil
         },
     ]
 
     static let cycleFunctions: [Function] = [
         Function("msg_cycles_available", [], [.i64], "U RQ Rt Ry", cost: 500) { _, _, session in
-            [.i64(try fits64(session.cyclesAvailable, "msg_cycles_available"))]
+            .i64(try fits64(session.cyclesAvailable, "msg_cycles_available"))
         },
         Function("msg_cycles_available128", [.address], [], "U RQ Rt Ry", cost: 500) { arguments, host, session in
             try host.write(session.cyclesAvailable.littleEndianBytes, to: arguments[0].address, for: "msg_cycles_available128")
-            return []
+            return nil
         },
         Function("msg_cycles_refunded", [], [.i64], "Rt Ry", cost: 500) { _, _, session in
-            [.i64(try fits64(session.cyclesRefunded, "msg_cycles_refunded"))]
+            .i64(try fits64(session.cyclesRefunded, "msg_cycles_refunded"))
         },
         Function("msg_cycles_refunded128", [.address], [], "Rt Ry", cost: 500) { arguments, host, session in
             try host.write(session.cyclesRefunded.littleEndianBytes, to: arguments[0].address, for: "msg_cycles_refunded128")
-            return []
+            return nil
         },
         Function("msg_cycles_accept", [.i64], [.i64], "U RQ Rt Ry", cost: 500) { arguments, _, session in
-            [.i64(accept(Cycles(arguments[0].u64), session).low)]
+            .i64(accept(Cycles(arguments[0].u64), session).low)
         },
         Function("msg_cycles_accept128", [.i64, .i64, .address], [], "U RQ Rt Ry", cost: 500) { arguments, host, session in
             let accepted = accept(Cycles(high: arguments[0].u64, low: arguments[1].u64), session)
             try host.write(accepted.littleEndianBytes, to: arguments[2].address, for: "msg_cycles_accept128")
-            return []
+            return nil
         },
         Function("cycles_burn128", [.i64, .i64, .address], [], "I G U RQ Ry Rt C T", cost: 500) { arguments, host, session in
             // No more than the liquid balance: burning never freezes the canister.
@@ -91,16 +93,16 @@ extension SystemAPI {
             session.balance = session.balance - burned
             session.cyclesBurned = session.cyclesBurned + burned
             try host.write(burned.littleEndianBytes, to: arguments[2].address, for: "cycles_burn128")
-            return []
+            return nil
         },
         Function("canister_cycle_balance", [], [.i64], "*", cost: 500) { _, _, session in
             session.environmentReads.insert(.cyclesBalance)
-            return [.i64(try fits64(session.balance, "canister_cycle_balance"))]
+            return .i64(try fits64(session.balance, "canister_cycle_balance"))
         },
         Function("canister_cycle_balance128", [.address], [], "*", cost: 500) { arguments, host, session in
             session.environmentReads.insert(.cyclesBalance)
             try host.write(session.balance.littleEndianBytes, to: arguments[0].address, for: "canister_cycle_balance128")
-            return []
+            return nil
         },
     ]
 
@@ -120,33 +122,33 @@ extension SystemAPI {
 
     static let canisterFunctions: [Function] = [
         Function("canister_self_size", [], [.address], "*", cost: 500) { _, _, session in
-            [.i32(UInt32(session.canister.principal.bytes.count))]
+            .i32(UInt32(session.canister.principal.bytes.count))
         },
         Function("canister_self_copy", [.address, .address, .address], [], "*", cost: 500) { arguments, host, session in
             try host.copy(session.canister.principal.bytes, arguments, for: "canister_self_copy")
-            return []
+            return nil
         },
-        Function("canister_status", [], [.i32], "*", cost: 500) { _, _, session in [.i32(session.statusCode)] },
-        Function("canister_version", [], [.i64], "*", cost: 500) { _, _, session in [.i64(session.version)] },
+        Function("canister_status", [], [.i32], "*", cost: 500) { _, _, session in .i32(session.statusCode) },
+        Function("canister_version", [], [.i64], "*", cost: 500) { _, _, session in .i64(session.version) },
         Function("is_controller", [.address, .address], [.i32], "* s", cost: 1_000) { arguments, host, session in
             let principal = try host.principal(arguments[0].address, arguments[1].address, for: "is_controller")
-            return [.i32(session.controllers.contains(principal) ? 1 : 0)]
+            return .i32(session.controllers.contains(principal) ? 1 : 0)
         },
         Function("certified_data_set", [.address, .address], [], "I G U Ry Rt T", cost: 500) { arguments, host, session in
             guard arguments[1].address <= 32 else { throw trap("certified_data_set", "certified data has at most 32 bytes, given \(arguments[1].address)") }
             session.certifiedData = try host.read(arguments[0].address, arguments[1].address, for: "certified_data_set")
-            return []
+            return nil
         },
         Function("data_certificate_present", [], [.i32], "*", cost: 500) { _, _, session in
-            [.i32(session.environment.certifiedState == nil ? 0 : 1)]
+            .i32(session.environment.certifiedState == nil ? 0 : 1)
         },
         Function("data_certificate_size", [], [.address], "NRQ CQ", cost: 500) { _, _, session in
-            [.i32(UInt32(try dataCertificate(session, "data_certificate_size").count))]
+            .i32(UInt32(try dataCertificate(session, "data_certificate_size").count))
         },
         Function("data_certificate_copy", [.address, .address, .address], [], "NRQ CQ", cost: 500) { arguments, host, session in
             session.environmentReads.insert(.dataCertificate)
             try host.copy(try dataCertificate(session, "data_certificate_copy"), arguments, for: "data_certificate_copy")
-            return []
+            return nil
         },
     ]
 
@@ -171,13 +173,13 @@ extension SystemAPI {
                 callee: callee, method: method,
                 reply: try callback(arguments[4], arguments[5], "call_new"),
                 reject: try callback(arguments[6], arguments[7], "call_new"))
-            return []
+            return nil
         },
         Function("call_on_cleanup", [.address, .address], [], "U CQ Ry Rt CRy CRt T", cost: 500) { arguments, _, session in
             guard session.pendingCall != nil else { throw trap("call_on_cleanup", "no call is being assembled (call ic0.call_new first)") }
             guard session.pendingCall?.cleanup == nil else { throw trap("call_on_cleanup", "the call already has a cleanup callback") }
             session.pendingCall?.cleanup = try callback(arguments[0], arguments[1], "call_on_cleanup")
-            return []
+            return nil
         },
         Function("call_data_append", [.address, .address], [], "U CQ Ry Rt CRy CRt T", cost: 500) { arguments, host, session in
             guard let call = session.pendingCall else { throw trap("call_data_append", "no call is being assembled (call ic0.call_new first)") }
@@ -187,15 +189,15 @@ extension SystemAPI {
                     + "would exceed the \(callBytesMax) bytes a call may carry")
             }
             session.pendingCall?.argument += try host.read(arguments[0].address, arguments[1].address, for: "call_data_append")
-            return []
+            return nil
         },
         Function("call_cycles_add", [.i64], [], "U Ry Rt T", cost: 500) { arguments, _, session in
             try addCycles(Cycles(arguments[0].u64), session, "call_cycles_add")
-            return []
+            return nil
         },
         Function("call_cycles_add128", [.i64, .i64], [], "U Ry Rt T", cost: 500) { arguments, _, session in
             try addCycles(Cycles(high: arguments[0].u64, low: arguments[1].u64), session, "call_cycles_add128")
-            return []
+            return nil
         },
         Function("call_perform", [], [.i32], "U CQ Ry Rt CRy CRt T", cost: 5_000) { _, host, session in
             guard let call = session.pendingCall else { throw trap("call_perform", "no call is being assembled (call ic0.call_new first)") }
@@ -211,20 +213,20 @@ extension SystemAPI {
             let fee = session.fees.call(bytes: bytes)
             guard let rest = session.balance.subtracting(fee) else {
                 session.balance = session.balance + call.cycles
-                return [.i32(UInt32(RejectCode.systemTransient.rawValue))]
+                return .i32(UInt32(RejectCode.systemTransient.rawValue))
             }
             session.balance = rest
             session.feesPaid = session.feesPaid + fee
             session.performedCalls.append(call)
             session.performedCallBytes += bytes
-            return [.i32(0)]
+            return .i32(0)
         },
     ]
 
     /// A callback from its table index and environment (both address-typed). An index of
     /// 2^32 or more names no function (tables hold fewer elements, a host limit), so it traps
     /// here rather than when the answer comes.
-    static func callback(_ function: Value, _ environment: Value, _ name: String) throws(Trap) -> Callback {
+    static func callback(_ function: SystemAPIArgument, _ environment: SystemAPIArgument, _ name: String) throws(Trap) -> Callback {
         guard let index = UInt32(exactly: function.address) else {
             throw trap(name, "the callback's table index \(function.address) is beyond any table")
         }
@@ -246,31 +248,31 @@ extension SystemAPI {
     static let otherFunctions: [Function] = [
         Function("time", [], [.i64], "*", cost: 500) { _, _, session in
             session.environmentReads.insert(.time)
-            return [.i64(session.timeNanos)]
+            return .i64(session.timeNanos)
         },
         Function("global_timer_set", [.i64], [.i64], "I G U Ry Rt C T", cost: 500) { arguments, _, session in
             let previous = session.globalTimerNanos ?? session.previousGlobalTimerNanos
             session.globalTimerNanos = arguments[0].u64
-            return [.i64(previous)]
+            return .i64(previous)
         },
         Function("performance_counter", [.i32], [.i64], "* s", cost: 200) { arguments, host, session in
             // 0: instructions executed in this message execution; 1: in its call context, the
             // earlier executions of the context (its method, earlier callbacks) included.
             switch arguments[0].u32 {
-            case 0: return [.i64(host.instructionsCharged)]
-            case 1: return [.i64(session.environment.callContextInstructions &+ host.instructionsCharged)]
+            case 0: return .i64(host.instructionsCharged)
+            case 1: return .i64(session.environment.callContextInstructions &+ host.instructionsCharged)
             default: throw trap("performance_counter", "Error getting performance counter type \(arguments[0].u32)")
             }
         },
         Function("in_replicated_execution", [], [.i32], "* s", cost: 500) { _, _, session in
-            [.i32(session.context.isReplicated ? 1 : 0)]
+            .i32(session.context.isReplicated ? 1 : 0)
         },
         Function("debug_print", [.address, .address], [], "* s", cost: 100) { arguments, host, session in
             // Never traps (interface spec); a range outside the heap prints a placeholder, as
             // the IC does, and no more than the log keeps is copied.
             let text = host.textPrefix(arguments[0].address, arguments[1].address, keeping: logBytesMax, for: "debug_print")
             session.appendLog(text ?? "(debug message out of memory bounds)")
-            return []
+            return nil
         },
         Function("trap", [.address, .address], [], "* s", cost: 500) { arguments, host, _ in
             let message = host.textPrefix(arguments[0].address, arguments[1].address, keeping: trapMessageBytesMax, for: "trap")

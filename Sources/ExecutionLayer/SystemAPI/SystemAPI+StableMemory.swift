@@ -6,39 +6,39 @@ import Wasm
 extension SystemAPI {
     static let stableMemoryFunctions: [Function] = [
         Function("stable64_size", [], [.i64], "* s", cost: 20) { _, _, session in
-            [.i64(UInt64(session.stableMemory.pageCount))]
+            .i64(UInt64(session.stableMemory.pageCount))
         },
         Function("stable64_grow", [.i64], [.i64], "* s", cost: 500) { arguments, _, session in
-            [.i64(growStable(by: arguments[0].u64, session).map(UInt64.init) ?? UInt64.max)]
+            .i64(growStable(by: arguments[0].u64, session).map(UInt64.init) ?? UInt64.max)
         },
         Function("stable64_read", [.i64, .i64, .i64], [], "* s", cost: 20) { arguments, host, session in
             try readStable(into: arguments[0].u64, from: arguments[1].u64, size: arguments[2].u64, host: &host, session, "stable64_read")
-            return []
+            return nil
         },
         Function("stable64_write", [.i64, .i64, .i64], [], "* s", cost: 20) { arguments, host, session in
             try writeStable(at: arguments[0].u64, from: arguments[1].u64, size: arguments[2].u64, host: &host, session, "stable64_write")
-            return []
+            return nil
         },
         Function("stable_size", [], [.i32], "* s", cost: 20) { _, _, session in
-            [.i32(try pages32(session, "stable_size"))]
+            .i32(try pages32(session, "stable_size"))
         },
         Function("stable_grow", [.i32], [.i32], "* s", cost: 500) { arguments, _, session in
             _ = try pages32(session, "stable_grow")
             // The 32-bit interface cannot address beyond 4 GiB: growing past it fails.
-            guard UInt64(session.stableMemory.pageCount) + UInt64(arguments[0].u32) <= 65_536 else { return [.i32(UInt32.max)] }
-            return [.i32(growStable(by: UInt64(arguments[0].u32), session).map { UInt32($0) } ?? UInt32.max)]
+            guard UInt64(session.stableMemory.pageCount) + UInt64(arguments[0].u32) <= 65_536 else { return .i32(UInt32.max) }
+            return .i32(growStable(by: UInt64(arguments[0].u32), session).map { UInt32($0) } ?? UInt32.max)
         },
         Function("stable_read", [.i32, .i32, .i32], [], "* s", cost: 20) { arguments, host, session in
             _ = try pages32(session, "stable_read")
             try readStable(into: UInt64(arguments[0].u32), from: UInt64(arguments[1].u32), size: UInt64(arguments[2].u32),
                            host: &host, session, "stable_read")
-            return []
+            return nil
         },
         Function("stable_write", [.i32, .i32, .i32], [], "* s", cost: 20) { arguments, host, session in
             _ = try pages32(session, "stable_write")
             try writeStable(at: UInt64(arguments[0].u32), from: UInt64(arguments[1].u32), size: UInt64(arguments[2].u32),
                             host: &host, session, "stable_write")
-            return []
+            return nil
         },
     ]
 

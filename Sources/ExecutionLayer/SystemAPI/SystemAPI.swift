@@ -56,13 +56,14 @@ public enum SystemAPI {
         let contexts: SystemAPIContexts
         let baseCost: UInt64
         /// The work (untyped throws, so the table's closures need no annotations; only traps
-        /// are thrown). Address-typed (`I`) arguments arrive as i32 or i64 (read them with
-        /// ``Wasm/Value/address``); address-typed results are returned as i32 and widened for
-        /// a 64-bit module.
-        let body: @Sendable (_ arguments: [Value], _ host: inout HostContext, _ session: CallSession) throws -> [Value]
+        /// are thrown): its result, if it has one. Address-typed (`I`) arguments are read with
+        /// ``SystemAPIArgument/address``; address-typed results are returned as i32 (an i64
+        /// slot of the same value, for a 64-bit module).
+        let body: @Sendable (_ arguments: SystemAPIArguments, _ host: inout HostContext, _ session: CallSession) throws -> Value?
 
         init(_ name: String, _ parameters: [SystemAPIType], _ results: [SystemAPIType], _ contexts: String, cost: UInt64,
-             _ body: @escaping @Sendable (_ arguments: [Value], _ host: inout HostContext, _ session: CallSession) throws -> [Value]) {
+             _ body: @escaping @Sendable (_ arguments: SystemAPIArguments, _ host: inout HostContext, _ session: CallSession) throws -> Value?) {
+            precondition(results.count <= 1, "a System API function has at most one result")
             self.name = name
             self.parameters = parameters
             self.results = results
@@ -80,10 +81,11 @@ public enum SystemAPI {
         /// Whether a module with a 64-bit memory or not may import it.
         func isAvailable(memory64: Bool) -> Bool { !memory64 || !SystemAPI.i32OnlyNames.contains(name) }
 
-        /// The host function: finds the session, checks the context, charges, runs the body,
-        /// widens address-typed results for a 64-bit module.
+        /// The host function, on the interpreter's value slots: finds the session, checks the
+        /// context, charges, runs the body. (An address-typed result returned as an i32 is
+        /// already the i64 slot a 64-bit module expects: a slot holds an i32 zero-extended.)
         func hostFunction(memory64: Bool) -> HostFunction {
-            HostFunction(type: type(memory64: memory64)) { [self] (arguments, host) throws(Trap) -> [Value] in
+            HostFunction(type: type(memory64: memory64)) { [self] (slots, host) throws(Trap) -> UInt64? in
                 guard let session = host.hostState as? CallSession else {
                     throw Trap(.host("ic0.\(name) was called outside of a canister call"))
                 }
@@ -91,14 +93,9 @@ public enum SystemAPI {
                     throw Trap(.host("ic0.\(name) cannot be executed in \(session.context) mode"))
                 }
                 host.charge += baseCost
-                let values: [Value]
-                do { values = try body(arguments, &host, session) } catch let trap as Trap { throw trap } catch {
+                let arguments = SystemAPIArguments(slots: slots, memory64: memory64)
+                do { return try body(arguments, &host, session)?.resultSlot } catch let trap as Trap { throw trap } catch {
                     throw Trap(.host("ic0.\(name): \(error)"))
-                }
-                guard memory64 else { return values }
-                return zip(values, results).map { value, type in
-                    if type == .address, case .i32(let narrow) = value { return .i64(UInt64(narrow)) }
-                    return value
                 }
             }
         }
@@ -147,27 +144,40 @@ public enum SystemAPI {
 
 // MARK: - Helpers
 
+/// The arguments of a System API call, read from the interpreter's value slots.
+struct SystemAPIArguments {
+    let slots: HostArguments
+    /// Whether the module's memory is 64-bit (address-typed arguments are then i64s).
+    let memory64: Bool
+
+    /// Argument `index`.
+    subscript(index: Int) -> SystemAPIArgument { SystemAPIArgument(slot: slots[index], memory64: memory64) }
+}
+
 extension Value {
-    /// The bits of an `i32` argument (the import's type guarantees it is one).
-    var u32: UInt32 {
-        if case .i32(let value) = self { return value }
-        return 0
-    }
-
-    /// The bits of an `i64` argument.
-    var u64: UInt64 {
-        if case .i64(let value) = self { return value }
-        return 0
-    }
-
-    /// An address-typed (`I`) argument: an `i32` zero-extended, or an `i64`.
-    var address: UInt64 {
+    /// A System API result as the interpreter's slot (the functions return only integers).
+    var resultSlot: UInt64 {
         switch self {
-        case .i32(let value): UInt64(value)
-        case .i64(let value): value
-        default: 0
+        case .i32(let bits): UInt64(bits)
+        case .i64(let bits): bits
+        default: preconditionFailure("a System API function returns an i32 or an i64")
         }
     }
+}
+
+/// One argument of a System API call: a slot read as the import's type says it is.
+struct SystemAPIArgument {
+    let slot: UInt64
+    let memory64: Bool
+
+    /// An `i32` argument.
+    var u32: UInt32 { UInt32(truncatingIfNeeded: slot) }
+
+    /// An `i64` argument.
+    var u64: UInt64 { slot }
+
+    /// An address-typed (`I`) argument: an `i32` zero-extended, or an `i64`.
+    var address: UInt64 { memory64 ? slot : UInt64(UInt32(truncatingIfNeeded: slot)) }
 }
 
 /// The type of a System API parameter or result: `i32`, `i64`, or the spec's `I`, the address
@@ -208,7 +218,7 @@ extension HostContext {
 
     /// The `*_copy(dst, offset, size)` idiom: copies `size` bytes of `blob` from `offset` to
     /// `dst`, trapping if the range is not within the blob.
-    mutating func copy(_ blob: [UInt8], _ arguments: [Value], for name: String) throws(Trap) {
+    mutating func copy(_ blob: [UInt8], _ arguments: SystemAPIArguments, for name: String) throws(Trap) {
         try copy(blob, to: arguments[0].address, offset: arguments[1].address, size: arguments[2].address, for: name)
     }
 

@@ -53,6 +53,27 @@ public enum SystemAPIContext: String, CaseIterable, Hashable, Sendable, CustomSt
         }
     }
 
+    /// Its position in ``allCases`` (declaration order).
+    var position: Int {
+        switch self {
+        case .initialization: 0
+        case .preUpgrade: 1
+        case .update: 2
+        case .replicatedQuery: 3
+        case .nonReplicatedQuery: 4
+        case .compositeQuery: 5
+        case .replyCallback: 6
+        case .rejectCallback: 7
+        case .compositeReplyCallback: 8
+        case .compositeRejectCallback: 9
+        case .cleanup: 10
+        case .compositeCleanup: 11
+        case .start: 12
+        case .inspectMessage: 13
+        case .systemTask: 14
+        }
+    }
+
     /// Whether the call is replicated (every replica runs it and keeps its effects).
     public var isReplicated: Bool {
         switch self {
@@ -84,11 +105,9 @@ public struct SystemAPIContexts: Hashable, Sendable {
         self.bits = bits
     }
 
-    /// Each context's bit: its position in `allCases`.
-    static let bitOf: [SystemAPIContext: UInt32] = Dictionary(
-        uniqueKeysWithValues: SystemAPIContext.allCases.enumerated().map { ($0.element, 1 << UInt32($0.offset)) })
-
-    static func bit(_ context: SystemAPIContext) -> UInt32 { bitOf[context] ?? 0 }
+    /// Each context's bit: its position in `allCases` (computed, so that a System API call's
+    /// check is a shift and a test, not a dictionary lookup).
+    static func bit(_ context: SystemAPIContext) -> UInt32 { 1 << UInt32(context.position) }
 
     /// Whether `context` is in the set.
     public func contains(_ context: SystemAPIContext) -> Bool { bits & Self.bit(context) != 0 }

@@ -115,7 +115,7 @@ public struct Execution: Sendable {
                 limits: ExecutionLimits = ExecutionLimits()) throws(Trap) {
         guard Int(index) < instance.functionTypes.count else { throw Trap(.host("no function \(index)")) }
         let type = instance.functionTypes[Int(index)]
-        guard arguments.map(\.type) == type.parameters else {
+        guard arguments.count == type.parameters.count, zip(arguments, type.parameters).allSatisfy({ $0.type == $1 }) else {
             throw Trap(.host("function \(index) takes \(type.parameters), given \(arguments.map(\.type))"))
         }
         resultTypes = type.results
@@ -131,14 +131,14 @@ public struct Execution: Sendable {
             }
             return
         }
-        let body = instance.compiled.functions[Int(index) - instance.hostFunctions.count]
+        let body = instance.compiled.entries[Int(index) - instance.hostFunctions.count]
         guard body.frameSlots <= limits.valueStackSlots,
               limits.callStackBytesUsed(frames: 1, slots: body.frameSlots) <= limits.callStackBytes else { throw Trap(.callStackExhausted) }
         // A small start (1 KiB past the first frames): every message allocates and zeroes its
         // stack, and most need little of it; deeper calls grow it by doubling (`reserve`).
         stack = ValueStack(capacity: min(max(body.frameSlots * 4, 128), limits.valueStackSlots))
         for (slot, argument) in arguments.enumerated() { stack.base[slot] = argument.slot }
-        instance.compiled.entries[Int(index) - instance.hostFunctions.count].prepare(stack.base)
+        body.prepare(stack.base)
         frames = [Frame(function: Int(index), pc: 0, base: 0)]
     }
 

@@ -64,10 +64,8 @@ extension WasmInstance {
     }
 
     /// Whether the instance is in a ``WasmLinker``, read without copying ``links`` (a copy of
-    /// its weak reference costs a runtime call, on every run and host call).
+    /// its weak reference costs a runtime call, on every run and host call; matching `.some`
+    /// copied and destroyed it too, so a field is read through optional chaining instead).
     @inline(__always)
-    var isLinked: Bool {
-        if case .some = links { return true }
-        return false
-    }
+    var isLinked: Bool { links?.identifier != nil }
 }

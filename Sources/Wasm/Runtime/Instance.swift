@@ -1,66 +1,3 @@
-/// A function the host provides to a module as an import.
-public struct HostFunction: Sendable {
-    /// Its signature; the import's declared type must equal it.
-    public var type: FunctionType
-    /// The implementation: given the arguments and the calling instance's memory, returns the
-    /// results or throws a trap (`TrapReason.host`). It may charge instructions.
-    public var body: @Sendable ([Value], inout HostContext) throws(Trap) -> [Value]
-
-    /// Creates a host function.
-    public init(type: FunctionType, body: @escaping @Sendable ([Value], inout HostContext) throws(Trap) -> [Value]) {
-        self.type = type
-        self.body = body
-    }
-}
-
-/// What a host function sees of the instance that calls it.
-public struct HostContext {
-    /// The caller's memory (lent for the call: the host's writes are the instance's).
-    var memoryStorage: LinearMemory
-    /// Whether the caller has a memory.
-    let hasMemory: Bool
-    /// Instructions charged so far in this execution (host charges included).
-    public internal(set) var instructionsCharged: UInt64
-    /// What is left of the current run's instruction limit.
-    public internal(set) var instructionsRemaining: UInt64 = .max
-    /// Extra instructions this call charges (added after it returns).
-    public var charge: UInt64 = 0
-    /// What the embedder attached to the instance for its host functions
-    /// (``WasmInstance/hostState``): the System API keeps the state of the current call there.
-    public let hostState: (any AnyObject & Sendable)?
-
-    /// Reads `count` bytes of the caller's memory at `address` (an access error if it has no
-    /// memory or they are out of bounds).
-    public func readMemory(at address: UInt64, count: Int) throws(MemoryAccessError) -> [UInt8] {
-        guard hasMemory else { throw MemoryAccessError(address: address, count: count, size: 0) }
-        return try memoryStorage.bytes(at: address, count: count)
-    }
-
-    /// Writes `bytes` into the caller's memory at `address`, in place (an access error if it
-    /// has no memory or they are out of bounds; nothing is written then).
-    public mutating func writeMemory(_ bytes: [UInt8], at address: UInt64) throws(MemoryAccessError) {
-        guard hasMemory else { throw MemoryAccessError(address: address, count: bytes.count, size: 0) }
-        try memoryStorage.write(bytes, at: address)
-    }
-
-    /// How many 4 KiB chunks of storage the caller's memory may hold
-    /// (``ExecutionLimits/memoryBytesHeld``), for host functions that keep memories of their
-    /// own to cap them alike.
-    public var memoryChunkAllocationLimit: Int { memoryStorage.chunkAllocationLimit }
-
-    /// Whether the caller's memory refused a write (``LinearMemory/allocationRefused``): the
-    /// run will trap, and the host should stop copying into it.
-    public var memoryAllocationRefused: Bool { memoryStorage.allocationRefused }
-
-    /// The caller's memory, if it has one. Setting `nil`, or a memory when the caller has
-    /// none, is ignored: a host function cannot take an instance's memory away. `nil` for an
-    /// instance in a ``WasmLinker`` (its memory may be shared; read it through the linker).
-    public var memory: LinearMemory? {
-        get { hasMemory ? memoryStorage : nil }
-        set { if hasMemory, let newValue { memoryStorage = newValue } }
-    }
-}
-
 /// A table: references (slots; null is `UInt64.max`) of one type, growable to a maximum.
 public struct Table: Sendable {
     /// `funcref` or `externref`.
@@ -94,22 +31,39 @@ public struct Table: Sendable {
     var emptied: Table { Table(elementType: elementType, size: 0, maximum: maximum, isTable64: isTable64) }
 }
 
+/// An import's module and name as one key: their UTF-8 bytes with 0xFF (never in UTF-8)
+/// between them, hashed as one run of bytes (an array of bytes hashes them one by one, most of
+/// the cost of linking a module's imports).
+struct ImportName: Hashable {
+    let bytes: [UInt8]
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(bytes.count)
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+}
+
 /// What a module may import, by (module, name).
 public struct Imports: Sendable {
-    private var functions: [[UInt8]: HostFunction] = [:]
-    private var globals: [[UInt8]: (value: Value, isMutable: Bool)] = [:]
-    private var memories: [[UInt8]: LinearMemory] = [:]
-    private var tables: [[UInt8]: Table] = [:]
-    private var sharedMemories: [[UInt8]: SharedMemory] = [:]
-    private var sharedTables: [[UInt8]: SharedTable] = [:]
-    private var sharedGlobals: [[UInt8]: SharedGlobal] = [:]
+    private var functions: [ImportName: HostFunction] = [:]
+    private var globals: [ImportName: (value: Value, isMutable: Bool)] = [:]
+    private var memories: [ImportName: LinearMemory] = [:]
+    private var tables: [ImportName: Table] = [:]
+    private var sharedMemories: [ImportName: SharedMemory] = [:]
+    private var sharedTables: [ImportName: SharedTable] = [:]
+    private var sharedGlobals: [ImportName: SharedGlobal] = [:]
 
     /// No imports.
     public init() {}
 
     /// Names are compared as bytes (never with String's Unicode equivalence).
-    private static func key(_ module: String, _ name: String) -> [UInt8] {
-        Array(module.utf8) + [0xFF] + Array(name.utf8)
+    private static func key(_ module: String, _ name: String) -> ImportName {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(module.utf8.count + 1 + name.utf8.count)
+        bytes.append(contentsOf: module.utf8)
+        bytes.append(0xFF)
+        bytes.append(contentsOf: name.utf8)
+        return ImportName(bytes: bytes)
     }
 
     /// Provides `function` as `module.name`.
@@ -281,41 +235,3 @@ extension WasmInstance {
 // Chunks are shared only copy-on-write (`isKnownUniquelyReferenced` before every write, with
 // atomic reference counts), the same discipline that makes Array Sendable.
 extension LinearMemory: @unchecked Sendable {}
-
-extension WasmInstance {
-    /// Calls host function `index` with `arguments`, lending it the instance's memory (moved,
-    /// not copied, so the host writes the instance's own memory), and checks its results
-    /// against its type. Returns the results and the extra instructions the host charged.
-    mutating func callHost(
-        _ index: Int, _ arguments: [Value], instructionsCharged: UInt64, instructionsRemaining: UInt64 = .max
-    ) throws(TrapReason) -> (results: [Value], charge: UInt64) {
-        // A memory that refused a write holds wrong bytes: nothing of it may reach the host.
-        guard !memoryStorage.allocationRefused else { throw .hostMemoryLimitExceeded }
-        let host = hostFunctions[index]
-        let results: [Value]
-        var context: HostContext
-        if !isLinked {
-            // The memory is moved into the context and back, never copied (a copy would make
-            // the host's first write copy the chunk table).
-            context = HostContext(memoryStorage: memoryStorage, hasMemory: hasMemory, instructionsCharged: instructionsCharged,
-                                  hostState: hostState)
-            memoryStorage = LinearMemory.empty
-            defer { swap(&memoryStorage, &context.memoryStorage) }
-            context.instructionsRemaining = instructionsRemaining
-            do { results = try host.body(arguments, &context) } catch { throw error.reason }
-        } else {
-            // A linked instance's host function may call other instances, even this one: it
-            // gets no memory (a shared one is read through its cell).
-            context = HostContext(memoryStorage: LinearMemory.empty, hasMemory: false,
-                                  instructionsCharged: instructionsCharged, hostState: hostState)
-            context.instructionsRemaining = instructionsRemaining
-            results = try callingOut { () throws(TrapReason) in
-                do throws(Trap) { return try host.body(arguments, &context) } catch { throw error.reason }
-            }
-        }
-        guard results.map(\.type) == host.type.results else {
-            throw .host("host function \(index) returned \(results.map(\.type)), its type says \(host.type.results)")
-        }
-        return (results, context.charge)
-    }
-}

@@ -172,53 +172,55 @@ private struct Linker {
 
     mutating func link() throws(InstantiationError) {
         for entry in module.imports {
-            let name = "\(entry.module).\(entry.name)"
+            // Only error messages use the import's full name (built on demand: installing
+            // thousands of canisters built it for every import, for nothing).
+            func name() -> String { "\(entry.module).\(entry.name)" }
             switch entry.descriptor {
             case .function(let typeIndex):
-                guard let function = imports.function(entry.module, entry.name) else { throw .unlinkable("unknown import \(name)") }
+                guard let function = imports.function(entry.module, entry.name) else { throw .unlinkable("unknown import \(name())") }
                 let expected = module.types[Int(typeIndex)]
                 guard function.type == expected else {
-                    throw .unlinkable("incompatible import type: \(name) is \(function.type), expected \(expected)")
+                    throw .unlinkable("incompatible import type: \(name()) is \(function.type), expected \(expected)")
                 }
                 hostFunctions.append(function)
                 functionTypes.append(expected)
             case .global(let type):
                 if let cell = imports.sharedGlobal(entry.module, entry.name) {
-                    guard cell.value.type == type.valueType, type.isMutable else { throw .unlinkable("incompatible import type: global \(name)") }
+                    guard cell.value.type == type.valueType, type.isMutable else { throw .unlinkable("incompatible import type: global \(name())") }
                     sharedGlobals.append((globals.count, cell))
                     globals.append((cell.value, type))
                     continue
                 }
-                guard let global = imports.global(entry.module, entry.name) else { throw .unlinkable("unknown import \(name)") }
+                guard let global = imports.global(entry.module, entry.name) else { throw .unlinkable("unknown import \(name())") }
                 guard global.value.type == type.valueType, global.isMutable == type.isMutable else {
-                    throw .unlinkable("incompatible import type: global \(name)")
+                    throw .unlinkable("incompatible import type: global \(name())")
                 }
                 globals.append((global.value, type))
             case .memory(let type):
                 if let cell = imports.sharedMemory(entry.module, entry.name) {
                     guard cell.memory.isMemory64 == type.isMemory64, Self.fits(cell.memory.pageCount, cell.memory.maximumPages, type.limits) else {
-                        throw .unlinkable("incompatible import type: memory \(name)")
+                        throw .unlinkable("incompatible import type: memory \(name())")
                     }
                     (sharedMemory, memory) = (cell, cell.memory)
                     continue
                 }
-                guard let provided = imports.memory(entry.module, entry.name) else { throw .unlinkable("unknown import \(name)") }
+                guard let provided = imports.memory(entry.module, entry.name) else { throw .unlinkable("unknown import \(name())") }
                 guard provided.isMemory64 == type.isMemory64, Self.fits(UInt32(provided.pageCount), provided.maximumPages, type.limits) else {
-                    throw .unlinkable("incompatible import type: memory \(name)")
+                    throw .unlinkable("incompatible import type: memory \(name())")
                 }
                 memory = provided
             case .table(let type):
                 if let cell = imports.sharedTable(entry.module, entry.name) {
                     guard Self.matches(cell.table, type) else {
-                        throw .unlinkable("incompatible import type: table \(name)")
+                        throw .unlinkable("incompatible import type: table \(name())")
                     }
                     sharedTables.append((tables.count, cell))
                     tables.append(cell.table)
                     continue
                 }
-                guard let provided = imports.table(entry.module, entry.name) else { throw .unlinkable("unknown import \(name)") }
+                guard let provided = imports.table(entry.module, entry.name) else { throw .unlinkable("unknown import \(name())") }
                 guard Self.matches(provided, type) else {
-                    throw .unlinkable("incompatible import type: table \(name)")
+                    throw .unlinkable("incompatible import type: table \(name())")
                 }
                 tables.append(provided)
             }

@@ -63,11 +63,7 @@ extension Execution {
     /// Calls host function `index` with the arguments in the slots at `slots`, and writes its
     /// results there.
     mutating func callHost(_ index: Int, _ slots: UnsafeMutablePointer<UInt64>, _ instance: inout WasmInstance, _ meter: inout Meter) throws(TrapReason) {
-        let parameters = instance.hostFunctions[index].type.parameters
-        let arguments = parameters.enumerated().map { Value(slot: slots[$0.offset], type: $0.element) }
-        let (results, charge) = try instance.callHost(
-            index, arguments, instructionsCharged: meter.charged, instructionsRemaining: meter.remaining)
+        let charge = try instance.callHost(index, slots: slots, instructionsCharged: meter.charged, instructionsRemaining: meter.remaining)
         meter.force(charge)
-        for (offset, result) in results.enumerated() { slots[offset] = result.slot }
     }
 }
