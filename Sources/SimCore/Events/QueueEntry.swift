@@ -33,7 +33,8 @@ struct QueueEntry: HeapEntry {
 /// Deletion is bottom-up: the hole left by the top walks down along the smaller child to a
 /// leaf (one comparison a level) and the last entry rises from there, which it rarely does
 /// far; this needs about half the comparisons of a classic sift-down. The sift loops run on
-/// the array's storage directly: they only touch indices below `count`.
+/// the array's storage directly: they only touch indices below `count`, computed without
+/// overflow checks (an index is below `count`, so doubling it cannot overflow).
 @usableFromInline
 struct EntryHeap<Entry: HeapEntry> {
     @usableFromInline var entries: [Entry] = []
@@ -56,9 +57,9 @@ struct EntryHeap<Entry: HeapEntry> {
     mutating func push(_ entry: Entry) {
         entries.append(entry)
         entries.withUnsafeMutableBufferPointer { heap in
-            var index = heap.count - 1
+            var index = heap.count &- 1
             while index > 0 {
-                let parent = (index - 1) / 2
+                let parent = (index &- 1) >> 1
                 guard entry.precedes(heap[parent]) else { break }
                 heap[index] = heap[parent]
                 index = parent
@@ -78,13 +79,13 @@ struct EntryHeap<Entry: HeapEntry> {
             var hole = 0
             var child = 1
             while child < count {
-                if child + 1 < count && heap[child + 1].precedes(heap[child]) { child += 1 }
+                if child &+ 1 < count && heap[child &+ 1].precedes(heap[child]) { child &+= 1 }
                 heap[hole] = heap[child]
                 hole = child
-                child = 2 * hole + 1
+                child = 2 &* hole &+ 1
             }
             while hole > 0 {
-                let parent = (hole - 1) / 2
+                let parent = (hole &- 1) >> 1
                 guard last.precedes(heap[parent]) else { break }
                 heap[hole] = heap[parent]
                 hole = parent
@@ -106,9 +107,9 @@ struct EntryHeap<Entry: HeapEntry> {
             let count = heap.count
             var index = 0
             while true {
-                var child = 2 * index + 1
+                var child = 2 &* index &+ 1
                 guard child < count else { break }
-                if child + 1 < count && heap[child + 1].precedes(heap[child]) { child += 1 }
+                if child &+ 1 < count && heap[child &+ 1].precedes(heap[child]) { child &+= 1 }
                 guard heap[child].precedes(entry) else { break }
                 heap[index] = heap[child]
                 index = child
@@ -150,9 +151,9 @@ struct EntryHeap<Entry: HeapEntry> {
             let count = heap.count
             var index = start
             while true {
-                var child = 2 * index + 1
+                var child = 2 &* index &+ 1
                 guard child < count else { break }
-                if child + 1 < count && heap[child + 1].precedes(heap[child]) { child += 1 }
+                if child &+ 1 < count && heap[child &+ 1].precedes(heap[child]) { child &+= 1 }
                 guard heap[child].precedes(entry) else { break }
                 heap[index] = heap[child]
                 index = child
