@@ -10,6 +10,7 @@ struct BatchEntry: HeapEntry, Equatable {
     @usableFromInline var batch: UInt32
     /// The event's index among its batch's sorted keys.
     @usableFromInline var index: UInt16
+    /// The event's tag: which copy of the batch's template it is.
     @usableFromInline var tag: UInt16
 
     @inlinable
