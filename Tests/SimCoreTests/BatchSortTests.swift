@@ -5,9 +5,10 @@ import Testing
 /// library's sort, on the shapes a broadcast produces and on adversarial ones.
 @Suite("Batch key sort")
 struct BatchSortTests {
-    /// Packs `offsets` as a batch does: offset in the high 48 bits, place in the low 16.
+    /// Packs `offsets` as a batch does: offset in the high 32 bits, place in the next 16, a
+    /// tag in the low 16.
     static func packed(_ offsets: [UInt64]) -> [UInt64] {
-        offsets.enumerated().map { $0.element << 16 | UInt64($0.offset) }
+        offsets.enumerated().map { $0.element << 32 | UInt64($0.offset) << 16 | UInt64(($0.offset * 7) % 65_536) }
     }
 
     /// Sorts `keys` as a batch does (scattered by bucket from a copy when there are more than
@@ -16,12 +17,12 @@ struct BatchSortTests {
     static func expectSorted(_ keys: [UInt64], _ comment: Comment? = nil) {
         var source = keys
         var sorted = Array(repeating: UInt64.max, count: keys.count)
-        if keys.count > EventQueue<Int>.insertionSortLimit {
-            var starts = Array(repeating: -1, count: EventQueue<Int>.bucketStartsNeeded(keys.count))
+        if keys.count > PackedBatch.insertionSortLimit {
+            var starts = Array(repeating: -1, count: PackedBatch.bucketStartsNeeded(keys.count))
             source.withUnsafeMutableBufferPointer { source in
                 sorted.withUnsafeMutableBufferPointer { sorted in
                     starts.withUnsafeMutableBufferPointer { starts in
-                        EventQueue<Int>.scatter(source, into: sorted, starts: starts, count: keys.count)
+                        PackedBatch.scatter(source, into: sorted, starts: starts, count: keys.count)
                     }
                 }
             }
@@ -29,7 +30,7 @@ struct BatchSortTests {
         } else {
             sorted = keys
         }
-        sorted.withUnsafeMutableBufferPointer { EventQueue<Int>.sort($0, count: keys.count) }
+        sorted.withUnsafeMutableBufferPointer { PackedBatch.sort($0, count: keys.count) }
         #expect(sorted == keys.sorted(), comment)
     }
 
@@ -63,18 +64,18 @@ struct BatchSortTests {
         }
     }
 
-    /// Random spreads from tiny to the largest a batch packs (2^47 ns), descending inputs,
+    /// Random spreads from tiny to the largest a batch packs (2^32 ns), descending inputs,
     /// and one far outlier that puts every other key in the first bucket.
     @Test func randomAndAdversarialSpreads() {
         var random = RandomSeed(11).stream()
         for round in 0..<200 {
             let count = 17 + Int(random.uniform(below: 300))
-            let spread = UInt64(1) << UInt64(random.uniform(below: 48))
+            let spread = UInt64(1) << UInt64(random.uniform(below: 33))
             let offsets = (0..<count).map { _ in random.uniform(below: spread) }
             Self.expectSorted(Self.packed(offsets), "round \(round)")
         }
         Self.expectSorted(Self.packed((0..<100).map { UInt64(100 - $0) * 1_000 }), "descending")
-        Self.expectSorted(Self.packed((0..<100).map { $0 == 50 ? (UInt64(1) << 47) - 1 : UInt64($0) }), "one outlier")
+        Self.expectSorted(Self.packed((0..<100).map { $0 == 50 ? (UInt64(1) << 32) - 1 : UInt64($0) }), "one outlier")
         Self.expectSorted(Self.packed((0..<65_536).map { UInt64(($0 * 7_919) % 65_536) }), "the largest batch")
     }
 }

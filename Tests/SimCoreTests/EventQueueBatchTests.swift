@@ -1,9 +1,10 @@
 import Testing
 import SimCore
 
-/// A batch (``EventQueue/scheduleBatch(_:time:payload:)``) must pop exactly as its events
+/// A batch (``EventQueue/scheduleBatch(_:count:time:tag:)``) must pop exactly as its events
 /// would, scheduled one by one in the order given: the same times, sequence numbers and
-/// payloads, in the same order, whatever else the queue holds.
+/// payloads (here a batched event is its template plus its tag), in the same order,
+/// whatever else the queue holds.
 @Suite("Event queue batches")
 struct EventQueueBatchTests {
     func at(_ nanoseconds: Int64) -> SimInstant { SimInstant(nanosecondsSinceStart: nanoseconds) }
@@ -11,7 +12,7 @@ struct EventQueueBatchTests {
     /// Pops everything as (time, sequence, payload).
     func drain(_ queue: inout EventQueue<Int>) -> [(Int64, UInt64, Int)] {
         var popped: [(Int64, UInt64, Int)] = []
-        while let event = queue.popNext() { popped.append((event.time.nanosecondsSinceStart, event.sequence, event.payload)) }
+        while let event = queue.popNext(copying: { $0 + Int($1) }) { popped.append((event.time.nanosecondsSinceStart, event.sequence, event.payload)) }
         return popped
     }
 
@@ -26,7 +27,7 @@ struct EventQueueBatchTests {
         for queue in [0, 1] {
             if queue == 0 {
                 batched.schedule(100, at: at(5))
-                batched.scheduleBatch(times.count, time: { at(times[$0]) }, payload: { $0 })
+                batched.scheduleBatch(0, count: times.count, time: { at(times[$0]) }, tag: { UInt16($0) })
                 batched.schedule(101, at: at(5))
                 batched.schedule(102, at: at(3))
             } else {
@@ -47,20 +48,28 @@ struct EventQueueBatchTests {
 
     @Test func emptySingleAndUnpackableBatchesAreScheduledEventByEvent() {
         var queue = EventQueue<Int>()
-        queue.scheduleBatch(0, time: { _ in at(0) }, payload: { $0 })
+        queue.scheduleBatch(0, count: 0, time: { _ in at(0) }, tag: { _ in 0 })
         #expect(queue.isEmpty)
-        queue.scheduleBatch(1, time: { _ in at(9) }, payload: { _ in 7 })
-        // Spread over more than 2^47 ns, and at both ends of time: no packing.
-        let far: [Int64] = [Int64.max, 0, 1 << 50, Int64.max - 1]
-        queue.scheduleBatch(far.count, time: { at(far[$0]) }, payload: { 10 + $0 })
-        #expect(queue.count == 5 && queue.invariantViolation() == nil)
-        #expect(drain(&queue).map(\.2) == [11, 7, 12, 13, 10])
+        queue.scheduleBatch(7, count: 1, time: { _ in at(9) }, tag: { _ in 0 })
+        // Spread over 2^32 ns or more, and at both ends of time: no packing.
+        let far: [Int64] = [Int64.max, 0, 1 << 50, Int64.max - 1, 1 << 32]
+        queue.scheduleBatch(10, count: far.count, time: { at(far[$0]) }, tag: { UInt16($0) })
+        #expect(queue.count == 6 && queue.invariantViolation() == nil)
+        #expect(drain(&queue).map(\.2) == [11, 7, 14, 12, 13, 10])
+    }
+
+    @Test func aBatchJustInsideThePackedSpreadKeepsItsOrder() {
+        var queue = EventQueue<Int>()
+        let times: [Int64] = [(1 << 32) - 1, 0, (1 << 32) - 1, 5]
+        queue.scheduleBatch(0, count: times.count, time: { at(times[$0]) }, tag: { UInt16(65_535 - $0) })
+        #expect(queue.invariantViolation() == nil)
+        #expect(drain(&queue).map(\.2) == [65_534, 65_532, 65_535, 65_533])
     }
 
     @Test func aBatchAtTheEndOfTimeKeepsItsOrder() {
         var queue = EventQueue<Int>()
         let times: [Int64] = [Int64.max, Int64.max - 5, Int64.max, Int64.max - 5]
-        queue.scheduleBatch(times.count, time: { at(times[$0]) }, payload: { $0 })
+        queue.scheduleBatch(0, count: times.count, time: { at(times[$0]) }, tag: { UInt16($0) })
         #expect(drain(&queue).map(\.2) == [1, 3, 0, 2])
     }
 
@@ -80,7 +89,7 @@ struct EventQueueBatchTests {
             if operation < 2 {
                 let count = Int(stream.uniform(below: 69)) + 2
                 let times = (0..<count).map { _ in now + Int64(stream.uniform(below: 200_000_000)) / 1_000_000 * 1_000_000 }
-                batched.scheduleBatch(count, time: { at(times[$0]) }, payload: { nextID + $0 })
+                batched.scheduleBatch(nextID, count: count, time: { at(times[$0]) }, tag: { UInt16($0) })
                 for index in 0..<count { single.schedule(nextID + index, at: at(times[index])) }
                 nextID += count
             } else if operation < 4 {
@@ -95,7 +104,7 @@ struct EventQueueBatchTests {
                 let time = at(now + Int64(stream.uniform(below: 10_000_000)))
                 #expect(batched.reschedule(target.0, to: time) == single.reschedule(target.1, to: time))
             } else {
-                let lhs = batched.popNext()
+                let lhs = batched.popNext(copying: { $0 + Int($1) })
                 let rhs = single.popNext()
                 #expect(lhs?.time == rhs?.time && lhs?.sequence == rhs?.sequence && lhs?.payload == rhs?.payload)
                 if let lhs { now = lhs.time.nanosecondsSinceStart }
@@ -109,7 +118,7 @@ struct EventQueueBatchTests {
 
     @Test func aPoppedBatchEventHasNoHandleToCancel() {
         var queue = EventQueue<Int>()
-        queue.scheduleBatch(3, time: { at(Int64($0)) }, payload: { $0 })
+        queue.scheduleBatch(0, count: 3, time: { at(Int64($0)) }, tag: { UInt16($0) })
         guard let event = queue.popNext() else {
             Issue.record("the batch popped nothing")
             return
@@ -119,8 +128,8 @@ struct EventQueueBatchTests {
         #expect(queue.count == 2)
     }
 
-    /// The kernel: a model that broadcasts in batches traces the same hash as one that
-    /// schedules each copy.
+    /// The kernel: a model that broadcasts in batches (its copies made by its
+    /// ``TracedModel/batchCopy(of:tag:)``) traces the same hash as one that schedules each copy.
     @Test func theKernelTracesBatchesAsSingleEvents() {
         var batched = Simulation(model: Broadcaster(batches: true))
         var single = Simulation(model: Broadcaster(batches: false))
@@ -143,12 +152,14 @@ struct EventQueueBatchTests {
             TraceRecord(kind: EventKind(code: 1, name: "copy"), payloadDigest: UInt64(bitPattern: Int64(event)))
         }
 
+        static func batchCopy(of template: Int, tag: UInt16) -> Int { template &+ Int(tag) }
+
         mutating func handle(_ event: Int, scheduler: inout Scheduler<Int>) {
             seen.append(event)
             let now = scheduler.now
             let delay = { (copy: Int) in now + .microseconds(Int64(UInt(bitPattern: event &* 7 &+ copy &* 13) % 5)) }
             if batches {
-                scheduler.scheduleBatch(5, time: delay) { event &* 5 &+ $0 &+ 1 }
+                scheduler.scheduleBatch(event &* 5 &+ 1, count: 5, time: delay) { UInt16($0) }
             } else {
                 for copy in 0..<5 { scheduler.schedule(event &* 5 &+ copy &+ 1, at: delay(copy)) }
             }

@@ -11,7 +11,7 @@ struct EventQueueLaneTests {
     /// Pops everything as (time, sequence, payload).
     func drain(_ queue: inout EventQueue<Int>) -> [(Int64, UInt64, Int)] {
         var popped: [(Int64, UInt64, Int)] = []
-        while let event = queue.popNext() { popped.append((event.time.nanosecondsSinceStart, event.sequence, event.payload)) }
+        while let event = queue.popNext(copying: { $0 + Int($1) }) { popped.append((event.time.nanosecondsSinceStart, event.sequence, event.payload)) }
         return popped
     }
 
@@ -124,11 +124,11 @@ struct EventQueueLaneTests {
             } else if operation < 9 {
                 let count = Int(stream.uniform(below: 5)) + 2
                 let times = (0..<count).map { _ in now + Int64(stream.uniform(below: 30)) * 1_000 }
-                laned.scheduleBatch(count, time: { at(times[$0]) }, payload: { nextID + $0 })
+                laned.scheduleBatch(nextID, count: count, time: { at(times[$0]) }, tag: { UInt16($0) })
                 for index in 0..<count { plain.schedule(nextID + index, at: at(times[index])) }
                 nextID += count
             } else {
-                let lhs = laned.popNext()
+                let lhs = laned.popNext(copying: { $0 + Int($1) })
                 let rhs = plain.popNext()
                 #expect(lhs?.time == rhs?.time && lhs?.sequence == rhs?.sequence && lhs?.payload == rhs?.payload)
                 if let lhs { now = lhs.time.nanosecondsSinceStart }

@@ -168,3 +168,15 @@ extension StableHasher {
         }
     }
 }
+
+extension SubnetSimulation {
+    /// `template`, a delivery, to node `tag` instead: a broadcast's copies are made from one
+    /// delivery as each comes due (``Scheduler/scheduleBatch(_:count:time:tag:)``).
+    @inline(__always)  // called per delivery by the kernel
+    public static func batchCopy(of template: borrowing Event, tag: UInt16) -> Event {
+        switch template {
+        case .deliver(_, let from, let message): .deliver(to: Int32(tag), from: from, message: message)
+        default: preconditionFailure("only deliveries are batched")
+        }
+    }
+}

@@ -295,10 +295,10 @@ public struct SubnetSimulation: SimulationModel {
             }
         }
         // One batch: the copies run as if scheduled one by one, in this order, but wait in the
-        // queue as one entry (its earliest copy not yet delivered).
-        scheduler.scheduleBatch(arrivals.count, time: { arrivals[$0].time }) {
-            .deliver(to: Int32(arrivals[$0].peer), from: Int32(sender), message: message)
-        }
+        // queue as one entry (its earliest copy not yet delivered), each made from the one
+        // delivery and its receiver when it comes due.
+        scheduler.scheduleBatch(.deliver(to: 0, from: Int32(sender), message: message), count: arrivals.count,
+                                time: { arrivals[$0].time }, tag: { UInt16(arrivals[$0].peer) })
         for artifact in message.artifacts { metrics.recordSent(artifact, copies: peers.count, at: departure) }
     }
 }

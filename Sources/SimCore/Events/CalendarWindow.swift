@@ -100,7 +100,7 @@ struct CalendarWindow {
     /// left unordered: call `heapify`), advancing the cursor. Returns `false` when no
     /// non-empty bucket is left.
     @inlinable
-    mutating func takeNextBucket(into heap: inout EntryHeap) -> Bool {
+    mutating func takeNextBucket(into heap: inout EntryHeap<QueueEntry>) -> Bool {
         guard let bucket = nextOccupiedBucket() else {
             cursor = bucketCount - 1
             return false

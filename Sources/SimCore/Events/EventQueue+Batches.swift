@@ -1,196 +1,100 @@
-extension EventQueue {
-    /// The events of one ``scheduleBatch(_:time:payload:)``: their payloads until popped, in
-    /// the order given, and their keys sorted by (time, sequence), each packed in one word as
-    /// its time after `timeBase` (high 48 bits) and its place in the batch (low 16 bits, so
-    /// its sequence number is `sequenceBase` plus that), so that sorting moves words and
-    /// compares them once; and the index of the next key to pop. The arrays are reused: only
-    /// their first `count` elements belong to the batch (emptying them on every free went
-    /// through the standard library's generic range replacement, about 900 instructions).
-    @usableFromInline
-    struct Batch {
-        @usableFromInline var keys: [UInt64] = []
-        @usableFromInline var payloads: [Payload?] = []
-        @usableFromInline var count = 0
-        @usableFromInline var timeBase: Int64 = 0
-        @usableFromInline var sequenceBase: UInt64 = 0
-        @usableFromInline var next = 0
-        /// Room for sorting a large batch's keys (``scatter(_:into:starts:count:)``), kept
-        /// with the batch so that sorting allocates nothing.
-        @usableFromInline var unsorted: [UInt64] = []
-        @usableFromInline var bucketStarts: [Int] = []
+/// A batch's place in the queue's heap of batches: the key of its next event (the time, and
+/// the sequence number the event drew when the batch was scheduled), the batch's index, the
+/// event's index among the batch's sorted keys and its tag. The event's payload is rebuilt
+/// from the batch's template and the tag when it is popped, and the next key read from the
+/// batch then, so that a pop reads no per-event payload (a cache miss each at 40 nodes).
+@usableFromInline
+struct BatchEntry: HeapEntry, Equatable {
+    @usableFromInline var time: Int64
+    @usableFromInline var sequence: UInt64
+    @usableFromInline var batch: UInt32
+    /// The event's index among its batch's sorted keys.
+    @usableFromInline var index: UInt16
+    /// The event's tag: which copy of the batch's template it is.
+    @usableFromInline var tag: UInt16
 
-        @inlinable
-        init() {}
-
-        /// The queue entry of key `index`, with the batch's index `batch` in place of a slot.
-        @inlinable @inline(__always)
-        func entry(_ index: Int, batch: UInt32) -> QueueEntry {
-            let key = keys[index]
-            return QueueEntry(time: timeBase &+ Int64(key >> 16), sequence: sequenceBase &+ (key & 0xFFFF), slot: batch)
-        }
-
-        /// Sorts the first ``count`` keys: a large batch's scattered by bucket from a copy
-        /// first (see ``EventQueue/scatter(_:into:starts:count:)``).
-        @inlinable
-        mutating func sortKeys() {
-            let count = self.count
-            if count > EventQueue.insertionSortLimit {
-                swap(&keys, &unsorted)
-                unsorted.withUnsafeMutableBufferPointer { unsorted in
-                    keys.withUnsafeMutableBufferPointer { keys in
-                        bucketStarts.withUnsafeMutableBufferPointer { starts in
-                            EventQueue.scatter(unsorted, into: keys, starts: starts, count: count)
-                        }
-                    }
-                }
-            }
-            keys.withUnsafeMutableBufferPointer { EventQueue.sort($0, count: count) }
-        }
-
-        /// Makes both arrays hold at least `count` elements (later ones zero keys and no
-        /// payloads), for the batch to write the first `count` through buffers.
-        @inlinable
-        mutating func reserve(_ count: Int) {
-            if keys.count < count { keys += repeatElement(0, count: count - keys.count) }
-            if payloads.count < count { payloads += repeatElement(nil, count: count - payloads.count) }
-            guard count > EventQueue.insertionSortLimit else { return }
-            if unsorted.count < count { unsorted += repeatElement(0, count: count - unsorted.count) }
-            let starts = EventQueue.bucketStartsNeeded(count)
-            if bucketStarts.count < starts { bucketStarts += repeatElement(0, count: starts - bucketStarts.count) }
-        }
-    }
-
-    /// Schedules `count` events at once: event `i` is `payload(i)` due at `time(i)`, and the
-    /// batch is popped exactly as if each had been scheduled with ``schedule(_:at:)`` in the
-    /// order `0..<count` (each draws its sequence number now, so ties at equal times break the
-    /// same way). A batch waits as one entry in a heap of batches, keyed by its earliest event
-    /// not yet popped; when that one is popped the entry moves to the next, with the sequence
-    /// number it drew here. A broadcast's copies so skip a slot each and the trip through the
-    /// tiers. Batched events cannot be cancelled or rescheduled. A batch of more than 65,536
-    /// events, or spread over more than 2^47 ns (about 39 hours), is scheduled event by event.
-    /// - Precondition: `count >= 0`.
-    /// - Complexity: O(count²) at worst to sort the batch (insertion sort: the batches are a
-    ///   subnet's broadcasts, tens of events), then O(log b) per event for b batches in flight.
     @inlinable
-    public mutating func scheduleBatch(_ count: Int, time: (Int) -> SimInstant, payload: (Int) -> Payload) {
-        scheduleBatch(count, notBefore: .min, time: time, payload: payload)
+    init(time: Int64, sequence: UInt64, batch: UInt32, index: UInt16, tag: UInt16) {
+        self.time = time
+        self.sequence = sequence
+        self.batch = batch
+        self.index = index
+        self.tag = tag
     }
 
-    /// ``scheduleBatch(_:time:payload:)``, checking every time against `notBefore` (the
-    /// scheduler's now, in nanoseconds).
-    @inlinable
-    mutating func scheduleBatch(_ count: Int, notBefore: Int64, time: (Int) -> SimInstant, payload: (Int) -> Payload) {
-        precondition(count >= 0, "a batch of \(count) events")
-        guard count > 1 else {
-            if count == 1 { schedule(payload(0), at: Self.checked(time(0), notBefore: notBefore)) }
-            return
-        }
-        let batch = allocateBatch()
-        // Filled as a local value (moved out and back: no copy), so that its arrays are
-        // written through buffers without a uniqueness check per element.
-        var filling = Batch()
-        swap(&filling, &batches[batch])
-        filling.reserve(count)
-        // The times first, as raw keys; packed below once their range is known.
-        var earliest = Int64.max
-        var latest = Int64.min
-        filling.keys.withUnsafeMutableBufferPointer { keys in
-            precondition(keys.count >= count, "reserve(_:) made room for the batch")
-            for index in 0..<count {
-                let instant = Self.checked(time(index), notBefore: notBefore).nanosecondsSinceStart
-                earliest = min(earliest, instant)
-                latest = max(latest, instant)
-                keys[index] = UInt64(bitPattern: instant)
-            }
-        }
-        let (spread, overflow) = latest.subtractingReportingOverflow(earliest)
-        guard count <= 1 << 16, !overflow, spread < 1 << 47 else {
-            swap(&filling, &batches[batch])
-            return scheduleUnpacked(batch, count: count, payload: payload)
-        }
-        filling.count = count
-        filling.timeBase = earliest
-        filling.sequenceBase = nextSequence
-        nextSequence += UInt64(count)
-        filling.keys.withUnsafeMutableBufferPointer { keys in
-            precondition(keys.count >= count, "reserve(_:) made room for the batch")
-            for index in 0..<count {
-                keys[index] = UInt64(bitPattern: Int64(bitPattern: keys[index]) &- earliest) << 16 | UInt64(index)
-            }
-        }
-        filling.sortKeys()
-        filling.payloads.withUnsafeMutableBufferPointer { payloads in
-            precondition(payloads.count >= count, "reserve(_:) made room for the batch")
-            for index in 0..<count { payloads[index] = payload(index) }
-        }
-        batchedCount += count
-        batchHeap.push(filling.entry(0, batch: UInt32(batch)))
-        swap(&filling, &batches[batch])
-    }
-
-    /// `time`, after checking that it is at or after `notBefore`.
     @inlinable @inline(__always)
-    static func checked(_ time: SimInstant, notBefore: Int64) -> SimInstant {
-        precondition(time.nanosecondsSinceStart >= notBefore, "cannot schedule an event in the past")
-        return time
+    func precedes(_ other: BatchEntry) -> Bool {
+        time < other.time || (time == other.time && sequence < other.sequence)
     }
 
-    /// Schedules a batch whose keys cannot be packed event by event, at the times its keys
-    /// hold, and frees it.
-    @inlinable
-    mutating func scheduleUnpacked(_ batch: Int, count: Int, payload: (Int) -> Payload) {
-        for index in 0..<count {
-            schedule(payload(index), at: SimInstant(nanosecondsSinceStart: Int64(bitPattern: batches[batch].keys[index])))
-        }
-        freeBatch(batch)
+    /// Whether this entry's event comes before the tiers' entry `other`.
+    @inlinable @inline(__always)
+    func precedes(_ other: QueueEntry) -> Bool {
+        time < other.time || (time == other.time && sequence < other.sequence)
     }
+}
 
-    /// Pops the next event of the batch whose entry `top` is the top of ``batchHeap``: the
-    /// batch's entry moves to its next event, or the batch is freed after its last.
-    @inlinable
-    mutating func popFiring(_ top: QueueEntry) -> ScheduledEvent<Payload> {
-        let batch = Int(top.slot)
-        // Read in place: moving the batch out and back, as `scheduleBatch` does, measured
-        // worse here (34 M more instructions at 40 nodes, 20 s).
-        let index = batches[batch].next
-        let place = Int(batches[batch].keys[index] & 0xFFFF)
-        guard let payload = batches[batch].payloads[place].take() else {
-            preconditionFailure("batch \(batch) popped its event \(place) twice")
-        }
-        batchedCount -= 1
-        if index + 1 < batches[batch].count {
-            batches[batch].next = index + 1
-            batchHeap.replaceTop(batches[batch].entry(index + 1, batch: top.slot))
-        } else {
-            batchHeap.removeTop()
-            freeBatch(batch)
-        }
-        // No handle: batched events cannot be cancelled (this one is never pending).
-        return ScheduledEvent(
-            time: SimInstant(nanosecondsSinceStart: top.time), sequence: top.sequence,
-            handle: EventHandle(slot: .max, generation: 0), payload: payload)
-    }
+/// The keys of one batch of events (``EventQueue/scheduleBatch(_:count:time:tag:)``)
+/// sorted by (time, sequence), each packed in one word as its time after `timeBase` (high 32
+/// bits), its place in the batch (16 bits: its sequence number is `sequenceBase` plus that)
+/// and its tag (low 16 bits), so that sorting moves words and compares them once. The keys
+/// array is reused: only its first `count` elements belong to the batch. (The batch's
+/// template is kept apart, by batch index: a generic field here made each read of a batch in
+/// place copy it whole.)
+@usableFromInline
+struct PackedBatch {
+    @usableFromInline var keys: [UInt64] = []
+    @usableFromInline var count = 0
+    @usableFromInline var timeBase: Int64 = 0
+    @usableFromInline var sequenceBase: UInt64 = 0
+    /// Room for sorting a large batch's keys (``scatter(_:into:starts:count:)``),
+    /// kept with the batch so that sorting allocates nothing.
+    @usableFromInline var unsorted: [UInt64] = []
+    @usableFromInline var bucketStarts: [Int] = []
 
     @inlinable
-    mutating func allocateBatch() -> Int {
-        if let free = freeBatches.popLast() { return Int(free) }
-        precondition(batches.count < Int(Int32.max), "event queue is limited to 2^31 - 1 batches")
-        batches.append(Batch())
-        return batches.count - 1
-    }
-
-    /// Frees `batch`, whose last event was popped (every payload it held is taken), keeping
-    /// its arrays for the next batch.
-    @inlinable
-    mutating func freeBatch(_ batch: Int) {
-        batches[batch].count = 0
-        batches[batch].next = 0
-        freeBatches.append(Int32(batch))
-    }
+    init() {}
 
     /// Batches of at most this many events are sorted by insertion alone.
     @inlinable
     static var insertionSortLimit: Int { 16 }
+
+    /// The heap entry of key `index`, for the batch `batch`.
+    @inlinable @inline(__always)
+    func entry(_ index: Int, batch: UInt32) -> BatchEntry {
+        let key = keys[index]
+        return BatchEntry(time: timeBase &+ Int64(key >> 32), sequence: sequenceBase &+ (key >> 16 & 0xFFFF),
+                          batch: batch, index: UInt16(truncatingIfNeeded: index), tag: UInt16(truncatingIfNeeded: key))
+    }
+
+    /// Sorts the first ``count`` keys: a large batch's scattered by bucket from a copy
+    /// first (see ``scatter(_:into:starts:count:)``).
+    @inlinable
+    mutating func sortKeys() {
+        let count = self.count
+        if count > Self.insertionSortLimit {
+            swap(&keys, &unsorted)
+            unsorted.withUnsafeMutableBufferPointer { unsorted in
+                keys.withUnsafeMutableBufferPointer { keys in
+                    bucketStarts.withUnsafeMutableBufferPointer { starts in
+                        Self.scatter(unsorted, into: keys, starts: starts, count: count)
+                    }
+                }
+            }
+        }
+        keys.withUnsafeMutableBufferPointer { Self.sort($0, count: count) }
+    }
+
+    /// Makes the keys (and, for a large batch, the sorting room) hold at least `count`
+    /// elements, for the batch to write the first `count` through buffers.
+    @inlinable
+    mutating func reserve(_ count: Int) {
+        if keys.count < count { keys += repeatElement(0, count: count - keys.count) }
+        guard count > Self.insertionSortLimit else { return }
+        if unsorted.count < count { unsorted += repeatElement(0, count: count - unsorted.count) }
+        let starts = Self.bucketStartsNeeded(count)
+        if bucketStarts.count < starts { bucketStarts += repeatElement(0, count: starts - bucketStarts.count) }
+    }
 
     /// The bucket counters ``scatter(_:into:starts:count:)`` needs for `count` keys: up to
     /// `2 * count` buckets, and one more.
@@ -243,22 +147,164 @@ extension EventQueue {
             starts[bucket] += 1
         }
     }
+}
+
+extension EventQueue {
+    /// Schedules `count` events at once, all made from `template`: event `i` is due at
+    /// `time(i)` and is the template's copy for the tag `tag(i)`, which whoever pops it makes
+    /// (``popNext(copying:)``; ``Simulation`` makes it with its model's
+    /// ``TracedModel/batchCopy(of:tag:)``). The batch is popped exactly as if each event had
+    /// been scheduled with ``schedule(_:at:)`` in the order `0..<count` (each draws its
+    /// sequence number now, so ties at equal times break the same way). A batch waits as one
+    /// entry in a heap of batches, keyed by its earliest event not yet popped; when that one
+    /// is popped the entry moves to the next, with the sequence number it drew here. A broadcast's copies (one
+    /// message, a receiver each) so skip a slot and a payload each, and the trip through the
+    /// tiers. Batched events cannot be cancelled or rescheduled. A batch of more than 65,536
+    /// events, or spread over 2^32 ns (about 4.3 s) or more, is scheduled as batches of one
+    /// event each, in order. `time` and `tag` may be called more than once for an event.
+    /// - Precondition: `count >= 0`.
+    /// - Complexity: O(count²) at worst to sort the batch (insertion sort after a bucket
+    ///   scatter: the batches are a subnet's broadcasts, tens of events), then O(log b) per
+    ///   event for b batches in flight.
+    @inlinable @inline(__always)
+    public mutating func scheduleBatch(_ template: consuming Payload, count: Int, time: (Int) -> SimInstant, tag: (Int) -> UInt16) {
+        scheduleBatch(template, count: count, notBefore: .min, time: time, tag: tag)
+    }
+
+    /// ``scheduleBatch(_:count:time:tag:)``, checking every time against `notBefore` (the
+    /// scheduler's now, in nanoseconds). Always inlined, so that the caller's closures are
+    /// too (called through a context, they cost about 40 instructions an event).
+    @inlinable @inline(__always)
+    mutating func scheduleBatch(_ template: consuming Payload, count: Int, notBefore: Int64, time: (Int) -> SimInstant,
+                                tag: (Int) -> UInt16) {
+        precondition(count >= 0, "a batch of \(count) events")
+        guard count > 0 else { return }
+        let batch = allocateBatch(template)
+        // Filled as a local value (moved out and back: no copy), so that its keys are written
+        // through a buffer without a uniqueness check per element.
+        var filling = PackedBatch()
+        swap(&filling, &batches[batch])
+        filling.reserve(count)
+        // The times first, as raw keys; packed below once their range is known.
+        var earliest = Int64.max
+        var latest = Int64.min
+        filling.keys.withUnsafeMutableBufferPointer { keys in
+            precondition(keys.count >= count, "reserve(_:) made room for the batch")
+            for index in 0..<count {
+                let instant = Self.checked(time(index), notBefore: notBefore).nanosecondsSinceStart
+                earliest = min(earliest, instant)
+                latest = max(latest, instant)
+                keys[index] = UInt64(bitPattern: instant)
+            }
+        }
+        let (spread, overflow) = latest.subtractingReportingOverflow(earliest)
+        guard count <= 1 << 16, !overflow, spread < 1 << 32 else {
+            swap(&filling, &batches[batch])
+            let shared = batchTemplates[batch]
+            freeBatch(batch)
+            // Event by event, in order: a batch of one each.
+            for index in 0..<count { scheduleAlone(shared, tag: tag(index), at: time(index).nanosecondsSinceStart) }
+            return
+        }
+        filling.count = count
+        filling.timeBase = earliest
+        filling.sequenceBase = nextSequence
+        nextSequence += UInt64(count)
+        filling.keys.withUnsafeMutableBufferPointer { keys in
+            precondition(keys.count >= count, "reserve(_:) made room for the batch")
+            for index in 0..<count {
+                let offset = UInt64(bitPattern: Int64(bitPattern: keys[index]) &- earliest)
+                keys[index] = offset << 32 | UInt64(index) << 16 | UInt64(tag(index))
+            }
+        }
+        filling.sortKeys()
+        batchedCount += count
+        batchHeap.push(filling.entry(0, batch: UInt32(batch)))
+        swap(&filling, &batches[batch])
+    }
+}
+
+extension EventQueue {
+    /// Schedules one event of a batch as a batch of its own: `template` with `tag`, at `time`.
+    @inlinable
+    mutating func scheduleAlone(_ template: Payload, tag: UInt16, at time: Int64) {
+        let batch = allocateBatch(template)
+        var filling = PackedBatch()
+        swap(&filling, &batches[batch])
+        filling.reserve(1)
+        filling.keys[0] = UInt64(tag)
+        filling.count = 1
+        filling.timeBase = time
+        filling.sequenceBase = nextSequence
+        nextSequence += 1
+        batchedCount += 1
+        batchHeap.push(filling.entry(0, batch: UInt32(batch)))
+        swap(&filling, &batches[batch])
+    }
+
+    /// `time`, after checking that it is at or after `notBefore`.
+    @inlinable @inline(__always)
+    static func checked(_ time: SimInstant, notBefore: Int64) -> SimInstant {
+        precondition(time.nanosecondsSinceStart >= notBefore, "cannot schedule an event in the past")
+        return time
+    }
+
+    /// Pops the next event of the batch whose entry `top` is the top of ``batchHeap``: made
+    /// by `batchCopy` from the batch's template and the event's tag, and the batch's entry
+    /// moved to its next event, or the batch freed after its last.
+    @inlinable @inline(__always)
+    mutating func popFiring(_ top: BatchEntry, copying batchCopy: (borrowing Payload, UInt16) -> Payload) -> ScheduledEvent<Payload> {
+        let batch = Int(top.batch)
+        let next = Int(top.index) + 1
+        batchedCount -= 1
+        let payload = batchCopy(batchTemplates[batch], top.tag)
+        if next < batches[batch].count {
+            batchHeap.replaceTop(batches[batch].entry(next, batch: top.batch))
+        } else {
+            batchHeap.removeTop()
+            freeBatch(batch)
+        }
+        // No handle: batched events cannot be cancelled (this one is never pending).
+        return ScheduledEvent(
+            time: SimInstant(nanosecondsSinceStart: top.time), sequence: top.sequence,
+            handle: EventHandle(slot: .max, generation: 0), payload: payload)
+    }
+
+    /// A free batch (reused, or new) whose events are made from `template`.
+    @inlinable
+    mutating func allocateBatch(_ template: consuming Payload) -> Int {
+        if let free = freeBatches.popLast() {
+            batchTemplates[Int(free)] = template
+            return Int(free)
+        }
+        precondition(batches.count < Int(UInt32.max), "event queue is limited to 2^32 - 1 batches")
+        batches.append(PackedBatch())
+        batchTemplates.append(template)
+        return batches.count - 1
+    }
+
+    /// Frees `batch`, whose last event was popped, keeping its arrays for the next batch.
+    @inlinable
+    mutating func freeBatch(_ batch: Int) {
+        batches[batch].count = 0
+        freeBatches.append(UInt32(batch))
+    }
 
     /// Whether the batches' accounting holds: the batch heap is in order, holds one entry per
-    /// batch in flight, each its batch's next event, and ``batchedCount`` counts their events
-    /// not yet popped. For ``invariantViolation()``; O(n).
+    /// batch in flight, each its batch's next event with its keys after it in order, and ``batchedCount`` counts their events not yet popped. For
+    /// ``invariantViolation()``; O(n).
     func batchViolation() -> String? {
         guard batchHeap.isOrdered() else { return "the batch heap is out of order" }
         var waiting = 0
         for entry in batchHeap.entries {
-            let batch = batches[Int(entry.slot)]
-            let next = batch.next < batch.count ? batch.entry(batch.next, batch: entry.slot) : nil
+            let batch = batches[Int(entry.batch)]
+            let index = Int(entry.index)
             let keys = batch.keys.prefix(batch.count)
-            guard let next, next.sequence == entry.sequence, next.time == entry.time,
-                  zip(keys.dropFirst(batch.next), keys.dropFirst(batch.next + 1)).allSatisfy({ $0 < $1 }) else {
-                return "the entry of batch \(entry.slot) is not its next event"
+            guard index < batch.count, batch.entry(index, batch: entry.batch) == entry,
+                  zip(keys.dropFirst(index), keys.dropFirst(index + 1)).allSatisfy({ $0 < $1 }) else {
+                return "the entry of batch \(entry.batch) is not its next event"
             }
-            waiting += batch.count - batch.next
+            waiting += batch.count - index
         }
         let inFlight = batches.count - freeBatches.count
         guard waiting == batchedCount, batchHeap.count == inFlight else {

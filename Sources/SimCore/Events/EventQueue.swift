@@ -59,10 +59,11 @@ public struct ScheduledEvent<Payload> {
 /// - `window`: a ``CalendarWindow`` of unsorted buckets for the near future;
 /// - `far`: a binary heap for everything after the window.
 ///
-/// Batches (``scheduleBatch(_:time:payload:)``: a subnet's broadcast, one event per copy)
-/// stay out of the tiers: each waits as one entry in `batchHeap`, keyed by its next event's
-/// time and the sequence number that event drew when the batch was scheduled, and a pop takes
-/// the earlier of that heap's top and `current`'s.
+/// Batches (``scheduleBatch(_:count:time:tag:)``: a subnet's broadcast, one event
+/// per copy, each rebuilt from the message when popped) stay out of the tiers: each waits as
+/// one entry in `batchHeap`, keyed by its next event's time and the sequence number that
+/// event drew when the batch was scheduled, and a pop takes the earlier of that heap's top
+/// and `current`'s.
 ///
 /// An entry goes to the tier its time falls in. When `current` runs dry the next non-empty
 /// bucket is taken into it; when the window runs dry it is re-based at the earliest `far`
@@ -102,9 +103,9 @@ public struct EventQueue<Payload> {
     /// Stale entries tolerated before a purge is considered, whatever the queue size.
     @usableFromInline static var staleEntriesAllowed: Int { 1_024 }
 
-    @usableFromInline var current = EntryHeap()
+    @usableFromInline var current = EntryHeap<QueueEntry>()
     @usableFromInline var window = CalendarWindow()
-    @usableFromInline var far = EntryHeap()
+    @usableFromInline var far = EntryHeap<QueueEntry>()
     @usableFromInline var slots: [Slot] = []
     /// The first free slot (free slots form a list through their `time` field), or -1.
     @usableFromInline var firstFreeSlot: Int64 = -1
@@ -114,13 +115,16 @@ public struct EventQueue<Payload> {
     @usableFromInline var entryCount = 0
     /// Sum of slot generations read ahead of need (see `settle`); never used otherwise.
     @usableFromInline var readAhead: UInt32 = 0
-    /// The batches in flight (``scheduleBatch(_:time:payload:)``), one entry each: its next
-    /// event's time and sequence, with the batch's index in place of a slot.
-    @usableFromInline var batchHeap = EntryHeap()
-    /// The batches, by index; a free one is empty.
-    @usableFromInline var batches: [Batch] = []
+    /// The batches in flight (``scheduleBatch(_:count:time:tag:)``), one entry each:
+    /// its next event's key, index and tag, and the batch's index.
+    @usableFromInline var batchHeap = EntryHeap<BatchEntry>()
+    /// The batches' keys, by index; a free batch's count is 0.
+    @usableFromInline var batches: [PackedBatch] = []
+    /// The payload each batch's events are made from, by index (a free batch keeps its last
+    /// one until it is reused: non-optional, so that a pop borrows it in place).
+    @usableFromInline var batchTemplates: [Payload] = []
     /// Indices of free batches, whose arrays keep their capacity for reuse.
-    @usableFromInline var freeBatches: [Int32] = []
+    @usableFromInline var freeBatches: [UInt32] = []
     /// Events of batches not yet popped.
     @usableFromInline var batchedCount = 0
     /// The lanes (``schedule(_:at:lane:)``): events scheduled nearly in time order.
@@ -171,11 +175,21 @@ public struct EventQueue<Payload> {
     }
 
     /// Removes and returns the earliest event (ties: the earliest scheduled), or `nil` if empty.
+    /// An event of a batch is its batch's template (see ``popNext(copying:)``).
     /// - Complexity: O(log n) amortized.
     @inlinable
     public mutating func popNext() -> ScheduledEvent<Payload>? {
         guard !isEmpty else { return nil }
         return popNextOfNonEmpty()
+    }
+
+    /// ``popNext()``, with an event of a batch (``scheduleBatch(_:count:time:tag:)``) made by
+    /// `batchCopy` from the batch's template and the event's tag (``popNext()`` gives the
+    /// template itself).
+    @inlinable
+    public mutating func popNext(copying batchCopy: (borrowing Payload, UInt16) -> Payload) -> ScheduledEvent<Payload>? {
+        guard !isEmpty else { return nil }
+        return popNextOfNonEmpty(copying: batchCopy)
     }
 
     /// Removes and returns the earliest event (ties: the earliest scheduled) of a queue that
@@ -185,10 +199,19 @@ public struct EventQueue<Payload> {
     /// - Complexity: O(log n) amortized.
     @inlinable
     public mutating func popNextOfNonEmpty() -> ScheduledEvent<Payload> {
+        popNextOfNonEmpty(copying: { template, _ in copy template })
+    }
+
+    /// ``popNextOfNonEmpty()``, with an event of a batch made by `batchCopy` from the batch's
+    /// template (borrowed in place) and the event's tag: the kernel's loop, which so makes
+    /// each copy of a broadcast with one retain (``TracedModel/batchCopy(of:tag:)``).
+    /// - Precondition: the queue is not empty.
+    @inlinable
+    public mutating func popNextOfNonEmpty(copying batchCopy: (borrowing Payload, UInt16) -> Payload) -> ScheduledEvent<Payload> {
         // The earliest event is the earlier of the tiers' top and the batches' (every live
         // entry of the tiers is at or after `current`'s top), or the lanes' first.
         if lanes.count > 0, let event = popLaneIfFirst() { return event }
-        if let batch = batchHeap.top, current.top.map({ batch.precedes($0) }) ?? true { return popFiring(batch) }
+        if let batch = batchHeap.top, current.top.map({ batch.precedes($0) }) ?? true { return popFiring(batch, copying: batchCopy) }
         guard let top = current.top else { preconditionFailure("popNextOfNonEmpty() on an empty queue") }
         current.removeTop()
         entryCount -= 1

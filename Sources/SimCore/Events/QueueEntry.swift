@@ -1,8 +1,15 @@
+/// An entry of an ``EntryHeap``: something with a strict total order.
+@usableFromInline
+protocol HeapEntry {
+    /// Whether this entry comes before `other`.
+    func precedes(_ other: Self) -> Bool
+}
+
 /// One stored reference to a pending event: its ordering key and the slot with its payload.
 ///
 /// Entries are ordered by (time, sequence); sequences are unique, so the order is total.
 @usableFromInline
-struct QueueEntry {
+struct QueueEntry: HeapEntry {
     @usableFromInline var time: Int64
     @usableFromInline var sequence: UInt64
     @usableFromInline var slot: UInt32
@@ -20,15 +27,17 @@ struct QueueEntry {
     }
 }
 
-/// A binary min-heap of entries, by (time, sequence).
+/// A binary min-heap of entries (``QueueEntry``s by (time, sequence) for the tiers,
+/// ``BatchEntry``s for the batches).
 ///
 /// Deletion is bottom-up: the hole left by the top walks down along the smaller child to a
 /// leaf (one comparison a level) and the last entry rises from there, which it rarely does
 /// far; this needs about half the comparisons of a classic sift-down. The sift loops run on
-/// the array's storage directly: they only touch indices below `count`.
+/// the array's storage directly: they only touch indices below `count`, computed without
+/// overflow checks (an index is below `count`, so doubling it cannot overflow).
 @usableFromInline
-struct EntryHeap {
-    @usableFromInline var entries: [QueueEntry] = []
+struct EntryHeap<Entry: HeapEntry> {
+    @usableFromInline var entries: [Entry] = []
 
     @inlinable
     init() {}
@@ -41,16 +50,16 @@ struct EntryHeap {
 
     /// The smallest entry, or `nil` when empty.
     @inlinable
-    var top: QueueEntry? { entries.first }
+    var top: Entry? { entries.first }
 
     /// Adds `entry`. O(log n).
     @inlinable @inline(__always)
-    mutating func push(_ entry: QueueEntry) {
+    mutating func push(_ entry: Entry) {
         entries.append(entry)
         entries.withUnsafeMutableBufferPointer { heap in
-            var index = heap.count - 1
+            var index = heap.count &- 1
             while index > 0 {
-                let parent = (index - 1) / 2
+                let parent = (index &- 1) >> 1
                 guard entry.precedes(heap[parent]) else { break }
                 heap[index] = heap[parent]
                 index = parent
@@ -70,13 +79,13 @@ struct EntryHeap {
             var hole = 0
             var child = 1
             while child < count {
-                if child + 1 < count && heap[child + 1].precedes(heap[child]) { child += 1 }
+                if child &+ 1 < count && heap[child &+ 1].precedes(heap[child]) { child &+= 1 }
                 heap[hole] = heap[child]
                 hole = child
-                child = 2 * hole + 1
+                child = 2 &* hole &+ 1
             }
             while hole > 0 {
-                let parent = (hole - 1) / 2
+                let parent = (hole &- 1) >> 1
                 guard last.precedes(heap[parent]) else { break }
                 heap[hole] = heap[parent]
                 hole = parent
@@ -90,7 +99,7 @@ struct EntryHeap {
     /// worse). O(log n).
     /// - Precondition: not empty.
     @inlinable @inline(__always)
-    mutating func replaceTop(_ entry: QueueEntry) {
+    mutating func replaceTop(_ entry: Entry) {
         // One access to the buffer (writing the top first and then sifting it checked the
         // array's uniqueness twice), the new entry sifted down from the hole at the top.
         entries.withUnsafeMutableBufferPointer { heap in
@@ -98,9 +107,9 @@ struct EntryHeap {
             let count = heap.count
             var index = 0
             while true {
-                var child = 2 * index + 1
+                var child = 2 &* index &+ 1
                 guard child < count else { break }
-                if child + 1 < count && heap[child + 1].precedes(heap[child]) { child += 1 }
+                if child &+ 1 < count && heap[child &+ 1].precedes(heap[child]) { child &+= 1 }
                 guard heap[child].precedes(entry) else { break }
                 heap[index] = heap[child]
                 index = child
@@ -111,7 +120,7 @@ struct EntryHeap {
 
     /// Appends `entry` without restoring heap order; call ``heapify()`` before the next read.
     @inlinable
-    mutating func appendUnordered(_ entry: QueueEntry) {
+    mutating func appendUnordered(_ entry: Entry) {
         entries.append(entry)
     }
 
@@ -128,7 +137,7 @@ struct EntryHeap {
     /// Removes every entry for which `isRemoved` is true and restores heap order; returns
     /// how many were removed. O(n).
     @inlinable
-    mutating func removeAll(where isRemoved: (QueueEntry) -> Bool) -> Int {
+    mutating func removeAll(where isRemoved: (Entry) -> Bool) -> Int {
         let before = entries.count
         entries.removeAll(where: isRemoved)
         heapify()
@@ -142,9 +151,9 @@ struct EntryHeap {
             let count = heap.count
             var index = start
             while true {
-                var child = 2 * index + 1
+                var child = 2 &* index &+ 1
                 guard child < count else { break }
-                if child + 1 < count && heap[child + 1].precedes(heap[child]) { child += 1 }
+                if child &+ 1 < count && heap[child &+ 1].precedes(heap[child]) { child &+= 1 }
                 guard heap[child].precedes(entry) else { break }
                 heap[index] = heap[child]
                 index = child

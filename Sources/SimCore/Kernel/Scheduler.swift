@@ -47,16 +47,6 @@ public struct Scheduler<Event> {
         return queue.schedule(event, at: now + delay)
     }
 
-    /// Schedules `count` events at once, event `i` being `payload(i)` at `time(i)`: they run
-    /// exactly as if each were scheduled in turn with ``schedule(_:at:)``, but take one place
-    /// in the queue at a time (``EventQueue/scheduleBatch(_:time:payload:)``); they cannot be
-    /// cancelled.
-    /// - Precondition: every event's time is at or after `now`.
-    @inlinable
-    public mutating func scheduleBatch(_ count: Int, time: (Int) -> SimInstant, payload: (Int) -> Event) {
-        queue.scheduleBatch(count, notBefore: currentTime.nanosecondsSinceStart, time: time, payload: payload)
-    }
-
     /// Cancels a pending event and returns it, or `nil` if it already fired or was cancelled.
     @inlinable
     @discardableResult
@@ -82,6 +72,7 @@ public struct Scheduler<Event> {
 
     /// Takes the next pending event and moves `now` to its time: for a shell that drives
     /// several schedulers in one virtual time (``Simulation/step()`` does this for one model).
+    /// An event of a batch is its batch's template (see ``EventQueue/popNext(copying:)``).
     @inlinable
     public mutating func takeNext() -> (time: SimInstant, event: Event)? {
         guard let entry = queue.popNext() else { return nil }
@@ -101,5 +92,19 @@ public struct Scheduler<Event> {
     @inlinable
     public func scheduledTime(of handle: EventHandle) -> SimInstant? {
         queue.scheduledTime(of: handle)
+    }
+}
+
+extension Scheduler {
+    /// Schedules `count` events at once, made from `template`: event `i` is due at `time(i)`
+    /// and is the template's copy for the tag `tag(i)`, made when it is popped (by
+    /// ``Simulation``, with its model's ``TracedModel/batchCopy(of:tag:)``). They run exactly
+    /// as if each were scheduled in turn with ``schedule(_:at:)``, but take one place in the
+    /// queue at a time (``EventQueue/scheduleBatch(_:count:time:tag:)``); they cannot be
+    /// cancelled.
+    /// - Precondition: every event's time is at or after `now`.
+    @inlinable @inline(__always)
+    public mutating func scheduleBatch(_ template: consuming Event, count: Int, time: (Int) -> SimInstant, tag: (Int) -> UInt16) {
+        queue.scheduleBatch(template, count: count, notBefore: currentTime.nanosecondsSinceStart, time: time, tag: tag)
     }
 }

@@ -18,6 +18,17 @@ public protocol TracedModel {
 
     /// What the trace records about `event` (kind, actor and a digest of its payload).
     func traceRecord(for event: Event) -> TraceRecord
+
+    /// The event tagged `tag` of a batch made from `template`
+    /// (``Scheduler/scheduleBatch(_:count:time:tag:)``): a model that schedules batches makes
+    /// each of their events here; the default is `template` itself.
+    static func batchCopy(of template: borrowing Event, tag: UInt16) -> Event
+}
+
+extension TracedModel {
+    /// `template`: a model that schedules no batches needs no copies.
+    @inlinable
+    public static func batchCopy(of template: borrowing Event, tag: UInt16) -> Event { copy template }
 }
 
 /// Bounds on one call of ``Simulation/run(_:)``; hitting one is reported, never silent.
@@ -128,17 +139,19 @@ public struct Simulation<Model: TracedModel> {
     /// - Precondition: an event is pending.
     @inlinable
     mutating func takeNextEventOfNonEmpty() -> Model.Event {
-        let event = scheduler.queue.popNextOfNonEmpty()
+        // A batch's event is made from its template in place (one retain of what it holds).
+        let event = scheduler.queue.popNextOfNonEmpty(copying: Model.batchCopy(of:tag:))
         scheduler.currentTime = event.time
+        let payload = event.payload
         if isTracing {
-            let record = model.traceRecord(for: event.payload)
+            let record = model.traceRecord(for: payload)
             if let traceObserver {
                 traceObserver(TraceEntry(index: eventCount, time: event.time, record: record))
             }
             runningTraceHash.fold(time: event.time, record: record)
         }
         eventCount += 1
-        return event.payload
+        return payload
     }
 
     /// Moves `now` to `time` when no event is due before it (the end of a run).
