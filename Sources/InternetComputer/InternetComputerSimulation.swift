@@ -104,6 +104,9 @@ public struct InternetComputerSimulation {
     public internal(set) var queryServices: [[QueryService]] = []
     /// Each subnet's boundary node (BoundaryNode/), by subnet number.
     var boundaryNodes: [BoundaryNode] = []
+    /// Each subnet's healthy replicas as the boundary node last found them, while they hold
+    /// (``HealthyReplicaCache``), by subnet number.
+    var healthyReplicaCaches: [HealthyReplicaCache?] = []
     /// Whether an observer sees every event (``observeEvents(_:)``): windowed runs then stay
     /// on one thread, so the observer is called from one thread, in one order.
     var isObserved = false
@@ -127,6 +130,7 @@ public struct InternetComputerSimulation {
             BoundaryNode(configuration: configuration.boundaryNode(ofSubnet: index), network: subnet.network,
                          stream: RandomSeed(subnet.seed).stream("boundary node"))
         }
+        healthyReplicaCaches = Array(repeating: nil, count: subnets.count)
         queryServices = configuration.subnets.indices.map { index in
             Array(repeating: QueryService(configuration: configuration.queryService(ofSubnet: index)),
                   count: configuration.subnets[index].consensus.nodeCount)

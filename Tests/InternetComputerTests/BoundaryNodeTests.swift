@@ -68,6 +68,37 @@ struct BoundaryNodeTests {
         #expect(firsts == Set(0..<13).subtracting([7]), "every healthy replica, near or far, is tried first sometimes")
     }
 
+    /// The healthy replicas the routes use are cached between changes of the subnet's
+    /// certified heights and crashes: at every event of a run whose boundary node allows no
+    /// lag at all (so each certification at a replica changes the set), before and after a
+    /// crash is injected and healed, the cache tells what walking the replicas tells.
+    @Test func theCachedHealthyReplicasAreTheReplicasHealthyNow() {
+        var configuration = InternetComputerConfiguration(subnetCount: 1, nodeCount: 7, seed: 3)
+        var boundary = BoundaryNodeConfiguration()
+        boundary.replicaHeightLagMax = 0
+        configuration.boundaryNodes = [boundary]
+        var ic = InternetComputerSimulation(configuration: configuration)
+        var sets = Set<[Int]>()
+        var steps = 0
+        while ic.step(notAfter: .zero + .seconds(12)) {
+            steps += 1
+            let now = ic.now
+            if steps == 1_500 {
+                let crashed = ic.crash(node: 2, onSubnet: 0, at: now)
+                #expect(crashed)
+            }
+            if steps == 2_500 {
+                let restarted = ic.restart(node: 2, onSubnet: 0, at: now)
+                #expect(restarted)
+            }
+            let cached = ic.cachedHealthyReplicas(onSubnet: 0, at: now)
+            #expect(cached == ic.healthyReplicas(onSubnet: 0, at: now), "event \(steps) at \(now)")
+            sets.insert(cached)
+        }
+        #expect(steps > 3_000)
+        #expect(sets.count > 5, "the healthy set changed \(sets.count) times")
+    }
+
     @Test func aReadRouteIsThePartialShuffleOfItsStream() {
         let seed = RandomSeed(7)
         var node = BoundaryNode(configuration: BoundaryNodeConfiguration(), network: NetworkConfiguration(nodeCount: 13), stream: seed.stream("r"))

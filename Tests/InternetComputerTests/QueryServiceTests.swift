@@ -82,6 +82,6 @@ struct QueryServiceTests {
         for index in 0..<100 {
             _ = service.run(canister: CanisterID(UInt64(index + 1)), at: Self.at(Int64(index) * 1_000), execution: .zero)
         }
-        #expect(service.canisterSlotsFreeAt.count <= 5)
+        #expect(service.canisterSlots.canisterCount <= 5)
     }
 }

@@ -1,5 +1,5 @@
 import Testing
-import SimCore
+@testable import SimCore
 
 /// Laned events (``EventQueue/schedule(_:at:lane:)``) must pop exactly as they would,
 /// scheduled plainly: the same times, sequence numbers and payloads, in the same order,
@@ -139,6 +139,54 @@ struct EventQueueLaneTests {
         }
         #expect(same(drain(&laned), drain(&plain)))
         #expect(laned.invariantViolation() == nil)
+    }
+
+    /// A copied queue is a value: laning events into one (or popping from it) leaves the other
+    /// as it was, each with its own lanes and heads.
+    @Test func aCopyOfAQueueKeepsItsOwnLanes() {
+        var original = EventQueue<Int>()
+        for index in 0..<40 { original.schedule(index, at: at(Int64(100 + index * 10)), lane: index % 5) }
+        var copy = original
+        copy.schedule(99, at: at(105), lane: 17)
+        _ = copy.popNext()
+        var second = copy
+        second.schedule(98, at: at(50), lane: 0)
+        #expect(original.count == 40 && copy.count == 40 && second.count == 41)
+        #expect(original.invariantViolation() == nil && copy.invariantViolation() == nil && second.invariantViolation() == nil)
+        #expect(drain(&second).map(\.2) == [98, 99] + Array(1..<40))
+        #expect(drain(&copy).map(\.2) == [99] + Array(1..<40))
+        #expect(drain(&original).map(\.2) == Array(0..<40))
+    }
+
+    /// A queue that shares its lanes with no copy changes them in place: laning and popping
+    /// keep the same storage (a uniqueness check that always failed once copied every lane at
+    /// every event, with the same results).
+    @Test func anUnsharedQueueChangesItsLanesInPlace() throws {
+        var queue = EventQueue<Int>()
+        queue.schedule(0, at: at(10), lane: 3)
+        let identity = try ObjectIdentifier(#require(queue.lanes.storage))
+        for index in 1..<50 {
+            queue.schedule(index, at: at(10 + Int64(index)), lane: index % 4)
+            #expect(queue.lanes.storage.map(ObjectIdentifier.init) == identity)
+            if index % 3 == 0 { _ = queue.popNext() }
+            #expect(queue.lanes.storage.map(ObjectIdentifier.init) == identity)
+        }
+    }
+
+    /// Every lane of 64, each its own delay: the heads' tree over them pops in time order,
+    /// and a lane out of range is refused before anything is laned.
+    @Test func sixtyFourLanesPopInTimeOrder() {
+        var laned = EventQueue<Int>()
+        var plain = EventQueue<Int>()
+        for index in 0..<2_000 {
+            let lane = (index * 37) % 64
+            let time = at(Int64(index / 3) * 100 + Int64(lane) * 7)
+            laned.schedule(index, at: time, lane: lane)
+            plain.schedule(index, at: time)
+            if index % 5 == 4 { #expect(laned.popNext()?.payload == plain.popNext()?.payload) }
+        }
+        #expect(laned.invariantViolation() == nil)
+        #expect(same(drain(&laned), drain(&plain)))
     }
 
     /// The kernel: a model that schedules its timeouts in lanes traces the same hash as one

@@ -63,17 +63,42 @@ extension InternetComputerSimulation {
         return boundaryNodes[subnet].healthy(heights)
     }
 
+    /// ``healthyReplicas(onSubnet:at:)``, from the subnet's cache while it holds: it is kept
+    /// for a subnet none of whose replicas has a downtime (so that the answer does not depend
+    /// on `time`) until the subnet's ``SubnetSimulation/replicaHealthChanges`` moves (a
+    /// certified height rises, or a crash is injected). Walking every replica per request was
+    /// about 300 instructions and a cache miss per replica.
+    mutating func cachedHealthyReplicas(onSubnet subnet: Int, at time: SimInstant) -> [Int] {
+        let version = subnets[subnet].model.replicaHealthChanges
+        if let cache = healthyReplicaCaches[subnet], cache.version == version { return cache.replicas }
+        let healthy = healthyReplicas(onSubnet: subnet, at: time)
+        var timeless = true
+        for node in subnets[subnet].model.replicas.indices where !subnets[subnet].model.replicas[node].downtimes.isEmpty { timeless = false }
+        healthyReplicaCaches[subnet] = timeless ? HealthyReplicaCache(version: version, replicas: healthy) : nil
+        return healthy
+    }
+
     /// The replica the boundary node sends an update call reaching it at `time` to: one of the
     /// f + 1 closest healthy replicas (`nil`: none is healthy).
     public mutating func routeCall(toSubnet subnet: Int, at time: SimInstant) -> Int? {
-        let healthy = healthyReplicas(onSubnet: subnet, at: time)
+        let healthy = cachedHealthyReplicas(onSubnet: subnet, at: time)
         return boundaryNodes[subnet].routeCall(healthy: healthy)
     }
 
     /// The replicas the boundary node tries a query or `read_state` reaching it at `time` at,
     /// in order: up to three healthy replicas, in random order.
     public mutating func routeRead(toSubnet subnet: Int, at time: SimInstant) -> BoundaryNodeRoute {
-        let healthy = healthyReplicas(onSubnet: subnet, at: time)
+        let healthy = cachedHealthyReplicas(onSubnet: subnet, at: time)
         return boundaryNodes[subnet].routeRead(healthy: healthy)
     }
+}
+
+/// A subnet's healthy replicas (``InternetComputerSimulation/healthyReplicas(onSubnet:at:)``)
+/// and the subnet's ``SubnetSimulation/replicaHealthChanges`` when they were found: they hold
+/// while it is the same (kept only for a subnet without downtimes).
+struct HealthyReplicaCache: Sendable {
+    /// The subnet's count of health changes then.
+    let version: UInt64
+    /// The healthy replicas then, by node number.
+    let replicas: [Int]
 }

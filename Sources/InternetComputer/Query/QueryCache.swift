@@ -20,6 +20,14 @@ public struct QueryCache: Sendable {
         /// The argument.
         public var argument: [UInt8]
 
+        /// A key of these fields.
+        init(sender: Principal, canister: CanisterID, method: String, argument: [UInt8]) {
+            self.sender = sender
+            self.canister = canister
+            self.method = method
+            self.argument = argument
+        }
+
         /// The key of `request`.
         public init(_ request: QueryRequest) {
             sender = request.sender
@@ -31,6 +39,11 @@ public struct QueryCache: Sendable {
         /// Its size as dfinity/ic counts it: the struct (an estimate of the Rust layout: two
         /// principals of 30 bytes, a string and a vector of 24) plus the name and argument.
         var bytes: UInt64 { 108 + UInt64(method.utf8.count) + UInt64(argument.count) }
+
+        /// Whether it equals `other` (``==``), its cheapest fields compared first, in place.
+        func matches(_ other: Key) -> Bool {
+            canister == other.canister && argument == other.argument && method == other.method && sender == other.sender
+        }
 
         /// Hashes the argument as one run of bytes (the synthesized hash fed it to the hasher
         /// byte by byte: a third of a cache hit's cost). Equality is the synthesized one.
@@ -82,6 +95,25 @@ public struct QueryCache: Sendable {
         var stamp: UInt64
         /// The key's ``Key/indexHash`` (to find its bucket when it is removed).
         var keyHash: UInt64
+        /// Whether the slot holds an entry (not ``vacant``).
+        var isLive = true
+
+        /// What a free slot holds.
+        static let vacant = Entry(key: Key(sender: .anonymous, canister: CanisterID(0), method: "", argument: []), environment: Environment(batchTimeNanos: 0),
+                                  reply: .success([]), reads: [], bytes: 0, stamp: 0, keyHash: 0, isLive: false)
+
+        /// Whether it still holds in `environment`, valid at most `expiry` (`dataCertificateExpiry`
+        /// if it read the data certificate; query_cache.rs, `EntryValue::is_valid`).
+        func isValid(in environment: Environment, expiry: SimDuration, dataCertificateExpiry: SimDuration) -> Bool {
+            let cached = self.environment
+            let age = environment.batchTimeNanos >= cached.batchTimeNanos ? environment.batchTimeNanos - cached.batchTimeNanos : 0
+            if age > UInt64(max(expiry.nanoseconds, 0)) { return false }
+            if reads.contains(.dataCertificate), age > UInt64(max(dataCertificateExpiry.nanoseconds, 0)) { return false }
+            if cached.batchTimeNanos != environment.batchTimeNanos && reads.contains(.time) { return false }
+            if cached.canisterVersion != environment.canisterVersion || cached.canisterChanges != environment.canisterChanges { return false }
+            if cached.cycles != environment.cycles && reads.contains(.cyclesBalance) { return false }
+            return true
+        }
     }
 
     /// The capacity in bytes (0: the cache keeps nothing).
@@ -94,8 +126,9 @@ public struct QueryCache: Sendable {
     /// and the use heap holds slot numbers rather than keys (no reference counting of their
     /// strings and arrays).
     var keyIndex = QueryKeyIndex()
-    /// The entries by slot (`nil`: a free slot, listed in ``freeSlots``).
-    var slots: [Entry?] = []
+    /// The entries by slot; a free slot (listed in ``freeSlots``) holds ``Entry/vacant``.
+    /// Not optionals: reading a field of an optional element copied the whole entry.
+    var slots: [Entry] = []
     var freeSlots: [Int] = []
     /// (stamp, slot) pairs, the oldest first out: at least one per entry, whose stamp is at
     /// most the entry's (a use only sets the entry's stamp, so that a hit adds nothing here).
@@ -128,30 +161,19 @@ public struct QueryCache: Sendable {
     /// The result cached under `key` if it is still valid in `environment` (an invalid entry is
     /// removed); counts a hit or a miss.
     public mutating func lookup(_ key: Key, in environment: Environment) -> Result<[UInt8], Reject>? {
-        guard let slot = slot(of: key, hash: key.indexHash), let entry = slots[slot] else {
+        // The entry is read in its slot (binding it copied it: about 340 instructions a hit).
+        guard let slot = slot(of: key, hash: key.indexHash) else {
             misses += 1
             return nil
         }
-        guard isValid(entry, in: environment) else {
+        guard slots[slot].isValid(in: environment, expiry: expiry, dataCertificateExpiry: dataCertificateExpiry) else {
             remove(slot)
             misses += 1
             return nil
         }
         hits += 1
         touch(slot)
-        return entry.reply
-    }
-
-    /// Whether `entry` still holds in `environment` (query_cache.rs, `EntryValue::is_valid`).
-    func isValid(_ entry: Entry, in environment: Environment) -> Bool {
-        let cached = entry.environment
-        let age = environment.batchTimeNanos >= cached.batchTimeNanos ? environment.batchTimeNanos - cached.batchTimeNanos : 0
-        if age > UInt64(max(expiry.nanoseconds, 0)) { return false }
-        if entry.reads.contains(.dataCertificate), age > UInt64(max(dataCertificateExpiry.nanoseconds, 0)) { return false }
-        if cached.batchTimeNanos != environment.batchTimeNanos && entry.reads.contains(.time) { return false }
-        if cached.canisterVersion != environment.canisterVersion || cached.canisterChanges != environment.canisterChanges { return false }
-        if cached.cycles != environment.cycles && entry.reads.contains(.cyclesBalance) { return false }
-        return true
+        return slots[slot].reply
     }
 
     /// Keeps `reply` under `key`, computed in `environment` having read `reads`, evicting the
@@ -167,14 +189,15 @@ public struct QueryCache: Sendable {
         let hash = key.indexHash
         if let slot = slot(of: key, hash: hash) { remove(slot) }
         let slot = freeSlots.popLast() ?? slots.count
-        if slot == slots.count { slots.append(nil) }
+        if slot == slots.count { slots.append(.vacant) }
         slots[slot] = Entry(key: key, environment: environment, reply: reply, reads: reads, bytes: size, stamp: 0, keyHash: hash)
         keyIndex.insert(hash: hash, slot: slot)
         bytes += size
         touch(slot)
         uses.insert(nextStamp, slot)
         while bytes > capacityBytes, let (stamp, oldest) = uses.popMin() {
-            guard let current = slots[oldest]?.stamp else { continue }
+            guard slots[oldest].isLive else { continue }
+            let current = slots[oldest].stamp
             guard current == stamp else {
                 if current > stamp { uses.insert(current, oldest) }
                 continue
@@ -186,7 +209,7 @@ public struct QueryCache: Sendable {
         // the heap stays bounded (rebuilt in slot order; stamps are unique, so the order they
         // go in does not matter).
         if uses.count > 2 * count + 64 {
-            uses = MinHeap(slots.indices.compactMap { slot in slots[slot].map { ($0.stamp, slot) } })
+            uses = MinHeap(slots.indices.compactMap { slot in slots[slot].isLive ? (slots[slot].stamp, slot) : nil })
         }
     }
 
@@ -196,21 +219,21 @@ public struct QueryCache: Sendable {
 
     /// The slot holding `key`, whose ``Key/indexHash`` is `hash`, if any.
     func slot(of key: Key, hash: UInt64) -> Int? {
-        keyIndex.slot(hash: hash) { slot in slots[slot]?.key == key }
+        keyIndex.slot(hash: hash) { slot in slots[slot].isLive && slots[slot].key.matches(key) }
     }
 
     /// Marks the entry in `slot` used now (its pair in ``uses`` stays: see there).
     mutating func touch(_ slot: Int) {
         nextStamp += 1
-        slots[slot]?.stamp = nextStamp
+        if slots[slot].isLive { slots[slot].stamp = nextStamp }
     }
 
     /// Removes the entry in `slot`.
     mutating func remove(_ slot: Int) {
-        guard let entry = slots[slot] else { return }
-        keyIndex.remove(hash: entry.keyHash, slot: slot)
-        slots[slot] = nil
+        guard slots[slot].isLive else { return }
+        keyIndex.remove(hash: slots[slot].keyHash, slot: slot)
+        bytes -= slots[slot].bytes
+        slots[slot] = .vacant
         freeSlots.append(slot)
-        bytes -= entry.bytes
     }
 }

@@ -11,9 +11,9 @@ public struct QueryService: Sendable {
     public let configuration: QueryServiceConfiguration
     /// When each thread is next free.
     var threadsFreeAt: [SimInstant]
-    /// When each of a canister's slots is next free (a canister all of whose slots are free is
-    /// dropped, so the table holds only canisters with queries in the replica).
-    var canisterSlotsFreeAt: [CanisterID: [SimInstant]] = [:]
+    /// The canisters' slots: when each is next free (canisters whose slots are all free are
+    /// dropped now and then, so the table holds mostly canisters with queries in the replica).
+    var canisterSlots: CanisterSlotTable
     /// When each query in the replica ends.
     var endings = MinHeap<SimInstant, Bool>()
     /// The replica's query cache.
@@ -27,6 +27,7 @@ public struct QueryService: Sendable {
     public init(configuration: QueryServiceConfiguration) {
         self.configuration = configuration
         threadsFreeAt = Array(repeating: .zero, count: max(configuration.threads, 1))
+        canisterSlots = CanisterSlotTable(slotsPerCanister: max(configuration.threadsPerCanister, 1))
         cache = QueryCache(capacityBytes: configuration.cacheBytes, expiry: configuration.cacheExpiry,
                            dataCertificateExpiry: configuration.cacheDataCertificateExpiry)
     }
@@ -54,27 +55,13 @@ public struct QueryService: Sendable {
     /// plus `execution`. When it starts and ends.
     /// - Precondition: `admits(at: time)` said yes.
     public mutating func run(canister: CanisterID, at time: SimInstant, execution: SimDuration) -> (start: SimInstant, end: SimInstant) {
-        if canisterSlotsFreeAt.count > 4 * configuration.concurrentMax { dropIdleCanisters(at: time) }
-        let slotCount = max(configuration.threadsPerCanister, 1)
+        if canisterSlots.canisterCount > 4 * configuration.concurrentMax { canisterSlots.dropIdle(at: time) }
         let (overhead, threadFreeAt) = (configuration.overhead, threadsFreeAt.min() ?? time)
-        // The slots are changed in place (one hash lookup, no copy of the array).
-        let end = Self.occupy(&canisterSlotsFreeAt[canister, default: Array(repeating: .zero, count: slotCount)], from: max(time, threadFreeAt)) {
-            $0 + overhead + max(execution, .zero)
-        }
+        let end = canisterSlots.occupy(canister, from: max(time, threadFreeAt)) { $0 + overhead + max(execution, .zero) }
         threadsFreeAt[Self.bestFit(threadsFreeAt, end.start)] = end.end
         endings.insert(end.end, true)
         admitted += 1
         return end
-    }
-
-    /// Takes the best-fitting of a canister's `slots` for a query that may start at
-    /// `earliest` (or once a slot is free) and ends at `ending(start)`: its start and end.
-    static func occupy(_ slots: inout [SimInstant], from earliest: SimInstant,
-                       ending: (SimInstant) -> SimInstant) -> (start: SimInstant, end: SimInstant) {
-        let start = max(earliest, slots.min() ?? earliest)
-        let end = ending(start)
-        slots[bestFit(slots, start)] = end
-        return (start, end)
     }
 
     /// The index of the latest of `freeAt` that is free by `start` (the lowest index among
@@ -87,10 +74,5 @@ public struct QueryService: Sendable {
             bestTime = time
         }
         return best
-    }
-
-    /// Forgets the canisters whose slots are all free by `time` (they are as if new).
-    mutating func dropIdleCanisters(at time: SimInstant) {
-        canisterSlotsFreeAt = canisterSlotsFreeAt.filter { $0.value.contains { $0 > time } }
     }
 }

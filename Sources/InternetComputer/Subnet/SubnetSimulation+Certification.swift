@@ -85,6 +85,7 @@ extension SubnetSimulation {
     mutating func certified(_ height: Height, digest: SHA256Digest, at node: Int, time: SimInstant, highestBefore: Height) {
         let first = certification.record(height, digest: digest, at: time)
         if replicas[node].certifier.certifiedHeight > highestBefore {
+            replicaHealthChanges &+= 1
             if !certifiedNotices.contains(node) { certifiedNotices.append(node) }
             releaseWaits(atReplica: node, time)
         }

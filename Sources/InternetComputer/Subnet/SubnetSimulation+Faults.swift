@@ -15,6 +15,7 @@ extension SubnetSimulation {
         precondition(replicas.indices.contains(node), "node \(node) of \(replicas.count)")
         guard !isDown(node, at: time) else { return false }
         replicas[node].downtimes.append(NodeFault(node: node, .crash, from: time, until: Self.openFaultEnd))
+        replicaHealthChanges &+= 1
         return true
     }
 
@@ -25,6 +26,7 @@ extension SubnetSimulation {
         precondition(replicas.indices.contains(node), "node \(node) of \(replicas.count)")
         guard let open = replicas[node].downtimes.lastIndex(where: { $0.end == Self.openFaultEnd && $0.start <= time }) else { return false }
         replicas[node].downtimes[open].end = time
+        replicaHealthChanges &+= 1
         scheduler.schedule(.restart(node: node), at: time)
         scheduler.schedule(.wakeUp(node: node), at: time)
         return true

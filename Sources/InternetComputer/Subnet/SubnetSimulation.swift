@@ -47,6 +47,10 @@ public struct SubnetSimulation: SimulationModel {
     var syncWaitsByHeight: [[Height: [SyncWait]]] = []
     var syncWaitsRecorded = 0
     var answeredWaits: [AnsweredWait] = []
+    /// Changes to what makes a replica healthy to the boundary node: bumped when a replica's
+    /// certified height rises and when a crash is injected or healed (configured downtimes
+    /// are fixed from the start). The boundary node's healthy replicas are cached against it.
+    package internal(set) var replicaHealthChanges: UInt64 = 0
     /// Stream slices other subnets may now read (published as heights are certified), until
     /// whoever connects the subnets takes them (``takeOutbox()``).
     var outbox: [StreamSlice] = []

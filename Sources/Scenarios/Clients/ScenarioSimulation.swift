@@ -137,7 +137,12 @@ struct ClientLane: InternetComputerUsers {
     var simulation: Simulation<Workload>
     var sampler: FinalizedHeightSampler
     /// What the testing tools planted (`nil` in every real run).
-    var hook: (any ClientEventHook)?
+    var hook: (any ClientEventHook)? {
+        didSet { isHooked = hook != nil }
+    }
+    /// Whether ``hook`` is set: checked per event instead of the optional existential (even
+    /// matching it against `nil` copied it, about 80 instructions an event).
+    private(set) var isHooked = false
 
     var nextEventTime: SimInstant? { simulation.scheduler.nextEventTime }
 
@@ -160,6 +165,13 @@ struct ClientLane: InternetComputerUsers {
 
     mutating func step(_ ic: inout InternetComputerSimulation) {
         guard let event = simulation.takeNextEvent() else { return }
+        guard !isHooked else { return stepHooked(event, &ic) }
+        if case .sample(let index) = event { return sampler.sample(index, &simulation.scheduler, ic) }
+        simulation.model.handle(event, &simulation.scheduler, &ic)
+    }
+
+    /// ``step(_:)`` with a testing tool's hook, which sees `event` before and after.
+    mutating func stepHooked(_ event: WorkloadEvent, _ ic: inout InternetComputerSimulation) {
         let now = simulation.now
         if let hook, !hook.handles(event, at: now, simulation.model, ic) { return }
         if case .sample(let index) = event { return sampler.sample(index, &simulation.scheduler, ic) }

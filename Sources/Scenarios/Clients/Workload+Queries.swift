@@ -28,7 +28,8 @@ extension Workload {
         }
         let answeredAt = response?.answeredAt ?? now
         // Retriable at the boundary node: a 429, or a replica it cannot reach.
-        if response.map({ $0.httpStatus == 429 }) ?? true, throughBoundaryNode(client), let next = route.next {
+        // (Read in place: `map` over the optional copied the response.)
+        if (response?.httpStatus ?? 429) == 429, throughBoundaryNode(client), let next = route.next {
             let retry = answeredAt + hop + self.hop(client, to: next.current, onSubnet: target.subnet, ic)
             scheduleQuery(.queryArrives(client: Int32(client), user: Int32(user), sentAt: sentAt, number: number, route: next), at: retry,
                           toReplica: next.current, &scheduler)

@@ -17,113 +17,16 @@
 /// clients' queue).
 @usableFromInline
 struct EventLanes<Payload> {
-    /// One lane's event: its key and its payload (taken when popped).
-    @usableFromInline
-    struct Entry {
-        @usableFromInline var time: Int64
-        @usableFromInline var sequence: UInt64
-        @usableFromInline var payload: Payload?
-
-        @inlinable
-        init(time: Int64, sequence: UInt64, payload: Payload?) {
-            self.time = time
-            self.sequence = sequence
-            self.payload = payload
-        }
-
-        /// Whether this entry's key precedes (`time`, `sequence`).
-        @inlinable @inline(__always)
-        func precedes(time other: Int64, sequence otherSequence: UInt64) -> Bool {
-            time < other || (time == other && sequence < otherSequence)
-        }
-    }
-
-    /// One lane: a ring buffer of entries sorted by (time, sequence); its capacity is zero or
-    /// a power of two.
-    @usableFromInline
-    struct Lane {
-        @usableFromInline var ring: [Entry] = []
-        /// The ring index of the earliest entry.
-        @usableFromInline var head = 0
-        @usableFromInline var count = 0
-
-        @inlinable
-        init() {}
-
-        /// The ring index of the `offset`-th entry from the head.
-        @inlinable @inline(__always)
-        func index(_ offset: Int) -> Int { (head &+ offset) & (ring.count &- 1) }
-
-        /// How many places before the tail an event due at `time` goes, or `nil` if more
-        /// than ``displacementMax``.
-        @inlinable
-        func displacement(ofTime time: Int64) -> Int? {
-            let (filled, head) = (count, head)
-            return ring.withUnsafeBufferPointer { ring in
-                let mask = ring.count &- 1
-                var places = 0
-                while places < filled && ring[(head &+ filled &- 1 &- places) & mask].time > time {
-                    places &+= 1
-                    if places > EventLanes.displacementMax { return nil }
-                }
-                return places
-            }
-        }
-
-        /// Removes the head entry: its time, sequence and payload.
-        /// - Precondition: the lane is not empty.
-        @inlinable
-        mutating func popHead() -> (time: Int64, sequence: UInt64, payload: Payload?) {
-            precondition(count > 0, "popHead() on an empty lane")
-            let first = head
-            head = (first &+ 1) & (ring.count &- 1)
-            count &-= 1
-            return ring.withUnsafeMutableBufferPointer { ring in
-                (ring[first].time, ring[first].sequence, ring[first].payload.take())
-            }
-        }
-
-        /// Inserts `entry` `places` before the tail: the last `places` entries move one place
-        /// on, and `entry` goes in the hole.
-        /// - Precondition: the ring has room.
-        @inlinable
-        mutating func insert(_ entry: Entry, places: Int) {
-            precondition(count < ring.count, "insert(_:places:) into a full lane")
-            let (filled, head) = (count, head)
-            count = filled &+ 1
-            ring.withUnsafeMutableBufferPointer { ring in
-                let mask = ring.count &- 1
-                var hole = (head &+ filled) & mask
-                for _ in 0..<places {
-                    let previous = (hole &- 1) & mask
-                    swap(&ring[hole], &ring[previous])
-                    hole = previous
-                }
-                ring[hole] = entry
-            }
-        }
-
-        /// The head entry's time and sequence (`Int64.max` and `UInt64.max` when empty).
-        @inlinable
-        var headKey: (time: Int64, sequence: UInt64) {
-            count > 0 ? (ring[head].time, ring[head].sequence) : (.max, .max)
-        }
-    }
+    /// The lanes' entries and their heads' tournament tree (`nil` until an event is laned),
+    /// shared by copies of the queue until one of them changes it.
+    @usableFromInline var storage: EventLaneStorage<Payload>?
+    /// Events in all lanes.
+    @usableFromInline var count = 0
 
     /// Most places an event may join a lane before its tail (else it goes to the tiers).
     @usableFromInline static var displacementMax: Int { 64 }
     /// Most lanes a queue has.
-    @usableFromInline static var laneCountMax: Int { 64 }
-
-    @usableFromInline var lanes: [Lane] = []
-    /// Each lane's head's time and sequence (`Int64.max` and `UInt64.max` for an empty lane),
-    /// side by side, so that finding the earliest head scans two small arrays.
-    @usableFromInline var headTimes: [Int64] = []
-    @usableFromInline var headSequences: [UInt64] = []
-    /// Events in all lanes.
-    @usableFromInline var count = 0
-    /// The lane whose head is the earliest of all heads (-1 when every lane is empty).
-    @usableFromInline var earliest = -1
+    @usableFromInline static var laneCountMax: Int { EventLaneStorage<Payload>.laneCountMax }
 
     @inlinable
     init() {}
@@ -131,16 +34,27 @@ struct EventLanes<Payload> {
     /// The earliest laned event's key, if any.
     @inlinable @inline(__always)
     var first: (time: Int64, sequence: UInt64)? {
-        guard earliest >= 0 else { return nil }
-        return (headTimes[earliest], headSequences[earliest])
+        guard count > 0, let root = storage?.root else { return nil }
+        return (root.time, root.sequence)
     }
 
     /// How many places before lane `lane`'s tail an event due at `time` (drawing a sequence
     /// number above every laned one) goes, or `nil` if more than ``displacementMax``.
     @inlinable
     func displacement(ofTime time: Int64, inLane lane: Int) -> Int? {
-        guard lanes.indices.contains(lane) else { return 0 }
-        return lanes.withUnsafeBufferPointer { lanes in lanes[lane].displacement(ofTime: time) }
+        // Through the stored reference: binding it would retain and release it. (Optional
+        // chaining flattens the optional result, so no storage is told apart first.)
+        guard storage != nil else { return 0 }
+        return storage?.displacement(ofTime: time, inLane: lane, limit: Self.displacementMax)
+    }
+
+    /// Makes the storage this queue's own (copied first if another queue shares it, created
+    /// if there is none). Checked before any other reference is taken: a reference bound
+    /// first made every check fail, and every change copied the lanes.
+    @inlinable @inline(__always)
+    mutating func makeStorageUnique() {
+        guard !isKnownUniquelyReferenced(&storage) else { return }
+        storage = storage.map { EventLaneStorage(copying: $0) } ?? EventLaneStorage()
     }
 
     /// Inserts the event (`time`, `sequence`, `payload`) into lane `lane`, `places` before its
@@ -149,101 +63,28 @@ struct EventLanes<Payload> {
     @inlinable
     mutating func insert(_ payload: consuming Payload, time: Int64, sequence: UInt64, lane: Int, places: Int) {
         precondition(lane >= 0 && lane < Self.laneCountMax, "lane \(lane) outside 0..<\(Self.laneCountMax)")
-        while lanes.count <= lane {
-            lanes.append(Lane())
-            headTimes.append(.max)
-            headSequences.append(.max)
-        }
-        if lanes[lane].count == lanes[lane].ring.count { grow(lane) }
-        precondition(places >= 0 && places <= lanes[lane].count, "a lane event \(places) places before a tail of \(lanes[lane].count)")
-        let filled = lanes[lane].count
-        let entry = Entry(time: time, sequence: sequence, payload: payload)
-        lanes.withUnsafeMutableBufferPointer { lanes in lanes[lane].insert(entry, places: places) }
+        makeStorageUnique()
+        // Through the stored reference (not a bound copy of it: no retain and release).
+        storage?.insert(EventLaneStorage.Entry(time: time, sequence: sequence, payload: payload), lane: lane, places: places)
         count &+= 1
-        // Only a new head can become the earliest event of all lanes.
-        guard places == filled else { return }
-        headTimes[lane] = time
-        headSequences[lane] = sequence
-        if earliest != lane, let first, !(time < first.time || (time == first.time && sequence < first.sequence)) { return }
-        earliest = lane
-    }
-
-    /// Doubles lane `lane`'s ring (at least 16 entries), its entries moved to the front in order.
-    @inlinable
-    mutating func grow(_ lane: Int) {
-        let old = lanes[lane]
-        var ring: [Entry] = []
-        ring.reserveCapacity(max(16, old.ring.count * 2))
-        for offset in 0..<old.count { ring.append(old.ring[old.index(offset)]) }
-        while ring.count < max(16, old.ring.count * 2) { ring.append(Entry(time: 0, sequence: 0, payload: nil)) }
-        lanes[lane] = Lane()
-        lanes[lane].ring = ring
-        lanes[lane].count = old.count
     }
 
     /// Removes the earliest laned event and returns it.
     /// - Precondition: a lane holds an event.
     @inlinable
     mutating func popFirst() -> (time: Int64, sequence: UInt64, payload: Payload) {
-        let lane = earliest
-        precondition(lane >= 0 && lane < lanes.count, "popFirst() on empty lanes")
-        let (event, next) = lanes.withUnsafeMutableBufferPointer { lanes in (lanes[lane].popHead(), lanes[lane].headKey) }
-        guard let payload = event.payload else { preconditionFailure("lane \(lane) popped an event twice") }
-        headTimes[lane] = next.time
-        headSequences[lane] = next.sequence
+        precondition(count > 0, "popFirst() on empty lanes")
+        makeStorageUnique()
+        guard let entry = storage?.popFirst() else { preconditionFailure("laned events without lanes") }
         count &-= 1
-        findEarliest()
-        return (event.time, event.sequence, payload)
+        return (entry.time, entry.sequence, entry.payload)
     }
 
-    /// Sets ``earliest`` to the lane with the earliest head. O(lanes).
-    @inlinable
-    mutating func findEarliest() {
-        guard count > 0 else {
-            earliest = -1
-            return
-        }
-        earliest = headTimes.withUnsafeBufferPointer { times in
-            headSequences.withUnsafeBufferPointer { sequences in
-                var best = 0
-                var bestTime = times[0]
-                var bestSequence = sequences[0]
-                for lane in 1..<min(times.count, sequences.count) {
-                    let time = times[lane]
-                    if time < bestTime || (time == bestTime && sequences[lane] < bestSequence) {
-                        best = lane
-                        bestTime = time
-                        bestSequence = sequences[lane]
-                    }
-                }
-                return best
-            }
-        }
-    }
-
-    /// Whether every lane is sorted, the counts add up and ``earliest`` is right. For tests; O(n).
+    /// Whether every lane is sorted, the count adds up and the heads' tree is right. For
+    /// tests; O(n).
     func violation() -> String? {
-        var total = 0
-        var best: (time: Int64, sequence: UInt64, lane: Int)?
-        for (number, lane) in lanes.enumerated() {
-            let entries = (0..<lane.count).map { lane.ring[lane.index($0)] }
-            if entries.contains(where: { $0.payload == nil }) { return "lane \(number) holds an event without a payload" }
-            if zip(entries, entries.dropFirst()).contains(where: { !$0.precedes(time: $1.time, sequence: $1.sequence) }) {
-                return "lane \(number) is out of order"
-            }
-            if let head = entries.first, best.map({ head.precedes(time: $0.time, sequence: $0.sequence) }) ?? true {
-                best = (head.time, head.sequence, number)
-            }
-            total += lane.count
-        }
-        guard total == count else { return "lanes hold \(total) events, \(count) counted" }
-        for (number, lane) in lanes.enumerated() {
-            let key = lane.count > 0 ? (lane.ring[lane.head].time, lane.ring[lane.head].sequence) : (Int64.max, UInt64.max)
-            guard headTimes.indices.contains(number), headSequences.indices.contains(number),
-                  (headTimes[number], headSequences[number]) == key else { return "lane \(number)'s head key is wrong" }
-        }
-        guard (best?.lane ?? -1) == earliest else { return "the earliest lane is \(best?.lane ?? -1), not \(earliest)" }
-        return nil
+        guard let storage else { return count == 0 ? nil : "\(count) laned events without lanes" }
+        return storage.violation(count: count)
     }
 }
 

@@ -221,39 +221,44 @@ struct SHA256State: Sendable {
 
     /// Runs the 64 rounds and adds the result into H (section 6.2.2 steps 2 to 4).
     ///
-    /// Unrolled by eight so the working variables rotate by renaming instead of moves.
+    /// Unrolled by eight so the working variables rotate by renaming instead of moves; `bc`
+    /// carries b xor c from round to round (each round's a xor b is the next round's).
     @inline(__always)
     private mutating func runRounds(schedule w: UnsafeMutablePointer<UInt32>, constants k: UnsafePointer<UInt32>) {
         var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
+        var bc = b ^ c
         for t in stride(from: 0, to: 64, by: 8) {
-            SHA256State.round(a, b, c, &d, e, f, g, &h, k[t] &+ w[t])
-            SHA256State.round(h, a, b, &c, d, e, f, &g, k[t &+ 1] &+ w[t &+ 1])
-            SHA256State.round(g, h, a, &b, c, d, e, &f, k[t &+ 2] &+ w[t &+ 2])
-            SHA256State.round(f, g, h, &a, b, c, d, &e, k[t &+ 3] &+ w[t &+ 3])
-            SHA256State.round(e, f, g, &h, a, b, c, &d, k[t &+ 4] &+ w[t &+ 4])
-            SHA256State.round(d, e, f, &g, h, a, b, &c, k[t &+ 5] &+ w[t &+ 5])
-            SHA256State.round(c, d, e, &f, g, h, a, &b, k[t &+ 6] &+ w[t &+ 6])
-            SHA256State.round(b, c, d, &e, f, g, h, &a, k[t &+ 7] &+ w[t &+ 7])
+            SHA256State.round(a, b, &d, e, f, g, &h, k[t] &+ w[t], &bc)
+            SHA256State.round(h, a, &c, d, e, f, &g, k[t &+ 1] &+ w[t &+ 1], &bc)
+            SHA256State.round(g, h, &b, c, d, e, &f, k[t &+ 2] &+ w[t &+ 2], &bc)
+            SHA256State.round(f, g, &a, b, c, d, &e, k[t &+ 3] &+ w[t &+ 3], &bc)
+            SHA256State.round(e, f, &h, a, b, c, &d, k[t &+ 4] &+ w[t &+ 4], &bc)
+            SHA256State.round(d, e, &g, h, a, b, &c, k[t &+ 5] &+ w[t &+ 5], &bc)
+            SHA256State.round(c, d, &f, g, h, a, &b, k[t &+ 6] &+ w[t &+ 6], &bc)
+            SHA256State.round(b, c, &e, f, g, h, &a, k[t &+ 7] &+ w[t &+ 7], &bc)
         }
         h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
         h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
     }
 
     /// One round with the roles of the working variables passed in rotated order:
-    /// `d` gains T1 (becoming the new `e`) and `h` becomes T1 + T2 (the new `a`).
+    /// `d` gains T1 (becoming the new `e`) and `h` becomes T1 + T2 (the new `a`). `bc` is
+    /// b xor c on entry (c itself is not needed) and the new b xor c, a xor b, on return.
     @inline(__always)
     private static func round(
-        _ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
-        _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ constantPlusWord: UInt32
+        _ a: UInt32, _ b: UInt32, _ d: inout UInt32,
+        _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ constantPlusWord: UInt32, _ bc: inout UInt32
     ) {
         // Σ1 and Σ0 as nested rotations (equal to the three-rotation forms of section 4.1.2),
-        // Ch as g ^ (e & (f ^ g)) and Maj as (a & b) | (c & (a | b)): fewer operations and
-        // register copies, the same values.
+        // Ch as g ^ (e & (f ^ g)) and Maj as b ^ ((a ^ b) & (b ^ c)) (a = b: b; otherwise c):
+        // fewer operations and register copies, the same values.
         let bigSigma1 = rotr(rotr(rotr(e, 14) ^ e, 5) ^ e, 6)
         let choose = g ^ (e & (f ^ g))
         let t1 = h &+ bigSigma1 &+ choose &+ constantPlusWord
         let bigSigma0 = rotr(rotr(rotr(a, 9) ^ a, 11) ^ a, 2)
-        let majority = (a & b) | (c & (a | b))
+        let ab = a ^ b
+        let majority = b ^ (ab & bc)
+        bc = ab
         d &+= t1
         h = t1 &+ bigSigma0 &+ majority
     }
