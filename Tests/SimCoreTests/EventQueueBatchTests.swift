@@ -143,6 +143,28 @@ struct EventQueueBatchTests {
         #expect(batched.model.seen.count == 5_000)
     }
 
+    /// A shell driving a ``Scheduler`` itself takes a batch's events made from its template
+    /// with `takeNext(copying:)`, in the order and at the times plain scheduling gives;
+    /// `takeNext()` gives the template.
+    @Test func aSchedulerTakesBatchCopiesWhenGivenTheCopy() {
+        var batched = Scheduler<Int>()
+        var plain = Scheduler<Int>()
+        let delays: [Int64] = [30, 10, 20, 10, 40]
+        batched.scheduleBatch(100, count: delays.count, time: { at(delays[$0]) }, tag: { UInt16($0) })
+        for (copy, delay) in delays.enumerated() { plain.schedule(100 + copy, at: at(delay)) }
+        var taken: [(Int64, Int)] = []
+        var expected: [(Int64, Int)] = []
+        while let next = batched.takeNext(copying: { template, tag in template + Int(tag) }) {
+            taken.append((next.time.nanosecondsSinceStart, next.event))
+        }
+        while let next = plain.takeNext() { expected.append((next.time.nanosecondsSinceStart, next.event)) }
+        #expect(taken.map(\.0) == expected.map(\.0) && taken.map(\.1) == expected.map(\.1))
+        #expect(taken.map(\.1) == [101, 103, 102, 100, 104])
+        var templates = Scheduler<Int>()
+        templates.scheduleBatch(7, count: 2, time: { at(Int64($0)) }, tag: { UInt16($0 + 1) })
+        #expect(templates.takeNext()?.event == 7)
+    }
+
     /// Each event it handles sends five more, at delays derived from the event (with ties).
     struct Broadcaster: SimulationModel {
         let batches: Bool

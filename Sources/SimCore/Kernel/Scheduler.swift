@@ -80,6 +80,16 @@ public struct Scheduler<Event> {
         return (entry.time, entry.payload)
     }
 
+    /// ``takeNext()``, with an event of a batch (``scheduleBatch(_:count:time:tag:)``) made by
+    /// `batchCopy` from its batch's template and its tag, as ``Simulation`` makes it: a shell
+    /// that schedules batches takes its events here.
+    @inlinable
+    public mutating func takeNext(copying batchCopy: (borrowing Event, UInt16) -> Event) -> (time: SimInstant, event: Event)? {
+        guard let entry = queue.popNext(copying: batchCopy) else { return nil }
+        currentTime = entry.time
+        return (entry.time, entry.payload)
+    }
+
     /// Moves `now` forward to `time` without handling anything (the end of a run).
     /// - Precondition: no pending event is due before `time`.
     @inlinable
