@@ -9,7 +9,8 @@
 enum OpCode: UInt8 {
     /// Trap "unreachable".
     case unreachable = 0x00
-    /// Charge the basic block that starts here: cost `b | c << 32`.
+    /// Charge the basic block that starts here: cost `b | c << 32`. Field `a` is
+    /// ``Op/fallThroughBytes``.
     case charge = 0x01
     /// Continue at pc `a`.
     case jump = 0x02
@@ -234,10 +235,11 @@ struct Op: Sendable {
     /// that block's `charge` (the next instruction) is skipped; 0 if it does not pay (too
     /// large, no `charge` next, or a block that costs nothing).
     var fallthroughCost: UInt8 = 0
-    /// On a branch: the cost of the block it jumps to, paid on the way, and then pc `a` is the
-    /// instruction after the target's `charge` (so the `charge` is skipped; it is at `a - 1`); 0
-    /// if the branch does not pay (too large, no `charge` there, or a block that costs
-    /// nothing), and then `a` is the target itself.
+    /// On a branch: the cost of the block it jumps to, paid on the way, and then its
+    /// destination (``targetBytes``) is the instruction after the target's `charge` (so the
+    /// `charge` is skipped; it is the instruction before); 0 if the branch does not pay (too
+    /// large, no `charge` there, or a block that costs nothing), and then the destination is
+    /// the target itself.
     var targetCost: UInt16 = 0
     var a: Int32
     var b: Int32
@@ -264,6 +266,25 @@ struct Op: Sendable {
         get { fallthroughCost }
         set { fallthroughCost = newValue }
     }
+
+    /// On `charge`: where a conditional branch that falls through into this block and pays for
+    /// it (its ``fallthroughCost``) continues, in bytes from that branch (the instruction before
+    /// this `charge`): the block's first instruction (``pastChargeBytes``), or, when the block
+    /// is only a `jump`, the jump's destination (the branch's cost then includes the jump's
+    /// target block). Field `a`.
+    @inline(__always) var fallThroughBytes: Int32 {
+        get { a }
+        set { a = newValue }
+    }
+
+    /// ``fallThroughBytes`` of a block that a paid fall-through enters at its first instruction
+    /// (two instructions after the branch).
+    static let pastChargeBytes = 2 * Int32(MemoryLayout<Op>.stride)
+
+    /// On `jump` and the conditional branches, once the function is finished: where the branch
+    /// goes when taken, in bytes from the branch (a taken branch adds it to `ip`; while the
+    /// function is compiled, field `a` is the target's pc instead).
+    @inline(__always) var targetBytes: Int32 { a }
 
     /// Field `b` of a counter branch: the counter's slot and its increment.
     static func counterField(slot: Int32, immediate: Int16) -> Int32 {

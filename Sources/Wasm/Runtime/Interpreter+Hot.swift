@@ -1,7 +1,7 @@
 // The interpreter's hot loop: the instructions that run often (control flow within a function,
 // moves, loads and stores of a 32-bit memory, integer and common float arithmetic) in a
 // function of their own that calls nothing, so that every register is free for its few live
-// values (`ip`, `fp`, `remaining`, `code`, the jump table, the memory). Everything else (calls,
+// values (`ip`, `fp`, `remaining`, the jump table, the memory). Everything else (calls,
 // returns, globals, tables, bulk and rare numeric operations) makes it return `.other` with `ip`
 // at that instruction, for the outer loop (Interpreter.swift) to run.
 
@@ -57,16 +57,17 @@ extension Execution {
     ) -> HotStop {
         precondition(start >= code, "an instruction of the function")
         var ip = start, remaining = budget, progressed = false
-        let exit = hotLoop(mode, &ip, &remaining, &progressed, code: code, fp: fp, memory: &memory)
+        let exit = hotLoop(mode, &ip, &remaining, &progressed, fp: fp, memory: &memory)
         return HotStop(exit: exit, progressed: progressed, ip: ip, remaining: remaining)
     }
 
     /// The loop of ``runHot(_:ip:remaining:code:fp:memory:)``, on its locals (inlined there, so that
-    /// they live in registers, written back once on exit).
+    /// they live in registers, written back once on exit). Branches go by byte offsets from `ip`
+    /// (``Op/targetBytes``), so the loop needs no pointer to the function's start.
     @inline(__always)
     static func hotLoop<Mode: MeteringMode>(
         _ mode: Mode.Type, _ ip: inout UnsafeMutablePointer<Op>, _ remaining: inout UInt64, _ progressed: inout Bool,
-        code: UnsafeMutablePointer<Op>, fp: UnsafeMutablePointer<UInt64>, memory: inout LinearMemory
+        fp: UnsafeMutablePointer<UInt64>, memory: inout LinearMemory
     ) -> HotExit {
         while true {
             // Fields are read by the cases that use them, through `ip`, not all before the
@@ -87,77 +88,77 @@ extension Execution {
                 progressed = true
             case .nop: break
             case .jump:
-                ip = Self.taken(Mode.self, ip, ip.a, code, &remaining)
+                ip = Self.taken(Mode.self, ip, &remaining)
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIf:
-                ip = UInt32(truncatingIfNeeded: fp[ip.b]) != 0 ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                ip = UInt32(truncatingIfNeeded: fp[ip.b]) != 0 ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 if Mode.isExact { return .stepped }
                 continue
             case .branchUnless, .branchIfEqz:
-                ip = UInt32(truncatingIfNeeded: fp[ip.b]) == 0 ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                ip = UInt32(truncatingIfNeeded: fp[ip.b]) == 0 ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32Eq:
-                ip = UInt32(truncatingIfNeeded: fp[ip.b]) == UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                ip = UInt32(truncatingIfNeeded: fp[ip.b]) == UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32Ne:
-                ip = UInt32(truncatingIfNeeded: fp[ip.b]) != UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                ip = UInt32(truncatingIfNeeded: fp[ip.b]) != UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32LtS:
-                ip = Int32(truncatingIfNeeded: fp[ip.b]) < Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                ip = Int32(truncatingIfNeeded: fp[ip.b]) < Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32LtU:
-                ip = UInt32(truncatingIfNeeded: fp[ip.b]) < UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                ip = UInt32(truncatingIfNeeded: fp[ip.b]) < UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32GtS:
-                ip = Int32(truncatingIfNeeded: fp[ip.b]) > Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                ip = Int32(truncatingIfNeeded: fp[ip.b]) > Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32GtU:
-                ip = UInt32(truncatingIfNeeded: fp[ip.b]) > UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                ip = UInt32(truncatingIfNeeded: fp[ip.b]) > UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32LeS:
-                ip = Int32(truncatingIfNeeded: fp[ip.b]) <= Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                ip = Int32(truncatingIfNeeded: fp[ip.b]) <= Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32LeU:
-                ip = UInt32(truncatingIfNeeded: fp[ip.b]) <= UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                ip = UInt32(truncatingIfNeeded: fp[ip.b]) <= UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32GeS:
-                ip = Int32(truncatingIfNeeded: fp[ip.b]) >= Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                ip = Int32(truncatingIfNeeded: fp[ip.b]) >= Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32GeU:
-                ip = UInt32(truncatingIfNeeded: fp[ip.b]) >= UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                ip = UInt32(truncatingIfNeeded: fp[ip.b]) >= UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32RemUEqz:
                 let divisor = UInt32(truncatingIfNeeded: fp[ip.c])
                 guard divisor != 0 else { return .integerDivideByZero }
-                ip = UInt32(truncatingIfNeeded: fp[ip.b]) % divisor == 0 ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                ip = UInt32(truncatingIfNeeded: fp[ip.b]) % divisor == 0 ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 if Mode.isExact { return .stepped }
                 continue
             case .counterBranchIfNonZero:
-                ip = Self.counted(ip, fp) != 0 ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                ip = Self.counted(ip, fp) != 0 ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 if Mode.isExact { return .stepped }
                 continue
             case .counterBranchIfNe:
-                ip = Self.counted(ip, fp) != UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                ip = Self.counted(ip, fp) != UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 if Mode.isExact { return .stepped }
                 continue
             case .counterBranchIfLtS:
-                ip = Int32(bitPattern: Self.counted(ip, fp)) < Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                ip = Int32(bitPattern: Self.counted(ip, fp)) < Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 if Mode.isExact { return .stepped }
                 continue
             case .counterBranchIfGtS:
-                ip = Int32(bitPattern: Self.counted(ip, fp)) > Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, ip.a, code, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                ip = Int32(bitPattern: Self.counted(ip, fp)) > Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 if Mode.isExact { return .stepped }
                 continue
             case .copy, .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64:

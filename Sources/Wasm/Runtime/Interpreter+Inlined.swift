@@ -1,21 +1,22 @@
 // The small helpers the interpreter's loops (Interpreter+Hot.swift, Interpreter.swift) call on every branch and
 // memory access; all are inlined into them (same module: whole-module optimization sees them).
 extension Execution {
-    /// The pc a taken branch continues at: `target` (pc `a`) when the branch pays for the
-    /// target block (block metering, affordable) or does not pay at all (cost 0), else the
-    /// target's `charge` (at `target - 1`), which then finds the block unaffordable. Exact
-    /// metering always goes to the target's `charge`.
+    /// The pc a taken branch continues at: its destination (``Op/targetBytes`` from `ip`) when
+    /// the branch pays for the target block (block metering, affordable) or does not pay at all
+    /// (cost 0), else the target's `charge` (the instruction before), which then finds the block
+    /// unaffordable. Exact metering always goes to the target's `charge`.
     @inline(__always)
     static func taken<Mode: MeteringMode>(
-        _ mode: Mode.Type, _ ip: UnsafeMutablePointer<Op>, _ target: Int, _ code: UnsafeMutablePointer<Op>, _ remaining: inout UInt64
+        _ mode: Mode.Type, _ ip: UnsafeMutablePointer<Op>, _ remaining: inout UInt64
     ) -> UnsafeMutablePointer<Op> {
         let cost = UInt64(ip.pointee.targetCost)
-        if Mode.isExact { return code + (cost == 0 ? target : target &- 1) }
+        let target = (UnsafeMutableRawPointer(ip) + Int(ip.pointee.targetBytes)).assumingMemoryBound(to: Op.self)
+        if Mode.isExact { return cost == 0 ? target : target - 1 }
         if _fastPath(cost <= remaining) {
             remaining &-= cost
-            return code + target
+            return target
         }
-        return code + (target &- 1)
+        return target - 1
     }
 
     /// A counter branch's update: adds the increment to the counter, stores it, returns it.
@@ -27,8 +28,9 @@ extension Execution {
         return value
     }
 
-    /// The pc a conditional branch falls through to, likewise past the next block's `charge`
-    /// when it pays for that block (a cost of 0: it does not).
+    /// The pc a conditional branch falls through to: when it pays for the next block (a cost
+    /// of 0: it does not), where that block's `charge` says a paid fall-through continues
+    /// (``Op/fallThroughBytes``: past the `charge`, or a jump's destination), else the `charge`.
     @inline(__always)
     static func fallThrough<Mode: MeteringMode>(
         _ mode: Mode.Type, _ ip: UnsafeMutablePointer<Op>, _ remaining: inout UInt64
@@ -38,7 +40,7 @@ extension Execution {
         // 0 wraps to the largest value), which saves a test and a branch on every fall-through.
         if !Mode.isExact && cost &- 1 < remaining {
             remaining &-= cost
-            return ip + 2
+            return (UnsafeMutableRawPointer(ip) + Int(ip[1].fallThroughBytes)).assumingMemoryBound(to: Op.self)
         }
         return ip + 1
     }

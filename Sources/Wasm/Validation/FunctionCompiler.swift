@@ -185,7 +185,8 @@ struct FunctionCompiler {
         }
     }
 
-    /// Lets branches pay for the blocks they enter: a jump or taken branch charges its target
+    /// Lets branches pay for the blocks they enter, then turns their targets into
+    /// ``Op/targetBytes``: a jump or taken branch charges its target
     /// block and continues after the target's `charge` (its pc `a` moves there); a
     /// conditional branch that falls through charges the next block and skips its `charge`.
     /// The `charge` instructions stay, for the other ways into their blocks and for exact
@@ -204,6 +205,28 @@ struct FunctionCompiler {
                 code[pc].fallthroughCost = UInt8(next)
             }
         }
+        for pc in code.indices where code[pc].code.isConditionalBranch && code[pc].fallthroughCost > 0 {
+            fuseFallThroughJump(&code, branch: pc)
+        }
+        let stride = Int32(MemoryLayout<Op>.stride)
+        for pc in code.indices where code[pc].code == .jump || code[pc].code.isConditionalBranch {
+            code[pc].a = (code[pc].a - Int32(pc)) * stride  // ``Op/targetBytes``
+        }
+    }
+
+    /// When the block a conditional branch falls through to is only a `jump` (`br_if` out of a
+    /// loop, then `br` back to its start: clang's shape for a loop left from its middle), lets
+    /// the fall-through pay for that block and the jump's target block at once and continue
+    /// where the jump would (``Op/fallThroughBytes`` of the block's `charge`), so the jump is
+    /// not dispatched. Only when the sum fits the fall-through's 8-bit cost; when the budget
+    /// cannot pay it, the branch goes to the block's `charge`, as without this.
+    static func fuseFallThroughJump(_ code: inout [Op], branch pc: Int) {
+        let charge = pc + 1, jump = pc + 2
+        guard jump < code.count, code[jump].code == .jump else { return }
+        let total = UInt64(code[pc].fallthroughCost) + UInt64(code[jump].targetCost)
+        guard total <= UInt64(UInt8.max) else { return }
+        code[pc].fallthroughCost = UInt8(total)
+        code[charge].fallThroughBytes = (code[jump].a - Int32(pc)) * Int32(MemoryLayout<Op>.stride)
     }
 
     /// The compiled function: fills in each block's charge.
@@ -212,7 +235,7 @@ struct FunctionCompiler {
         var rest: UInt64 = 0
         for index in code.indices.reversed() {
             if code[index].code == .charge {
-                code[index] = Op(.charge, 0, wide: rest)
+                code[index] = Op(.charge, Op.pastChargeBytes, wide: rest)
                 rest = 0
             } else {
                 rest += UInt64(costs[index])
