@@ -225,6 +225,14 @@ enum OpCode: UInt8 {
     /// If i32 slot `b` % slot `c` (unsigned) is zero, continue at pc `a` (`i32.rem_u`, `i32.eqz`
     /// and `br_if`: a divisibility test); traps "integer divide by zero" if slot `c` is zero.
     case branchIfI32RemUEqz
+
+    // An f64 addition or subtraction whose result is stored (`f64.store` of a 32-bit memory):
+    // the f64 at slot `b` + offset `c` = slot `a` op slot ``Op/thirdSlot`` (NaN canonicalised).
+    // The result is written to memory only; the store may trap, after the arithmetic.
+    /// `f64.add` then `f64.store`.
+    case f64AddStore
+    /// `f64.sub` then `f64.store` (slot `a` - slot ``Op/thirdSlot``).
+    case f64SubStore
 }
 
 /// One internal instruction: an operation, three 32-bit fields (slots, indices, pcs or the
@@ -254,7 +262,8 @@ struct Op: Sendable {
     /// On `f64MulAdd`, `f64MulSub`, `f64SubMul`, `f64MulMul` and `i32MulAdd`: the slot of the value added
     /// to, subtracted from or multiplied by the product; on `i32LoadMulAdd` and `i32LoadAddImmMulAdd`, the
     /// slot the loaded value is multiplied by; on `i32LoadShlImmTee` and `i64LoadShlImmTee`, the local
-    /// written with the address (the field branches use for ``targetCost``).
+    /// written with the address; on `f64AddStore` and `f64SubStore`, the right operand (the field
+    /// branches use for ``targetCost``).
     @inline(__always) var thirdSlot: UInt16 {
         get { targetCost }
         set { targetCost = newValue }
@@ -367,7 +376,7 @@ extension OpCode: Sendable {
             return (true, true, true)
         case .copy, .refIsNull, .saturatingTruncation, .i32AddImm, .i32AndImm, .i32ShlImm, .i32ShrUImm, .i64AddImm,
              .memory64Load, .memory64Store, .i32ShlAddImm, .i32LoadAddImm, .i64LoadAddImm, .i32LoadShlImm, .i64LoadShlImm,
-             .i32LoadShlImmTee, .i64LoadShlImmTee, .i32LoadMulAdd, .i32LoadAddImmMulAdd:
+             .i32LoadShlImmTee, .i64LoadShlImmTee, .i32LoadMulAdd, .i32LoadAddImmMulAdd, .f64AddStore, .f64SubStore:
             return (true, true, false)
         default: break
         }
@@ -383,7 +392,7 @@ extension OpCode: Sendable {
     var usesThirdSlot: Bool {
         switch self {
         case .f64MulAdd, .f64MulSub, .f64SubMul, .f64MulMul, .i32MulAdd, .i32LoadMulAdd, .i32LoadAddImmMulAdd, .moveIfI32LtS, .moveIfI32LtU, .moveIfI32GeS, .moveIfI32GeU,
-             .i32LoadShlImmTee, .i64LoadShlImmTee: true
+             .i32LoadShlImmTee, .i64LoadShlImmTee, .f64AddStore, .f64SubStore: true
         default: false
         }
     }

@@ -428,6 +428,12 @@ extension Execution {
             case .f64MulMul:
                 let product = Double(bitPattern: fp[ip.b]) * Double(bitPattern: fp[ip.c])
                 fp[ip.a] = Numerics.f64(product * Double(bitPattern: fp[Int(ip.pointee.thirdSlot)]))
+            case .f64AddStore:
+                guard let stored = Self.hotStore(Self.f64Sum(ip, fp), &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
+                guard stored else { return .outOfBoundsMemoryAccess }
+            case .f64SubStore:
+                guard let stored = Self.hotStore(Self.f64Difference(ip, fp), &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
+                guard stored else { return .outOfBoundsMemoryAccess }
             case .f64Sqrt:
                 fp[ip.a] = Numerics.f64(Double(bitPattern: fp[ip.b]).squareRoot())
             case .f32Add:

@@ -19,6 +19,18 @@ extension Execution {
         return target - 1
     }
 
+    /// The value `f64AddStore` stores: slot `a` + slot ``Op/thirdSlot`` (f64, NaN canonicalised).
+    @inline(__always)
+    static func f64Sum(_ ip: UnsafeMutablePointer<Op>, _ fp: UnsafeMutablePointer<UInt64>) -> UInt64 {
+        Numerics.f64(Double(bitPattern: fp[ip.a]) + Double(bitPattern: fp[Int(ip.pointee.thirdSlot)]))
+    }
+
+    /// The value `f64SubStore` stores: slot `a` - slot ``Op/thirdSlot`` (f64, NaN canonicalised).
+    @inline(__always)
+    static func f64Difference(_ ip: UnsafeMutablePointer<Op>, _ fp: UnsafeMutablePointer<UInt64>) -> UInt64 {
+        Numerics.f64(Double(bitPattern: fp[ip.a]) - Double(bitPattern: fp[Int(ip.pointee.thirdSlot)]))
+    }
+
     /// A counter branch's update: adds the increment to the counter, stores it, returns it.
     @inline(__always)
     static func counted(_ ip: UnsafeMutablePointer<Op>, _ fp: UnsafeMutablePointer<UInt64>) -> UInt32 {

@@ -116,6 +116,12 @@ extension Execution {
                 case .i32Store16, .i64Store16:
                     try store(UInt16(truncatingIfNeeded: fp[ip.a]), &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c))
                     ip += 1
+                case .f64AddStore:
+                    try store(Self.f64Sum(ip, fp), &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c))
+                    ip += 1
+                case .f64SubStore:
+                    try store(Self.f64Difference(ip, fp), &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c))
+                    ip += 1
                 case .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge, .f64Min, .f64Max, .f64Copysign:
                     fp[ip.a] = Numerics.binaryF64(ip.pointee.code.rawValue, Double(bitPattern: fp[ip.b]), Double(bitPattern: fp[ip.c]), fp[ip.b], fp[ip.c])
                     ip += 1

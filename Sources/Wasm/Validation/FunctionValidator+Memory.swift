@@ -47,6 +47,8 @@ extension FunctionValidator {
             emit(Op(memory64Access: opcode, a, b, offset: offset), cost: costTable.memory64AccessCost, producesTop: isLoad)
         } else if isLoad, let fused = fusedAddressLoad(opcode, destination: a, offset: offset) {
             emitter.emit(fused, cost: cost, producesTop: true)
+        } else if opcode == 0x39, let fused = fusedArithmeticStore(address: b, offset: offset) {
+            emitter.emit(fused, cost: cost)
         } else {
             let code = OpCode(rawValue: opcode) ?? .unreachable
             emit(Op(code, a, b, Int32(bitPattern: UInt32(truncatingIfNeeded: offset))), cost: cost, producesTop: isLoad)
@@ -103,6 +105,31 @@ extension FunctionValidator {
         var op = Op(isWide ? .i64LoadShlImmTee : .i32LoadShlImmTee, destination, address.b, Int32(bitPattern: UInt32(truncatingIfNeeded: offset)))
         op.shift = UInt8(truncatingIfNeeded: address.c & 31)
         op.thirdSlot = UInt16(local)
+        return op
+    }
+
+    /// An `f64.store` (32-bit memory) of the value the instruction just emitted computed as
+    /// `f64.add` or `f64.sub` into the value operand's own slot (in the same block): one
+    /// `f64AddStore` or `f64SubStore` that stores the result without writing it to a slot. The
+    /// arithmetic is removed (its cost becomes the fused store's, charged before the store's
+    /// trap point, as it was); `nil` if there is no such producer or its right operand's slot
+    /// does not fit ``Op/thirdSlot``.
+    mutating func fusedArithmeticStore(address: Int32, offset: UInt64) -> Op? {
+        let top = operands.count - 1
+        guard isEmitting, top >= 0, operandSources[top] == -1, let producer = emitter.producer,
+              producer == emitter.code.count - 1, producer > emitter.blockStart else { return nil }
+        let arithmetic = emitter.code[producer]
+        let code: OpCode
+        switch arithmetic.code {
+        case .f64Add: code = .f64AddStore
+        case .f64Sub: code = .f64SubStore
+        default: return nil
+        }
+        guard arithmetic.a == emitter.slot(ofOperandAt: top), arithmetic.a != address, arithmetic.c >= 0,
+              arithmetic.c < Int32(Op.notFusedWide) - Int32(FunctionCompiler.constantPoolMax) else { return nil }
+        _ = emitter.removeLast()
+        var op = Op(code, arithmetic.b, address, Int32(bitPattern: UInt32(truncatingIfNeeded: offset)))
+        op.thirdSlot = UInt16(arithmetic.c)
         return op
     }
 
