@@ -137,17 +137,28 @@ struct FusedInstructionTests {
         #expect(charged == Self.cost([0x20, 0x20, 0xA2, 0x20, 0xA0, 0x0B]))
     }
 
-    @Test func fusedMultiplyAddCanonicalizesNaN() throws {
-        var instance = try WasmInstance(CompiledModule.load(Self.multiplies))
-        let canonical: UInt64 = 0x7FF8_0000_0000_0000
-        let payload = Double(bitPattern: 0x7FF8_0000_0000_1234)
-        let negativePayload = Double(bitPattern: 0xFFF0_0000_0000_0001)  // a signalling NaN with the sign set
-        for function in 0..<4 {
-            #expect(try run(&instance, function, .infinity, 0, 1) == canonical, "inf * 0, function \(function)")
-            #expect(try run(&instance, function, payload, 1, 1) == canonical, "NaN product, function \(function)")
-            #expect(try run(&instance, function, 1, 1, negativePayload) == canonical, "NaN addend, function \(function)")
-            #expect(try run(&instance, function, .infinity, 1, function == 0 || function == 1 ? -.infinity : .infinity) == canonical)
+    /// The canonical NaN every f64 arithmetic result that is a NaN becomes.
+    static let canonicalNaN: UInt64 = 0x7FF8_0000_0000_0000
+    /// A quiet NaN with a payload.
+    static let nanWithPayload = Double(bitPattern: 0x7FF8_0000_0000_1234)
+    /// A signalling NaN with the sign set.
+    static let negativeSignallingNaN = Double(bitPattern: 0xFFF0_0000_0000_0001)
+
+    /// Expects every function in `functions` of `module` (of x, y, z: x * y combined with z)
+    /// to return the canonical NaN for inf * 0, for a NaN product, for a NaN z, and for the
+    /// arguments `more(function)` adds.
+    func expectCanonicalNaNs(_ module: [UInt8], _ functions: Range<Int>, more: (Int) -> [(Double, Double, Double)]) throws {
+        var instance = try WasmInstance(CompiledModule.load(module))
+        for function in functions {
+            let arguments = [(Double.infinity, 0, 1), (Self.nanWithPayload, 1, 1), (1, 1, Self.negativeSignallingNaN)] + more(function)
+            for (x, y, z) in arguments {
+                #expect(try run(&instance, function, x, y, z) == Self.canonicalNaN, "(\(x), \(y), \(z)), function \(function)")
+            }
         }
+    }
+
+    @Test func fusedMultiplyAddCanonicalizesNaN() throws {
+        try expectCanonicalNaNs(Self.multiplies, 0..<4) { function in [(.infinity, 1, function < 2 ? -.infinity : .infinity)] }
     }
 
     /// Functions of (x, y, z): 0 = x * y * z (the product on the left), 1 = z * (x * y) (on the right).
@@ -175,16 +186,7 @@ struct FusedInstructionTests {
     }
 
     @Test func aProductOfAProductCanonicalizesNaN() throws {
-        var instance = try WasmInstance(CompiledModule.load(Self.productsOfProducts))
-        let canonical: UInt64 = 0x7FF8_0000_0000_0000
-        let payload = Double(bitPattern: 0x7FF8_0000_0000_1234)
-        let negativePayload = Double(bitPattern: 0xFFF0_0000_0000_0001)  // a signalling NaN with the sign set
-        for function in 0..<2 {
-            #expect(try run(&instance, function, .infinity, 0, 1) == canonical, "inf * 0, function \(function)")
-            #expect(try run(&instance, function, 1e200, 1e200, 0) == canonical, "an overflowed product times 0, function \(function)")
-            #expect(try run(&instance, function, payload, 1, 1) == canonical, "NaN product, function \(function)")
-            #expect(try run(&instance, function, 1, 1, negativePayload) == canonical, "NaN factor, function \(function)")
-        }
+        try expectCanonicalNaNs(Self.productsOfProducts, 0..<2) { _ in [(1e200, 1e200, 0)] }  // an overflowed product times 0
     }
 
     static let i32i32i32toI32: [UInt8] = [0x60, 0x03, 0x7F, 0x7F, 0x7F, 0x01, 0x7F]

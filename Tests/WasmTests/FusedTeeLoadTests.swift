@@ -88,6 +88,39 @@ struct FusedTeeLoadTests {
         #expect(thrice.instructions - once.instructions == 2 * iteration)
     }
 
+    @Test func aFallThroughIntoTheJumpBackContinuesAtTheJumpsDestination() throws {
+        let instance = try WasmInstance(CompiledModule.load(Self.loop))
+        let code = instance.compiled.functions[0].code.base
+        let opcodes = Fused.opcodes(instance, 0)
+        let branch = try #require(opcodes.firstIndex(of: .branchIfI32GeU))
+        let (charge, jump) = (code[branch + 1], code[branch + 2])
+        // The jump pays for the loop's block and lands past its `charge`; the branch's fall-through
+        // pays for its own next block and the jump's target at once and lands where the jump would.
+        #expect(jump.targetCost > 0 && code[branch + 2 + Int(jump.targetBytes) / 16 - 1].code == .charge)
+        #expect(Int(code[branch].fallthroughCost) == Int(charge.wide) + Int(jump.targetCost))
+        #expect(Int(charge.fallThroughBytes) == 2 * 16 + Int(jump.targetBytes))
+    }
+
+    @Test func aLimitAtEveryPointOfTheLoopStopsAsPerInstructionCharging() throws {
+        var instance = try WasmInstance(CompiledModule.load(Self.loop))
+        let whole = try instance.invoke(functionIndex: 0, arguments: [.i32(4)])
+        // Stopped at any limit, a run has charged the limit less at most what the instruction it
+        // stops at (with what it stands for) costs; suspended and resumed, it charges the whole.
+        for limit in 1..<whole.instructions {
+            var execution = try Execution(&instance, function: 0, arguments: [.i32(4)])
+            guard case .trapped(let trap) = execution.run(&instance, instructionLimit: limit, suspendsAtLimit: false) else {
+                Issue.record("limit \(limit): expected a trap")
+                continue
+            }
+            #expect(trap.reason == .instructionLimitExceeded)
+            #expect(execution.instructionsCharged <= limit && execution.instructionsCharged + 20 > limit, "limit \(limit)")
+            var sliced = try Execution(&instance, function: 0, arguments: [.i32(4)])
+            var outcome = sliced.run(&instance, instructionLimit: limit)
+            while case .suspended = outcome { outcome = sliced.run(&instance, instructionLimit: limit) }
+            #expect(sliced.instructionsCharged == whole.instructions, "slice \(limit)")
+        }
+    }
+
     @Test func exactMeteringInSmallSlicesChargesWhatBlockMeteringDoes() throws {
         var instance = try WasmInstance(CompiledModule.load(Self.loop))
         let whole = try instance.invoke(functionIndex: 0, arguments: [.i32(50)])

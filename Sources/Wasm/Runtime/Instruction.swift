@@ -233,6 +233,10 @@ enum OpCode: UInt8 {
     case f64AddStore
     /// `f64.sub` then `f64.store` (slot `a` - slot ``Op/thirdSlot``).
     case f64SubStore
+    /// The f64 at slot `b` + offset `c` += slot `a` (`f64.load`, `f64.add` of another value
+    /// and the loaded one, `f64.store` to the same address: `x[i] += y`); the load may trap,
+    /// then nothing is stored.
+    case f64AddToMemory
 }
 
 /// One internal instruction: an operation, three 32-bit fields (slots, indices, pcs or the
@@ -376,7 +380,7 @@ extension OpCode: Sendable {
             return (true, true, true)
         case .copy, .refIsNull, .saturatingTruncation, .i32AddImm, .i32AndImm, .i32ShlImm, .i32ShrUImm, .i64AddImm,
              .memory64Load, .memory64Store, .i32ShlAddImm, .i32LoadAddImm, .i64LoadAddImm, .i32LoadShlImm, .i64LoadShlImm,
-             .i32LoadShlImmTee, .i64LoadShlImmTee, .i32LoadMulAdd, .i32LoadAddImmMulAdd, .f64AddStore, .f64SubStore:
+             .i32LoadShlImmTee, .i64LoadShlImmTee, .i32LoadMulAdd, .i32LoadAddImmMulAdd, .f64AddStore, .f64SubStore, .f64AddToMemory:
             return (true, true, false)
         default: break
         }

@@ -434,6 +434,11 @@ extension Execution {
             case .f64SubStore:
                 guard let stored = Self.hotStore(Self.f64Difference(ip, fp), &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
                 guard stored else { return .outOfBoundsMemoryAccess }
+            case .f64AddToMemory:
+                guard let value = Self.hotLoad(UInt64.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                let sum = Numerics.f64(Double(bitPattern: fp[ip.a]) + Double(bitPattern: value))
+                guard let stored = Self.hotStore(sum, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
+                guard stored else { return .outOfBoundsMemoryAccess }
             case .f64Sqrt:
                 fp[ip.a] = Numerics.f64(Double(bitPattern: fp[ip.b]).squareRoot())
             case .f32Add:

@@ -122,6 +122,12 @@ extension Execution {
                 case .f64SubStore:
                     try store(Self.f64Difference(ip, fp), &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c))
                     ip += 1
+                case .f64AddToMemory:
+                    guard let value = instance.memoryStorage.load(UInt64.self, base: UInt32(truncatingIfNeeded: fp[ip.b]), offset: UInt32(bitPattern: ip.pointee.c)) else {
+                        throw .outOfBoundsMemoryAccess
+                    }
+                    try store(Numerics.f64(Double(bitPattern: fp[ip.a]) + Double(bitPattern: value)), &instance, fp[ip.b], Int32(truncatingIfNeeded: ip.c))
+                    ip += 1
                 case .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge, .f64Min, .f64Max, .f64Copysign:
                     fp[ip.a] = Numerics.binaryF64(ip.pointee.code.rawValue, Double(bitPattern: fp[ip.b]), Double(bitPattern: fp[ip.c]), fp[ip.b], fp[ip.c])
                     ip += 1

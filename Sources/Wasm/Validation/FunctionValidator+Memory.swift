@@ -48,7 +48,10 @@ extension FunctionValidator {
         } else if isLoad, let fused = fusedAddressLoad(opcode, destination: a, offset: offset) {
             emitter.emit(fused, cost: cost, producesTop: true)
         } else if opcode == 0x39, let fused = fusedArithmeticStore(address: b, offset: offset) {
-            emitter.emit(fused, cost: cost)
+            emitter.emit(fused.op, cost: cost)
+            if let beforeTrap = fused.beforeTrap {
+                emitter.tailCosts[emitter.tailCosts.count - 1] = UInt32(clamping: UInt64(emitter.costs[emitter.costs.count - 1]) - beforeTrap)
+            }
         } else {
             let code = OpCode(rawValue: opcode) ?? .unreachable
             emit(Op(code, a, b, Int32(bitPattern: UInt32(truncatingIfNeeded: offset))), cost: cost, producesTop: isLoad)
@@ -112,9 +115,12 @@ extension FunctionValidator {
     /// `f64.add` or `f64.sub` into the value operand's own slot (in the same block): one
     /// `f64AddStore` or `f64SubStore` that stores the result without writing it to a slot. The
     /// arithmetic is removed (its cost becomes the fused store's, charged before the store's
-    /// trap point, as it was); `nil` if there is no such producer or its right operand's slot
-    /// does not fit ``Op/thirdSlot``.
-    mutating func fusedArithmeticStore(address: Int32, offset: UInt64) -> Op? {
+    /// trap point, as it was). When the addition's other operand is an `f64.load` of the same
+    /// address emitted just before it, that goes too: one `f64AddToMemory`, whose trap point is
+    /// the load. Returns the instruction and the part of its cost charged before its trap point
+    /// (`nil`: all of it); `nil` if there is no such producer or its right operand's slot does
+    /// not fit ``Op/thirdSlot``.
+    mutating func fusedArithmeticStore(address: Int32, offset: UInt64) -> (op: Op, beforeTrap: UInt64?)? {
         let top = operands.count - 1
         guard isEmitting, top >= 0, operandSources[top] == -1, let producer = emitter.producer,
               producer == emitter.code.count - 1, producer > emitter.blockStart else { return nil }
@@ -125,12 +131,29 @@ extension FunctionValidator {
         case .f64Sub: code = .f64SubStore
         default: return nil
         }
-        guard arithmetic.a == emitter.slot(ofOperandAt: top), arithmetic.a != address, arithmetic.c >= 0,
-              arithmetic.c < Int32(Op.notFusedWide) - Int32(FunctionCompiler.constantPoolMax) else { return nil }
+        guard arithmetic.a == emitter.slot(ofOperandAt: top), arithmetic.a != address else { return nil }
+        let storeOffset = Int32(bitPattern: UInt32(truncatingIfNeeded: offset))
+        if code == .f64AddStore, let update = fusedAddToMemory(arithmetic, address: address, offset: storeOffset) { return update }
+        guard arithmetic.c >= 0, arithmetic.c < Int32(Op.notFusedWide) - Int32(FunctionCompiler.constantPoolMax) else { return nil }
         _ = emitter.removeLast()
-        var op = Op(code, arithmetic.b, address, Int32(bitPattern: UInt32(truncatingIfNeeded: offset)))
+        var op = Op(code, arithmetic.b, address, storeOffset)
         op.thirdSlot = UInt16(arithmetic.c)
-        return op
+        return (op, nil)
+    }
+
+    /// ``fusedArithmeticStore(address:offset:)``'s `f64AddToMemory`: `addition` (the last
+    /// instruction) adds the value the `f64.load` before it read from `address` + `offset`
+    /// (into an operand slot of its own, in the same block) to another value.
+    mutating func fusedAddToMemory(_ addition: Op, address: Int32, offset: Int32) -> (op: Op, beforeTrap: UInt64?)? {
+        let last = emitter.code.count - 1
+        guard last - 1 > emitter.blockStart else { return nil }
+        let load = emitter.code[last - 1]
+        guard load.code == .f64Load, load.b == address, load.c == offset, load.a >= Int32(emitter.localCount),
+              load.a == addition.b || load.a == addition.c, addition.b != addition.c else { return nil }
+        let beforeTrap = UInt64(emitter.costs[last - 1] - emitter.tailCosts[last - 1])
+        _ = emitter.removeLast()
+        _ = emitter.removeLast()
+        return (Op(.f64AddToMemory, load.a == addition.b ? addition.c : addition.b, address, offset), beforeTrap)
     }
 
     // MARK: - 0xFC prefix: saturating truncation, bulk memory, tables
