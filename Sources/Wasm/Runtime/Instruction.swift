@@ -5,7 +5,9 @@
 /// Every instruction addresses value slots relative to its frame: the frame's locals first,
 /// then one slot per operand-stack height (the validator knows the height at every
 /// instruction), so instructions read and write slots directly and nothing is pushed or
-/// popped at run time. Field use per operation is documented on each case (`a`, `b`, `c`).
+/// popped at run time. Field use per operation is documented on each case (`a`, `b`, `c`). A
+/// branch's "pc `a`" is held, once the function is finished, as a byte offset from the branch
+/// (``Op/targetBytes``).
 enum OpCode: UInt8 {
     /// Trap "unreachable".
     case unreachable = 0x00
