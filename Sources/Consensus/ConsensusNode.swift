@@ -44,7 +44,7 @@ public struct ConsensusStep: Sendable {
 /// unless the node's clock drifts), and wake-ups are asked for in that time. Docs/Consensus.md
 /// describes the rules it follows (Docs/Model.md, "ICC consensus").
 public struct ConsensusNode: Sendable {
-    // 24 stored properties: one node's whole protocol state; each table is looked up per artifact.
+    // 26 stored properties: one node's whole protocol state; each table is looked up per artifact.
     /// This node.
     public let id: NodeID
     /// The subnet's parameters.
@@ -86,6 +86,13 @@ public struct ConsensusNode: Sendable {
     /// threshold arrived, or the notarized or finalized height moved, since ``aggregateFinalizations(_:)`` last looked (only those
     /// can let it finalize).
     var finalizationPending = true
+    /// The rules whose inputs changed since the rules last reached their fixpoint (all of
+    /// them until the first step): the first pass of ``progress(_:_:)`` runs only these and
+    /// the rules that wait for time (``RuleSet``).
+    var rulesToRun = RuleSet.all
+    /// Whether the first pass of a step runs only ``rulesToRun`` and the rules that wait for
+    /// time (the default), or every rule (the tests that compare both ways turn it off).
+    package var schedulesRules = true
     /// The wake-up the last step asked for.
     public private(set) var wakeUpAt: SimInstant?
     /// The highest height with a notarized block known (the current round is one above).
@@ -166,24 +173,6 @@ public struct ConsensusNode: Sendable {
     @inline(__always)
     func myRank() -> Int? {
         makers(at: round)?.firstIndex(of: id)
-    }
-
-    // MARK: - Progress
-
-    /// Applies every rule that can fire, until none can.
-    mutating func progress(_ now: SimInstant, _ step: inout ConsensusStep) {
-        var changed = true
-        while changed {
-            changed = false
-            changed = acceptBeacons(now, &step) || changed
-            changed = validatePendingBlocks(&step) || changed
-            changed = aggregateNotarizations(now, &step) || changed
-            changed = signBeaconShare(&step) || changed
-            changed = propose(now, &step) || changed
-            changed = notarize(now, &step) || changed
-            changed = signFinalizationShares(&step) || changed
-            changed = aggregateFinalizations(&step) || changed
-        }
     }
 
     // MARK: - Wake-ups
