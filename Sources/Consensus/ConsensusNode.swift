@@ -44,7 +44,7 @@ public struct ConsensusStep: Sendable {
 /// unless the node's clock drifts), and wake-ups are asked for in that time. Docs/Consensus.md
 /// describes the rules it follows (Docs/Model.md, "ICC consensus").
 public struct ConsensusNode: Sendable {
-    // 26 stored properties: one node's whole protocol state; each table is looked up per artifact.
+    // 27 stored properties: one node's whole protocol state; each table is looked up per artifact.
     /// This node.
     public let id: NodeID
     /// The subnet's parameters.
@@ -95,6 +95,8 @@ public struct ConsensusNode: Sendable {
     package var schedulesRules = true
     /// The wake-up the last step asked for.
     public private(set) var wakeUpAt: SimInstant?
+    /// When the last step that ran the rules (and asked for ``wakeUpAt``) did so.
+    var settledAt: SimInstant = .zero
     /// The highest height with a notarized block known (the current round is one above).
     public internal(set) var notarizedHeight: Height = 0
     /// The highest finalized height.
@@ -153,6 +155,7 @@ public struct ConsensusNode: Sendable {
         progress(now, &step)
         requestCatchUpIfStuck(now, &step)
         wakeUpAt = nextWakeUp(now)
+        settledAt = now
         step.wakeUpAt = wakeUpAt
         return step
     }
