@@ -66,6 +66,7 @@ extension ConsensusNode {
         }
         for block in chain { blocks[block.digest] = block }
         finalizationPending = true
+        rulesToRun = .all
         let top = package.height
         tipFinalizationSigners = package.signers
         if notarizedHeight < top {

@@ -30,32 +30,44 @@ extension ConsensusNode {
             guard block.height > finalizedHeight, blocks[block.digest] == nil,
                   !pendingBlocks.contains(where: { $0.digest == block.digest }) else { return false }
             pendingBlocks.append(block)
+            rulesToRun.insert(.validatePendingBlocks)
             return true
         case .beaconShare(let height, let signer):
             guard height > 0, beacons[height] == nil else { return false }
-            return pool.modify(height) { $0.beaconShares.insert(signer) }
+            let count = pool.modify(height) { $0.beaconShares.insert(signer) ? $0.beaconShares.count : nil }
+            guard let count else { return false }
+            // Fewer than f + 1 shares make no beacon: stored, but no rule can fire.
+            if count >= configuration.beaconThreshold { rulesToRun.insert(.acceptBeacons) }
+            return true
         case .beacon(let height, let value):
             guard beacons[height] == nil, pendingBeacons[height] != value else { return false }
             pendingBeacons[height] = value
+            rulesToRun.insert(.acceptBeacons)
             return true
         case .notarizationShare(let height, let block, let signer):
             guard height > finalizedHeight else { return false }
             // One in-place visit of the height's pool (see `PoolTable.modify`).
             let threshold = configuration.threshold
-            return pool.modify(height) { pool in
-                guard !pool.notarized.contains(block), let count = pool.notarizationShares.insert(signer, into: block) else { return false }
+            let count = pool.modify(height) { pool -> Int? in
+                guard !pool.notarized.contains(block), let count = pool.notarizationShares.insert(signer, into: block) else { return nil }
                 // Only a block's threshold-th share (or later ones) can notarize it.
                 if count >= threshold { pool.notarizationPending = true }
-                return true
+                return count
             }
+            guard let count else { return false }
+            if count >= threshold { rulesToRun.insert(.aggregateNotarizations) }
+            return true
         case .notarization(let height, let block, let signers):
             guard height > finalizedHeight, signers.count >= configuration.threshold else { return false }
-            let isNew = pool.modify(height) { pool in
-                guard pool.notarizationsReceived.insert(block) else { return false }
+            // Whether it is new here, and whether its block is notarized here already (then
+            // it can notarize nothing: at the fixpoint no block it does not name is ready).
+            let (isNew, notarized) = pool.modify(height) { pool in
+                guard pool.notarizationsReceived.insert(block) else { return (false, false) }
                 pool.notarizationPending = true
-                return true
+                return (true, pool.notarized.contains(block))
             }
             guard isNew else { return false }
+            if !notarized { rulesToRun.insert(.aggregateNotarizations) }
             if notarizationSigners[block] == nil { notarizationSigners[block] = signers }
             return true
         case .finalizationShare(let height, let block, let signer):

@@ -44,7 +44,7 @@ public struct ConsensusStep: Sendable {
 /// unless the node's clock drifts), and wake-ups are asked for in that time. Docs/Consensus.md
 /// describes the rules it follows (Docs/Model.md, "ICC consensus").
 public struct ConsensusNode: Sendable {
-    // 24 stored properties: one node's whole protocol state; each table is looked up per artifact.
+    // 27 stored properties: one node's whole protocol state; each table is looked up per artifact.
     /// This node.
     public let id: NodeID
     /// The subnet's parameters.
@@ -86,8 +86,17 @@ public struct ConsensusNode: Sendable {
     /// threshold arrived, or the notarized or finalized height moved, since ``aggregateFinalizations(_:)`` last looked (only those
     /// can let it finalize).
     var finalizationPending = true
+    /// The rules whose inputs changed since the rules last reached their fixpoint (all of
+    /// them until the first step): the first pass of ``progress(_:_:)`` runs only these and
+    /// the rules that wait for time (``RuleSet``).
+    var rulesToRun = RuleSet.all
+    /// Whether the first pass of a step runs only ``rulesToRun`` and the rules that wait for
+    /// time (the default), or every rule (the tests that compare both ways turn it off).
+    package var schedulesRules = true
     /// The wake-up the last step asked for.
     public private(set) var wakeUpAt: SimInstant?
+    /// When the last step that ran the rules (and asked for ``wakeUpAt``) did so.
+    var settledAt: SimInstant = .zero
     /// The highest height with a notarized block known (the current round is one above).
     public internal(set) var notarizedHeight: Height = 0
     /// The highest finalized height.
@@ -146,6 +155,7 @@ public struct ConsensusNode: Sendable {
         progress(now, &step)
         requestCatchUpIfStuck(now, &step)
         wakeUpAt = nextWakeUp(now)
+        settledAt = now
         step.wakeUpAt = wakeUpAt
         return step
     }
@@ -166,24 +176,6 @@ public struct ConsensusNode: Sendable {
     @inline(__always)
     func myRank() -> Int? {
         makers(at: round)?.firstIndex(of: id)
-    }
-
-    // MARK: - Progress
-
-    /// Applies every rule that can fire, until none can.
-    mutating func progress(_ now: SimInstant, _ step: inout ConsensusStep) {
-        var changed = true
-        while changed {
-            changed = false
-            changed = acceptBeacons(now, &step) || changed
-            changed = validatePendingBlocks(&step) || changed
-            changed = aggregateNotarizations(now, &step) || changed
-            changed = signBeaconShare(&step) || changed
-            changed = propose(now, &step) || changed
-            changed = notarize(now, &step) || changed
-            changed = signFinalizationShares(&step) || changed
-            changed = aggregateFinalizations(&step) || changed
-        }
     }
 
     // MARK: - Wake-ups

@@ -3,9 +3,11 @@ import SimCore
 import Consensus
 @testable import InternetComputer
 
-/// A delivery that changes nothing at an honest replica skips its step
-/// (``SubnetSimulation/changesNothing(_:at:)``): runs with the shortcut and without it must be
-/// the same run, event for event, and the shortcut must actually be taken.
+/// A delivery that changes nothing (or only stores shares below their threshold) at an honest
+/// replica skips its step (``SubnetSimulation/takeWithoutStep(_:at:_:)``), and a step's first
+/// pass runs only the rules its input may have enabled (``ConsensusNode/schedulesRules``):
+/// runs with the shortcuts and without them must be the same run, event for event, and the
+/// shortcuts must actually be taken.
 @Suite("Unchanged deliveries")
 struct UnchangedDeliveryTests {
     static func at(_ seconds: Int64) -> SimInstant { .zero + .seconds(seconds) }
@@ -17,6 +19,7 @@ struct UnchangedDeliveryTests {
         for skips in [false, true] {
             var model = SubnetSimulation(configuration: configuration)
             model.skipsUnchangedSteps = skips
+            for node in model.replicas.indices { model.replicas[node].consensus.schedulesRules = skips }
             var simulation = Simulation(model: model)
             simulation.model.start(&simulation.scheduler)
             _ = simulation.run(.until(at(seconds)))

@@ -23,25 +23,27 @@ extension SubnetSimulation {
         }
         guard !message.forConsensus.isEmpty else { return }
         let time = replicas[node].consensusProcessor.take(arrivingAt: now, cost: message.consensusCost)
-        guard !changesNothing(message, at: node) else { return finishUnchangedStep(node, at: time, &scheduler) }
+        guard !takeWithoutStep(message, at: node, time) else { return finishUnchangedStep(node, at: time, &scheduler) }
         run(node, .artifacts(message.forConsensus, from: NodeID(sender)), at: time, &scheduler)
     }
 
-    /// Whether `message`'s artifacts for consensus would change nothing at replica `node`
-    /// (``ConsensusNode/changesNothing(_:)``), so that its step can be skipped: decided for
-    /// honest replicas only (a wrapper may act on anything), and only when no certification
-    /// the replica aggregated waits to leave with its step's message.
-    mutating func changesNothing(_ message: Message, at node: Int) -> Bool {
+    /// Whether replica `node` took `message`'s artifacts for consensus at `time` without a
+    /// step, because the step would only have stored them
+    /// (``ConsensusNode/takeWithoutStep(_:now:)``): decided for honest replicas only (a
+    /// wrapper may act on anything), and only when no certification the replica aggregated
+    /// waits to leave with its step's message.
+    mutating func takeWithoutStep(_ message: Message, at node: Int, _ time: SimInstant) -> Bool {
         guard skipsUnchangedSteps, replicas[node].byzantine == nil, !certificationsToSend.contains(where: { $0.node == node }) else {
             return false
         }
-        // In place (see `ConsensusNode.changesNothing(_:)`): nothing changes.
-        return replicas[node].consensus.changesNothing(message.forConsensus)
+        // In place (see `ConsensusNode.changesNothing(_:)`), on the node's own clock.
+        let local = replicas[node].localTime(time)
+        return replicas[node].consensus.takeWithoutStep(message.forConsensus, now: local)
     }
 
-    /// What ``run(_:_:at:_:)`` does after a step of replica `node` at `now` that changed
-    /// nothing: it sends nothing, keeps the wake-up the node asked for last, and records the
-    /// round as every step does.
+    /// What ``run(_:_:at:_:)`` does after a step of replica `node` at `now` that output
+    /// nothing and asked for the wake-up it asked for last: it sends nothing, keeps that
+    /// wake-up, and records the round as every step does.
     mutating func finishUnchangedStep(_ node: Int, at now: SimInstant, _ scheduler: inout Scheduler<Event>) {
         setWakeUp(node, replicas[node].consensus.wakeUpAt, &scheduler)
         metrics.recordRound(node: node, height: replicas[node].consensus.notarizedHeight, at: now)

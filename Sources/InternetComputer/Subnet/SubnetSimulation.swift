@@ -59,7 +59,7 @@ public struct SubnetSimulation: SimulationModel {
     /// subnet computes each height's once (``BeaconMemo``).
     var beaconMemo = BeaconMemo()
     /// Whether a delivery that changes nothing at an honest replica skips the replica's step
-    /// (``changesNothing(_:at:)``); off only in the test that compares both ways.
+    /// (``takeWithoutStep(_:at:_:)``); off only in the tests that compare both ways.
     var skipsUnchangedSteps = true
 
     /// A subnet at time zero; call ``start(_:)`` to schedule the first wake-ups.

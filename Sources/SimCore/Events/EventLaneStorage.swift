@@ -52,22 +52,26 @@ final class EventLaneStorage<Payload> {
     /// A tree node: the earliest head key below it, and its lane.
     @usableFromInline
     struct Node {
-        @usableFromInline var time: Int64
-        @usableFromInline var sequence: UInt64
+        @usableFromInline var key: EventKey
         @usableFromInline var lane: Int
 
         @inlinable
         init(time: Int64, sequence: UInt64, lane: Int) {
-            self.time = time
-            self.sequence = sequence
+            key = EventKey(time: time, sequence: sequence)
             self.lane = lane
         }
 
+        /// The head's time.
+        @inlinable
+        var time: Int64 { key.time }
+
+        /// The head's sequence number.
+        @inlinable
+        var sequence: UInt64 { key.sequence }
+
         /// Whether this node's key precedes `other`'s.
         @inlinable @inline(__always)
-        func precedes(_ other: Node) -> Bool {
-            time < other.time || (time == other.time && sequence < other.sequence)
-        }
+        func precedes(_ other: Node) -> Bool { key.precedes(other.key) }
     }
 
     /// The tree's memory and size, and the lanes in use.

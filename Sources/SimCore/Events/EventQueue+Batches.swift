@@ -5,8 +5,7 @@
 /// batch then, so that a pop reads no per-event payload (a cache miss each at 40 nodes).
 @usableFromInline
 struct BatchEntry: HeapEntry, Equatable {
-    @usableFromInline var time: Int64
-    @usableFromInline var sequence: UInt64
+    @usableFromInline var key: EventKey
     @usableFromInline var batch: UInt32
     /// The event's index among its batch's sorted keys.
     @usableFromInline var index: UInt16
@@ -15,23 +14,26 @@ struct BatchEntry: HeapEntry, Equatable {
 
     @inlinable
     init(time: Int64, sequence: UInt64, batch: UInt32, index: UInt16, tag: UInt16) {
-        self.time = time
-        self.sequence = sequence
+        key = EventKey(time: time, sequence: sequence)
         self.batch = batch
         self.index = index
         self.tag = tag
     }
 
+    /// When the event is due.
+    @inlinable
+    var time: Int64 { key.time }
+
+    /// The sequence number the event drew.
+    @inlinable
+    var sequence: UInt64 { key.sequence }
+
     @inlinable @inline(__always)
-    func precedes(_ other: BatchEntry) -> Bool {
-        time < other.time || (time == other.time && sequence < other.sequence)
-    }
+    func precedes(_ other: BatchEntry) -> Bool { key.precedes(other.key) }
 
     /// Whether this entry's event comes before the tiers' entry `other`.
     @inlinable @inline(__always)
-    func precedes(_ other: QueueEntry) -> Bool {
-        time < other.time || (time == other.time && sequence < other.sequence)
-    }
+    func precedes(_ other: QueueEntry) -> Bool { key.precedes(other.key) }
 }
 
 /// The keys of one batch of events (``EventQueue/scheduleBatch(_:count:time:tag:)``)

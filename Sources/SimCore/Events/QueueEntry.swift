@@ -7,24 +7,28 @@ protocol HeapEntry {
 
 /// One stored reference to a pending event: its ordering key and the slot with its payload.
 ///
-/// Entries are ordered by (time, sequence); sequences are unique, so the order is total.
+/// Entries are ordered by their keys (``EventKey``: time, then sequence).
 @usableFromInline
 struct QueueEntry: HeapEntry {
-    @usableFromInline var time: Int64
-    @usableFromInline var sequence: UInt64
+    @usableFromInline var key: EventKey
     @usableFromInline var slot: UInt32
 
     @inlinable
     init(time: Int64, sequence: UInt64, slot: UInt32) {
-        self.time = time
-        self.sequence = sequence
+        key = EventKey(time: time, sequence: sequence)
         self.slot = slot
     }
 
+    /// When the event is due.
+    @inlinable
+    var time: Int64 { key.time }
+
+    /// The sequence number of this entry.
+    @inlinable
+    var sequence: UInt64 { key.sequence }
+
     @inlinable @inline(__always)
-    func precedes(_ other: QueueEntry) -> Bool {
-        time < other.time || (time == other.time && sequence < other.sequence)
-    }
+    func precedes(_ other: QueueEntry) -> Bool { key.precedes(other.key) }
 }
 
 /// A binary min-heap of entries (``QueueEntry``s by (time, sequence) for the tiers,
