@@ -147,7 +147,10 @@ extension InternetComputerSimulation {
     /// the order a one-event run produces them in (a stable sort; each subnet's items come
     /// in its own order already).
     static func inOrder<Item>(_ items: [Item], time: (Item) -> SimInstant, subnet: (Item) -> Int) -> [Item] {
-        items.enumerated().sorted { a, b in
+        // Already in order (one subnet published, or several one after another): the stable
+        // sort would give them back as they are, at about 1,200 instructions an item.
+        if zip(items, items.dropFirst()).allSatisfy({ (time($0), subnet($0)) <= (time($1), subnet($1)) }) { return items }
+        return items.enumerated().sorted { a, b in
             (time(a.element), subnet(a.element), a.offset) < (time(b.element), subnet(b.element), b.offset)
         }.map(\.element)
     }
