@@ -145,23 +145,31 @@ extension InternetComputerSimulation {
     /// is sent once a query thread and a slot of the canister served it (``QueryService``).
     /// - Precondition: the subnet and the replica exist.
     public mutating func query(_ request: QueryRequest, onSubnet subnet: Int, atReplica node: Int, at time: SimInstant) -> QueryResponse {
+        query(PreparedQuery(request), onSubnet: subnet, atReplica: node, at: time)
+    }
+
+    /// ``query(_:onSubnet:atReplica:at:)`` of a request whose cache key was made once
+    /// (``PreparedQuery``, which a client keeps for a request it repeats): the same answer,
+    /// without building and hashing the key per query.
+    /// - Precondition: the subnet and the replica exist.
+    public mutating func query(_ prepared: PreparedQuery, onSubnet subnet: Int, atReplica node: Int, at time: SimInstant) -> QueryResponse {
         precondition(subnets.indices.contains(subnet) && subnets[subnet].model.replicas.indices.contains(node), "replica \(node) of subnet \(subnet)")
         guard queryServices[subnet][node].admits(at: time) else { return .overloaded(at: time) }
-        let place = queryPlace(request.canister, onSubnet: subnet, atReplica: node)
+        let place = queryPlace(prepared.request.canister, onSubnet: subnet, atReplica: node)
         var response: QueryResponse
-        let key = QueryCache.Key(request)
         // A hit reads the canister's fields in place; only a miss copies its state to run on.
         let environment = queryEnvironment(place, onSubnet: subnet)
-        if let environment, let cached = queryServices[subnet][node].cache.lookup(key, in: environment) {
+        if let environment, let cached = queryServices[subnet][node].cache.lookup(prepared.key, hash: prepared.keyHash, in: environment) {
             response = QueryResponse(result: cached, executionDuration: .zero, cacheHit: true)
         } else {
-            response = SubnetExecution.query(request, on: canister(at: place, onSubnet: subnet), round: subnets[subnet].model.execution.executor.configuration,
-                                             at: time, stateTime: place.stateTime)
+            response = SubnetExecution.query(prepared.request, on: canister(at: place, onSubnet: subnet),
+                                             round: subnets[subnet].model.execution.executor.configuration, at: time, stateTime: place.stateTime)
             if let environment {
-                queryServices[subnet][node].cache.store(key, response.result, environment: environment, reads: response.environmentReads)
+                queryServices[subnet][node].cache.store(prepared.key, hash: prepared.keyHash, response.result, environment: environment,
+                                                        reads: response.environmentReads)
             }
         }
-        response.answeredAt = queryServices[subnet][node].run(canister: request.canister, at: time, execution: response.executionDuration).end
+        response.answeredAt = queryServices[subnet][node].run(canister: prepared.request.canister, at: time, execution: response.executionDuration).end
         return response
     }
 

@@ -41,6 +41,28 @@ struct QueryCapacityTests {
         #expect(ic.queryServices[0][0].cache.hits == 2 && ic.queryServices[0][0].cache.misses == 2)
     }
 
+    /// A prepared query (its key made and hashed once) is the same query: it hits the entry a
+    /// plain one stored and the other way round, and answers the same at every step.
+    @Test func aPreparedQueryMeetsTheSameCacheAsAPlainOne() throws {
+        var plain = try Self.simulation(), prepared = try Self.simulation()
+        let get = PreparedQuery(Self.get)
+        let other = PreparedQuery(QueryRequest(canister: Self.counter, method: "get", argument: [1], sender: .user(2)))
+        for (step, millis) in [500, 600, 700, 6_000, 6_100].enumerated() {
+            let time = SimInstant.zero + .milliseconds(Int64(millis))
+            plain.run(until: time)
+            prepared.run(until: time)
+            // Alternate which side is prepared, so that each stores what the other then hits.
+            let (a, b) = step.isMultiple(of: 2)
+                ? (plain.query(Self.get, onSubnet: 0, atReplica: 0, at: time), prepared.query(get, onSubnet: 0, atReplica: 0, at: time))
+                : (plain.query(get, onSubnet: 0, atReplica: 0, at: time), prepared.query(Self.get, onSubnet: 0, atReplica: 0, at: time))
+            #expect(a == b, "at \(millis) ms")
+            #expect(plain.query(other, onSubnet: 0, atReplica: 0, at: time) == prepared.query(other.request, onSubnet: 0, atReplica: 0, at: time))
+        }
+        let (cache, preparedCache) = (plain.queryServices[0][0].cache, prepared.queryServices[0][0].cache)
+        #expect(cache.hits == preparedCache.hits && cache.misses == preparedCache.misses && cache.count == preparedCache.count)
+        #expect(cache.hits == 6 && cache.misses == 4, "a hit per repeat of each key until the canister changes")
+    }
+
     @Test func theHandlerAnswers429PastItsBound() throws {
         var service = QueryServiceConfiguration()
         service.concurrentMax = 2

@@ -40,14 +40,15 @@ struct WindowedRunTests {
     }
 
     /// The windows reproduce the one-event-at-a-time run: slices and answers delivered at a
-    /// window's end, in publication order, change nothing.
-    @Test(arguments: ["mainnet-topology", "cross-subnet-calls"])
-    func windowsReproduceTheOneEventRun(name: String) throws {
+    /// window's end, in publication order, change nothing (on one thread the subnets of a
+    /// window run in line, gathering what they publish in one output; on more, on the crew).
+    @Test(arguments: ["mainnet-topology", "cross-subnet-calls", "app-subnet-baseline"], [1, 2])
+    func windowsReproduceTheOneEventRun(name: String, threads: Int) throws {
         let scenario = try Self.scenario(name, seconds: 4)
         var stepped = try ScenarioSimulation(scenario: scenario, modules: try scenario.modules { _ in nil })
         stepped.runOneEventAtATime(until: .zero + scenario.duration)
         #expect(stepped.internetComputer.windowsRun == 0)
-        let windowed = try Self.run(scenario, threads: 2)
+        let windowed = try Self.run(scenario, threads: threads)
         #expect(windowed.windows > 0)
         #expect(windowed.traceHash == stepped.traceHash)
         #expect(windowed.json == ScenarioReport(stepped).json)

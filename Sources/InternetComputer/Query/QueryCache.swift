@@ -102,10 +102,12 @@ public struct QueryCache: Sendable {
         static let vacant = Entry(key: Key(sender: .anonymous, canister: CanisterID(0), method: "", argument: []), environment: Environment(batchTimeNanos: 0),
                                   reply: .success([]), reads: [], bytes: 0, stamp: 0, keyHash: 0, isLive: false)
 
-        /// Whether it still holds in `environment`, valid at most `expiry` (`dataCertificateExpiry`
-        /// if it read the data certificate; query_cache.rs, `EntryValue::is_valid`).
-        func isValid(in environment: Environment, expiry: SimDuration, dataCertificateExpiry: SimDuration) -> Bool {
-            let cached = self.environment
+        /// Whether an entry computed in `cached` having read `reads` still holds in
+        /// `environment`, valid at most `expiry` (`dataCertificateExpiry` if it read the data
+        /// certificate; query_cache.rs, `EntryValue::is_valid`). Static over the two fields,
+        /// which the caller reads in the slot: a method of the entry copied it whole.
+        static func isValid(_ cached: Environment, _ reads: EnvironmentReads, in environment: Environment, expiry: SimDuration,
+                            dataCertificateExpiry: SimDuration) -> Bool {
             let age = environment.batchTimeNanos >= cached.batchTimeNanos ? environment.batchTimeNanos - cached.batchTimeNanos : 0
             if age > UInt64(max(expiry.nanoseconds, 0)) { return false }
             if reads.contains(.dataCertificate), age > UInt64(max(dataCertificateExpiry.nanoseconds, 0)) { return false }
@@ -161,12 +163,20 @@ public struct QueryCache: Sendable {
     /// The result cached under `key` if it is still valid in `environment` (an invalid entry is
     /// removed); counts a hit or a miss.
     public mutating func lookup(_ key: Key, in environment: Environment) -> Result<[UInt8], Reject>? {
-        // The entry is read in its slot (binding it copied it: about 340 instructions a hit).
-        guard let slot = slot(of: key, hash: key.indexHash) else {
+        lookup(key, hash: key.indexHash, in: environment)
+    }
+
+    /// ``lookup(_:in:)`` of a key whose ``Key/indexHash`` is `hash` (computed once for a
+    /// query sent many times: ``PreparedQuery``).
+    mutating func lookup(_ key: Key, hash: UInt64, in environment: Environment) -> Result<[UInt8], Reject>? {
+        // The entry is read in its slot, field by field (binding it, or calling a method of
+        // it, copied it: about 290 instructions a hit).
+        guard let slot = slot(of: key, hash: hash) else {
             misses += 1
             return nil
         }
-        guard slots[slot].isValid(in: environment, expiry: expiry, dataCertificateExpiry: dataCertificateExpiry) else {
+        guard Entry.isValid(slots[slot].environment, slots[slot].reads, in: environment, expiry: expiry,
+                            dataCertificateExpiry: dataCertificateExpiry) else {
             remove(slot)
             misses += 1
             return nil
@@ -180,13 +190,17 @@ public struct QueryCache: Sendable {
     /// least recently used entries past the capacity. System errors are not kept (a reply and
     /// a canister's own reject are: query_cache.rs keeps `Ok(WasmResult)` only).
     public mutating func store(_ key: Key, _ reply: Result<[UInt8], Reject>, environment: Environment, reads: EnvironmentReads) {
+        store(key, hash: key.indexHash, reply, environment: environment, reads: reads)
+    }
+
+    /// ``store(_:_:environment:reads:)`` of a key whose ``Key/indexHash`` is `hash`.
+    mutating func store(_ key: Key, hash: UInt64, _ reply: Result<[UInt8], Reject>, environment: Environment, reads: EnvironmentReads) {
         if case .failure(let reject) = reply, reject.errorCode != nil { return }
         let size: UInt64 = switch reply {
         case .success(let bytes): key.bytes + Self.entryBytes + UInt64(bytes.count)
         case .failure(let reject): key.bytes + Self.entryBytes + UInt64(reject.message.utf8.count)
         }
         guard size <= capacityBytes else { return }
-        let hash = key.indexHash
         if let slot = slot(of: key, hash: hash) { remove(slot) }
         let slot = freeSlots.popLast() ?? slots.count
         if slot == slots.count { slots.append(.vacant) }

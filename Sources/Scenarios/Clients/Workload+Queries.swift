@@ -12,33 +12,27 @@ extension Workload {
     /// query thread is free for it.
     mutating func query(_ client: Int, user: Int, sentAt: SimInstant, number: UInt64, route: BoundaryNodeRoute, _ now: SimInstant,
                         _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: inout InternetComputerSimulation) {
-        let target = plannedCall(client, number: number)
-        let step = target.step.map(Int.init)
+        let (subnet, step) = queryTarget(client, number: number)
         guard let node = route.current else {
             // The boundary node found no healthy replica (or, bypassing it, none is up).
             return finishQuery(client, user: user, (.rejected(reason: "no replica up"), Self.noReplicaUp), step: step, sentAt: sentAt,
                                at: now + oneWay(client), &scheduler)
         }
-        let hop = hop(client, to: node, onSubnet: target.subnet, ic)
-        var response: QueryResponse?
-        if !ic.isDown(node, onSubnet: target.subnet, at: now) {
-            let request = QueryRequest(canister: target.canister, method: target.method,
-                                       argument: argument(client, number: number), sender: sender(client: client, user: user, number: number))
-            response = ic.query(request, onSubnet: target.subnet, atReplica: node, at: now)
+        let hop = hop(client, to: node, onSubnet: subnet, ic)
+        guard !ic.isDown(node, onSubnet: subnet, at: now) else {
+            // Retriable at the boundary node, as a 429 is: a replica it cannot reach.
+            if retry(client, user: user, sentAt: sentAt, number: number, route: route, from: node, at: now, onSubnet: subnet, &scheduler, ic) { return }
+            return finishQuery(client, user: user, (.rejected(reason: "no replica up"), Self.noReplicaUp), step: step, sentAt: sentAt,
+                               at: now + hop + oneWay(client), &scheduler)
         }
-        let answeredAt = response?.answeredAt ?? now
-        // Retriable at the boundary node: a 429, or a replica it cannot reach.
-        // (Read in place: `map` over the optional copied the response.)
-        if (response?.httpStatus ?? 429) == 429, throughBoundaryNode(client), let next = route.next {
-            let retry = answeredAt + hop + self.hop(client, to: next.current, onSubnet: target.subnet, ic)
-            scheduleQuery(.queryArrives(client: Int32(client), user: Int32(user), sentAt: sentAt, number: number, route: next), at: retry,
-                          toReplica: next.current, &scheduler)
+        // The response is a constant read in place (optional bindings and copies of it cost
+        // about 250 instructions a query).
+        let response = ic.query(preparedQuery(client, user: user, number: number), onSubnet: subnet, atReplica: node, at: now)
+        if response.httpStatus == 429,
+           retry(client, user: user, sentAt: sentAt, number: number, route: route, from: node, at: response.answeredAt, onSubnet: subnet, &scheduler, ic) {
             return
         }
-        let back = answeredAt + hop + oneWay(client)
-        guard let response else {
-            return finishQuery(client, user: user, (.rejected(reason: "no replica up"), Self.noReplicaUp), step: step, sentAt: sentAt, at: back, &scheduler)
-        }
+        let back = response.answeredAt + hop + oneWay(client)
         guard response.httpStatus == 200 else {
             // Refused, as a refused update call is: counted refused, the HTTP status its reason.
             let message = if case .failure(let reject) = response.result { reject.message } else { "" }
@@ -52,6 +46,48 @@ extension Workload {
         case .failure(let reject): (.rejected(reason: Self.reason(reject)), CallAnswer(reject))
         }
         finishQuery(client, user: user, end, step: step, sentAt: sentAt, at: back, &scheduler)
+    }
+
+    /// The boundary node sends a query that replica `node` refused (HTTP 429) or that could
+    /// not reach it at `time` on to its route's next replica, a round trip of it later:
+    /// whether it did (a client bypassing it, or a route at its end, is not retried).
+    mutating func retry(_ client: Int, user: Int, sentAt: SimInstant, number: UInt64, route: BoundaryNodeRoute, from node: Int, at time: SimInstant,
+                        onSubnet subnet: Int, _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: borrowing InternetComputerSimulation) -> Bool {
+        guard throughBoundaryNode(client), let next = route.next else { return false }
+        let retry = time + hop(client, to: node, onSubnet: subnet, ic) + hop(client, to: next.current, onSubnet: subnet, ic)
+        scheduleQuery(.queryArrives(client: Int32(client), user: Int32(user), sentAt: sentAt, number: number, route: next), at: retry,
+                      toReplica: next.current, &scheduler)
+        return true
+    }
+
+    /// The subnet and the step (scripted clients only) of client `client`'s query number
+    /// `number` (its planned call without the method's text: no reference counting).
+    func queryTarget(_ client: Int, number: UInt64) -> (subnet: Int, step: Int?) {
+        guard specifications[client].steps != nil else { return (targets[client].subnet, nil) }
+        let target = plannedCall(client, number: number)
+        return (target.subnet, target.step.map(Int.init))
+    }
+
+    /// The request of client `client`'s user `user`'s query number `number`, prepared: made
+    /// once per user for a client whose requests do not change from call to call (no steps,
+    /// a fixed argument), and made afresh otherwise (drawing a random argument from the
+    /// client's stream, as before).
+    mutating func preparedQuery(_ client: Int, user: Int, number: UInt64) -> PreparedQuery {
+        guard specifications[client].steps == nil, specifications[client].argument.isConstant else {
+            return PreparedQuery(queryRequest(client, user: user, number: number))
+        }
+        while preparedQueries[client].count <= user {
+            // A constant argument draws nothing from the stream, for this user or an earlier one.
+            preparedQueries[client].append(PreparedQuery(queryRequest(client, user: preparedQueries[client].count, number: number)))
+        }
+        return preparedQueries[client][user]
+    }
+
+    /// The request of client `client`'s user `user`'s query number `number`.
+    mutating func queryRequest(_ client: Int, user: Int, number: UInt64) -> QueryRequest {
+        let target = plannedCall(client, number: number)
+        return QueryRequest(canister: target.canister, method: target.method, argument: argument(client, number: number),
+                            sender: sender(client: client, user: user, number: number))
     }
 
     /// Schedules `event`, a query reaching replica `node` at `time`, in that replica's lane.
@@ -70,5 +106,15 @@ extension Workload {
         record(end.1, client: client, step: step, sentAt: sentAt, at: time)
         statistics[client].queriesEnded += 1
         nextCall(after: time, client: client, user: user, &scheduler)
+    }
+}
+
+extension ArgumentGenerator {
+    /// Whether every call gets the same argument (drawing nothing from the client's stream).
+    var isConstant: Bool {
+        switch self {
+        case .fixed, .candid: true
+        case .sequence, .random: false
+        }
     }
 }

@@ -121,6 +121,9 @@ public struct Workload: Sendable {
     var senders: [[Principal]]
     /// Each client's next replica in turn, for clients that bypass the boundary node.
     var entryTurns: [Int]
+    /// Each client's queries' requests by user number, prepared once (``preparedQuery(_:user:number:)``;
+    /// empty for clients whose requests change from call to call).
+    var preparedQueries: [[PreparedQuery]]
     /// The answers replicas holding synchronous calls sent when the answers became visible,
     /// by update call, until the call handles them (``syncAnswered(_:_:_:_:)``; only looked up).
     var heldAnswers: [Int: RequestStatus] = [:]
@@ -142,6 +145,7 @@ public struct Workload: Sendable {
         queriesSent = Array(repeating: 0, count: scenario.clients.count)
         senders = Array(repeating: [], count: scenario.clients.count)
         entryTurns = Array(repeating: 0, count: scenario.clients.count)
+        preparedQueries = Array(repeating: [], count: scenario.clients.count)
         end = .zero + scenario.duration
         bucket = Self.bucketWidth(for: scenario.duration)
         let buckets = Int(scenario.duration.nanoseconds / bucket.nanoseconds) + 1
