@@ -45,11 +45,16 @@ public struct CanisterCode: Sendable {
         let queries: [String: UInt32]
         /// Whether the module's memory is 64-bit (its callbacks then take an i64 environment).
         let isMemory64: Bool
+        /// Its imports resolved against the System API, once for every canister installed
+        /// from it, or why they cannot be.
+        let linked: Result<LinkedImports, InstantiationError>
 
         init(module: CompiledModule, moduleHash: SHA256Digest) {
             self.module = module
             self.moduleHash = moduleHash
             isMemory64 = module.module.declaresMemory64
+            let imports = SystemAPI.imports(forMemory64: isMemory64)
+            linked = Result { () throws(InstantiationError) in try LinkedImports(module, imports: imports) }
             var exports: [String: UInt32] = [:]
             for export in module.module.exports {
                 if case .function(let index) = export.descriptor, exports[export.name] == nil { exports[export.name] = index }

@@ -53,7 +53,6 @@ extension CanisterExecutor {
         _ mode: InstallMode, prepared: PreparedModule, argument: [UInt8], caller: Principal, timeNanos: UInt64,
         on canister: inout CanisterState
     ) -> Result<UInt64, Reject> {
-        let compiled = prepared.shared.module
         if let reject = installRefusal(mode, caller: caller, canister) { return .failure(reject) }
         var next = canister
         var used: UInt64 = 0
@@ -70,8 +69,7 @@ extension CanisterExecutor {
         let startSession = makeSession(.start, next, caller: caller, argument: [], timeNanos: timeNanos)
         let instance: WasmInstance
         do {
-            let imports = SystemAPI.imports(forMemory64: compiled.module.declaresMemory64)
-            instance = try WasmInstance(compiled, imports: imports, limits: configuration.wasmLimits,
+            instance = try WasmInstance(prepared.shared.linked.get(), limits: configuration.wasmLimits,
                                         startInstructionLimit: configuration.installInstructionsMax - used, hostState: startSession)
         } catch {
             canister.log = next.log

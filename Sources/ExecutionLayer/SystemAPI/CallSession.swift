@@ -51,6 +51,11 @@ public enum Response: Hashable, Sendable {
 /// functions through ``WasmInstance/hostState`` while the call runs, read back by the executor
 /// after. A class, because host functions are shared closures; only one call uses a session,
 /// on one thread, and the executor takes its results when the call ends.
+///
+/// Its variables are `@exclusivity(unchecked)`: no access to one overlaps another (a host
+/// function reads or writes a field and returns; nothing holds an access across a call), so
+/// the runtime's dynamic exclusivity checks (about 76 instructions an access, a dozen or more
+/// a message) only cost time.
 public final class CallSession: @unchecked Sendable {
     // 35 stored properties: everything one call can read or change through the System API, which its host functions share.
     /// Where the call runs.
@@ -77,54 +82,54 @@ public final class CallSession: @unchecked Sendable {
     /// The deadline of the call being executed (`ic0.msg_deadline`; in callbacks, of the
     /// call whose context they run in): IC time in nanoseconds, 0 for a guaranteed-response
     /// call, an ingress message or a system task.
-    public internal(set) var deadlineNanos: UInt64 = 0
+    @exclusivity(unchecked) public internal(set) var deadlineNanos: UInt64 = 0
 
     /// The canister's balance (changed by accepting, sending and burning cycles), and what it
     /// was when the call started.
-    public internal(set) var balance: Cycles
+    @exclusivity(unchecked) public internal(set) var balance: Cycles
     let initialBalance: Cycles
     /// Cycles offered with the call and not accepted yet, and all that were offered.
-    public internal(set) var cyclesAvailable: Cycles
+    @exclusivity(unchecked) public internal(set) var cyclesAvailable: Cycles
     let offeredCycles: Cycles
     /// The reply being assembled, and the response once given.
-    public internal(set) var replyBuffer: [UInt8] = []
-    public internal(set) var response: Response?
+    @exclusivity(unchecked) public internal(set) var replyBuffer: [UInt8] = []
+    @exclusivity(unchecked) public internal(set) var response: Response?
     /// The call being assembled, and the calls performed.
-    public internal(set) var pendingCall: OutgoingCall?
-    public internal(set) var performedCalls: [OutgoingCall] = []
+    @exclusivity(unchecked) public internal(set) var pendingCall: OutgoingCall?
+    @exclusivity(unchecked) public internal(set) var performedCalls: [OutgoingCall] = []
     /// The method names and arguments of ``performedCalls``, in bytes.
-    var performedCallBytes = 0
+    @exclusivity(unchecked) var performedCallBytes = 0
     /// New certified data and global timer, if the call set them.
-    public internal(set) var certifiedData: [UInt8]?
-    public internal(set) var globalTimerNanos: UInt64?
+    @exclusivity(unchecked) public internal(set) var certifiedData: [UInt8]?
+    @exclusivity(unchecked) public internal(set) var globalTimerNanos: UInt64?
     /// The global timer before the call (what `ic0.global_timer_set` returns first).
     let previousGlobalTimerNanos: UInt64
     /// Lines the canister printed (`ic0.debug_print`): the last ones that fit in
     /// ``SystemAPI/logBytesMax`` (the newest always kept).
-    public internal(set) var log: [String] = []
+    @exclusivity(unchecked) public internal(set) var log: [String] = []
     /// What ``log`` counts against ``SystemAPI/logBytesMax``.
-    private var logBytes = 0
+    @exclusivity(unchecked) private var logBytes = 0
     /// Lines printed and dropped from ``log`` since (older than what it holds).
-    public private(set) var logLinesDropped = 0
+    @exclusivity(unchecked) public private(set) var logLinesDropped = 0
     /// Whether the call context was answered before this call (by an earlier callback): no
     /// reply or reject is possible then.
-    var callContextAnswered = false
+    @exclusivity(unchecked) var callContextAnswered = false
     /// Whether `canister_inspect_message` accepted the message.
-    public internal(set) var acceptedMessage = false
+    @exclusivity(unchecked) public internal(set) var acceptedMessage = false
     /// The canister's stable memory, lent for the call.
-    public internal(set) var stableMemory: LinearMemory
+    @exclusivity(unchecked) public internal(set) var stableMemory: LinearMemory
     /// Cycles burned with `ic0.cycles_burn128`.
-    public internal(set) var cyclesBurned: Cycles = .zero
+    @exclusivity(unchecked) public internal(set) var cyclesBurned: Cycles = .zero
     /// What the call may read of its canister and subnet besides the message (subnet ID, root
     /// key, environment variables, data certificate, cycles withheld, call-context
     /// instructions).
-    public internal(set) var environment: CallEnvironment
+    @exclusivity(unchecked) public internal(set) var environment: CallEnvironment
     /// The fees calls cost, and what they cost so far.
-    var fees = CyclesFees.free
-    public internal(set) var feesPaid: Cycles = .zero
+    @exclusivity(unchecked) var fees = CyclesFees.free
+    @exclusivity(unchecked) public internal(set) var feesPaid: Cycles = .zero
     /// What of its environment the call read that a query cache must watch (the time, the
     /// balance, the data certificate).
-    public internal(set) var environmentReads: EnvironmentReads = []
+    @exclusivity(unchecked) public internal(set) var environmentReads: EnvironmentReads = []
 
     /// Adds a printed line, dropping the oldest lines past ``SystemAPI/logBytesMax``.
     func appendLog(_ line: String) {

@@ -47,10 +47,12 @@ public enum ExecutionOutcome: Sendable {
 }
 
 /// The value slots of an execution: one allocation that grows (moving) when a call needs more.
-/// Shared copy-on-write between copies of an ``Execution``.
+/// Shared copy-on-write between copies of an ``Execution``. Its variables are
+/// `@exclusivity(unchecked)`: only the execution that owns it uniquely reads or changes them,
+/// and no access overlaps another, so dynamic checks would only cost time.
 final class ValueStack: @unchecked Sendable {
-    private(set) var base: UnsafeMutablePointer<UInt64>
-    private(set) var capacity: Int
+    @exclusivity(unchecked) private(set) var base: UnsafeMutablePointer<UInt64>
+    @exclusivity(unchecked) private(set) var capacity: Int
 
     init(capacity: Int) {
         self.capacity = max(capacity, 16)

@@ -126,11 +126,12 @@ extension WasmInstance {
         guard !memoryStorage.allocationRefused else { throw .hostMemoryLimitExceeded }
         var context: HostContext
         if !isLinked {
-            // The memory is moved into the context and back, never copied (a copy would make
-            // the host's first write copy the chunk table).
-            context = HostContext(memoryStorage: memoryStorage, hasMemory: hasMemory, instructionsCharged: instructionsCharged,
+            // The memory is swapped into the context and back, never copied (a copy would make
+            // the host's first write copy the chunk table; copying it in, then emptying the
+            // instance's, cost a retain and a release of the table each call).
+            context = HostContext(memoryStorage: LinearMemory.empty, hasMemory: hasMemory, instructionsCharged: instructionsCharged,
                                   hostState: hostState)
-            memoryStorage = LinearMemory.empty
+            swap(&memoryStorage, &context.memoryStorage)
             defer { swap(&memoryStorage, &context.memoryStorage) }
             context.instructionsRemaining = instructionsRemaining
             try Self.run(hostFunctions[index], index, slots, &context)

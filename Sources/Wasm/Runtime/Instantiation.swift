@@ -25,10 +25,31 @@ extension WasmInstance {
         _ compiled: CompiledModule, imports: Imports, limits: ExecutionLimits, startInstructionLimit: UInt64,
         linker owner: WasmLinker?, identifier: UInt32, hostState: (any AnyObject & Sendable)? = nil
     ) throws(InstantiationError) {
+        try self.init(LinkedImports(compiled, imports: imports), limits: limits, startInstructionLimit: startInstructionLimit,
+                      linker: owner, identifier: identifier, hostState: hostState)
+    }
+
+    /// Instantiates the module `linked` resolved the imports of, as ``init(_:imports:limits:startInstructionLimit:hostState:)``
+    /// does with those imports, without resolving them again: every instance made from one
+    /// ``LinkedImports`` shares its host functions and function types.
+    public init(
+        _ linked: LinkedImports, limits: ExecutionLimits = ExecutionLimits(),
+        startInstructionLimit: UInt64 = WasmInstance.startFunctionInstructionLimitDefault,
+        hostState: (any AnyObject & Sendable)? = nil
+    ) throws(InstantiationError) {
+        try self.init(linked, limits: limits, startInstructionLimit: startInstructionLimit, linker: nil, identifier: 0, hostState: hostState)
+    }
+
+    /// Instantiates the module of `linked` as instance `identifier` of `owner` (a standalone
+    /// instance when `owner` is `nil`).
+    private init(
+        _ linked: LinkedImports, limits: ExecutionLimits, startInstructionLimit: UInt64,
+        linker owner: WasmLinker?, identifier: UInt32, hostState: (any AnyObject & Sendable)?
+    ) throws(InstantiationError) {
+        let compiled = linked.compiled
         let module = compiled.module
         let tag = UInt64(identifier) << 32
-        var linker = Linker(module: module, imports: imports)
-        try linker.link()
+        let linker = linked.linker
         let globals = try Self.evaluateGlobals(module, imported: linker.globals, referenceTag: tag)
         // A declared minimum (u64 for a 64-bit table) beyond the host's bound is refused, never
         // allocated.
@@ -40,7 +61,7 @@ extension WasmInstance {
         }
         var memory = linker.memory
         if memory == nil, let type = module.memories.first { memory = try Self.memory(type) }
-        let functionTypes = linker.functionTypes + module.functionTypeIndices.map { module.types[Int($0)] }
+        let functionTypes = linked.functionTypes
         let elementValues = module.elements.map { segment in
             segment.elements.map { Self.evaluate($0, globals: globals.values, referenceTag: tag) }
         }
@@ -148,8 +169,34 @@ extension WasmInstance {
     }
 }
 
+/// A module's imports resolved against what a host provides (``Imports``), once: instantiating
+/// the module from it (``WasmInstance/init(_:limits:startInstructionLimit:hostState:)``) is the
+/// same as instantiating it with those imports, without looking each import up again, and the
+/// instances share one table of host functions and one of function types (thousands of
+/// canisters installed from one module link it once).
+public struct LinkedImports: Sendable {
+    /// The module.
+    let compiled: CompiledModule
+    /// What its imports resolved to.
+    fileprivate let linker: Linker
+    /// The type of every function in the module's index space, imports first.
+    let functionTypes: [FunctionType]
+
+    /// Resolves the imports of `compiled` against `imports`.
+    /// - Throws: ``InstantiationError/unlinkable(_:)`` for a missing import or one of the wrong
+    ///   kind or type (the first, in import order).
+    public init(_ compiled: CompiledModule, imports: Imports) throws(InstantiationError) {
+        let module = compiled.module
+        var linker = Linker(module: module, imports: imports)
+        try linker.link()
+        self.compiled = compiled
+        self.linker = linker
+        functionTypes = linker.functionTypes + module.functionTypeIndices.map { module.types[Int($0)] }
+    }
+}
+
 /// Resolves a module's imports against what the host provides.
-private struct Linker {
+private struct Linker: Sendable {
     let module: WasmModule
     let imports: Imports
     var hostFunctions: [HostFunction] = []

@@ -15,6 +15,9 @@
 /// Rolling back puts back the original table, then the recorded chunks and dirty bits
 /// (newest first, so a chunk recorded twice ends with its oldest state), then the sizes,
 /// counts and flags saved at the start.
+///
+/// Its variables are `@exclusivity(unchecked)`: one run on one thread records into a journal,
+/// and no access to one of them overlaps another, so dynamic checks would only cost time.
 final class MemoryJournal {
     /// A chunk as it was before the run first wrote it, or the bytes one store overwrote in
     /// place (`width` bytes at `offset` in chunk `index`, little-endian in `old`).
@@ -27,12 +30,12 @@ final class MemoryJournal {
     /// further stores to them run without the log).
     static let wordsMax = 64
     /// Stores recorded word by word so far.
-    private(set) var words = 0
+    @exclusivity(unchecked) private(set) var words = 0
 
     /// The table the memory had at the start, once it replaced it (`nil` while it writes it).
-    private(set) var originalTable: LinearMemory.ChunkTable?
+    @exclusivity(unchecked) private(set) var originalTable: LinearMemory.ChunkTable?
     /// Chunks of the original table as they were before the run first wrote them.
-    private(set) var entries: [Entry] = []
+    @exclusivity(unchecked) private(set) var entries: [Entry] = []
     /// A stamp at or above this was given in this run (by a write, which recorded the chunk).
     let firstGeneration: UInt32
     /// What the memory held at the start besides its chunks.
