@@ -51,7 +51,7 @@ final class EventLaneStorage<Payload> {
 
     /// A tree node: the earliest head key below it, and its lane.
     @usableFromInline
-    struct Node {
+    struct Node: HeapEntry {
         @usableFromInline var key: EventKey
         @usableFromInline var lane: Int
 
@@ -60,18 +60,6 @@ final class EventLaneStorage<Payload> {
             key = EventKey(time: time, sequence: sequence)
             self.lane = lane
         }
-
-        /// The head's time.
-        @inlinable
-        var time: Int64 { key.time }
-
-        /// The head's sequence number.
-        @inlinable
-        var sequence: UInt64 { key.sequence }
-
-        /// Whether this node's key precedes `other`'s.
-        @inlinable @inline(__always)
-        func precedes(_ other: Node) -> Bool { key.precedes(other.key) }
     }
 
     /// The tree's memory and size, and the lanes in use.

@@ -20,17 +20,6 @@ struct BatchEntry: HeapEntry, Equatable {
         self.tag = tag
     }
 
-    /// When the event is due.
-    @inlinable
-    var time: Int64 { key.time }
-
-    /// The sequence number the event drew.
-    @inlinable
-    var sequence: UInt64 { key.sequence }
-
-    @inlinable @inline(__always)
-    func precedes(_ other: BatchEntry) -> Bool { key.precedes(other.key) }
-
     /// Whether this entry's event comes before the tiers' entry `other`.
     @inlinable @inline(__always)
     func precedes(_ other: QueueEntry) -> Bool { key.precedes(other.key) }

@@ -1,8 +1,24 @@
-/// An entry of an ``EntryHeap``: something with a strict total order.
+/// Something ordered by the ``EventKey`` it holds: the entries of an ``EntryHeap``
+/// (``QueueEntry``, ``BatchEntry``) and the nodes of the lanes' tournament tree
+/// (``EventLaneStorage``). The key's order is strict and total (sequence numbers are unique).
 @usableFromInline
 protocol HeapEntry {
+    /// The time and sequence number this entry is ordered by.
+    var key: EventKey { get }
+}
+
+extension HeapEntry {
+    /// When the event is due.
+    @inlinable
+    var time: Int64 { key.time }
+
+    /// The sequence number the event drew when it was scheduled.
+    @inlinable
+    var sequence: UInt64 { key.sequence }
+
     /// Whether this entry comes before `other`.
-    func precedes(_ other: Self) -> Bool
+    @inlinable @inline(__always)
+    func precedes(_ other: Self) -> Bool { key.precedes(other.key) }
 }
 
 /// One stored reference to a pending event: its ordering key and the slot with its payload.
@@ -18,17 +34,6 @@ struct QueueEntry: HeapEntry {
         key = EventKey(time: time, sequence: sequence)
         self.slot = slot
     }
-
-    /// When the event is due.
-    @inlinable
-    var time: Int64 { key.time }
-
-    /// The sequence number of this entry.
-    @inlinable
-    var sequence: UInt64 { key.sequence }
-
-    @inlinable @inline(__always)
-    func precedes(_ other: QueueEntry) -> Bool { key.precedes(other.key) }
 }
 
 /// A binary min-heap of entries (``QueueEntry``s by (time, sequence) for the tiers,
