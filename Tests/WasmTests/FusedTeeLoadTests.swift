@@ -158,7 +158,7 @@ struct FusedTeeLoadTests {
     @Test func theHotLoopsStorePathStoresOnlyIntoStampedChunks() throws {
         var memory = LinearMemory(minimumPages: 1, maximumPages: 1)
         func stamped<T: FixedWidthInteger & UnsignedInteger>(_ value: T, _ base: UInt32, _ offset: UInt32 = 0) -> Bool? {
-            memory.storeIfStamped(value, base: base, offset: offset)
+            memory.hotView.storeIfStamped(value, at: UInt64(base) &+ UInt64(offset))
         }
         memory.beginDirectStores()
         #expect(stamped(UInt32(7), 100) == nil)  // not stamped: nothing written
@@ -168,11 +168,31 @@ struct FusedTeeLoadTests {
         #expect(stamped(UInt32(9), 96, 8) == true)
         #expect(try memory.load(UInt32.self, at: 104) == 9)
         #expect(stamped(UInt32(1), 4_094) == nil)  // straddles chunks 0 and 1
-        #expect(stamped(UInt64(1), 65_532) == false)  // past the end
+        #expect(stamped(UInt64(1), 65_536) == false)  // past the end
+        #expect(stamped(UInt64(1), 65_532) == nil)  // crosses the end: the checked path traps
         #expect(stamped(UInt8(1), 0xFFFF_FFFF, 0xFFFF_FFFF) == false)
         memory.beginDirectStores()  // a new generation: chunk 0 is stale again
         #expect(stamped(UInt32(10), 100) == nil)
         #expect(try memory.load(UInt32.self, at: 100) == 8)
+    }
+
+    @Test func theHotLoopsLoadsBoundEachAccessByItsChunk() throws {
+        var memory = LinearMemory(minimumPages: 1, maximumPages: 2)
+        try memory.store(UInt64(0x0807_0605_0403_0201), at: 4_092)  // across chunks 0 and 1
+        try memory.store(UInt32(0xAABB_CCDD), at: 65_532)  // the last four bytes
+        func load<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type, _ address: UInt64) -> T? {
+            memory.hotView.load(T.self, at: address, &memory)
+        }
+        #expect(load(UInt64.self, 4_092) == 0x0807_0605_0403_0201)  // read by the memory
+        #expect(load(UInt32.self, 4_096) == 0x0807_0605)
+        #expect(load(UInt32.self, 65_532) == 0xAABB_CCDD)
+        #expect(load(UInt8.self, 65_535) == 0xAA)
+        #expect(load(UInt8.self, 65_536) == nil)
+        #expect(load(UInt32.self, 65_533) == nil)  // crosses the end
+        #expect(load(UInt64.self, 0x1_FFFF_FFFE) == nil)
+        #expect(memory.grow(by: 1) == 1)
+        #expect(load(UInt32.self, 65_536) == 0)  // a view taken after growing sees the new page
+        #expect(load(UInt64.self, 65_532) == 0xAABB_CCDD)
     }
 
     /// fill(n): stores i at 4 * i + 4_000 for i < n (crossing from chunk 0 into chunk 1 and

@@ -1,7 +1,7 @@
 // The interpreter's hot loop: the instructions that run often (control flow within a function,
 // moves, loads and stores of a 32-bit memory, integer and common float arithmetic) in a
 // function of their own that calls nothing, so that every register is free for its few live
-// values (`ip`, `fp`, `remaining`, the jump table, the memory). Everything else (calls,
+// values (`ip`, `fp`, `remaining`, the jump table, the memory's view). Everything else (calls,
 // returns, globals, tables, bulk and rare numeric operations) makes it return `.other` with `ip`
 // at that instruction, for the outer loop (Interpreter.swift) to run.
 
@@ -57,17 +57,19 @@ extension Execution {
     ) -> HotStop {
         precondition(start >= code, "an instruction of the function")
         var ip = start, remaining = budget, progressed = false
-        let exit = hotLoop(mode, &ip, &remaining, &progressed, fp: fp, memory: &memory)
+        let exit = hotLoop(mode, &ip, &remaining, &progressed, fp: fp, view: memory.hotView, memory: &memory)
         return HotStop(exit: exit, progressed: progressed, ip: ip, remaining: remaining)
     }
 
     /// The loop of ``runHot(_:ip:remaining:code:fp:memory:)``, on its locals (inlined there, so that
-    /// they live in registers, written back once on exit). Branches go by byte offsets from `ip`
+    /// they live in registers, written back once on exit). Its loads and stores go through
+    /// `view` (``HotMemoryView``, taken of `memory` on entry, which this loop never grows or
+    /// gives a new chunk table); `memory` itself only reads an access that crosses a chunk. Branches go by byte offsets from `ip`
     /// (``Op/targetBytes``), so the loop needs no pointer to the function's start.
     @inline(__always)
     static func hotLoop<Mode: MeteringMode>(
         _ mode: Mode.Type, _ ip: inout UnsafeMutablePointer<Op>, _ remaining: inout UInt64, _ progressed: inout Bool,
-        fp: UnsafeMutablePointer<UInt64>, memory: inout LinearMemory
+        fp: UnsafeMutablePointer<UInt64>, view: HotMemoryView, memory: inout LinearMemory
     ) -> HotExit {
         while true {
             // Fields are read by the cases that use them, through `ip`, not all before the
@@ -178,74 +180,74 @@ extension Execution {
             case .moveIfI32GeU:
                 if UInt32(truncatingIfNeeded: fp[ip.c]) >= UInt32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]) { fp[ip.a] = fp[ip.b] }
             case .i32Load:
-                guard let value = Self.hotLoad(UInt32.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                guard let value = Self.hotLoad(UInt32.self, view, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(value)
             case .i64Load:
-                guard let value = Self.hotLoad(UInt64.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                guard let value = Self.hotLoad(UInt64.self, view, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = value
             case .f32Load:
-                guard let value = Self.hotLoad(UInt32.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                guard let value = Self.hotLoad(UInt32.self, view, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(value)
             case .f64Load:
-                guard let value = Self.hotLoad(UInt64.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                guard let value = Self.hotLoad(UInt64.self, view, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = value
             case .i32Load8S:
-                guard let byte = Self.hotLoad(UInt8.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                guard let byte = Self.hotLoad(UInt8.self, view, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(UInt32(bitPattern: Int32(Int8(bitPattern: byte))))
             case .i32Load8U, .i64Load8U:
-                guard let value = Self.hotLoad(UInt8.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                guard let value = Self.hotLoad(UInt8.self, view, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(value)
             case .i32Load16S:
-                guard let half = Self.hotLoad(UInt16.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                guard let half = Self.hotLoad(UInt16.self, view, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(UInt32(bitPattern: Int32(Int16(bitPattern: half))))
             case .i32Load16U, .i64Load16U:
-                guard let value = Self.hotLoad(UInt16.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                guard let value = Self.hotLoad(UInt16.self, view, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(value)
             case .i64Load8S:
-                guard let byte = Self.hotLoad(UInt8.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                guard let byte = Self.hotLoad(UInt8.self, view, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(bitPattern: Int64(Int8(bitPattern: byte)))
             case .i64Load16S:
-                guard let half = Self.hotLoad(UInt16.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                guard let half = Self.hotLoad(UInt16.self, view, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(bitPattern: Int64(Int16(bitPattern: half)))
             case .i64Load32S:
-                guard let word = Self.hotLoad(UInt32.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                guard let word = Self.hotLoad(UInt32.self, view, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(bitPattern: Int64(Int32(bitPattern: word)))
             case .i64Load32U:
-                guard let value = Self.hotLoad(UInt32.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                guard let value = Self.hotLoad(UInt32.self, view, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(value)
             case .i32LoadAddImm:
-                guard let value = Self.hotLoadAt(UInt32.self, &memory, UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                guard let value = Self.hotLoadAt(UInt32.self, view, &memory, UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(value)
             case .i64LoadAddImm:
-                guard let value = Self.hotLoadAt(UInt64.self, &memory, UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                guard let value = Self.hotLoadAt(UInt64.self, view, &memory, UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = value
             case .i32LoadShlImm:
-                guard let value = Self.hotLoad(UInt32.self, &memory, UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)), Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                guard let value = Self.hotLoad(UInt32.self, view, &memory, UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)), Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(value)
             case .i64LoadShlImm:
-                guard let value = Self.hotLoad(UInt64.self, &memory, UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)), Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                guard let value = Self.hotLoad(UInt64.self, view, &memory, UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)), Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = value
             case .i32LoadShlImmTee:
                 let address = UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)
                 fp[Int(ip.pointee.thirdSlot)] = UInt64(address)
-                guard let value = Self.hotLoad(UInt32.self, &memory, UInt64(address), Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                guard let value = Self.hotLoad(UInt32.self, view, &memory, UInt64(address), Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(value)
             case .i64LoadShlImmTee:
                 let address = UInt32(truncatingIfNeeded: fp[ip.b]) &<< UInt32(ip.pointee.shift)
                 fp[Int(ip.pointee.thirdSlot)] = UInt64(address)
-                guard let value = Self.hotLoad(UInt64.self, &memory, UInt64(address), Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                guard let value = Self.hotLoad(UInt64.self, view, &memory, UInt64(address), Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = value
             case .i32Store, .f32Store, .i64Store32:
-                guard let stored = Self.hotStore(UInt32(truncatingIfNeeded: fp[ip.a]), &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
+                guard let stored = Self.hotStore(UInt32(truncatingIfNeeded: fp[ip.a]), view, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
                 guard stored else { return .outOfBoundsMemoryAccess }
             case .i64Store, .f64Store:
-                guard let stored = Self.hotStore(fp[ip.a], &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
+                guard let stored = Self.hotStore(fp[ip.a], view, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
                 guard stored else { return .outOfBoundsMemoryAccess }
             case .i32Store8, .i64Store8:
-                guard let stored = Self.hotStore(UInt8(truncatingIfNeeded: fp[ip.a]), &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
+                guard let stored = Self.hotStore(UInt8(truncatingIfNeeded: fp[ip.a]), view, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
                 guard stored else { return .outOfBoundsMemoryAccess }
             case .i32Store16, .i64Store16:
-                guard let stored = Self.hotStore(UInt16(truncatingIfNeeded: fp[ip.a]), &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
+                guard let stored = Self.hotStore(UInt16(truncatingIfNeeded: fp[ip.a]), view, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
                 guard stored else { return .outOfBoundsMemoryAccess }
 
             case .i32Eqz:
@@ -412,10 +414,10 @@ extension Execution {
                 let product = Double(bitPattern: fp[ip.b]) * Double(bitPattern: fp[ip.c])
                 fp[ip.a] = Numerics.f64(product + Double(bitPattern: fp[Int(ip.pointee.thirdSlot)]))
             case .i32LoadMulAdd:
-                guard let value = Self.hotLoad(UInt32.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                guard let value = Self.hotLoad(UInt32.self, view, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.a]) &+ value &* UInt32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]))
             case .i32LoadAddImmMulAdd:
-                guard let value = Self.hotLoadAt(UInt32.self, &memory, UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                guard let value = Self.hotLoadAt(UInt32.self, view, &memory, UInt32(truncatingIfNeeded: fp[ip.b]) &+ UInt32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.a]) &+ value &* UInt32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]))
             case .i32MulAdd:
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: fp[ip.b]) &* UInt32(truncatingIfNeeded: fp[ip.c]) &+ UInt32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]))
@@ -429,15 +431,15 @@ extension Execution {
                 let product = Double(bitPattern: fp[ip.b]) * Double(bitPattern: fp[ip.c])
                 fp[ip.a] = Numerics.f64(product * Double(bitPattern: fp[Int(ip.pointee.thirdSlot)]))
             case .f64AddStore:
-                guard let stored = Self.hotStore(Self.f64Sum(ip, fp), &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
+                guard let stored = Self.hotStore(Self.f64Sum(ip, fp), view, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
                 guard stored else { return .outOfBoundsMemoryAccess }
             case .f64SubStore:
-                guard let stored = Self.hotStore(Self.f64Difference(ip, fp), &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
+                guard let stored = Self.hotStore(Self.f64Difference(ip, fp), view, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
                 guard stored else { return .outOfBoundsMemoryAccess }
             case .f64AddToMemory:
-                guard let value = Self.hotLoad(UInt64.self, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
+                guard let value = Self.hotLoad(UInt64.self, view, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 let sum = Numerics.f64(Double(bitPattern: fp[ip.a]) + Double(bitPattern: value))
-                guard let stored = Self.hotStore(sum, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
+                guard let stored = Self.hotStore(sum, view, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .other }
                 guard stored else { return .outOfBoundsMemoryAccess }
             case .f64Sqrt:
                 fp[ip.a] = Numerics.f64(Double(bitPattern: fp[ip.b]).squareRoot())

@@ -58,31 +58,33 @@ extension Execution {
     }
 
     /// The value of `T`'s width at the effective address of `operand` (its low 32 bits) +
-    /// `offset` (the hot loop's loads), or `nil` if out of bounds.
+    /// `offset` (the hot loop's loads), or `nil` if out of bounds. `memory` is the memory
+    /// `view` was taken of (it reads an access that crosses a chunk boundary; `inout` only so
+    /// that no copy of it is made).
     @inline(__always)
     static func hotLoad<T: FixedWidthInteger & UnsignedInteger>(
-        _ type: T.Type, _ memory: inout LinearMemory, _ operand: UInt64, _ offset: Int32
+        _ type: T.Type, _ view: HotMemoryView, _ memory: inout LinearMemory, _ operand: UInt64, _ offset: Int32
     ) -> T? {
-        hotLoadAt(T.self, &memory, UInt32(truncatingIfNeeded: operand), UInt32(bitPattern: offset))
+        hotLoadAt(T.self, view, &memory, UInt32(truncatingIfNeeded: operand), UInt32(bitPattern: offset))
     }
 
-    /// The value of `T`'s width at address `base + offset` (computed in 64 bits). The memory
-    /// is `inout` only so that no copy of it is made.
+    /// The value of `T`'s width at address `base + offset` (computed in 64 bits), as
+    /// ``hotLoad(_:_:_:_:_:)`` reads it.
     @inline(__always)
     static func hotLoadAt<T: FixedWidthInteger & UnsignedInteger>(
-        _ type: T.Type, _ memory: inout LinearMemory, _ base: UInt32, _ offset: UInt32 = 0
+        _ type: T.Type, _ view: HotMemoryView, _ memory: inout LinearMemory, _ base: UInt32, _ offset: UInt32 = 0
     ) -> T? {
-        memory.load(T.self, base: base, offset: offset)
+        view.load(T.self, at: UInt64(base) &+ UInt64(offset), &memory)
     }
 
     /// Stores `value` at the effective address of `operand` (its low 32 bits) + `offset` if it
-    /// can directly (see ``LinearMemory/storeIfStamped(_:base:offset:)``): `true` if stored,
+    /// can directly (see ``HotMemoryView/storeIfStamped(_:at:)``): `true` if stored,
     /// `false` if out of bounds, `nil` (nothing written) if the outer loop must store it.
     @inline(__always)
     static func hotStore<T: FixedWidthInteger & UnsignedInteger>(
-        _ value: T, _ memory: inout LinearMemory, _ operand: UInt64, _ offset: Int32
+        _ value: T, _ view: HotMemoryView, _ operand: UInt64, _ offset: Int32
     ) -> Bool? {
-        memory.storeIfStamped(value, base: UInt32(truncatingIfNeeded: operand), offset: UInt32(bitPattern: offset))
+        view.storeIfStamped(value, at: UInt64(UInt32(truncatingIfNeeded: operand)) &+ UInt64(UInt32(bitPattern: offset)))
     }
 
     /// Stores `value` at the effective address of `operand` (its low 32 bits) + `offset`, through

@@ -434,6 +434,12 @@ extension LinearMemory {
         advanceGeneration()
     }
 
+    /// The hot loop's view of this memory's chunk table (valid until the table is replaced or
+    /// a new generation starts).
+    var hotView: HotMemoryView {
+        HotMemoryView(pointers: pointers, chunkCount: size &>> UInt64(Self.chunkShift), stamps: table.stamps, generation: table.generation)
+    }
+
     /// Makes every chunk's stamp stale (on a table this copy owns).
     mutating func advanceGeneration() {
         if table.generation == .max {
@@ -452,20 +458,6 @@ extension LinearMemory {
         let within = Int(address) & (Self.chunkBytes - 1)
         guard _fastPath(within &+ MemoryLayout<T>.size <= Self.chunkBytes) else { return loadIfInBounds(T.self, at: address) }
         return T(littleEndian: UnsafeRawPointer(pointers[Int(address) >> Self.chunkShift] + within).loadUnaligned(as: T.self))
-    }
-
-    /// ``storeDirect(_:base:offset:)``'s direct path alone, for the interpreter's hot loop
-    /// (which calls nothing): `true` if stored, `false` if out of bounds, `nil` (nothing
-    /// written) if the store must take ``storeDirect(_:base:offset:)``'s checked path.
-    @inline(__always)
-    mutating func storeIfStamped<T: FixedWidthInteger & UnsignedInteger>(_ value: T, base: UInt32, offset: UInt32) -> Bool? {
-        let address = UInt64(base) &+ UInt64(offset)
-        guard address &+ UInt64(MemoryLayout<T>.size) <= size else { return false }
-        let within = Int(address) & (Self.chunkBytes - 1)
-        let index = Int(address) >> Self.chunkShift
-        guard _fastPath(within &+ MemoryLayout<T>.size <= Self.chunkBytes && table.stamps[index] == table.generation) else { return nil }
-        UnsafeMutableRawPointer(pointers[index] + within).storeBytes(of: value.littleEndian, as: T.self)
-        return true
     }
 
     /// Stores `value` little-endian at `base + offset` as ``storeIfInBounds(_:at:)`` does,
