@@ -67,7 +67,8 @@ struct FusedTeeLoadTests {
     }
 
     /// count(n): a loop of `i += 1; br_if out (i >= n); br back`, returning i: the block
-    /// that `br_if` falls through to is only the `br` (clang's loop shape).
+    /// that `br_if` falls through to is only the `br` (clang's loop shape). The update and the
+    /// branch compile to one step branch (`stepBranchIfI32GeU`).
     static let loop = InterpreterTests.module(types: [i32toI32], functions: [
         (0, oneLocal, [0x02, 0x40, 0x03, 0x40,
                        0x20, 0x01, 0x41, 0x01, 0x6A, 0x21, 0x01,
@@ -78,7 +79,7 @@ struct FusedTeeLoadTests {
     @Test func aLoopOfBranchesThatPayForTheirTargetsChargesAsUnfused() throws {
         var instance = try WasmInstance(CompiledModule.load(Self.loop))
         let opcodes = Fused.opcodes(instance, 0)
-        let branch = try #require(opcodes.firstIndex(of: .branchIfI32GeU))
+        let branch = try #require(opcodes.firstIndex(of: .stepBranchIfI32GeU))
         #expect(opcodes[branch + 1] == .charge && opcodes[branch + 2] == .jump)
         let once = try instance.invoke(functionIndex: 0, arguments: [.i32(1)])
         let thrice = try instance.invoke(functionIndex: 0, arguments: [.i32(3)])
@@ -92,7 +93,7 @@ struct FusedTeeLoadTests {
         let instance = try WasmInstance(CompiledModule.load(Self.loop))
         let code = instance.compiled.functions[0].code.base
         let opcodes = Fused.opcodes(instance, 0)
-        let branch = try #require(opcodes.firstIndex(of: .branchIfI32GeU))
+        let branch = try #require(opcodes.firstIndex(of: .stepBranchIfI32GeU))
         let (charge, jump) = (code[branch + 1], code[branch + 2])
         // The jump pays for the loop's block and lands past its `charge`; the branch's fall-through
         // pays for its own next block and the jump's target at once and lands where the jump would.

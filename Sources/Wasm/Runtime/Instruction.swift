@@ -203,6 +203,32 @@ enum OpCode: UInt8 {
     /// If the counter > i32 slot `c` (signed), continue at pc `a`.
     case counterBranchIfGtS
 
+    // A loop counter's update fused into the compare-and-branch right after it, which tests
+    // other values (`d * d <= n` after `d += 1`): field `b` is the counter's as above, field
+    // `c` packs the comparison's two slots (``Op/pairedSlots``). Each first adds the increment
+    // to the counter and stores it back, then compares the two slots (either may be the
+    // counter, read after the update) and branches to pc `a` as the branch it replaces would.
+    /// If i32 slot 1 == slot 2, continue at pc `a`.
+    case stepBranchIfI32Eq
+    /// If i32 slot 1 != slot 2, continue at pc `a`.
+    case stepBranchIfI32Ne
+    /// If i32 slot 1 < slot 2 (signed), continue at pc `a`.
+    case stepBranchIfI32LtS
+    /// If i32 slot 1 < slot 2 (unsigned), continue at pc `a`.
+    case stepBranchIfI32LtU
+    /// If i32 slot 1 > slot 2 (signed), continue at pc `a`.
+    case stepBranchIfI32GtS
+    /// If i32 slot 1 > slot 2 (unsigned), continue at pc `a`.
+    case stepBranchIfI32GtU
+    /// If i32 slot 1 <= slot 2 (signed), continue at pc `a`.
+    case stepBranchIfI32LeS
+    /// If i32 slot 1 <= slot 2 (unsigned), continue at pc `a`.
+    case stepBranchIfI32LeU
+    /// If i32 slot 1 >= slot 2 (signed), continue at pc `a`.
+    case stepBranchIfI32GeS
+    /// If i32 slot 1 >= slot 2 (unsigned), continue at pc `a`.
+    case stepBranchIfI32GeU
+
     // An address computation kept in a local (`local.tee`) and loaded through: each writes
     // the address (slot `b` << ``Op/shift``, wrapped to 32 bits) into slot ``Op/thirdSlot``
     // (the local) first, then loads from it + offset `c` into slot `a`, as `i32.shl` by a
@@ -312,6 +338,18 @@ struct Op: Sendable {
 
     /// On a counter branch: what is added to the counter (sign-extended to 32 bits).
     @inline(__always) var counterIncrement: UInt32 { UInt32(bitPattern: b >> 16) }
+
+    /// Field `c` of a step branch (`stepBranchIfI32...`): two slots of 16 bits, the
+    /// comparison's first operand in the low half.
+    static func pairedSlots(_ first: Int32, _ second: Int32) -> Int32 {
+        precondition((0...Int32(UInt16.max)).contains(first) && (0...Int32(UInt16.max)).contains(second), "paired slots fit 16 bits")
+        return Int32(bitPattern: UInt32(first) | UInt32(second) << 16)
+    }
+
+    /// On a step branch: the comparison's first and second operand slots.
+    @inline(__always) var pairedSlots: (first: Int, second: Int) {
+        (Int(UInt16(truncatingIfNeeded: c)), Int(UInt16(truncatingIfNeeded: c >> 16)))
+    }
 
     /// The largest value of the 16-bit field (``targetCost`` and the slots stored in it).
     static let notFusedWide: UInt16 = .max

@@ -163,6 +163,56 @@ extension Execution {
                 ip = Int32(bitPattern: Self.counted(ip, fp)) > Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
                 if Mode.isExact { return .stepped }
                 continue
+            case .stepBranchIfI32Eq:
+                let (first, second) = Self.stepped(ip, fp)
+                ip = UInt32(truncatingIfNeeded: fp[first]) == UInt32(truncatingIfNeeded: fp[second]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .stepBranchIfI32Ne:
+                let (first, second) = Self.stepped(ip, fp)
+                ip = UInt32(truncatingIfNeeded: fp[first]) != UInt32(truncatingIfNeeded: fp[second]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .stepBranchIfI32LtS:
+                let (first, second) = Self.stepped(ip, fp)
+                ip = Int32(truncatingIfNeeded: fp[first]) < Int32(truncatingIfNeeded: fp[second]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .stepBranchIfI32LtU:
+                let (first, second) = Self.stepped(ip, fp)
+                ip = UInt32(truncatingIfNeeded: fp[first]) < UInt32(truncatingIfNeeded: fp[second]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .stepBranchIfI32GtS:
+                let (first, second) = Self.stepped(ip, fp)
+                ip = Int32(truncatingIfNeeded: fp[first]) > Int32(truncatingIfNeeded: fp[second]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .stepBranchIfI32GtU:
+                let (first, second) = Self.stepped(ip, fp)
+                ip = UInt32(truncatingIfNeeded: fp[first]) > UInt32(truncatingIfNeeded: fp[second]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .stepBranchIfI32LeS:
+                let (first, second) = Self.stepped(ip, fp)
+                ip = Int32(truncatingIfNeeded: fp[first]) <= Int32(truncatingIfNeeded: fp[second]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .stepBranchIfI32LeU:
+                let (first, second) = Self.stepped(ip, fp)
+                ip = UInt32(truncatingIfNeeded: fp[first]) <= UInt32(truncatingIfNeeded: fp[second]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .stepBranchIfI32GeS:
+                let (first, second) = Self.stepped(ip, fp)
+                ip = Int32(truncatingIfNeeded: fp[first]) >= Int32(truncatingIfNeeded: fp[second]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
+            case .stepBranchIfI32GeU:
+                let (first, second) = Self.stepped(ip, fp)
+                ip = UInt32(truncatingIfNeeded: fp[first]) >= UInt32(truncatingIfNeeded: fp[second]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                if Mode.isExact { return .stepped }
+                continue
             case .copy, .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64:
                 fp[ip.a] = fp[ip.b]
             case .const:

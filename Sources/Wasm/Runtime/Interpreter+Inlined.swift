@@ -40,6 +40,14 @@ extension Execution {
         return value
     }
 
+    /// A step branch's update (the counter's, as ``counted(_:_:)``); returns the slots it then
+    /// compares.
+    @inline(__always)
+    static func stepped(_ ip: UnsafeMutablePointer<Op>, _ fp: UnsafeMutablePointer<UInt64>) -> (first: Int, second: Int) {
+        _ = counted(ip, fp)
+        return ip.pointee.pairedSlots
+    }
+
     /// The pc a conditional branch falls through to: when it pays for the next block (a cost
     /// of 0: it does not), where that block's `charge` says a paid fall-through continues
     /// (``Op/fallThroughBytes``: past the `charge`, or a jump's destination), else the `charge`.

@@ -10,6 +10,8 @@ extension OpCode {
         case .charge, .nop, .unreachable, .jump, .dataDrop, .elemDrop: return (false, false, false)
         case .branchIf, .branchUnless, .branchIfEqz, .branchTable, .call: return (false, true, false)
         case .counterBranchIfNonZero: return (false, false, false)  // `b` packs a local's slot: never moved
+        // `c` packs two slots: placed by `FunctionCompiler.placeSlots` itself.
+        case _ where isStepBranch: return (false, false, false)
         case .counterBranchIfNe, .counterBranchIfLtS, .counterBranchIfGtS: return (false, false, true)
         case .branchIfI32Eq, .branchIfI32Ne, .branchIfI32LtS, .branchIfI32LtU, .branchIfI32GtS, .branchIfI32GtU,
              .branchIfI32LeS, .branchIfI32LeU, .branchIfI32GeS, .branchIfI32GeU, .branchIfI32RemUEqz:
@@ -47,6 +49,16 @@ extension OpCode {
              .counterBranchIfNonZero, .counterBranchIfNe, .counterBranchIfLtS, .counterBranchIfGtS,
              .branchIfI32GtS, .branchIfI32GtU, .branchIfI32LeS, .branchIfI32LeU, .branchIfI32GeS, .branchIfI32GeU,
              .branchIfI32RemUEqz:
+            true
+        default: isStepBranch
+        }
+    }
+
+    /// Whether the instruction is a step branch (`stepBranchIfI32...`, field `c` packing two slots).
+    var isStepBranch: Bool {
+        switch self {
+        case .stepBranchIfI32Eq, .stepBranchIfI32Ne, .stepBranchIfI32LtS, .stepBranchIfI32LtU, .stepBranchIfI32GtS,
+             .stepBranchIfI32GtU, .stepBranchIfI32LeS, .stepBranchIfI32LeU, .stepBranchIfI32GeS, .stepBranchIfI32GeU:
             true
         default: false
         }

@@ -173,6 +173,12 @@ struct FunctionCompiler {
             if fields.a { place(&code[index].a) }
             if fields.b { place(&code[index].b) }
             if fields.c { place(&code[index].c) }
+            if code[index].code.isStepBranch {
+                var (first, second) = Self.unpackRawSlots(code[index].c)
+                place(&first)
+                place(&second)
+                code[index].c = Op.pairedSlots(first, second)
+            }
             if code[index].code == .selectInto || code[index].code.usesThirdSlot {
                 var slot = Int32(code[index].targetCost)
                 place(&slot)
@@ -183,6 +189,23 @@ struct FunctionCompiler {
             place(&tables[index].from)
             place(&tables[index].to)
         }
+    }
+
+    /// A step branch's two operand sources as the compiler packs them before the frame is laid
+    /// out (``packRawSlots(_:_:)``).
+    static func unpackRawSlots(_ field: Int32) -> (Int32, Int32) {
+        (Int32(Int16(truncatingIfNeeded: field)), field >> 16)
+    }
+
+    /// Packs two operand sources (a local's or operand's slot numbered as if the constant pool
+    /// were empty, or a pool entry -2, -3, ...) into a step branch's field `c` until
+    /// ``placeSlots(_:_:)`` packs the final slots; `nil` unless both fit 16 signed bits and, once
+    /// placed, 16 unsigned bits (a slot moves up by at most the pool's 256 entries; a pool entry
+    /// lands after the locals).
+    func packRawSlots(_ first: Int32, _ second: Int32) -> Int32? {
+        guard let low = Int16(exactly: first), let high = Int16(exactly: second), low != -1, high != -1 else { return nil }
+        if min(low, high) < -1 && localCount + Self.constantPoolMax > Int(UInt16.max) { return nil }
+        return Int32(UInt16(bitPattern: low)) | Int32(high) << 16
     }
 
     /// Lets branches pay for the blocks they enter, then turns their targets into
