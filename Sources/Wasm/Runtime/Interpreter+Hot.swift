@@ -9,7 +9,8 @@
 enum HotExit: UInt8 {
     /// The instruction at `ip` is one the outer loop runs.
     case other
-    /// Block metering met a `charge` (at `ip`) it cannot pay for.
+    /// Block metering met a `charge` (at `ip`) it cannot pay for, or a branch that cannot pay
+    /// for the block it goes to (`ip`: the block's first instruction).
     case unaffordable
     /// Exact metering: one instruction ran.
     case stepped
@@ -90,127 +91,127 @@ extension Execution {
                 progressed = true
             case .nop: break
             case .jump:
-                ip = Self.taken(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, true, &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIf:
-                ip = UInt32(truncatingIfNeeded: fp[ip.b]) != 0 ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, UInt32(truncatingIfNeeded: fp[ip.b]) != 0, &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .branchUnless, .branchIfEqz:
-                ip = UInt32(truncatingIfNeeded: fp[ip.b]) == 0 ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, UInt32(truncatingIfNeeded: fp[ip.b]) == 0, &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32Eq:
-                ip = UInt32(truncatingIfNeeded: fp[ip.b]) == UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, UInt32(truncatingIfNeeded: fp[ip.b]) == UInt32(truncatingIfNeeded: fp[ip.c]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32Ne:
-                ip = UInt32(truncatingIfNeeded: fp[ip.b]) != UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, UInt32(truncatingIfNeeded: fp[ip.b]) != UInt32(truncatingIfNeeded: fp[ip.c]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32LtS:
-                ip = Int32(truncatingIfNeeded: fp[ip.b]) < Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, Int32(truncatingIfNeeded: fp[ip.b]) < Int32(truncatingIfNeeded: fp[ip.c]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32LtU:
-                ip = UInt32(truncatingIfNeeded: fp[ip.b]) < UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, UInt32(truncatingIfNeeded: fp[ip.b]) < UInt32(truncatingIfNeeded: fp[ip.c]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32GtS:
-                ip = Int32(truncatingIfNeeded: fp[ip.b]) > Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, Int32(truncatingIfNeeded: fp[ip.b]) > Int32(truncatingIfNeeded: fp[ip.c]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32GtU:
-                ip = UInt32(truncatingIfNeeded: fp[ip.b]) > UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, UInt32(truncatingIfNeeded: fp[ip.b]) > UInt32(truncatingIfNeeded: fp[ip.c]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32LeS:
-                ip = Int32(truncatingIfNeeded: fp[ip.b]) <= Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, Int32(truncatingIfNeeded: fp[ip.b]) <= Int32(truncatingIfNeeded: fp[ip.c]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32LeU:
-                ip = UInt32(truncatingIfNeeded: fp[ip.b]) <= UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, UInt32(truncatingIfNeeded: fp[ip.b]) <= UInt32(truncatingIfNeeded: fp[ip.c]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32GeS:
-                ip = Int32(truncatingIfNeeded: fp[ip.b]) >= Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, Int32(truncatingIfNeeded: fp[ip.b]) >= Int32(truncatingIfNeeded: fp[ip.c]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32GeU:
-                ip = UInt32(truncatingIfNeeded: fp[ip.b]) >= UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, UInt32(truncatingIfNeeded: fp[ip.b]) >= UInt32(truncatingIfNeeded: fp[ip.c]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .branchIfI32RemUEqz:
                 let divisor = UInt32(truncatingIfNeeded: fp[ip.c])
                 guard divisor != 0 else { return .integerDivideByZero }
-                ip = UInt32(truncatingIfNeeded: fp[ip.b]) % divisor == 0 ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, UInt32(truncatingIfNeeded: fp[ip.b]) % divisor == 0, &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .counterBranchIfNonZero:
-                ip = Self.counted(ip, fp) != 0 ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, Self.counted(ip, fp) != 0, &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .counterBranchIfNe:
-                ip = Self.counted(ip, fp) != UInt32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, Self.counted(ip, fp) != UInt32(truncatingIfNeeded: fp[ip.c]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .counterBranchIfLtS:
-                ip = Int32(bitPattern: Self.counted(ip, fp)) < Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, Int32(bitPattern: Self.counted(ip, fp)) < Int32(truncatingIfNeeded: fp[ip.c]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .counterBranchIfGtS:
-                ip = Int32(bitPattern: Self.counted(ip, fp)) > Int32(truncatingIfNeeded: fp[ip.c]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, Int32(bitPattern: Self.counted(ip, fp)) > Int32(truncatingIfNeeded: fp[ip.c]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .stepBranchIfI32Eq:
                 let (first, second) = Self.stepped(ip, fp)
-                ip = UInt32(truncatingIfNeeded: fp[first]) == UInt32(truncatingIfNeeded: fp[second]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, UInt32(truncatingIfNeeded: fp[first]) == UInt32(truncatingIfNeeded: fp[second]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .stepBranchIfI32Ne:
                 let (first, second) = Self.stepped(ip, fp)
-                ip = UInt32(truncatingIfNeeded: fp[first]) != UInt32(truncatingIfNeeded: fp[second]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, UInt32(truncatingIfNeeded: fp[first]) != UInt32(truncatingIfNeeded: fp[second]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .stepBranchIfI32LtS:
                 let (first, second) = Self.stepped(ip, fp)
-                ip = Int32(truncatingIfNeeded: fp[first]) < Int32(truncatingIfNeeded: fp[second]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, Int32(truncatingIfNeeded: fp[first]) < Int32(truncatingIfNeeded: fp[second]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .stepBranchIfI32LtU:
                 let (first, second) = Self.stepped(ip, fp)
-                ip = UInt32(truncatingIfNeeded: fp[first]) < UInt32(truncatingIfNeeded: fp[second]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, UInt32(truncatingIfNeeded: fp[first]) < UInt32(truncatingIfNeeded: fp[second]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .stepBranchIfI32GtS:
                 let (first, second) = Self.stepped(ip, fp)
-                ip = Int32(truncatingIfNeeded: fp[first]) > Int32(truncatingIfNeeded: fp[second]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, Int32(truncatingIfNeeded: fp[first]) > Int32(truncatingIfNeeded: fp[second]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .stepBranchIfI32GtU:
                 let (first, second) = Self.stepped(ip, fp)
-                ip = UInt32(truncatingIfNeeded: fp[first]) > UInt32(truncatingIfNeeded: fp[second]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, UInt32(truncatingIfNeeded: fp[first]) > UInt32(truncatingIfNeeded: fp[second]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .stepBranchIfI32LeS:
                 let (first, second) = Self.stepped(ip, fp)
-                ip = Int32(truncatingIfNeeded: fp[first]) <= Int32(truncatingIfNeeded: fp[second]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, Int32(truncatingIfNeeded: fp[first]) <= Int32(truncatingIfNeeded: fp[second]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .stepBranchIfI32LeU:
                 let (first, second) = Self.stepped(ip, fp)
-                ip = UInt32(truncatingIfNeeded: fp[first]) <= UInt32(truncatingIfNeeded: fp[second]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, UInt32(truncatingIfNeeded: fp[first]) <= UInt32(truncatingIfNeeded: fp[second]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .stepBranchIfI32GeS:
                 let (first, second) = Self.stepped(ip, fp)
-                ip = Int32(truncatingIfNeeded: fp[first]) >= Int32(truncatingIfNeeded: fp[second]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, Int32(truncatingIfNeeded: fp[first]) >= Int32(truncatingIfNeeded: fp[second]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .stepBranchIfI32GeU:
                 let (first, second) = Self.stepped(ip, fp)
-                ip = UInt32(truncatingIfNeeded: fp[first]) >= UInt32(truncatingIfNeeded: fp[second]) ? Self.taken(Mode.self, ip, &remaining) : Self.fallThrough(Mode.self, ip, &remaining)
+                guard Self.branch(Mode.self, UInt32(truncatingIfNeeded: fp[first]) >= UInt32(truncatingIfNeeded: fp[second]), &ip, &remaining) else { return .unaffordable }
                 if Mode.isExact { return .stepped }
                 continue
             case .copy, .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64:

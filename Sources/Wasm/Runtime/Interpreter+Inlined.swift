@@ -1,22 +1,34 @@
 // The small helpers the interpreter's loops (Interpreter+Hot.swift, Interpreter.swift) call on every branch and
 // memory access; all are inlined into them (same module: whole-module optimization sees them).
 extension Execution {
-    /// The pc a taken branch continues at: its destination (``Op/targetBytes`` from `ip`) when
-    /// the branch pays for the target block (block metering, affordable) or does not pay at all
-    /// (cost 0), else the target's `charge` (the instruction before), which then finds the block
-    /// unaffordable. Exact metering always goes to the target's `charge`.
+    /// Moves `ip` where a branch goes: when `condition` holds, to its destination
+    /// (``Op/targetBytes`` from `ip`), paying for the target block on the way when the branch
+    /// does (a cost of 0: it does not, and the destination is the target's `charge`), else
+    /// where it falls through to (``fallThrough(_:_:_:)``). Returns `false` when block metering
+    /// cannot pay for the target: `ip` is then the target block's first instruction, where the
+    /// hot loop stops for exact metering (which skips a `charge` it cannot pay, and a merged
+    /// block has none: FunctionCompiler+BlockMerging.swift). Exact metering goes to the
+    /// target's `charge` when it has one, so that a block it can pay for switches back.
     @inline(__always)
-    static func taken<Mode: MeteringMode>(
-        _ mode: Mode.Type, _ ip: UnsafeMutablePointer<Op>, _ remaining: inout UInt64
-    ) -> UnsafeMutablePointer<Op> {
+    static func branch<Mode: MeteringMode>(
+        _ mode: Mode.Type, _ condition: Bool, _ ip: inout UnsafeMutablePointer<Op>, _ remaining: inout UInt64
+    ) -> Bool {
+        guard condition else {
+            ip = fallThrough(Mode.self, ip, &remaining)
+            return true
+        }
         let cost = UInt64(ip.pointee.targetCost)
         let target = (UnsafeMutableRawPointer(ip) + Int(ip.pointee.targetBytes)).assumingMemoryBound(to: Op.self)
-        if Mode.isExact { return cost == 0 ? target : target - 1 }
+        if Mode.isExact {
+            ip = cost == 0 || target[-1].code != .charge ? target : target - 1
+            return true
+        }
+        ip = target
         if _fastPath(cost <= remaining) {
             remaining &-= cost
-            return target
+            return true
         }
-        return target - 1
+        return false
     }
 
     /// The value `f64AddStore` stores: slot `a` + slot ``Op/thirdSlot`` (f64, NaN canonicalised).

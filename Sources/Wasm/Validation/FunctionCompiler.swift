@@ -214,7 +214,8 @@ struct FunctionCompiler {
     /// conditional branch that falls through charges the next block and skips its `charge`.
     /// The `charge` instructions stay, for the other ways into their blocks and for exact
     /// metering (which ignores the fused costs). A block that costs nothing is not fused: its
-    /// `charge` runs, charging nothing, exactly as skipping it would.
+    /// `charge` runs, charging nothing, exactly as skipping it would. Branches to a merged block
+    /// (``mergeFallThroughBlocks(_:_:_:_:)``, which runs first) already pay and land past it.
     static func fuseBlockCharges(_ code: inout [Op]) {
         func cost(ofChargeAt pc: Int) -> UInt64? {
             pc >= 0 && pc < code.count && code[pc].code == .charge ? code[pc].wide : nil
@@ -252,9 +253,11 @@ struct FunctionCompiler {
         code[charge].fallThroughBytes = (code[jump].a - Int32(pc)) * Int32(MemoryLayout<Op>.stride)
     }
 
-    /// The compiled function: fills in each block's charge.
+    /// The compiled function: fills in each block's charge, merges the blocks entered by
+    /// falling through from straight-line code into the blocks before them, lets branches pay
+    /// for the blocks they enter, and lays the frame out.
     func finish(parameterCount: Int, resultCount: Int) -> CompiledFunction {
-        var code = code
+        var (code, costs, tailCosts, tables) = (code, costs, tailCosts, branchTableEntries)
         var rest: UInt64 = 0
         for index in code.indices.reversed() {
             if code[index].code == .charge {
@@ -264,8 +267,8 @@ struct FunctionCompiler {
                 rest += UInt64(costs[index])
             }
         }
+        Self.mergeFallThroughBlocks(&code, &costs, &tailCosts, &tables)
         Self.fuseBlockCharges(&code)
-        var tables = branchTableEntries
         placeSlots(&code, &tables)
         return CompiledFunction(
             code: CodeBuffer(code, tables: tables, constants: constants), costs: costs, tailCost: tailCosts,
