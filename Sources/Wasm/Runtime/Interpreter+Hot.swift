@@ -219,17 +219,17 @@ extension Execution {
             case .const:
                 fp[ip.a] = UInt64(UInt32(truncatingIfNeeded: ip.b)) | UInt64(UInt32(truncatingIfNeeded: ip.c)) << 32
             case .select:
-                if UInt32(truncatingIfNeeded: fp[ip.c]) == 0 { fp[ip.a] = fp[ip.b] }
+                Self.move(fp, ip, if: UInt32(truncatingIfNeeded: fp[ip.c]) == 0)
             case .selectInto:
                 fp[ip.a] = UInt32(truncatingIfNeeded: fp[Int(ip.pointee.conditionSlot)]) != 0 ? fp[ip.b] : fp[ip.c]
             case .moveIfI32LtS:
-                if Int32(truncatingIfNeeded: fp[ip.c]) < Int32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]) { fp[ip.a] = fp[ip.b] }
+                Self.move(fp, ip, if: Int32(truncatingIfNeeded: fp[ip.c]) < Int32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]))
             case .moveIfI32LtU:
-                if UInt32(truncatingIfNeeded: fp[ip.c]) < UInt32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]) { fp[ip.a] = fp[ip.b] }
+                Self.move(fp, ip, if: UInt32(truncatingIfNeeded: fp[ip.c]) < UInt32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]))
             case .moveIfI32GeS:
-                if Int32(truncatingIfNeeded: fp[ip.c]) >= Int32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]) { fp[ip.a] = fp[ip.b] }
+                Self.move(fp, ip, if: Int32(truncatingIfNeeded: fp[ip.c]) >= Int32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]))
             case .moveIfI32GeU:
-                if UInt32(truncatingIfNeeded: fp[ip.c]) >= UInt32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]) { fp[ip.a] = fp[ip.b] }
+                Self.move(fp, ip, if: UInt32(truncatingIfNeeded: fp[ip.c]) >= UInt32(truncatingIfNeeded: fp[Int(ip.pointee.thirdSlot)]))
             case .i32Load:
                 guard let value = Self.hotLoad(UInt32.self, view, &memory, fp[ip.b], Int32(truncatingIfNeeded: ip.c)) else { return .outOfBoundsMemoryAccess }
                 fp[ip.a] = UInt64(value)

@@ -52,6 +52,16 @@ extension Execution {
         return value
     }
 
+    /// Slot `a` = slot `b` if `condition` holds (`select` and the conditional moves), by arithmetic rather than
+    /// a branch: their conditions are data (sort's `a[swap] < a[child]`), which a branch would
+    /// mispredict about half the time.
+    @inline(__always)
+    static func move(_ fp: UnsafeMutablePointer<UInt64>, _ ip: UnsafeMutablePointer<Op>, if condition: Bool) {
+        let mask = 0 &- UInt64(condition ? 1 : 0)
+        let kept = fp[ip.a]
+        fp[ip.a] = kept ^ ((kept ^ fp[ip.b]) & mask)
+    }
+
     /// A step branch's update (the counter's, as ``counted(_:_:)``); returns the slots it then
     /// compares.
     @inline(__always)
