@@ -235,7 +235,9 @@ extension RoundExecutor {
         var input = MessageInput(.update(request.method), caller: request.caller, argument: request.argument,
                                  cyclesAvailable: request.cycles, timeNanos: round.timeNanos)
         input.deadlineNanos = request.deadlineNanos
-        let step = executor.start(input, on: &state.canisters[position].state, sliceInstructions: slice(core, round))
+        let sliceInstructions = slice(core, round)
+        let step = executor.start(input, on: &state.canisters[position].state, sliceInstructions: sliceInstructions, discardsChanges: false,
+                                  scratch: &round.scratch)
         settle(step, PausedMessage.Origin(callContext: context, callback: nil, prepaid: prepaid), position, core, &state, &round)
     }
 
@@ -249,7 +251,9 @@ extension RoundExecutor {
         let id = state.canisters[position].state.id
         state.canisters[position].callContexts[context] = CallContext(origin: .system, caller: id.principal, cyclesAvailable: .zero)
         let input = MessageInput(task, caller: id.principal, timeNanos: round.timeNanos)
-        let step = executor.start(input, on: &state.canisters[position].state, sliceInstructions: slice(core, round))
+        let sliceInstructions = slice(core, round)
+        let step = executor.start(input, on: &state.canisters[position].state, sliceInstructions: sliceInstructions, discardsChanges: false,
+                                  scratch: &round.scratch)
         settle(step, PausedMessage.Origin(callContext: context, callback: nil, prepaid: prepaid), position, core, &state, &round)
     }
 
@@ -285,7 +289,9 @@ extension RoundExecutor {
             input.entry = .rejectCallback(callback.call.reject)
             input.reject = Reject(.canisterDidNotReply, "the callee did not reply")
         }
-        let step = executor.start(input, on: &state.canisters[position].state, sliceInstructions: slice(core, round))
+        let sliceInstructions = slice(core, round)
+        let step = executor.start(input, on: &state.canisters[position].state, sliceInstructions: sliceInstructions, discardsChanges: false,
+                                  scratch: &round.scratch)
         let origin = PausedMessage.Origin(callContext: callback.callContext, callback: callback, prepaid: prepaid, reject: input.reject)
         settle(step, origin, position, core, &state, &round)
     }

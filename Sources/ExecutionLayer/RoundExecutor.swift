@@ -1,3 +1,5 @@
+import Wasm
+
 /// How a subnet executes a round (Docs/Model.md, "Round", "Round time", "Instruction limits"
 /// and "Queues" under "Execution"; defaults: an application subnet).
 public struct RoundConfiguration: Hashable, Sendable {
@@ -202,6 +204,9 @@ struct RoundState {
     /// Canisters whose message paused this round, by position: a long message gets one
     /// slice per round, and its canister runs nothing else meanwhile.
     var paused: [Bool]
+    /// The value stack, frames and undo journal each message leaves for the next (the round
+    /// runs its messages one after another; a local of the round, never shared).
+    var scratch = ExecutionScratch()
 
     init(cores count: Int, budget: UInt64, timeNanos: UInt64, canisters: Int) {
         cores = Array(repeating: budget, count: max(count, 1))
