@@ -163,6 +163,7 @@ public struct Execution: Sendable {
         precondition(isComplete, "only a completed execution gives its storage away")
         var frames: [Frame] = []
         swap(&frames, &self.frames)
+        frames.removeAll(keepingCapacity: true)
         scratch.keep(frames)
         if isKnownUniquelyReferenced(&stack) { scratch.keep(stack) }
     }

@@ -57,10 +57,11 @@ public struct ExecutionScratch {
         if stack.capacity <= Self.keptStackSlotsMax { self.stack = stack }
     }
 
-    /// Keeps the buffer of `frames`, emptied.
+    /// Keeps the buffer of `frames` (emptied by the caller, which holds it alone: emptying it
+    /// here, while both hold it, would copy it).
     mutating func keep(_ frames: [Execution.Frame]) {
+        precondition(frames.isEmpty, "an emptied frame buffer is kept")
         self.frames = frames
-        self.frames.removeAll(keepingCapacity: true)
     }
 
     /// Keeps `journal` (emptied: ``MemoryJournal/reset(_:firstGeneration:)`` readies it again).
