@@ -155,8 +155,25 @@ extension RoundExecutor {
             let priority = state.canisters[position].accumulatedPriority + Int64(state.canisters[position].state.computeAllocationPercent)
             working.append((position, priority))
         }
+        if let order = Self.sortedByPackedKeys(working) { return order }
         working.sort { $0.priority != $1.priority ? $0.priority > $1.priority : $0.position < $1.position }
         return working.map(\.position)
+    }
+
+    /// The positions of `working` by descending priority, then ascending position, sorted as
+    /// one 64-bit key each (the priority's 32 bits, inverted, above the position's), or `nil`
+    /// if a priority or position does not fit in 32 bits. The keys are distinct (positions
+    /// are), so the order is exactly the comparison sort's, at a fraction of its cost.
+    static func sortedByPackedKeys(_ working: [(position: Int, priority: Int64)]) -> [Int]? {
+        var keys: [UInt64] = []
+        keys.reserveCapacity(working.count)
+        for (position, priority) in working {
+            guard let narrow = Int32(exactly: priority), let index = UInt32(exactly: position) else { return nil }
+            let descending = UInt32.max - (UInt32(bitPattern: narrow) ^ 0x8000_0000)
+            keys.append(UInt64(descending) << 32 | UInt64(index))
+        }
+        keys.sort()
+        return keys.map { Int(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
     }
 
     /// The IC's accumulated priorities, simplified: every canister that had work gets its
