@@ -49,7 +49,7 @@ struct ExecutionScratchTests {
             let new = try Self.outcome(n, limits: limits, &instance, scratch: &scratch, reusing: false)
             #expect(reused == new, "sum(\(n))")
         }
-        #expect(try Self.outcome(5_000, limits: small, &instance, scratch: &scratch, reusing: false).hasPrefix("callStackExhausted"))
+        #expect(try Self.outcome(5_000, limits: small, &instance, scratch: &scratch, reusing: false).hasPrefix("call stack exhausted"))
     }
 
     @Test func aSuspendedExecutionKeepsItsStackWhileOthersReuseStorage() throws {
