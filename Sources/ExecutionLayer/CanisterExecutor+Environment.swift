@@ -4,7 +4,7 @@ extension CanisterExecutor {
     /// What a call of `input` on `canister` may read besides the message: the subnet's ID, the
     /// root key, the canister's environment variables, what its freezing threshold withholds
     /// (its memory and compute allocation for its freezing threshold's seconds, at the
-    /// executor's fees), the call context's instructions so far, and, for a query call on a
+    /// executor's fees, which the session holds: computed only if read), the call context's instructions so far, and, for a query call on a
     /// certified state, the certificate of its certified data.
     func environment(_ input: MessageInput, _ canister: inout CanisterState) -> CallEnvironment {
         var environment = CallEnvironment()
@@ -14,8 +14,8 @@ extension CanisterExecutor {
         environment.callbackInstructionsMax = configuration.updateInstructionsMax
         if fees.isCharged {
             let bytes = UInt64(canister.chunksInUse()) * UInt64(LinearMemory.chunkBytes)
-            environment.cyclesWithheld = fees.idle(bytes: bytes, computeAllocationPercent: canister.computeAllocationPercent,
-                                                   seconds: canister.freezingThresholdSeconds)
+            environment.freezingBasis = FreezingBasis(bytes: bytes, computeAllocationPercent: canister.computeAllocationPercent,
+                                                      seconds: canister.freezingThresholdSeconds)
         }
         if case .query = input.entry, let time = input.certifiedStateTimeNanos {
             environment.certifiedState = (canister.id, canister.certifiedData, time)

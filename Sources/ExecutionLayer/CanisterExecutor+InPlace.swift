@@ -38,6 +38,15 @@ extension CanisterExecutor {
     /// that the canister keeps its state from before the message until the message ends. If the
     /// caller `discardsChanges` (a query on a scratch copy of the canister), nothing is logged.
     func start(_ input: MessageInput, on canister: inout CanisterState, sliceInstructions: UInt64, discardsChanges: Bool) -> ExecutionStep {
+        var scratch = ExecutionScratch()
+        return start(input, on: &canister, sliceInstructions: sliceInstructions, discardsChanges: discardsChanges, scratch: &scratch)
+    }
+
+    /// ``start(_:on:sliceInstructions:discardsChanges:)``, running on the value stack, frames and
+    /// undo journal that `scratch` keeps from earlier messages, and leaving them there for the
+    /// next (a round executes hundreds of messages one after another).
+    func start(_ input: MessageInput, on canister: inout CanisterState, sliceInstructions: UInt64, discardsChanges: Bool,
+               scratch: inout ExecutionScratch) -> ExecutionStep {
         // Fields are read one by one: calling a method of the `inout` canister would copy it.
         let resolved = CanisterState.resolve(input.entry, installed: canister.installed, status: canister.status, id: canister.id) {
             canister.code?.instance.tableFunction(at: $0)
@@ -63,7 +72,9 @@ extension CanisterExecutor {
             growLimitBytes: CanisterState.heapGrowLimitBytes(canister.wasmMemoryLimitBytes, in: context),
             limit: limit(for: input.entry), sliceInstructions: sliceInstructions,
             keepsChanges: context != .replicatedQuery, logsUndo: !discardsChanges)
-        guard let slice = canister.withInstance({ runFirstSlice(plan, session, on: &$0) }) else { preconditionFailure("resolve found the module") }
+        guard let slice = canister.withInstance({ runFirstSlice(plan, session, on: &$0, scratch: &scratch) }) else {
+            preconditionFailure("resolve found the module")
+        }
         switch consume slice {
         case .ended(let trap, let instructions):
             return .finished(finish(session, nil, trap: trap, instructions: instructions, on: &canister))
@@ -72,17 +83,20 @@ extension CanisterExecutor {
         }
     }
 
-    /// Runs `plan`'s first slice on `instance` itself, lending it `session`.
-    private func runFirstSlice(_ plan: FirstSlicePlan, _ session: CallSession, on instance: inout WasmInstance) -> FirstSlice {
-        let undo = plan.logsUndo ? instance.beginUndoLog() : nil
+    /// Runs `plan`'s first slice on `instance` itself, lending it `session`, on the storage
+    /// `scratch` keeps (given back when the message ends in this slice).
+    private func runFirstSlice(_ plan: FirstSlicePlan, _ session: CallSession, on instance: inout WasmInstance,
+                               scratch: inout ExecutionScratch) -> FirstSlice {
+        let undo = plan.logsUndo ? instance.beginUndoLog(reusing: &scratch) : nil
         instance.hostState = session
         instance.memoryGrowLimitBytes = plan.growLimitBytes
         var execution: Execution
         do {
-            execution = try Execution(&instance, function: plan.function, arguments: plan.arguments, limits: configuration.wasmLimits)
+            execution = try Execution(&instance, function: plan.function, arguments: plan.arguments, limits: configuration.wasmLimits,
+                                      reusing: &scratch)
         } catch {
             instance.hostState = nil
-            Self.end(undo, keeping: false, &instance)
+            Self.end(undo, keeping: false, &instance, &scratch)
             return .ended(trap: error, instructions: 0)
         }
         let lastSlice = plan.sliceInstructions >= plan.limit
@@ -93,17 +107,20 @@ extension CanisterExecutor {
             guard let undo else { return .paused(execution, instance: instance) }
             return .paused(execution, instance: instance.splitOff(undo))
         case .trapped(let trap):
-            Self.end(undo, keeping: false, &instance)
+            Self.end(undo, keeping: false, &instance, &scratch)
+            execution.recycle(into: &scratch)
             return .ended(trap: trap, instructions: execution.instructionsCharged)
         case .finished:
-            Self.end(undo, keeping: plan.keepsChanges, &instance)
+            Self.end(undo, keeping: plan.keepsChanges, &instance, &scratch)
+            execution.recycle(into: &scratch)
             return .ended(trap: nil, instructions: execution.instructionsCharged)
         }
     }
 
-    /// Ends `undo` on `instance`, keeping the changes or rolling them back.
-    private static func end(_ undo: consuming InstanceUndo?, keeping: Bool, _ instance: inout WasmInstance) {
+    /// Ends `undo` on `instance`, keeping the changes or rolling them back, and gives its
+    /// journal to `scratch`.
+    private static func end(_ undo: consuming InstanceUndo?, keeping: Bool, _ instance: inout WasmInstance, _ scratch: inout ExecutionScratch) {
         guard let undo else { return }
-        if keeping { instance.keepChanges(undo) } else { instance.rollBack(undo) }
+        if keeping { instance.keepChanges(undo, recycling: &scratch) } else { instance.rollBack(undo, recycling: &scratch) }
     }
 }

@@ -1,3 +1,5 @@
+import Wasm
+
 /// How a subnet executes a round (Docs/Model.md, "Round", "Round time", "Instruction limits"
 /// and "Queues" under "Execution"; defaults: an application subnet).
 public struct RoundConfiguration: Hashable, Sendable {
@@ -103,6 +105,7 @@ public struct RoundExecutor: Sendable {
         var round = RoundState(cores: configuration.cores, budget: configuration.roundInstructionsPerCore, timeNanos: timeNanos,
                                canisters: state.canisters.count)
         round.inducted = ingress.count
+        round.executionPrepayment = configuration.fees.executionPrepayment(limit: configuration.execution.updateInstructionsMax)
         chargeIdleFees(&state, timeNanos: timeNanos)
         scheduleSystemTasks(&state, timeNanos: timeNanos)
         for slice in slices { induct(slice, &state, &round) }
@@ -202,6 +205,11 @@ struct RoundState {
     /// Canisters whose message paused this round, by position: a long message gets one
     /// slice per round, and its canister runs nothing else meanwhile.
     var paused: [Bool]
+    /// What executing a message costs up front (the same for every message of the round).
+    var executionPrepayment: Cycles = .zero
+    /// The value stack, frames and undo journal each message leaves for the next (the round
+    /// runs its messages one after another; a local of the round, never shared).
+    var scratch = ExecutionScratch()
 
     init(cores count: Int, budget: UInt64, timeNanos: UInt64, canisters: Int) {
         cores = Array(repeating: budget, count: max(count, 1))

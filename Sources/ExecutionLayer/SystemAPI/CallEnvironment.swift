@@ -19,9 +19,17 @@ public struct CallEnvironment: Sendable {
     public var dataCertificate: [UInt8]? {
         certifiedState.map { DataCertificate.encode(canister: $0.canister, certifiedData: $0.data, timeNanos: $0.timeNanos) }
     }
-    /// Cycles the balance must keep: the freezing limit minus the reserved cycles, at least
-    /// zero (ICSim has no reserved cycles, so the freezing limit).
-    public var cyclesWithheld: Cycles = .zero
+    /// What the canister's freezing limit is computed from (its memory in bytes, compute
+    /// allocation and freezing threshold), kept so that the limit is computed only if the call
+    /// reads it (``cyclesWithheld(at:)``); `nil`: nothing is withheld.
+    public var freezingBasis: FreezingBasis?
+
+    /// Cycles the balance must keep at `fees`: the freezing limit minus the reserved cycles, at
+    /// least zero (ICSim has no reserved cycles, so the freezing limit).
+    public func cyclesWithheld(at fees: CyclesFees) -> Cycles {
+        guard let basis = freezingBasis else { return .zero }
+        return fees.idle(bytes: basis.bytes, computeAllocationPercent: basis.computeAllocationPercent, seconds: basis.seconds)
+    }
     /// Instructions earlier executions of the call context used (`performance_counter(1)`).
     public var callContextInstructions: UInt64 = 0
     /// The instruction limit a response callback gets (`cost_call` prepays its execution): 40 B
@@ -30,6 +38,24 @@ public struct CallEnvironment: Sendable {
 
     /// The defaults: subnet 0, no variables, no certificate, nothing withheld.
     public init() {}
+}
+
+/// What a canister's freezing limit is computed from: what its memory and compute allocation
+/// cost for its freezing threshold's seconds (``CyclesFees/idle(bytes:computeAllocationPercent:seconds:)``).
+public struct FreezingBasis: Hashable, Sendable {
+    /// Bytes of heap and stable memory in use.
+    public var bytes: UInt64
+    /// Its compute allocation, in percent.
+    public var computeAllocationPercent: Int
+    /// Its freezing threshold, in seconds.
+    public var seconds: UInt64
+
+    /// `bytes` of memory and `computeAllocationPercent` for `seconds`.
+    public init(bytes: UInt64, computeAllocationPercent: Int, seconds: UInt64) {
+        self.bytes = bytes
+        self.computeAllocationPercent = computeAllocationPercent
+        self.seconds = seconds
+    }
 }
 
 /// The identities of the simulated IC: subnet principals and the root key. Deterministic and

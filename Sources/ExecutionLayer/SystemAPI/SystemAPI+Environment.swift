@@ -50,7 +50,7 @@ extension SystemAPI {
     /// The cycles the canister may spend: its balance minus what the freezing threshold
     /// withholds beyond the reserved cycles (interface spec, `liquid_balance`), at least zero.
     static func liquidBalance(_ session: CallSession) -> Cycles {
-        session.balance.subtracting(session.environment.cyclesWithheld) ?? .zero
+        session.balance.subtracting(session.environment.cyclesWithheld(at: session.fees)) ?? .zero
     }
 
     /// The environment variables: enumerated by index in name order, looked up by name.

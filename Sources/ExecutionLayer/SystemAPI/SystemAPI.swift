@@ -86,9 +86,12 @@ public enum SystemAPI {
         /// already the i64 slot a 64-bit module expects: a slot holds an i32 zero-extended.)
         func hostFunction(memory64: Bool) -> HostFunction {
             HostFunction(type: type(memory64: memory64)) { [self] (slots, host) throws(Trap) -> UInt64? in
-                guard let session = host.hostState as? CallSession else {
+                // An exact type test, then a cast that checks nothing more (`as?` asks the
+                // runtime, each call); `CallSession` is final.
+                guard let state = host.hostState, ObjectIdentifier(Swift.type(of: state)) == ObjectIdentifier(CallSession.self) else {
                     throw Trap(.host("ic0.\(name) was called outside of a canister call"))
                 }
+                let session = unsafeDowncast(state, to: CallSession.self)
                 guard contexts.contains(session.context) else {
                     throw Trap(.host("ic0.\(name) cannot be executed in \(session.context) mode"))
                 }

@@ -115,6 +115,16 @@ public struct Execution: Sendable {
     /// - Throws: a host-reason ``Trap`` if the arguments do not match the function's type.
     public init(_ instance: inout WasmInstance, function index: UInt32, arguments: [Value],
                 limits: ExecutionLimits = ExecutionLimits()) throws(Trap) {
+        var scratch = ExecutionScratch()
+        try self.init(&instance, function: index, arguments: arguments, limits: limits, reusing: &scratch)
+    }
+
+    /// Prepares a call of function `index` with `arguments`, as
+    /// ``init(_:function:arguments:limits:)`` does, on the value stack and frame buffer that
+    /// `scratch` keeps from an earlier run, if it keeps them (``ExecutionScratch``).
+    /// - Throws: as ``init(_:function:arguments:limits:)``.
+    public init(_ instance: inout WasmInstance, function index: UInt32, arguments: [Value], limits: ExecutionLimits,
+                reusing scratch: inout ExecutionScratch) throws(Trap) {
         guard Int(index) < instance.functionTypes.count else { throw Trap(.host("no function \(index)")) }
         let type = instance.functionTypes[Int(index)]
         guard arguments.count == type.parameters.count, zip(arguments, type.parameters).allSatisfy({ $0.type == $1 }) else {
@@ -138,10 +148,24 @@ public struct Execution: Sendable {
               limits.callStackBytesUsed(frames: 1, slots: body.frameSlots) <= limits.callStackBytes else { throw Trap(.callStackExhausted) }
         // A small start (1 KiB past the first frames): every message allocates and zeroes its
         // stack, and most need little of it; deeper calls grow it by doubling (`reserve`).
-        stack = ValueStack(capacity: min(max(body.frameSlots * 4, 128), limits.valueStackSlots))
+        stack = scratch.takeStack(capacity: min(max(body.frameSlots * 4, 128), limits.valueStackSlots), limit: limits.valueStackSlots)
         for (slot, argument) in arguments.enumerated() { stack.base[slot] = argument.slot }
         body.prepare(stack.base)
-        frames = [Frame(function: Int(index), pc: 0, base: 0)]
+        frames = scratch.takeFrames()
+        frames.append(Frame(function: Int(index), pc: 0, base: 0))
+    }
+
+    /// Gives the value stack and the frame buffer of an execution that finished or trapped
+    /// (it cannot run again) to `scratch`, for the next run to reuse; a stack that a copy of
+    /// the execution still uses is left to it.
+    /// - Precondition: the execution is complete.
+    public mutating func recycle(into scratch: inout ExecutionScratch) {
+        precondition(isComplete, "only a completed execution gives its storage away")
+        var frames: [Frame] = []
+        swap(&frames, &self.frames)
+        frames.removeAll(keepingCapacity: true)
+        scratch.keep(frames)
+        if isKnownUniquelyReferenced(&stack) { scratch.keep(stack) }
     }
 
     /// Runs until the function returns, traps, or `instructionLimit` more instructions would

@@ -134,7 +134,7 @@ extension WasmInstance {
             swap(&memoryStorage, &context.memoryStorage)
             defer { swap(&memoryStorage, &context.memoryStorage) }
             context.instructionsRemaining = instructionsRemaining
-            try Self.run(hostFunctions[index], index, slots, &context)
+            try runHost(index, slots, &context)
         } else {
             // A linked instance's host function may call other instances, even this one: it
             // gets no memory (a shared one is read through its cell).
@@ -145,6 +145,22 @@ extension WasmInstance {
             try callingOut { () throws(TrapReason) in try Self.run(host, index, slots, &context) }
         }
         return context.charge
+    }
+
+    /// Runs host function `index` on the arguments at `slots` and writes its results there:
+    /// a function on slots is read from the table in place (copying the whole
+    /// ``HostFunction`` out would retain and release its type's arrays and both closures, each
+    /// call).
+    private func runHost(_ index: Int, _ slots: UnsafeMutablePointer<UInt64>, _ context: inout HostContext) throws(TrapReason) {
+        guard let slotBody = hostFunctions[index].slotBody else { return try Self.run(hostFunctions[index], index, slots, &context) }
+        let parameterCount = hostFunctions[index].type.parameters.count
+        let resultCount = hostFunctions[index].type.results.count
+        let result: UInt64?
+        do { result = try slotBody(HostArguments(slots: slots, count: parameterCount), &context) } catch { throw error.reason }
+        guard (result != nil) == (resultCount != 0) else {
+            throw .host("host function \(index) returned \(result == nil ? 0 : 1) results, its type says \(resultCount)")
+        }
+        if let result { slots[0] = result }
     }
 
     /// Runs `host` (host function `index`) on the arguments at `slots` and writes its results

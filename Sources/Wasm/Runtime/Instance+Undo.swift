@@ -19,8 +19,14 @@ extension WasmInstance {
     /// - Precondition: a standalone instance (not in a ``WasmLinker``: its shared state is not
     ///   logged) with no undo log running.
     public mutating func beginUndoLog() -> InstanceUndo {
+        beginUndoLog(journal: nil)
+    }
+
+    /// ``beginUndoLog()``, logging the memory in `journal` (an emptied one from an earlier
+    /// log) if given.
+    mutating func beginUndoLog(journal: MemoryJournal?) -> InstanceUndo {
         precondition(!isLinked, "only a standalone instance runs with an undo log")
-        if hasMemory { memoryStorage.beginJournal() }
+        if hasMemory { memoryStorage.beginJournal(reusing: journal) }
         return InstanceUndo(globals: globals, tables: tables, droppedData: droppedData, droppedElements: droppedElements,
                             memoryGrowLimitBytes: memoryGrowLimitBytes, journalsMemory: hasMemory)
     }
@@ -32,12 +38,19 @@ extension WasmInstance {
 
     /// Puts the instance back as it was when `undo` began, and ends the log.
     public mutating func rollBack(_ undo: consuming InstanceUndo) {
-        if undo.journalsMemory { memoryStorage.rollBackJournal() }
+        _ = rollBackReturningJournal(undo)
+    }
+
+    /// ``rollBack(_:)``, returning the memory's journal, emptied, for reuse (`nil` if the memory
+    /// was not logged or something else still holds its journal).
+    mutating func rollBackReturningJournal(_ undo: consuming InstanceUndo) -> MemoryJournal? {
+        let journal = undo.journalsMemory ? memoryStorage.rollBackJournal() : nil
         globals = undo.globals
         tables = undo.tables
         droppedData = undo.droppedData
         droppedElements = undo.droppedElements
         memoryGrowLimitBytes = undo.memoryGrowLimitBytes
+        return journal
     }
 
     /// Splits a run that must go on elsewhere (a paused message): returns a copy of the

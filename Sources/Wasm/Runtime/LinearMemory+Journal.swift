@@ -37,12 +37,12 @@ final class MemoryJournal {
     /// Chunks of the original table as they were before the run first wrote them.
     @exclusivity(unchecked) private(set) var entries: [Entry] = []
     /// A stamp at or above this was given in this run (by a write, which recorded the chunk).
-    let firstGeneration: UInt32
+    @exclusivity(unchecked) private(set) var firstGeneration: UInt32
     /// What the memory held at the start besides its chunks.
-    let pageCount: UInt32
-    let size: UInt64
-    let allocated: Int
-    let chunkAllocationLimit: Int
+    @exclusivity(unchecked) private(set) var pageCount: UInt32
+    @exclusivity(unchecked) private(set) var size: UInt64
+    @exclusivity(unchecked) private(set) var allocated: Int
+    @exclusivity(unchecked) private(set) var chunkAllocationLimit: Int
 
     init(_ memory: LinearMemory, firstGeneration: UInt32) {
         self.firstGeneration = firstGeneration
@@ -50,6 +50,24 @@ final class MemoryJournal {
         size = memory.size
         allocated = memory.table.allocated
         chunkAllocationLimit = memory.chunkAllocationLimit
+    }
+
+    /// Readies an emptied journal (``empty()``) to log `memory` from now, as a new one would.
+    func reset(_ memory: LinearMemory, firstGeneration: UInt32) {
+        precondition(entries.isEmpty && originalTable == nil && words == 0, "only an emptied journal is reused")
+        self.firstGeneration = firstGeneration
+        pageCount = memory.pageCount
+        size = memory.size
+        allocated = memory.table.allocated
+        chunkAllocationLimit = memory.chunkAllocationLimit
+    }
+
+    /// Drops what it recorded (releasing the chunks and table it kept), keeping its entries'
+    /// buffer for reuse.
+    func empty() {
+        entries.removeAll(keepingCapacity: true)
+        originalTable = nil
+        words = 0
     }
 
     /// The memory is about to replace `table`: keep it if it is the original.
@@ -84,13 +102,19 @@ extension LinearMemory {
     /// ``rollBackJournal()`` can undo it (or ``endJournal()`` keep it). Costs nothing per
     /// chunk until a chunk is written.
     /// - Precondition: no journal is running on this memory.
-    mutating func beginJournal() {
+    /// With `reused`, an emptied journal of an earlier log, logs into it instead of a new one.
+    mutating func beginJournal(reusing reused: MemoryJournal? = nil) {
         precondition(journal == nil, "a memory runs one journal at a time")
         if table.count > 0 {
             makeTableUnique()
             advanceGeneration()
         }
-        journal = MemoryJournal(self, firstGeneration: table.generation)
+        if let reused {
+            reused.reset(self, firstGeneration: table.generation)
+            journal = reused
+        } else {
+            journal = MemoryJournal(self, firstGeneration: table.generation)
+        }
     }
 
     /// Keeps every change since ``beginJournal()`` and drops the log (releasing the chunks
@@ -99,11 +123,28 @@ extension LinearMemory {
         journal = nil
     }
 
+    /// ``endJournal()``, returning the journal emptied for reuse (`nil` if something else
+    /// still holds it, or none was running).
+    mutating func endJournalKeepingLog() -> MemoryJournal? {
+        guard var log = journal else { return nil }
+        journal = nil
+        return Self.emptied(&log)
+    }
+
+    /// `log` emptied, if nothing but the caller holds it.
+    private static func emptied(_ log: inout MemoryJournal) -> MemoryJournal? {
+        guard isKnownUniquelyReferenced(&log) else { return nil }
+        log.empty()
+        return log
+    }
+
     /// Puts the memory back as it was at ``beginJournal()`` (chunks, dirty bits, size,
-    /// storage count and limit, the refusal flag) and drops the log.
+    /// storage count and limit, the refusal flag) and drops the log, returning it emptied for
+    /// reuse (`nil` if something else still holds it).
     /// - Precondition: a journal is running.
-    mutating func rollBackJournal() {
-        guard let log = journal else { preconditionFailure("no journal to roll back") }
+    @discardableResult
+    mutating func rollBackJournal() -> MemoryJournal? {
+        guard var log = journal else { preconditionFailure("no journal to roll back") }
         journal = nil
         if let original = log.takeOriginalTable() { replaceTable(original) }
         makeTableUnique()
@@ -131,6 +172,7 @@ extension LinearMemory {
         allocationRefused = false
         // Stamps given during the run would let direct stores write restored chunks.
         advanceGeneration()
+        return Self.emptied(&log)
     }
 
     /// Whether a journal is running on this memory.

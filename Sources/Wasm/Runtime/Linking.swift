@@ -36,15 +36,47 @@ public final class SharedGlobal: @unchecked Sendable {
 /// What an instance shares with others: the cells its shared memory, tables and globals live
 /// in between calls, and the linker it belongs to (for calls to other instances' functions
 /// through tables, and for re-entrant calls).
+///
+/// The linker is held weakly through a ``LinkerReference`` box rather than by a `weak` field:
+/// a struct with a weak field is copied and destroyed by runtime calls (its value witnesses),
+/// and every run and host call of every instance reads `links` (``WasmInstance/isLinked``),
+/// linked or not; with only strong references it is read in place.
 struct Links {
     var memory: SharedMemory?
     var tables: [(index: Int, cell: SharedTable)] = []
     var globals: [(index: Int, cell: SharedGlobal)] = []
-    weak var linker: WasmLinker?
+    /// The linker it belongs to (`nil`: none, or gone).
+    let linkerReference: LinkerReference?
     /// The instance's identifier in its linker (0: none).
     var identifier: UInt32 = 0
     /// Whether the shared state is in the instance (it is running) rather than in the cells.
     var isLocal = false
+
+    /// Links to `memory`, `tables` and `globals`, in `linker` as instance `identifier`.
+    init(memory: SharedMemory? = nil, tables: [(index: Int, cell: SharedTable)] = [], globals: [(index: Int, cell: SharedGlobal)] = [],
+         linker: WasmLinker? = nil, identifier: UInt32 = 0, isLocal: Bool = false) {
+        self.memory = memory
+        self.tables = tables
+        self.globals = globals
+        linkerReference = linker.map(LinkerReference.init)
+        self.identifier = identifier
+        self.isLocal = isLocal
+    }
+
+    /// The linker it belongs to, if any and still alive.
+    var linker: WasmLinker? { linkerReference?.linker }
+}
+
+/// A weak reference to a ``WasmLinker`` in a class of its own, so that ``Links`` holds only
+/// strong references (see there). Sendable as the linker is: its reference is set when it is
+/// made and only read after.
+final class LinkerReference: @unchecked Sendable {
+    /// The linker (weak: the linker owns its instances, which must not keep it alive).
+    weak var linker: WasmLinker?
+
+    init(_ linker: WasmLinker) {
+        self.linker = linker
+    }
 }
 
 extension WasmInstance {
