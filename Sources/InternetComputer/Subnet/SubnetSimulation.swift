@@ -218,7 +218,7 @@ public struct SubnetSimulation: SimulationModel {
         let made = creationCost(of: broadcasts) + sends.reduce(.zero) { $0 + creationCost(of: $1.artifacts) }
         let departure = made > .zero ? replicas[index].consensusProcessor.extend(by: made, from: now) : now
         // An honest replica is read without calling a method on it (which copies it whole).
-        let delay = replicas[index].byzantine == nil ? .zero : replicas[index].outputDelay(at: now)
+        let delay = replicas[index].isHonest ? .zero : replicas[index].outputDelay(at: now)
         if !broadcasts.isEmpty {
             send(Message(broadcasts, from: index, processing: processing, dissemination: configuration.dissemination), from: index, to: replicas[index].peers, at: departure, after: delay, &scheduler)
         }
