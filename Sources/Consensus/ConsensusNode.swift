@@ -37,8 +37,11 @@ public struct ConsensusStep: Sendable {
     /// The next wake-up, if any (the shell keeps one per node and replaces it each step).
     public var wakeUpAt: SimInstant?
 
-    /// A step with no outputs and no wake-up.
-    public init() {}
+    /// A step with `outputs` and the wake-up `wakeUpAt` (none by default).
+    public init(outputs: [ConsensusOutput] = [], wakeUpAt: SimInstant? = nil) {
+        self.outputs = outputs
+        self.wakeUpAt = wakeUpAt
+    }
 }
 
 /// One node's Internet Computer Consensus (ICC) as a pure state machine: artifacts and
