@@ -37,11 +37,8 @@ public struct ConsensusStep: Sendable {
     /// The next wake-up, if any (the shell keeps one per node and replaces it each step).
     public var wakeUpAt: SimInstant?
 
-    /// A step with `outputs` and the wake-up `wakeUpAt` (none by default).
-    public init(outputs: [ConsensusOutput] = [], wakeUpAt: SimInstant? = nil) {
-        self.outputs = outputs
-        self.wakeUpAt = wakeUpAt
-    }
+    /// A step with no outputs and no wake-up.
+    public init() {}
 }
 
 /// One node's Internet Computer Consensus (ICC) as a pure state machine: artifacts and
