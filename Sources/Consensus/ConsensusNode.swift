@@ -36,6 +36,12 @@ public struct ConsensusStep: Sendable {
     public var outputs: [ConsensusOutput] = []
     /// The next wake-up, if any (the shell keeps one per node and replaces it each step).
     public var wakeUpAt: SimInstant?
+
+    /// A step with `outputs` and the wake-up `wakeUpAt` (none by default).
+    public init(outputs: [ConsensusOutput] = [], wakeUpAt: SimInstant? = nil) {
+        self.outputs = outputs
+        self.wakeUpAt = wakeUpAt
+    }
 }
 
 /// One node's Internet Computer Consensus (ICC) as a pure state machine: artifacts and
@@ -136,6 +142,16 @@ public struct ConsensusNode: Sendable {
     /// Handles `input` at `now`.
     public mutating func handle(_ input: ConsensusInput, now: SimInstant) -> ConsensusStep {
         var step = ConsensusStep()
+        handle(input, now: now, into: &step)
+        return step
+    }
+
+    /// ``handle(_:now:)`` into `step`, whose outputs and wake-up it replaces, keeping the
+    /// outputs' storage: the shell passes one step to every node it runs, so that a step that
+    /// outputs something allocates no array for it.
+    public mutating func handle(_ input: ConsensusInput, now: SimInstant, into step: inout ConsensusStep) {
+        step.outputs.removeAll(keepingCapacity: true)
+        step.wakeUpAt = nil
         var changed = true
         switch input {
         case .artifact(let artifact, let from): changed = take(artifact, from: from, now, &step)
@@ -155,14 +171,13 @@ public struct ConsensusNode: Sendable {
         // fixpoint at the last step, and those that wait for time have a wake-up.
         guard changed else {
             step.wakeUpAt = wakeUpAt
-            return step
+            return
         }
         progress(now, &step)
         requestCatchUpIfStuck(now, &step)
         wakeUpAt = nextWakeUp(now)
         settledAt = now
         step.wakeUpAt = wakeUpAt
-        return step
     }
 
     /// The round this node works on: one above its notarized height.

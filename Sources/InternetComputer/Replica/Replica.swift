@@ -105,16 +105,16 @@ public struct Replica: Sendable {
     }
 
     /// Gives `input` to its consensus node at virtual time `now` (through its wrapper while it
-    /// deviates; both change in place): what the node asks for. The node works with `memo`,
-    /// its subnet's memo of beacons and roles, for the step.
-    mutating func step(_ input: ConsensusInput, now: SimInstant, memo: inout BeaconMemo) -> ConsensusStep {
+    /// deviates; both change in place): `step` becomes what the node asks for (an honest
+    /// node's outputs reuse its storage). The node works with `memo`, its subnet's memo of
+    /// beacons and roles, for the step.
+    mutating func step(_ input: ConsensusInput, now: SimInstant, memo: inout BeaconMemo, into step: inout ConsensusStep) {
         consensus.exchangeBeaconMemo(&memo)
         defer { consensus.exchangeBeaconMemo(&memo) }
         let local = localTime(now)
-        guard var wrapper = deviating(at: now) else { return consensus.handle(input, now: local) }
-        let step = wrapper.handle(input, now: local, node: &consensus)
+        guard var wrapper = deviating(at: now) else { return consensus.handle(input, now: local, into: &step) }
+        step = wrapper.handle(input, now: local, node: &consensus)
         byzantine = wrapper
-        return step
     }
 
     /// Its outputs made outside a step (a certification share, a certification it
