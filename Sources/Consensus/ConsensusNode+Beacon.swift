@@ -62,8 +62,11 @@ extension ConsensusNode {
     mutating func signBeaconShare(_ step: inout ConsensusStep) -> Bool {
         let height = round
         guard beacons[height - 1] != nil, beacons[height] == nil, !pool.read(height, { $0.sentBeaconShare }) else { return false }
-        pool[height].sentBeaconShare = true
-        pool[height].beaconShares.insert(id)
+        let id = self.id
+        pool.modify(height) { pool in
+            pool.sentBeaconShare = true
+            pool.beaconShares.insert(id)
+        }
         step.outputs.append(.broadcast(.beaconShare(height: height, signer: id)))
         return true
     }

@@ -11,8 +11,11 @@ extension ConsensusNode {
         while height <= notarizedHeight {
             defer { height += 1 }
             guard isInCommittee(at: height) == true, let block = pool.read(height, { $0.finalizationShareCandidate() }) else { continue }
-            pool[height].sentFinalizationShare = true
-            pool[height].finalizationShares[block, default: []].insert(id)
+            let id = self.id
+            pool.modify(height) { pool in
+                pool.sentFinalizationShare = true
+                _ = pool.finalizationShares.insert(id, into: block)
+            }
             if sharesReach(height, finalizing: block) { finalizationPending = true }
             step.outputs.append(.broadcast(.finalizationShare(height: height, block: block, signer: id)))
             changed = true
@@ -34,9 +37,9 @@ extension ConsensusNode {
             for (block, received) in pool.read(height, { $0.blocksReadyToFinalize(threshold: threshold) }) {
                 guard let chain = ancestry(of: block) else { continue }
                 if received {
-                    tipFinalizationSigners = pool[height].finalizationSigners[block.digest] ?? []
+                    tipFinalizationSigners = pool.read(height) { $0.finalizationSigners[block.digest] } ?? []
                 } else {
-                    let signers = (pool[height].finalizationShares[block.digest] ?? []).lowest(configuration.threshold)
+                    let signers = pool.read(height) { $0.finalizationShares[block.digest] ?? [] }.lowest(threshold)
                     tipFinalizationSigners = signers
                     step.outputs.append(.broadcast(.finalization(height: height, block: block.digest, signers: signers)))
                 }
@@ -52,7 +55,7 @@ extension ConsensusNode {
         guard let last = chain.last else { return }
         payloadQueue.remove(chain.flatMap { $0.payload.map(\.id) })
         for block in chain {
-            pool[block.height].finalized = block.digest
+            pool.modify(block.height) { $0.finalized = block.digest }
             notarizationSigners[block.digest] = nil
         }
         finalizedChain += chain
@@ -70,7 +73,7 @@ extension ConsensusNode {
         let keep = finalizedHeight
         var height = pool.base
         while height < keep {
-            for block in pool[height].blocks { blocks[block.digest] = nil }
+            for block in pool.read(height, { $0.blocks }) { blocks[block.digest] = nil }
             height += 1
         }
         pool.prune(below: keep)

@@ -30,14 +30,14 @@ extension ConsensusNode {
     mutating func markNotarized(at height: Height, _ step: inout ConsensusStep) -> Bool {
         // Nothing that can notarize a block arrived since the last look: none can be now.
         guard pool.read(height, { $0.notarizationPending }) else { return false }
-        pool[height].notarizationPending = false
+        pool.modify(height) { $0.notarizationPending = false }
         // Found in one borrowed read (each access through the subscript costs a coroutine).
         let threshold = configuration.threshold
         let ready = pool.read(height) { $0.blocksReadyToNotarize(threshold: threshold) }
         for (digest, received) in ready {
-            pool[height].notarized.append(digest)
+            pool.modify(height) { $0.notarized.append(digest) }
             if !received {
-                let signers = (pool[height].notarizationShares[digest] ?? []).lowest(threshold)
+                let signers = pool.read(height) { $0.notarizationShares[digest] ?? [] }.lowest(threshold)
                 notarizationSigners[digest] = signers
                 step.outputs.append(.broadcast(.notarization(height: height, block: digest, signers: signers)))
             }
@@ -61,11 +61,16 @@ extension ConsensusNode {
               now >= start + notaryDelay(rank: rank), rank <= pool.read(height, { $0.lowestRankSignedEligible() }) ?? Int.max,
               pool.read(height, { $0.hasUnsigned(rank: rank) }) else { return false }
         var changed = false
-        for block in pool[height].blocks where block.rank == rank && !pool[height].disqualified.contains(block.maker)
-            && !pool[height].signedNotarization.contains(block.digest) {
-            pool[height].signedNotarization.append(block.digest)
-            pool[height].notarizationShares[block.digest, default: []].insert(id)
-            if sharesReach(height, notarizing: block.digest) { pool[height].notarizationPending = true }
+        let id = self.id
+        // Through `read` and `modify`, not the subscript (each access allocates a coroutine
+        // frame); the conditions are read again for each block, as the loop changes them.
+        for block in pool.read(height, { $0.blocks }) where block.rank == rank
+            && pool.read(height, { !$0.disqualified.contains(block.maker) && !$0.signedNotarization.contains(block.digest) }) {
+            pool.modify(height) { pool in
+                pool.signedNotarization.append(block.digest)
+                _ = pool.notarizationShares.insert(id, into: block.digest)
+            }
+            if sharesReach(height, notarizing: block.digest) { pool.modify(height) { $0.notarizationPending = true } }
             step.outputs.append(.broadcast(.notarizationShare(height: height, block: block.digest, signer: id)))
             changed = true
         }

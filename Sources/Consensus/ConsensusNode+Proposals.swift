@@ -15,7 +15,7 @@ extension ConsensusNode {
         for block in pendingBlocks {
             guard block.height > finalizedHeight else { changed = true; continue }
             guard let makers = makers(at: block.height),
-                  pool[block.height - 1].notarized.contains(block.parent) else {
+                  pool.read(block.height - 1, { $0.notarized.contains(block.parent) }) else {
                 stillPending.append(block)
                 continue
             }
@@ -31,11 +31,14 @@ extension ConsensusNode {
     }
 
     mutating func accept(_ block: Block) {
-        if let earlier = pool[block.height].makers[block.maker], earlier != block.digest {
-            pool[block.height].disqualified.insert(block.maker)
+        // One in-place visit of the height's pool (see `PoolTable.modify`).
+        pool.modify(block.height) { pool in
+            if let earlier = pool.makers[block.maker], earlier != block.digest {
+                pool.disqualified.insert(block.maker)
+            }
+            if pool.makers[block.maker] == nil { pool.makers[block.maker] = block.digest }
+            pool.insert(block)
         }
-        if pool[block.height].makers[block.maker] == nil { pool[block.height].makers[block.maker] = block.digest }
-        pool[block.height].insert(block)
         blocks[block.digest] = block
         finalizationPending = true
     }
@@ -48,7 +51,7 @@ extension ConsensusNode {
               !pool.read(height, { $0.proposed }), !pool.read(height, { $0.hasBlock(rankBelow: rank) }),
               let parent = pool.read(height - 1, { $0.lowestRankNotarized() }) else { return false }
         let block = Block(height: height, parent: parent, rank: rank, maker: id, payload: payload(extending: parent, at: now))
-        pool[height].proposed = true
+        pool.modify(height) { $0.proposed = true }
         accept(block)
         step.outputs.append(.broadcast(.proposal(block)))
         return true

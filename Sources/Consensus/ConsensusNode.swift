@@ -36,6 +36,12 @@ public struct ConsensusStep: Sendable {
     public var outputs: [ConsensusOutput] = []
     /// The next wake-up, if any (the shell keeps one per node and replaces it each step).
     public var wakeUpAt: SimInstant?
+
+    /// A step with `outputs` and the wake-up `wakeUpAt` (none by default).
+    public init(outputs: [ConsensusOutput] = [], wakeUpAt: SimInstant? = nil) {
+        self.outputs = outputs
+        self.wakeUpAt = wakeUpAt
+    }
 }
 
 /// One node's Internet Computer Consensus (ICC) as a pure state machine: artifacts and
@@ -45,47 +51,18 @@ public struct ConsensusStep: Sendable {
 /// describes the rules it follows (Docs/Model.md, "ICC consensus").
 public struct ConsensusNode: Sendable {
     // 27 stored properties: one node's whole protocol state; each table is looked up per artifact.
-    /// This node.
-    public let id: NodeID
-    /// The subnet's parameters.
-    public let configuration: ConsensusConfiguration
-    /// The genesis block (height 0, notarized and finalized from the start).
-    public let genesis: Block
+    // They are in the order a delivery reads them: the heights, flags and times that
+    // ``takeWithoutStep(_:now:)`` and ``receive(_:)`` test, the pools and beacons they look
+    // in, then what only steps read. In a run of many subnets the replicas do not fit a
+    // core's L2 cache, and a delivery that finds these in few adjacent cache lines misses it
+    // less (Docs/PerformanceHistory.md, consensus's seventh round).
 
-    var pool = PoolTable()
-    var blocks: [SHA256Digest: Block] = [:]
-    var beacons = HeightTable<(value: SHA256Digest, at: SimInstant)>()
+    /// The highest finalized height.
+    public internal(set) var finalizedHeight: Height = 0
+    /// The highest height with a notarized block known (the current round is one above).
+    public internal(set) var notarizedHeight: Height = 0
     /// The highest height whose beacon is known.
     var beaconHeight: Height = 0
-    /// Each height's ranked makers and whether this node is in its committee, computed once
-    /// when the beacon below it is known.
-    var roles = HeightTable<(makers: [NodeID], inCommittee: Bool)>()
-    /// The last beacons and roles computed (by this node, or by the other replicas of its
-    /// subnet when the shell lends their memo: ``exchangeBeaconMemo(_:)``).
-    var beaconMemo = BeaconMemo()
-    /// When the first notarized block of each height was known.
-    var notarizedAt = HeightTable<SimInstant>()
-    /// Blocks whose validation waits for their height's beacon or their parent's notarization.
-    var pendingBlocks: [Block] = []
-    /// Beacons received before the one they follow.
-    var pendingBeacons = HeightTable<SHA256Digest>()
-    /// Items to propose, oldest first, each with when it may be proposed, until a finalized
-    /// block holds them.
-    var payloadQueue = PayloadQueue()
-    /// The finalized chain from height 1 (kept to serve catch-up requests, and what a
-    /// restarted replica replays from its checkpoint).
-    public internal(set) var finalizedChain: [Block] = []
-    /// Who signed the notarization of each notarized block above the finalized height, and
-    /// the finalization of the finalized tip (to pass them on when asked).
-    var notarizationSigners: [SHA256Digest: [NodeID]] = [:]
-    var tipFinalizationSigners: [NodeID] = []
-    /// When the notarized height last grew, and when this node last asked for catch-up.
-    var lastProgressAt: SimInstant = .zero
-    var lastCatchUpRequestAt: SimInstant?
-    /// Whether a block, a finalization, or a finalization share that brought its block to the
-    /// threshold arrived, or the notarized or finalized height moved, since ``aggregateFinalizations(_:)`` last looked (only those
-    /// can let it finalize).
-    var finalizationPending = true
     /// The rules whose inputs changed since the rules last reached their fixpoint (all of
     /// them until the first step): the first pass of ``progress(_:_:)`` runs only these and
     /// the rules that wait for time (``RuleSet``).
@@ -93,18 +70,52 @@ public struct ConsensusNode: Sendable {
     /// Whether the first pass of a step runs only ``rulesToRun`` and the rules that wait for
     /// time (the default), or every rule (the tests that compare both ways turn it off).
     package var schedulesRules = true
+    /// Whether a block, a finalization, or a finalization share that brought its block to the
+    /// threshold arrived, or the notarized or finalized height moved, since ``aggregateFinalizations(_:)`` last looked (only those
+    /// can let it finalize).
+    var finalizationPending = true
     /// The wake-up the last step asked for.
     public private(set) var wakeUpAt: SimInstant?
     /// When the last step that ran the rules (and asked for ``wakeUpAt``) did so.
     var settledAt: SimInstant = .zero
-    /// The highest height with a notarized block known (the current round is one above).
-    public internal(set) var notarizedHeight: Height = 0
-    /// The highest finalized height.
-    public internal(set) var finalizedHeight: Height = 0
+    /// When the notarized height last grew, and when this node last asked for catch-up.
+    var lastProgressAt: SimInstant = .zero
+    var lastCatchUpRequestAt: SimInstant?
+    var pool = PoolTable()
+    var beacons = HeightTable<(value: SHA256Digest, at: SimInstant)>()
+    /// Beacons received before the one they follow.
+    var pendingBeacons = HeightTable<SHA256Digest>()
+    /// The subnet's parameters.
+    public let configuration: ConsensusConfiguration
+    /// This node.
+    public let id: NodeID
+    var blocks: [SHA256Digest: Block] = [:]
+    /// Blocks whose validation waits for their height's beacon or their parent's notarization.
+    var pendingBlocks: [Block] = []
+    /// Who signed the notarization of each notarized block above the finalized height, and
+    /// the finalization of the finalized tip (to pass them on when asked).
+    var notarizationSigners: [SHA256Digest: [NodeID]] = [:]
+    var tipFinalizationSigners: [NodeID] = []
+    /// Each height's ranked makers and whether this node is in its committee, computed once
+    /// when the beacon below it is known.
+    var roles = HeightTable<(makers: [NodeID], inCommittee: Bool)>()
+    /// When the first notarized block of each height was known.
+    var notarizedAt = HeightTable<SimInstant>()
+    /// The last beacons and roles computed (by this node, or by the other replicas of its
+    /// subnet when the shell lends their memo: ``exchangeBeaconMemo(_:)``).
+    var beaconMemo = BeaconMemo()
+    /// Items to propose, oldest first, each with when it may be proposed, until a finalized
+    /// block holds them.
+    var payloadQueue = PayloadQueue()
+    /// The finalized chain from height 1 (kept to serve catch-up requests, and what a
+    /// restarted replica replays from its checkpoint).
+    public internal(set) var finalizedChain: [Block] = []
     /// The highest height certified for this replica (none before execution certifies one).
     public private(set) var certifiedHeight: Height = 0
     /// The digest of the block finalized at ``finalizedHeight``.
     public internal(set) var finalizedTip: SHA256Digest
+    /// The genesis block (height 0, notarized and finalized from the start).
+    public let genesis: Block
 
     /// Node `id` of a subnet whose genesis block is `genesis`; the beacon of height 0 is
     /// derived from the genesis block.
@@ -131,6 +142,16 @@ public struct ConsensusNode: Sendable {
     /// Handles `input` at `now`.
     public mutating func handle(_ input: ConsensusInput, now: SimInstant) -> ConsensusStep {
         var step = ConsensusStep()
+        handle(input, now: now, into: &step)
+        return step
+    }
+
+    /// ``handle(_:now:)`` into `step`, whose outputs and wake-up it replaces, keeping the
+    /// outputs' storage: the shell passes one step to every node it runs, so that a step that
+    /// outputs something allocates no array for it.
+    public mutating func handle(_ input: ConsensusInput, now: SimInstant, into step: inout ConsensusStep) {
+        step.outputs.removeAll(keepingCapacity: true)
+        step.wakeUpAt = nil
         var changed = true
         switch input {
         case .artifact(let artifact, let from): changed = take(artifact, from: from, now, &step)
@@ -150,14 +171,13 @@ public struct ConsensusNode: Sendable {
         // fixpoint at the last step, and those that wait for time have a wake-up.
         guard changed else {
             step.wakeUpAt = wakeUpAt
-            return step
+            return
         }
         progress(now, &step)
         requestCatchUpIfStuck(now, &step)
         wakeUpAt = nextWakeUp(now)
         settledAt = now
         step.wakeUpAt = wakeUpAt
-        return step
     }
 
     /// The round this node works on: one above its notarized height.

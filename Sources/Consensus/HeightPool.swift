@@ -33,6 +33,28 @@ struct HeightPool: Sendable {
     /// those can notarize a block).
     var notarizationPending = false
 
+    /// Empties the pool, as a new one (``PoolTable`` reuses pruned pools), keeping its
+    /// collections' storage.
+    mutating func removeAll() {
+        blocks.removeAll(keepingCapacity: true)
+        makers.removeAll()
+        disqualified.removeAll()
+        beaconShares.removeAll()
+        notarizationShares.removeAll()
+        notarizationsReceived.removeAll()
+        notarized.removeAll(keepingCapacity: true)
+        finalizationShares.removeAll()
+        finalizationsReceived.removeAll()
+        finalizationSigners.removeAll()
+        requested.removeAll()
+        finalized = nil
+        signedNotarization.removeAll(keepingCapacity: true)
+        proposed = false
+        sentBeaconShare = false
+        sentFinalizationShare = false
+        notarizationPending = false
+    }
+
     mutating func insert(_ block: Block) {
         notarizationPending = true
         let index = blocks.firstIndex { ($0.rank, $0.digest) > (block.rank, block.digest) } ?? blocks.count

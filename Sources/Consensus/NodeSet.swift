@@ -44,6 +44,13 @@ struct NodeSet: Sendable, Equatable, ExpressibleByArrayLiteral {
         return true
     }
 
+    /// Removes every node, keeping the overflow words' storage.
+    mutating func removeAll() {
+        low = 0
+        high.removeAll(keepingCapacity: true)
+        count = 0
+    }
+
     /// The first `limit` members in index order.
     func lowest(_ limit: Int) -> [NodeID] {
         var members: [NodeID] = []

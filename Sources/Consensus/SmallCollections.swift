@@ -25,6 +25,12 @@ struct SmallMap<Key: Equatable & Sendable, Value: Sendable>: Sendable {
         }
     }
 
+    /// Removes every entry, keeping the storage.
+    mutating func removeAll() {
+        keys.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+    }
+
     /// The value of `key`, changed in place; `defaultValue` is stored first if it has none.
     subscript(key: Key, default defaultValue: @autoclosure () -> Value) -> Value {
         get { self[key] ?? defaultValue() }
@@ -58,6 +64,11 @@ struct SmallSet<Element: Equatable & Sendable>: Sendable {
         guard !elements.contains(element) else { return false }
         elements.append(element)
         return true
+    }
+
+    /// Removes every element, keeping the storage.
+    mutating func removeAll() {
+        elements.removeAll(keepingCapacity: true)
     }
 }
 

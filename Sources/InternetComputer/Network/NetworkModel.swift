@@ -220,6 +220,14 @@ public struct NetworkModel: Sendable {
     /// drops it.
     public mutating func send(_ bytes: Int, from sender: Int, to peers: [Int], at now: SimInstant) -> [Arrival] {
         var arrivals: [Arrival] = []
+        send(bytes, from: sender, to: peers, at: now, into: &arrivals)
+        return arrivals
+    }
+
+    /// ``send(_:from:to:at:)`` into `arrivals`, whose contents it replaces, keeping their
+    /// storage (the subnet reuses one array for all its sends).
+    public mutating func send(_ bytes: Int, from sender: Int, to peers: [Int], at now: SimInstant, into arrivals: inout [Arrival]) {
+        arrivals.removeAll(keepingCapacity: true)
         arrivals.reserveCapacity(peers.count)
         let faulty = configuration.faults.contains { $0.isActive(at: now) }
         // The same for every copy: the time on the uplink, the sender's row of delays, the
@@ -246,7 +254,6 @@ public struct NetworkModel: Sendable {
             arrivals.append(Arrival(peer: peer, time: arrival + fate.extra))
             for duplicate in fate.duplicates { arrivals.append(Arrival(peer: peer, time: arrival + fate.extra + duplicate)) }
         }
-        return arrivals
     }
 
     /// What active faults do to a message from `sender` to `peer` sent at `now`: `nil` if one

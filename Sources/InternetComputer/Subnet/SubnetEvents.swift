@@ -33,10 +33,8 @@ extension SubnetSimulation {
     /// peer, for broadcasts), which leave together; shared by the copies a broadcast sends,
     /// so events stay small in the queue.
     public final class Message: Sendable, Equatable {
-        /// The artifacts, in the order the node produced them.
-        public let artifacts: [Artifact]
-        /// What identifies them in the trace (computed once for all the copies).
-        let traceDigest: UInt64
+        // In the order a delivery reads them (the trace record's fields, then what the
+        // receiver's processors take): the first cache line of the object holds them.
         /// The node that sends it, and the trace kind and payload digest of its delivery from
         /// that node (the same for every copy, so computed once).
         let sender: Int
@@ -50,6 +48,10 @@ extension SubnetSimulation {
         /// them (computed once for all the copies).
         let consensusCost: SimDuration
         let certificationCost: SimDuration
+        /// What identifies them in the trace (computed once for all the copies).
+        let traceDigest: UInt64
+        /// The artifacts, in the order the node produced them.
+        public let artifacts: [Artifact]
         /// Its size on the wire (a proposal's ingress messages as IDs with hashes in blocks).
         let sizeBytes: Int
         /// The block proposal it carries, if any (the first).

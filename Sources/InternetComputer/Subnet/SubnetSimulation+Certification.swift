@@ -19,7 +19,7 @@ extension SubnetSimulation {
     /// wrapper, if any) as a step would, leaving at `now`: its broadcasts together, then each
     /// single send.
     mutating func sendAsStep(_ outputs: [ConsensusOutput], node: Int, _ now: SimInstant, _ scheduler: inout Scheduler<Event>) {
-        let delay = replicas[node].byzantine == nil ? .zero : replicas[node].outputDelay(at: now)
+        let delay = replicas[node].isHonest ? .zero : replicas[node].outputDelay(at: now)
         var broadcasts: [Artifact] = []
         for output in outputs {
             switch output {
@@ -40,7 +40,7 @@ extension SubnetSimulation {
         guard certificationsToSend.contains(where: { $0.node == index }) else { return [] }
         let mine = certificationsToSend.filter { $0.node == index }.map { ConsensusOutput.broadcast($0.artifact) }
         certificationsToSend.removeAll { $0.node == index }
-        return replicas[index].byzantine == nil ? mine : replicas[index].rewrite(mine, at: now)
+        return replicas[index].isHonest ? mine : replicas[index].rewrite(mine, at: now)
     }
 
     /// Replica `index`'s certification share for the state after `height` (which it finalized
@@ -51,7 +51,7 @@ extension SubnetSimulation {
         guard let digest = replicas[index].ownExecution != nil
                 ? replicas[index].ownExecution?.takeDigest(at: height) : execution.stateHash(at: height) else { return [] }
         let share = ConsensusOutput.broadcast(.certificationShare(height: height, state: digest, signer: NodeID(index)))
-        let outputs = replicas[index].byzantine == nil ? [share] : replicas[index].rewrite([share], at: now)
+        let outputs = replicas[index].isHonest ? [share] : replicas[index].rewrite([share], at: now)
         if !outputs.isEmpty { certify(digest, height: height, signer: index, at: index, time: now) }
         return outputs
     }

@@ -33,7 +33,7 @@ extension SubnetSimulation {
     /// wrapper may act on anything), and only when no certification the replica aggregated
     /// waits to leave with its step's message.
     mutating func takeWithoutStep(_ message: Message, at node: Int, _ time: SimInstant) -> Bool {
-        guard skipsUnchangedSteps, replicas[node].byzantine == nil, !certificationsToSend.contains(where: { $0.node == node }) else {
+        guard skipsUnchangedSteps, replicas[node].isHonest, !certificationsToSend.contains(where: { $0.node == node }) else {
             return false
         }
         // In place (see `ConsensusNode.changesNothing(_:)`), on the node's own clock.

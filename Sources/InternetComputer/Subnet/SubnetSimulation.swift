@@ -61,6 +61,11 @@ public struct SubnetSimulation: SimulationModel {
     /// Whether a delivery that changes nothing at an honest replica skips the replica's step
     /// (``takeWithoutStep(_:at:_:)``); off only in the tests that compare both ways.
     var skipsUnchangedSteps = true
+    /// The step every replica's consensus node writes its outputs into, and the arrivals the
+    /// network model computes for each send: reused, so that neither allocates an array
+    /// (``run(_:_:at:_:)``, ``send(_:from:to:at:_:)``).
+    var reusableStep = ConsensusStep()
+    var reusableArrivals: [NetworkModel.Arrival] = []
 
     /// A subnet at time zero; call ``start(_:)`` to schedule the first wake-ups.
     /// - Precondition: `configuration.problems()` is empty.
@@ -186,20 +191,27 @@ public struct SubnetSimulation: SimulationModel {
     /// time, at or after the event being handled: the processor may be busy until then), and
     /// carries out what it asks; what it makes leaves once its processor made it.
     mutating func run(_ index: Int, _ input: ConsensusInput, at now: SimInstant, _ scheduler: inout Scheduler<Event>) {
-        let step = replicas[index].step(input, now: now, memo: &beaconMemo)
+        // The step is the shell's reusable one, taken out while in use (a run nested in this
+        // one would find an empty step, not this one's outputs) and emptied when put back.
+        var step = ConsensusStep()
+        swap(&step, &reusableStep)
+        defer {
+            step.outputs.removeAll(keepingCapacity: true)
+            swap(&step, &reusableStep)
+        }
+        replicas[index].step(input, now: now, memo: &beaconMemo, into: &step)
         var broadcasts: [Artifact] = []
         var sends: [(to: Int, artifacts: [Artifact])] = []
-        var outputs = step.outputs
         var next = 0
         // Certifications the node aggregated (from shares it just received, or from its own
         // share signed in this step) leave with the step's message. (An index into the array,
         // not a slice: appending to a slice copies it.)
         while true {
-            if next == outputs.count, certificationsToSend.contains(where: { $0.node == index }) {
-                outputs += takeCertifications(of: index, now)
+            if next == step.outputs.count, certificationsToSend.contains(where: { $0.node == index }) {
+                step.outputs += takeCertifications(of: index, now)
             }
-            guard next < outputs.count else { break }
-            let output = outputs[next]
+            guard next < step.outputs.count else { break }
+            let output = step.outputs[next]
             next += 1
             switch output {
             case .broadcast(let artifact): broadcasts.append(artifact)
@@ -210,7 +222,7 @@ public struct SubnetSimulation: SimulationModel {
                     sends.append((to.index, [artifact]))
                 }
             case .finalized(let blocks):
-                outputs += finalized(blocks, node: index, now, &scheduler)
+                step.outputs += finalized(blocks, node: index, now, &scheduler)
             }
         }
         // What the step sends leaves as one message per peer, once made: its broadcasts to
@@ -218,7 +230,7 @@ public struct SubnetSimulation: SimulationModel {
         let made = creationCost(of: broadcasts) + sends.reduce(.zero) { $0 + creationCost(of: $1.artifacts) }
         let departure = made > .zero ? replicas[index].consensusProcessor.extend(by: made, from: now) : now
         // An honest replica is read without calling a method on it (which copies it whole).
-        let delay = replicas[index].byzantine == nil ? .zero : replicas[index].outputDelay(at: now)
+        let delay = replicas[index].isHonest ? .zero : replicas[index].outputDelay(at: now)
         if !broadcasts.isEmpty {
             send(Message(broadcasts, from: index, processing: processing, dissemination: configuration.dissemination), from: index, to: replicas[index].peers, at: departure, after: delay, &scheduler)
         }
@@ -292,7 +304,10 @@ public struct SubnetSimulation: SimulationModel {
     /// Sends `message` from `sender` to `peers` through the network model, leaving at
     /// `departure` (now, or when the sender's processor has made it).
     mutating func send(_ message: Message, from sender: Int, to peers: [Int], at departure: SimInstant, _ scheduler: inout Scheduler<Event>) {
-        var arrivals = network.send(message.sizeBytes, from: sender, to: peers, at: departure)
+        var arrivals: [NetworkModel.Arrival] = []
+        swap(&arrivals, &reusableArrivals)
+        defer { swap(&arrivals, &reusableArrivals) }
+        network.send(message.sizeBytes, from: sender, to: peers, at: departure, into: &arrivals)
         if let delivery = message.proposal.map({ proposalDelivery(of: $0, broadcast: peers.count > 1) }) {
             for index in arrivals.indices {
                 arrivals[index].time = readyTime(delivery, sentBy: sender, to: arrivals[index].peer, arrival: arrivals[index].time)
