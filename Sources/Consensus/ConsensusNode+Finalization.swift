@@ -50,7 +50,7 @@ extension ConsensusNode {
     /// Records `chain` (consecutive blocks above the finalized tip) as finalized and outputs it.
     mutating func finalize(_ chain: [Block], _ step: inout ConsensusStep) {
         guard let last = chain.last else { return }
-        payloadQueue.remove(chain.flatMap { $0.payload.map(\.id) })
+        payloadQueue.remove(finalized: chain)
         for block in chain {
             pool[block.height].finalized = block.digest
             notarizationSigners[block.digest] = nil

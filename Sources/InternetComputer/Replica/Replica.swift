@@ -93,10 +93,15 @@ public struct Replica: Sendable {
 
     /// Gives `input` to its consensus node at virtual time `now` (through its wrapper while it
     /// deviates; both change in place): what the node asks for. The node works with `memo`,
-    /// its subnet's memo of beacons and roles, for the step.
-    mutating func step(_ input: ConsensusInput, now: SimInstant, memo: inout BeaconMemo) -> ConsensusStep {
+    /// its subnet's memo of beacons and roles, and its subnet's shared payload (if it reads
+    /// it), for the step.
+    mutating func step(_ input: ConsensusInput, now: SimInstant, memo: inout BeaconMemo, payload: inout SharedPayload) -> ConsensusStep {
         consensus.exchangeBeaconMemo(&memo)
-        defer { consensus.exchangeBeaconMemo(&memo) }
+        consensus.exchangeSharedPayload(&payload)
+        defer {
+            consensus.exchangeBeaconMemo(&memo)
+            consensus.exchangeSharedPayload(&payload)
+        }
         let local = localTime(now)
         guard var wrapper = deviating(at: now) else { return consensus.handle(input, now: local) }
         let step = wrapper.handle(input, now: local, node: &consensus)
