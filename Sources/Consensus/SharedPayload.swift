@@ -35,7 +35,7 @@ public struct SharedPayload: Sendable {
     var positions = ItemPositions()
     /// Which replicas read the entries (not one whose finalized chain diverged, nor a
     /// Byzantine one, which keep queues of their own).
-    var sharing: [Bool]
+    @usableFromInline var sharing: [Bool]
     /// How many replicas read the entries.
     var sharingCount = 0
     /// Each replica's finalized height, as its queue last told.
@@ -64,8 +64,9 @@ public struct SharedPayload: Sendable {
     /// Whether an item `id` was recorded and has not left for every replica.
     public func holds(_ id: UInt64) -> Bool { positions.place(of: id) != nil }
 
-    /// Whether replica `replica` reads the entries.
-    public func isShared(by replica: Int) -> Bool { sharing[replica] }
+    /// Whether replica `replica` reads the entries (inlined: the shell asks it for each
+    /// replica of each item).
+    @inlinable public func isShared(by replica: Int) -> Bool { sharing[replica] }
 
     /// Whether some replica reads the entries (else nothing needs recording).
     public var isShared: Bool { sharingCount > 0 }
@@ -78,6 +79,18 @@ public struct SharedPayload: Sendable {
         let sequence = base + entries.count
         entries.append(Entry(item: item, removedAt: .max))
         availability.append(contentsOf: repeatElement(.max, count: replicaCount))
+        _ = positions.updateValue(sequence, forKey: item.id)
+        return sequence
+    }
+
+    /// Records `item`, which replica `r` may propose from `availableAt(r)` on (`.max`:
+    /// never; asked of every replica, in order, sharing or not): its sequence number.
+    /// - Precondition: `item.id` is not held (IDs are unique; see the type's note).
+    public mutating func append(_ item: PayloadItem, availableAt: (Int) -> SimInstant) -> Int {
+        precondition(!holds(item.id), "a payload item is recorded once")
+        let sequence = base + entries.count
+        entries.append(Entry(item: item, removedAt: .max))
+        for replica in 0..<replicaCount { availability.append(availableAt(replica)) }
         _ = positions.updateValue(sequence, forKey: item.id)
         return sequence
     }

@@ -65,8 +65,13 @@ public struct Replica: Sendable {
     /// Whether it is crashed or paused at `time`.
     @inline(__always)  // called per event; a call would copy the whole replica
     func isDown(at time: SimInstant) -> Bool {
-        // A plain loop: most replicas have no downtimes, and this runs for every event.
-        for downtime in downtimes where downtime.isDown(at: time) { return true }
+        // A plain loop over indices (no iterator to retain the array): most replicas have no
+        // downtimes, and this runs for every event and for each replica a message is gossiped to.
+        var index = 0
+        while index < downtimes.count {
+            if downtimes[index].isDown(at: time) { return true }
+            index += 1
+        }
         return false
     }
 

@@ -11,12 +11,15 @@ extension SubnetSimulation {
     mutating func offer(_ item: PayloadItem, arrivalsRow row: Int?, _ scheduler: inout Scheduler<Event>) {
         let now = scheduler.now
         if sharedPayload.isShared, sharedPayload.holds(item.id) { stopSharingPayload() }
-        // Every sharing replica's instant is set before any replica takes a step.
-        let sequence = sharedPayload.isShared ? sharedPayload.append(item) : nil
-        if let sequence {
-            for node in replicas.indices where sharedPayload.isShared(by: node) && !isDown(node, at: now) {
-                sharedPayload.setAvailable(sequence, replica: node, at: row.map { ingressArrivals[$0, node] } ?? now)
-            }
+        // Every sharing replica's instant is set before any replica takes a step. A gossiped
+        // message's row is `.max` where a replica was down (the gossip skipped it), so it is
+        // copied whole.
+        if sharedPayload.isShared, let row {
+            let arrivals = ingressArrivals
+            _ = sharedPayload.append(item) { arrivals[row, $0] }
+        } else if sharedPayload.isShared {
+            let sequence = sharedPayload.append(item)
+            for node in replicas.indices where !isDown(node, at: now) { sharedPayload.setAvailable(sequence, replica: node, at: now) }
         }
         // One array for every input (each holds it until its node takes the item).
         var items: [PayloadItem] = []
