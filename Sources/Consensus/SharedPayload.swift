@@ -24,38 +24,118 @@ public struct SharedPayload: Sendable {
 
     /// Replicas of the subnet (instants per entry in ``availability``).
     public let replicaCount: Int
+    /// The fields below, in one object, so that lending the payload to a replica for a step
+    /// moves two words rather than a dozen (copied before a write while another value holds
+    /// it: copy on write).
+    @usableFromInline var storage: Storage
+
+    /// The stored fields of a ``SharedPayload`` (see the properties of the same names).
+    @usableFromInline final class Storage: @unchecked Sendable {
+        // Sendable: only reached through `SharedPayload`, which copies it before writing
+        // whenever another value holds it, so an object is never written while shared.
+        // Unchecked exclusivity: no access to one field overlaps another (each method reads
+        // or writes a field and moves on), so the runtime's dynamic checks only cost time.
+        @exclusivity(unchecked) var entries: [Entry] = []
+        @exclusivity(unchecked) var availability: [SimInstant] = []
+        @exclusivity(unchecked) var base = 0
+        @exclusivity(unchecked) var positions = ItemPositions()
+        @exclusivity(unchecked) @usableFromInline var sharing: [Bool]
+        @exclusivity(unchecked) var sharingCount = 0
+        @exclusivity(unchecked) var finalizedHeights: [Height]
+        @exclusivity(unchecked) var firstWaiting: [Int]
+        @exclusivity(unchecked) var leftForAll = 0
+        @exclusivity(unchecked) var markedBlocks: [Height: SHA256Digest] = [:]
+
+        /// The fields of an empty payload for `replicaCount` replicas, none sharing it.
+        init(replicaCount: Int) {
+            sharing = Array(repeating: false, count: replicaCount)
+            finalizedHeights = Array(repeating: 0, count: replicaCount)
+            firstWaiting = Array(repeating: 0, count: replicaCount)
+        }
+
+        /// A copy of `other`'s fields.
+        init(copying other: Storage) {
+            entries = other.entries
+            availability = other.availability
+            base = other.base
+            positions = other.positions
+            sharing = other.sharing
+            sharingCount = other.sharingCount
+            finalizedHeights = other.finalizedHeights
+            firstWaiting = other.firstWaiting
+            leftForAll = other.leftForAll
+            markedBlocks = other.markedBlocks
+        }
+    }
+
+    /// The storage, copied first if another value holds it.
+    var uniqueStorage: Storage {
+        mutating get {
+            if !isKnownUniquelyReferenced(&storage) { storage = Storage(copying: storage) }
+            return storage
+        }
+    }
+
     /// The entries from sequence number ``base`` on, in the order the items came.
-    var entries: [Entry] = []
+    var entries: [Entry] {
+        get { storage.entries }
+        _modify { yield &uniqueStorage.entries }
+    }
     /// When each replica may propose each entry's item, `replicaCount` instants per entry
     /// (`.max`: never, as when it was down and never got it).
-    var availability: [SimInstant] = []
+    var availability: [SimInstant] {
+        get { storage.availability }
+        _modify { yield &uniqueStorage.availability }
+    }
     /// The sequence number of `entries[0]` (entries before it have left for every replica).
-    var base = 0
+    var base: Int {
+        get { storage.base }
+        _modify { yield &uniqueStorage.base }
+    }
     /// The sequence number of each held item's entry.
-    var positions = ItemPositions()
+    var positions: ItemPositions {
+        get { storage.positions }
+        _modify { yield &uniqueStorage.positions }
+    }
     /// Which replicas read the entries (not one whose finalized chain diverged, nor a
     /// Byzantine one, which keep queues of their own).
-    @usableFromInline var sharing: [Bool]
+    var sharing: [Bool] {
+        get { storage.sharing }
+        _modify { yield &uniqueStorage.sharing }
+    }
     /// How many replicas read the entries.
-    var sharingCount = 0
+    var sharingCount: Int {
+        get { storage.sharingCount }
+        _modify { yield &uniqueStorage.sharingCount }
+    }
     /// Each replica's finalized height, as its queue last told.
-    var finalizedHeights: [Height]
+    var finalizedHeights: [Height] {
+        get { storage.finalizedHeights }
+        _modify { yield &uniqueStorage.finalizedHeights }
+    }
     /// For each replica, a sequence number before which no entry is waiting for it (removed,
     /// or never available): where its proposals start looking.
-    var firstWaiting: [Int]
+    var firstWaiting: [Int] {
+        get { storage.firstWaiting }
+        _modify { yield &uniqueStorage.firstWaiting }
+    }
     /// The sequence number before which every entry has left for every sharing replica
     /// (dropped from ``entries`` once they are half of them).
-    var leftForAll = 0
+    var leftForAll: Int {
+        get { storage.leftForAll }
+        _modify { yield &uniqueStorage.leftForAll }
+    }
     /// The block each height's marks came from, while some sharing replica has not finalized
     /// that height.
-    var markedBlocks: [Height: SHA256Digest] = [:]
+    var markedBlocks: [Height: SHA256Digest] {
+        get { storage.markedBlocks }
+        _modify { yield &uniqueStorage.markedBlocks }
+    }
 
     /// An empty payload for `replicaCount` replicas, none sharing it yet.
     public init(replicaCount: Int) {
         self.replicaCount = max(replicaCount, 0)
-        sharing = Array(repeating: false, count: self.replicaCount)
-        finalizedHeights = Array(repeating: 0, count: self.replicaCount)
-        firstWaiting = Array(repeating: 0, count: self.replicaCount)
+        storage = Storage(replicaCount: self.replicaCount)
     }
 
     /// Items held (waiting for some replica, or not yet dropped).
@@ -66,7 +146,7 @@ public struct SharedPayload: Sendable {
 
     /// Whether replica `replica` reads the entries (inlined: the shell asks it for each
     /// replica of each item).
-    @inlinable public func isShared(by replica: Int) -> Bool { sharing[replica] }
+    @inlinable public func isShared(by replica: Int) -> Bool { storage.sharing[replica] }
 
     /// Whether some replica reads the entries (else nothing needs recording).
     public var isShared: Bool { sharingCount > 0 }
