@@ -53,7 +53,7 @@ extension ConsensusNode {
     /// Records `chain` (consecutive blocks above the finalized tip) as finalized and outputs it.
     mutating func finalize(_ chain: [Block], _ step: inout ConsensusStep) {
         guard let last = chain.last else { return }
-        payloadQueue.remove(chain.flatMap { $0.payload.map(\.id) })
+        payloadQueue.remove(finalized: chain)
         for block in chain {
             pool.modify(block.height) { $0.finalized = block.digest }
             notarizationSigners[block.digest] = nil

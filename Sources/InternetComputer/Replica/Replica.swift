@@ -78,8 +78,13 @@ public struct Replica: Sendable {
     /// Whether it is crashed or paused at `time`.
     @inline(__always)  // called per event; a call would copy the whole replica
     func isDown(at time: SimInstant) -> Bool {
-        // A plain loop: most replicas have no downtimes, and this runs for every event.
-        for downtime in downtimes where downtime.isDown(at: time) { return true }
+        // A plain loop over indices (no iterator to retain the array): most replicas have no
+        // downtimes, and this runs for every event and for each replica a message is gossiped to.
+        var index = 0
+        while index < downtimes.count {
+            if downtimes[index].isDown(at: time) { return true }
+            index += 1
+        }
         return false
     }
 
@@ -107,10 +112,14 @@ public struct Replica: Sendable {
     /// Gives `input` to its consensus node at virtual time `now` (through its wrapper while it
     /// deviates; both change in place): `step` becomes what the node asks for (an honest
     /// node's outputs reuse its storage). The node works with `memo`, its subnet's memo of
-    /// beacons and roles, for the step.
-    mutating func step(_ input: ConsensusInput, now: SimInstant, memo: inout BeaconMemo, into step: inout ConsensusStep) {
+    /// beacons and roles, and its subnet's shared payload (if it reads it), for the step.
+    mutating func step(_ input: ConsensusInput, now: SimInstant, memo: inout BeaconMemo, payload: inout SharedPayload, into step: inout ConsensusStep) {
         consensus.exchangeBeaconMemo(&memo)
-        defer { consensus.exchangeBeaconMemo(&memo) }
+        consensus.exchangeSharedPayload(&payload)
+        defer {
+            consensus.exchangeBeaconMemo(&memo)
+            consensus.exchangeSharedPayload(&payload)
+        }
         let local = localTime(now)
         guard var wrapper = deviating(at: now) else { return consensus.handle(input, now: local, into: &step) }
         step = wrapper.handle(input, now: local, node: &consensus)

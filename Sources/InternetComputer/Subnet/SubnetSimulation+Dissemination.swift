@@ -14,8 +14,7 @@ extension SubnetSimulation {
         let now = scheduler.now
         let item = PayloadItem(id: submission.message.id, sizeBytes: submission.sizeBytes)
         guard configuration.dissemination.gossipsIngress, let entry = entryReplica(of: submission, at: now) else {
-            for node in replicas.indices where !isDown(node, at: now) { takePayload(item, node: node, at: now, &scheduler) }
-            return
+            return offer(item, arrivalsRow: nil, &scheduler)
         }
         // Validation is a delay here, not a queue: the uplink and the other processors take
         // work in time order, and this message's arrivals at the peers lie in the future.
@@ -27,11 +26,7 @@ extension SubnetSimulation {
             ingressArrivals[row, arrival.peer] = arrival.time + cost + cost
         }
         // A peer the gossip missed (lost) has it only by fetching it for a block that names it.
-        // One array for every replica's input (each holds it until its node takes the item).
-        let items = [item]
-        for node in replicas.indices where !isDown(node, at: now) {
-            takePayload(items, node: node, at: ingressArrivals[row, node], &scheduler)
-        }
+        offer(item, arrivalsRow: row, &scheduler)
     }
 
     /// Replica `node` takes `items` for its proposals from `availableAt` (through its

@@ -49,12 +49,6 @@ extension SubnetSimulation {
         metrics.recordRound(node: node, height: replicas[node].consensus.notarizedHeight, at: now)
     }
 
-    /// Replica `node` takes a payload item for its proposals from `availableAt` on (its
-    /// ingress pool, not its consensus processor: no cost there).
-    mutating func takePayload(_ item: PayloadItem, node: Int, at availableAt: SimInstant, _ scheduler: inout Scheduler<Event>) {
-        run(node, .payload([item], availableAt: availableAt), at: max(scheduler.now, replicas[node].consensusProcessor.busyUntil), &scheduler)
-    }
-
     /// The CPU time of making `artifacts`.
     @inline(__always)  // called per step; a call would copy the whole shell
     func creationCost(of artifacts: [Artifact]) -> SimDuration {

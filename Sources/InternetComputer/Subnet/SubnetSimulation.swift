@@ -58,6 +58,9 @@ public struct SubnetSimulation: SimulationModel {
     /// The beacons and roles the replicas computed last, lent to each replica it steps so the
     /// subnet computes each height's once (``BeaconMemo``).
     var beaconMemo = BeaconMemo()
+    /// The payload items the honest replicas wait to propose, recorded once for all of them
+    /// and lent to each it steps (``SharedPayload``; Byzantine replicas keep their own).
+    var sharedPayload: SharedPayload
     /// Whether a delivery that changes nothing at an honest replica skips the replica's step
     /// (``takeWithoutStep(_:at:_:)``); off only in the tests that compare both ways.
     var skipsUnchangedSteps = true
@@ -95,6 +98,8 @@ public struct SubnetSimulation: SimulationModel {
         }
         let state = execution.state
         replicas = (0..<configuration.consensus.nodeCount).map { Replica(index: $0, configuration: configuration, genesis: genesis, state: state) }
+        sharedPayload = SharedPayload(replicaCount: replicas.count)
+        for node in replicas.indices where replicas[node].isHonest { replicas[node].consensus.sharePayload(&sharedPayload) }
         metrics = SubnetMetrics(honest: replicas.map(\.isHonest), recordsTimeline: configuration.recordsTimeline)
         syncWaitsByHeight = Array(repeating: [:], count: replicas.count)
     }
@@ -166,8 +171,7 @@ public struct SubnetSimulation: SimulationModel {
             guard !isDown(node, at: scheduler.now) else { return }
             signAwaited(height, node: node, scheduler.now, &scheduler)
         case .streamSlice(let slice):
-            let item = execution.receive(slice)
-            for node in replicas.indices where !isDown(node, at: scheduler.now) { takePayload(item, node: node, at: scheduler.now, &scheduler) }
+            offer(execution.receive(slice), arrivalsRow: nil, &scheduler)
         }
     }
 
@@ -199,7 +203,7 @@ public struct SubnetSimulation: SimulationModel {
             step.outputs.removeAll(keepingCapacity: true)
             swap(&step, &reusableStep)
         }
-        replicas[index].step(input, now: now, memo: &beaconMemo, into: &step)
+        replicas[index].step(input, now: now, memo: &beaconMemo, payload: &sharedPayload, into: &step)
         var broadcasts: [Artifact] = []
         var sends: [(to: Int, artifacts: [Artifact])] = []
         var next = 0

@@ -1,0 +1,83 @@
+import Testing
+import SimCore
+import Consensus
+import ExecutionLayer
+@testable import InternetComputer
+
+/// The honest replicas of a subnet read one shared payload (``SharedPayload``) instead of
+/// each queueing every gossiped message: a run with it and a run whose replicas keep queues
+/// of their own (``SubnetSimulation/stopSharingPayload()`` before the start, or part-way)
+/// must be the same run, event for event, and the sharing must actually happen.
+@Suite("Shared payload in a subnet")
+struct SharedPayloadSubnetTests {
+    static func at(_ seconds: Int64) -> SimInstant { .zero + .seconds(seconds) }
+
+    /// 13 replicas and 200 update calls a second for 10 seconds (to a canister that does not
+    /// exist: each is gossiped, proposed, finalized and rejected at induction).
+    static func loaded(seed: UInt64) -> SubnetConfiguration {
+        var configuration = SubnetConfiguration(nodeCount: 13, seed: seed)
+        configuration.ingress = (0..<2_000).map { (index: Int) -> SubmittedIngress in
+            let message = IngressMessage(id: UInt64(index + 1), sender: .user(UInt64(index % 5)), receiver: CanisterID(9), method: "inc", argument: [])
+            let time: SimInstant = at(1) + SimDuration.milliseconds(Int64(index * 5))
+            return SubmittedIngress(at: time, message)
+        }
+        return configuration
+    }
+
+    /// The trace hash, events, finalized heights and answers of a run that shares the
+    /// payload throughout, and of one that stops sharing at `stopAt` (zero: before it starts).
+    static func compareBothWays(_ configuration: SubnetConfiguration, seconds: Int64, stopAt: Int64) {
+        var runs: [(hash: String, events: UInt64, heights: [Height], answered: Int)] = []
+        for stops in [false, true] {
+            var simulation = Simulation(model: SubnetSimulation(configuration: configuration))
+            if stops, stopAt == 0 { simulation.model.stopSharingPayload() }
+            simulation.model.start(&simulation.scheduler)
+            if stops, stopAt > 0 {
+                _ = simulation.run(.until(at(stopAt)))
+                #expect(simulation.model.sharedPayload.count > 0, "items were shared before the stop")
+                simulation.model.stopSharingPayload()
+            }
+            _ = simulation.run(.until(at(seconds)))
+            let honest = simulation.model.replicas.indices.filter { simulation.model.replicas[$0].isHonest }
+            #expect(simulation.model.sharedPayload.isShared == !stops)
+            #expect(honest.allSatisfy { simulation.model.replicas[$0].consensus.sharesPayload == !stops })
+            runs.append((simulation.traceHash.hexDigest, simulation.eventsProcessed, simulation.model.metrics.finalizedHeights,
+                         simulation.model.execution.outcomes.count))
+        }
+        #expect(runs[0].hash == runs[1].hash)
+        #expect(runs[0].events == runs[1].events)
+        #expect(runs[0].heights == runs[1].heights)
+        #expect(runs[0].answered == runs[1].answered)
+        #expect(runs[1].answered > 1_000, "most calls were answered: \(runs[1].answered)")
+    }
+
+    @Test func aLoadedSubnetRunsTheSameEitherWay() {
+        Self.compareBothWays(Self.loaded(seed: 3), seconds: 14, stopAt: 0)
+    }
+
+    @Test func replicasThatStopSharingPartWayKeepWhatTheySaw() {
+        Self.compareBothWays(Self.loaded(seed: 5), seconds: 14, stopAt: 6)
+    }
+
+    /// Crashes (a replica down misses the messages gossiped meanwhile), a pause, a drifting
+    /// clock, lost and reordered messages, and Byzantine replicas (which keep queues of their
+    /// own beside the shared one).
+    @Test func faultsAndByzantineReplicasRunTheSameEitherWay() throws {
+        var configuration = Self.loaded(seed: 2)
+        configuration.nodeFaults = [
+            NodeFault(node: 1, .crash, from: Self.at(3), until: Self.at(7)),
+            NodeFault(node: 2, .pause, from: Self.at(4), until: Self.at(6)),
+            NodeFault(node: 6, .clockDrift(numerator: 3, denominator: 2), from: .zero, until: Self.at(14)),
+        ]
+        configuration.network.faults = [
+            NetworkFault(.reordering(.milliseconds(300)), from: .zero, until: Self.at(14)),
+            NetworkFault(.loss(try Probability.percent(5)), from: Self.at(5), until: Self.at(8)),
+        ]
+        configuration.byzantine = [
+            ByzantineAssignment(node: 4, behaviors: [.equivocatingMaker(groups: [])]),
+            ByzantineAssignment(node: 9, behaviors: [.delayer(.milliseconds(700))]),
+        ]
+        Self.compareBothWays(configuration, seconds: 14, stopAt: 0)
+        Self.compareBothWays(configuration, seconds: 14, stopAt: 5)
+    }
+}
