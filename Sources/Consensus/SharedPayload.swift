@@ -155,12 +155,7 @@ public struct SharedPayload: Sendable {
     /// when each may propose it): its sequence number.
     /// - Precondition: `item.id` is not held (IDs are unique; see the type's note).
     public mutating func append(_ item: PayloadItem) -> Int {
-        precondition(!holds(item.id), "a payload item is recorded once")
-        let sequence = base + entries.count
-        entries.append(Entry(item: item, removedAt: .max))
-        availability.append(contentsOf: repeatElement(.max, count: replicaCount))
-        _ = positions.updateValue(sequence, forKey: item.id)
-        return sequence
+        append(item) { _ in .max }
     }
 
     /// Records `item`, which replica `r` may propose from `availableAt(r)` on (`.max`:
@@ -210,10 +205,10 @@ public struct SharedPayload: Sendable {
 
     /// The entries waiting for replica `replica`, in order, each with when it may propose it.
     func waiting(for replica: Int) -> [PayloadQueue.Entry] {
-        (max(firstWaiting[replica], base)..<(base + entries.count)).compactMap { sequence in
-            entries[sequence &- base].removedAt > finalizedHeights[replica]
-                ? (entries[sequence &- base].item, availableAt(sequence, replica: replica)) : nil
-        }
+        var view = View(self, replica: replica)
+        var waiting: [PayloadQueue.Entry] = []
+        while let entry = view.next() { waiting.append(entry) }
+        return waiting
     }
 
     /// Replica `replica` finalized `block` (the next height above its finalized one): the
