@@ -25,7 +25,8 @@ extension SubnetSimulation {
         var items: [PayloadItem] = []
         for node in replicas.indices where !isDown(node, at: now) {
             guard !sharedPayload.isShared(by: node) else {
-                takeSharedPayload(node: node, &scheduler)
+                // Checked here first: most replicas are settled (no call, no processor read).
+                if !isSettled(node, at: now) { takeSharedPayload(node: node, &scheduler) }
                 continue
             }
             if items.isEmpty { items = [item] }
@@ -43,14 +44,20 @@ extension SubnetSimulation {
             return run(node, .payload([], availableAt: time), at: time, &scheduler)
         }
         // Most items find the replica as the last one left it: nothing to do.
-        // (Leaf fields only: passing the replica would copy it.)
-        if skipsUnchangedSteps, let settled = settledReplicas[node],
-           settled.holds(wakeUp: replicas[node].wakeUp, requested: replicas[node].consensus.wakeUpAt,
-                         notarizedHeight: replicas[node].consensus.notarizedHeight, before: scheduler.now) {
-            return
-        }
+        if isSettled(node, at: scheduler.now) { return }
         finishUnchangedStep(node, at: time, &scheduler)
         settledReplicas[node] = settledState(of: node, scheduler)
+    }
+
+    /// Whether replica `node` is as ``takeSharedPayload(node:_:)`` last left it at `now`, with
+    /// no certification of its waiting to leave: taking an item changes nothing then
+    /// (``SettledReplica``).
+    @inline(__always)  // per replica per item; a call from a mutating method would copy the whole shell
+    func isSettled(_ node: Int, at now: SimInstant) -> Bool {
+        // (Leaf fields only: passing the replica would copy it.)
+        guard skipsUnchangedSteps, certificationsToSend.isEmpty, let settled = settledReplicas[node] else { return false }
+        return settled.holds(wakeUp: replicas[node].wakeUp, requested: replicas[node].consensus.wakeUpAt,
+                             notarizedHeight: replicas[node].consensus.notarizedHeight, before: now)
     }
 
     /// Replica `node`'s ``SettledReplica`` state now, if it has one.
