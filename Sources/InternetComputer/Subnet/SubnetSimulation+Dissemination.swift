@@ -24,12 +24,15 @@ extension SubnetSimulation {
         // The shell's reusable arrivals, and the entry's own list of peers when all are up: no
         // array is made per message (the filtered list and the arrivals were two allocations
         // with their growth, about 2,200 instructions a message).
-        var arrivals: [NetworkModel.Arrival] = []
-        swap(&arrivals, &reusableArrivals)
-        defer { swap(&arrivals, &reusableArrivals) }
-        network.send(item.sizeBytes, from: entry, to: peersUp(of: entry, at: now), at: now, into: &arrivals)
-        for arrival in arrivals where ingressArrivals[row, arrival.peer] == .max {
-            ingressArrivals[row, arrival.peer] = arrival.time + cost + cost
+        // (Put back before the offer, whose steps may send.)
+        do {
+            var arrivals: [NetworkModel.Arrival] = []
+            swap(&arrivals, &reusableArrivals)
+            defer { swap(&arrivals, &reusableArrivals) }
+            network.send(item.sizeBytes, from: entry, to: peersUp(of: entry, at: now), at: now, into: &arrivals)
+            for arrival in arrivals where ingressArrivals[row, arrival.peer] == .max {
+                ingressArrivals[row, arrival.peer] = arrival.time + cost + cost
+            }
         }
         // A peer the gossip missed (lost) has it only by fetching it for a block that names it.
         offer(item, arrivalsRow: row, &scheduler)
