@@ -170,6 +170,19 @@ public struct SharedPayload: Sendable {
         return sequence
     }
 
+    /// Records `item`, which replica `r` may propose from `availability[r]` on (`.max`: never),
+    /// copying the row whole: its sequence number.
+    /// - Precondition: `item.id` is not held, and `availability` has one instant per replica.
+    public mutating func append(_ item: PayloadItem, availability row: UnsafeBufferPointer<SimInstant>) -> Int {
+        precondition(!holds(item.id), "a payload item is recorded once")
+        precondition(row.count == replicaCount, "one instant per replica")
+        let sequence = base + entries.count
+        entries.append(Entry(item: item, removedAt: .max))
+        availability.append(contentsOf: row)
+        _ = positions.updateValue(sequence, forKey: item.id)
+        return sequence
+    }
+
     /// Replica `replica` may propose the item of entry `sequence` from `time` on.
     public mutating func setAvailable(_ sequence: Int, replica: Int, at time: SimInstant) {
         precondition(sequence >= base && sequence < base + entries.count && replica >= 0 && replica < replicaCount,

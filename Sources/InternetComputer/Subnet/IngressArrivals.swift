@@ -60,6 +60,12 @@ struct IngressArrivals: Sendable {
         }
     }
 
+    /// `body`'s result on row `row`'s instants, one per replica in order, read in place.
+    func withRow<Result>(_ row: Int, _ body: (UnsafeBufferPointer<SimInstant>) -> Result) -> Result {
+        precondition(row >= 0 && (row &+ 1) &* width <= instants.count, "a row of the table")
+        return instants.withUnsafeBufferPointer { all in body(UnsafeBufferPointer(rebasing: all[row &* width ..< (row &+ 1) &* width])) }
+    }
+
     /// Records that replica `r` has message `id` in its pool at `pooled[r]` (a whole row at
     /// once, as tests set it).
     mutating func record(_ id: UInt64, _ pooled: [SimInstant]) {

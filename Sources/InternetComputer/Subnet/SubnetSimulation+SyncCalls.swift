@@ -38,6 +38,7 @@ extension SubnetSimulation {
 
     /// Whether message `id`'s answer is visible at replica `node`: answered on submission, or
     /// at a height the replica has certified.
+    @inline(__always)  // a call from a mutating method copied the whole shell
     func answerVisible(_ id: UInt64, at node: Int) -> Bool {
         // The height only: reading the whole outcome also looked its status up.
         guard let answered = execution.answerHeight(of: id) else { return false }

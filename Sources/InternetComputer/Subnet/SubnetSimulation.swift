@@ -61,8 +61,13 @@ public struct SubnetSimulation: SimulationModel {
     /// The payload items the honest replicas wait to propose, recorded once for all of them
     /// and lent to each it steps (``SharedPayload``; Byzantine replicas keep their own).
     var sharedPayload: SharedPayload
+    /// Each replica as ``takeSharedPayload(node:_:)`` last left it, while that tells that
+    /// doing it again changes nothing (``SettledReplica``; `nil`: do it).
+    var settledReplicas: [SettledReplica?] = []
     /// Whether a delivery that changes nothing at an honest replica skips the replica's step
-    /// (``takeWithoutStep(_:at:_:)``); off only in the tests that compare both ways.
+    /// (``takeWithoutStep(_:at:_:)``), and an item offered to a settled replica skips the
+    /// wake-up and round bookkeeping (``SettledReplica``); off only in the tests that compare
+    /// both ways.
     var skipsUnchangedSteps = true
     /// The step every replica's consensus node writes its outputs into, and the arrivals the
     /// network model computes for each send: reused, so that neither allocates an array
@@ -99,6 +104,7 @@ public struct SubnetSimulation: SimulationModel {
         let state = execution.state
         replicas = (0..<configuration.consensus.nodeCount).map { Replica(index: $0, configuration: configuration, genesis: genesis, state: state) }
         sharedPayload = SharedPayload(replicaCount: replicas.count)
+        settledReplicas = Array(repeating: nil, count: replicas.count)
         for node in replicas.indices where replicas[node].isHonest { replicas[node].consensus.sharePayload(&sharedPayload) }
         metrics = SubnetMetrics(honest: replicas.map(\.isHonest), recordsTimeline: configuration.recordsTimeline)
         syncWaitsByHeight = Array(repeating: [:], count: replicas.count)

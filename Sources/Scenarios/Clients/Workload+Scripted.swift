@@ -31,6 +31,14 @@ extension Workload {
         return PlannedCall(call: steps[step].call, method: steps[step].method, subnet: target.subnet, canister: target.canister, step: Int32(step))
     }
 
+    /// Whether client `client`'s call number `number` is an update call or a query (what
+    /// ``plannedCall(_:number:)`` says, without building the planned call).
+    func plannedKind(_ client: Int, number: UInt64) -> CallKind {
+        guard let steps = specifications[client].steps else { return specifications[client].call }
+        precondition(number < UInt64(steps.count), "scripted client \(client) has no step \(number)")
+        return steps[Int(number)].call
+    }
+
     /// The argument of step `number` (Candid text was encoded before the run).
     static func stepArgument(_ steps: [CallStep], number: UInt64) -> [UInt8] {
         guard number < UInt64(steps.count) else { return [] }
