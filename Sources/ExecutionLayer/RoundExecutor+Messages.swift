@@ -132,7 +132,7 @@ extension RoundExecutor {
         let last = state.lastIdleChargeNanos ?? timeNanos
         guard state.lastIdleChargeNanos == nil || timeNanos >= last + configuration.idleChargeIntervalNanos else { return }
         for position in state.canisters.indices {
-            let bytes = UInt64(state.canisters[position].state.chunksInUse()) * UInt64(LinearMemory.chunkBytes)
+            let bytes = UInt64(state.canisters[position].state.chunksInUse) * UInt64(LinearMemory.chunkBytes)
             let allocation = state.canisters[position].state.computeAllocationPercent
             let fee = configuration.fees.idle(bytes: bytes, computeAllocationPercent: allocation, nanoseconds: timeNanos - last)
             let paid = Cycles.minimum(fee, state.canisters[position].state.cycles)
