@@ -117,6 +117,12 @@ public struct CanisterState: Sendable {
     public var status: CanisterStatus = .running
     /// Its cycles balance.
     public var cycles: Cycles
+    /// The 4 KiB chunks of its heap and of its stable memory in use, kept up to date by
+    /// `code`'s and `stableMemory`'s observers (every change to either goes through them), so
+    /// that a message's environment and the idle charge read two numbers beside the balance
+    /// instead of both memories' chunk tables (a cache miss each among thousands of canisters).
+    private(set) var heapChunksInUse = 0
+    private(set) var stableChunksInUse = 0
     /// Its compute allocation, in percent (0-100).
     public var computeAllocationPercent = 0
     /// Its freezing threshold, in seconds.
@@ -124,12 +130,16 @@ public struct CanisterState: Sendable {
     /// Its environment variables (a setting; the System API's `env_var_*` read them).
     public var environmentVariables = EnvironmentVariables()
     /// Its code, once installed.
-    public internal(set) var code: CanisterCode?
+    public internal(set) var code: CanisterCode? {
+        didSet { heapChunksInUse = code?.instance.memoryAllocatedChunkCount ?? 0 }
+    }
     /// The unchanging part of `code` (its module, hash and exports), kept beside it so that
     /// reading it never copies the instance; set with `code`.
     var installed: CanisterCode.Shared?
     /// Its stable memory (kept across upgrades).
-    public internal(set) var stableMemory: LinearMemory
+    public internal(set) var stableMemory: LinearMemory {
+        didSet { stableChunksInUse = stableMemory.allocatedChunkCount }
+    }
     /// The data it certified with `ic0.certified_data_set` (at most 32 bytes).
     public internal(set) var certifiedData: [UInt8] = []
     /// When its global timer fires (nanoseconds since 1970; 0: not set).
@@ -158,6 +168,7 @@ public struct CanisterState: Sendable {
         self.controllers = controllers
         self.cycles = cycles
         stableMemory = LinearMemory(minimumPages: 0, maximumPages: stableMemoryPagesMax)
+        stableChunksInUse = stableMemory.allocatedChunkCount
     }
 
     /// Calls `body` with the installed instance itself (not a copy); `nil` without code.
@@ -165,10 +176,12 @@ public struct CanisterState: Sendable {
         code?.withInstance(body)
     }
 
-    /// The 4 KiB chunks of heap and stable memory in use. (Mutating only so that a canister in
-    /// an array is read in place: a non-mutating read through the array would copy it.)
-    mutating func chunksInUse() -> Int {
-        (withInstance { $0.memoryAllocatedChunkCount } ?? 0) + stableMemory.allocatedChunkCount
+    /// The 4 KiB chunks of heap and stable memory in use (kept beside the balance: the
+    /// memories' chunk tables are not read).
+    var chunksInUse: Int {
+        assert(heapChunksInUse == (code?.instance.memoryAllocatedChunkCount ?? 0) && stableChunksInUse == stableMemory.allocatedChunkCount,
+               "the chunk counts follow every change of the code and stable memory")
+        return heapChunksInUse + stableChunksInUse
     }
 
     /// Appends what a message printed (its lines keep their numbers, counting the ones its

@@ -13,7 +13,7 @@ extension CanisterExecutor {
         environment.callContextInstructions = input.callContextInstructions
         environment.callbackInstructionsMax = configuration.updateInstructionsMax
         if fees.isCharged {
-            let bytes = UInt64(canister.chunksInUse()) * UInt64(LinearMemory.chunkBytes)
+            let bytes = UInt64(canister.chunksInUse) * UInt64(LinearMemory.chunkBytes)
             environment.freezingBasis = FreezingBasis(bytes: bytes, computeAllocationPercent: canister.computeAllocationPercent,
                                                       seconds: canister.freezingThresholdSeconds)
         }

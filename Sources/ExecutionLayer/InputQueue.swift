@@ -21,6 +21,13 @@ struct InputQueue: Sequence, Sendable {
     /// - Precondition: the queue is not empty.
     mutating func removeFirst() -> CanisterInput {
         precondition(!isEmpty, "take from an empty input queue")
+        if head == items.count - 1 {
+            // The last one waiting (usually the only one): moved out, not copied and destroyed.
+            let input = items.removeLast()
+            if head > 0 { items.removeAll(keepingCapacity: true) }
+            head = 0
+            return input
+        }
         let input = items[head]
         head += 1
         if head == items.count {

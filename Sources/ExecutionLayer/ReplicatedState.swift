@@ -139,6 +139,10 @@ struct PausedMessage: Sendable {
 /// responses, open call contexts, calls it waits on, a paused long message, and its scheduling
 /// priority.
 public struct CanisterEntry: Sendable {
+    /// Bytes of memory it used at the last idle charge (heap and stable memory, in 4 KiB
+    /// chunks): what its freezing threshold is computed from. (First, beside the start of
+    /// `state`, its balance and chunk counts: the idle charge and the fees read them together.)
+    public internal(set) var memoryBytes: UInt64 = 0
     /// The canister.
     public internal(set) var state: CanisterState
     /// System tasks due this round (heartbeat, global timer), run before the queue.
@@ -165,9 +169,6 @@ public struct CanisterEntry: Sendable {
     var exportsInspect = false
     /// The accumulated priority of the IC's scheduler (percent of a round).
     public internal(set) var accumulatedPriority: Int64 = 0
-    /// Bytes of memory it used at the last idle charge (heap and stable memory, in 4 KiB
-    /// chunks): what its freezing threshold is computed from.
-    public internal(set) var memoryBytes: UInt64 = 0
 
 
     /// Open call contexts (none once every call into it was answered).

@@ -132,7 +132,7 @@ extension RoundExecutor {
         let last = state.lastIdleChargeNanos ?? timeNanos
         guard state.lastIdleChargeNanos == nil || timeNanos >= last + configuration.idleChargeIntervalNanos else { return }
         for position in state.canisters.indices {
-            let bytes = UInt64(state.canisters[position].state.chunksInUse()) * UInt64(LinearMemory.chunkBytes)
+            let bytes = UInt64(state.canisters[position].state.chunksInUse) * UInt64(LinearMemory.chunkBytes)
             let allocation = state.canisters[position].state.computeAllocationPercent
             let fee = configuration.fees.idle(bytes: bytes, computeAllocationPercent: allocation, nanoseconds: timeNanos - last)
             let paid = Cycles.minimum(fee, state.canisters[position].state.cycles)
@@ -252,7 +252,7 @@ extension RoundExecutor {
                                  cyclesAvailable: request.cycles, timeNanos: round.timeNanos)
         input.deadlineNanos = request.deadlineNanos
         let sliceInstructions = slice(core, round)
-        let step = executor.start(input, on: &state.canisters[position].state, sliceInstructions: sliceInstructions, discardsChanges: false,
+        let step = round.executor.start(input, on: &state.canisters[position].state, sliceInstructions: sliceInstructions, discardsChanges: false,
                                   scratch: &round.scratch)
         settle(step, PausedMessage.Origin(callContext: context, callback: nil, prepaid: prepaid), position, core, &state, &round, opened: opened)
     }
@@ -268,7 +268,7 @@ extension RoundExecutor {
         let opened = CallContext(origin: .system, caller: id.principal, cyclesAvailable: .zero)
         let input = MessageInput(task, caller: id.principal, timeNanos: round.timeNanos)
         let sliceInstructions = slice(core, round)
-        let step = executor.start(input, on: &state.canisters[position].state, sliceInstructions: sliceInstructions, discardsChanges: false,
+        let step = round.executor.start(input, on: &state.canisters[position].state, sliceInstructions: sliceInstructions, discardsChanges: false,
                                   scratch: &round.scratch)
         settle(step, PausedMessage.Origin(callContext: context, callback: nil, prepaid: prepaid), position, core, &state, &round, opened: opened)
     }
@@ -306,7 +306,7 @@ extension RoundExecutor {
             input.reject = Reject(.canisterDidNotReply, "the callee did not reply")
         }
         let sliceInstructions = slice(core, round)
-        let step = executor.start(input, on: &state.canisters[position].state, sliceInstructions: sliceInstructions, discardsChanges: false,
+        let step = round.executor.start(input, on: &state.canisters[position].state, sliceInstructions: sliceInstructions, discardsChanges: false,
                                   scratch: &round.scratch)
         let origin = PausedMessage.Origin(callContext: callback.callContext, callback: callback, prepaid: prepaid, reject: input.reject)
         settle(step, origin, position, core, &state, &round)
@@ -315,7 +315,7 @@ extension RoundExecutor {
     /// Resumes a paused message for one more slice.
     func continueMessage(_ paused: consuming PausedMessage, _ position: Int, _ core: Int, _ state: inout ReplicatedState, _ round: inout RoundState) {
         let (origin, alreadyCharged) = (paused.origin, paused.execution.instructionsUsed)
-        let step = executor.resume(paused.execution, on: &state.canisters[position].state, sliceInstructions: slice(core, round))
+        let step = round.executor.resume(paused.execution, on: &state.canisters[position].state, sliceInstructions: slice(core, round))
         settle(step, origin, position, core, &state, &round, alreadyCharged: alreadyCharged)
     }
 
@@ -422,7 +422,7 @@ extension RoundExecutor {
         guard let cleanup = callback.call.cleanup else { return }
         // The cleanup of a reject callback reads its reject code (0 after a reply callback).
         let input = MessageInput(.cleanup(cleanup), caller: context.caller, reject: reject, timeNanos: round.timeNanos)
-        let result = executor.run(input, on: &state.canisters[position].state)
+        let result = round.executor.run(input, on: &state.canisters[position].state)
         round.charge(result.instructions, to: core)
         let fee = Cycles.minimum(configuration.fees.scaled(configuration.fees.executionBase)
             + configuration.fees.scaled(configuration.fees.executionPerInstruction, times: result.instructions), state.canisters[position].state.cycles)

@@ -103,7 +103,7 @@ public struct RoundExecutor: Sendable {
                              on state: inout ReplicatedState) -> RoundReport {
         state.round += 1
         var round = RoundState(cores: configuration.cores, budget: configuration.roundInstructionsPerCore, timeNanos: timeNanos,
-                               canisters: state.canisters.count)
+                               canisters: state.canisters.count, executor: executor)
         round.inducted = ingress.count
         round.executionPrepayment = configuration.fees.executionPrepayment(limit: configuration.execution.updateInstructionsMax)
         chargeIdleFees(&state, timeNanos: timeNanos)
@@ -210,8 +210,11 @@ struct RoundState {
     /// The value stack, frames and undo journal each message leaves for the next (the round
     /// runs its messages one after another; a local of the round, never shared).
     var scratch = ExecutionScratch()
+    /// What runs the round's messages (made once a round: making it copies the configuration).
+    let executor: CanisterExecutor
 
-    init(cores count: Int, budget: UInt64, timeNanos: UInt64, canisters: Int) {
+    init(cores count: Int, budget: UInt64, timeNanos: UInt64, canisters: Int, executor: CanisterExecutor) {
+        self.executor = executor
         cores = Array(repeating: budget, count: max(count, 1))
         used = Array(repeating: 0, count: max(count, 1))
         usedInPhase = used

@@ -170,8 +170,8 @@ struct SystemAPIEnvironmentTests {
         canister.freezingThresholdSeconds = 0
         #expect(Self.update("liquid", on: &canister, executor: executor) == Self.update("balance", on: &canister, executor: executor))
         canister.freezingThresholdSeconds = 30 * 86_400
-        var probe = canister
-        let withheld = fees.idle(bytes: UInt64(probe.chunksInUse() * LinearMemory.chunkBytes), computeAllocationPercent: 0,
+        let probe = canister
+        let withheld = fees.idle(bytes: UInt64(probe.chunksInUse * LinearMemory.chunkBytes), computeAllocationPercent: 0,
                                  seconds: 30 * 86_400)
         #expect(withheld > .zero)
         let expected = Cycles(10_000_000_000_000) - withheld

@@ -79,6 +79,7 @@ extension WasmInstance {
 
     /// ``keepChanges(_:)``, giving the journal, emptied, to `scratch`.
     public mutating func keepChanges(_ undo: consuming InstanceUndo, recycling scratch: inout ExecutionScratch) {
+        undoCopies = .off
         guard undo.journalsMemory, let journal = memoryStorage.endJournalKeepingLog() else { return }
         scratch.keep(journal)
     }

@@ -1,14 +1,39 @@
-/// What it takes to undo a run on an instance in place (``WasmInstance/beginUndoLog()``): the
-/// instance's globals, tables and dropped-segment flags as they were (arrays shared
-/// copy-on-write, so the run's first write to one copies it and these stay as they were) and
-/// its grow limit; the memory keeps its own log (``MemoryJournal``).
+/// What it takes to undo a run on an instance in place (``WasmInstance/beginUndoLog()``): its
+/// grow limit as it was; the memory keeps its own log (``MemoryJournal``), and the instance
+/// saves its globals, tables and dropped-segment flags itself, at the run's first write to one
+/// of them (``WasmInstance/undoCopies``: most runs write none, and copying them at every
+/// start would touch four arrays of every canister a subnet runs).
 public struct InstanceUndo: Sendable {
+    let memoryGrowLimitBytes: UInt64
+    let journalsMemory: Bool
+}
+
+/// The instance's globals, tables and dropped-segment flags as they were when an undo log
+/// began (arrays shared copy-on-write: the write that saved them then copies the array it
+/// changes, and these stay as they were).
+final class UndoSnapshot: Sendable {
     let globals: [UInt64]
     let tables: [Table]
     let droppedData: [Bool]
     let droppedElements: [Bool]
-    let memoryGrowLimitBytes: UInt64
-    let journalsMemory: Bool
+
+    init(globals: [UInt64], tables: [Table], droppedData: [Bool], droppedElements: [Bool]) {
+        self.globals = globals
+        self.tables = tables
+        self.droppedData = droppedData
+        self.droppedElements = droppedElements
+    }
+}
+
+/// Whether an undo log runs on an instance, and whether it saved the instance's globals,
+/// tables and dropped-segment flags yet (``WasmInstance/prepareToChangeUndoneState()``).
+enum UndoCopies: Sendable {
+    /// No undo log runs.
+    case off
+    /// One runs, and nothing of these has been written since it began.
+    case pending
+    /// One runs, and they were saved before the first write.
+    case saved(UndoSnapshot)
 }
 
 extension WasmInstance {
@@ -26,14 +51,30 @@ extension WasmInstance {
     /// log) if given.
     mutating func beginUndoLog(journal: MemoryJournal?) -> InstanceUndo {
         precondition(!isLinked, "only a standalone instance runs with an undo log")
+        if case .off = undoCopies {} else { preconditionFailure("an instance runs one undo log at a time") }
         if hasMemory { memoryStorage.beginJournal(reusing: journal) }
-        return InstanceUndo(globals: globals, tables: tables, droppedData: droppedData, droppedElements: droppedElements,
-                            memoryGrowLimitBytes: memoryGrowLimitBytes, journalsMemory: hasMemory)
+        undoCopies = .pending
+        return InstanceUndo(memoryGrowLimitBytes: memoryGrowLimitBytes, journalsMemory: hasMemory)
     }
 
     /// Keeps every change made since `undo` began, and ends the log.
     public mutating func keepChanges(_ undo: consuming InstanceUndo) {
+        undoCopies = .off
         if undo.journalsMemory { memoryStorage.endJournal() }
+    }
+
+    /// Saves the globals, tables and dropped-segment flags for the undo log before the first
+    /// write to any of them since it began (nothing to do without a log, or once saved): every
+    /// instruction that writes one calls it first.
+    @inline(__always)
+    mutating func prepareToChangeUndoneState() {
+        if case .pending = undoCopies { saveUndoCopies() }
+    }
+
+    /// ``prepareToChangeUndoneState()``'s rare part.
+    @inline(never)
+    private mutating func saveUndoCopies() {
+        undoCopies = .saved(UndoSnapshot(globals: globals, tables: tables, droppedData: droppedData, droppedElements: droppedElements))
     }
 
     /// Puts the instance back as it was when `undo` began, and ends the log.
@@ -45,10 +86,13 @@ extension WasmInstance {
     /// was not logged or something else still holds its journal).
     mutating func rollBackReturningJournal(_ undo: consuming InstanceUndo) -> MemoryJournal? {
         let journal = undo.journalsMemory ? memoryStorage.rollBackJournal() : nil
-        globals = undo.globals
-        tables = undo.tables
-        droppedData = undo.droppedData
-        droppedElements = undo.droppedElements
+        if case .saved(let snapshot) = undoCopies {
+            globals = snapshot.globals
+            tables = snapshot.tables
+            droppedData = snapshot.droppedData
+            droppedElements = snapshot.droppedElements
+        }
+        undoCopies = .off
         memoryGrowLimitBytes = undo.memoryGrowLimitBytes
         return journal
     }
@@ -60,6 +104,7 @@ extension WasmInstance {
     public mutating func splitOff(_ undo: consuming InstanceUndo) -> WasmInstance {
         var working = self
         working.memoryStorage.journal = nil
+        working.undoCopies = .off
         rollBack(undo)
         return working
     }

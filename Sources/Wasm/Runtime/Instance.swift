@@ -192,6 +192,9 @@ public struct WasmInstance: Sendable {
     /// growing (an embedder's limit, such as the IC's `wasm_memory_limit`; a grow the
     /// memory's own maximum refuses still returns -1). `UInt64.max`: no such limit.
     public var memoryGrowLimitBytes: UInt64 = .max
+    /// Whether an undo log runs, and what it saved of the globals, tables and dropped-segment
+    /// flags (``InstanceUndo``).
+    var undoCopies = UndoCopies.off
 }
 
 extension WasmInstance {

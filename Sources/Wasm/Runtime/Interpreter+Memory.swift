@@ -28,12 +28,17 @@ extension Execution {
                 remaining = 0
             }
             try bulk(op, fp + a, &instance)
-        case .dataDrop: instance.droppedData[b] = true
-        case .elemDrop: instance.droppedElements[b] = true
+        case .dataDrop:
+            instance.prepareToChangeUndoneState()
+            instance.droppedData[b] = true
+        case .elemDrop:
+            instance.prepareToChangeUndoneState()
+            instance.droppedElements[b] = true
         case .refIsNull: fp[a] = fp[b] == Value.nullSlot ? 1 : 0
         case .tableGet:
             fp[a] = instance.tables[b].elements[try Self.tableIndex(fp[a], instance.tables[b])]
         case .tableSet:
+            instance.prepareToChangeUndoneState()
             instance.tables[b].elements[try Self.tableIndex(fp[a], instance.tables[b])] = fp[a + 1]
         case .tableSize: fp[a] = UInt64(instance.tables[b].size)
         case .tableGrow: fp[a] = growTable(b, value: fp[a], count: fp[a + 1], &instance)

@@ -30,6 +30,7 @@ extension Execution {
     func bulkTable(_ op: Op, _ operands: UnsafeMutablePointer<UInt64>, _ instance: inout WasmInstance) throws(TrapReason) {
         let b = Int(op.b), c = Int(op.c)
         let length = Self.tableAddress(operands[2], isTable64: Self.hasLength64(op, instance))
+        instance.prepareToChangeUndoneState()
         switch op.code {
         case .tableInit:
             let destination = Self.tableAddress(operands[0], isTable64: instance.tables[c].isTable64)
@@ -66,6 +67,7 @@ extension Execution {
         let old = UInt64(instance.tables[table].size)
         let limit = min(instance.tables[table].maximum ?? (isTable64 ? UInt64.max : UInt64(UInt32.max)), UInt64(limits.tableElements))
         guard old <= limit, count <= limit - old else { return failed }
+        instance.prepareToChangeUndoneState()
         instance.tables[table].elements.append(contentsOf: repeatElement(value, count: Int(count)))
         return old
     }

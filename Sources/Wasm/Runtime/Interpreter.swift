@@ -100,6 +100,7 @@ extension Execution {
                     fp[ip.a] = instance.globals[ip.b]
                     ip += 1
                 case .globalSet:
+                    instance.prepareToChangeUndoneState()
                     instance.globals[ip.b] = fp[ip.a]
                     ip += 1
 
