@@ -125,6 +125,7 @@ extension InternetComputerSimulation {
             outputs = active.indices.map { Self.advance(&subnets[active[$0]], number: active[$0], before: horizons[$0]) }
         }
         for (position, index) in active.enumerated() { lanes.update(index + 1, to: outputs[position].next) }
+        stretchesRun += UInt64(active.count)
         // Most windows publish nothing: gathering only what there is spares two arrays a window.
         if outputs.contains(where: { !$0.slices.isEmpty || !$0.answers.isEmpty }) {
             held.add(slices: outputs.flatMap(\.slices), answers: outputs.flatMap(\.answers))
@@ -140,6 +141,7 @@ extension InternetComputerSimulation {
         var published = WindowOutput()
         for index in subnets.indices {
             guard let horizon = windowHorizon(ofSubnet: index, bound, users: users) else { continue }
+            stretchesRun += 1
             published.next = subnets[index].scheduler.nextEventTime
             while let next = published.next, next < horizon { Self.step(&subnets[index], number: index, into: &published) }
             lanes.update(index + 1, to: published.next)

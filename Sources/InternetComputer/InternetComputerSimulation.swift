@@ -94,6 +94,10 @@ public struct InternetComputerSimulation {
     /// Windows run (``run(until:users:threads:progressEvery:progress:)``): a diagnostic, not
     /// part of any report (one-event steps are not counted).
     public internal(set) var windowsRun: UInt64 = 0
+    /// Stretches run in windows: each subnet that ran in a window counts one (a diagnostic,
+    /// not part of any report: the subnets' events over it are the events a subnet runs
+    /// before another takes the cache).
+    public internal(set) var stretchesRun: UInt64 = 0
     /// Every lane's next event time: lane 0 the users', lane s + 1 subnet s's (kept beside
     /// the subnets, so that finding the next to step reads a small array, not every queue).
     var lanes = LaneMerge(times: [])

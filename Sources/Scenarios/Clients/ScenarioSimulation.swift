@@ -145,8 +145,11 @@ struct ClientLane: InternetComputerUsers {
     /// The pending events' times by the subnet each touches, for the per-subnet horizons of a
     /// windowed run (`nil` with one subnet: the users' next event is every subnet's). Kept up
     /// to date by scheduling each event's new events first in a queue of their own
-    /// (``admit(_:)``).
+    /// (``staging``, ``admitStaged()``).
     var touches: PendingTouches?
+    /// Where an event's new events are scheduled first, to be noted by subnet (empty between
+    /// events; kept, so that its storage is reused).
+    var staging = Scheduler<WorkloadEvent>()
     /// Each client's one subnet (``Workload/subnetOfEachClient``).
     let clientSubnets: [Int?]
 
@@ -165,10 +168,9 @@ struct ClientLane: InternetComputerUsers {
             simulation.model.start(&simulation.scheduler)
             return sampler.start(&simulation.scheduler)
         }
-        var staging = Scheduler<WorkloadEvent>()
         simulation.model.start(&staging)
         sampler.start(&staging)
-        admit(&staging)
+        admitStaged()
     }
 
     var nextEventTime: SimInstant? { simulation.scheduler.nextEventTime }
@@ -189,12 +191,15 @@ struct ClientLane: InternetComputerUsers {
     /// scheduled there directly: by time, and in their order of insertion at equal times,
     /// after every event already pending (the lane an event would have taken changes
     /// nothing of the order: ``Scheduler/schedule(_:at:lane:)``).
-    mutating func admit(_ staging: inout Scheduler<WorkloadEvent>) {
-        while let (time, event) = staging.takeNext() {
+    mutating func admitStaged() {
+        var staged = Scheduler<WorkloadEvent>()
+        swap(&staged, &staging)
+        staged.takeAllPending { time, event in
             let subnet = subnet(touchedBy: event)
             touches?.insert(at: time, touching: subnet)
             simulation.scheduler.schedule(event, at: time)
         }
+        swap(&staged, &staging)
     }
 
     /// Synchronous calls whose answers became visible at the replicas holding them: each
@@ -229,7 +234,6 @@ struct ClientLane: InternetComputerUsers {
         // The event's new events go to a queue of their own first, to be noted by subnet.
         let subnet = subnet(touchedBy: event)
         touches?.remove(at: simulation.now, touching: subnet)
-        var staging = Scheduler<WorkloadEvent>()
         staging.advance(to: simulation.now)
         if isHooked {
             Self.stepHooked(event, hook, &simulation.model, &sampler, &staging, &ic)
@@ -238,7 +242,7 @@ struct ClientLane: InternetComputerUsers {
         } else {
             simulation.model.handle(event, &staging, &ic)
         }
-        admit(&staging)
+        admitStaged()
     }
 
     /// ``step(_:)`` with a testing tool's hook, which sees `event` before and after.
