@@ -59,16 +59,17 @@ struct PerSubnetHorizonTests {
     }
 
     /// Without the clients' per-subnet times (one horizon for every subnet, the fallback of
-    /// users that cannot tell) the run is the same, in more and shorter stretches.
-    @Test(arguments: [("mainnet-topology", Int64(3)), ("cross-subnet-calls", Int64(6))])
-    func oneHorizonForAllGivesTheSameRun(name: String, seconds: Int64) throws {
+    /// users that cannot tell) the run is the same; on mainnet's 37 subnets, in more than
+    /// twice the stretches (on two subnets about as many).
+    @Test(arguments: [("mainnet-topology", Int64(3), true), ("cross-subnet-calls", Int64(6), false)])
+    func oneHorizonForAllGivesTheSameRun(name: String, seconds: Int64, fewerStretches: Bool) throws {
         var scenario = try ScenarioLoader.load(try Fixture.bytes("Scenarios/\(name).json"))
         scenario.duration = .seconds(seconds)
         let perSubnet = try Self.run(scenario, threads: 1)
         let shared = try Self.run(scenario, threads: 1, perSubnet: false)
         #expect(perSubnet.traceHash == shared.traceHash)
         #expect(perSubnet.json == shared.json)
-        #expect(perSubnet.stretches * 2 < shared.stretches, "per-subnet \(perSubnet.stretches), shared \(shared.stretches)")
+        #expect(!fewerStretches || perSubnet.stretches * 2 < shared.stretches, "per-subnet \(perSubnet.stretches), shared \(shared.stretches)")
         let two = try Self.run(scenario, threads: 2)
         #expect(two.traceHash == perSubnet.traceHash && two.json == perSubnet.json)
         #expect(two.windows == perSubnet.windows && two.stretches == perSubnet.stretches)
@@ -77,7 +78,7 @@ struct PerSubnetHorizonTests {
     /// A scripted client calling both subnets counts for every subnet; one calling one subnet
     /// counts for it alone.
     @Test func clientsCallingSeveralSubnetsCountForEvery() throws {
-        let scenario = try Self.mixedClients(seconds: 1)
+        let scenario = try Self.mixedClients(seconds: 3)
         let simulation = try ScenarioSimulation(scenario: scenario, modules: try scenario.modules { _ in nil })
         let subnets = simulation.workload.subnetOfEachClient
         #expect(subnets.count == scenario.clients.count)
