@@ -28,7 +28,8 @@ import ExecutionLayer
 /// every subnet's and the users' next event is after `s`, in (publication time, source
 /// subnet, order) order; an answer visible at `a` is handed to the users once every subnet's
 /// and the users' next event is after `a`, in (time, subnet, order) order, each with the
-/// status it had when it became visible. So the run is the same for every thread count.
+/// status it had when it became visible (with one subnet, whose horizon is the users' next
+/// event, both cross at the window's end). So the run is the same for every thread count.
 extension InternetComputerSimulation {
     /// Runs the subnets and `users` until `time`, in windows whose subnets step on up to
     /// `threads` threads; the result (every subnet's trace, every report) does not depend on
@@ -76,7 +77,7 @@ extension InternetComputerSimulation {
                 _ = step(notAfter: time, users: &users)
             } else {
                 let bound = WindowBound(common: min(first.time + lookahead, time + .nanoseconds(1)), usersNext: users.nextEventTime,
-                                        stretch: lookahead / 2)
+                                        stretch: lookahead / 2, perSubnet: subnets.count > 1)
                 runWindow(bound, users: &users, crew: crew, held: &held)
             }
             if eventsProcessed - reported >= progressEvery {
@@ -128,8 +129,18 @@ extension InternetComputerSimulation {
         stretchesRun += UInt64(active.count)
         // Most windows publish nothing: gathering only what there is spares two arrays a window.
         if outputs.contains(where: { !$0.slices.isEmpty || !$0.answers.isEmpty }) {
-            held.add(slices: outputs.flatMap(\.slices), answers: outputs.flatMap(\.answers))
+            publish(slices: outputs.flatMap(\.slices), answers: outputs.flatMap(\.answers), bound, users: &users, held: &held)
         }
+    }
+
+    /// What a window published: held until no lane can come before it, or, with one subnet
+    /// (every horizon the users' next event, and every event of the window before it),
+    /// delivered now.
+    mutating func publish<Users: InternetComputerUsers>(slices: [(time: SimInstant, source: Int, slice: StreamSlice)], answers: [AnsweredWait],
+                                                        _ bound: WindowBound, users: inout Users, held: inout WindowCrossings) {
+        guard !bound.perSubnet else { return held.add(slices: slices, answers: answers) }
+        if !slices.isEmpty { deliverSlices(slices) }
+        if !answers.isEmpty { users.answersVisible(Self.inOrder(answers, time: \.time, subnet: \.subnet)) }
     }
 
     /// ``runWindow(_:users:crew:held:)`` on this thread: the subnets one after another, what
@@ -146,7 +157,9 @@ extension InternetComputerSimulation {
             while let next = published.next, next < horizon { Self.step(&subnets[index], number: index, into: &published) }
             lanes.update(index + 1, to: published.next)
         }
-        if !published.slices.isEmpty || !published.answers.isEmpty { held.add(slices: published.slices, answers: published.answers) }
+        if !published.slices.isEmpty || !published.answers.isEmpty {
+            publish(slices: published.slices, answers: published.answers, bound, users: &users, held: &held)
+        }
     }
 
     /// The horizon subnet `index` runs to in a window of `bound`, or `nil` if it sits the
@@ -155,7 +168,7 @@ extension InternetComputerSimulation {
     func windowHorizon<Users: InternetComputerUsers>(ofSubnet index: Int, _ bound: WindowBound, users: borrowing Users) -> SimInstant? {
         guard let next = lanes.times[index + 1], next < bound.common else { return nil }
         var horizon = bound.common
-        if let touching = users.nextEventTime(touchingSubnet: index) { horizon = min(horizon, touching) }
+        if let touching = bound.perSubnet ? users.nextEventTime(touchingSubnet: index) : bound.usersNext { horizon = min(horizon, touching) }
         guard next < horizon else { return nil }
         if let usersNext = bound.usersNext, next >= usersNext, horizon - next < bound.stretch { return nil }
         return horizon
