@@ -12,15 +12,9 @@ import ExecutionLayer
 struct SettledReplicaTests {
     static func at(_ seconds: Int64) -> SimInstant { .zero + .seconds(seconds) }
 
-    /// 13 replicas and 400 update calls a second for 8 seconds (to a canister that does not
-    /// exist: each is gossiped, proposed, finalized and rejected at induction).
+    /// 13 replicas and 400 update calls a second for 8 seconds.
     static func loaded(seed: UInt64) -> SubnetConfiguration {
-        var configuration = SubnetConfiguration(nodeCount: 13, seed: seed)
-        configuration.ingress = (0..<3_200).map { (index: Int) -> SubmittedIngress in
-            let message = IngressMessage(id: UInt64(index + 1), sender: .user(UInt64(index % 7)), receiver: CanisterID(9), method: "inc", argument: [])
-            return SubmittedIngress(at: at(1) + SimDuration.microseconds(Int64(index * 2_500)), message)
-        }
-        return configuration
+        LoadedSubnetFixture.configuration(seed: seed, calls: 3_200, every: .microseconds(2_500), senders: 7)
     }
 
     /// The trace hash, events, finalized heights, rounds recorded and answers of a run with

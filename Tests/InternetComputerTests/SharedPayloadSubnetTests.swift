@@ -12,16 +12,9 @@ import ExecutionLayer
 struct SharedPayloadSubnetTests {
     static func at(_ seconds: Int64) -> SimInstant { .zero + .seconds(seconds) }
 
-    /// 13 replicas and 200 update calls a second for 10 seconds (to a canister that does not
-    /// exist: each is gossiped, proposed, finalized and rejected at induction).
+    /// 13 replicas and 200 update calls a second for 10 seconds.
     static func loaded(seed: UInt64) -> SubnetConfiguration {
-        var configuration = SubnetConfiguration(nodeCount: 13, seed: seed)
-        configuration.ingress = (0..<2_000).map { (index: Int) -> SubmittedIngress in
-            let message = IngressMessage(id: UInt64(index + 1), sender: .user(UInt64(index % 5)), receiver: CanisterID(9), method: "inc", argument: [])
-            let time: SimInstant = at(1) + SimDuration.milliseconds(Int64(index * 5))
-            return SubmittedIngress(at: time, message)
-        }
-        return configuration
+        LoadedSubnetFixture.configuration(seed: seed, calls: 2_000, every: .milliseconds(5), senders: 5)
     }
 
     /// The trace hash, events, finalized heights and answers of a run that shares the
