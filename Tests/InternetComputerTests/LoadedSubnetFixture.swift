@@ -1,4 +1,5 @@
 import SimCore
+import Consensus
 import ExecutionLayer
 @testable import InternetComputer
 
@@ -15,5 +16,26 @@ enum LoadedSubnetFixture {
             return SubmittedIngress(at: .zero + .seconds(1) + interval * Int64(index), message)
         }
         return configuration
+    }
+}
+
+extension LoadedSubnetFixture {
+    /// What two runs of the same subnet done two ways must agree on: the trace hash, the
+    /// events handled, the finalized heights, the rounds recorded and the calls answered.
+    struct Outcome: Equatable {
+        let traceHash: String
+        let events: UInt64
+        let finalizedHeights: [Height]
+        let rounds: UInt64
+        let answered: Int
+
+        /// The outcome of `simulation` so far.
+        init(_ simulation: Simulation<SubnetSimulation>) {
+            traceHash = simulation.traceHash.hexDigest
+            events = simulation.eventsProcessed
+            finalizedHeights = simulation.model.metrics.finalizedHeights
+            rounds = simulation.model.metrics.roundDurations.count
+            answered = simulation.model.execution.outcomes.count
+        }
     }
 }
