@@ -47,8 +47,18 @@ extension CanisterExecutor {
     /// next (a round executes hundreds of messages one after another).
     func start(_ input: MessageInput, on canister: inout CanisterState, sliceInstructions: UInt64, discardsChanges: Bool,
                scratch: inout ExecutionScratch) -> ExecutionStep {
+        var methods = MethodMemo()
+        return start(input, on: &canister, sliceInstructions: sliceInstructions, discardsChanges: discardsChanges, scratch: &scratch,
+                     methods: &methods)
+    }
+
+    /// ``start(_:on:sliceInstructions:discardsChanges:scratch:)``, finding update methods
+    /// through `methods` (a round's memo of the methods it looked up).
+    func start(_ input: MessageInput, on canister: inout CanisterState, sliceInstructions: UInt64, discardsChanges: Bool,
+               scratch: inout ExecutionScratch, methods: inout MethodMemo) -> ExecutionStep {
         // Fields are read one by one: calling a method of the `inout` canister would copy it.
-        let resolved = CanisterState.resolve(input.entry, installed: canister.installed, status: canister.status, id: canister.id) {
+        let resolved = CanisterState.resolve(input.entry, installed: canister.installed, status: canister.status, id: canister.id,
+                                             methods: &methods) {
             canister.code?.instance.tableFunction(at: $0)
         }
         let function: UInt32

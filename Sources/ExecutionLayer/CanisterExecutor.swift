@@ -313,7 +313,9 @@ public struct CanisterExecutor: Sendable {
         // discarded, as dfinity/ic's execute_replicated_query runs it on clones of the states.
         if session.context != .replicatedQuery {
             if let instance { canister.code?.instance = instance }
-            commit(session, to: &canister)
+            // On the canister's own instance (in one slice), the session was lent the stable
+            // memory the canister still holds: unless the call changed it, it is the same.
+            commit(session, to: &canister, givingBackStableMemory: instance != nil || session.stableMemoryMayHaveChanged)
         }
         let outcome: CallOutcome
         switch session.response {
@@ -331,9 +333,12 @@ public struct CanisterExecutor: Sendable {
 
     /// Keeps what a call that did not trap changed besides the instance. The balance changes
     /// by what the call changed it by (other changes may have happened while it was paused).
-    func commit(_ session: CallSession, to canister: inout CanisterState) {
+    /// The session's stable memory replaces the canister's unless the caller knows they are
+    /// the same (`givingBackStableMemory` false: assigning it would only release, retain and
+    /// recount a cold chunk table).
+    func commit(_ session: CallSession, to canister: inout CanisterState, givingBackStableMemory: Bool = true) {
         canister.changesCommitted += 1
-        canister.stableMemory = session.stableMemory
+        if givingBackStableMemory { canister.stableMemory = session.stableMemory }
         if session.balance >= session.initialBalance {
             canister.cycles = canister.cycles + (session.balance - session.initialBalance)
         } else {
@@ -392,9 +397,9 @@ extension CanisterState {
     /// `tableFunction` to look up callbacks) and its System API context, or why it cannot
     /// run: no module, a stopped or stopping canister (new calls only; callbacks still
     /// run while stopping), no such method or callback. Looks each name up once, without
-    /// copying the instance.
+    /// copying the instance; update methods through `methods`.
     static func resolve(_ entry: EntryPoint, installed: CanisterCode.Shared?, status: CanisterStatus, id: CanisterID,
-                        tableFunction: (UInt32) -> UInt32?) -> Result<(UInt32, SystemAPIContext), Reject> {
+                        methods: inout MethodMemo, tableFunction: (UInt32) -> UInt32?) -> Result<(UInt32, SystemAPIContext), Reject> {
         guard let shared = installed else {
             return .failure(Reject(.canisterWasmModuleNotFound, "canister \(id) has no Wasm module installed"))
         }
@@ -405,8 +410,7 @@ extension CanisterState {
         }
         let found: (UInt32, SystemAPIContext)?
         switch entry {
-        case .update(let method):
-            found = shared.updates[method].map { ($0, .update) } ?? shared.queries[method].map { ($0, .replicatedQuery) }
+        case .update(let method): found = methods.updateMethod(method, of: shared)
         case .query(let method): found = shared.queries[method].map { ($0, .nonReplicatedQuery) }
         case .replyCallback(let callback), .rejectCallback(let callback), .cleanup(let callback):
             found = tableFunction(callback.function).map { ($0, CanisterExecutor.context(of: entry)) }

@@ -253,7 +253,7 @@ extension RoundExecutor {
         input.deadlineNanos = request.deadlineNanos
         let sliceInstructions = slice(core, round)
         let step = round.executor.start(input, on: &state.canisters[position].state, sliceInstructions: sliceInstructions, discardsChanges: false,
-                                  scratch: &round.scratch)
+                                  scratch: &round.scratch, methods: &round.methods)
         settle(step, PausedMessage.Origin(callContext: context, callback: nil, prepaid: prepaid), position, core, &state, &round, opened: opened)
     }
 
@@ -269,7 +269,7 @@ extension RoundExecutor {
         let input = MessageInput(task, caller: id.principal, timeNanos: round.timeNanos)
         let sliceInstructions = slice(core, round)
         let step = round.executor.start(input, on: &state.canisters[position].state, sliceInstructions: sliceInstructions, discardsChanges: false,
-                                  scratch: &round.scratch)
+                                  scratch: &round.scratch, methods: &round.methods)
         settle(step, PausedMessage.Origin(callContext: context, callback: nil, prepaid: prepaid), position, core, &state, &round, opened: opened)
     }
 
@@ -307,7 +307,7 @@ extension RoundExecutor {
         }
         let sliceInstructions = slice(core, round)
         let step = round.executor.start(input, on: &state.canisters[position].state, sliceInstructions: sliceInstructions, discardsChanges: false,
-                                  scratch: &round.scratch)
+                                  scratch: &round.scratch, methods: &round.methods)
         let origin = PausedMessage.Origin(callContext: callback.callContext, callback: callback, prepaid: prepaid, reject: input.reject)
         settle(step, origin, position, core, &state, &round)
     }

@@ -210,6 +210,8 @@ struct RoundState {
     /// The value stack, frames and undo journal each message leaves for the next (the round
     /// runs its messages one after another; a local of the round, never shared).
     var scratch = ExecutionScratch()
+    /// The update methods the round's messages looked up (``MethodMemo``).
+    var methods = MethodMemo()
     /// What runs the round's messages (made once a round: making it copies the configuration).
     let executor: CanisterExecutor
 

@@ -117,7 +117,18 @@ public final class CallSession: @unchecked Sendable {
     /// Whether `canister_inspect_message` accepted the message.
     @exclusivity(unchecked) public internal(set) var acceptedMessage = false
     /// The canister's stable memory, lent for the call.
-    @exclusivity(unchecked) public internal(set) var stableMemory: LinearMemory
+    public internal(set) var stableMemory: LinearMemory {
+        _read { yield lentStableMemory }
+        _modify {
+            stableMemoryMayHaveChanged = true
+            yield &lentStableMemory
+        }
+    }
+    /// ``stableMemory``'s storage, and whether anything accessed it to change it (every
+    /// mutation goes through ``stableMemory``'s `_modify`, which sets it): a call that never
+    /// did holds the stable memory exactly as it was lent, so the executor need not give it back.
+    @exclusivity(unchecked) private var lentStableMemory: LinearMemory
+    @exclusivity(unchecked) private(set) var stableMemoryMayHaveChanged = false
     /// Cycles burned with `ic0.cycles_burn128`.
     @exclusivity(unchecked) public internal(set) var cyclesBurned: Cycles = .zero
     /// What the call may read of its canister and subnet besides the message (subnet ID, root
@@ -164,7 +175,7 @@ public final class CallSession: @unchecked Sendable {
         self.statusCode = statusCode
         self.version = version
         previousGlobalTimerNanos = globalTimerNanos
-        self.stableMemory = stableMemory
+        lentStableMemory = stableMemory
         self.environment = environment
     }
 }
