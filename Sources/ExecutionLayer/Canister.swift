@@ -48,6 +48,12 @@ public struct CanisterCode: Sendable {
         /// Its imports resolved against the System API, once for every canister installed
         /// from it, or why they cannot be.
         let linked: Result<LinkedImports, InstantiationError>
+        /// Whether it imports a stable-memory function, and `ic0.is_controller`: nothing else
+        /// reads a canister's stable memory or controllers, so a message's session is lent
+        /// them only then (the others never touch those objects of the canister's, cold
+        /// among thousands).
+        let importsStableMemory: Bool
+        let importsIsController: Bool
 
         init(module: CompiledModule, moduleHash: SHA256Digest) {
             self.module = module
@@ -55,6 +61,9 @@ public struct CanisterCode: Sendable {
             isMemory64 = module.module.declaresMemory64
             let imports = SystemAPI.imports(forMemory64: isMemory64)
             linked = Result { () throws(InstantiationError) in try LinkedImports(module, imports: imports) }
+            let imported = Set(module.module.imports.lazy.filter { $0.module == "ic0" }.map(\.name))
+            importsStableMemory = !imported.isDisjoint(with: SystemAPI.stableMemoryFunctionNames)
+            importsIsController = imported.contains("is_controller")
             var exports: [String: UInt32] = [:]
             for export in module.module.exports {
                 if case .function(let index) = export.descriptor, exports[export.name] == nil { exports[export.name] = index }

@@ -70,10 +70,13 @@ extension CanisterExecutor {
             return .finished(MessageResult(outcome: .rejected(reject), instructions: 0, calls: [], cyclesUnaccepted: input.cyclesAvailable))
         }
         let environment = self.environment(input, &canister)
+        // What only some modules can read is lent only to them.
+        let lendsStableMemory = canister.installed?.importsStableMemory ?? true
+        let lendsControllers = canister.installed?.importsIsController ?? true
         let session = CallSession(
-            input, context: context, fees: fees, canister: canister.id, balance: canister.cycles, controllers: canister.controllers,
-            status: canister.status, version: canister.version, globalTimerNanos: canister.globalTimerNanos, stableMemory: canister.stableMemory,
-            environment: environment)
+            input, context: context, fees: fees, canister: canister.id, balance: canister.cycles,
+            controllers: lendsControllers ? canister.controllers : [], status: canister.status, version: canister.version,
+            globalTimerNanos: canister.globalTimerNanos, stableMemory: lendsStableMemory ? canister.stableMemory : nil, environment: environment)
         // A callback's environment is address-typed: i64 in a module with a 64-bit memory.
         let memory64 = canister.installed?.isMemory64 ?? false
         let arguments: [Value] = Self.callbackEnvironment(input.entry).map { [memory64 ? .i64($0) : .i32(UInt32(truncatingIfNeeded: $0))] } ?? []

@@ -315,7 +315,8 @@ public struct CanisterExecutor: Sendable {
             if let instance { canister.code?.instance = instance }
             // On the canister's own instance (in one slice), the session was lent the stable
             // memory the canister still holds: unless the call changed it, it is the same.
-            commit(session, to: &canister, givingBackStableMemory: instance != nil || session.stableMemoryMayHaveChanged)
+            commit(session, to: &canister,
+                   givingBackStableMemory: session.isStableMemoryLent && (instance != nil || session.stableMemoryMayHaveChanged))
         }
         let outcome: CallOutcome
         switch session.response {
@@ -431,9 +432,10 @@ extension CanisterState {
 
 extension CallSession {
     /// A session for `input` in `context`, charging `fees`, on the canister with these fields
-    /// (passed one by one, so that the canister is not copied).
+    /// (passed one by one, so that the canister is not copied); `stableMemory` `nil`: not lent
+    /// (the module cannot read it).
     convenience init(_ input: MessageInput, context: SystemAPIContext, fees: CyclesFees, canister: CanisterID, balance: Cycles,
-                     controllers: [Principal], status: CanisterStatus, version: UInt64, globalTimerNanos: UInt64, stableMemory: LinearMemory,
+                     controllers: [Principal], status: CanisterStatus, version: UInt64, globalTimerNanos: UInt64, stableMemory: LinearMemory?,
                      environment: CallEnvironment) {
         var methodName = ""
         if case .inspectMessage(let method) = input.entry { methodName = method }
@@ -443,7 +445,8 @@ extension CallSession {
             balance: balance, cyclesAvailable: input.cyclesAvailable, cyclesRefunded: input.cyclesRefunded,
             rejectCode: input.reject.map { $0.code.rawValue } ?? 0, rejectMessage: input.reject?.message ?? "",
             controllers: controllers, statusCode: status.rawValue, version: version,
-            globalTimerNanos: globalTimerNanos, stableMemory: stableMemory, environment: environment)
+            globalTimerNanos: globalTimerNanos, stableMemory: stableMemory ?? SystemAPI.unlentStableMemory, environment: environment)
+        isStableMemoryLent = stableMemory != nil
         callContextAnswered = input.callContextAnswered
         deadlineNanos = input.deadlineNanos
         self.fees = fees

@@ -1,5 +1,6 @@
 import Testing
 import Wasm
+import SimCore
 @testable import ExecutionLayer
 
 /// A round's memo of update methods (``MethodMemo``) gives what looking the method up gives:
@@ -59,14 +60,30 @@ struct MethodMemoTests {
         #expect(try Self.run("one", on: &a, memo: &memo).outcome == Self.reply(1))
     }
 
+    /// Canisters 7 and 8 installed from one prepared module (they share its tables).
+    static func twoFromOneModule(_ builder: B) throws -> (CanisterState, CanisterState) {
+        let compiled = try CanisterExecutor.compile(builder.bytes, for: CanisterID(7)).get()
+        let prepared = PreparedModule(compiled, moduleHash: SHA256Digest.zero)
+        var pair: [CanisterState] = []
+        for id in [7, 8] as [UInt64] {
+            var canister = CanisterState(id: CanisterID(id), controllers: [BuiltCanister.controller], cycles: Cycles(1_000_000_000_000))
+            _ = try RunInPlaceTests.executor.install(.install, prepared: prepared, argument: [], caller: BuiltCanister.controller,
+                                                     timeNanos: 1, on: &canister).get()
+            pair.append(canister)
+        }
+        return (pair[0], pair[1])
+    }
+
     @Test func canistersOfOneModuleShareTheirEntriesAndStayApart() throws {
         var memo = MethodMemo()
-        var a = try BuiltCanister.installed(Self.first)
-        var b = try BuiltCanister.installed(Self.first)
+        var (a, b) = try Self.twoFromOneModule(Self.first)
         #expect(a.installed === b.installed)
+        let (committedA, committedB) = (a.changesCommitted, b.changesCommitted)
         #expect(try Self.run("two", on: &a, memo: &memo).outcome == Self.reply(2))
         #expect(try Self.run("two", on: &b, memo: &memo).outcome == Self.reply(2))
-        #expect(a.changesCommitted == 2 && b.changesCommitted == 2)
+        #expect(try Self.run("fail", on: &b, memo: &memo).trapped)
+        #expect(try Self.run("one", on: &a, memo: &memo).outcome == Self.reply(1))
+        #expect(a.changesCommitted == committedA + 2 && b.changesCommitted == committedB + 1)
     }
 
     @Test(arguments: [InstallMode.upgrade, .reinstall])
@@ -105,49 +122,5 @@ struct MethodMemoTests {
         let query = RunInPlaceTests.executor.query("peek", argument: [], caller: .user(2), timeNanos: 2_000, on: canister)
         #expect(query.outcome == Self.reply(99))
         #expect(canister.changesCommitted == twin.changesCommitted)
-    }
-}
-
-/// A session's stable memory is given back to the canister only when the call may have
-/// changed it: every mutation (grow, write, an assignment) marks it, reads do not, and what a
-/// message writes in place, paused or not, is kept exactly.
-@Suite("Execution: stable memory given back only when changed")
-struct StableMemoryGiveBackTests {
-    static func session(pages: UInt32) -> CallSession {
-        var memory = LinearMemory(minimumPages: 0, maximumPages: 10)
-        _ = memory.grow(by: pages)
-        return CallSession(context: .update, canister: CanisterID(7), caller: .user(2), argument: [], timeNanos: 1, balance: .zero,
-                           stableMemory: memory)
-    }
-
-    @Test func readsLeaveItUnmarkedAndEveryChangeMarksIt() throws {
-        let reading = Self.session(pages: 1)
-        #expect(reading.stableMemory.pageCount == 1 && reading.stableMemory.byteCount == 65_536)
-        _ = try reading.stableMemory.bytes(at: 0, count: 8)
-        #expect(!reading.stableMemoryMayHaveChanged)
-        let growing = Self.session(pages: 0)
-        _ = growing.stableMemory.grow(by: 1)
-        #expect(growing.stableMemoryMayHaveChanged && growing.stableMemory.pageCount == 1)
-        let writing = Self.session(pages: 1)
-        try writing.stableMemory.write([1, 2, 3], at: 10)
-        #expect(writing.stableMemoryMayHaveChanged && (try writing.stableMemory.bytes(at: 10, count: 3)) == [1, 2, 3])
-        let assigning = Self.session(pages: 1)
-        assigning.stableMemory = LinearMemory(minimumPages: 0, maximumPages: 1)
-        #expect(assigning.stableMemoryMayHaveChanged && assigning.stableMemory.pageCount == 0)
-    }
-
-    @Test(arguments: [UInt64.max, 50])
-    func messagesKeepTheirStableWritesAndOthersLeaveIt(slice: UInt64) throws {
-        var canister = try RunInPlaceTests.canister()
-        var twin = try RunInPlaceTests.canister()
-        var memo = MethodMemo()
-        for method in ["work", "touch", "work_then_trap", "work_as_query", "touch", "work"] {
-            let result = try MethodMemoTests.run(method, on: &canister, memo: &memo, slice: slice)
-            let alone = RunInPlaceTests.executor.run(RunInPlaceTests.input(method), on: &twin)
-            #expect(result.outcome == alone.outcome, "\(method)")
-            #expect(try RunInPlaceTests.Image(canister) == RunInPlaceTests.Image(twin), "\(method)")
-            #expect(canister.chunksInUse == ChunkCountTests.recount(canister), "\(method)")
-        }
-        #expect(canister.stableMemory.pageCount == 2 && (try canister.stableMemory.bytes(at: 0, count: 1)) == [7])
     }
 }

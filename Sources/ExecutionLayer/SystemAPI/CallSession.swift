@@ -129,6 +129,9 @@ public final class CallSession: @unchecked Sendable {
     /// did holds the stable memory exactly as it was lent, so the executor need not give it back.
     @exclusivity(unchecked) private var lentStableMemory: LinearMemory
     @exclusivity(unchecked) private(set) var stableMemoryMayHaveChanged = false
+    /// Whether ``stableMemory`` is the canister's (else ``SystemAPI/unlentStableMemory``, for a
+    /// module that cannot read it: nothing is given back then).
+    @exclusivity(unchecked) var isStableMemoryLent = true
     /// Cycles burned with `ic0.cycles_burn128`.
     @exclusivity(unchecked) public internal(set) var cyclesBurned: Cycles = .zero
     /// What the call may read of its canister and subnet besides the message (subnet ID, root

@@ -4,6 +4,14 @@ import Wasm
 // the heap. The 32-bit calls are deprecated but still served (interface spec).
 
 extension SystemAPI {
+    /// The names of ``stableMemoryFunctions``: a module that imports none of them never reads
+    /// or changes its stable memory.
+    static let stableMemoryFunctionNames = Set(stableMemoryFunctions.map(\.name))
+
+    /// What a session holds instead of the canister's stable memory when its module imports
+    /// no stable-memory function (nothing can read it).
+    static let unlentStableMemory = LinearMemory(minimumPages: 0, maximumPages: 0)
+
     static let stableMemoryFunctions: [Function] = [
         Function("stable64_size", [], [.i64], "* s", cost: 20) { _, _, session in
             .i64(UInt64(session.stableMemory.pageCount))
