@@ -48,12 +48,13 @@ public struct CanisterCode: Sendable {
         /// Its imports resolved against the System API, once for every canister installed
         /// from it, or why they cannot be.
         let linked: Result<LinkedImports, InstantiationError>
-        /// Whether it imports a stable-memory function, and `ic0.is_controller`: nothing else
-        /// reads a canister's stable memory or controllers, so a message's session is lent
-        /// them only then (the others never touch those objects of the canister's, cold
-        /// among thousands).
+        /// Whether it imports a stable-memory function, `ic0.is_controller`, and an
+        /// environment-variable function: nothing else reads a canister's stable memory,
+        /// controllers or environment variables, so a message's session is lent them only
+        /// then (the others never touch those parts of the canister's, cold among thousands).
         let importsStableMemory: Bool
         let importsIsController: Bool
+        let importsEnvironmentVariables: Bool
 
         init(module: CompiledModule, moduleHash: SHA256Digest) {
             self.module = module
@@ -64,6 +65,7 @@ public struct CanisterCode: Sendable {
             let imported = Set(module.module.imports.lazy.filter { $0.module == "ic0" }.map(\.name))
             importsStableMemory = !imported.isDisjoint(with: SystemAPI.stableMemoryFunctionNames)
             importsIsController = imported.contains("is_controller")
+            importsEnvironmentVariables = !imported.isDisjoint(with: SystemAPI.environmentVariableFunctionNames)
             var exports: [String: UInt32] = [:]
             for export in module.module.exports {
                 if case .function(let index) = export.descriptor, exports[export.name] == nil { exports[export.name] = index }

@@ -2,14 +2,15 @@ import Wasm
 
 extension CanisterExecutor {
     /// What a call of `input` on `canister` may read besides the message: the subnet's ID, the
-    /// root key, the canister's environment variables, what its freezing threshold withholds
+    /// root key, the canister's environment variables (if its module imports a function that reads them), what its freezing threshold withholds
     /// (its memory and compute allocation for its freezing threshold's seconds, at the
     /// executor's fees, which the session holds: computed only if read), the call context's instructions so far, and, for a query call on a
     /// certified state, the certificate of its certified data.
     func environment(_ input: MessageInput, _ canister: inout CanisterState) -> CallEnvironment {
         var environment = CallEnvironment()
         environment.subnet = configuration.subnet
-        environment.variables = canister.environmentVariables
+        // Read only by modules that import an environment-variable function.
+        if canister.installed?.importsEnvironmentVariables ?? true { environment.variables = canister.environmentVariables }
         environment.callContextInstructions = input.callContextInstructions
         environment.callbackInstructionsMax = configuration.updateInstructionsMax
         if fees.isCharged {

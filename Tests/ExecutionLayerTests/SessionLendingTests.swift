@@ -48,11 +48,12 @@ struct StableMemoryGiveBackTests {
     }
 }
 
-/// A message's session is lent the canister's stable memory and controllers only if its module
-/// imports a function that reads them: a module without stable-memory imports leaves the
-/// stable memory an earlier module wrote exactly as it was (in one slice or several), and one
-/// importing `ic0.is_controller` reads the controllers.
-@Suite("Execution: stable memory and controllers lent only to modules that import their readers")
+/// A message's session is lent the canister's stable memory, controllers and environment
+/// variables only if its module imports a function that reads them: a module without
+/// stable-memory imports leaves the stable memory an earlier module wrote exactly as it was (in
+/// one slice or several), one importing `ic0.is_controller` reads the controllers, and one
+/// importing `ic0.env_var_count` counts the variables.
+@Suite("Execution: stable memory, controllers and variables lent only to modules that import their readers")
 struct SessionLendingTests {
     typealias B = CanisterModuleBuilder
 
@@ -100,6 +101,21 @@ struct SessionLendingTests {
             #expect(result.outcome == MethodMemoTests.reply(answer), "\(caller)")
         }
         let plain = try BuiltCanister.installed(MethodMemoTests.first)
-        #expect(plain.installed?.importsIsController == false)
+        #expect(plain.installed?.importsIsController == false && plain.installed?.importsEnvironmentVariables == false)
+    }
+
+    @Test func aModuleImportingEnvironmentVariableFunctionsReadsTheVariables() throws {
+        var b = B(["env_var_count", "msg_reply_data_append", "msg_reply"])
+        b.export("canister_update count", BuiltCanister.replyWithI32(b, b.call("env_var_count")))
+        let variables = try EnvironmentVariables([(name: "B", value: "2"), (name: "A", value: "1")])
+        var canister = try BuiltCanister.installed(b, environment: variables)
+        #expect(canister.installed?.importsEnvironmentVariables == true)
+        var memo = MethodMemo()
+        #expect(try MethodMemoTests.run("count", on: &canister, memo: &memo).outcome == MethodMemoTests.reply(2))
+        let session = RunInPlaceTests.executor.makeSession(.update, canister, caller: .user(2), argument: [], timeNanos: 1)
+        #expect(session.environment.variables == variables)
+        let plain = try BuiltCanister.installed(MethodMemoTests.first, environment: variables)
+        let unlent = RunInPlaceTests.executor.makeSession(.update, plain, caller: .user(2), argument: [], timeNanos: 1)
+        #expect(unlent.environment.variables == EnvironmentVariables())
     }
 }

@@ -53,6 +53,10 @@ extension SystemAPI {
         session.balance.subtracting(session.environment.cyclesWithheld(at: session.fees)) ?? .zero
     }
 
+    /// The names of ``environmentFunctions``: a module that imports none of them never reads
+    /// the environment variables.
+    static let environmentVariableFunctionNames = Set(environmentFunctions.map(\.name))
+
     /// The environment variables: enumerated by index in name order, looked up by name.
     static let environmentFunctions: [Function] = [
         Function("env_var_count", [], [.address], "*", cost: 500) { _, _, session in
