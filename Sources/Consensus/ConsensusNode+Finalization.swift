@@ -32,14 +32,15 @@ extension ConsensusNode {
         var height = notarizedHeight
         while height > finalizedHeight {
             defer { height -= 1 }
-            // Found in one borrowed read (each access through the subscript costs a coroutine).
+            // Found in one in-place read (each access through the subscript costs a coroutine,
+            // and a borrowed read copied the pool: see `PoolTable.inspect`).
             let threshold = configuration.threshold
-            for (block, received) in pool.read(height, { $0.blocksReadyToFinalize(threshold: threshold) }) {
+            for (block, received) in pool.inspect(height, { $0.blocksReadyToFinalize(threshold: threshold) }) {
                 guard let chain = ancestry(of: block) else { continue }
                 if received {
                     tipFinalizationSigners = pool.read(height) { $0.finalizationSigners[block.digest] } ?? []
                 } else {
-                    let signers = pool.read(height) { $0.finalizationShares[block.digest] ?? [] }.lowest(threshold)
+                    let signers = pool.inspect(height) { $0.finalizationShares[block.digest] ?? [] }.lowest(threshold)
                     tipFinalizationSigners = signers
                     step.outputs.append(.broadcast(.finalization(height: height, block: block.digest, signers: signers)))
                 }

@@ -30,14 +30,17 @@ extension ConsensusNode {
     mutating func markNotarized(at height: Height, _ step: inout ConsensusStep) -> Bool {
         // Nothing that can notarize a block arrived since the last look: none can be now.
         guard pool.read(height, { $0.notarizationPending }) else { return false }
-        pool.modify(height) { $0.notarizationPending = false }
-        // Found in one borrowed read (each access through the subscript costs a coroutine).
+        // Found in the same in-place visit (a borrowed read copied the pool: see
+        // `PoolTable.inspect`).
         let threshold = configuration.threshold
-        let ready = pool.read(height) { $0.blocksReadyToNotarize(threshold: threshold) }
+        let ready = pool.modify(height) { pool in
+            pool.notarizationPending = false
+            return pool.blocksReadyToNotarize(threshold: threshold)
+        }
         for (digest, received) in ready {
             pool.modify(height) { $0.notarized.append(digest) }
             if !received {
-                let signers = pool.read(height) { $0.notarizationShares[digest] ?? [] }.lowest(threshold)
+                let signers = pool.inspect(height) { $0.notarizationShares[digest] ?? [] }.lowest(threshold)
                 notarizationSigners[digest] = signers
                 step.outputs.append(.broadcast(.notarization(height: height, block: digest, signers: signers)))
             }

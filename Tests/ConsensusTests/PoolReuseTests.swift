@@ -71,4 +71,20 @@ struct PoolReuseTests {
         }
         #expect(table.end == 81)
     }
+
+    /// `PoolTable.inspect` (the rules' in-place reads, which copy no pool) sees what `read`
+    /// sees at every height, pruned, held or beyond the last, and gives no height a pool.
+    @Test func inspect_reads_as_read_and_makes_no_pool() {
+        var table = PoolTable()
+        for height in Height(1)...5 { table.modify(height) { $0 = Self.filledPool(height: height) } }
+        table.prune(below: 3)
+        for height in Height(0)...9 {
+            let read = table.read(height) { Self.fields($0) }
+            #expect(table.inspect(height) { Self.fields($0) } == read)
+            #expect(table.inspect(height) { $0.blocksReadyToFinalize(threshold: 1).map(\.block.digest) }
+                        == table.read(height) { $0.blocksReadyToFinalize(threshold: 1).map(\.block.digest) })
+        }
+        #expect(table.base == 3 && table.end == 6, "inspecting heights without a pool made none")
+        #expect(table.read(4) { $0.proposed } && !table.read(7) { $0.proposed })
+    }
 }

@@ -32,6 +32,27 @@ struct MessageTests {
         #expect(message.consensusCost == .milliseconds(1))
     }
 
+    /// A message for the certifier alone, certifications first, keeps its array as it is
+    /// (no arrays rebuilt); out of order, or mixed, it is split as before: the certifier's
+    /// list is its certifications, then its shares, each in the order sent.
+    @Test func a_certifier_only_message_splits_as_the_certifications_then_the_shares() {
+        let share = Artifact.certificationShare(height: 4, state: Self.digest, signer: NodeID(2))
+        let otherShare = Artifact.certificationShare(height: 5, state: Self.digest, signer: NodeID(2))
+        let certification = Artifact.certification(height: 3, state: Self.digest, signers: [NodeID(0), NodeID(1), NodeID(2)])
+        let beacon = Artifact.beaconShare(height: 6, signer: NodeID(2))
+        let cases: [[Artifact]] = [[share], [certification, share, otherShare], [share, certification],
+                                   [share, certification, otherShare], [certification], [beacon, share], [share, beacon, certification]]
+        for artifacts in cases {
+            let message = Self.message(artifacts)
+            let isCertifier: (Artifact) -> Bool = { $0.kind == .certification || $0.kind == .certificationShare }
+            #expect(message.forConsensus == artifacts.filter { !isCertifier($0) })
+            #expect(message.forCertifier == artifacts.filter { $0.kind == .certification } + artifacts.filter { $0.kind == .certificationShare })
+        }
+        #expect(SubnetSimulation.Message.isCertifierOnlyInOrder([certification, share, otherShare]))
+        #expect(!SubnetSimulation.Message.isCertifierOnlyInOrder([share, certification]))
+        #expect(!SubnetSimulation.Message.isCertifierOnlyInOrder([share, beacon]))
+    }
+
     @Test func the_delivery_record_is_the_one_computed_per_copy_before() {
         let artifacts: [Artifact] = [.finalizationShare(height: 5, block: Self.digest, signer: NodeID(2))]
         let message = Self.message(artifacts)

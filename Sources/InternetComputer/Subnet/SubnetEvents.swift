@@ -88,6 +88,9 @@ extension SubnetSimulation {
         /// messages carry nothing for the certifier, and then no array is built.
         static func split(_ artifacts: [Artifact]) -> (forConsensus: [Artifact], forCertifier: [Artifact]) {
             guard artifacts.contains(where: { $0.kind == .certification || $0.kind == .certificationShare }) else { return (artifacts, []) }
+            // All for the certifier, certifications first (a certification share's message,
+            // most of them): the array itself, with no arrays built and freed.
+            if Self.isCertifierOnlyInOrder(artifacts) { return ([], artifacts) }
             var forConsensus: [Artifact] = []
             var certifications: [Artifact] = []
             var shares: [Artifact] = []
@@ -99,6 +102,20 @@ extension SubnetSimulation {
                 }
             }
             return (forConsensus, certifications + shares)
+        }
+
+        /// Whether every one of `artifacts` is for the certifier, with no certification after a
+        /// certification share (then ``split(_:)`` would rebuild `artifacts` as it is).
+        static func isCertifierOnlyInOrder(_ artifacts: [Artifact]) -> Bool {
+            var sawShare = false
+            for artifact in artifacts {
+                switch artifact.kind {
+                case .certification: if sawShare { return false }
+                case .certificationShare: sawShare = true
+                default: return false
+                }
+            }
+            return true
         }
 
         public static func == (lhs: Message, rhs: Message) -> Bool { lhs.artifacts == rhs.artifacts }
