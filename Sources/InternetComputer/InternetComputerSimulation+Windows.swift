@@ -2,24 +2,34 @@ import SimCore
 import ExecutionLayer
 
 /// Running the subnets in windows (Docs/Determinism.md, "Subnets in parallel"): between two
-/// moments the users act, the subnets do not affect each other or the users soon enough to
-/// matter, so each can run on its own up to a horizon, on any thread, and what they send
-/// each other and the users is delivered afterwards in the order a one-event-at-a-time run
-/// would have produced it.
+/// moments the users act on a subnet, the subnets do not affect each other or the users soon
+/// enough to matter, so each can run on its own up to a horizon of its own, on any thread,
+/// and what they send each other and the users is delivered afterwards in the order a
+/// one-event-at-a-time run would have produced it.
 ///
-/// The horizon of a window starting at the subnets' earliest pending event, at time `t`, is
-/// the earliest of:
-/// - the users' next event (they read and change the subnets at their events' times);
+/// A window opens at `t`, the subnets' earliest pending event. Subnet `j`'s horizon is the
+/// earliest of:
+/// - the users' next event that reads or changes subnet `j`
+///   (``InternetComputerUsers/nextEventTime(touchingSubnet:)``; the users' next event for
+///   users that cannot tell);
 /// - `t` plus the cross-subnet delay: a stream slice published at or after `t` arrives no
-///   sooner, so every slice of the window is delivered before its destination reaches it;
+///   sooner, so every slice is delivered before its destination reaches it;
 /// - `t` plus the users' answer lookahead (``InternetComputerUsers/answerLookahead``): an
-///   answer visible at or after `t` reaches the subnets again, through its user, no sooner.
+///   answer visible at or after `t` reaches the subnets again, through its user, no sooner;
+/// - the end of the run.
+/// A subnet whose next event is before the users' next event runs in the window (the users
+/// wait for it); another runs only if it can run at least half the lookahead, so that each
+/// subnet runs long stretches, keeping its data in the cache, rather than a few events each
+/// time the users act.
 ///
-/// Within a window each subnet handles its events before the horizon in its own order, as in
-/// the one-event run; the slices it publishes are scheduled into their destinations at the
-/// window's end, in (publication time, source subnet, order) order, and the answers it makes
-/// visible are handed to the users in (time, subnet, order) order, each with the status it had
-/// when it became visible. So the run is the same for every thread count.
+/// Within a window each subnet handles its events before its horizon in its own order, as in
+/// the one-event run. What the subnets publish is held (``WindowCrossings``) until no lane can
+/// come before it any more: a slice published at `s` is scheduled into its destination once
+/// every subnet's and the users' next event is after `s`, in (publication time, source
+/// subnet, order) order; an answer visible at `a` is handed to the users once every subnet's
+/// and the users' next event is after `a`, in (time, subnet, order) order, each with the
+/// status it had when it became visible (with one subnet, whose horizon is the users' next
+/// event, both cross at the window's end). So the run is the same for every thread count.
 extension InternetComputerSimulation {
     /// Runs the subnets and `users` until `time`, in windows whose subnets step on up to
     /// `threads` threads; the result (every subnet's trace, every report) does not depend on
@@ -54,7 +64,9 @@ extension InternetComputerSimulation {
     mutating func runWindows<Users: InternetComputerUsers>(until time: SimInstant, users: inout Users, lookahead: SimDuration, crew: SubnetCrew?,
                                                            progressEvery: UInt64, progress: (SimInstant, UInt64) -> Void) {
         var reported = eventsProcessed
+        var held = WindowCrossings()
         while true {
+            if !held.isEmpty { release(&held, users: &users, lookahead: lookahead) }
             lanes.update(0, to: users.nextEventTime)
             guard let first = lanes.first, first.time <= time else { break }
             if first.lane == 0 {
@@ -64,53 +76,102 @@ extension InternetComputerSimulation {
             } else if lookahead <= .zero {
                 _ = step(notAfter: time, users: &users)
             } else {
-                var horizon = min(first.time + lookahead, time + .nanoseconds(1))
-                if let usersNext = users.nextEventTime { horizon = min(horizon, usersNext) }
-                runWindow(before: horizon, users: &users, crew: crew)
+                let bound = WindowBound(common: min(first.time + lookahead, time + .nanoseconds(1)), usersNext: users.nextEventTime,
+                                        stretch: lookahead / 2, perSubnet: subnets.count > 1)
+                runWindow(bound, users: &users, crew: crew, held: &held)
             }
             if eventsProcessed - reported >= progressEvery {
                 reported = eventsProcessed
                 progress(now, reported)
             }
         }
+        // Every event published something due by `time`, released above; nothing is left.
+        if !held.slices.isEmpty { deliverSlices(held.takeSlices(before: nil)) }
+        if !held.answers.isEmpty { users.answersVisible(held.takeAnswers(before: nil)) }
         finish(at: time)
     }
 
-    /// One window: every subnet handles its events due before `horizon`, then the slices
-    /// and answers of the window are delivered in the one-event run's order.
-    mutating func runWindow<Users: InternetComputerUsers>(before horizon: SimInstant, users: inout Users, crew: SubnetCrew?) {
+    /// Hands over what the windows published that no lane can come before any more: the
+    /// slices published before every subnet's and the users' next event, into their
+    /// destinations; the answers visible before them to the users, those within the lookahead
+    /// of the earliest (an answer's events reach no lane sooner, so handing them together
+    /// keeps the one-event run's order of the users' queue).
+    mutating func release<Users: InternetComputerUsers>(_ held: inout WindowCrossings, users: inout Users, lookahead: SimDuration) {
+        lanes.update(0, to: nil)
+        var bound = lanes.first?.time
+        if let usersNext = users.nextEventTime { bound = min(bound ?? usersNext, usersNext) }
+        if !held.slices.isEmpty { deliverSlices(held.takeSlices(before: bound)) }
+        guard let earliest = held.answers.first?.time else { return }
+        let answerBound = min(bound ?? earliest + lookahead, earliest + lookahead)
+        let answers = held.takeAnswers(before: answerBound)
+        if !answers.isEmpty { users.answersVisible(answers) }
+    }
+
+    /// One window: every subnet ``windowHorizon(ofSubnet:_:users:)`` lets run handles its
+    /// events due before its horizon; what they publish is held, to be released in the
+    /// one-event run's order.
+    mutating func runWindow<Users: InternetComputerUsers>(_ bound: WindowBound, users: inout Users, crew: SubnetCrew?, held: inout WindowCrossings) {
         windowsRun += 1
-        guard let crew else { return runWindowInLine(before: horizon, users: &users) }
-        let active = subnets.indices.filter { lanes.times[$0 + 1].map { $0 < horizon } ?? false }
+        guard let crew else { return runWindowInLine(bound, users: &users, held: &held) }
+        var active: [Int] = [], horizons: [SimInstant] = []
+        for index in subnets.indices {
+            guard let horizon = windowHorizon(ofSubnet: index, bound, users: users) else { continue }
+            active.append(index)
+            horizons.append(horizon)
+        }
         var outputs: [WindowOutput]
         if active.count > 1 {
-            outputs = crew.advance(active, of: &subnets, before: horizon)
+            outputs = crew.advance(active, horizons: horizons, of: &subnets)
         } else {
-            outputs = active.map { Self.advance(&subnets[$0], number: $0, before: horizon) }
+            outputs = active.indices.map { Self.advance(&subnets[active[$0]], number: active[$0], before: horizons[$0]) }
         }
         for (position, index) in active.enumerated() { lanes.update(index + 1, to: outputs[position].next) }
+        stretchesRun += UInt64(active.count)
         // Most windows publish nothing: gathering only what there is spares two arrays a window.
-        if outputs.contains(where: { !$0.slices.isEmpty }) { deliverSlices(outputs.flatMap(\.slices)) }
-        if outputs.contains(where: { !$0.answers.isEmpty }) {
-            users.answersVisible(Self.inOrder(outputs.flatMap(\.answers), time: \.time, subnet: \.subnet))
+        if outputs.contains(where: { !$0.slices.isEmpty || !$0.answers.isEmpty }) {
+            publish(slices: outputs.flatMap(\.slices), answers: outputs.flatMap(\.answers), bound, users: &users, held: &held)
         }
     }
 
-    /// ``runWindow(before:users:crew:)`` on this thread: the subnets one after another, what
+    /// What a window published: held until no lane can come before it, or, with one subnet
+    /// (every horizon the users' next event, and every event of the window before it),
+    /// delivered now.
+    mutating func publish<Users: InternetComputerUsers>(slices: [(time: SimInstant, source: Int, slice: StreamSlice)], answers: [AnsweredWait],
+                                                        _ bound: WindowBound, users: inout Users, held: inout WindowCrossings) {
+        guard !bound.perSubnet else { return held.add(slices: slices, answers: answers) }
+        if !slices.isEmpty { deliverSlices(slices) }
+        if !answers.isEmpty { users.answersVisible(Self.inOrder(answers, time: \.time, subnet: \.subnet)) }
+    }
+
+    /// ``runWindow(_:users:crew:held:)`` on this thread: the subnets one after another, what
     /// they publish gathered in one output in subnet order (what the crew's outputs give when
     /// joined), so that a window with nothing published allocates nothing (the two arrays of
     /// subnets and outputs cost about 1,500 instructions a window, and a loaded subnet runs a
     /// window between most pairs of its users' events).
-    mutating func runWindowInLine<Users: InternetComputerUsers>(before horizon: SimInstant, users: inout Users) {
+    mutating func runWindowInLine<Users: InternetComputerUsers>(_ bound: WindowBound, users: inout Users, held: inout WindowCrossings) {
         var published = WindowOutput()
         for index in subnets.indices {
-            guard let next = lanes.times[index + 1], next < horizon else { continue }
+            guard let horizon = windowHorizon(ofSubnet: index, bound, users: users) else { continue }
+            stretchesRun += 1
             published.next = subnets[index].scheduler.nextEventTime
             while let next = published.next, next < horizon { Self.step(&subnets[index], number: index, into: &published) }
             lanes.update(index + 1, to: published.next)
         }
-        if !published.slices.isEmpty { deliverSlices(published.slices) }
-        if !published.answers.isEmpty { users.answersVisible(Self.inOrder(published.answers, time: \.time, subnet: \.subnet)) }
+        if !published.slices.isEmpty || !published.answers.isEmpty {
+            publish(slices: published.slices, answers: published.answers, bound, users: &users, held: &held)
+        }
+    }
+
+    /// The horizon subnet `index` runs to in a window of `bound`, or `nil` if it sits the
+    /// window out: it has no event before its horizon, or the users are not waiting for it
+    /// and it could run less than `bound.stretch`.
+    func windowHorizon<Users: InternetComputerUsers>(ofSubnet index: Int, _ bound: WindowBound, users: borrowing Users) -> SimInstant? {
+        guard let next = lanes.times[index + 1], next < bound.common else { return nil }
+        var horizon = bound.common
+        if let touching = bound.perSubnet ? users.nextEventTime(touchingSubnet: index) : bound.usersNext { horizon = min(horizon, touching) }
+        guard next < horizon else { return nil }
+        if let usersNext = bound.usersNext, next >= usersNext, horizon - next < bound.stretch { return nil }
+        return horizon
     }
 
     /// Subnet `number` handles its events due before `horizon`: what it published.
@@ -154,12 +215,4 @@ extension InternetComputerSimulation {
             (time(a.element), subnet(a.element), a.offset) < (time(b.element), subnet(b.element), b.offset)
         }.map(\.element)
     }
-}
-
-/// What one subnet did in a window (or in one step, outside windows): the slices it published
-/// (with when), the answers it made visible, and when its next event is due.
-struct WindowOutput: Sendable {
-    var slices: [(time: SimInstant, source: Int, slice: StreamSlice)] = []
-    var answers: [AnsweredWait] = []
-    var next: SimInstant?
 }

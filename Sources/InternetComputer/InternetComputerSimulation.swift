@@ -94,6 +94,10 @@ public struct InternetComputerSimulation {
     /// Windows run (``run(until:users:threads:progressEvery:progress:)``): a diagnostic, not
     /// part of any report (one-event steps are not counted).
     public internal(set) var windowsRun: UInt64 = 0
+    /// Stretches run in windows: each subnet that ran in a window counts one (a diagnostic,
+    /// not part of any report: the subnets' events over it are the events a subnet runs
+    /// before another takes the cache).
+    public internal(set) var stretchesRun: UInt64 = 0
     /// Every lane's next event time: lane 0 the users', lane s + 1 subnet s's (kept beside
     /// the subnets, so that finding the next to step reads a small array, not every queue).
     var lanes = LaneMerge(times: [])
@@ -328,6 +332,14 @@ public protocol InternetComputerUsers {
     /// windows (``run(until:users:threads:progress:)``). Zero (the default) means none: the
     /// run steps one event at a time.
     var answerLookahead: SimDuration { get }
+    /// When the users' next event that reads or changes subnet `subnet` is due (`nil`: none
+    /// is pending), for the per-subnet horizons of a windowed run (Docs/Determinism.md,
+    /// "Subnets in parallel"). It must never be later than the truth: an event that may read
+    /// or change several subnets counts for each. An event handled at `t` that reads or
+    /// changes only subnet `k` may schedule events that touch `k` at `t` or later, and events
+    /// that touch another subnet only at `t +` ``answerLookahead`` or later. The default,
+    /// ``nextEventTime``, says every event touches every subnet (one horizon for all).
+    func nextEventTime(touchingSubnet subnet: Int) -> SimInstant?
 }
 
 extension InternetComputerUsers {
@@ -335,6 +347,8 @@ extension InternetComputerUsers {
     public mutating func answersVisible(_ answered: [AnsweredWait]) {}
     /// No lookahead.
     public var answerLookahead: SimDuration { .zero }
+    /// Every event touches every subnet: the users' next event.
+    public func nextEventTime(touchingSubnet subnet: Int) -> SimInstant? { nextEventTime }
 }
 
 /// A synchronous call's wait that ended: the call (the token its user gave

@@ -8,7 +8,7 @@ import SimCore
 /// A crew stands by for the whole run: the run's own thread is the coordinator, which steps
 /// the clients and opens each window; the others wait, spinning, for a window's subnets. In a
 /// window every thread, the coordinator included, takes a subnet not yet taken and runs it to
-/// the horizon, until none is left; the coordinator then waits until every subnet taken is
+/// its horizon, until none is left; the coordinator then waits until every subnet taken is
 /// done. Windows last tens of microseconds, so waking sleeping threads for each would cost
 /// more than the window; spinning does not.
 ///
@@ -34,12 +34,12 @@ final class SubnetCrew: @unchecked Sendable {
     /// subnets (release), read by a thread after it took one (acquire).
     nonisolated(unsafe) private var window = Window()
 
-    /// What a window asks: which subnets, until when, and where each one's output goes.
+    /// What a window asks: which subnets, each until when, and where each one's output goes.
     private struct Window {
         var subnets: UnsafeMutableBufferPointer<Simulation<SubnetSimulation>>?
         var active: [Int] = []
+        var horizons: [SimInstant] = []
         var outputs: UnsafeMutableBufferPointer<WindowOutput>?
-        var horizon = SimInstant.zero
     }
 
     /// A crew of `threads` threads.
@@ -85,7 +85,7 @@ final class SubnetCrew: @unchecked Sendable {
             let window = self.window
             guard let subnets = window.subnets, let outputs = window.outputs else { return }
             let number = window.active[position]
-            outputs[position] = InternetComputerSimulation.advance(&subnets[number], number: number, before: window.horizon)
+            outputs[position] = InternetComputerSimulation.advance(&subnets[number], number: number, before: window.horizons[position])
             done.add(1, ordering: .releasing)
         }
     }
@@ -105,16 +105,18 @@ final class SubnetCrew: @unchecked Sendable {
         }
     }
 
-    /// Runs each subnet of `active` (numbers into `subnets`, each once) to `horizon` on the
-    /// crew: what each did, in `active`'s order. Called by the coordinator only.
-    func advance(_ active: [Int], of subnets: inout [Simulation<SubnetSimulation>], before horizon: SimInstant) -> [WindowOutput] {
+    /// Runs each subnet of `active` (numbers into `subnets`, each once) to its horizon (the
+    /// same position of `horizons`) on the crew: what each did, in `active`'s order. Called by
+    /// the coordinator only.
+    func advance(_ active: [Int], horizons: [SimInstant], of subnets: inout [Simulation<SubnetSimulation>]) -> [WindowOutput] {
         precondition(zip(active, active.dropFirst()).allSatisfy { $0 < $1 } && active.allSatisfy(subnets.indices.contains),
                      "each subnet once, in order")
+        precondition(horizons.count == active.count, "one horizon per subnet")
         precondition(active.count < 1 << 32, "too many subnets for a window")
         var outputs = [WindowOutput](repeating: WindowOutput(), count: active.count)
         subnets.withUnsafeMutableBufferPointer { subnetSlots in
             outputs.withUnsafeMutableBufferPointer { outputSlots in
-                window = Window(subnets: subnetSlots, active: active, outputs: outputSlots, horizon: horizon)
+                window = Window(subnets: subnetSlots, active: active, horizons: horizons, outputs: outputSlots)
                 done.store(0, ordering: .relaxed)
                 untaken.store(UInt64(active.count) << 32, ordering: .releasing)
                 takeSubnets(fromFront: true)

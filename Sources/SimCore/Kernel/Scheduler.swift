@@ -90,6 +90,15 @@ public struct Scheduler<Event> {
         return (entry.time, entry.payload)
     }
 
+    /// Takes every pending event, in (time, sequence) order, leaving `now` where it is: for a
+    /// shell that has a model schedule into a queue of its own first, to note each event, and
+    /// then moves them into the model's queue (scheduled there in this order, they keep their
+    /// order among themselves, after every event pending there).
+    @inlinable
+    public mutating func takeAllPending(_ body: (SimInstant, consuming Event) -> Void) {
+        while let entry = queue.popNext() { body(entry.time, entry.payload) }
+    }
+
     /// Moves `now` forward to `time` without handling anything (the end of a run).
     /// - Precondition: no pending event is due before `time`.
     @inlinable
