@@ -93,18 +93,27 @@ extension InternetComputerSimulation {
 
     /// Hands over what the windows published that no lane can come before any more: the
     /// slices published before every subnet's and the users' next event, into their
-    /// destinations; the answers visible before them to the users, those within the lookahead
-    /// of the earliest (an answer's events reach no lane sooner, so handing them together
-    /// keeps the one-event run's order of the users' queue).
+    /// destinations; the answers visible before them to the users, a lookahead's worth at a
+    /// time (an answer's events reach no lane sooner, so handing them together keeps the
+    /// one-event run's order of the users' queue). Handing a batch may give the users an
+    /// event before the next batch, which then runs first; users who schedule nothing for an
+    /// answer get every batch before their next event.
     mutating func release<Users: InternetComputerUsers>(_ held: inout WindowCrossings, users: inout Users, lookahead: SimDuration) {
         lanes.update(0, to: nil)
-        var bound = lanes.first?.time
-        if let usersNext = users.nextEventTime { bound = min(bound ?? usersNext, usersNext) }
-        if !held.slices.isEmpty { deliverSlices(held.takeSlices(before: bound)) }
-        guard let earliest = held.answers.first?.time else { return }
-        let answerBound = min(bound ?? earliest + lookahead, earliest + lookahead)
-        let answers = held.takeAnswers(before: answerBound)
-        if !answers.isEmpty { users.answersVisible(answers) }
+        let subnetsNext = lanes.first?.time
+        if !held.slices.isEmpty { deliverSlices(held.takeSlices(before: Self.earliest(subnetsNext, users.nextEventTime))) }
+        while let earliest = held.answers.first?.time {
+            let bound = Self.earliest(subnetsNext, users.nextEventTime).map { min($0, earliest + lookahead) } ?? earliest + lookahead
+            let answers = held.takeAnswers(before: bound)
+            guard !answers.isEmpty else { return }
+            users.answersVisible(answers)
+        }
+    }
+
+    /// The earlier of two optional times (`nil`: neither is pending).
+    static func earliest(_ first: SimInstant?, _ second: SimInstant?) -> SimInstant? {
+        guard let first else { return second }
+        return second.map { min($0, first) } ?? first
     }
 
     /// One window: every subnet ``windowHorizon(ofSubnet:_:users:)`` lets run handles its
