@@ -38,6 +38,17 @@ public struct Scheduler<Event> {
         return queue.schedule(event, at: time)
     }
 
+    /// Schedules `event` at `time` as a delivery from outside the model (another subnet's
+    /// stream slice): at equal times it comes after every event scheduled otherwise, whenever
+    /// either was scheduled (``EventQueue/scheduleDelivery(_:at:)``).
+    /// - Precondition: `time >= now`.
+    @inlinable
+    @discardableResult
+    public mutating func scheduleDelivery(_ event: consuming Event, at time: SimInstant) -> EventHandle {
+        precondition(time >= now, "cannot schedule a delivery in the past")
+        return queue.scheduleDelivery(event, at: time)
+    }
+
     /// Schedules `event` after `delay` from now.
     /// - Precondition: `delay >= .zero`.
     @inlinable
