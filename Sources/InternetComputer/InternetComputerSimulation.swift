@@ -91,12 +91,13 @@ public struct InternetComputerSimulation {
     public internal(set) var subnets: [Simulation<SubnetSimulation>]
     /// Stream slices delivered from one subnet to another.
     public internal(set) var slicesDelivered = 0
-    /// Windows run (``run(until:users:threads:progressEvery:progress:)``): a diagnostic, not
-    /// part of any report (one-event steps are not counted).
+    /// Windows run (``run(until:users:threads:progressEvery:progress:)``: one subnet's windows,
+    /// or the rounds that started stretches of several): a diagnostic, not part of any report
+    /// (one-event steps are not counted; with several threads it varies from run to run).
     public internal(set) var windowsRun: UInt64 = 0
-    /// Stretches run in windows: each subnet that ran in a window counts one (a diagnostic,
-    /// not part of any report: the subnets' events over it are the events a subnet runs
-    /// before another takes the cache).
+    /// Stretches run: each time a subnet ran on its own up to a horizon counts one (a
+    /// diagnostic, not part of any report: the subnets' events over it are the events a subnet
+    /// runs before another takes the cache; with several threads it varies from run to run).
     public internal(set) var stretchesRun: UInt64 = 0
     /// Every lane's next event time: lane 0 the users', lane s + 1 subnet s's (kept beside
     /// the subnets, so that finding the next to step reads a small array, not every queue).
@@ -111,6 +112,9 @@ public struct InternetComputerSimulation {
     /// Each subnet's healthy replicas as the boundary node last found them, while they hold
     /// (``HealthyReplicaCache``), by subnet number.
     var healthyReplicaCaches: [HealthyReplicaCache?] = []
+    /// Whether a run's crew starts its workers (`false` only in tests, for a crew whose
+    /// workers never get a thread).
+    var crewStartsWorkers = true
     /// Whether an observer sees every event (``observeEvents(_:)``): windowed runs then stay
     /// on one thread, so the observer is called from one thread, in one order.
     var isObserved = false
@@ -246,6 +250,7 @@ public struct InternetComputerSimulation {
     /// `output` and setting when its next event is due.
     static func step(_ subnet: inout Simulation<SubnetSimulation>, number: Int, into output: inout WindowOutput) {
         subnet.step()
+        output.events += 1
         // Most events publish nothing: collecting only when something was published saves
         // two array appends an event (7 % of a mainnet-topology run).
         if subnet.model.hasPublished { collectPublished(of: &subnet, number: number, into: &output) }

@@ -1,39 +1,22 @@
 import SimCore
 import ExecutionLayer
 
-/// What one subnet did in a window (or in one step, outside windows): the slices it published
-/// (with when), the answers it made visible, and when its next event is due.
+/// What one subnet did in a stretch or a window (or in one step, outside them): the slices it
+/// published (with when), the answers it made visible, when its next event is due, and how many
+/// events it handled.
 struct WindowOutput: Sendable {
     var slices: [(time: SimInstant, source: Int, slice: StreamSlice)] = []
     var answers: [AnsweredWait] = []
     var next: SimInstant?
+    var events: UInt64 = 0
 }
 
-/// The bounds of one window (``InternetComputerSimulation/runWindow(_:users:crew:held:)``),
-/// computed from virtual times only, never from the thread count.
-struct WindowBound {
-    /// The horizon no subnet passes: the window's start plus the lookahead, or just after
-    /// the run's end if that is sooner.
-    var common: SimInstant
-    /// The users' next event (`nil`: none is pending): a subnet whose next event is before it
-    /// runs in the window, as the users wait for it.
-    var usersNext: SimInstant?
-    /// The least stretch a subnet the users do not wait for must be able to run to join the
-    /// window.
-    var stretch: SimDuration
-    /// Whether each subnet has a horizon of its own (several subnets). With one subnet its
-    /// horizon is the users' next event, what it publishes crosses at the window's end, and
-    /// nothing is held (the loaded subnet runs a window between most pairs of its users'
-    /// events, so the per-subnet bookkeeping, about 1 % of its instructions, is spared).
-    var perSubnet: Bool
-}
-
-/// What the windows' subnets published that has not crossed to its destination yet: stream
+/// What the subnets' stretches published that has not crossed to its destination yet: stream
 /// slices not yet scheduled into their destinations, in (publication time, source subnet,
 /// order) order, and answers not yet handed to the users, in (time, subnet, order) order
 /// (Docs/Determinism.md, "Subnets in parallel"). A subnet may run past the users' next event
 /// (its own horizon is later), so what it publishes then waits here until no lane can come
-/// before it.
+/// before it. Stretches land in any order; each subnet's pieces land in its own.
 struct WindowCrossings {
     /// The slices held, in (publication time, source subnet, order) order.
     private(set) var slices: [(time: SimInstant, source: Int, slice: StreamSlice)] = []
@@ -43,9 +26,15 @@ struct WindowCrossings {
     /// Whether nothing is held.
     var isEmpty: Bool { slices.isEmpty && answers.isEmpty }
 
-    /// Adds what a window published (each subnet's items in its own order, the subnets in
-    /// subnet order), after everything held: each subnet's items held come before its new
-    /// ones, so a stable sort by (time, subnet) keeps the one-event run's order.
+    /// The earliest time of anything held (`nil`: nothing is).
+    var earliest: SimInstant? {
+        InternetComputerSimulation.earliest(slices.first?.time, answers.first?.time)
+    }
+
+    /// Adds what a stretch (or a piece of one) published, each subnet's items in its own
+    /// order, after everything held: each subnet's items held come before its new ones, so a
+    /// stable sort by (time, subnet) keeps the one-event run's order, whichever subnet's
+    /// stretch landed first.
     mutating func add(slices newSlices: [(time: SimInstant, source: Int, slice: StreamSlice)], answers newAnswers: [AnsweredWait]) {
         if !newSlices.isEmpty {
             slices = InternetComputerSimulation.inOrder(slices + newSlices, time: \.time, subnet: \.source)

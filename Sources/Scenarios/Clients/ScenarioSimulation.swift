@@ -11,7 +11,7 @@ public struct ScenarioSimulation {
     /// The scenario.
     public let scenario: Scenario
     /// The subnets.
-    public private(set) var internetComputer: InternetComputerSimulation
+    public internal(set) var internetComputer: InternetComputerSimulation
     /// The clients' lane: their events, their trace, and the time series sampled with them.
     var clients: ClientLane
 
