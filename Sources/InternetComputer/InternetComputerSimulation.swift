@@ -91,9 +91,14 @@ public struct InternetComputerSimulation {
     public internal(set) var subnets: [Simulation<SubnetSimulation>]
     /// Stream slices delivered from one subnet to another.
     public internal(set) var slicesDelivered = 0
-    /// Windows run (``run(until:users:threads:progressEvery:progress:)``): a diagnostic, not
-    /// part of any report (one-event steps are not counted).
+    /// Windows run (``run(until:users:threads:progressEvery:progress:)``: one subnet's windows,
+    /// or the rounds that started stretches of several): a diagnostic, not part of any report
+    /// (one-event steps are not counted; with several threads it varies from run to run).
     public internal(set) var windowsRun: UInt64 = 0
+    /// Stretches run: each time a subnet ran on its own up to a horizon counts one (a
+    /// diagnostic, not part of any report: the subnets' events over it are the events a subnet
+    /// runs before another takes the cache; with several threads it varies from run to run).
+    public internal(set) var stretchesRun: UInt64 = 0
     /// Every lane's next event time: lane 0 the users', lane s + 1 subnet s's (kept beside
     /// the subnets, so that finding the next to step reads a small array, not every queue).
     var lanes = LaneMerge(times: [])
@@ -107,6 +112,9 @@ public struct InternetComputerSimulation {
     /// Each subnet's healthy replicas as the boundary node last found them, while they hold
     /// (``HealthyReplicaCache``), by subnet number.
     var healthyReplicaCaches: [HealthyReplicaCache?] = []
+    /// Whether a run's crew starts its workers (`false` only in tests, for a crew whose
+    /// workers never get a thread).
+    var crewStartsWorkers = true
     /// Whether an observer sees every event (``observeEvents(_:)``): windowed runs then stay
     /// on one thread, so the observer is called from one thread, in one order.
     var isObserved = false
@@ -242,6 +250,7 @@ public struct InternetComputerSimulation {
     /// `output` and setting when its next event is due.
     static func step(_ subnet: inout Simulation<SubnetSimulation>, number: Int, into output: inout WindowOutput) {
         subnet.step()
+        output.events += 1
         // Most events publish nothing: collecting only when something was published saves
         // two array appends an event (7 % of a mainnet-topology run).
         if subnet.model.hasPublished { collectPublished(of: &subnet, number: number, into: &output) }
@@ -328,6 +337,14 @@ public protocol InternetComputerUsers {
     /// windows (``run(until:users:threads:progress:)``). Zero (the default) means none: the
     /// run steps one event at a time.
     var answerLookahead: SimDuration { get }
+    /// When the users' next event that reads or changes subnet `subnet` is due (`nil`: none
+    /// is pending), for the per-subnet horizons of a windowed run (Docs/Determinism.md,
+    /// "Subnets in parallel"). It must never be later than the truth: an event that may read
+    /// or change several subnets counts for each. An event handled at `t` that reads or
+    /// changes only subnet `k` may schedule events that touch `k` at `t` or later, and events
+    /// that touch another subnet only at `t +` ``answerLookahead`` or later. The default,
+    /// ``nextEventTime``, says every event touches every subnet (one horizon for all).
+    func nextEventTime(touchingSubnet subnet: Int) -> SimInstant?
 }
 
 extension InternetComputerUsers {
@@ -335,6 +352,8 @@ extension InternetComputerUsers {
     public mutating func answersVisible(_ answered: [AnsweredWait]) {}
     /// No lookahead.
     public var answerLookahead: SimDuration { .zero }
+    /// Every event touches every subnet: the users' next event.
+    public func nextEventTime(touchingSubnet subnet: Int) -> SimInstant? { nextEventTime }
 }
 
 /// A synchronous call's wait that ended: the call (the token its user gave

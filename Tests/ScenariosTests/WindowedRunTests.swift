@@ -3,6 +3,7 @@ import SimCore
 import ICSim
 import ICSimTestSupport
 @testable import Scenarios
+@testable import InternetComputer
 
 /// Multi-subnet runs in windows (Docs/Determinism.md, "Subnets in parallel"): the same run,
 /// report and trace hash for every thread count, and the same as stepping one event at a time.
@@ -35,7 +36,7 @@ struct WindowedRunTests {
             let many = try Self.run(scenario, threads: threads)
             #expect(many.traceHash == one.traceHash, "\(name) on \(threads) threads")
             #expect(many.json == one.json, "\(name) on \(threads) threads")
-            #expect(many.windows == one.windows)
+            #expect(many.slices == one.slices, "\(name) on \(threads) threads")
         }
     }
 
@@ -52,6 +53,19 @@ struct WindowedRunTests {
         #expect(windowed.windows > 0)
         #expect(windowed.traceHash == stepped.traceHash)
         #expect(windowed.json == ScenarioReport(stepped).json)
+    }
+
+    /// A crew whose workers never get a thread (every thread of the machine busy) still
+    /// finishes: the coordinator runs every stretch itself, and the run is the one-thread run.
+    @Test func aCrewWithoutWorkersFinishesTheSameRun() throws {
+        let scenario = try Self.scenario("cross-subnet-calls", seconds: 6)
+        let one = try Self.run(scenario, threads: 1)
+        var simulation = try ScenarioSimulation(scenario: scenario, modules: try scenario.modules { _ in nil })
+        simulation.internetComputer.crewStartsWorkers = false
+        simulation.run(threads: 3)
+        #expect(simulation.traceHash == one.traceHash)
+        #expect(ScenarioReport(simulation).json == one.json)
+        #expect(simulation.internetComputer.slicesDelivered == one.slices && one.slices > 0)
     }
 
     /// A client with no network delay leaves no lookahead: the run steps one event at a time,

@@ -11,7 +11,7 @@ public struct ScenarioSimulation {
     /// The scenario.
     public let scenario: Scenario
     /// The subnets.
-    public private(set) var internetComputer: InternetComputerSimulation
+    public internal(set) var internetComputer: InternetComputerSimulation
     /// The clients' lane: their events, their trace, and the time series sampled with them.
     var clients: ClientLane
 
@@ -45,9 +45,8 @@ public struct ScenarioSimulation {
         internetComputer = InternetComputerSimulation(configuration: configuration)
         let workload = Workload(scenario: encoded, configuration: configuration)
         let sampler = FinalizedHeightSampler(subnetCount: configuration.subnets.count, bucket: workload.bucket, end: .zero + scenario.duration)
-        clients = ClientLane(simulation: Simulation(model: workload), sampler: sampler)
-        clients.simulation.model.start(&clients.simulation.scheduler)
-        sampler.start(&clients.simulation.scheduler)
+        clients = ClientLane(simulation: Simulation(model: workload), sampler: sampler, subnetCount: configuration.subnets.count)
+        clients.start()
     }
 
     /// The configuration's problems, each at the path of the scenario value at fault: a
@@ -143,15 +142,77 @@ struct ClientLane: InternetComputerUsers {
     /// Whether ``hook`` is set: checked per event instead of the optional existential (even
     /// matching it against `nil` copied it, about 80 instructions an event).
     private(set) var isHooked = false
+    /// The pending events' times by the subnet each touches, for the per-subnet horizons of a
+    /// windowed run (`nil` with one subnet: the users' next event is every subnet's). Kept up
+    /// to date by scheduling each event's new events first in a queue of their own
+    /// (``staging``, ``admitStaged()``).
+    var touches: PendingTouches?
+    /// Where an event's new events are scheduled first, to be noted by subnet (empty between
+    /// events; kept, so that its storage is reused).
+    var staging = Scheduler<WorkloadEvent>()
+    /// Each client's one subnet (``Workload/subnetOfEachClient``).
+    let clientSubnets: [Int?]
+
+    /// The clients of `simulation`, with `sampler`, on `subnetCount` subnets (not started:
+    /// ``start()``).
+    init(simulation: Simulation<Workload>, sampler: FinalizedHeightSampler, subnetCount: Int) {
+        self.simulation = simulation
+        self.sampler = sampler
+        clientSubnets = simulation.model.subnetOfEachClient
+        touches = subnetCount > 1 ? PendingTouches(subnetCount: subnetCount) : nil
+    }
+
+    /// Schedules the clients' first events and the first sample.
+    mutating func start() {
+        guard touches != nil else {
+            simulation.model.start(&simulation.scheduler)
+            return sampler.start(&simulation.scheduler)
+        }
+        simulation.model.start(&staging)
+        sampler.start(&staging)
+        admitStaged()
+    }
 
     var nextEventTime: SimInstant? { simulation.scheduler.nextEventTime }
+
+    func nextEventTime(touchingSubnet subnet: Int) -> SimInstant? {
+        guard let touches else { return nextEventTime }
+        return touches.nextTime(touching: subnet)
+    }
+
+    /// The subnet `event` reads or changes (`nil`: every subnet).
+    func subnet(touchedBy event: WorkloadEvent) -> Int? {
+        guard let client = simulation.model.client(of: event), clientSubnets.indices.contains(client) else { return nil }
+        return clientSubnets[client]
+    }
+
+    /// Moves the events `staging` holds into the clients' queue, noting the subnet each
+    /// touches. They are taken in (time, insertion) order, so the queue orders them as if
+    /// scheduled there directly: by time, and in their order of insertion at equal times,
+    /// after every event already pending (the lane an event would have taken changes
+    /// nothing of the order: ``Scheduler/schedule(_:at:lane:)``).
+    mutating func admitStaged() {
+        var staged = Scheduler<WorkloadEvent>()
+        swap(&staged, &staging)
+        staged.takeAllPending { time, event in
+            let subnet = subnet(touchedBy: event)
+            touches?.insert(at: time, touching: subnet)
+            simulation.scheduler.schedule(event, at: time)
+        }
+        swap(&staged, &staging)
+    }
 
     /// Synchronous calls whose answers became visible at the replicas holding them: each
     /// replica answers on the call's connection then.
     mutating func answersVisible(_ answered: [AnsweredWait]) {
         for wait in answered {
             simulation.model.heldAnswers[wait.token] = wait.status
-            simulation.scheduler.schedule(.syncAnswered(call: wait.token), at: max(wait.time, simulation.now), lane: WorkloadLane.syncAnswers)
+            let time = max(wait.time, simulation.now)
+            simulation.scheduler.schedule(.syncAnswered(call: wait.token), at: time, lane: WorkloadLane.syncAnswers)
+            if touches != nil {
+                let subnet = subnet(touchedBy: .syncAnswered(call: wait.token))
+                touches?.insert(at: time, touching: subnet)
+            }
         }
     }
 
@@ -165,18 +226,33 @@ struct ClientLane: InternetComputerUsers {
 
     mutating func step(_ ic: inout InternetComputerSimulation) {
         guard let event = simulation.takeNextEvent() else { return }
-        guard !isHooked else { return stepHooked(event, &ic) }
-        if case .sample(let index) = event { return sampler.sample(index, &simulation.scheduler, ic) }
-        simulation.model.handle(event, &simulation.scheduler, &ic)
+        guard touches != nil else {
+            guard !isHooked else { return Self.stepHooked(event, hook, &simulation.model, &sampler, &simulation.scheduler, &ic) }
+            if case .sample(let index) = event { return sampler.sample(index, &simulation.scheduler, ic) }
+            return simulation.model.handle(event, &simulation.scheduler, &ic)
+        }
+        // The event's new events go to a queue of their own first, to be noted by subnet.
+        let subnet = subnet(touchedBy: event)
+        touches?.remove(at: simulation.now, touching: subnet)
+        staging.advance(to: simulation.now)
+        if isHooked {
+            Self.stepHooked(event, hook, &simulation.model, &sampler, &staging, &ic)
+        } else if case .sample(let index) = event {
+            sampler.sample(index, &staging, ic)
+        } else {
+            simulation.model.handle(event, &staging, &ic)
+        }
+        admitStaged()
     }
 
     /// ``step(_:)`` with a testing tool's hook, which sees `event` before and after.
-    mutating func stepHooked(_ event: WorkloadEvent, _ ic: inout InternetComputerSimulation) {
-        let now = simulation.now
-        if let hook, !hook.handles(event, at: now, simulation.model, ic) { return }
-        if case .sample(let index) = event { return sampler.sample(index, &simulation.scheduler, ic) }
-        simulation.model.handle(event, &simulation.scheduler, &ic)
-        hook?.handled(event, at: now, &simulation.model, ic)
+    static func stepHooked(_ event: WorkloadEvent, _ hook: (any ClientEventHook)?, _ model: inout Workload, _ sampler: inout FinalizedHeightSampler,
+                           _ scheduler: inout Scheduler<WorkloadEvent>, _ ic: inout InternetComputerSimulation) {
+        let now = scheduler.now
+        if let hook, !hook.handles(event, at: now, model, ic) { return }
+        if case .sample(let index) = event { return sampler.sample(index, &scheduler, ic) }
+        model.handle(event, &scheduler, &ic)
+        hook?.handled(event, at: now, &model, ic)
     }
 }
 

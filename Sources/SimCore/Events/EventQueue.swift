@@ -110,6 +110,9 @@ public struct EventQueue<Payload> {
     /// The first free slot (free slots form a list through their `time` field), or -1.
     @usableFromInline var firstFreeSlot: Int64 = -1
     @usableFromInline var nextSequence: UInt64 = 0
+    /// The next delivery's sequence number (``scheduleDelivery(_:at:)``): deliveries count up
+    /// from ``firstDeliverySequence``, above every ordinary event's.
+    @usableFromInline var nextDeliverySequence: UInt64 = firstDeliverySequence
     @usableFromInline var liveCount = 0
     /// Entries stored in all tiers, live and stale.
     @usableFromInline var entryCount = 0
@@ -157,9 +160,14 @@ public struct EventQueue<Payload> {
         return SimInstant(nanosecondsSinceStart: top.time)
     }
 
-    /// The number of sequence numbers handed out so far (schedules plus reschedules).
+    /// The number of ordinary sequence numbers handed out so far (schedules plus reschedules;
+    /// not deliveries).
     @inlinable
     public var sequencesIssued: UInt64 { nextSequence }
+
+    /// The first delivery's sequence number: 2^62, which no count of ordinary schedules reaches.
+    @inlinable
+    public static var firstDeliverySequence: UInt64 { 1 << 62 }
 
     /// Schedules `payload` at `time` and returns a handle for cancelling or rescheduling it.
     /// The payload is consumed: it moves into its slot without a copy (a retain and a release
@@ -171,6 +179,23 @@ public struct EventQueue<Payload> {
         let slot = allocateSlot(payload)
         liveCount += 1
         add(slot: slot, time: time.nanosecondsSinceStart)
+        return EventHandle(slot: slot, generation: slots[Int(slot)].generation)
+    }
+
+    /// Schedules `payload` at `time` as a delivery from outside the queue's model (a stream
+    /// slice from another subnet). At equal times a delivery comes after every ordinary event
+    /// (``schedule(_:at:)``, batches, lanes), whenever either was scheduled, and after the
+    /// deliveries scheduled before it: so the order of a model's events does not depend on
+    /// when, relative to its own scheduling, its deliveries were handed to it
+    /// (Docs/Determinism.md, "Subnets in parallel").
+    /// - Complexity: O(log n) amortized.
+    @inlinable
+    @discardableResult
+    public mutating func scheduleDelivery(_ payload: consuming Payload, at time: SimInstant) -> EventHandle {
+        let slot = allocateSlot(payload)
+        liveCount += 1
+        add(slot: slot, time: time.nanosecondsSinceStart, sequence: nextDeliverySequence)
+        nextDeliverySequence += 1
         return EventHandle(slot: slot, generation: slots[Int(slot)].generation)
     }
 
@@ -280,6 +305,12 @@ public struct EventQueue<Payload> {
     mutating func add(slot: UInt32, time: Int64) {
         let sequence = nextSequence
         nextSequence += 1
+        add(slot: slot, time: time, sequence: sequence)
+    }
+
+    /// ``add(slot:time:)`` with the entry's sequence number given.
+    @inlinable @inline(__always)
+    mutating func add(slot: UInt32, time: Int64, sequence: UInt64) {
         slots[Int(slot)].liveSequence = sequence
         slots[Int(slot)].time = time
         let entry = QueueEntry(time: time, sequence: sequence, slot: slot)

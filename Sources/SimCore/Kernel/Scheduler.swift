@@ -38,6 +38,17 @@ public struct Scheduler<Event> {
         return queue.schedule(event, at: time)
     }
 
+    /// Schedules `event` at `time` as a delivery from outside the model (another subnet's
+    /// stream slice): at equal times it comes after every event scheduled otherwise, whenever
+    /// either was scheduled (``EventQueue/scheduleDelivery(_:at:)``).
+    /// - Precondition: `time >= now`.
+    @inlinable
+    @discardableResult
+    public mutating func scheduleDelivery(_ event: consuming Event, at time: SimInstant) -> EventHandle {
+        precondition(time >= now, "cannot schedule a delivery in the past")
+        return queue.scheduleDelivery(event, at: time)
+    }
+
     /// Schedules `event` after `delay` from now.
     /// - Precondition: `delay >= .zero`.
     @inlinable
@@ -88,6 +99,15 @@ public struct Scheduler<Event> {
         guard let entry = queue.popNext(copying: batchCopy) else { return nil }
         currentTime = entry.time
         return (entry.time, entry.payload)
+    }
+
+    /// Takes every pending event, in (time, sequence) order, leaving `now` where it is: for a
+    /// shell that has a model schedule into a queue of its own first, to note each event, and
+    /// then moves them into the model's queue (scheduled there in this order, they keep their
+    /// order among themselves, after every event pending there).
+    @inlinable
+    public mutating func takeAllPending(_ body: (SimInstant, consuming Event) -> Void) {
+        while let entry = queue.popNext() { body(entry.time, entry.payload) }
     }
 
     /// Moves `now` forward to `time` without handling anything (the end of a run).
