@@ -41,7 +41,9 @@ public struct ScheduledEvent<Payload> {
 /// Two events due at the same instant come out in the order they were scheduled, so the
 /// order never depends on hashing, memory addresses or anything else that varies between
 /// processes. Rescheduling gives an event a fresh sequence number, exactly as if it had been
-/// cancelled and scheduled again.
+/// cancelled and scheduled again. Deliveries (``scheduleDelivery(_:at:)``, events handed in
+/// from outside the model) draw from a sequence of their own that comes after every ordinary
+/// event's: at the same instant they come out after every ordinary event, in their order.
 ///
 /// ```swift
 /// var queue = EventQueue<String>()
