@@ -123,7 +123,7 @@ final class SubnetCrew: @unchecked Sendable {
     }
 
     /// Takes back the earliest posted stretch whose subnet's next event is before `time` (the
-    /// users wait for it), for the coordinator to run itself (`nil`: none is posted). The
+    /// users wait for it), for the coordinator to run itself (`nil`: none such is posted). The
     /// others are left to the workers: a coordinator that took any would leave them idle.
     func takeBack(startingBefore time: SimInstant) -> Stretch? {
         takeBack { $0.from < time }
@@ -136,7 +136,7 @@ final class SubnetCrew: @unchecked Sendable {
         takeBack { _ in true }
     }
 
-    /// Takes back the earliest posted stretch that `isWanted` (`nil`: none is posted).
+    /// Takes back the earliest posted stretch that `isWanted` (`nil`: none such is posted).
     private func takeBack(where isWanted: (Stretch) -> Bool) -> Stretch? {
         guard postedCount.load(ordering: .acquiring) > 0 else { return nil }
         let stretch: Stretch? = queues.withLock { queues in
