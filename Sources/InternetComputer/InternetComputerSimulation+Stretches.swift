@@ -27,8 +27,9 @@ extension InternetComputerSimulation {
         var end: SimInstant
         /// The smaller of the cross-subnet delay and the users' answer lookahead.
         var lookahead: SimDuration
-        /// The subnets' events handled so far (stretches landed), and at the last report.
+        /// The subnets' events handled so far (in the pieces landed).
         var events: UInt64
+        /// ``events`` at the last progress report.
         var reported: UInt64
     }
 
@@ -93,11 +94,11 @@ extension InternetComputerSimulation {
         let usersNext = users.nextEventTime
         var dispatched = false
         for index in subnets.indices where !run.flights.isAway[index] {
-            guard let horizon = horizon(ofSubnet: index, common: common, usersNext: usersNext, stretch: run.lookahead / 2, users: users) else {
-                continue
-            }
+            guard let next = lanes.times[index + 1],
+                  let horizon = horizon(ofSubnet: index, next: next, common: common, usersNext: usersNext, stretch: run.lookahead / 2, users: users)
+            else { continue }
             dispatched = true
-            if let crew, let next = lanes.times[index + 1] {
+            if let crew {
                 run.flights.depart(index)
                 crew.post(SubnetCrew.Stretch(subnet: index, from: next, horizon: horizon))
             } else {
@@ -108,14 +109,15 @@ extension InternetComputerSimulation {
         return dispatched
     }
 
-    /// The horizon subnet `index` runs to now, or `nil` if it waits: it has no event before its
+    /// The horizon subnet `index`, whose next event is due at `next`, runs to now, or `nil` if
+    /// it waits: it has no event before its
     /// horizon (the earliest of `common` and the users' next event touching it), or the users
     /// are not waiting for it and it could run less than `stretch` (so that each subnet runs
     /// long stretches, its data in the cache, rather than a few events each time the users
     /// act).
-    func horizon<Users: InternetComputerUsers>(ofSubnet index: Int, common: SimInstant, usersNext: SimInstant?, stretch: SimDuration,
-                                               users: borrowing Users) -> SimInstant? {
-        guard let next = lanes.times[index + 1], next < common else { return nil }
+    func horizon<Users: InternetComputerUsers>(ofSubnet index: Int, next: SimInstant, common: SimInstant, usersNext: SimInstant?,
+                                               stretch: SimDuration, users: borrowing Users) -> SimInstant? {
+        guard next < common else { return nil }
         var horizon = common
         if let touching = users.nextEventTime(touchingSubnet: index) { horizon = min(horizon, touching) }
         guard next < horizon else { return nil }

@@ -9,11 +9,11 @@ import ExecutionLayer
 struct SubnetFlights {
     /// Whether each subnet is away, by subnet number.
     private(set) var isAway: [Bool]
-    /// How many subnets are away.
-    private(set) var awayCount = 0
     /// The subnets away, in departure order (at most a few: a crew runs one per thread, plus
     /// those posted and not yet taken).
     private(set) var away: [Int] = []
+    /// How many subnets are away.
+    var awayCount: Int { away.count }
     /// How far each subnet away had come when the coordinator last looked
     /// (``SubnetCrew/progress(of:)``), by subnet number.
     var reached: [SimInstant]
@@ -32,7 +32,6 @@ struct SubnetFlights {
     mutating func depart(_ subnet: Int) {
         precondition(!isAway[subnet], "subnet \(subnet) is already away")
         isAway[subnet] = true
-        awayCount += 1
         away.append(subnet)
     }
 
@@ -41,7 +40,6 @@ struct SubnetFlights {
     mutating func land(_ subnet: Int) -> [(time: SimInstant, source: Int, slice: StreamSlice)] {
         precondition(isAway[subnet], "subnet \(subnet) was not away")
         isAway[subnet] = false
-        awayCount -= 1
         away.removeAll { $0 == subnet }
         guard !waiting[subnet].isEmpty else { return [] }
         defer { waiting[subnet].removeAll(keepingCapacity: true) }
