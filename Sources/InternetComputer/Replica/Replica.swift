@@ -20,20 +20,27 @@ public struct Replica: Sendable {
     /// processing").
     var consensusProcessor = ArtifactProcessor()
     var certificationProcessor = ArtifactProcessor()
-    /// Its one pending wake-up.
+    /// Its one pending wake-up, and when it is due (virtual time; meaningful while
+    /// ``wakeUp`` is set). The shell keeps the time beside the handle so that a step asking
+    /// for the wake-up already scheduled is told so without reading the queue's slot (a cache
+    /// miss on most deliveries at mainnet scale): a handle kept here is pending at that time,
+    /// except between its event's pop and the wake-up's handler, which clears it first.
     var wakeUp: EventHandle?
+    var wakeUpDue: SimInstant = .zero
     /// Its crashes and pauses.
     var downtimes: [NodeFault]
     /// Whether it runs the honest code alone for the whole run (no Byzantine wrapper: the
     /// checkers and metrics follow honest nodes only). Kept beside the fields every delivery
     /// reads, so that testing it does not read the wrapper's.
     public let isHonest: Bool
-    /// Whether its clock drifts (``drift`` is not `nil`), for the same reason.
+    /// Whether its clock drifts (``drift`` is not `nil`), for the same reason, and its clock
+    /// drift if it has one: beside the flag, because the compiler loads the drift before
+    /// testing the flag (after the consensus node, where it was, that load missed the cache
+    /// on most deliveries at mainnet scale).
     let drifts: Bool
+    let drift: ClockDrift?
     /// Its consensus state machine (for a Byzantine node, the honest node its wrapper drives).
     public internal(set) var consensus: ConsensusNode
-    /// Its clock drift, if it has one.
-    let drift: ClockDrift?
     /// Its Byzantine wrapper (`nil` for an honest node; never set to or from `nil` after
     /// the replica is made).
     public internal(set) var byzantine: ByzantineWrapper?

@@ -115,7 +115,7 @@ public struct SubnetSimulation: SimulationModel {
 
     /// Wakes every node at time zero, and each crashed or paused node when it comes back.
     public mutating func start(_ scheduler: inout Scheduler<Event>) {
-        for node in replicas.indices { replicas[node].wakeUp = scheduler.schedule(.wakeUp(node: node), at: .zero) }
+        for node in replicas.indices { scheduleWakeUp(node, at: .zero, &scheduler) }
         for fault in configuration.nodeFaults where fault.isDown(at: fault.start) {
             if case .crash = fault.kind { scheduler.schedule(.restart(node: fault.node), at: fault.end) }
             scheduler.schedule(.wakeUp(node: fault.node), at: fault.end)
@@ -158,7 +158,7 @@ public struct SubnetSimulation: SimulationModel {
             // An idle processor notices a timer only when it next runs.
             let noticed = replicas[node].consensusProcessor.noticed(scheduler.now, interval: processing.idlePollInterval)
             guard noticed <= scheduler.now else {
-                replicas[node].wakeUp = scheduler.schedule(.wakeUp(node: node), at: noticed)
+                scheduleWakeUp(node, at: noticed, &scheduler)
                 return
             }
             run(node, .wakeUp, at: replicas[node].consensusProcessor.take(arrivingAt: scheduler.now, cost: .zero), &scheduler)
@@ -309,10 +309,20 @@ public struct SubnetSimulation: SimulationModel {
         // Never at or before now: a wake-up must let time move on.
         let time = requested.map { max(replicas[index].virtualTime(ofLocal: $0), scheduler.now + .nanoseconds(1)) }
         if let handle = replicas[index].wakeUp {
-            guard scheduler.scheduledTime(of: handle) != time else { return }
+            // The handle is pending at the time kept with it (see `Replica.wakeUpDue`).
+            assert(scheduler.scheduledTime(of: handle) == replicas[index].wakeUpDue, "replica \(index)'s wake-up is pending when kept")
+            guard replicas[index].wakeUpDue != time else { return }
             _ = scheduler.cancel(handle)
         }
-        replicas[index].wakeUp = time.map { scheduler.schedule(.wakeUp(node: index), at: $0) }
+        guard let time else { return replicas[index].wakeUp = nil }
+        scheduleWakeUp(index, at: time, &scheduler)
+    }
+
+    /// Schedules replica `index`'s wake-up at `time` and keeps its handle and time (any
+    /// wake-up kept before is forgotten, not cancelled).
+    mutating func scheduleWakeUp(_ index: Int, at time: SimInstant, _ scheduler: inout Scheduler<Event>) {
+        replicas[index].wakeUp = scheduler.schedule(.wakeUp(node: index), at: time)
+        replicas[index].wakeUpDue = time
     }
 
     /// Sends `message` from `sender` to `peers` through the network model, leaving at
