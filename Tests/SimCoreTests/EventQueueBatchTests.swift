@@ -58,6 +58,30 @@ struct EventQueueBatchTests {
         #expect(drain(&queue).map(\.2) == [11, 7, 14, 12, 13, 10])
     }
 
+    /// Batches are kept in regions of one array, widened for a larger batch while others are
+    /// in flight; a batch too large for a region is scheduled event by event. Either way the
+    /// pops are those of the events scheduled one by one.
+    @Test func widenedRegionsAndOversizedBatchesKeepTheirOrder() {
+        var batched = EventQueue<Int>()
+        var single = EventQueue<Int>()
+        // 3, then 40 (widening the regions with the first in flight), then 200 (again), then one
+        // too large for a region, then 3 again into a freed region; times interleaved.
+        let sizes = [3, 40, 200, 1_100, 3]  // 1,100: more than a region holds (1,021)
+        for (number, size) in sizes.enumerated() {
+            let time: (Int) -> SimInstant = { at(Int64(($0 * 7_919 + number * 13) % 5_003)) }
+            batched.scheduleBatch(number * 10_000, count: size, time: time, tag: { UInt16($0) })
+            for index in 0..<size { single.schedule(number * 10_000 + index, at: time(index)) }
+            #expect(batched.invariantViolation() == nil)
+            if number == 1 {
+                // Pop some with batches in flight, so that the last batch reuses a freed region.
+                for _ in 0..<20 { #expect(batched.popNext(copying: { $0 + Int($1) })?.payload == single.popNext()?.payload) }
+            }
+        }
+        #expect(batched.count == single.count)
+        #expect(same(drain(&batched), drain(&single)))
+        #expect(batched.isEmpty && batched.invariantViolation() == nil)
+    }
+
     @Test func aBatchJustInsideThePackedSpreadKeepsItsOrder() {
         var queue = EventQueue<Int>()
         let times: [Int64] = [(1 << 32) - 1, 0, (1 << 32) - 1, 5]

@@ -28,10 +28,10 @@ struct BatchEntry: HeapEntry, Equatable {
 /// The keys of one batch of events (``EventQueue/scheduleBatch(_:count:time:tag:)``)
 /// sorted by (time, sequence), each packed in one word as its time after `timeBase` (high 32
 /// bits), its place in the batch (16 bits: its sequence number is `sequenceBase` plus that)
-/// and its tag (low 16 bits), so that sorting moves words and compares them once. The keys
-/// array is reused: only its first `count` elements belong to the batch. (The batch's
-/// template is kept apart, by batch index: a generic field here made each read of a batch in
-/// place copy it whole.)
+/// and its tag (low 16 bits), so that sorting moves words and compares them once. The queue
+/// keeps one, where each batch is packed and sorted before it is copied into its region of
+/// ``EventQueue/batchWords``; its arrays are reused: only the first `count` keys belong to
+/// the batch being scheduled.
 @usableFromInline
 struct PackedBatch {
     @usableFromInline var keys: [UInt64] = []
@@ -150,7 +150,7 @@ extension EventQueue {
     /// entry in a heap of batches, keyed by its earliest event not yet popped; when that one
     /// is popped the entry moves to the next, with the sequence number it drew here. A broadcast's copies (one
     /// message, a receiver each) so skip a slot and a payload each, and the trip through the
-    /// tiers. Batched events cannot be cancelled or rescheduled. A batch of more than 65,536
+    /// tiers. Batched events cannot be cancelled or rescheduled. A batch of more than 1,021
     /// events, or spread over 2^32 ns (about 4.3 s) or more, is scheduled as batches of one
     /// event each, in order. `time` and `tag` may be called more than once for an event.
     /// - Precondition: `count >= 0`.
@@ -174,7 +174,7 @@ extension EventQueue {
         // Filled as a local value (moved out and back: no copy), so that its keys are written
         // through a buffer without a uniqueness check per element.
         var filling = PackedBatch()
-        swap(&filling, &batches[batch])
+        swap(&filling, &batchScratch)
         filling.reserve(count)
         // The times first, as raw keys; packed below once their range is known.
         var earliest = Int64.max
@@ -189,8 +189,8 @@ extension EventQueue {
             }
         }
         let (spread, overflow) = latest.subtractingReportingOverflow(earliest)
-        guard count <= 1 << 16, !overflow, spread < 1 << 32 else {
-            swap(&filling, &batches[batch])
+        guard count <= Self.maximumBatchCount, !overflow, spread < 1 << 32 else {
+            swap(&filling, &batchScratch)
             let shared = batchTemplates[batch]
             freeBatch(batch)
             // Event by event, in order: a batch of one each.
@@ -209,9 +209,10 @@ extension EventQueue {
             }
         }
         filling.sortKeys()
+        storeRegion(of: batch, from: filling)
         batchedCount += count
         batchHeap.push(filling.entry(0, batch: UInt32(batch)))
-        swap(&filling, &batches[batch])
+        swap(&filling, &batchScratch)
     }
 }
 
@@ -221,16 +222,87 @@ extension EventQueue {
     mutating func scheduleAlone(_ template: Payload, tag: UInt16, at time: Int64) {
         let batch = allocateBatch(template)
         var filling = PackedBatch()
-        swap(&filling, &batches[batch])
+        swap(&filling, &batchScratch)
         filling.reserve(1)
         filling.keys[0] = UInt64(tag)
         filling.count = 1
         filling.timeBase = time
         filling.sequenceBase = nextSequence
         nextSequence += 1
+        storeRegion(of: batch, from: filling)
         batchedCount += 1
         batchHeap.push(filling.entry(0, batch: UInt32(batch)))
-        swap(&filling, &batches[batch])
+        swap(&filling, &batchScratch)
+    }
+
+    /// The most events one batch region holds; a larger batch is scheduled as batches of one
+    /// event each, in order.
+    @inlinable
+    static var maximumBatchCount: Int { maximumBatchStride - regionHeaderWords }
+
+    /// The most words a batch region takes.
+    @inlinable
+    static var maximumBatchStride: Int { 1 << 10 }
+
+    /// The words before a region's keys: its count, time base and sequence base.
+    @inlinable
+    static var regionHeaderWords: Int { 3 }
+
+    /// Copies `filled`, the batch `batch` packed and sorted, into the batch's region, widening
+    /// every region first if it does not fit.
+    @inlinable
+    mutating func storeRegion(of batch: Int, from filled: borrowing PackedBatch) {
+        let words = filled.count + Self.regionHeaderWords
+        if words > batchStride { widenRegions(toHold: words) }
+        let base = batch * batchStride
+        batchWords.withUnsafeMutableBufferPointer { region in
+            precondition(base + words <= region.count, "batch \(batch)'s region is allocated")
+            region[base] = UInt64(filled.count)
+            region[base + 1] = UInt64(bitPattern: filled.timeBase)
+            region[base + 2] = filled.sequenceBase
+            filled.keys.withUnsafeBufferPointer { keys in
+                for index in 0..<filled.count { region[base + Self.regionHeaderWords + index] = keys[index] }
+            }
+        }
+    }
+
+    /// Makes every batch region at least `words` long (the stride doubling from 16), moving
+    /// each region's words to its new place.
+    @inlinable
+    mutating func widenRegions(toHold words: Int) {
+        precondition(words <= Self.maximumBatchStride, "a region of \(words) words")
+        var stride = max(16, batchStride)
+        while stride < words { stride *= 2 }
+        var widened = [UInt64](repeating: 0, count: stride * batchTemplates.count)
+        if batchStride > 0 {
+            for batch in batchTemplates.indices {
+                let old = batch * batchStride
+                for offset in 0..<batchStride { widened[batch * stride + offset] = batchWords[old + offset] }
+            }
+        }
+        batchWords = widened
+        batchStride = stride
+    }
+
+    /// The heap entry of key `index` of the batch `batch`, read from its region (one check
+    /// that the key lies in the array covers the region's header words before it).
+    @inlinable @inline(__always)
+    func regionEntry(_ index: Int, batch: UInt32) -> BatchEntry {
+        let base = Int(batch) &* batchStride
+        return batchWords.withUnsafeBufferPointer { words in
+            let at = base + Self.regionHeaderWords + index
+            precondition(base >= 0 && at < words.count, "key \(index) of batch \(batch) is in its region")
+            let key = words[at]
+            return BatchEntry(time: Int64(bitPattern: words[base + 1]) &+ Int64(key >> 32),
+                              sequence: words[base + 2] &+ (key >> 16 & 0xFFFF),
+                              batch: batch, index: UInt16(truncatingIfNeeded: index), tag: UInt16(truncatingIfNeeded: key))
+        }
+    }
+
+    /// The events of batch `batch` (0 while it is free).
+    @inlinable @inline(__always)
+    func regionCount(of batch: Int) -> Int {
+        Int(batchWords[batch &* batchStride])
     }
 
     /// `time`, after checking that it is at or after `notBefore`.
@@ -249,8 +321,8 @@ extension EventQueue {
         let next = Int(top.index) + 1
         batchedCount -= 1
         let payload = batchCopy(batchTemplates[batch], top.tag)
-        if next < batches[batch].count {
-            batchHeap.replaceTop(batches[batch].entry(next, batch: top.batch))
+        if next < regionCount(of: batch) {
+            batchHeap.replaceTop(regionEntry(next, batch: top.batch))
         } else {
             batchHeap.removeTop()
             freeBatch(batch)
@@ -268,16 +340,17 @@ extension EventQueue {
             batchTemplates[Int(free)] = template
             return Int(free)
         }
-        precondition(batches.count < Int(UInt32.max), "event queue is limited to 2^32 - 1 batches")
-        batches.append(PackedBatch())
+        precondition(batchTemplates.count < Int(UInt32.max), "event queue is limited to 2^32 - 1 batches")
+        batchWords += repeatElement(0, count: batchStride)
         batchTemplates.append(template)
-        return batches.count - 1
+        return batchTemplates.count - 1
     }
 
-    /// Frees `batch`, whose last event was popped, keeping its arrays for the next batch.
+    /// Frees `batch`, whose last event was popped, keeping its region for the next batch.
     @inlinable
     mutating func freeBatch(_ batch: Int) {
-        batches[batch].count = 0
+        // (No region yet when the first batch ever is turned into batches of one.)
+        if batchStride > 0 { batchWords[batch * batchStride] = 0 }
         freeBatches.append(UInt32(batch))
     }
 
@@ -288,16 +361,17 @@ extension EventQueue {
         guard batchHeap.isOrdered() else { return "the batch heap is out of order" }
         var waiting = 0
         for entry in batchHeap.entries {
-            let batch = batches[Int(entry.batch)]
+            let count = regionCount(of: Int(entry.batch))
             let index = Int(entry.index)
-            let keys = batch.keys.prefix(batch.count)
-            guard index < batch.count, batch.entry(index, batch: entry.batch) == entry,
+            let keysStart = Int(entry.batch) * batchStride + Self.regionHeaderWords
+            let keys = batchWords[keysStart..<(keysStart + count)]
+            guard index < count, regionEntry(index, batch: entry.batch) == entry,
                   zip(keys.dropFirst(index), keys.dropFirst(index + 1)).allSatisfy({ $0 < $1 }) else {
                 return "the entry of batch \(entry.batch) is not its next event"
             }
-            waiting += batch.count - index
+            waiting += count - index
         }
-        let inFlight = batches.count - freeBatches.count
+        let inFlight = batchTemplates.count - freeBatches.count
         guard waiting == batchedCount, batchHeap.count == inFlight else {
             return "batches: \(waiting) events waiting (\(batchedCount) counted), \(batchHeap.count) entries for \(inFlight) batches"
         }

@@ -123,8 +123,17 @@ public struct EventQueue<Payload> {
     /// The batches in flight (``scheduleBatch(_:count:time:tag:)``), one entry each:
     /// its next event's key, index and tag, and the batch's index.
     @usableFromInline var batchHeap = EntryHeap<BatchEntry>()
-    /// The batches' keys, by index; a free batch's count is 0.
-    @usableFromInline var batches: [PackedBatch] = []
+    /// The batches in flight, by index, in one array: batch `b`'s region of ``batchStride``
+    /// words starts at `b * batchStride` and holds its count (0 while free), its time base,
+    /// its sequence base and its sorted packed keys (see ``PackedBatch``). A pop reads one
+    /// region, where a batch kept in its own fields and keys' array took two more cache
+    /// lines (the fields, the array's header), which a run of many subnets misses per pop.
+    @usableFromInline var batchWords: [UInt64] = []
+    /// Words per batch region: enough for the largest batch yet (a power of two, at most
+    /// ``maximumBatchStride``).
+    @usableFromInline var batchStride = 0
+    /// Where a batch's keys are packed and sorted before they are copied into its region.
+    @usableFromInline var batchScratch = PackedBatch()
     /// The payload each batch's events are made from, by index (a free batch keeps its last
     /// one until it is reused: non-optional, so that a pop borrows it in place).
     @usableFromInline var batchTemplates: [Payload] = []
