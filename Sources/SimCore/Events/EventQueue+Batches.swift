@@ -299,6 +299,22 @@ extension EventQueue {
         }
     }
 
+    /// The heap entry of key `index` of the batch `batch` if it has one (else its last event
+    /// was popped), read from its region through one check that the region lies in the array.
+    @inlinable @inline(__always)
+    func regionEntry(after index: Int, batch: UInt32) -> BatchEntry? {
+        let base = Int(batch) &* batchStride
+        return batchWords.withUnsafeBufferPointer { words in
+            precondition(base >= 0 && base + batchStride <= words.count, "batch \(batch)'s region is in the array")
+            // A region holds its count and bases and at most `batchStride - 3` keys.
+            guard index < Int(words[base]) else { return nil }
+            let key = words[base + Self.regionHeaderWords + index]
+            return BatchEntry(time: Int64(bitPattern: words[base + 1]) &+ Int64(key >> 32),
+                              sequence: words[base + 2] &+ (key >> 16 & 0xFFFF),
+                              batch: batch, index: UInt16(truncatingIfNeeded: index), tag: UInt16(truncatingIfNeeded: key))
+        }
+    }
+
     /// The events of batch `batch` (0 while it is free).
     @inlinable @inline(__always)
     func regionCount(of batch: Int) -> Int {
@@ -321,8 +337,8 @@ extension EventQueue {
         let next = Int(top.index) + 1
         batchedCount -= 1
         let payload = batchCopy(batchTemplates[batch], top.tag)
-        if next < regionCount(of: batch) {
-            batchHeap.replaceTop(regionEntry(next, batch: top.batch))
+        if let following = regionEntry(after: next, batch: top.batch) {
+            batchHeap.replaceTop(following)
         } else {
             batchHeap.removeTop()
             freeBatch(batch)
