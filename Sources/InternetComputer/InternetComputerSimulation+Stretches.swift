@@ -27,6 +27,13 @@ extension InternetComputerSimulation {
         var end: SimInstant
         /// The smaller of the cross-subnet delay and the users' answer lookahead.
         var lookahead: SimDuration
+        /// How far past the floor a subnet may run: the cross-subnet delay if the users keep
+        /// to their subnets (``InternetComputerUsers/keepToTheirSubnets``), else ``lookahead``.
+        var floorLookahead: SimDuration
+        /// If the users keep to their subnets, their answer lookahead: a subnet runs no
+        /// further than that after an answer of its own not yet handled by the users (held,
+        /// or published in its stretch). `nil`: the floor bounds every subnet.
+        var answerLookahead: SimDuration?
         /// The shortest stretch a subnet the users do not wait for is given
         /// (``horizon(ofSubnet:next:common:usersNext:stretch:users:)``): half the lookahead on
         /// one thread, so that each subnet runs long stretches with its data in the cache;
@@ -47,7 +54,10 @@ extension InternetComputerSimulation {
     mutating func runStretches<Users: InternetComputerUsers>(until time: SimInstant, users: inout Users, lookahead: SimDuration,
                                                              crew: SubnetCrew?, progressEvery: UInt64, progress: (SimInstant, UInt64) -> Void) {
         let events = eventsProcessed
+        let keepToTheirSubnets = users.keepToTheirSubnets
         var run = StretchRun(flights: SubnetFlights(subnetCount: subnets.count), end: time, lookahead: lookahead,
+                             floorLookahead: keepToTheirSubnets ? configuration.xnetDelay : lookahead,
+                             answerLookahead: keepToTheirSubnets ? users.answerLookahead : nil,
                              shortestStretch: crew == nil ? lookahead / 2 : .zero, events: events, reported: events)
         let storage = subnetsStorage
         while true {
@@ -100,23 +110,33 @@ extension InternetComputerSimulation {
     /// there was one.
     mutating func dispatch<Users: InternetComputerUsers>(_ run: inout StretchRun, users: borrowing Users, crew: SubnetCrew?) -> Bool {
         guard let floor = Self.earliest(lanes.first?.time, run.held.earliest) else { return false }
-        let common = min(floor + run.lookahead, run.end + .nanoseconds(1))
+        let common = min(floor + run.floorLookahead, run.end + .nanoseconds(1))
         let usersNext = users.nextEventTime
         var dispatched = false
         for index in subnets.indices where !run.flights.isAway[index] {
             guard let next = lanes.times[index + 1],
-                  let horizon = horizon(ofSubnet: index, next: next, common: common, usersNext: usersNext, stretch: run.shortestStretch, users: users)
+                  let horizon = horizon(ofSubnet: index, next: next, common: heldAnswersBound(index, run, common: common), usersNext: usersNext,
+                                        stretch: run.shortestStretch, users: users)
             else { continue }
             dispatched = true
+            let stretch = SubnetCrew.Stretch(subnet: index, from: next, horizon: horizon, answerLookahead: run.answerLookahead)
             if let crew {
                 run.flights.depart(index)
-                crew.post(SubnetCrew.Stretch(subnet: index, from: next, horizon: horizon))
+                crew.post(stretch)
             } else {
-                land(SubnetCrew.Piece(subnet: index, output: Self.advance(&subnets[index], number: index, before: horizon), isLast: true), &run)
+                let output = Self.advance(&subnets[index], number: index, before: horizon, answerLookahead: run.answerLookahead)
+                land(SubnetCrew.Piece(subnet: index, output: output, isLast: true), &run)
             }
         }
         if dispatched { windowsRun += 1 }
         return dispatched
+    }
+
+    /// `common`, or earlier if the users keep to their subnets and an answer of subnet `index`
+    /// is held: its consequences may reach the subnet the answer lookahead after it.
+    func heldAnswersBound(_ index: Int, _ run: StretchRun, common: SimInstant) -> SimInstant {
+        guard let answerLookahead = run.answerLookahead, let held = run.held.answers.first(where: { $0.subnet == index }) else { return common }
+        return min(common, held.time + answerLookahead)
     }
 
     /// The horizon subnet `index`, whose next event is due at `next`, runs to now, or `nil` if
@@ -161,12 +181,14 @@ extension InternetComputerSimulation {
     /// posts more stretches soon, while the subnet still runs its whole stretch in a row.
     mutating func runPiece(of stretch: SubnetCrew.Stretch, _ run: inout StretchRun, usersNext: SimInstant?) {
         let number = stretch.subnet, eventsPerPiece: UInt64 = 32
+        var stretch = stretch
         var output = WindowOutput(next: subnets[number].scheduler.nextEventTime)
         while let next = output.next, next < stretch.horizon, output.events < eventsPerPiece || usersNext.map({ next < $0 }) ?? false {
             Self.step(&subnets[number], number: number, into: &output)
+            if stretch.answerLookahead != nil, !output.answers.isEmpty { stretch.horizon = stretch.horizon(after: output.answers) }
         }
         let isLast = output.next.map { $0 >= stretch.horizon } ?? true
-        if isLast { run.own = nil }
+        run.own = isLast ? nil : stretch
         land(SubnetCrew.Piece(subnet: number, output: output, isLast: isLast), &run)
         // Below its horizon only: a slice released for it meanwhile arrives at or after it.
         if !isLast, let next = output.next { lanes.update(number + 1, to: min(next, stretch.horizon)) }

@@ -102,10 +102,16 @@ extension InternetComputerSimulation {
         return second.map { min($0, first) } ?? first
     }
 
-    /// Subnet `number` handles its events due before `horizon`: what it published.
-    static func advance(_ subnet: inout Simulation<SubnetSimulation>, number: Int, before horizon: SimInstant) -> WindowOutput {
+    /// Subnet `number` handles its events due before `horizon` (and, with an
+    /// `answerLookahead`, before that after the first answer it publishes): what it published.
+    static func advance(_ subnet: inout Simulation<SubnetSimulation>, number: Int, before horizon: SimInstant,
+                        answerLookahead: SimDuration? = nil) -> WindowOutput {
+        var stretch = SubnetCrew.Stretch(subnet: number, from: .zero, horizon: horizon, answerLookahead: answerLookahead)
         var output = WindowOutput(next: subnet.scheduler.nextEventTime)
-        while let next = output.next, next < horizon { step(&subnet, number: number, into: &output) }
+        while let next = output.next, next < stretch.horizon {
+            step(&subnet, number: number, into: &output)
+            if answerLookahead != nil, !output.answers.isEmpty { stretch.horizon = stretch.horizon(after: output.answers) }
+        }
         return output
     }
 
