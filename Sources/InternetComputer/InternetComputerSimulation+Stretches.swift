@@ -124,8 +124,7 @@ extension InternetComputerSimulation {
                 run.flights.depart(index)
                 crew.post(stretch)
             } else {
-                let output = Self.advance(&subnets[index], number: index, before: horizon, answerLookahead: run.answerLookahead)
-                land(SubnetCrew.Piece(subnet: index, output: output, isLast: true), &run)
+                land(SubnetCrew.Piece(subnet: index, output: Self.advance(&subnets[index], stretch), isLast: true), &run)
             }
         }
         if dispatched { windowsRun += 1 }
@@ -185,7 +184,7 @@ extension InternetComputerSimulation {
         var output = WindowOutput(next: subnets[number].scheduler.nextEventTime)
         while let next = output.next, next < stretch.horizon, output.events < eventsPerPiece || usersNext.map({ next < $0 }) ?? false {
             Self.step(&subnets[number], number: number, into: &output)
-            if stretch.answerLookahead != nil, !output.answers.isEmpty { stretch.horizon = stretch.horizon(after: output.answers) }
+            if !output.answers.isEmpty { stretch.horizon = stretch.horizon(after: output.answers) }
         }
         let isLast = output.next.map { $0 >= stretch.horizon } ?? true
         run.own = isLast ? nil : stretch

@@ -41,7 +41,7 @@ final class SubnetCrew: @unchecked Sendable {
         var subnet: Int
         var from: SimInstant
         var horizon: SimInstant
-        var answerLookahead: SimDuration?
+        var answerLookahead: SimDuration? = nil
 
         /// The horizon once the stretch has published `answers` (the earliest first): an
         /// answer's consequences may reach the subnet `answerLookahead` after it.
