@@ -152,6 +152,8 @@ struct ClientLane: InternetComputerUsers {
     var staging = Scheduler<WorkloadEvent>()
     /// Each client's one subnet (``Workload/subnetOfEachClient``).
     let clientSubnets: [Int?]
+    /// Whether every client calls one subnet.
+    let everyClientHasOneSubnet: Bool
 
     /// The clients of `simulation`, with `sampler`, on `subnetCount` subnets (not started:
     /// ``start()``).
@@ -159,6 +161,7 @@ struct ClientLane: InternetComputerUsers {
         self.simulation = simulation
         self.sampler = sampler
         clientSubnets = simulation.model.subnetOfEachClient
+        everyClientHasOneSubnet = !clientSubnets.contains(nil)
         touches = subnetCount > 1 ? PendingTouches(subnetCount: subnetCount) : nil
     }
 
@@ -185,7 +188,7 @@ struct ClientLane: InternetComputerUsers {
     /// a testing tool's hook may read the IC at any event. ``admitStaged(after:)`` and
     /// ``answersVisible(_:)`` check it.
     var keepToTheirSubnets: Bool {
-        mayKeepToTheirSubnets && touches != nil && !isHooked && !clientSubnets.contains(nil)
+        mayKeepToTheirSubnets && touches != nil && !isHooked && everyClientHasOneSubnet
     }
     /// Whether ``keepToTheirSubnets`` may hold (a test seam: `false` bounds every subnet by
     /// the floor, as for users that claim nothing).
