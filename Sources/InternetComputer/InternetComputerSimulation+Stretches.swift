@@ -27,6 +27,25 @@ extension InternetComputerSimulation {
         var end: SimInstant
         /// The smaller of the cross-subnet delay and the users' answer lookahead.
         var lookahead: SimDuration
+        /// How far past the floor a subnet may run: the cross-subnet delay if the users keep
+        /// to their subnets (``InternetComputerUsers/keepToTheirSubnets``), else ``lookahead``.
+        var floorLookahead: SimDuration
+        /// If the users keep to their subnets, their answer lookahead: a subnet runs no
+        /// further than that after an answer of its own not yet handled by the users (held,
+        /// or published in its stretch). `nil`: the floor bounds every subnet.
+        var answerLookahead: SimDuration?
+        /// The shortest stretch a subnet the users do not wait for is given
+        /// (``horizon(ofSubnet:next:common:usersNext:stretch:users:)``): half the
+        /// ``floorLookahead`` on one thread, so that each subnet runs long stretches with its
+        /// data in the cache (with users keeping to their subnets, mainnet-topology's L2-sized
+        /// read misses in 5 s: 3.49 M with it, 3.60 M with half the answer lookahead, 3.59 M
+        /// with a quarter);
+        /// none on a crew. There the users wait for every subnet in turn (each of their
+        /// events needs every subnet past it), so a subnet held back until they reach it is
+        /// work the coordinator must then do itself while the workers idle: measured on
+        /// mainnet-topology (60 s, two threads), the worker ran 2.6 M of 8.1 M events and idled
+        /// two thirds of the run; with no minimum, 4.6 M, idling 2 %.
+        var shortestStretch: SimDuration
         /// The subnets' events handled so far (in the pieces landed).
         var events: UInt64
         /// ``events`` at the last progress report.
@@ -38,7 +57,11 @@ extension InternetComputerSimulation {
     mutating func runStretches<Users: InternetComputerUsers>(until time: SimInstant, users: inout Users, lookahead: SimDuration,
                                                              crew: SubnetCrew?, progressEvery: UInt64, progress: (SimInstant, UInt64) -> Void) {
         let events = eventsProcessed
-        var run = StretchRun(flights: SubnetFlights(subnetCount: subnets.count), end: time, lookahead: lookahead, events: events, reported: events)
+        let keepToTheirSubnets = users.keepToTheirSubnets
+        let floorLookahead = keepToTheirSubnets ? configuration.xnetDelay : lookahead
+        var run = StretchRun(flights: SubnetFlights(subnetCount: subnets.count), end: time, lookahead: lookahead,
+                             floorLookahead: floorLookahead, answerLookahead: keepToTheirSubnets ? users.answerLookahead : nil,
+                             shortestStretch: crew == nil ? floorLookahead / 2 : .zero, events: events, reported: events)
         let storage = subnetsStorage
         while true {
             if let crew { look(at: crew, &run) }
@@ -90,31 +113,38 @@ extension InternetComputerSimulation {
     /// there was one.
     mutating func dispatch<Users: InternetComputerUsers>(_ run: inout StretchRun, users: borrowing Users, crew: SubnetCrew?) -> Bool {
         guard let floor = Self.earliest(lanes.first?.time, run.held.earliest) else { return false }
-        let common = min(floor + run.lookahead, run.end + .nanoseconds(1))
+        let common = min(floor + run.floorLookahead, run.end + .nanoseconds(1))
         let usersNext = users.nextEventTime
         var dispatched = false
         for index in subnets.indices where !run.flights.isAway[index] {
             guard let next = lanes.times[index + 1],
-                  let horizon = horizon(ofSubnet: index, next: next, common: common, usersNext: usersNext, stretch: run.lookahead / 2, users: users)
+                  let horizon = horizon(ofSubnet: index, next: next, common: heldAnswersBound(index, run, common: common), usersNext: usersNext,
+                                        stretch: run.shortestStretch, users: users)
             else { continue }
             dispatched = true
+            let stretch = SubnetCrew.Stretch(subnet: index, from: next, horizon: horizon, answerLookahead: run.answerLookahead)
             if let crew {
                 run.flights.depart(index)
-                crew.post(SubnetCrew.Stretch(subnet: index, from: next, horizon: horizon))
+                crew.post(stretch)
             } else {
-                land(SubnetCrew.Piece(subnet: index, output: Self.advance(&subnets[index], number: index, before: horizon), isLast: true), &run)
+                land(SubnetCrew.Piece(subnet: index, output: Self.advance(&subnets[index], stretch), isLast: true), &run)
             }
         }
         if dispatched { windowsRun += 1 }
         return dispatched
     }
 
+    /// `common`, or earlier if the users keep to their subnets and an answer of subnet `index`
+    /// is held: its consequences may reach the subnet the answer lookahead after it.
+    func heldAnswersBound(_ index: Int, _ run: StretchRun, common: SimInstant) -> SimInstant {
+        guard let answerLookahead = run.answerLookahead, let held = run.held.answers.first(where: { $0.subnet == index }) else { return common }
+        return min(common, held.time + answerLookahead)
+    }
+
     /// The horizon subnet `index`, whose next event is due at `next`, runs to now, or `nil` if
-    /// it waits: it has no event before its
-    /// horizon (the earliest of `common` and the users' next event touching it), or the users
-    /// are not waiting for it and it could run less than `stretch` (so that each subnet runs
-    /// long stretches, its data in the cache, rather than a few events each time the users
-    /// act).
+    /// it waits: it has no event before its horizon (the earliest of `common` and the users'
+    /// next event touching it), or the users are not waiting for it and it could run less
+    /// than `stretch` (``StretchRun/shortestStretch``).
     func horizon<Users: InternetComputerUsers>(ofSubnet index: Int, next: SimInstant, common: SimInstant, usersNext: SimInstant?,
                                                stretch: SimDuration, users: borrowing Users) -> SimInstant? {
         guard next < common else { return nil }
@@ -153,12 +183,14 @@ extension InternetComputerSimulation {
     /// posts more stretches soon, while the subnet still runs its whole stretch in a row.
     mutating func runPiece(of stretch: SubnetCrew.Stretch, _ run: inout StretchRun, usersNext: SimInstant?) {
         let number = stretch.subnet, eventsPerPiece: UInt64 = 32
+        var stretch = stretch
         var output = WindowOutput(next: subnets[number].scheduler.nextEventTime)
         while let next = output.next, next < stretch.horizon, output.events < eventsPerPiece || usersNext.map({ next < $0 }) ?? false {
             Self.step(&subnets[number], number: number, into: &output)
+            if !output.answers.isEmpty { stretch.horizon = stretch.horizon(after: output.answers) }
         }
         let isLast = output.next.map { $0 >= stretch.horizon } ?? true
-        if isLast { run.own = nil }
+        run.own = isLast ? nil : stretch
         land(SubnetCrew.Piece(subnet: number, output: output, isLast: isLast), &run)
         // Below its horizon only: a slice released for it meanwhile arrives at or after it.
         if !isLast, let next = output.next { lanes.update(number + 1, to: min(next, stretch.horizon)) }

@@ -82,7 +82,7 @@ extension InternetComputerSimulation {
             if let usersNext = users.nextEventTime { horizon = min(horizon, usersNext) }
             windowsRun += 1
             stretchesRun += 1
-            let output = Self.advance(&subnets[0], number: 0, before: horizon)
+            let output = Self.advance(&subnets[0], SubnetCrew.Stretch(subnet: 0, from: first.time, horizon: horizon))
             lanes.update(1, to: output.next)
             // A slice to another subnet has no destination here (deliverSlices drops it).
             if !output.slices.isEmpty { deliverSlices(output.slices) }
@@ -102,10 +102,14 @@ extension InternetComputerSimulation {
         return second.map { min($0, first) } ?? first
     }
 
-    /// Subnet `number` handles its events due before `horizon`: what it published.
-    static func advance(_ subnet: inout Simulation<SubnetSimulation>, number: Int, before horizon: SimInstant) -> WindowOutput {
+    /// Runs `stretch` of `subnet` (its subnet) here, whole: what it published.
+    static func advance(_ subnet: inout Simulation<SubnetSimulation>, _ stretch: SubnetCrew.Stretch) -> WindowOutput {
+        var stretch = stretch
         var output = WindowOutput(next: subnet.scheduler.nextEventTime)
-        while let next = output.next, next < horizon { step(&subnet, number: number, into: &output) }
+        while let next = output.next, next < stretch.horizon {
+            step(&subnet, number: stretch.subnet, into: &output)
+            if !output.answers.isEmpty { stretch.horizon = stretch.horizon(after: output.answers) }
+        }
         return output
     }
 

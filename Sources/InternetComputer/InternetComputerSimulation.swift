@@ -351,6 +351,15 @@ public protocol InternetComputerUsers {
     /// that touch another subnet only at `t +` ``answerLookahead`` or later. The default,
     /// ``nextEventTime``, says every event touches every subnet (one horizon for all).
     func nextEventTime(touchingSubnet subnet: Int) -> SimInstant?
+    /// Whether the users keep to their subnets: an event that reads or changes only subnet
+    /// `k` schedules only events that touch `k` alone, and an answer from subnet `k` (its
+    /// event touches `k` alone) causes, besides, only events that touch `k` alone, at
+    /// ``answerLookahead`` after it or later. Then no users' event can reach a subnet because
+    /// of what another did, and a subnet may run until the cross-subnet delay after the
+    /// earliest lane and ``answerLookahead`` after its own first answer, instead of
+    /// ``answerLookahead`` after the earliest lane (Docs/Determinism.md, "Subnets in
+    /// parallel"). `false` (the default) claims nothing.
+    var keepToTheirSubnets: Bool { get }
 }
 
 extension InternetComputerUsers {
@@ -360,6 +369,8 @@ extension InternetComputerUsers {
     public var answerLookahead: SimDuration { .zero }
     /// Every event touches every subnet: the users' next event.
     public func nextEventTime(touchingSubnet subnet: Int) -> SimInstant? { nextEventTime }
+    /// No claim: the users may reach any subnet because of what happened at another.
+    public var keepToTheirSubnets: Bool { false }
 }
 
 /// A synchronous call's wait that ended: the call (the token its user gave

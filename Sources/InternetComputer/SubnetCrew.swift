@@ -35,11 +35,20 @@ final class SubnetCrew: @unchecked Sendable {
     nonisolated(unsafe) private var subnets: UnsafeMutablePointer<Simulation<SubnetSimulation>>?
 
     /// One subnet's stretch: run subnet `subnet` from its next event, due at `from`, until
-    /// `horizon` (its events due before).
+    /// `horizon` (its events due before), and, with an `answerLookahead`, no further than
+    /// that after the first answer it publishes (``horizon(after:)``).
     struct Stretch {
         var subnet: Int
         var from: SimInstant
         var horizon: SimInstant
+        var answerLookahead: SimDuration? = nil
+
+        /// The horizon once the stretch has published `answers` (the earliest first): an
+        /// answer's consequences may reach the subnet `answerLookahead` after it.
+        func horizon(after answers: [AnsweredWait]) -> SimInstant {
+            guard let answerLookahead, let first = answers.first else { return horizon }
+            return min(horizon, first.time + answerLookahead)
+        }
     }
 
     /// What a stretch published, handed back in pieces as it runs (a worker's stretch hands
@@ -183,10 +192,12 @@ final class SubnetCrew: @unchecked Sendable {
     private func run(_ stretch: Stretch) {
         guard let subnets else { preconditionFailure("a stretch outside a crew's run") }
         let number = stretch.subnet
+        var stretch = stretch
         var piece = WindowOutput(next: subnets[number].scheduler.nextEventTime)
         while let next = piece.next, next < stretch.horizon {
             InternetComputerSimulation.step(&subnets[number], number: number, into: &piece)
             if !piece.slices.isEmpty || !piece.answers.isEmpty {
+                stretch.horizon = stretch.horizon(after: piece.answers)
                 hand(Piece(subnet: number, output: piece, isLast: false))
                 piece = WindowOutput(next: piece.next)
             }

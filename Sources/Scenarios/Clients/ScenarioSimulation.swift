@@ -145,13 +145,15 @@ struct ClientLane: InternetComputerUsers {
     /// The pending events' times by the subnet each touches, for the per-subnet horizons of a
     /// windowed run (`nil` with one subnet: the users' next event is every subnet's). Kept up
     /// to date by scheduling each event's new events first in a queue of their own
-    /// (``staging``, ``admitStaged()``).
+    /// (``staging``, ``admitStaged(after:)``).
     var touches: PendingTouches?
     /// Where an event's new events are scheduled first, to be noted by subnet (empty between
     /// events; kept, so that its storage is reused).
     var staging = Scheduler<WorkloadEvent>()
     /// Each client's one subnet (``Workload/subnetOfEachClient``).
     let clientSubnets: [Int?]
+    /// Whether every client calls one subnet.
+    let everyClientHasOneSubnet: Bool
 
     /// The clients of `simulation`, with `sampler`, on `subnetCount` subnets (not started:
     /// ``start()``).
@@ -159,6 +161,7 @@ struct ClientLane: InternetComputerUsers {
         self.simulation = simulation
         self.sampler = sampler
         clientSubnets = simulation.model.subnetOfEachClient
+        everyClientHasOneSubnet = !clientSubnets.contains(nil)
         touches = subnetCount > 1 ? PendingTouches(subnetCount: subnetCount) : nil
     }
 
@@ -170,7 +173,7 @@ struct ClientLane: InternetComputerUsers {
         }
         simulation.model.start(&staging)
         sampler.start(&staging)
-        admitStaged()
+        admitStaged(after: nil)
     }
 
     var nextEventTime: SimInstant? { simulation.scheduler.nextEventTime }
@@ -179,6 +182,17 @@ struct ClientLane: InternetComputerUsers {
         guard let touches else { return nextEventTime }
         return touches.nextTime(touching: subnet)
     }
+
+    /// Each client calls one subnet (``Workload/subnetOfEachClient``), and a client's events
+    /// schedule only its own (the samples only samples), so they keep to their subnets, unless
+    /// a testing tool's hook may read the IC at any event. ``admitStaged(after:)`` and
+    /// ``answersVisible(_:)`` check it.
+    var keepToTheirSubnets: Bool {
+        mayKeepToTheirSubnets && touches != nil && !isHooked && everyClientHasOneSubnet
+    }
+    /// Whether ``keepToTheirSubnets`` may hold (a test seam: `false` bounds every subnet by
+    /// the floor, as for users that claim nothing).
+    var mayKeepToTheirSubnets = true
 
     /// The subnet `event` reads or changes (`nil`: every subnet).
     func subnet(touchedBy event: WorkloadEvent) -> Int? {
@@ -190,12 +204,15 @@ struct ClientLane: InternetComputerUsers {
     /// touches. They are taken in (time, insertion) order, so the queue orders them as if
     /// scheduled there directly: by time, and in their order of insertion at equal times,
     /// after every event already pending (the lane an event would have taken changes
-    /// nothing of the order: ``Scheduler/schedule(_:at:lane:)``).
-    mutating func admitStaged() {
+    /// nothing of the order: ``Scheduler/schedule(_:at:lane:)``). `scheduler` is the subnet
+    /// the event that scheduled them touches (`nil`: every subnet, or none ran).
+    mutating func admitStaged(after scheduler: Int?) {
+        let keepToTheirSubnets = keepToTheirSubnets
         var staged = Scheduler<WorkloadEvent>()
         swap(&staged, &staging)
         staged.takeAllPending { time, event in
             let subnet = subnet(touchedBy: event)
+            precondition(!keepToTheirSubnets || scheduler == nil || subnet == scheduler, "a client event scheduled another subnet's event")
             touches?.insert(at: time, touching: subnet)
             simulation.scheduler.schedule(event, at: time)
         }
@@ -205,7 +222,10 @@ struct ClientLane: InternetComputerUsers {
     /// Synchronous calls whose answers became visible at the replicas holding them: each
     /// replica answers on the call's connection then.
     mutating func answersVisible(_ answered: [AnsweredWait]) {
+        let keepToTheirSubnets = keepToTheirSubnets
         for wait in answered {
+            precondition(!keepToTheirSubnets || subnet(touchedBy: .syncAnswered(call: wait.token)) == wait.subnet,
+                         "an answer from a subnet its client does not call")
             simulation.model.heldAnswers[wait.token] = wait.status
             let time = max(wait.time, simulation.now)
             simulation.scheduler.schedule(.syncAnswered(call: wait.token), at: time, lane: WorkloadLane.syncAnswers)
@@ -233,6 +253,7 @@ struct ClientLane: InternetComputerUsers {
         }
         // The event's new events go to a queue of their own first, to be noted by subnet.
         let subnet = subnet(touchedBy: event)
+        precondition(readsNoSubnet(event) || !hasPassed(subnet, ic), "a subnet ran past a client event that touches it")
         touches?.remove(at: simulation.now, touching: subnet)
         staging.advance(to: simulation.now)
         if isHooked {
@@ -242,7 +263,23 @@ struct ClientLane: InternetComputerUsers {
         } else {
             simulation.model.handle(event, &staging, &ic)
         }
-        admitStaged()
+        admitStaged(after: subnet)
+    }
+
+    /// Whether subnet `subnet` (`nil`: every subnet) has handled an event later than the
+    /// clients' now: a windowed run must never let it (Docs/Determinism.md, "Subnets in
+    /// parallel").
+    func hasPassed(_ subnet: Int?, _ ic: borrowing InternetComputerSimulation) -> Bool {
+        let now = simulation.now
+        guard let subnet else { return ic.subnets.contains { $0.now > now } }
+        return ic.subnets.indices.contains(subnet) && ic.subnets[subnet].now > now
+    }
+
+    /// Whether `event` reads no subnet: the answer to a synchronous call whose status its
+    /// subnet recorded when the answer became visible (``answersVisible(_:)``).
+    func readsNoSubnet(_ event: WorkloadEvent) -> Bool {
+        guard case .syncAnswered(let call) = event else { return false }
+        return simulation.model.heldAnswers[call] != nil
     }
 
     /// ``step(_:)`` with a testing tool's hook, which sees `event` before and after.
