@@ -35,16 +35,16 @@ extension InternetComputerSimulation {
         /// or published in its stretch). `nil`: the floor bounds every subnet.
         var answerLookahead: SimDuration?
         /// The shortest stretch a subnet the users do not wait for is given
-        /// (``horizon(ofSubnet:next:common:usersNext:stretch:users:)``): half the
-        /// ``floorLookahead`` on one thread, so that each subnet runs long stretches with its
-        /// data in the cache (with users keeping to their subnets, mainnet-topology's L2-sized
-        /// read misses in 5 s: 3.49 M with it, 3.60 M with half the answer lookahead, 3.59 M
-        /// with a quarter);
-        /// none on a crew. There the users wait for every subnet in turn (each of their
-        /// events needs every subnet past it), so a subnet held back until they reach it is
-        /// work the coordinator must then do itself while the workers idle: measured on
-        /// mainnet-topology (60 s, two threads), the worker ran 2.6 M of 8.1 M events and idled
-        /// two thirds of the run; with no minimum, 4.6 M, idling 2 %.
+        /// (``horizon(ofSubnet:next:common:usersNext:stretch:users:)``).
+        /// - On one thread, half the ``floorLookahead``, so that each subnet runs long
+        ///   stretches with its data in the cache (mainnet-topology, users keeping to their
+        ///   subnets, 5 s: L2-sized read misses 3.49 M, against 3.60 M with half the answer
+        ///   lookahead and 3.59 M with a quarter).
+        /// - None on a crew. There the users wait for every subnet in turn (each of their
+        ///   events needs every subnet past it), so a subnet held back until they reach it is
+        ///   work the coordinator must do itself while the workers idle (mainnet-topology,
+        ///   60 s, two threads: the worker ran 2.6 M of 8.1 M events and idled two thirds of
+        ///   the run; with no minimum, 4.6 M, idling 2 %).
         var shortestStretch: SimDuration
         /// The subnets' events handled so far (in the pieces landed).
         var events: UInt64

@@ -204,15 +204,15 @@ struct ClientLane: InternetComputerUsers {
     /// touches. They are taken in (time, insertion) order, so the queue orders them as if
     /// scheduled there directly: by time, and in their order of insertion at equal times,
     /// after every event already pending (the lane an event would have taken changes
-    /// nothing of the order: ``Scheduler/schedule(_:at:lane:)``). `scheduler` is the subnet
-    /// the event that scheduled them touches (`nil`: every subnet, or none ran).
-    mutating func admitStaged(after scheduler: Int?) {
+    /// nothing of the order: ``Scheduler/schedule(_:at:lane:)``). `source` is the subnet the
+    /// event that scheduled them touches (`nil`: every subnet, or none ran).
+    mutating func admitStaged(after source: Int?) {
         let keepToTheirSubnets = keepToTheirSubnets
         var staged = Scheduler<WorkloadEvent>()
         swap(&staged, &staging)
         staged.takeAllPending { time, event in
             let subnet = subnet(touchedBy: event)
-            precondition(!keepToTheirSubnets || scheduler == nil || subnet == scheduler, "a client event scheduled another subnet's event")
+            precondition(!keepToTheirSubnets || source == nil || subnet == source, "a client event scheduled another subnet's event")
             touches?.insert(at: time, touching: subnet)
             simulation.scheduler.schedule(event, at: time)
         }
@@ -271,7 +271,8 @@ struct ClientLane: InternetComputerUsers {
     /// parallel").
     func hasPassed(_ subnet: Int?, _ ic: borrowing InternetComputerSimulation) -> Bool {
         let now = simulation.now
-        guard let subnet else { return ic.subnets.contains { $0.now > now } }
+        // By index: an element's closure argument could copy a whole subnet.
+        guard let subnet else { return ic.subnets.indices.contains { ic.subnets[$0].now > now } }
         return ic.subnets.indices.contains(subnet) && ic.subnets[subnet].now > now
     }
 
