@@ -16,8 +16,7 @@ struct KeepToTheirSubnetsTests {
     /// cross-subnet delay). Nothing else touches "back", so its stretches are long and an
     /// answer's consequences fall inside them unless its answers bound them.
     static func oneSubnetClients(seconds: Int64) throws -> Scenario {
-        var scenario = try ScenarioLoader.load(try Fixture.bytes("Scenarios/cross-subnet-calls.json"))
-        scenario.duration = .seconds(seconds)
+        var scenario = try WindowedRunTests.scenario("cross-subnet-calls", seconds: seconds)
         scenario.clients.removeAll { $0.name == "local-reads" }
         var synchronous = ClientSpecification(name: "sync-callers", call: .update, canister: "counter", method: "inc",
                                               load: .closedLoop(users: 4, thinkTime: .zero))
@@ -54,8 +53,7 @@ struct KeepToTheirSubnetsTests {
     /// On mainnet's 37 subnets the claim lets a subnet run past the floor's answer lookahead:
     /// the same run in fewer, longer stretches.
     @Test func theClaimLengthensTheStretchesOfMainnet() throws {
-        var scenario = try ScenarioLoader.load(try Fixture.bytes("Scenarios/mainnet-topology.json"))
-        scenario.duration = .seconds(3)
+        let scenario = try WindowedRunTests.scenario("mainnet-topology", seconds: 3)
         let claimed = try Self.run(scenario, threads: 1)
         let unclaimed = try Self.run(scenario, threads: 1, claim: false)
         #expect(claimed.traceHash == unclaimed.traceHash && claimed.json == unclaimed.json)

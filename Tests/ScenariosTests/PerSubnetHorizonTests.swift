@@ -14,8 +14,7 @@ struct PerSubnetHorizonTests {
     /// closed-loop polling users, a client that bypasses the boundary node with a short
     /// network delay (a short lookahead), and a scripted user whose steps call both subnets.
     static func mixedClients(seconds: Int64) throws -> Scenario {
-        var scenario = try ScenarioLoader.load(try Fixture.bytes("Scenarios/cross-subnet-calls.json"))
-        scenario.duration = .seconds(seconds)
+        var scenario = try WindowedRunTests.scenario("cross-subnet-calls", seconds: seconds)
         var polling = ClientSpecification(name: "polling-users", call: .update, canister: "counter", method: "inc",
                                           load: .closedLoop(users: 3, thinkTime: .milliseconds(70)))
         polling.agent = .polling
@@ -63,8 +62,7 @@ struct PerSubnetHorizonTests {
     /// twice the stretches (on two subnets about as many).
     @Test(arguments: [("mainnet-topology", Int64(3), true), ("cross-subnet-calls", Int64(6), false)])
     func oneHorizonForAllGivesTheSameRun(name: String, seconds: Int64, fewerStretches: Bool) throws {
-        var scenario = try ScenarioLoader.load(try Fixture.bytes("Scenarios/\(name).json"))
-        scenario.duration = .seconds(seconds)
+        let scenario = try WindowedRunTests.scenario(name, seconds: seconds)
         let perSubnet = try Self.run(scenario, threads: 1)
         let shared = try Self.run(scenario, threads: 1, perSubnet: false)
         #expect(perSubnet.traceHash == shared.traceHash)

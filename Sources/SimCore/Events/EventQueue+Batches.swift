@@ -20,6 +20,14 @@ struct BatchEntry: HeapEntry, Equatable {
         self.tag = tag
     }
 
+    /// The entry of key `index` of batch `batch`, unpacked from its packed `key` (see
+    /// ``PackedBatch``) and the batch's time and sequence bases.
+    @inlinable @inline(__always)
+    init(packedKey key: UInt64, timeBase: Int64, sequenceBase: UInt64, batch: UInt32, index: Int) {
+        self.init(time: timeBase &+ Int64(key >> 32), sequence: sequenceBase &+ (key >> 16 & 0xFFFF),
+                  batch: batch, index: UInt16(truncatingIfNeeded: index), tag: UInt16(truncatingIfNeeded: key))
+    }
+
     /// Whether this entry's event comes before the tiers' entry `other`.
     @inlinable @inline(__always)
     func precedes(_ other: QueueEntry) -> Bool { key.precedes(other.key) }
@@ -53,9 +61,7 @@ struct PackedBatch {
     /// The heap entry of key `index`, for the batch `batch`.
     @inlinable @inline(__always)
     func entry(_ index: Int, batch: UInt32) -> BatchEntry {
-        let key = keys[index]
-        return BatchEntry(time: timeBase &+ Int64(key >> 32), sequence: sequenceBase &+ (key >> 16 & 0xFFFF),
-                          batch: batch, index: UInt16(truncatingIfNeeded: index), tag: UInt16(truncatingIfNeeded: key))
+        BatchEntry(packedKey: keys[index], timeBase: timeBase, sequenceBase: sequenceBase, batch: batch, index: index)
     }
 
     /// Sorts the first ``count`` keys: a large batch's scattered by bucket from a copy
@@ -292,10 +298,8 @@ extension EventQueue {
         return batchWords.withUnsafeBufferPointer { words in
             let at = base + Self.regionHeaderWords + index
             precondition(base >= 0 && at < words.count, "key \(index) of batch \(batch) is in its region")
-            let key = words[at]
-            return BatchEntry(time: Int64(bitPattern: words[base + 1]) &+ Int64(key >> 32),
-                              sequence: words[base + 2] &+ (key >> 16 & 0xFFFF),
-                              batch: batch, index: UInt16(truncatingIfNeeded: index), tag: UInt16(truncatingIfNeeded: key))
+            return BatchEntry(packedKey: words[at], timeBase: Int64(bitPattern: words[base + 1]), sequenceBase: words[base + 2],
+                              batch: batch, index: index)
         }
     }
 
@@ -308,10 +312,8 @@ extension EventQueue {
             precondition(base >= 0 && base + batchStride <= words.count, "batch \(batch)'s region is in the array")
             // A region holds its count and bases and at most `batchStride - 3` keys.
             guard index < Int(words[base]) else { return nil }
-            let key = words[base + Self.regionHeaderWords + index]
-            return BatchEntry(time: Int64(bitPattern: words[base + 1]) &+ Int64(key >> 32),
-                              sequence: words[base + 2] &+ (key >> 16 & 0xFFFF),
-                              batch: batch, index: UInt16(truncatingIfNeeded: index), tag: UInt16(truncatingIfNeeded: key))
+            return BatchEntry(packedKey: words[base + Self.regionHeaderWords + index], timeBase: Int64(bitPattern: words[base + 1]),
+                              sequenceBase: words[base + 2], batch: batch, index: index)
         }
     }
 
